@@ -1,0 +1,105 @@
+# Tandem build. `make` builds ./tandem; `make run` and `make check` are the
+# README's two commands. Libraries are found with pkg-config.
+#
+#   make SANITIZE=address,undefined   builds into build/asan with sanitizers
+#
+# Sources are found by wildcard: a new src/<module>/<noun>.c is built and
+# linked without touching this file. Subsystems with their own targets add
+# them in mk/<name>.mk and append their test target to CHECK_TARGETS.
+
+CC       ?= cc
+PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium libcurl
+PYTHON   ?= /usr/bin/python3
+VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+ifeq ($(SANITIZE),)
+BUILD    ?= build
+OPT      ?= -O2
+else
+BUILD    ?= build/asan
+OPT      ?= -O1 -fno-omit-frame-pointer -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
+endif
+
+WARN     := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow
+CPPFLAGS += -Isrc -I$(BUILD)/gen -D_GNU_SOURCE -DTANDEM_VERSION='"$(VERSION)"'
+CFLAGS   += -std=c17 $(WARN) $(OPT) -g -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDFLAGS  += -pthread $(if $(SANITIZE),-fsanitize=$(SANITIZE))
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+
+SRC      := $(sort $(wildcard src/*/*.c))
+LIB_OBJ  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC))
+GEN_OBJ  := $(BUILD)/obj/gen/migrations.o $(BUILD)/obj/gen/assets.o
+MAIN_OBJ := $(BUILD)/obj/main.o
+MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+WEB_DIST := web/dist/index.html
+WEB_SRC  := $(shell find web/src web/index.html web/package.json web/vite.config.ts -type f 2>/dev/null)
+
+CHECK_TARGETS :=
+
+.PHONY: all run check unit check-unit check-asan check-api check-browser web deps clean format layers
+all: tandem
+
+-include $(wildcard mk/*.mk)
+
+tandem: $(BUILD)/tandem
+	@[ "$(BUILD)" = build ] && cp $(BUILD)/tandem tandem || true
+
+$(BUILD)/tandem: $(MAIN_OBJ) $(LIB_OBJ) $(GEN_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(filter-out -Wmissing-prototypes,$(CFLAGS)) -c -o $@ $<
+
+$(BUILD)/gen/migrations.c: $(MIGRATIONS) tools/embed.py
+	@mkdir -p $(dir $@)
+	$(PYTHON) tools/embed.py migrations $@ $(MIGRATIONS)
+
+$(BUILD)/gen/assets.c: $(WEB_DIST) tools/embed.py
+	@mkdir -p $(dir $@)
+	$(PYTHON) tools/embed.py assets $@ web/dist
+
+web: $(WEB_DIST)
+$(WEB_DIST): $(WEB_SRC)
+	cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(GEN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BIN)
+
+# Unit tests: one cmocka binary per module; TANDEM_TEST_PG (set by
+# tests/run) makes the store contract suite run against PostgreSQL too.
+check-unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+deps:
+	tools/deps.sh build
+
+run: deps tandem
+	tools/run.sh
+
+# Everything: unit tests, the sanitizer build, API tests on SQLite and
+# PostgreSQL, browser tests, and the subsystems' own suites.
+check: tandem
+	tools/deps.sh test
+	tests/run $(CHECK_TARGETS)
+
+layers:
+	../shared/tools/layers .
+
+format:
+	clang-format -i $(SRC) src/main.c $(wildcard src/*/*.h) $(UNIT_SRC)
+
+clean:
+	rm -rf build tandem web/dist
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,90 @@
+#include "base/clock.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/str.h"
+
+int64_t clock_now(void)
+{
+    static int checked;
+    static int64_t fixed;
+    if (!checked) {
+        const char *s = getenv("TANDEM_NOW");
+        if (s && str_to_i64(s, 0, INT64_MAX / 2, &fixed) != 0)
+            fixed = 0;
+        checked = 1;
+    }
+    return fixed ? fixed : (int64_t)time(NULL);
+}
+
+double clock_mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void clock_rfc3339(int64_t t, char out[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return d[m - 1];
+}
+
+int clock_parse(const char *s, int64_t *out)
+{
+    int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
+    if (!s)
+        return -1;
+    size_t len = strlen(s);
+    if (len == 10) {
+        if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
+            return -1;
+    } else {
+        if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &se, &n) != 6 || n != 19)
+            return -1;
+    }
+    if (y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
+        h > 23 || mi > 59 || se > 60 || s[4] != '-' || s[7] != '-')
+        return -1;
+    long offset = 0;
+    const char *rest = s + n;
+    if (len != 10) {
+        if (*rest == '.') { /* fractional seconds are accepted and dropped */
+            rest++;
+            while (*rest >= '0' && *rest <= '9')
+                rest++;
+        }
+        if ((rest[0] == 'Z' || rest[0] == 'z') && rest[1] == '\0') {
+            offset = 0;
+        } else if ((rest[0] == '+' || rest[0] == '-') && strlen(rest) == 6 && rest[3] == ':') {
+            int oh, om;
+            if (sscanf(rest + 1, "%2d:%2d", &oh, &om) != 2 || oh > 23 || om > 59)
+                return -1;
+            offset = (oh * 3600L + om * 60L) * (rest[0] == '+' ? 1 : -1);
+        } else {
+            return -1;
+        }
+    }
+    /* days from civil (Howard Hinnant's algorithm) */
+    int yy = y - (mo <= 2);
+    int era = (yy >= 0 ? yy : yy - 399) / 400;
+    unsigned yoe = (unsigned)(yy - era * 400);
+    unsigned doy = (unsigned)((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    int64_t days = (int64_t)era * 146097 + (int64_t)doe - 719468;
+    *out = days * 86400 + h * 3600 + mi * 60 + se - offset;
+    return 0;
+}

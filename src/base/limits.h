@@ -1,0 +1,54 @@
+/* limits.h - every named limit of Tandem in one place.
+ *
+ * Each limit is a compile-time default; the ones marked (config) can be
+ * overridden at run time through the server configuration (see
+ * http/server.h). Nothing else in the tree may hard-code a size that comes
+ * from input.
+ */
+#ifndef TANDEM_BASE_LIMITS_H
+#define TANDEM_BASE_LIMITS_H
+
+/* HTTP */
+#define LIMIT_HTTP_BODY_BYTES (1u << 20)        /* (config) request body, 1 MiB */
+#define LIMIT_HTTP_IMPORT_BODY_BYTES (64u << 20) /* CSV import body, 64 MiB */
+#define LIMIT_HTTP_HEADER_COUNT 64               /* headers per request */
+#define LIMIT_HTTP_HEADER_BYTES 8192             /* one header line, name+value */
+#define LIMIT_HTTP_CONN_MEMORY (64u << 10)       /* libmicrohttpd per-connection pool */
+#define LIMIT_HTTP_TIMEOUT_S 30                  /* (config) idle connection timeout */
+#define LIMIT_HTTP_CONNS_PER_IP 256              /* (config) concurrent connections per IP */
+#define LIMIT_HTTP_CONNS_TOTAL 4096              /* concurrent connections */
+#define LIMIT_HTTP_PATH_SEGMENTS 12              /* segments in a routed path */
+#define LIMIT_HTTP_URL_BYTES 2048                /* request target */
+
+/* JSON */
+#define LIMIT_JSON_DEPTH 32                      /* nesting depth accepted */
+#define LIMIT_JSON_STRING_BYTES 65536            /* one string value */
+
+/* Identity */
+#define LIMIT_PASSWORD_MIN 10                    /* characters */
+#define LIMIT_PASSWORD_MAX 256                   /* bytes */
+#define LIMIT_EMAIL_BYTES 254                    /* RFC 5321 path limit */
+#define LIMIT_NAME_BYTES 200                     /* a person's or program's name */
+#define LIMIT_SESSION_IDLE_S (2 * 3600)          /* (config) session idle expiry */
+#define LIMIT_SESSION_ABSOLUTE_S (7 * 86400)     /* (config) session absolute expiry */
+#define LIMIT_LOGIN_ATTEMPTS 10                  /* failed sign-ins per window per key */
+#define LIMIT_LOGIN_WINDOW_S 300                 /* the window for the count above */
+#define LIMIT_TOKENS_PER_PERSON 50               /* live API tokens */
+
+/* Lists */
+#define LIMIT_PAGE_DEFAULT 50
+#define LIMIT_PAGE_MAX 500
+
+/* Store */
+#define LIMIT_STORE_PARAMS 64                    /* bound parameters in one statement */
+#define LIMIT_STORE_BUSY_MS 5000                 /* SQLite busy timeout */
+#define LIMIT_STORE_STMT_CACHE 128               /* prepared statements kept per connection */
+
+/* Program configuration */
+#define LIMIT_PROGRAM_CRITERIA 32
+#define LIMIT_PROGRAM_QUESTIONS 64
+#define LIMIT_PROGRAM_PHASES 12
+#define LIMIT_PROGRAM_LIST_ITEMS 64              /* objectives, key actions, resources ... */
+#define LIMIT_TEXT_BYTES 20000                   /* a long-text field */
+
+#endif

@@ -1,0 +1,104 @@
+/* store.h - the one database interface, with a SQLite and a PostgreSQL
+ * backend behind it.
+ *
+ * A `store` is one connection. It is not thread-safe: each thread opens
+ * its own (the HTTP server keeps one per worker thread). SQL is written
+ * once for both backends:
+ *
+ *   - parameters are numbered ?1, ?2, ... (the PostgreSQL backend rewrites
+ *     them to $1, $2, ... outside string literals);
+ *   - times are BIGINT Unix seconds, booleans are INTEGER 0/1, documents
+ *     are TEXT holding JSON;
+ *   - INSERT ... RETURNING and ON CONFLICT ... DO UPDATE/NOTHING work on
+ *     both; avoid backend-specific functions.
+ *
+ * Every function returns STORE_OK (0) or a negative store_status, and the
+ * message of the last failure is available from store_errmsg().
+ */
+#ifndef TANDEM_STORE_STORE_H
+#define TANDEM_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct store store;
+typedef struct store_rows store_rows;
+
+enum store_status {
+    STORE_OK = 0,
+    STORE_ERROR = -1,     /* anything not listed below */
+    STORE_CONFLICT = -2,  /* a unique or foreign-key constraint refused the change */
+    STORE_BUSY = -3,      /* lock not obtained in time / serialization failure: retry */
+    STORE_NEWER = -4,     /* the database schema is newer than this binary */
+};
+
+enum store_backend { STORE_SQLITE, STORE_PG };
+
+/* A bound parameter. Build them with the SV_* macros; text is borrowed and
+ * must outlive the call. */
+enum store_vtype { STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT };
+typedef struct store_val {
+    enum store_vtype type;
+    int64_t i;
+    double r;
+    const char *s;
+} store_val;
+
+#define SV_NULL ((store_val){.type = STORE_NULL})
+#define SV_INT(x) ((store_val){.type = STORE_INT, .i = (int64_t)(x)})
+#define SV_REAL(x) ((store_val){.type = STORE_REAL, .r = (double)(x)})
+/* NULL text binds SQL NULL */
+#define SV_TEXT(x) ((store_val){.type = (x) ? STORE_TEXT : STORE_NULL, .s = (x)})
+
+/* Opens a connection. url: "sqlite:PATH", "postgres://..." or
+ * "postgresql://...", or a plain file path (SQLite). SQLite is opened in
+ * WAL mode with foreign keys on and a busy timeout. Does not migrate.
+ * On failure returns an error status, *out is NULL and err holds a
+ * one-line message. */
+int store_open(const char *url, store **out, char *err, size_t errlen);
+void store_free(store *s);  /* closes; NULL allowed */
+
+enum store_backend store_backend_of(const store *s);
+const char *store_errmsg(const store *s);  /* message of the last failure, never NULL */
+
+/* Transactions. store_begin() takes the write lock at once on SQLite
+ * (BEGIN IMMEDIATE) so a transaction never fails to upgrade halfway. */
+int store_begin(store *s);
+int store_commit(store *s);
+void store_rollback(store *s);  /* no-op outside a transaction; cannot fail */
+bool store_in_tx(const store *s);
+
+/* Runs one statement that returns no rows. *changes (may be NULL)
+ * receives the number of rows changed. */
+int store_exec(store *s, const char *sql, const store_val *params, int nparams, int64_t *changes);
+
+/* Runs one statement and returns its rows; the caller frees them with
+ * store_rows_free() before the next statement on the same connection. */
+int store_query(store *s, const char *sql, const store_val *params, int nparams, store_rows **out);
+
+/* Advances to the next row: 1 when a row is there, 0 at the end, a
+ * negative status on failure. */
+int store_next(store_rows *r);
+bool store_col_null(store_rows *r, int col);
+int64_t store_col_int(store_rows *r, int col);     /* 0 for NULL */
+double store_col_real(store_rows *r, int col);     /* 0 for NULL */
+const char *store_col_text(store_rows *r, int col); /* NULL for NULL; valid until store_next */
+void store_rows_free(store_rows *r);                /* NULL allowed */
+
+/* Convenience: runs a query expected to return at most one row with one
+ * integer column. Returns 1 and sets *out when a row came, 0 when none. */
+int store_query_int(store *s, const char *sql, const store_val *params, int nparams, int64_t *out);
+
+/* Runs several statements separated by ';' with no parameters (schema). */
+int store_exec_script(store *s, const char *sql);
+
+/* Migrations (store/migrate.c). Applies every embedded migration newer
+ * than the database's version, each in its own transaction, under a lock
+ * (pg_advisory_lock on PostgreSQL, BEGIN IMMEDIATE on SQLite). Refuses
+ * with STORE_NEWER when the database is newer than this binary. */
+int store_migrate(store *s);
+/* Reports the database version and the binary's latest version. */
+int store_schema_version(store *s, int *db_version, int *binary_version);
+
+#endif
