@@ -6,7 +6,7 @@ CREATE TABLE people (
     email TEXT NOT NULL UNIQUE,              -- lower-cased
     name TEXT NOT NULL,
     password_hash TEXT,                      -- argon2id PHC string; NULL until set (invited)
-    is_admin INTEGER NOT NULL DEFAULT 0,
+    site_role TEXT NOT NULL DEFAULT 'member', -- admin, coordinator (may create programs), member
     manager_id BIGINT REFERENCES people(id) ON DELETE SET NULL,
     department TEXT,
     job_title TEXT,
