@@ -48,8 +48,13 @@ typedef struct store_val {
 #define SV_NULL ((store_val){.type = STORE_NULL})
 #define SV_INT(x) ((store_val){.type = STORE_INT, .i = (int64_t)(x)})
 #define SV_REAL(x) ((store_val){.type = STORE_REAL, .r = (double)(x)})
-/* NULL text binds SQL NULL */
-#define SV_TEXT(x) ((store_val){.type = (x) ? STORE_TEXT : STORE_NULL, .s = (x)})
+/* NULL text binds SQL NULL. A function rather than a bare conditional so
+ * that a char array argument does not trip -Waddress ("always true"). */
+static inline store_val store_text_val(const char *s)
+{
+    return (store_val){.type = s ? STORE_TEXT : STORE_NULL, .s = s};
+}
+#define SV_TEXT(x) store_text_val(x)
 
 /* Opens a connection. url: "sqlite:PATH", "postgres://..." or
  * "postgresql://...", or a plain file path (SQLite). SQLite is opened in
