@@ -1,0 +1,64 @@
+/* backend.h - what store.c shares with the two backends (private to store/).
+ *
+ * A backend embeds `struct store` as the first member of its connection
+ * and `struct store_rows` as the first member of its row cursor, and fills
+ * in a `store_ops` table. store.c checks arguments, tracks the transaction
+ * state and dispatches; the backends only talk to their library.
+ */
+#ifndef TANDEM_STORE_BACKEND_H
+#define TANDEM_STORE_BACKEND_H
+
+#include <stdarg.h>
+
+#include "store/store.h"
+
+#define STORE_ERRMSG_BYTES 512
+
+struct store_ops {
+    /* Runs one transaction-control statement ("BEGIN ...", "COMMIT",
+     * "ROLLBACK") with no parameters. */
+    int (*control)(store *s, const char *sql);
+    int (*exec)(store *s, const char *sql, const store_val *params, int nparams, int64_t *changes);
+    int (*query)(store *s, const char *sql, const store_val *params, int nparams, store_rows **out);
+    int (*exec_script)(store *s, const char *sql);
+    int (*next)(store_rows *r);
+    bool (*col_null)(store_rows *r, int col);
+    int64_t (*col_int)(store_rows *r, int col);
+    double (*col_real)(store_rows *r, int col);
+    const char *(*col_text)(store_rows *r, int col);
+    void (*rows_free)(store_rows *r);
+    void (*close)(store *s);
+    const char *begin_sql; /* "BEGIN IMMEDIATE" or "BEGIN" */
+};
+
+struct store {
+    const struct store_ops *ops;
+    enum store_backend backend;
+    bool in_tx;
+    bool tx_failed; /* a statement failed inside the transaction */
+    char err[STORE_ERRMSG_BYTES];
+};
+
+struct store_rows {
+    store *s;
+    int ncols;
+};
+
+/* Backend constructors (sqlite.c, pg.c). `target` is the file path or the
+ * PostgreSQL URL. On failure *out is NULL and err holds one line. */
+int store_sqlite_open(const char *path, store **out, char *err, size_t errlen);
+int store_pg_open(const char *url, store **out, char *err, size_t errlen);
+
+/* Records the message of the last failure on s (one line; newlines are
+ * folded into spaces) and returns `status` for `return store_fail(...)`. */
+int store_fail(store *s, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Rewrites ?N parameters to $N, leaving '...' literals, "..." identifiers
+ * and comments alone. Returns a new string (caller frees). */
+char *store_sql_dollar(const char *sql);
+
+/* Replaces the migration tokens {{id}} and {{real}} for backend b.
+ * Returns a new string (caller frees). */
+char *store_sql_tokens(const char *sql, enum store_backend b);
+
+#endif

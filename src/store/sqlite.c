@@ -1,0 +1,377 @@
+/* sqlite.c - the SQLite backend.
+ *
+ * One sqlite3 connection in WAL mode with foreign keys on and a busy
+ * timeout. Statements are prepared once per connection and kept in a small
+ * cache keyed by their SQL text, so a hot query is only reset and re-bound.
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "store/backend.h"
+
+struct cached {
+    char *sql;          /* NULL: free slot */
+    uint64_t hash;
+    sqlite3_stmt *st;
+    uint64_t used;      /* tick of the last use, for eviction */
+    bool busy;          /* held by a statement in progress */
+};
+
+struct sq {
+    store base;
+    sqlite3 *db;
+    int ncache;
+    uint64_t tick;
+    struct cached cache[LIMIT_STORE_STMT_CACHE];
+};
+
+struct sq_rows {
+    store_rows base;
+    sqlite3_stmt *st;
+    struct cached *slot; /* NULL when st is not cached and is finalized at the end */
+    bool pending;        /* a row was stepped to by store_query and not yet seen */
+    bool done;
+};
+
+static int fail_db(struct sq *q, int rc)
+{
+    int primary = rc & 0xff;
+    int status = STORE_ERROR;
+    if (primary == SQLITE_CONSTRAINT)
+        status = STORE_CONFLICT;
+    else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+        status = STORE_BUSY;
+    return store_fail(&q->base, status, "sqlite: %s", sqlite3_errmsg(q->db));
+}
+
+static uint64_t hash_sql(const char *s)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211u;
+    }
+    return h;
+}
+
+/* Prepares exactly one statement; refuses SQL holding more than one. */
+static int prepare(struct sq *q, const char *sql, unsigned flags, sqlite3_stmt **out)
+{
+    sqlite3_stmt *st = NULL;
+    const char *tail = NULL;
+    *out = NULL;
+    int rc = sqlite3_prepare_v3(q->db, sql, -1, flags, &st, &tail);
+    if (rc != SQLITE_OK)
+        return fail_db(q, rc);
+    if (!st)
+        return store_fail(&q->base, STORE_ERROR, "sqlite: empty statement");
+    while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == '\r' || *tail == ';'))
+        tail++;
+    if (tail && *tail) {
+        sqlite3_stmt *more = NULL;
+        rc = sqlite3_prepare_v2(q->db, tail, -1, &more, NULL);
+        sqlite3_finalize(more);
+        if (rc != SQLITE_OK || more) {
+            sqlite3_finalize(st);
+            return store_fail(&q->base, STORE_ERROR,
+                              "sqlite: one statement at a time (use store_exec_script for several)");
+        }
+    }
+    *out = st;
+    return STORE_OK;
+}
+
+/* Finds or prepares the statement for sql. *slot is NULL when the
+ * statement is not cached (the caller finalizes it through release()). */
+static int acquire(struct sq *q, const char *sql, sqlite3_stmt **st, struct cached **slot)
+{
+    uint64_t h = hash_sql(sql);
+    *st = NULL;
+    *slot = NULL;
+    struct cached *victim = NULL;
+    bool in_use = false;
+    for (int i = 0; i < q->ncache; i++) {
+        struct cached *c = &q->cache[i];
+        if (c->hash == h && strcmp(c->sql, sql) == 0) {
+            if (c->busy) {
+                in_use = true; /* nested use of the same SQL: prepare a private copy */
+                break;
+            }
+            c->busy = true;
+            c->used = ++q->tick;
+            *st = c->st;
+            *slot = c;
+            return STORE_OK;
+        }
+        if (!c->busy && (!victim || c->used < victim->used))
+            victim = c;
+    }
+    if (in_use)
+        return prepare(q, sql, 0, st);
+    int rc = prepare(q, sql, SQLITE_PREPARE_PERSISTENT, st);
+    if (rc)
+        return rc;
+    struct cached *c = NULL;
+    if (q->ncache < LIMIT_STORE_STMT_CACHE) {
+        c = &q->cache[q->ncache++];
+    } else if (victim) {
+        c = victim;
+        sqlite3_finalize(c->st);
+        free(c->sql);
+    } else {
+        return STORE_OK; /* every slot held: run uncached */
+    }
+    c->sql = xstrdup(sql);
+    c->hash = h;
+    c->st = *st;
+    c->busy = true;
+    c->used = ++q->tick;
+    *slot = c;
+    return STORE_OK;
+}
+
+static void release(sqlite3_stmt *st, struct cached *slot)
+{
+    if (!st)
+        return;
+    if (!slot) {
+        sqlite3_finalize(st);
+        return;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    slot->busy = false;
+}
+
+static int bind(struct sq *q, sqlite3_stmt *st, const store_val *params, int nparams)
+{
+    int want = sqlite3_bind_parameter_count(st);
+    if (want != nparams)
+        return store_fail(&q->base, STORE_ERROR, "sqlite: statement takes %d parameters, %d given",
+                          want, nparams);
+    for (int i = 0; i < nparams; i++) {
+        const store_val *v = &params[i];
+        int rc;
+        switch (v->type) {
+        case STORE_INT:
+            rc = sqlite3_bind_int64(st, i + 1, v->i);
+            break;
+        case STORE_REAL:
+            rc = sqlite3_bind_double(st, i + 1, v->r);
+            break;
+        case STORE_TEXT:
+            /* copied: rows may be stepped after the caller's text is gone */
+            rc = v->s ? sqlite3_bind_text(st, i + 1, v->s, -1, SQLITE_TRANSIENT)
+                      : sqlite3_bind_null(st, i + 1);
+            break;
+        case STORE_NULL:
+            rc = sqlite3_bind_null(st, i + 1);
+            break;
+        default:
+            return store_fail(&q->base, STORE_ERROR, "sqlite: parameter %d has an unknown type", i + 1);
+        }
+        if (rc != SQLITE_OK)
+            return fail_db(q, rc);
+    }
+    return STORE_OK;
+}
+
+static int sq_exec(store *s, const char *sql, const store_val *params, int nparams, int64_t *changes)
+{
+    struct sq *q = (struct sq *)s;
+    sqlite3_stmt *st;
+    struct cached *slot;
+    int rc = acquire(q, sql, &st, &slot);
+    if (rc)
+        return rc;
+    rc = bind(q, st, params, nparams);
+    if (rc)
+        goto fail;
+    sqlite3_int64 before = sqlite3_total_changes64(q->db);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    if (step != SQLITE_DONE) {
+        rc = fail_db(q, step);
+        goto fail;
+    }
+    if (changes)
+        *changes = sqlite3_total_changes64(q->db) != before ? sqlite3_changes64(q->db) : 0;
+fail:
+    release(st, slot);
+    return rc;
+}
+
+static int sq_control(store *s, const char *sql)
+{
+    return sq_exec(s, sql, NULL, 0, NULL);
+}
+
+static int sq_query(store *s, const char *sql, const store_val *params, int nparams, store_rows **out)
+{
+    struct sq *q = (struct sq *)s;
+    sqlite3_stmt *st;
+    struct cached *slot;
+    int rc = acquire(q, sql, &st, &slot);
+    if (rc)
+        return rc;
+    rc = bind(q, st, params, nparams);
+    if (rc)
+        goto fail;
+    /* step once here so that errors (a constraint on INSERT ... RETURNING)
+     * surface from store_query on both backends */
+    int step = sqlite3_step(st);
+    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+        rc = fail_db(q, step);
+        goto fail;
+    }
+    struct sq_rows *r = xcalloc(1, sizeof *r);
+    r->base.s = s;
+    r->base.ncols = sqlite3_column_count(st);
+    r->st = st;
+    r->slot = slot;
+    r->pending = step == SQLITE_ROW;
+    r->done = step == SQLITE_DONE;
+    *out = &r->base;
+    return STORE_OK;
+fail:
+    release(st, slot);
+    return rc;
+}
+
+static int sq_next(store_rows *base)
+{
+    struct sq_rows *r = (struct sq_rows *)base;
+    if (r->pending) {
+        r->pending = false;
+        return 1;
+    }
+    if (r->done)
+        return 0;
+    int step = sqlite3_step(r->st);
+    if (step == SQLITE_ROW)
+        return 1;
+    r->done = true;
+    if (step == SQLITE_DONE)
+        return 0;
+    return fail_db((struct sq *)base->s, step);
+}
+
+/* Column values are only defined while the cursor is on a row. */
+static bool on_row(const struct sq_rows *r)
+{
+    return !r->pending && !r->done;
+}
+
+static bool sq_col_null(store_rows *base, int col)
+{
+    struct sq_rows *r = (struct sq_rows *)base;
+    return !on_row(r) || sqlite3_column_type(r->st, col) == SQLITE_NULL;
+}
+
+static int64_t sq_col_int(store_rows *base, int col)
+{
+    struct sq_rows *r = (struct sq_rows *)base;
+    return on_row(r) ? sqlite3_column_int64(r->st, col) : 0;
+}
+
+static double sq_col_real(store_rows *base, int col)
+{
+    struct sq_rows *r = (struct sq_rows *)base;
+    return on_row(r) ? sqlite3_column_double(r->st, col) : 0.0;
+}
+
+static const char *sq_col_text(store_rows *base, int col)
+{
+    struct sq_rows *r = (struct sq_rows *)base;
+    return on_row(r) ? (const char *)sqlite3_column_text(r->st, col) : NULL;
+}
+
+static void sq_rows_free(store_rows *base)
+{
+    struct sq_rows *r = (struct sq_rows *)base;
+    release(r->st, r->slot);
+    free(r);
+}
+
+static int sq_exec_script(store *s, const char *sql)
+{
+    struct sq *q = (struct sq *)s;
+    char *msg = NULL;
+    int rc = sqlite3_exec(q->db, sql, NULL, NULL, &msg);
+    if (rc == SQLITE_OK)
+        return STORE_OK;
+    int status = fail_db(q, sqlite3_extended_errcode(q->db));
+    if (msg)
+        store_fail(s, status, "sqlite: %s", msg);
+    sqlite3_free(msg);
+    return status;
+}
+
+static void sq_close(store *s)
+{
+    struct sq *q = (struct sq *)s;
+    for (int i = 0; i < q->ncache; i++) {
+        sqlite3_finalize(q->cache[i].st);
+        free(q->cache[i].sql);
+    }
+    sqlite3_close_v2(q->db);
+    free(q);
+}
+
+static const struct store_ops sqlite_ops = {
+    .control = sq_control,
+    .exec = sq_exec,
+    .query = sq_query,
+    .exec_script = sq_exec_script,
+    .next = sq_next,
+    .col_null = sq_col_null,
+    .col_int = sq_col_int,
+    .col_real = sq_col_real,
+    .col_text = sq_col_text,
+    .rows_free = sq_rows_free,
+    .close = sq_close,
+    .begin_sql = "BEGIN IMMEDIATE",
+};
+
+int store_sqlite_open(const char *path, store **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    struct sq *q = xcalloc(1, sizeof *q);
+    q->base.ops = &sqlite_ops;
+    q->base.backend = STORE_SQLITE;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(path, &q->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        str_fmt(err, errlen, "sqlite: cannot open %s: %s", path,
+                q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
+        goto fail;
+    }
+    sqlite3_extended_result_codes(q->db, 1);
+    sqlite3_busy_timeout(q->db, LIMIT_STORE_BUSY_MS);
+    static const char *const pragmas[] = {
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA synchronous=NORMAL",
+        "PRAGMA foreign_keys=ON",
+    };
+    for (size_t i = 0; i < sizeof pragmas / sizeof pragmas[0]; i++) {
+        char *msg = NULL;
+        rc = sqlite3_exec(q->db, pragmas[i], NULL, NULL, &msg);
+        if (rc != SQLITE_OK) {
+            str_fmt(err, errlen, "sqlite: cannot open %s: %s: %s", path, pragmas[i],
+                    msg ? msg : sqlite3_errstr(rc));
+            sqlite3_free(msg);
+            goto fail;
+        }
+    }
+    *out = &q->base;
+    return STORE_OK;
+fail:
+    sqlite3_close_v2(q->db);
+    free(q);
+    return STORE_ERROR;
+}
