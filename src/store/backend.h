@@ -54,8 +54,9 @@ int store_pg_open(const char *url, store **out, char *err, size_t errlen);
 int store_fail(store *s, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Rewrites ?N parameters to $N, leaving '...' literals, "..." identifiers
- * and comments alone. Returns a new string (caller frees). */
-char *store_sql_dollar(const char *sql);
+ * and comments alone. Returns a new string (caller frees); *maxparam
+ * (may be NULL) receives the highest N seen, 0 for none. */
+char *store_sql_dollar(const char *sql, int *maxparam);
 
 /* Replaces the migration tokens {{id}} and {{real}} for backend b.
  * Returns a new string (caller frees). */

@@ -17,6 +17,7 @@
 #include "base/str.h"
 #include "store/backend.h"
 
+#define OID_BOOL 16
 #define OID_INT8 20
 #define OID_FLOAT8 701
 
@@ -101,7 +102,14 @@ static int run(struct pg *p, const char *sql, const store_val *params, int npara
                               i + 1);
         }
     }
-    char *dollar = store_sql_dollar(sql);
+    int want = 0;
+    char *dollar = store_sql_dollar(sql, &want);
+    if (want != nparams) {
+        /* PostgreSQL ignores surplus typed parameters; refuse like SQLite */
+        free(dollar);
+        return store_fail(&p->base, STORE_ERROR, "postgresql: statement takes %d parameters, %d given",
+                          want, nparams);
+    }
     PGresult *res = PQexecParams(p->conn, dollar, nparams, types, values, NULL, NULL, 0);
     free(dollar);
     ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
@@ -199,7 +207,11 @@ static double pg_col_real(store_rows *base, int col)
 
 static const char *pg_col_text(store_rows *base, int col)
 {
-    return cell((struct pg_rows *)base, col);
+    struct pg_rows *r = (struct pg_rows *)base;
+    const char *t = cell(r, col);
+    if (t && PQftype(r->res, col) == OID_BOOL)
+        return t[0] == 't' ? "1" : "0"; /* as SQLite shows a boolean */
+    return t;
 }
 
 static void pg_rows_free(store_rows *base)

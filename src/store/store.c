@@ -268,9 +268,10 @@ static size_t quoted_len(const char *p)
     }
 }
 
-char *store_sql_dollar(const char *sql)
+char *store_sql_dollar(const char *sql, int *maxparam)
 {
     size_t n = strlen(sql);
+    int max = 0;
     char *out = xmalloc(n + 1);
     size_t i = 0, o = 0;
     while (i < n) {
@@ -287,6 +288,14 @@ char *store_sql_dollar(const char *sql)
         } else if (c == '?' && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
             out[o++] = '$';
             i++;
+            int v = 0;
+            while (sql[i] >= '0' && sql[i] <= '9') {
+                if (v < 100000)
+                    v = v * 10 + (sql[i] - '0');
+                out[o++] = sql[i++];
+            }
+            if (v > max)
+                max = v;
             continue;
         }
         memcpy(out + o, sql + i, run);
@@ -294,6 +303,8 @@ char *store_sql_dollar(const char *sql)
         i += run;
     }
     out[o] = '\0';
+    if (maxparam)
+        *maxparam = max;
     return out;
 }
 
