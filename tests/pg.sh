@@ -66,7 +66,6 @@ start() {
             as_pg test -x "$p" || chmod o+x "$p"
             p=$(dirname "$p")
         done
-    else
     fi
     chmod 700 "$dir"
 
