@@ -28,7 +28,7 @@ LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 
 SRC      := $(sort $(wildcard src/*/*.c))
 LIB_OBJ  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC))
-GEN_OBJ  := $(BUILD)/obj/gen/migrations.o $(BUILD)/obj/gen/assets.o
+GEN_OBJ  := $(BUILD)/obj/gen/migrations.o $(BUILD)/obj/gen/assets.o $(BUILD)/obj/gen/openapi.o
 MAIN_OBJ := $(BUILD)/obj/main.o
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -61,6 +61,10 @@ $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 $(BUILD)/gen/migrations.c: $(MIGRATIONS) tools/embed.py
 	@mkdir -p $(dir $@)
 	$(PYTHON) tools/embed.py migrations $@ $(MIGRATIONS)
+
+$(BUILD)/gen/openapi.c: docs/openapi.json tools/embed.py
+	@mkdir -p $(dir $@)
+	$(PYTHON) tools/embed.py blob $@ api_openapi_json docs/openapi.json
 
 $(BUILD)/gen/assets.c: $(WEB_DIST) tools/embed.py
 	@mkdir -p $(dir $@)

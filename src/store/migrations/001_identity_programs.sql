@@ -47,6 +47,7 @@ CREATE TABLE programs (
     description TEXT NOT NULL DEFAULT '',
     status TEXT NOT NULL DEFAULT 'draft',    -- draft, enrolling, matching, running, closed
     config TEXT NOT NULL,                    -- JSON: the configuration model of product.md §3
+    version INTEGER NOT NULL DEFAULT 1,      -- bumped by every change (optimistic locking)
     created_by BIGINT REFERENCES people(id) ON DELETE SET NULL,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL

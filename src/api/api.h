@@ -1,0 +1,95 @@
+/* api.h - what every handler shares: the request context, the actor,
+ * JSON in and out, problem+json errors.
+ *
+ * A handler returns 0 when it succeeded (its transaction is committed) or
+ * -1 when it wrote an error reply (its transaction is rolled back, so bad
+ * input changes nothing). Helpers that write an error return -1, so
+ * handlers can `return api_problem(...)`.
+ */
+#ifndef TANDEM_API_API_H
+#define TANDEM_API_API_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/permissions.h"
+#include "domain/validate.h"
+#include "http/http.h"
+#include "store/store.h"
+
+enum site_role { SITE_MEMBER = 0, SITE_COORDINATOR = 1, SITE_ADMIN = 2 };
+
+struct api_actor {
+    int64_t person_id;        /* 0: anonymous */
+    enum site_role site_role;
+    int64_t session_id;       /* 0 unless signed in by cookie */
+    char csrf_token[48];      /* the session's; "" for bearer tokens */
+};
+
+typedef struct api_ctx {
+    http_req *req;
+    http_resp *resp;
+    store *db;
+    struct api_actor actor;
+} api_ctx;
+
+/* The server's configuration for the API, set once before serving. */
+struct api_config {
+    const char *db_url;
+    bool secure_cookies;      /* add Secure to the session cookie (behind HTTPS) */
+    int64_t session_idle_s;
+    int64_t session_absolute_s;
+};
+void api_configure(const struct api_config *cfg);
+const struct api_config *api_config(void);
+
+/* The dispatcher handed to the HTTP server, and the body limit per route. */
+void api_dispatch(http_req *r, http_resp *w);
+size_t api_body_limit(enum http_method m, const char *path);
+
+/* Writes every routed "METHOD PATTERN" line to standard output (for the
+ * OpenAPI consistency test and `tandem routes`). */
+void api_routes_print(void);
+
+/* This thread's database connection, opened on first use (NULL when it
+ * cannot be opened; the reason is logged). */
+store *api_db(void);
+
+/* ---- replies ---- */
+/* Sends obj (reference stolen) as JSON with the status. Returns 0. */
+int api_json(api_ctx *c, int status, json_t *obj);
+/* Sends 204 No Content. Returns 0. */
+int api_no_content(api_ctx *c);
+/* Sends an application/problem+json reply; field may be NULL. Returns -1. */
+int api_problem(api_ctx *c, int status, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* 422 naming the field from a validation failure. Returns -1. */
+int api_invalid(api_ctx *c, const verr *e);
+/* 404 in the one wording used for "absent or not yours". Returns -1. */
+int api_not_found(api_ctx *c);
+/* Maps a store failure to 409 (conflict), 503 (busy) or 500. Returns -1. */
+int api_store_failed(api_ctx *c, int status);
+
+/* ---- input ---- */
+/* Parses the body as one JSON object: 400 naming line and column when it is
+ * malformed, 415 when the Content-Type is not JSON. The caller owns *out. */
+int api_body_object(api_ctx *c, json_t **out);
+/* Route parameter i as a positive id; answers 404 and returns -1 when it
+ * is not one. */
+int api_param_id(api_ctx *c, int i, int64_t *out);
+/* limit/offset query parameters with defaults and LIMIT_PAGE_MAX; 400 on
+ * a bad value. */
+int api_page(api_ctx *c, int64_t *limit, int64_t *offset);
+
+/* ---- the actor's roles ---- */
+/* The roles the actor holds in a program (admin included); 0 when none. */
+perm_roles api_program_roles(api_ctx *c, int64_t program_id);
+
+/* Time as RFC 3339 text in a new JSON string. */
+json_t *api_time(int64_t t);
+
+/* Records an audit event in the current transaction. */
+void api_audit(api_ctx *c, const char *action, const char *entity, int64_t entity_id, json_t *detail);
+
+#endif

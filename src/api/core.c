@@ -1,0 +1,212 @@
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/api.h"
+#include "base/clock.h"
+#include "base/limits.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/str.h"
+
+static struct api_config config = {
+    .session_idle_s = LIMIT_SESSION_IDLE_S,
+    .session_absolute_s = LIMIT_SESSION_ABSOLUTE_S,
+};
+
+void api_configure(const struct api_config *cfg)
+{
+    config = *cfg;
+    if (!config.session_idle_s)
+        config.session_idle_s = LIMIT_SESSION_IDLE_S;
+    if (!config.session_absolute_s)
+        config.session_absolute_s = LIMIT_SESSION_ABSOLUTE_S;
+}
+
+const struct api_config *api_config(void)
+{
+    return &config;
+}
+
+/* One connection per worker thread, closed when the thread ends. */
+static pthread_key_t db_key;
+static pthread_once_t db_once = PTHREAD_ONCE_INIT;
+
+static void close_db(void *p)
+{
+    store_free(p);
+}
+
+static void make_key(void)
+{
+    pthread_key_create(&db_key, close_db);
+}
+
+store *api_db(void)
+{
+    pthread_once(&db_once, make_key);
+    store *s = pthread_getspecific(db_key);
+    if (s)
+        return s;
+    char err[256];
+    if (store_open(config.db_url, &s, err, sizeof err) != STORE_OK) {
+        log_error("api", "cannot open the database: %s", err);
+        return NULL;
+    }
+    pthread_setspecific(db_key, s);
+    return s;
+}
+
+int api_json(api_ctx *c, int status, json_t *obj)
+{
+    char *text = json_dumps(obj, JSON_COMPACT);
+    json_decref(obj);
+    if (!text)
+        return api_problem(c, 500, NULL, "the reply could not be encoded");
+    http_resp_body(c->resp, status, "application/json", text, strlen(text));
+    free(text);
+    return 0;
+}
+
+int api_no_content(api_ctx *c)
+{
+    http_resp_body(c->resp, 204, "application/json", "", 0);
+    return 0;
+}
+
+static const char *status_title(int status)
+{
+    switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 503: return "Service Unavailable";
+    default: return status >= 500 ? "Internal Server Error" : "Error";
+    }
+}
+
+int api_problem(api_ctx *c, int status, const char *field, const char *fmt, ...)
+{
+    char detail[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    json_t *p = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title",
+                          status_title(status), "status", status, "detail", detail);
+    if (field && *field)
+        json_object_set_new(p, "field", json_string(field));
+    char *text = json_dumps(p, JSON_COMPACT);
+    json_decref(p);
+    http_resp_body(c->resp, status, "application/problem+json", text, text ? strlen(text) : 0);
+    free(text);
+    return -1;
+}
+
+int api_invalid(api_ctx *c, const verr *e)
+{
+    if (e->field[0])
+        return api_problem(c, 422, e->field, "%s: %s", e->field, e->msg);
+    return api_problem(c, 422, NULL, "%s", e->msg);
+}
+
+int api_not_found(api_ctx *c)
+{
+    return api_problem(c, 404, NULL, "no such resource");
+}
+
+int api_store_failed(api_ctx *c, int status)
+{
+    if (status == STORE_CONFLICT)
+        return api_problem(c, 409, NULL, "the change conflicts with existing data");
+    if (status == STORE_BUSY)
+        return api_problem(c, 503, NULL, "the database is busy; try again");
+    log_error("api", "store: %s", c->db ? store_errmsg(c->db) : "no connection");
+    return api_problem(c, 500, NULL, "the database failed; nothing was changed");
+}
+
+int api_body_object(api_ctx *c, json_t **out)
+{
+    *out = NULL;
+    const char *ct = http_req_header(c->req, "Content-Type");
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
+        (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' '))
+        return api_problem(c, 415, NULL, "send the body as application/json");
+    if (!str_utf8_valid(c->req->body, c->req->body_len))
+        return api_problem(c, 400, NULL, "the body is not valid UTF-8");
+    json_error_t err;
+    json_t *v = json_loadb(c->req->body, c->req->body_len, JSON_REJECT_DUPLICATES, &err);
+    if (!v)
+        return api_problem(c, 400, NULL, "malformed JSON at line %d, column %d: %s", err.line,
+                           err.column, err.text);
+    if (!json_is_object(v)) {
+        json_decref(v);
+        return api_problem(c, 400, NULL, "the body must be a JSON object");
+    }
+    *out = v;
+    return 0;
+}
+
+int api_param_id(api_ctx *c, int i, int64_t *out)
+{
+    if (i >= c->req->nparams || str_to_i64(c->req->params[i], 1, INT64_MAX / 2, out))
+        return api_not_found(c);
+    return 0;
+}
+
+int api_page(api_ctx *c, int64_t *limit, int64_t *offset)
+{
+    const char *l = http_req_query(c->req, "limit"), *o = http_req_query(c->req, "offset");
+    *limit = LIMIT_PAGE_DEFAULT;
+    *offset = 0;
+    if (l && str_to_i64(l, 1, LIMIT_PAGE_MAX, limit))
+        return api_problem(c, 400, "limit", "limit must be an integer from 1 to %d", LIMIT_PAGE_MAX);
+    if (o && str_to_i64(o, 0, INT32_MAX, offset))
+        return api_problem(c, 400, "offset", "offset must be a non-negative integer");
+    return 0;
+}
+
+perm_roles api_program_roles(api_ctx *c, int64_t program_id)
+{
+    perm_roles roles = c->actor.site_role == SITE_ADMIN ? PERM_ADMIN : 0;
+    store_rows *rows;
+    store_val p[] = {SV_INT(program_id), SV_INT(c->actor.person_id)};
+    if (store_query(c->db,
+                    "SELECT role FROM participations WHERE program_id = ?1 AND person_id = ?2 "
+                    "AND status NOT IN ('declined', 'withdrawn')",
+                    p, 2, &rows) != STORE_OK)
+        return roles;
+    while (store_next(rows) == 1)
+        roles |= perm_role_from_name(store_col_text(rows, 0));
+    store_rows_free(rows);
+    return roles;
+}
+
+json_t *api_time(int64_t t)
+{
+    char s[32];
+    clock_rfc3339(t, s);
+    return json_string(s);
+}
+
+void api_audit(api_ctx *c, const char *action, const char *entity, int64_t entity_id, json_t *detail)
+{
+    char *d = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
+    json_decref(detail);
+    store_val p[] = {SV_INT(clock_now()), c->actor.person_id ? SV_INT(c->actor.person_id) : SV_NULL,
+                     SV_TEXT(action), SV_TEXT(entity), SV_INT(entity_id), SV_TEXT(d ? d : "{}")};
+    store_exec(c->db,
+               "INSERT INTO audit_events (at, actor_id, action, entity, entity_id, detail) "
+               "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+               p, 6, NULL);
+    free(d);
+}

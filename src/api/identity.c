@@ -1,0 +1,295 @@
+#include "api/identity.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/limits.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "domain/password.h"
+
+int identity_init(void)
+{
+    return sodium_init() < 0 ? -1 : 0;
+}
+
+void identity_new_secret(const char *prefix, char out[IDENTITY_TOKEN_CHARS])
+{
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    size_t pl = strlen(prefix);
+    memcpy(out, prefix, pl);
+    sodium_bin2base64(out + pl, IDENTITY_TOKEN_CHARS - pl, raw, sizeof raw,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof raw);
+}
+
+void identity_secret_hash(const char *secret, char out[IDENTITY_HASH_HEX])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)secret, strlen(secret));
+    sodium_bin2hex(out, IDENTITY_HASH_HEX, h, sizeof h);
+}
+
+char *identity_password_hash(const char *password)
+{
+    char *out = xmalloc(crypto_pwhash_STRBYTES);
+    if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* A hash of nothing in particular, so that checking a password for an
+ * unknown address costs the same as for a known one. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void make_dummy(void)
+{
+    char pw[IDENTITY_TOKEN_CHARS];
+    identity_new_secret("", pw);
+    if (crypto_pwhash_str(dummy_hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        dummy_hash[0] = '\0'; /* out of memory: verification below then fails at once */
+}
+
+bool identity_password_verify(const char *hash, const char *password)
+{
+    if (!hash) {
+        pthread_once(&dummy_once, make_dummy);
+        if (crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0)
+            return false; /* cannot happen: the dummy's password is random and unknown */
+        return false;
+    }
+    return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+const char *identity_site_role_name(enum site_role r)
+{
+    return r == SITE_ADMIN ? "admin" : r == SITE_COORDINATOR ? "coordinator" : "member";
+}
+
+enum site_role identity_site_role_parse(const char *s)
+{
+    if (str_eq(s, "admin"))
+        return SITE_ADMIN;
+    if (str_eq(s, "coordinator"))
+        return SITE_COORDINATOR;
+    return SITE_MEMBER;
+}
+
+int identity_create_person(store *db, const char *email, const char *name, const char *password,
+                           enum site_role role, int64_t *id, verr *e)
+{
+    if (!str_email_valid(email))
+        return v_fail(e, "", "email", "is not a valid e-mail address");
+    if (!name || !*name || strlen(name) > LIMIT_NAME_BYTES || !str_utf8_valid(name, strlen(name)))
+        return v_fail(e, "", "name", "must be 1 to %d bytes of text", LIMIT_NAME_BYTES);
+    char *lower = str_ascii_lower(xstrdup(email));
+    char *hash = NULL;
+    int rc = -1;
+    if (password) {
+        const char *why = password_weakness(password, lower);
+        if (why) {
+            v_fail(e, "", "password", "%s", why);
+            goto done;
+        }
+        hash = identity_password_hash(password);
+        if (!hash) {
+            v_fail(e, "", "password", "could not be hashed");
+            goto done;
+        }
+    }
+    int64_t now = clock_now();
+    store_val p[] = {SV_TEXT(lower), SV_TEXT(name), SV_TEXT(hash),
+                     SV_TEXT(identity_site_role_name(role)), SV_INT(now)};
+    store_rows *rows;
+    rc = store_query(db,
+                     "INSERT INTO people (email, name, password_hash, site_role, created_at, updated_at) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?5) RETURNING id",
+                     p, 5, &rows);
+    if (rc == STORE_CONFLICT) {
+        v_fail(e, "", "email", "is already taken");
+        rc = -1;
+        goto done;
+    }
+    if (rc != STORE_OK)
+        goto done;
+    rc = store_next(rows);
+    if (rc == 1) {
+        *id = store_col_int(rows, 0);
+        rc = 0;
+    } else if (rc == STORE_CONFLICT) {
+        v_fail(e, "", "email", "is already taken");
+        rc = -1;
+    } else {
+        rc = rc == 0 ? STORE_ERROR : rc;
+    }
+    store_rows_free(rows);
+done:
+    if (hash)
+        sodium_memzero(hash, strlen(hash));
+    free(hash);
+    free(lower);
+    return rc;
+}
+
+static int bearer(api_ctx *c, const char *token)
+{
+    char hash[IDENTITY_HASH_HEX];
+    identity_secret_hash(token, hash);
+    store_rows *rows;
+    store_val p[] = {SV_TEXT(hash), SV_INT(clock_now())};
+    int rc = store_query(c->db,
+                         "SELECT t.person_id, p.site_role FROM api_tokens t "
+                         "JOIN people p ON p.id = t.person_id WHERE t.token_hash = ?1 "
+                         "AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?2)",
+                         p, 2, &rows);
+    if (rc != STORE_OK)
+        return api_store_failed(c, rc);
+    if (store_next(rows) == 1) {
+        c->actor.person_id = store_col_int(rows, 0);
+        c->actor.site_role = identity_site_role_parse(store_col_text(rows, 1));
+    }
+    store_rows_free(rows);
+    if (!c->actor.person_id) {
+        http_resp_header(c->resp, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        return api_problem(c, 401, NULL, "the bearer token is not valid, expired or revoked");
+    }
+    return 0;
+}
+
+static int cookie(api_ctx *c, const char *secret)
+{
+    char hash[IDENTITY_HASH_HEX];
+    identity_secret_hash(secret, hash);
+    int64_t now = clock_now();
+    store_rows *rows;
+    store_val p[] = {SV_TEXT(hash)};
+    int rc = store_query(c->db,
+                         "SELECT s.id, s.person_id, s.csrf_token, s.last_seen_at, s.expires_at, "
+                         "p.site_role FROM sessions s JOIN people p ON p.id = s.person_id "
+                         "WHERE s.token_hash = ?1",
+                         p, 1, &rows);
+    if (rc != STORE_OK)
+        return api_store_failed(c, rc);
+    int64_t last_seen = 0;
+    if (store_next(rows) == 1) {
+        last_seen = store_col_int(rows, 3);
+        int64_t expires = store_col_int(rows, 4);
+        if (now < expires && now < last_seen + api_config()->session_idle_s) {
+            c->actor.session_id = store_col_int(rows, 0);
+            c->actor.person_id = store_col_int(rows, 1);
+            str_fmt(c->actor.csrf_token, sizeof c->actor.csrf_token, "%s", store_col_text(rows, 2));
+            c->actor.site_role = identity_site_role_parse(store_col_text(rows, 5));
+        }
+    }
+    store_rows_free(rows);
+    /* Idle expiry is sliding; record activity at most once a minute. */
+    if (c->actor.session_id && now - last_seen >= 60) {
+        store_val u[] = {SV_INT(now), SV_INT(c->actor.session_id)};
+        store_exec(c->db, "UPDATE sessions SET last_seen_at = ?1 WHERE id = ?2", u, 2, NULL);
+    }
+    return 0;
+}
+
+int identity_authenticate(api_ctx *c)
+{
+    memset(&c->actor, 0, sizeof c->actor);
+    const char *auth = http_req_header(c->req, "Authorization");
+    if (auth) {
+        if (strncasecmp(auth, "Bearer ", 7) != 0 || !auth[7]) {
+            http_resp_header(c->resp, "WWW-Authenticate", "Bearer");
+            return api_problem(c, 401, NULL, "use Authorization: Bearer <token>");
+        }
+        return bearer(c, auth + 7);
+    }
+    const char *sid = http_req_cookie(c->req, "tandem_session");
+    if (sid && *sid && strlen(sid) < IDENTITY_TOKEN_CHARS)
+        return cookie(c, sid);
+    return 0;
+}
+
+/* ---- sign-in rate limit: a fixed table of counters, per process ---- */
+
+#define RL_SLOTS 4096
+static struct {
+    uint64_t key;
+    int64_t window_start;
+    int count;
+} rl[RL_SLOTS];
+static pthread_mutex_t rl_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint64_t rl_key(const char *kind, const char *value)
+{
+    unsigned char h[8];
+    char text[LIMIT_EMAIL_BYTES + 16];
+    str_fmt(text, sizeof text, "%s:%s", kind, value ? value : "");
+    str_ascii_lower(text);
+    crypto_generichash(h, sizeof h, (const unsigned char *)text, strlen(text), NULL, 0);
+    uint64_t k;
+    memcpy(&k, h, sizeof k);
+    return k | 1; /* 0 marks a free slot */
+}
+
+/* The slot for key (claiming a free or stale one); lock held. */
+static int rl_slot(uint64_t key, int64_t now)
+{
+    int base = (int)(key % RL_SLOTS), victim = base;
+    for (int i = 0; i < 8; i++) {
+        int s = (base + i) % RL_SLOTS;
+        if (rl[s].key == key)
+            return s;
+        if (rl[s].key == 0 || now - rl[s].window_start > LIMIT_LOGIN_WINDOW_S) {
+            victim = s;
+            break;
+        }
+    }
+    rl[victim].key = key;
+    rl[victim].window_start = now;
+    rl[victim].count = 0;
+    return victim;
+}
+
+static int rl_count(uint64_t key, int64_t now)
+{
+    int s = rl_slot(key, now);
+    if (now - rl[s].window_start > LIMIT_LOGIN_WINDOW_S) {
+        rl[s].window_start = now;
+        rl[s].count = 0;
+    }
+    return rl[s].count;
+}
+
+bool identity_login_allowed(const char *email, const char *ip)
+{
+    int64_t now = clock_now();
+    pthread_mutex_lock(&rl_lock);
+    bool ok = rl_count(rl_key("e", email), now) < LIMIT_LOGIN_ATTEMPTS &&
+              rl_count(rl_key("i", ip), now) < LIMIT_LOGIN_ATTEMPTS * 5;
+    pthread_mutex_unlock(&rl_lock);
+    return ok;
+}
+
+void identity_login_failed(const char *email, const char *ip)
+{
+    int64_t now = clock_now();
+    pthread_mutex_lock(&rl_lock);
+    rl[rl_slot(rl_key("e", email), now)].count++;
+    rl[rl_slot(rl_key("i", ip), now)].count++;
+    pthread_mutex_unlock(&rl_lock);
+}
+
+void identity_login_succeeded(const char *email)
+{
+    int64_t now = clock_now();
+    pthread_mutex_lock(&rl_lock);
+    rl[rl_slot(rl_key("e", email), now)].count = 0;
+    pthread_mutex_unlock(&rl_lock);
+}

@@ -1,0 +1,49 @@
+/* identity.h - accounts, passwords, sessions, API tokens and the
+ * sign-in rate limit. */
+#ifndef TANDEM_API_IDENTITY_H
+#define TANDEM_API_IDENTITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "api/api.h"
+
+#define IDENTITY_TOKEN_CHARS 64   /* room for prefix + base64url of 32 bytes */
+#define IDENTITY_HASH_HEX 65      /* SHA-256 as hex, with the NUL */
+
+/* Must run once before anything below (initialises libsodium). 0 on success. */
+int identity_init(void);
+
+/* A new random secret: prefix + base64url(32 random bytes). */
+void identity_new_secret(const char *prefix, char out[IDENTITY_TOKEN_CHARS]);
+/* SHA-256 of a secret, as lower-case hex: what the database stores. */
+void identity_secret_hash(const char *secret, char out[IDENTITY_HASH_HEX]);
+
+/* argon2id (libsodium) PHC string of the password; NULL only when out of
+ * memory for the hash. The caller frees the result. */
+char *identity_password_hash(const char *password);
+/* true when password matches hash; a NULL hash (no such account, or no
+ * password set) takes as long as a real check and gives false. */
+bool identity_password_verify(const char *hash, const char *password);
+
+/* Creates a person with an account. email is lower-cased; password may be
+ * NULL (an invited person without one yet). Returns 0, or -1 with *e set
+ * (bad e-mail, weak password, e-mail taken) or a store status < -1. */
+int identity_create_person(store *db, const char *email, const char *name, const char *password,
+                           enum site_role role, int64_t *id, verr *e);
+
+/* Works out who is asking from the bearer token or the session cookie and
+ * fills c->actor. Returns 0 (the actor may be anonymous), or -1 after
+ * answering 401 for a bearer token that is not valid. */
+int identity_authenticate(api_ctx *c);
+
+/* The sign-in rate limit, keyed by e-mail and by client address. */
+bool identity_login_allowed(const char *email, const char *ip);
+void identity_login_failed(const char *email, const char *ip);
+void identity_login_succeeded(const char *email);
+
+const char *identity_site_role_name(enum site_role r);
+enum site_role identity_site_role_parse(const char *s);
+
+#endif

@@ -1,0 +1,152 @@
+/* routes.c - the route table and the dispatcher: authentication, CSRF,
+ * one transaction per request, and the UI's files for everything else. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sodium.h>
+
+#include "api/handlers.h"
+#include "api/identity.h"
+#include "base/limits.h"
+#include "base/str.h"
+#include "http/assets.h"
+#include "http/router.h"
+
+enum {
+    PUBLIC = 1 << 0,  /* no sign-in needed */
+    NO_DB = 1 << 1,   /* needs no database connection */
+    BIG_BODY = 1 << 2 /* accepts bodies up to LIMIT_HTTP_IMPORT_BODY_BYTES */
+};
+
+struct route {
+    enum http_method method;
+    const char *pattern;
+    int (*fn)(api_ctx *c);
+    unsigned flags;
+};
+
+static const struct route routes[] = {
+    {HTTP_GET, "/healthz", h_healthz, PUBLIC},
+    {HTTP_GET, "/metrics", h_metrics, PUBLIC | NO_DB},
+    {HTTP_GET, "/api/v1/openapi.json", h_openapi, PUBLIC | NO_DB},
+    {HTTP_POST, "/api/v1/session", h_session_create, PUBLIC},
+    {HTTP_DELETE, "/api/v1/session", h_session_delete, 0},
+    {HTTP_GET, "/api/v1/me", h_me, 0},
+    {HTTP_POST, "/api/v1/tokens", h_token_create, 0},
+    {HTTP_GET, "/api/v1/phase-templates", h_phase_templates, 0},
+    {HTTP_GET, "/api/v1/programs", h_programs_list, 0},
+    {HTTP_POST, "/api/v1/programs", h_program_create, 0},
+    {HTTP_GET, "/api/v1/programs/{id}", h_program_get, 0},
+    {HTTP_PATCH, "/api/v1/programs/{id}", h_program_patch, 0},
+};
+#define NROUTES (sizeof routes / sizeof routes[0])
+
+void api_routes_print(void)
+{
+    for (size_t i = 0; i < NROUTES; i++)
+        printf("%s %s\n", http_method_str(routes[i].method), routes[i].pattern);
+}
+
+static bool is_api_path(const char *path)
+{
+    return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0 ||
+           strcmp(path, "/healthz") == 0 || strcmp(path, "/metrics") == 0;
+}
+
+static const struct route *find(enum http_method m, const char *path, http_req *r, char *scratch,
+                                size_t scratchlen, bool *path_known)
+{
+    *path_known = false;
+    enum http_method want = m == HTTP_HEAD ? HTTP_GET : m;
+    for (size_t i = 0; i < NROUTES; i++) {
+        if (!http_route_match(routes[i].pattern, path, r, scratch, scratchlen))
+            continue;
+        *path_known = true;
+        if (routes[i].method == want)
+            return &routes[i];
+    }
+    return NULL;
+}
+
+size_t api_body_limit(enum http_method m, const char *path)
+{
+    http_req r = {0};
+    char scratch[LIMIT_HTTP_URL_BYTES];
+    bool known;
+    const struct route *rt = find(m, path, &r, scratch, sizeof scratch, &known);
+    return rt && (rt->flags & BIG_BODY) ? LIMIT_HTTP_IMPORT_BODY_BYTES : LIMIT_HTTP_BODY_BYTES;
+}
+
+/* Non-GET requests made with the session cookie must prove they come from
+ * our own pages: the X-CSRF-Token header, and no cross-site fetch. */
+static int csrf_check(api_ctx *c)
+{
+    if (!c->actor.session_id || c->req->method == HTTP_GET || c->req->method == HTTP_HEAD)
+        return 0;
+    const char *site = http_req_header(c->req, "Sec-Fetch-Site");
+    if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
+        return api_problem(c, 403, NULL, "cross-site requests are refused");
+    const char *token = http_req_header(c->req, "X-CSRF-Token");
+    size_t n = strlen(c->actor.csrf_token);
+    if (!token || strlen(token) != n || n == 0 || sodium_memcmp(token, c->actor.csrf_token, n) != 0)
+        return api_problem(c, 403, "X-CSRF-Token", "missing or wrong CSRF token");
+    return 0;
+}
+
+void api_dispatch(http_req *r, http_resp *w)
+{
+    api_ctx c = {.req = r, .resp = w};
+    char params[LIMIT_HTTP_URL_BYTES];
+    bool known;
+    const struct route *rt = find(r->method, r->path, r, params, sizeof params, &known);
+    if (!rt) {
+        if (known) {
+            api_problem(&c, 405, NULL, "%s is not allowed here", r->method_name);
+            return;
+        }
+        if (!is_api_path(r->path) && (r->method == HTTP_GET || r->method == HTTP_HEAD) &&
+            http_assets_serve(r, w))
+            return;
+        api_not_found(&c);
+        return;
+    }
+    if (!(rt->flags & NO_DB)) {
+        c.db = api_db();
+        if (!c.db) {
+            api_problem(&c, 503, NULL, "the database is not available");
+            return;
+        }
+        if (identity_authenticate(&c))
+            return;
+        if (!(rt->flags & PUBLIC) && !c.actor.person_id) {
+            api_problem(&c, 401, NULL, "sign in first");
+            return;
+        }
+        if (csrf_check(&c))
+            return;
+    }
+    bool writes = r->method != HTTP_GET && r->method != HTTP_HEAD && c.db;
+    if (writes) {
+        int rc = store_begin(c.db);
+        if (rc != STORE_OK) {
+            api_store_failed(&c, rc);
+            return;
+        }
+    }
+    int result = rt->fn(&c);
+    if (!writes)
+        return;
+    if (result != 0) {
+        store_rollback(c.db);
+        return;
+    }
+    int rc = store_commit(c.db);
+    if (rc != STORE_OK) {
+        store_rollback(c.db);
+        /* The handler's reply described a change that did not happen. */
+        http_resp_cleanup(w);
+        http_resp_init(w);
+        api_store_failed(&c, rc);
+    }
+}

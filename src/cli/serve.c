@@ -1,0 +1,59 @@
+/* serve.c - `tandem serve`. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "api/api.h"
+#include "base/str.h"
+#include "cli/args.h"
+#include "cli/cli.h"
+#include "cli/db.h"
+#include "http/server.h"
+
+int cli_serve(int argc, char **argv)
+{
+    const char *db = NULL, *listen = NULL, *access_log = "-", *threads = NULL;
+    bool secure = false;
+    const struct cli_flag flags[] = {{"--db", &db, NULL},
+                                     {"--listen", &listen, NULL},
+                                     {"--access-log", &access_log, NULL},
+                                     {"--threads", &threads, NULL},
+                                     {"--secure-cookies", NULL, &secure},
+                                     {0}};
+    if (cli_parse(argc, argv, flags, NULL, 0, NULL))
+        return 2;
+    if (!(db = cli_db_url(db, "serve")))
+        return 2;
+    if (!listen)
+        listen = getenv("TANDEM_LISTEN");
+    if (!listen || !*listen)
+        listen = "127.0.0.1:8080";
+    char host[64];
+    uint16_t port;
+    if (http_parse_listen(listen, host, sizeof host, &port)) {
+        fprintf(stderr, "tandem serve: --listen: '%s' is not HOST:PORT\n", listen);
+        return 2;
+    }
+    int64_t nthreads = 0;
+    if (threads && str_to_i64(threads, 1, 256, &nthreads)) {
+        fprintf(stderr, "tandem serve: --threads: give a number from 1 to 256\n");
+        return 2;
+    }
+    /* Migrations run once here, before any worker opens its connection. */
+    int status;
+    store *s = cli_open_db("serve", db, &status);
+    if (!s)
+        return status;
+    store_free(s);
+
+    struct api_config cfg = {.db_url = db, .secure_cookies = secure};
+    api_configure(&cfg);
+    struct http_server_config hc = {
+        .host = host,
+        .port = port,
+        .threads = (unsigned)nthreads,
+        .access_log = access_log,
+        .dispatch = api_dispatch,
+        .body_limit = api_body_limit,
+    };
+    return http_server_run(&hc) == 0 ? 0 : 1;
+}

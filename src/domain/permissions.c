@@ -1,0 +1,54 @@
+#include "domain/permissions.h"
+
+#include <string.h>
+
+#define R PERM_READ
+#define W PERM_WRITE
+#define N PERM_NONE
+
+/* product.md §9. Columns: mentee, mentor, coordinator (own program),
+ * viewer, admin. */
+static const unsigned char table[PERM_DATA_COUNT][5] = {
+    /*                        mentee mentor coord viewer admin */
+    [PERM_PROGRAM] = {R, R, W, R, W},
+    [PERM_PROGRAM_CREATE] = {N, N, W, N, W},
+    [PERM_OWN_PROFILE] = {W, W, W, N, W},
+    [PERM_PARTNER_PROFILE] = {R, R, W, N, W},
+    [PERM_OTHER_PROFILE] = {N, N, W, N, W},
+    [PERM_MENTOR_CARD] = {R, N, R, N, R},
+    [PERM_RELATIONSHIP] = {W, W, R, N, R},
+    [PERM_PRIVATE_NOTE] = {W, W, N, N, N},
+    [PERM_SURVEY_ANSWER] = {W, W, R, N, N},
+    [PERM_REPORT] = {N, N, R, R, R},
+};
+
+enum perm_access perm_access_of(perm_roles roles, enum perm_data data)
+{
+    unsigned best = PERM_NONE;
+    if ((unsigned)data >= PERM_DATA_COUNT)
+        return PERM_NONE;
+    for (int col = 0; col < 5; col++)
+        if (roles & (1u << col))
+            best |= table[data][col];
+    return (enum perm_access)best;
+}
+
+bool perm_allows(perm_roles roles, enum perm_data data, enum perm_access need)
+{
+    return (perm_access_of(roles, data) & need) == need;
+}
+
+perm_roles perm_role_from_name(const char *name)
+{
+    static const struct {
+        const char *name;
+        perm_roles bit;
+    } map[] = {{"mentee", PERM_MENTEE},
+               {"mentor", PERM_MENTOR},
+               {"coordinator", PERM_COORDINATOR},
+               {"viewer", PERM_VIEWER}};
+    for (size_t i = 0; name && i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(name, map[i].name) == 0)
+            return map[i].bit;
+    return 0;
+}

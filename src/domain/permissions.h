@@ -1,0 +1,51 @@
+/* permissions.h - who may see and change what: the role table of
+ * product.md §9, in one place.
+ *
+ * Handlers work out which roles the actor holds relative to the data (a
+ * site admin; a coordinator, mentor, mentee or viewer of the program the
+ * data belongs to) and ask perm_allows(). Whether a mentor or mentee is a
+ * party to *this* relationship, or the author of *this* note, is decided
+ * by the handler before asking (the "own" column of the table). Anything
+ * not allowed answers 404, never 403, so ids cannot be probed.
+ */
+#ifndef TANDEM_DOMAIN_PERMISSIONS_H
+#define TANDEM_DOMAIN_PERMISSIONS_H
+
+#include <stdbool.h>
+
+enum perm_role {
+    PERM_MENTEE = 1 << 0,
+    PERM_MENTOR = 1 << 1,
+    PERM_COORDINATOR = 1 << 2,
+    PERM_VIEWER = 1 << 3,
+    PERM_ADMIN = 1 << 4,
+};
+typedef unsigned perm_roles; /* a set of enum perm_role bits */
+
+enum perm_data {
+    PERM_PROGRAM,           /* a program's name, status and configuration */
+    PERM_PROGRAM_CREATE,    /* a new program (site coordinators and admins) */
+    PERM_OWN_PROFILE,
+    PERM_PARTNER_PROFILE,   /* the profile of someone one is matched with */
+    PERM_OTHER_PROFILE,     /* any other participant's profile and status */
+    PERM_MENTOR_CARD,       /* a mentor's public card in self-matching */
+    PERM_RELATIONSHIP,      /* agreement, goals, meetings, shared notes, messages (own) */
+    PERM_PRIVATE_NOTE,      /* (author only) */
+    PERM_SURVEY_ANSWER,     /* an individual answer (own; non-anonymous for coordinators) */
+    PERM_REPORT,            /* aggregates */
+    PERM_DATA_COUNT
+};
+
+enum perm_access { PERM_NONE = 0, PERM_READ = 1, PERM_WRITE = 3 /* write implies read */ };
+
+/* The widest access any of the roles gives to the data. */
+enum perm_access perm_access_of(perm_roles roles, enum perm_data data);
+
+/* true when the roles give at least `need` to the data. */
+bool perm_allows(perm_roles roles, enum perm_data data, enum perm_access need);
+
+/* Role name ("mentee", "mentor", "coordinator", "viewer") to its bit; 0
+ * for anything else. */
+perm_roles perm_role_from_name(const char *name);
+
+#endif

@@ -1,0 +1,213 @@
+#include "domain/validate.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/str.h"
+
+void v_join(char *out, size_t outlen, const char *path, const char *key)
+{
+    if (!path || !*path)
+        str_fmt(out, outlen, "%s", key);
+    else if (!key || !*key)
+        str_fmt(out, outlen, "%s", path);
+    else
+        str_fmt(out, outlen, "%s.%s", path, key);
+}
+
+void v_index(char *out, size_t outlen, const char *path, size_t i)
+{
+    str_fmt(out, outlen, "%s[%zu]", path, i);
+}
+
+int v_fail(verr *e, const char *path, const char *key, const char *fmt, ...)
+{
+    v_join(e->field, sizeof e->field, path, key);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int v_known_keys(const json_t *obj, const char *path, const char *const *allowed, verr *e)
+{
+    const char *key;
+    json_t *val;
+    json_object_foreach((json_t *)obj, key, val) {
+        (void)val;
+        bool ok = false;
+        for (const char *const *a = allowed; *a && !ok; a++)
+            ok = strcmp(*a, key) == 0;
+        if (!ok)
+            return v_fail(e, path, key, "unknown field");
+    }
+    return 0;
+}
+
+int v_object(const json_t *obj, const char *key, const char *path, bool required, json_t **out, verr *e)
+{
+    json_t *v = json_object_get(obj, key);
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return required ? v_fail(e, path, key, "is required") : 0;
+    if (!json_is_object(v))
+        return v_fail(e, path, key, "must be an object");
+    *out = v;
+    return 0;
+}
+
+int v_array(const json_t *obj, const char *key, const char *path, size_t max, json_t **out, verr *e)
+{
+    json_t *v = json_object_get(obj, key);
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_array(v))
+        return v_fail(e, path, key, "must be an array");
+    if (json_array_size(v) > max)
+        return v_fail(e, path, key, "has more than %zu items", max);
+    *out = v;
+    return 0;
+}
+
+int v_string(const json_t *obj, const char *key, const char *path, bool required, bool allow_empty,
+             size_t maxbytes, const char *def, const char **out, verr *e)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v || json_is_null(v)) {
+        if (required)
+            return v_fail(e, path, key, "is required");
+        *out = def;
+        return 0;
+    }
+    if (!json_is_string(v))
+        return v_fail(e, path, key, "must be a string");
+    const char *s = json_string_value(v);
+    size_t n = json_string_length(v);
+    if (n != strlen(s))
+        return v_fail(e, path, key, "must not contain NUL");
+    if (!allow_empty) {
+        bool blank = true;
+        for (const char *p = s; *p && blank; p++)
+            blank = (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r');
+        if (blank)
+            return v_fail(e, path, key, "must not be empty");
+    }
+    if (n > maxbytes)
+        return v_fail(e, path, key, "must be at most %zu bytes", maxbytes);
+    *out = s;
+    return 0;
+}
+
+int v_enum(const json_t *obj, const char *key, const char *path, const char *const *values,
+           const char *def, const char **out, verr *e)
+{
+    const char *s;
+    if (v_string(obj, key, path, def == NULL, false, 64, def, &s, e))
+        return -1;
+    for (const char *const *v = values; *v; v++)
+        if (strcmp(*v, s) == 0) {
+            *out = *v;
+            return 0;
+        }
+    char list[256] = "";
+    size_t used = 0;
+    for (const char *const *v = values; *v; v++) {
+        int n = snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", *v);
+        if (n < 0 || (size_t)n >= sizeof list - used)
+            break;
+        used += (size_t)n;
+    }
+    return v_fail(e, path, key, "must be one of: %s", list);
+}
+
+int v_int(const json_t *obj, const char *key, const char *path, int64_t min, int64_t max,
+          int64_t def, bool required, int64_t *out, verr *e)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v || json_is_null(v)) {
+        if (required)
+            return v_fail(e, path, key, "is required");
+        *out = def;
+        return 0;
+    }
+    if (!json_is_integer(v))
+        return v_fail(e, path, key, "must be an integer");
+    json_int_t i = json_integer_value(v);
+    if (i < min || i > max)
+        return v_fail(e, path, key, "must be between %lld and %lld", (long long)min, (long long)max);
+    *out = i;
+    return 0;
+}
+
+int v_number(const json_t *obj, const char *key, const char *path, double min, double max,
+             double def, bool required, double *out, verr *e)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v || json_is_null(v)) {
+        if (required)
+            return v_fail(e, path, key, "is required");
+        *out = def;
+        return 0;
+    }
+    if (!json_is_number(v))
+        return v_fail(e, path, key, "must be a number");
+    double d = json_number_value(v);
+    if (!isfinite(d) || d < min || d > max)
+        return v_fail(e, path, key, "must be between %g and %g", min, max);
+    *out = d;
+    return 0;
+}
+
+int v_bool(const json_t *obj, const char *key, const char *path, bool def, bool *out, verr *e)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v || json_is_null(v)) {
+        *out = def;
+        return 0;
+    }
+    if (!json_is_boolean(v))
+        return v_fail(e, path, key, "must be true or false");
+    *out = json_is_true(v);
+    return 0;
+}
+
+int v_date(const json_t *obj, const char *key, const char *path, const char **out, verr *e)
+{
+    const char *s;
+    if (v_string(obj, key, path, false, false, 10, NULL, &s, e))
+        return v_fail(e, path, key, "must be a date YYYY-MM-DD");
+    int64_t t;
+    if (s && (strlen(s) != 10 || clock_parse(s, &t)))
+        return v_fail(e, path, key, "must be a date YYYY-MM-DD");
+    *out = s;
+    return 0;
+}
+
+int v_string_list(const json_t *obj, const char *key, const char *path, size_t max,
+                  size_t maxbytes, json_t **out, verr *e)
+{
+    json_t *arr;
+    if (v_array(obj, key, path, max, &arr, e))
+        return -1;
+    *out = arr;
+    if (!arr)
+        return 0;
+    char here[160];
+    v_join(here, sizeof here, path, key);
+    size_t i;
+    json_t *item;
+    json_array_foreach(arr, i, item) {
+        char at[176];
+        v_index(at, sizeof at, here, i);
+        if (!json_is_string(item) || json_string_length(item) == 0)
+            return v_fail(e, at, "", "must be a non-empty string");
+        if (json_string_length(item) > maxbytes)
+            return v_fail(e, at, "", "must be at most %zu bytes", maxbytes);
+    }
+    return 0;
+}
