@@ -8,6 +8,7 @@
  */
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +22,23 @@
 #define OID_INT8 20
 #define OID_FLOAT8 701
 
+/* A statement prepared on the server, named "tandem_<id>". Keyed by the
+ * SQL text and the parameter types it was prepared with. */
+struct prepared {
+    char *sql;
+    uint64_t hash;
+    char sig[LIMIT_STORE_PARAMS + 1]; /* 'i' int8, 'r' float8, 'u' left to the server */
+    unsigned id;
+    uint64_t used;
+};
+
 struct pg {
     store base;
     PGconn *conn;
+    int ncache;
+    unsigned next_id;
+    uint64_t tick;
+    struct prepared cache[LIMIT_STORE_STMT_CACHE];
 };
 
 struct pg_rows {
@@ -51,6 +66,29 @@ static int fail_res(struct pg *p, const PGresult *res)
                       state ? state : "", state ? ")" : "");
 }
 
+static void forget(struct prepared *c)
+{
+    free(c->sql);
+    c->sql = NULL;
+}
+
+static void forget_all(struct pg *p)
+{
+    for (int i = 0; i < p->ncache; i++)
+        forget(&p->cache[i]);
+    p->ncache = 0;
+}
+
+static uint64_t hash_sql(const char *s)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211u;
+    }
+    return h;
+}
+
 /* Brings a dropped connection back when no transaction is lost by it. */
 static int ensure_conn(struct pg *p)
 {
@@ -59,11 +97,94 @@ static int ensure_conn(struct pg *p)
     if (p->base.in_tx)
         return store_fail(&p->base, STORE_ERROR, "postgresql: connection lost inside a transaction");
     PQreset(p->conn);
+    forget_all(p); /* the new session has no prepared statements */
     if (PQstatus(p->conn) != CONNECTION_OK)
         return store_fail(&p->base, STORE_ERROR, "postgresql: connection lost: %s",
                           PQerrorMessage(p->conn));
     PGresult *res = PQexec(p->conn, "SET client_min_messages = warning");
     PQclear(res);
+    return STORE_OK;
+}
+
+static int check_result(struct pg *p, PGresult *res, PGresult **out)
+{
+    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        int rc = fail_res(p, res);
+        PQclear(res);
+        return rc;
+    }
+    *out = res;
+    return STORE_OK;
+}
+
+/* The cached statement for sql and sig, or NULL. */
+static struct prepared *lookup(struct pg *p, const char *sql, uint64_t h, const char *sig)
+{
+    for (int i = 0; i < p->ncache; i++) {
+        struct prepared *e = &p->cache[i];
+        if (e->hash == h && strcmp(e->sig, sig) == 0 && strcmp(e->sql, sql) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+/* Removes c from the cache (the server keeps it until the session ends). */
+static void drop(struct pg *p, struct prepared *c)
+{
+    forget(c);
+    struct prepared *last = &p->cache[--p->ncache];
+    if (c != last) {
+        *c = *last;
+        last->sql = NULL;
+    }
+}
+
+/* Prepares sql (already rewritten to `dollar`) and caches it, evicting the
+ * least recently used statement when full. Returns STORE_OK with *c NULL
+ * when no slot could be freed and the statement should run unprepared. */
+static int prepare(struct pg *p, const char *sql, uint64_t h, const char *dollar, const char *sig,
+                   int nparams, const Oid *types, struct prepared **c)
+{
+    struct prepared *victim = NULL;
+    *c = NULL;
+    for (int i = 0; i < p->ncache; i++)
+        if (!victim || p->cache[i].used < victim->used)
+            victim = &p->cache[i];
+    struct prepared *e;
+    char name[32];
+    if (p->ncache < LIMIT_STORE_STMT_CACHE) {
+        e = &p->cache[p->ncache];
+    } else {
+        /* DEALLOCATE is not transactional, so it is safe inside one */
+        snprintf(name, sizeof name, "DEALLOCATE tandem_%u", victim->id);
+        PGresult *res = PQexec(p->conn, name);
+        bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+        PQclear(res);
+        if (!ok)
+            return STORE_OK;
+        forget(victim);
+        e = victim;
+    }
+    unsigned id = ++p->next_id;
+    snprintf(name, sizeof name, "tandem_%u", id);
+    PGresult *res = PQprepare(p->conn, name, dollar, nparams, types);
+    PGresult *ok = NULL;
+    int rc = check_result(p, res, &ok);
+    if (rc) {
+        if (e != &p->cache[p->ncache])
+            drop(p, e); /* the evicted slot is empty now */
+        return rc;
+    }
+    PQclear(ok);
+    if (e == &p->cache[p->ncache])
+        p->ncache++;
+    e->sql = xstrdup(sql);
+    e->hash = h;
+    memcpy(e->sig, sig, (size_t)nparams + 1);
+    e->id = id;
+    e->used = ++p->tick;
+    *c = e;
     return STORE_OK;
 }
 
@@ -73,6 +194,8 @@ static int run(struct pg *p, const char *sql, const store_val *params, int npara
     const char *values[LIMIT_STORE_PARAMS];
     Oid types[LIMIT_STORE_PARAMS];
     char nums[LIMIT_STORE_PARAMS][40];
+    char sig[LIMIT_STORE_PARAMS + 1];
+    char *dollar = NULL;
     *out = NULL;
     int rc = ensure_conn(p);
     if (rc)
@@ -81,16 +204,19 @@ static int run(struct pg *p, const char *sql, const store_val *params, int npara
         const store_val *v = &params[i];
         types[i] = 0;
         values[i] = NULL;
+        sig[i] = 'u';
         switch (v->type) {
         case STORE_INT:
             snprintf(nums[i], sizeof nums[i], "%" PRId64, v->i);
             values[i] = nums[i];
             types[i] = OID_INT8;
+            sig[i] = 'i';
             break;
         case STORE_REAL:
             snprintf(nums[i], sizeof nums[i], "%.17g", v->r);
             values[i] = nums[i];
             types[i] = OID_FLOAT8;
+            sig[i] = 'r';
             break;
         case STORE_TEXT:
             values[i] = v->s;
@@ -102,24 +228,51 @@ static int run(struct pg *p, const char *sql, const store_val *params, int npara
                               i + 1);
         }
     }
-    int want = 0;
-    char *dollar = store_sql_dollar(sql, &want);
-    if (want != nparams) {
-        /* PostgreSQL ignores surplus typed parameters; refuse like SQLite */
-        free(dollar);
-        return store_fail(&p->base, STORE_ERROR, "postgresql: statement takes %d parameters, %d given",
-                          want, nparams);
+    sig[nparams] = '\0';
+
+    uint64_t h = hash_sql(sql);
+    bool retried = false;
+again:;
+    struct prepared *c = lookup(p, sql, h, sig);
+    if (c) {
+        c->used = ++p->tick;
+    } else if (!dollar) {
+        int want = 0;
+        dollar = store_sql_dollar(sql, &want);
+        if (want != nparams) {
+            /* PostgreSQL ignores surplus typed parameters; refuse like SQLite */
+            rc = store_fail(&p->base, STORE_ERROR,
+                            "postgresql: statement takes %d parameters, %d given", want, nparams);
+            goto fail;
+        }
+        if ((rc = prepare(p, sql, h, dollar, sig, nparams, types, &c)))
+            goto fail;
     }
-    PGresult *res = PQexecParams(p->conn, dollar, nparams, types, values, NULL, NULL, 0);
+    PGresult *res;
+    if (c) {
+        char name[32];
+        snprintf(name, sizeof name, "tandem_%u", c->id);
+        res = PQexecPrepared(p->conn, name, nparams, values, NULL, NULL, 0);
+        const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+        /* a schema change can leave a prepared statement unusable
+         * ("cached plan must not change result type"): prepare it afresh
+         * next time; the old one goes with the session */
+        if (state && (str_eq(state, "0A000") || str_eq(state, "26000"))) {
+            drop(p, c);
+            /* outside a transaction nothing was spoiled: try once more */
+            if (!p->base.in_tx && !retried) {
+                retried = true;
+                PQclear(res);
+                goto again;
+            }
+        }
+    } else {
+        res = PQexecParams(p->conn, dollar, nparams, types, values, NULL, NULL, 0);
+    }
+    rc = check_result(p, res, out);
+fail:
     free(dollar);
-    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        rc = fail_res(p, res);
-        PQclear(res);
-        return rc;
-    }
-    *out = res;
-    return STORE_OK;
+    return rc;
 }
 
 static int pg_exec(store *s, const char *sql, const store_val *params, int nparams, int64_t *changes)
@@ -140,7 +293,13 @@ static int pg_exec(store *s, const char *sql, const store_val *params, int npara
 
 static int pg_control(store *s, const char *sql)
 {
-    return pg_exec(s, sql, NULL, 0, NULL);
+    struct pg *p = (struct pg *)s;
+    PGresult *res = NULL;
+    int rc = ensure_conn(p);
+    if (!rc)
+        rc = check_result(p, PQexec(p->conn, sql), &res);
+    PQclear(res);
+    return rc;
 }
 
 static int pg_query(store *s, const char *sql, const store_val *params, int nparams, store_rows **out)
@@ -238,6 +397,7 @@ static int pg_exec_script(store *s, const char *sql)
 static void pg_close(store *s)
 {
     struct pg *p = (struct pg *)s;
+    forget_all(p);
     PQfinish(p->conn);
     free(p);
 }

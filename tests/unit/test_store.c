@@ -582,6 +582,15 @@ static void test_statement_cache(void **state)
     assert_int_equal(store_next(outer), 1);
     assert_int_equal(store_col_int(outer, 0), 2);
     store_rows_free(outer);
+    /* a cached statement survives a change of the table under it */
+    assert_int_equal(store_query(s, "SELECT * FROM t ORDER BY k", NULL, 0, &outer), STORE_OK);
+    assert_int_equal(outer->ncols, 4);
+    store_rows_free(outer);
+    exec_ok(s, "ALTER TABLE t ADD COLUMN z TEXT", NULL, 0);
+    assert_int_equal(store_query(s, "SELECT * FROM t ORDER BY k", NULL, 0, &outer), STORE_OK);
+    assert_int_equal(outer->ncols, 5);
+    assert_int_equal(store_next(outer), 1);
+    store_rows_free(outer);
     /* several statements in one store_exec are refused */
     assert_int_equal(store_exec(s, "INSERT INTO t (k) VALUES (5); INSERT INTO t (k) VALUES (6)", NULL,
                                 0, NULL),
