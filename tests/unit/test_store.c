@@ -804,6 +804,31 @@ static void test_settings_and_values(void **state)
     assert_true(v > 0);
 }
 
+/* PostgreSQL: a connection the server dropped comes back on the next
+ * statement outside a transaction. */
+static void test_pg_reconnect(void **state)
+{
+    store *s = *state;
+    if (backend != STORE_PG)
+        skip();
+    int64_t pid = 0, ok = 0;
+    assert_int_equal(store_query_int(s, "SELECT pg_backend_pid()", NULL, 0, &pid), 1);
+    store *o = open_ok();
+    store_val p[] = {SV_INT(pid)};
+    assert_int_equal(store_query_int(o, "SELECT pg_terminate_backend(CAST(?1 AS INTEGER))", p, 1, &ok), 1);
+    assert_int_equal(ok, 1);
+    store_free(o);
+    usleep(100 * 1000);
+    int64_t v = 0;
+    assert_int_equal(store_query_int(s, "SELECT 1", NULL, 0, &v), STORE_ERROR);
+    assert_null(strchr(store_errmsg(s), '\n'));
+    assert_int_equal(store_query_int(s, "SELECT 2", NULL, 0, &v), 1);
+    assert_int_equal(v, 2);
+    /* prepared statements were forgotten with the old session */
+    assert_int_equal(store_query_int(s, "SELECT pg_backend_pid()", NULL, 0, &v), 1);
+    assert_true(v != pid);
+}
+
 /* ---- driver ---- */
 
 static const struct CMUnitTest tests[] = {
@@ -830,6 +855,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_concurrent_migrate, setup, teardown),
     cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
     cmocka_unit_test_setup_teardown(test_settings_and_values, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_pg_reconnect, setup, teardown),
 };
 
 /* Replaces the database name in a postgresql:// URL (the path after the
