@@ -88,13 +88,18 @@ check-unit: $(UNIT_BIN)
 deps:
 	tools/deps.sh build
 
-run: deps tandem
+# Dependencies are installed first and the build runs in a fresh make, so
+# pkg-config is there when the flags are computed.
+run:
+	tools/deps.sh build
+	$(MAKE) tandem
 	tools/run.sh
 
 # Everything: unit tests, the sanitizer build, API tests on SQLite and
 # PostgreSQL, browser tests, and the subsystems' own suites.
-check: tandem
+check:
 	tools/deps.sh test
+	$(MAKE) tandem
 	tests/run $(CHECK_TARGETS)
 
 layers:

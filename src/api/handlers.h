@@ -16,6 +16,10 @@ int h_session_delete(api_ctx *c);
 int h_me(api_ctx *c);
 int h_token_create(api_ctx *c);
 
+/* people.c */
+int h_people_create(api_ctx *c);
+int h_people_list(api_ctx *c);
+
 /* programs.c */
 int h_programs_list(api_ctx *c);
 int h_program_create(api_ctx *c);

@@ -34,6 +34,8 @@ static const struct route routes[] = {
     {HTTP_DELETE, "/api/v1/session", h_session_delete, 0},
     {HTTP_GET, "/api/v1/me", h_me, 0},
     {HTTP_POST, "/api/v1/tokens", h_token_create, 0},
+    {HTTP_GET, "/api/v1/people", h_people_list, 0},
+    {HTTP_POST, "/api/v1/people", h_people_create, 0},
     {HTTP_GET, "/api/v1/phase-templates", h_phase_templates, 0},
     {HTTP_GET, "/api/v1/programs", h_programs_list, 0},
     {HTTP_POST, "/api/v1/programs", h_program_create, 0},

@@ -31,6 +31,8 @@ struct request {
     int content_length_count;
     bool chunked;
     bool header_too_big;
+    bool overflow;        /* the body passed its limit: the rest is read and dropped */
+    size_t dropped;
     buf body;
     char ip[INET6_ADDRSTRLEN];
 };
@@ -223,13 +225,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (*upload_size) {
-        if (buf_append(&q->body, upload, *upload_size)) {
-            *upload_size = 0;
-            return refuse(c, q, method, url, 413, "the request body is larger than allowed");
+        /* A body without Content-Length (chunked) is counted as it comes.
+         * Past the limit it is read and dropped, so the 413 reaches the
+         * client instead of a reset; past four times the limit the
+         * connection is simply closed. */
+        if (!q->overflow && buf_append(&q->body, upload, *upload_size))
+            q->overflow = true;
+        if (q->overflow) {
+            q->dropped += *upload_size;
+            if (q->dropped > 4 * q->body_limit)
+                return MHD_NO;
         }
         *upload_size = 0;
         return MHD_YES;
     }
+    if (q->overflow)
+        return refuse(c, q, method, url, 413, "the request body is larger than allowed");
 
     /* The whole request is here: second call or later, so the reply keeps
      * the connection alive. */

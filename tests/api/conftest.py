@@ -1,0 +1,84 @@
+"""Fixtures for the HTTP API tests: a real `tandem serve` on a fresh
+database (SQLite or PostgreSQL, per TANDEM_TEST_DB_KIND) and signed-in
+clients for people in each role."""
+import itertools
+import os
+import sys
+
+import pytest
+import requests
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from server import ADMIN_EMAIL, ADMIN_PASSWORD, Server  # noqa: E402
+
+PASSWORD = "a long enough password"
+_ids = itertools.count(1)
+
+
+class Client(requests.Session):
+    """A requests session bound to the server, sending the CSRF token."""
+
+    def __init__(self, base):
+        super().__init__()
+        self.base = base
+        self.person = None
+
+    def request(self, method, url, *args, **kwargs):
+        if url.startswith("/"):
+            url = self.base + url
+        return super().request(method, url, *args, **kwargs)
+
+    def sign_in(self, email, password):
+        r = self.post("/api/v1/session", json={"email": email, "password": password})
+        assert r.status_code == 200, r.text
+        self.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+        self.person = r.json()["person"]
+        return self
+
+
+@pytest.fixture(scope="session")
+def server():
+    s = Server(name="api").start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def base(server):
+    return server.url
+
+
+@pytest.fixture
+def anon(base):
+    return Client(base)
+
+
+@pytest.fixture(scope="session")
+def admin(server):
+    return Client(server.url).sign_in(ADMIN_EMAIL, ADMIN_PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def make_person(admin, server):
+    """Creates an account and returns a client signed in as it."""
+
+    def make(role="member", name=None):
+        n = next(_ids)
+        email = "person%d-%s@example.org" % (n, role)
+        r = admin.post("/api/v1/people", json={"email": email, "name": name or "Person %d" % n,
+                                               "password": PASSWORD, "site_role": role})
+        assert r.status_code == 201, r.text
+        return Client(server.url).sign_in(email, PASSWORD)
+
+    return make
+
+
+def problem(r, status, field=None):
+    """Asserts r is a problem+json reply with the status (and field)."""
+    assert r.status_code == status, r.text
+    assert r.headers["Content-Type"].startswith("application/problem+json"), r.headers
+    body = r.json()
+    assert body["status"] == status and body["detail"]
+    if field is not None:
+        assert body.get("field") == field, body
+    return body
