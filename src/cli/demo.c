@@ -192,7 +192,10 @@ static int load_demo(store *s, const char *hash)
         goto done;
     program = store_next(rows) == 1 ? store_col_int(rows, 0) : 0;
     store_rows_free(rows);
-    if ((rc = add_participant(s, program, coord, "coordinator", "approved", json_object(), now)))
+    json_t *none = json_object();
+    rc = add_participant(s, program, coord, "coordinator", "approved", none, now);
+    json_decref(none);
+    if (rc)
         goto done;
     for (int i = 0; i < 42; i++) {
         bool mentor = i < 14;

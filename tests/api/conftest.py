@@ -40,7 +40,9 @@ class Client(requests.Session):
 def server():
     s = Server(name="api").start()
     yield s
-    s.stop()
+    # A clean stop is part of the contract (and, in the sanitizer build,
+    # the moment leaks are reported).
+    assert s.stop() == 0, "tandem serve did not exit cleanly; see " + s.log_path
 
 
 @pytest.fixture(scope="session")
