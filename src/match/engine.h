@@ -1,0 +1,203 @@
+/* engine.h - what the modules of src/match share; not part of the public API.
+ *
+ * instance.c  holds the people, attributes and constraints as given;
+ * criteria.c  compiles them into columns and scores pairs (the kernel);
+ * candidates.c keeps each mentee's best mentors and re-scores pruned pairs;
+ * flow.c      solves max-cardinality, max-score b-matching exactly and
+ *             returns LP duals; stable.c runs deferred acceptance;
+ * solve.c     drives objective, certificate and report (report.c).
+ */
+#ifndef TANDEM_MATCH_ENGINE_H
+#define TANDEM_MATCH_ENGINE_H
+
+#include "match/match.h"
+
+#include "base/limits.h"
+
+#include <stdint.h>
+
+#define MATCH_MAX_CRITERIA LIMIT_PROGRAM_CRITERIA
+#define MATCH_MAX_CHOICES 64
+
+enum { FT_NONE = 0, FT_TAGS, FT_NUMBER, FT_STRING, FT_VECTOR };
+
+typedef struct match_attr {
+    uint32_t person, field;
+    int type;
+    uint32_t n;       /* tags, vector */
+    double num;
+    int32_t str;      /* interned string */
+    int32_t *tags;    /* interned strings */
+    double *vec;
+} match_attr;
+
+typedef struct match_strmap {
+    char **keys;
+    int32_t *vals;
+    size_t size, count; /* size is a power of two */
+} match_strmap;
+
+typedef struct match_triple {
+    uint32_t mentee, mentor;
+    double score;
+} match_triple;
+
+typedef struct match_ipair {
+    uint32_t mentee, mentor;
+} match_ipair;
+
+struct match_instance {
+    size_t n[2];                /* [MATCH_MENTEE], [MATCH_MENTOR] */
+    size_t cap_people[2];
+    char **ids[2];
+    int64_t *count[2];          /* wants, capacity */
+    match_strmap idmap[2];
+    char **field_names;
+    int *field_types;
+    size_t nfields, cap_fields;
+    match_strmap fieldmap;
+    match_attr *attrs[2];
+    size_t nattrs[2], cap_attrs[2];
+    match_strmap strings;       /* interned strings: tags and same-values */
+    size_t nstrings;
+    match_criterion *crit;
+    size_t ncrit, cap_crit;
+    match_triple *scores;
+    size_t nscores, cap_scores;
+    bool scores_mode;           /* at least one score given */
+    uint32_t **choices;         /* per mentee, NULL when none */
+    uint32_t *nchoices;
+    match_ipair *forbidden, *locked;
+    size_t nforbidden, cap_forbidden, nlocked, cap_locked;
+    double min_score;
+    match_objective objective;
+};
+
+int match_strmap_get(const match_strmap *m, const char *key); /* -1 if absent */
+int match_strmap_put(match_strmap *m, const char *key, int32_t val); /* copies key */
+void match_strmap_cleanup(match_strmap *m);
+
+/* ---- the compiled model (criteria.c) ---- */
+
+typedef struct match_col {
+    match_kind kind;
+    double w;
+    bool required, different;
+    double scale, min, max;
+    double *num[2];        /* distance, gap: NaN when missing */
+    int32_t *str[2];       /* same: -1 when missing */
+    uint64_t *bits[2];     /* overlap, shared: words per person */
+    int32_t *pop0;         /* overlap: |A| of each mentee */
+    size_t words;
+    double *vec[2];        /* similarity: stride dims */
+    int32_t *vlen[2];
+    double *norm[2];
+    size_t dims;
+} match_col;
+
+typedef struct match_model {
+    size_t ne, nr, ncrit;
+    match_col *col;
+    double wsum;
+    double min_score;
+    bool sparse;
+    /* per-mentee CSR lists */
+    size_t *ch_off;  uint32_t *ch_m;  uint8_t *ch_rank;   /* choices, rank 1.. */
+    size_t *fb_off;  uint32_t *fb_m;                      /* forbidden, sorted */
+    size_t *sc_off;  uint32_t *sc_m;  double *sc_s;       /* sparse scores, sorted by mentor */
+    int64_t *self;   /* mentor index of the same person, or -1 */
+    int64_t *self_r; /* per mentor: mentee index of the same person, or -1 */
+    int kernel;      /* MATCH_KERNEL_*: which compiled row kernel runs */
+} match_model;
+
+int match_model_build(const match_instance *in, match_model *m, char *err, size_t errlen);
+void match_model_cleanup(match_model *m);
+/* Scores one pair exactly (scalar). Returns true when the pair is allowed
+ * (not self, not forbidden, required criteria met, score >= min_score). In
+ * the sparse form an unlisted pair is not allowed. explain (ncrit) may be NULL. */
+bool match_model_pair(const match_model *m, size_t e, size_t r, double *score, double *explain);
+/* Why a pair is not allowed: "self", "forbidden", "required:<i>", "min_score",
+ * "unlisted", or NULL when allowed. */
+const char *match_model_refusal(const match_model *m, size_t e, size_t r, size_t *crit);
+/* Scores mentee e against every mentor: score[r], and ok[r] = 1 when allowed.
+ * Bit-identical to match_model_pair. scratch: nr doubles. */
+void match_model_row(const match_model *m, size_t e, double *score, uint8_t *ok);
+int64_t match_iscore(double s);
+
+/* ---- the candidate graph (candidates.c) ---- */
+
+typedef struct match_graph {
+    size_t ne, nr;
+    size_t *off;        /* ne + 1 */
+    uint32_t *head;     /* mentor of each arc, arcs of a mentee sorted by mentor */
+    int64_t *w;         /* integer score of each arc */
+    size_t narcs;
+    int64_t *allowed;   /* allowed mentors per mentee (all pairs, not only arcs) */
+    bool pruned;        /* some allowed pairs are not arcs */
+} match_graph;
+
+void match_graph_cleanup(match_graph *g);
+/* Builds the graph: all allowed pairs when the model is sparse, small or
+ * no_prune, else each mentee's top_k plus its choices. Multithreaded. */
+void match_graph_build(const match_model *m, int top_k, bool no_prune, int threads,
+                       match_graph *g, match_progress_fn progress, void *pctx);
+/* Adds arcs (mentee, mentor, w) to the graph (no duplicates given). */
+void match_graph_add(match_graph *g, const match_ipair *p, const int64_t *w, size_t n);
+
+/* The check of a pruned pair: a callback receives every allowed pair that is
+ * not an arc and returns true to add it back. */
+typedef struct match_check {
+    /* dual certificate of the objective: u_i + v_j >= M + w_ij (when u != NULL) */
+    const int64_t *u, *v;
+    int64_t M;
+    /* min cuts: a pair with w > thr[k] from inside[k] mentee to outside
+     * mentor crosses cut k (when cut_in[k] != NULL) */
+    const uint8_t *cut_e[2], *cut_r[2];
+    int64_t cut_thr[2];
+    int64_t dual_thr_min; /* only pairs with w >= this take part in the dual check */
+} match_check;
+
+/* Re-scores every allowed pair that is not an arc and collects those that
+ * break the certificate. Returns the count; *out (owned by caller) receives
+ * the pairs and *outw their scores. */
+size_t match_graph_violations(const match_model *m, const match_graph *g, const match_check *c,
+                              int threads, match_ipair **out, int64_t **outw,
+                              match_progress_fn progress, void *pctx);
+
+/* Full sorted row of allowed mentors of one mentee (for stable's lazy lists). */
+size_t match_model_allowed(const match_model *m, size_t e, uint32_t **mentors, int64_t **w);
+
+int match_threads(int requested);
+
+/* ---- exact b-matching (flow.c) ---- */
+
+typedef struct match_flow {
+    uint8_t *x;         /* per arc: 1 when matched */
+    int64_t *u, *v;     /* LP duals of max sum (M + w) */
+    int64_t M;
+    int64_t matched, total;
+    bool cert;          /* the duals certify the arcs of the graph */
+    uint8_t *reach_e, *reach_r; /* residual reachability from free mentees (a min cut) */
+} match_flow;
+
+/* Max-cardinality then max-weight b-matching on the arcs with w >= thr
+ * (arcs below are ignored): wants[e], caps[r] are residual counts. */
+void match_flow_solve(const match_graph *g, const int64_t *wants, const int64_t *caps,
+                      int64_t thr, match_flow *f, match_progress_fn progress, void *pctx);
+/* Max cardinality only on arcs with w >= thr (Hopcroft-Karp style);
+ * fills reach (a min cut) when reach_e / reach_r are not NULL. */
+int64_t match_flow_maxcard(const match_graph *g, const int64_t *wants, const int64_t *caps,
+                           int64_t thr, uint8_t *reach_e, uint8_t *reach_r);
+void match_flow_cleanup(match_flow *f);
+
+/* ---- stable (stable.c) ---- */
+/* Mentee-proposing deferred acceptance; x per arc of g may be extended by
+ * lazy rows (the graph grows). Returns matched pairs in *pairs. */
+size_t match_stable_run(const match_model *m, match_graph *g, const int64_t *wants,
+                        const int64_t *caps, match_ipair **pairs);
+
+/* ---- report (report.c) ---- */
+void match_report(const match_instance *in, const match_model *m, const match_graph *g,
+                  match_result *r, bool maxcard_proven);
+
+#endif

@@ -1,0 +1,525 @@
+/* instance.c - the in-memory model of a matching problem, as given. */
+#include "match/engine.h"
+
+#include "base/mem.h"
+#include "base/str.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void seterr(char *err, size_t errlen, const char *msg)
+{
+    if (err && errlen)
+        str_fmt(err, errlen, "%s", msg);
+}
+
+/* ---- string map: open addressing, FNV-1a ---- */
+
+static uint64_t hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+int match_strmap_get(const match_strmap *m, const char *key)
+{
+    if (!m->size)
+        return -1;
+    size_t mask = m->size - 1;
+    for (size_t i = hash(key) & mask;; i = (i + 1) & mask) {
+        if (!m->keys[i])
+            return -1;
+        if (strcmp(m->keys[i], key) == 0)
+            return m->vals[i];
+    }
+}
+
+static void strmap_grow(match_strmap *m)
+{
+    size_t nsize = m->size ? m->size * 2 : 16;
+    char **keys = xcalloc(nsize, sizeof *keys);
+    int32_t *vals = xcalloc(nsize, sizeof *vals);
+    for (size_t i = 0; i < m->size; i++) {
+        if (!m->keys[i])
+            continue;
+        size_t j = hash(m->keys[i]) & (nsize - 1);
+        while (keys[j])
+            j = (j + 1) & (nsize - 1);
+        keys[j] = m->keys[i];
+        vals[j] = m->vals[i];
+    }
+    free(m->keys);
+    free(m->vals);
+    m->keys = keys;
+    m->vals = vals;
+    m->size = nsize;
+}
+
+int match_strmap_put(match_strmap *m, const char *key, int32_t val)
+{
+    if ((m->count + 1) * 2 > m->size)
+        strmap_grow(m);
+    size_t mask = m->size - 1;
+    size_t i = hash(key) & mask;
+    while (m->keys[i]) {
+        if (strcmp(m->keys[i], key) == 0)
+            return -1;
+        i = (i + 1) & mask;
+    }
+    m->keys[i] = xstrdup(key);
+    m->vals[i] = val;
+    m->count++;
+    return 0;
+}
+
+void match_strmap_cleanup(match_strmap *m)
+{
+    for (size_t i = 0; i < m->size; i++)
+        free(m->keys[i]);
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+/* ---- the instance ---- */
+
+match_instance *match_instance_new(void)
+{
+    match_instance *in = xcalloc(1, sizeof *in);
+    in->objective = MATCH_TOTAL;
+    return in;
+}
+
+void match_instance_free(match_instance *in)
+{
+    if (!in)
+        return;
+    for (int s = 0; s < 2; s++) {
+        for (size_t i = 0; i < in->n[s]; i++)
+            free(in->ids[s][i]);
+        free(in->ids[s]);
+        free(in->count[s]);
+        match_strmap_cleanup(&in->idmap[s]);
+        for (size_t i = 0; i < in->nattrs[s]; i++) {
+            free(in->attrs[s][i].tags);
+            free(in->attrs[s][i].vec);
+        }
+        free(in->attrs[s]);
+    }
+    for (size_t i = 0; i < in->nfields; i++)
+        free(in->field_names[i]);
+    free(in->field_names);
+    free(in->field_types);
+    match_strmap_cleanup(&in->fieldmap);
+    match_strmap_cleanup(&in->strings);
+    for (size_t i = 0; i < in->ncrit; i++) {
+        free((char *)in->crit[i].name);
+        free((char *)in->crit[i].field);
+        free((char *)in->crit[i].mentee_field);
+        free((char *)in->crit[i].mentor_field);
+    }
+    free(in->crit);
+    free(in->scores);
+    if (in->choices)
+        for (size_t i = 0; i < in->n[MATCH_MENTEE]; i++)
+            free(in->choices[i]);
+    free(in->choices);
+    free(in->nchoices);
+    free(in->forbidden);
+    free(in->locked);
+    free(in);
+}
+
+static int add_person(match_instance *in, int side, const char *id, int64_t count, size_t *idx,
+                      char *err, size_t errlen)
+{
+    const char *what = side == MATCH_MENTOR ? "capacity" : "wants";
+    if (!id || !*id) {
+        seterr(err, errlen, "id: must be a non-empty string");
+        return -1;
+    }
+    if (count < 0) {
+        if (err)
+            str_fmt(err, errlen, "%s: must be >= 0", what);
+        return -1;
+    }
+    if (count > MATCH_MAX_CAPACITY) {
+        if (err)
+            str_fmt(err, errlen, "%s: must be <= %d", what, MATCH_MAX_CAPACITY);
+        return -1;
+    }
+    if (in->n[side] >= MATCH_MAX_PEOPLE) {
+        seterr(err, errlen, "too many people");
+        return -1;
+    }
+    if (match_strmap_get(&in->idmap[side], id) >= 0) {
+        if (err)
+            str_fmt(err, errlen, "id: duplicate id \"%.80s\"", id);
+        return -1;
+    }
+    if (in->n[side] == in->cap_people[side]) {
+        size_t nc = in->cap_people[side] ? in->cap_people[side] * 2 : 64;
+        in->ids[side] = xrealloc(in->ids[side], nc * sizeof(char *));
+        in->count[side] = xrealloc(in->count[side], nc * sizeof(int64_t));
+        if (side == MATCH_MENTEE) {
+            in->choices = xrealloc(in->choices, nc * sizeof(uint32_t *));
+            in->nchoices = xrealloc(in->nchoices, nc * sizeof(uint32_t));
+        }
+        in->cap_people[side] = nc;
+    }
+    size_t k = in->n[side]++;
+    in->ids[side][k] = xstrdup(id);
+    in->count[side][k] = count;
+    if (side == MATCH_MENTEE) {
+        in->choices[k] = NULL;
+        in->nchoices[k] = 0;
+    }
+    match_strmap_put(&in->idmap[side], id, (int32_t)k);
+    if (idx)
+        *idx = k;
+    return 0;
+}
+
+int match_add_mentor(match_instance *in, const char *id, int64_t capacity, size_t *idx,
+                     char *err, size_t errlen)
+{
+    return add_person(in, MATCH_MENTOR, id, capacity, idx, err, errlen);
+}
+
+int match_add_mentee(match_instance *in, const char *id, int64_t wants, size_t *idx, char *err,
+                     size_t errlen)
+{
+    return add_person(in, MATCH_MENTEE, id, wants, idx, err, errlen);
+}
+
+size_t match_mentor_count(const match_instance *in) { return in->n[MATCH_MENTOR]; }
+size_t match_mentee_count(const match_instance *in) { return in->n[MATCH_MENTEE]; }
+const char *match_mentor_id(const match_instance *in, size_t i) { return in->ids[MATCH_MENTOR][i]; }
+const char *match_mentee_id(const match_instance *in, size_t i) { return in->ids[MATCH_MENTEE][i]; }
+
+long match_find(const match_instance *in, match_side side, const char *id)
+{
+    return match_strmap_get(&in->idmap[side], id);
+}
+
+/* ---- attributes ---- */
+
+static int field_for(match_instance *in, const char *field, int type, uint32_t *out, char *err,
+                     size_t errlen)
+{
+    static const char *tname[] = {"", "a list of strings", "a number", "a string",
+                                  "a list of numbers"};
+    if (!field || !*field) {
+        seterr(err, errlen, "attribute name must be non-empty");
+        return -1;
+    }
+    int f = match_strmap_get(&in->fieldmap, field);
+    if (f < 0) {
+        if (in->nfields == in->cap_fields) {
+            in->cap_fields = in->cap_fields ? in->cap_fields * 2 : 16;
+            in->field_names = xrealloc(in->field_names, in->cap_fields * sizeof(char *));
+            in->field_types = xrealloc(in->field_types, in->cap_fields * sizeof(int));
+        }
+        f = (int)in->nfields++;
+        in->field_names[f] = xstrdup(field);
+        in->field_types[f] = type;
+        match_strmap_put(&in->fieldmap, field, f);
+    } else if (type != FT_NONE) {
+        int have = in->field_types[f];
+        if (have == FT_NONE)
+            in->field_types[f] = type;
+        else if (have != type) {
+            if (err)
+                str_fmt(err, errlen, "%.80s: must be %s, like elsewhere", field, tname[have]);
+            return -1;
+        }
+    }
+    *out = (uint32_t)f;
+    return 0;
+}
+
+static match_attr *new_attr(match_instance *in, int side, size_t idx, uint32_t field, int type)
+{
+    if (in->nattrs[side] == in->cap_attrs[side]) {
+        in->cap_attrs[side] = in->cap_attrs[side] ? in->cap_attrs[side] * 2 : 256;
+        in->attrs[side] = xrealloc(in->attrs[side], in->cap_attrs[side] * sizeof(match_attr));
+    }
+    match_attr *a = &in->attrs[side][in->nattrs[side]++];
+    memset(a, 0, sizeof *a);
+    a->person = (uint32_t)idx;
+    a->field = field;
+    a->type = type;
+    a->str = -1;
+    return a;
+}
+
+static int check_person(const match_instance *in, int side, size_t idx, char *err, size_t errlen)
+{
+    if (idx >= in->n[side]) {
+        seterr(err, errlen, "no such person");
+        return -1;
+    }
+    return 0;
+}
+
+static int32_t intern(match_instance *in, const char *s)
+{
+    int v = match_strmap_get(&in->strings, s);
+    if (v >= 0)
+        return v;
+    v = (int)in->nstrings++;
+    match_strmap_put(&in->strings, s, v);
+    return v;
+}
+
+int match_set_tags(match_instance *in, match_side side, size_t idx, const char *field,
+                   const char *const *tags, size_t n, char *err, size_t errlen)
+{
+    uint32_t f;
+    if (check_person(in, side, idx, err, errlen) ||
+        field_for(in, field, n ? FT_TAGS : FT_NONE, &f, err, errlen))
+        return -1;
+    match_attr *a = new_attr(in, side, idx, f, FT_TAGS);
+    a->n = (uint32_t)n;
+    a->tags = xcalloc(n ? n : 1, sizeof(int32_t));
+    for (size_t i = 0; i < n; i++)
+        a->tags[i] = intern(in, tags[i]);
+    return 0;
+}
+
+int match_set_number(match_instance *in, match_side side, size_t idx, const char *field,
+                     double v, char *err, size_t errlen)
+{
+    uint32_t f;
+    if (check_person(in, side, idx, err, errlen) ||
+        field_for(in, field, FT_NUMBER, &f, err, errlen))
+        return -1;
+    if (!isfinite(v)) {
+        seterr(err, errlen, "number must be finite");
+        return -1;
+    }
+    new_attr(in, side, idx, f, FT_NUMBER)->num = v;
+    return 0;
+}
+
+int match_set_string(match_instance *in, match_side side, size_t idx, const char *field,
+                     const char *v, char *err, size_t errlen)
+{
+    uint32_t f;
+    if (check_person(in, side, idx, err, errlen) ||
+        field_for(in, field, FT_STRING, &f, err, errlen))
+        return -1;
+    new_attr(in, side, idx, f, FT_STRING)->str = intern(in, v ? v : "");
+    return 0;
+}
+
+int match_set_vector(match_instance *in, match_side side, size_t idx, const char *field,
+                     const double *v, size_t n, char *err, size_t errlen)
+{
+    uint32_t f;
+    if (check_person(in, side, idx, err, errlen) ||
+        field_for(in, field, n ? FT_VECTOR : FT_NONE, &f, err, errlen))
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i])) {
+            seterr(err, errlen, "vector entries must be finite");
+            return -1;
+        }
+    match_attr *a = new_attr(in, side, idx, f, FT_VECTOR);
+    a->n = (uint32_t)n;
+    a->vec = xcalloc(n ? n : 1, sizeof(double));
+    if (n)
+        memcpy(a->vec, v, n * sizeof(double));
+    return 0;
+}
+
+/* ---- criteria and constraints ---- */
+
+static const char *kind_names[] = {"overlap", "shared", "same", "distance",
+                                   "gap", "similarity", "choice"};
+
+const char *match_kind_name(match_kind k) { return kind_names[k]; }
+
+int match_kind_parse(const char *s, match_kind *out)
+{
+    for (int i = 0; i < 7; i++)
+        if (strcmp(s, kind_names[i]) == 0) {
+            *out = (match_kind)i;
+            return 0;
+        }
+    return -1;
+}
+
+int match_add_criterion(match_instance *in, const match_criterion *c, char *err, size_t errlen)
+{
+    const char *name = c->name ? c->name : kind_names[c->kind];
+    if ((unsigned)c->kind > MATCH_CHOICE) {
+        seterr(err, errlen, "kind: unknown criterion kind");
+        return -1;
+    }
+    if (!(c->weight >= 0) || !isfinite(c->weight)) {
+        seterr(err, errlen, "weight: must be a number >= 0");
+        return -1;
+    }
+    if (in->scores_mode) {
+        seterr(err, errlen, "criteria: give either scores or criteria, not both");
+        return -1;
+    }
+    if (in->ncrit >= MATCH_MAX_CRITERIA) {
+        seterr(err, errlen, "criteria: too many criteria");
+        return -1;
+    }
+    for (size_t i = 0; i < in->ncrit; i++)
+        if (strcmp(in->crit[i].name, name) == 0) {
+            if (err)
+                str_fmt(err, errlen, "name: duplicate criterion name \"%.80s\"", name);
+            return -1;
+        }
+    const char *fe = c->mentee_field ? c->mentee_field : c->field;
+    const char *fr = c->mentor_field ? c->mentor_field : c->field;
+    if (c->kind != MATCH_CHOICE && (!fe || !fr || !*fe || !*fr)) {
+        seterr(err, errlen, "field: required (or mentee_field and mentor_field)");
+        return -1;
+    }
+    double scale = c->scale;
+    if (c->kind == MATCH_DISTANCE && !(scale > 0 && isfinite(scale))) {
+        seterr(err, errlen, "scale: must be a number > 0");
+        return -1;
+    }
+    if (c->kind == MATCH_GAP) {
+        if (scale == 0)
+            scale = 1;
+        if (!(scale > 0 && isfinite(scale))) {
+            seterr(err, errlen, "scale: must be a number > 0");
+            return -1;
+        }
+        if (!isfinite(c->min) || !isfinite(c->max) || c->min > c->max) {
+            seterr(err, errlen, "min: must be a number <= max");
+            return -1;
+        }
+    }
+    if (in->ncrit == in->cap_crit) {
+        in->cap_crit = in->cap_crit ? in->cap_crit * 2 : 8;
+        in->crit = xrealloc(in->crit, in->cap_crit * sizeof *in->crit);
+    }
+    match_criterion *d = &in->crit[in->ncrit++];
+    *d = *c;
+    d->scale = scale;
+    d->name = xstrdup(name);
+    d->field = NULL;
+    d->mentee_field = c->kind == MATCH_CHOICE ? NULL : xstrdup(fe);
+    d->mentor_field = c->kind == MATCH_CHOICE ? NULL : xstrdup(fr);
+    return 0;
+}
+
+int match_add_score(match_instance *in, size_t mentee, size_t mentor, double score, char *err,
+                    size_t errlen)
+{
+    if (check_person(in, MATCH_MENTEE, mentee, err, errlen) ||
+        check_person(in, MATCH_MENTOR, mentor, err, errlen))
+        return -1;
+    if (in->ncrit) {
+        seterr(err, errlen, "scores: give either scores or criteria, not both");
+        return -1;
+    }
+    if (!(score >= 0 && score <= 1)) {
+        seterr(err, errlen, "score: must be a number in [0, 1]");
+        return -1;
+    }
+    if (in->nscores == in->cap_scores) {
+        in->cap_scores = in->cap_scores ? in->cap_scores * 2 : 256;
+        in->scores = xrealloc(in->scores, in->cap_scores * sizeof *in->scores);
+    }
+    in->scores[in->nscores++] = (match_triple){(uint32_t)mentee, (uint32_t)mentor, score};
+    in->scores_mode = true;
+    return 0;
+}
+
+int match_set_choices(match_instance *in, size_t mentee, const size_t *mentors, size_t n,
+                      char *err, size_t errlen)
+{
+    if (check_person(in, MATCH_MENTEE, mentee, err, errlen))
+        return -1;
+    if (n > MATCH_MAX_CHOICES) {
+        seterr(err, errlen, "choices: too many");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (mentors[i] >= in->n[MATCH_MENTOR]) {
+            seterr(err, errlen, "choices: unknown mentor");
+            return -1;
+        }
+        for (size_t k = 0; k < i; k++)
+            if (mentors[k] == mentors[i]) {
+                seterr(err, errlen, "choices: a mentor is listed twice");
+                return -1;
+            }
+    }
+    free(in->choices[mentee]);
+    in->choices[mentee] = xcalloc(n ? n : 1, sizeof(uint32_t));
+    for (size_t i = 0; i < n; i++)
+        in->choices[mentee][i] = (uint32_t)mentors[i];
+    in->nchoices[mentee] = (uint32_t)n;
+    return 0;
+}
+
+static int add_pair(match_instance *in, match_ipair **arr, size_t *n, size_t *cap, size_t e,
+                    size_t r, char *err, size_t errlen)
+{
+    if (check_person(in, MATCH_MENTEE, e, err, errlen) ||
+        check_person(in, MATCH_MENTOR, r, err, errlen))
+        return -1;
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        *arr = xrealloc(*arr, *cap * sizeof **arr);
+    }
+    (*arr)[(*n)++] = (match_ipair){(uint32_t)e, (uint32_t)r};
+    return 0;
+}
+
+int match_add_forbidden(match_instance *in, size_t mentee, size_t mentor, char *err,
+                        size_t errlen)
+{
+    return add_pair(in, &in->forbidden, &in->nforbidden, &in->cap_forbidden, mentee, mentor, err,
+                    errlen);
+}
+
+int match_add_locked(match_instance *in, size_t mentee, size_t mentor, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < in->nlocked; i++)
+        if (in->locked[i].mentee == mentee && in->locked[i].mentor == mentor) {
+            seterr(err, errlen, "locked: pair listed twice");
+            return -1;
+        }
+    return add_pair(in, &in->locked, &in->nlocked, &in->cap_locked, mentee, mentor, err, errlen);
+}
+
+int match_set_min_score(match_instance *in, double min_score, char *err, size_t errlen)
+{
+    if (!(min_score >= 0 && min_score <= 1)) {
+        seterr(err, errlen, "min_score: must be a number in [0, 1]");
+        return -1;
+    }
+    in->min_score = min_score;
+    return 0;
+}
+
+void match_set_objective(match_instance *in, match_objective obj) { in->objective = obj; }
+match_objective match_get_objective(const match_instance *in) { return in->objective; }
+
+static const char *obj_names[] = {"total", "fair", "stable"};
+
+const char *match_objective_name(match_objective obj) { return obj_names[obj]; }
+
+int match_objective_parse(const char *s, match_objective *out)
+{
+    for (int i = 0; i < 3; i++)
+        if (s && strcmp(s, obj_names[i]) == 0) {
+            *out = (match_objective)i;
+            return 0;
+        }
+    return -1;
+}

@@ -1,0 +1,149 @@
+"""The file contract of `tandem match`: bad input is refused with exit
+status 2, one line naming the place, and nothing written; good input
+writes JSON to -o or standard output. run(cli, check) is called by
+run_tests.py with its check(cond, name, msg)."""
+import json
+import os
+import subprocess
+import tempfile
+
+GOOD = {
+    "objective": "total",
+    "min_score": 0.0,
+    "mentors": [{"id": "m1", "capacity": 2, "attrs": {"skills": ["c", "sql"], "utc_offset": 1}},
+                {"id": "m2", "capacity": 1, "attrs": {"skills": ["go"], "utc_offset": -5}}],
+    "mentees": [{"id": "e1", "wants": 1, "choices": ["m1"],
+                 "attrs": {"needs": ["sql"], "utc_offset": 2}},
+                {"id": "e2", "attrs": {"needs": ["go"], "utc_offset": 0}}],
+    "criteria": [{"name": "skills", "kind": "overlap", "mentee_field": "needs",
+                  "mentor_field": "skills", "weight": 3},
+                 {"name": "tz", "kind": "distance", "field": "utc_offset", "scale": 6,
+                  "weight": 1}],
+    "forbidden": [["e1", "m2"]],
+    "locked": [["e1", "m1"]],
+}
+
+
+def variant(path_fn):
+    d = json.loads(json.dumps(GOOD))
+    path_fn(d)
+    return d
+
+
+# (name, mutation, expected substring of the message)
+BAD = [
+    ("unknown mentor in locked", lambda d: d["locked"].append(["e2", "zz"]),
+     'locked[1]: unknown mentor "zz"'),
+    ("unknown mentee in forbidden", lambda d: d["forbidden"].append(["zz", "m1"]),
+     'forbidden[1]: unknown mentee "zz"'),
+    ("duplicate mentor id", lambda d: d["mentors"].append({"id": "m1"}),
+     "mentors[2].id: duplicate id"),
+    ("duplicate mentee id", lambda d: d["mentees"].append({"id": "e2"}),
+     "mentees[2].id: duplicate id"),
+    ("negative capacity", lambda d: d["mentors"][1].update(capacity=-1),
+     "mentors[1].capacity: must be >= 0"),
+    ("negative wants", lambda d: d["mentees"][0].update(wants=-2),
+     "mentees[0].wants: must be >= 0"),
+    ("fractional capacity", lambda d: d["mentors"][0].update(capacity=1.5),
+     "mentors[0].capacity: must be an integer"),
+    ("negative weight", lambda d: d["criteria"][0].update(weight=-1),
+     "criteria[0].weight: must be a number >= 0"),
+    ("unknown kind", lambda d: d["criteria"][0].update(kind="magic"),
+     "criteria[0].kind: unknown kind"),
+    ("unknown criterion key", lambda d: d["criteria"][0].update(colour=1),
+     "criteria[0].colour: unknown key"),
+    ("unknown top key", lambda d: d.update(extra=1), "extra: unknown key"),
+    ("unknown mentor key", lambda d: d["mentors"][0].update(cap=1),
+     "mentors[0].cap: unknown key"),
+    ("bad field type", lambda d: d["mentors"][0]["attrs"].update(utc_offset={"a": 1}),
+     "mentors[0].attrs.utc_offset: must be"),
+    ("field type mixed", lambda d: d["mentors"][1]["attrs"].update(utc_offset="x"),
+     "mentors[1].attrs.utc_offset: must be a number, like elsewhere"),
+    ("field type against kind", lambda d: [p["attrs"].update(utc_offset="x")
+                                           for p in d["mentors"] + d["mentees"]],
+     'attribute "utc_offset" is a string'),
+    ("locked forbidden", lambda d: d["forbidden"].append(["e1", "m1"]),
+     'locked[0]: ["e1", "m1"] is forbidden'),
+    ("locked below min_score", lambda d: d.update(min_score=0.99),
+     "locked[0]: [\"e1\", \"m1\"] scores below min_score"),
+    ("locked over capacity", lambda d: (d["mentors"][0].update(capacity=1),
+                                        d["locked"].append(["e2", "m1"])),
+     'locked[1]: mentor "m1" is locked to more mentees than its capacity (1)'),
+    ("scores and criteria", lambda d: d.update(scores=[["e1", "m1", 0.5]]),
+     "give either scores or criteria, not both"),
+    ("neither scores nor criteria", lambda d: d.pop("criteria"),
+     "give either scores or criteria"),
+    ("bad objective", lambda d: d.update(objective="best"), "objective: must be"),
+    ("min_score above 1", lambda d: d.update(min_score=2), "min_score: must be"),
+    ("gap with min > max", lambda d: d["criteria"].append(
+        {"name": "g", "kind": "gap", "field": "utc_offset", "min": 3, "max": 1}),
+     "criteria[2].min: must be a number <= max"),
+    ("distance without scale", lambda d: d["criteria"][1].pop("scale"),
+     "criteria[1].scale: must be a number > 0"),
+    ("unknown choice", lambda d: d["mentees"][0].update(choices=["zz"]),
+     'mentees[0].choices[0]: unknown mentor "zz"'),
+    ("duplicate criterion name", lambda d: d["criteria"].append(
+        {"name": "tz", "kind": "same", "field": "utc_offset"}), "duplicate criterion name"),
+    ("score out of range", lambda d: (d.pop("criteria"), d.update(scores=[["e1", "m1", 1.5]])),
+     "scores[0]: must be a number in [0, 1]"),
+]
+
+
+def run(cli, check):
+    tmp = tempfile.mkdtemp(prefix="match-cli-")
+    inp = os.path.join(tmp, "in.json")
+    out = os.path.join(tmp, "out.json")
+
+    def go(doc, *args, raw=None):
+        with open(inp, "w") as f:
+            f.write(raw if raw is not None else json.dumps(doc, indent=1))
+        if os.path.exists(out):
+            os.unlink(out)
+        return subprocess.run([cli, "match", inp, "-o", out, *args], capture_output=True,
+                              text=True)
+
+    for name, mut, want in BAD:
+        p = go(variant(mut))
+        msg = p.stderr.strip()
+        check(p.returncode == 2, "bad input: " + name, f"exit {p.returncode}: {msg}")
+        check(want in msg and msg.startswith(inp) and "\n" not in msg, "bad input: " + name,
+              f"message {msg!r} lacks {want!r}")
+        check(not os.path.exists(out) and os.listdir(tmp) == ["in.json"],
+              "bad input: " + name, "something was written")
+
+    p = go(None, raw='{\n  "mentors": [\n    {"id": "m1",, }\n  ]\n}\n')
+    check(p.returncode == 2 and ":3:" in p.stderr and p.stderr.startswith(inp),
+          "malformed JSON", f"exit {p.returncode}: {p.stderr.strip()}")
+    p = go(None, raw='{"mentors": [], "mentors": []}')
+    check(p.returncode == 2 and "duplicate" in p.stderr, "duplicate key",
+          p.stderr.strip())
+    p = subprocess.run([cli, "match", os.path.join(tmp, "missing.json")], capture_output=True,
+                       text=True)
+    check(p.returncode == 2, "missing file", p.stderr.strip())
+    p = subprocess.run([cli, "match"], capture_output=True, text=True)
+    check(p.returncode == 2, "no input", p.stderr.strip())
+    p = go(GOOD, "--objective", "best")
+    check(p.returncode == 2, "bad --objective", p.stderr.strip())
+
+    # good input: -o file, standard output, --objective override
+    p = go(GOOD)
+    check(p.returncode == 0 and os.path.exists(out) and p.stdout == "", "writes -o", p.stderr)
+    res = json.load(open(out))
+    m = {(x["mentee"], x["mentor"]): x for x in res["matches"]}
+    check(set(m) == {("e1", "m1"), ("e2", "m2")}, "example pairs", str(sorted(m)))
+    check(abs(m[("e1", "m1")]["score"] - (3 * 1 + 1 * (1 - 1 / 6)) / 4) < 1e-9 and
+          abs(m[("e1", "m1")]["explain"]["skills"] - 0.75) < 1e-9, "example score",
+          json.dumps(m[("e1", "m1")]))
+    st = res["stats"]
+    for key in ("matched", "total_score", "min_score", "mean_score", "median_score",
+                "histogram", "top3_share", "choices", "mentor_load", "hard_to_match",
+                "optimal"):
+        check(key in st, "stats has " + key, "missing")
+    check(st["optimal"] is True and st["top3_share"] == 1.0, "example stats", json.dumps(st))
+    p = subprocess.run([cli, "match", inp], capture_output=True, text=True)
+    check(p.returncode == 0 and json.loads(p.stdout)["stats"]["matched"] == 2,
+          "standard output", p.stderr)
+    p = go(GOOD, "--objective", "stable")
+    check(p.returncode == 0 and json.load(open(out))["objective"] == "stable",
+          "--objective overrides", p.stderr)
+    check(p.stderr == "", "silent when not a terminal", repr(p.stderr))

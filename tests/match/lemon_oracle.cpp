@@ -1,0 +1,107 @@
+// lemon_oracle - an independent optimum for the matching tests and the
+// benchmark: LEMON's NetworkSimplex on the b-matching network.
+//
+// Input (stdin or a file): "ne nr narcs" then ne wants, nr capacities,
+// then narcs lines "mentee mentor w" (w = integer score, 0..1000000).
+// Arguments: [file] [threshold]: only arcs with w >= threshold are used.
+// Output: "matched total min seconds", the most matched slots and, among
+// those, the highest total of w (cost -(M + w) per arc, M > any total).
+#include <lemon/network_simplex.h>
+#include <lemon/smart_graph.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+using namespace lemon;
+
+int main(int argc, char **argv)
+{
+    FILE *in = argc > 1 && std::string(argv[1]) != "-" ? std::fopen(argv[1], "r") : stdin;
+    long long thr = argc > 2 ? std::atoll(argv[2]) : 0;
+    if (!in) {
+        std::perror("lemon_oracle");
+        return 1;
+    }
+    long long ne, nr, na;
+    if (std::fscanf(in, "%lld %lld %lld", &ne, &nr, &na) != 3)
+        return 1;
+    std::vector<long long> wants(ne), caps(nr);
+    long long sw = 0, sc = 0;
+    for (auto &w : wants) {
+        if (std::fscanf(in, "%lld", &w) != 1)
+            return 1;
+        sw += w;
+    }
+    for (auto &c : caps) {
+        if (std::fscanf(in, "%lld", &c) != 1)
+            return 1;
+        sc += c;
+    }
+    std::vector<int> ae, ar;
+    std::vector<long long> aw;
+    ae.reserve(na);
+    ar.reserve(na);
+    aw.reserve(na);
+    for (long long i = 0; i < na; i++) {
+        long long e, r, w;
+        if (std::fscanf(in, "%lld %lld %lld", &e, &r, &w) != 3)
+            return 1;
+        if (w < thr)
+            continue;
+        ae.push_back((int)e);
+        ar.push_back((int)r);
+        aw.push_back(w);
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    long long slots = sw < sc ? sw : sc;
+    long long M = (slots + 1) * 1000000LL;
+    SmartDigraph g;
+    g.reserveNode(ne + nr + 2);
+    g.reserveArc(ne + nr + aw.size() + 1);
+    SmartDigraph::Node S = g.addNode(), T = g.addNode();
+    std::vector<SmartDigraph::Node> en(ne), rn(nr);
+    SmartDigraph::ArcMap<long long> cap(g), cost(g);
+    for (long long e = 0; e < ne; e++) {
+        en[e] = g.addNode();
+        auto a = g.addArc(S, en[e]);
+        cap[a] = wants[e];
+        cost[a] = 0;
+    }
+    for (long long r = 0; r < nr; r++) {
+        rn[r] = g.addNode();
+        auto a = g.addArc(rn[r], T);
+        cap[a] = caps[r];
+        cost[a] = 0;
+    }
+    std::vector<SmartDigraph::Arc> pa(aw.size());
+    for (size_t i = 0; i < aw.size(); i++) {
+        pa[i] = g.addArc(en[ae[i]], rn[ar[i]]);
+        cap[pa[i]] = 1;
+        cost[pa[i]] = -(M + aw[i]);
+    }
+    auto by = g.addArc(S, T); // slots that stay empty
+    cap[by] = sw;
+    cost[by] = 0;
+    SmartDigraph::NodeMap<long long> sup(g, 0);
+    sup[S] = sw;
+    sup[T] = -sw;
+    NetworkSimplex<SmartDigraph, long long, long long> ns(g);
+    ns.upperMap(cap).costMap(cost).supplyMap(sup);
+    if (ns.run() != NetworkSimplex<SmartDigraph, long long, long long>::OPTIMAL) {
+        std::fprintf(stderr, "lemon_oracle: not optimal\n");
+        return 1;
+    }
+    long long matched = 0, total = 0, mn = -1;
+    for (size_t i = 0; i < aw.size(); i++)
+        if (ns.flow(pa[i]) > 0) {
+            matched++;
+            total += aw[i];
+            if (mn < 0 || aw[i] < mn)
+                mn = aw[i];
+        }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("%lld %lld %lld %.6f\n", matched, total, mn, secs);
+    return 0;
+}
