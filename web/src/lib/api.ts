@@ -1,0 +1,96 @@
+// A small client for the Tandem JSON API. It keeps the CSRF token in memory
+// (never in storage), sends it on every non-GET request, and turns
+// application/problem+json answers into ApiError.
+
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  field?: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+
+  constructor(status: number, problem: Problem) {
+    super(readable(problem) || `The server answered ${status}.`);
+    this.status = status;
+    this.problem = problem;
+  }
+
+  /** The field path the server blamed, e.g. `matching.criteria[2].weight`. */
+  get field(): string | undefined {
+    return this.problem.field || undefined;
+  }
+}
+
+/**
+ * The problem's detail as a sentence for a person: the server prefixes it
+ * with the field path ("matching.min_score: must be between 0 and 1"),
+ * which the page already shows by placing the message at the field.
+ */
+export function readable(p: Problem): string {
+  let text = (p.detail || p.title || '').trim();
+  if (p.field && text.startsWith(p.field + ':')) text = text.slice(p.field.length + 1).trim();
+  if (!text) return '';
+  text = text[0].toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(text) ? text : text + '.';
+}
+
+let csrfToken = '';
+let onUnauthorized: (() => void) | null = null;
+
+export function setCsrfToken(token: string | undefined | null): void {
+  csrfToken = token || '';
+}
+
+/** Called when a request other than sign-in answers 401 (the session ended). */
+export function setUnauthorizedHandler(fn: () => void): void {
+  onUnauthorized = fn;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export async function api<T = unknown>(method: Method, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (method !== 'GET') {
+    headers['Content-Type'] = 'application/json';
+    headers['X-CSRF-Token'] = csrfToken;
+  }
+  let res: Response;
+  try {
+    res = await fetch('/api/v1' + path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, {
+      title: 'Network error',
+      detail: 'The server could not be reached. Check the connection and try again.',
+    });
+  }
+  if (res.status === 204) return undefined as T;
+  const type = res.headers.get('Content-Type') || '';
+  let data: unknown = null;
+  if (type.includes('json')) {
+    data = await res.json().catch(() => null);
+  }
+  if (!res.ok) {
+    const problem: Problem =
+      data && typeof data === 'object' ? (data as Problem) : { status: res.status, title: res.statusText };
+    if (res.status === 401 && !(method === 'POST' && path === '/session') && onUnauthorized) {
+      onUnauthorized();
+    }
+    throw new ApiError(res.status, problem);
+  }
+  return data as T;
+}
+
+export const get = <T>(path: string) => api<T>('GET', path);
+export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
+export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
+export const del = <T>(path: string) => api<T>('DELETE', path);

@@ -1,0 +1,764 @@
+// The program configuration as the API documents it (docs/program-config.md),
+// the form model the editors work on, and the conversions between the two.
+
+export const STATUSES = ['draft', 'enrolling', 'matching', 'running', 'closed'] as const;
+
+export const ACCESS = [
+  { value: 'open', label: 'Open', hint: 'Anyone in the organisation may join.' },
+  { value: 'approval', label: 'Approval required', hint: 'A coordinator reviews each application.' },
+  { value: 'invite_only', label: 'Invite only', hint: 'Only people a coordinator invites may join.' },
+];
+
+export const ROLES = [
+  { value: 'both', label: 'Mentors and mentees' },
+  { value: 'mentor', label: 'Mentors' },
+  { value: 'mentee', label: 'Mentees' },
+];
+
+export const QUESTION_TYPES = [
+  { value: 'text', label: 'Short text' },
+  { value: 'long_text', label: 'Long text' },
+  { value: 'single_choice', label: 'Single choice' },
+  { value: 'multiple_choice', label: 'Multiple choice' },
+  { value: 'number', label: 'Number' },
+  { value: 'scale', label: 'Scale (1–5)' },
+];
+export const CHOICE_TYPES = ['single_choice', 'multiple_choice'];
+
+export const MATCHING_MODES = [
+  { value: 'admin', label: 'Coordinator matches', hint: 'You run the matching engine, review its proposal and publish it.' },
+  { value: 'self', label: 'Self-matching', hint: 'Mentees browse recommended mentors and send requests.' },
+  { value: 'hybrid', label: 'Hybrid', hint: 'Coordinator proposals plus requests from mentees.' },
+];
+
+export const RELATIONSHIP_TYPES = [
+  { value: 'one_to_one', label: 'One-to-one' },
+  { value: 'group', label: 'Group (one mentor, several mentees)' },
+  { value: 'peer', label: 'Peer circle' },
+];
+
+export const DIRECTIONS = [
+  { value: 'senior', label: 'Senior mentors junior' },
+  { value: 'peer', label: 'Peer mentoring' },
+  { value: 'reverse', label: 'Reverse (junior mentors senior)' },
+];
+
+export const OBJECTIVES = [
+  { value: 'total', label: 'Most pairs, then the highest total score' },
+  { value: 'fair', label: 'Most pairs, then the best lowest score' },
+  { value: 'stable', label: 'Stable: no mentee and mentor would rather be together' },
+];
+
+export const CRITERION_KINDS = [
+  { value: 'overlap', label: 'Overlap', hint: "Share of the mentee's tags that the mentor has (e.g. needs vs expertise)." },
+  { value: 'shared', label: 'Shared', hint: 'At least one tag in common (e.g. languages).' },
+  { value: 'same', label: 'Same value', hint: 'Equal values (e.g. location), or different ones when reversed.' },
+  { value: 'distance', label: 'Distance', hint: 'Numbers close together (e.g. time zones).' },
+  { value: 'gap', label: 'Gap', hint: 'The mentor ahead of the mentee by a range (e.g. years of experience).' },
+  { value: 'similarity', label: 'Similarity', hint: 'Similar score profiles (e.g. values, personality).' },
+  { value: 'choice', label: "Mentee's choices", hint: "The mentee's top-three mentor choices." },
+];
+
+export const MEETING_MODES = [
+  { value: 'in_person', label: 'In person' },
+  { value: 'video', label: 'Video' },
+  { value: 'phone', label: 'Phone' },
+  { value: 'chat', label: 'Chat' },
+];
+
+export const PHASE_TEMPLATES = ['zachary', 'kram', 'lifecycle', 'rapport'] as const;
+export const PHASE_TEMPLATE_LABELS: Record<string, string> = {
+  zachary: 'Zachary',
+  kram: 'Kram',
+  lifecycle: 'Life cycle',
+  rapport: 'Rapport',
+  custom: 'Custom',
+};
+
+export type FieldType = 'tags' | 'value' | 'number' | 'vector';
+
+export const PROFILE_FIELDS: { value: string; label: string; type: FieldType }[] = [
+  { value: 'expertise', label: 'Expertise', type: 'tags' },
+  { value: 'development_needs', label: 'Development needs', type: 'tags' },
+  { value: 'languages', label: 'Languages', type: 'tags' },
+  { value: 'interests', label: 'Interests', type: 'tags' },
+  { value: 'communication', label: 'Communication', type: 'tags' },
+  { value: 'availability', label: 'Availability', type: 'tags' },
+  { value: 'location', label: 'Location', type: 'value' },
+  { value: 'department', label: 'Department', type: 'value' },
+  { value: 'learning_style', label: 'Learning style', type: 'value' },
+  { value: 'utc_offset', label: 'UTC offset (hours)', type: 'number' },
+  { value: 'years_experience', label: 'Years of experience', type: 'number' },
+  { value: 'job_level', label: 'Job level', type: 'number' },
+  { value: 'values', label: 'Values (scores)', type: 'vector' },
+  { value: 'personality', label: 'Personality (scores)', type: 'vector' },
+];
+
+export const FIELD_TYPE_LABELS: Record<FieldType, string> = {
+  tags: 'Tag sets',
+  value: 'Values',
+  number: 'Numbers',
+  vector: 'Score vectors',
+};
+
+/** The "setting direction" questions that open a relationship's goal setting. */
+export const DIRECTION_QUESTIONS = [
+  'What is your vision, and what are your career aspirations?',
+  'Where is your career now?',
+  'What are your strengths and weaknesses?',
+  'How would you describe your behavioural and leadership style?',
+  'What are your top three goals?',
+];
+
+// ---- API shapes ---------------------------------------------------------
+
+export interface Measure {
+  name: string;
+  unit?: string;
+  baseline?: number | null;
+  target?: number | null;
+}
+
+export interface Question {
+  id: string;
+  role: string;
+  type: string;
+  label: string;
+  required: boolean;
+  options: string[];
+}
+
+export interface Criterion {
+  name: string;
+  kind: string;
+  field?: string;
+  mentee_field?: string;
+  mentor_field?: string;
+  weight?: number;
+  required?: boolean;
+  scale?: number;
+  min?: number;
+  max?: number;
+  different?: boolean;
+}
+
+export interface TrainingModule {
+  id: string;
+  role: string;
+  title: string;
+  content_md: string;
+  questions?: unknown[];
+}
+
+export interface Phase {
+  name: string;
+  key_actions: string[];
+  timeframe_days: number | null;
+  resources: string[];
+  exit_criteria: string[];
+}
+
+export interface Dates {
+  enrolment_opens?: string;
+  enrolment_closes?: string;
+  matching_date?: string;
+  starts?: string;
+  ends?: string;
+}
+
+export interface Program {
+  id: number;
+  name: string;
+  description: string;
+  status: string;
+  objectives: { summary: string; measures: Measure[] };
+  selection: {
+    access: string;
+    mentor_voluntary: boolean;
+    default_capacity: number;
+    default_wants: number;
+    questions: Question[];
+  };
+  matching: {
+    mode: string;
+    relationship_type: string;
+    direction: string;
+    objective: string;
+    min_score: number;
+    power_differential_rule: boolean;
+    max_mentors_per_mentee?: number;
+    request_expiry_days?: number;
+    criteria: Criterion[];
+  };
+  training: { required_before_matching: boolean; modules: TrainingModule[] };
+  meetings: { frequency_per_month: number; length_minutes: number; modes: string[] };
+  goals: { count: number; due_days: number; questions: string[] };
+  duration_months: number;
+  renewals: number;
+  phases: { template: string; items: Phase[] };
+  dates: Dates;
+  my_roles?: string[];
+  version?: number;
+  created_at?: string;
+  updated_at?: string;
+}
+
+export interface ProgramListItem {
+  id: number;
+  name: string;
+  description: string;
+  status: string;
+  created_at: string;
+  my_roles: string[];
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export type PhaseTemplates = Record<string, Phase[]>;
+
+// ---- the form model -----------------------------------------------------
+
+export interface QuestionForm extends Question {
+  /** The id still follows the label (the person has not typed one). */
+  autoId: boolean;
+}
+
+export interface CriterionForm {
+  name: string;
+  autoName: boolean;
+  kind: string;
+  /** Mentee and mentor sides name different fields. */
+  split: boolean;
+  field: string;
+  mentee_field: string;
+  mentor_field: string;
+  weight: number | null;
+  required: boolean;
+  scale: number | null;
+  min: number | null;
+  max: number | null;
+  different: boolean;
+}
+
+export interface ModuleForm extends TrainingModule {
+  autoId: boolean;
+}
+
+export interface MeasureForm {
+  name: string;
+  unit: string;
+  baseline: number | null;
+  target: number | null;
+}
+
+export interface ProgramForm {
+  name: string;
+  description: string;
+  status: string;
+  objectives: { summary: string; measures: MeasureForm[] };
+  selection: {
+    access: string;
+    mentor_voluntary: boolean;
+    default_capacity: number | null;
+    default_wants: number | null;
+    questions: QuestionForm[];
+  };
+  matching: {
+    mode: string;
+    relationship_type: string;
+    direction: string;
+    objective: string;
+    min_score: number | null;
+    power_differential_rule: boolean;
+    max_mentors_per_mentee: number | null;
+    request_expiry_days: number | null;
+    criteria: CriterionForm[];
+  };
+  training: { required_before_matching: boolean; modules: ModuleForm[] };
+  meetings: { frequency_per_month: number | null; length_minutes: number | null; modes: string[] };
+  goals: { count: number | null; due_days: number | null; questions: string[] };
+  duration_months: number | null;
+  renewals: number | null;
+  phases: { template: string; items: Phase[] };
+  dates: Required<{ [K in keyof Dates]: string }>;
+}
+
+export function slug(text: string, fallback: string): string {
+  const s = text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 40)
+    .replace(/_+$/, '');
+  return s || fallback;
+}
+
+export function uniqueId(base: string, taken: string[]): string {
+  if (!taken.includes(base)) return base;
+  for (let i = 2; ; i++) if (!taken.includes(`${base}_${i}`)) return `${base}_${i}`;
+}
+
+export function newQuestion(taken: string[]): QuestionForm {
+  return { id: uniqueId('question', taken), role: 'both', type: 'text', label: '', required: false, options: [], autoId: true };
+}
+
+export function newCriterion(kind = 'overlap'): CriterionForm {
+  const c: CriterionForm = {
+    name: '',
+    autoName: true,
+    kind,
+    split: kind === 'overlap',
+    field: '',
+    mentee_field: '',
+    mentor_field: '',
+    weight: 1,
+    required: false,
+    scale: null,
+    min: null,
+    max: null,
+    different: false,
+  };
+  return c;
+}
+
+export function newModule(taken: string[]): ModuleForm {
+  return { id: uniqueId('module', taken), role: 'both', title: '', content_md: '', questions: [], autoId: true };
+}
+
+export function newPhase(): Phase {
+  return { name: '', key_actions: [], timeframe_days: 30, resources: [], exit_criteria: [] };
+}
+
+export function clonePhases(items: Phase[] | undefined): Phase[] {
+  return (items || []).map((p) => ({
+    name: p.name,
+    key_actions: [...(p.key_actions || [])],
+    timeframe_days: p.timeframe_days ?? null,
+    resources: [...(p.resources || [])],
+    exit_criteria: [...(p.exit_criteria || [])],
+  }));
+}
+
+/** A criterion's name follows its fields until the person types one. */
+export function criterionAutoName(c: CriterionForm): string {
+  if (c.kind === 'choice') return 'choices';
+  if (c.kind === 'overlap' || c.split) {
+    if (c.mentee_field && c.mentor_field) return `${c.mentee_field}_${c.mentor_field}`;
+    return c.mentor_field || c.mentee_field || c.kind;
+  }
+  return c.field || c.kind;
+}
+
+export function defaultForm(): ProgramForm {
+  return {
+    name: '',
+    description: '',
+    status: 'draft',
+    objectives: { summary: '', measures: [] },
+    selection: {
+      access: 'approval',
+      mentor_voluntary: true,
+      default_capacity: 2,
+      default_wants: 1,
+      questions: [
+        {
+          id: 'motivation',
+          role: 'both',
+          type: 'long_text',
+          label: 'Why do you want to take part?',
+          required: true,
+          options: [],
+          autoId: false,
+        },
+      ],
+    },
+    matching: {
+      mode: 'admin',
+      relationship_type: 'one_to_one',
+      direction: 'senior',
+      objective: 'total',
+      min_score: 0,
+      power_differential_rule: true,
+      max_mentors_per_mentee: 1,
+      request_expiry_days: 7,
+      criteria: [
+        {
+          ...newCriterion('overlap'),
+          name: 'skills',
+          autoName: false,
+          mentee_field: 'development_needs',
+          mentor_field: 'expertise',
+          weight: 3,
+        },
+        {
+          ...newCriterion('shared'),
+          name: 'language',
+          autoName: false,
+          field: 'languages',
+          weight: 1,
+          required: true,
+        },
+      ],
+    },
+    training: { required_before_matching: true, modules: [] },
+    meetings: { frequency_per_month: 2, length_minutes: 60, modes: ['video', 'in_person'] },
+    goals: { count: 3, due_days: 30, questions: [...DIRECTION_QUESTIONS] },
+    duration_months: 12,
+    renewals: 1,
+    phases: { template: 'zachary', items: [] },
+    dates: { enrolment_opens: '', enrolment_closes: '', matching_date: '', starts: '', ends: '' },
+  };
+}
+
+const num = (v: unknown, d: number | null = null): number | null =>
+  typeof v === 'number' && Number.isFinite(v) ? v : d;
+
+export function fromApi(p: Program): ProgramForm {
+  const d = defaultForm();
+  const m = p.matching || d.matching;
+  return {
+    name: p.name || '',
+    description: p.description || '',
+    status: p.status || 'draft',
+    objectives: {
+      summary: p.objectives?.summary || '',
+      measures: (p.objectives?.measures || []).map((x) => ({
+        name: x.name || '',
+        unit: x.unit || '',
+        baseline: num(x.baseline),
+        target: num(x.target),
+      })),
+    },
+    selection: {
+      access: p.selection?.access || 'approval',
+      mentor_voluntary: p.selection?.mentor_voluntary ?? true,
+      default_capacity: num(p.selection?.default_capacity, 2),
+      default_wants: num(p.selection?.default_wants, 1),
+      questions: (p.selection?.questions || []).map((q) => ({
+        id: q.id,
+        role: q.role || 'both',
+        type: q.type || 'text',
+        label: q.label || '',
+        required: !!q.required,
+        options: [...(q.options || [])],
+        autoId: false,
+      })),
+    },
+    matching: {
+      mode: m.mode || 'admin',
+      relationship_type: m.relationship_type || 'one_to_one',
+      direction: m.direction || 'senior',
+      objective: m.objective || 'total',
+      min_score: num(m.min_score, 0),
+      power_differential_rule: m.power_differential_rule ?? true,
+      max_mentors_per_mentee: num(m.max_mentors_per_mentee, 1),
+      request_expiry_days: num(m.request_expiry_days, 7),
+      criteria: (m.criteria || []).map((c) => {
+        const split = c.kind === 'overlap' || (!c.field && !!(c.mentee_field || c.mentor_field));
+        return {
+          name: c.name || '',
+          autoName: false,
+          kind: c.kind,
+          split,
+          field: c.field || '',
+          mentee_field: c.mentee_field || '',
+          mentor_field: c.mentor_field || '',
+          weight: num(c.weight, 1),
+          required: !!c.required,
+          scale: num(c.scale),
+          min: num(c.min),
+          max: num(c.max),
+          different: !!c.different,
+        };
+      }),
+    },
+    training: {
+      required_before_matching: !!p.training?.required_before_matching,
+      modules: (p.training?.modules || []).map((x) => ({
+        id: x.id,
+        role: x.role || 'both',
+        title: x.title || '',
+        content_md: x.content_md || '',
+        questions: x.questions || [],
+        autoId: false,
+      })),
+    },
+    meetings: {
+      frequency_per_month: num(p.meetings?.frequency_per_month, 2),
+      length_minutes: num(p.meetings?.length_minutes, 60),
+      modes: [...(p.meetings?.modes || [])],
+    },
+    goals: {
+      count: num(p.goals?.count, 3),
+      due_days: num(p.goals?.due_days, 30),
+      questions: [...(p.goals?.questions || [])],
+    },
+    duration_months: num(p.duration_months, 12),
+    renewals: num(p.renewals, 1),
+    phases: { template: p.phases?.template || 'zachary', items: clonePhases(p.phases?.items) },
+    dates: {
+      enrolment_opens: p.dates?.enrolment_opens || '',
+      enrolment_closes: p.dates?.enrolment_closes || '',
+      matching_date: p.dates?.matching_date || '',
+      starts: p.dates?.starts || '',
+      ends: p.dates?.ends || '',
+    },
+  };
+}
+
+function criterionToApi(c: CriterionForm): Criterion {
+  const out: Criterion = {
+    name: c.name.trim() || criterionAutoName(c),
+    kind: c.kind,
+  };
+  if (c.kind !== 'choice') {
+    if (c.kind === 'overlap' || c.split) {
+      out.mentee_field = c.mentee_field;
+      out.mentor_field = c.mentor_field;
+    } else {
+      out.field = c.field;
+    }
+  }
+  out.weight = c.weight ?? 1;
+  out.required = c.required;
+  if (c.kind === 'distance' && c.scale !== null) out.scale = c.scale;
+  if (c.kind === 'gap') {
+    if (c.min !== null) out.min = c.min;
+    if (c.max !== null) out.max = c.max;
+    if (c.scale !== null) out.scale = c.scale;
+  }
+  if (c.kind === 'same') out.different = c.different;
+  return out;
+}
+
+/** The request body for POST (and, with status, for PATCH). */
+export function toApi(f: ProgramForm, opts: { status?: boolean } = {}): Record<string, unknown> {
+  const dates: Dates = {};
+  for (const [k, v] of Object.entries(f.dates)) if (v) dates[k as keyof Dates] = v;
+  const body: Record<string, unknown> = {
+    name: f.name.trim(),
+    description: f.description.trim(),
+    objectives: {
+      summary: f.objectives.summary.trim(),
+      measures: f.objectives.measures.map((m) => {
+        const out: Measure = { name: m.name.trim(), unit: m.unit.trim() };
+        if (m.baseline !== null) out.baseline = m.baseline;
+        if (m.target !== null) out.target = m.target;
+        return out;
+      }),
+    },
+    selection: {
+      access: f.selection.access,
+      mentor_voluntary: f.selection.mentor_voluntary,
+      default_capacity: f.selection.default_capacity,
+      default_wants: f.selection.default_wants,
+      questions: f.selection.questions.map((q) => ({
+        id: q.id.trim(),
+        role: q.role,
+        type: q.type,
+        label: q.label.trim(),
+        required: q.required,
+        options: CHOICE_TYPES.includes(q.type) ? q.options.map((o) => o.trim()) : [],
+      })),
+    },
+    matching: {
+      mode: f.matching.mode,
+      relationship_type: f.matching.relationship_type,
+      direction: f.matching.direction,
+      objective: f.matching.objective,
+      min_score: f.matching.min_score ?? 0,
+      power_differential_rule: f.matching.power_differential_rule,
+      max_mentors_per_mentee: f.matching.max_mentors_per_mentee,
+      request_expiry_days: f.matching.request_expiry_days,
+      criteria: f.matching.criteria.map(criterionToApi),
+    },
+    training: {
+      required_before_matching: f.training.required_before_matching,
+      modules: f.training.modules.map((m) => ({
+        id: m.id.trim(),
+        role: m.role,
+        title: m.title.trim(),
+        content_md: m.content_md,
+        questions: m.questions || [],
+      })),
+    },
+    meetings: {
+      frequency_per_month: f.meetings.frequency_per_month,
+      length_minutes: f.meetings.length_minutes,
+      modes: [...f.meetings.modes],
+    },
+    goals: {
+      count: f.goals.count,
+      due_days: f.goals.due_days,
+      questions: f.goals.questions.map((q) => q.trim()).filter((q) => q),
+    },
+    duration_months: f.duration_months,
+    renewals: f.renewals,
+    phases:
+      f.phases.template === 'custom'
+        ? {
+            template: 'custom',
+            items: f.phases.items.map((p) => ({
+              name: p.name.trim(),
+              key_actions: p.key_actions.map((s) => s.trim()).filter((s) => s),
+              timeframe_days: p.timeframe_days,
+              resources: p.resources.map((s) => s.trim()).filter((s) => s),
+              exit_criteria: p.exit_criteria.map((s) => s.trim()).filter((s) => s),
+            })),
+          }
+        : { template: f.phases.template },
+    dates,
+  };
+  if (opts.status) body.status = f.status;
+  return body;
+}
+
+// ---- client-side checks -------------------------------------------------
+// The server is the authority; these catch the obvious slips early and use
+// the same field paths as its problem+json answers.
+
+export type Errors = Record<string, string>;
+
+function isInt(v: number | null): v is number {
+  return v !== null && Number.isInteger(v);
+}
+
+function intIn(errs: Errors, path: string, v: number | null, lo: number, hi: number, what: string) {
+  if (v === null || v === undefined) errs[path] = `Enter ${what}.`;
+  else if (!isInt(v) || v < lo || v > hi) errs[path] = `Enter a whole number from ${lo} to ${hi}.`;
+}
+
+export const SECTIONS = [
+  'basics',
+  'objectives',
+  'selection',
+  'matching',
+  'training',
+  'meetings',
+  'goals',
+  'duration',
+  'dates',
+] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/** Which form section a field path belongs to. */
+export function sectionOf(path: string): Section {
+  const head = path.split(/[.[]/)[0];
+  switch (head) {
+    case 'name':
+    case 'description':
+    case 'status':
+      return 'basics';
+    case 'duration_months':
+    case 'renewals':
+    case 'phases':
+      return 'duration';
+    default:
+      return (SECTIONS as readonly string[]).includes(head) ? (head as Section) : 'basics';
+  }
+}
+
+export function validate(f: ProgramForm, only?: Section[]): Errors {
+  const e: Errors = {};
+  const want = (s: Section) => !only || only.includes(s);
+
+  if (want('basics')) {
+    if (!f.name.trim()) e['name'] = 'Enter a name for the program.';
+    else if (f.name.trim().length > 200) e['name'] = 'Keep the name under 200 characters.';
+  }
+
+  if (want('objectives')) {
+    f.objectives.measures.forEach((m, i) => {
+      if (!m.name.trim()) e[`objectives.measures[${i}].name`] = 'Say what is measured, or remove this objective.';
+      if (m.target === null || m.target === undefined) e[`objectives.measures[${i}].target`] = 'Enter the target.';
+    });
+  }
+
+  if (want('selection')) {
+    intIn(e, 'selection.default_capacity', f.selection.default_capacity, 1, 50, 'a capacity');
+    intIn(e, 'selection.default_wants', f.selection.default_wants, 1, 10, 'a number of mentors');
+    const seen: string[] = [];
+    f.selection.questions.forEach((q, i) => {
+      const p = `selection.questions[${i}]`;
+      if (!q.label.trim()) e[`${p}.label`] = 'Enter the question.';
+      if (!/^[a-z0-9_]+$/.test(q.id.trim())) e[`${p}.id`] = 'Use lower-case letters, digits and _ only.';
+      else if (seen.includes(q.id.trim())) e[`${p}.id`] = 'Another question already uses this key.';
+      seen.push(q.id.trim());
+      if (CHOICE_TYPES.includes(q.type)) {
+        const opts = q.options.map((o) => o.trim());
+        if (opts.filter((o) => o).length < 2) e[`${p}.options`] = 'Give at least two options.';
+        else if (opts.some((o) => !o)) e[`${p}.options`] = 'Fill in or remove the empty option.';
+      }
+    });
+  }
+
+  if (want('matching')) {
+    if (f.matching.mode !== 'admin') {
+      intIn(e, 'matching.max_mentors_per_mentee', f.matching.max_mentors_per_mentee, 1, 10, 'a number of mentors');
+      intIn(e, 'matching.request_expiry_days', f.matching.request_expiry_days, 1, 90, 'a number of days');
+    }
+    const ms = f.matching.min_score;
+    if (ms === null || ms === undefined || !(ms >= 0 && ms <= 1)) e['matching.min_score'] = 'Enter a score from 0 to 1.';
+    const names: string[] = [];
+    f.matching.criteria.forEach((c, i) => {
+      const p = `matching.criteria[${i}]`;
+      const name = c.name.trim() || criterionAutoName(c);
+      if (names.includes(name)) e[`${p}.name`] = 'Another criterion already has this name.';
+      names.push(name);
+      if (c.weight === null || c.weight === undefined) e[`${p}.weight`] = 'Enter a weight.';
+      else if (!(c.weight >= 0)) e[`${p}.weight`] = 'The weight must be 0 or more.';
+      if (c.kind !== 'choice') {
+        if (c.kind === 'overlap' || c.split) {
+          if (!c.mentee_field) e[`${p}.mentee_field`] = 'Choose the mentee field.';
+          if (!c.mentor_field) e[`${p}.mentor_field`] = 'Choose the mentor field.';
+        } else if (!c.field) e[`${p}.field`] = 'Choose a field.';
+      }
+      if (c.kind === 'distance' && !(c.scale !== null && c.scale > 0)) e[`${p}.scale`] = 'Enter a scale above 0.';
+      if (c.kind === 'gap') {
+        if (c.scale !== null && !(c.scale > 0)) e[`${p}.scale`] = 'The scale must be above 0.';
+        if (c.min === null) e[`${p}.min`] = 'Enter the smallest gap.';
+        if (c.max === null) e[`${p}.max`] = 'Enter the largest gap.';
+        else if (c.min !== null && c.min > c.max) e[`${p}.max`] = 'The largest gap must not be below the smallest.';
+      }
+    });
+  }
+
+  if (want('training')) {
+    f.training.modules.forEach((m, i) => {
+      if (!m.title.trim()) e[`training.modules[${i}].title`] = 'Enter a title.';
+    });
+  }
+
+  if (want('meetings')) {
+    intIn(e, 'meetings.frequency_per_month', f.meetings.frequency_per_month, 1, 31, 'how many meetings a month');
+    intIn(e, 'meetings.length_minutes', f.meetings.length_minutes, 5, 480, 'the length in minutes');
+    if (f.meetings.modes.length === 0) e['meetings.modes'] = 'Choose at least one way to meet.';
+  }
+
+  if (want('goals')) {
+    intIn(e, 'goals.count', f.goals.count, 1, 10, 'how many goals');
+    intIn(e, 'goals.due_days', f.goals.due_days, 1, 365, 'a number of days');
+  }
+
+  if (want('duration')) {
+    intIn(e, 'duration_months', f.duration_months, 1, 60, 'the duration in months');
+    intIn(e, 'renewals', f.renewals, 0, 10, 'how many renewals');
+    if (f.phases.template === 'custom') {
+      if (f.phases.items.length < 1 || f.phases.items.length > 12) e['phases.items'] = 'A custom model needs 1 to 12 phases.';
+      f.phases.items.forEach((ph, i) => {
+        if (!ph.name.trim()) e[`phases.items[${i}].name`] = 'Enter the phase name.';
+        const t = ph.timeframe_days;
+        if (t !== null && (!isInt(t) || t < 1)) e[`phases.items[${i}].timeframe_days`] = 'Enter a whole number of days.';
+      });
+    }
+  }
+
+  return e;
+}
