@@ -1,0 +1,112 @@
+// Shared helpers for the browser tests: the browser, screenshots, sign-in and
+// a check that the page raised no script error and no CSP violation.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+export const BASE = (process.env.TANDEM_URL || '').replace(/\/+$/, '');
+export const ADMIN_EMAIL = process.env.TANDEM_ADMIN_EMAIL || 'admin@example.org';
+export const ADMIN_PASSWORD = process.env.TANDEM_ADMIN_PASSWORD || '';
+export const OUT = process.env.TEST_OUTPUT || path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../test-output');
+export const SKIP = BASE ? false : 'TANDEM_URL is not set: run through tests/browser/serve.py';
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Opens a page in a fresh context (no cookies) and watches it for console
+ * errors, uncaught exceptions and refused resources (CSP).
+ */
+export async function openPage(browser, { width = 1280, height = 900 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, baseURL: BASE });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const text = m.text();
+    // Failed API calls the test provokes on purpose (401, 422) are logged by
+    // the browser as "Failed to load resource"; they are not UI faults.
+    if (/Failed to load resource: the server responded with a status of (401|409|422|429)/.test(text)) return;
+    problems.push(`console: ${text}`);
+  });
+  return { context, page, problems };
+}
+
+/** Fails when the page logged an error or the browser refused something. */
+export function assertClean(problems) {
+  assert.deepEqual(problems, [], 'the page logged errors:\n' + problems.join('\n'));
+}
+
+/** Returns shot(step): a full-page screenshot named PREFIX-NN-STEP.png. */
+export function screenshots(page, prefix) {
+  mkdirSync(OUT, { recursive: true });
+  let n = 0;
+  return async (step) => {
+    n += 1;
+    const file = path.join(OUT, `${prefix}-${String(n).padStart(2, '0')}-${step}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    return file;
+  };
+}
+
+export async function signIn(page, email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
+  await page.goto('/signin');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** Calls the API from inside the page, with the session cookie and CSRF token. */
+export async function apiCall(page, method, url, body) {
+  return page.evaluate(
+    async ({ method, url, body }) => {
+      const me = await fetch('/api/v1/me').then((r) => r.json());
+      const res = await fetch('/api/v1' + url, {
+        method,
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: res.status === 204 ? null : await res.json() };
+    },
+    { method, url, body },
+  );
+}
+
+/** Whether the document is wider than the viewport (horizontal scrolling). */
+export async function overflowX(page) {
+  return page.evaluate(() => {
+    const doc = document.documentElement;
+    if (doc.scrollWidth <= doc.clientWidth) return null;
+    // Name the widest elements to make a failure easy to fix.
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > doc.clientWidth + 1)
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${[...el.classList].join('.')}`);
+    return { scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, wide };
+  });
+}
+
+export function unique(prefix) {
+  return `${prefix} ${new Date().toISOString().slice(11, 19)}-${Math.floor(Math.random() * 1e4)}`;
+}
