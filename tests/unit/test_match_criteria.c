@@ -1,0 +1,347 @@
+/* test_match_criteria.c - every criterion kind worked by hand, missing
+ * fields, required criteria, explain shares, and the kernels agreeing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "match/engine.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char err[256];
+
+/* one mentee "e", one mentor "m", and one criterion; returns the value */
+static double one(match_instance *in, const match_criterion *c, bool *allowed)
+{
+    assert_int_equal(match_add_criterion(in, c, err, sizeof err), 0);
+    match_model m;
+    assert_int_equal(match_model_build(in, &m, err, sizeof err), 0);
+    double s, ex[4];
+    bool ok = match_model_pair(&m, 0, 0, &s, ex);
+    if (allowed)
+        *allowed = ok;
+    assert_true(fabs(ex[0] - s) < 1e-15);
+    match_model_cleanup(&m);
+    return s;
+}
+
+static match_instance *pair(void)
+{
+    match_instance *in = match_instance_new();
+    assert_int_equal(match_add_mentor(in, "m", 1, NULL, err, sizeof err), 0);
+    assert_int_equal(match_add_mentee(in, "e", 1, NULL, err, sizeof err), 0);
+    return in;
+}
+
+static void test_overlap(void **state)
+{
+    (void)state;
+    match_instance *in = pair();
+    const char *need[] = {"sql", "c", "go", "sql"}; /* a set: sql once */
+    const char *have[] = {"c", "sql", "rust"};
+    match_set_tags(in, MATCH_MENTEE, 0, "needs", need, 4, err, sizeof err);
+    match_set_tags(in, MATCH_MENTOR, 0, "skills", have, 3, err, sizeof err);
+    match_criterion c = {.name = "k", .kind = MATCH_OVERLAP, .mentee_field = "needs",
+                         .mentor_field = "skills", .weight = 2};
+    assert_true(fabs(one(in, &c, NULL) - 2.0 / 3.0) < 1e-15);
+    match_instance_free(in);
+
+    in = pair(); /* empty mentee set gives 0 */
+    match_set_tags(in, MATCH_MENTEE, 0, "needs", NULL, 0, err, sizeof err);
+    match_set_tags(in, MATCH_MENTOR, 0, "skills", have, 3, err, sizeof err);
+    assert_true(one(in, &c, NULL) == 0.0);
+    match_instance_free(in);
+}
+
+static void test_shared(void **state)
+{
+    (void)state;
+    match_instance *in = pair();
+    const char *a[] = {"fr", "en"}, *b[] = {"de", "en"}, *x[] = {"es"};
+    match_set_tags(in, MATCH_MENTEE, 0, "lang", a, 2, err, sizeof err);
+    match_set_tags(in, MATCH_MENTOR, 0, "lang", b, 2, err, sizeof err);
+    match_criterion c = {.name = "k", .kind = MATCH_SHARED, .field = "lang", .weight = 1,
+                         .required = true};
+    bool ok;
+    assert_true(one(in, &c, &ok) == 1.0);
+    assert_true(ok);
+    match_instance_free(in);
+    in = pair();
+    match_set_tags(in, MATCH_MENTEE, 0, "lang", a, 2, err, sizeof err);
+    match_set_tags(in, MATCH_MENTOR, 0, "lang", x, 1, err, sizeof err);
+    assert_true(one(in, &c, &ok) == 0.0);
+    assert_false(ok); /* required and 0: not allowed */
+    match_instance_free(in);
+}
+
+static void test_same(void **state)
+{
+    (void)state;
+    match_instance *in = pair();
+    match_set_string(in, MATCH_MENTEE, 0, "city", "Lyon", err, sizeof err);
+    match_set_string(in, MATCH_MENTOR, 0, "city", "Lyon", err, sizeof err);
+    match_criterion c = {.name = "k", .kind = MATCH_SAME, .field = "city", .weight = 1};
+    assert_true(one(in, &c, NULL) == 1.0);
+    match_instance_free(in);
+    in = pair();
+    match_set_string(in, MATCH_MENTEE, 0, "dept", "ops", err, sizeof err);
+    match_set_string(in, MATCH_MENTOR, 0, "dept", "ops", err, sizeof err);
+    match_criterion d = {.name = "k", .kind = MATCH_SAME, .field = "dept", .weight = 1,
+                         .different = true};
+    assert_true(one(in, &d, NULL) == 0.0);
+    match_instance_free(in);
+    in = pair(); /* numbers compare by value */
+    match_set_number(in, MATCH_MENTEE, 0, "level", 3, err, sizeof err);
+    match_set_number(in, MATCH_MENTOR, 0, "level", 3.0, err, sizeof err);
+    match_criterion l = {.name = "k", .kind = MATCH_SAME, .field = "level", .weight = 1};
+    assert_true(one(in, &l, NULL) == 1.0);
+    match_instance_free(in);
+    in = pair(); /* missing on one side: 0 even for different */
+    match_set_string(in, MATCH_MENTEE, 0, "dept", "ops", err, sizeof err);
+    assert_true(one(in, &d, NULL) == 0.0);
+    match_instance_free(in);
+}
+
+static void test_distance(void **state)
+{
+    (void)state;
+    match_instance *in = pair();
+    match_set_number(in, MATCH_MENTEE, 0, "tz", 2, err, sizeof err);
+    match_set_number(in, MATCH_MENTOR, 0, "tz", -1, err, sizeof err);
+    match_criterion c = {.name = "k", .kind = MATCH_DISTANCE, .field = "tz", .scale = 6,
+                         .weight = 1};
+    assert_true(fabs(one(in, &c, NULL) - 0.5) < 1e-15);
+    match_instance_free(in);
+    in = pair();
+    match_set_number(in, MATCH_MENTEE, 0, "tz", 9, err, sizeof err);
+    match_set_number(in, MATCH_MENTOR, 0, "tz", -1, err, sizeof err);
+    assert_true(one(in, &c, NULL) == 0.0);
+    match_instance_free(in);
+    in = pair(); /* missing */
+    match_set_number(in, MATCH_MENTEE, 0, "tz", 9, err, sizeof err);
+    assert_true(one(in, &c, NULL) == 0.0);
+    match_instance_free(in);
+}
+
+static double gap(double mentee, double mentor, double lo, double hi, double scale)
+{
+    match_instance *in = pair();
+    match_set_number(in, MATCH_MENTEE, 0, "y", mentee, err, sizeof err);
+    match_set_number(in, MATCH_MENTOR, 0, "y", mentor, err, sizeof err);
+    match_criterion c = {.name = "k", .kind = MATCH_GAP, .field = "y", .min = lo, .max = hi,
+                         .scale = scale, .weight = 1};
+    double v = one(in, &c, NULL);
+    match_instance_free(in);
+    return v;
+}
+
+static void test_gap(void **state)
+{
+    (void)state;
+    assert_true(gap(2, 7, 3, 8, 4) == 1.0);             /* d = 5 inside */
+    assert_true(fabs(gap(2, 4, 3, 8, 4) - 0.75) < 1e-15); /* d = 2, 1 below */
+    assert_true(fabs(gap(0, 10, 3, 8, 4) - 0.5) < 1e-15); /* d = 10, 2 above */
+    assert_true(gap(0, 20, 3, 8, 4) == 0.0);
+    assert_true(gap(5, 5, 3, 8, 0) == 0.0);             /* scale defaults to 1: 3 below */
+    assert_true(fabs(gap(5, 7.5, 3, 8, 0) - 0.5) < 1e-15);
+}
+
+static void test_similarity(void **state)
+{
+    (void)state;
+    double a[] = {1, 0, 1}, b[] = {1, 1, 0}, n[] = {-1, 0, -1}, z[] = {0, 0, 0}, s2[] = {1, 0};
+    double (*cases[][2]) = {{a, b}, {a, n}, {a, z}};
+    double want[] = {0.5, 0.0, 0.0};
+    match_criterion c = {.name = "k", .kind = MATCH_SIMILARITY, .field = "p", .weight = 1};
+    for (int i = 0; i < 3; i++) {
+        match_instance *in = pair();
+        match_set_vector(in, MATCH_MENTEE, 0, "p", cases[i][0], 3, err, sizeof err);
+        match_set_vector(in, MATCH_MENTOR, 0, "p", cases[i][1], 3, err, sizeof err);
+        assert_true(fabs(one(in, &c, NULL) - want[i]) < 1e-12);
+        match_instance_free(in);
+    }
+    match_instance *in = pair(); /* lengths differ */
+    match_set_vector(in, MATCH_MENTEE, 0, "p", a, 3, err, sizeof err);
+    match_set_vector(in, MATCH_MENTOR, 0, "p", s2, 2, err, sizeof err);
+    assert_true(one(in, &c, NULL) == 0.0);
+    match_instance_free(in);
+}
+
+static void test_choice(void **state)
+{
+    (void)state;
+    match_instance *in = match_instance_new();
+    for (int i = 0; i < 4; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "m%d", i);
+        match_add_mentor(in, id, 1, NULL, err, sizeof err);
+    }
+    match_add_mentee(in, "e", 1, NULL, err, sizeof err);
+    size_t ch[] = {2, 0, 3};
+    assert_int_equal(match_set_choices(in, 0, ch, 3, err, sizeof err), 0);
+    match_criterion c = {.name = "k", .kind = MATCH_CHOICE, .weight = 1, .required = true};
+    match_add_criterion(in, &c, err, sizeof err);
+    match_model m;
+    assert_int_equal(match_model_build(in, &m, err, sizeof err), 0);
+    double want[] = {2.0 / 3.0, 0.0, 1.0, 1.0 / 3.0}, s;
+    for (int r = 0; r < 4; r++) {
+        bool ok = match_model_pair(&m, 0, (size_t)r, &s, NULL);
+        assert_true(fabs(s - want[r]) < 1e-15);
+        assert_true(ok == (r != 1)); /* required: unchosen is not allowed */
+    }
+    match_model_cleanup(&m);
+    match_instance_free(in);
+}
+
+static void test_weights_explain(void **state)
+{
+    (void)state;
+    match_instance *in = pair();
+    match_set_number(in, MATCH_MENTEE, 0, "tz", 0, err, sizeof err);
+    match_set_number(in, MATCH_MENTOR, 0, "tz", 3, err, sizeof err);
+    match_set_string(in, MATCH_MENTEE, 0, "city", "a", err, sizeof err);
+    match_set_string(in, MATCH_MENTOR, 0, "city", "a", err, sizeof err);
+    match_criterion c1 = {.name = "tz", .kind = MATCH_DISTANCE, .field = "tz", .scale = 6,
+                          .weight = 3};
+    match_criterion c2 = {.name = "city", .kind = MATCH_SAME, .field = "city", .weight = 1};
+    match_criterion c3 = {.name = "none", .kind = MATCH_SAME, .field = "absent", .weight = 0};
+    match_add_criterion(in, &c1, err, sizeof err);
+    match_add_criterion(in, &c2, err, sizeof err);
+    match_add_criterion(in, &c3, err, sizeof err);
+    match_model m;
+    assert_int_equal(match_model_build(in, &m, err, sizeof err), 0);
+    double s, ex[3];
+    assert_true(match_model_pair(&m, 0, 0, &s, ex));
+    assert_true(fabs(s - (3 * 0.5 + 1) / 4) < 1e-15);
+    assert_true(fabs(ex[0] - 0.375) < 1e-15 && fabs(ex[1] - 0.25) < 1e-15 && ex[2] == 0.0);
+    assert_true(fabs(ex[0] + ex[1] + ex[2] - s) < 1e-15);
+    match_model_cleanup(&m);
+    match_instance_free(in);
+}
+
+static void test_bad_criteria(void **state)
+{
+    (void)state;
+    match_instance *in = pair();
+    match_criterion c = {.name = "k", .kind = MATCH_DISTANCE, .field = "tz", .weight = -1,
+                         .scale = 1};
+    assert_int_equal(match_add_criterion(in, &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "weight"));
+    c.weight = 1;
+    c.scale = 0;
+    assert_int_equal(match_add_criterion(in, &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "scale"));
+    c.scale = 1;
+    c.kind = (match_kind)42;
+    assert_int_equal(match_add_criterion(in, &c, err, sizeof err), -1);
+    c.kind = MATCH_SAME;
+    c.field = NULL;
+    assert_int_equal(match_add_criterion(in, &c, err, sizeof err), -1);
+    c.field = "x";
+    assert_int_equal(match_add_criterion(in, &c, err, sizeof err), 0);
+    assert_int_equal(match_add_criterion(in, &c, err, sizeof err), -1); /* duplicate name */
+    assert_int_equal(match_add_score(in, 0, 0, 0.5, err, sizeof err), -1); /* both forms */
+    /* a field keeps its type */
+    assert_int_equal(match_set_number(in, MATCH_MENTEE, 0, "f", 1, err, sizeof err), 0);
+    assert_int_equal(match_set_string(in, MATCH_MENTOR, 0, "f", "x", err, sizeof err), -1);
+    match_instance_free(in);
+}
+
+/* a random instance with every kind, scored by each kernel the CPU runs */
+static void test_kernels_agree(void **state)
+{
+    (void)state;
+    srand(7);
+    match_instance *in = match_instance_new();
+    const char *tags[] = {"a", "b", "c", "d", "e", "f", "g", "h"};
+    size_t nr = 203, ne = 61;
+    for (size_t i = 0; i < nr + ne; i++) {
+        char id[32];
+        bool mentor = i < nr;
+        snprintf(id, sizeof id, "%s%zu", mentor ? "m" : "e", i);
+        size_t idx;
+        if (mentor)
+            match_add_mentor(in, id, 1, &idx, err, sizeof err);
+        else
+            match_add_mentee(in, id, 1, &idx, err, sizeof err);
+        match_side s = mentor ? MATCH_MENTOR : MATCH_MENTEE;
+        const char *t[4];
+        size_t nt = (size_t)(rand() % 4);
+        for (size_t k = 0; k < nt; k++)
+            t[k] = tags[rand() % 8];
+        if (rand() % 10)
+            match_set_tags(in, s, idx, "tags", t, nt, err, sizeof err);
+        if (rand() % 10)
+            match_set_number(in, s, idx, "x", rand() % 100 / 7.0, err, sizeof err);
+        if (rand() % 10)
+            match_set_string(in, s, idx, "c", tags[rand() % 3], err, sizeof err);
+        double v[8];
+        for (int k = 0; k < 8; k++)
+            v[k] = rand() % 11 - 3;
+        if (rand() % 10)
+            match_set_vector(in, s, idx, "v", v, rand() % 20 ? 8 : 5, err, sizeof err);
+    }
+    for (size_t e = 0; e < ne; e++) {
+        size_t ch[3] = {(size_t)rand() % nr, 0, 0};
+        ch[1] = (ch[0] + 1) % nr;
+        ch[2] = (ch[0] + 7) % nr;
+        match_set_choices(in, e, ch, 3, err, sizeof err);
+    }
+    match_criterion cs[] = {
+        {.name = "o", .kind = MATCH_OVERLAP, .field = "tags", .weight = 2},
+        {.name = "s", .kind = MATCH_SHARED, .field = "tags", .weight = 1},
+        {.name = "q", .kind = MATCH_SAME, .field = "c", .weight = 1, .different = true},
+        {.name = "d", .kind = MATCH_DISTANCE, .field = "x", .scale = 5, .weight = 1.5},
+        {.name = "g", .kind = MATCH_GAP, .field = "x", .min = 1, .max = 3, .scale = 2,
+         .weight = 0.7},
+        {.name = "v", .kind = MATCH_SIMILARITY, .field = "v", .weight = 1},
+        {.name = "h", .kind = MATCH_CHOICE, .weight = 1},
+    };
+    for (size_t k = 0; k < 7; k++)
+        assert_int_equal(match_add_criterion(in, &cs[k], err, sizeof err), 0);
+    match_set_min_score(in, 0.2, err, sizeof err);
+    match_model m;
+    assert_int_equal(match_model_build(in, &m, err, sizeof err), 0);
+    double *ref = malloc(nr * sizeof *ref), *got = malloc(nr * sizeof *got);
+    uint8_t *rok = malloc(nr), *gok = malloc(nr);
+    int best = match_kernel_best();
+    for (size_t e = 0; e < ne; e++) {
+        m.kernel = MATCH_KERNEL_SCALAR;
+        match_model_row(&m, e, ref, rok);
+        for (size_t r = 0; r < nr; r++) {
+            double s;
+            bool ok = match_model_pair(&m, e, r, &s, NULL);
+            assert_true(s == ref[r] && ok == (rok[r] != 0));
+        }
+        for (int k = MATCH_KERNEL_BASE; k <= best; k++) {
+            m.kernel = k;
+            match_model_row(&m, e, got, gok);
+            assert_memory_equal(got, ref, nr * sizeof *ref); /* bit-identical */
+            assert_memory_equal(gok, rok, nr);
+        }
+    }
+    print_message("kernels checked: scalar..%s\n", match_kernel_name(best));
+    free(ref);
+    free(got);
+    free(rok);
+    free(gok);
+    match_model_cleanup(&m);
+    match_instance_free(in);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_overlap),       cmocka_unit_test(test_shared),
+        cmocka_unit_test(test_same),          cmocka_unit_test(test_distance),
+        cmocka_unit_test(test_gap),           cmocka_unit_test(test_similarity),
+        cmocka_unit_test(test_choice),        cmocka_unit_test(test_weights_explain),
+        cmocka_unit_test(test_bad_criteria),  cmocka_unit_test(test_kernels_agree),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
