@@ -35,6 +35,8 @@ export function readable(p: Problem): string {
   let text = (p.detail || p.title || '').trim();
   if (p.field && text.startsWith(p.field + ':')) text = text.slice(p.field.length + 1).trim();
   if (!text) return '';
+  // Field names in the message read better as words: "enrolment_opens".
+  text = text.replace(/(^|[\s(,])([a-z]+(?:_[a-z]+)+)(?=$|[\s),.;:])/g, (_, pre, name) => pre + name.replace(/_/g, ' '));
   text = text[0].toUpperCase() + text.slice(1);
   return /[.!?]$/.test(text) ? text : text + '.';
 }
