@@ -37,6 +37,7 @@ typedef struct api_ctx {
 /* The server's configuration for the API, set once before serving. */
 struct api_config {
     const char *db_url;
+    const char *public_url;   /* how people reach this server, for links in e-mail */
     bool secure_cookies;      /* add Secure to the session cookie (behind HTTPS) */
     int64_t session_idle_s;
     int64_t session_absolute_s;

@@ -19,6 +19,8 @@ static struct api_config config = {
 void api_configure(const struct api_config *cfg)
 {
     config = *cfg;
+    if (!config.public_url)
+        config.public_url = "http://127.0.0.1:8080";
     if (!config.session_idle_s)
         config.session_idle_s = LIMIT_SESSION_IDLE_S;
     if (!config.session_absolute_s)

@@ -27,4 +27,25 @@ int h_program_get(api_ctx *c);
 int h_program_patch(api_ctx *c);
 int h_phase_templates(api_ctx *c);
 
+/* participants.c */
+int h_participants_list(api_ctx *c);
+int h_participants_create(api_ctx *c);
+int h_participant_get(api_ctx *c);
+int h_participant_patch(api_ctx *c);
+int h_participants_bulk(api_ctx *c);
+
+/* invitations.c */
+int h_invitation_accept(api_ctx *c);
+int h_outbox_list(api_ctx *c);
+
+/* training.c */
+int h_training_list(api_ctx *c);
+int h_training_complete(api_ctx *c);
+
+/* mentors.c */
+int h_mentors_list(api_ctx *c);
+
+/* reports.c */
+int h_report(api_ctx *c);
+
 #endif

@@ -166,7 +166,8 @@ int h_program_create(api_ctx *c)
     store_val q[] = {SV_INT(id), SV_INT(c->actor.person_id), SV_INT(now)};
     rc = store_exec(c->db,
                     "INSERT INTO participations (program_id, person_id, role, status, created_at, "
-                    "updated_at) VALUES (?1, ?2, 'coordinator', 'approved', ?3, ?3)",
+                    "updated_at, sort_name, email) SELECT ?1, ?2, 'coordinator', 'approved', ?3, ?3, "
+                    "name, email FROM people WHERE id = ?2",
                     q, 3, NULL);
     if (rc != STORE_OK)
         return api_store_failed(c, rc);

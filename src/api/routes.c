@@ -41,6 +41,17 @@ static const struct route routes[] = {
     {HTTP_POST, "/api/v1/programs", h_program_create, 0},
     {HTTP_GET, "/api/v1/programs/{id}", h_program_get, 0},
     {HTTP_PATCH, "/api/v1/programs/{id}", h_program_patch, 0},
+    {HTTP_GET, "/api/v1/programs/{id}/participants", h_participants_list, 0},
+    {HTTP_POST, "/api/v1/programs/{id}/participants", h_participants_create, 0},
+    {HTTP_POST, "/api/v1/programs/{id}/participants/bulk", h_participants_bulk, 0},
+    {HTTP_GET, "/api/v1/programs/{id}/participants/{pid}", h_participant_get, 0},
+    {HTTP_PATCH, "/api/v1/programs/{id}/participants/{pid}", h_participant_patch, 0},
+    {HTTP_GET, "/api/v1/programs/{id}/training", h_training_list, 0},
+    {HTTP_POST, "/api/v1/programs/{id}/training/{module}/completion", h_training_complete, 0},
+    {HTTP_GET, "/api/v1/programs/{id}/mentors", h_mentors_list, 0},
+    {HTTP_GET, "/api/v1/programs/{id}/reports/{name}", h_report, 0},
+    {HTTP_POST, "/api/v1/invitations/accept", h_invitation_accept, PUBLIC},
+    {HTTP_GET, "/api/v1/outbox", h_outbox_list, 0},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 

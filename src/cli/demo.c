@@ -94,8 +94,9 @@ static int add_participant(store *s, int64_t program, int64_t person, const char
     store_rows *rows;
     int rc = store_query(s,
                          "INSERT INTO participations (program_id, person_id, role, status, profile, "
-                         "capacity, wants, created_at, updated_at) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?8, ?6, ?6) RETURNING id",
+                         "capacity, wants, created_at, updated_at, sort_name, email) "
+                         "SELECT ?1, ?2, ?3, ?4, ?5, ?7, ?8, ?6, ?6, name, email FROM people "
+                         "WHERE id = ?2 RETURNING id",
                          p, 8, &rows);
     free(text);
     if (rc != STORE_OK)
@@ -113,6 +114,14 @@ static int add_participant(store *s, int64_t program, int64_t person, const char
             return rc;
         if (strcmp(stages[i], status) == 0)
             break;
+    }
+    if (id && strcmp(status, "trained") == 0) {
+        store_val t[] = {SV_INT(id), SV_INT(now - 86400)};
+        if ((rc = store_exec(s,
+                             "INSERT INTO training_completions (participation_id, module_id, completed_at) "
+                             "VALUES (?1, 'orientation', ?2)",
+                             t, 2, NULL)) != STORE_OK)
+            return rc;
     }
     return id ? STORE_OK : STORE_ERROR;
 }

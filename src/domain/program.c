@@ -147,6 +147,7 @@ static const struct {
     {"communication", 1},    {"availability", 1},      {"location", 2},     {"department", 2},
     {"learning_style", 2},   {"utc_offset", 3},        {"years_experience", 3},
     {"job_level", 3},        {"values", 4},            {"personality", 4},
+    {"time_zone", 2},
 };
 
 int program_profile_field_kind(const char *name)

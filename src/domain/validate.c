@@ -109,6 +109,10 @@ int v_enum(const json_t *obj, const char *key, const char *path, const char *con
     const char *s;
     if (v_string(obj, key, path, def == NULL, false, 64, def, &s, e))
         return -1;
+    if (s == def) { /* absent: the default stands, whatever it is */
+        *out = def;
+        return 0;
+    }
     for (const char *const *v = values; *v; v++)
         if (strcmp(*v, s) == 0) {
             *out = *v;

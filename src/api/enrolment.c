@@ -1,0 +1,82 @@
+#include "api/enrolment.h"
+
+#include <stdio.h>
+
+#include "api/identity.h"
+#include "base/buf.h"
+#include "base/str.h"
+
+int enrol_stage(store *db, int64_t participation_id, enum stage s, int64_t now)
+{
+    store_val p[] = {SV_INT(participation_id), SV_TEXT(stage_name(s)), SV_INT(now)};
+    int rc = store_exec(db, "UPDATE participations SET status = ?2, updated_at = ?3 WHERE id = ?1", p,
+                        3, NULL);
+    if (rc != STORE_OK)
+        return rc;
+    return store_exec(db,
+                      "INSERT INTO participation_stages (participation_id, stage, reached_at) "
+                      "VALUES (?1, ?2, ?3) ON CONFLICT (participation_id, stage) DO NOTHING",
+                      p, 3, NULL);
+}
+
+int enrol_mail(store *db, const char *to, int64_t person_id, int64_t program_id, const char *kind,
+               const char *subject, const char *body, int64_t now)
+{
+    store_val p[] = {SV_INT(now),  SV_TEXT(to),   person_id ? SV_INT(person_id) : SV_NULL,
+                     SV_TEXT(subject), SV_TEXT(body), SV_TEXT(kind),
+                     program_id ? SV_INT(program_id) : SV_NULL};
+    return store_exec(db,
+                      "INSERT INTO outbox (created_at, to_address, to_person_id, subject, body, kind, "
+                      "program_id, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?1)",
+                      p, 7, NULL);
+}
+
+int enrol_invite(store *db, int64_t participation_id, int64_t invited_by, const char *base_url,
+                 int64_t now)
+{
+    store_rows *rows;
+    store_val q[] = {SV_INT(participation_id)};
+    int rc = store_query(db,
+                         "SELECT pe.email, pe.name, pe.id, pr.id, pr.name, pa.role FROM participations pa "
+                         "JOIN people pe ON pe.id = pa.person_id JOIN programs pr ON pr.id = pa.program_id "
+                         "WHERE pa.id = ?1",
+                         q, 1, &rows);
+    if (rc != STORE_OK)
+        return rc;
+    if (store_next(rows) != 1) {
+        store_rows_free(rows);
+        return STORE_ERROR;
+    }
+    char token[IDENTITY_TOKEN_CHARS], hash[IDENTITY_HASH_HEX];
+    identity_new_secret("", token);
+    identity_secret_hash(token, hash);
+    buf body;
+    buf_init(&body, 8192);
+    buf_printf(&body,
+               "Hello %s,\n\nyou are invited to take part in \"%s\" as a %s.\n\n"
+               "Accept the invitation here (the link works once, for %d days):\n%s/invite/%s\n\n"
+               "Tandem\n",
+               store_col_text(rows, 1), store_col_text(rows, 4), store_col_text(rows, 5),
+               INVITATION_DAYS, base_url, token);
+    char subject[300];
+    str_fmt(subject, sizeof subject, "Invitation: %s", store_col_text(rows, 4));
+    char *email = (char *)store_col_text(rows, 0);
+    int64_t person = store_col_int(rows, 2), program = store_col_int(rows, 3);
+    rc = STORE_OK;
+    {
+        store_val p[] = {SV_TEXT(hash), SV_INT(program), SV_INT(participation_id),
+                         invited_by ? SV_INT(invited_by) : SV_NULL, SV_INT(now),
+                         SV_INT(now + INVITATION_DAYS * 86400)};
+        char to[300];
+        str_fmt(to, sizeof to, "%s", email);
+        store_rows_free(rows); /* before the next statement on this connection */
+        rc = store_exec(db,
+                        "INSERT INTO invitations (token_hash, program_id, participation_id, created_by, "
+                        "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        p, 6, NULL);
+        if (rc == STORE_OK)
+            rc = enrol_mail(db, to, person, program, "invitation", subject, body.data, now);
+    }
+    buf_cleanup(&body);
+    return rc;
+}

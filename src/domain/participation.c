@@ -1,0 +1,60 @@
+#include "domain/participation.h"
+
+#include <string.h>
+
+static const char *const names[STAGE_COUNT] = {
+    "invited",  "applied",  "approved", "trained",   "matched",   "agreement_signed",
+    "goals_set", "active",  "completed", "declined", "withdrawn", "ended_early",
+};
+
+const char *stage_name(enum stage s)
+{
+    return (unsigned)s < STAGE_COUNT ? names[s] : "unknown";
+}
+
+int stage_parse(const char *name)
+{
+    for (int i = 0; name && i < STAGE_COUNT; i++)
+        if (strcmp(names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+bool stage_is_exit(enum stage s)
+{
+    return s >= STAGE_FIRST_EXIT;
+}
+
+bool participation_role_valid(const char *role)
+{
+    return role && (strcmp(role, "mentor") == 0 || strcmp(role, "mentee") == 0 ||
+                    strcmp(role, "coordinator") == 0 || strcmp(role, "viewer") == 0);
+}
+
+const char *participation_review(enum stage from, enum stage to)
+{
+    if (to == STAGE_APPROVED) {
+        if (from == STAGE_INVITED || from == STAGE_APPLIED || from == STAGE_DECLINED)
+            return NULL;
+        if (from == STAGE_APPROVED)
+            return "is approved already";
+        return "is past approval";
+    }
+    if (to == STAGE_DECLINED) {
+        if (from == STAGE_INVITED || from == STAGE_APPLIED)
+            return NULL;
+        if (from == STAGE_DECLINED)
+            return "is declined already";
+        return "can no longer be declined (withdraw or end the relationship instead)";
+    }
+    return "a review approves or declines";
+}
+
+const char *participation_withdraw(enum stage from)
+{
+    if (stage_is_exit(from))
+        return "has left the program already";
+    if (from >= STAGE_MATCHED)
+        return "is in a relationship: end it first";
+    return NULL;
+}
