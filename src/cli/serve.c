@@ -11,13 +11,14 @@
 
 int cli_serve(int argc, char **argv)
 {
-    const char *db = NULL, *listen = NULL, *access_log = "-", *threads = NULL;
+    const char *db = NULL, *listen = NULL, *access_log = "-", *threads = NULL, *public_url = NULL;
     bool secure = false;
     const struct cli_flag flags[] = {{"--db", &db, NULL},
                                      {"--listen", &listen, NULL},
                                      {"--access-log", &access_log, NULL},
                                      {"--threads", &threads, NULL},
                                      {"--secure-cookies", NULL, &secure},
+                                     {"--public-url", &public_url, NULL},
                                      {0}};
     if (cli_parse(argc, argv, flags, NULL, 0, NULL))
         return 2;
@@ -45,7 +46,14 @@ int cli_serve(int argc, char **argv)
         return status;
     store_free(s);
 
-    struct api_config cfg = {.db_url = db, .secure_cookies = secure};
+    if (!public_url)
+        public_url = getenv("TANDEM_PUBLIC_URL");
+    char default_url[96];
+    if (!public_url || !*public_url) {
+        str_fmt(default_url, sizeof default_url, "http://%s", listen);
+        public_url = default_url;
+    }
+    struct api_config cfg = {.db_url = db, .public_url = public_url, .secure_cookies = secure};
     api_configure(&cfg);
     struct http_server_config hc = {
         .host = host,
