@@ -34,6 +34,9 @@ int h_participant_get(api_ctx *c);
 int h_participant_patch(api_ctx *c);
 int h_participants_bulk(api_ctx *c);
 
+/* imports.c */
+int h_program_import(api_ctx *c);
+
 /* invitations.c */
 int h_invitation_accept(api_ctx *c);
 int h_outbox_list(api_ctx *c);
