@@ -19,6 +19,9 @@ static int help(void)
          "          create or migrate the database and the first admin\n"
          "  migrate status|up --db URL            show or apply schema migrations\n"
          "  demo    --db URL                      load a realistic sample program\n"
+         "  import  --db URL --program ID FILE [--dry-run] [--public-url URL]\n"
+         "          add a program's participants from CSV and invite them; every\n"
+         "          bad row is reported as FILE:LINE:COLUMN and nothing is written\n"
          "  match   INPUT.json [-o OUTPUT.json] [--objective total|fair|stable]\n"
          "          run the matching engine on a file (no database)\n"
          "  routes                                list the API's routes\n"
@@ -46,7 +49,7 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } commands[] = {{"serve", cli_serve}, {"init", cli_init},     {"migrate", cli_migrate},
-                    {"demo", cli_demo},   {"match", cli_match}};
+                    {"demo", cli_demo},   {"match", cli_match},   {"import", cli_import}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
