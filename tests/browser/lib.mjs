@@ -43,10 +43,15 @@ export async function openPage(browser, { width = 1280, height = 900 } = {}) {
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
     const text = m.text();
-    // Failed API calls the test provokes on purpose (401, 422) are logged by
-    // the browser as "Failed to load resource"; they are not UI faults.
-    if (/Failed to load resource: the server responded with a status of (401|409|422|429)/.test(text)) return;
+    // The browser logs every 4xx answer as "Failed to load resource"; the
+    // API's 401, 404 and 422 are often what a test provokes on purpose.
+    // Responses are judged below instead.
+    if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return;
     problems.push(`console: ${text}`);
+  });
+  page.on('response', (r) => {
+    const api = new URL(r.url()).pathname.startsWith('/api/');
+    if (r.status() >= 500 || (!api && r.status() >= 400)) problems.push(`${r.status()} for ${r.request().method()} ${r.url()}`);
   });
   return { context, page, problems };
 }

@@ -102,10 +102,26 @@ test('create a program through the wizard', { skip: SKIP }, async () => {
     await shot('phases');
     await next(page, 8);
 
-    // 8. Dates.
+    // 8. Dates, first in the wrong order: only the server checks that, so
+    // Create comes back with a problem+json and the wizard returns to this
+    // step with the message at the field.
     await page.getByLabel('Opens').fill('2027-01-04');
-    await page.getByLabel('Closes').fill('2027-01-29');
+    await page.getByLabel('Closes').fill('2027-01-02');
     await page.getByLabel('Starts').fill('2027-02-15');
+    await next(page, 9);
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/programs')),
+      page.getByRole('button', { name: 'Create program' }).click(),
+    ]);
+    assert.equal(refused.status(), 422);
+    assert.equal((await refused.json()).field, 'dates.enrolment_closes');
+    await page.getByTestId('wizard-step').filter({ hasText: 'Step 8 of 9' }).waitFor();
+    const closesErr = page.locator('#f-dates-enrolment-closes-error');
+    await closesErr.waitFor();
+    assert.match(await closesErr.textContent(), /before enrolment opens/);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-dates-enrolment-closes');
+    await shot('dates-server-error');
+    await page.getByLabel('Closes').fill('2027-01-29');
     await shot('dates');
     await next(page, 9);
 
@@ -173,6 +189,34 @@ test('the new program is on the program list', { skip: SKIP }, async () => {
     await link.click();
     await page.waitForURL(`**/programs/${programId}`);
     await page.getByRole('heading', { level: 1, name }).waitFor();
+
+    // Enough programs for a second page (20 a page).
+    const first = await apiCall(page, 'GET', '/programs?limit=1&offset=0');
+    for (let i = first.body.total; i <= 20; i++) {
+      const made = await apiCall(page, 'POST', '/programs', { name: `Filler program ${i + 1}` });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+    }
+    await page.goto('/programs');
+    const pages = page.getByRole('navigation', { name: 'Pages' });
+    await pages.waitFor();
+    assert.match(await pages.textContent(), /Page 1 of \d+/);
+    assert.equal(await page.getByTestId('program-list').getByRole('listitem').count(), 20);
+    await shot('programs-page-1');
+    await pages.getByRole('link', { name: 'Next' }).click();
+    await page.waitForURL('**/programs?page=2');
+    await page.getByText(/Showing 21–/).waitFor();
+    assert.match(await pages.textContent(), /Page 2 of \d+/);
+    await shot('programs-page-2');
+    await page.goBack();
+    await page.getByText(/Showing 1–20 of/).waitFor();
+
+    // Unknown programs and paths get a "not found" page, not a blank one.
+    await page.goto('/programs/999999');
+    await page.getByRole('heading', { level: 1, name: 'Not found' }).waitFor();
+    await shot('program-not-found');
+    await page.goto('/no/such/page');
+    await page.getByRole('heading', { level: 1, name: 'Not found' }).waitFor();
+    await shot('path-not-found');
     assertClean(problems);
   } catch (e) {
     await shot('FAILED').catch(() => {});
