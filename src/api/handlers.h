@@ -48,6 +48,12 @@ int h_training_complete(api_ctx *c);
 /* mentors.c */
 int h_mentors_list(api_ctx *c);
 
+/* relationships.c */
+int h_relationship_create(api_ctx *c);
+int h_relationships_list(api_ctx *c);
+int h_relationship_get(api_ctx *c);
+int h_relationship_patch(api_ctx *c);
+
 /* reports.c */
 int h_report(api_ctx *c);
 

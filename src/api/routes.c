@@ -51,6 +51,10 @@ static const struct route routes[] = {
     {HTTP_POST, "/api/v1/programs/{id}/training/{module}/completion", h_training_complete, 0},
     {HTTP_GET, "/api/v1/programs/{id}/mentors", h_mentors_list, 0},
     {HTTP_GET, "/api/v1/programs/{id}/reports/{name}", h_report, 0},
+    {HTTP_GET, "/api/v1/programs/{id}/relationships", h_relationships_list, 0},
+    {HTTP_POST, "/api/v1/programs/{id}/relationships", h_relationship_create, 0},
+    {HTTP_GET, "/api/v1/relationships/{rid}", h_relationship_get, 0},
+    {HTTP_PATCH, "/api/v1/relationships/{rid}", h_relationship_patch, 0},
     {HTTP_POST, "/api/v1/invitations/accept", h_invitation_accept, PUBLIC},
     {HTTP_GET, "/api/v1/outbox", h_outbox_list, 0},
 };

@@ -60,4 +60,7 @@
 #define LIMIT_PROGRAM_LIST_ITEMS 64              /* objectives, key actions, resources ... */
 #define LIMIT_TEXT_BYTES 20000                   /* a long-text field */
 
+/* Relationships */
+#define LIMIT_RELATIONSHIP_MEMBERS 64            /* a group or peer circle, mentor included */
+
 #endif
