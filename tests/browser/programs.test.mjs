@@ -295,6 +295,36 @@ test('settings: a change is saved and kept; errors show at their field', { skip:
     assert.equal(got.body.matching.min_score, 0.3);
     assert.equal(got.body.dates.enrolment_closes, '2027-03-20');
     assert.equal(got.body.phases.template, 'rapport');
+
+    // Custom phases: start from the Rapport phases, rename one, add a key
+    // action, drop the last phase, save and reload.
+    await page.getByRole('button', { name: 'Customise these phases' }).click();
+    assert.ok(await page.getByRole('radio', { name: 'Custom' }).isChecked());
+    const first = page.locator('#f-phases-items-0');
+    assert.equal(await first.getByLabel('Name').inputValue(), 'Building rapport');
+    await first.getByLabel('Name').fill('Getting to know each other');
+    await first.getByRole('button', { name: 'Add a key action' }).click();
+    const actions = first.locator('#f-phases-items-0-key-actions input');
+    await actions.last().fill('Swap short life stories');
+    const phases = await page.locator('#f-phases-items > fieldset').count();
+    await page.getByRole('button', { name: `Remove phase ${phases}` }).click();
+    await shot('custom-phases');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByTestId('save-status').filter({ hasText: 'Saved' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    assert.ok(await page.getByRole('radio', { name: 'Custom' }).isChecked());
+    assert.equal(await page.locator('#f-phases-items-0-name').inputValue(), 'Getting to know each other');
+    const saved = (await apiCall(page, 'GET', `/programs/${programId}`)).body.phases;
+    assert.equal(saved.template, 'custom');
+    assert.equal(saved.items.length, phases - 1);
+    assert.equal(saved.items[0].key_actions.at(-1), 'Swap short life stories');
+    await shot('custom-phases-saved');
+
+    await page.getByRole('link', { name: 'Back to the program' }).click();
+    await page.waitForURL(`**/programs/${programId}`);
+    assert.ok((await page.locator('main').textContent()).includes('Getting to know each other'));
+    await shot('overview');
     assertClean(problems);
   } catch (e) {
     await shot('FAILED').catch(() => {});
