@@ -1,0 +1,115 @@
+"""`tandem import`: bad rows as FILE:LINE:COLUMN messages with exit status 2
+and nothing written; a clean file imported and summarised."""
+import os
+import sqlite3
+import subprocess
+import tempfile
+
+import pytest
+from server import ADMIN_EMAIL, ADMIN_PASSWORD, ROOT, Server
+
+BIN = os.environ.get("TANDEM_BIN", os.path.join(ROOT, "tandem"))
+
+
+@pytest.fixture(scope="module")
+def db():
+    """A migrated database with an admin and one program (id 1)."""
+    s = Server(name="cli-import")
+    s.run("init", "--db", s.db, "--admin-email", ADMIN_EMAIL, "--admin-password", ADMIN_PASSWORD)
+    r = s.run("demo", "--db", s.db)
+    assert r.returncode == 0, r.stderr
+    return s
+
+
+def tandem(*args):
+    return subprocess.run([BIN, *args], capture_output=True, text=True)
+
+
+def write(text, name="people.csv"):
+    path = os.path.join(tempfile.mkdtemp(), name)
+    with open(path, "wb") as f:
+        f.write(text.encode() if isinstance(text, str) else text)
+    return path
+
+
+def count(db, sql):
+    """One number from the database (SQLite file or PostgreSQL URL)."""
+    if db.kind == "sqlite":
+        with sqlite3.connect(db.db.split(":", 1)[1]) as c:
+            return c.execute(sql).fetchone()[0]
+    out = subprocess.run(["psql", "-At", "-v", "ON_ERROR_STOP=1", db.db, "-c", sql],
+                         capture_output=True, text=True, check=True).stdout
+    return int(out.strip())
+
+
+def test_bad_rows_are_listed_as_file_line_column_and_nothing_is_written(db):
+    path = write("email,name,role,time_zone,manager_email\n"
+                 "ok@cli.example,Ok,mentee,,\n"
+                 "broken,Broken,mentee,,\n"
+                 "zone@cli.example,Zone,mentor,Nowhere/Land,\n"
+                 "boss@cli.example,Boss,mentee,,ghost@cli.example\n"
+                 "ok@cli.example,Ok,mentee,,\n")
+    before = count(db, "SELECT COUNT(*) FROM participations")
+    r = tandem("import", "--db", db.db, "--program", "1", path)
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.splitlines()
+    assert lines[0] == path + ":3:1: email: 'broken' is not a valid e-mail address"
+    assert lines[1].startswith(path + ":4:30: time_zone: 'Nowhere/Land'")
+    assert lines[2].startswith(path + ":5:31: manager_email:") and "ghost@cli.example" in lines[2]
+    assert lines[3].startswith(path + ":6:1: email:") and "twice" in lines[3]
+    assert "4 problems" in lines[4] and "nothing was imported" in lines[4]
+    assert len(lines) == 5 and r.stdout == ""
+    assert count(db, "SELECT COUNT(*) FROM participations") == before
+
+
+def test_a_bad_header_or_encoding_is_reported_where_it_is(db):
+    r = tandem("import", "--db", db.db, "--program", "1", write("email,name,rank\n"))
+    assert r.returncode == 2
+    lines = r.stderr.splitlines()
+    assert lines[0].endswith(":1:1: the required column 'role' is missing")
+    assert lines[1].endswith(":1:12: unknown column 'rank'")
+    r = tandem("import", "--db", db.db, "--program", "1", write(b"email,name,role\n\xff,x,mentee\n"))
+    assert r.returncode == 2 and ":2:1: invalid UTF-8" in r.stderr
+
+
+def test_a_clean_file_is_imported_once(db):
+    text = ("email,name,role,capacity,languages,expertise\n"
+            "first@cli.example,First Mentor,mentor,2,English; Dutch,sql; coaching\n"
+            "second@cli.example,Second Mentee,mentee,,English,\n")
+    path = write(text)
+    r = tandem("import", "--db", db.db, "--program", "1", path, "--dry-run")
+    assert r.returncode == 0, r.stderr
+    assert "dry run" in r.stdout and "2 participants would be invited" in r.stdout
+    assert count(db, "SELECT COUNT(*) FROM people WHERE email LIKE '%@cli.example'") == 0
+
+    r = tandem("import", "--db", db.db, "--program", "1", path)
+    assert r.returncode == 0, r.stderr
+    assert "2 rows: 2 people created, 2 participants invited, 0 updated, 0 unchanged" in r.stdout
+    assert r.stderr == ""  # no progress bar when standard error is not a terminal
+    assert count(db, "SELECT COUNT(*) FROM participations WHERE email LIKE '%@cli.example' "
+                     "AND status = 'invited'") == 2
+    assert count(db, "SELECT COUNT(*) FROM people WHERE email LIKE '%@cli.example' "
+                     "AND password_hash IS NULL") == 2
+    assert count(db, "SELECT COUNT(*) FROM outbox WHERE to_address LIKE '%@cli.example' "
+                     "AND kind = 'invitation'") == 2
+    assert count(db, "SELECT COUNT(*) FROM invitations i JOIN participations p ON p.id = i.participation_id "
+                     "WHERE p.email LIKE '%@cli.example' AND i.used_at IS NULL") == 2
+    assert count(db, "SELECT COUNT(*) FROM participation_stages s JOIN participations p "
+                     "ON p.id = s.participation_id WHERE p.email LIKE '%@cli.example' "
+                     "AND s.stage = 'invited'") == 2
+
+    r = tandem("import", "--db", db.db, "--program", "1", path)
+    assert r.returncode == 0 and "2 unchanged" in r.stdout
+    assert count(db, "SELECT COUNT(*) FROM outbox WHERE to_address LIKE '%@cli.example'") == 2
+
+
+def test_usage_errors(db):
+    path = write("email,name,role\n")
+    assert tandem("import", "--db", db.db, path).returncode == 2
+    r = tandem("import", "--db", db.db, "--program", "999", path)
+    assert r.returncode == 2 and "no program 999" in r.stderr
+    r = tandem("import", "--db", db.db, "--program", "1", "/nonexistent/file.csv")
+    assert r.returncode == 2 and "cannot open" in r.stderr
+    r = tandem("import", "--db", db.db, "--program", "1")
+    assert r.returncode == 2
+    assert "import" in tandem("help").stdout
