@@ -34,6 +34,17 @@ test('create a program through the wizard', { skip: SKIP }, async () => {
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-name', 'focus moves to the field');
     await shot('objectives-error');
     await page.getByLabel('Program name').fill(name);
+    // Leaving the wizard now would lose the name: it asks, and "no" stays.
+    let asked = '';
+    page.once('dialog', (d) => {
+      asked = d.message();
+      d.dismiss();
+    });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Home' }).click();
+    await page.waitForTimeout(200);
+    assert.match(asked, /will be lost/);
+    assert.ok(page.url().endsWith('/programs/new'));
+    assert.equal(await page.getByLabel('Program name').inputValue(), name);
     await page.getByLabel('Description').fill('Pairs new hires with experienced colleagues.');
     await page.getByLabel('What should the program achieve?').fill('Help new hires settle in and grow.');
     await page.getByRole('button', { name: 'Add a measurable objective' }).click();
@@ -321,9 +332,23 @@ test('settings: a change is saved and kept; errors show at their field', { skip:
     assert.equal(saved.items[0].key_actions.at(-1), 'Swap short life stories');
     await shot('custom-phases-saved');
 
+    // Leaving with unsaved changes asks first; saying no stays on the page.
+    await page.getByLabel('Description').fill('A change nobody saves.');
+    let asked = '';
+    page.once('dialog', (d) => {
+      asked = d.message();
+      d.dismiss();
+    });
+    await page.getByRole('link', { name: 'Back to the program' }).click();
+    await page.waitForTimeout(200);
+    assert.match(asked, /not saved/);
+    assert.ok(page.url().endsWith('/settings'), 'still on the settings page');
+    page.once('dialog', (d) => d.accept());
     await page.getByRole('link', { name: 'Back to the program' }).click();
     await page.waitForURL(`**/programs/${programId}`);
-    assert.ok((await page.locator('main').textContent()).includes('Getting to know each other'));
+    const text = await page.locator('main').textContent();
+    assert.ok(text.includes('Getting to know each other'));
+    assert.ok(!text.includes('A change nobody saves.'));
     await shot('overview');
     assertClean(problems);
   } catch (e) {

@@ -13,14 +13,55 @@ function current(): Location {
 
 export const location = writable<Location>(current());
 
-export function navigate(to: string, opts: { replace?: boolean } = {}): void {
+// A page with unsaved work registers a guard; it returns the question to
+// ask before leaving, or null when there is nothing to lose.
+type Guard = () => string | null;
+let guard: Guard | null = null;
+
+export function setLeaveGuard(fn: Guard): () => void {
+  guard = fn;
+  return () => {
+    if (guard === fn) guard = null;
+  };
+}
+
+/** Asks before unsaved work is dropped; true when it is fine to leave. */
+export function confirmLeave(): boolean {
+  const question = guard?.();
+  if (!question) return true;
+  if (!window.confirm(question)) return false;
+  guard = null;
+  return true;
+}
+
+let shown = window.location.pathname + window.location.search;
+
+export function navigate(to: string, opts: { replace?: boolean; force?: boolean } = {}): void {
+  if (!opts.force && !opts.replace && !confirmLeave()) return;
   if (opts.replace) window.history.replaceState(null, '', to);
   else window.history.pushState(null, '', to);
+  shown = window.location.pathname + window.location.search;
   location.set(current());
   window.scrollTo(0, 0);
 }
 
-window.addEventListener('popstate', () => location.set(current()));
+window.addEventListener('popstate', () => {
+  const here = window.location.pathname + window.location.search;
+  if (here !== shown && !confirmLeave()) {
+    // Back or Forward was pressed: put the page with the work back.
+    window.history.pushState(null, '', shown);
+    return;
+  }
+  shown = here;
+  location.set(current());
+});
+
+window.addEventListener('beforeunload', (e) => {
+  if (guard?.()) {
+    e.preventDefault();
+    e.returnValue = '';
+  }
+});
 
 /** Turns plain clicks on same-origin links into client-side navigation. */
 export function interceptLinks(root: HTMLElement | Document = document): () => void {
