@@ -63,6 +63,10 @@ test('create a program through the wizard', { skip: SKIP }, async () => {
     await q.getByLabel('Answer type').selectOption('multiple_choice');
     await q.getByLabel('Option 1').fill('English');
     await q.getByLabel('Option 2').fill('French');
+    // Enter in an option adds the next one instead of leaving the step.
+    await q.getByLabel('Option 2').press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-selection-questions-1-options-2');
+    await page.keyboard.type('German');
     assert.equal(await q.getByLabel('Key').inputValue(), 'which_languages_do_you_speak', 'the key follows the question');
     await shot('participants');
     await next(page, 3);
@@ -166,7 +170,7 @@ test('create a program through the wizard', { skip: SKIP }, async () => {
     assert.equal(p.matching.min_score, 0.25);
     assert.deepEqual(p.objectives.measures[0], { name: '12-month retention of new hires', unit: '%', baseline: 80, target: 88 });
     const question = p.selection.questions.find((x) => x.id === 'which_languages_do_you_speak');
-    assert.deepEqual(question.options, ['English', 'French']);
+    assert.deepEqual(question.options, ['English', 'French', 'German']);
     assert.equal(question.type, 'multiple_choice');
     const crit = p.matching.criteria.find((x) => x.name === 'department');
     assert.equal(crit.kind, 'same');

@@ -146,8 +146,10 @@ test('a 375-pixel-wide screen needs no horizontal scrolling', { skip: SKIP }, as
       assert.equal(await overflowX(page), null, `${name} page`);
       await shot(name);
     }
-    // Every wizard step, too.
+    // Every wizard step, too. The steps show numbers only, but keep their
+    // titles as accessible names.
     await page.getByLabel('Program name').fill('Narrow wizard');
+    assert.ok(await page.getByRole('navigation', { name: 'Wizard steps' }).getByText('Matching').count());
     for (let step = 2; step <= 9; step++) {
       await page.getByRole('button', { name: 'Next' }).click();
       await page.getByTestId('wizard-step').filter({ hasText: `Step ${step} of 9` }).waitFor();
