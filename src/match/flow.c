@@ -1,22 +1,19 @@
 /* flow.c - exact b-matching by successive shortest paths.
  *
- * The network: source S -> mentee e (capacity wants[e]) -> mentor r (one
- * unit per arc, cost SCALE - w) -> sink T (capacity caps[r]). Successive
- * shortest paths with potentials (Dijkstra on reduced costs) give, after k
- * augmentations, a cheapest flow of value k; run until no augmenting path
- * remains it gives the most matched slots and, among those, the highest
- * total integer score.
+ * The network: the side with fewer slots to fill ships each of its units
+ * (a mentee's wants or a mentor's capacity) either along a pair (one unit
+ * per pair, cost SCALE - w) to the other side, within its capacity, or to
+ * its own "empty slot" at cost MB = M + SCALE. M exceeds any total score,
+ * so a cheapest shipment of every unit is the most matched slots and,
+ * among those, the highest total integer score.
  *
- * Two things keep it fast on 10^5 mentees: every free mentee is a source
- * at once, kept in a persistent heap keyed by its potential (a search pops
- * only the ones it needs and pushes them back), and a search stops as soon
- * as the sink is settled; only settled nodes change potential.
- *
- * At the end the potentials become LP duals (u per mentee, v per mentor)
- * of max sum (M + w) x with M larger than any total score, which is the
- * lexicographic objective. The duals are checked against every arc and the
- * primal value exactly (match_flow.cert) so that a bug can never turn
- * into a false claim of optimality.
+ * Units are routed one at a time along shortest paths (Dijkstra on
+ * reduced costs with potentials, stopped as soon as the sink is settled;
+ * only settled nodes change potential), which keeps the flow optimal for
+ * the units shipped so far. The potentials then become LP duals (u per
+ * mentee, v per mentor) of max sum (M + w) x, which are checked against
+ * every arc and against the primal value exactly (match_flow.cert), so a
+ * bug can never turn into a false claim of optimality.
  */
 #include "match/engine.h"
 
@@ -129,91 +126,20 @@ static hent heap_pop(heap *q)
     return top;
 }
 
-/* indexed heap of free mentees, key = -p[e] */
-typedef struct iheap {
-    uint32_t *h;
-    int64_t *pos; /* -1 when absent */
-    size_t n;
-    const int64_t *p;
-} iheap;
-
-static int64_t ikey(const iheap *q, uint32_t e)
-{
-    return -q->p[e];
-}
-
-static void iheap_set(iheap *q, size_t i, uint32_t e)
-{
-    q->h[i] = e;
-    q->pos[e] = (int64_t)i;
-}
-
-static void iheap_up(iheap *q, size_t i)
-{
-    uint32_t e = q->h[i];
-    int64_t k = ikey(q, e);
-    while (i) {
-        size_t par = (i - 1) / 2;
-        if (ikey(q, q->h[par]) <= k)
-            break;
-        iheap_set(q, i, q->h[par]);
-        i = par;
-    }
-    iheap_set(q, i, e);
-}
-
-static void iheap_down(iheap *q, size_t i)
-{
-    uint32_t e = q->h[i];
-    int64_t k = ikey(q, e);
-    for (;;) {
-        size_t l = 2 * i + 1;
-        if (l >= q->n)
-            break;
-        if (l + 1 < q->n && ikey(q, q->h[l + 1]) < ikey(q, q->h[l]))
-            l++;
-        if (ikey(q, q->h[l]) >= k)
-            break;
-        iheap_set(q, i, q->h[l]);
-        i = l;
-    }
-    iheap_set(q, i, e);
-}
-
-static void iheap_push(iheap *q, uint32_t e)
-{
-    iheap_set(q, q->n++, e);
-    iheap_up(q, q->n - 1);
-}
-
-static uint32_t iheap_pop(iheap *q)
-{
-    uint32_t top = q->h[0];
-    q->pos[top] = -1;
-    if (--q->n) {
-        iheap_set(q, 0, q->h[q->n]);
-        iheap_down(q, 0);
-    }
-    return top;
-}
-
-static void iheap_remove(iheap *q, uint32_t e)
-{
-    int64_t i = q->pos[e];
-    if (i < 0)
-        return;
-    q->pos[e] = -1;
-    if ((size_t)i == --q->n)
-        return;
-    iheap_set(q, (size_t)i, q->h[q->n]);
-    iheap_down(q, (size_t)i);
-    iheap_up(q, (size_t)q->pos[q->h[i]]);
-}
-
 /* ---- successive shortest paths ---- */
 
-void match_flow_solve(const match_graph *g, const int64_t *wants, const int64_t *caps,
-                      int64_t thr, match_flow *f, match_progress_fn progress, void *pctx)
+/* Sources are the left nodes: each unit of wants[] is shipped, to a right
+ * node with free capacity (cost SCALE - w, the arc used once) or to the
+ * left node's own dummy (cost MB = M + SCALE: a slot left empty). With
+ * every unit shipped somewhere the problem is a transportation problem, so
+ * the units can be routed one at a time, each along a shortest path from
+ * its own node (Dijkstra on reduced costs, stopped as soon as the sink is
+ * settled; only settled nodes change potential). MB larger than any total
+ * score makes the result the most matched slots first, then the highest
+ * total. Because the other side is the one with more slots, most searches
+ * end a step or two away. */
+static void ssp(const match_graph *g, const int64_t *wants, const int64_t *caps, int64_t thr,
+                match_flow *f, match_progress_fn progress, void *pctx)
 {
     size_t ne = g->ne, nr = g->nr, nn = ne + nr;
     memset(f, 0, sizeof *f);
@@ -227,189 +153,149 @@ void match_flow_solve(const match_graph *g, const int64_t *wants, const int64_t 
     uint32_t *tail = tails(g);
     mlist ml;
     mlist_init(&ml, g, caps, thr);
-    int64_t *used = xcalloc(ne ? ne : 1, sizeof *used);
     int64_t *p = xcalloc(nn ? nn : 1, sizeof *p);
-    int64_t pS = 0, pT = 0;
+    int64_t pT = 0;
     int64_t *dist = xcalloc(nn ? nn : 1, sizeof *dist);
     int64_t *pred = xcalloc(nn ? nn : 1, sizeof *pred);
-    uint32_t *seen = xcalloc(nn ? nn : 1, sizeof *seen);    /* stamp: tentative */
-    uint32_t *done = xcalloc(nn ? nn : 1, sizeof *done);    /* stamp: settled */
+    uint32_t *seen = xcalloc(nn ? nn : 1, sizeof *seen);
+    uint32_t *done = xcalloc(nn ? nn : 1, sizeof *done);
     uint32_t *settled = xcalloc(nn ? nn : 1, sizeof *settled);
-    uint32_t *popped = xcalloc(ne ? ne : 1, sizeof *popped);
-    int64_t slots = 0;
+    int64_t *dummy = xcalloc(ne ? ne : 1, sizeof *dummy); /* units left empty */
+    int64_t slots = 0, want_total = 0;
     for (size_t r = 0; r < nr; r++)
         slots += caps[r];
-    int64_t want_total = 0;
     for (size_t e = 0; e < ne; e++)
         want_total += wants[e];
     if (want_total < slots)
         slots = want_total;
-
-    /* initial potentials: each mentee's cheapest arc has reduced cost 0 */
-    iheap F = {xcalloc(ne ? ne : 1, sizeof(uint32_t)), xmalloc((ne ? ne : 1) * sizeof(int64_t)),
-               0, p};
-    for (size_t e = 0; e < ne; e++) {
-        F.pos[e] = -1;
-        int64_t best = INF;
-        for (size_t a = g->off[e]; a < g->off[e + 1]; a++)
-            if (g->w[a] >= thr && MATCH_SCALE - g->w[a] < best)
-                best = MATCH_SCALE - g->w[a];
-        if (best == INF || wants[e] <= 0)
-            continue;
-        p[e] = -best;
-        iheap_push(&F, (uint32_t)e);
-    }
+    const int64_t M = (slots + 1) * (int64_t)MATCH_SCALE;
+    const int64_t MB = M + MATCH_SCALE;
     heap Q = {0};
     uint32_t stamp = 0;
-    int64_t matched = 0;
-    for (;;) {
-        stamp++;
-        Q.n = 0;
-        size_t ns = 0, np = 0;
-        int64_t D = INF;
-        int64_t Tpred = -1;
-        for (;;) {
-            int64_t dq = Q.n ? Q.h[0].key : INF;
-            int64_t df = F.n ? pS - p[F.h[0]] : INF;
-            int64_t dmin = dq < df ? dq : df;
-            if (dmin == INF || dmin >= D)
-                break;
-            uint32_t v;
-            if (dq <= df) {
+    int64_t matched = 0, units = 0;
+    for (size_t s = 0; s < ne; s++) {
+        for (int64_t k = 0; k < wants[s]; k++, units++) {
+            stamp++;
+            Q.n = 0;
+            size_t ns = 0;
+            /* the unit can always stay empty: s's own dummy */
+            int64_t D = MB + p[s] - pT;
+            int64_t end = -1 - (int64_t)s; /* < 0: dummy of left node -end-1 */
+            seen[s] = stamp;
+            dist[s] = 0;
+            pred[s] = -1;
+            heap_push(&Q, 0, (uint32_t)s);
+            while (Q.n) {
                 hent t = heap_pop(&Q);
-                v = t.node;
-                if (done[v] == stamp)
+                uint32_t v = t.node;
+                if (t.key >= D)
+                    break;
+                if (done[v] == stamp || t.key != dist[v])
                     continue;
-            } else {
-                v = iheap_pop(&F);
-                popped[np++] = v;
-                if (done[v] == stamp)
-                    continue;
-                pred[v] = -1;
+                done[v] = stamp;
+                settled[ns++] = v;
+                int64_t dv = t.key;
+                if (v < ne) {
+                    size_t e = v;
+                    if (e != s) {
+                        int64_t cand = dv + MB + p[e] - pT; /* e's unit goes empty */
+                        if (cand < D) {
+                            D = cand;
+                            end = -1 - (int64_t)e;
+                        }
+                    }
+                    for (size_t a = g->off[e]; a < g->off[e + 1]; a++) {
+                        if (f->x[a] || g->w[a] < thr)
+                            continue;
+                        uint32_t node = (uint32_t)ne + g->head[a];
+                        if (done[node] == stamp)
+                            continue;
+                        int64_t nd = dv + (MATCH_SCALE - g->w[a]) + p[e] - p[node];
+                        if (nd < D && (seen[node] != stamp || nd < dist[node])) {
+                            seen[node] = stamp;
+                            dist[node] = nd;
+                            pred[node] = (int64_t)a;
+                            heap_push(&Q, nd, node);
+                        }
+                    }
+                } else {
+                    uint32_t r = v - (uint32_t)ne;
+                    if (ml.n[r] < caps[r]) {
+                        int64_t cand = dv + p[v] - pT;
+                        if (cand < D) {
+                            D = cand;
+                            end = (int64_t)r;
+                        }
+                    }
+                    const uint32_t *L = ml.arcs + ml.off[r];
+                    for (int64_t i = 0; i < ml.n[r]; i++) {
+                        uint32_t a = L[i];
+                        uint32_t e = tail[a];
+                        if (done[e] == stamp)
+                            continue;
+                        int64_t nd = dv - (MATCH_SCALE - g->w[a]) + p[v] - p[e];
+                        if (nd < D && (seen[e] != stamp || nd < dist[e])) {
+                            seen[e] = stamp;
+                            dist[e] = nd;
+                            pred[e] = (int64_t)a;
+                            heap_push(&Q, nd, e);
+                        }
+                    }
+                }
             }
-            done[v] = stamp;
-            dist[v] = dmin;
-            settled[ns++] = v;
-            if (v < ne) {
-                size_t e = v;
-                for (size_t a = g->off[e]; a < g->off[e + 1]; a++) {
-                    if (f->x[a] || g->w[a] < thr)
-                        continue;
-                    uint32_t node = (uint32_t)ne + g->head[a];
-                    if (done[node] == stamp)
-                        continue;
-                    int64_t nd = dmin + (MATCH_SCALE - g->w[a]) + p[e] - p[node];
-                    if (seen[node] != stamp || nd < dist[node]) {
-                        seen[node] = stamp;
-                        dist[node] = nd;
-                        pred[node] = (int64_t)a;
-                        heap_push(&Q, nd, node);
-                    }
-                }
+            /* augment: walk back from the end to s */
+            uint32_t e;
+            if (end < 0) {
+                e = (uint32_t)(-1 - end);
+                dummy[e]++;
             } else {
-                uint32_t r = v - (uint32_t)ne;
-                if (ml.n[r] < caps[r]) {
-                    int64_t cand = dmin + p[v] - pT;
-                    if (cand < D) {
-                        D = cand;
-                        Tpred = r;
-                    }
-                }
-                const uint32_t *L = ml.arcs + ml.off[r];
-                for (int64_t i = 0; i < ml.n[r]; i++) {
-                    uint32_t a = L[i];
-                    uint32_t e = tail[a];
-                    if (done[e] == stamp)
-                        continue;
-                    int64_t nd = dmin - (MATCH_SCALE - g->w[a]) + p[v] - p[e];
-                    if (seen[e] != stamp || nd < dist[e]) {
-                        seen[e] = stamp;
-                        dist[e] = nd;
-                        pred[e] = (int64_t)a;
-                        heap_push(&Q, nd, e);
-                    }
-                }
+                uint32_t r = (uint32_t)end;
+                uint32_t a = (uint32_t)pred[ne + r];
+                f->x[a] = 1;
+                mlist_add(&ml, r, a);
+                e = tail[a];
+                matched++;
             }
-        }
-        if (Tpred < 0) {
-            /* no augmenting path: the settled set is what S reaches */
+            while (e != s) {
+                /* e was reached through its matched arc a2 from mentor r2 */
+                uint32_t a2 = (uint32_t)pred[e];
+                uint32_t r2 = g->head[a2];
+                f->x[a2] = 0;
+                mlist_del(&ml, r2, a2);
+                uint32_t a = (uint32_t)pred[ne + r2];
+                f->x[a] = 1;
+                mlist_add(&ml, r2, a);
+                e = tail[a];
+            }
             for (size_t i = 0; i < ns; i++) {
                 uint32_t v = settled[i];
-                if (v < ne)
-                    f->reach_e[v] = 1;
-                else
-                    f->reach_r[v - ne] = 1;
+                p[v] += dist[v] - D;
             }
-            for (size_t i = 0; i < np; i++)
-                if (F.pos[popped[i]] < 0 && used[popped[i]] < wants[popped[i]])
-                    iheap_push(&F, popped[i]);
-            break;
+            if (progress && (units & 1023) == 0)
+                progress(pctx, "solving", (double)units, (double)want_total);
         }
-        /* augment */
-        uint32_t r = (uint32_t)Tpred;
-        uint32_t src;
-        for (;;) {
-            uint32_t a = (uint32_t)pred[ne + r];
-            f->x[a] = 1;
-            mlist_add(&ml, r, a);
-            uint32_t e = tail[a];
-            if (pred[e] < 0) {
-                used[e]++;
-                src = e;
-                break;
-            }
-            uint32_t a2 = (uint32_t)pred[e];
-            f->x[a2] = 0;
-            r = g->head[a2];
-            mlist_del(&ml, r, a2);
-        }
-        matched++;
-        /* potentials: settled nodes move by dist - D, the rest stay */
-        for (size_t i = 0; i < ns; i++) {
-            uint32_t v = settled[i];
-            p[v] += dist[v] - D;
-        }
-        pS -= D;
-        for (size_t i = 0; i < ns; i++) {
-            uint32_t v = settled[i];
-            if (v < ne && F.pos[v] >= 0)
-                iheap_down(&F, (size_t)F.pos[v]);
-        }
-        for (size_t i = 0; i < np; i++) {
-            uint32_t e = popped[i];
-            if (F.pos[e] < 0 && used[e] < wants[e])
-                iheap_push(&F, e);
-        }
-        if (used[src] >= wants[src])
-            iheap_remove(&F, src);
-        if (progress && (matched & 1023) == 0)
-            progress(pctx, "solving", (double)matched, (double)slots);
     }
     if (progress)
-        progress(pctx, "solving", (double)slots, (double)slots);
+        progress(pctx, "solving", (double)want_total, (double)want_total);
 
-    /* duals of max sum (M + w) x: shift to the M-weighted potentials, lift the
-     * nodes S cannot reach so that S and T meet, read u and v off */
     int64_t total = 0;
+    matched = 0;
     for (size_t a = 0; a < g->narcs; a++)
-        if (f->x[a])
+        if (f->x[a]) {
             total += g->w[a];
-    int64_t M = (slots + 1) * (int64_t)MATCH_SCALE;
-    int64_t K = M + MATCH_SCALE;
-    int64_t delta = pS + K - pT;
-    if (delta < 0)
-        delta = 0;
-    int64_t ps = pS + K;
+            matched++;
+        }
+    /* duals of max sum (M + w) x. From the reduced costs: the dummy arc
+     * gives u_e = MB + p_e - pT >= 0 (0 when e leaves a slot empty), the
+     * sink arc v_r = pT - p_r (>= 0 when r has a mentee, clamped to 0 when
+     * r has room, where it is <= 0), and an unused arc u_e + v_r >= M + w. */
     for (size_t e = 0; e < ne; e++) {
-        bool live = false;
-        for (size_t a = g->off[e]; a < g->off[e + 1] && !live; a++)
-            live = g->w[a] >= thr;
-        int64_t pe = p[e] + K + (f->reach_e[e] ? 0 : delta);
-        f->u[e] = live && pe - ps > 0 ? pe - ps : 0; /* no arcs: nothing to cover */
+        int64_t ue = MB + p[e] - pT;
+        f->u[e] = ue > 0 ? ue : 0;
     }
     for (size_t r = 0; r < nr; r++) {
-        int64_t pr = p[ne + r] + (f->reach_r[r] ? 0 : delta);
-        f->v[r] = ps - pr > 0 ? ps - pr : 0;
+        int64_t vr = pT - p[ne + r];
+        f->v[r] = vr > 0 ? vr : 0;
     }
     __int128 primal = 0, dual = 0;
     bool ok = true;
@@ -436,18 +322,71 @@ void match_flow_solve(const match_graph *g, const int64_t *wants, const int64_t 
     f->total = total;
 
     free(Q.h);
-    free(F.h);
-    free(F.pos);
     free(tail);
     mlist_free(&ml);
-    free(used);
     free(p);
     free(dist);
     free(pred);
     free(seen);
     free(done);
     free(settled);
-    free(popped);
+    free(dummy);
+}
+
+/* The side with fewer slots to fill is the source side: its free nodes
+ * become few as they fill, while the other side stays mostly unsaturated,
+ * so the searches end after a few steps. Mentors as sources means solving
+ * the transposed graph (arcs mentor -> mentee); the LP is symmetric and u,
+ * v and the reachable sets swap back. */
+void match_flow_solve(const match_graph *g, const int64_t *wants, const int64_t *caps,
+                      int64_t thr, match_flow *f, match_progress_fn progress, void *pctx)
+{
+    int64_t sw = 0, sc = 0;
+    for (size_t e = 0; e < g->ne; e++)
+        sw += wants[e];
+    for (size_t r = 0; r < g->nr; r++)
+        sc += caps[r];
+    if (sc >= sw) {
+        ssp(g, wants, caps, thr, f, progress, pctx);
+        return;
+    }
+    match_graph t = {0};
+    t.ne = g->nr;
+    t.nr = g->ne;
+    t.narcs = g->narcs;
+    t.off = xcalloc(t.ne + 1, sizeof *t.off);
+    t.head = xcalloc(t.narcs + 1, sizeof *t.head);
+    t.w = xcalloc(t.narcs + 1, sizeof *t.w);
+    size_t *orig = xcalloc(t.narcs + 1, sizeof *orig);
+    for (size_t a = 0; a < g->narcs; a++)
+        t.off[g->head[a] + 1]++;
+    for (size_t r = 0; r < t.ne; r++)
+        t.off[r + 1] += t.off[r];
+    size_t *pos = xcalloc(t.ne + 1, sizeof *pos);
+    memcpy(pos, t.off, (t.ne + 1) * sizeof *pos);
+    for (size_t e = 0; e < g->ne; e++)
+        for (size_t a = g->off[e]; a < g->off[e + 1]; a++) {
+            size_t b = pos[g->head[a]]++;
+            t.head[b] = (uint32_t)e;
+            t.w[b] = g->w[a];
+            orig[b] = a;
+        }
+    free(pos);
+    match_flow ft;
+    ssp(&t, caps, wants, thr, &ft, progress, pctx);
+    *f = ft;
+    f->x = xcalloc(g->narcs + 1, 1);
+    for (size_t b = 0; b < t.narcs; b++)
+        f->x[orig[b]] = ft.x[b];
+    f->u = ft.v;
+    f->v = ft.u;
+    f->reach_e = ft.reach_r;
+    f->reach_r = ft.reach_e;
+    free(ft.x);
+    free(orig);
+    free(t.off);
+    free(t.head);
+    free(t.w);
 }
 
 void match_flow_cleanup(match_flow *f)

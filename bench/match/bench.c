@@ -1,0 +1,290 @@
+/* bench.c - the matching benchmark's harness (run by bench/match/run.py).
+ *
+ *   bench engine SIZE CAPS SEED [K] [THREADS]  our engine, instance in memory (parse excluded)
+ *   bench json FILE [K]                        our engine from a JSON file (parse included)
+ *   bench greedy SIZE CAPS SEED                best-score-first greedy on the top-32 graph
+ *   bench gen SIZE CAPS SEED OUT.json          write the instance as JSON
+ *   bench dump SIZE CAPS SEED K OUT            the top-K candidate graph for lemon_oracle
+ *   bench dense SIZE CAPS SEED OUT             every pair's integer score (-1: not allowed)
+ *                                              with wants and capacities, for SciPy
+ *
+ * Each prints "key=value" lines: seconds, matched, total (integer score),
+ * min, top3 share, optimal, maxrss_kb (peak resident memory).
+ */
+#include "gen.h"
+
+#include "base/clock.h"
+#include "base/mem.h"
+#include "match/engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+static long maxrss_kb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+static gen_data *gen_args(char **argv)
+{
+    gen_params p;
+    if (gen_params_parse(argv[0], argv[1], strtoull(argv[2], NULL, 10), &p)) {
+        fprintf(stderr, "bench: size S|M|L, caps scarce|balanced\n");
+        exit(2);
+    }
+    return gen_new(&p);
+}
+
+static void print_result(const match_result *r, double secs)
+{
+    const match_stats *s = &r->stats;
+    int64_t mn = 0;
+    for (size_t i = 0; i < r->npairs; i++)
+        if (i == 0 || r->pairs[i].iscore < mn)
+            mn = r->pairs[i].iscore;
+    printf("seconds=%.4f\nt_score=%.4f\nt_solve=%.4f\nt_prove=%.4f\n", secs, s->t_score,
+           s->t_solve, s->t_prove);
+    printf("matched=%lld\ntotal=%lld\nmin=%lld\ntop3=%.4f\noptimal=%d\nrounds=%d\n"
+           "added_back=%lld\ncandidates=%lld\n",
+           (long long)s->matched, (long long)s->total_iscore, (long long)mn, s->top3_share,
+           s->optimal, s->rounds, (long long)s->added_back, (long long)s->candidates);
+}
+
+static int run_engine(char **argv, int argc)
+{
+    gen_data *d = gen_args(argv);
+    match_instance *in = gen_instance(d);
+    gen_free(d);
+    match_options o = {0};
+    if (argc > 3)
+        o.top_k = atoi(argv[3]);
+    if (argc > 4)
+        o.threads = atoi(argv[4]);
+    match_result *r;
+    char err[256];
+    double t = clock_mono();
+    if (match_solve(in, &o, &r, err, sizeof err)) {
+        fprintf(stderr, "bench: %s\n", err);
+        return 1;
+    }
+    double secs = clock_mono() - t;
+    print_result(r, secs);
+    printf("kernel=%s\nmaxrss_kb=%ld\n", match_kernel_name(match_kernel_best()), maxrss_kb());
+    match_result_free(r);
+    match_instance_free(in);
+    return 0;
+}
+
+static int run_json(char **argv, int argc)
+{
+    match_options o = {0};
+    if (argc > 1)
+        o.top_k = atoi(argv[1]);
+    char err[512];
+    double t = clock_mono();
+    match_instance *in;
+    if (match_json_read(argv[0], &in, err, sizeof err)) {
+        fprintf(stderr, "bench: %s\n", err);
+        return 1;
+    }
+    double t_parse = clock_mono() - t;
+    match_result *r;
+    if (match_solve(in, &o, &r, err, sizeof err)) {
+        fprintf(stderr, "bench: %s\n", err);
+        return 1;
+    }
+    double secs = clock_mono() - t;
+    print_result(r, secs);
+    printf("t_parse=%.4f\nmaxrss_kb=%ld\n", t_parse, maxrss_kb());
+    match_result_free(r);
+    match_instance_free(in);
+    return 0;
+}
+
+typedef struct arc {
+    int64_t w;
+    uint32_t e, r;
+} arc;
+
+static int cmp_arc(const void *a, const void *b)
+{
+    const arc *x = a, *y = b;
+    if (x->w != y->w)
+        return x->w > y->w ? -1 : 1;
+    if (x->e != y->e)
+        return x->e < y->e ? -1 : 1;
+    return x->r < y->r ? -1 : x->r > y->r;
+}
+
+static int run_greedy(char **argv)
+{
+    gen_data *d = gen_args(argv);
+    match_instance *in = gen_instance(d);
+    gen_free(d);
+    char err[256];
+    double t = clock_mono();
+    match_model m;
+    if (match_model_build(in, &m, err, sizeof err))
+        return 1;
+    m.kernel = match_kernel_best();
+    match_graph g;
+    match_graph_build(&m, 32, false, 0, &g, NULL, NULL);
+    arc *a = xcalloc(g.narcs + 1, sizeof *a);
+    for (size_t e = 0; e < g.ne; e++)
+        for (size_t q = g.off[e]; q < g.off[e + 1]; q++)
+            a[q] = (arc){g.w[q], (uint32_t)e, g.head[q]};
+    qsort(a, g.narcs, sizeof *a, cmp_arc);
+    size_t ne = match_mentee_count(in), nr = match_mentor_count(in);
+    int64_t *left_e = xcalloc(ne, sizeof *left_e), *left_r = xcalloc(nr, sizeof *left_r);
+    for (size_t e = 0; e < ne; e++)
+        left_e[e] = in->count[MATCH_MENTEE][e];
+    for (size_t r = 0; r < nr; r++)
+        left_r[r] = in->count[MATCH_MENTOR][r];
+    int64_t matched = 0, total = 0, mn = 0;
+    uint8_t *top3 = xcalloc(ne, 1);
+    for (size_t i = 0; i < g.narcs; i++) {
+        if (!left_e[a[i].e] || !left_r[a[i].r])
+            continue;
+        left_e[a[i].e]--;
+        left_r[a[i].r]--;
+        if (!matched || a[i].w < mn)
+            mn = a[i].w;
+        matched++;
+        total += a[i].w;
+        for (uint32_t k = 0; k < in->nchoices[a[i].e] && k < 3; k++)
+            if (in->choices[a[i].e][k] == a[i].r)
+                top3[a[i].e] = 1;
+    }
+    double secs = clock_mono() - t;
+    size_t got = 0, with = 0;
+    for (size_t e = 0; e < ne; e++) {
+        got += top3[e];
+        with += in->nchoices[e] > 0;
+    }
+    printf("seconds=%.4f\nmatched=%lld\ntotal=%lld\nmin=%lld\ntop3=%.4f\noptimal=0\n"
+           "maxrss_kb=%ld\n", secs, (long long)matched, (long long)total, (long long)mn,
+           with ? (double)got / (double)with : 0.0, maxrss_kb());
+    free(a);
+    free(left_e);
+    free(left_r);
+    free(top3);
+    match_graph_cleanup(&g);
+    match_model_cleanup(&m);
+    match_instance_free(in);
+    return 0;
+}
+
+static int run_gen(char **argv)
+{
+    gen_data *d = gen_args(argv);
+    FILE *f = fopen(argv[3], "w");
+    if (!f || gen_write_json(d, f) || fclose(f)) {
+        perror(argv[3]);
+        return 1;
+    }
+    gen_free(d);
+    return 0;
+}
+
+static int run_dump(char **argv)
+{
+    gen_data *d = gen_args(argv);
+    match_instance *in = gen_instance(d);
+    gen_free(d);
+    char err[256];
+    match_model m;
+    if (match_model_build(in, &m, err, sizeof err))
+        return 1;
+    m.kernel = match_kernel_best();
+    match_graph g;
+    double t = clock_mono();
+    match_graph_build(&m, atoi(argv[3]), false, 0, &g, NULL, NULL);
+    double secs = clock_mono() - t;
+    FILE *f = fopen(argv[4], "w");
+    if (!f)
+        return 1;
+    fprintf(f, "%zu %zu %zu\n", g.ne, g.nr, g.narcs);
+    for (size_t e = 0; e < g.ne; e++)
+        fprintf(f, "%lld ", (long long)in->count[MATCH_MENTEE][e]);
+    fprintf(f, "\n");
+    for (size_t r = 0; r < g.nr; r++)
+        fprintf(f, "%lld ", (long long)in->count[MATCH_MENTOR][r]);
+    fprintf(f, "\n");
+    for (size_t e = 0; e < g.ne; e++)
+        for (size_t q = g.off[e]; q < g.off[e + 1]; q++)
+            fprintf(f, "%zu %u %lld\n", e, g.head[q], (long long)g.w[q]);
+    fclose(f);
+    printf("t_candidates=%.4f\narcs=%zu\n", secs, g.narcs);
+    match_graph_cleanup(&g);
+    match_model_cleanup(&m);
+    match_instance_free(in);
+    return 0;
+}
+
+static int run_dense(char **argv)
+{
+    gen_data *d = gen_args(argv);
+    match_instance *in = gen_instance(d);
+    gen_free(d);
+    char err[256];
+    match_model m;
+    if (match_model_build(in, &m, err, sizeof err))
+        return 1;
+    m.kernel = match_kernel_best();
+    FILE *f = fopen(argv[3], "wb");
+    if (!f)
+        return 1;
+    int32_t hdr[2] = {(int32_t)m.ne, (int32_t)m.nr};
+    fwrite(hdr, sizeof hdr, 1, f);
+    for (size_t e = 0; e < m.ne; e++) {
+        int32_t v = (int32_t)in->count[MATCH_MENTEE][e];
+        fwrite(&v, sizeof v, 1, f);
+    }
+    for (size_t r = 0; r < m.nr; r++) {
+        int32_t v = (int32_t)in->count[MATCH_MENTOR][r];
+        fwrite(&v, sizeof v, 1, f);
+    }
+    double *s = xcalloc(m.nr, sizeof *s);
+    uint8_t *ok = xcalloc(m.nr, 1);
+    int32_t *row = xcalloc(m.nr, sizeof *row);
+    for (size_t e = 0; e < m.ne; e++) {
+        match_model_row(&m, e, s, ok);
+        for (size_t r = 0; r < m.nr; r++)
+            row[r] = ok[r] ? (int32_t)match_iscore(s[r]) : -1;
+        fwrite(row, sizeof *row, m.nr, f);
+    }
+    fclose(f);
+    free(s);
+    free(ok);
+    free(row);
+    match_model_cleanup(&m);
+    match_instance_free(in);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: see bench/match/bench.c\n");
+        return 2;
+    }
+    const char *mode = argv[1];
+    if (strcmp(mode, "engine") == 0 && argc >= 5)
+        return run_engine(argv + 2, argc - 2);
+    if (strcmp(mode, "json") == 0)
+        return run_json(argv + 2, argc - 2);
+    if (strcmp(mode, "greedy") == 0 && argc >= 5)
+        return run_greedy(argv + 2);
+    if (strcmp(mode, "gen") == 0 && argc >= 6)
+        return run_gen(argv + 2);
+    if (strcmp(mode, "dump") == 0 && argc >= 7)
+        return run_dump(argv + 2);
+    if (strcmp(mode, "dense") == 0 && argc >= 6)
+        return run_dense(argv + 2);
+    fprintf(stderr, "bench: unknown mode or missing arguments\n");
+    return 2;
+}
