@@ -35,7 +35,8 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 WEB_DIST := web/dist/index.html
-WEB_SRC  := $(shell find web/src web/index.html web/package.json web/vite.config.ts -type f 2>/dev/null)
+WEB_SRC  := $(shell find web/src web/public web/index.html web/package.json web/package-lock.json \
+              web/vite.config.ts web/svelte.config.js web/tsconfig.json -type f 2>/dev/null)
 
 CHECK_TARGETS :=
 
