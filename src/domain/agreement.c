@@ -1,0 +1,111 @@
+#include "domain/agreement.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/limits.h"
+#include "base/str.h"
+
+const char *const agreement_fields[] = {"goals_summary",     "mentor_responsibilities",
+                                        "mentee_responsibilities", "meeting_frequency",
+                                        "meeting_mode",      "communication_channels",
+                                        "confidentiality",   "boundaries",
+                                        "duration",          "no_fault_exit",
+                                        NULL};
+
+static const char *mode_words(const char *mode)
+{
+    if (strcmp(mode, "in_person") == 0)
+        return "in person";
+    if (strcmp(mode, "video") == 0)
+        return "by video";
+    if (strcmp(mode, "phone") == 0)
+        return "by phone";
+    if (strcmp(mode, "chat") == 0)
+        return "by chat";
+    return mode;
+}
+
+/* "by video or in person" from the program's modes. */
+static void modes_text(const json_t *modes, char *out, size_t outlen)
+{
+    buf b;
+    buf_init(&b, outlen);
+    size_t n = json_array_size(modes);
+    for (size_t i = 0; i < n; i++) {
+        const char *m = json_string_value(json_array_get(modes, i));
+        if (!m)
+            continue;
+        if (i > 0)
+            buf_puts(&b, i + 1 == n ? " or " : ", ");
+        buf_puts(&b, mode_words(m));
+    }
+    str_fmt(out, outlen, "%s", b.len ? b.data : "as we agree");
+    buf_cleanup(&b);
+}
+
+json_t *agreement_defaults(const json_t *config, int64_t planned_end)
+{
+    const json_t *meet = json_object_get(config, "meetings");
+    json_int_t freq = json_integer_value(json_object_get(meet, "frequency_per_month"));
+    json_int_t len = json_integer_value(json_object_get(meet, "length_minutes"));
+    json_int_t months = json_integer_value(json_object_get(config, "duration_months"));
+    char frequency[128], mode[128], duration[128], end[16] = "";
+    if (freq > 0 && len > 0)
+        str_fmt(frequency, sizeof frequency, "%lld time%s a month, about %lld minutes each",
+                (long long)freq, freq == 1 ? "" : "s", (long long)len);
+    else
+        str_fmt(frequency, sizeof frequency, "%s", "Twice a month, about an hour each");
+    modes_text(json_object_get(meet, "modes"), mode, sizeof mode);
+    if (planned_end > 0) {
+        time_t t = (time_t)planned_end;
+        struct tm tm;
+        if (gmtime_r(&t, &tm))
+            strftime(end, sizeof end, "%Y-%m-%d", &tm);
+    }
+    if (months > 0)
+        str_fmt(duration, sizeof duration, "%lld month%s%s%s", (long long)months, months == 1 ? "" : "s",
+                end[0] ? ", until " : "", end);
+    else
+        str_fmt(duration, sizeof duration, "Until %s", end[0] ? end : "the program ends");
+    /* Capitalise the first word of the mode text for a sentence. */
+    if (mode[0] >= 'a' && mode[0] <= 'z')
+        mode[0] = (char)(mode[0] - 'a' + 'A');
+    return json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "goals_summary", "",
+        "mentor_responsibilities",
+        "Share experience and contacts, listen first, ask questions that help the mentee think, "
+        "give honest feedback, and keep to what we agree.",
+        "mentee_responsibilities",
+        "Own the goals and the agenda, prepare for each meeting, follow up on the next steps, "
+        "and ask for what is needed.",
+        "meeting_frequency", frequency, "meeting_mode", mode, "communication_channels",
+        "Messages in Tandem between meetings; e-mail for anything urgent.", "confidentiality",
+        "What we discuss stays between us unless we both agree otherwise, or someone's safety is "
+        "at risk.",
+        "boundaries",
+        "Mentoring is not therapy, line management or a performance review. Either of us may say "
+        "a topic is off limits, and we point to the right help when it is needed.",
+        "duration", duration, "no_fault_exit",
+        "Either of us may end the relationship at any time, without blame, by telling the other "
+        "and the program coordinator.");
+}
+
+int agreement_edit(const json_t *current, const json_t *in, json_t **out, verr *e)
+{
+    *out = NULL;
+    if (v_known_keys(in, "", agreement_fields, e))
+        return -1;
+    json_t *next = json_object();
+    for (const char *const *f = agreement_fields; *f; f++) {
+        const char *was = json_string_value(json_object_get(current, *f)), *v;
+        if (v_string(in, *f, "", false, true, LIMIT_TEXT_BYTES, was ? was : "", &v, e)) {
+            json_decref(next);
+            return -1;
+        }
+        json_object_set_new(next, *f, json_string(v));
+    }
+    *out = next;
+    return 0;
+}

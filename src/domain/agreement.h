@@ -1,0 +1,31 @@
+/* agreement.h - the partnership agreement of a relationship (product.md
+ * §6): its fields, the defaults a program suggests, and checking edits.
+ *
+ * An agreement is a JSON object holding exactly the agreement_fields, all
+ * strings. Signing and versions are the caller's business: every change
+ * of content is a new version, and a version is agreed when every member
+ * has signed it.
+ */
+#ifndef TANDEM_DOMAIN_AGREEMENT_H
+#define TANDEM_DOMAIN_AGREEMENT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "domain/validate.h"
+
+extern const char *const agreement_fields[]; /* NULL-terminated, in reading order */
+
+/* The agreement a new relationship starts from, filled in from the
+ * program's configuration (meeting frequency, length and modes, duration)
+ * and the planned end (Unix seconds; 0 leaves the date out). New
+ * reference; never NULL. */
+json_t *agreement_defaults(const json_t *config, int64_t planned_end);
+
+/* Checks an edit: `in` may hold any of agreement_fields (strings of at
+ * most LIMIT_TEXT_BYTES) and nothing else; the fields it leaves out keep
+ * their value in `current`. Returns 0 with *out a new complete agreement,
+ * or -1 with *e naming the field (*out NULL). */
+int agreement_edit(const json_t *current, const json_t *in, json_t **out, verr *e);
+
+#endif
