@@ -54,6 +54,48 @@ int h_relationships_list(api_ctx *c);
 int h_relationship_get(api_ctx *c);
 int h_relationship_patch(api_ctx *c);
 
+/* phases.c */
+int h_phase_get(api_ctx *c);
+int h_phase_check(api_ctx *c);
+int h_phase_advance(api_ctx *c);
+
+/* agreement.c */
+int h_agreement_get(api_ctx *c);
+int h_agreement_put(api_ctx *c);
+int h_agreement_sign(api_ctx *c);
+
+/* goals.c */
+int h_goals_list(api_ctx *c);
+int h_goal_create(api_ctx *c);
+int h_goal_patch(api_ctx *c);
+int h_milestone_create(api_ctx *c);
+int h_milestone_patch(api_ctx *c);
+
+/* meetings.c */
+int h_meetings_list(api_ctx *c);
+int h_meeting_create(api_ctx *c);
+int h_meeting_get(api_ctx *c);
+int h_meeting_patch(api_ctx *c);
+
+/* notes.c */
+int h_notes_list(api_ctx *c);
+int h_note_create(api_ctx *c);
+int h_note_get(api_ctx *c);
+int h_note_patch(api_ctx *c);
+int h_note_delete(api_ctx *c);
+int h_messages_list(api_ctx *c);
+int h_message_create(api_ctx *c);
+
+/* reflections.c */
+int h_reflections_list(api_ctx *c);
+int h_reflection_put(api_ctx *c);
+
+/* calendar.c */
+int h_calendar_feed_create(api_ctx *c);
+int h_calendar_feed_delete(api_ctx *c);
+int h_calendar_get(api_ctx *c);
+int h_meeting_ics(api_ctx *c);
+
 /* reports.c */
 int h_report(api_ctx *c);
 

@@ -63,4 +63,15 @@
 /* Relationships */
 #define LIMIT_RELATIONSHIP_MEMBERS 64            /* a group or peer circle, mentor included */
 
+/* Relationship workspace */
+#define LIMIT_WORKSPACE_SHORT_BYTES 2000         /* a goal statement, milestone title, location */
+#define LIMIT_GOALS_PER_RELATIONSHIP 50
+#define LIMIT_MILESTONES_PER_GOAL 50
+#define LIMIT_MEETING_MINUTES 1440               /* one meeting's length */
+#define LIMIT_MEETING_AGENDA_ITEMS 30
+#define LIMIT_MEETINGS_PER_RELATIONSHIP 2000
+#define LIMIT_MESSAGE_BYTES 10000                /* one message */
+#define LIMIT_CALENDAR_EVENTS 5000               /* meetings in one calendar feed */
+#define LIMIT_CALENDAR_BYTES (16u << 20)         /* one calendar feed's text */
+
 #endif
