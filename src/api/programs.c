@@ -9,6 +9,21 @@
 
 #define PROGRAM_COLS "id, name, description, status, config, created_at, updated_at, version"
 
+/* The actor's roles in a program as names, coordinator first. */
+static json_t *roles_json(perm_roles roles)
+{
+    static const struct {
+        perm_roles bit;
+        const char *name;
+    } names[] = {{PERM_COORDINATOR, "coordinator"}, {PERM_MENTOR, "mentor"},
+                 {PERM_MENTEE, "mentee"}, {PERM_VIEWER, "viewer"}};
+    json_t *mine = json_array();
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (roles & names[i].bit)
+            json_array_append_new(mine, json_string(names[i].name));
+    return mine;
+}
+
 /* The program as the API shows it: its columns, its configuration
  * sections at the top level, and the roles the actor holds in it. */
 static json_t *program_json(store_rows *r, perm_roles roles)
@@ -23,16 +38,7 @@ static json_t *program_json(store_rows *r, perm_roles roles)
     if (cfg)
         json_object_update(o, cfg);
     json_decref(cfg);
-    json_t *mine = json_array();
-    static const struct {
-        perm_roles bit;
-        const char *name;
-    } names[] = {{PERM_COORDINATOR, "coordinator"}, {PERM_MENTOR, "mentor"},
-                 {PERM_MENTEE, "mentee"}, {PERM_VIEWER, "viewer"}};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (roles & names[i].bit)
-            json_array_append_new(mine, json_string(names[i].name));
-    json_object_set_new(o, "my_roles", mine);
+    json_object_set_new(o, "my_roles", roles_json(roles));
     return o;
 }
 
@@ -66,43 +72,28 @@ int h_programs_list(api_ctx *c)
     if (rc < 0)
         return api_store_failed(c, rc);
     snprintf(sql, sizeof sql,
-             "SELECT " PROGRAM_COLS " FROM programs%s ORDER BY created_at DESC, id DESC "
-             "LIMIT ?2 OFFSET ?3",
+             "SELECT id, name, description, status, created_at, updated_at FROM programs%s "
+             "ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3",
              all ? " WHERE ?1 = ?1" : where);
     store_rows *rows;
     rc = store_query(c->db, sql, p, 3, &rows);
     if (rc != STORE_OK)
         return api_store_failed(c, rc);
+    /* The list carries the summary; the configuration is one GET away. */
     json_t *items = json_array();
-    while (store_next(rows) == 1) {
-        json_t *full = program_json(rows, 0);
-        /* The list carries the summary; the configuration is one GET away. */
-        json_t *item = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "id", json_object_get(full, "id"),
-                                 "name", json_object_get(full, "name"), "description",
-                                 json_object_get(full, "description"), "status",
-                                 json_object_get(full, "status"), "created_at",
-                                 json_object_get(full, "created_at"), "updated_at",
-                                 json_object_get(full, "updated_at"));
-        json_decref(full);
-        json_array_append_new(items, item);
-    }
+    while (store_next(rows) == 1)
+        json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id",
+                                               (json_int_t)store_col_int(rows, 0), "name",
+                                               store_col_text(rows, 1), "description", store_col_text(rows, 2),
+                                               "status", store_col_text(rows, 3), "created_at",
+                                               api_time(store_col_int(rows, 4)), "updated_at",
+                                               api_time(store_col_int(rows, 5))));
     store_rows_free(rows);
-    /* my_roles per item: one query per page, not per program. */
     size_t i;
     json_t *item;
-    json_array_foreach(items, i, item) {
-        perm_roles roles = api_program_roles(c, json_integer_value(json_object_get(item, "id")));
-        json_t *mine = json_array();
-        if (roles & PERM_COORDINATOR)
-            json_array_append_new(mine, json_string("coordinator"));
-        if (roles & PERM_MENTOR)
-            json_array_append_new(mine, json_string("mentor"));
-        if (roles & PERM_MENTEE)
-            json_array_append_new(mine, json_string("mentee"));
-        if (roles & PERM_VIEWER)
-            json_array_append_new(mine, json_string("viewer"));
-        json_object_set_new(item, "my_roles", mine);
-    }
+    json_array_foreach(items, i, item)
+        json_object_set_new(item, "my_roles",
+                            roles_json(api_program_roles(c, json_integer_value(json_object_get(item, "id")))));
     return api_json(c, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
                                       (json_int_t)total, "limit", (json_int_t)limit, "offset",
                                       (json_int_t)offset));
