@@ -96,6 +96,12 @@ static json_t *history(api_ctx *c, int64_t rel_id, const json_t *items)
     return a;
 }
 
+/* A copy of a list of the phase model, [] when absent. */
+static json_t *list_copy(const json_t *list)
+{
+    return json_is_array(list) ? json_deep_copy(list) : json_array();
+}
+
 /* The current phase as the API shows it; *unmet_out (may be NULL) gets
  * the key actions not ticked (new array). */
 static json_t *phase_json(api_ctx *c, const struct rel *r, const json_t *config, json_t **unmet_out)
@@ -113,16 +119,13 @@ static json_t *phase_json(api_ctx *c, const struct rel *r, const json_t *config,
                                                json_object_get(json_array_get(items, i), "name")));
     json_t *next = json_array_get(items, (size_t)r->phase + 1);
     json_t *o = json_pack(
-        "{s:I, s:i, s:i, s:O, s:b, s:o, s:I, s:o, s:o, s:b, s:o, s:o, s:b, s:O, s:o, s:o}",
+        "{s:I, s:i, s:i, s:O, s:b, s:o, s:I, s:o, s:o, s:b, s:o, s:o, s:b, s:o, s:o, s:o}",
         "relationship_id", (json_int_t)r->id, "index", r->phase, "count", (int)count, "name",
         phase ? json_object_get(phase, "name") : json_null(), "is_last", (size_t)r->phase + 1 >= count,
         "key_actions", list, "timeframe_days", days, "started_at", api_time(r->phase_started_at),
         "due_at", api_time(due), "overdue", rel_is_open(r) && days > 0 && clock_now() > due, "resources",
-        json_deep_copy(json_object_get(phase, "resources") ? json_object_get(phase, "resources")
-                                                           : json_array()),
-        "exit_criteria",
-        json_deep_copy(json_object_get(phase, "exit_criteria") ? json_object_get(phase, "exit_criteria")
-                                                               : json_array()),
+        list_copy(json_object_get(phase, "resources")), "exit_criteria",
+        list_copy(json_object_get(phase, "exit_criteria")),
         "criteria_met", json_array_size(unmet) == 0, "unmet", unmet, "phases", names, "history",
         history(c, r->id, items));
     json_object_set_new(o, "next", next ? json_pack("{s:i, s:O}", "index", r->phase + 1, "name",
