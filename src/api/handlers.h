@@ -54,6 +54,20 @@ int h_relationships_list(api_ctx *c);
 int h_relationship_get(api_ctx *c);
 int h_relationship_patch(api_ctx *c);
 
+/* matching.c */
+int h_match_run_create(api_ctx *c);
+int h_match_runs_list(api_ctx *c);
+int h_match_run_get(api_ctx *c);
+int h_match_run_pairs(api_ctx *c);
+int h_match_run_compare(api_ctx *c);
+int h_match_run_publish(api_ctx *c);
+
+/* requests.c */
+int h_recommendations(api_ctx *c);
+int h_request_create(api_ctx *c);
+int h_requests_list(api_ctx *c);
+int h_request_patch(api_ctx *c);
+
 /* phases.c */
 int h_phase_get(api_ctx *c);
 int h_phase_check(api_ctx *c);

@@ -1,0 +1,39 @@
+/* match_input.h - turning a program's participants into a matching
+ * engine instance (product.md §5): who is eligible, their attributes for
+ * each criterion, and the hard constraints from the database. */
+#ifndef TANDEM_API_MATCH_INPUT_H
+#define TANDEM_API_MATCH_INPUT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "api/api.h"
+#include "match/match.h"
+
+struct match_input {
+    match_instance *inst;
+    size_t nmentors, nmentees;
+    int64_t *mentor_part, *mentee_part;   /* participation id of each engine index */
+    char **mentor_name, **mentee_name;
+    int64_t *mentor_free, *mentee_free;   /* capacity and wants left */
+};
+
+/* Builds the instance for a program: eligible mentors with free capacity
+ * and eligible mentees with wants left (approved, and trained where the
+ * program's training gates matching), with the program's criteria,
+ * objective and minimum score, and the hard constraints: never self,
+ * never manager or direct report (unless the program turns the rule off),
+ * never a pair matched before in this program, the coordinator's
+ * excluded pairs; locked pairs are locked. `only_mentee` > 0 keeps that
+ * one mentee participation (recommendations); `include_full_mentors`
+ * keeps mentors with no free capacity (with capacity 0). Returns 0, or a
+ * store status, or -1 with err set (an inconsistent instance). */
+int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int64_t only_mentee,
+                      bool include_full_mentors, struct match_input *out, char *err, size_t errlen);
+void match_input_cleanup(struct match_input *mi);
+
+/* Index of a participation on its side, or -1. */
+long match_input_mentor(const struct match_input *mi, int64_t part);
+long match_input_mentee(const struct match_input *mi, int64_t part);
+
+#endif
