@@ -251,6 +251,7 @@ static int run_dense(char **argv)
     double *s = xcalloc(m.nr, sizeof *s);
     uint8_t *ok = xcalloc(m.nr, 1);
     int32_t *row = xcalloc(m.nr, sizeof *row);
+    double *tmp = xcalloc(2 * m.nr, sizeof *tmp);
     for (size_t e = 0; e < m.ne; e++) {
         match_model_row(&m, e, s, ok);
         for (size_t r = 0; r < m.nr; r++)
@@ -261,6 +262,7 @@ static int run_dense(char **argv)
     free(s);
     free(ok);
     free(row);
+    free(tmp);
     match_model_cleanup(&m);
     match_instance_free(in);
     return 0;

@@ -30,6 +30,7 @@ void match_graph_cleanup(match_graph *g)
     free(g->head);
     free(g->w);
     free(g->allowed);
+    free(g->cut);
     memset(g, 0, sizeof *g);
 }
 
@@ -49,6 +50,7 @@ typedef struct par_arg {
 } par_arg;
 
 #define CHUNK 64
+#define MENTOR_TOP 16 /* best mentees kept per mentor */
 
 static void *par_worker(void *arg)
 {
@@ -102,8 +104,16 @@ static void par_run(size_t n, int threads, void (*fn)(void *, int, size_t), void
 
 /* ---- building ---- */
 
+typedef struct cand {
+    int64_t w;
+    uint32_t r; /* the other side: a mentor in a mentee's list, a mentee in a mentor's */
+} cand;
+
 typedef struct scratch {
     double *score;
+    cand *mh;       /* per mentor: a heap of its best mentees seen by this thread */
+    uint32_t *mn;   /* entries in each mentor's heap */
+    double *mthr;   /* a score that can enter mentor r's full heap */
     uint8_t *ok;
     uint32_t *mark; /* per mentor: last mentee + 1 that marked it */
 } scratch;
@@ -111,18 +121,15 @@ typedef struct scratch {
 typedef struct build_ctx {
     const match_model *m;
     size_t k;
+    size_t km;         /* best mentees kept per mentor */
     size_t *cap_off;   /* slot ranges per mentee */
     uint32_t *head;
     int64_t *w;
     size_t *count;
     int64_t *allowed;
     scratch *sc;
+    int64_t *cut;
 } build_ctx;
-
-typedef struct cand {
-    int64_t w;
-    uint32_t r;
-} cand;
 
 /* worse-first heap: a is worse than b when lower score, or equal and later */
 static bool worse(cand a, cand b)
@@ -179,11 +186,33 @@ static void build_row(void *arg, int tid, size_t e)
     double thr = -1.0; /* a score that can beat the heap's worst */
     const double *s = sc->score;
     const uint8_t *ok = sc->ok;
+    for (size_t r = 0; r < m->nr; r++)
+        allowed += ok[r];
+    /* each mentor's best mentees too: in crowded programs the optimum is
+     * made of those, and the mentees' own lists alone miss them */
+    if (c->km) {
+        size_t km = c->km;
+        for (size_t r = 0; r < m->nr; r++) {
+            if (s[r] < sc->mthr[r] || !ok[r])
+                continue;
+            cand x = {match_iscore(s[r]), (uint32_t)e};
+            cand *mh = sc->mh + r * km;
+            uint32_t *mn = &sc->mn[r];
+            if (*mn < km) {
+                mh[(*mn)++] = x;
+                sift_up(mh, *mn - 1);
+            } else if (worse(mh[0], x)) {
+                mh[0] = x;
+                sift_down(mh, km, 0);
+            } else {
+                continue;
+            }
+            if (*mn == km)
+                sc->mthr[r] = ((double)mh[0].w - 0.5) / MATCH_SCALE - 1e-9;
+        }
+    }
     for (size_t r = 0; r < m->nr; r++) {
-        if (!ok[r])
-            continue;
-        allowed++;
-        if (s[r] < thr)
+        if (s[r] < thr || !ok[r])
             continue;
         cand x = {match_iscore(s[r]), (uint32_t)r};
         if (nh < k) {
@@ -199,6 +228,7 @@ static void build_row(void *arg, int tid, size_t e)
             thr = ((double)h[0].w - 0.5) / MATCH_SCALE - 1e-9;
     }
     c->allowed[e] = allowed;
+    c->cut[e] = nh == k && allowed > (int64_t)k ? h[0].w : -1;
     /* the chosen mentors join when allowed */
     size_t base = c->cap_off[e], n = 0;
     for (size_t i = 0; i < nh; i++) {
@@ -241,6 +271,7 @@ static void scratch_init(scratch *sc, int threads, size_t nr)
 {
     for (int t = 0; t < threads; t++) {
         sc[t].score = xmalloc((nr ? nr : 1) * sizeof(double));
+
         sc[t].ok = xmalloc(nr ? nr : 1);
         sc[t].mark = xcalloc(nr ? nr : 1, sizeof(uint32_t));
     }
@@ -250,6 +281,9 @@ static void scratch_free(scratch *sc, int threads)
 {
     for (int t = 0; t < threads; t++) {
         free(sc[t].score);
+        free(sc[t].mh);
+        free(sc[t].mn);
+        free(sc[t].mthr);
         free(sc[t].ok);
         free(sc[t].mark);
     }
@@ -272,6 +306,53 @@ static void compact(match_graph *g, const size_t *cap_off, const size_t *count)
     g->narcs = w;
 }
 
+static int cmp_cand_best(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->w != y->w)
+        return x->w > y->w ? -1 : 1;
+    return x->r < y->r ? -1 : x->r > y->r;
+}
+
+static bool has_arc(const match_graph *g, size_t e, uint32_t r)
+{
+    size_t lo = g->off[e], hi = g->off[e + 1];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (g->head[mid] < r)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < g->off[e + 1] && g->head[lo] == r;
+}
+
+/* merges the threads' per-mentor heaps: the best km of the union, by score
+ * then input order, whatever the split between threads */
+static void add_mentor_tops(match_graph *g, scratch *sc, int threads, size_t km)
+{
+    cand *all = xcalloc((size_t)threads * km + 1, sizeof *all);
+    match_ipair *p = xcalloc(g->nr * km + 1, sizeof *p);
+    int64_t *w = xcalloc(g->nr * km + 1, sizeof *w);
+    size_t n = 0;
+    for (size_t r = 0; r < g->nr; r++) {
+        size_t na = 0;
+        for (int t = 0; t < threads; t++)
+            for (uint32_t i = 0; i < sc[t].mn[r]; i++)
+                all[na++] = sc[t].mh[r * km + i];
+        qsort(all, na, sizeof *all, cmp_cand_best);
+        for (size_t i = 0; i < na && i < km; i++)
+            if (!has_arc(g, all[i].r, (uint32_t)r)) {
+                p[n] = (match_ipair){all[i].r, (uint32_t)r};
+                w[n++] = all[i].w;
+            }
+    }
+    match_graph_add(g, p, w, n);
+    free(all);
+    free(p);
+    free(w);
+}
+
 void match_graph_build(const match_model *m, int top_k, bool no_prune, int threads,
                        match_graph *g, match_progress_fn progress, void *pctx)
 {
@@ -281,6 +362,9 @@ void match_graph_build(const match_model *m, int top_k, bool no_prune, int threa
     g->nr = nr;
     g->off = xcalloc(ne + 1, sizeof *g->off);
     g->allowed = xcalloc(ne ? ne : 1, sizeof *g->allowed);
+    g->cut = xcalloc(ne ? ne : 1, sizeof *g->cut);
+    for (size_t e = 0; e < ne; e++)
+        g->cut[e] = -1;
     if (m->sparse) {
         size_t n = m->sc_off[ne];
         g->head = xcalloc(n ? n : 1, sizeof *g->head);
@@ -316,10 +400,20 @@ void match_graph_build(const match_model *m, int top_k, bool no_prune, int threa
     threads = match_threads(threads);
     scratch *sc = xcalloc((size_t)threads, sizeof *sc);
     scratch_init(sc, threads, nr);
-    build_ctx c = {m, k, cap_off, g->head, g->w, count, g->allowed, sc};
+    size_t km = no_prune || nr <= (size_t)top_k ? 0 : MENTOR_TOP;
+    for (int t = 0; t < threads && km; t++) {
+        sc[t].mh = xcalloc(nr * km, sizeof(cand));
+        sc[t].mn = xcalloc(nr, sizeof(uint32_t));
+        sc[t].mthr = xmalloc(nr * sizeof(double));
+        for (size_t r = 0; r < nr; r++)
+            sc[t].mthr[r] = -1.0;
+    }
+    build_ctx c = {m, k, km, cap_off, g->head, g->w, count, g->allowed, sc, g->cut};
     par_run(ne, threads, build_row, &c, "scoring", progress, pctx);
-    scratch_free(sc, threads);
     compact(g, cap_off, count);
+    if (km)
+        add_mentor_tops(g, sc, threads, km);
+    scratch_free(sc, threads);
     g->pruned = false;
     for (size_t e = 0; e < ne; e++)
         if ((int64_t)count[e] < g->allowed[e])
@@ -388,52 +482,83 @@ void match_graph_add(match_graph *g, const match_ipair *p, const int64_t *w, siz
 
 typedef struct viol_ctx {
     const match_model *m;
+    const match_model *pm;   /* mentors sorted by dual slack, ascending */
+    const uint32_t *perm;    /* pm's mentor i is m's mentor perm[i] */
+    const int64_t *slack;    /* v - M, in pm's order */
     const match_graph *g;
     const match_check *c;
     scratch *sc;
-    double *vd;              /* v as doubles */
     pthread_mutex_t lock;
     match_ipair *out;
     int64_t *outw;
     size_t n, cap;
 } viol_ctx;
 
+static void flush(viol_ctx *vc, const match_ipair *p, const int64_t *w, size_t n)
+{
+    pthread_mutex_lock(&vc->lock);
+    if (vc->n + n > vc->cap) {
+        vc->cap = (vc->n + n) * 2;
+        vc->out = xrealloc(vc->out, vc->cap * sizeof *vc->out);
+        vc->outw = xrealloc(vc->outw, vc->cap * sizeof *vc->outw);
+    }
+    memcpy(vc->out + vc->n, p, n * sizeof *p);
+    memcpy(vc->outw + vc->n, w, n * sizeof *w);
+    vc->n += n;
+    pthread_mutex_unlock(&vc->lock);
+}
+
+/* A pruned pair (e, r) scores at most cut[e]. It breaks the dual only if
+ * v_r - M < w - u_e <= cut[e] - u_e, so with the mentors sorted by v_r - M
+ * only a prefix of them can: the row is scored over that prefix alone.
+ * A min cut to check (fair) needs the whole row. */
 static void viol_row(void *arg, int tid, size_t e)
 {
     viol_ctx *vc = arg;
-    const match_model *m = vc->m;
     const match_graph *g = vc->g;
     const match_check *c = vc->c;
-    if (g->allowed[e] == (int64_t)(g->off[e + 1] - g->off[e]))
+    if (g->cut[e] < 0)
         return; /* every allowed pair is an arc */
     scratch *sc = &vc->sc[tid];
+    bool in_cut[2];
+    bool whole = false;
+    for (int k = 0; k < 2; k++) {
+        in_cut[k] = c->cut_e[k] && c->cut_e[k][e] && g->cut[e] >= c->cut_thr[k];
+        whole |= in_cut[k];
+    }
+    const match_model *m = whole ? vc->m : vc->pm;
+    size_t n = m->nr;
+    if (!whole) {
+        if (!c->u || g->cut[e] < c->dual_thr_min)
+            return;
+        int64_t need = g->cut[e] - c->u[e];
+        size_t lo = 0, hi = m->nr;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (vc->slack[mid] < need)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        n = lo;
+        if (!n)
+            return;
+    }
     uint32_t stamp = (uint32_t)e + 1;
     for (size_t q = g->off[e]; q < g->off[e + 1]; q++)
         sc->mark[g->head[q]] = stamp;
-    match_model_row(m, e, sc->score, sc->ok);
+    match_model_row_n(m, e, n, sc->score, sc->ok);
     const double *s = sc->score;
     const uint8_t *ok = sc->ok;
-    double ue = c->u ? (double)(c->u[e] - c->M) : 0.0;
-    bool in_cut[2] = {c->cut_e[0] && c->cut_e[0][e], c->cut_e[1] && c->cut_e[1][e]};
     match_ipair local[64];
     int64_t localw[64];
     size_t nl = 0;
-    for (size_t r = 0; r < m->nr; r++) {
-        if (!ok[r] || sc->mark[r] == stamp)
+    for (size_t i = 0; i < n; i++) {
+        size_t r = whole ? i : vc->perm[i];
+        if (!ok[i] || sc->mark[r] == stamp)
             continue;
-        double ss = s[r] * MATCH_SCALE + 1.0;
-        bool maybe = false;
-        if (c->u && ss > ue + vc->vd[r])
-            maybe = true;
-        for (int k = 0; k < 2; k++)
-            if (in_cut[k] && !c->cut_r[k][r])
-                maybe = true;
-        if (!maybe)
-            continue;
-        int64_t w = match_iscore(s[r]);
-        bool bad = false;
-        if (c->u && w >= c->dual_thr_min && c->u[e] + c->v[r] < c->M + w)
-            bad = true;
+        int64_t w = match_iscore(s[i]);
+        bool bad = c->u && w >= c->dual_thr_min && c->u[e] + c->v[r] < c->M + w;
         for (int k = 0; k < 2; k++)
             if (in_cut[k] && !c->cut_r[k][r] && w >= c->cut_thr[k])
                 bad = true;
@@ -442,31 +567,22 @@ static void viol_row(void *arg, int tid, size_t e)
         local[nl] = (match_ipair){(uint32_t)e, (uint32_t)r};
         localw[nl] = w;
         if (++nl == 64) {
-            pthread_mutex_lock(&vc->lock);
-            if (vc->n + nl > vc->cap) {
-                vc->cap = (vc->n + nl) * 2;
-                vc->out = xrealloc(vc->out, vc->cap * sizeof *vc->out);
-                vc->outw = xrealloc(vc->outw, vc->cap * sizeof *vc->outw);
-            }
-            memcpy(vc->out + vc->n, local, nl * sizeof *local);
-            memcpy(vc->outw + vc->n, localw, nl * sizeof *localw);
-            vc->n += nl;
-            pthread_mutex_unlock(&vc->lock);
+            flush(vc, local, localw, nl);
             nl = 0;
         }
     }
-    if (nl) {
-        pthread_mutex_lock(&vc->lock);
-        if (vc->n + nl > vc->cap) {
-            vc->cap = (vc->n + nl) * 2;
-            vc->out = xrealloc(vc->out, vc->cap * sizeof *vc->out);
-            vc->outw = xrealloc(vc->outw, vc->cap * sizeof *vc->outw);
-        }
-        memcpy(vc->out + vc->n, local, nl * sizeof *local);
-        memcpy(vc->outw + vc->n, localw, nl * sizeof *localw);
-        vc->n += nl;
-        pthread_mutex_unlock(&vc->lock);
-    }
+    if (nl)
+        flush(vc, local, localw, nl);
+}
+
+static const int64_t *sort_key;
+
+static int cmp_by_key(const void *a, const void *b)
+{
+    int64_t x = sort_key[*(const uint32_t *)a], y = sort_key[*(const uint32_t *)b];
+    if (x != y)
+        return x < y ? -1 : 1;
+    return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
 }
 
 size_t match_graph_violations(const match_model *m, const match_graph *g, const match_check *c,
@@ -474,17 +590,33 @@ size_t match_graph_violations(const match_model *m, const match_graph *g, const 
                               match_progress_fn progress, void *pctx)
 {
     threads = match_threads(threads);
+    size_t nr = m->nr;
     viol_ctx vc = {.m = m, .g = g, .c = c};
     pthread_mutex_init(&vc.lock, NULL);
-    vc.vd = xcalloc(m->nr ? m->nr : 1, sizeof(double));
-    if (c->u)
-        for (size_t r = 0; r < m->nr; r++)
-            vc.vd[r] = (double)c->v[r];
+    uint32_t *perm = xmalloc((nr ? nr : 1) * sizeof *perm);
+    int64_t *key = xcalloc(nr ? nr : 1, sizeof *key);
+    int64_t *slack = xcalloc(nr ? nr : 1, sizeof *slack);
+    for (size_t r = 0; r < nr; r++) {
+        perm[r] = (uint32_t)r;
+        key[r] = c->u ? c->v[r] - c->M : 0;
+    }
+    sort_key = key; /* the only qsort with a key, on the calling thread */
+    qsort(perm, nr, sizeof *perm, cmp_by_key);
+    for (size_t i = 0; i < nr; i++)
+        slack[i] = key[perm[i]];
+    match_model pm;
+    match_model_permute(m, perm, &pm);
+    vc.pm = &pm;
+    vc.perm = perm;
+    vc.slack = slack;
     vc.sc = xcalloc((size_t)threads, sizeof *vc.sc);
-    scratch_init(vc.sc, threads, m->nr);
+    scratch_init(vc.sc, threads, nr);
     par_run(m->ne, threads, viol_row, &vc, "proving", progress, pctx);
     scratch_free(vc.sc, threads);
-    free(vc.vd);
+    match_model_cleanup(&pm);
+    free(perm);
+    free(key);
+    free(slack);
     pthread_mutex_destroy(&vc.lock);
     *out = vc.out;
     *outw = vc.outw;
@@ -495,7 +627,9 @@ size_t match_model_allowed(const match_model *m, size_t e, uint32_t **mentors, i
 {
     double *s = xmalloc((m->nr ? m->nr : 1) * sizeof *s);
     uint8_t *ok = xmalloc(m->nr ? m->nr : 1);
+    double *tmp = xmalloc((m->nr ? 2 * m->nr : 1) * sizeof *tmp);
     match_model_row(m, e, s, ok);
+    free(tmp);
     size_t n = 0;
     for (size_t r = 0; r < m->nr; r++)
         n += ok[r];

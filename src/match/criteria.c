@@ -29,53 +29,57 @@ int64_t match_iscore(double s)
     return (int64_t)llround(s * MATCH_SCALE);
 }
 
-/* ---- value of one criterion for one pair ---- */
+/* ---- value of one criterion for one pair ----
+ *
+ * Mentor columns are stored for streaming: tag bitsets word-major
+ * (bits[1][w * nr + r]) and vectors dimension-major (vec[1][k * nr + r]),
+ * so the row kernel reads each column contiguously. The kernel and the
+ * scalar scorer evaluate the same expressions in the same order; the
+ * region below is compiled with -O3 and without trapping math (which lets
+ * both sides of a branch be computed; the values do not change). */
 
-static inline double v_overlap(const uint64_t *a, const uint64_t *b, size_t words, int32_t popa)
-{
-    int c = 0;
-    for (size_t w = 0; w < words; w++)
-        c += __builtin_popcountll(a[w] & b[w]);
-    return popa > 0 ? (double)c / (double)popa : 0.0;
-}
+#pragma GCC push_options
+#pragma GCC optimize("O3", "no-trapping-math")
 
-static inline double v_shared(const uint64_t *a, const uint64_t *b, size_t words)
+static inline double v_overlap_cnt(int cnt, int32_t popa)
 {
-    uint64_t any = 0;
-    for (size_t w = 0; w < words; w++)
-        any |= a[w] & b[w];
-    return any ? 1.0 : 0.0;
+    return popa > 0 ? (double)cnt / (double)popa : 0.0;
 }
 
 static inline double v_same(int32_t a, int32_t b, bool different)
 {
-    if (a < 0 || b < 0)
-        return 0.0;
-    return (a == b) != different ? 1.0 : 0.0;
+    double eq = a == b ? 1.0 : 0.0;
+    double v = different ? 1.0 - eq : eq;
+    return (a < 0) | (b < 0) ? 0.0 : v;
+}
+
+/* 1 - min(x, scale) / scale for x >= 0: 1 at x <= 0, 0 from scale on and
+ * for NaN (a missing value); selects, no branches, so it vectorises */
+static inline double v_decay(double x, double scale)
+{
+    double o = x <= 0.0 ? 0.0 : x;
+    o = o < scale ? o : scale;
+    return 1.0 - o / scale;
 }
 
 static inline double v_distance(double a, double b, double scale)
 {
-    double d = fabs(a - b);
-    return d < scale ? 1.0 - d / scale : 0.0; /* NaN (missing) compares false */
+    return v_decay(fabs(a - b), scale);
 }
 
 static inline double v_gap(double mentee, double mentor, double lo, double hi, double scale)
 {
     double d = mentor - mentee;
-    if (d >= lo && d <= hi)
-        return 1.0;
-    double out = d < lo ? lo - d : d - hi;
-    return out < scale ? 1.0 - out / scale : 0.0;
+    double below = lo - d, above = d - hi;
+    double out = below > above ? below : above; /* <= 0 inside [lo, hi]; NaN if missing */
+    return v_decay(out, scale);
 }
 
-static inline double v_cos(const double *a, const double *b, size_t dims, double na, double nb)
+static inline double v_cos_of(double dot, double na, double nb)
 {
-    double dot = 0.0;
-    for (size_t k = 0; k < dims; k++)
-        dot += a[k] * b[k];
     double nn = na * nb;
-    double c = nn > 0.0 ? dot / nn : 0.0;
+    double c = dot / nn;
+    c = nn > 0.0 ? c : 0.0;
     return c > 0.0 ? (c < 1.0 ? c : 1.0) : 0.0;
 }
 
@@ -94,23 +98,35 @@ static int choice_rank(const match_model *m, size_t e, size_t r)
 
 static double col_value(const match_model *m, const match_col *c, size_t e, size_t r)
 {
+    size_t nr = m->nr;
     switch (c->kind) {
     case MATCH_OVERLAP:
-        return v_overlap(c->bits[0] + e * c->words, c->bits[1] + r * c->words, c->words,
-                         c->pop0[e]);
-    case MATCH_SHARED:
-        return v_shared(c->bits[0] + e * c->words, c->bits[1] + r * c->words, c->words);
+    case MATCH_SHARED: {
+        int cnt = 0;
+        uint64_t any = 0;
+        for (size_t w = 0; w < c->words; w++) {
+            uint64_t x = c->bits[0][e * c->words + w] & c->bits[1][w * nr + r];
+            cnt += __builtin_popcountll(x);
+            any |= x;
+        }
+        if (c->kind == MATCH_SHARED)
+            return any ? 1.0 : 0.0;
+        return v_overlap_cnt(cnt, c->pop0[e]);
+    }
     case MATCH_SAME:
         return v_same(c->str[0][e], c->str[1][r], c->different);
     case MATCH_DISTANCE:
         return v_distance(c->num[0][e], c->num[1][r], c->scale);
     case MATCH_GAP:
         return v_gap(c->num[0][e], c->num[1][r], c->min, c->max, c->scale);
-    case MATCH_SIMILARITY:
+    case MATCH_SIMILARITY: {
         if (c->vlen[0][e] != c->vlen[1][r])
             return 0.0;
-        return v_cos(c->vec[0] + e * c->dims, c->vec[1] + r * c->dims, c->dims, c->norm[0][e],
-                     c->norm[1][r]);
+        double dot = 0.0;
+        for (size_t k = 0; k < c->dims; k++)
+            dot += c->vec[0][e * c->dims + k] * c->vec[1][k * nr + r];
+        return v_cos_of(dot, c->norm[0][e], c->norm[1][r]);
+    }
     case MATCH_CHOICE:
         return v_choice(choice_rank(m, e, r));
     }
@@ -206,170 +222,161 @@ bool match_model_pair(const match_model *m, size_t e, size_t r, double *score, d
 
 /* ---- the row kernel ---- */
 
-static inline __attribute__((always_inline)) void row_body(const match_model *m, size_t e,
-                                                          double *acc, uint8_t *ok)
+#define BLOCK 256 /* mentors per block: the block's arrays stay in L1 */
+
+static inline __attribute__((always_inline)) void
+block_body(const match_model *m, size_t e, size_t r0, size_t n, double *restrict acc,
+           uint8_t *restrict ok)
 {
-    size_t nr = m->nr;
-    for (size_t r = 0; r < nr; r++) {
-        acc[r] = 0.0;
-        ok[r] = 1;
+    const size_t nr = m->nr;
+    double fail[BLOCK], dot[BLOCK];
+    for (size_t i = 0; i < n; i++) {
+        acc[i] = 0.0;
+        fail[i] = 0.0;
     }
     for (size_t k = 0; k < m->ncrit; k++) {
         const match_col *c = &m->col[k];
         const double w = c->w;
-        const bool req = c->required;
+        const double req = c->required ? 1.0 : 0.0;
         switch (c->kind) {
-        case MATCH_OVERLAP: {
-            const uint64_t *a = c->bits[0] + e * c->words, *b = c->bits[1];
-            int32_t pa = c->pop0[e];
-            if (c->words == 2) {
-                uint64_t a0 = a[0], a1 = a[1];
-                for (size_t r = 0; r < nr; r++) {
-                    int cnt = __builtin_popcountll(a0 & b[2 * r]) +
-                              __builtin_popcountll(a1 & b[2 * r + 1]);
-                    double v = pa > 0 ? (double)cnt / (double)pa : 0.0;
-                    ok[r] &= (uint8_t)(!req | (v > 0.0));
-                    acc[r] += w * v;
-                }
-            } else {
-                for (size_t r = 0; r < nr; r++) {
-                    double v = v_overlap(a, b + r * c->words, c->words, pa);
-                    ok[r] &= (uint8_t)(!req | (v > 0.0));
-                    acc[r] += w * v;
-                }
-            }
-            break;
-        }
+        case MATCH_OVERLAP:
         case MATCH_SHARED: {
-            const uint64_t *a = c->bits[0] + e * c->words, *b = c->bits[1];
-            if (c->words == 1) {
-                uint64_t a0 = a[0];
-                for (size_t r = 0; r < nr; r++) {
-                    double v = (a0 & b[r]) ? 1.0 : 0.0;
-                    ok[r] &= (uint8_t)(!req | (v > 0.0));
-                    acc[r] += w * v;
+            const uint64_t *a = c->bits[0] + e * c->words;
+            const bool shared = c->kind == MATCH_SHARED;
+            const int32_t pa = c->pop0[e];
+            if (c->words <= 2) {
+                const uint64_t a0 = a[0], a1 = c->words == 2 ? a[1] : 0;
+                const uint64_t *restrict b0 = c->bits[1] + r0;
+                const uint64_t *restrict b1 = (c->words == 2 ? c->bits[1] + nr : c->bits[1]) + r0;
+                for (size_t i = 0; i < n; i++) {
+                    uint64_t x0 = a0 & b0[i], x1 = a1 & b1[i];
+                    int cnt = __builtin_popcountll(x0) + __builtin_popcountll(x1);
+                    double v = shared ? ((x0 | x1) ? 1.0 : 0.0) : v_overlap_cnt(cnt, pa);
+                    fail[i] += v > 0.0 ? 0.0 : req;
+                    acc[i] += w * v;
                 }
             } else {
-                for (size_t r = 0; r < nr; r++) {
-                    double v = v_shared(a, b + r * c->words, c->words);
-                    ok[r] &= (uint8_t)(!req | (v > 0.0));
-                    acc[r] += w * v;
+                for (size_t i = 0; i < n; i++) {
+                    double v = col_value(m, c, e, r0 + i);
+                    fail[i] += v > 0.0 ? 0.0 : req;
+                    acc[i] += w * v;
                 }
             }
             break;
         }
         case MATCH_SAME: {
-            int32_t a = c->str[0][e];
-            const int32_t *b = c->str[1];
-            bool diff = c->different;
-            for (size_t r = 0; r < nr; r++) {
-                double v = v_same(a, b[r], diff);
-                ok[r] &= (uint8_t)(!req | (v > 0.0));
-                acc[r] += w * v;
+            const int32_t a = c->str[0][e];
+            const int32_t *restrict b = c->str[1] + r0;
+            const bool diff = c->different;
+            for (size_t i = 0; i < n; i++) {
+                double v = v_same(a, b[i], diff);
+                fail[i] += v > 0.0 ? 0.0 : req;
+                acc[i] += w * v;
             }
             break;
         }
         case MATCH_DISTANCE: {
-            double a = c->num[0][e], scale = c->scale;
-            const double *b = c->num[1];
-            for (size_t r = 0; r < nr; r++) {
-                double v = v_distance(a, b[r], scale);
-                ok[r] &= (uint8_t)(!req | (v > 0.0));
-                acc[r] += w * v;
+            const double a = c->num[0][e], scale = c->scale;
+            const double *restrict b = c->num[1] + r0;
+            for (size_t i = 0; i < n; i++) {
+                double v = v_distance(a, b[i], scale);
+                fail[i] += v > 0.0 ? 0.0 : req;
+                acc[i] += w * v;
             }
             break;
         }
         case MATCH_GAP: {
-            double a = c->num[0][e], lo = c->min, hi = c->max, scale = c->scale;
-            const double *b = c->num[1];
-            for (size_t r = 0; r < nr; r++) {
-                double v = v_gap(a, b[r], lo, hi, scale);
-                ok[r] &= (uint8_t)(!req | (v > 0.0));
-                acc[r] += w * v;
+            const double a = c->num[0][e], lo = c->min, hi = c->max, scale = c->scale;
+            const double *restrict b = c->num[1] + r0;
+            for (size_t i = 0; i < n; i++) {
+                double v = v_gap(a, b[i], lo, hi, scale);
+                fail[i] += v > 0.0 ? 0.0 : req;
+                acc[i] += w * v;
             }
             break;
         }
         case MATCH_SIMILARITY: {
-            const double *a = c->vec[0] + e * c->dims, *b = c->vec[1];
-            const int32_t *lb = c->vlen[1];
-            const double *nb = c->norm[1];
-            int32_t la = c->vlen[0][e];
-            double na = c->norm[0][e];
-            size_t dims = c->dims;
-            if (dims == 8) {
-                for (size_t r = 0; r < nr; r++) {
-                    const double *br = b + 8 * r;
-                    double dot = 0.0;
-                    dot += a[0] * br[0];
-                    dot += a[1] * br[1];
-                    dot += a[2] * br[2];
-                    dot += a[3] * br[3];
-                    dot += a[4] * br[4];
-                    dot += a[5] * br[5];
-                    dot += a[6] * br[6];
-                    dot += a[7] * br[7];
-                    double nn = na * nb[r];
-                    double cs = nn > 0.0 ? dot / nn : 0.0;
-                    double v = cs > 0.0 ? (cs < 1.0 ? cs : 1.0) : 0.0;
-                    v = la == lb[r] ? v : 0.0;
-                    ok[r] &= (uint8_t)(!req | (v > 0.0));
-                    acc[r] += w * v;
-                }
-            } else {
-                for (size_t r = 0; r < nr; r++) {
-                    double v = la == lb[r] ? v_cos(a, b + r * dims, dims, na, nb[r]) : 0.0;
-                    ok[r] &= (uint8_t)(!req | (v > 0.0));
-                    acc[r] += w * v;
-                }
+            const double *a = c->vec[0] + e * c->dims;
+            const int32_t *restrict lb = c->vlen[1] + r0;
+            const double *restrict nb = c->norm[1] + r0;
+            const int32_t la = c->vlen[0][e];
+            const double na = c->norm[0][e];
+            const size_t dims = c->dims;
+            /* dot products dimension by dimension, in the scalar order */
+            for (size_t i = 0; i < n; i++)
+                dot[i] = 0.0;
+            for (size_t q = 0; q < dims; q++) {
+                const double aq = a[q];
+                const double *restrict bq = c->vec[1] + q * nr + r0;
+                for (size_t i = 0; i < n; i++)
+                    dot[i] += aq * bq[i];
+            }
+            for (size_t i = 0; i < n; i++) {
+                double v = v_cos_of(dot[i], na, nb[i]);
+                v = la == lb[i] ? v : 0.0;
+                fail[i] += v > 0.0 ? 0.0 : req;
+                acc[i] += w * v;
             }
             break;
         }
         case MATCH_CHOICE: {
             /* zero for every mentor but the chosen: acc += w * 0 changes nothing */
             size_t lo = m->ch_off[e], hi = m->ch_off[e + 1];
-            if (req) {
-                uint8_t keep[MATCH_MAX_CHOICES];
-                for (size_t q = lo; q < hi; q++)
-                    keep[q - lo] = ok[m->ch_m[q]];
-                for (size_t r = 0; r < nr; r++)
-                    ok[r] = 0;
-                for (size_t q = lo; q < hi; q++)
-                    ok[m->ch_m[q]] = keep[q - lo] & (uint8_t)(v_choice(m->ch_rank[q]) > 0.0);
+            if (c->required)
+                for (size_t i = 0; i < n; i++)
+                    fail[i] += 1.0;
+            for (size_t q = lo; q < hi; q++) {
+                size_t r = m->ch_m[q];
+                if (r < r0 || r >= r0 + n)
+                    continue;
+                double v = v_choice(m->ch_rank[q]);
+                if (c->required && v > 0.0)
+                    fail[r - r0] -= 1.0;
+                acc[r - r0] += w * v;
             }
-            for (size_t q = lo; q < hi; q++)
-                acc[m->ch_m[q]] += w * v_choice(m->ch_rank[q]);
             break;
         }
         }
     }
-    double wsum = m->wsum, min = m->min_score;
-    for (size_t r = 0; r < nr; r++) {
-        double s = wsum > 0.0 ? acc[r] / wsum : 0.0;
-        acc[r] = s;
-        ok[r] &= (uint8_t)(s >= min);
+    const double wsum = m->wsum, min = m->min_score;
+    for (size_t i = 0; i < n; i++) {
+        double s = wsum > 0.0 ? acc[i] / wsum : 0.0;
+        acc[i] = s;
+        ok[i] = fail[i] == 0.0 && s >= min;
+    }
+}
+
+static inline __attribute__((always_inline)) void row_body(const match_model *m, size_t e,
+                                                          size_t nr, double *acc, uint8_t *ok)
+{
+    for (size_t r0 = 0; r0 < nr; r0 += BLOCK) {
+        size_t n = nr - r0 < BLOCK ? nr - r0 : BLOCK;
+        block_body(m, e, r0, n, acc + r0, ok + r0);
     }
 }
 
 /* The same loops compiled for three instruction sets; match_model_row
  * picks the widest the CPU has (or the one m->kernel names, for tests). */
-static void row_base(const match_model *m, size_t e, double *acc, uint8_t *ok)
+static void row_base(const match_model *m, size_t e, size_t nr, double *acc, uint8_t *ok)
 {
-    row_body(m, e, acc, ok);
+    row_body(m, e, nr, acc, ok);
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx2"))) static void row_avx2(const match_model *m, size_t e,
-                                                     double *acc, uint8_t *ok)
+__attribute__((target("avx2,popcnt"))) static void row_avx2(const match_model *m, size_t e,
+                                                            size_t nr, double *acc, uint8_t *ok)
 {
-    row_body(m, e, acc, ok);
+    row_body(m, e, nr, acc, ok);
 }
 
 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx512vpopcntdq"))) static void
-row_avx512(const match_model *m, size_t e, double *acc, uint8_t *ok)
+row_avx512(const match_model *m, size_t e, size_t nr, double *acc, uint8_t *ok)
 {
-    row_body(m, e, acc, ok);
+    row_body(m, e, nr, acc, ok);
 }
 #endif
+
+#pragma GCC pop_options
 
 int match_kernel_best(void)
 {
@@ -396,9 +403,9 @@ const char *match_kernel_name(int k)
     return "auto";
 }
 
-static void row_scalar(const match_model *m, size_t e, double *acc, uint8_t *ok)
+static void row_scalar(const match_model *m, size_t e, size_t nr, double *acc, uint8_t *ok)
 {
-    for (size_t r = 0; r < m->nr; r++) {
+    for (size_t r = 0; r < nr; r++) {
         double acc1 = 0.0;
         bool good = true;
         for (size_t k = 0; k < m->ncrit; k++) {
@@ -414,31 +421,122 @@ static void row_scalar(const match_model *m, size_t e, double *acc, uint8_t *ok)
     }
 }
 
-void match_model_row(const match_model *m, size_t e, double *score, uint8_t *ok)
+void match_model_row_n(const match_model *m, size_t e, size_t nr, double *score, uint8_t *ok)
 {
     if (m->sparse) {
-        for (size_t r = 0; r < m->nr; r++) {
+        for (size_t r = 0; r < nr; r++) {
             score[r] = 0.0;
             ok[r] = 0;
         }
         for (size_t q = m->sc_off[e]; q < m->sc_off[e + 1]; q++) {
+            if (m->sc_m[q] >= nr)
+                continue;
             score[m->sc_m[q]] = m->sc_s[q];
             ok[m->sc_m[q]] = m->sc_s[q] >= m->min_score;
         }
     } else {
         switch (m->kernel) {
-        case MATCH_KERNEL_SCALAR: row_scalar(m, e, score, ok); break;
+        case MATCH_KERNEL_SCALAR: row_scalar(m, e, nr, score, ok); break;
 #if defined(__x86_64__)
-        case MATCH_KERNEL_AVX2: row_avx2(m, e, score, ok); break;
-        case MATCH_KERNEL_AVX512: row_avx512(m, e, score, ok); break;
+        case MATCH_KERNEL_AVX2: row_avx2(m, e, nr, score, ok); break;
+        case MATCH_KERNEL_AVX512: row_avx512(m, e, nr, score, ok); break;
 #endif
-        default: row_base(m, e, score, ok); break;
+        default: row_base(m, e, nr, score, ok); break;
         }
     }
-    if (m->self[e] >= 0)
+    if (m->self[e] >= 0 && (size_t)m->self[e] < nr)
         ok[m->self[e]] = 0;
     for (size_t q = m->fb_off[e]; q < m->fb_off[e + 1]; q++)
-        ok[m->fb_m[q]] = 0;
+        if (m->fb_m[q] < nr)
+            ok[m->fb_m[q]] = 0;
+}
+
+void match_model_row(const match_model *m, size_t e, double *score, uint8_t *ok)
+{
+    match_model_row_n(m, e, m->nr, score, ok);
+}
+
+static int cmp_u32(const void *a, const void *b);
+
+static void *dup_mem(const void *p, size_t n)
+{
+    void *q = xmalloc(n ? n : 1);
+    if (n)
+        memcpy(q, p, n);
+    return q;
+}
+
+void match_model_permute(const match_model *m, const uint32_t *perm, match_model *out)
+{
+    size_t ne = m->ne, nr = m->nr;
+    *out = *m;
+    uint32_t *inv = xmalloc((nr ? nr : 1) * sizeof *inv);
+    for (size_t i = 0; i < nr; i++)
+        inv[perm[i]] = (uint32_t)i;
+    out->col = xcalloc(m->ncrit ? m->ncrit : 1, sizeof *out->col);
+    for (size_t k = 0; k < m->ncrit; k++) {
+        const match_col *c = &m->col[k];
+        match_col *d = &out->col[k];
+        *d = *c;
+        if (c->num[0]) {
+            d->num[0] = dup_mem(c->num[0], ne * sizeof(double));
+            d->num[1] = xmalloc((nr ? nr : 1) * sizeof(double));
+            for (size_t i = 0; i < nr; i++)
+                d->num[1][i] = c->num[1][perm[i]];
+        }
+        if (c->str[0]) {
+            d->str[0] = dup_mem(c->str[0], ne * sizeof(int32_t));
+            d->str[1] = xmalloc((nr ? nr : 1) * sizeof(int32_t));
+            for (size_t i = 0; i < nr; i++)
+                d->str[1][i] = c->str[1][perm[i]];
+        }
+        if (c->bits[0]) {
+            d->bits[0] = dup_mem(c->bits[0], ne * c->words * sizeof(uint64_t));
+            d->pop0 = dup_mem(c->pop0, ne * sizeof(int32_t));
+            d->bits[1] = xmalloc((nr * c->words + 1) * sizeof(uint64_t));
+            for (size_t w = 0; w < c->words; w++)
+                for (size_t i = 0; i < nr; i++)
+                    d->bits[1][w * nr + i] = c->bits[1][w * nr + perm[i]];
+        }
+        if (c->vec[0]) {
+            d->vec[0] = dup_mem(c->vec[0], ne * c->dims * sizeof(double));
+            d->vlen[0] = dup_mem(c->vlen[0], ne * sizeof(int32_t));
+            d->norm[0] = dup_mem(c->norm[0], ne * sizeof(double));
+            d->vec[1] = xmalloc((nr * c->dims + 1) * sizeof(double));
+            d->vlen[1] = xmalloc((nr ? nr : 1) * sizeof(int32_t));
+            d->norm[1] = xmalloc((nr ? nr : 1) * sizeof(double));
+            for (size_t i = 0; i < nr; i++) {
+                for (size_t q = 0; q < c->dims; q++)
+                    d->vec[1][q * nr + i] = c->vec[1][q * nr + perm[i]];
+                d->vlen[1][i] = c->vlen[1][perm[i]];
+                d->norm[1][i] = c->norm[1][perm[i]];
+            }
+        }
+    }
+    out->ch_off = dup_mem(m->ch_off, (ne + 1) * sizeof(size_t));
+    out->ch_rank = dup_mem(m->ch_rank, m->ch_off[ne]);
+    out->ch_m = xmalloc((m->ch_off[ne] + 1) * sizeof(uint32_t));
+    for (size_t q = 0; q < m->ch_off[ne]; q++)
+        out->ch_m[q] = inv[m->ch_m[q]];
+    out->fb_off = dup_mem(m->fb_off, (ne + 1) * sizeof(size_t));
+    out->fb_m = xmalloc((m->fb_off[ne] + 1) * sizeof(uint32_t));
+    for (size_t e = 0; e < ne; e++) {
+        size_t lo = m->fb_off[e], hi = m->fb_off[e + 1];
+        for (size_t q = lo; q < hi; q++)
+            out->fb_m[q] = inv[m->fb_m[q]];
+        qsort(out->fb_m + lo, hi - lo, sizeof(uint32_t), cmp_u32);
+    }
+    out->self = xmalloc((ne ? ne : 1) * sizeof(int64_t));
+    for (size_t e = 0; e < ne; e++)
+        out->self[e] = m->self[e] >= 0 ? (int64_t)inv[m->self[e]] : -1;
+    out->self_r = xmalloc((nr ? nr : 1) * sizeof(int64_t));
+    for (size_t i = 0; i < nr; i++)
+        out->self_r[i] = m->self_r[perm[i]];
+    /* the sparse form is never permuted (its graph is complete) */
+    out->sc_off = dup_mem(m->sc_off, (ne + 1) * sizeof(size_t));
+    out->sc_m = dup_mem(m->sc_m, m->sc_off[ne] * sizeof(uint32_t));
+    out->sc_s = dup_mem(m->sc_s, m->sc_off[ne] * sizeof(double));
+    free(inv);
 }
 
 /* ---- building the model ---- */
@@ -560,19 +658,22 @@ static int build_col(const match_instance *in, const match_criterion *cr, match_
                 return -1;
             }
             c->bits[s] = xcalloc(total, sizeof(uint64_t));
+            /* mentees row-major, mentors word-major (see above) */
+            size_t step = s == 0 ? 1 : n[1];
             for (size_t i = 0; i < in->nattrs[s]; i++) {
                 const match_attr *a = &in->attrs[s][i];
                 if ((int)a->field != fid[s])
                     continue;
-                uint64_t *row = c->bits[s] + a->person * c->words;
-                memset(row, 0, c->words * sizeof *row);
+                uint64_t *row = c->bits[s] + (s == 0 ? a->person * c->words : a->person);
+                for (size_t w = 0; w < c->words; w++)
+                    row[w * step] = 0;
                 if (a->type == FT_STRING) {
                     int32_t b = bit[a->str];
-                    row[b / 64] |= 1ull << (b % 64);
+                    row[(size_t)(b / 64) * step] |= 1ull << (b % 64);
                 }
                 for (uint32_t q = 0; q < a->n; q++) {
                     int32_t b = bit[a->tags[q]];
-                    row[b / 64] |= 1ull << (b % 64);
+                    row[(size_t)(b / 64) * step] |= 1ull << (b % 64);
                 }
             }
         }
@@ -654,11 +755,14 @@ static int build_col(const match_instance *in, const match_criterion *cr, match_
                 const match_attr *a = &in->attrs[s][i];
                 if ((int)a->field != fid[s] || a->type != FT_VECTOR)
                     continue;
-                double *row = c->vec[s] + a->person * dims;
-                memset(row, 0, dims * sizeof *row);
+                /* mentees row-major, mentors dimension-major */
+                size_t step = s == 0 ? 1 : n[1];
+                double *row = c->vec[s] + (s == 0 ? a->person * dims : a->person);
+                for (size_t q = 0; q < dims; q++)
+                    row[q * step] = 0.0;
                 double nn = 0.0;
                 for (uint32_t q = 0; q < a->n; q++) {
-                    row[q] = a->vec[q];
+                    row[q * step] = a->vec[q];
                     nn += a->vec[q] * a->vec[q];
                 }
                 c->vlen[s][a->person] = (int32_t)a->n;

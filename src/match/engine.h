@@ -120,8 +120,13 @@ bool match_model_pair(const match_model *m, size_t e, size_t r, double *score, d
  * "unlisted", or NULL when allowed. */
 const char *match_model_refusal(const match_model *m, size_t e, size_t r, size_t *crit);
 /* Scores mentee e against every mentor: score[r], and ok[r] = 1 when allowed.
- * Bit-identical to match_model_pair. scratch: nr doubles. */
+ * Bit-identical to match_model_pair. */
 void match_model_row(const match_model *m, size_t e, double *score, uint8_t *ok);
+/* The same for the first n mentors only. */
+void match_model_row_n(const match_model *m, size_t e, size_t n, double *score, uint8_t *ok);
+/* A copy of m whose mentor r' is m's mentor perm[r'] (for streaming the
+ * mentors most likely to matter first). */
+void match_model_permute(const match_model *m, const uint32_t *perm, match_model *out);
 int64_t match_iscore(double s);
 
 /* ---- the candidate graph (candidates.c) ---- */
@@ -133,6 +138,8 @@ typedef struct match_graph {
     int64_t *w;         /* integer score of each arc */
     size_t narcs;
     int64_t *allowed;   /* allowed mentors per mentee (all pairs, not only arcs) */
+    int64_t *cut;       /* per mentee: every allowed pair that is not an arc scores
+                           <= cut[e] (the top_k-th best); -1 when none is missing */
     bool pruned;        /* some allowed pairs are not arcs */
 } match_graph;
 

@@ -309,6 +309,7 @@ static void test_kernels_agree(void **state)
     assert_int_equal(match_model_build(in, &m, err, sizeof err), 0);
     double *ref = malloc(nr * sizeof *ref), *got = malloc(nr * sizeof *got);
     uint8_t *rok = malloc(nr), *gok = malloc(nr);
+    double *tmp = malloc(2 * nr * sizeof *tmp);
     int best = match_kernel_best();
     for (size_t e = 0; e < ne; e++) {
         m.kernel = MATCH_KERNEL_SCALAR;
@@ -330,6 +331,7 @@ static void test_kernels_agree(void **state)
     free(got);
     free(rok);
     free(gok);
+    free(tmp);
     match_model_cleanup(&m);
     match_instance_free(in);
 }
