@@ -1,0 +1,218 @@
+"""The permission matrix of product.md §9: every routed endpoint against
+every kind of person. What one may not see answers 404 (so ids cannot be
+probed); what one may see but not change answers 403; without
+credentials, 401. Allowed writes are walked in the scenario tests; here
+each write is checked for the people who must be refused. A test fails
+when a routed endpoint is missing from the matrix."""
+import subprocess
+
+import pytest
+from conftest import Client, problem
+
+ACTORS = ["anon", "admin", "coord", "mentor", "mentee", "other_mentor", "other_program", "viewer", "stranger"]
+
+
+@pytest.fixture(scope="module")
+def world(admin, make_person, server):
+    coord = make_person("coordinator")
+    people = {"admin": admin, "coord": coord, "anon": Client(server.url)}
+    for name in ["mentor", "mentee", "other_mentor", "other_mentee", "third_mentee", "other_program", "viewer", "stranger"]:
+        people[name] = make_person()
+    p = coord.post("/api/v1/programs", json={
+        "name": "Matrix", "selection": {"access": "open", "questions": []},
+        "training": {"required_before_matching": False, "modules": []},
+        "matching": {"mode": "hybrid", "criteria": [
+            {"name": "skills", "kind": "overlap", "mentee_field": "development_needs", "mentor_field": "expertise", "weight": 1}]}}).json()
+    q = admin.post("/api/v1/programs", json={"name": "Elsewhere", "selection": {"access": "open", "questions": []}}).json()
+    P = p["id"]
+
+    def join(who, role, program=P):
+        r = people[who].post("/api/v1/programs/%d/participants" % program, json={
+            "role": role, "profile": {"expertise": ["x"], "development_needs": ["x"]}})
+        assert r.status_code == 201, r.text
+        return r.json()["id"]
+
+    ids = {name: join(name, role) for name, role in [
+        ("mentor", "mentor"), ("mentee", "mentee"), ("other_mentor", "mentor"), ("other_mentee", "mentee"),
+        ("third_mentee", "mentee")]}
+    join("other_program", "mentee", q["id"])
+    coord.post("/api/v1/programs/%d/participants" % P, json={"email": people["viewer"].person["email"], "role": "viewer",
+                                                            "invite": False})
+    R = coord.post("/api/v1/programs/%d/relationships" % P, json={"mentor": ids["mentor"], "mentees": [ids["mentee"]]}).json()["id"]
+    coord.post("/api/v1/programs/%d/relationships" % P, json={"mentor": ids["other_mentor"], "mentees": [ids["other_mentee"]]})
+    mentee = people["mentee"]
+    G = mentee.post("/api/v1/relationships/%d/goals" % R, json={"statement": "Learn x"}).json()["id"]
+    MS = mentee.post("/api/v1/relationships/%d/goals/%d/milestones" % (R, G), json={"title": "Step"}).json()["id"]
+    MT = mentee.post("/api/v1/relationships/%d/meetings" % R, json={
+        "starts_at": "2027-03-01T10:00:00Z", "duration_minutes": 45, "time_zone": "Europe/Lisbon", "mode": "video"}).json()["id"]
+    N = mentee.post("/api/v1/relationships/%d/notes" % R, json={"body": "My private thought", "visibility": "private"}).json()["id"]
+    REQ = people["third_mentee"].post("/api/v1/programs/%d/requests" % P, json={"mentors": [ids["other_mentor"]]}).json()["id"]
+    RUN = coord.post("/api/v1/programs/%d/match-runs" % P).json()["id"]
+    return {"people": people, "P": P, "R": R, "G": G, "MS": MS, "MT": MT, "N": N, "REQ": REQ, "RUN": RUN,
+            "E": ids["mentee"]}
+
+
+def codes(default=None, **kw):
+    """Expected status per actor; None means 'covered by the scenario tests'."""
+    out = {a: default for a in ACTORS}
+    out["anon"] = 401
+    out.update(kw)
+    return out
+
+
+# Shorthands for the common shapes of the table.
+READ_ALL = codes(200, other_program=200)
+PROGRAM_READ = codes(200, other_program=404, stranger=404)
+COORD_READ = codes(403, admin=200, coord=200, other_program=404, stranger=404)
+COORD_WRITE = codes(403, admin=None, coord=None, other_program=404, stranger=404)
+COORD_ONLY_404 = codes(404, admin=200, coord=200)
+COORD_ONLY_WRITE_404 = codes(404, admin=None, coord=None)
+REL_READ = codes(404, admin=200, coord=200, mentor=200, mentee=200)
+REL_WRITE = codes(404, admin=403, coord=403, mentor=None, mentee=None)
+
+MATRIX = [
+    ("GET", "/healthz", None, codes(200, anon=200)),
+    ("GET", "/metrics", None, codes(200, anon=200)),
+    ("GET", "/api/v1/openapi.json", None, codes(200, anon=200)),
+    ("POST", "/api/v1/session", {"email": "nobody@example.org", "password": "wrong password"}, codes(401, anon=401)),
+    ("DELETE", "/api/v1/session", None, codes(None)),
+    ("GET", "/api/v1/me", None, READ_ALL),
+    ("POST", "/api/v1/tokens", {"name": "x"}, codes(None)),
+    ("GET", "/api/v1/people", None, codes(404, admin=200)),
+    ("POST", "/api/v1/people", {"email": "p@example.org", "name": "P"}, codes(403, admin=None)),
+    ("GET", "/api/v1/phase-templates", None, READ_ALL),
+    ("GET", "/api/v1/programs", None, READ_ALL),
+    ("POST", "/api/v1/programs", {"name": "Nope"}, codes(403, admin=None, coord=None)),
+    ("GET", "/api/v1/programs/{P}", None, PROGRAM_READ),
+    ("PATCH", "/api/v1/programs/{P}", {"name": "Renamed"}, COORD_WRITE),
+    ("GET", "/api/v1/programs/{P}/participants", None, COORD_READ),
+    ("POST", "/api/v1/programs/{P}/participants", {"email": "someone@example.org", "role": "mentee"},
+     codes(403, admin=None, coord=None)),
+    ("POST", "/api/v1/programs/{P}/participants/bulk", {"action": "approve", "ids": [1]}, COORD_WRITE),
+    ("POST", "/api/v1/programs/{P}/imports", None, COORD_WRITE),
+    ("GET", "/api/v1/programs/{P}/participants/{E}", None, codes(404, admin=200, coord=200, mentor=200, mentee=200)),
+    ("PATCH", "/api/v1/programs/{P}/participants/{E}", {"profile": {}}, codes(404, admin=None, coord=None, mentee=None, mentor=403)),
+    ("GET", "/api/v1/programs/{P}/training", None, PROGRAM_READ),
+    ("POST", "/api/v1/programs/{P}/training/intro/completion", {}, codes(404)),
+    ("GET", "/api/v1/programs/{P}/mentors", None, codes(403, admin=200, coord=200, mentee=200, other_program=404, stranger=404)),
+    ("GET", "/api/v1/programs/{P}/reports/funnel", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
+    ("GET", "/api/v1/programs/{P}/relationships", None, codes(200, viewer=403, other_program=404, stranger=404)),
+    ("POST", "/api/v1/programs/{P}/relationships", {"mentor": 1, "mentees": [2]}, COORD_WRITE),
+    ("GET", "/api/v1/programs/{P}/recommendations", None, codes(403, mentee=409, other_program=404, stranger=404)),
+    ("GET", "/api/v1/programs/{P}/requests", None, codes(200, viewer=403, other_program=404, stranger=404)),
+    ("POST", "/api/v1/programs/{P}/requests", {"mentors": [1]}, codes(403, mentee=None, other_program=404, stranger=404)),
+    ("PATCH", "/api/v1/requests/{REQ}", {"action": "accept"}, codes(404, other_mentor=None)),
+    ("GET", "/api/v1/programs/{P}/match-runs", None, COORD_READ),
+    ("POST", "/api/v1/programs/{P}/match-runs", None, COORD_WRITE),
+    ("GET", "/api/v1/match-runs/{RUN}", None, COORD_ONLY_404),
+    ("POST", "/api/v1/match-runs/{RUN}/pairs", {"action": "lock", "mentee": 1, "mentor": 2}, COORD_ONLY_WRITE_404),
+    ("GET", "/api/v1/match-runs/{RUN}/compare/{RUN}", None, COORD_ONLY_404),
+    ("POST", "/api/v1/match-runs/{RUN}/publish", None, COORD_ONLY_WRITE_404),
+    ("GET", "/api/v1/relationships/{R}", None, REL_READ),
+    ("PATCH", "/api/v1/relationships/{R}", {"action": "pause"}, codes(404, admin=None, coord=None, mentor=None, mentee=None)),
+    ("GET", "/api/v1/relationships/{R}/phase", None, REL_READ),
+    ("POST", "/api/v1/relationships/{R}/phase/checks", {"phase": 0, "item": 0, "done": True}, REL_WRITE),
+    ("POST", "/api/v1/relationships/{R}/phase/advance", {}, codes(404, admin=None, coord=None, mentor=None, mentee=None)),
+    ("GET", "/api/v1/relationships/{R}/agreement", None, REL_READ),
+    ("PUT", "/api/v1/relationships/{R}/agreement", {"goals_summary": "x"}, REL_WRITE),
+    ("POST", "/api/v1/relationships/{R}/agreement/signatures", {}, REL_WRITE),
+    ("GET", "/api/v1/relationships/{R}/goals", None, REL_READ),
+    ("POST", "/api/v1/relationships/{R}/goals", {"statement": "x"}, REL_WRITE),
+    ("PATCH", "/api/v1/relationships/{R}/goals/{G}", {"progress": 10}, REL_WRITE),
+    ("POST", "/api/v1/relationships/{R}/goals/{G}/milestones", {"title": "x"}, REL_WRITE),
+    ("PATCH", "/api/v1/relationships/{R}/goals/{G}/milestones/{MS}", {"done": True}, REL_WRITE),
+    ("GET", "/api/v1/relationships/{R}/meetings", None, REL_READ),
+    ("POST", "/api/v1/relationships/{R}/meetings",
+     {"starts_at": "2027-03-02T10:00:00Z", "duration_minutes": 30, "time_zone": "UTC", "mode": "phone"}, REL_WRITE),
+    ("GET", "/api/v1/relationships/{R}/meetings/{MT}.ics", None, REL_READ),
+    ("GET", "/api/v1/relationships/{R}/meetings/{MT}", None, REL_READ),
+    ("PATCH", "/api/v1/relationships/{R}/meetings/{MT}", {"location": "x"}, REL_WRITE),
+    ("GET", "/api/v1/relationships/{R}/notes", None, REL_READ),
+    ("POST", "/api/v1/relationships/{R}/notes", {"body": "x", "visibility": "shared"}, REL_WRITE),
+    # A private note: its author alone, not the partner, not a coordinator, not an admin.
+    ("GET", "/api/v1/relationships/{R}/notes/{N}", None, codes(404, mentee=200)),
+    ("PATCH", "/api/v1/relationships/{R}/notes/{N}", {"body": "changed"}, codes(404, mentee=None)),
+    ("DELETE", "/api/v1/relationships/{R}/notes/{N}", None, codes(404, mentee=None)),
+    ("GET", "/api/v1/relationships/{R}/messages", None, REL_READ),
+    ("POST", "/api/v1/relationships/{R}/messages", {"body": "hi"}, REL_WRITE),
+    ("GET", "/api/v1/relationships/{R}/reflections", None, REL_READ),
+    ("POST", "/api/v1/relationships/{R}/reflections", {"learned": "x"}, REL_WRITE),
+    ("POST", "/api/v1/calendar/feed", None, codes(None)),
+    ("DELETE", "/api/v1/calendar/feed", None, codes(None)),
+    ("GET", "/api/v1/calendar/{token}.ics", None, codes(404, anon=404)),
+    ("POST", "/api/v1/invitations/accept", {"token": "not-a-token", "password": "long enough pass"}, codes(404, anon=404)),
+    ("GET", "/api/v1/outbox", None, codes(404, admin=200)),
+]
+
+PARAM_OF = {"{id}": "{P}", "{pid}": "{E}", "{rid}": "{R}", "{mid}": None, "{gid}": "{G}", "{nid}": "{N}",
+            "{module}": "intro", "{name}": "funnel", "{other}": "{RUN}", "{token}": "{token}"}
+
+
+def pattern_of(path):
+    """The route pattern a matrix path stands for."""
+    out = []
+    segs = path.split("/")
+    for i, s in enumerate(segs):
+        if s in ("{P}",):
+            out.append("{id}")
+        elif s == "{E}":
+            out.append("{pid}")
+        elif s in ("{R}", "{REQ}"):
+            out.append("{rid}")
+        elif s == "{RUN}":
+            out.append("{mid}" if segs[i - 1] == "match-runs" else "{other}")
+        elif s == "{G}":
+            out.append("{gid}")
+        elif s in ("{MS}", "{MT}"):
+            out.append("{mid}")
+        elif s == "{MT}.ics":
+            out.append("{mid}.ics")
+        elif s == "{N}":
+            out.append("{nid}")
+        elif s == "intro":
+            out.append("{module}")
+        elif s == "funnel":
+            out.append("{name}")
+        else:
+            out.append(s)
+    return "/".join(out)
+
+
+def test_every_routed_endpoint_is_in_the_matrix(server):
+    out = subprocess.run([server.binary, "routes"], capture_output=True, text=True, check=True).stdout
+    routed = {tuple(line.split(" ", 1)) for line in out.splitlines() if line}
+    covered = {(m, pattern_of(p)) for m, p, _, _ in MATRIX}
+    assert routed - covered == set(), "routes missing from the permission matrix"
+    assert covered - routed == set(), "the matrix names routes that do not exist"
+
+
+@pytest.mark.parametrize("method,path,body,expected", MATRIX, ids=["%s %s" % (m, p) for m, p, _, _ in MATRIX])
+def test_matrix(world, method, path, body, expected):
+    w = world
+    concrete = path
+    for key in ["P", "E", "REQ", "RUN", "R", "G", "MS", "MT", "N"]:
+        concrete = concrete.replace("{%s}" % key, str(w[key]))
+    concrete = concrete.replace("{token}", "not-a-feed-token")
+    for actor in ACTORS:
+        want = expected[actor]
+        if want is None:
+            continue
+        client = w["people"][actor]
+        kwargs = {}
+        if body is not None:
+            kwargs["json"] = body
+        if concrete.endswith("/imports"):
+            kwargs = {"data": "email,name,role\n", "headers": {"Content-Type": "text/csv"}}
+        r = client.request(method, concrete, **kwargs)
+        assert r.status_code == want, "%s %s as %s: %d %s" % (method, concrete, actor, r.status_code, r.text[:200])
+        if want >= 400 and want != 405:
+            problem(r, want)
+
+
+def test_private_notes_stay_private_in_lists(world):
+    w = world
+    url = "/api/v1/relationships/%d/notes" % w["R"]
+    for actor in ["mentor", "coord", "admin"]:
+        bodies = [n["body"] for n in w["people"][actor].get(url).json()["items"]]
+        assert "My private thought" not in bodies, actor
+    assert "My private thought" in [n["body"] for n in w["people"]["mentee"].get(url).json()["items"]]
