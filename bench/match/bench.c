@@ -1,10 +1,13 @@
 /* bench.c - the matching benchmark's harness (run by bench/match/run.py).
  *
  *   bench engine SIZE CAPS SEED [K] [THREADS]  our engine, instance in memory (parse excluded)
+ *   bench engine-slots SIZE CAPS SEED          the same on the slot-expanded relaxation
+ *                                              (each wanted mentor a separate mentee)
  *   bench json FILE [K]                        our engine from a JSON file (parse included)
  *   bench greedy SIZE CAPS SEED                best-score-first greedy on the top-32 graph
  *   bench gen SIZE CAPS SEED OUT.json          write the instance as JSON
  *   bench dump SIZE CAPS SEED K OUT            the top-K candidate graph for lemon_oracle
+ *   bench top3 SIZE CAPS SEED PAIRS            top-3 share of "mentee mentor" lines
  *   bench dense SIZE CAPS SEED OUT             every pair's integer score (-1: not allowed)
  *                                              with wants and capacities, for SciPy
  *
@@ -22,11 +25,24 @@
 #include <string.h>
 #include <sys/resource.h>
 
+/* peak resident memory of this program (VmHWM: unlike getrusage's maxrss
+ * it does not count the parent process that forked us) */
 static long maxrss_kb(void)
 {
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss;
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "VmHWM:", 6) == 0)
+            kb = strtol(line + 6, NULL, 10);
+    if (f)
+        fclose(f);
+    if (kb < 0) {
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        kb = ru.ru_maxrss;
+    }
+    return kb;
 }
 
 static gen_data *gen_args(char **argv)
@@ -54,10 +70,10 @@ static void print_result(const match_result *r, double secs)
            s->optimal, s->rounds, (long long)s->added_back, (long long)s->candidates);
 }
 
-static int run_engine(char **argv, int argc)
+static int run_engine(char **argv, int argc, bool slots)
 {
     gen_data *d = gen_args(argv);
-    match_instance *in = gen_instance(d);
+    match_instance *in = slots ? gen_instance_slots(d) : gen_instance(d);
     gen_free(d);
     match_options o = {0};
     if (argc > 3)
@@ -132,7 +148,7 @@ static int run_greedy(char **argv)
         return 1;
     m.kernel = match_kernel_best();
     match_graph g;
-    match_graph_build(&m, 32, false, 0, &g, NULL, NULL);
+    match_graph_build(&m, 32, 0, false, 0, &g, NULL, NULL);
     arc *a = xcalloc(g.narcs + 1, sizeof *a);
     for (size_t e = 0; e < g.ne; e++)
         for (size_t q = g.off[e]; q < g.off[e + 1]; q++)
@@ -202,7 +218,7 @@ static int run_dump(char **argv)
     m.kernel = match_kernel_best();
     match_graph g;
     double t = clock_mono();
-    match_graph_build(&m, atoi(argv[3]), false, 0, &g, NULL, NULL);
+    match_graph_build(&m, atoi(argv[3]), 0, false, 0, &g, NULL, NULL);
     double secs = clock_mono() - t;
     FILE *f = fopen(argv[4], "w");
     if (!f)
@@ -218,7 +234,7 @@ static int run_dump(char **argv)
         for (size_t q = g.off[e]; q < g.off[e + 1]; q++)
             fprintf(f, "%zu %u %lld\n", e, g.head[q], (long long)g.w[q]);
     fclose(f);
-    printf("t_candidates=%.4f\narcs=%zu\n", secs, g.narcs);
+    printf("t_candidates=%.4f\narcs=%zu\nmaxrss_kb=%ld\n", secs, g.narcs, maxrss_kb());
     match_graph_cleanup(&g);
     match_model_cleanup(&m);
     match_instance_free(in);
@@ -268,6 +284,35 @@ static int run_dense(char **argv)
     return 0;
 }
 
+/* top-3 share of a pairs file ("mentee mentor" per line, indexes) */
+static int run_top3(char **argv)
+{
+    gen_data *d = gen_args(argv);
+    match_instance *in = gen_instance(d);
+    gen_free(d);
+    FILE *f = fopen(argv[3], "r");
+    if (!f)
+        return 1;
+    size_t ne = match_mentee_count(in);
+    uint8_t *got = xcalloc(ne + 1, 1);
+    unsigned long e, r;
+    while (fscanf(f, "%lu %lu", &e, &r) == 2)
+        if (e < ne)
+            for (uint32_t k = 0; k < in->nchoices[e] && k < 3; k++)
+                if (in->choices[e][k] == r)
+                    got[e] = 1;
+    fclose(f);
+    size_t n = 0, with = 0;
+    for (size_t i = 0; i < ne; i++) {
+        n += got[i];
+        with += in->nchoices[i] > 0;
+    }
+    printf("top3=%.4f\n", with ? (double)n / (double)with : 0.0);
+    free(got);
+    match_instance_free(in);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -276,7 +321,9 @@ int main(int argc, char **argv)
     }
     const char *mode = argv[1];
     if (strcmp(mode, "engine") == 0 && argc >= 5)
-        return run_engine(argv + 2, argc - 2);
+        return run_engine(argv + 2, argc - 2, false);
+    if (strcmp(mode, "engine-slots") == 0 && argc >= 5)
+        return run_engine(argv + 2, argc - 2, true);
     if (strcmp(mode, "json") == 0)
         return run_json(argv + 2, argc - 2);
     if (strcmp(mode, "greedy") == 0 && argc >= 5)
@@ -285,6 +332,8 @@ int main(int argc, char **argv)
         return run_gen(argv + 2);
     if (strcmp(mode, "dump") == 0 && argc >= 7)
         return run_dump(argv + 2);
+    if (strcmp(mode, "top3") == 0 && argc >= 6)
+        return run_top3(argv + 2);
     if (strcmp(mode, "dense") == 0 && argc >= 6)
         return run_dense(argv + 2);
     fprintf(stderr, "bench: unknown mode or missing arguments\n");

@@ -201,7 +201,7 @@ static const match_criterion CRITERIA[] = {
 };
 #define NCRIT (sizeof CRITERIA / sizeof CRITERIA[0])
 
-match_instance *gen_instance(const gen_data *d)
+static match_instance *build(const gen_data *d, bool slots)
 {
     match_instance *in = match_instance_new();
     char id[32], sb[8][16];
@@ -209,14 +209,18 @@ match_instance *gen_instance(const gen_data *d)
         bool mentor = side == 0;
         size_t n = mentor ? d->p.nr : d->p.ne;
         for (size_t i = 0; i < n; i++) {
-            const person *x = mentor ? &d->mentor[i] : &d->mentee[i];
+          const person *x = mentor ? &d->mentor[i] : &d->mentee[i];
+          int copies = !mentor && slots ? x->count : 1;
+          for (int cp = 0; cp < copies; cp++) {
             size_t idx;
-            snprintf(id, sizeof id, "%s%zu", mentor ? "m" : "e", i);
+            snprintf(id, sizeof id, "%s%zu%s%d", mentor ? "m" : "e", i, cp ? "#" : "", cp);
+            if (!cp)
+                snprintf(id, sizeof id, "%s%zu", mentor ? "m" : "e", i);
             match_side s = mentor ? MATCH_MENTOR : MATCH_MENTEE;
             if (mentor)
                 match_add_mentor(in, id, x->count, &idx, NULL, 0);
             else
-                match_add_mentee(in, id, x->count, &idx, NULL, 0);
+                match_add_mentee(in, id, slots ? 1 : x->count, &idx, NULL, 0);
             const char *tags[8];
             for (int k = 0; k < x->nskill; k++)
                 tags[k] = skill_name(x->skill[k], sb[k]);
@@ -230,18 +234,28 @@ match_instance *gen_instance(const gen_data *d)
             for (int k = 0; k < NDIM; k++)
                 v[k] = x->pers[k];
             match_set_vector(in, s, idx, "personality", v, NDIM, NULL, 0);
+            if (!mentor) {
+                size_t ch[3] = {x->choice[0], x->choice[1], x->choice[2]};
+                match_set_choices(in, idx, ch, 3, NULL, 0);
+                for (int k = 0; k < x->nforb; k++)
+                    match_add_forbidden(in, idx, x->forb[k], NULL, 0);
+            }
+          }
         }
-    }
-    for (size_t i = 0; i < d->p.ne; i++) {
-        const person *x = &d->mentee[i];
-        size_t ch[3] = {x->choice[0], x->choice[1], x->choice[2]};
-        match_set_choices(in, i, ch, 3, NULL, 0);
-        for (int k = 0; k < x->nforb; k++)
-            match_add_forbidden(in, i, x->forb[k], NULL, 0);
     }
     for (size_t k = 0; k < NCRIT; k++)
         match_add_criterion(in, &CRITERIA[k], NULL, 0);
     return in;
+}
+
+match_instance *gen_instance(const gen_data *d)
+{
+    return build(d, false);
+}
+
+match_instance *gen_instance_slots(const gen_data *d)
+{
+    return build(d, true);
 }
 
 static void person_json(FILE *f, const person *x, bool mentor, size_t i)

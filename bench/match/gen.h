@@ -28,6 +28,9 @@ typedef struct gen_data gen_data;
 gen_data *gen_new(const gen_params *p);
 void gen_free(gen_data *d);
 match_instance *gen_instance(const gen_data *d);
+/* The slot-expanded relaxation: a mentee wanting w mentors becomes w
+ * mentees wanting one each (so one pair may repeat), as SciPy sees it. */
+match_instance *gen_instance_slots(const gen_data *d);
 int gen_write_json(const gen_data *d, FILE *f);
 
 #endif

@@ -353,8 +353,8 @@ static void add_mentor_tops(match_graph *g, scratch *sc, int threads, size_t km)
     free(w);
 }
 
-void match_graph_build(const match_model *m, int top_k, bool no_prune, int threads,
-                       match_graph *g, match_progress_fn progress, void *pctx)
+void match_graph_build(const match_model *m, int top_k, int mentor_top, bool no_prune,
+                       int threads, match_graph *g, match_progress_fn progress, void *pctx)
 {
     memset(g, 0, sizeof *g);
     size_t ne = m->ne, nr = m->nr;
@@ -400,7 +400,7 @@ void match_graph_build(const match_model *m, int top_k, bool no_prune, int threa
     threads = match_threads(threads);
     scratch *sc = xcalloc((size_t)threads, sizeof *sc);
     scratch_init(sc, threads, nr);
-    size_t km = no_prune || nr <= (size_t)top_k ? 0 : MENTOR_TOP;
+    size_t km = no_prune || nr <= (size_t)top_k ? 0 : mentor_top < 0 ? MENTOR_TOP : (size_t)mentor_top;
     for (int t = 0; t < threads && km; t++) {
         sc[t].mh = xcalloc(nr * km, sizeof(cand));
         sc[t].mn = xcalloc(nr, sizeof(uint32_t));

@@ -145,9 +145,10 @@ typedef struct match_graph {
 
 void match_graph_cleanup(match_graph *g);
 /* Builds the graph: all allowed pairs when the model is sparse, small or
- * no_prune, else each mentee's top_k plus its choices. Multithreaded. */
-void match_graph_build(const match_model *m, int top_k, bool no_prune, int threads,
-                       match_graph *g, match_progress_fn progress, void *pctx);
+ * no_prune, else each mentee's top_k plus its choices plus each mentor's
+ * mentor_top best mentees (mentor_top < 0: the default, 16). Multithreaded. */
+void match_graph_build(const match_model *m, int top_k, int mentor_top, bool no_prune,
+                       int threads, match_graph *g, match_progress_fn progress, void *pctx);
 /* Adds arcs (mentee, mentor, w) to the graph (no duplicates given). */
 void match_graph_add(match_graph *g, const match_ipair *p, const int64_t *w, size_t n);
 

@@ -3,8 +3,9 @@
 //
 // Input (stdin or a file): "ne nr narcs" then ne wants, nr capacities,
 // then narcs lines "mentee mentor w" (w = integer score, 0..1000000).
-// Arguments: [file] [threshold]: only arcs with w >= threshold are used.
-// Output: "matched total min seconds", the most matched slots and, among
+// Arguments: [file] [threshold] [pairs-out]: only arcs with w >= threshold
+// are used; the matched pairs are written to pairs-out when given.
+// Output: "matched total min seconds peak_kb", the most matched slots and, among
 // those, the highest total of w (cost -(M + w) per arc, M > any total).
 #include <lemon/network_simplex.h>
 #include <lemon/smart_graph.h>
@@ -102,6 +103,23 @@ int main(int argc, char **argv)
                 mn = aw[i];
         }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("%lld %lld %lld %.6f\n", matched, total, mn, secs);
+    if (argc > 3) {
+        FILE *po = std::fopen(argv[3], "w");
+        if (!po)
+            return 1;
+        for (size_t i = 0; i < aw.size(); i++)
+            if (ns.flow(pa[i]) > 0)
+                std::fprintf(po, "%d %d\n", ae[i], ar[i]);
+        std::fclose(po);
+    }
+    long hwm = -1; // peak resident memory, kB
+    if (FILE *st = std::fopen("/proc/self/status", "r")) {
+        char line[256];
+        while (std::fgets(line, sizeof line, st))
+            if (std::sscanf(line, "VmHWM: %ld", &hwm) == 1)
+                break;
+        std::fclose(st);
+    }
+    std::printf("%lld %lld %lld %.6f %ld\n", matched, total, mn, secs, hwm);
     return 0;
 }
