@@ -260,7 +260,7 @@ def lemon(wants, caps, arcs, thr=0):
         for (e, r), (w, _) in sorted(arcs.items()):
             f.write(f"{e} {r} {w}\n")
     out = subprocess.run([LEMON, path, str(thr)], capture_output=True, text=True, check=True)
-    m, t, mn, _ = out.stdout.split()
+    m, t, mn = out.stdout.split()[:3]
     return int(m), int(t), int(mn)
 
 
