@@ -40,7 +40,7 @@
 #define LIMIT_PAGE_MAX 500
 
 /* Store */
-#define LIMIT_STORE_PARAMS 64                    /* bound parameters in one statement */
+#define LIMIT_STORE_PARAMS 4096                  /* bound parameters in one statement (batches) */
 #define LIMIT_STORE_BUSY_MS 5000                 /* SQLite busy timeout */
 #define LIMIT_STORE_STMT_CACHE 128               /* prepared statements kept per connection */
 
@@ -52,6 +52,7 @@
 #define LIMIT_IMPORT_FILE_BYTES (1u << 30)       /* a file given to `tandem import`, 1 GiB */
 #define LIMIT_IMPORT_CAPACITY 50                 /* a mentor's capacity in an import row */
 #define LIMIT_IMPORT_WANTS 10                    /* mentors a mentee wants, in an import row */
+#define LIMIT_IMPORT_SQLITE_CACHE (256u << 20)   /* SQLite page cache while an import writes */
 
 /* Program configuration */
 #define LIMIT_PROGRAM_CRITERIA 32

@@ -21,13 +21,14 @@
 #define OID_BOOL 16
 #define OID_INT8 20
 #define OID_FLOAT8 701
+#define STACK_PARAMS 64
 
 /* A statement prepared on the server, named "tandem_<id>". Keyed by the
  * SQL text and the parameter types it was prepared with. */
 struct prepared {
     char *sql;
     uint64_t hash;
-    char sig[LIMIT_STORE_PARAMS + 1]; /* 'i' int8, 'r' float8, 'u' left to the server */
+    char *sig; /* per parameter: 'i' int8, 'r' float8, 'u' left to the server */
     unsigned id;
     uint64_t used;
 };
@@ -69,7 +70,9 @@ static int fail_res(struct pg *p, const PGresult *res)
 static void forget(struct prepared *c)
 {
     free(c->sql);
+    free(c->sig);
     c->sql = NULL;
+    c->sig = NULL;
 }
 
 static void forget_all(struct pg *p)
@@ -137,6 +140,7 @@ static void drop(struct pg *p, struct prepared *c)
     if (c != last) {
         *c = *last;
         last->sql = NULL;
+        last->sig = NULL;
     }
 }
 
@@ -181,7 +185,7 @@ static int prepare(struct pg *p, const char *sql, uint64_t h, const char *dollar
         p->ncache++;
     e->sql = xstrdup(sql);
     e->hash = h;
-    memcpy(e->sig, sig, (size_t)nparams + 1);
+    e->sig = xstrndup(sig, (size_t)nparams);
     e->id = id;
     e->used = ++p->tick;
     *c = e;
@@ -191,15 +195,31 @@ static int prepare(struct pg *p, const char *sql, uint64_t h, const char *dollar
 /* Runs one statement; *out receives a successful result (caller clears). */
 static int run(struct pg *p, const char *sql, const store_val *params, int nparams, PGresult **out)
 {
-    const char *values[LIMIT_STORE_PARAMS];
-    Oid types[LIMIT_STORE_PARAMS];
-    char nums[LIMIT_STORE_PARAMS][40];
-    char sig[LIMIT_STORE_PARAMS + 1];
+    /* Up to STACK_PARAMS parameters live on the stack; a statement with
+     * more (a batch of rows) gets its arrays from the heap, so that
+     * LIMIT_STORE_PARAMS does not set the stack size of every caller. */
+    const char *values_s[STACK_PARAMS];
+    Oid types_s[STACK_PARAMS];
+    char nums_s[STACK_PARAMS][40];
+    char sig_s[STACK_PARAMS + 1];
+    const char **values = values_s;
+    Oid *types = types_s;
+    char (*nums)[40] = nums_s;
+    char *sig = sig_s;
+    void *heap = NULL;
     char *dollar = NULL;
     *out = NULL;
     int rc = ensure_conn(p);
     if (rc)
         return rc;
+    if (nparams > STACK_PARAMS) {
+        size_t n = (size_t)nparams;
+        heap = xmalloc(n * (sizeof *values + sizeof *types + sizeof *nums) + n + 1);
+        nums = heap;
+        values = (const char **)(nums + n);
+        types = (Oid *)(values + n);
+        sig = (char *)(types + n);
+    }
     for (int i = 0; i < nparams; i++) {
         const store_val *v = &params[i];
         types[i] = 0;
@@ -224,8 +244,8 @@ static int run(struct pg *p, const char *sql, const store_val *params, int npara
         case STORE_NULL:
             break;
         default:
-            return store_fail(&p->base, STORE_ERROR, "postgresql: parameter %d has an unknown type",
-                              i + 1);
+            rc = store_fail(&p->base, STORE_ERROR, "postgresql: parameter %d has an unknown type", i + 1);
+            goto fail;
         }
     }
     sig[nparams] = '\0';
@@ -272,6 +292,7 @@ again:;
     rc = check_result(p, res, out);
 fail:
     free(dollar);
+    free(heap);
     return rc;
 }
 
