@@ -208,6 +208,8 @@ static void wrote(struct import *im, size_t n)
     if (!im->writes)
         return; /* the look-ups before writing */
     im->written += n;
+    if (im->written > im->writes)
+        im->written = im->writes; /* the counts are estimated beforehand */
     tell(im, PROGRESS_END / 2 + (size_t)((double)im->written / (double)im->writes * (PROGRESS_END / 2)));
 }
 
@@ -473,60 +475,87 @@ static json_t *tags(const char *s)
     return a;
 }
 
-/* Adds column c's cell to the profile when profile_validate accepts it. */
-static void profile_cell(struct cells *x, enum col c, json_t *profile)
+/* Column c's cell as a profile value, or NULL when it is empty or cannot
+ * be one (reported). profile_validate judges the value afterwards. */
+static json_t *profile_value(struct cells *x, enum col c)
 {
     const char *s = cell(x, c);
     if (!s)
-        return;
+        return NULL;
     char q[QUOTE_BYTES + 4];
-    json_t *v = NULL;
     switch (columns[c].profile) {
-    case P_TAGS:
-        v = tags(s);
+    case P_TAGS: {
+        json_t *v = tags(s);
         if (json_array_size(v) == 0) {
             json_decref(v);
-            return;
+            return NULL;
         }
-        break;
+        return v;
+    }
     case P_STRING:
         if (c == C_TIME_ZONE && !time_zone_known(x->im, s)) {
             bad(x, c, "'%s' is not a known time zone (use a name like Europe/Lisbon)", quote(q, s));
-            return;
+            return NULL;
         }
-        v = json_string(s);
-        break;
+        return json_string(s);
     case P_NUMBER: {
         int64_t i;
         double d;
         if (str_to_i64(s, INT32_MIN, INT32_MAX, &i) == 0)
-            v = json_integer(i);
-        else if (str_to_double(s, &d) == 0)
-            v = json_real(d);
-        else {
-            bad(x, c, "'%s' is not a number", quote(q, s));
-            return;
-        }
-        break;
+            return json_integer(i);
+        if (str_to_double(s, &d) == 0)
+            return json_real(d);
+        bad(x, c, "'%s' is not a number", quote(q, s));
+        return NULL;
     }
     case P_NONE:
-        return;
+        break;
     }
-    if (c == C_TIME_ZONE) { /* checked above, through the cache */
-        json_object_set_new(profile, columns[c].name, v);
-        return;
+    return NULL;
+}
+
+/* The row's profile, checked by profile_validate: one call for the whole
+ * row, and only when that refuses it, one per cell to name every bad one.
+ * The time zone was checked through the cache already. */
+static json_t *profile_of(struct cells *x, int64_t job_level)
+{
+    json_t *profile = json_object();
+    for (int c = 0; c < C_COUNT; c++) {
+        if (columns[c].profile == P_NONE || c == C_JOB_LEVEL || c == C_TIME_ZONE)
+            continue;
+        json_t *v = profile_value(x, (enum col)c);
+        if (v)
+            json_object_set_new(profile, columns[c].name, v);
     }
-    json_t *one = json_object(), *clean = NULL;
-    json_object_set_new(one, columns[c].name, v);
+    if (job_level >= 0)
+        json_object_set_new(profile, "job_level", json_integer(job_level));
+    json_t *clean = NULL;
     verr e = {0};
-    if (profile_validate(one, "", &clean, &e) == 0)
-        json_object_update(profile, clean);
-    else if (strcmp(e.field, columns[c].name) == 0)
-        bad(x, c, "%s", e.msg);
-    else
-        bad(x, c, "%s %s", e.field, e.msg); /* e.g. "languages[3] must be a tag of ..." */
+    if (profile_validate(profile, "", &clean, &e) != 0) {
+        const char *key;
+        json_t *v;
+        json_object_foreach(profile, key, v) {
+            json_t *one = json_object();
+            json_object_set(one, key, v);
+            if (profile_validate(one, "", &clean, &e) != 0) {
+                int c = 0;
+                while (c < C_COUNT && strcmp(columns[c].name, key) != 0)
+                    c++;
+                if (strcmp(e.field, key) == 0)
+                    bad(x, (enum col)c, "%s", e.msg);
+                else
+                    bad(x, (enum col)c, "%s %s", e.field, e.msg); /* "languages[3] must be ..." */
+            }
+            json_decref(clean);
+            json_decref(one);
+        }
+        clean = NULL;
+    }
     json_decref(clean);
-    json_decref(one);
+    json_t *tz = profile_value(x, C_TIME_ZONE);
+    if (tz)
+        json_object_set_new(profile, "time_zone", tz);
+    return profile;
 }
 
 static void check_row(struct import *im, const csv_reader *r)
@@ -594,12 +623,7 @@ static void check_row(struct import *im, const csv_reader *r)
         bad(&x, C_WANTS, "is set for mentees only (this row is a %s)", roles[w.role]);
     w.wants = wants > 0 ? wants : 0;
 
-    json_t *profile = json_object();
-    for (int c = 0; c < C_COUNT; c++)
-        if (columns[c].profile != P_NONE && c != C_JOB_LEVEL)
-            profile_cell(&x, (enum col)c, profile);
-    if (w.job_level >= 0)
-        json_object_set_new(profile, "job_level", json_integer(w.job_level));
+    json_t *profile = profile_of(&x, w.job_level);
     /* person attributes that are profile fields too: as the profile took them */
     if (!json_object_get(profile, "time_zone"))
         w.time_zone = NULL;
@@ -611,7 +635,7 @@ static void check_row(struct import *im, const csv_reader *r)
         w.languages = pool_dup(&im->pool, t, strlen(t));
         free(t);
     }
-    char *text = json_dumps(profile, JSON_COMPACT | JSON_SORT_KEYS);
+    char *text = json_dumps(profile, JSON_COMPACT); /* keys in column order */
     w.profile = pool_dup(&im->pool, text, strlen(text));
     free(text);
     json_decref(profile);
@@ -637,7 +661,12 @@ static void check_row(struct import *im, const csv_reader *r)
     }
 }
 
-/* ---- batched statements ---- */
+/* ---- batched statements ----
+ *
+ * Integers that may be absent are bound as numbers with a stand-in for
+ * "none" and turned into NULL by NULLIF in the SQL: PostgreSQL prepares a
+ * statement per set of parameter types, and a NULL here and a number there
+ * would give every batch a new (large) statement to prepare. */
 
 /* Appends "head tuple, tuple, ... tail" for n rows to b, where each '#'
  * in tuple becomes the next parameter after the shared ones. */
@@ -666,14 +695,27 @@ struct batch {
     const store_val *shared;
     int nshared;                          /* ?1 .. ?nshared */
     void (*fill)(struct import *im, size_t item, store_val *vals);
-    int (*read)(struct import *im, store_rows *rows); /* for RETURNING; NULL otherwise */
+    int (*read)(struct import *im, store_rows *rows); /* for a query; NULL for a change */
 };
 
-/* Runs the statement of b over items[0..n) as few times as the parameter
- * limit allows. Returns a store status. */
+/* How many rows one statement of b carries. On PostgreSQL every statement
+ * is a round trip, so as many as the parameter limit allows. On SQLite
+ * queries take as many, but changes go one row at a time: a statement
+ * that writes several rows keeps a statement journal of every page it
+ * touches (to undo itself half-way), which for batches spills to a
+ * temporary file and costs far more than the statements saved, while a
+ * one-row INSERT needs no journal and a cached statement costs a few
+ * microseconds. */
+static size_t rows_per_statement(const struct import *im, const struct batch *b)
+{
+    if (!b->read && store_backend_of(im->db) == STORE_SQLITE)
+        return 1;
+    return (size_t)(LIMIT_STORE_PARAMS - b->nshared) / (size_t)b->per_row;
+}
+
 static int run_batches(struct import *im, const struct batch *b, const size_t *items, size_t n)
 {
-    size_t per = (size_t)(LIMIT_STORE_PARAMS - b->nshared) / (size_t)b->per_row;
+    size_t per = rows_per_statement(im, b);
     buf full, part;
     buf_init(&full, SIZE_MAX / 2);
     buf_init(&part, SIZE_MAX / 2);
@@ -750,6 +792,13 @@ static int read_participation(struct import *im, store_rows *rows)
     struct row *w = &im->rows[p->row[ri]];
     w->participation_id = store_col_int(rows, 0);
     int64_t cap = store_col_int(rows, 4), wants = store_col_int(rows, 5);
+    w->store_capacity = w->capacity ? w->capacity : cap;
+    w->store_wants = w->wants ? w->wants : wants;
+    const char *stored = store_col_text(rows, 3);
+    if (stored && strcmp(stored, w->profile) == 0 && w->store_capacity == cap && w->store_wants == wants) {
+        w->action = ACT_SAME; /* written by the same file before: no need to parse */
+        return STORE_OK;
+    }
     json_t *old = json_loads(store_col_text(rows, 3) ? store_col_text(rows, 3) : "{}", 0, NULL);
     if (!json_is_object(old)) {
         json_decref(old);
@@ -759,13 +808,11 @@ static int read_participation(struct import *im, store_rows *rows)
     json_t *mine = json_loads(w->profile, 0, NULL);
     json_object_update(merged, mine);
     json_decref(mine);
-    w->store_capacity = w->capacity ? w->capacity : cap;
-    w->store_wants = w->wants ? w->wants : wants;
     if (json_equal(merged, old) && w->store_capacity == cap && w->store_wants == wants) {
         w->action = ACT_SAME;
     } else {
         w->action = ACT_UPDATE;
-        char *t = json_dumps(merged, JSON_COMPACT | JSON_SORT_KEYS);
+        char *t = json_dumps(merged, JSON_COMPACT);
         w->store_profile = pool_dup(&im->pool, t, strlen(t));
         free(t);
     }
@@ -843,20 +890,11 @@ static void fill_new_person(struct import *im, size_t item, store_val *v)
     v[1] = SV_TEXT(w->name);
     v[2] = SV_TEXT(w->department);
     v[3] = SV_TEXT(w->job_title);
-    v[4] = w->job_level >= 0 ? SV_INT(w->job_level) : SV_NULL;
+    v[4] = SV_INT(w->job_level); /* -1: none */
     v[5] = SV_TEXT(w->location);
     v[6] = SV_TEXT(w->time_zone);
     v[7] = SV_TEXT(w->languages ? w->languages : "[]");
-}
-
-static int read_new_person(struct import *im, store_rows *rows)
-{
-    struct person *p = person_find(im, store_col_text(rows, 1));
-    if (!p)
-        return STORE_ERROR;
-    p->id = store_col_int(rows, 0);
-    p->name = im->rows[p->first_row].name;
-    return STORE_OK;
+    v[8] = SV_TEXT(w->manager);
 }
 
 static void fill_manager(struct import *im, size_t item, store_val *v)
@@ -875,8 +913,8 @@ static void fill_participation(struct import *im, size_t item, store_val *v)
     v[0] = SV_INT(p->id);
     v[1] = SV_TEXT(roles[w->role]);
     v[2] = SV_TEXT(w->profile);
-    v[3] = cap ? SV_INT(cap) : SV_NULL;
-    v[4] = wants ? SV_INT(wants) : SV_NULL;
+    v[3] = SV_INT(cap); /* 0: none */
+    v[4] = SV_INT(wants);
     v[5] = SV_TEXT(p->name);
     v[6] = SV_TEXT(p->email);
 }
@@ -886,11 +924,10 @@ static int read_participation_id(struct import *im, store_rows *rows)
     struct person *p = person_find(im, store_col_text(rows, 1));
     const char *role = store_col_text(rows, 2);
     for (int i = 0; p && role && i < NROLES; i++)
-        if (strcmp(role, roles[i]) == 0 && p->row[i] != SIZE_MAX) {
+        if (strcmp(role, roles[i]) == 0 && p->row[i] != SIZE_MAX &&
+            im->rows[p->row[i]].action == ACT_CREATE)
             im->rows[p->row[i]].participation_id = store_col_int(rows, 0);
-            return STORE_OK;
-        }
-    return STORE_ERROR;
+    return STORE_OK;
 }
 
 static void fill_stage(struct import *im, size_t item, store_val *v)
@@ -917,8 +954,8 @@ static void fill_update(struct import *im, size_t item, store_val *v)
     const struct row *w = &im->rows[item];
     v[0] = SV_INT(w->participation_id);
     v[1] = SV_TEXT(w->store_profile);
-    v[2] = w->store_capacity ? SV_INT(w->store_capacity) : SV_NULL;
-    v[3] = w->store_wants ? SV_INT(w->store_wants) : SV_NULL;
+    v[2] = SV_INT(w->store_capacity); /* 0: none */
+    v[3] = SV_INT(w->store_wants);
 }
 
 /* The invitation's token and e-mail for a new participation: the same
@@ -939,60 +976,158 @@ static void invitation(struct import *im, struct row *w, buf *body)
     w->mail = pool_dup(&im->pool, body->data, body->len);
 }
 
-static int write_all(struct import *im)
+/* SQLite keeps 2 MB of pages per connection by default; a transaction
+ * that writes more than that spills pages to the WAL and writes them
+ * again and again (50,000 rows: over a million page writes instead of
+ * twenty thousand). So the cache grows for the import, to about 4 KiB a
+ * row within LIMIT_IMPORT_SQLITE_CACHE, and shrinks back after. *old is 0
+ * when nothing was changed. */
+static int cache_grow(struct import *im, int64_t *old)
 {
-    size_t *items = xmalloc(sizeof *items * (im->nrows + im->npeople + 1));
-    size_t n = 0;
-    int rc;
-    store_val now[] = {SV_INT(im->now)};
+    *old = 0;
+    if (store_backend_of(im->db) != STORE_SQLITE)
+        return STORE_OK;
+    int64_t cur = 0;
+    int rc = store_query_int(im->db, "PRAGMA cache_size", NULL, 0, &cur);
+    if (rc < 0)
+        return rc;
+    int64_t want_kib = (int64_t)im->nrows * 4;
+    if (want_kib > LIMIT_IMPORT_SQLITE_CACHE / 1024)
+        want_kib = LIMIT_IMPORT_SQLITE_CACHE / 1024;
+    /* negative: KiB; positive: pages (of 4 KiB here) */
+    int64_t cur_kib = cur < 0 ? -cur : cur * 4;
+    if (want_kib <= cur_kib)
+        return STORE_OK;
+    char sql[64];
+    str_fmt(sql, sizeof sql, "PRAGMA cache_size = -%lld", (long long)want_kib);
+    if ((rc = store_exec(im->db, sql, NULL, 0, NULL)) != STORE_OK)
+        return rc;
+    *old = cur ? cur : -2000;
+    return STORE_OK;
+}
 
+static int cache_restore(struct import *im, int64_t old)
+{
+    if (!old)
+        return STORE_OK;
+    char sql[64];
+    str_fmt(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)old);
+    return store_exec(im->db, sql, NULL, 0, NULL);
+}
+
+/* Creates the new people, then their managers' links. A manager is found
+ * by e-mail while the person is inserted; only one inserted by the same
+ * statement or a later one (a forward reference in the file) needs the
+ * UPDATE after. Returns a store status. */
+static int write_people(struct import *im, size_t *items)
+{
+    size_t n = 0;
     for (size_t i = 0; i < im->npeople; i++)
         if (im->people[i].in_file && !im->people[i].id)
             items[n++] = i;
+    store_val now[] = {SV_INT(im->now)};
+    /* The same rows two ways. SQLite runs one row a time, and a
+     * subquery per row costs nothing. PostgreSQL would plan a subquery
+     * per row of a batch on every execution; one join is planned once. */
     struct batch people = {.head = "INSERT INTO people (email, name, department, job_title, job_level, "
-                                   "location, time_zone, languages, created_at, updated_at) VALUES ",
-                           .tuple = "(#, #, #, #, #, #, #, #, ?1, ?1)",
-                           .tail = " RETURNING id, email",
-                           .per_row = 8,
+                                   "location, time_zone, languages, manager_id, created_at, updated_at) VALUES ",
+                           .tuple = "(#, #, #, #, NULLIF(#, -1), #, #, #, "
+                                    "(SELECT m.id FROM people m WHERE m.email = #), ?1, ?1)",
+                           .tail = "",
+                           .per_row = 9,
                            .shared = now,
                            .nshared = 1,
-                           .fill = fill_new_person,
-                           .read = read_new_person};
-    size_t nnew = n;
-    if ((rc = run_batches(im, &people, items, n)) != STORE_OK)
-        goto done;
-
-    n = 0;
-    for (size_t k = 0; k < nnew; k++) {
-        const struct person *p = &im->people[items[k]];
-        if (im->rows[p->first_row].manager)
-            items[n++] = items[k];
+                           .fill = fill_new_person};
+    if (store_backend_of(im->db) == STORE_PG) {
+        people.head = "INSERT INTO people (email, name, department, job_title, job_level, location, "
+                      "time_zone, languages, manager_id, created_at, updated_at) "
+                      "SELECT v.column1, v.column2, v.column3, v.column4, NULLIF(v.column5, -1), v.column6, "
+                      "v.column7, v.column8, m.id, ?1, ?1 FROM (VALUES ";
+        people.tuple = "(#, #, #, #, #, #, #, #, #)";
+        people.tail = ") AS v LEFT JOIN people m ON m.email = v.column9";
     }
+    int rc = run_batches(im, &people, items, n);
+    if (rc != STORE_OK)
+        return rc;
+    /* the statement each new person went in, to tell which managers it saw */
+    size_t per = rows_per_statement(im, &people);
+    size_t *batch_of = xmalloc(sizeof *batch_of * (im->npeople + 1));
+    for (size_t i = 0; i < im->npeople; i++)
+        batch_of[i] = SIZE_MAX; /* there before */
+    for (size_t k = 0; k < n; k++)
+        batch_of[items[k]] = k / per;
+    struct batch ids = {.head = "SELECT id, email, name FROM people WHERE email IN (",
+                        .tuple = "#",
+                        .tail = ")",
+                        .per_row = 1,
+                        .fill = fill_email,
+                        .read = read_person};
+    rc = run_batches(im, &ids, items, n);
+    size_t m = 0;
+    for (size_t k = 0; k < n && rc == STORE_OK; k++) {
+        const char *manager = im->rows[im->people[items[k]].first_row].manager;
+        if (!manager)
+            continue;
+        size_t mb = batch_of[person_find(im, manager) - im->people];
+        if (mb != SIZE_MAX && mb >= batch_of[items[k]])
+            items[m++] = items[k];
+    }
+    free(batch_of);
+    if (rc != STORE_OK)
+        return rc;
     /* column1/column2 are the names both databases give VALUES columns */
     struct batch managers = {.head = "UPDATE people SET manager_id = v.column2 FROM (VALUES ",
                              .tuple = "(#, #)",
                              .tail = ") AS v WHERE people.id = v.column1",
                              .per_row = 2,
                              .fill = fill_manager};
-    if ((rc = run_batches(im, &managers, items, n)) != STORE_OK)
-        goto done;
+    return run_batches(im, &managers, items, m);
+}
 
-    n = 0;
+/* Creates the new participations, invited: their stage, invitation and
+ * e-mail. Returns a store status. */
+static int write_participations(struct import *im, size_t *items)
+{
+    size_t n = 0;
     for (size_t i = 0; i < im->nrows; i++)
         if (im->rows[i].action == ACT_CREATE)
             items[n++] = i;
     store_val pnow[] = {SV_INT(im->o->program_id), SV_INT(im->now)};
     struct batch parts = {.head = "INSERT INTO participations (program_id, person_id, role, status, profile, "
                                   "capacity, wants, sort_name, email, created_at, updated_at) VALUES ",
-                          .tuple = "(?1, #, #, 'invited', #, #, #, #, #, ?2, ?2)",
-                          .tail = " RETURNING id, email, role",
+                          .tuple = "(?1, #, #, 'invited', #, NULLIF(#, 0), NULLIF(#, 0), #, #, ?2, ?2)",
+                          .tail = "",
                           .per_row = 7,
                           .shared = pnow,
                           .nshared = 2,
-                          .fill = fill_participation,
-                          .read = read_participation_id};
-    if ((rc = run_batches(im, &parts, items, n)) != STORE_OK)
-        goto done;
+                          .fill = fill_participation};
+    int rc = run_batches(im, &parts, items, n);
+    if (rc != STORE_OK)
+        return rc;
+    /* their ids, by person (the people's rows list is the distinct persons) */
+    size_t *persons = xmalloc(sizeof *persons * (im->npeople + 1));
+    size_t np = 0;
+    for (size_t i = 0; i < im->npeople; i++)
+        if (im->people[i].first_row != SIZE_MAX)
+            for (int r = 0; r < NROLES; r++)
+                if (im->people[i].row[r] != SIZE_MAX && im->rows[im->people[i].row[r]].action == ACT_CREATE) {
+                    persons[np++] = i;
+                    break;
+                }
+    store_val program = SV_INT(im->o->program_id);
+    struct batch ids = {.head = "SELECT id, email, role FROM participations "
+                                "WHERE program_id = ?1 AND person_id IN (",
+                        .tuple = "#",
+                        .tail = ")",
+                        .per_row = 1,
+                        .shared = &program,
+                        .nshared = 1,
+                        .fill = fill_person_id,
+                        .read = read_participation_id};
+    rc = run_batches(im, &ids, persons, np);
+    free(persons);
+    if (rc != STORE_OK)
+        return rc;
 
     /* the stage, as enrol_stage() records it */
     store_val stage[] = {SV_TEXT(stage_name(STAGE_INVITED)), SV_INT(im->now)};
@@ -1004,7 +1139,7 @@ static int write_all(struct import *im)
                            .nshared = 2,
                            .fill = fill_stage};
     if ((rc = run_batches(im, &stages, items, n)) != STORE_OK)
-        goto done;
+        return rc;
 
     buf body;
     buf_init(&body, 1u << 16);
@@ -1023,7 +1158,7 @@ static int write_all(struct import *im)
                                 .nshared = 4,
                                 .fill = fill_invitation};
     if ((rc = run_batches(im, &invitations, items, n)) != STORE_OK)
-        goto done;
+        return rc;
 
     char subject[300];
     str_fmt(subject, sizeof subject, "Invitation: %s", im->program_name);
@@ -1036,15 +1171,25 @@ static int write_all(struct import *im)
                            .shared = mail,
                            .nshared = 3,
                            .fill = fill_mail};
-    if ((rc = run_batches(im, &outbox, items, n)) != STORE_OK)
+    return run_batches(im, &outbox, items, n);
+}
+
+static int write_all(struct import *im)
+{
+    size_t *items = xmalloc(sizeof *items * (im->nrows + im->npeople + 1));
+    int rc = write_people(im, items);
+    if (rc == STORE_OK)
+        rc = write_participations(im, items);
+    if (rc != STORE_OK)
         goto done;
 
-    n = 0;
+    size_t n = 0;
     for (size_t i = 0; i < im->nrows; i++)
         if (im->rows[i].action == ACT_UPDATE)
             items[n++] = i;
+    store_val now[] = {SV_INT(im->now)};
     struct batch updates = {.head = "UPDATE participations SET profile = v.column2, "
-                                    "capacity = CAST(v.column3 AS BIGINT), wants = CAST(v.column4 AS BIGINT), "
+                                    "capacity = NULLIF(v.column3, 0), wants = NULLIF(v.column4, 0), "
                                     "updated_at = ?1 FROM (VALUES ",
                             .tuple = "(#, #, #, #)",
                             .tail = ") AS v WHERE participations.id = v.column1",
@@ -1153,9 +1298,11 @@ int import_run(store *db, const struct import_opts *o, const char *data, size_t 
     }
     checked(&im, len, len);
     if (!im.problem_count && !o->dry_run) {
-        im.writes = im.created_people + 4 * im.created + im.updated;
-        if ((rc = write_all(&im)) != STORE_OK)
-            goto done;
+        im.writes = 2 * im.created_people + 5 * im.created + im.updated;
+        int64_t cache = 0;
+        if ((rc = cache_grow(&im, &cache)) != STORE_OK || (rc = write_all(&im)) != STORE_OK ||
+            (rc = cache_restore(&im, cache)) != STORE_OK)
+            goto done; /* a failed transaction keeps the larger cache until the connection closes */
     }
     *report = report_of(&im);
     rc = im.problem_count ? IMPORT_INVALID : IMPORT_OK;

@@ -113,3 +113,21 @@ def test_usage_errors(db):
     r = tandem("import", "--db", db.db, "--program", "1")
     assert r.returncode == 2
     assert "import" in tandem("help").stdout
+
+
+def test_managers_are_linked_whichever_row_comes_first(db):
+    path = write("email,name,role,manager_email\n"
+                 "report@mgr.example,Report,mentee,boss@mgr.example\n"      # the manager comes later
+                 "boss@mgr.example,Boss,mentor,top@mgr.example\n"
+                 "top@mgr.example,Top,viewer,\n"
+                 "peer@mgr.example,Peer,mentee,%s\n" % ADMIN_EMAIL)        # one in the database
+    r = tandem("import", "--db", db.db, "--program", "1", path)
+    assert r.returncode == 0, r.stderr
+    for person, manager in [("report", "boss"), ("boss", "top")]:
+        assert count(db, "SELECT COUNT(*) FROM people p JOIN people m ON m.id = p.manager_id "
+                         "WHERE p.email = '%s@mgr.example' AND m.email = '%s@mgr.example'"
+                         % (person, manager)) == 1
+    assert count(db, "SELECT COUNT(*) FROM people p JOIN people m ON m.id = p.manager_id "
+                     "WHERE p.email = 'peer@mgr.example' AND m.email = '%s'" % ADMIN_EMAIL) == 1
+    assert count(db, "SELECT COUNT(*) FROM people WHERE email = 'top@mgr.example' "
+                     "AND manager_id IS NULL") == 1
