@@ -492,6 +492,7 @@ typedef struct viol_ctx {
     match_ipair *out;
     int64_t *outw;
     size_t n, cap;
+    atomic_size_t nbreak;
 } viol_ctx;
 
 static void flush(viol_ctx *vc, const match_ipair *p, const int64_t *w, size_t n)
@@ -531,7 +532,7 @@ static void viol_row(void *arg, int tid, size_t e)
     if (!whole) {
         if (!c->u || g->cut[e] < c->dual_thr_min)
             return;
-        int64_t need = g->cut[e] - c->u[e];
+        int64_t need = g->cut[e] - c->u[e] + c->margin;
         size_t lo = 0, hi = m->nr;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
@@ -558,12 +559,16 @@ static void viol_row(void *arg, int tid, size_t e)
         if (!ok[i] || sc->mark[r] == stamp)
             continue;
         int64_t w = match_iscore(s[i]);
-        bool bad = c->u && w >= c->dual_thr_min && c->u[e] + c->v[r] < c->M + w;
+        bool dual = c->u && w >= c->dual_thr_min;
+        bool bad = dual && c->u[e] + c->v[r] < c->M + w;
+        bool near = dual && c->u[e] + c->v[r] < c->M + w + c->margin;
         for (int k = 0; k < 2; k++)
             if (in_cut[k] && !c->cut_r[k][r] && w >= c->cut_thr[k])
                 bad = true;
-        if (!bad)
+        if (!bad && !near)
             continue;
+        if (bad)
+            atomic_fetch_add(&vc->nbreak, 1);
         local[nl] = (match_ipair){(uint32_t)e, (uint32_t)r};
         localw[nl] = w;
         if (++nl == 64) {
@@ -586,12 +591,13 @@ static int cmp_by_key(const void *a, const void *b)
 }
 
 size_t match_graph_violations(const match_model *m, const match_graph *g, const match_check *c,
-                              int threads, match_ipair **out, int64_t **outw,
+                              int threads, match_ipair **out, int64_t **outw, size_t *nbreak,
                               match_progress_fn progress, void *pctx)
 {
     threads = match_threads(threads);
     size_t nr = m->nr;
     viol_ctx vc = {.m = m, .g = g, .c = c};
+    atomic_init(&vc.nbreak, 0);
     pthread_mutex_init(&vc.lock, NULL);
     uint32_t *perm = xmalloc((nr ? nr : 1) * sizeof *perm);
     int64_t *key = xcalloc(nr ? nr : 1, sizeof *key);
@@ -620,6 +626,7 @@ size_t match_graph_violations(const match_model *m, const match_graph *g, const 
     pthread_mutex_destroy(&vc.lock);
     *out = vc.out;
     *outw = vc.outw;
+    *nbreak = atomic_load(&vc.nbreak);
     return vc.n;
 }
 

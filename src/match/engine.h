@@ -163,13 +163,16 @@ typedef struct match_check {
     const uint8_t *cut_e[2], *cut_r[2];
     int64_t cut_thr[2];
     int64_t dual_thr_min; /* only pairs with w >= this take part in the dual check */
+    int64_t margin;       /* also collect pairs within this much of breaking the dual
+                             (likely to break it once the duals move) */
 } match_check;
 
 /* Re-scores every allowed pair that is not an arc and collects those that
- * break the certificate. Returns the count; *out (owned by caller) receives
- * the pairs and *outw their scores. */
+ * break the certificate or come within margin of breaking its dual. Returns
+ * the count; *nbreak the number that break it (0: proven); *out (owned by
+ * caller) receives the pairs and *outw their scores. */
 size_t match_graph_violations(const match_model *m, const match_graph *g, const match_check *c,
-                              int threads, match_ipair **out, int64_t **outw,
+                              int threads, match_ipair **out, int64_t **outw, size_t *nbreak,
                               match_progress_fn progress, void *pctx);
 
 /* Full sorted row of allowed mentors of one mentee (for stable's lazy lists). */

@@ -123,6 +123,7 @@ typedef struct run {
     int threads, max_rounds;
     match_stats *st;
     double t_prove;
+    int64_t margin;
 } run;
 
 static bool add_back(run *R, const match_check *c)
@@ -132,15 +133,19 @@ static bool add_back(run *R, const match_check *c)
     double t = clock_mono();
     match_ipair *p = NULL;
     int64_t *w = NULL;
-    size_t n = match_graph_violations(R->m, R->g, c, R->threads, &p, &w, R->o->progress,
-                                      R->o->progress_ctx);
-    if (n)
+    size_t nbreak = 0;
+    size_t n = match_graph_violations(R->m, R->g, c, R->threads, &p, &w, &nbreak,
+                                      R->o->progress, R->o->progress_ctx);
+    /* proven when nothing breaks the certificate; otherwise add the
+     * breakers and the near ones, which the next duals would likely break */
+    if (nbreak) {
         match_graph_add(R->g, p, w, n);
-    R->st->added_back += (int64_t)n;
+        R->st->added_back += (int64_t)n;
+    }
     free(p);
     free(w);
     R->t_prove += clock_mono() - t;
-    return n > 0;
+    return nbreak > 0;
 }
 
 /* total: returns the final flow; *proven when certified */
@@ -152,7 +157,8 @@ static void solve_total(run *R, match_flow *f, bool *proven)
         R->st->rounds = round + 1;
         if (!f->cert)
             return;
-        match_check c = {.u = f->u, .v = f->v, .M = f->M, .dual_thr_min = 0};
+        match_check c = {.u = f->u, .v = f->v, .M = f->M, .dual_thr_min = 0,
+                         .margin = R->margin};
         if (!add_back(R, &c)) {
             *proven = true;
             return;
@@ -207,7 +213,8 @@ static void solve_fair(run *R, match_flow *f, bool *proven)
         bool ok = f->cert && f->matched == F;
         bool again = false;
         if (ok) {
-            match_check c = {.u = f->u, .v = f->v, .M = f->M, .dual_thr_min = t};
+            match_check c = {.u = f->u, .v = f->v, .M = f->M, .dual_thr_min = t,
+                             .margin = R->margin};
             c.cut_e[0] = re0;
             c.cut_r[0] = rr0;
             c.cut_thr[0] = 0;
@@ -280,7 +287,8 @@ int match_solve(match_instance *in, const match_options *opts, match_result **ou
     kill_locked(in, &g);
     st->t_score = clock_mono() - t1;
 
-    run R = {&m, &g, wants, caps, o, threads, o->max_rounds > 0 ? o->max_rounds : 8, st, 0};
+    run R = {&m, &g, wants, caps, o, threads, o->max_rounds > 0 ? o->max_rounds : 8, st, 0,
+             MATCH_SCALE / 100};
     match_ipair *sel = NULL;
     size_t nsel = 0;
     bool proven = false;
