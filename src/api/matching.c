@@ -520,18 +520,33 @@ int h_match_run_publish(api_ctx *c)
     char status[16];
     if (open_run(c, &run, &program, status, &version))
         return -1;
-    /* Claim the run first: of two publishes racing, one wins, the other
-     * finds it published and changes nothing. */
+    /* Publishes of one program take turns: the program's row is locked
+     * first (a no-op write), so two racing publishes never wait on each
+     * other's rows in opposite orders. Then the run is claimed: the later
+     * publish finds it published or superseded and changes nothing. */
+    store_val prog[] = {SV_INT(program)};
+    int rc = store_exec(c->db, "UPDATE programs SET updated_at = updated_at WHERE id = ?1", prog, 1, NULL);
+    if (rc != STORE_OK)
+        return api_store_failed(c, rc);
     store_val claim[] = {SV_INT(run), SV_INT(clock_now()), SV_INT(c->actor.person_id)};
     int64_t changed = 0;
-    int rc = store_exec(c->db,
+    rc = store_exec(c->db,
                         "UPDATE match_runs SET status = 'published', published_at = ?2, published_by = ?3, "
                         "version = version + 1 WHERE id = ?1 AND status = 'proposed'",
                         claim, 3, &changed);
     if (rc != STORE_OK)
         return api_store_failed(c, rc);
-    if (changed != 1)
-        return api_problem(c, 409, NULL, "this proposal is %s already", strcmp(status, "proposed") == 0 ? "published" : status);
+    if (changed != 1) {
+        store_val q[] = {SV_INT(run)};
+        store_rows *now_rows;
+        char now_status[16] = "published";
+        if (store_query(c->db, "SELECT status FROM match_runs WHERE id = ?1", q, 1, &now_rows) == STORE_OK) {
+            if (store_next(now_rows) == 1)
+                str_fmt(now_status, sizeof now_status, "%s", store_col_text(now_rows, 0));
+            store_rows_free(now_rows);
+        }
+        return api_problem(c, 409, NULL, "this proposal is %s already", now_status);
+    }
     json_t *config = NULL;
     if ((rc = program_config_load(c->db, program, &config, NULL, 0)) != 1)
         return api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
