@@ -175,7 +175,7 @@ int h_training_complete(api_ctx *c)
         goto done;
     }
     int64_t now = clock_now();
-    char *atext = json_dumps(answers ? answers : json_object_get(body, "answers"), JSON_COMPACT | JSON_ENCODE_ANY);
+    char *atext = answers ? json_dumps(answers, JSON_COMPACT) : NULL;
     store_val q[] = {SV_INT(ids[k]), SV_TEXT(mid), SV_INT(now), SV_TEXT(atext ? atext : "{}")};
     rc = store_exec(c->db,
                     "INSERT INTO training_completions (participation_id, module_id, completed_at, answers) "
