@@ -115,3 +115,38 @@ export async function overflowX(page) {
 export function unique(prefix) {
   return `${prefix} ${new Date().toISOString().slice(11, 19)}-${Math.floor(Math.random() * 1e4)}`;
 }
+
+/**
+ * Signs in through the API from the test itself (no browser) and returns
+ * call(method, path, body) → { status, body } with the session cookie and
+ * CSRF token: for setting up data before the browser takes over.
+ */
+export async function apiSession(email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
+  const res = await fetch(`${BASE}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const body = await res.json();
+  assert.equal(res.status, 200, `sign-in of ${email}: ${JSON.stringify(body)}`);
+  const cookie = (res.headers.get('set-cookie') || '').split(';')[0];
+  const csrf = body.csrf_token;
+  return async (method, url, data) => {
+    const r = await fetch(`${BASE}/api/v1${url}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf },
+      body: data === undefined ? undefined : JSON.stringify(data),
+    });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : null };
+  };
+}
+
+/** Creates a member account through the API; returns { email, password, name, id }. */
+export async function makePerson(admin, name) {
+  const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '.')}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.org`;
+  const password = 'a long enough password';
+  const r = await admin('POST', '/people', { email, name, password, site_role: 'member' });
+  assert.equal(r.status, 201, `create ${name}: ${JSON.stringify(r.body)}`);
+  return { email, password, name, id: r.body.id };
+}
