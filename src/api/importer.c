@@ -730,7 +730,8 @@ static int run_batches(struct import *im, const struct batch *b, const size_t *i
             batch_sql(&part, b->head, b->tuple, b->tail, b->nshared, k);
             sql = &part;
         }
-        memcpy(vals, b->shared, sizeof *vals * (size_t)b->nshared);
+        if (b->nshared)
+            memcpy(vals, b->shared, sizeof *vals * (size_t)b->nshared);
         for (size_t j = 0; j < k; j++)
             b->fill(im, items[i + j], vals + b->nshared + j * (size_t)b->per_row);
         int np = b->nshared + (int)k * b->per_row;
@@ -1240,7 +1241,8 @@ static int load_program(struct import *im)
 
 static json_t *report_of(struct import *im)
 {
-    qsort(im->problems, im->nproblems, sizeof *im->problems, by_position);
+    if (im->nproblems)
+        qsort(im->problems, im->nproblems, sizeof *im->problems, by_position);
     json_t *errors = json_array();
     for (size_t i = 0; i < im->nproblems; i++) {
         const struct problem *p = &im->problems[i];
