@@ -1,0 +1,11 @@
+# bench-import: `tandem import` of 50,000 seeded participants into SQLite and
+# PostgreSQL, Python's csv + SQLite executemany as the yardstick, and the
+# participant list and funnel at that size. See bench/import/run.py.
+#   make bench-import [BENCH_IMPORT_ROWS=50000] [BENCH_IMPORT_REQUESTS=200]
+BENCH_IMPORT_ROWS ?= 50000
+BENCH_IMPORT_REQUESTS ?= 200
+
+.PHONY: bench-import
+bench-import: tandem
+	$(PYTHON) bench/import/run.py --tandem ./tandem --rows $(BENCH_IMPORT_ROWS) \
+	    --requests $(BENCH_IMPORT_REQUESTS)
