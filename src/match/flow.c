@@ -216,6 +216,13 @@ static void ssp(const match_graph *g, const int64_t *wants, const int64_t *caps,
                             dist[node] = nd;
                             pred[node] = (int64_t)a;
                             heap_push(&Q, nd, node);
+                            /* a mentor with room ends a path here: knowing D
+                             * early keeps the other arcs out of the heap */
+                            uint32_t r = g->head[a];
+                            if (ml.n[r] < caps[r] && nd + p[node] - pT < D) {
+                                D = nd + p[node] - pT;
+                                end = (int64_t)r;
+                            }
                         }
                     }
                 } else {
