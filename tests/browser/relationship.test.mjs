@@ -295,6 +295,18 @@ test('mentor and mentee work in the workspace and close it with a reflection', {
     await e.page.getByRole('button', { name: 'Send message' }).click();
     await e.page.getByTestId('messages').getByText('Thanks for today!').waitFor();
 
+    // The private calendar feed: made, shown once, turned off.
+    await e.page.getByRole('button', { name: 'Get my feed address' }).click();
+    const feed = e.page.getByLabel('Your feed address');
+    await feed.waitFor();
+    const feedUrl = await feed.inputValue();
+    assert.match(feedUrl, /\/api\/v1\/calendar\/cal_[^/]+\.ics$/);
+    const feedText = await e.page.evaluate((u) => fetch(new URL(u).pathname).then((r) => r.text()), feedUrl);
+    assert.match(feedText, /BEGIN:VCALENDAR/);
+    await e.page.getByRole('button', { name: 'Turn off my feed' }).click();
+    await e.page.getByText('Your calendar feed is turned off').waitFor();
+    assert.equal(await e.page.getByLabel('Your feed address').count(), 0);
+
     // The mentor sees the goal, the meeting and the message, not the note.
     await m.page.reload();
     await m.page.getByTestId('goal').waitFor();

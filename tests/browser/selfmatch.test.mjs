@@ -133,6 +133,22 @@ test('a mentee requests a mentor who accepts; the relationship appears', { skip:
     assert.match(await rel.first().textContent(), /Active/);
     assert.equal(await overflowX(e.page), null, 'my relationships on a phone');
     await eshot('my-relationships');
+
+    // The mentor pauses and resumes, then ends it early with a reason, without blame.
+    await m.page.getByRole('button', { name: 'Pause' }).click();
+    await m.page.getByTestId('rel-status').getByText('Paused').waitFor();
+    await m.page.getByRole('button', { name: 'Resume' }).click();
+    await m.page.getByTestId('rel-status').getByText('Active').waitFor();
+    await m.page.getByRole('button', { name: 'End early…' }).click();
+    const dialog = m.page.getByTestId('end-dialog');
+    await dialog.waitFor({ state: 'visible' });
+    assert.match(await dialog.textContent(), /nobody's fault/);
+    await dialog.getByLabel(/^Reason/).fill('My team moved to another site');
+    await mshot('end-early');
+    await dialog.getByRole('button', { name: 'End relationship' }).click();
+    await m.page.getByTestId('rel-status').getByText('Ended early').waitFor();
+    await m.page.getByText('This relationship has ended; its workspace is read-only.').waitFor();
+    await mshot('ended');
     assertClean(e.problems);
     assertClean(m.problems);
   } catch (err) {
