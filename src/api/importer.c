@@ -137,6 +137,8 @@ struct person {
     size_t first_row;            /* the first good row with it, SIZE_MAX when none */
     unsigned seen[NROLES];       /* the line a role was first seen on, 0 when not */
     size_t row[NROLES];          /* the good row per role, SIZE_MAX when none */
+    int depth;                   /* new people: managers in the file above them; -1 unknown */
+    bool link_later;             /* new, in a cycle of managers: linked after all are in */
 };
 
 struct problem {
@@ -302,7 +304,7 @@ static size_t person_of(struct import *im, const char *email)
     }
     grow((void **)&im->people, &im->people_size, im->npeople, sizeof *im->people);
     struct person *p = &im->people[im->npeople];
-    *p = (struct person){.email = email, .first_row = SIZE_MAX};
+    *p = (struct person){.email = email, .first_row = SIZE_MAX, .depth = -1};
     for (int r = 0; r < NROLES; r++)
         p->row[r] = SIZE_MAX;
     im->slots[s] = (uint32_t)(im->npeople + 1);
@@ -782,6 +784,8 @@ static void fill_person_id(struct import *im, size_t item, store_val *v)
 
 static int read_participation(struct import *im, store_rows *rows)
 {
+    if (store_col_int(rows, 6) != im->o->program_id)
+        return STORE_OK;
     struct person *p = person_find(im, store_col_text(rows, 1));
     const char *role = store_col_text(rows, 2);
     int ri = -1;
@@ -854,15 +858,15 @@ static int look_up(struct import *im)
             items[n++] = i;
     for (size_t i = 0; i < im->nrows; i++)
         im->rows[i].action = ACT_CREATE;
-    store_val program = SV_INT(im->o->program_id);
-    struct batch parts = {.head = "SELECT pa.id, pe.email, pa.role, pa.profile, pa.capacity, pa.wants "
-                                  "FROM participations pa JOIN people pe ON pe.id = pa.person_id "
-                                  "WHERE pa.program_id = ?1 AND pa.person_id IN (",
+    /* by person only, the program compared here: with the program in the
+     * WHERE clause PostgreSQL may read the whole program's rows through
+     * its index for every batch instead of a few rows per person */
+    struct batch parts = {.head = "SELECT pa.id, pe.email, pa.role, pa.profile, pa.capacity, pa.wants, "
+                                  "pa.program_id FROM participations pa JOIN people pe ON pe.id = pa.person_id "
+                                  "WHERE pa.person_id IN (",
                           .tuple = "#",
                           .tail = ")",
                           .per_row = 1,
-                          .shared = &program,
-                          .nshared = 1,
                           .fill = fill_person_id,
                           .read = read_participation};
     rc = run_batches(im, &parts, items, n);
@@ -895,7 +899,8 @@ static void fill_new_person(struct import *im, size_t item, store_val *v)
     v[5] = SV_TEXT(w->location);
     v[6] = SV_TEXT(w->time_zone);
     v[7] = SV_TEXT(w->languages ? w->languages : "[]");
-    v[8] = SV_TEXT(w->manager);
+    const struct person *m = w->manager ? person_find(im, w->manager) : NULL;
+    v[8] = SV_INT(m && !im->people[item].link_later ? m->id : 0); /* 0: none (yet) */
 }
 
 static void fill_manager(struct import *im, size_t item, store_val *v)
@@ -922,6 +927,8 @@ static void fill_participation(struct import *im, size_t item, store_val *v)
 
 static int read_participation_id(struct import *im, store_rows *rows)
 {
+    if (store_col_int(rows, 3) != im->o->program_id)
+        return STORE_OK;
     struct person *p = person_find(im, store_col_text(rows, 1));
     const char *role = store_col_text(rows, 2);
     for (int i = 0; p && role && i < NROLES; i++)
@@ -1016,73 +1023,102 @@ static int cache_restore(struct import *im, int64_t old)
     return store_exec(im->db, sql, NULL, 0, NULL);
 }
 
-/* Creates the new people, then their managers' links. A manager is found
- * by e-mail while the person is inserted; only one inserted by the same
- * statement or a later one (a forward reference in the file) needs the
- * UPDATE after. Returns a store status. */
+/* The new person's manager when that is a new person too, else NULL. */
+static struct person *new_manager(struct import *im, const struct person *p)
+{
+    const char *email = im->rows[p->first_row].manager;
+    struct person *m = email ? person_find(im, email) : NULL;
+    return m && m->in_file && !m->id ? m : NULL;
+}
+
+/* Gives each new person a depth: 0 when their manager is nobody or
+ * someone already in the database, else one more than their manager's.
+ * Inserting by depth puts every manager in before their reports, so each
+ * insert names its manager's id. A cycle of managers in the file is cut
+ * at one person, who is linked after everyone is in. Returns the deepest
+ * depth. */
+static int depths(struct import *im, const size_t *items, size_t n)
+{
+    size_t *stack = xmalloc(sizeof *stack * (n + 1));
+    bool *on_stack = xcalloc(im->npeople + 1, sizeof *on_stack);
+    int deepest = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t top = 0;
+        struct person *q = &im->people[items[k]];
+        while (q && q->depth < 0 && !on_stack[q - im->people]) {
+            on_stack[q - im->people] = true;
+            stack[top++] = (size_t)(q - im->people);
+            q = new_manager(im, q);
+        }
+        if (q && q->depth < 0) { /* back on the stack: a cycle; cut it here */
+            q->depth = 0;
+            q->link_later = true;
+        }
+        while (top > 0) {
+            struct person *p = &im->people[stack[--top]];
+            on_stack[p - im->people] = false;
+            if (p->depth >= 0)
+                continue; /* the cut */
+            struct person *m = new_manager(im, p);
+            p->depth = m ? m->depth + 1 : 0;
+            if (p->depth > deepest)
+                deepest = p->depth;
+        }
+    }
+    free(stack);
+    free(on_stack);
+    return deepest;
+}
+
+/* Creates the new people, managers before their reports (see depths()),
+ * reading the ids of each depth before the next. Returns a store status. */
 static int write_people(struct import *im, size_t *items)
 {
     size_t n = 0;
     for (size_t i = 0; i < im->npeople; i++)
         if (im->people[i].in_file && !im->people[i].id)
             items[n++] = i;
+    int deepest = depths(im, items, n);
+    size_t *level = xmalloc(sizeof *level * (n + 1));
     store_val now[] = {SV_INT(im->now)};
-    /* The same rows two ways. SQLite runs one row a time, and a
-     * subquery per row costs nothing. PostgreSQL would plan a subquery
-     * per row of a batch on every execution; one join is planned once. */
     struct batch people = {.head = "INSERT INTO people (email, name, department, job_title, job_level, "
                                    "location, time_zone, languages, manager_id, created_at, updated_at) VALUES ",
-                           .tuple = "(#, #, #, #, NULLIF(#, -1), #, #, #, "
-                                    "(SELECT m.id FROM people m WHERE m.email = #), ?1, ?1)",
+                           .tuple = "(#, #, #, #, NULLIF(#, -1), #, #, #, NULLIF(#, 0), ?1, ?1)",
                            .tail = "",
                            .per_row = 9,
                            .shared = now,
                            .nshared = 1,
                            .fill = fill_new_person};
-    if (store_backend_of(im->db) == STORE_PG) {
-        people.head = "INSERT INTO people (email, name, department, job_title, job_level, location, "
-                      "time_zone, languages, manager_id, created_at, updated_at) "
-                      "SELECT v.column1, v.column2, v.column3, v.column4, NULLIF(v.column5, -1), v.column6, "
-                      "v.column7, v.column8, m.id, ?1, ?1 FROM (VALUES ";
-        people.tuple = "(#, #, #, #, #, #, #, #, #)";
-        people.tail = ") AS v LEFT JOIN people m ON m.email = v.column9";
-    }
-    int rc = run_batches(im, &people, items, n);
-    if (rc != STORE_OK)
-        return rc;
-    /* the statement each new person went in, to tell which managers it saw */
-    size_t per = rows_per_statement(im, &people);
-    size_t *batch_of = xmalloc(sizeof *batch_of * (im->npeople + 1));
-    for (size_t i = 0; i < im->npeople; i++)
-        batch_of[i] = SIZE_MAX; /* there before */
-    for (size_t k = 0; k < n; k++)
-        batch_of[items[k]] = k / per;
     struct batch ids = {.head = "SELECT id, email, name FROM people WHERE email IN (",
                         .tuple = "#",
                         .tail = ")",
                         .per_row = 1,
                         .fill = fill_email,
                         .read = read_person};
-    rc = run_batches(im, &ids, items, n);
-    size_t m = 0;
-    for (size_t k = 0; k < n && rc == STORE_OK; k++) {
-        const char *manager = im->rows[im->people[items[k]].first_row].manager;
-        if (!manager)
-            continue;
-        size_t mb = batch_of[person_find(im, manager) - im->people];
-        if (mb != SIZE_MAX && mb >= batch_of[items[k]])
-            items[m++] = items[k];
+    int rc = STORE_OK;
+    for (int d = 0; d <= deepest && rc == STORE_OK; d++) {
+        size_t m = 0;
+        for (size_t k = 0; k < n; k++)
+            if (im->people[items[k]].depth == d)
+                level[m++] = items[k];
+        rc = run_batches(im, &people, level, m);
+        if (rc == STORE_OK)
+            rc = run_batches(im, &ids, level, m);
     }
-    free(batch_of);
-    if (rc != STORE_OK)
-        return rc;
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++)
+        if (im->people[items[k]].link_later)
+            level[m++] = items[k];
     /* column1/column2 are the names both databases give VALUES columns */
     struct batch managers = {.head = "UPDATE people SET manager_id = v.column2 FROM (VALUES ",
                              .tuple = "(#, #)",
                              .tail = ") AS v WHERE people.id = v.column1",
                              .per_row = 2,
                              .fill = fill_manager};
-    return run_batches(im, &managers, items, m);
+    if (rc == STORE_OK)
+        rc = run_batches(im, &managers, level, m);
+    free(level);
+    return rc;
 }
 
 /* Creates the new participations, invited: their stage, invitation and
@@ -1115,14 +1151,11 @@ static int write_participations(struct import *im, size_t *items)
                     persons[np++] = i;
                     break;
                 }
-    store_val program = SV_INT(im->o->program_id);
-    struct batch ids = {.head = "SELECT id, email, role FROM participations "
-                                "WHERE program_id = ?1 AND person_id IN (",
+    /* by person only, as in look_up() */
+    struct batch ids = {.head = "SELECT id, email, role, program_id FROM participations WHERE person_id IN (",
                         .tuple = "#",
                         .tail = ")",
                         .per_row = 1,
-                        .shared = &program,
-                        .nshared = 1,
                         .fill = fill_person_id,
                         .read = read_participation_id};
     rc = run_batches(im, &ids, persons, np);

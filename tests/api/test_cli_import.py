@@ -120,10 +120,12 @@ def test_managers_are_linked_whichever_row_comes_first(db):
                  "report@mgr.example,Report,mentee,boss@mgr.example\n"      # the manager comes later
                  "boss@mgr.example,Boss,mentor,top@mgr.example\n"
                  "top@mgr.example,Top,viewer,\n"
-                 "peer@mgr.example,Peer,mentee,%s\n" % ADMIN_EMAIL)        # one in the database
+                 "peer@mgr.example,Peer,mentee,%s\n"                        # one in the database
+                 "one@mgr.example,One,mentor,two@mgr.example\n"               # a cycle
+                 "two@mgr.example,Two,mentor,one@mgr.example\n" % ADMIN_EMAIL)
     r = tandem("import", "--db", db.db, "--program", "1", path)
     assert r.returncode == 0, r.stderr
-    for person, manager in [("report", "boss"), ("boss", "top")]:
+    for person, manager in [("report", "boss"), ("boss", "top"), ("one", "two"), ("two", "one")]:
         assert count(db, "SELECT COUNT(*) FROM people p JOIN people m ON m.id = p.manager_id "
                          "WHERE p.email = '%s@mgr.example' AND m.email = '%s@mgr.example'"
                          % (person, manager)) == 1

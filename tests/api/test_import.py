@@ -236,3 +236,13 @@ def test_a_large_file_is_accepted_up_to_the_import_limit(admin, program):
     assert r.status_code == 200, r.text
     assert r.json()["created_participants"] == 3000
     assert participants(admin, program, status="invited")["total"] == 3000
+
+
+def test_the_same_people_in_another_program_are_new_participants(admin, program):
+    text = "email,name,role,languages\ntwo@import.example,Two Programs,mentee,English\n"
+    assert post_csv(admin, program, text).json()["created_participants"] == 1
+    other = admin.post("/api/v1/programs", json={"name": "Second program"}).json()
+    r = post_csv(admin, other, text)
+    assert r.status_code == 200, r.text
+    assert (r.json()["created_people"], r.json()["created_participants"], r.json()["unchanged"]) == (0, 1, 0)
+    assert post_csv(admin, other, text).json()["unchanged"] == 1
