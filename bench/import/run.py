@@ -23,6 +23,7 @@ not be set up.
 import argparse
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -56,13 +57,48 @@ def prepare(tandem, url):
     run([tandem, "demo", "--db", url])
 
 
-def timed_import(tandem, url, csv_path, rows):
+def server_cpu(pgdir):
+    """CPU seconds used so far by the PostgreSQL server of pgdir: the
+    postmaster, its live children and the children it has reaped (each
+    connection's backend ends up there when it exits)."""
+    if not pgdir:
+        return 0.0
+    try:
+        with open(os.path.join(pgdir, "data", "postmaster.pid")) as f:
+            root = int(f.readline())
+    except OSError:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ppid = int(fields[1])
+        if int(pid) == root:
+            total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+        elif ppid == root:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def timed_import(tandem, url, csv_path, rows, pgdir=None):
+    """Wall seconds, tandem's CPU seconds and the database server's CPU seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_before = server_cpu(pgdir)
     start = time.perf_counter()
     r = run([tandem, "import", "--db", url, "--program", "1", csv_path])
     took = time.perf_counter() - start
+    time.sleep(0.2)  # let the backend exit and be counted
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if "%d participants invited" % rows not in r.stdout:
         die("unexpected import summary: " + r.stdout.strip())
-    return took
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return took, cpu, server_cpu(pgdir) - server_before
 
 
 def free_port():
@@ -149,7 +185,7 @@ def main():
         results = {}
         sqlite_url = "sqlite:" + os.path.join(tmp, "tandem.sqlite")
         prepare(tandem, sqlite_url)
-        results["import-sqlite"] = timed_import(tandem, sqlite_url, csv_path, a.rows)
+        results["import-sqlite"], cpu_sqlite, _ = timed_import(tandem, sqlite_url, csv_path, a.rows)
 
         pg = run([os.path.join(ROOT, "tests", "pg.sh"), "start", pgdir])
         pg_started = True
@@ -157,7 +193,7 @@ def main():
         run(["psql", "-q", "-v", "ON_ERROR_STOP=1", base, "-c", "CREATE DATABASE bench_import"])
         pg_url = base.rsplit("/", 1)[0] + "/bench_import"
         prepare(tandem, pg_url)
-        results["import-postgres"] = timed_import(tandem, pg_url, csv_path, a.rows)
+        results["import-postgres"], cpu_pg, cpu_server = timed_import(tandem, pg_url, csv_path, a.rows, pgdir)
 
         anchor = run([PY, os.path.join(HERE, "anchor.py"), csv_path, os.path.join(tmp, "anchor.sqlite")])
         secs, n = anchor.stdout.split()
@@ -190,6 +226,8 @@ def main():
     line("tandem import, SQLite", results["import-sqlite"], TARGETS["import-sqlite"])
     line("tandem import, PostgreSQL", results["import-postgres"], TARGETS["import-postgres"])
     line("anchor: Python csv + SQLite executemany", results["anchor"], None)
+    print("CPU: import into SQLite %.2f s; into PostgreSQL %.2f s in tandem + %.2f s in the server; "
+          "load average %.1f" % (cpu_sqlite, cpu_pg, cpu_server, os.getloadavg()[0]))
     for kind in ("sqlite", "postgres"):
         for name, target in (("participants", "participants-p95"), ("funnel", "funnel-p95")):
             m = http[kind].get(name)
