@@ -84,7 +84,9 @@ export async function api<T = unknown>(method: Method, path: string, body?: unkn
   if (!res.ok) {
     const problem: Problem =
       data && typeof data === 'object' ? (data as Problem) : { status: res.status, title: res.statusText };
-    if (res.status === 401 && !(method === 'POST' && path === '/session') && onUnauthorized) {
+    // Sign-in and accepting an invitation answer 401 for a wrong password.
+    const signingIn = method === 'POST' && (path === '/session' || path === '/invitations/accept');
+    if (res.status === 401 && !signingIn && onUnauthorized) {
       onUnauthorized();
     }
     throw new ApiError(res.status, problem);
@@ -96,3 +98,44 @@ export const get = <T>(path: string) => api<T>('GET', path);
 export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
 export const del = <T>(path: string) => api<T>('DELETE', path);
+
+/**
+ * Sends a body that is not JSON (a CSV file) and reads a JSON answer, with
+ * the same CSRF header and problem+json handling as api(). A 422 problem
+ * keeps its extra members (an import report's `errors`) in `problem`.
+ */
+export async function postText<T = unknown>(path: string, body: string | Blob, contentType: string): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch('/api/v1' + path, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': contentType, 'X-CSRF-Token': csrfToken },
+      credentials: 'same-origin',
+      body,
+    });
+  } catch {
+    throw new ApiError(0, { title: 'Network error', detail: 'The server could not be reached. Check the connection and try again.' });
+  }
+  const data: unknown = (res.headers.get('Content-Type') || '').includes('json') ? await res.json().catch(() => null) : null;
+  if (!res.ok) {
+    if (res.status === 401 && onUnauthorized) onUnauthorized();
+    throw new ApiError(res.status, data && typeof data === 'object' ? (data as Problem) : { status: res.status, title: res.statusText });
+  }
+  return data as T;
+}
+
+/** Fetches a resource in another format (CSV) as a Blob. */
+export async function getBlob(path: string, accept: string): Promise<Blob> {
+  let res: Response;
+  try {
+    res = await fetch('/api/v1' + path, { headers: { Accept: accept }, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, { title: 'Network error', detail: 'The server could not be reached. Check the connection and try again.' });
+  }
+  if (!res.ok) {
+    const data: unknown = (res.headers.get('Content-Type') || '').includes('json') ? await res.json().catch(() => null) : null;
+    if (res.status === 401 && onUnauthorized) onUnauthorized();
+    throw new ApiError(res.status, data && typeof data === 'object' ? (data as Problem) : { status: res.status, title: res.statusText });
+  }
+  return res.blob();
+}
