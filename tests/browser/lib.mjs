@@ -150,3 +150,29 @@ export async function makePerson(admin, name) {
   assert.equal(r.status, 201, `create ${name}: ${JSON.stringify(r.body)}`);
   return { email, password, name, id: r.body.id };
 }
+
+export const PASSWORD = 'a long enough pass phrase';
+
+/** Creates a person with a chosen e-mail and site role; `admin` is an apiSession(). */
+export async function createPerson(admin, { email, name, siteRole = 'member', password = PASSWORD }) {
+  const r = await admin('POST', '/people', { email, name, password, site_role: siteRole });
+  assert.equal(r.status, 201, `creating ${email}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** The invitation token from the newest e-mail to `email`, read from the outbox by `admin` (an apiSession()). */
+export async function invitationToken(admin, email) {
+  const r = await admin('GET', `/outbox?to=${encodeURIComponent(email)}`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const mail = r.body.items.find((m) => m.kind === 'invitation');
+  assert.ok(mail, `an invitation to ${email} is in the outbox`);
+  const m = /\/invite\/([A-Za-z0-9_-]+)/.exec(mail.body);
+  assert.ok(m, 'the invitation carries a link');
+  return m[1];
+}
+
+/** Fails when the page scrolls sideways; names the widest elements. */
+export async function assertNoOverflowX(page, what) {
+  const over = await overflowX(page);
+  assert.equal(over, null, `${what} scrolls sideways: ${JSON.stringify(over)}`);
+}
