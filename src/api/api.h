@@ -32,6 +32,7 @@ typedef struct api_ctx {
     http_resp *resp;
     store *db;
     struct api_actor actor;
+    int64_t touch_session;    /* a session whose last_seen_at is due; written after a read */
 } api_ctx;
 
 /* The server's configuration for the API, set once before serving. */
@@ -86,6 +87,15 @@ int api_page(api_ctx *c, int64_t *limit, int64_t *offset);
 /* ---- the actor's roles ---- */
 /* The roles the actor holds in a program (admin included); 0 when none. */
 perm_roles api_program_roles(api_ctx *c, int64_t program_id);
+
+/* Ends the read transaction a GET runs in, so the handler can write (it
+ * then manages its own write transaction). Harmless outside one. */
+void api_end_read(api_ctx *c);
+
+/* Ends the read transaction and begins the write transaction, for a
+ * handler routed READ_FIRST that does slow work (password hashing)
+ * before it writes. Answers and returns -1 when the database refuses. */
+int api_begin_write(api_ctx *c);
 
 /* Time as RFC 3339 text in a new JSON string. */
 json_t *api_time(int64_t t);

@@ -193,6 +193,19 @@ perm_roles api_program_roles(api_ctx *c, int64_t program_id)
     return roles;
 }
 
+void api_end_read(api_ctx *c)
+{
+    if (c->db && store_in_tx(c->db))
+        store_commit(c->db);
+}
+
+int api_begin_write(api_ctx *c)
+{
+    api_end_read(c);
+    int rc = store_begin(c->db);
+    return rc == STORE_OK ? 0 : api_store_failed(c, rc);
+}
+
 json_t *api_time(int64_t t)
 {
     char s[32];

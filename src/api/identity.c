@@ -191,11 +191,10 @@ static int cookie(api_ctx *c, const char *secret)
         }
     }
     store_rows_free(rows);
-    /* Idle expiry is sliding; record activity at most once a minute. */
-    if (c->actor.session_id && now - last_seen >= 60) {
-        store_val u[] = {SV_INT(now), SV_INT(c->actor.session_id)};
-        store_exec(c->db, "UPDATE sessions SET last_seen_at = ?1 WHERE id = ?2", u, 2, NULL);
-    }
+    /* Idle expiry is sliding; activity is recorded at most once a minute,
+     * by the dispatcher, outside any read transaction. */
+    if (c->actor.session_id && now - last_seen >= 60)
+        c->touch_session = c->actor.session_id;
     return 0;
 }
 

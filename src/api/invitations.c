@@ -6,6 +6,7 @@
 #include "api/identity.h"
 #include "base/clock.h"
 #include "base/limits.h"
+#include "base/mem.h"
 #include "base/str.h"
 #include "domain/password.h"
 
@@ -51,19 +52,31 @@ int h_invitation_accept(api_ctx *c)
     char email[LIMIT_EMAIL_BYTES + 1];
     str_fmt(email, sizeof email, "%s", store_col_text(rows, 2));
     bool has_password = !store_col_null(rows, 3);
-    bool ok = has_password ? identity_password_verify(store_col_text(rows, 3), password) : true;
+    char *stored = has_password ? xstrdup(store_col_text(rows, 3)) : NULL;
     store_rows_free(rows);
+    /* Hashing runs with no transaction held; the single-use check below
+     * (used_at IS NULL) catches a second acceptance meanwhile. */
+    api_end_read(c);
+    bool ok = has_password ? identity_password_verify(stored, password) : true;
+    free(stored);
+    char *ph = NULL;
+    const char *why = has_password ? NULL : password_weakness(password, email);
+    if (ok && !has_password && !why)
+        ph = identity_password_hash(password);
+    if (api_begin_write(c)) {
+        free(ph);
+        goto done;
+    }
     if (!ok) {
+        free(ph);
         result = api_problem(c, 401, "password", "password: this is the password of an existing account; it is wrong");
         goto done;
     }
     if (!has_password) {
-        const char *why = password_weakness(password, email);
         if (why) {
             result = api_problem(c, 422, "password", "password: %s", why);
             goto done;
         }
-        char *ph = identity_password_hash(password);
         store_val u[] = {SV_INT(person), SV_TEXT(ph), SV_TEXT(name), SV_INT(now)};
         rc = store_exec(c->db,
                         "UPDATE people SET password_hash = ?2, name = COALESCE(CAST(?3 AS TEXT), name), "

@@ -372,7 +372,9 @@ int h_requests_list(api_ctx *c)
     int rc = program_config_load(c->db, pid, &config, NULL, 0);
     if (rc != 1)
         return api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
-    /* Expiry moves requests on; do it before showing them. */
+    /* Expiry moves requests on; do it, in a write transaction of its own,
+     * before showing them. */
+    api_end_read(c);
     if ((rc = store_begin(c->db)) == STORE_OK) {
         rc = expire_due(c, pid, expiry_days_of(config));
         rc = rc == STORE_OK ? store_commit(c->db) : (store_rollback(c->db), rc);

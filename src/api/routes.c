@@ -8,6 +8,7 @@
 
 #include "api/handlers.h"
 #include "api/identity.h"
+#include "base/clock.h"
 #include "base/limits.h"
 #include "base/str.h"
 #include "http/assets.h"
@@ -16,7 +17,8 @@
 enum {
     PUBLIC = 1 << 0,  /* no sign-in needed */
     NO_DB = 1 << 1,   /* needs no database connection */
-    BIG_BODY = 1 << 2 /* accepts bodies up to LIMIT_HTTP_IMPORT_BODY_BYTES */
+    BIG_BODY = 1 << 2, /* accepts bodies up to LIMIT_HTTP_IMPORT_BODY_BYTES */
+    READ_FIRST = 1 << 3 /* a change that starts reading: the handler calls api_begin_write */
 };
 
 struct route {
@@ -30,7 +32,7 @@ static const struct route routes[] = {
     {HTTP_GET, "/healthz", h_healthz, PUBLIC},
     {HTTP_GET, "/metrics", h_metrics, PUBLIC | NO_DB},
     {HTTP_GET, "/api/v1/openapi.json", h_openapi, PUBLIC | NO_DB},
-    {HTTP_POST, "/api/v1/session", h_session_create, PUBLIC},
+    {HTTP_POST, "/api/v1/session", h_session_create, PUBLIC | READ_FIRST},
     {HTTP_DELETE, "/api/v1/session", h_session_delete, 0},
     {HTTP_GET, "/api/v1/me", h_me, 0},
     {HTTP_POST, "/api/v1/tokens", h_token_create, 0},
@@ -94,7 +96,7 @@ static const struct route routes[] = {
     {HTTP_POST, "/api/v1/calendar/feed", h_calendar_feed_create, 0},
     {HTTP_DELETE, "/api/v1/calendar/feed", h_calendar_feed_delete, 0},
     {HTTP_GET, "/api/v1/calendar/{token}.ics", h_calendar_get, PUBLIC},
-    {HTTP_POST, "/api/v1/invitations/accept", h_invitation_accept, PUBLIC},
+    {HTTP_POST, "/api/v1/invitations/accept", h_invitation_accept, PUBLIC | READ_FIRST},
     {HTTP_GET, "/api/v1/outbox", h_outbox_list, 0},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
@@ -168,42 +170,49 @@ void api_dispatch(http_req *r, http_resp *w)
         api_not_found(&c);
         return;
     }
+    bool writes = r->method != HTTP_GET && r->method != HTTP_HEAD;
     if (!(rt->flags & NO_DB)) {
         c.db = api_db();
         if (!c.db) {
             api_problem(&c, 503, NULL, "the database is not available");
             return;
         }
-        if (identity_authenticate(&c))
-            return;
-        if (!(rt->flags & PUBLIC) && !c.actor.person_id) {
-            api_problem(&c, 401, NULL, "sign in first");
-            return;
-        }
-        if (csrf_check(&c))
-            return;
-    }
-    bool writes = r->method != HTTP_GET && r->method != HTTP_HEAD && c.db;
-    if (writes) {
-        int rc = store_begin(c.db);
+        /* One transaction per request: a write transaction for changes,
+         * a read snapshot for reads (authentication included). */
+        int rc = writes && !(rt->flags & READ_FIRST) ? store_begin(c.db) : store_begin_read(c.db);
         if (rc != STORE_OK) {
             api_store_failed(&c, rc);
             return;
         }
     }
-    int result = rt->fn(&c);
-    if (!writes)
-        return;
-    if (result != 0) {
-        store_rollback(c.db);
-        return;
+    int result = -1;
+    if (c.db && identity_authenticate(&c)) {
+        /* answered */
+    } else if (c.db && !(rt->flags & PUBLIC) && !c.actor.person_id) {
+        api_problem(&c, 401, NULL, "sign in first");
+    } else if (c.db && csrf_check(&c)) {
+        /* answered */
+    } else {
+        result = rt->fn(&c);
     }
-    int rc = store_commit(c.db);
-    if (rc != STORE_OK) {
+    if (!c.db)
+        return;
+    if (!store_in_tx(c.db)) {
+        /* the handler ended the read transaction to write on its own */
+    } else if (result != 0 && writes) {
         store_rollback(c.db);
-        /* The handler's reply described a change that did not happen. */
-        http_resp_cleanup(w);
-        http_resp_init(w);
-        api_store_failed(&c, rc);
+    } else {
+        int rc = store_commit(c.db);
+        if (rc != STORE_OK && writes) {
+            /* The handler's reply described a change that did not happen. */
+            http_resp_cleanup(w);
+            http_resp_init(w);
+            api_store_failed(&c, rc);
+            return;
+        }
+    }
+    if (c.touch_session) {
+        store_val u[] = {SV_INT(clock_now()), SV_INT(c.touch_session)};
+        store_exec(c.db, "UPDATE sessions SET last_seen_at = ?1 WHERE id = ?2", u, 2, NULL);
     }
 }

@@ -58,21 +58,25 @@ int h_session_create(api_ctx *c)
         return api_store_failed(c, rc);
     }
     int64_t id = 0;
-    bool ok = false;
+    char *stored = NULL;
     if (store_next(rows) == 1) {
         id = store_col_int(rows, 0);
-        ok = identity_password_verify(store_col_text(rows, 1), password);
-    } else {
-        identity_password_verify(NULL, password); /* same time: addresses cannot be probed */
+        stored = xstrdup(store_col_text(rows, 1));
     }
     store_rows_free(rows);
+    /* argon2id takes a while: no transaction is held while it runs. An
+     * unknown address takes as long, so addresses cannot be probed. */
+    api_end_read(c);
+    bool ok = identity_password_verify(stored, password) && id;
+    free(stored);
     json_decref(body);
     if (!ok) {
         identity_login_failed(lower, c->req->client_ip);
         return api_problem(c, 401, NULL, "wrong e-mail address or password");
     }
     identity_login_succeeded(lower);
-
+    if (api_begin_write(c))
+        return -1;
     char secret[IDENTITY_TOKEN_CHARS], hash[IDENTITY_HASH_HEX], csrf[IDENTITY_TOKEN_CHARS];
     identity_new_secret("", secret);
     identity_new_secret("", csrf);

@@ -103,6 +103,19 @@ int store_begin(store *s)
     return STORE_OK;
 }
 
+int store_begin_read(store *s)
+{
+    if (s->in_tx)
+        return store_fail(s, STORE_ERROR, "store: a transaction is already open");
+    /* Deferred on SQLite: a read snapshot, no write lock. */
+    int rc = s->ops->control(s, "BEGIN");
+    if (rc)
+        return rc;
+    s->in_tx = true;
+    s->tx_failed = false;
+    return STORE_OK;
+}
+
 /* Rolls back, keeping the message of the failure that led here. */
 static void rollback_keep_err(store *s)
 {

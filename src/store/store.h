@@ -70,6 +70,10 @@ const char *store_errmsg(const store *s);  /* message of the last failure, never
 /* Transactions. store_begin() takes the write lock at once on SQLite
  * (BEGIN IMMEDIATE) so a transaction never fails to upgrade halfway. */
 int store_begin(store *s);
+/* A read transaction: one consistent snapshot for several statements, and
+ * on SQLite one lock round instead of one per statement. Writing inside
+ * it is not supported (SQLite may refuse the upgrade); commit it first. */
+int store_begin_read(store *s);
 int store_commit(store *s);
 void store_rollback(store *s);  /* no-op outside a transaction; cannot fail */
 bool store_in_tx(const store *s);
