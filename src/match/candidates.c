@@ -532,7 +532,7 @@ static void viol_row(void *arg, int tid, size_t e)
     if (!whole) {
         if (!c->u || g->cut[e] < c->dual_thr_min)
             return;
-        int64_t need = g->cut[e] - c->u[e] + c->margin;
+        int64_t need = g->cut[e] - c->u[e]; /* near ones past the prefix can wait */
         size_t lo = 0, hi = m->nr;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
