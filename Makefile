@@ -46,7 +46,7 @@ all: tandem
 -include $(wildcard mk/*.mk)
 
 tandem: $(BUILD)/tandem
-	@[ "$(BUILD)" = build ] && cp $(BUILD)/tandem tandem || true
+	@[ "$(BUILD)" = build ] && cp $(BUILD)/tandem tandem.tmp && mv -f tandem.tmp tandem || true
 
 $(BUILD)/tandem: $(MAIN_OBJ) $(LIB_OBJ) $(GEN_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

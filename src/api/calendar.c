@@ -45,6 +45,19 @@ int h_calendar_feed_create(api_ctx *c)
     return api_json(c, 201, json_pack("{s:s}", "url", url));
 }
 
+/* Whether the actor has a feed, and since when. The address itself is
+ * shown once, when it is made: only its hash is stored. */
+int h_calendar_feed_get(api_ctx *c)
+{
+    int64_t created = 0;
+    store_val p[] = {SV_INT(c->actor.person_id)};
+    int rc = store_query_int(c->db, "SELECT created_at FROM calendar_feeds WHERE person_id = ?1", p, 1, &created);
+    if (rc < 0)
+        return api_store_failed(c, rc);
+    return api_json(c, 200, json_pack("{s:b, s:o}", "exists", rc == 1, "created_at",
+                                      rc == 1 ? api_time(created) : json_null()));
+}
+
 int h_calendar_feed_delete(api_ctx *c)
 {
     store_val p[] = {SV_INT(c->actor.person_id)};

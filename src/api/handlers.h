@@ -106,6 +106,7 @@ int h_reflection_put(api_ctx *c);
 
 /* calendar.c */
 int h_calendar_feed_create(api_ctx *c);
+int h_calendar_feed_get(api_ctx *c);
 int h_calendar_feed_delete(api_ctx *c);
 int h_calendar_get(api_ctx *c);
 int h_meeting_ics(api_ctx *c);

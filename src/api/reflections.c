@@ -68,8 +68,8 @@ int h_reflection_put(api_ctx *c)
     int result = -1, rc;
     if (rel_open(c, 0, PERM_WRITE, &r))
         return -1;
-    if (!rel_is_open(&r))
-        return api_problem(c, 409, NULL, "the relationship is %s; its workspace is read-only", r.status);
+    /* Reflection belongs to closure: it stays open after the relationship
+     * ends, so the partner who did not close can still write theirs. */
     if (api_body_object(c, &body))
         return -1;
     verr e = {0};

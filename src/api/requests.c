@@ -386,7 +386,8 @@ int h_requests_list(api_ctx *c)
     store_val p[] = {SV_INT(pid), SV_INT(all ? 0 : c->actor.person_id)};
     rc = store_query(c->db,
                      "SELECT " REQ_COLS " FROM mentoring_requests r WHERE r.program_id = ?1 AND (?2 = 0 OR EXISTS ("
-                     " SELECT 1 FROM participations pa WHERE pa.person_id = ?2 AND (pa.id = r.mentee_id OR pa.id = r.mentor_id))) "
+                     " SELECT 1 FROM participations pa WHERE pa.person_id = ?2 AND (pa.id = r.mentee_id OR pa.id = r.mentor_id "
+                     " OR (',' || replace(replace(r.choices, '[', ''), ']', '') || ',') LIKE ('%,' || pa.id || ',%')))) "
                      "ORDER BY r.id DESC LIMIT 200",
                      p, 2, &rows);
     if (rc != STORE_OK)
@@ -395,10 +396,49 @@ int h_requests_list(api_ctx *c)
     while (store_next(rows) == 1)
         json_array_append_new(items, request_row(rows));
     store_rows_free(rows);
-    /* Names, for the inbox. */
+    /* A mentor sees the requests that reached them (asked now, or asked
+     * before and answered), not the ones still waiting for an earlier
+     * choice. */
+    int64_t my_mentor = 0, my_mentee_part = 0;
+    if (!all) {
+        store_val m[] = {SV_INT(pid), SV_INT(c->actor.person_id)};
+        store_query_int(c->db, "SELECT id FROM participations WHERE program_id = ?1 AND person_id = ?2 AND role = 'mentor'",
+                        m, 2, &my_mentor);
+        my_mentee_part = my_mentee(c, pid);
+    }
     size_t i;
     json_t *it;
+    for (i = 0; !all && i < json_array_size(items);) {
+        it = json_array_get(items, i);
+        json_t *choices = json_object_get(it, "choices");
+        long at = -1;
+        for (size_t k = 0; k < json_array_size(choices); k++)
+            if (my_mentor && json_integer_value(json_array_get(choices, k)) == my_mentor)
+                at = (long)k;
+        bool keep = json_integer_value(json_object_get(it, "mentee")) == my_mentee_part ||
+                    (at >= 0 && at <= json_integer_value(json_object_get(it, "current")));
+        if (keep)
+            i++;
+        else
+            json_array_remove(items, i);
+    }
+    /* Names, for the inbox. */
     json_array_foreach(items, i, it) {
+        json_t *names = json_array();
+        size_t k;
+        json_t *ch;
+        json_array_foreach(json_object_get(it, "choices"), k, ch) {
+            store_val q[] = {SV_INT(json_integer_value(ch))};
+            store_rows *nr;
+            const char *name = NULL;
+            if (store_query(c->db, "SELECT sort_name FROM participations WHERE id = ?1", q, 1, &nr) == STORE_OK) {
+                if (store_next(nr) == 1)
+                    name = store_col_text(nr, 0);
+                json_array_append_new(names, json_string(name ? name : ""));
+                store_rows_free(nr);
+            }
+        }
+        json_object_set_new(it, "choice_names", names);
         store_val q[] = {SV_INT(json_integer_value(json_object_get(it, "mentee"))),
                          SV_INT(json_integer_value(json_object_get(it, "mentor")))};
         store_rows *nr;

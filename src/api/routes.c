@@ -93,6 +93,7 @@ static const struct route routes[] = {
     {HTTP_POST, "/api/v1/relationships/{rid}/messages", h_message_create, 0},
     {HTTP_GET, "/api/v1/relationships/{rid}/reflections", h_reflections_list, 0},
     {HTTP_POST, "/api/v1/relationships/{rid}/reflections", h_reflection_put, 0},
+    {HTTP_GET, "/api/v1/calendar/feed", h_calendar_feed_get, 0},
     {HTTP_POST, "/api/v1/calendar/feed", h_calendar_feed_create, 0},
     {HTTP_DELETE, "/api/v1/calendar/feed", h_calendar_feed_delete, 0},
     {HTTP_GET, "/api/v1/calendar/{token}.ics", h_calendar_get, PUBLIC},

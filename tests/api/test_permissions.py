@@ -137,6 +137,7 @@ MATRIX = [
     ("POST", "/api/v1/relationships/{R}/messages", {"body": "hi"}, REL_WRITE),
     ("GET", "/api/v1/relationships/{R}/reflections", None, REL_READ),
     ("POST", "/api/v1/relationships/{R}/reflections", {"learned": "x"}, REL_WRITE),
+    ("GET", "/api/v1/calendar/feed", None, READ_ALL),
     ("POST", "/api/v1/calendar/feed", None, codes(None)),
     ("DELETE", "/api/v1/calendar/feed", None, codes(None)),
     ("GET", "/api/v1/calendar/{token}.ics", None, codes(404, anon=404)),

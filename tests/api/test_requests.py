@@ -118,3 +118,19 @@ def test_parallel_accepts_never_exceed_capacity(admin, make_person, program):
     assert codes.count(200) == 2 and codes.count(409) == 4, codes
     rels = admin.get(url(program, "/relationships")).json()["items"]
     assert len(rels) == 2
+
+
+def test_a_mentor_keeps_the_requests_they_answered(admin, make_person, program):
+    m1, m2, m3, e = make_person(), make_person(), make_person(), make_person()
+    a = join(m1, program, "mentor", {"expertise": ["sql"]})
+    b = join(m2, program, "mentor", {"expertise": ["sql"]})
+    c = join(m3, program, "mentor", {"expertise": ["sql"]})
+    join(e, program, "mentee", {"development_needs": ["sql"]})
+    req = e.post(url(program, "/requests"), json={"mentors": [a, b, c]}).json()
+    assert m2.get(url(program, "/requests")).json()["items"] == []  # not asked yet
+    m1.patch("/api/v1/requests/%d" % req["id"], json={"action": "decline"})
+    assert [r["id"] for r in m1.get(url(program, "/requests")).json()["items"]] == [req["id"]]
+    assert [r["id"] for r in m2.get(url(program, "/requests")).json()["items"]] == [req["id"]]
+    assert m3.get(url(program, "/requests")).json()["items"] == []
+    mine = e.get(url(program, "/requests")).json()["items"][0]
+    assert mine["choice_names"] == [m1.person["name"], m2.person["name"], m3.person["name"]]
