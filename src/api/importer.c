@@ -1023,6 +1023,35 @@ static int cache_restore(struct import *im, int64_t old)
     return store_exec(im->db, sql, NULL, 0, NULL);
 }
 
+struct named {
+    const char *name;
+    size_t item;
+};
+
+static int by_name(const void *a, const void *b)
+{
+    const struct named *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : x->item < y->item ? -1 : x->item > y->item;
+}
+
+/* Orders items (people when persons, else rows) by name. Rows written in
+ * the order of the name indexes (people, and the participant list's
+ * sort_name) add to the end of those indexes instead of all over them. */
+static void sort_by_name(struct import *im, size_t *items, size_t n, bool persons)
+{
+    struct named *v = xmalloc(sizeof *v * (n + 1));
+    for (size_t k = 0; k < n; k++) {
+        const struct row *w = &im->rows[persons ? im->people[items[k]].first_row : items[k]];
+        v[k] = (struct named){.name = persons ? w->name : im->people[w->person].name, .item = items[k]};
+    }
+    if (n)
+        qsort(v, n, sizeof *v, by_name);
+    for (size_t k = 0; k < n; k++)
+        items[k] = v[k].item;
+    free(v);
+}
+
 /* The new person's manager when that is a new person too, else NULL. */
 static struct person *new_manager(struct import *im, const struct person *p)
 {
@@ -1101,6 +1130,7 @@ static int write_people(struct import *im, size_t *items)
         for (size_t k = 0; k < n; k++)
             if (im->people[items[k]].depth == d)
                 level[m++] = items[k];
+        sort_by_name(im, level, m, true);
         rc = run_batches(im, &people, level, m);
         if (rc == STORE_OK)
             rc = run_batches(im, &ids, level, m);
@@ -1129,6 +1159,7 @@ static int write_participations(struct import *im, size_t *items)
     for (size_t i = 0; i < im->nrows; i++)
         if (im->rows[i].action == ACT_CREATE)
             items[n++] = i;
+    sort_by_name(im, items, n, false);
     store_val pnow[] = {SV_INT(im->o->program_id), SV_INT(im->now)};
     struct batch parts = {.head = "INSERT INTO participations (program_id, person_id, role, status, profile, "
                                   "capacity, wants, sort_name, email, created_at, updated_at) VALUES ",
