@@ -69,7 +69,7 @@ int h_invitation_accept(api_ctx *c)
     }
     if (!ok) {
         free(ph);
-        result = api_problem(c, 401, "password", "password: this is the password of an existing account; it is wrong");
+        result = api_problem(c, 403, "password", "password: the invitation is for an existing account, and this is not its password");
         goto done;
     }
     if (!has_password) {

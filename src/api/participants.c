@@ -154,6 +154,13 @@ static json_t *participation_json(api_ctx *c, const struct participation *p, con
 
 /* ---- list ---- */
 
+/* Statuses in funnel order, exits last. */
+#define STAGE_ORDER                                                                                \
+    "CASE status WHEN 'invited' THEN 0 WHEN 'applied' THEN 1 WHEN 'approved' THEN 2 "              \
+    "WHEN 'trained' THEN 3 WHEN 'matched' THEN 4 WHEN 'agreement_signed' THEN 5 "                  \
+    "WHEN 'goals_set' THEN 6 WHEN 'active' THEN 7 WHEN 'completed' THEN 8 WHEN 'declined' THEN 9 " \
+    "WHEN 'withdrawn' THEN 10 ELSE 11 END"
+
 int h_participants_list(api_ctx *c)
 {
     int64_t pid;
@@ -178,8 +185,8 @@ int h_participants_list(api_ctx *c)
     static const struct {
         const char *name, *order;
     } sorts[] = {{"name", "sort_name ASC, id ASC"},     {"-name", "sort_name DESC, id DESC"},
-                 {"status", "status ASC, sort_name ASC, id ASC"},
-                 {"-status", "status DESC, sort_name DESC, id DESC"},
+                 {"status", STAGE_ORDER " ASC, sort_name ASC, id ASC"},
+                 {"-status", STAGE_ORDER " DESC, sort_name DESC, id DESC"},
                  {"created_at", "created_at ASC, id ASC"}, {"-created_at", "created_at DESC, id DESC"}};
     const char *order = sorts[0].order;
     if (sort) {

@@ -62,9 +62,18 @@ int h_programs_list(api_ctx *c)
     int64_t limit, offset, total = 0;
     if (api_page(c, &limit, &offset))
         return -1;
-    bool all = c->actor.site_role == SITE_ADMIN;
-    const char *where = all ? "" : " WHERE id IN (SELECT program_id FROM participations "
-                                   "WHERE person_id = ?1 AND status NOT IN ('declined', 'withdrawn'))";
+    const char *joinable = http_req_query(c->req, "joinable");
+    bool join = joinable && strcmp(joinable, "true") == 0;
+    if (joinable && !join && strcmp(joinable, "false") != 0)
+        return api_problem(c, 400, "joinable", "joinable is true or false");
+    bool all = c->actor.site_role == SITE_ADMIN && !join;
+    /* Joinable: enrolling, taking applications (the configuration is our
+     * own compact JSON), and the person not in it yet. */
+    const char *where = join ? " WHERE status = 'enrolling' AND config NOT LIKE '%\"access\":\"invite_only\"%' "
+                               "AND id NOT IN (SELECT program_id FROM participations WHERE person_id = ?1)"
+                        : all ? ""
+                              : " WHERE id IN (SELECT program_id FROM participations "
+                                "WHERE person_id = ?1 AND status NOT IN ('declined', 'withdrawn'))";
     char sql[512];
     store_val p[] = {SV_INT(c->actor.person_id), SV_INT(limit), SV_INT(offset)};
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM programs%s", where);
@@ -179,8 +188,6 @@ int h_program_get(api_ctx *c)
     if (api_param_id(c, 0, &id))
         return -1;
     perm_roles roles = api_program_roles(c, id);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
-        return api_not_found(c);
     store_rows *rows;
     int rc = load(c, id, &rows);
     if (rc < 0)
@@ -189,6 +196,13 @@ int h_program_get(api_ctx *c)
         return api_not_found(c);
     json_t *out = program_json(rows, roles);
     store_rows_free(rows);
+    /* A program that takes applications shows itself to anyone signed
+     * in, so they can read it and apply; invite-only ones stay hidden. */
+    const char *access = json_string_value(json_object_get(json_object_get(out, "selection"), "access"));
+    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ) && (!access || strcmp(access, "invite_only") == 0)) {
+        json_decref(out);
+        return api_not_found(c);
+    }
     return api_json(c, 200, out);
 }
 
@@ -198,10 +212,17 @@ int h_program_patch(api_ctx *c)
     if (api_param_id(c, 0, &id))
         return -1;
     perm_roles roles = api_program_roles(c, id);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
-        return api_not_found(c);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_WRITE))
+    if (!perm_allows(roles, PERM_PROGRAM, PERM_WRITE)) {
+        /* Those who can read it are told why; others learn nothing. */
+        int64_t open = 0;
+        store_val q[] = {SV_INT(id)};
+        store_query_int(c->db,
+                        "SELECT COUNT(*) FROM programs WHERE id = ?1 AND config NOT LIKE '%\"access\":\"invite_only\"%'",
+                        q, 1, &open);
+        if (!perm_allows(roles, PERM_PROGRAM, PERM_READ) && !open)
+            return api_not_found(c);
         return api_problem(c, 403, NULL, "only the program's coordinators and admins change it");
+    }
     json_t *body;
     if (api_body_object(c, &body))
         return -1;

@@ -249,3 +249,36 @@ def test_open_and_invite_only_programs(admin, make_person):
     assert r.json()["status"] == "trained"  # open: approved at once; no training configured
     closed = admin.post("/api/v1/programs", json={"name": "Closed", "selection": {"access": "invite_only"}}).json()
     problem(p.post(url(closed, "/participants"), json={"role": "mentee", "answers": {"motivation": "x"}}), 404)
+
+
+def test_programs_taking_applications_can_be_found_and_read(admin, make_person):
+    open_p = admin.post("/api/v1/programs", json={"name": "Joinable", "status": "enrolling",
+                                                  "selection": {"access": "approval"}}).json()
+    hidden = admin.post("/api/v1/programs", json={"name": "Invite only", "status": "enrolling",
+                                                  "selection": {"access": "invite_only"}}).json()
+    p = make_person()
+    assert p.get("/api/v1/programs/%d" % open_p["id"]).json()["my_roles"] == []
+    problem(p.get("/api/v1/programs/%d" % hidden["id"]), 404)
+    problem(p.patch("/api/v1/programs/%d" % open_p["id"], json={"name": "x"}), 403)
+    joinable = [x["id"] for x in p.get("/api/v1/programs", params={"joinable": "true"}).json()["items"]]
+    assert open_p["id"] in joinable and hidden["id"] not in joinable
+    assert open_p["id"] not in [x["id"] for x in p.get("/api/v1/programs").json()["items"]]
+    p.post("/api/v1/programs/%d/participants" % open_p["id"], json={"role": "mentee", "answers": {"motivation": "x"}})
+    assert open_p["id"] not in [x["id"] for x in p.get("/api/v1/programs", params={"joinable": "true"}).json()["items"]]
+    problem(p.get("/api/v1/programs", params={"joinable": "maybe"}), 400, "joinable")
+
+
+def test_funnel_never_widens(admin, make_person, program):
+    # Someone applies without an invitation; another is added and approved
+    # without applying: every stage before the furthest still counts.
+    a = make_person()
+    a.post(url(program, "/participants"), json={"role": "mentee", "answers": {"motivation": "x", "track": "tech"}})
+    r = admin.post(url(program, "/participants"), json={"email": "direct@example.org", "name": "Direct", "role": "mentee"})
+    admin.patch(url(program, "/participants/%d" % r.json()["id"]), json={"status": "approved"})
+    counts = funnel(admin, program)
+    assert counts["invited"] == 2 and counts["applied"] == 2 and counts["approved"] == 1
+    stages = admin.get(url(program, "/reports/funnel")).json()["stages"]
+    assert all(s["conversion_from_previous"] is None or s["conversion_from_previous"] <= 1 for s in stages)
+    rows = admin.get(url(program, "/participants"), params={"sort": "status"}).json()["items"]
+    order = [r["status"] for r in rows]
+    assert order.index("applied") < order.index("approved")

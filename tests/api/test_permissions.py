@@ -83,8 +83,9 @@ MATRIX = [
     ("GET", "/api/v1/phase-templates", None, READ_ALL),
     ("GET", "/api/v1/programs", None, READ_ALL),
     ("POST", "/api/v1/programs", {"name": "Nope"}, codes(403, admin=None, coord=None)),
-    ("GET", "/api/v1/programs/{P}", None, PROGRAM_READ),
-    ("PATCH", "/api/v1/programs/{P}", {"name": "Renamed"}, COORD_WRITE),
+    # The program takes applications (access open): anyone signed in reads it.
+    ("GET", "/api/v1/programs/{P}", None, READ_ALL),
+    ("PATCH", "/api/v1/programs/{P}", {"name": "Renamed"}, codes(403, admin=None, coord=None)),
     ("GET", "/api/v1/programs/{P}/participants", None, COORD_READ),
     ("POST", "/api/v1/programs/{P}/participants", {"email": "someone@example.org", "role": "mentee"},
      codes(403, admin=None, coord=None)),

@@ -129,7 +129,7 @@ def test_who_may_create_see_and_change_programs(admin, make_person):
     member = make_person("member")
     coordinator = make_person("coordinator")
     problem(member.post("/api/v1/programs", json={"name": "Mine"}), 403)
-    own = coordinator.post("/api/v1/programs", json={"name": "Coordinated"})
+    own = coordinator.post("/api/v1/programs", json={"name": "Coordinated", "selection": {"access": "invite_only"}})
     assert own.status_code == 201
     pid = own.json()["id"]
     assert coordinator.patch("/api/v1/programs/%d" % pid, json={"description": "ok"}).status_code == 200
@@ -139,6 +139,10 @@ def test_who_may_create_see_and_change_programs(admin, make_person):
     assert pid not in [i["id"] for i in member.get("/api/v1/programs").json()["items"]]
     other = make_person("coordinator")
     problem(other.get("/api/v1/programs/%d" % pid), 404)
+    # A program that takes applications is readable by anyone signed in.
+    public = coordinator.post("/api/v1/programs", json={"name": "Open to all", "selection": {"access": "open"}}).json()
+    assert member.get("/api/v1/programs/%d" % public["id"]).status_code == 200
+    problem(member.patch("/api/v1/programs/%d" % public["id"], json={"name": "x"}), 403)
     # The admin sees and changes every program.
     assert admin.get("/api/v1/programs/%d" % pid).status_code == 200
     assert admin.patch("/api/v1/programs/%d" % pid, json={"status": "enrolling"}).json()["status"] == "enrolling"
