@@ -97,6 +97,11 @@ void api_end_read(api_ctx *c);
  * before it writes. Answers and returns -1 when the database refuses. */
 int api_begin_write(api_ctx *c);
 
+/* Checks the actor coordinates the program (or is an admin): 0 when so;
+ * else answers 404 when they cannot see the program, 403 with `why` when
+ * they can, and returns -1. */
+int api_program_coordinator(api_ctx *c, int64_t program_id, const char *why);
+
 /* Time as RFC 3339 text in a new JSON string. */
 json_t *api_time(int64_t t);
 

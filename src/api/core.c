@@ -206,6 +206,16 @@ int api_begin_write(api_ctx *c)
     return rc == STORE_OK ? 0 : api_store_failed(c, rc);
 }
 
+int api_program_coordinator(api_ctx *c, int64_t program_id, const char *why)
+{
+    perm_roles roles = api_program_roles(c, program_id);
+    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
+        return api_not_found(c);
+    if (!perm_allows(roles, PERM_OTHER_PROFILE, PERM_WRITE))
+        return api_problem(c, 403, NULL, "%s", why);
+    return 0;
+}
+
 json_t *api_time(int64_t t)
 {
     char s[32];

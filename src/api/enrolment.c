@@ -31,8 +31,7 @@ int enrol_mail(store *db, const char *to, int64_t person_id, int64_t program_id,
                       p, 7, NULL);
 }
 
-int enrol_invite(store *db, int64_t participation_id, int64_t invited_by, const char *base_url,
-                 int64_t now)
+int enrol_recipient_of(store *db, int64_t participation_id, struct enrol_recipient *out)
 {
     store_rows *rows;
     store_val q[] = {SV_INT(participation_id)};
@@ -43,40 +42,48 @@ int enrol_invite(store *db, int64_t participation_id, int64_t invited_by, const 
                          q, 1, &rows);
     if (rc != STORE_OK)
         return rc;
-    if (store_next(rows) != 1) {
-        store_rows_free(rows);
-        return STORE_ERROR;
+    rc = store_next(rows);
+    if (rc == 1) {
+        str_fmt(out->email, sizeof out->email, "%s", store_col_text(rows, 0));
+        str_fmt(out->name, sizeof out->name, "%s", store_col_text(rows, 1));
+        out->person_id = store_col_int(rows, 2);
+        out->program_id = store_col_int(rows, 3);
+        str_fmt(out->program_name, sizeof out->program_name, "%s", store_col_text(rows, 4));
+        str_fmt(out->role, sizeof out->role, "%s", store_col_text(rows, 5));
     }
+    store_rows_free(rows);
+    return rc;
+}
+
+int enrol_invite(store *db, int64_t participation_id, int64_t invited_by, const char *base_url,
+                 int64_t now)
+{
+    struct enrol_recipient to;
+    int rc = enrol_recipient_of(db, participation_id, &to);
+    if (rc != 1)
+        return rc == 0 ? STORE_ERROR : rc;
     char token[IDENTITY_TOKEN_CHARS], hash[IDENTITY_HASH_HEX];
     identity_new_secret("", token);
     identity_secret_hash(token, hash);
+    store_val p[] = {SV_TEXT(hash), SV_INT(to.program_id), SV_INT(participation_id),
+                     invited_by ? SV_INT(invited_by) : SV_NULL, SV_INT(now),
+                     SV_INT(now + INVITATION_DAYS * 86400)};
+    rc = store_exec(db,
+                    "INSERT INTO invitations (token_hash, program_id, participation_id, created_by, "
+                    "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    p, 6, NULL);
+    if (rc != STORE_OK)
+        return rc;
     buf body;
     buf_init(&body, 8192);
     buf_printf(&body,
                "Hello %s,\n\nyou are invited to take part in \"%s\" as a %s.\n\n"
                "Accept the invitation here (the link works once, for %d days):\n%s/invite/%s\n\n"
                "Tandem\n",
-               store_col_text(rows, 1), store_col_text(rows, 4), store_col_text(rows, 5),
-               INVITATION_DAYS, base_url, token);
+               to.name, to.program_name, to.role, INVITATION_DAYS, base_url, token);
     char subject[300];
-    str_fmt(subject, sizeof subject, "Invitation: %s", store_col_text(rows, 4));
-    char *email = (char *)store_col_text(rows, 0);
-    int64_t person = store_col_int(rows, 2), program = store_col_int(rows, 3);
-    rc = STORE_OK;
-    {
-        store_val p[] = {SV_TEXT(hash), SV_INT(program), SV_INT(participation_id),
-                         invited_by ? SV_INT(invited_by) : SV_NULL, SV_INT(now),
-                         SV_INT(now + INVITATION_DAYS * 86400)};
-        char to[300];
-        str_fmt(to, sizeof to, "%s", email);
-        store_rows_free(rows); /* before the next statement on this connection */
-        rc = store_exec(db,
-                        "INSERT INTO invitations (token_hash, program_id, participation_id, created_by, "
-                        "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        p, 6, NULL);
-        if (rc == STORE_OK)
-            rc = enrol_mail(db, to, person, program, "invitation", subject, body.data, now);
-    }
+    str_fmt(subject, sizeof subject, "Invitation: %s", to.program_name);
+    rc = enrol_mail(db, to.email, to.person_id, to.program_id, "invitation", subject, body.data, now);
     buf_cleanup(&body);
     return rc;
 }

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "base/limits.h"
 #include "domain/participation.h"
 #include "store/store.h"
 
@@ -15,6 +16,19 @@
 /* Sets the participation's status to `s` and records the time it reached
  * the stage (the first time only). */
 int enrol_stage(store *db, int64_t participation_id, enum stage s, int64_t now);
+
+/* Who a participation's mail goes to, and about which program. */
+struct enrol_recipient {
+    int64_t person_id, program_id;
+    char email[LIMIT_EMAIL_BYTES + 1];
+    char name[LIMIT_NAME_BYTES + 1];
+    char program_name[LIMIT_NAME_BYTES + 1];
+    char role[16];
+};
+
+/* Looks up the recipient of a participation: 1 found, 0 none, < 0 a store
+ * status. */
+int enrol_recipient_of(store *db, int64_t participation_id, struct enrol_recipient *out);
 
 /* Stores an e-mail in the outbox, to be sent by the mailer. */
 int enrol_mail(store *db, const char *to, int64_t person_id, int64_t program_id, const char *kind,

@@ -42,16 +42,6 @@ static int open_run(api_ctx *c, int64_t *run, int64_t *program, char status[16],
     return 0;
 }
 
-static int coordinator_of(api_ctx *c, int64_t program)
-{
-    perm_roles roles = api_program_roles(c, program);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
-        return api_not_found(c);
-    if (!perm_allows(roles, PERM_OTHER_PROFILE, PERM_WRITE))
-        return api_problem(c, 403, NULL, "matching is for the program's coordinators");
-    return 0;
-}
-
 static json_t *explain_json(const match_result *r, const match_pair *p)
 {
     json_t *ex = json_object();
@@ -189,7 +179,7 @@ static json_t *run_json(api_ctx *c, int64_t run)
 int h_match_run_create(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid) || coordinator_of(c, pid))
+    if (api_param_id(c, 0, &pid) || api_program_coordinator(c, pid, "matching is for the program's coordinators"))
         return -1;
     json_t *config = NULL, *body = NULL;
     int result = -1, rc;
@@ -250,7 +240,7 @@ done:
 int h_match_runs_list(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid) || coordinator_of(c, pid))
+    if (api_param_id(c, 0, &pid) || api_program_coordinator(c, pid, "matching is for the program's coordinators"))
         return -1;
     store_rows *rows;
     store_val p[] = {SV_INT(pid)};

@@ -375,30 +375,18 @@ static int maybe_trained(store *db, const json_t *config, int64_t part_id, const
 static int notify(store *db, int64_t part_id, const char *kind, const char *subject_fmt,
                   const char *body_fmt, const char *extra, int64_t now)
 {
-    store_rows *rows;
-    store_val q[] = {SV_INT(part_id)};
-    int rc = store_query(db,
-                         "SELECT pe.email, pe.name, pe.id, pr.id, pr.name FROM participations pa "
-                         "JOIN people pe ON pe.id = pa.person_id JOIN programs pr ON pr.id = pa.program_id "
-                         "WHERE pa.id = ?1",
-                         q, 1, &rows);
-    if (rc != STORE_OK)
-        return rc;
-    if (store_next(rows) != 1) {
-        store_rows_free(rows);
-        return STORE_ERROR;
-    }
-    char to[LIMIT_EMAIL_BYTES + 1], subject[400];
+    struct enrol_recipient to;
+    int rc = enrol_recipient_of(db, part_id, &to);
+    if (rc != 1)
+        return rc == 0 ? STORE_ERROR : rc;
+    char subject[400];
     buf body;
     buf_init(&body, 16384);
-    str_fmt(to, sizeof to, "%s", store_col_text(rows, 0));
-    str_fmt(subject, sizeof subject, subject_fmt, store_col_text(rows, 4));
-    buf_printf(&body, "Hello %s,\n\n", store_col_text(rows, 1));
-    buf_printf(&body, body_fmt, store_col_text(rows, 4), extra ? extra : "");
+    str_fmt(subject, sizeof subject, subject_fmt, to.program_name);
+    buf_printf(&body, "Hello %s,\n\n", to.name);
+    buf_printf(&body, body_fmt, to.program_name, extra ? extra : "");
     buf_puts(&body, "\n\nTandem\n");
-    int64_t person = store_col_int(rows, 2), program = store_col_int(rows, 3);
-    store_rows_free(rows);
-    rc = enrol_mail(db, to, person, program, kind, subject, body.data, now);
+    rc = enrol_mail(db, to.email, to.person_id, to.program_id, kind, subject, body.data, now);
     buf_cleanup(&body);
     return rc;
 }
@@ -822,11 +810,8 @@ int h_participants_bulk(api_ctx *c)
     int64_t pid;
     if (api_param_id(c, 0, &pid))
         return -1;
-    perm_roles roles = api_program_roles(c, pid);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
-        return api_not_found(c);
-    if (!perm_allows(roles, PERM_OTHER_PROFILE, PERM_WRITE))
-        return api_problem(c, 403, NULL, "only the program's coordinators review applications");
+    if (api_program_coordinator(c, pid, "only the program's coordinators review applications"))
+        return -1;
     json_t *body, *config = NULL;
     if (api_body_object(c, &body))
         return -1;

@@ -210,11 +210,8 @@ int h_relationship_create(api_ctx *c)
     int64_t pid;
     if (api_param_id(c, 0, &pid))
         return -1;
-    perm_roles roles = api_program_roles(c, pid);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
-        return api_not_found(c);
-    if (!perm_allows(roles, PERM_OTHER_PROFILE, PERM_WRITE))
-        return api_problem(c, 403, NULL, "only the program's coordinators pair people by hand");
+    if (api_program_coordinator(c, pid, "only the program's coordinators pair people by hand"))
+        return -1;
     json_t *body, *config = NULL;
     if (api_body_object(c, &body))
         return -1;

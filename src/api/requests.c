@@ -145,23 +145,11 @@ static json_t *load_request(store *db, int64_t id)
 
 static int mail_participant(store *db, int64_t part, const char *kind, const char *subject, const char *body)
 {
-    store_rows *rows;
-    store_val p[] = {SV_INT(part)};
-    int rc = store_query(db,
-                         "SELECT pe.email, pe.id, pa.program_id FROM participations pa JOIN people pe ON pe.id = pa.person_id "
-                         "WHERE pa.id = ?1",
-                         p, 1, &rows);
-    if (rc != STORE_OK)
+    struct enrol_recipient to;
+    int rc = enrol_recipient_of(db, part, &to);
+    if (rc < 0)
         return rc;
-    char to[LIMIT_EMAIL_BYTES + 1] = "";
-    int64_t person = 0, program = 0;
-    if (store_next(rows) == 1) {
-        str_fmt(to, sizeof to, "%s", store_col_text(rows, 0));
-        person = store_col_int(rows, 1);
-        program = store_col_int(rows, 2);
-    }
-    store_rows_free(rows);
-    return to[0] ? enrol_mail(db, to, person, program, kind, subject, body, clock_now()) : STORE_OK;
+    return rc == 1 ? enrol_mail(db, to.email, to.person_id, to.program_id, kind, subject, body, clock_now()) : STORE_OK;
 }
 
 /* Moves a pending request on after a decline or an expiry: to the next
