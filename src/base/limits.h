@@ -13,7 +13,7 @@
 #define LIMIT_HTTP_IMPORT_BODY_BYTES (64u << 20) /* CSV import body, 64 MiB */
 #define LIMIT_HTTP_HEADER_COUNT 64               /* headers per request */
 #define LIMIT_HTTP_HEADER_BYTES 8192             /* one header line, name+value */
-#define LIMIT_HTTP_CONN_MEMORY (64u << 10)       /* libmicrohttpd per-connection pool */
+#define LIMIT_HTTP_CONN_MEMORY (32u << 10)       /* libmicrohttpd per-connection pool (cleared per request: keep it small) */
 #define LIMIT_HTTP_TIMEOUT_S 30                  /* (config) idle connection timeout */
 #define LIMIT_HTTP_CONNS_PER_IP 256              /* (config) concurrent connections per IP */
 #define LIMIT_HTTP_CONNS_TOTAL 4096              /* concurrent connections */
