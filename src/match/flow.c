@@ -128,6 +128,14 @@ static hent heap_pop(heap *q)
 
 /* ---- successive shortest paths ---- */
 
+typedef struct node_state {
+    int64_t p;      /* potential */
+    int64_t dist;   /* tentative distance in the current search */
+    int64_t pred;   /* arc the search reached the node by, -1 at the source */
+    uint32_t seen;  /* search stamp: dist is valid */
+    uint32_t done;  /* search stamp: settled */
+} node_state;
+
 /* Sources are the left nodes: each unit of wants[] is shipped, to a right
  * node with free capacity (cost SCALE - w, the arc used once) or to the
  * left node's own dummy (cost MB = M + SCALE: a slot left empty). With
@@ -153,12 +161,10 @@ static void ssp(const match_graph *g, const int64_t *wants, const int64_t *caps,
     uint32_t *tail = tails(g);
     mlist ml;
     mlist_init(&ml, g, caps, thr);
-    int64_t *p = xcalloc(nn ? nn : 1, sizeof *p);
+    /* a node's search state and potential in one place: each relaxed arc
+     * touches one cache line instead of five */
+    node_state *N = xcalloc(nn ? nn : 1, sizeof *N);
     int64_t pT = 0;
-    int64_t *dist = xcalloc(nn ? nn : 1, sizeof *dist);
-    int64_t *pred = xcalloc(nn ? nn : 1, sizeof *pred);
-    uint32_t *seen = xcalloc(nn ? nn : 1, sizeof *seen);
-    uint32_t *done = xcalloc(nn ? nn : 1, sizeof *done);
     uint32_t *settled = xcalloc(nn ? nn : 1, sizeof *settled);
     int64_t *dummy = xcalloc(ne ? ne : 1, sizeof *dummy); /* units left empty */
     int64_t slots = 0, want_total = 0;
@@ -179,26 +185,26 @@ static void ssp(const match_graph *g, const int64_t *wants, const int64_t *caps,
             Q.n = 0;
             size_t ns = 0;
             /* the unit can always stay empty: s's own dummy */
-            int64_t D = MB + p[s] - pT;
+            int64_t D = MB + N[s].p - pT;
             int64_t end = -1 - (int64_t)s; /* < 0: dummy of left node -end-1 */
-            seen[s] = stamp;
-            dist[s] = 0;
-            pred[s] = -1;
+            N[s].seen = stamp;
+            N[s].dist = 0;
+            N[s].pred = -1;
             heap_push(&Q, 0, (uint32_t)s);
             while (Q.n) {
                 hent t = heap_pop(&Q);
                 uint32_t v = t.node;
                 if (t.key >= D)
                     break;
-                if (done[v] == stamp || t.key != dist[v])
+                if (N[v].done == stamp || t.key != N[v].dist)
                     continue;
-                done[v] = stamp;
+                N[v].done = stamp;
                 settled[ns++] = v;
                 int64_t dv = t.key;
                 if (v < ne) {
                     size_t e = v;
                     if (e != s) {
-                        int64_t cand = dv + MB + p[e] - pT; /* e's unit goes empty */
+                        int64_t cand = dv + MB + N[e].p - pT; /* e's unit goes empty */
                         if (cand < D) {
                             D = cand;
                             end = -1 - (int64_t)e;
@@ -208,19 +214,19 @@ static void ssp(const match_graph *g, const int64_t *wants, const int64_t *caps,
                         if (f->x[a] || g->w[a] < thr)
                             continue;
                         uint32_t node = (uint32_t)ne + g->head[a];
-                        if (done[node] == stamp)
+                        if (N[node].done == stamp)
                             continue;
-                        int64_t nd = dv + (MATCH_SCALE - g->w[a]) + p[e] - p[node];
-                        if (nd < D && (seen[node] != stamp || nd < dist[node])) {
-                            seen[node] = stamp;
-                            dist[node] = nd;
-                            pred[node] = (int64_t)a;
+                        int64_t nd = dv + (MATCH_SCALE - g->w[a]) + N[e].p - N[node].p;
+                        if (nd < D && (N[node].seen != stamp || nd < N[node].dist)) {
+                            N[node].seen = stamp;
+                            N[node].dist = nd;
+                            N[node].pred = (int64_t)a;
                             heap_push(&Q, nd, node);
                             /* a mentor with room ends a path here: knowing D
                              * early keeps the other arcs out of the heap */
                             uint32_t r = g->head[a];
-                            if (ml.n[r] < caps[r] && nd + p[node] - pT < D) {
-                                D = nd + p[node] - pT;
+                            if (ml.n[r] < caps[r] && nd + N[node].p - pT < D) {
+                                D = nd + N[node].p - pT;
                                 end = (int64_t)r;
                             }
                         }
@@ -228,7 +234,7 @@ static void ssp(const match_graph *g, const int64_t *wants, const int64_t *caps,
                 } else {
                     uint32_t r = v - (uint32_t)ne;
                     if (ml.n[r] < caps[r]) {
-                        int64_t cand = dv + p[v] - pT;
+                        int64_t cand = dv + N[v].p - pT;
                         if (cand < D) {
                             D = cand;
                             end = (int64_t)r;
@@ -238,13 +244,13 @@ static void ssp(const match_graph *g, const int64_t *wants, const int64_t *caps,
                     for (int64_t i = 0; i < ml.n[r]; i++) {
                         uint32_t a = L[i];
                         uint32_t e = tail[a];
-                        if (done[e] == stamp)
+                        if (N[e].done == stamp)
                             continue;
-                        int64_t nd = dv - (MATCH_SCALE - g->w[a]) + p[v] - p[e];
-                        if (nd < D && (seen[e] != stamp || nd < dist[e])) {
-                            seen[e] = stamp;
-                            dist[e] = nd;
-                            pred[e] = (int64_t)a;
+                        int64_t nd = dv - (MATCH_SCALE - g->w[a]) + N[v].p - N[e].p;
+                        if (nd < D && (N[e].seen != stamp || nd < N[e].dist)) {
+                            N[e].seen = stamp;
+                            N[e].dist = nd;
+                            N[e].pred = (int64_t)a;
                             heap_push(&Q, nd, e);
                         }
                     }
@@ -257,7 +263,7 @@ static void ssp(const match_graph *g, const int64_t *wants, const int64_t *caps,
                 dummy[e]++;
             } else {
                 uint32_t r = (uint32_t)end;
-                uint32_t a = (uint32_t)pred[ne + r];
+                uint32_t a = (uint32_t)N[ne + r].pred;
                 f->x[a] = 1;
                 mlist_add(&ml, r, a);
                 e = tail[a];
@@ -265,18 +271,18 @@ static void ssp(const match_graph *g, const int64_t *wants, const int64_t *caps,
             }
             while (e != s) {
                 /* e was reached through its matched arc a2 from mentor r2 */
-                uint32_t a2 = (uint32_t)pred[e];
+                uint32_t a2 = (uint32_t)N[e].pred;
                 uint32_t r2 = g->head[a2];
                 f->x[a2] = 0;
                 mlist_del(&ml, r2, a2);
-                uint32_t a = (uint32_t)pred[ne + r2];
+                uint32_t a = (uint32_t)N[ne + r2].pred;
                 f->x[a] = 1;
                 mlist_add(&ml, r2, a);
                 e = tail[a];
             }
             for (size_t i = 0; i < ns; i++) {
                 uint32_t v = settled[i];
-                p[v] += dist[v] - D;
+                N[v].p += N[v].dist - D;
             }
             if (progress && (units & 1023) == 0)
                 progress(pctx, "solving", (double)units, (double)want_total);
@@ -297,11 +303,11 @@ static void ssp(const match_graph *g, const int64_t *wants, const int64_t *caps,
      * sink arc v_r = pT - p_r (>= 0 when r has a mentee, clamped to 0 when
      * r has room, where it is <= 0), and an unused arc u_e + v_r >= M + w. */
     for (size_t e = 0; e < ne; e++) {
-        int64_t ue = MB + p[e] - pT;
+        int64_t ue = MB + N[e].p - pT;
         f->u[e] = ue > 0 ? ue : 0;
     }
     for (size_t r = 0; r < nr; r++) {
-        int64_t vr = pT - p[ne + r];
+        int64_t vr = pT - N[ne + r].p;
         f->v[r] = vr > 0 ? vr : 0;
     }
     __int128 primal = 0, dual = 0;
@@ -331,11 +337,7 @@ static void ssp(const match_graph *g, const int64_t *wants, const int64_t *caps,
     free(Q.h);
     free(tail);
     mlist_free(&ml);
-    free(p);
-    free(dist);
-    free(pred);
-    free(seen);
-    free(done);
+    free(N);
     free(settled);
     free(dummy);
 }

@@ -137,7 +137,7 @@ const char *match_kernel_name(int k);
 
 typedef struct match_options {
     int threads;            /* 0: one per online CPU */
-    int top_k;              /* candidates kept per mentee; 0: 24 */
+    int top_k;              /* candidates kept per mentee; 0: 40 */
     int max_rounds;         /* certification rounds before giving up; 0: 8 */
     bool no_prune;          /* score every pair into the graph (small inputs, tests) */
     int kernel;             /* MATCH_KERNEL_*: 0 picks the widest the CPU runs */

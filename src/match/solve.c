@@ -281,7 +281,7 @@ int match_solve(match_instance *in, const match_options *opts, match_result **ou
     match_stats *st = &res->stats;
 
     int threads = match_threads(o->threads);
-    int top_k = o->top_k > 0 ? o->top_k : 24;
+    int top_k = o->top_k > 0 ? o->top_k : 40;
     double t1 = clock_mono();
     match_graph_build(&m, top_k, -1, o->no_prune, threads, &g, o->progress, o->progress_ctx);
     kill_locked(in, &g);
