@@ -36,11 +36,8 @@ int h_program_import(api_ctx *c)
     int64_t id;
     if (api_param_id(c, 0, &id))
         return -1;
-    perm_roles roles = api_program_roles(c, id);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
-        return api_not_found(c);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_WRITE))
-        return api_problem(c, 403, NULL, "only the program's coordinators and admins import participants");
+    if (api_program_coordinator(c, id, "only the program's coordinators and admins import participants"))
+        return -1;
     const char *ct = http_req_header(c->req, "Content-Type");
     if (!ct || strncasecmp(ct, "text/csv", 8) != 0 || (ct[8] != '\0' && ct[8] != ';' && ct[8] != ' '))
         return api_problem(c, 415, NULL, "send the file as text/csv (UTF-8, a header row first)");
