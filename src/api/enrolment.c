@@ -8,9 +8,12 @@
 
 int enrol_stage(store *db, int64_t participation_id, enum stage s, int64_t now)
 {
-    store_val p[] = {SV_INT(participation_id), SV_TEXT(stage_name(s)), SV_INT(now)};
-    int rc = store_exec(db, "UPDATE participations SET status = ?2, updated_at = ?3 WHERE id = ?1", p,
-                        3, NULL);
+    store_val p[] = {SV_INT(participation_id), SV_TEXT(stage_name(s)), SV_INT(now),
+                     SV_INT(stage_is_exit(s) ? -1 : (int)s)};
+    int rc = store_exec(db,
+                        "UPDATE participations SET status = ?2, updated_at = ?3, "
+                        "furthest = CASE WHEN ?4 > furthest THEN ?4 ELSE furthest END WHERE id = ?1",
+                        p, 4, NULL);
     if (rc != STORE_OK)
         return rc;
     return store_exec(db,

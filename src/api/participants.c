@@ -200,24 +200,39 @@ int h_participants_list(api_ctx *c)
     char pattern[LIMIT_NAME_BYTES + 3];
     str_fmt(pattern, sizeof pattern, "%%%s%%", q ? q : "");
     str_ascii_lower(pattern);
-    /* Optional filters as "?N IS NULL OR ..." keep one statement text. */
-    const char *where = "program_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR role = ?2) "
-                        "AND (CAST(?3 AS TEXT) IS NULL OR status = ?3) "
-                        "AND (CAST(?4 AS TEXT) IS NULL OR lower(sort_name) LIKE ?4 OR email LIKE ?4)";
-    store_val p[] = {SV_INT(pid), SV_TEXT(role), SV_TEXT(status), SV_TEXT(q ? pattern : NULL),
-                     SV_INT(limit), SV_INT(offset)};
+    /* Only the filters given go into the statement, so each shape of query
+     * gets a plan that uses the (program, status, name) or (program, name)
+     * index; a catch-all "?N IS NULL OR ..." defeats them on PostgreSQL. */
+    store_val p[6] = {SV_INT(pid)};
+    int n = 1;
+    char where[512] = "program_id = ?1";
+    size_t wl = strlen(where);
+    if (role) {
+        p[n++] = SV_TEXT(role);
+        wl += (size_t)snprintf(where + wl, sizeof where - wl, " AND role = ?%d", n);
+    }
+    if (status) {
+        p[n++] = SV_TEXT(status);
+        wl += (size_t)snprintf(where + wl, sizeof where - wl, " AND status = ?%d", n);
+    }
+    if (q) {
+        p[n++] = SV_TEXT(pattern);
+        snprintf(where + wl, sizeof where - wl, " AND (lower(sort_name) LIKE ?%d OR email LIKE ?%d)", n, n);
+    }
     char sql[1024];
     int64_t total = 0;
     str_fmt(sql, sizeof sql, "SELECT COUNT(*) FROM participations WHERE %s", where);
-    int rc = store_query_int(c->db, sql, p, 4, &total);
+    int rc = store_query_int(c->db, sql, p, n, &total);
     if (rc < 0)
         return api_store_failed(c, rc);
+    p[n] = SV_INT(limit);
+    p[n + 1] = SV_INT(offset);
     str_fmt(sql, sizeof sql,
             "SELECT id, person_id, sort_name, email, role, status, capacity, wants, created_at "
-            "FROM participations WHERE %s ORDER BY %s LIMIT ?5 OFFSET ?6",
-            where, order);
+            "FROM participations WHERE %s ORDER BY %s LIMIT ?%d OFFSET ?%d",
+            where, order, n + 1, n + 2);
     store_rows *rows;
-    if ((rc = store_query(c->db, sql, p, 6, &rows)) != STORE_OK)
+    if ((rc = store_query(c->db, sql, p, n + 2, &rows)) != STORE_OK)
         return api_store_failed(c, rc);
     json_t *items = json_array();
     while (store_next(rows) == 1) {

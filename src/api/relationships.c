@@ -475,6 +475,14 @@ int h_relationship_patch(api_ctx *c)
                         "SELECT participation_id, 'ended_early', ?2 FROM relationship_members WHERE relationship_id = ?1 "
                         "ON CONFLICT (participation_id, stage) DO NOTHING",
                         q, 2, NULL);
+        /* The mentees (or peers) leave the funnel here until matched again;
+         * a mentor may have other mentees, so their status stays. */
+        if (rc == STORE_OK)
+            rc = store_exec(c->db,
+                            "UPDATE participations SET status = 'ended_early', updated_at = ?2 WHERE id IN ("
+                            "SELECT participation_id FROM relationship_members WHERE relationship_id = ?1 "
+                            "AND role IN ('mentee', 'peer'))",
+                            q, 2, NULL);
         if (rc == STORE_OK)
             rc = rel_notify_others(c, &r, "ended_early", "Your mentoring relationship has ended",
                                    "Your mentoring relationship has ended early. That happens, and nobody is to "

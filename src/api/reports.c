@@ -19,22 +19,18 @@ static int funnel(api_ctx *c, int64_t pid)
     const char *role = http_req_query(c->req, "role");
     if (role && strcmp(role, "mentor") != 0 && strcmp(role, "mentee") != 0)
         return api_problem(c, 400, "role", "role must be mentor or mentee");
-    /* A participation counts at every stage up to the furthest it reached:
-     * someone who applied without an invitation, or was approved without
-     * applying, still passed the stages before, so the funnel never widens
-     * and no conversion passes 100 %. Exits count as they were recorded. */
+    /* A participation counts at every stage up to the furthest it reached
+     * (participations.furthest): someone who applied without an invitation,
+     * or was approved without applying, still passed the stages before, so
+     * the funnel never widens and no conversion passes 100 %. Exits are the
+     * participations whose status is one now. */
     int64_t counts[STAGE_COUNT] = {0};
     store_rows *rows;
     store_val p[] = {SV_INT(pid), SV_TEXT(role)};
     int rc = store_query(c->db,
-                         "SELECT lvl, COUNT(*) FROM (SELECT MAX(CASE s.stage "
-                         "WHEN 'invited' THEN 0 WHEN 'applied' THEN 1 WHEN 'approved' THEN 2 WHEN 'trained' THEN 3 "
-                         "WHEN 'matched' THEN 4 WHEN 'agreement_signed' THEN 5 WHEN 'goals_set' THEN 6 "
-                         "WHEN 'active' THEN 7 WHEN 'completed' THEN 8 ELSE -1 END) AS lvl "
-                         "FROM participation_stages s JOIN participations pa ON pa.id = s.participation_id "
-                         "WHERE pa.program_id = ?1 AND pa.role IN ('mentor', 'mentee') "
-                         "AND (CAST(?2 AS TEXT) IS NULL OR pa.role = ?2) GROUP BY s.participation_id) furthest "
-                         "GROUP BY lvl",
+                         "SELECT furthest, COUNT(*) FROM participations WHERE program_id = ?1 "
+                         "AND role IN ('mentor', 'mentee') AND (CAST(?2 AS TEXT) IS NULL OR role = ?2) "
+                         "GROUP BY furthest",
                          p, 2, &rows);
     if (rc != STORE_OK)
         return api_store_failed(c, rc);
@@ -45,11 +41,9 @@ static int funnel(api_ctx *c, int64_t pid)
     }
     store_rows_free(rows);
     rc = store_query(c->db,
-                     "SELECT s.stage, COUNT(*) FROM participation_stages s "
-                     "JOIN participations pa ON pa.id = s.participation_id "
-                     "WHERE pa.program_id = ?1 AND pa.role IN ('mentor', 'mentee') "
-                     "AND (CAST(?2 AS TEXT) IS NULL OR pa.role = ?2) "
-                     "AND s.stage IN ('declined', 'withdrawn', 'ended_early') GROUP BY s.stage",
+                     "SELECT status, COUNT(*) FROM participations WHERE program_id = ?1 "
+                     "AND role IN ('mentor', 'mentee') AND (CAST(?2 AS TEXT) IS NULL OR role = ?2) "
+                     "AND status IN ('declined', 'withdrawn', 'ended_early') GROUP BY status",
                      p, 2, &rows);
     if (rc != STORE_OK)
         return api_store_failed(c, rc);

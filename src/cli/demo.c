@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/enrolment.h"
 #include "api/identity.h"
 #include "base/clock.h"
 #include "base/mem.h"
@@ -104,15 +105,11 @@ static int add_participant(store *s, int64_t program, int64_t person, const char
     int64_t id = store_next(rows) == 1 ? store_col_int(rows, 0) : 0;
     store_rows_free(rows);
     /* The funnel: every stage up to the current one, a day apart. */
-    static const char *const stages[] = {"invited", "applied", "approved", "trained"};
+    static const enum stage stages[] = {STAGE_INVITED, STAGE_APPLIED, STAGE_APPROVED, STAGE_TRAINED};
     for (int i = 0; i < 4 && id; i++) {
-        store_val q[] = {SV_INT(id), SV_TEXT(stages[i]), SV_INT(now - (4 - i) * 86400)};
-        if ((rc = store_exec(s,
-                             "INSERT INTO participation_stages (participation_id, stage, reached_at) "
-                             "VALUES (?1, ?2, ?3)",
-                             q, 3, NULL)) != STORE_OK)
+        if ((rc = enrol_stage(s, id, stages[i], now - (4 - i) * 86400)) != STORE_OK)
             return rc;
-        if (strcmp(stages[i], status) == 0)
+        if (strcmp(stage_name(stages[i]), status) == 0)
             break;
     }
     if (id && strcmp(status, "trained") == 0) {

@@ -69,7 +69,6 @@ CREATE TABLE participations (
     UNIQUE (program_id, person_id, role)
 );
 CREATE INDEX participations_person ON participations(person_id);
-CREATE INDEX participations_program_status ON participations(program_id, role, status);
 
 -- The time each participation reached each funnel stage (product.md §4).
 CREATE TABLE participation_stages (
