@@ -2,9 +2,10 @@
  *
  * All pairs are scored by the row kernel on nproc threads; each mentee
  * keeps its top_k allowed mentors (by integer score, then input order)
- * plus the mentors it chose. The same threads later re-score every pair
- * that was left out and test it against the solver's certificate
- * (match_graph_violations), so pruning never costs optimality silently.
+ * plus the mentors it chose, and each mentor's best mentees join too.
+ * The same threads later re-score the pruned pairs that could break the
+ * solver's certificate (match_graph_violations), so pruning never costs
+ * optimality silently.
  */
 #include "match/engine.h"
 
