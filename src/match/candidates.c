@@ -581,11 +581,10 @@ static void viol_row(void *arg, int tid, size_t e)
         flush(vc, local, localw, nl);
 }
 
-static const int64_t *sort_key;
-
-static int cmp_by_key(const void *a, const void *b)
+static int cmp_by_key(const void *a, const void *b, void *ctx)
 {
-    int64_t x = sort_key[*(const uint32_t *)a], y = sort_key[*(const uint32_t *)b];
+    const int64_t *key = ctx;
+    int64_t x = key[*(const uint32_t *)a], y = key[*(const uint32_t *)b];
     if (x != y)
         return x < y ? -1 : 1;
     return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
@@ -607,8 +606,7 @@ size_t match_graph_violations(const match_model *m, const match_graph *g, const 
         perm[r] = (uint32_t)r;
         key[r] = c->u ? c->v[r] - c->M : 0;
     }
-    sort_key = key; /* the only qsort with a key, on the calling thread */
-    qsort(perm, nr, sizeof *perm, cmp_by_key);
+    qsort_r(perm, nr, sizeof *perm, cmp_by_key, key);
     for (size_t i = 0; i < nr; i++)
         slack[i] = key[perm[i]];
     match_model pm;
