@@ -132,15 +132,6 @@ static json_t *agreement_json(api_ctx *c, const struct rel *r, const struct agre
 }
 
 /* The relationship, for a member, while it is open. */
-static int open_writable(api_ctx *c, struct rel *r)
-{
-    if (rel_open(c, 0, PERM_WRITE, r))
-        return -1;
-    if (!rel_is_open(r))
-        return api_problem(c, 409, NULL, "the relationship is %s; its workspace is read-only", r->status);
-    return 0;
-}
-
 /* The body, where an empty one counts as {}. */
 static int body_or_empty(api_ctx *c, json_t **out)
 {
@@ -185,7 +176,7 @@ int h_agreement_put(api_ctx *c)
     json_t *body = NULL, *edit = NULL, *next = NULL;
     struct agreement a = {0};
     int result = -1, rc;
-    if (open_writable(c, &r) || api_body_object(c, &body))
+    if (rel_open_writable(c, &r) || api_body_object(c, &body))
         goto done;
     if ((rc = lock(c, &r)) != STORE_OK || (rc = load(c, &r, &a)) != STORE_OK) {
         result = api_store_failed(c, rc);
@@ -242,7 +233,7 @@ int h_agreement_sign(api_ctx *c)
     json_t *body = NULL;
     struct agreement a = {0};
     int result = -1, rc;
-    if (open_writable(c, &r) || body_or_empty(c, &body))
+    if (rel_open_writable(c, &r) || body_or_empty(c, &body))
         goto done;
     static const char *const keys[] = {"version", NULL};
     verr e = {0};

@@ -97,15 +97,6 @@ static int goal_load(api_ctx *c, int64_t rel_id, int64_t gid, json_t **out)
     return 1;
 }
 
-static int open_writable(api_ctx *c, struct rel *r)
-{
-    if (rel_open(c, 0, PERM_WRITE, r))
-        return -1;
-    if (!rel_is_open(r))
-        return api_problem(c, 409, NULL, "the relationship is %s; its workspace is read-only", r->status);
-    return 0;
-}
-
 int h_goals_list(api_ctx *c)
 {
     struct rel r;
@@ -166,7 +157,7 @@ int h_goal_create(api_ctx *c)
     struct rel r;
     json_t *body = NULL;
     int result = -1, rc;
-    if (open_writable(c, &r) || api_body_object(c, &body))
+    if (rel_open_writable(c, &r) || api_body_object(c, &body))
         goto done;
     struct goal_in g = {.measure = "", .why = "", .status = "open"};
     verr e = {0};
@@ -212,7 +203,7 @@ int h_goal_patch(api_ctx *c)
     json_t *body = NULL, *cur = NULL;
     int64_t gid;
     int result = -1, rc;
-    if (open_writable(c, &r) || api_param_id(c, 1, &gid) || api_body_object(c, &body))
+    if (rel_open_writable(c, &r) || api_param_id(c, 1, &gid) || api_body_object(c, &body))
         goto done;
     /* Lock the goal's row, and learn whether it is this relationship's. */
     int64_t now = clock_now(), changes = 0;
@@ -296,7 +287,7 @@ int h_milestone_create(api_ctx *c)
     json_t *body = NULL;
     int64_t gid;
     int result = -1, rc;
-    if (open_writable(c, &r) || api_param_id(c, 1, &gid) || api_body_object(c, &body))
+    if (rel_open_writable(c, &r) || api_param_id(c, 1, &gid) || api_body_object(c, &body))
         goto done;
     int64_t now = clock_now(), id = 0, count = 0;
     if ((rc = goal_lock(c, r.id, gid, now)) != 1) {
@@ -344,7 +335,7 @@ int h_milestone_patch(api_ctx *c)
     json_t *body = NULL, *cur = NULL;
     int64_t gid, mid;
     int result = -1, rc;
-    if (open_writable(c, &r) || api_param_id(c, 1, &gid) || api_param_id(c, 2, &mid) ||
+    if (rel_open_writable(c, &r) || api_param_id(c, 1, &gid) || api_param_id(c, 2, &mid) ||
         api_body_object(c, &body))
         goto done;
     int64_t now = clock_now();

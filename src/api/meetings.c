@@ -107,15 +107,6 @@ static int meeting_load(api_ctx *c, const struct rel *r, int64_t mid, json_t **o
     return rc;
 }
 
-static int open_writable(api_ctx *c, struct rel *r)
-{
-    if (rel_open(c, 0, PERM_WRITE, r))
-        return -1;
-    if (!rel_is_open(r))
-        return api_problem(c, 409, NULL, "the relationship is %s; its workspace is read-only", r->status);
-    return 0;
-}
-
 int h_meetings_list(api_ctx *c)
 {
     struct rel r;
@@ -219,7 +210,7 @@ int h_meeting_create(api_ctx *c)
     struct rel r;
     json_t *body = NULL, *config = NULL;
     int result = -1, rc;
-    if (open_writable(c, &r) || api_body_object(c, &body))
+    if (rel_open_writable(c, &r) || api_body_object(c, &body))
         goto done;
     if ((rc = program_config_load(c->db, r.program_id, &config, NULL, 0)) != 1)
         goto store_fail;
@@ -365,7 +356,7 @@ int h_meeting_patch(api_ctx *c)
     json_t *body = NULL, *cur = NULL, *recap = NULL;
     int64_t mid;
     int result = -1, rc;
-    if (open_writable(c, &r) || api_param_id(c, 1, &mid) || api_body_object(c, &body))
+    if (rel_open_writable(c, &r) || api_param_id(c, 1, &mid) || api_body_object(c, &body))
         goto done;
     verr e = {0};
     if (v_known_keys(body, "", keys, &e)) {

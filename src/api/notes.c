@@ -45,15 +45,6 @@ static json_t *note_row_json(api_ctx *c, store_rows *rows, int64_t rel_id)
                      store_col_int(rows, 6) == c->actor.person_id);
 }
 
-static int open_writable(api_ctx *c, struct rel *r)
-{
-    if (rel_open(c, 0, PERM_WRITE, r))
-        return -1;
-    if (!rel_is_open(r))
-        return api_problem(c, 409, NULL, "the relationship is %s; its workspace is read-only", r->status);
-    return 0;
-}
-
 /* Note `nid` if the actor may see it: 1 (and *author_person), 0, < 0. */
 static int note_load(api_ctx *c, const struct rel *r, int64_t nid, json_t **out, int64_t *author_person)
 {
@@ -103,7 +94,7 @@ int h_note_create(api_ctx *c)
     struct rel r;
     json_t *body = NULL;
     int result = -1, rc;
-    if (open_writable(c, &r) || api_body_object(c, &body))
+    if (rel_open_writable(c, &r) || api_body_object(c, &body))
         goto done;
     verr e = {0};
     const char *text, *vis;
@@ -279,7 +270,7 @@ int h_message_create(api_ctx *c)
     struct rel r;
     json_t *body = NULL;
     int result = -1, rc;
-    if (open_writable(c, &r) || api_body_object(c, &body))
+    if (rel_open_writable(c, &r) || api_body_object(c, &body))
         goto done;
     verr e = {0};
     const char *text;

@@ -78,6 +78,15 @@ int rel_open(api_ctx *c, int param, enum perm_access need, struct rel *out)
     return api_store_failed(c, rc);
 }
 
+int rel_open_writable(api_ctx *c, struct rel *out)
+{
+    if (rel_open(c, 0, PERM_WRITE, out))
+        return -1;
+    if (!rel_is_open(out))
+        return api_problem(c, 409, NULL, "the relationship is %s; its workspace is read-only", out->status);
+    return 0;
+}
+
 json_t *rel_members_json(store *db, int64_t rel_id)
 {
     json_t *a = json_array();

@@ -34,6 +34,10 @@ struct rel {
  * 404 (cannot see it) or 403 (may read, not write) and returns -1. */
 int rel_open(api_ctx *c, int param, enum perm_access need, struct rel *out);
 
+/* rel_open for writing, and the relationship still open (not completed
+ * or ended): answers 409 when it has ended. */
+int rel_open_writable(api_ctx *c, struct rel *out);
+
 /* Same, by id, without answering: 1 allowed, 0 not visible, -1 visible but
  * not writable, < -1 a store status. */
 int rel_load(api_ctx *c, int64_t id, enum perm_access need, struct rel *out);
