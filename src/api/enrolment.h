@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/limits.h"
 #include "domain/participation.h"
 #include "store/store.h"
@@ -33,6 +34,12 @@ int enrol_recipient_of(store *db, int64_t participation_id, struct enrol_recipie
 /* Stores an e-mail in the outbox, to be sent by the mailer. */
 int enrol_mail(store *db, const char *to, int64_t person_id, int64_t program_id, const char *kind,
                const char *subject, const char *body, int64_t now);
+
+/* Writes the invitation e-mail for `name` to take part in `program` as a
+ * `role`, with the link base_url/invite/token, into b (reset first).
+ * Pieces, not a printf: the CSV import writes one per row. */
+void enrol_invitation_text(buf *b, const char *name, const char *program, const char *role,
+                           const char *base_url, const char *token);
 
 /* Creates a single-use invitation for the participation and stores the
  * e-mail carrying its link (base_url + "/invite/" + token). */

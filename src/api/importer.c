@@ -175,7 +175,6 @@ struct import {
     int64_t now;
     size_t writes, written;      /* items the write pass has, and has done */
     buf text;                    /* scratch for a row's profile JSON */
-    char invitation_days[16];    /* INVITATION_DAYS as text */
     size_t created_people, created, updated, unchanged;
 };
 
@@ -1072,29 +1071,16 @@ static void fill_update(struct import *im, size_t item, store_val *v)
     v[3] = SV_INT(w->store_wants);
 }
 
-/* The invitation's token and e-mail for a new participation: the same
- * link and wording as enrol_invite() sends one at a time. */
+/* The invitation's token and e-mail for a new participation, worded as
+ * enrol_invite() words one. */
 static void invitation(struct import *im, struct row *w, buf *body)
 {
     char token[IDENTITY_TOKEN_CHARS], hash[IDENTITY_HASH_HEX];
     identity_new_secret("", token);
     identity_secret_hash(token, hash);
     w->token_hash = pool_dup(&im->pool, hash, strlen(hash));
-    /* pieces rather than one printf: this runs once a row */
-    buf_reset(body);
-    buf_puts(body, "Hello ");
-    buf_puts(body, im->people[w->person].name);
-    buf_puts(body, ",\n\nyou are invited to take part in \"");
-    buf_puts(body, im->program_name);
-    buf_puts(body, "\" as a ");
-    buf_puts(body, roles[w->role]);
-    buf_puts(body, ".\n\nAccept the invitation here (the link works once, for ");
-    buf_puts(body, im->invitation_days);
-    buf_puts(body, " days):\n");
-    buf_puts(body, im->o->base_url ? im->o->base_url : "");
-    buf_puts(body, "/invite/");
-    buf_puts(body, token);
-    buf_puts(body, "\n\nTandem\n");
+    enrol_invitation_text(body, im->people[w->person].name, im->program_name, roles[w->role],
+                          im->o->base_url, token);
     w->mail = pool_dup(&im->pool, body->data, body->len);
 }
 
@@ -1454,7 +1440,6 @@ int import_run(store *db, const struct import_opts *o, const char *data, size_t 
     *report = NULL;
     struct import im = {.db = db, .o = o, .tz_known = json_object(), .now = clock_now()};
     buf_init(&im.text, LIMIT_CSV_RECORD_BYTES * 6); /* \u00XX: six bytes for one */
-    str_fmt(im.invitation_days, sizeof im.invitation_days, "%d", INVITATION_DAYS);
     csv_reader r;
     csv_init(&r, data, len);
     int rc = load_program(&im);
