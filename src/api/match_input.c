@@ -25,20 +25,28 @@ void match_input_cleanup(struct match_input *mi)
     memset(mi, 0, sizeof *mi);
 }
 
+/* Participations are loaded in id order, so each side is sorted. */
+static long find_sorted(const int64_t *ids, size_t n, int64_t part)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] < part)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && ids[lo] == part ? (long)lo : -1;
+}
+
 long match_input_mentor(const struct match_input *mi, int64_t part)
 {
-    for (size_t i = 0; i < mi->nmentors; i++)
-        if (mi->mentor_part[i] == part)
-            return (long)i;
-    return -1;
+    return find_sorted(mi->mentor_part, mi->nmentors, part);
 }
 
 long match_input_mentee(const struct match_input *mi, int64_t part)
 {
-    for (size_t i = 0; i < mi->nmentees; i++)
-        if (mi->mentee_part[i] == part)
-            return (long)i;
-    return -1;
+    return find_sorted(mi->mentee_part, mi->nmentees, part);
 }
 
 /* What type a field takes, from the first criterion naming it. */
@@ -283,27 +291,31 @@ int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int6
             goto done;
         }
     }
-    /* Top-three choices: from the mentee's latest request, when any. */
-    for (size_t e = 0; e < ne; e++) {
+    /* Top-three choices: from each mentee's latest request, when any (one
+     * query for the program; later requests replace earlier ones). */
+    {
         store_rows *rows;
-        store_val p[] = {SV_INT(out->mentee_part[e])};
+        store_val p[] = {SV_INT(program_id)};
         if ((rc = store_query(c->db,
-                              "SELECT choices FROM mentoring_requests WHERE mentee_id = ?1 AND status <> 'withdrawn' "
-                              "ORDER BY id DESC LIMIT 1",
+                              "SELECT mentee_id, choices FROM mentoring_requests WHERE program_id = ?1 "
+                              "AND status <> 'withdrawn' ORDER BY id",
                               p, 1, &rows)) != STORE_OK)
             goto done;
-        json_t *choices = store_next(rows) == 1 ? json_loads(store_col_text(rows, 0), 0, NULL) : NULL;
-        store_rows_free(rows);
-        size_t picks[3], np = 0, k;
-        json_t *v;
-        json_array_foreach(choices, k, v) {
-            long r = match_input_mentor(out, json_integer_value(v));
-            if (r >= 0 && np < 3)
-                picks[np++] = (size_t)r;
+        while (store_next(rows) == 1) {
+            long e = match_input_mentee(out, store_col_int(rows, 0));
+            json_t *choices = e >= 0 ? json_loads(store_col_text(rows, 1), 0, NULL) : NULL;
+            size_t picks[3], np = 0, k;
+            json_t *v;
+            json_array_foreach(choices, k, v) {
+                long r = match_input_mentor(out, json_integer_value(v));
+                if (r >= 0 && np < 3)
+                    picks[np++] = (size_t)r;
+            }
+            json_decref(choices);
+            if (e >= 0) /* the latest request counts, even with no choice still eligible */
+                match_set_choices(in, (size_t)e, picks, np, NULL, 0);
         }
-        json_decref(choices);
-        if (np)
-            match_set_choices(in, e, picks, np, NULL, 0);
+        store_rows_free(rows);
     }
     /* Hard constraints. */
     if (json_is_true(json_object_get(matching, "power_differential_rule"))) {
