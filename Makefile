@@ -40,7 +40,7 @@ WEB_SRC  := $(shell find web/src web/public web/index.html web/package.json web/
 
 CHECK_TARGETS :=
 
-.PHONY: all run check unit check-unit check-asan check-api check-browser web deps clean format layers
+.PHONY: all run check unit check-unit web deps clean format format-check layers
 all: tandem
 
 -include $(wildcard mk/*.mk)
@@ -106,8 +106,14 @@ check:
 layers:
 	../shared/tools/layers .
 
+# The C sources follow .clang-format; `make check` runs format-check.
+FORMAT_SRC = $(SRC) src/main.c $(wildcard src/*/*.h) $(UNIT_SRC)
 format:
-	clang-format -i $(SRC) src/main.c $(wildcard src/*/*.h) $(UNIT_SRC)
+	clang-format -i $(FORMAT_SRC)
+
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_SRC) && echo "format-check: ok"
+CHECK_TARGETS += format-check
 
 clean:
 	rm -rf build tandem web/dist

@@ -48,8 +48,8 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*fn)(int, char **);
-    } commands[] = {{"serve", cli_serve}, {"init", cli_init},     {"migrate", cli_migrate},
-                    {"demo", cli_demo},   {"match", cli_match},   {"import", cli_import}};
+    } commands[] = {{"serve", cli_serve}, {"init", cli_init},   {"migrate", cli_migrate},
+                    {"demo", cli_demo},   {"match", cli_match}, {"import", cli_import}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);

@@ -15,10 +15,10 @@
 #include "domain/agreement.h"
 
 struct agreement {
-    json_t *content;      /* owned */
+    json_t *content; /* owned */
     int64_t version;
-    int64_t updated_by;   /* 0: nobody yet */
-    int64_t updated_at;   /* 0: never stored */
+    int64_t updated_by; /* 0: nobody yet */
+    int64_t updated_at; /* 0: never stored */
 };
 
 static void agreement_cleanup(struct agreement *a)
@@ -43,7 +43,8 @@ static int load(api_ctx *c, const struct rel *r, struct agreement *out)
     store_rows *rows;
     store_val p[] = {SV_INT(r->id)};
     int rc = store_query(c->db,
-                         "SELECT content, version, updated_by, updated_at FROM agreements WHERE relationship_id = ?1",
+                         "SELECT content, version, updated_by, updated_at FROM agreements WHERE "
+                         "relationship_id = ?1",
                          p, 1, &rows);
     if (rc != STORE_OK)
         return rc;
@@ -77,7 +78,8 @@ static int lock(api_ctx *c, const struct rel *r)
     free(text);
     if (rc != STORE_OK)
         return rc;
-    return store_exec(c->db, "UPDATE agreements SET version = version WHERE relationship_id = ?1", p, 1, NULL);
+    return store_exec(c->db, "UPDATE agreements SET version = version WHERE relationship_id = ?1",
+                      p, 1, NULL);
 }
 
 /* Members with their signatures; *all is true when every member signed
@@ -88,14 +90,15 @@ static json_t *signatures(api_ctx *c, int64_t rel_id, int64_t version, bool *all
     *all = true;
     store_rows *rows;
     store_val p[] = {SV_INT(rel_id)};
-    if (store_query(c->db,
-                    "SELECT m.participation_id, pa.person_id, pe.name, m.role, s.version, s.signed_at "
-                    "FROM relationship_members m JOIN participations pa ON pa.id = m.participation_id "
-                    "JOIN people pe ON pe.id = pa.person_id "
-                    "LEFT JOIN agreement_signatures s ON s.relationship_id = m.relationship_id "
-                    "AND s.participation_id = m.participation_id "
-                    "WHERE m.relationship_id = ?1 ORDER BY m.role DESC, pe.name, m.participation_id",
-                    p, 1, &rows) != STORE_OK) {
+    if (store_query(
+            c->db,
+            "SELECT m.participation_id, pa.person_id, pe.name, m.role, s.version, s.signed_at "
+            "FROM relationship_members m JOIN participations pa ON pa.id = m.participation_id "
+            "JOIN people pe ON pe.id = pa.person_id "
+            "LEFT JOIN agreement_signatures s ON s.relationship_id = m.relationship_id "
+            "AND s.participation_id = m.participation_id "
+            "WHERE m.relationship_id = ?1 ORDER BY m.role DESC, pe.name, m.participation_id",
+            p, 1, &rows) != STORE_OK) {
         *all = false;
         return a;
     }
@@ -106,9 +109,9 @@ static json_t *signatures(api_ctx *c, int64_t rel_id, int64_t version, bool *all
         n++;
         json_array_append_new(
             a, json_pack("{s:I, s:I, s:s, s:s, s:b, s:o}", "participation_id",
-                         (json_int_t)store_col_int(rows, 0), "person_id", (json_int_t)store_col_int(rows, 1),
-                         "name", store_col_text(rows, 2), "role", store_col_text(rows, 3), "signed",
-                         signed_now, "signed_at",
+                         (json_int_t)store_col_int(rows, 0), "person_id",
+                         (json_int_t)store_col_int(rows, 1), "name", store_col_text(rows, 2),
+                         "role", store_col_text(rows, 3), "signed", signed_now, "signed_at",
                          signed_now ? api_time(store_col_int(rows, 5)) : json_null()));
     }
     store_rows_free(rows);
@@ -122,8 +125,8 @@ static json_t *agreement_json(api_ctx *c, const struct rel *r, const struct agre
     bool all;
     json_t *sigs = signatures(c, r->id, a->version, &all);
     json_t *o = json_pack("{s:I, s:I, s:O, s:o, s:b, s:o}", "relationship_id", (json_int_t)r->id,
-                          "version", (json_int_t)a->version, "content", a->content, "signatures", sigs,
-                          "signed_by_all", all, "fields", json_array());
+                          "version", (json_int_t)a->version, "content", a->content, "signatures",
+                          sigs, "signed_by_all", all, "fields", json_array());
     for (const char *const *f = agreement_fields; *f; f++)
         json_array_append_new(json_object_get(o, "fields"), json_string(*f));
     json_object_set_new(o, "updated_at", a->updated_by ? api_time(a->updated_at) : json_null());
@@ -195,17 +198,20 @@ int h_agreement_put(api_ctx *c)
         int64_t now = clock_now();
         char *text = json_dumps(next, JSON_COMPACT);
         store_val p[] = {SV_INT(r.id), SV_TEXT(text), SV_INT(c->actor.person_id), SV_INT(now)};
-        rc = store_exec(c->db,
-                        "UPDATE agreements SET content = ?2, version = version + 1, updated_by = ?3, "
-                        "updated_at = ?4 WHERE relationship_id = ?1",
-                        p, 4, NULL);
+        rc = store_exec(
+            c->db,
+            "UPDATE agreements SET content = ?2, version = version + 1, updated_by = ?3, "
+            "updated_at = ?4 WHERE relationship_id = ?1",
+            p, 4, NULL);
         free(text);
         if (rc == STORE_OK)
-            rc = store_exec(c->db, "DELETE FROM agreement_signatures WHERE relationship_id = ?1", p, 1, NULL);
+            rc = store_exec(c->db, "DELETE FROM agreement_signatures WHERE relationship_id = ?1", p,
+                            1, NULL);
         if (rc == STORE_OK)
-            rc = rel_notify_others(c, &r, "agreement_changed", "Your partnership agreement changed",
-                                   "Your partnership agreement was edited. Please read it again and "
-                                   "sign the new version in Tandem.\n");
+            rc =
+                rel_notify_others(c, &r, "agreement_changed", "Your partnership agreement changed",
+                                  "Your partnership agreement was edited. Please read it again and "
+                                  "sign the new version in Tandem.\n");
         if (rc != STORE_OK) {
             result = api_store_failed(c, rc);
             goto done;
@@ -249,12 +255,13 @@ int h_agreement_sign(api_ctx *c)
         goto done;
     int64_t now = clock_now();
     store_val p[] = {SV_INT(r.id), SV_INT(r.my_part), SV_INT(a.version), SV_INT(now)};
-    rc = store_exec(c->db,
-                    "INSERT INTO agreement_signatures (relationship_id, participation_id, version, signed_at) "
-                    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (relationship_id, participation_id) DO UPDATE "
-                    "SET version = excluded.version, signed_at = excluded.signed_at "
-                    "WHERE agreement_signatures.version <> excluded.version",
-                    p, 4, NULL);
+    rc = store_exec(
+        c->db,
+        "INSERT INTO agreement_signatures (relationship_id, participation_id, version, signed_at) "
+        "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (relationship_id, participation_id) DO UPDATE "
+        "SET version = excluded.version, signed_at = excluded.signed_at "
+        "WHERE agreement_signatures.version <> excluded.version",
+        p, 4, NULL);
     if (rc != STORE_OK) {
         result = api_store_failed(c, rc);
         goto done;

@@ -21,10 +21,10 @@
 enum site_role { SITE_MEMBER = 0, SITE_COORDINATOR = 1, SITE_ADMIN = 2 };
 
 struct api_actor {
-    int64_t person_id;        /* 0: anonymous */
+    int64_t person_id; /* 0: anonymous */
     enum site_role site_role;
-    int64_t session_id;       /* 0 unless signed in by cookie */
-    char csrf_token[48];      /* the session's; "" for bearer tokens */
+    int64_t session_id;  /* 0 unless signed in by cookie */
+    char csrf_token[48]; /* the session's; "" for bearer tokens */
 };
 
 typedef struct api_ctx {
@@ -32,14 +32,14 @@ typedef struct api_ctx {
     http_resp *resp;
     store *db;
     struct api_actor actor;
-    int64_t touch_session;    /* a session whose last_seen_at is due; written after a read */
+    int64_t touch_session; /* a session whose last_seen_at is due; written after a read */
 } api_ctx;
 
 /* The server's configuration for the API, set once before serving. */
 struct api_config {
     const char *db_url;
-    const char *public_url;   /* how people reach this server, for links in e-mail */
-    bool secure_cookies;      /* add Secure to the session cookie (behind HTTPS) */
+    const char *public_url; /* how people reach this server, for links in e-mail */
+    bool secure_cookies;    /* add Secure to the session cookie (behind HTTPS) */
     int64_t session_idle_s;
     int64_t session_absolute_s;
 };
@@ -106,6 +106,7 @@ int api_program_coordinator(api_ctx *c, int64_t program_id, const char *why);
 json_t *api_time(int64_t t);
 
 /* Records an audit event in the current transaction. */
-void api_audit(api_ctx *c, const char *action, const char *entity, int64_t entity_id, json_t *detail);
+void api_audit(api_ctx *c, const char *action, const char *entity, int64_t entity_id,
+               json_t *detail);
 
 #endif

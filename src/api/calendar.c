@@ -32,11 +32,12 @@ int h_calendar_feed_create(api_ctx *c)
     identity_new_secret(FEED_PREFIX, token);
     identity_secret_hash(token, hash);
     store_val p[] = {SV_INT(c->actor.person_id), SV_TEXT(hash), SV_INT(clock_now())};
-    int rc = store_exec(c->db,
-                        "INSERT INTO calendar_feeds (person_id, token_hash, created_at) VALUES (?1, ?2, ?3) "
-                        "ON CONFLICT (person_id) DO UPDATE SET token_hash = excluded.token_hash, "
-                        "created_at = excluded.created_at",
-                        p, 3, NULL);
+    int rc = store_exec(
+        c->db,
+        "INSERT INTO calendar_feeds (person_id, token_hash, created_at) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (person_id) DO UPDATE SET token_hash = excluded.token_hash, "
+        "created_at = excluded.created_at",
+        p, 3, NULL);
     if (rc != STORE_OK)
         return api_store_failed(c, rc);
     api_audit(c, "calendar.feed", "person", c->actor.person_id, NULL);
@@ -51,11 +52,13 @@ int h_calendar_feed_get(api_ctx *c)
 {
     int64_t created = 0;
     store_val p[] = {SV_INT(c->actor.person_id)};
-    int rc = store_query_int(c->db, "SELECT created_at FROM calendar_feeds WHERE person_id = ?1", p, 1, &created);
+    int rc = store_query_int(c->db, "SELECT created_at FROM calendar_feeds WHERE person_id = ?1", p,
+                             1, &created);
     if (rc < 0)
         return api_store_failed(c, rc);
-    return api_json(c, 200, json_pack("{s:b, s:o}", "exists", rc == 1, "created_at",
-                                      rc == 1 ? api_time(created) : json_null()));
+    return api_json(c, 200,
+                    json_pack("{s:b, s:o}", "exists", rc == 1, "created_at",
+                              rc == 1 ? api_time(created) : json_null()));
 }
 
 int h_calendar_feed_delete(api_ctx *c)
@@ -89,12 +92,14 @@ static int summaries(store *db, const char *sql, int64_t key, json_t *out)
             json_object_set_new(groups, id, g);
         }
         bool mentor = str_eq(store_col_text(rows, 1), "mentor");
-        json_array_append_new(json_array_get(g, mentor ? 0 : 1), json_string(store_col_text(rows, 2)));
+        json_array_append_new(json_array_get(g, mentor ? 0 : 1),
+                              json_string(store_col_text(rows, 2)));
     }
     store_rows_free(rows);
     const char *id;
     json_t *g;
-    json_object_foreach(groups, id, g) {
+    json_object_foreach(groups, id, g)
+    {
         buf b;
         buf_init(&b, 4096);
         buf_puts(&b, "Mentoring: ");
@@ -132,8 +137,8 @@ static int write_event(buf *out, store_rows *rows, const json_t *names)
     char rel_id[24], link[LIMIT_HTTP_URL_BYTES];
     int64_t rid = store_col_int(rows, 12);
     str_fmt(rel_id, sizeof rel_id, "%lld", (long long)rid);
-    str_fmt(link, sizeof link, "%s/relationships/%lld/meetings/%lld", api_config()->public_url, (long long)rid,
-            (long long)store_col_int(rows, 0));
+    str_fmt(link, sizeof link, "%s/relationships/%lld/meetings/%lld", api_config()->public_url,
+            (long long)rid, (long long)store_col_int(rows, 0));
     buf desc;
     buf_init(&desc, LIMIT_CALENDAR_BYTES);
     json_t *agenda = json_loads(store_col_text(rows, 8), 0, NULL);
@@ -145,8 +150,8 @@ static int write_event(buf *out, store_rows *rows, const json_t *names)
         buf_puts(&desc, "\n");
     }
     json_decref(agenda);
-    buf_printf(&desc, "Mode: %s\nTime zone: %s\n%s", mode_words(store_col_text(rows, 6)), store_col_text(rows, 5),
-               link);
+    buf_printf(&desc, "Mode: %s\nTime zone: %s\n%s", mode_words(store_col_text(rows, 6)),
+               store_col_text(rows, 5), link);
     const char *loc = store_col_text(rows, 7);
     struct ical_event e = {
         .uid = store_col_text(rows, 1),
@@ -180,8 +185,8 @@ static int send_calendar(api_ctx *c, buf *cal, const char *filename)
 }
 
 /* The rows of a meetings query written as a whole calendar into cal. */
-static int write_calendar(api_ctx *c, buf *cal, const char *sql, const store_val *p, int n, const json_t *names,
-                          const char *time_zone, int *count)
+static int write_calendar(api_ctx *c, buf *cal, const char *sql, const store_val *p, int n,
+                          const json_t *names, const char *time_zone, int *count)
 {
     store_rows *rows;
     int rc = store_query(c->db, sql, p, n, &rows);
@@ -209,7 +214,8 @@ int h_calendar_get(api_ctx *c)
     store_rows *rows;
     store_val p[] = {SV_TEXT(hash)};
     int rc = store_query(c->db,
-                         "SELECT f.person_id, pe.time_zone FROM calendar_feeds f JOIN people pe ON pe.id = f.person_id "
+                         "SELECT f.person_id, pe.time_zone FROM calendar_feeds f JOIN people pe ON "
+                         "pe.id = f.person_id "
                          "WHERE f.token_hash = ?1",
                          p, 1, &rows);
     if (rc != STORE_OK)
@@ -224,25 +230,28 @@ int h_calendar_get(api_ctx *c)
     if (!person)
         return api_not_found(c);
     json_t *names = json_object();
-    if ((rc = summaries(c->db,
-                        "SELECT m.relationship_id, m.role, pe.name FROM relationship_members m "
-                        "JOIN participations pa ON pa.id = m.participation_id JOIN people pe ON pe.id = pa.person_id "
-                        "WHERE m.relationship_id IN (SELECT m2.relationship_id FROM relationship_members m2 "
-                        "JOIN participations p2 ON p2.id = m2.participation_id WHERE p2.person_id = ?1) "
-                        "ORDER BY m.relationship_id, pe.name, m.participation_id",
-                        person, names)) != STORE_OK) {
+    if ((rc = summaries(
+             c->db,
+             "SELECT m.relationship_id, m.role, pe.name FROM relationship_members m "
+             "JOIN participations pa ON pa.id = m.participation_id JOIN people pe ON pe.id = "
+             "pa.person_id "
+             "WHERE m.relationship_id IN (SELECT m2.relationship_id FROM relationship_members m2 "
+             "JOIN participations p2 ON p2.id = m2.participation_id WHERE p2.person_id = ?1) "
+             "ORDER BY m.relationship_id, pe.name, m.participation_id",
+             person, names)) != STORE_OK) {
         json_decref(names);
         return api_store_failed(c, rc);
     }
     buf cal;
     buf_init(&cal, LIMIT_CALENDAR_BYTES);
     store_val q[] = {SV_INT(person), SV_INT(LIMIT_CALENDAR_EVENTS)};
-    int count, result = write_calendar(c, &cal,
-                                       "SELECT " EVENT_COLS " FROM meetings mt WHERE mt.relationship_id IN "
-                                       "(SELECT m.relationship_id FROM relationship_members m "
-                                       "JOIN participations pa ON pa.id = m.participation_id WHERE pa.person_id = ?1) "
-                                       "ORDER BY mt.starts_at DESC, mt.id DESC LIMIT ?2",
-                                       q, 2, names, tz, &count);
+    int count, result = write_calendar(
+                   c, &cal,
+                   "SELECT " EVENT_COLS " FROM meetings mt WHERE mt.relationship_id IN "
+                   "(SELECT m.relationship_id FROM relationship_members m "
+                   "JOIN participations pa ON pa.id = m.participation_id WHERE pa.person_id = ?1) "
+                   "ORDER BY mt.starts_at DESC, mt.id DESC LIMIT ?2",
+                   q, 2, names, tz, &count);
     if (result == 0)
         result = send_calendar(c, &cal, NULL);
     buf_cleanup(&cal);
@@ -259,8 +268,9 @@ int h_meeting_ics(api_ctx *c)
     char tz[72] = "";
     store_rows *rows;
     store_val p[] = {SV_INT(mid), SV_INT(r.id)};
-    int rc = store_query(c->db, "SELECT time_zone FROM meetings WHERE id = ?1 AND relationship_id = ?2", p, 2,
-                         &rows);
+    int rc =
+        store_query(c->db, "SELECT time_zone FROM meetings WHERE id = ?1 AND relationship_id = ?2",
+                    p, 2, &rows);
     if (rc != STORE_OK)
         return api_store_failed(c, rc);
     bool found = store_next(rows) == 1;
@@ -272,7 +282,8 @@ int h_meeting_ics(api_ctx *c)
     json_t *names = json_object();
     if ((rc = summaries(c->db,
                         "SELECT m.relationship_id, m.role, pe.name FROM relationship_members m "
-                        "JOIN participations pa ON pa.id = m.participation_id JOIN people pe ON pe.id = pa.person_id "
+                        "JOIN participations pa ON pa.id = m.participation_id JOIN people pe ON "
+                        "pe.id = pa.person_id "
                         "WHERE m.relationship_id = ?1 ORDER BY pe.name, m.participation_id",
                         r.id, names)) != STORE_OK) {
         json_decref(names);

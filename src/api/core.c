@@ -171,7 +171,8 @@ int api_page(api_ctx *c, int64_t *limit, int64_t *offset)
     *limit = LIMIT_PAGE_DEFAULT;
     *offset = 0;
     if (l && str_to_i64(l, 1, LIMIT_PAGE_MAX, limit))
-        return api_problem(c, 400, "limit", "limit must be an integer from 1 to %d", LIMIT_PAGE_MAX);
+        return api_problem(c, 400, "limit", "limit must be an integer from 1 to %d",
+                           LIMIT_PAGE_MAX);
     if (o && str_to_i64(o, 0, INT32_MAX, offset))
         return api_problem(c, 400, "offset", "offset must be a non-negative integer");
     return 0;
@@ -223,12 +224,14 @@ json_t *api_time(int64_t t)
     return json_string(s);
 }
 
-void api_audit(api_ctx *c, const char *action, const char *entity, int64_t entity_id, json_t *detail)
+void api_audit(api_ctx *c, const char *action, const char *entity, int64_t entity_id,
+               json_t *detail)
 {
     char *d = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
     json_decref(detail);
     store_val p[] = {SV_INT(clock_now()), c->actor.person_id ? SV_INT(c->actor.person_id) : SV_NULL,
-                     SV_TEXT(action), SV_TEXT(entity), SV_INT(entity_id), SV_TEXT(d ? d : "{}")};
+                     SV_TEXT(action),     SV_TEXT(entity),
+                     SV_INT(entity_id),   SV_TEXT(d ? d : "{}")};
     store_exec(c->db,
                "INSERT INTO audit_events (at, actor_id, action, entity, entity_id, detail) "
                "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -13,7 +13,8 @@
 static const char *const goal_statuses[] = {"open", "achieved", "dropped", NULL};
 
 #define GOAL_COLS                                                                                  \
-    "id, statement, measure, why, target_date, status, progress, created_by, created_at, updated_at"
+    "id, statement, measure, why, target_date, status, progress, created_by, created_at, "         \
+    "updated_at"
 
 static json_t *text_or_null(store_rows *rows, int col)
 {
@@ -22,22 +23,24 @@ static json_t *text_or_null(store_rows *rows, int col)
 
 static json_t *goal_row_json(store_rows *rows, int64_t rel_id)
 {
-    json_t *g = json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:s, s:I, s:o, s:o, s:o}", "id",
-                          (json_int_t)store_col_int(rows, 0), "relationship_id", (json_int_t)rel_id,
-                          "statement", store_col_text(rows, 1), "measure", store_col_text(rows, 2), "why",
-                          store_col_text(rows, 3), "target_date", text_or_null(rows, 4), "status",
-                          store_col_text(rows, 5), "progress", (json_int_t)store_col_int(rows, 6),
-                          "created_at", api_time(store_col_int(rows, 8)), "updated_at",
-                          api_time(store_col_int(rows, 9)), "milestones", json_array());
+    json_t *g = json_pack(
+        "{s:I, s:I, s:s, s:s, s:s, s:o, s:s, s:I, s:o, s:o, s:o}", "id",
+        (json_int_t)store_col_int(rows, 0), "relationship_id", (json_int_t)rel_id, "statement",
+        store_col_text(rows, 1), "measure", store_col_text(rows, 2), "why", store_col_text(rows, 3),
+        "target_date", text_or_null(rows, 4), "status", store_col_text(rows, 5), "progress",
+        (json_int_t)store_col_int(rows, 6), "created_at", api_time(store_col_int(rows, 8)),
+        "updated_at", api_time(store_col_int(rows, 9)), "milestones", json_array());
     json_object_set_new(g, "created_by",
-                        store_col_null(rows, 7) ? json_null() : json_integer(store_col_int(rows, 7)));
+                        store_col_null(rows, 7) ? json_null()
+                                                : json_integer(store_col_int(rows, 7)));
     return g;
 }
 
 static json_t *milestone_row_json(store_rows *rows)
 {
-    return json_pack("{s:I, s:I, s:s, s:o, s:b, s:o, s:o}", "id", (json_int_t)store_col_int(rows, 0),
-                     "goal_id", (json_int_t)store_col_int(rows, 1), "title", store_col_text(rows, 2),
+    return json_pack("{s:I, s:I, s:s, s:o, s:b, s:o, s:o}", "id",
+                     (json_int_t)store_col_int(rows, 0), "goal_id",
+                     (json_int_t)store_col_int(rows, 1), "title", store_col_text(rows, 2),
                      "due_date", text_or_null(rows, 3), "done", !store_col_null(rows, 4), "done_at",
                      store_col_null(rows, 4) ? json_null() : api_time(store_col_int(rows, 4)),
                      "created_at", api_time(store_col_int(rows, 5)));
@@ -48,18 +51,20 @@ static int add_milestones(api_ctx *c, int64_t rel_id, int64_t goal_id, json_t *g
 {
     store_rows *rows;
     store_val p[] = {SV_INT(rel_id), SV_INT(goal_id)};
-    int rc = store_query(c->db,
-                         "SELECT m.id, m.goal_id, m.title, m.due_date, m.done_at, m.created_at "
-                         "FROM milestones m JOIN goals g ON g.id = m.goal_id "
-                         "WHERE g.relationship_id = ?1 AND (?2 = 0 OR g.id = ?2) ORDER BY m.goal_id, m.id",
-                         p, 2, &rows);
+    int rc = store_query(
+        c->db,
+        "SELECT m.id, m.goal_id, m.title, m.due_date, m.done_at, m.created_at "
+        "FROM milestones m JOIN goals g ON g.id = m.goal_id "
+        "WHERE g.relationship_id = ?1 AND (?2 = 0 OR g.id = ?2) ORDER BY m.goal_id, m.id",
+        p, 2, &rows);
     if (rc != STORE_OK)
         return rc;
     while (store_next(rows) == 1) {
         int64_t gid = store_col_int(rows, 1);
         size_t i;
         json_t *g;
-        json_array_foreach(goals, i, g) {
+        json_array_foreach(goals, i, g)
+        {
             if (json_integer_value(json_object_get(g, "id")) == gid) {
                 json_array_append_new(json_object_get(g, "milestones"), milestone_row_json(rows));
                 break;
@@ -76,8 +81,9 @@ static int goal_load(api_ctx *c, int64_t rel_id, int64_t gid, json_t **out)
     *out = NULL;
     store_rows *rows;
     store_val p[] = {SV_INT(gid), SV_INT(rel_id)};
-    int rc = store_query(c->db, "SELECT " GOAL_COLS " FROM goals WHERE id = ?1 AND relationship_id = ?2", p, 2,
-                         &rows);
+    int rc =
+        store_query(c->db, "SELECT " GOAL_COLS " FROM goals WHERE id = ?1 AND relationship_id = ?2",
+                    p, 2, &rows);
     if (rc != STORE_OK)
         return rc;
     json_t *goals = json_array();
@@ -104,12 +110,14 @@ int h_goals_list(api_ctx *c)
     if (rel_open(c, 0, PERM_READ, &r) || api_page(c, &limit, &offset))
         return -1;
     store_val p[] = {SV_INT(r.id), SV_INT(limit), SV_INT(offset)};
-    int rc = store_query_int(c->db, "SELECT COUNT(*) FROM goals WHERE relationship_id = ?1", p, 1, &total);
+    int rc = store_query_int(c->db, "SELECT COUNT(*) FROM goals WHERE relationship_id = ?1", p, 1,
+                             &total);
     if (rc < 0)
         return api_store_failed(c, rc);
     store_rows *rows;
     if ((rc = store_query(c->db,
-                          "SELECT " GOAL_COLS " FROM goals WHERE relationship_id = ?1 ORDER BY id LIMIT ?2 OFFSET ?3",
+                          "SELECT " GOAL_COLS
+                          " FROM goals WHERE relationship_id = ?1 ORDER BY id LIMIT ?2 OFFSET ?3",
                           p, 3, &rows)) != STORE_OK)
         return api_store_failed(c, rc);
     json_t *items = json_array();
@@ -120,8 +128,9 @@ int h_goals_list(api_ctx *c)
         json_decref(items);
         return api_store_failed(c, rc);
     }
-    return api_json(c, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total,
-                                      "limit", (json_int_t)limit, "offset", (json_int_t)offset));
+    return api_json(c, 200,
+                    json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total,
+                              "limit", (json_int_t)limit, "offset", (json_int_t)offset));
 }
 
 struct goal_in {
@@ -133,11 +142,14 @@ struct goal_in {
 /* Checks a goal's fields; absent ones keep the values in *g. */
 static int goal_check(const json_t *body, bool create, struct goal_in *g, verr *e)
 {
-    static const char *const keys[] = {"statement", "measure", "why", "target_date", "status", "progress", NULL};
+    static const char *const keys[] = {"statement", "measure",  "why", "target_date",
+                                       "status",    "progress", NULL};
     const char *date;
     if (v_known_keys(body, "", keys, e) ||
-        v_string(body, "statement", "", create, false, LIMIT_WORKSPACE_SHORT_BYTES, g->statement, &g->statement, e) ||
-        v_string(body, "measure", "", false, true, LIMIT_WORKSPACE_SHORT_BYTES, g->measure, &g->measure, e) ||
+        v_string(body, "statement", "", create, false, LIMIT_WORKSPACE_SHORT_BYTES, g->statement,
+                 &g->statement, e) ||
+        v_string(body, "measure", "", false, true, LIMIT_WORKSPACE_SHORT_BYTES, g->measure,
+                 &g->measure, e) ||
         v_string(body, "why", "", false, true, LIMIT_WORKSPACE_SHORT_BYTES, g->why, &g->why, e) ||
         v_date(body, "target_date", "", &date, e) ||
         v_enum(body, "status", "", goal_statuses, g->status, &g->status, e) ||
@@ -167,24 +179,28 @@ int h_goal_create(api_ctx *c)
     }
     int64_t count = 0, now = clock_now(), id = 0;
     store_val q[] = {SV_INT(r.id)};
-    if ((rc = store_query_int(c->db, "SELECT COUNT(*) FROM goals WHERE relationship_id = ?1", q, 1, &count)) < 0)
+    if ((rc = store_query_int(c->db, "SELECT COUNT(*) FROM goals WHERE relationship_id = ?1", q, 1,
+                              &count)) < 0)
         goto store_fail;
     if (count >= LIMIT_GOALS_PER_RELATIONSHIP) {
-        result = api_problem(c, 409, NULL, "a relationship keeps at most %d goals", LIMIT_GOALS_PER_RELATIONSHIP);
+        result = api_problem(c, 409, NULL, "a relationship keeps at most %d goals",
+                             LIMIT_GOALS_PER_RELATIONSHIP);
         goto done;
     }
-    store_val p[] = {SV_INT(r.id), SV_TEXT(g.statement), SV_TEXT(g.measure), SV_TEXT(g.why),
-                     SV_TEXT(g.target_date), SV_TEXT(g.status), SV_INT(g.progress),
-                     SV_INT(c->actor.person_id), SV_INT(now)};
-    if ((rc = store_query_int(c->db,
-                              "INSERT INTO goals (relationship_id, statement, measure, why, target_date, status, "
-                              "progress, created_by, created_at, updated_at) "
-                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) RETURNING id",
-                              p, 9, &id)) != 1)
+    store_val p[] = {SV_INT(r.id),       SV_TEXT(g.statement),       SV_TEXT(g.measure),
+                     SV_TEXT(g.why),     SV_TEXT(g.target_date),     SV_TEXT(g.status),
+                     SV_INT(g.progress), SV_INT(c->actor.person_id), SV_INT(now)};
+    if ((rc = store_query_int(
+             c->db,
+             "INSERT INTO goals (relationship_id, statement, measure, why, target_date, status, "
+             "progress, created_by, created_at, updated_at) "
+             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) RETURNING id",
+             p, 9, &id)) != 1)
         goto store_fail;
     if ((rc = rel_stage_all(c->db, r.id, STAGE_GOALS_SET, now)) != STORE_OK)
         goto store_fail;
-    api_audit(c, "goal.create", "goal", id, json_pack("{s:I}", "relationship_id", (json_int_t)r.id));
+    api_audit(c, "goal.create", "goal", id,
+              json_pack("{s:I}", "relationship_id", (json_int_t)r.id));
     json_t *out;
     if ((rc = goal_load(c, r.id, id, &out)) != 1)
         goto store_fail;
@@ -208,8 +224,9 @@ int h_goal_patch(api_ctx *c)
     /* Lock the goal's row, and learn whether it is this relationship's. */
     int64_t now = clock_now(), changes = 0;
     store_val l[] = {SV_INT(gid), SV_INT(r.id), SV_INT(now)};
-    if ((rc = store_exec(c->db, "UPDATE goals SET updated_at = ?3 WHERE id = ?1 AND relationship_id = ?2", l, 3,
-                         &changes)) != STORE_OK)
+    if ((rc = store_exec(c->db,
+                         "UPDATE goals SET updated_at = ?3 WHERE id = ?1 AND relationship_id = ?2",
+                         l, 3, &changes)) != STORE_OK)
         goto store_fail;
     if (changes == 0) {
         result = api_not_found(c);
@@ -230,10 +247,12 @@ int h_goal_patch(api_ctx *c)
         result = api_invalid(c, &e);
         goto done;
     }
-    store_val p[] = {SV_INT(gid), SV_TEXT(g.statement), SV_TEXT(g.measure), SV_TEXT(g.why),
-                     SV_TEXT(g.target_date), SV_TEXT(g.status), SV_INT(g.progress)};
+    store_val p[] = {SV_INT(gid),       SV_TEXT(g.statement),   SV_TEXT(g.measure),
+                     SV_TEXT(g.why),    SV_TEXT(g.target_date), SV_TEXT(g.status),
+                     SV_INT(g.progress)};
     if ((rc = store_exec(c->db,
-                         "UPDATE goals SET statement = ?2, measure = ?3, why = ?4, target_date = ?5, status = ?6, "
+                         "UPDATE goals SET statement = ?2, measure = ?3, why = ?4, target_date = "
+                         "?5, status = ?6, "
                          "progress = ?7 WHERE id = ?1",
                          p, 7, NULL)) != STORE_OK)
         goto store_fail;
@@ -275,8 +294,9 @@ static int goal_lock(api_ctx *c, int64_t rel_id, int64_t gid, int64_t now)
 {
     int64_t changes = 0;
     store_val l[] = {SV_INT(gid), SV_INT(rel_id), SV_INT(now)};
-    int rc = store_exec(c->db, "UPDATE goals SET updated_at = ?3 WHERE id = ?1 AND relationship_id = ?2", l, 3,
-                        &changes);
+    int rc =
+        store_exec(c->db, "UPDATE goals SET updated_at = ?3 WHERE id = ?1 AND relationship_id = ?2",
+                   l, 3, &changes);
     return rc != STORE_OK ? rc : changes > 0;
 }
 
@@ -303,10 +323,12 @@ int h_milestone_create(api_ctx *c)
         goto done;
     }
     store_val q[] = {SV_INT(gid)};
-    if ((rc = store_query_int(c->db, "SELECT COUNT(*) FROM milestones WHERE goal_id = ?1", q, 1, &count)) < 0)
+    if ((rc = store_query_int(c->db, "SELECT COUNT(*) FROM milestones WHERE goal_id = ?1", q, 1,
+                              &count)) < 0)
         goto store_fail;
     if (count >= LIMIT_MILESTONES_PER_GOAL) {
-        result = api_problem(c, 409, NULL, "a goal keeps at most %d milestones", LIMIT_MILESTONES_PER_GOAL);
+        result = api_problem(c, 409, NULL, "a goal keeps at most %d milestones",
+                             LIMIT_MILESTONES_PER_GOAL);
         goto done;
     }
     store_val p[] = {SV_INT(gid), SV_TEXT(title), SV_TEXT(due), SV_INT(now)};
@@ -315,7 +337,8 @@ int h_milestone_create(api_ctx *c)
                               "VALUES (?1, ?2, ?3, ?4) RETURNING id",
                               p, 4, &id)) != 1)
         goto store_fail;
-    api_audit(c, "milestone.create", "goal", gid, json_pack("{s:I}", "milestone_id", (json_int_t)id));
+    api_audit(c, "milestone.create", "goal", gid,
+              json_pack("{s:I}", "milestone_id", (json_int_t)id));
     json_t *out;
     if ((rc = milestone_load(c, gid, id, &out)) != 1)
         goto store_fail;
@@ -349,7 +372,8 @@ int h_milestone_patch(api_ctx *c)
     if (v_known_keys(body, "", keys, &e) ||
         v_string(body, "title", "", false, false, LIMIT_WORKSPACE_SHORT_BYTES,
                  json_string_value(json_object_get(cur, "title")), &title, &e) ||
-        v_date(body, "due_date", "", &due, &e) || v_bool(body, "done", "", was_done, &done_flag, &e)) {
+        v_date(body, "due_date", "", &due, &e) ||
+        v_bool(body, "done", "", was_done, &done_flag, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
@@ -360,11 +384,13 @@ int h_milestone_patch(api_ctx *c)
     if (!due && !json_object_get(body, "due_date"))
         due = json_string_value(json_object_get(cur, "due_date"));
     /* Ticking again keeps the first time it was done. */
-    store_val p[] = {SV_INT(mid), SV_TEXT(title), SV_TEXT(due), SV_INT(done_flag ? 1 : 0), SV_INT(now)};
-    if ((rc = store_exec(c->db,
-                         "UPDATE milestones SET title = ?2, due_date = ?3, "
-                         "done_at = CASE WHEN ?4 = 0 THEN NULL ELSE COALESCE(done_at, ?5) END WHERE id = ?1",
-                         p, 5, NULL)) != STORE_OK)
+    store_val p[] = {SV_INT(mid), SV_TEXT(title), SV_TEXT(due), SV_INT(done_flag ? 1 : 0),
+                     SV_INT(now)};
+    if ((rc = store_exec(
+             c->db,
+             "UPDATE milestones SET title = ?2, due_date = ?3, "
+             "done_at = CASE WHEN ?4 = 0 THEN NULL ELSE COALESCE(done_at, ?5) END WHERE id = ?1",
+             p, 5, NULL)) != STORE_OK)
         goto store_fail;
     api_audit(c, "milestone.update", "goal", gid,
               json_pack("{s:I, s:b}", "milestone_id", (json_int_t)mid, "done", done_flag));

@@ -110,10 +110,11 @@ int identity_create_person(store *db, const char *email, const char *name, const
     store_val p[] = {SV_TEXT(lower), SV_TEXT(name), SV_TEXT(hash),
                      SV_TEXT(identity_site_role_name(role)), SV_INT(now)};
     store_rows *rows;
-    rc = store_query(db,
-                     "INSERT INTO people (email, name, password_hash, site_role, created_at, updated_at) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?5) RETURNING id",
-                     p, 5, &rows);
+    rc = store_query(
+        db,
+        "INSERT INTO people (email, name, password_hash, site_role, created_at, updated_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?5) RETURNING id",
+        p, 5, &rows);
     if (rc == STORE_CONFLICT) {
         v_fail(e, "", "email", "is already taken");
         rc = -1;

@@ -9,8 +9,8 @@
 
 #include "api/api.h"
 
-#define IDENTITY_TOKEN_CHARS 64   /* room for prefix + base64url of 32 bytes */
-#define IDENTITY_HASH_HEX 65      /* SHA-256 as hex, with the NUL */
+#define IDENTITY_TOKEN_CHARS 64 /* room for prefix + base64url of 32 bytes */
+#define IDENTITY_HASH_HEX 65    /* SHA-256 as hex, with the NUL */
 
 /* Must run once before anything below (initialises libsodium). 0 on success. */
 int identity_init(void);

@@ -28,11 +28,28 @@
 /* ---- columns ---- */
 
 enum col {
-    C_EMAIL, C_NAME, C_ROLE,
-    C_DEPARTMENT, C_JOB_TITLE, C_JOB_LEVEL, C_LOCATION, C_TIME_ZONE, C_MANAGER,
-    C_CAPACITY, C_WANTS,
-    C_LANGUAGES, C_EXPERTISE, C_DEVELOPMENT_NEEDS, C_INTERESTS, C_COMMUNICATION, C_AVAILABILITY,
-    C_LEARNING_STYLE, C_UTC_OFFSET, C_YEARS_EXPERIENCE, C_BIO, C_HEADLINE,
+    C_EMAIL,
+    C_NAME,
+    C_ROLE,
+    C_DEPARTMENT,
+    C_JOB_TITLE,
+    C_JOB_LEVEL,
+    C_LOCATION,
+    C_TIME_ZONE,
+    C_MANAGER,
+    C_CAPACITY,
+    C_WANTS,
+    C_LANGUAGES,
+    C_EXPERTISE,
+    C_DEVELOPMENT_NEEDS,
+    C_INTERESTS,
+    C_COMMUNICATION,
+    C_AVAILABILITY,
+    C_LEARNING_STYLE,
+    C_UTC_OFFSET,
+    C_YEARS_EXPERIENCE,
+    C_BIO,
+    C_HEADLINE,
     C_COUNT
 };
 
@@ -71,9 +88,9 @@ enum { NROLES = 4 };
 static const char *const roles[NROLES] = {"mentor", "mentee", "coordinator", "viewer"};
 enum { ROLE_MENTOR = 0, ROLE_MENTEE = 1 };
 
-#define ATTR_BYTES 200     /* a person attribute (department, job title, location) */
+#define ATTR_BYTES 200          /* a person attribute (department, job title, location) */
 #define SQLITE_QUERY_PARAMS 256 /* parameters of one look-up query on SQLite */
-#define QUOTE_BYTES 60     /* how much of a bad value a message quotes */
+#define QUOTE_BYTES 60          /* how much of a bad value a message quotes */
 
 /* ---- a string pool: the import's strings live and die together ---- */
 
@@ -118,38 +135,38 @@ struct row {
     unsigned line;
     int role;
     const char *email, *name, *department, *job_title, *location, *time_zone, *manager;
-    int64_t job_level;           /* -1: not given */
-    int64_t capacity, wants;     /* 0: not given */
-    const char *profile;         /* compact JSON, sorted keys */
-    const char *languages;       /* JSON array for people.languages, or NULL */
-    size_t person;               /* index in im->people */
+    int64_t job_level;       /* -1: not given */
+    int64_t capacity, wants; /* 0: not given */
+    const char *profile;     /* compact JSON, sorted keys */
+    const char *languages;   /* JSON array for people.languages, or NULL */
+    size_t person;           /* index in im->people */
     enum action action;
     int64_t participation_id;
-    const char *store_profile;   /* what ACT_UPDATE writes */
+    const char *store_profile; /* what ACT_UPDATE writes */
     int64_t store_capacity, store_wants;
     const char *token_hash, *mail;
 };
 
 struct person {
     const char *email;
-    const char *name;            /* in the database (existing people) */
-    int64_t id;                  /* 0: not in the database (yet) */
-    bool in_file;                /* some row has this e-mail */
-    size_t first_row;            /* the first good row with it, SIZE_MAX when none */
-    unsigned seen[NROLES];       /* the line a role was first seen on, 0 when not */
-    size_t row[NROLES];          /* the good row per role, SIZE_MAX when none */
-    int depth;                   /* new people: managers in the file above them; -1 unknown */
-    bool link_later;             /* new, in a cycle of managers: linked after all are in */
+    const char *name;      /* in the database (existing people) */
+    int64_t id;            /* 0: not in the database (yet) */
+    bool in_file;          /* some row has this e-mail */
+    size_t first_row;      /* the first good row with it, SIZE_MAX when none */
+    unsigned seen[NROLES]; /* the line a role was first seen on, 0 when not */
+    size_t row[NROLES];    /* the good row per role, SIZE_MAX when none */
+    int depth;             /* new people: managers in the file above them; -1 unknown */
+    bool link_later;       /* new, in a cycle of managers: linked after all are in */
 };
 
 struct problem {
     unsigned line, column;
-    const char *field;           /* static or pooled; NULL for the row as a whole */
-    const char *message;         /* pooled */
+    const char *field;   /* static or pooled; NULL for the row as a whole */
+    const char *message; /* pooled */
 };
 
 struct manager_ref {
-    size_t manager;              /* index in im->people */
+    size_t manager; /* index in im->people */
     unsigned line, column;
 };
 
@@ -157,24 +174,24 @@ struct import {
     store *db;
     const struct import_opts *o;
     struct chunk *pool;
-    int pos[C_COUNT];            /* header position of each column, -1 when absent */
+    int pos[C_COUNT]; /* header position of each column, -1 when absent */
     size_t ncols;
     struct row *rows;
     size_t nrows, rows_size, records;
     struct person *people;
     size_t npeople, people_size;
-    uint32_t *slots;             /* open addressing over people, index + 1 */
+    uint32_t *slots; /* open addressing over people, index + 1 */
     size_t nslots;
     struct problem *problems;
     size_t nproblems, problems_size, problem_count;
     struct manager_ref *managers;
     size_t nmanagers, managers_size;
-    json_t *tz_known;            /* time zone -> true/false, so each is checked once */
+    json_t *tz_known; /* time zone -> true/false, so each is checked once */
     char *program_name;
     int64_t default_capacity, default_wants;
     int64_t now;
-    size_t writes, written;      /* items the write pass has, and has done */
-    buf text;                    /* scratch for a row's profile JSON */
+    size_t writes, written; /* items the write pass has, and has done */
+    buf text;               /* scratch for a row's profile JSON */
     size_t created_people, created, updated, unchanged;
 };
 
@@ -214,7 +231,8 @@ static void wrote(struct import *im, size_t n)
     im->written += n;
     if (im->written > im->writes)
         im->written = im->writes; /* the counts are estimated beforehand */
-    tell(im, PROGRESS_END / 2 + (size_t)((double)im->written / (double)im->writes * (PROGRESS_END / 2)));
+    tell(im, PROGRESS_END / 2 +
+                 (size_t)((double)im->written / (double)im->writes * (PROGRESS_END / 2)));
 }
 
 /* ---- problems ---- */
@@ -234,8 +252,11 @@ static void problem(struct import *im, unsigned line, unsigned column, const cha
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     grow((void **)&im->problems, &im->problems_size, im->nproblems, sizeof *im->problems);
-    im->problems[im->nproblems++] = (struct problem){
-        .line = line, .column = column, .field = field, .message = pool_dup(&im->pool, msg, strlen(msg))};
+    im->problems[im->nproblems++] =
+        (struct problem){.line = line,
+                         .column = column,
+                         .field = field,
+                         .message = pool_dup(&im->pool, msg, strlen(msg))};
 }
 
 /* A bad value as a message quotes it: at most QUOTE_BYTES, cut on a
@@ -339,7 +360,8 @@ static int read_header(struct import *im, csv_reader *r)
         return -1;
     }
     if (rc == 0) {
-        problem(im, 1, 1, NULL, "the file is empty: its first line must name the columns (email, name, role, ...)");
+        problem(im, 1, 1, NULL,
+                "the file is empty: its first line must name the columns (email, name, role, ...)");
         return -1;
     }
     im->ncols = r->nfields;
@@ -361,7 +383,8 @@ static int read_header(struct import *im, csv_reader *r)
             problem(im, f->line, f->column, name, "unknown column '%s'", quote(q, name));
             bad = true;
         } else if (im->pos[c] >= 0) {
-            problem(im, f->line, f->column, columns[c].name, "column '%s' appears twice", columns[c].name);
+            problem(im, f->line, f->column, columns[c].name, "column '%s' appears twice",
+                    columns[c].name);
             bad = true;
         } else {
             im->pos[c] = (int)i;
@@ -369,7 +392,8 @@ static int read_header(struct import *im, csv_reader *r)
     }
     for (int c = C_EMAIL; c <= C_ROLE; c++)
         if (im->pos[c] < 0) {
-            problem(im, r->line, 1, columns[c].name, "the required column '%s' is missing", columns[c].name);
+            problem(im, r->line, 1, columns[c].name, "the required column '%s' is missing",
+                    columns[c].name);
             bad = true;
         }
     return bad ? -1 : 0;
@@ -399,7 +423,8 @@ static char *cell(struct cells *x, enum col c)
     return n ? pool_dup(&x->im->pool, s, n) : NULL;
 }
 
-static void bad(struct cells *x, enum col c, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void bad(struct cells *x, enum col c, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void bad(struct cells *x, enum col c, const char *fmt, ...)
 {
@@ -512,8 +537,7 @@ static json_t *profile_value(struct cells *x, enum col c)
         bad(x, c, "'%s' is not a number", quote(q, s));
         return NULL;
     }
-    case P_NONE:
-        break;
+    case P_NONE: break;
     }
     return NULL;
 }
@@ -538,7 +562,8 @@ static json_t *profile_of(struct cells *x, int64_t job_level)
     if (profile_validate(profile, "", &clean, &e) != 0) {
         const char *key;
         json_t *v;
-        json_object_foreach(profile, key, v) {
+        json_object_foreach(profile, key, v)
+        {
             json_t *one = json_object();
             json_object_set(one, key, v);
             if (profile_validate(one, "", &clean, &e) != 0) {
@@ -595,9 +620,7 @@ static void value_json(buf *b, const json_t *v)
     size_t i;
     json_t *t;
     switch (json_typeof(v)) {
-    case JSON_STRING:
-        text_json(b, json_string_value(v));
-        break;
+    case JSON_STRING: text_json(b, json_string_value(v)); break;
     case JSON_INTEGER: {
         char n[24];
         json_int_t x = json_integer_value(v);
@@ -621,7 +644,8 @@ static void value_json(buf *b, const json_t *v)
     }
     case JSON_ARRAY:
         buf_append(b, "[", 1);
-        json_array_foreach(v, i, t) {
+        json_array_foreach(v, i, t)
+        {
             if (i)
                 buf_append(b, ",", 1);
             value_json(b, t);
@@ -644,7 +668,8 @@ static void compact(buf *b, const json_t *profile)
     const char *key;
     json_t *v;
     bool first = true;
-    json_object_foreach((json_t *)profile, key, v) {
+    json_object_foreach((json_t *)profile, key, v)
+    {
         if (!first)
             buf_append(b, ",", 1);
         first = false;
@@ -658,9 +683,10 @@ static void compact(buf *b, const json_t *profile)
 static void check_row(struct import *im, const csv_reader *r)
 {
     if (r->nfields != im->ncols) {
-        unsigned column = r->nfields > im->ncols ? r->fields[im->ncols].column : r->fields[r->nfields - 1].column;
-        problem(im, r->line, column, NULL, "the row has %zu cells where the header names %zu", r->nfields,
-                im->ncols);
+        unsigned column =
+            r->nfields > im->ncols ? r->fields[im->ncols].column : r->fields[r->nfields - 1].column;
+        problem(im, r->line, column, NULL, "the row has %zu cells where the header names %zu",
+                r->nfields, im->ncols);
         return;
     }
     struct cells x = {.im = im, .r = r};
@@ -689,7 +715,8 @@ static void check_row(struct import *im, const csv_reader *r)
     if (!role)
         bad(&x, C_ROLE, "is required (mentor, mentee, coordinator or viewer)");
     else if (w.role < 0)
-        bad(&x, C_ROLE, "'%s' is not a role (mentor, mentee, coordinator or viewer)", quote(q, role));
+        bad(&x, C_ROLE, "'%s' is not a role (mentor, mentee, coordinator or viewer)",
+            quote(q, role));
 
     w.job_title = attribute(&x, C_JOB_TITLE);
     w.job_level = whole(&x, C_JOB_LEVEL, 0, 30);
@@ -705,8 +732,8 @@ static void check_row(struct import *im, const csv_reader *r)
         else {
             const struct csv_field *f = &r->fields[im->pos[C_MANAGER]];
             grow((void **)&im->managers, &im->managers_size, im->nmanagers, sizeof *im->managers);
-            im->managers[im->nmanagers++] =
-                (struct manager_ref){.manager = person_of(im, manager), .line = f->line, .column = f->column};
+            im->managers[im->nmanagers++] = (struct manager_ref){
+                .manager = person_of(im, manager), .line = f->line, .column = f->column};
             w.manager = manager;
         }
     }
@@ -793,9 +820,9 @@ static void batch_sql(buf *b, const char *head, const char *tuple, const char *t
 
 struct batch {
     const char *head, *tuple, *tail;
-    int per_row;                          /* '#' marks in tuple */
+    int per_row; /* '#' marks in tuple */
     const store_val *shared;
-    int nshared;                          /* ?1 .. ?nshared */
+    int nshared; /* ?1 .. ?nshared */
     void (*fill)(struct import *im, size_t item, store_val *vals);
     int (*read)(struct import *im, store_rows *rows); /* for a query; NULL for a change */
 };
@@ -905,7 +932,8 @@ static int read_participation(struct import *im, store_rows *rows)
     w->store_capacity = w->capacity ? w->capacity : cap;
     w->store_wants = w->wants ? w->wants : wants;
     const char *stored = store_col_text(rows, 3);
-    if (stored && strcmp(stored, w->profile) == 0 && w->store_capacity == cap && w->store_wants == wants) {
+    if (stored && strcmp(stored, w->profile) == 0 && w->store_capacity == cap &&
+        w->store_wants == wants) {
         w->action = ACT_SAME; /* written by the same file before: no need to parse */
         return STORE_OK;
     }
@@ -966,14 +994,15 @@ static int look_up(struct import *im)
     /* by person only, the program compared here: with the program in the
      * WHERE clause PostgreSQL may read the whole program's rows through
      * its index for every batch instead of a few rows per person */
-    struct batch parts = {.head = "SELECT pa.id, pe.email, pa.role, pa.profile, pa.capacity, pa.wants, "
-                                  "pa.program_id FROM participations pa JOIN people pe ON pe.id = pa.person_id "
-                                  "WHERE pa.person_id IN (",
-                          .tuple = "#",
-                          .tail = ")",
-                          .per_row = 1,
-                          .fill = fill_person_id,
-                          .read = read_participation};
+    struct batch parts = {
+        .head = "SELECT pa.id, pe.email, pa.role, pa.profile, pa.capacity, pa.wants, "
+                "pa.program_id FROM participations pa JOIN people pe ON pe.id = pa.person_id "
+                "WHERE pa.person_id IN (",
+        .tuple = "#",
+        .tail = ")",
+        .per_row = 1,
+        .fill = fill_person_id,
+        .read = read_participation};
     rc = run_batches(im, &parts, items, n);
     if (rc != STORE_OK)
         goto done;
@@ -1143,7 +1172,8 @@ static void sort_by_name(struct import *im, size_t *items, size_t n, bool person
     struct named *v = xmalloc(sizeof *v * (n + 1));
     for (size_t k = 0; k < n; k++) {
         const struct row *w = &im->rows[persons ? im->people[items[k]].first_row : items[k]];
-        v[k] = (struct named){.name = persons ? w->name : im->people[w->person].name, .item = items[k]};
+        v[k] = (struct named){.name = persons ? w->name : im->people[w->person].name,
+                              .item = items[k]};
     }
     if (n)
         qsort(v, n, sizeof *v, by_name);
@@ -1210,14 +1240,15 @@ static int write_people(struct import *im, size_t *items)
     int deepest = depths(im, items, n);
     size_t *level = xmalloc(sizeof *level * (n + 1));
     store_val now[] = {SV_INT(im->now)};
-    struct batch people = {.head = "INSERT INTO people (email, name, department, job_title, job_level, "
-                                   "location, time_zone, languages, manager_id, created_at, updated_at) VALUES ",
-                           .tuple = "(#, #, #, #, NULLIF(#, -1), #, #, #, NULLIF(#, 0), ?1, ?1)",
-                           .tail = "",
-                           .per_row = 9,
-                           .shared = now,
-                           .nshared = 1,
-                           .fill = fill_new_person};
+    struct batch people = {
+        .head = "INSERT INTO people (email, name, department, job_title, job_level, "
+                "location, time_zone, languages, manager_id, created_at, updated_at) VALUES ",
+        .tuple = "(#, #, #, #, NULLIF(#, -1), #, #, #, NULLIF(#, 0), ?1, ?1)",
+        .tail = "",
+        .per_row = 9,
+        .shared = now,
+        .nshared = 1,
+        .fill = fill_new_person};
     struct batch ids = {.head = "SELECT id, email, name FROM people WHERE email IN (",
                         .tuple = "#",
                         .tail = ")",
@@ -1261,14 +1292,15 @@ static int write_participations(struct import *im, size_t *items)
             items[n++] = i;
     sort_by_name(im, items, n, false);
     store_val pnow[] = {SV_INT(im->o->program_id), SV_INT(im->now)};
-    struct batch parts = {.head = "INSERT INTO participations (program_id, person_id, role, status, profile, "
-                                  "capacity, wants, sort_name, email, created_at, updated_at) VALUES ",
-                          .tuple = "(?1, #, #, 'invited', #, NULLIF(#, 0), NULLIF(#, 0), #, #, ?2, ?2)",
-                          .tail = "",
-                          .per_row = 7,
-                          .shared = pnow,
-                          .nshared = 2,
-                          .fill = fill_participation};
+    struct batch parts = {
+        .head = "INSERT INTO participations (program_id, person_id, role, status, profile, "
+                "capacity, wants, sort_name, email, created_at, updated_at) VALUES ",
+        .tuple = "(?1, #, #, 'invited', #, NULLIF(#, 0), NULLIF(#, 0), #, #, ?2, ?2)",
+        .tail = "",
+        .per_row = 7,
+        .shared = pnow,
+        .nshared = 2,
+        .fill = fill_participation};
     int rc = run_batches(im, &parts, items, n);
     if (rc != STORE_OK)
         return rc;
@@ -1278,17 +1310,19 @@ static int write_participations(struct import *im, size_t *items)
     for (size_t i = 0; i < im->npeople; i++)
         if (im->people[i].first_row != SIZE_MAX)
             for (int r = 0; r < NROLES; r++)
-                if (im->people[i].row[r] != SIZE_MAX && im->rows[im->people[i].row[r]].action == ACT_CREATE) {
+                if (im->people[i].row[r] != SIZE_MAX &&
+                    im->rows[im->people[i].row[r]].action == ACT_CREATE) {
                     persons[np++] = i;
                     break;
                 }
     /* by person only, as in look_up() */
-    struct batch ids = {.head = "SELECT id, email, role, program_id FROM participations WHERE person_id IN (",
-                        .tuple = "#",
-                        .tail = ")",
-                        .per_row = 1,
-                        .fill = fill_person_id,
-                        .read = read_participation_id};
+    struct batch ids = {
+        .head = "SELECT id, email, role, program_id FROM participations WHERE person_id IN (",
+        .tuple = "#",
+        .tail = ")",
+        .per_row = 1,
+        .fill = fill_person_id,
+        .read = read_participation_id};
     rc = run_batches(im, &ids, persons, np);
     free(persons);
     if (rc != STORE_OK)
@@ -1296,13 +1330,14 @@ static int write_participations(struct import *im, size_t *items)
 
     /* the stage, as enrol_stage() records it */
     store_val stage[] = {SV_TEXT(stage_name(STAGE_INVITED)), SV_INT(im->now)};
-    struct batch stages = {.head = "INSERT INTO participation_stages (participation_id, stage, reached_at) VALUES ",
-                           .tuple = "(#, ?1, ?2)",
-                           .tail = " ON CONFLICT (participation_id, stage) DO NOTHING",
-                           .per_row = 1,
-                           .shared = stage,
-                           .nshared = 2,
-                           .fill = fill_stage};
+    struct batch stages = {
+        .head = "INSERT INTO participation_stages (participation_id, stage, reached_at) VALUES ",
+        .tuple = "(#, ?1, ?2)",
+        .tail = " ON CONFLICT (participation_id, stage) DO NOTHING",
+        .per_row = 1,
+        .shared = stage,
+        .nshared = 2,
+        .fill = fill_stage};
     if ((rc = run_batches(im, &stages, items, n)) != STORE_OK)
         return rc;
 
@@ -1314,28 +1349,30 @@ static int write_participations(struct import *im, size_t *items)
     store_val inv[] = {SV_INT(im->o->program_id),
                        im->o->actor_id ? SV_INT(im->o->actor_id) : SV_NULL, SV_INT(im->now),
                        SV_INT(im->now + (int64_t)INVITATION_DAYS * 86400)};
-    struct batch invitations = {.head = "INSERT INTO invitations (token_hash, program_id, participation_id, "
-                                        "created_by, created_at, expires_at) VALUES ",
-                                .tuple = "(#, ?1, #, ?2, ?3, ?4)",
-                                .tail = "",
-                                .per_row = 2,
-                                .shared = inv,
-                                .nshared = 4,
-                                .fill = fill_invitation};
+    struct batch invitations = {
+        .head = "INSERT INTO invitations (token_hash, program_id, participation_id, "
+                "created_by, created_at, expires_at) VALUES ",
+        .tuple = "(#, ?1, #, ?2, ?3, ?4)",
+        .tail = "",
+        .per_row = 2,
+        .shared = inv,
+        .nshared = 4,
+        .fill = fill_invitation};
     if ((rc = run_batches(im, &invitations, items, n)) != STORE_OK)
         return rc;
 
     char subject[300];
     str_fmt(subject, sizeof subject, "Invitation: %s", im->program_name);
     store_val mail[] = {SV_INT(im->now), SV_TEXT(subject), SV_INT(im->o->program_id)};
-    struct batch outbox = {.head = "INSERT INTO outbox (created_at, to_address, to_person_id, subject, body, "
-                                   "kind, program_id, next_attempt_at) VALUES ",
-                           .tuple = "(?1, #, #, ?2, #, 'invitation', ?3, ?1)",
-                           .tail = "",
-                           .per_row = 3,
-                           .shared = mail,
-                           .nshared = 3,
-                           .fill = fill_mail};
+    struct batch outbox = {
+        .head = "INSERT INTO outbox (created_at, to_address, to_person_id, subject, body, "
+                "kind, program_id, next_attempt_at) VALUES ",
+        .tuple = "(?1, #, #, ?2, #, 'invitation', ?3, ?1)",
+        .tail = "",
+        .per_row = 3,
+        .shared = mail,
+        .nshared = 3,
+        .fill = fill_mail};
     return run_batches(im, &outbox, items, n);
 }
 
@@ -1353,9 +1390,10 @@ static int write_all(struct import *im)
         if (im->rows[i].action == ACT_UPDATE)
             items[n++] = i;
     store_val now[] = {SV_INT(im->now)};
-    struct batch updates = {.head = "UPDATE participations SET profile = v.column2, "
-                                    "capacity = NULLIF(v.column3, 0), wants = NULLIF(v.column4, 0), "
-                                    "updated_at = ?1 FROM (VALUES ",
+    struct batch updates = {.head =
+                                "UPDATE participations SET profile = v.column2, "
+                                "capacity = NULLIF(v.column3, 0), wants = NULLIF(v.column4, 0), "
+                                "updated_at = ?1 FROM (VALUES ",
                             .tuple = "(#, #, #, #)",
                             .tail = ") AS v WHERE participations.id = v.column1",
                             .per_row = 4,
@@ -1410,16 +1448,16 @@ static json_t *report_of(struct import *im)
     json_t *errors = json_array();
     for (size_t i = 0; i < im->nproblems; i++) {
         const struct problem *p = &im->problems[i];
-        json_array_append_new(errors, json_pack("{s:i, s:i, s:o, s:s}", "line", (int)p->line, "column",
-                                                (int)p->column, "field",
+        json_array_append_new(errors, json_pack("{s:i, s:i, s:o, s:s}", "line", (int)p->line,
+                                                "column", (int)p->column, "field",
                                                 p->field ? json_string(p->field) : json_null(),
                                                 "message", p->message));
     }
     return json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:o, s:I}", "dry_run", im->o->dry_run, "rows",
                      (json_int_t)im->records, "created_people", (json_int_t)im->created_people,
                      "created_participants", (json_int_t)im->created, "updated",
-                     (json_int_t)im->updated, "unchanged", (json_int_t)im->unchanged, "errors", errors,
-                     "error_count", (json_int_t)im->problem_count);
+                     (json_int_t)im->updated, "unchanged", (json_int_t)im->unchanged, "errors",
+                     errors, "error_count", (json_int_t)im->problem_count);
 }
 
 static void cleanup(struct import *im)
@@ -1435,7 +1473,8 @@ static void cleanup(struct import *im)
     buf_cleanup(&im->text);
 }
 
-int import_run(store *db, const struct import_opts *o, const char *data, size_t len, json_t **report)
+int import_run(store *db, const struct import_opts *o, const char *data, size_t len,
+               json_t **report)
 {
     *report = NULL;
     struct import im = {.db = db, .o = o, .tz_known = json_object(), .now = clock_now()};
@@ -1452,7 +1491,8 @@ int import_run(store *db, const struct import_opts *o, const char *data, size_t 
         while ((got = csv_next(&r)) == 1) {
             if (++im.records > LIMIT_IMPORT_ROWS) {
                 im.records--;
-                problem(&im, r.line, 1, NULL, "more than %d rows: split the file", LIMIT_IMPORT_ROWS);
+                problem(&im, r.line, 1, NULL, "more than %d rows: split the file",
+                        LIMIT_IMPORT_ROWS);
                 break;
             }
             check_row(&im, &r);

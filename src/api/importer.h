@@ -46,9 +46,9 @@ enum import_status {
 
 struct import_opts {
     int64_t program_id;
-    int64_t actor_id;      /* who imports (the invitations' sender); 0 for nobody */
-    bool dry_run;          /* validate and count only */
-    const char *base_url;  /* the server's public URL, for the links in invitations */
+    int64_t actor_id;     /* who imports (the invitations' sender); 0 for nobody */
+    bool dry_run;         /* validate and count only */
+    const char *base_url; /* the server's public URL, for the links in invitations */
     /* Called now and then with the work done out of the total (rows; a
      * real import counts each row twice: checking and writing). May be
      * NULL. */

@@ -15,11 +15,13 @@ static int invalid(api_ctx *c, json_t *report)
     json_t *first = json_array_get(errors, 0);
     json_int_t count = json_integer_value(json_object_get(report, "error_count"));
     char detail[600];
-    snprintf(detail, sizeof detail, "line %lld: %s%s", (long long)json_integer_value(json_object_get(first, "line")),
+    snprintf(detail, sizeof detail, "line %lld: %s%s",
+             (long long)json_integer_value(json_object_get(first, "line")),
              json_string_value(json_object_get(first, "message")),
-             count > 1 ? " (and more: see errors; nothing was imported)" : " (nothing was imported)");
-    json_t *p = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title", "Unprocessable Content",
-                          "status", 422, "detail", detail);
+             count > 1 ? " (and more: see errors; nothing was imported)"
+                       : " (nothing was imported)");
+    json_t *p = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title",
+                          "Unprocessable Content", "status", 422, "detail", detail);
     if (json_is_string(json_object_get(first, "field")))
         json_object_set(p, "field", json_object_get(first, "field"));
     json_object_update_missing(p, report);
@@ -36,10 +38,12 @@ int h_program_import(api_ctx *c)
     int64_t id;
     if (api_param_id(c, 0, &id))
         return -1;
-    if (api_program_coordinator(c, id, "only the program's coordinators and admins import participants"))
+    if (api_program_coordinator(c, id,
+                                "only the program's coordinators and admins import participants"))
         return -1;
     const char *ct = http_req_header(c->req, "Content-Type");
-    if (!ct || strncasecmp(ct, "text/csv", 8) != 0 || (ct[8] != '\0' && ct[8] != ';' && ct[8] != ' '))
+    if (!ct || strncasecmp(ct, "text/csv", 8) != 0 ||
+        (ct[8] != '\0' && ct[8] != ';' && ct[8] != ' '))
         return api_problem(c, 415, NULL, "send the file as text/csv (UTF-8, a header row first)");
     const char *dry = http_req_query(c->req, "dry_run");
     bool dry_run = false;

@@ -22,7 +22,8 @@ int h_invitation_accept(api_ctx *c)
     verr e = {0};
     const char *token, *password, *name;
     int result = -1, rc;
-    if (v_known_keys(body, "", keys, &e) || v_string(body, "token", "", true, false, 128, NULL, &token, &e) ||
+    if (v_known_keys(body, "", keys, &e) ||
+        v_string(body, "token", "", true, false, 128, NULL, &token, &e) ||
         v_string(body, "password", "", true, false, LIMIT_PASSWORD_MAX, NULL, &password, &e) ||
         v_string(body, "name", "", false, false, LIMIT_NAME_BYTES, NULL, &name, &e)) {
         result = api_invalid(c, &e);
@@ -33,18 +34,21 @@ int h_invitation_accept(api_ctx *c)
     int64_t now = clock_now();
     store_rows *rows;
     store_val q[] = {SV_TEXT(hash), SV_INT(now)};
-    rc = store_query(c->db,
-                     "SELECT i.id, pe.id, pe.email, pe.password_hash, pa.program_id, pa.id FROM invitations i "
-                     "JOIN participations pa ON pa.id = i.participation_id JOIN people pe ON pe.id = pa.person_id "
-                     "WHERE i.token_hash = ?1 AND i.used_at IS NULL AND i.expires_at > ?2",
-                     q, 2, &rows);
+    rc = store_query(
+        c->db,
+        "SELECT i.id, pe.id, pe.email, pe.password_hash, pa.program_id, pa.id FROM invitations i "
+        "JOIN participations pa ON pa.id = i.participation_id JOIN people pe ON pe.id = "
+        "pa.person_id "
+        "WHERE i.token_hash = ?1 AND i.used_at IS NULL AND i.expires_at > ?2",
+        q, 2, &rows);
     if (rc != STORE_OK) {
         result = api_store_failed(c, rc);
         goto done;
     }
     if (store_next(rows) != 1) {
         store_rows_free(rows);
-        result = api_problem(c, 404, "token", "this invitation is not valid: used, expired or mistyped");
+        result =
+            api_problem(c, 404, "token", "this invitation is not valid: used, expired or mistyped");
         goto done;
     }
     int64_t inv = store_col_int(rows, 0), person = store_col_int(rows, 1);
@@ -69,7 +73,9 @@ int h_invitation_accept(api_ctx *c)
     }
     if (!ok) {
         free(ph);
-        result = api_problem(c, 403, "password", "password: the invitation is for an existing account, and this is not its password");
+        result = api_problem(
+            c, 403, "password",
+            "password: the invitation is for an existing account, and this is not its password");
         goto done;
     }
     if (!has_password) {
@@ -78,14 +84,16 @@ int h_invitation_accept(api_ctx *c)
             goto done;
         }
         store_val u[] = {SV_INT(person), SV_TEXT(ph), SV_TEXT(name), SV_INT(now)};
-        rc = store_exec(c->db,
-                        "UPDATE people SET password_hash = ?2, name = COALESCE(CAST(?3 AS TEXT), name), "
-                        "updated_at = ?4 WHERE id = ?1",
-                        u, 4, NULL);
+        rc = store_exec(
+            c->db,
+            "UPDATE people SET password_hash = ?2, name = COALESCE(CAST(?3 AS TEXT), name), "
+            "updated_at = ?4 WHERE id = ?1",
+            u, 4, NULL);
         free(ph);
         if (rc == STORE_OK && name) {
             store_val n[] = {SV_INT(person), SV_TEXT(name)};
-            rc = store_exec(c->db, "UPDATE participations SET sort_name = ?2 WHERE person_id = ?1", n, 2, NULL);
+            rc = store_exec(c->db, "UPDATE participations SET sort_name = ?2 WHERE person_id = ?1",
+                            n, 2, NULL);
         }
         if (rc != STORE_OK) {
             result = api_store_failed(c, rc);
@@ -94,10 +102,12 @@ int h_invitation_accept(api_ctx *c)
     }
     store_val used[] = {SV_INT(inv), SV_INT(now)};
     int64_t changed = 0;
-    rc = store_exec(c->db, "UPDATE invitations SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL", used, 2, &changed);
+    rc = store_exec(c->db, "UPDATE invitations SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL",
+                    used, 2, &changed);
     if (rc != STORE_OK || changed != 1) {
-        result = rc != STORE_OK ? api_store_failed(c, rc)
-                                : api_problem(c, 404, "token", "this invitation was used meanwhile");
+        result = rc != STORE_OK
+                     ? api_store_failed(c, rc)
+                     : api_problem(c, 404, "token", "this invitation was used meanwhile");
         goto done;
     }
     /* Sign in: a new session, as POST /session makes one. */
@@ -107,22 +117,26 @@ int h_invitation_accept(api_ctx *c)
     identity_secret_hash(secret, shash);
     store_val s[] = {SV_TEXT(shash), SV_INT(person), SV_TEXT(csrf), SV_INT(now),
                      SV_INT(now + api_config()->session_absolute_s)};
-    if ((rc = store_exec(c->db,
-                         "INSERT INTO sessions (token_hash, person_id, csrf_token, created_at, last_seen_at, "
-                         "expires_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
-                         s, 5, NULL)) != STORE_OK) {
+    if ((rc = store_exec(
+             c->db,
+             "INSERT INTO sessions (token_hash, person_id, csrf_token, created_at, last_seen_at, "
+             "expires_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+             s, 5, NULL)) != STORE_OK) {
         result = api_store_failed(c, rc);
         goto done;
     }
     char cookie[256];
-    str_fmt(cookie, sizeof cookie, "tandem_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld%s", secret,
-            (long long)api_config()->session_absolute_s, api_config()->secure_cookies ? "; Secure" : "");
+    str_fmt(cookie, sizeof cookie,
+            "tandem_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld%s", secret,
+            (long long)api_config()->session_absolute_s,
+            api_config()->secure_cookies ? "; Secure" : "");
     http_resp_header(c->resp, "Set-Cookie", cookie);
     c->actor.person_id = person;
     api_audit(c, "invitation.accept", "participation", part, NULL);
-    result = api_json(c, 200, json_pack("{s:I, s:I, s:I, s:s}", "person_id", (json_int_t)person,
-                                        "program_id", (json_int_t)program, "participation_id",
-                                        (json_int_t)part, "csrf_token", csrf));
+    result = api_json(c, 200,
+                      json_pack("{s:I, s:I, s:I, s:s}", "person_id", (json_int_t)person,
+                                "program_id", (json_int_t)program, "participation_id",
+                                (json_int_t)part, "csrf_token", csrf));
 done:
     json_decref(body);
     return result;
@@ -138,29 +152,39 @@ int h_outbox_list(api_ctx *c)
         return -1;
     const char *to = http_req_query(c->req, "to");
     store_val p[] = {SV_TEXT(to), SV_INT(limit), SV_INT(offset)};
-    int rc = store_query_int(c->db, "SELECT COUNT(*) FROM outbox WHERE CAST(?1 AS TEXT) IS NULL OR to_address = ?1",
-                             p, 1, &total);
+    int rc = store_query_int(
+        c->db, "SELECT COUNT(*) FROM outbox WHERE CAST(?1 AS TEXT) IS NULL OR to_address = ?1", p,
+        1, &total);
     if (rc < 0)
         return api_store_failed(c, rc);
     store_rows *rows;
-    if ((rc = store_query(c->db,
-                          "SELECT id, created_at, to_address, subject, body, kind, program_id, attempts, sent_at, "
-                          "last_error FROM outbox WHERE CAST(?1 AS TEXT) IS NULL OR to_address = ?1 "
-                          "ORDER BY id DESC LIMIT ?2 OFFSET ?3",
-                          p, 3, &rows)) != STORE_OK)
+    if ((rc =
+             store_query(c->db,
+                         "SELECT id, created_at, to_address, subject, body, kind, program_id, "
+                         "attempts, sent_at, "
+                         "last_error FROM outbox WHERE CAST(?1 AS TEXT) IS NULL OR to_address = ?1 "
+                         "ORDER BY id DESC LIMIT ?2 OFFSET ?3",
+                         p, 3, &rows)) != STORE_OK)
         return api_store_failed(c, rc);
     json_t *items = json_array();
     while (store_next(rows) == 1) {
-        json_t *m = json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)store_col_int(rows, 0),
-                              "created_at", api_time(store_col_int(rows, 1)), "to", store_col_text(rows, 2),
-                              "subject", store_col_text(rows, 3), "body", store_col_text(rows, 4), "kind",
-                              store_col_text(rows, 5), "attempts", (json_int_t)store_col_int(rows, 7));
-        json_object_set_new(m, "program_id", store_col_null(rows, 6) ? json_null() : json_integer(store_col_int(rows, 6)));
-        json_object_set_new(m, "sent_at", store_col_null(rows, 8) ? json_null() : api_time(store_col_int(rows, 8)));
-        json_object_set_new(m, "last_error", store_col_null(rows, 9) ? json_null() : json_string(store_col_text(rows, 9)));
+        json_t *m = json_pack(
+            "{s:I, s:o, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)store_col_int(rows, 0),
+            "created_at", api_time(store_col_int(rows, 1)), "to", store_col_text(rows, 2),
+            "subject", store_col_text(rows, 3), "body", store_col_text(rows, 4), "kind",
+            store_col_text(rows, 5), "attempts", (json_int_t)store_col_int(rows, 7));
+        json_object_set_new(m, "program_id",
+                            store_col_null(rows, 6) ? json_null()
+                                                    : json_integer(store_col_int(rows, 6)));
+        json_object_set_new(
+            m, "sent_at", store_col_null(rows, 8) ? json_null() : api_time(store_col_int(rows, 8)));
+        json_object_set_new(m, "last_error",
+                            store_col_null(rows, 9) ? json_null()
+                                                    : json_string(store_col_text(rows, 9)));
         json_array_append_new(items, m);
     }
     store_rows_free(rows);
-    return api_json(c, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total,
-                                      "limit", (json_int_t)limit, "offset", (json_int_t)offset));
+    return api_json(c, 200,
+                    json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total,
+                              "limit", (json_int_t)limit, "offset", (json_int_t)offset));
 }

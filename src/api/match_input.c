@@ -54,7 +54,8 @@ static match_kind field_kind(const json_t *criteria, const char *field)
 {
     size_t i;
     json_t *c;
-    json_array_foreach(criteria, i, c) {
+    json_array_foreach(criteria, i, c)
+    {
         const char *f = json_string_value(json_object_get(c, "field"));
         const char *a = json_string_value(json_object_get(c, "mentee_field"));
         const char *b = json_string_value(json_object_get(c, "mentor_field"));
@@ -69,8 +70,8 @@ static match_kind field_kind(const json_t *criteria, const char *field)
 
 /* Sets one attribute from the profile (or the enrolment answers). Values
  * of the wrong shape are left out: a missing field scores 0. */
-static void set_attr(match_instance *in, match_side side, size_t idx, const char *field, match_kind kind,
-                     const json_t *v)
+static void set_attr(match_instance *in, match_side side, size_t idx, const char *field,
+                     match_kind kind, const json_t *v)
 {
     if (!v || json_is_null(v))
         return;
@@ -82,7 +83,8 @@ static void set_attr(match_instance *in, match_side side, size_t idx, const char
         } else if (json_is_array(v)) {
             size_t i;
             json_t *t;
-            json_array_foreach(v, i, t) if (json_is_string(t) && n < 64) tags[n++] = json_string_value(t);
+            json_array_foreach(v, i, t) if (json_is_string(t) && n < 64) tags[n++] =
+                json_string_value(t);
         }
         match_set_tags(in, side, idx, field, tags, n, NULL, 0);
     } else if (kind == MATCH_DISTANCE || kind == MATCH_GAP) {
@@ -92,7 +94,8 @@ static void set_attr(match_instance *in, match_side side, size_t idx, const char
         double vec[64];
         size_t n = 0, i;
         json_t *t;
-        json_array_foreach(v, i, t) if (json_is_number(t) && n < 64) vec[n++] = json_number_value(t);
+        json_array_foreach(v, i, t) if (json_is_number(t) && n < 64) vec[n++] =
+            json_number_value(t);
         if (json_is_array(v))
             match_set_vector(in, side, idx, field, vec, n, NULL, 0);
     } else if (kind == MATCH_SAME) {
@@ -109,10 +112,12 @@ static void set_attrs(match_instance *in, match_side side, size_t idx, const jso
 {
     size_t i;
     json_t *c;
-    json_array_foreach(criteria, i, c) {
+    json_array_foreach(criteria, i, c)
+    {
         const char *f = json_string_value(json_object_get(c, "field"));
         if (!f)
-            f = json_string_value(json_object_get(c, side == MATCH_MENTOR ? "mentor_field" : "mentee_field"));
+            f = json_string_value(
+                json_object_get(c, side == MATCH_MENTOR ? "mentor_field" : "mentee_field"));
         if (!f)
             continue;
         const json_t *v = json_object_get(profile, f);
@@ -138,12 +143,14 @@ static int load_side(api_ctx *c, int64_t program, const char *role, bool gate, i
         c->db,
         "SELECT pa.id, pa.person_id, pe.manager_id, pe.name, pa.profile, pa.application, "
         "COALESCE(CASE WHEN pa.role = 'mentor' THEN pa.capacity ELSE pa.wants END, 1) - "
-        "(SELECT COUNT(*) FROM relationship_members m JOIN relationships r ON r.id = m.relationship_id "
+        "(SELECT COUNT(*) FROM relationship_members m JOIN relationships r ON r.id = "
+        "m.relationship_id "
         " WHERE m.participation_id = pa.id AND r.status IN ('active', 'paused', 'closing')) "
         "FROM participations pa JOIN people pe ON pe.id = pa.person_id "
         "WHERE pa.program_id = ?1 AND pa.role = ?2 AND (?4 = 0 OR pa.id = ?4) "
         "AND pa.status NOT IN ('invited', 'applied', 'declined', 'withdrawn') "
-        "AND (?3 = 0 OR EXISTS (SELECT 1 FROM participation_stages s WHERE s.participation_id = pa.id "
+        "AND (?3 = 0 OR EXISTS (SELECT 1 FROM participation_stages s WHERE s.participation_id = "
+        "pa.id "
         " AND s.stage = 'trained')) ORDER BY pa.id",
         p, 4, &rows);
     if (rc != STORE_OK)
@@ -183,8 +190,8 @@ static void free_people(struct person *p, size_t n)
 }
 
 /* Adds the pairs a query returns (mentee part, mentor part) as forbidden or locked. */
-static int add_pairs(api_ctx *c, struct match_input *mi, const char *sql, int64_t program, bool lock,
-                     char *err, size_t errlen)
+static int add_pairs(api_ctx *c, struct match_input *mi, const char *sql, int64_t program,
+                     bool lock, char *err, size_t errlen)
 {
     store_rows *rows;
     store_val p[] = {SV_INT(program)};
@@ -194,7 +201,8 @@ static int add_pairs(api_ctx *c, struct match_input *mi, const char *sql, int64_
     size_t cap = 16, n = 0;
     long(*pairs)[2] = xcalloc(cap, sizeof *pairs);
     while (store_next(rows) == 1) {
-        long e = match_input_mentee(mi, store_col_int(rows, 0)), r = match_input_mentor(mi, store_col_int(rows, 1));
+        long e = match_input_mentee(mi, store_col_int(rows, 0)),
+             r = match_input_mentor(mi, store_col_int(rows, 1));
         if (e < 0 || r < 0)
             continue;
         if (n == cap) {
@@ -208,7 +216,8 @@ static int add_pairs(api_ctx *c, struct match_input *mi, const char *sql, int64_
     store_rows_free(rows);
     rc = STORE_OK;
     for (size_t i = 0; i < n && rc == STORE_OK; i++)
-        if ((lock ? match_add_locked : match_add_forbidden)(mi->inst, (size_t)pairs[i][0], (size_t)pairs[i][1], err, errlen))
+        if ((lock ? match_add_locked : match_add_forbidden)(mi->inst, (size_t)pairs[i][0],
+                                                            (size_t)pairs[i][1], err, errlen))
             rc = -1;
     free(pairs);
     return rc;
@@ -220,7 +229,8 @@ int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int6
     memset(out, 0, sizeof *out);
     json_t *matching = json_object_get(config, "matching");
     json_t *criteria = json_object_get(matching, "criteria");
-    bool gate = json_is_true(json_object_get(json_object_get(config, "training"), "required_before_matching"));
+    bool gate = json_is_true(
+        json_object_get(json_object_get(config, "training"), "required_before_matching"));
     struct person *mentors = NULL, *mentees = NULL;
     size_t nr = 0, ne = 0;
     int rc = load_side(c, program_id, "mentor", gate, 0, include_full_mentors, &mentors, &nr);
@@ -232,7 +242,8 @@ int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int6
     match_objective obj = MATCH_TOTAL;
     match_objective_parse(json_string_value(json_object_get(matching, "objective")), &obj);
     match_set_objective(in, obj);
-    if (match_set_min_score(in, json_number_value(json_object_get(matching, "min_score")), err, errlen)) {
+    if (match_set_min_score(in, json_number_value(json_object_get(matching, "min_score")), err,
+                            errlen)) {
         rc = -1;
         goto done;
     }
@@ -272,7 +283,8 @@ int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int6
     }
     size_t i;
     json_t *cj;
-    json_array_foreach(criteria, i, cj) {
+    json_array_foreach(criteria, i, cj)
+    {
         match_criterion mc = {
             .name = json_string_value(json_object_get(cj, "name")),
             .field = json_string_value(json_object_get(cj, "field")),
@@ -281,7 +293,8 @@ int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int6
             .weight = json_number_value(json_object_get(cj, "weight")),
             .required = json_is_true(json_object_get(cj, "required")),
             .different = json_is_true(json_object_get(cj, "different")),
-            .scale = json_object_get(cj, "scale") ? json_number_value(json_object_get(cj, "scale")) : 1,
+            .scale =
+                json_object_get(cj, "scale") ? json_number_value(json_object_get(cj, "scale")) : 1,
             .min = json_number_value(json_object_get(cj, "min")),
             .max = json_number_value(json_object_get(cj, "max")),
         };
@@ -296,17 +309,19 @@ int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int6
     {
         store_rows *rows;
         store_val p[] = {SV_INT(program_id)};
-        if ((rc = store_query(c->db,
-                              "SELECT mentee_id, choices FROM mentoring_requests WHERE program_id = ?1 "
-                              "AND status <> 'withdrawn' ORDER BY id",
-                              p, 1, &rows)) != STORE_OK)
+        if ((rc = store_query(
+                 c->db,
+                 "SELECT mentee_id, choices FROM mentoring_requests WHERE program_id = ?1 "
+                 "AND status <> 'withdrawn' ORDER BY id",
+                 p, 1, &rows)) != STORE_OK)
             goto done;
         while (store_next(rows) == 1) {
             long e = match_input_mentee(out, store_col_int(rows, 0));
             json_t *choices = e >= 0 ? json_loads(store_col_text(rows, 1), 0, NULL) : NULL;
             size_t picks[3], np = 0, k;
             json_t *v;
-            json_array_foreach(choices, k, v) {
+            json_array_foreach(choices, k, v)
+            {
                 long r = match_input_mentor(out, json_integer_value(v));
                 if (r >= 0 && np < 3)
                     picks[np++] = (size_t)r;
@@ -332,11 +347,15 @@ int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int6
                    "WHERE r.program_id = ?1 AND a.role = 'mentee' AND b.role = 'mentor'",
                    program_id, false, err, errlen);
     if (rc == STORE_OK)
-        rc = add_pairs(c, out, "SELECT mentee_id, mentor_id FROM pair_rules WHERE program_id = ?1 AND rule = 'exclude'",
+        rc = add_pairs(c, out,
+                       "SELECT mentee_id, mentor_id FROM pair_rules WHERE program_id = ?1 AND rule "
+                       "= 'exclude'",
                        program_id, false, err, errlen);
     if (rc == STORE_OK)
-        rc = add_pairs(c, out, "SELECT mentee_id, mentor_id FROM pair_rules WHERE program_id = ?1 AND rule = 'lock'",
-                       program_id, true, err, errlen);
+        rc = add_pairs(
+            c, out,
+            "SELECT mentee_id, mentor_id FROM pair_rules WHERE program_id = ?1 AND rule = 'lock'",
+            program_id, true, err, errlen);
 done:
     free_people(mentors, nr);
     free_people(mentees, ne);

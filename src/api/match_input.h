@@ -13,9 +13,9 @@
 struct match_input {
     match_instance *inst;
     size_t nmentors, nmentees;
-    int64_t *mentor_part, *mentee_part;   /* participation id of each engine index */
+    int64_t *mentor_part, *mentee_part; /* participation id of each engine index */
     char **mentor_name, **mentee_name;
-    int64_t *mentor_free, *mentee_free;   /* capacity and wants left */
+    int64_t *mentor_free, *mentee_free; /* capacity and wants left */
 };
 
 /* Builds the instance for a program: eligible mentors with free capacity

@@ -24,7 +24,8 @@ static int open_run(api_ctx *c, int64_t *run, int64_t *program, char status[16],
         return -1;
     store_rows *rows;
     store_val p[] = {SV_INT(*run)};
-    int rc = store_query(c->db, "SELECT program_id, status, version FROM match_runs WHERE id = ?1", p, 1, &rows);
+    int rc = store_query(c->db, "SELECT program_id, status, version FROM match_runs WHERE id = ?1",
+                         p, 1, &rows);
     if (rc != STORE_OK)
         return api_store_failed(c, rc);
     rc = store_next(rows);
@@ -52,8 +53,8 @@ static json_t *explain_json(const match_result *r, const match_pair *p)
 
 /* Stores a solved proposal: its pairs, the quality report, the unmatched
  * and the hard to match (by participation, with names). */
-static int store_run(api_ctx *c, int64_t program, const struct match_input *mi, const match_result *r,
-                     int64_t *run_id)
+static int store_run(api_ctx *c, int64_t program, const struct match_input *mi,
+                     const match_result *r, int64_t *run_id)
 {
     char *text = match_json_dumps(mi->inst, r);
     json_t *doc = text ? json_loads(text, 0, NULL) : NULL;
@@ -65,24 +66,32 @@ static int store_run(api_ctx *c, int64_t program, const struct match_input *mi, 
     json_object_del(stats, "hard_to_match");
     json_t *un = json_array(), *hard = json_array();
     for (size_t i = 0; i < r->nunmatched; i++)
-        json_array_append_new(un, json_pack("{s:I, s:s, s:I, s:s}", "mentee", (json_int_t)mi->mentee_part[r->unmatched[i].mentee],
-                                            "name", mi->mentee_name[r->unmatched[i].mentee], "slots",
-                                            (json_int_t)r->unmatched[i].slots, "reason", r->unmatched[i].reason));
+        json_array_append_new(un, json_pack("{s:I, s:s, s:I, s:s}", "mentee",
+                                            (json_int_t)mi->mentee_part[r->unmatched[i].mentee],
+                                            "name", mi->mentee_name[r->unmatched[i].mentee],
+                                            "slots", (json_int_t)r->unmatched[i].slots, "reason",
+                                            r->unmatched[i].reason));
     for (size_t i = 0; i < r->nhard; i++)
-        json_array_append_new(hard, json_pack("{s:I, s:s, s:I, s:s}", "mentee", (json_int_t)mi->mentee_part[r->hard[i].mentee],
+        json_array_append_new(hard, json_pack("{s:I, s:s, s:I, s:s}", "mentee",
+                                              (json_int_t)mi->mentee_part[r->hard[i].mentee],
                                               "name", mi->mentee_name[r->hard[i].mentee], "allowed",
-                                              (json_int_t)r->hard[i].allowed, "reason", r->hard[i].reason));
-    char *st = json_dumps(stats, JSON_COMPACT), *ut = json_dumps(un, JSON_COMPACT), *ht = json_dumps(hard, JSON_COMPACT);
+                                              (json_int_t)r->hard[i].allowed, "reason",
+                                              r->hard[i].reason));
+    char *st = json_dumps(stats, JSON_COMPACT), *ut = json_dumps(un, JSON_COMPACT),
+         *ht = json_dumps(hard, JSON_COMPACT);
     json_decref(stats);
     json_decref(un);
     json_decref(hard);
-    store_val p[] = {SV_INT(program), SV_INT(c->actor.person_id), SV_INT(clock_now()),
-                     SV_TEXT(match_objective_name(r->objective)), SV_TEXT(st), SV_TEXT(ut), SV_TEXT(ht)};
+    store_val p[] = {SV_INT(program),     SV_INT(c->actor.person_id),
+                     SV_INT(clock_now()), SV_TEXT(match_objective_name(r->objective)),
+                     SV_TEXT(st),         SV_TEXT(ut),
+                     SV_TEXT(ht)};
     store_rows *rows;
-    int rc = store_query(c->db,
-                         "INSERT INTO match_runs (program_id, created_by, created_at, objective, stats, unmatched, "
-                         "hard_to_match) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
-                         p, 7, &rows);
+    int rc = store_query(
+        c->db,
+        "INSERT INTO match_runs (program_id, created_by, created_at, objective, stats, unmatched, "
+        "hard_to_match) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+        p, 7, &rows);
     free(st);
     free(ut);
     free(ht);
@@ -97,12 +106,17 @@ static int store_run(api_ctx *c, int64_t program, const struct match_input *mi, 
         json_t *ex = explain_json(r, pr);
         char *et = json_dumps(ex, JSON_COMPACT);
         json_decref(ex);
-        store_val q[] = {SV_INT(*run_id), SV_INT(mi->mentee_part[pr->mentee]), SV_INT(mi->mentor_part[pr->mentor]),
-                         SV_REAL(pr->score), SV_TEXT(et), SV_INT(pr->locked ? 1 : 0)};
-        rc = store_exec(c->db,
-                        "INSERT INTO match_run_pairs (run_id, mentee_id, mentor_id, score, explain, locked) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        q, 6, NULL);
+        store_val q[] = {SV_INT(*run_id),
+                         SV_INT(mi->mentee_part[pr->mentee]),
+                         SV_INT(mi->mentor_part[pr->mentor]),
+                         SV_REAL(pr->score),
+                         SV_TEXT(et),
+                         SV_INT(pr->locked ? 1 : 0)};
+        rc = store_exec(
+            c->db,
+            "INSERT INTO match_run_pairs (run_id, mentee_id, mentor_id, score, explain, locked) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            q, 6, NULL);
         free(et);
         if (rc != STORE_OK)
             return rc;
@@ -123,7 +137,8 @@ static json_t *run_json(api_ctx *c, int64_t run)
     store_rows *rows;
     store_val p[] = {SV_INT(run)};
     if (store_query(c->db,
-                    "SELECT id, program_id, created_at, objective, status, stats, unmatched, hard_to_match, "
+                    "SELECT id, program_id, created_at, objective, status, stats, unmatched, "
+                    "hard_to_match, "
                     "published_at, version FROM match_runs WHERE id = ?1",
                     p, 1, &rows) != STORE_OK)
         return NULL;
@@ -131,30 +146,38 @@ static json_t *run_json(api_ctx *c, int64_t run)
         store_rows_free(rows);
         return NULL;
     }
-    json_t *o = json_pack("{s:I, s:I, s:o, s:s, s:s, s:o, s:o, s:o, s:I}", "id", (json_int_t)store_col_int(rows, 0),
-                          "program_id", (json_int_t)store_col_int(rows, 1), "created_at",
-                          api_time(store_col_int(rows, 2)), "objective", store_col_text(rows, 3), "status",
-                          store_col_text(rows, 4), "engine_stats", json_loads(store_col_text(rows, 5), 0, NULL),
-                          "unmatched", json_loads(store_col_text(rows, 6), 0, NULL), "hard_to_match",
-                          json_loads(store_col_text(rows, 7), 0, NULL), "version", (json_int_t)store_col_int(rows, 9));
-    json_object_set_new(o, "published_at", store_col_null(rows, 8) ? json_null() : api_time(store_col_int(rows, 8)));
+    json_t *o = json_pack(
+        "{s:I, s:I, s:o, s:s, s:s, s:o, s:o, s:o, s:I}", "id", (json_int_t)store_col_int(rows, 0),
+        "program_id", (json_int_t)store_col_int(rows, 1), "created_at",
+        api_time(store_col_int(rows, 2)), "objective", store_col_text(rows, 3), "status",
+        store_col_text(rows, 4), "engine_stats", json_loads(store_col_text(rows, 5), 0, NULL),
+        "unmatched", json_loads(store_col_text(rows, 6), 0, NULL), "hard_to_match",
+        json_loads(store_col_text(rows, 7), 0, NULL), "version",
+        (json_int_t)store_col_int(rows, 9));
+    json_object_set_new(o, "published_at",
+                        store_col_null(rows, 8) ? json_null() : api_time(store_col_int(rows, 8)));
     store_rows_free(rows);
     json_t *pairs = json_array();
     size_t cap = 64, n = 0;
     double *scores = xcalloc(cap, sizeof *scores), total = 0;
-    if (store_query(c->db,
-                    "SELECT rp.mentee_id, e.sort_name, rp.mentor_id, r.sort_name, rp.score, rp.explain, rp.locked, "
-                    "rp.manual FROM match_run_pairs rp JOIN participations e ON e.id = rp.mentee_id "
-                    "JOIN participations r ON r.id = rp.mentor_id WHERE rp.run_id = ?1 ORDER BY rp.score DESC, e.sort_name",
-                    p, 1, &rows) == STORE_OK) {
+    if (store_query(
+            c->db,
+            "SELECT rp.mentee_id, e.sort_name, rp.mentor_id, r.sort_name, rp.score, rp.explain, "
+            "rp.locked, "
+            "rp.manual FROM match_run_pairs rp JOIN participations e ON e.id = rp.mentee_id "
+            "JOIN participations r ON r.id = rp.mentor_id WHERE rp.run_id = ?1 ORDER BY rp.score "
+            "DESC, e.sort_name",
+            p, 1, &rows) == STORE_OK) {
         while (store_next(rows) == 1) {
             double s = store_col_real(rows, 4);
-            json_array_append_new(pairs, json_pack("{s:I, s:s, s:I, s:s, s:f, s:o, s:b, s:b}", "mentee",
-                                                   (json_int_t)store_col_int(rows, 0), "mentee_name",
-                                                   store_col_text(rows, 1), "mentor", (json_int_t)store_col_int(rows, 2),
-                                                   "mentor_name", store_col_text(rows, 3), "score", s, "explain",
-                                                   json_loads(store_col_text(rows, 5), 0, NULL), "locked",
-                                                   (int)store_col_int(rows, 6), "manual", (int)store_col_int(rows, 7)));
+            json_array_append_new(
+                pairs,
+                json_pack("{s:I, s:s, s:I, s:s, s:f, s:o, s:b, s:b}", "mentee",
+                          (json_int_t)store_col_int(rows, 0), "mentee_name",
+                          store_col_text(rows, 1), "mentor", (json_int_t)store_col_int(rows, 2),
+                          "mentor_name", store_col_text(rows, 3), "score", s, "explain",
+                          json_loads(store_col_text(rows, 5), 0, NULL), "locked",
+                          (int)store_col_int(rows, 6), "manual", (int)store_col_int(rows, 7)));
             if (n == cap) {
                 cap *= 2;
                 scores = xrealloc(scores, cap * sizeof *scores);
@@ -168,8 +191,10 @@ static json_t *run_json(api_ctx *c, int64_t run)
     json_t *st = json_pack("{s:I, s:f}", "matched", (json_int_t)n, "total_score", total);
     json_object_set_new(st, "mean_score", n ? json_real(total / (double)n) : json_null());
     json_object_set_new(st, "min_score", n ? json_real(scores[0]) : json_null());
-    json_object_set_new(st, "median_score",
-                        n ? json_real(n % 2 ? scores[n / 2] : (scores[n / 2 - 1] + scores[n / 2]) / 2) : json_null());
+    json_object_set_new(
+        st, "median_score",
+        n ? json_real(n % 2 ? scores[n / 2] : (scores[n / 2 - 1] + scores[n / 2]) / 2)
+          : json_null());
     free(scores);
     json_object_set_new(o, "stats", st);
     json_object_set_new(o, "pairs", pairs);
@@ -179,7 +204,8 @@ static json_t *run_json(api_ctx *c, int64_t run)
 int h_match_run_create(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid) || api_program_coordinator(c, pid, "matching is for the program's coordinators"))
+    if (api_param_id(c, 0, &pid) ||
+        api_program_coordinator(c, pid, "matching is for the program's coordinators"))
         return -1;
     json_t *config = NULL, *body = NULL;
     int result = -1, rc;
@@ -195,10 +221,13 @@ int h_match_run_create(api_ctx *c)
         goto done;
     }
     json_t *matching = json_object_get(config, "matching");
-    if (body && (v_known_keys(body, "", keys, &e) ||
-                 v_enum(body, "objective", "", objs, json_string_value(json_object_get(matching, "objective")), &objective, &e) ||
-                 v_number(body, "min_score", "", 0, 1, json_number_value(json_object_get(matching, "min_score")), false,
-                          &min_score, &e))) {
+    if (body &&
+        (v_known_keys(body, "", keys, &e) ||
+         v_enum(body, "objective", "", objs,
+                json_string_value(json_object_get(matching, "objective")), &objective, &e) ||
+         v_number(body, "min_score", "", 0, 1,
+                  json_number_value(json_object_get(matching, "min_score")), false, &min_score,
+                  &e))) {
         result = api_invalid(c, &e);
         goto done;
     }
@@ -210,7 +239,8 @@ int h_match_run_create(api_ctx *c)
     char err[512] = "";
     rc = match_input_build(c, pid, config, 0, false, &mi, err, sizeof err);
     if (rc != STORE_OK) {
-        result = rc == -1 ? api_problem(c, 409, NULL, "the proposal cannot be made: %s", err) : api_store_failed(c, rc);
+        result = rc == -1 ? api_problem(c, 409, NULL, "the proposal cannot be made: %s", err)
+                          : api_store_failed(c, rc);
         goto done;
     }
     match_result *res = NULL;
@@ -240,22 +270,26 @@ done:
 int h_match_runs_list(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid) || api_program_coordinator(c, pid, "matching is for the program's coordinators"))
+    if (api_param_id(c, 0, &pid) ||
+        api_program_coordinator(c, pid, "matching is for the program's coordinators"))
         return -1;
     store_rows *rows;
     store_val p[] = {SV_INT(pid)};
-    int rc = store_query(c->db,
-                         "SELECT r.id, r.created_at, r.objective, r.status, (SELECT COUNT(*) FROM match_run_pairs p "
-                         "WHERE p.run_id = r.id) FROM match_runs r WHERE r.program_id = ?1 ORDER BY r.id DESC LIMIT 100",
-                         p, 1, &rows);
+    int rc = store_query(
+        c->db,
+        "SELECT r.id, r.created_at, r.objective, r.status, (SELECT COUNT(*) FROM match_run_pairs p "
+        "WHERE p.run_id = r.id) FROM match_runs r WHERE r.program_id = ?1 ORDER BY r.id DESC LIMIT "
+        "100",
+        p, 1, &rows);
     if (rc != STORE_OK)
         return api_store_failed(c, rc);
     json_t *items = json_array();
     while (store_next(rows) == 1)
-        json_array_append_new(items, json_pack("{s:I, s:o, s:s, s:s, s:I}", "id", (json_int_t)store_col_int(rows, 0),
-                                               "created_at", api_time(store_col_int(rows, 1)), "objective",
-                                               store_col_text(rows, 2), "status", store_col_text(rows, 3), "pairs",
-                                               (json_int_t)store_col_int(rows, 4)));
+        json_array_append_new(
+            items, json_pack("{s:I, s:o, s:s, s:s, s:I}", "id", (json_int_t)store_col_int(rows, 0),
+                             "created_at", api_time(store_col_int(rows, 1)), "objective",
+                             store_col_text(rows, 2), "status", store_col_text(rows, 3), "pairs",
+                             (json_int_t)store_col_int(rows, 4)));
     store_rows_free(rows);
     return api_json(c, 200, json_pack("{s:o}", "items", items));
 }
@@ -272,8 +306,8 @@ int h_match_run_get(api_ctx *c)
 
 /* Scores one pair as the engine would, for a hand-made pair. 1 allowed
  * (score and explain set), 0 not (why set), -1 error (why set). */
-static int score_pair(api_ctx *c, int64_t program, const json_t *config, int64_t mentee, int64_t mentor,
-                      double *score, json_t **explain, char *why, size_t whylen)
+static int score_pair(api_ctx *c, int64_t program, const json_t *config, int64_t mentee,
+                      int64_t mentor, double *score, json_t **explain, char *why, size_t whylen)
 {
     struct match_input mi;
     int rc = match_input_build(c, program, config, mentee, true, &mi, why, whylen);
@@ -282,9 +316,12 @@ static int score_pair(api_ctx *c, int64_t program, const json_t *config, int64_t
     long e = match_input_mentee(&mi, mentee), r = match_input_mentor(&mi, mentor);
     int result = 0;
     if (e < 0 || r < 0) {
-        str_fmt(why, whylen, "%s is not eligible (approved%s, with %s left)", e < 0 ? "the mentee" : "the mentor",
-                json_is_true(json_object_get(json_object_get(config, "training"), "required_before_matching"))
-                    ? " and trained" : "",
+        str_fmt(why, whylen, "%s is not eligible (approved%s, with %s left)",
+                e < 0 ? "the mentee" : "the mentor",
+                json_is_true(json_object_get(json_object_get(config, "training"),
+                                             "required_before_matching"))
+                    ? " and trained"
+                    : "",
                 e < 0 ? "wants" : "capacity");
         match_input_cleanup(&mi);
         return 0;
@@ -324,12 +361,14 @@ int h_match_run_pairs(api_ctx *c)
     if (api_body_object(c, &body))
         return -1;
     static const char *const keys[] = {"action", "mentee", "mentor", NULL};
-    static const char *const actions[] = {"lock", "unlock", "exclude", "include", "add", "remove", NULL};
+    static const char *const actions[] = {"lock", "unlock", "exclude", "include",
+                                          "add",  "remove", NULL};
     verr e = {0};
     const char *action;
     int64_t mentee, mentor;
     int result = -1, rc;
-    if (v_known_keys(body, "", keys, &e) || v_enum(body, "action", "", actions, NULL, &action, &e) ||
+    if (v_known_keys(body, "", keys, &e) ||
+        v_enum(body, "action", "", actions, NULL, &action, &e) ||
         v_int(body, "mentee", "", 1, INT64_MAX / 2, 0, true, &mentee, &e) ||
         v_int(body, "mentor", "", 1, INT64_MAX / 2, 0, true, &mentor, &e)) {
         result = api_invalid(c, &e);
@@ -337,13 +376,15 @@ int h_match_run_pairs(api_ctx *c)
     }
     int64_t in_run = 0, now = clock_now();
     store_val k[] = {SV_INT(run), SV_INT(mentee), SV_INT(mentor)};
-    if ((rc = store_query_int(c->db, "SELECT COUNT(*) FROM match_run_pairs WHERE run_id = ?1 AND mentee_id = ?2 AND mentor_id = ?3",
+    if ((rc = store_query_int(c->db,
+                              "SELECT COUNT(*) FROM match_run_pairs WHERE run_id = ?1 AND "
+                              "mentee_id = ?2 AND mentor_id = ?3",
                               k, 3, &in_run)) < 0) {
         result = api_store_failed(c, rc);
         goto done;
     }
-    store_val rule[] = {SV_INT(program), SV_INT(mentee), SV_INT(mentor), SV_TEXT(strcmp(action, "lock") == 0 ? "lock" : "exclude"),
-                        SV_INT(now)};
+    store_val rule[] = {SV_INT(program), SV_INT(mentee), SV_INT(mentor),
+                        SV_TEXT(strcmp(action, "lock") == 0 ? "lock" : "exclude"), SV_INT(now)};
     if (strcmp(action, "lock") == 0 || strcmp(action, "unlock") == 0) {
         if (!in_run) {
             result = api_problem(c, 422, "mentee", "only a pair in the proposal can be locked");
@@ -351,34 +392,51 @@ int h_match_run_pairs(api_ctx *c)
         }
         bool lock = strcmp(action, "lock") == 0;
         rc = lock ? store_exec(c->db,
-                               "INSERT INTO pair_rules (program_id, mentee_id, mentor_id, rule, created_at) VALUES (?1, ?2, ?3, ?4, ?5) "
-                               "ON CONFLICT (program_id, mentee_id, mentor_id) DO UPDATE SET rule = excluded.rule",
+                               "INSERT INTO pair_rules (program_id, mentee_id, mentor_id, rule, "
+                               "created_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+                               "ON CONFLICT (program_id, mentee_id, mentor_id) DO UPDATE SET rule "
+                               "= excluded.rule",
                                rule, 5, NULL)
-                  : store_exec(c->db, "DELETE FROM pair_rules WHERE program_id = ?1 AND mentee_id = ?2 AND mentor_id = ?3",
+                  : store_exec(c->db,
+                               "DELETE FROM pair_rules WHERE program_id = ?1 AND mentee_id = ?2 "
+                               "AND mentor_id = ?3",
                                rule, 3, NULL);
         store_val u[] = {SV_INT(run), SV_INT(mentee), SV_INT(mentor), SV_INT(lock ? 1 : 0)};
         if (rc == STORE_OK)
-            rc = store_exec(c->db, "UPDATE match_run_pairs SET locked = ?4 WHERE run_id = ?1 AND mentee_id = ?2 AND mentor_id = ?3",
+            rc = store_exec(c->db,
+                            "UPDATE match_run_pairs SET locked = ?4 WHERE run_id = ?1 AND "
+                            "mentee_id = ?2 AND mentor_id = ?3",
                             u, 4, NULL);
     } else if (strcmp(action, "exclude") == 0 || strcmp(action, "include") == 0) {
         bool exclude = strcmp(action, "exclude") == 0;
         rc = exclude ? store_exec(c->db,
-                                  "INSERT INTO pair_rules (program_id, mentee_id, mentor_id, rule, created_at) VALUES (?1, ?2, ?3, ?4, ?5) "
-                                  "ON CONFLICT (program_id, mentee_id, mentor_id) DO UPDATE SET rule = excluded.rule",
+                                  "INSERT INTO pair_rules (program_id, mentee_id, mentor_id, rule, "
+                                  "created_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+                                  "ON CONFLICT (program_id, mentee_id, mentor_id) DO UPDATE SET "
+                                  "rule = excluded.rule",
                                   rule, 5, NULL)
                      : store_exec(c->db,
-                                  "DELETE FROM pair_rules WHERE program_id = ?1 AND mentee_id = ?2 AND mentor_id = ?3 AND rule = 'exclude'",
+                                  "DELETE FROM pair_rules WHERE program_id = ?1 AND mentee_id = ?2 "
+                                  "AND mentor_id = ?3 AND rule = 'exclude'",
                                   rule, 3, NULL);
         if (rc == STORE_OK && exclude)
-            rc = store_exec(c->db, "DELETE FROM match_run_pairs WHERE run_id = ?1 AND mentee_id = ?2 AND mentor_id = ?3", k, 3, NULL);
+            rc = store_exec(c->db,
+                            "DELETE FROM match_run_pairs WHERE run_id = ?1 AND mentee_id = ?2 AND "
+                            "mentor_id = ?3",
+                            k, 3, NULL);
     } else if (strcmp(action, "remove") == 0) {
         if (!in_run) {
             result = api_problem(c, 422, "mentee", "that pair is not in the proposal");
             goto done;
         }
-        rc = store_exec(c->db, "DELETE FROM match_run_pairs WHERE run_id = ?1 AND mentee_id = ?2 AND mentor_id = ?3", k, 3, NULL);
+        rc = store_exec(
+            c->db,
+            "DELETE FROM match_run_pairs WHERE run_id = ?1 AND mentee_id = ?2 AND mentor_id = ?3",
+            k, 3, NULL);
         if (rc == STORE_OK)
-            rc = store_exec(c->db, "DELETE FROM pair_rules WHERE program_id = ?1 AND mentee_id = ?2 AND mentor_id = ?3",
+            rc = store_exec(c->db,
+                            "DELETE FROM pair_rules WHERE program_id = ?1 AND mentee_id = ?2 AND "
+                            "mentor_id = ?3",
                             rule, 3, NULL);
     } else { /* add: scored and explained as the engine would */
         if (in_run) {
@@ -402,36 +460,48 @@ int h_match_run_pairs(api_ctx *c)
         int64_t used = 0, taken = 0, cap = 1, wants = 1;
         store_val m[] = {SV_INT(run), SV_INT(mentor)}, t[] = {SV_INT(run), SV_INT(mentee)};
         store_val pm[] = {SV_INT(mentor)}, pe[] = {SV_INT(mentee)};
-        store_query_int(c->db, "SELECT COUNT(*) FROM match_run_pairs WHERE run_id = ?1 AND mentor_id = ?2", m, 2, &used);
-        store_query_int(c->db, "SELECT COUNT(*) FROM match_run_pairs WHERE run_id = ?1 AND mentee_id = ?2", t, 2, &taken);
-        store_query_int(c->db, "SELECT COALESCE(capacity, 1) FROM participations WHERE id = ?1", pm, 1, &cap);
-        store_query_int(c->db, "SELECT COALESCE(wants, 1) FROM participations WHERE id = ?1", pe, 1, &wants);
+        store_query_int(c->db,
+                        "SELECT COUNT(*) FROM match_run_pairs WHERE run_id = ?1 AND mentor_id = ?2",
+                        m, 2, &used);
+        store_query_int(c->db,
+                        "SELECT COUNT(*) FROM match_run_pairs WHERE run_id = ?1 AND mentee_id = ?2",
+                        t, 2, &taken);
+        store_query_int(c->db, "SELECT COALESCE(capacity, 1) FROM participations WHERE id = ?1", pm,
+                        1, &cap);
+        store_query_int(c->db, "SELECT COALESCE(wants, 1) FROM participations WHERE id = ?1", pe, 1,
+                        &wants);
         if (used >= cap || taken >= wants) {
             json_decref(explain);
-            result = api_problem(c, 409, used >= cap ? "mentor" : "mentee",
-                                 used >= cap ? "the mentor's capacity is used up in this proposal: remove one of their pairs first"
-                                             : "the mentee has all their mentors in this proposal: remove their pair first");
+            result = api_problem(
+                c, 409, used >= cap ? "mentor" : "mentee",
+                used >= cap
+                    ? "the mentor's capacity is used up in this proposal: remove one of their "
+                      "pairs first"
+                    : "the mentee has all their mentors in this proposal: remove their pair first");
             goto done;
         }
         char *et = json_dumps(explain, JSON_COMPACT);
         json_decref(explain);
         store_val q[] = {SV_INT(run), SV_INT(mentee), SV_INT(mentor), SV_REAL(score), SV_TEXT(et)};
-        rc = store_exec(c->db,
-                        "INSERT INTO match_run_pairs (run_id, mentee_id, mentor_id, score, explain, manual) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, 1)",
-                        q, 5, NULL);
+        rc = store_exec(
+            c->db,
+            "INSERT INTO match_run_pairs (run_id, mentee_id, mentor_id, score, explain, manual) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, 1)",
+            q, 5, NULL);
         free(et);
     }
     if (rc == STORE_OK) {
         store_val v[] = {SV_INT(run)};
-        rc = store_exec(c->db, "UPDATE match_runs SET version = version + 1 WHERE id = ?1", v, 1, NULL);
+        rc = store_exec(c->db, "UPDATE match_runs SET version = version + 1 WHERE id = ?1", v, 1,
+                        NULL);
     }
     if (rc != STORE_OK) {
         result = api_store_failed(c, rc);
         goto done;
     }
-    api_audit(c, "match_run.pair", "match_run", run, json_pack("{s:s, s:I, s:I}", "action", action, "mentee",
-                                                                (json_int_t)mentee, "mentor", (json_int_t)mentor));
+    api_audit(c, "match_run.pair", "match_run", run,
+              json_pack("{s:s, s:I, s:I}", "action", action, "mentee", (json_int_t)mentee, "mentor",
+                        (json_int_t)mentor));
     json_t *out = run_json(c, run);
     result = out ? api_json(c, 200, out) : api_store_failed(c, STORE_ERROR);
 done:
@@ -446,9 +516,11 @@ static json_t *pair_map(json_t *run)
     json_t *m = json_object();
     size_t i;
     json_t *p;
-    json_array_foreach(json_object_get(run, "pairs"), i, p) {
+    json_array_foreach(json_object_get(run, "pairs"), i, p)
+    {
         char key[64];
-        str_fmt(key, sizeof key, "%lld:%lld", (long long)json_integer_value(json_object_get(p, "mentee")),
+        str_fmt(key, sizeof key, "%lld:%lld",
+                (long long)json_integer_value(json_object_get(p, "mentee")),
                 (long long)json_integer_value(json_object_get(p, "mentor")));
         json_object_set(m, key, p);
     }
@@ -465,7 +537,8 @@ int h_match_run_compare(api_ctx *c)
         return -1;
     int64_t other_program = 0;
     store_val p[] = {SV_INT(other)};
-    if (store_query_int(c->db, "SELECT program_id FROM match_runs WHERE id = ?1", p, 1, &other_program) != 1 ||
+    if (store_query_int(c->db, "SELECT program_id FROM match_runs WHERE id = ?1", p, 1,
+                        &other_program) != 1 ||
         other_program != program)
         return api_not_found(c);
     json_t *a = run_json(c, run), *b = run_json(c, other);
@@ -474,7 +547,8 @@ int h_match_run_compare(api_ctx *c)
         json_decref(b);
         return api_store_failed(c, STORE_ERROR);
     }
-    json_t *ma = pair_map(a), *mb = pair_map(b), *only_a = json_array(), *only_b = json_array(), *changed = json_array();
+    json_t *ma = pair_map(a), *mb = pair_map(b), *only_a = json_array(), *only_b = json_array(),
+           *changed = json_array();
     const char *key;
     json_t *v;
     json_object_foreach(ma, key, v) if (!json_object_get(mb, key)) json_array_append(only_a, v);
@@ -482,20 +556,24 @@ int h_match_run_compare(api_ctx *c)
     /* Mentees whose mentor differs between the two. */
     size_t i;
     json_t *pa;
-    json_array_foreach(only_a, i, pa) {
+    json_array_foreach(only_a, i, pa)
+    {
         size_t j;
         json_t *pb;
-        json_array_foreach(only_b, j, pb)
-            if (json_equal(json_object_get(pa, "mentee"), json_object_get(pb, "mentee")))
-                json_array_append_new(changed, json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "mentee", json_object_get(pa, "mentee"),
-                                                         "mentee_name", json_object_get(pa, "mentee_name"), "mentor",
-                                                         json_object_get(pa, "mentor_name"), "other_mentor",
-                                                         json_object_get(pb, "mentor_name"), "score", json_object_get(pa, "score"),
-                                                         "other_score", json_object_get(pb, "score")));
+        json_array_foreach(only_b, j, pb) if (json_equal(json_object_get(pa, "mentee"),
+                                                         json_object_get(pb, "mentee")))
+            json_array_append_new(
+                changed,
+                json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "mentee", json_object_get(pa, "mentee"),
+                          "mentee_name", json_object_get(pa, "mentee_name"), "mentor",
+                          json_object_get(pa, "mentor_name"), "other_mentor",
+                          json_object_get(pb, "mentor_name"), "score", json_object_get(pa, "score"),
+                          "other_score", json_object_get(pb, "score")));
     }
-    json_t *out = json_pack("{s:I, s:I, s:O, s:O, s:o, s:o, s:o, s:I}", "run", (json_int_t)run, "other", (json_int_t)other,
-                            "stats", json_object_get(a, "stats"), "other_stats", json_object_get(b, "stats"), "only_in_run",
-                            only_a, "only_in_other", only_b, "changed", changed, "same",
+    json_t *out = json_pack("{s:I, s:I, s:O, s:O, s:o, s:o, s:o, s:I}", "run", (json_int_t)run,
+                            "other", (json_int_t)other, "stats", json_object_get(a, "stats"),
+                            "other_stats", json_object_get(b, "stats"), "only_in_run", only_a,
+                            "only_in_other", only_b, "changed", changed, "same",
                             (json_int_t)(json_object_size(ma) - json_array_size(only_a)));
     json_decref(ma);
     json_decref(mb);
@@ -515,22 +593,25 @@ int h_match_run_publish(api_ctx *c)
      * other's rows in opposite orders. Then the run is claimed: the later
      * publish finds it published or superseded and changes nothing. */
     store_val prog[] = {SV_INT(program)};
-    int rc = store_exec(c->db, "UPDATE programs SET updated_at = updated_at WHERE id = ?1", prog, 1, NULL);
+    int rc = store_exec(c->db, "UPDATE programs SET updated_at = updated_at WHERE id = ?1", prog, 1,
+                        NULL);
     if (rc != STORE_OK)
         return api_store_failed(c, rc);
     store_val claim[] = {SV_INT(run), SV_INT(clock_now()), SV_INT(c->actor.person_id)};
     int64_t changed = 0;
-    rc = store_exec(c->db,
-                        "UPDATE match_runs SET status = 'published', published_at = ?2, published_by = ?3, "
-                        "version = version + 1 WHERE id = ?1 AND status = 'proposed'",
-                        claim, 3, &changed);
+    rc = store_exec(
+        c->db,
+        "UPDATE match_runs SET status = 'published', published_at = ?2, published_by = ?3, "
+        "version = version + 1 WHERE id = ?1 AND status = 'proposed'",
+        claim, 3, &changed);
     if (rc != STORE_OK)
         return api_store_failed(c, rc);
     if (changed != 1) {
         store_val q[] = {SV_INT(run)};
         store_rows *now_rows;
         char now_status[16] = "published";
-        if (store_query(c->db, "SELECT status FROM match_runs WHERE id = ?1", q, 1, &now_rows) == STORE_OK) {
+        if (store_query(c->db, "SELECT status FROM match_runs WHERE id = ?1", q, 1, &now_rows) ==
+            STORE_OK) {
             if (store_next(now_rows) == 1)
                 str_fmt(now_status, sizeof now_status, "%s", store_col_text(now_rows, 0));
             store_rows_free(now_rows);
@@ -540,10 +621,14 @@ int h_match_run_publish(api_ctx *c)
     json_t *config = NULL;
     if ((rc = program_config_load(c->db, program, &config, NULL, 0)) != 1)
         return api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
-    bool group = strcmp(json_string_value(json_object_get(json_object_get(config, "matching"), "relationship_type")), "group") == 0;
+    bool group = strcmp(json_string_value(json_object_get(json_object_get(config, "matching"),
+                                                          "relationship_type")),
+                        "group") == 0;
     store_rows *rows;
     store_val p[] = {SV_INT(run)};
-    if ((rc = store_query(c->db, "SELECT mentor_id, mentee_id FROM match_run_pairs WHERE run_id = ?1 ORDER BY mentor_id, mentee_id",
+    if ((rc = store_query(c->db,
+                          "SELECT mentor_id, mentee_id FROM match_run_pairs WHERE run_id = ?1 "
+                          "ORDER BY mentor_id, mentee_id",
                           p, 1, &rows)) != STORE_OK) {
         json_decref(config);
         return api_store_failed(c, rc);
@@ -565,7 +650,8 @@ int h_match_run_publish(api_ctx *c)
     for (size_t i = 0; i < n && result == 0;) {
         /* One relationship per pair, or per mentor in a group program. */
         size_t j = i + 1;
-        while (group && j < n && pairs[j][0] == pairs[i][0] && j - i < LIMIT_RELATIONSHIP_MEMBERS - 1)
+        while (group && j < n && pairs[j][0] == pairs[i][0] &&
+               j - i < LIMIT_RELATIONSHIP_MEMBERS - 1)
             j++;
         int64_t mentees[LIMIT_RELATIONSHIP_MEMBERS];
         for (size_t k = i; k < j; k++)
@@ -574,8 +660,10 @@ int h_match_run_publish(api_ctx *c)
         int64_t id;
         rc = rel_create(c, program, config, pairs[i][0], mentees, j - i, "admin", run, &id, &e);
         if (rc == -1)
-            result = api_problem(c, 409, NULL, "nothing was published: the pair of mentor %lld and mentee %lld breaks a rule: %s",
-                                 (long long)pairs[i][0], (long long)mentees[0], e.msg);
+            result = api_problem(
+                c, 409, NULL,
+                "nothing was published: the pair of mentor %lld and mentee %lld breaks a rule: %s",
+                (long long)pairs[i][0], (long long)mentees[0], e.msg);
         else if (rc != STORE_OK)
             result = api_store_failed(c, rc);
         else
@@ -589,12 +677,15 @@ int h_match_run_publish(api_ctx *c)
         return result;
     }
     store_val sup[] = {SV_INT(program), SV_INT(run)};
-    if ((rc = store_exec(c->db, "UPDATE match_runs SET status = 'superseded' WHERE program_id = ?1 AND id <> ?2 AND status = 'proposed'",
+    if ((rc = store_exec(c->db,
+                         "UPDATE match_runs SET status = 'superseded' WHERE program_id = ?1 AND id "
+                         "<> ?2 AND status = 'proposed'",
                          sup, 2, NULL)) != STORE_OK) {
         json_decref(made);
         return api_store_failed(c, rc);
     }
-    api_audit(c, "match_run.publish", "match_run", run, json_pack("{s:I}", "relationships", (json_int_t)json_array_size(made)));
+    api_audit(c, "match_run.publish", "match_run", run,
+              json_pack("{s:I}", "relationships", (json_int_t)json_array_size(made)));
     json_t *out = run_json(c, run);
     if (!out) {
         json_decref(made);

@@ -30,23 +30,26 @@ static const char *const visibilities[] = {"private", "shared", NULL};
 
 static json_t *author_json(store_rows *rows, int col)
 {
-    return json_pack("{s:I, s:I, s:s, s:s}", "participation_id", (json_int_t)store_col_int(rows, col),
-                     "person_id", (json_int_t)store_col_int(rows, col + 1), "name",
+    return json_pack("{s:I, s:I, s:s, s:s}", "participation_id",
+                     (json_int_t)store_col_int(rows, col), "person_id",
+                     (json_int_t)store_col_int(rows, col + 1), "name",
                      store_col_text(rows, col + 2), "role",
                      store_col_text(rows, col + 3) ? store_col_text(rows, col + 3) : "");
 }
 
 static json_t *note_row_json(api_ctx *c, store_rows *rows, int64_t rel_id)
 {
-    return json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:o, s:b}", "id", (json_int_t)store_col_int(rows, 0),
-                     "relationship_id", (json_int_t)rel_id, "visibility", store_col_text(rows, 1), "body",
-                     store_col_text(rows, 2), "created_at", api_time(store_col_int(rows, 3)), "updated_at",
+    return json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:o, s:b}", "id",
+                     (json_int_t)store_col_int(rows, 0), "relationship_id", (json_int_t)rel_id,
+                     "visibility", store_col_text(rows, 1), "body", store_col_text(rows, 2),
+                     "created_at", api_time(store_col_int(rows, 3)), "updated_at",
                      api_time(store_col_int(rows, 4)), "author", author_json(rows, 5), "mine",
                      store_col_int(rows, 6) == c->actor.person_id);
 }
 
 /* Note `nid` if the actor may see it: 1 (and *author_person), 0, < 0. */
-static int note_load(api_ctx *c, const struct rel *r, int64_t nid, json_t **out, int64_t *author_person)
+static int note_load(api_ctx *c, const struct rel *r, int64_t nid, json_t **out,
+                     int64_t *author_person)
 {
     *out = NULL;
     store_rows *rows;
@@ -71,21 +74,24 @@ int h_notes_list(api_ctx *c)
     if (rel_open(c, 0, PERM_READ, &r) || api_page(c, &limit, &offset))
         return -1;
     store_val p[] = {SV_INT(r.id), SV_INT(c->actor.person_id), SV_INT(limit), SV_INT(offset)};
-    int rc = store_query_int(c->db,
-                             "SELECT COUNT(*) FROM notes n JOIN participations pa ON pa.id = n.author_id "
-                             "WHERE n.relationship_id = ?1 AND (n.visibility = 'shared' OR pa.person_id = ?2)",
-                             p, 2, &total);
+    int rc = store_query_int(
+        c->db,
+        "SELECT COUNT(*) FROM notes n JOIN participations pa ON pa.id = n.author_id "
+        "WHERE n.relationship_id = ?1 AND (n.visibility = 'shared' OR pa.person_id = ?2)",
+        p, 2, &total);
     if (rc < 0)
         return api_store_failed(c, rc);
     store_rows *rows;
-    if ((rc = store_query(c->db, NOTE_SELECT " ORDER BY n.id DESC LIMIT ?3 OFFSET ?4", p, 4, &rows)) != STORE_OK)
+    if ((rc = store_query(c->db, NOTE_SELECT " ORDER BY n.id DESC LIMIT ?3 OFFSET ?4", p, 4,
+                          &rows)) != STORE_OK)
         return api_store_failed(c, rc);
     json_t *items = json_array();
     while (store_next(rows) == 1)
         json_array_append_new(items, note_row_json(c, rows, r.id));
     store_rows_free(rows);
-    return api_json(c, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total,
-                                      "limit", (json_int_t)limit, "offset", (json_int_t)offset));
+    return api_json(c, 200,
+                    json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total,
+                              "limit", (json_int_t)limit, "offset", (json_int_t)offset));
 }
 
 int h_note_create(api_ctx *c)
@@ -107,7 +113,8 @@ int h_note_create(api_ctx *c)
     int64_t now = clock_now(), id = 0;
     store_val p[] = {SV_INT(r.id), SV_INT(r.my_part), SV_TEXT(vis), SV_TEXT(text), SV_INT(now)};
     if ((rc = store_query_int(c->db,
-                              "INSERT INTO notes (relationship_id, author_id, visibility, body, created_at, updated_at) "
+                              "INSERT INTO notes (relationship_id, author_id, visibility, body, "
+                              "created_at, updated_at) "
                               "VALUES (?1, ?2, ?3, ?4, ?5, ?5) RETURNING id",
                               p, 5, &id)) != 1)
         goto store_fail;
@@ -154,7 +161,8 @@ static int open_own_note(api_ctx *c, struct rel *r, int64_t *nid)
     if (author != c->actor.person_id)
         return api_problem(c, 403, NULL, "only the author changes a note");
     if (!rel_is_open(r))
-        return api_problem(c, 409, NULL, "the relationship is %s; its workspace is read-only", r->status);
+        return api_problem(c, 409, NULL, "the relationship is %s; its workspace is read-only",
+                           r->status);
     return 0;
 }
 
@@ -172,10 +180,10 @@ int h_note_patch(api_ctx *c)
     verr e = {0};
     const char *text, *vis;
     if (v_known_keys(body, "", keys, &e) ||
-        v_string(body, "body", "", false, false, LIMIT_TEXT_BYTES, json_string_value(json_object_get(cur, "body")),
-                 &text, &e) ||
-        v_enum(body, "visibility", "", visibilities, json_string_value(json_object_get(cur, "visibility")), &vis,
-               &e)) {
+        v_string(body, "body", "", false, false, LIMIT_TEXT_BYTES,
+                 json_string_value(json_object_get(cur, "body")), &text, &e) ||
+        v_enum(body, "visibility", "", visibilities,
+               json_string_value(json_object_get(cur, "visibility")), &vis, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
@@ -184,8 +192,9 @@ int h_note_patch(api_ctx *c)
         goto done;
     }
     store_val p[] = {SV_INT(nid), SV_TEXT(text), SV_TEXT(vis), SV_INT(clock_now())};
-    if ((rc = store_exec(c->db, "UPDATE notes SET body = ?2, visibility = ?3, updated_at = ?4 WHERE id = ?1", p, 4,
-                         NULL)) != STORE_OK)
+    if ((rc = store_exec(
+             c->db, "UPDATE notes SET body = ?2, visibility = ?3, updated_at = ?4 WHERE id = ?1", p,
+             4, NULL)) != STORE_OK)
         goto store_fail;
     api_audit(c, "note.update", "note", nid, json_pack("{s:s}", "visibility", vis));
     json_t *out;
@@ -227,9 +236,9 @@ int h_note_delete(api_ctx *c)
 static json_t *message_row_json(api_ctx *c, store_rows *rows, int64_t rel_id)
 {
     return json_pack("{s:I, s:I, s:s, s:o, s:o, s:b}", "id", (json_int_t)store_col_int(rows, 0),
-                     "relationship_id", (json_int_t)rel_id, "body", store_col_text(rows, 1), "created_at",
-                     api_time(store_col_int(rows, 2)), "author", author_json(rows, 3), "mine",
-                     store_col_int(rows, 4) == c->actor.person_id);
+                     "relationship_id", (json_int_t)rel_id, "body", store_col_text(rows, 1),
+                     "created_at", api_time(store_col_int(rows, 2)), "author", author_json(rows, 3),
+                     "mine", store_col_int(rows, 4) == c->actor.person_id);
 }
 
 int h_messages_list(api_ctx *c)
@@ -244,7 +253,8 @@ int h_messages_list(api_ctx *c)
     /* One more than asked tells whether more follow. */
     store_val p[] = {SV_INT(r.id), SV_INT(after), SV_INT(limit + 1)};
     store_rows *rows;
-    int rc = store_query(c->db, MESSAGE_SELECT " AND ms.id > ?2 ORDER BY ms.id LIMIT ?3", p, 3, &rows);
+    int rc =
+        store_query(c->db, MESSAGE_SELECT " AND ms.id > ?2 ORDER BY ms.id LIMIT ?3", p, 3, &rows);
     if (rc != STORE_OK)
         return api_store_failed(c, rc);
     json_t *items = json_array();
@@ -259,7 +269,8 @@ int h_messages_list(api_ctx *c)
         json_array_append_new(items, message_row_json(c, rows, r.id));
     }
     store_rows_free(rows);
-    json_t *o = json_pack("{s:o, s:b, s:I}", "items", items, "has_more", more, "limit", (json_int_t)limit);
+    json_t *o =
+        json_pack("{s:o, s:b, s:I}", "items", items, "has_more", more, "limit", (json_int_t)limit);
     json_object_set_new(o, "next_after", json_array_size(items) ? json_integer(last) : json_null());
     return api_json(c, 200, o);
 }
@@ -298,9 +309,11 @@ int h_message_create(api_ctx *c)
     }
     str_fmt(mail, sizeof mail, "%s wrote you a message:\n%s/relationships/%lld/messages\n", who,
             api_config()->public_url, (long long)r.id);
-    if ((rc = rel_notify_others(c, &r, "message", "A new message in your mentoring relationship", mail)) != STORE_OK)
+    if ((rc = rel_notify_others(c, &r, "message", "A new message in your mentoring relationship",
+                                mail)) != STORE_OK)
         goto store_fail;
-    api_audit(c, "message.create", "message", id, json_pack("{s:I}", "relationship_id", (json_int_t)r.id));
+    api_audit(c, "message.create", "message", id,
+              json_pack("{s:I}", "relationship_id", (json_int_t)r.id));
     store_val g[] = {SV_INT(r.id), SV_INT(id)};
     if ((rc = store_query(c->db, MESSAGE_SELECT " AND ms.id = ?2", g, 2, &rows)) != STORE_OK)
         goto store_fail;

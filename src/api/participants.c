@@ -52,8 +52,9 @@ int participation_load(store *db, int64_t program_id, int64_t id, struct partici
     memset(out, 0, sizeof *out);
     store_rows *rows;
     store_val p[] = {SV_INT(id), SV_INT(program_id)};
-    int rc = store_query(db, "SELECT " PART_COLS " FROM participations pa WHERE pa.id = ?1 AND pa.program_id = ?2",
-                         p, 2, &rows);
+    int rc = store_query(
+        db, "SELECT " PART_COLS " FROM participations pa WHERE pa.id = ?1 AND pa.program_id = ?2",
+        p, 2, &rows);
     if (rc != STORE_OK)
         return rc;
     rc = store_next(rows);
@@ -89,8 +90,9 @@ static json_t *stages_json(store *db, int64_t id)
     json_t *o = json_object();
     store_rows *rows;
     store_val p[] = {SV_INT(id)};
-    if (store_query(db, "SELECT stage, reached_at FROM participation_stages WHERE participation_id = ?1",
-                    p, 1, &rows) != STORE_OK)
+    if (store_query(
+            db, "SELECT stage, reached_at FROM participation_stages WHERE participation_id = ?1", p,
+            1, &rows) != STORE_OK)
         return o;
     while (store_next(rows) == 1)
         json_object_set_new(o, store_col_text(rows, 0), api_time(store_col_int(rows, 1)));
@@ -104,7 +106,8 @@ static json_t *completed_modules(store *db, int64_t id)
     store_rows *rows;
     store_val p[] = {SV_INT(id)};
     if (store_query(db,
-                    "SELECT module_id FROM training_completions WHERE participation_id = ?1 ORDER BY module_id",
+                    "SELECT module_id FROM training_completions WHERE participation_id = ?1 ORDER "
+                    "BY module_id",
                     p, 1, &rows) != STORE_OK)
         return a;
     while (store_next(rows) == 1)
@@ -126,26 +129,29 @@ static json_t *participation_json(api_ctx *c, const struct participation *p, con
         if (store_next(rows) == 1) {
             person = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)store_col_int(rows, 0), "name",
                                store_col_text(rows, 1), "email", store_col_text(rows, 2));
-            static const char *const cols[] = {"department", "job_title", NULL, "location", "time_zone"};
+            static const char *const cols[] = {"department", "job_title", NULL, "location",
+                                               "time_zone"};
             for (int i = 0; i < 5; i++)
                 if (cols[i])
                     json_object_set_new(person, cols[i],
-                                        store_col_null(rows, 3 + i) ? json_null()
-                                                                    : json_string(store_col_text(rows, 3 + i)));
+                                        store_col_null(rows, 3 + i)
+                                            ? json_null()
+                                            : json_string(store_col_text(rows, 3 + i)));
             json_object_set_new(person, "job_level",
-                                store_col_null(rows, 5) ? json_null() : json_integer(store_col_int(rows, 5)));
+                                store_col_null(rows, 5) ? json_null()
+                                                        : json_integer(store_col_int(rows, 5)));
         }
         store_rows_free(rows);
     }
     json_t *criteria = json_object_get(json_object_get(config, "matching"), "criteria");
-    json_t *o = json_pack("{s:I, s:I, s:o, s:s, s:s, s:O, s:O, s:f, s:O, s:o, s:o, s:o, s:o}",
-                          "id", (json_int_t)p->id, "program_id", (json_int_t)p->program_id, "person",
-                          person ? person : json_null(), "role", p->role, "status",
-                          stage_name(p->status), "profile", p->profile, "application", p->application,
-                          "completeness", profile_completeness(p->profile, criteria, p->role),
-                          "asked_fields", json_null(), "stages", stages_json(c->db, p->id),
-                          "training_completed", completed_modules(c->db, p->id), "created_at",
-                          api_time(p->created_at), "updated_at", api_time(p->updated_at));
+    json_t *o = json_pack(
+        "{s:I, s:I, s:o, s:s, s:s, s:O, s:O, s:f, s:O, s:o, s:o, s:o, s:o}", "id",
+        (json_int_t)p->id, "program_id", (json_int_t)p->program_id, "person",
+        person ? person : json_null(), "role", p->role, "status", stage_name(p->status), "profile",
+        p->profile, "application", p->application, "completeness",
+        profile_completeness(p->profile, criteria, p->role), "asked_fields", json_null(), "stages",
+        stages_json(c->db, p->id), "training_completed", completed_modules(c->db, p->id),
+        "created_at", api_time(p->created_at), "updated_at", api_time(p->updated_at));
     json_object_set_new(o, "asked_fields", profile_asked_fields(criteria, p->role));
     json_object_set_new(o, "capacity", p->capacity ? json_integer(p->capacity) : json_null());
     json_object_set_new(o, "wants", p->wants ? json_integer(p->wants) : json_null());
@@ -184,10 +190,12 @@ int h_participants_list(api_ctx *c)
         return api_problem(c, 400, "q", "the search text is too long");
     static const struct {
         const char *name, *order;
-    } sorts[] = {{"name", "sort_name ASC, id ASC"},     {"-name", "sort_name DESC, id DESC"},
+    } sorts[] = {{"name", "sort_name ASC, id ASC"},
+                 {"-name", "sort_name DESC, id DESC"},
                  {"status", STAGE_ORDER " ASC, sort_name ASC, id ASC"},
                  {"-status", STAGE_ORDER " DESC, sort_name DESC, id DESC"},
-                 {"created_at", "created_at ASC, id ASC"}, {"-created_at", "created_at DESC, id DESC"}};
+                 {"created_at", "created_at ASC, id ASC"},
+                 {"-created_at", "created_at DESC, id DESC"}};
     const char *order = sorts[0].order;
     if (sort) {
         order = NULL;
@@ -195,7 +203,8 @@ int h_participants_list(api_ctx *c)
             if (strcmp(sort, sorts[i].name) == 0)
                 order = sorts[i].order;
         if (!order)
-            return api_problem(c, 400, "sort", "sort by name, status or created_at (prefix - to reverse)");
+            return api_problem(c, 400, "sort",
+                               "sort by name, status or created_at (prefix - to reverse)");
     }
     char pattern[LIMIT_NAME_BYTES + 3];
     str_fmt(pattern, sizeof pattern, "%%%s%%", q ? q : "");
@@ -217,7 +226,8 @@ int h_participants_list(api_ctx *c)
     }
     if (q) {
         p[n++] = SV_TEXT(pattern);
-        snprintf(where + wl, sizeof where - wl, " AND (lower(sort_name) LIKE ?%d OR email LIKE ?%d)", n, n);
+        snprintf(where + wl, sizeof where - wl,
+                 " AND (lower(sort_name) LIKE ?%d OR email LIKE ?%d)", n, n);
     }
     char sql[1024];
     int64_t total = 0;
@@ -236,20 +246,23 @@ int h_participants_list(api_ctx *c)
         return api_store_failed(c, rc);
     json_t *items = json_array();
     while (store_next(rows) == 1) {
-        json_t *it = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:o}", "id",
-                               (json_int_t)store_col_int(rows, 0), "person_id",
-                               (json_int_t)store_col_int(rows, 1), "name", store_col_text(rows, 2),
-                               "email", store_col_text(rows, 3), "role", store_col_text(rows, 4),
-                               "status", store_col_text(rows, 5), "created_at",
-                               api_time(store_col_int(rows, 8)));
-        json_object_set_new(it, "capacity", store_col_null(rows, 6) ? json_null() : json_integer(store_col_int(rows, 6)));
-        json_object_set_new(it, "wants", store_col_null(rows, 7) ? json_null() : json_integer(store_col_int(rows, 7)));
+        json_t *it = json_pack(
+            "{s:I, s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)store_col_int(rows, 0),
+            "person_id", (json_int_t)store_col_int(rows, 1), "name", store_col_text(rows, 2),
+            "email", store_col_text(rows, 3), "role", store_col_text(rows, 4), "status",
+            store_col_text(rows, 5), "created_at", api_time(store_col_int(rows, 8)));
+        json_object_set_new(it, "capacity",
+                            store_col_null(rows, 6) ? json_null()
+                                                    : json_integer(store_col_int(rows, 6)));
+        json_object_set_new(it, "wants",
+                            store_col_null(rows, 7) ? json_null()
+                                                    : json_integer(store_col_int(rows, 7)));
         json_array_append_new(items, it);
     }
     store_rows_free(rows);
-    return api_json(c, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-                                      (json_int_t)total, "limit", (json_int_t)limit, "offset",
-                                      (json_int_t)offset));
+    return api_json(c, 200,
+                    json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total,
+                              "limit", (json_int_t)limit, "offset", (json_int_t)offset));
 }
 
 /* ---- answers to the program's enrolment questions ---- */
@@ -266,11 +279,13 @@ static json_t *check_answers(const json_t *answers, const json_t *config, const 
     }
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)answers, key, v) {
+    json_object_foreach((json_t *)answers, key, v)
+    {
         bool known = false;
         size_t i;
         json_t *q;
-        json_array_foreach(qs, i, q) {
+        json_array_foreach(qs, i, q)
+        {
             const char *qrole = json_string_value(json_object_get(q, "role"));
             if (strcmp(json_string_value(json_object_get(q, "id")), key) == 0 &&
                 (strcmp(qrole, "both") == 0 || strcmp(qrole, role) == 0))
@@ -283,7 +298,8 @@ static json_t *check_answers(const json_t *answers, const json_t *config, const 
     }
     size_t i;
     json_t *q;
-    json_array_foreach(qs, i, q) {
+    json_array_foreach(qs, i, q)
+    {
         const char *id = json_string_value(json_object_get(q, "id"));
         const char *qrole = json_string_value(json_object_get(q, "role"));
         const char *type = json_string_value(json_object_get(q, "type"));
@@ -320,7 +336,8 @@ static json_t *check_answers(const json_t *answers, const json_t *config, const 
                 ok = found;
             }
             if (ok && picked)
-                json_array_foreach(picked, j, pv) {
+                json_array_foreach(picked, j, pv)
+                {
                     bool found = false;
                     json_array_foreach(opts, k, ov) found = found || json_equal(ov, pv);
                     ok = ok && found;
@@ -343,8 +360,11 @@ fail:
 static int role_defaults(const json_t *config, const char *role, int64_t *capacity, int64_t *wants)
 {
     json_t *sel = json_object_get(config, "selection");
-    *capacity = strcmp(role, "mentor") == 0 ? json_integer_value(json_object_get(sel, "default_capacity")) : 0;
-    *wants = strcmp(role, "mentee") == 0 ? json_integer_value(json_object_get(sel, "default_wants")) : 0;
+    *capacity = strcmp(role, "mentor") == 0
+                    ? json_integer_value(json_object_get(sel, "default_capacity"))
+                    : 0;
+    *wants =
+        strcmp(role, "mentee") == 0 ? json_integer_value(json_object_get(sel, "default_wants")) : 0;
     return 0;
 }
 
@@ -353,15 +373,22 @@ static int insert_participation(store *db, int64_t program, int64_t person, cons
                                 int64_t wants, int64_t now, int64_t *id)
 {
     char *prof = json_dumps(profile, JSON_COMPACT), *app = json_dumps(answers, JSON_COMPACT);
-    store_val p[] = {SV_INT(program), SV_INT(person), SV_TEXT(role), SV_TEXT(prof), SV_TEXT(app),
-                     capacity ? SV_INT(capacity) : SV_NULL, wants ? SV_INT(wants) : SV_NULL, SV_INT(now)};
+    store_val p[] = {SV_INT(program),
+                     SV_INT(person),
+                     SV_TEXT(role),
+                     SV_TEXT(prof),
+                     SV_TEXT(app),
+                     capacity ? SV_INT(capacity) : SV_NULL,
+                     wants ? SV_INT(wants) : SV_NULL,
+                     SV_INT(now)};
     store_rows *rows;
-    int rc = store_query(db,
-                         "INSERT INTO participations (program_id, person_id, role, status, profile, "
-                         "application, capacity, wants, created_at, updated_at, sort_name, email) "
-                         "SELECT ?1, ?2, ?3, 'invited', ?4, ?5, ?6, ?7, ?8, ?8, name, email "
-                         "FROM people WHERE id = ?2 RETURNING id",
-                         p, 8, &rows);
+    int rc =
+        store_query(db,
+                    "INSERT INTO participations (program_id, person_id, role, status, profile, "
+                    "application, capacity, wants, created_at, updated_at, sort_name, email) "
+                    "SELECT ?1, ?2, ?3, 'invited', ?4, ?5, ?6, ?7, ?8, ?8, name, email "
+                    "FROM people WHERE id = ?2 RETURNING id",
+                    p, 8, &rows);
     free(prof);
     free(app);
     if (rc != STORE_OK)
@@ -374,12 +401,14 @@ static int insert_participation(store *db, int64_t program, int64_t person, cons
 
 /* Moves an approved participation on to trained when its role has no
  * training to do. */
-static int maybe_trained(store *db, const json_t *config, int64_t part_id, const char *role, int64_t now)
+static int maybe_trained(store *db, const json_t *config, int64_t part_id, const char *role,
+                         int64_t now)
 {
     json_t *mods = json_object_get(json_object_get(config, "training"), "modules");
     size_t i;
     json_t *m;
-    json_array_foreach(mods, i, m) {
+    json_array_foreach(mods, i, m)
+    {
         const char *r = json_string_value(json_object_get(m, "role"));
         if (strcmp(r, "both") == 0 || strcmp(r, role) == 0)
             return STORE_OK; /* there is training to complete first */
@@ -408,7 +437,8 @@ static int notify(store *db, int64_t part_id, const char *kind, const char *subj
 
 static int add_by_coordinator(api_ctx *c, int64_t pid, const json_t *config, json_t *body)
 {
-    static const char *const keys[] = {"email", "name", "role", "invite", "capacity", "wants", "profile", NULL};
+    static const char *const keys[] = {"email",    "name",  "role",    "invite",
+                                       "capacity", "wants", "profile", NULL};
     static const char *const roles[] = {"mentor", "mentee", "coordinator", "viewer", NULL};
     verr e = {0};
     const char *email, *name, *role;
@@ -418,7 +448,8 @@ static int add_by_coordinator(api_ctx *c, int64_t pid, const json_t *config, jso
     if (v_known_keys(body, "", keys, &e) ||
         v_string(body, "email", "", true, false, LIMIT_EMAIL_BYTES, NULL, &email, &e) ||
         v_string(body, "name", "", false, false, LIMIT_NAME_BYTES, NULL, &name, &e) ||
-        v_enum(body, "role", "", roles, NULL, &role, &e) || v_bool(body, "invite", "", true, &invite, &e))
+        v_enum(body, "role", "", roles, NULL, &role, &e) ||
+        v_bool(body, "invite", "", true, &invite, &e))
         return api_invalid(c, &e);
     role_defaults(config, role, &dcap, &dwants);
     if (v_int(body, "capacity", "", 1, 50, dcap, false, &capacity, &e) ||
@@ -453,9 +484,10 @@ static int add_by_coordinator(api_ctx *c, int64_t pid, const json_t *config, jso
     }
     store_val d[] = {SV_INT(pid), SV_INT(person), SV_TEXT(role)};
     int64_t dup;
-    if ((rc = store_query_int(c->db,
-                              "SELECT id FROM participations WHERE program_id = ?1 AND person_id = ?2 AND role = ?3",
-                              d, 3, &dup)) != 0) {
+    if ((rc = store_query_int(
+             c->db,
+             "SELECT id FROM participations WHERE program_id = ?1 AND person_id = ?2 AND role = ?3",
+             d, 3, &dup)) != 0) {
         json_decref(profile);
         return rc < 0 ? api_store_failed(c, rc)
                       : api_problem(c, 409, "email", "%s takes part as %s already", lower, role);
@@ -475,7 +507,8 @@ static int add_by_coordinator(api_ctx *c, int64_t pid, const json_t *config, jso
         if ((rc = enrol_stage(c->db, part, STAGE_APPROVED, now)) != STORE_OK)
             goto store_fail;
     }
-    if (invite && (rc = enrol_invite(c->db, part, c->actor.person_id, api_config()->public_url, now)) != STORE_OK)
+    if (invite && (rc = enrol_invite(c->db, part, c->actor.person_id, api_config()->public_url,
+                                     now)) != STORE_OK)
         goto store_fail;
     api_audit(c, "participant.add", "participation", part, json_pack("{s:s}", "role", role));
     struct participation p;
@@ -500,7 +533,8 @@ static int apply(api_ctx *c, int64_t pid, const json_t *config, json_t *body)
     if (v_known_keys(body, "", keys, &e) || v_enum(body, "role", "", roles, NULL, &role, &e))
         return api_invalid(c, &e);
     role_defaults(config, role, &dcap, &dwants);
-    int64_t max_wants = json_integer_value(json_object_get(json_object_get(config, "matching"), "max_mentors_per_mentee"));
+    int64_t max_wants = json_integer_value(
+        json_object_get(json_object_get(config, "matching"), "max_mentors_per_mentee"));
     if (v_int(body, "capacity", "", 1, 50, dcap, false, &capacity, &e) ||
         v_int(body, "wants", "", 1, max_wants > 0 ? max_wants : 1, dwants, false, &wants, &e) ||
         v_object(body, "profile", "", false, &profile_in, &e) ||
@@ -513,12 +547,14 @@ static int apply(api_ctx *c, int64_t pid, const json_t *config, json_t *body)
         capacity = 0;
     if (strcmp(role, "mentee") != 0)
         wants = 0;
-    const char *access = json_string_value(json_object_get(json_object_get(config, "selection"), "access"));
+    const char *access =
+        json_string_value(json_object_get(json_object_get(config, "selection"), "access"));
     int64_t now = clock_now(), part = 0;
     store_rows *rows;
     store_val d[] = {SV_INT(pid), SV_INT(c->actor.person_id), SV_TEXT(role)};
     int rc = store_query(c->db,
-                         "SELECT id, status FROM participations WHERE program_id = ?1 AND person_id = ?2 AND role = ?3",
+                         "SELECT id, status FROM participations WHERE program_id = ?1 AND "
+                         "person_id = ?2 AND role = ?3",
                          d, 3, &rows);
     if (rc != STORE_OK)
         goto store_fail;
@@ -540,12 +576,18 @@ static int apply(api_ctx *c, int64_t pid, const json_t *config, json_t *body)
     if (part) {
         char *ptext = profile ? json_dumps(profile, JSON_COMPACT) : NULL;
         char *atext = json_dumps(answers, JSON_COMPACT);
-        store_val u[] = {SV_INT(part), SV_TEXT(atext), capacity ? SV_INT(capacity) : SV_NULL,
-                         wants ? SV_INT(wants) : SV_NULL, SV_INT(now), SV_TEXT(ptext)};
-        rc = store_exec(c->db,
-                        "UPDATE participations SET application = ?2, capacity = ?3, wants = ?4, updated_at = ?5, "
-                        "profile = COALESCE(CAST(?6 AS TEXT), profile), decline_reason = NULL WHERE id = ?1",
-                        u, 6, NULL);
+        store_val u[] = {SV_INT(part),
+                         SV_TEXT(atext),
+                         capacity ? SV_INT(capacity) : SV_NULL,
+                         wants ? SV_INT(wants) : SV_NULL,
+                         SV_INT(now),
+                         SV_TEXT(ptext)};
+        rc = store_exec(
+            c->db,
+            "UPDATE participations SET application = ?2, capacity = ?3, wants = ?4, updated_at = "
+            "?5, "
+            "profile = COALESCE(CAST(?6 AS TEXT), profile), decline_reason = NULL WHERE id = ?1",
+            u, 6, NULL);
         free(ptext);
         free(atext);
     } else {
@@ -589,14 +631,16 @@ int h_participants_create(api_ctx *c)
     json_t *body = NULL;
     int result;
     perm_roles roles = api_program_roles(c, pid);
-    const char *access = json_string_value(json_object_get(json_object_get(config, "selection"), "access"));
+    const char *access =
+        json_string_value(json_object_get(json_object_get(config, "selection"), "access"));
     if (api_body_object(c, &body)) {
         result = -1;
     } else if (json_object_get(body, "email")) {
         if (!perm_allows(roles, PERM_OTHER_PROFILE, PERM_WRITE))
-            result = perm_allows(roles, PERM_PROGRAM, PERM_READ) || strcmp(access, "invite_only") != 0
-                         ? api_problem(c, 403, NULL, "only the program's coordinators add people")
-                         : api_not_found(c);
+            result =
+                perm_allows(roles, PERM_PROGRAM, PERM_READ) || strcmp(access, "invite_only") != 0
+                    ? api_problem(c, 403, NULL, "only the program's coordinators add people")
+                    : api_not_found(c);
         else
             result = add_by_coordinator(c, pid, config, body);
     } else {
@@ -606,8 +650,10 @@ int h_participants_create(api_ctx *c)
             !(roles & PERM_ADMIN)) {
             int64_t invited = 0;
             store_val q[] = {SV_INT(pid), SV_INT(c->actor.person_id)};
-            store_query_int(c->db, "SELECT COUNT(*) FROM participations WHERE program_id = ?1 AND person_id = ?2",
-                            q, 2, &invited);
+            store_query_int(
+                c->db,
+                "SELECT COUNT(*) FROM participations WHERE program_id = ?1 AND person_id = ?2", q,
+                2, &invited);
             result = invited ? apply(c, pid, config, body) : api_not_found(c);
         } else {
             result = apply(c, pid, config, body);
@@ -636,7 +682,8 @@ static enum perm_access access_to(api_ctx *c, const struct participation *p, boo
     store_val q[] = {SV_INT(p->id), SV_INT(c->actor.person_id)};
     if (store_query_int(c->db,
                         "SELECT COUNT(*) FROM relationship_members a JOIN relationship_members b "
-                        "ON a.relationship_id = b.relationship_id JOIN participations o ON o.id = b.participation_id "
+                        "ON a.relationship_id = b.relationship_id JOIN participations o ON o.id = "
+                        "b.participation_id "
                         "WHERE a.participation_id = ?1 AND o.person_id = ?2",
                         q, 2, &partner) == 1 &&
         partner > 0)
@@ -696,27 +743,31 @@ static int review(api_ctx *c, const struct participation *p, const json_t *confi
     int rc = enrol_stage(c->db, p->id, to, now);
     if (rc == STORE_OK && to == STAGE_APPROVED) {
         store_val u[] = {SV_INT(p->id)};
-        rc = store_exec(c->db, "UPDATE participations SET decline_reason = NULL WHERE id = ?1", u, 1, NULL);
+        rc = store_exec(c->db, "UPDATE participations SET decline_reason = NULL WHERE id = ?1", u,
+                        1, NULL);
         if (rc == STORE_OK)
             rc = maybe_trained(c->db, config, p->id, p->role, now);
         if (rc == STORE_OK)
-            rc = notify(c->db, p->id, "approved", "You are in: %s",
-                        "your application to \"%s\" is approved.%s Sign in to complete your profile "
-                        "and training.",
-                        NULL, now);
+            rc =
+                notify(c->db, p->id, "approved", "You are in: %s",
+                       "your application to \"%s\" is approved.%s Sign in to complete your profile "
+                       "and training.",
+                       NULL, now);
     } else if (rc == STORE_OK) {
         store_val u[] = {SV_INT(p->id), SV_TEXT(reason)};
-        rc = store_exec(c->db, "UPDATE participations SET decline_reason = ?2 WHERE id = ?1", u, 2, NULL);
+        rc = store_exec(c->db, "UPDATE participations SET decline_reason = ?2 WHERE id = ?1", u, 2,
+                        NULL);
         if (rc == STORE_OK)
-            rc = notify(c->db, p->id, "declined", "About your application: %s",
-                        "thank you for applying to \"%s\". This time the coordinators could not offer you "
-                        "a place: %s",
-                        reason, now);
+            rc = notify(
+                c->db, p->id, "declined", "About your application: %s",
+                "thank you for applying to \"%s\". This time the coordinators could not offer you "
+                "a place: %s",
+                reason, now);
     }
     if (rc != STORE_OK)
         return api_store_failed(c, rc);
-    api_audit(c, to == STAGE_APPROVED ? "participant.approve" : "participant.decline", "participation",
-              p->id, NULL);
+    api_audit(c, to == STAGE_APPROVED ? "participant.approve" : "participant.decline",
+              "participation", p->id, NULL);
     return 0;
 }
 
@@ -741,7 +792,8 @@ int h_participant_patch(api_ctx *c)
         result = api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
         goto done;
     }
-    static const char *const keys[] = {"status", "decline_reason", "profile", "capacity", "wants", "answers", NULL};
+    static const char *const keys[] = {"status", "decline_reason", "profile", "capacity",
+                                       "wants",  "answers",        NULL};
     static const char *const statuses[] = {"approved", "declined", "withdrawn", NULL};
     verr e = {0};
     const char *status, *reason;
@@ -769,14 +821,18 @@ int h_participant_patch(api_ctx *c)
     /* Field changes first, then the move, all in this request's transaction. */
     char *ptext = profile ? json_dumps(profile, JSON_COMPACT) : NULL;
     char *atext = answers ? json_dumps(answers, JSON_COMPACT) : NULL;
-    store_val u[] = {SV_INT(p.id), SV_TEXT(ptext), SV_TEXT(atext),
+    store_val u[] = {SV_INT(p.id),
+                     SV_TEXT(ptext),
+                     SV_TEXT(atext),
                      strcmp(p.role, "mentor") == 0 && capacity ? SV_INT(capacity) : SV_NULL,
-                     strcmp(p.role, "mentee") == 0 && wants ? SV_INT(wants) : SV_NULL, SV_INT(now)};
-    rc = store_exec(c->db,
-                    "UPDATE participations SET profile = COALESCE(CAST(?2 AS TEXT), profile), "
-                    "application = COALESCE(CAST(?3 AS TEXT), application), capacity = ?4, wants = ?5, "
-                    "updated_at = ?6 WHERE id = ?1",
-                    u, 6, NULL);
+                     strcmp(p.role, "mentee") == 0 && wants ? SV_INT(wants) : SV_NULL,
+                     SV_INT(now)};
+    rc = store_exec(
+        c->db,
+        "UPDATE participations SET profile = COALESCE(CAST(?2 AS TEXT), profile), "
+        "application = COALESCE(CAST(?3 AS TEXT), application), capacity = ?4, wants = ?5, "
+        "updated_at = ?6 WHERE id = ?1",
+        u, 6, NULL);
     free(ptext);
     free(atext);
     json_decref(answers);
@@ -836,7 +892,8 @@ int h_participants_bulk(api_ctx *c)
     const char *action, *reason;
     json_t *ids;
     int result = -1, rc;
-    if (v_known_keys(body, "", keys, &e) || v_enum(body, "action", "", actions, NULL, &action, &e) ||
+    if (v_known_keys(body, "", keys, &e) ||
+        v_enum(body, "action", "", actions, NULL, &action, &e) ||
         v_string(body, "decline_reason", "", false, false, 2000, NULL, &reason, &e) ||
         v_array(body, "ids", "", LIMIT_PAGE_MAX * 10, &ids, &e)) {
         result = api_invalid(c, &e);
@@ -857,11 +914,13 @@ int h_participants_bulk(api_ctx *c)
     }
     size_t i;
     json_t *v;
-    json_array_foreach(ids, i, v) {
+    json_array_foreach(ids, i, v)
+    {
         char field[32];
         str_fmt(field, sizeof field, "ids[%zu]", i);
         struct participation p;
-        if (!json_is_integer(v) || (rc = participation_load(c->db, pid, json_integer_value(v), &p)) == 0) {
+        if (!json_is_integer(v) ||
+            (rc = participation_load(c->db, pid, json_integer_value(v), &p)) == 0) {
             result = api_problem(c, 422, field, "%s: no such participation in this program", field);
             goto done;
         }
@@ -874,7 +933,9 @@ int h_participants_bulk(api_ctx *c)
         if (rc)
             goto done; /* all or nothing: the transaction rolls back */
     }
-    result = api_json(c, 200, json_pack("{s:s, s:I}", "action", action, "count", (json_int_t)json_array_size(ids)));
+    result = api_json(
+        c, 200,
+        json_pack("{s:s, s:I}", "action", action, "count", (json_int_t)json_array_size(ids)));
 done:
     json_decref(config);
     json_decref(body);

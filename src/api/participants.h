@@ -13,8 +13,8 @@ struct participation {
     int64_t id, program_id, person_id;
     char role[16];
     enum stage status;
-    json_t *profile;      /* owned */
-    json_t *application;  /* owned */
+    json_t *profile;         /* owned */
+    json_t *application;     /* owned */
     int64_t capacity, wants; /* 0 when unset */
     int64_t created_at, updated_at;
 };

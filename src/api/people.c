@@ -37,8 +37,8 @@ int h_people_create(api_ctx *c)
     api_audit(c, "person.create", "person", id, NULL);
     store_rows *rows;
     store_val p[] = {SV_INT(id)};
-    if ((rc = store_query(c->db, "SELECT id, email, name, site_role FROM people WHERE id = ?1", p, 1,
-                          &rows)) != STORE_OK)
+    if ((rc = store_query(c->db, "SELECT id, email, name, site_role FROM people WHERE id = ?1", p,
+                          1, &rows)) != STORE_OK)
         return api_store_failed(c, rc);
     json_t *out = NULL;
     if (store_next(rows) == 1)
@@ -65,9 +65,9 @@ int h_people_list(api_ctx *c)
     str_fmt(pattern, sizeof pattern, "%%%s%%", q ? q : "");
     str_ascii_lower(pattern);
     store_val p[] = {SV_TEXT(pattern), SV_INT(limit), SV_INT(offset)};
-    int rc = store_query_int(c->db,
-                             "SELECT COUNT(*) FROM people WHERE lower(name) LIKE ?1 OR email LIKE ?1",
-                             p, 1, &total);
+    int rc = store_query_int(
+        c->db, "SELECT COUNT(*) FROM people WHERE lower(name) LIKE ?1 OR email LIKE ?1", p, 1,
+        &total);
     if (rc < 0)
         return api_store_failed(c, rc);
     store_rows *rows;
@@ -78,12 +78,12 @@ int h_people_list(api_ctx *c)
         return api_store_failed(c, rc);
     json_t *items = json_array();
     while (store_next(rows) == 1)
-        json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s}", "id",
-                                               (json_int_t)store_col_int(rows, 0), "email",
-                                               store_col_text(rows, 1), "name", store_col_text(rows, 2),
-                                               "site_role", store_col_text(rows, 3)));
+        json_array_append_new(
+            items, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)store_col_int(rows, 0),
+                             "email", store_col_text(rows, 1), "name", store_col_text(rows, 2),
+                             "site_role", store_col_text(rows, 3)));
     store_rows_free(rows);
-    return api_json(c, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-                                      (json_int_t)total, "limit", (json_int_t)limit, "offset",
-                                      (json_int_t)offset));
+    return api_json(c, 200,
+                    json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total,
+                              "limit", (json_int_t)limit, "offset", (json_int_t)offset));
 }

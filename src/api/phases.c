@@ -27,7 +27,8 @@ static const json_t *phase_items(const json_t *config)
 
 /* The checklist of phase `index`: [{"item", "text", "done", "done_by", "done_at"}].
  * *unmet receives the texts not ticked (new array). */
-static json_t *checklist(api_ctx *c, int64_t rel_id, int index, const json_t *actions, json_t **unmet)
+static json_t *checklist(api_ctx *c, int64_t rel_id, int index, const json_t *actions,
+                         json_t **unmet)
 {
     size_t n = json_array_size(actions);
     json_t *list = json_array();
@@ -49,18 +50,20 @@ static json_t *checklist(api_ctx *c, int64_t rel_id, int index, const json_t *ac
             if (!it)
                 continue;
             json_object_set_new(it, "done", json_true());
-            json_object_set_new(it, "done_by",
-                                store_col_null(rows, 1)
-                                    ? json_null()
-                                    : json_pack("{s:I, s:s}", "person_id", (json_int_t)store_col_int(rows, 1),
-                                                "name", store_col_text(rows, 2) ? store_col_text(rows, 2) : ""));
+            json_object_set_new(
+                it, "done_by",
+                store_col_null(rows, 1)
+                    ? json_null()
+                    : json_pack("{s:I, s:s}", "person_id", (json_int_t)store_col_int(rows, 1),
+                                "name", store_col_text(rows, 2) ? store_col_text(rows, 2) : ""));
             json_object_set_new(it, "done_at", api_time(store_col_int(rows, 3)));
         }
         store_rows_free(rows);
     }
     size_t i;
     json_t *it;
-    json_array_foreach(list, i, it) {
+    json_array_foreach(list, i, it)
+    {
         if (!json_is_true(json_object_get(it, "done")))
             json_array_append(*unmet, json_object_get(it, "text"));
     }
@@ -72,24 +75,27 @@ static json_t *history(api_ctx *c, int64_t rel_id, const json_t *items)
     json_t *a = json_array();
     store_rows *rows;
     store_val p[] = {SV_INT(rel_id)};
-    if (store_query(c->db,
-                    "SELECT pm.from_phase, pm.to_phase, pm.moved_at, pm.moved_by, pe.name, pm.override "
-                    "FROM phase_moves pm LEFT JOIN people pe ON pe.id = pm.moved_by "
-                    "WHERE pm.relationship_id = ?1 ORDER BY pm.id",
-                    p, 1, &rows) != STORE_OK)
+    if (store_query(
+            c->db,
+            "SELECT pm.from_phase, pm.to_phase, pm.moved_at, pm.moved_by, pe.name, pm.override "
+            "FROM phase_moves pm LEFT JOIN people pe ON pe.id = pm.moved_by "
+            "WHERE pm.relationship_id = ?1 ORDER BY pm.id",
+            p, 1, &rows) != STORE_OK)
         return a;
     while (store_next(rows) == 1) {
         int from = (int)store_col_int(rows, 0), to = (int)store_col_int(rows, 1);
         json_t *fp = json_array_get(items, (size_t)from), *tp = json_array_get(items, (size_t)to);
-        json_t *m = json_pack("{s:i, s:O, s:i, s:O, s:o, s:b}", "from", from, "from_name",
-                              fp ? json_object_get(fp, "name") : json_null(), "to", to, "to_name",
-                              tp ? json_object_get(tp, "name") : json_null(), "moved_at",
-                              api_time(store_col_int(rows, 2)), "override", store_col_int(rows, 5) != 0);
-        json_object_set_new(m, "moved_by",
-                            store_col_null(rows, 3)
-                                ? json_null()
-                                : json_pack("{s:I, s:s}", "person_id", (json_int_t)store_col_int(rows, 3), "name",
-                                            store_col_text(rows, 4) ? store_col_text(rows, 4) : ""));
+        json_t *m =
+            json_pack("{s:i, s:O, s:i, s:O, s:o, s:b}", "from", from, "from_name",
+                      fp ? json_object_get(fp, "name") : json_null(), "to", to, "to_name",
+                      tp ? json_object_get(tp, "name") : json_null(), "moved_at",
+                      api_time(store_col_int(rows, 2)), "override", store_col_int(rows, 5) != 0);
+        json_object_set_new(
+            m, "moved_by",
+            store_col_null(rows, 3)
+                ? json_null()
+                : json_pack("{s:I, s:s}", "person_id", (json_int_t)store_col_int(rows, 3), "name",
+                            store_col_text(rows, 4) ? store_col_text(rows, 4) : ""));
         json_array_append_new(a, m);
     }
     store_rows_free(rows);
@@ -121,16 +127,18 @@ static json_t *phase_json(api_ctx *c, const struct rel *r, const json_t *config,
     json_t *o = json_pack(
         "{s:I, s:i, s:i, s:O, s:b, s:o, s:I, s:o, s:o, s:b, s:o, s:o, s:b, s:o, s:o, s:o}",
         "relationship_id", (json_int_t)r->id, "index", r->phase, "count", (int)count, "name",
-        phase ? json_object_get(phase, "name") : json_null(), "is_last", (size_t)r->phase + 1 >= count,
-        "key_actions", list, "timeframe_days", days, "started_at", api_time(r->phase_started_at),
-        "due_at", api_time(due), "overdue", rel_is_open(r) && days > 0 && clock_now() > due, "resources",
+        phase ? json_object_get(phase, "name") : json_null(), "is_last",
+        (size_t)r->phase + 1 >= count, "key_actions", list, "timeframe_days", days, "started_at",
+        api_time(r->phase_started_at), "due_at", api_time(due), "overdue",
+        rel_is_open(r) && days > 0 && clock_now() > due, "resources",
         list_copy(json_object_get(phase, "resources")), "exit_criteria",
-        list_copy(json_object_get(phase, "exit_criteria")),
-        "criteria_met", json_array_size(unmet) == 0, "unmet", unmet, "phases", names, "history",
+        list_copy(json_object_get(phase, "exit_criteria")), "criteria_met",
+        json_array_size(unmet) == 0, "unmet", unmet, "phases", names, "history",
         history(c, r->id, items));
-    json_object_set_new(o, "next", next ? json_pack("{s:i, s:O}", "index", r->phase + 1, "name",
-                                                    json_object_get(next, "name"))
-                                        : json_null());
+    json_object_set_new(
+        o, "next",
+        next ? json_pack("{s:i, s:O}", "index", r->phase + 1, "name", json_object_get(next, "name"))
+             : json_null());
     if (unmet_out)
         *unmet_out = json_incref(unmet);
     return o;
@@ -174,7 +182,8 @@ int h_phase_check(api_ctx *c)
     if (rel_open(c, 0, PERM_WRITE, &r))
         return -1;
     if (!rel_is_open(&r))
-        return api_problem(c, 409, NULL, "the relationship is %s; its workspace is read-only", r.status);
+        return api_problem(c, 409, NULL, "the relationship is %s; its workspace is read-only",
+                           r.status);
     if (config_of(c, &r, &config) || api_body_object(c, &body))
         goto done;
     const json_t *items = phase_items(config);
@@ -182,7 +191,8 @@ int h_phase_check(api_ctx *c)
     int64_t phase, item;
     bool done_flag;
     if (v_known_keys(body, "", keys, &e) ||
-        v_int(body, "phase", "", 0, (int64_t)json_array_size(items) - 1, r.phase, false, &phase, &e)) {
+        v_int(body, "phase", "", 0, (int64_t)json_array_size(items) - 1, r.phase, false, &phase,
+              &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
@@ -200,15 +210,19 @@ int h_phase_check(api_ctx *c)
         result = api_invalid(c, &e);
         goto done;
     }
-    store_val p[] = {SV_INT(r.id), SV_INT(phase), SV_INT(item), SV_INT(c->actor.person_id), SV_INT(clock_now())};
+    store_val p[] = {SV_INT(r.id), SV_INT(phase), SV_INT(item), SV_INT(c->actor.person_id),
+                     SV_INT(clock_now())};
     if (done_flag)
-        rc = store_exec(c->db,
-                        "INSERT INTO phase_checks (relationship_id, phase, item, done_by, done_at) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (relationship_id, phase, item) DO NOTHING",
-                        p, 5, NULL);
+        rc = store_exec(
+            c->db,
+            "INSERT INTO phase_checks (relationship_id, phase, item, done_by, done_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (relationship_id, phase, item) DO NOTHING",
+            p, 5, NULL);
     else
-        rc = store_exec(c->db, "DELETE FROM phase_checks WHERE relationship_id = ?1 AND phase = ?2 AND item = ?3",
-                        p, 3, NULL);
+        rc = store_exec(
+            c->db,
+            "DELETE FROM phase_checks WHERE relationship_id = ?1 AND phase = ?2 AND item = ?3", p,
+            3, NULL);
     if (rc != STORE_OK) {
         result = api_store_failed(c, rc);
         goto done;
@@ -229,7 +243,8 @@ static void join_quoted(const json_t *list, char *out, size_t outlen)
     buf_init(&b, outlen - 1);
     size_t i;
     json_t *v;
-    json_array_foreach(list, i, v) {
+    json_array_foreach(list, i, v)
+    {
         if (buf_printf(&b, "%s'%s'", i ? ", " : "", json_string_value(v)))
             break;
     }
@@ -247,7 +262,8 @@ int h_phase_advance(api_ctx *c)
         return -1;
     bool coordinator = (r.roles & (PERM_COORDINATOR | PERM_ADMIN)) != 0;
     if (!rel_is_open(&r))
-        return api_problem(c, 409, NULL, "the relationship is %s; its phase no longer moves", r.status);
+        return api_problem(c, 409, NULL, "the relationship is %s; its phase no longer moves",
+                           r.status);
     if (config_of(c, &r, &config) || body_or_empty(c, &body))
         goto done;
     verr e = {0};
@@ -257,50 +273,61 @@ int h_phase_advance(api_ctx *c)
         goto done;
     }
     if (override && !coordinator) {
-        result = api_problem(c, 403, "override", "only the program's coordinators may override the exit criteria");
+        result = api_problem(c, 403, "override",
+                             "only the program's coordinators may override the exit criteria");
         goto done;
     }
     const json_t *items = phase_items(config);
     if ((size_t)r.phase + 1 >= json_array_size(items)) {
-        result = api_problem(c, 409, NULL, "'%s' is the last phase; there is no next one",
-                             json_string_value(json_object_get(json_array_get(items, (size_t)r.phase), "name")));
+        result = api_problem(
+            c, 409, NULL, "'%s' is the last phase; there is no next one",
+            json_string_value(json_object_get(json_array_get(items, (size_t)r.phase), "name")));
         goto done;
     }
     /* Move first (the conditional UPDATE locks the row and loses to a
      * concurrent move), then check the criteria under that lock. */
     int64_t now = clock_now(), changes = 0;
     store_val p[] = {SV_INT(r.id), SV_INT(r.phase + 1), SV_INT(now), SV_INT(r.phase)};
-    if ((rc = store_exec(c->db,
-                         "UPDATE relationships SET phase = ?2, phase_started_at = ?3, updated_at = ?3, "
-                         "version = version + 1 WHERE id = ?1 AND phase = ?4",
-                         p, 4, &changes)) != STORE_OK) {
+    if ((rc = store_exec(
+             c->db,
+             "UPDATE relationships SET phase = ?2, phase_started_at = ?3, updated_at = ?3, "
+             "version = version + 1 WHERE id = ?1 AND phase = ?4",
+             p, 4, &changes)) != STORE_OK) {
         result = api_store_failed(c, rc);
         goto done;
     }
     if (changes != 1) {
-        result = api_problem(c, 409, NULL, "the relationship moved to another phase meanwhile; read it again");
+        result = api_problem(c, 409, NULL,
+                             "the relationship moved to another phase meanwhile; read it again");
         goto done;
     }
     json_decref(phase_json(c, &r, config, &unmet));
     if (json_array_size(unmet) > 0 && !override) {
         char list[1024];
         join_quoted(unmet, list, sizeof list);
-        result = api_problem(c, 409, "override", "the exit criteria of '%s' are not met: key actions not done: %s",
-                             json_string_value(json_object_get(json_array_get(items, (size_t)r.phase), "name")),
-                             list);
+        result = api_problem(
+            c, 409, "override", "the exit criteria of '%s' are not met: key actions not done: %s",
+            json_string_value(json_object_get(json_array_get(items, (size_t)r.phase), "name")),
+            list);
         goto done;
     }
-    store_val m[] = {SV_INT(r.id), SV_INT(r.phase), SV_INT(r.phase + 1), SV_INT(now),
-                     SV_INT(c->actor.person_id), SV_INT(override ? 1 : 0)};
+    store_val m[] = {SV_INT(r.id),
+                     SV_INT(r.phase),
+                     SV_INT(r.phase + 1),
+                     SV_INT(now),
+                     SV_INT(c->actor.person_id),
+                     SV_INT(override ? 1 : 0)};
     if ((rc = store_exec(c->db,
-                         "INSERT INTO phase_moves (relationship_id, from_phase, to_phase, moved_at, moved_by, override) "
+                         "INSERT INTO phase_moves (relationship_id, from_phase, to_phase, "
+                         "moved_at, moved_by, override) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                          m, 6, NULL)) != STORE_OK) {
         result = api_store_failed(c, rc);
         goto done;
     }
-    api_audit(c, "phase.advance", "relationship", r.id,
-              json_pack("{s:i, s:i, s:b}", "from", r.phase, "to", r.phase + 1, "override", override));
+    api_audit(
+        c, "phase.advance", "relationship", r.id,
+        json_pack("{s:i, s:i, s:b}", "from", r.phase, "to", r.phase + 1, "override", override));
     r.phase++;
     r.phase_started_at = now;
     result = api_json(c, 200, phase_json(c, &r, config, NULL));

@@ -15,8 +15,10 @@ static json_t *roles_json(perm_roles roles)
     static const struct {
         perm_roles bit;
         const char *name;
-    } names[] = {{PERM_COORDINATOR, "coordinator"}, {PERM_MENTOR, "mentor"},
-                 {PERM_MENTEE, "mentee"}, {PERM_VIEWER, "viewer"}};
+    } names[] = {{PERM_COORDINATOR, "coordinator"},
+                 {PERM_MENTOR, "mentor"},
+                 {PERM_MENTEE, "mentee"},
+                 {PERM_VIEWER, "viewer"}};
     json_t *mine = json_array();
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (roles & names[i].bit)
@@ -29,12 +31,11 @@ static json_t *roles_json(perm_roles roles)
 static json_t *program_json(store_rows *r, perm_roles roles)
 {
     json_t *cfg = json_loads(store_col_text(r, 4), 0, NULL);
-    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:I}", "id",
-                          (json_int_t)store_col_int(r, 0), "name", store_col_text(r, 1),
-                          "description", store_col_text(r, 2), "status", store_col_text(r, 3),
-                          "created_at", api_time(store_col_int(r, 5)), "updated_at",
-                          api_time(store_col_int(r, 6)), "version",
-                          (json_int_t)store_col_int(r, 7));
+    json_t *o =
+        json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:I}", "id", (json_int_t)store_col_int(r, 0),
+                  "name", store_col_text(r, 1), "description", store_col_text(r, 2), "status",
+                  store_col_text(r, 3), "created_at", api_time(store_col_int(r, 5)), "updated_at",
+                  api_time(store_col_int(r, 6)), "version", (json_int_t)store_col_int(r, 7));
     if (cfg)
         json_object_update(o, cfg);
     json_decref(cfg);
@@ -69,11 +70,12 @@ int h_programs_list(api_ctx *c)
     bool all = c->actor.site_role == SITE_ADMIN && !join;
     /* Joinable: enrolling, taking applications (the configuration is our
      * own compact JSON), and the person not in it yet. */
-    const char *where = join ? " WHERE status = 'enrolling' AND config NOT LIKE '%\"access\":\"invite_only\"%' "
-                               "AND id NOT IN (SELECT program_id FROM participations WHERE person_id = ?1)"
-                        : all ? ""
-                              : " WHERE id IN (SELECT program_id FROM participations "
-                                "WHERE person_id = ?1 AND status NOT IN ('declined', 'withdrawn'))";
+    const char *where =
+        join  ? " WHERE status = 'enrolling' AND config NOT LIKE '%\"access\":\"invite_only\"%' "
+                "AND id NOT IN (SELECT program_id FROM participations WHERE person_id = ?1)"
+        : all ? ""
+              : " WHERE id IN (SELECT program_id FROM participations "
+                "WHERE person_id = ?1 AND status NOT IN ('declined', 'withdrawn'))";
     char sql[512];
     store_val p[] = {SV_INT(c->actor.person_id), SV_INT(limit), SV_INT(offset)};
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM programs%s", where);
@@ -91,27 +93,28 @@ int h_programs_list(api_ctx *c)
     /* The list carries the summary; the configuration is one GET away. */
     json_t *items = json_array();
     while (store_next(rows) == 1)
-        json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id",
-                                               (json_int_t)store_col_int(rows, 0), "name",
-                                               store_col_text(rows, 1), "description", store_col_text(rows, 2),
-                                               "status", store_col_text(rows, 3), "created_at",
-                                               api_time(store_col_int(rows, 4)), "updated_at",
-                                               api_time(store_col_int(rows, 5))));
+        json_array_append_new(items,
+                              json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id",
+                                        (json_int_t)store_col_int(rows, 0), "name",
+                                        store_col_text(rows, 1), "description",
+                                        store_col_text(rows, 2), "status", store_col_text(rows, 3),
+                                        "created_at", api_time(store_col_int(rows, 4)),
+                                        "updated_at", api_time(store_col_int(rows, 5))));
     store_rows_free(rows);
     size_t i;
     json_t *item;
-    json_array_foreach(items, i, item)
-        json_object_set_new(item, "my_roles",
-                            roles_json(api_program_roles(c, json_integer_value(json_object_get(item, "id")))));
-    return api_json(c, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-                                      (json_int_t)total, "limit", (json_int_t)limit, "offset",
-                                      (json_int_t)offset));
+    json_array_foreach(items, i, item) json_object_set_new(
+        item, "my_roles",
+        roles_json(api_program_roles(c, json_integer_value(json_object_get(item, "id")))));
+    return api_json(c, 200,
+                    json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total,
+                              "limit", (json_int_t)limit, "offset", (json_int_t)offset));
 }
 
-static const char *const top_keys[] = {"name", "description", "status", "objectives", "selection",
-                                       "matching", "training", "meetings", "goals",
-                                       "duration_months", "renewals", "phases", "dates", "version",
-                                       NULL};
+static const char *const top_keys[] = {"name",      "description",     "status",   "objectives",
+                                       "selection", "matching",        "training", "meetings",
+                                       "goals",     "duration_months", "renewals", "phases",
+                                       "dates",     "version",         NULL};
 
 /* Validates name, description and status of body; absent ones keep the
  * given values. */
@@ -147,8 +150,9 @@ int h_program_create(api_ctx *c)
     char *cfgtext = json_dumps(cfg, JSON_COMPACT);
     json_decref(cfg);
     int64_t now = clock_now();
-    store_val p[] = {SV_TEXT(name), SV_TEXT(desc), SV_TEXT(status), SV_TEXT(cfgtext),
-                     SV_INT(c->actor.person_id), SV_INT(now)};
+    store_val p[] = {
+        SV_TEXT(name), SV_TEXT(desc), SV_TEXT(status), SV_TEXT(cfgtext), SV_INT(c->actor.person_id),
+        SV_INT(now)};
     store_rows *rows;
     int rc = store_query(c->db,
                          "INSERT INTO programs (name, description, status, config, created_by, "
@@ -164,11 +168,12 @@ int h_program_create(api_ctx *c)
         return api_store_failed(c, STORE_ERROR);
     /* Whoever creates a program coordinates it. */
     store_val q[] = {SV_INT(id), SV_INT(c->actor.person_id), SV_INT(now)};
-    rc = store_exec(c->db,
-                    "INSERT INTO participations (program_id, person_id, role, status, created_at, "
-                    "updated_at, sort_name, email) SELECT ?1, ?2, 'coordinator', 'approved', ?3, ?3, "
-                    "name, email FROM people WHERE id = ?2",
-                    q, 3, NULL);
+    rc = store_exec(
+        c->db,
+        "INSERT INTO participations (program_id, person_id, role, status, created_at, "
+        "updated_at, sort_name, email) SELECT ?1, ?2, 'coordinator', 'approved', ?3, ?3, "
+        "name, email FROM people WHERE id = ?2",
+        q, 3, NULL);
     if (rc != STORE_OK)
         return api_store_failed(c, rc);
     api_audit(c, "program.create", "program", id, NULL);
@@ -198,8 +203,10 @@ int h_program_get(api_ctx *c)
     store_rows_free(rows);
     /* A program that takes applications shows itself to anyone signed
      * in, so they can read it and apply; invite-only ones stay hidden. */
-    const char *access = json_string_value(json_object_get(json_object_get(out, "selection"), "access"));
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ) && (!access || strcmp(access, "invite_only") == 0)) {
+    const char *access =
+        json_string_value(json_object_get(json_object_get(out, "selection"), "access"));
+    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ) &&
+        (!access || strcmp(access, "invite_only") == 0)) {
         json_decref(out);
         return api_not_found(c);
     }
@@ -217,7 +224,8 @@ int h_program_patch(api_ctx *c)
         int64_t open = 0;
         store_val q[] = {SV_INT(id)};
         store_query_int(c->db,
-                        "SELECT COUNT(*) FROM programs WHERE id = ?1 AND config NOT LIKE '%\"access\":\"invite_only\"%'",
+                        "SELECT COUNT(*) FROM programs WHERE id = ?1 AND config NOT LIKE "
+                        "'%\"access\":\"invite_only\"%'",
                         q, 1, &open);
         if (!perm_allows(roles, PERM_PROGRAM, PERM_READ) && !open)
             return api_not_found(c);
@@ -250,13 +258,14 @@ int h_program_patch(api_ctx *c)
         goto done;
     }
     if (want_version != version) {
-        result = api_problem(c, 409, "version", "the program was changed meanwhile (now version %lld)",
-                             (long long)version);
+        result =
+            api_problem(c, 409, "version", "the program was changed meanwhile (now version %lld)",
+                        (long long)version);
         goto done;
     }
     char *cfgtext = json_dumps(cfg, JSON_COMPACT);
-    store_val p[] = {SV_TEXT(n), SV_TEXT(d), SV_TEXT(s), SV_TEXT(cfgtext), SV_INT(clock_now()),
-                     SV_INT(id), SV_INT(version)};
+    store_val p[] = {SV_TEXT(n),          SV_TEXT(d), SV_TEXT(s),     SV_TEXT(cfgtext),
+                     SV_INT(clock_now()), SV_INT(id), SV_INT(version)};
     int64_t changed = 0;
     rc = store_exec(c->db,
                     "UPDATE programs SET name = ?1, description = ?2, status = ?3, config = ?4, "
@@ -268,7 +277,8 @@ int h_program_patch(api_ctx *c)
         goto done;
     }
     if (changed != 1) {
-        result = api_problem(c, 409, "version", "the program was changed meanwhile; reload and retry");
+        result =
+            api_problem(c, 409, "version", "the program was changed meanwhile; reload and retry");
         goto done;
     }
     api_audit(c, "program.update", "program", id, NULL);

@@ -18,10 +18,11 @@ int rel_load(api_ctx *c, int64_t id, enum perm_access need, struct rel *out)
     memset(out, 0, sizeof *out);
     store_rows *rows;
     store_val p[] = {SV_INT(id)};
-    int rc = store_query(c->db,
-                         "SELECT id, program_id, kind, status, phase, phase_started_at, started_at, "
-                         "planned_end_at, ended_at, renewals, version FROM relationships WHERE id = ?1",
-                         p, 1, &rows);
+    int rc =
+        store_query(c->db,
+                    "SELECT id, program_id, kind, status, phase, phase_started_at, started_at, "
+                    "planned_end_at, ended_at, renewals, version FROM relationships WHERE id = ?1",
+                    p, 1, &rows);
     if (rc != STORE_OK)
         return rc;
     if (store_next(rows) != 1) {
@@ -57,7 +58,8 @@ int rel_load(api_ctx *c, int64_t id, enum perm_access need, struct rel *out)
     if (out->my_part) {
         return 1; /* members read and write their own relationship */
     }
-    enum perm_access a = perm_access_of(out->roles & (PERM_COORDINATOR | PERM_ADMIN), PERM_RELATIONSHIP);
+    enum perm_access a =
+        perm_access_of(out->roles & (PERM_COORDINATOR | PERM_ADMIN), PERM_RELATIONSHIP);
     if (a == PERM_NONE)
         return 0;
     return (a & need) == need ? 1 : -1;
@@ -74,7 +76,8 @@ int rel_open(api_ctx *c, int param, enum perm_access need, struct rel *out)
     if (rc == 0)
         return api_not_found(c);
     if (rc == -1)
-        return api_problem(c, 403, NULL, "coordinators read relationships; the partners write in them");
+        return api_problem(c, 403, NULL,
+                           "coordinators read relationships; the partners write in them");
     return api_store_failed(c, rc);
 }
 
@@ -83,7 +86,8 @@ int rel_open_writable(api_ctx *c, struct rel *out)
     if (rel_open(c, 0, PERM_WRITE, out))
         return -1;
     if (!rel_is_open(out))
-        return api_problem(c, 409, NULL, "the relationship is %s; its workspace is read-only", out->status);
+        return api_problem(c, 409, NULL, "the relationship is %s; its workspace is read-only",
+                           out->status);
     return 0;
 }
 
@@ -92,17 +96,20 @@ json_t *rel_members_json(store *db, int64_t rel_id)
     json_t *a = json_array();
     store_rows *rows;
     store_val p[] = {SV_INT(rel_id)};
-    if (store_query(db,
-                    "SELECT m.participation_id, pa.person_id, pe.name, m.role FROM relationship_members m "
-                    "JOIN participations pa ON pa.id = m.participation_id JOIN people pe ON pe.id = pa.person_id "
-                    "WHERE m.relationship_id = ?1 ORDER BY m.role DESC, pe.name",
-                    p, 1, &rows) != STORE_OK)
+    if (store_query(
+            db,
+            "SELECT m.participation_id, pa.person_id, pe.name, m.role FROM relationship_members m "
+            "JOIN participations pa ON pa.id = m.participation_id JOIN people pe ON pe.id = "
+            "pa.person_id "
+            "WHERE m.relationship_id = ?1 ORDER BY m.role DESC, pe.name",
+            p, 1, &rows) != STORE_OK)
         return a;
     while (store_next(rows) == 1)
-        json_array_append_new(a, json_pack("{s:I, s:I, s:s, s:s}", "participation_id",
-                                           (json_int_t)store_col_int(rows, 0), "person_id",
-                                           (json_int_t)store_col_int(rows, 1), "name", store_col_text(rows, 2),
-                                           "role", store_col_text(rows, 3)));
+        json_array_append_new(a,
+                              json_pack("{s:I, s:I, s:s, s:s}", "participation_id",
+                                        (json_int_t)store_col_int(rows, 0), "person_id",
+                                        (json_int_t)store_col_int(rows, 1), "name",
+                                        store_col_text(rows, 2), "role", store_col_text(rows, 3)));
     store_rows_free(rows);
     return a;
 }
@@ -113,8 +120,9 @@ int rel_stage_all(store *db, int64_t rel_id, enum stage s, int64_t now)
     store_val p[] = {SV_INT(rel_id)};
     int64_t ids[LIMIT_RELATIONSHIP_MEMBERS];
     int n = 0;
-    int rc = store_query(db, "SELECT participation_id FROM relationship_members WHERE relationship_id = ?1",
-                         p, 1, &rows);
+    int rc = store_query(
+        db, "SELECT participation_id FROM relationship_members WHERE relationship_id = ?1", p, 1,
+        &rows);
     if (rc != STORE_OK)
         return rc;
     while (n < LIMIT_RELATIONSHIP_MEMBERS && store_next(rows) == 1)
@@ -124,16 +132,18 @@ int rel_stage_all(store *db, int64_t rel_id, enum stage s, int64_t now)
         /* Only forward: a later stage already reached is kept as the status. */
         store_rows *st;
         store_val q[] = {SV_INT(ids[i])};
-        if ((rc = store_query(db, "SELECT status FROM participations WHERE id = ?1", q, 1, &st)) != STORE_OK)
+        if ((rc = store_query(db, "SELECT status FROM participations WHERE id = ?1", q, 1, &st)) !=
+            STORE_OK)
             return rc;
         int cur = store_next(st) == 1 ? stage_parse(store_col_text(st, 0)) : -1;
         store_rows_free(st);
         if (cur >= 0 && (cur >= (int)s || stage_is_exit((enum stage)cur))) {
             store_val r[] = {SV_INT(ids[i]), SV_TEXT(stage_name(s)), SV_INT(now)};
-            rc = store_exec(db,
-                            "INSERT INTO participation_stages (participation_id, stage, reached_at) "
-                            "VALUES (?1, ?2, ?3) ON CONFLICT (participation_id, stage) DO NOTHING",
-                            r, 3, NULL);
+            rc =
+                store_exec(db,
+                           "INSERT INTO participation_stages (participation_id, stage, reached_at) "
+                           "VALUES (?1, ?2, ?3) ON CONFLICT (participation_id, stage) DO NOTHING",
+                           r, 3, NULL);
         } else {
             rc = enrol_stage(db, ids[i], s, now);
         }
@@ -150,7 +160,8 @@ int rel_notify_others(api_ctx *c, const struct rel *r, const char *kind, const c
     store_val p[] = {SV_INT(r->id), SV_INT(c->actor.person_id)};
     int rc = store_query(c->db,
                          "SELECT pe.email, pe.id FROM relationship_members m "
-                         "JOIN participations pa ON pa.id = m.participation_id JOIN people pe ON pe.id = pa.person_id "
+                         "JOIN participations pa ON pa.id = m.participation_id JOIN people pe ON "
+                         "pe.id = pa.person_id "
                          "WHERE m.relationship_id = ?1 AND pe.id <> ?2",
                          p, 2, &rows);
     if (rc != STORE_OK)

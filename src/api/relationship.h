@@ -18,15 +18,15 @@
 
 struct rel {
     int64_t id, program_id;
-    char kind[16];            /* one_to_one, group, peer */
-    char status[16];          /* active, paused, closing, completed, ended_early */
-    int phase;                /* index into the program's phase model */
+    char kind[16];   /* one_to_one, group, peer */
+    char status[16]; /* active, paused, closing, completed, ended_early */
+    int phase;       /* index into the program's phase model */
     int64_t phase_started_at, started_at, planned_end_at, ended_at;
     int renewals;
     int64_t version;
-    int64_t my_part;          /* the actor's participation in it; 0 when not a member */
-    char my_role[16];         /* mentor, mentee or peer; "" when not a member */
-    perm_roles roles;         /* the actor's roles in the program */
+    int64_t my_part;  /* the actor's participation in it; 0 when not a member */
+    char my_role[16]; /* mentor, mentee or peer; "" when not a member */
+    perm_roles roles; /* the actor's roles in the program */
 };
 
 /* Loads the relationship whose id is route parameter `param` and checks

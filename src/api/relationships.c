@@ -22,21 +22,23 @@ static int lock_part(store *db, int64_t program, int64_t id, const char *role, i
 {
     store_val p[] = {SV_INT(id), SV_INT(program), SV_TEXT(role)};
     int64_t changed = 0;
-    int rc = store_exec(db,
-                        "UPDATE participations SET updated_at = updated_at WHERE id = ?1 AND program_id = ?2 "
-                        "AND role = ?3",
-                        p, 3, &changed);
+    int rc = store_exec(
+        db,
+        "UPDATE participations SET updated_at = updated_at WHERE id = ?1 AND program_id = ?2 "
+        "AND role = ?3",
+        p, 3, &changed);
     if (rc != STORE_OK)
         return rc;
     if (changed != 1)
         return 0;
     store_rows *rows;
     store_val q[] = {SV_INT(id)};
-    if ((rc = store_query(db,
-                          "SELECT person_id, status, COALESCE(capacity, 1), COALESCE(wants, 1), "
-                          "(SELECT COUNT(*) FROM participation_stages s WHERE s.participation_id = pa.id "
-                          " AND s.stage = 'trained') FROM participations pa WHERE id = ?1",
-                          q, 1, &rows)) != STORE_OK)
+    if ((rc = store_query(
+             db,
+             "SELECT person_id, status, COALESCE(capacity, 1), COALESCE(wants, 1), "
+             "(SELECT COUNT(*) FROM participation_stages s WHERE s.participation_id = pa.id "
+             " AND s.stage = 'trained') FROM participations pa WHERE id = ?1",
+             q, 1, &rows)) != STORE_OK)
         return rc;
     rc = store_next(rows);
     if (rc == 1) {
@@ -56,7 +58,8 @@ static int64_t open_count(store *db, int64_t part)
     int64_t n = 0;
     store_val p[] = {SV_INT(part)};
     store_query_int(db,
-                    "SELECT COUNT(*) FROM relationship_members m JOIN relationships r ON r.id = m.relationship_id "
+                    "SELECT COUNT(*) FROM relationship_members m JOIN relationships r ON r.id = "
+                    "m.relationship_id "
                     "WHERE m.participation_id = ?1 AND r.status IN ('active', 'paused', 'closing')",
                     p, 1, &n);
     return n;
@@ -73,7 +76,8 @@ int rel_create(api_ctx *c, int64_t program_id, const json_t *config, int64_t men
                verr *e)
 {
     json_t *matching = json_object_get(config, "matching");
-    bool gate = json_is_true(json_object_get(json_object_get(config, "training"), "required_before_matching"));
+    bool gate = json_is_true(
+        json_object_get(json_object_get(config, "training"), "required_before_matching"));
     bool pdr = json_is_true(json_object_get(matching, "power_differential_rule"));
     bool peer = mentor == 0;
     int64_t mperson = 0, cap = 0, wants, now = clock_now();
@@ -81,17 +85,21 @@ int rel_create(api_ctx *c, int64_t program_id, const json_t *config, int64_t men
     bool trained = false;
     char f[64];
     if (n == 0 || n > LIMIT_RELATIONSHIP_MEMBERS - 1)
-        return v_fail(e, "", "mentees", "a relationship has 1 to %d mentees", LIMIT_RELATIONSHIP_MEMBERS - 1);
+        return v_fail(e, "", "mentees", "a relationship has 1 to %d mentees",
+                      LIMIT_RELATIONSHIP_MEMBERS - 1);
     if (peer && n < 2)
         return v_fail(e, "", "peers", "a peer circle has at least two members");
     if (!peer) {
-        rc = lock_part(c->db, program_id, mentor, "mentor", &mperson, &status, &cap, &wants, &trained);
+        rc = lock_part(c->db, program_id, mentor, "mentor", &mperson, &status, &cap, &wants,
+                       &trained);
         if (rc < 0)
             return rc;
         if (rc == 0)
-            return v_fail(e, "", "mentor", "%lld is not a mentor in this program", (long long)mentor);
+            return v_fail(e, "", "mentor", "%lld is not a mentor in this program",
+                          (long long)mentor);
         if (!matchable(status))
-            return v_fail(e, "", "mentor", "the mentor is not approved (%s)", stage_name((enum stage)status));
+            return v_fail(e, "", "mentor", "the mentor is not approved (%s)",
+                          stage_name((enum stage)status));
         if (gate && !trained)
             return v_fail(e, "", "mentor", "the mentor has not completed training");
         if (open_count(c->db, mentor) + (int64_t)n > cap)
@@ -103,9 +111,11 @@ int rel_create(api_ctx *c, int64_t program_id, const json_t *config, int64_t men
         int64_t mcap, mwants, person;
         int st;
         bool tr;
-        rc = lock_part(c->db, program_id, mentees[i], peer ? "mentor" : "mentee", &person, &st, &mcap, &mwants, &tr);
+        rc = lock_part(c->db, program_id, mentees[i], peer ? "mentor" : "mentee", &person, &st,
+                       &mcap, &mwants, &tr);
         if (rc == 0 && peer)
-            rc = lock_part(c->db, program_id, mentees[i], "mentee", &person, &st, &mcap, &mwants, &tr);
+            rc = lock_part(c->db, program_id, mentees[i], "mentee", &person, &st, &mcap, &mwants,
+                           &tr);
         if (rc < 0)
             return rc;
         if (rc == 0)
@@ -127,34 +137,41 @@ int rel_create(api_ctx *c, int64_t program_id, const json_t *config, int64_t men
             if (pdr) {
                 int64_t managed = 0;
                 store_val q[] = {SV_INT(person), SV_INT(mperson)};
-                store_query_int(c->db,
-                                "SELECT COUNT(*) FROM people a JOIN people b ON a.id = ?1 AND b.id = ?2 "
-                                "WHERE a.manager_id = b.id OR b.manager_id = a.id",
-                                q, 2, &managed);
+                store_query_int(
+                    c->db,
+                    "SELECT COUNT(*) FROM people a JOIN people b ON a.id = ?1 AND b.id = ?2 "
+                    "WHERE a.manager_id = b.id OR b.manager_id = a.id",
+                    q, 2, &managed);
                 if (managed)
-                    return v_fail(e, "", f, "the mentor is their manager or direct report (power-differential rule)");
+                    return v_fail(
+                        e, "", f,
+                        "the mentor is their manager or direct report (power-differential rule)");
             }
             int64_t before = 0;
             store_val d[] = {SV_INT(mentees[i]), SV_INT(mentor)};
-            store_query_int(c->db,
-                            "SELECT COUNT(*) FROM relationship_members a JOIN relationship_members b "
-                            "ON a.relationship_id = b.relationship_id WHERE a.participation_id = ?1 "
-                            "AND b.participation_id = ?2",
-                            d, 2, &before);
+            store_query_int(
+                c->db,
+                "SELECT COUNT(*) FROM relationship_members a JOIN relationship_members b "
+                "ON a.relationship_id = b.relationship_id WHERE a.participation_id = ?1 "
+                "AND b.participation_id = ?2",
+                d, 2, &before);
             if (before)
                 return v_fail(e, "", f, "this pair has been matched in this program before");
         }
     }
     const char *kind = peer ? "peer" : n > 1 ? "group" : "one_to_one";
     int months = (int)json_integer_value(json_object_get(config, "duration_months"));
-    store_val r[] = {SV_INT(program_id), SV_TEXT(kind), SV_INT(now), SV_INT(rel_planned_end(now, months ? months : 12)),
-                     SV_TEXT(source), run_id ? SV_INT(run_id) : SV_NULL};
+    store_val r[] = {SV_INT(program_id), SV_TEXT(kind),
+                     SV_INT(now),        SV_INT(rel_planned_end(now, months ? months : 12)),
+                     SV_TEXT(source),    run_id ? SV_INT(run_id) : SV_NULL};
     store_rows *rows;
-    if ((rc = store_query(c->db,
-                          "INSERT INTO relationships (program_id, kind, phase_started_at, started_at, planned_end_at, "
-                          "source, run_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?3, ?3) "
-                          "RETURNING id",
-                          r, 6, &rows)) != STORE_OK)
+    if ((rc = store_query(
+             c->db,
+             "INSERT INTO relationships (program_id, kind, phase_started_at, started_at, "
+             "planned_end_at, "
+             "source, run_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?3, ?3) "
+             "RETURNING id",
+             r, 6, &rows)) != STORE_OK)
         return rc;
     *id = store_next(rows) == 1 ? store_col_int(rows, 0) : 0;
     store_rows_free(rows);
@@ -164,9 +181,13 @@ int rel_create(api_ctx *c, int64_t program_id, const json_t *config, int64_t men
         if (i == n && peer)
             break;
         int64_t part = i < n ? mentees[i] : mentor;
-        store_val m[] = {SV_INT(*id), SV_INT(part), SV_TEXT(peer ? "peer" : i < n ? "mentee" : "mentor")};
+        store_val m[] = {SV_INT(*id), SV_INT(part),
+                         SV_TEXT(peer    ? "peer"
+                                 : i < n ? "mentee"
+                                         : "mentor")};
         if ((rc = store_exec(c->db,
-                             "INSERT INTO relationship_members (relationship_id, participation_id, role) VALUES (?1, ?2, ?3)",
+                             "INSERT INTO relationship_members (relationship_id, participation_id, "
+                             "role) VALUES (?1, ?2, ?3)",
                              m, 3, NULL)) != STORE_OK)
             return rc;
     }
@@ -190,16 +211,17 @@ json_t *rel_json(api_ctx *c, const struct rel *r, const json_t *config)
 {
     json_t *phases = json_object_get(json_object_get(config, "phases"), "items");
     json_t *phase = json_array_get(phases, (size_t)r->phase);
-    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:i, s:O, s:i, s:o, s:o, s:o, s:i, s:i, s:I, s:o, s:b}",
-                          "id", (json_int_t)r->id, "program_id", (json_int_t)r->program_id, "kind", r->kind,
-                          "status", r->status, "phase", r->phase, "phase_name",
-                          phase ? json_object_get(phase, "name") : json_null(), "phase_count",
-                          (int)json_array_size(phases), "phase_started_at", api_time(r->phase_started_at),
-                          "started_at", api_time(r->started_at), "planned_end_at", api_time(r->planned_end_at),
-                          "renewals", r->renewals, "renewals_allowed",
-                          (int)json_integer_value(json_object_get(config, "renewals")), "version",
-                          (json_int_t)r->version, "members", rel_members_json(c->db, r->id), "alumni",
-                          strcmp(r->status, "completed") == 0);
+    json_t *o =
+        json_pack("{s:I, s:I, s:s, s:s, s:i, s:O, s:i, s:o, s:o, s:o, s:i, s:i, s:I, s:o, s:b}",
+                  "id", (json_int_t)r->id, "program_id", (json_int_t)r->program_id, "kind", r->kind,
+                  "status", r->status, "phase", r->phase, "phase_name",
+                  phase ? json_object_get(phase, "name") : json_null(), "phase_count",
+                  (int)json_array_size(phases), "phase_started_at", api_time(r->phase_started_at),
+                  "started_at", api_time(r->started_at), "planned_end_at",
+                  api_time(r->planned_end_at), "renewals", r->renewals, "renewals_allowed",
+                  (int)json_integer_value(json_object_get(config, "renewals")), "version",
+                  (json_int_t)r->version, "members", rel_members_json(c->db, r->id), "alumni",
+                  strcmp(r->status, "completed") == 0);
     json_object_set_new(o, "ended_at", r->ended_at ? api_time(r->ended_at) : json_null());
     json_object_set_new(o, "my_role", r->my_part ? json_string(r->my_role) : json_null());
     return o;
@@ -230,7 +252,8 @@ int h_relationship_create(api_ctx *c)
     }
     size_t i;
     json_t *v;
-    json_array_foreach(list, i, v) {
+    json_array_foreach(list, i, v)
+    {
         if (!json_is_integer(v)) {
             char f[32];
             str_fmt(f, sizeof f, "%s[%zu]", peer ? "peers" : "mentees", i);
@@ -286,13 +309,16 @@ int h_relationships_list(api_ctx *c)
     if (rc != 1)
         return api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
     store_rows *rows;
-    store_val p[] = {SV_INT(pid), SV_INT(all ? 0 : c->actor.person_id), SV_TEXT(status), SV_INT(limit), SV_INT(offset)};
-    rc = store_query(c->db,
-                     "SELECT r.id FROM relationships r WHERE r.program_id = ?1 "
-                     "AND (CAST(?3 AS TEXT) IS NULL OR r.status = ?3) AND (?2 = 0 OR EXISTS ("
-                     " SELECT 1 FROM relationship_members m JOIN participations pa ON pa.id = m.participation_id "
-                     " WHERE m.relationship_id = r.id AND pa.person_id = ?2)) ORDER BY r.id LIMIT ?4 OFFSET ?5",
-                     p, 5, &rows);
+    store_val p[] = {SV_INT(pid), SV_INT(all ? 0 : c->actor.person_id), SV_TEXT(status),
+                     SV_INT(limit), SV_INT(offset)};
+    rc = store_query(
+        c->db,
+        "SELECT r.id FROM relationships r WHERE r.program_id = ?1 "
+        "AND (CAST(?3 AS TEXT) IS NULL OR r.status = ?3) AND (?2 = 0 OR EXISTS ("
+        " SELECT 1 FROM relationship_members m JOIN participations pa ON pa.id = "
+        "m.participation_id "
+        " WHERE m.relationship_id = r.id AND pa.person_id = ?2)) ORDER BY r.id LIMIT ?4 OFFSET ?5",
+        p, 5, &rows);
     if (rc != STORE_OK) {
         json_decref(config);
         return api_store_failed(c, rc);
@@ -309,8 +335,9 @@ int h_relationships_list(api_ctx *c)
             json_array_append_new(items, rel_json(c, &r, config));
     }
     json_decref(config);
-    return api_json(c, 200, json_pack("{s:o, s:I, s:I}", "items", items, "limit", (json_int_t)limit,
-                                      "offset", (json_int_t)offset));
+    return api_json(c, 200,
+                    json_pack("{s:o, s:I, s:I}", "items", items, "limit", (json_int_t)limit,
+                              "offset", (json_int_t)offset));
 }
 
 int h_relationship_get(api_ctx *c)
@@ -337,16 +364,18 @@ static int save_reflection(api_ctx *c, const struct rel *r, const json_t *refl, 
     if (v_known_keys(refl, "reflection", keys, e) ||
         v_string(refl, "learned", "reflection", true, false, LIMIT_TEXT_BYTES, NULL, &learned, e) ||
         v_string(refl, "next_steps", "reflection", false, true, LIMIT_TEXT_BYTES, "", &next, e) ||
-        v_string(refl, "program_feedback", "reflection", false, true, LIMIT_TEXT_BYTES, "", &feedback, e))
+        v_string(refl, "program_feedback", "reflection", false, true, LIMIT_TEXT_BYTES, "",
+                 &feedback, e))
         return -1;
-    store_val p[] = {SV_INT(r->id), SV_INT(r->my_part), SV_TEXT(learned), SV_TEXT(next), SV_TEXT(feedback),
-                     SV_INT(clock_now())};
-    return store_exec(c->db,
-                      "INSERT INTO reflections (relationship_id, participation_id, learned, next_steps, "
-                      "program_feedback, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-                      "ON CONFLICT (relationship_id, participation_id) DO UPDATE SET learned = excluded.learned, "
-                      "next_steps = excluded.next_steps, program_feedback = excluded.program_feedback",
-                      p, 6, NULL);
+    store_val p[] = {SV_INT(r->id), SV_INT(r->my_part), SV_TEXT(learned),
+                     SV_TEXT(next), SV_TEXT(feedback),  SV_INT(clock_now())};
+    return store_exec(
+        c->db,
+        "INSERT INTO reflections (relationship_id, participation_id, learned, next_steps, "
+        "program_feedback, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+        "ON CONFLICT (relationship_id, participation_id) DO UPDATE SET learned = excluded.learned, "
+        "next_steps = excluded.next_steps, program_feedback = excluded.program_feedback",
+        p, 6, NULL);
 }
 
 /* Mails the program's coordinators. */
@@ -355,10 +384,11 @@ static int tell_coordinators(api_ctx *c, int64_t program, const char *kind, cons
 {
     store_rows *rows;
     store_val p[] = {SV_INT(program)};
-    int rc = store_query(c->db,
-                         "SELECT pe.email, pe.id FROM participations pa JOIN people pe ON pe.id = pa.person_id "
-                         "WHERE pa.program_id = ?1 AND pa.role = 'coordinator' AND pa.status = 'approved'",
-                         p, 1, &rows);
+    int rc = store_query(
+        c->db,
+        "SELECT pe.email, pe.id FROM participations pa JOIN people pe ON pe.id = pa.person_id "
+        "WHERE pa.program_id = ?1 AND pa.role = 'coordinator' AND pa.status = 'approved'",
+        p, 1, &rows);
     if (rc != STORE_OK)
         return rc;
     char to[16][LIMIT_EMAIL_BYTES + 1];
@@ -390,7 +420,8 @@ int h_relationship_patch(api_ctx *c)
     const char *action_s, *reason;
     int64_t version;
     int result = -1, rc;
-    if (v_known_keys(body, "", keys, &e) || v_string(body, "action", "", true, false, 32, NULL, &action_s, &e) ||
+    if (v_known_keys(body, "", keys, &e) ||
+        v_string(body, "action", "", true, false, 32, NULL, &action_s, &e) ||
         v_string(body, "reason", "", false, true, 2000, "", &reason, &e) ||
         v_int(body, "version", "", 1, INT64_MAX / 2, r.version, false, &version, &e)) {
         result = api_invalid(c, &e);
@@ -398,14 +429,19 @@ int h_relationship_patch(api_ctx *c)
     }
     int action = rel_action_parse(action_s);
     if (action < 0) {
-        result = api_problem(c, 422, "action", "action: one of pause, resume, start_closing, close, end_early, renew");
+        result =
+            api_problem(c, 422, "action",
+                        "action: one of pause, resume, start_closing, close, end_early, renew");
         goto done;
     }
     if (version != r.version) {
-        result = api_problem(c, 409, "version", "the relationship changed meanwhile (now version %lld)", (long long)r.version);
+        result =
+            api_problem(c, 409, "version", "the relationship changed meanwhile (now version %lld)",
+                        (long long)r.version);
         goto done;
     }
-    if ((action == REL_PAUSE || action == REL_RESUME || action == REL_RENEW) && !r.my_part && !coordinator) {
+    if ((action == REL_PAUSE || action == REL_RESUME || action == REL_RENEW) && !r.my_part &&
+        !coordinator) {
         result = api_not_found(c);
         goto done;
     }
@@ -414,7 +450,8 @@ int h_relationship_patch(api_ctx *c)
         goto done;
     }
     int allowed = (int)json_integer_value(json_object_get(config, "renewals"));
-    const char *next = NULL, *why = rel_transition(r.status, (enum rel_action)action, r.renewals, allowed, &next);
+    const char *next = NULL,
+               *why = rel_transition(r.status, (enum rel_action)action, r.renewals, allowed, &next);
     if (why) {
         result = api_problem(c, 409, "action", "action: %s", why);
         goto done;
@@ -423,7 +460,8 @@ int h_relationship_patch(api_ctx *c)
     json_t *refl = json_object_get(body, "reflection");
     if (refl) {
         if (!r.my_part) {
-            result = api_problem(c, 422, "reflection", "reflection: only the partners write reflections");
+            result = api_problem(c, 422, "reflection",
+                                 "reflection: only the partners write reflections");
             goto done;
         }
         if ((rc = save_reflection(c, &r, refl, &e)) != STORE_OK) {
@@ -434,10 +472,13 @@ int h_relationship_patch(api_ctx *c)
     if (action == REL_CLOSE && r.my_part) {
         int64_t has = 0;
         store_val q[] = {SV_INT(r.id), SV_INT(r.my_part)};
-        store_query_int(c->db, "SELECT COUNT(*) FROM reflections WHERE relationship_id = ?1 AND participation_id = ?2",
-                        q, 2, &has);
+        store_query_int(
+            c->db,
+            "SELECT COUNT(*) FROM reflections WHERE relationship_id = ?1 AND participation_id = ?2",
+            q, 2, &has);
         if (!has) {
-            result = api_problem(c, 422, "reflection", "reflection: closing asks what you learned (reflection.learned)");
+            result = api_problem(c, 422, "reflection",
+                                 "reflection: closing asks what you learned (reflection.learned)");
             goto done;
         }
     }
@@ -447,9 +488,14 @@ int h_relationship_patch(api_ctx *c)
         end = rel_planned_end(r.planned_end_at, months ? months : 12);
     }
     bool ending = action == REL_CLOSE || action == REL_END_EARLY;
-    store_val u[] = {SV_INT(r.id),          SV_TEXT(next), SV_INT(now), SV_INT(end),
-                     SV_INT(action == REL_RENEW ? 1 : 0), ending ? SV_INT(now) : SV_NULL,
-                     SV_TEXT(ending && *reason ? reason : NULL), SV_INT(r.version)};
+    store_val u[] = {SV_INT(r.id),
+                     SV_TEXT(next),
+                     SV_INT(now),
+                     SV_INT(end),
+                     SV_INT(action == REL_RENEW ? 1 : 0),
+                     ending ? SV_INT(now) : SV_NULL,
+                     SV_TEXT(ending && *reason ? reason : NULL),
+                     SV_INT(r.version)};
     int64_t changed = 0;
     rc = store_exec(c->db,
                     "UPDATE relationships SET status = ?2, updated_at = ?3, planned_end_at = ?4, "
@@ -458,47 +504,54 @@ int h_relationship_patch(api_ctx *c)
                     "WHERE id = ?1 AND version = ?8",
                     u, 8, &changed);
     if (rc != STORE_OK || changed != 1) {
-        result = rc != STORE_OK ? api_store_failed(c, rc) : api_problem(c, 409, "version", "changed meanwhile; retry");
+        result = rc != STORE_OK ? api_store_failed(c, rc)
+                                : api_problem(c, 409, "version", "changed meanwhile; retry");
         goto done;
     }
     if (action == REL_CLOSE) {
         rc = rel_stage_all(c->db, r.id, STAGE_COMPLETED, now);
         if (rc == STORE_OK)
-            rc = rel_notify_others(c, &r, "closed", "Your mentoring relationship is complete",
-                                   "Your mentoring relationship has been closed. Thank you! You stay connected "
-                                   "as alumni; write your reflection if you have not yet.");
+            rc = rel_notify_others(
+                c, &r, "closed", "Your mentoring relationship is complete",
+                "Your mentoring relationship has been closed. Thank you! You stay connected "
+                "as alumni; write your reflection if you have not yet.");
     } else if (action == REL_END_EARLY) {
         /* Without blame: the mentee may be matched again. */
         store_val q[] = {SV_INT(r.id), SV_INT(now)};
         rc = store_exec(c->db,
                         "INSERT INTO participation_stages (participation_id, stage, reached_at) "
-                        "SELECT participation_id, 'ended_early', ?2 FROM relationship_members WHERE relationship_id = ?1 "
+                        "SELECT participation_id, 'ended_early', ?2 FROM relationship_members "
+                        "WHERE relationship_id = ?1 "
                         "ON CONFLICT (participation_id, stage) DO NOTHING",
                         q, 2, NULL);
         /* The mentees (or peers) leave the funnel here until matched again;
          * a mentor may have other mentees, so their status stays. */
         if (rc == STORE_OK)
-            rc = store_exec(c->db,
-                            "UPDATE participations SET status = 'ended_early', updated_at = ?2 WHERE id IN ("
-                            "SELECT participation_id FROM relationship_members WHERE relationship_id = ?1 "
-                            "AND role IN ('mentee', 'peer'))",
-                            q, 2, NULL);
+            rc = store_exec(
+                c->db,
+                "UPDATE participations SET status = 'ended_early', updated_at = ?2 WHERE id IN ("
+                "SELECT participation_id FROM relationship_members WHERE relationship_id = ?1 "
+                "AND role IN ('mentee', 'peer'))",
+                q, 2, NULL);
         if (rc == STORE_OK)
-            rc = rel_notify_others(c, &r, "ended_early", "Your mentoring relationship has ended",
-                                   "Your mentoring relationship has ended early. That happens, and nobody is to "
-                                   "blame. Your coordinator can help you find a new match if you wish.");
+            rc = rel_notify_others(
+                c, &r, "ended_early", "Your mentoring relationship has ended",
+                "Your mentoring relationship has ended early. That happens, and nobody is to "
+                "blame. Your coordinator can help you find a new match if you wish.");
         if (rc == STORE_OK) {
             char text[2200];
             str_fmt(text, sizeof text, "Relationship %lld ended early.%s%s\n", (long long)r.id,
                     *reason ? " Reason given: " : "", reason);
-            rc = tell_coordinators(c, r.program_id, "ended_early", "A relationship ended early", text);
+            rc = tell_coordinators(c, r.program_id, "ended_early", "A relationship ended early",
+                                   text);
         }
     }
     if (rc != STORE_OK) {
         result = api_store_failed(c, rc);
         goto done;
     }
-    api_audit(c, "relationship.update", "relationship", r.id, json_pack("{s:s}", "action", action_s));
+    api_audit(c, "relationship.update", "relationship", r.id,
+              json_pack("{s:s}", "action", action_s));
     if ((rc = rel_load(c, r.id, PERM_READ, &r)) != 1) {
         result = api_store_failed(c, rc < -1 ? rc : STORE_ERROR);
         goto done;

@@ -27,11 +27,12 @@ static int funnel(api_ctx *c, int64_t pid)
     int64_t counts[STAGE_COUNT] = {0};
     store_rows *rows;
     store_val p[] = {SV_INT(pid), SV_TEXT(role)};
-    int rc = store_query(c->db,
-                         "SELECT furthest, COUNT(*) FROM participations WHERE program_id = ?1 "
-                         "AND role IN ('mentor', 'mentee') AND (CAST(?2 AS TEXT) IS NULL OR role = ?2) "
-                         "GROUP BY furthest",
-                         p, 2, &rows);
+    int rc =
+        store_query(c->db,
+                    "SELECT furthest, COUNT(*) FROM participations WHERE program_id = ?1 "
+                    "AND role IN ('mentor', 'mentee') AND (CAST(?2 AS TEXT) IS NULL OR role = ?2) "
+                    "GROUP BY furthest",
+                    p, 2, &rows);
     if (rc != STORE_OK)
         return api_store_failed(c, rc);
     while (store_next(rows) == 1) {
@@ -72,21 +73,25 @@ static int funnel(api_ctx *c, int64_t pid)
     }
     json_t *stages = json_array(), *exits = json_array();
     for (int s = 0; s < STAGE_COUNT; s++) {
-        json_t *row = json_pack("{s:s, s:I}", "stage", stage_name((enum stage)s), "count", (json_int_t)counts[s]);
+        json_t *row = json_pack("{s:s, s:I}", "stage", stage_name((enum stage)s), "count",
+                                (json_int_t)counts[s]);
         if (s < STAGE_FIRST_EXIT) {
             json_object_set_new(row, "conversion_from_previous",
-                                s > 0 && counts[s - 1] ? json_real((double)counts[s] / (double)counts[s - 1])
-                                                       : json_null());
+                                s > 0 && counts[s - 1]
+                                    ? json_real((double)counts[s] / (double)counts[s - 1])
+                                    : json_null());
             json_object_set_new(row, "conversion_from_first",
-                                counts[0] ? json_real((double)counts[s] / (double)counts[0]) : json_null());
+                                counts[0] ? json_real((double)counts[s] / (double)counts[0])
+                                          : json_null());
             json_array_append_new(stages, row);
         } else {
             json_array_append_new(exits, row);
         }
     }
-    return api_json(c, 200, json_pack("{s:s, s:I, s:o, s:o, s:o}", "report", "funnel", "program_id",
-                                      (json_int_t)pid, "role", role ? json_string(role) : json_null(),
-                                      "stages", stages, "exits", exits));
+    return api_json(c, 200,
+                    json_pack("{s:s, s:I, s:o, s:o, s:o}", "report", "funnel", "program_id",
+                              (json_int_t)pid, "role", role ? json_string(role) : json_null(),
+                              "stages", stages, "exits", exits));
 }
 
 int h_report(api_ctx *c)

@@ -22,29 +22,34 @@ static int64_t my_mentee(api_ctx *c, int64_t program)
 {
     int64_t id = 0;
     store_val p[] = {SV_INT(program), SV_INT(c->actor.person_id)};
-    store_query_int(c->db, "SELECT id FROM participations WHERE program_id = ?1 AND person_id = ?2 AND role = 'mentee'",
+    store_query_int(c->db,
+                    "SELECT id FROM participations WHERE program_id = ?1 AND person_id = ?2 AND "
+                    "role = 'mentee'",
                     p, 2, &id);
     return id;
 }
 
 static bool self_matching(const json_t *config)
 {
-    const char *mode = json_string_value(json_object_get(json_object_get(config, "matching"), "mode"));
+    const char *mode =
+        json_string_value(json_object_get(json_object_get(config, "matching"), "mode"));
     return mode && strcmp(mode, "admin") != 0;
 }
 
 /* Ranks every mentor with free capacity for the mentee. 1 ranked, 0 the
  * mentee cannot be matched now (why set), < 0 store status, -1 engine. */
-static int rank_for(api_ctx *c, int64_t program, const json_t *config, int64_t mentee, struct match_input *mi,
-                    match_ranking **rk, char *why, size_t whylen)
+static int rank_for(api_ctx *c, int64_t program, const json_t *config, int64_t mentee,
+                    struct match_input *mi, match_ranking **rk, char *why, size_t whylen)
 {
     int rc = match_input_build(c, program, config, mentee, false, mi, why, whylen);
     if (rc != STORE_OK)
         return rc;
     long e = match_input_mentee(mi, mentee);
     if (e < 0) {
-        bool gate = json_is_true(json_object_get(json_object_get(config, "training"), "required_before_matching"));
-        str_fmt(why, whylen, "you can ask for a mentor once you are approved%s and have a mentor slot free",
+        bool gate = json_is_true(
+            json_object_get(json_object_get(config, "training"), "required_before_matching"));
+        str_fmt(why, whylen,
+                "you can ask for a mentor once you are approved%s and have a mentor slot free",
                 gate ? " and trained" : "");
         match_input_cleanup(mi);
         return 0;
@@ -82,8 +87,9 @@ int h_recommendations(api_ctx *c)
     rc = rank_for(c, pid, config, mentee, &mi, &rk, why, sizeof why);
     if (rc != 1) {
         json_decref(config);
-        return rc == 0 ? api_problem(c, 409, NULL, "%s", why)
-                       : rc == -1 ? api_problem(c, 500, NULL, "%s", why) : api_store_failed(c, rc);
+        return rc == 0    ? api_problem(c, 409, NULL, "%s", why)
+               : rc == -1 ? api_problem(c, 500, NULL, "%s", why)
+                          : api_store_failed(c, rc);
     }
     json_t *cards = mentor_cards(c->db, pid), *items = json_array();
     size_t not_allowed = 0;
@@ -99,12 +105,14 @@ int h_recommendations(api_ctx *c)
         json_t *ex = json_object();
         for (size_t k = 0; k < rk->ncrit; k++)
             json_object_set_new(ex, rk->crit_names[k], json_real(it->explain[k]));
-        json_array_append_new(items, json_pack("{s:I, s:f, s:o, s:O}", "mentor", (json_int_t)mi.mentor_part[it->mentor],
-                                               "score", it->score, "explain", ex, "card",
-                                               card ? card : json_null()));
+        json_array_append_new(items,
+                              json_pack("{s:I, s:f, s:o, s:O}", "mentor",
+                                        (json_int_t)mi.mentor_part[it->mentor], "score", it->score,
+                                        "explain", ex, "card", card ? card : json_null()));
     }
-    result = api_json(c, 200, json_pack("{s:I, s:o, s:I}", "mentee", (json_int_t)mentee, "items", items,
-                                        "not_allowed", (json_int_t)not_allowed));
+    result = api_json(c, 200,
+                      json_pack("{s:I, s:o, s:I}", "mentee", (json_int_t)mentee, "items", items,
+                                "not_allowed", (json_int_t)not_allowed));
     json_decref(cards);
     match_ranking_free(rk);
     match_input_cleanup(&mi);
@@ -115,20 +123,24 @@ int h_recommendations(api_ctx *c)
 /* ---- requests ---- */
 
 #define REQ_COLS                                                                                   \
-    "id, program_id, mentee_id, choices, current, mentor_id, status, message, history, created_at, " \
+    "id, program_id, mentee_id, choices, current, mentor_id, status, message, history, "           \
+    "created_at, "                                                                                 \
     "asked_at, expires_at, responded_at, relationship_id"
 
 static json_t *request_row(store_rows *r)
 {
-    json_t *o = json_pack("{s:I, s:I, s:I, s:o, s:i, s:I, s:s, s:s, s:o, s:o, s:o, s:o}", "id",
-                          (json_int_t)store_col_int(r, 0), "program_id", (json_int_t)store_col_int(r, 1), "mentee",
-                          (json_int_t)store_col_int(r, 2), "choices", json_loads(store_col_text(r, 3), 0, NULL),
-                          "current", (int)store_col_int(r, 4), "mentor", (json_int_t)store_col_int(r, 5), "status",
-                          store_col_text(r, 6), "message", store_col_text(r, 7), "history",
-                          json_loads(store_col_text(r, 8), 0, NULL), "created_at", api_time(store_col_int(r, 9)),
-                          "asked_at", api_time(store_col_int(r, 10)), "expires_at", api_time(store_col_int(r, 11)));
-    json_object_set_new(o, "responded_at", store_col_null(r, 12) ? json_null() : api_time(store_col_int(r, 12)));
-    json_object_set_new(o, "relationship_id", store_col_null(r, 13) ? json_null() : json_integer(store_col_int(r, 13)));
+    json_t *o = json_pack(
+        "{s:I, s:I, s:I, s:o, s:i, s:I, s:s, s:s, s:o, s:o, s:o, s:o}", "id",
+        (json_int_t)store_col_int(r, 0), "program_id", (json_int_t)store_col_int(r, 1), "mentee",
+        (json_int_t)store_col_int(r, 2), "choices", json_loads(store_col_text(r, 3), 0, NULL),
+        "current", (int)store_col_int(r, 4), "mentor", (json_int_t)store_col_int(r, 5), "status",
+        store_col_text(r, 6), "message", store_col_text(r, 7), "history",
+        json_loads(store_col_text(r, 8), 0, NULL), "created_at", api_time(store_col_int(r, 9)),
+        "asked_at", api_time(store_col_int(r, 10)), "expires_at", api_time(store_col_int(r, 11)));
+    json_object_set_new(o, "responded_at",
+                        store_col_null(r, 12) ? json_null() : api_time(store_col_int(r, 12)));
+    json_object_set_new(o, "relationship_id",
+                        store_col_null(r, 13) ? json_null() : json_integer(store_col_int(r, 13)));
     return o;
 }
 
@@ -136,53 +148,64 @@ static json_t *load_request(store *db, int64_t id)
 {
     store_rows *rows;
     store_val p[] = {SV_INT(id)};
-    if (store_query(db, "SELECT " REQ_COLS " FROM mentoring_requests WHERE id = ?1", p, 1, &rows) != STORE_OK)
+    if (store_query(db, "SELECT " REQ_COLS " FROM mentoring_requests WHERE id = ?1", p, 1, &rows) !=
+        STORE_OK)
         return NULL;
     json_t *o = store_next(rows) == 1 ? request_row(rows) : NULL;
     store_rows_free(rows);
     return o;
 }
 
-static int mail_participant(store *db, int64_t part, const char *kind, const char *subject, const char *body)
+static int mail_participant(store *db, int64_t part, const char *kind, const char *subject,
+                            const char *body)
 {
     struct enrol_recipient to;
     int rc = enrol_recipient_of(db, part, &to);
     if (rc < 0)
         return rc;
-    return rc == 1 ? enrol_mail(db, to.email, to.person_id, to.program_id, kind, subject, body, clock_now()) : STORE_OK;
+    return rc == 1 ? enrol_mail(db, to.email, to.person_id, to.program_id, kind, subject, body,
+                                clock_now())
+                   : STORE_OK;
 }
 
 /* Moves a pending request on after a decline or an expiry: to the next
  * choice, asked now, or to its end (`final`) when none is left. */
-static int cascade(store *db, json_t *req, const char *outcome, const char *final, int64_t expiry_days, int64_t now)
+static int cascade(store *db, json_t *req, const char *outcome, const char *final,
+                   int64_t expiry_days, int64_t now)
 {
     json_t *choices = json_object_get(req, "choices");
     int current = (int)json_integer_value(json_object_get(req, "current"));
     json_t *history = json_deep_copy(json_object_get(req, "history"));
-    json_array_append_new(history, json_pack("{s:O, s:s, s:o}", "mentor", json_object_get(req, "mentor"), "outcome",
-                                             outcome, "at", api_time(now)));
+    json_array_append_new(history,
+                          json_pack("{s:O, s:s, s:o}", "mentor", json_object_get(req, "mentor"),
+                                    "outcome", outcome, "at", api_time(now)));
     char *ht = json_dumps(history, JSON_COMPACT);
     json_decref(history);
     int64_t id = json_integer_value(json_object_get(req, "id"));
     int rc;
     if ((size_t)current + 1 < json_array_size(choices)) {
         int64_t next = json_integer_value(json_array_get(choices, (size_t)current + 1));
-        store_val p[] = {SV_INT(id), SV_INT(current + 1), SV_INT(next), SV_TEXT(ht), SV_INT(now),
-                         SV_INT(now + expiry_days * 86400)};
+        store_val p[] = {SV_INT(id),  SV_INT(current + 1), SV_INT(next),
+                         SV_TEXT(ht), SV_INT(now),         SV_INT(now + expiry_days * 86400)};
         rc = store_exec(db,
-                        "UPDATE mentoring_requests SET current = ?2, mentor_id = ?3, history = ?4, asked_at = ?5, "
+                        "UPDATE mentoring_requests SET current = ?2, mentor_id = ?3, history = ?4, "
+                        "asked_at = ?5, "
                         "expires_at = ?6 WHERE id = ?1",
                         p, 6, NULL);
         if (rc == STORE_OK)
             rc = mail_participant(db, next, "request", "A mentee asks you to mentor them",
-                                  "A mentee has asked you to be their mentor. Sign in to read their request and answer.");
+                                  "A mentee has asked you to be their mentor. Sign in to read "
+                                  "their request and answer.");
     } else {
         store_val p[] = {SV_INT(id), SV_TEXT(final), SV_TEXT(ht), SV_INT(now)};
-        rc = store_exec(db, "UPDATE mentoring_requests SET status = ?2, history = ?3, responded_at = ?4 WHERE id = ?1",
+        rc = store_exec(db,
+                        "UPDATE mentoring_requests SET status = ?2, history = ?3, responded_at = "
+                        "?4 WHERE id = ?1",
                         p, 4, NULL);
         if (rc == STORE_OK)
-            rc = mail_participant(db, json_integer_value(json_object_get(req, "mentee")), "request_closed",
-                                  "Your mentoring request", "None of the mentors you asked could take you on this time. "
+            rc = mail_participant(db, json_integer_value(json_object_get(req, "mentee")),
+                                  "request_closed", "Your mentoring request",
+                                  "None of the mentors you asked could take you on this time. "
                                   "Look at the recommendations again, or ask your coordinator.");
     }
     free(ht);
@@ -198,7 +221,8 @@ static int expire_due(api_ctx *c, int64_t program, int64_t expiry_days)
     store_rows *rows;
     store_val p[] = {SV_INT(program), SV_INT(now)};
     int rc = store_query(c->db,
-                         "SELECT id FROM mentoring_requests WHERE program_id = ?1 AND status = 'pending' AND expires_at <= ?2",
+                         "SELECT id FROM mentoring_requests WHERE program_id = ?1 AND status = "
+                         "'pending' AND expires_at <= ?2",
                          p, 2, &rows);
     if (rc != STORE_OK)
         return rc;
@@ -217,7 +241,8 @@ static int expire_due(api_ctx *c, int64_t program, int64_t expiry_days)
 
 static int64_t expiry_days_of(const json_t *config)
 {
-    int64_t d = json_integer_value(json_object_get(json_object_get(config, "matching"), "request_expiry_days"));
+    int64_t d = json_integer_value(
+        json_object_get(json_object_get(config, "matching"), "request_expiry_days"));
     return d > 0 ? d : 7;
 }
 
@@ -246,13 +271,15 @@ int h_request_create(api_ctx *c)
     verr e = {0};
     json_t *mentors;
     const char *message;
-    if (v_known_keys(body, "", keys, &e) || v_array(body, "mentors", "", REQUEST_CHOICES, &mentors, &e) ||
+    if (v_known_keys(body, "", keys, &e) ||
+        v_array(body, "mentors", "", REQUEST_CHOICES, &mentors, &e) ||
         v_string(body, "message", "", false, true, 2000, "", &message, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
     if (!mentors || json_array_size(mentors) == 0) {
-        result = api_problem(c, 422, "mentors", "mentors: name one mentor, or up to three in order of preference");
+        result = api_problem(c, 422, "mentors",
+                             "mentors: name one mentor, or up to three in order of preference");
         goto done;
     }
     int64_t expiry = expiry_days_of(config);
@@ -262,9 +289,13 @@ int h_request_create(api_ctx *c)
     }
     int64_t pending = 0;
     store_val q[] = {SV_INT(mentee)};
-    store_query_int(c->db, "SELECT COUNT(*) FROM mentoring_requests WHERE mentee_id = ?1 AND status = 'pending'", q, 1, &pending);
+    store_query_int(
+        c->db,
+        "SELECT COUNT(*) FROM mentoring_requests WHERE mentee_id = ?1 AND status = 'pending'", q, 1,
+        &pending);
     if (pending) {
-        result = api_problem(c, 409, "mentors", "you have a request waiting for an answer; withdraw it first");
+        result = api_problem(c, 409, "mentors",
+                             "you have a request waiting for an answer; withdraw it first");
         goto done;
     }
     struct match_input mi;
@@ -272,15 +303,17 @@ int h_request_create(api_ctx *c)
     char why[512] = "";
     rc = rank_for(c, pid, config, mentee, &mi, &rk, why, sizeof why);
     if (rc != 1) {
-        result = rc == 0 ? api_problem(c, 409, NULL, "%s", why)
-                         : rc == -1 ? api_problem(c, 500, NULL, "%s", why) : api_store_failed(c, rc);
+        result = rc == 0    ? api_problem(c, 409, NULL, "%s", why)
+                 : rc == -1 ? api_problem(c, 500, NULL, "%s", why)
+                            : api_store_failed(c, rc);
         goto done;
     }
     /* Every choice must be a mentor with free capacity the mentee may be matched with. */
     bool bad = false;
     size_t i;
     json_t *v;
-    json_array_foreach(mentors, i, v) {
+    json_array_foreach(mentors, i, v)
+    {
         char f[32];
         str_fmt(f, sizeof f, "mentors[%zu]", i);
         for (size_t k = 0; k < i && !bad; k++)
@@ -298,15 +331,20 @@ int h_request_create(api_ctx *c)
         if (!it) {
             int64_t is_mentor = 0;
             store_val m[] = {SV_INT(json_integer_value(v)), SV_INT(pid)};
-            store_query_int(c->db, "SELECT COUNT(*) FROM participations WHERE id = ?1 AND program_id = ?2 AND role = 'mentor'",
+            store_query_int(c->db,
+                            "SELECT COUNT(*) FROM participations WHERE id = ?1 AND program_id = ?2 "
+                            "AND role = 'mentor'",
                             m, 2, &is_mentor);
-            api_problem(c, is_mentor ? 409 : 422, f, is_mentor ? "%s: this mentor has no free place now"
-                                                               : "%s: not a mentor of this program", f);
+            api_problem(c, is_mentor ? 409 : 422, f,
+                        is_mentor ? "%s: this mentor has no free place now"
+                                  : "%s: not a mentor of this program",
+                        f);
             bad = true;
             break;
         }
         if (!it->allowed) {
-            api_problem(c, 409, f, "%s: you cannot be matched with this mentor (%s)", f, it->refusal);
+            api_problem(c, 409, f, "%s: you cannot be matched with this mentor (%s)", f,
+                        it->refusal);
             bad = true;
             break;
         }
@@ -317,11 +355,17 @@ int h_request_create(api_ctx *c)
         goto done;
     int64_t now = clock_now(), first = json_integer_value(json_array_get(mentors, 0));
     char *ct = json_dumps(mentors, JSON_COMPACT);
-    store_val ins[] = {SV_INT(pid), SV_INT(mentee), SV_TEXT(ct), SV_INT(first), SV_TEXT(message), SV_INT(now),
+    store_val ins[] = {SV_INT(pid),
+                       SV_INT(mentee),
+                       SV_TEXT(ct),
+                       SV_INT(first),
+                       SV_TEXT(message),
+                       SV_INT(now),
                        SV_INT(now + expiry * 86400)};
     store_rows *rows;
     rc = store_query(c->db,
-                     "INSERT INTO mentoring_requests (program_id, mentee_id, choices, mentor_id, message, created_at, "
+                     "INSERT INTO mentoring_requests (program_id, mentee_id, choices, mentor_id, "
+                     "message, created_at, "
                      "asked_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7) RETURNING id",
                      ins, 7, &rows);
     free(ct);
@@ -332,7 +376,8 @@ int h_request_create(api_ctx *c)
     int64_t id = store_next(rows) == 1 ? store_col_int(rows, 0) : 0;
     store_rows_free(rows);
     if ((rc = mail_participant(c->db, first, "request", "A mentee asks you to mentor them",
-                               "A mentee has asked you to be their mentor. Sign in to read their request and answer.")) != STORE_OK) {
+                               "A mentee has asked you to be their mentor. Sign in to read their "
+                               "request and answer.")) != STORE_OK) {
         result = api_store_failed(c, rc);
         goto done;
     }
@@ -373,9 +418,12 @@ int h_requests_list(api_ctx *c)
     store_rows *rows;
     store_val p[] = {SV_INT(pid), SV_INT(all ? 0 : c->actor.person_id)};
     rc = store_query(c->db,
-                     "SELECT " REQ_COLS " FROM mentoring_requests r WHERE r.program_id = ?1 AND (?2 = 0 OR EXISTS ("
-                     " SELECT 1 FROM participations pa WHERE pa.person_id = ?2 AND (pa.id = r.mentee_id OR pa.id = r.mentor_id "
-                     " OR (',' || replace(replace(r.choices, '[', ''), ']', '') || ',') LIKE ('%,' || pa.id || ',%')))) "
+                     "SELECT " REQ_COLS
+                     " FROM mentoring_requests r WHERE r.program_id = ?1 AND (?2 = 0 OR EXISTS ("
+                     " SELECT 1 FROM participations pa WHERE pa.person_id = ?2 AND (pa.id = "
+                     "r.mentee_id OR pa.id = r.mentor_id "
+                     " OR (',' || replace(replace(r.choices, '[', ''), ']', '') || ',') LIKE ('%,' "
+                     "|| pa.id || ',%')))) "
                      "ORDER BY r.id DESC LIMIT 200",
                      p, 2, &rows);
     if (rc != STORE_OK)
@@ -390,7 +438,9 @@ int h_requests_list(api_ctx *c)
     int64_t my_mentor = 0, my_mentee_part = 0;
     if (!all) {
         store_val m[] = {SV_INT(pid), SV_INT(c->actor.person_id)};
-        store_query_int(c->db, "SELECT id FROM participations WHERE program_id = ?1 AND person_id = ?2 AND role = 'mentor'",
+        store_query_int(c->db,
+                        "SELECT id FROM participations WHERE program_id = ?1 AND person_id = ?2 "
+                        "AND role = 'mentor'",
                         m, 2, &my_mentor);
         my_mentee_part = my_mentee(c, pid);
     }
@@ -411,15 +461,18 @@ int h_requests_list(api_ctx *c)
             json_array_remove(items, i);
     }
     /* Names, for the inbox. */
-    json_array_foreach(items, i, it) {
+    json_array_foreach(items, i, it)
+    {
         json_t *names = json_array();
         size_t k;
         json_t *ch;
-        json_array_foreach(json_object_get(it, "choices"), k, ch) {
+        json_array_foreach(json_object_get(it, "choices"), k, ch)
+        {
             store_val q[] = {SV_INT(json_integer_value(ch))};
             store_rows *nr;
             const char *name = NULL;
-            if (store_query(c->db, "SELECT sort_name FROM participations WHERE id = ?1", q, 1, &nr) == STORE_OK) {
+            if (store_query(c->db, "SELECT sort_name FROM participations WHERE id = ?1", q, 1,
+                            &nr) == STORE_OK) {
                 if (store_next(nr) == 1)
                     name = store_col_text(nr, 0);
                 json_array_append_new(names, json_string(name ? name : ""));
@@ -430,11 +483,17 @@ int h_requests_list(api_ctx *c)
         store_val q[] = {SV_INT(json_integer_value(json_object_get(it, "mentee"))),
                          SV_INT(json_integer_value(json_object_get(it, "mentor")))};
         store_rows *nr;
-        if (store_query(c->db, "SELECT (SELECT sort_name FROM participations WHERE id = ?1), "
-                               "(SELECT sort_name FROM participations WHERE id = ?2)", q, 2, &nr) == STORE_OK) {
+        if (store_query(c->db,
+                        "SELECT (SELECT sort_name FROM participations WHERE id = ?1), "
+                        "(SELECT sort_name FROM participations WHERE id = ?2)",
+                        q, 2, &nr) == STORE_OK) {
             if (store_next(nr) == 1) {
-                json_object_set_new(it, "mentee_name", json_string(store_col_text(nr, 0) ? store_col_text(nr, 0) : ""));
-                json_object_set_new(it, "mentor_name", json_string(store_col_text(nr, 1) ? store_col_text(nr, 1) : ""));
+                json_object_set_new(
+                    it, "mentee_name",
+                    json_string(store_col_text(nr, 0) ? store_col_text(nr, 0) : ""));
+                json_object_set_new(
+                    it, "mentor_name",
+                    json_string(store_col_text(nr, 1) ? store_col_text(nr, 1) : ""));
             }
             store_rows_free(nr);
         }
@@ -456,8 +515,10 @@ int h_request_patch(api_ctx *c)
     int64_t mentor = json_integer_value(json_object_get(req, "mentor"));
     int64_t me_mentee = 0, me_mentor = 0;
     store_val q[] = {SV_INT(mentee), SV_INT(mentor), SV_INT(c->actor.person_id)};
-    store_query_int(c->db, "SELECT COUNT(*) FROM participations WHERE id = ?1 AND person_id = ?3", q, 3, &me_mentee);
-    store_query_int(c->db, "SELECT COUNT(*) FROM participations WHERE id = ?2 AND person_id = ?3", q, 3, &me_mentor);
+    store_query_int(c->db, "SELECT COUNT(*) FROM participations WHERE id = ?1 AND person_id = ?3",
+                    q, 3, &me_mentee);
+    store_query_int(c->db, "SELECT COUNT(*) FROM participations WHERE id = ?2 AND person_id = ?3",
+                    q, 3, &me_mentor);
     if (!me_mentee && !me_mentor) {
         result = api_not_found(c);
         goto done;
@@ -468,7 +529,8 @@ int h_request_patch(api_ctx *c)
     static const char *const actions[] = {"accept", "decline", "withdraw", NULL};
     verr e = {0};
     const char *action, *message;
-    if (v_known_keys(body, "", keys, &e) || v_enum(body, "action", "", actions, NULL, &action, &e) ||
+    if (v_known_keys(body, "", keys, &e) ||
+        v_enum(body, "action", "", actions, NULL, &action, &e) ||
         v_string(body, "message", "", false, true, 2000, "", &message, &e)) {
         result = api_invalid(c, &e);
         goto done;
@@ -481,8 +543,9 @@ int h_request_patch(api_ctx *c)
     const char *status = json_string_value(json_object_get(req, "status"));
     bool withdraw = strcmp(action, "withdraw") == 0;
     if (withdraw ? !me_mentee : !me_mentor) {
-        result = api_problem(c, 403, "action", withdraw ? "only the mentee withdraws a request"
-                                                        : "only the mentor asked answers a request");
+        result = api_problem(c, 403, "action",
+                             withdraw ? "only the mentee withdraws a request"
+                                      : "only the mentor asked answers a request");
         goto done;
     }
     if (strcmp(status, "pending") != 0) {
@@ -491,7 +554,8 @@ int h_request_patch(api_ctx *c)
     }
     int64_t expires = 0;
     store_val x[] = {SV_INT(rid)};
-    store_query_int(c->db, "SELECT expires_at FROM mentoring_requests WHERE id = ?1", x, 1, &expires);
+    store_query_int(c->db, "SELECT expires_at FROM mentoring_requests WHERE id = ?1", x, 1,
+                    &expires);
     if (!withdraw && expires <= now) {
         /* Too late: it moves on (committed by the expiry on the next list). */
         result = api_problem(c, 409, "action", "this request expired before your answer");
@@ -499,7 +563,10 @@ int h_request_patch(api_ctx *c)
     }
     if (withdraw) {
         store_val w[] = {SV_INT(rid), SV_INT(now)};
-        rc = store_exec(c->db, "UPDATE mentoring_requests SET status = 'withdrawn', responded_at = ?2 WHERE id = ?1", w, 2, NULL);
+        rc = store_exec(
+            c->db,
+            "UPDATE mentoring_requests SET status = 'withdrawn', responded_at = ?2 WHERE id = ?1",
+            w, 2, NULL);
     } else if (strcmp(action, "decline") == 0) {
         rc = cascade(c->db, req, *message ? message : "declined", "declined", expiry, now);
     } else {
@@ -510,19 +577,21 @@ int h_request_patch(api_ctx *c)
             goto done;
         }
         json_t *history = json_deep_copy(json_object_get(req, "history"));
-        json_array_append_new(history, json_pack("{s:I, s:s, s:o}", "mentor", (json_int_t)mentor, "outcome", "accepted",
-                                                 "at", api_time(now)));
+        json_array_append_new(history, json_pack("{s:I, s:s, s:o}", "mentor", (json_int_t)mentor,
+                                                 "outcome", "accepted", "at", api_time(now)));
         char *ht = json_dumps(history, JSON_COMPACT);
         json_decref(history);
         store_val a[] = {SV_INT(rid), SV_INT(now), SV_INT(rel), SV_TEXT(ht)};
         if (rc == STORE_OK)
             rc = store_exec(c->db,
-                            "UPDATE mentoring_requests SET status = 'accepted', responded_at = ?2, relationship_id = ?3, "
+                            "UPDATE mentoring_requests SET status = 'accepted', responded_at = ?2, "
+                            "relationship_id = ?3, "
                             "history = ?4 WHERE id = ?1 AND status = 'pending'",
                             a, 4, NULL);
         free(ht);
         if (rc == STORE_OK && *message)
-            rc = mail_participant(c->db, mentee, "request_accepted", "Your mentor said yes", message);
+            rc = mail_participant(c->db, mentee, "request_accepted", "Your mentor said yes",
+                                  message);
     }
     if (rc != STORE_OK) {
         result = api_store_failed(c, rc);

@@ -15,9 +15,9 @@
 #include "http/router.h"
 
 enum {
-    PUBLIC = 1 << 0,  /* no sign-in needed */
-    NO_DB = 1 << 1,   /* needs no database connection */
-    BIG_BODY = 1 << 2, /* accepts bodies up to LIMIT_HTTP_IMPORT_BODY_BYTES */
+    PUBLIC = 1 << 0,    /* no sign-in needed */
+    NO_DB = 1 << 1,     /* needs no database connection */
+    BIG_BODY = 1 << 2,  /* accepts bodies up to LIMIT_HTTP_IMPORT_BODY_BYTES */
     READ_FIRST = 1 << 3 /* a change that starts reading: the handler calls api_begin_write */
 };
 

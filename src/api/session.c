@@ -32,7 +32,8 @@ int h_session_create(api_ctx *c)
         return -1;
     const char *email = NULL, *password = NULL;
     json_error_t err;
-    if (json_unpack_ex(body, &err, JSON_STRICT, "{s:s, s:s}", "email", &email, "password", &password)) {
+    if (json_unpack_ex(body, &err, JSON_STRICT, "{s:s, s:s}", "email", &email, "password",
+                       &password)) {
         json_decref(body);
         const char *field = strstr(err.text, "password") ? "password" : "email";
         if (strstr(err.text, "unpacked"))
@@ -52,7 +53,8 @@ int h_session_create(api_ctx *c)
     }
     store_rows *rows;
     store_val p[] = {SV_TEXT(lower)};
-    int rc = store_query(c->db, "SELECT id, password_hash FROM people WHERE email = ?1", p, 1, &rows);
+    int rc =
+        store_query(c->db, "SELECT id, password_hash FROM people WHERE email = ?1", p, 1, &rows);
     if (rc != STORE_OK) {
         json_decref(body);
         return api_store_failed(c, rc);
@@ -99,8 +101,9 @@ int h_session_create(api_ctx *c)
     if (rc != STORE_OK)
         return api_store_failed(c, rc);
     char cookie[256];
-    str_fmt(cookie, sizeof cookie, "tandem_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld%s",
-            secret, (long long)api_config()->session_absolute_s,
+    str_fmt(cookie, sizeof cookie,
+            "tandem_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld%s", secret,
+            (long long)api_config()->session_absolute_s,
             api_config()->secure_cookies ? "; Secure" : "");
     http_resp_header(c->resp, "Set-Cookie", cookie);
     json_t *person = person_json(c, id);
@@ -132,22 +135,23 @@ int h_me(api_ctx *c)
     json_t *parts = json_array();
     store_rows *rows;
     store_val p[] = {SV_INT(c->actor.person_id)};
-    int rc = store_query(c->db,
-                         "SELECT pa.id, pa.program_id, pr.name, pa.role, pa.status FROM participations pa "
-                         "JOIN programs pr ON pr.id = pa.program_id WHERE pa.person_id = ?1 "
-                         "ORDER BY pr.name, pa.role",
-                         p, 1, &rows);
+    int rc = store_query(
+        c->db,
+        "SELECT pa.id, pa.program_id, pr.name, pa.role, pa.status FROM participations pa "
+        "JOIN programs pr ON pr.id = pa.program_id WHERE pa.person_id = ?1 "
+        "ORDER BY pr.name, pa.role",
+        p, 1, &rows);
     if (rc != STORE_OK) {
         json_decref(me);
         json_decref(parts);
         return api_store_failed(c, rc);
     }
     while (store_next(rows) == 1)
-        json_array_append_new(parts, json_pack("{s:I, s:I, s:s, s:s, s:s}", "id",
-                                               (json_int_t)store_col_int(rows, 0), "program_id",
-                                               (json_int_t)store_col_int(rows, 1), "program_name",
-                                               store_col_text(rows, 2), "role", store_col_text(rows, 3),
-                                               "status", store_col_text(rows, 4)));
+        json_array_append_new(
+            parts, json_pack("{s:I, s:I, s:s, s:s, s:s}", "id", (json_int_t)store_col_int(rows, 0),
+                             "program_id", (json_int_t)store_col_int(rows, 1), "program_name",
+                             store_col_text(rows, 2), "role", store_col_text(rows, 3), "status",
+                             store_col_text(rows, 4)));
     store_rows_free(rows);
     json_object_set_new(me, "participations", parts);
     return api_json(c, 200, me);
@@ -170,12 +174,13 @@ int h_token_create(api_ctx *c)
     }
     int64_t live;
     store_val q[] = {SV_INT(c->actor.person_id)};
-    if (store_query_int(c->db,
-                        "SELECT COUNT(*) FROM api_tokens WHERE person_id = ?1 AND revoked_at IS NULL",
-                        q, 1, &live) == 1 &&
+    if (store_query_int(
+            c->db, "SELECT COUNT(*) FROM api_tokens WHERE person_id = ?1 AND revoked_at IS NULL", q,
+            1, &live) == 1 &&
         live >= LIMIT_TOKENS_PER_PERSON) {
         json_decref(body);
-        return api_problem(c, 409, NULL, "at most %d live tokens per person", LIMIT_TOKENS_PER_PERSON);
+        return api_problem(c, 409, NULL, "at most %d live tokens per person",
+                           LIMIT_TOKENS_PER_PERSON);
     }
     char token[IDENTITY_TOKEN_CHARS], hash[IDENTITY_HASH_HEX];
     identity_new_secret("tdm_", token);
@@ -184,10 +189,11 @@ int h_token_create(api_ctx *c)
     store_val p[] = {SV_TEXT(hash), SV_INT(c->actor.person_id), SV_TEXT(name), SV_INT(now),
                      days ? SV_INT(now + days * 86400) : SV_NULL};
     store_rows *rows;
-    int rc = store_query(c->db,
-                         "INSERT INTO api_tokens (token_hash, person_id, name, created_at, expires_at) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
-                         p, 5, &rows);
+    int rc =
+        store_query(c->db,
+                    "INSERT INTO api_tokens (token_hash, person_id, name, created_at, expires_at) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+                    p, 5, &rows);
     if (rc != STORE_OK) {
         json_decref(body);
         return api_store_failed(c, rc);

@@ -21,10 +21,11 @@ static int my_parts(api_ctx *c, int64_t pid, int64_t ids[2], char roles[2][16], 
     store_rows *rows;
     store_val q[] = {SV_INT(pid), SV_INT(c->actor.person_id)};
     int n = 0;
-    if (store_query(c->db,
-                    "SELECT id, role, status FROM participations WHERE program_id = ?1 AND person_id = ?2 "
-                    "AND role IN ('mentor', 'mentee') ORDER BY role",
-                    q, 2, &rows) != STORE_OK)
+    if (store_query(
+            c->db,
+            "SELECT id, role, status FROM participations WHERE program_id = ?1 AND person_id = ?2 "
+            "AND role IN ('mentor', 'mentee') ORDER BY role",
+            q, 2, &rows) != STORE_OK)
         return -1;
     while (n < 2 && store_next(rows) == 1) {
         ids[n] = store_col_int(rows, 0);
@@ -57,7 +58,8 @@ int h_training_list(api_ctx *c)
     json_t *out = json_array();
     size_t i;
     json_t *m;
-    json_array_foreach(json_object_get(training, "modules"), i, m) {
+    json_array_foreach(json_object_get(training, "modules"), i, m)
+    {
         const char *mid = json_string_value(json_object_get(m, "id"));
         bool mine = (roles & (PERM_COORDINATOR | PERM_ADMIN)) != 0;
         json_t *done = json_null();
@@ -68,7 +70,8 @@ int h_training_list(api_ctx *c)
             store_rows *rows;
             store_val q[] = {SV_INT(ids[k]), SV_TEXT(mid)};
             if (store_query(c->db,
-                            "SELECT completed_at FROM training_completions WHERE participation_id = ?1 AND module_id = ?2",
+                            "SELECT completed_at FROM training_completions WHERE participation_id "
+                            "= ?1 AND module_id = ?2",
                             q, 2, &rows) == STORE_OK) {
                 if (store_next(rows) == 1) {
                     json_decref(done);
@@ -83,14 +86,15 @@ int h_training_list(api_ctx *c)
         }
         char *html = markdown_to_html(json_string_value(json_object_get(m, "content_md")));
         json_t *item = json_pack("{s:O, s:O, s:O, s:s, s:O, s:o}", "id", json_object_get(m, "id"),
-                                 "role", json_object_get(m, "role"), "title", json_object_get(m, "title"),
-                                 "content_html", html, "questions", json_object_get(m, "questions"),
-                                 "completed_at", done);
+                                 "role", json_object_get(m, "role"), "title",
+                                 json_object_get(m, "title"), "content_html", html, "questions",
+                                 json_object_get(m, "questions"), "completed_at", done);
         free(html);
         json_array_append_new(out, item);
     }
-    json_t *reply = json_pack("{s:O, s:o}", "required_before_matching",
-                              json_object_get(training, "required_before_matching"), "modules", out);
+    json_t *reply =
+        json_pack("{s:O, s:o}", "required_before_matching",
+                  json_object_get(training, "required_before_matching"), "modules", out);
     json_decref(config);
     return api_json(c, 200, reply);
 }
@@ -100,13 +104,15 @@ static bool all_done(store *db, const json_t *modules, int64_t part, const char 
 {
     size_t i;
     json_t *m;
-    json_array_foreach(modules, i, m) {
+    json_array_foreach(modules, i, m)
+    {
         if (!module_for(m, role))
             continue;
         int64_t n = 0;
         store_val q[] = {SV_INT(part), SV_TEXT(json_string_value(json_object_get(m, "id")))};
         if (store_query_int(db,
-                            "SELECT COUNT(*) FROM training_completions WHERE participation_id = ?1 AND module_id = ?2",
+                            "SELECT COUNT(*) FROM training_completions WHERE participation_id = ?1 "
+                            "AND module_id = ?2",
                             q, 2, &n) != 1 ||
             n == 0)
             return false;
@@ -128,12 +134,12 @@ int h_training_complete(api_ctx *c)
     int rc = program_config_load(c->db, pid, &config, NULL, 0);
     if (rc != 1)
         return api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
-    json_t *modules = json_object_get(json_object_get(config, "training"), "modules"), *module = NULL;
+    json_t *modules = json_object_get(json_object_get(config, "training"), "modules"),
+           *module = NULL;
     size_t i;
     json_t *m;
-    json_array_foreach(modules, i, m)
-        if (strcmp(json_string_value(json_object_get(m, "id")), mid) == 0)
-            module = m;
+    json_array_foreach(modules, i, m) if (strcmp(json_string_value(json_object_get(m, "id")),
+                                                 mid) == 0) module = m;
     if (!module) {
         result = api_not_found(c);
         goto done;
@@ -150,7 +156,8 @@ int h_training_complete(api_ctx *c)
         goto done;
     }
     /* The end-of-training questions: every required one answered. */
-    json_array_foreach(json_object_get(module, "questions"), i, m) {
+    json_array_foreach(json_object_get(module, "questions"), i, m)
+    {
         const char *qid = json_string_value(json_object_get(m, "id"));
         json_t *a = json_object_get(answers, qid);
         if (json_is_true(json_object_get(m, "required")) &&
@@ -177,11 +184,12 @@ int h_training_complete(api_ctx *c)
     int64_t now = clock_now();
     char *atext = answers ? json_dumps(answers, JSON_COMPACT) : NULL;
     store_val q[] = {SV_INT(ids[k]), SV_TEXT(mid), SV_INT(now), SV_TEXT(atext ? atext : "{}")};
-    rc = store_exec(c->db,
-                    "INSERT INTO training_completions (participation_id, module_id, completed_at, answers) "
-                    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (participation_id, module_id) "
-                    "DO UPDATE SET answers = excluded.answers",
-                    q, 4, NULL);
+    rc = store_exec(
+        c->db,
+        "INSERT INTO training_completions (participation_id, module_id, completed_at, answers) "
+        "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (participation_id, module_id) "
+        "DO UPDATE SET answers = excluded.answers",
+        q, 4, NULL);
     free(atext);
     if (rc == STORE_OK && st[k] == STAGE_APPROVED && all_done(c->db, modules, ids[k], rnames[k]))
         rc = enrol_stage(c->db, ids[k], STAGE_TRAINED, now);
@@ -190,8 +198,9 @@ int h_training_complete(api_ctx *c)
         goto done;
     }
     api_audit(c, "training.complete", "participation", ids[k], json_pack("{s:s}", "module", mid));
-    result = api_json(c, 201, json_pack("{s:s, s:o, s:b}", "module", mid, "completed_at", api_time(now),
-                                        "trained", all_done(c->db, modules, ids[k], rnames[k])));
+    result = api_json(c, 201,
+                      json_pack("{s:s, s:o, s:b}", "module", mid, "completed_at", api_time(now),
+                                "trained", all_done(c->db, modules, ids[k], rnames[k])));
 done:
     json_decref(body);
     json_decref(config);

@@ -56,8 +56,8 @@ int clock_parse(const char *s, int64_t *out)
         if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &se, &n) != 6 || n != 19)
             return -1;
     }
-    if (y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
-        h > 23 || mi > 59 || se > 60 || s[4] != '-' || s[7] != '-')
+    if (y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 ||
+        mi > 59 || se > 60 || s[4] != '-' || s[7] != '-')
         return -1;
     long offset = 0;
     const char *rest = s + n;

@@ -4,8 +4,8 @@
 
 #include <stdint.h>
 
-int64_t clock_now(void);       /* wall clock, Unix seconds; overridable in tests by TANDEM_NOW */
-double clock_mono(void);       /* monotonic seconds, for measuring */
+int64_t clock_now(void); /* wall clock, Unix seconds; overridable in tests by TANDEM_NOW */
+double clock_mono(void); /* monotonic seconds, for measuring */
 /* Formats Unix seconds as RFC 3339 UTC ("2026-11-23T08:00:00Z") into out[21+]. */
 void clock_rfc3339(int64_t t, char out[32]);
 /* Parses RFC 3339 ("YYYY-MM-DDTHH:MM:SSZ" or with +hh:mm) or a date

@@ -83,8 +83,8 @@ static size_t char_len(csv_reader *r)
         return 1;
     size_t n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
     if (!n || n > r->len - r->pos || !str_utf8_valid(r->data + r->pos, n)) {
-        fail_at(r, r->cur_line, r->cur_col + 1, "invalid UTF-8 (byte 0x%02X); save the file as UTF-8",
-                c);
+        fail_at(r, r->cur_line, r->cur_col + 1,
+                "invalid UTF-8 (byte 0x%02X); save the file as UTF-8", c);
         return 0;
     }
     return n;
@@ -93,7 +93,8 @@ static size_t char_len(csv_reader *r)
 /* At a CR or LF: consumes one line break (CRLF, LF or CR). */
 static void line_break(csv_reader *r, bool keep)
 {
-    size_t n = r->data[r->pos] == '\r' && r->pos + 1 < r->len && r->data[r->pos + 1] == '\n' ? 2 : 1;
+    size_t n =
+        r->data[r->pos] == '\r' && r->pos + 1 < r->len && r->data[r->pos + 1] == '\n' ? 2 : 1;
     if (keep)
         put(r, r->data + r->pos, n); /* within a field: bounded by the record cap checked after */
     r->pos += n;
@@ -130,7 +131,8 @@ static int quoted(csv_reader *r, unsigned line, unsigned column)
     r->cur_col++;
     for (;;) {
         if (r->pos >= r->len)
-            return fail_at(r, line, column, "unterminated quoted field (the quote opened here is never closed)");
+            return fail_at(r, line, column,
+                           "unterminated quoted field (the quote opened here is never closed)");
         char c = r->data[r->pos];
         if (c == '"') {
             if (r->pos + 1 < r->len && r->data[r->pos + 1] == '"') {
@@ -157,8 +159,9 @@ static int quoted(csv_reader *r, unsigned line, unsigned column)
         r->cur_col++;
     }
     if (r->pos < r->len && r->data[r->pos] != ',' && !at_break(r))
-        return fail_at(r, r->cur_line, r->cur_col + 1,
-                       "stray quote: a quoted field must be followed by a comma or the end of the line");
+        return fail_at(
+            r, r->cur_line, r->cur_col + 1,
+            "stray quote: a quoted field must be followed by a comma or the end of the line");
     return 0;
 }
 
@@ -173,8 +176,8 @@ static int unquoted(csv_reader *r)
                            "stray quote: quote the whole field and double the quotes inside it");
         /* a run of plain ASCII in one copy */
         size_t end = r->pos;
-        while (end < r->len && (unsigned char)r->data[end] >= 0x20 && (unsigned char)r->data[end] < 0x80 &&
-               r->data[end] != ',' && r->data[end] != '"')
+        while (end < r->len && (unsigned char)r->data[end] >= 0x20 &&
+               (unsigned char)r->data[end] < 0x80 && r->data[end] != ',' && r->data[end] != '"')
             end++;
         if (end > r->pos) {
             if (put(r, r->data + r->pos, end - r->pos))

@@ -26,9 +26,9 @@
 #include <stddef.h>
 
 struct csv_field {
-    const char *text;  /* unescaped and NUL-terminated; valid until the next csv_next */
-    size_t len;        /* bytes, without the NUL */
-    unsigned line;     /* where the field starts */
+    const char *text; /* unescaped and NUL-terminated; valid until the next csv_next */
+    size_t len;       /* bytes, without the NUL */
+    unsigned line;    /* where the field starts */
     unsigned column;
 };
 
@@ -41,7 +41,7 @@ typedef struct csv_reader {
     /* the current record, after csv_next returned 1 */
     struct csv_field *fields;
     size_t nfields;
-    unsigned line;     /* the line the record starts on */
+    unsigned line;          /* the line the record starts on */
     struct csv_error error; /* after csv_next returned -1 */
     /* private */
     const char *data;

@@ -9,70 +9,71 @@
 #define TANDEM_BASE_LIMITS_H
 
 /* HTTP */
-#define LIMIT_HTTP_BODY_BYTES (1u << 20)        /* (config) request body, 1 MiB */
+#define LIMIT_HTTP_BODY_BYTES (1u << 20)         /* (config) request body, 1 MiB */
 #define LIMIT_HTTP_IMPORT_BODY_BYTES (64u << 20) /* CSV import body, 64 MiB */
 #define LIMIT_HTTP_HEADER_COUNT 64               /* headers per request */
 #define LIMIT_HTTP_HEADER_BYTES 8192             /* one header line, name+value */
-#define LIMIT_HTTP_CONN_MEMORY (32u << 10)       /* libmicrohttpd per-connection pool (cleared per request: keep it small) */
-#define LIMIT_HTTP_TIMEOUT_S 30                  /* (config) idle connection timeout */
-#define LIMIT_HTTP_CONNS_PER_IP 256              /* (config) concurrent connections per IP */
-#define LIMIT_HTTP_CONNS_TOTAL 4096              /* concurrent connections */
-#define LIMIT_HTTP_PATH_SEGMENTS 12              /* segments in a routed path */
-#define LIMIT_HTTP_URL_BYTES 2048                /* request target */
+#define LIMIT_HTTP_CONN_MEMORY                                                                     \
+    (32u << 10) /* libmicrohttpd per-connection pool (cleared per request: keep it small) */
+#define LIMIT_HTTP_TIMEOUT_S 30     /* (config) idle connection timeout */
+#define LIMIT_HTTP_CONNS_PER_IP 256 /* (config) concurrent connections per IP */
+#define LIMIT_HTTP_CONNS_TOTAL 4096 /* concurrent connections */
+#define LIMIT_HTTP_PATH_SEGMENTS 12 /* segments in a routed path */
+#define LIMIT_HTTP_URL_BYTES 2048   /* request target */
 
 /* JSON */
-#define LIMIT_JSON_DEPTH 32                      /* nesting depth accepted */
-#define LIMIT_JSON_STRING_BYTES 65536            /* one string value */
+#define LIMIT_JSON_DEPTH 32           /* nesting depth accepted */
+#define LIMIT_JSON_STRING_BYTES 65536 /* one string value */
 
 /* Identity */
-#define LIMIT_PASSWORD_MIN 10                    /* characters */
-#define LIMIT_PASSWORD_MAX 256                   /* bytes */
-#define LIMIT_EMAIL_BYTES 254                    /* RFC 5321 path limit */
-#define LIMIT_NAME_BYTES 200                     /* a person's or program's name */
-#define LIMIT_SESSION_IDLE_S (2 * 3600)          /* (config) session idle expiry */
-#define LIMIT_SESSION_ABSOLUTE_S (7 * 86400)     /* (config) session absolute expiry */
-#define LIMIT_LOGIN_ATTEMPTS 10                  /* failed sign-ins per window per key */
-#define LIMIT_LOGIN_WINDOW_S 300                 /* the window for the count above */
-#define LIMIT_TOKENS_PER_PERSON 50               /* live API tokens */
+#define LIMIT_PASSWORD_MIN 10                /* characters */
+#define LIMIT_PASSWORD_MAX 256               /* bytes */
+#define LIMIT_EMAIL_BYTES 254                /* RFC 5321 path limit */
+#define LIMIT_NAME_BYTES 200                 /* a person's or program's name */
+#define LIMIT_SESSION_IDLE_S (2 * 3600)      /* (config) session idle expiry */
+#define LIMIT_SESSION_ABSOLUTE_S (7 * 86400) /* (config) session absolute expiry */
+#define LIMIT_LOGIN_ATTEMPTS 10              /* failed sign-ins per window per key */
+#define LIMIT_LOGIN_WINDOW_S 300             /* the window for the count above */
+#define LIMIT_TOKENS_PER_PERSON 50           /* live API tokens */
 
 /* Lists */
 #define LIMIT_PAGE_DEFAULT 50
 #define LIMIT_PAGE_MAX 500
 
 /* Store */
-#define LIMIT_STORE_PARAMS 4096                  /* bound parameters in one statement (batches) */
-#define LIMIT_STORE_BUSY_MS 5000                 /* SQLite busy timeout */
-#define LIMIT_STORE_STMT_CACHE 128               /* prepared statements kept per connection */
+#define LIMIT_STORE_PARAMS 4096    /* bound parameters in one statement (batches) */
+#define LIMIT_STORE_BUSY_MS 5000   /* SQLite busy timeout */
+#define LIMIT_STORE_STMT_CACHE 128 /* prepared statements kept per connection */
 
 /* CSV files (base/csv.c) and the participant import (api/importer.c) */
-#define LIMIT_CSV_FIELDS 256                     /* fields in one record */
-#define LIMIT_CSV_RECORD_BYTES (1u << 20)        /* one record's text, 1 MiB */
-#define LIMIT_IMPORT_ROWS 1000000                /* data rows in one import */
-#define LIMIT_IMPORT_ERRORS 10000                /* bad cells reported in one report */
-#define LIMIT_IMPORT_FILE_BYTES (1u << 30)       /* a file given to `tandem import`, 1 GiB */
-#define LIMIT_IMPORT_CAPACITY 50                 /* a mentor's capacity in an import row */
-#define LIMIT_IMPORT_WANTS 10                    /* mentors a mentee wants, in an import row */
-#define LIMIT_IMPORT_SQLITE_CACHE (256u << 20)   /* SQLite page cache while an import writes */
+#define LIMIT_CSV_FIELDS 256                   /* fields in one record */
+#define LIMIT_CSV_RECORD_BYTES (1u << 20)      /* one record's text, 1 MiB */
+#define LIMIT_IMPORT_ROWS 1000000              /* data rows in one import */
+#define LIMIT_IMPORT_ERRORS 10000              /* bad cells reported in one report */
+#define LIMIT_IMPORT_FILE_BYTES (1u << 30)     /* a file given to `tandem import`, 1 GiB */
+#define LIMIT_IMPORT_CAPACITY 50               /* a mentor's capacity in an import row */
+#define LIMIT_IMPORT_WANTS 10                  /* mentors a mentee wants, in an import row */
+#define LIMIT_IMPORT_SQLITE_CACHE (256u << 20) /* SQLite page cache while an import writes */
 
 /* Program configuration */
 #define LIMIT_PROGRAM_CRITERIA 32
 #define LIMIT_PROGRAM_QUESTIONS 64
 #define LIMIT_PROGRAM_PHASES 12
-#define LIMIT_PROGRAM_LIST_ITEMS 64              /* objectives, key actions, resources ... */
-#define LIMIT_TEXT_BYTES 20000                   /* a long-text field */
+#define LIMIT_PROGRAM_LIST_ITEMS 64 /* objectives, key actions, resources ... */
+#define LIMIT_TEXT_BYTES 20000      /* a long-text field */
 
 /* Relationships */
-#define LIMIT_RELATIONSHIP_MEMBERS 64            /* a group or peer circle, mentor included */
+#define LIMIT_RELATIONSHIP_MEMBERS 64 /* a group or peer circle, mentor included */
 
 /* Relationship workspace */
-#define LIMIT_WORKSPACE_SHORT_BYTES 2000         /* a goal statement, milestone title, location */
+#define LIMIT_WORKSPACE_SHORT_BYTES 2000 /* a goal statement, milestone title, location */
 #define LIMIT_GOALS_PER_RELATIONSHIP 50
 #define LIMIT_MILESTONES_PER_GOAL 50
-#define LIMIT_MEETING_MINUTES 1440               /* one meeting's length */
+#define LIMIT_MEETING_MINUTES 1440 /* one meeting's length */
 #define LIMIT_MEETING_AGENDA_ITEMS 30
 #define LIMIT_MEETINGS_PER_RELATIONSHIP 2000
-#define LIMIT_MESSAGE_BYTES 10000                /* one message */
-#define LIMIT_CALENDAR_EVENTS 5000               /* meetings in one calendar feed */
-#define LIMIT_CALENDAR_BYTES (16u << 20)         /* one calendar feed's text */
+#define LIMIT_MESSAGE_BYTES 10000        /* one message */
+#define LIMIT_CALENDAR_EVENTS 5000       /* meetings in one calendar feed */
+#define LIMIT_CALENDAR_BYTES (16u << 20) /* one calendar feed's text */
 
 #endif

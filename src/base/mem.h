@@ -14,7 +14,7 @@
 void *xmalloc(size_t n);               /* never NULL; n == 0 gives a unique pointer */
 void *xcalloc(size_t count, size_t n); /* zeroed; aborts on overflow */
 void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);          /* NULL in, NULL out */
+char *xstrdup(const char *s); /* NULL in, NULL out */
 char *xstrndup(const char *s, size_t n);
 
 /* true when a * b fits in size_t; *out receives the product. */

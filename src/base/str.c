@@ -51,11 +51,17 @@ bool str_utf8_valid(const char *str, size_t n)
         unsigned min;
         unsigned cp;
         if ((c & 0xE0) == 0xC0) {
-            len = 2; min = 0x80; cp = c & 0x1F;
+            len = 2;
+            min = 0x80;
+            cp = c & 0x1F;
         } else if ((c & 0xF0) == 0xE0) {
-            len = 3; min = 0x800; cp = c & 0x0F;
+            len = 3;
+            min = 0x800;
+            cp = c & 0x0F;
         } else if ((c & 0xF8) == 0xF0) {
-            len = 4; min = 0x10000; cp = c & 0x07;
+            len = 4;
+            min = 0x10000;
+            cp = c & 0x07;
         } else {
             return false;
         }

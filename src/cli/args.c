@@ -14,7 +14,8 @@ int cli_parse(int argc, char **argv, const struct cli_flag *flags, const char **
             if (strcmp(a, "--") == 0 && i + 1 < argc)
                 a = argv[++i];
             if (n >= maxpos) {
-                fprintf(stderr, "tandem %s: unexpected argument '%s' (see tandem help)\n", argv[0], a);
+                fprintf(stderr, "tandem %s: unexpected argument '%s' (see tandem help)\n", argv[0],
+                        a);
                 return 2;
             }
             positional[n++] = a;
@@ -26,7 +27,8 @@ int cli_parse(int argc, char **argv, const struct cli_flag *flags, const char **
         while (f->name && !(strlen(f->name) == len && strncmp(f->name, a, len) == 0))
             f++;
         if (!f->name) {
-            fprintf(stderr, "tandem %s: unknown option '%.*s' (see tandem help)\n", argv[0], (int)len, a);
+            fprintf(stderr, "tandem %s: unknown option '%.*s' (see tandem help)\n", argv[0],
+                    (int)len, a);
             return 2;
         }
         if (f->set)

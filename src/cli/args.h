@@ -5,9 +5,9 @@
 #include <stdbool.h>
 
 struct cli_flag {
-    const char *name;     /* "--db" */
-    const char **value;   /* receives the value (borrowed from argv); NULL for a switch */
-    bool *set;            /* set to true when present; may be NULL for valued flags */
+    const char *name;   /* "--db" */
+    const char **value; /* receives the value (borrowed from argv); NULL for a switch */
+    bool *set;          /* set to true when present; may be NULL for valued flags */
 };
 
 /* Parses argv[1..] (argv[0] is the subcommand) against flags, which ends

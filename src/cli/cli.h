@@ -8,7 +8,7 @@ int cli_init(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_migrate(int argc, char **argv);
 int cli_demo(int argc, char **argv);
-int cli_match(int argc, char **argv);   /* cli/match_cmd.c: the engine's file contract */
+int cli_match(int argc, char **argv); /* cli/match_cmd.c: the engine's file contract */
 int cli_import(int argc, char **argv);
 
 #endif

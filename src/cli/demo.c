@@ -22,21 +22,29 @@
 
 #define DEMO_PROGRAM "New-hire mentoring (demo)"
 
-static const char *const first[] = {"Ada", "Bilal", "Chen", "Dora", "Emeka", "Farah", "Goran",
-                                    "Hana", "Ivan", "Jun", "Kemi", "Lars", "Maya", "Nikhil",
-                                    "Olga", "Pedro", "Qing", "Rosa", "Sami", "Tara", "Uma",
-                                    "Viktor", "Wen", "Ximena", "Yusuf", "Zara", "Aino", "Bruno",
-                                    "Carmen", "Dev", "Elif", "Felix", "Gita", "Hugo", "Ines",
-                                    "Jonas", "Keiko", "Leon", "Mina", "Noor", "Oscar", "Priya"};
-static const char *const last[] = {"Okafor", "Lindqvist", "Moreau", "Tanaka", "Silva", "Novak",
-                                   "Haddad", "Kowalski", "Nguyen", "Schmidt", "Costa", "Ibrahim",
-                                   "Jensen", "Rossi"};
-static const char *const departments[] = {"Engineering", "Sales", "Finance", "People", "Product",
-                                          "Operations"};
-static const char *const skills[] = {"public speaking", "negotiation", "sql", "leadership",
-                                     "product strategy", "finance basics", "career planning",
-                                     "stakeholder management", "data analysis", "coaching",
-                                     "writing", "time management"};
+static const char *const first[] = {
+    "Ada",   "Bilal",  "Chen", "Dora",   "Emeka",  "Farah",  "Goran", "Hana", "Ivan",
+    "Jun",   "Kemi",   "Lars", "Maya",   "Nikhil", "Olga",   "Pedro", "Qing", "Rosa",
+    "Sami",  "Tara",   "Uma",  "Viktor", "Wen",    "Ximena", "Yusuf", "Zara", "Aino",
+    "Bruno", "Carmen", "Dev",  "Elif",   "Felix",  "Gita",   "Hugo",  "Ines", "Jonas",
+    "Keiko", "Leon",   "Mina", "Noor",   "Oscar",  "Priya"};
+static const char *const last[] = {"Okafor", "Lindqvist", "Moreau",   "Tanaka", "Silva",
+                                   "Novak",  "Haddad",    "Kowalski", "Nguyen", "Schmidt",
+                                   "Costa",  "Ibrahim",   "Jensen",   "Rossi"};
+static const char *const departments[] = {"Engineering", "Sales",   "Finance",
+                                          "People",      "Product", "Operations"};
+static const char *const skills[] = {"public speaking",
+                                     "negotiation",
+                                     "sql",
+                                     "leadership",
+                                     "product strategy",
+                                     "finance basics",
+                                     "career planning",
+                                     "stakeholder management",
+                                     "data analysis",
+                                     "coaching",
+                                     "writing",
+                                     "time management"};
 static const char *const languages[] = {"English", "French", "German", "Spanish", "Japanese"};
 static const char *const cities[] = {"Lisbon", "Berlin", "Lyon", "Osaka", "Madrid", "Dublin"};
 static const int offsets[] = {0, 1, 1, 9, 1, 0};
@@ -73,11 +81,13 @@ static json_t *profile(bool mentor, int city, unsigned *rng)
     json_object_set_new(p, "languages", langs);
     json_object_set_new(p, mentor ? "expertise" : "development_needs",
                         pick_tags(skills, sizeof skills / sizeof skills[0], mentor ? 4 : 3, rng));
-    json_object_set_new(p, "interests", pick_tags(skills, sizeof skills / sizeof skills[0], 2, rng));
+    json_object_set_new(p, "interests",
+                        pick_tags(skills, sizeof skills / sizeof skills[0], 2, rng));
     json_object_set_new(p, "location", json_string(cities[city]));
     json_object_set_new(p, "utc_offset", json_integer(offsets[city]));
-    json_object_set_new(p, "years_experience",
-                        json_integer(mentor ? 8 + (int)(demo_rand(rng) % 15) : (int)(demo_rand(rng) % 4)));
+    json_object_set_new(
+        p, "years_experience",
+        json_integer(mentor ? 8 + (int)(demo_rand(rng) % 15) : (int)(demo_rand(rng) % 4)));
     json_t *pers = json_array();
     for (int i = 0; i < 8; i++)
         json_array_append_new(pers, json_integer(1 + (int)(demo_rand(rng) % 5)));
@@ -89,23 +99,30 @@ static int add_participant(store *s, int64_t program, int64_t person, const char
                            const char *status, json_t *prof, int64_t now)
 {
     char *text = json_dumps(prof, JSON_COMPACT);
-    store_val p[] = {SV_INT(program), SV_INT(person), SV_TEXT(role), SV_TEXT(status), SV_TEXT(text),
-                     SV_INT(now), strcmp(role, "mentor") == 0 ? SV_INT(2) : SV_NULL,
+    store_val p[] = {SV_INT(program),
+                     SV_INT(person),
+                     SV_TEXT(role),
+                     SV_TEXT(status),
+                     SV_TEXT(text),
+                     SV_INT(now),
+                     strcmp(role, "mentor") == 0 ? SV_INT(2) : SV_NULL,
                      strcmp(role, "mentee") == 0 ? SV_INT(1) : SV_NULL};
     store_rows *rows;
-    int rc = store_query(s,
-                         "INSERT INTO participations (program_id, person_id, role, status, profile, "
-                         "capacity, wants, created_at, updated_at, sort_name, email) "
-                         "SELECT ?1, ?2, ?3, ?4, ?5, ?7, ?8, ?6, ?6, name, email FROM people "
-                         "WHERE id = ?2 RETURNING id",
-                         p, 8, &rows);
+    int rc =
+        store_query(s,
+                    "INSERT INTO participations (program_id, person_id, role, status, profile, "
+                    "capacity, wants, created_at, updated_at, sort_name, email) "
+                    "SELECT ?1, ?2, ?3, ?4, ?5, ?7, ?8, ?6, ?6, name, email FROM people "
+                    "WHERE id = ?2 RETURNING id",
+                    p, 8, &rows);
     free(text);
     if (rc != STORE_OK)
         return rc;
     int64_t id = store_next(rows) == 1 ? store_col_int(rows, 0) : 0;
     store_rows_free(rows);
     /* The funnel: every stage up to the current one, a day apart. */
-    static const enum stage stages[] = {STAGE_INVITED, STAGE_APPLIED, STAGE_APPROVED, STAGE_TRAINED};
+    static const enum stage stages[] = {STAGE_INVITED, STAGE_APPLIED, STAGE_APPROVED,
+                                        STAGE_TRAINED};
     for (int i = 0; i < 4 && id; i++) {
         if ((rc = enrol_stage(s, id, stages[i], now - (4 - i) * 86400)) != STORE_OK)
             return rc;
@@ -114,10 +131,11 @@ static int add_participant(store *s, int64_t program, int64_t person, const char
     }
     if (id && strcmp(status, "trained") == 0) {
         store_val t[] = {SV_INT(id), SV_INT(now - 86400)};
-        if ((rc = store_exec(s,
-                             "INSERT INTO training_completions (participation_id, module_id, completed_at) "
-                             "VALUES (?1, 'orientation', ?2)",
-                             t, 2, NULL)) != STORE_OK)
+        if ((rc = store_exec(
+                 s,
+                 "INSERT INTO training_completions (participation_id, module_id, completed_at) "
+                 "VALUES (?1, 'orientation', ?2)",
+                 t, 2, NULL)) != STORE_OK)
             return rc;
     }
     return id ? STORE_OK : STORE_ERROR;
@@ -126,8 +144,8 @@ static int add_participant(store *s, int64_t program, int64_t person, const char
 static int person(store *s, const char *email, const char *name, const char *hash, const char *role,
                   const char *dept, int level, int64_t now, int64_t *id)
 {
-    store_val p[] = {SV_TEXT(email), SV_TEXT(name), SV_TEXT(hash), SV_TEXT(role), SV_TEXT(dept),
-                     SV_INT(level), SV_INT(now)};
+    store_val p[] = {SV_TEXT(email), SV_TEXT(name), SV_TEXT(hash), SV_TEXT(role),
+                     SV_TEXT(dept),  SV_INT(level), SV_INT(now)};
     store_rows *rows;
     int rc = store_query(s,
                          "INSERT INTO people (email, name, password_hash, site_role, department, "
@@ -155,20 +173,26 @@ static int load_demo(store *s, const char *hash)
         " \"matching\": {\"mode\": \"hybrid\", \"objective\": \"total\", \"min_score\": 0.1,"
         "  \"criteria\": [{\"name\": \"skills\", \"kind\": \"overlap\", \"mentee_field\": "
         "\"development_needs\", \"mentor_field\": \"expertise\", \"weight\": 3},"
-        "   {\"name\": \"language\", \"kind\": \"shared\", \"field\": \"languages\", \"weight\": 1, "
+        "   {\"name\": \"language\", \"kind\": \"shared\", \"field\": \"languages\", \"weight\": "
+        "1, "
         "\"required\": true},"
-        "   {\"name\": \"time zone\", \"kind\": \"distance\", \"field\": \"utc_offset\", \"scale\": 6, "
+        "   {\"name\": \"time zone\", \"kind\": \"distance\", \"field\": \"utc_offset\", "
+        "\"scale\": 6, "
         "\"weight\": 1},"
-        "   {\"name\": \"seniority\", \"kind\": \"gap\", \"field\": \"years_experience\", \"min\": 5, "
+        "   {\"name\": \"seniority\", \"kind\": \"gap\", \"field\": \"years_experience\", \"min\": "
+        "5, "
         "\"max\": 20, \"scale\": 5, \"weight\": 1},"
         "   {\"name\": \"personality\", \"kind\": \"similarity\", \"field\": \"personality\", "
         "\"weight\": 0.5}]},"
-        " \"training\": {\"required_before_matching\": true, \"modules\": [{\"id\": \"orientation\", "
-        "\"role\": \"both\", \"title\": \"Orientation\", \"content_md\": \"# Welcome\\n\\nMentoring "
+        " \"training\": {\"required_before_matching\": true, \"modules\": [{\"id\": "
+        "\"orientation\", "
+        "\"role\": \"both\", \"title\": \"Orientation\", \"content_md\": \"# "
+        "Welcome\\n\\nMentoring "
         "is a relationship between two people who both learn. In this program you will meet about "
         "twice a month for a year.\\n\\n- Agree goals early\\n- Keep what is said confidential\\n"
         "- Either of you may end the relationship without blame\"}]},"
-        " \"meetings\": {\"frequency_per_month\": 2, \"length_minutes\": 60, \"modes\": [\"video\", "
+        " \"meetings\": {\"frequency_per_month\": 2, \"length_minutes\": 60, \"modes\": "
+        "[\"video\", "
         "\"in_person\"]},"
         " \"phases\": {\"template\": \"zachary\"}}",
         0, NULL);

@@ -98,8 +98,8 @@ static void print_errors(const char *file, const json_t *report)
     size_t i;
     json_t *e;
     json_array_foreach(json_object_get(report, "errors"), i, e)
-        fprintf(stderr, "%s:%lld:%lld: %s\n", file, (long long)count(e, "line"), (long long)count(e, "column"),
-                json_string_value(json_object_get(e, "message")));
+        fprintf(stderr, "%s:%lld:%lld: %s\n", file, (long long)count(e, "line"),
+                (long long)count(e, "column"), json_string_value(json_object_get(e, "message")));
     json_int_t all = count(report, "error_count");
     json_int_t shown = (json_int_t)json_array_size(json_object_get(report, "errors"));
     if (all > shown)

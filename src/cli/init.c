@@ -93,7 +93,9 @@ int cli_migrate(int argc, char **argv)
         return 1;
     }
     printf("schema version %d; this binary knows up to %d%s\n", have, latest,
-           have < latest ? " (run: tandem migrate up)" : have > latest ? " (the database is newer!)" : "");
+           have < latest   ? " (run: tandem migrate up)"
+           : have > latest ? " (the database is newer!)"
+                           : "");
     store_free(s);
     return have > latest ? 2 : 0;
 }

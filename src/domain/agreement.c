@@ -7,11 +7,16 @@
 #include "base/limits.h"
 #include "base/str.h"
 
-const char *const agreement_fields[] = {"goals_summary",     "mentor_responsibilities",
-                                        "mentee_responsibilities", "meeting_frequency",
-                                        "meeting_mode",      "communication_channels",
-                                        "confidentiality",   "boundaries",
-                                        "duration",          "no_fault_exit",
+const char *const agreement_fields[] = {"goals_summary",
+                                        "mentor_responsibilities",
+                                        "mentee_responsibilities",
+                                        "meeting_frequency",
+                                        "meeting_mode",
+                                        "communication_channels",
+                                        "confidentiality",
+                                        "boundaries",
+                                        "duration",
+                                        "no_fault_exit",
                                         NULL};
 
 static const char *mode_words(const char *mode)
@@ -65,8 +70,8 @@ json_t *agreement_defaults(const json_t *config, int64_t planned_end)
             strftime(end, sizeof end, "%Y-%m-%d", &tm);
     }
     if (months > 0)
-        str_fmt(duration, sizeof duration, "%lld month%s%s%s", (long long)months, months == 1 ? "" : "s",
-                end[0] ? ", until " : "", end);
+        str_fmt(duration, sizeof duration, "%lld month%s%s%s", (long long)months,
+                months == 1 ? "" : "s", end[0] ? ", until " : "", end);
     else
         str_fmt(duration, sizeof duration, "Until %s", end[0] ? end : "the program ends");
     /* Capitalise the first word of the mode text for a sentence. */

@@ -20,17 +20,17 @@
 #define ICAL_LINE_OCTETS 75 /* RFC 5545 §3.1: lines longer than this are folded */
 
 struct ical_event {
-    const char *uid;          /* stable across edits */
-    int sequence;             /* bumped on every change, so updates replace */
-    int64_t stamp;            /* DTSTAMP: when this version was written (Unix seconds) */
-    int64_t created;          /* 0: left out */
-    int64_t start;            /* DTSTART, Unix seconds */
-    int64_t duration_s;       /* DTEND = start + duration_s */
-    const char *summary;      /* TEXT; NULL or "" left out (as are the three below) */
+    const char *uid;     /* stable across edits */
+    int sequence;        /* bumped on every change, so updates replace */
+    int64_t stamp;       /* DTSTAMP: when this version was written (Unix seconds) */
+    int64_t created;     /* 0: left out */
+    int64_t start;       /* DTSTART, Unix seconds */
+    int64_t duration_s;  /* DTEND = start + duration_s */
+    const char *summary; /* TEXT; NULL or "" left out (as are the three below) */
     const char *description;
     const char *location;
-    const char *url;          /* a URI, written as is */
-    bool cancelled;           /* STATUS:CANCELLED, else CONFIRMED */
+    const char *url; /* a URI, written as is */
+    bool cancelled;  /* STATUS:CANCELLED, else CONFIRMED */
 };
 
 /* Writes BEGIN:VCALENDAR with PRODID, VERSION:2.0, CALSCALE:GREGORIAN and

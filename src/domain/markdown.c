@@ -108,7 +108,8 @@ enum block { NONE, PARA, UL, OL, PRE };
 
 static void close_block(buf *b, enum block *open)
 {
-    static const char *const ends[] = {"", "</p>\n", "</li>\n</ul>\n", "</li>\n</ol>\n", "</code></pre>\n"};
+    static const char *const ends[] = {"", "</p>\n", "</li>\n</ul>\n", "</li>\n</ol>\n",
+                                       "</code></pre>\n"};
     buf_puts(b, ends[*open]);
     *open = NONE;
 }

@@ -3,7 +3,7 @@
 #include <string.h>
 
 static const char *const names[STAGE_COUNT] = {
-    "invited",  "applied",  "approved", "trained",   "matched",   "agreement_signed",
+    "invited",   "applied", "approved",  "trained",  "matched",   "agreement_signed",
     "goals_set", "active",  "completed", "declined", "withdrawn", "ended_early",
 };
 

@@ -28,8 +28,8 @@ enum stage {
 };
 #define STAGE_FIRST_EXIT STAGE_DECLINED
 
-const char *stage_name(enum stage s);       /* "agreement_signed" ... */
-int stage_parse(const char *name);          /* enum stage, or -1 */
+const char *stage_name(enum stage s); /* "agreement_signed" ... */
+int stage_parse(const char *name);    /* enum stage, or -1 */
 bool stage_is_exit(enum stage s);
 
 /* Participant roles that go through the funnel. */

@@ -7,9 +7,9 @@
 #include "base/str.h"
 
 /* A few of the most common passwords that pass the length rule. */
-static const char *const common[] = {"password123", "1234567890", "12345678910", "qwertyuiop",
-                                     "password1234", "iloveyou123", "letmein123", "administrator",
-                                     "welcome123", "changeme123", "qwerty12345", NULL};
+static const char *const common[] = {"password123",  "1234567890",  "12345678910", "qwertyuiop",
+                                     "password1234", "iloveyou123", "letmein123",  "administrator",
+                                     "welcome123",   "changeme123", "qwerty12345", NULL};
 
 const char *password_weakness(const char *pw, const char *email)
 {
@@ -35,7 +35,8 @@ const char *password_weakness(const char *pw, const char *email)
     if (email) {
         const char *at = strchr(email, '@');
         size_t local = at ? (size_t)(at - email) : strlen(email);
-        if (strcasecmp(pw, email) == 0 || (local >= 4 && bytes == local && strncasecmp(pw, email, local) == 0))
+        if (strcasecmp(pw, email) == 0 ||
+            (local >= 4 && bytes == local && strncasecmp(pw, email, local) == 0))
             return "the password must not be the e-mail address";
     }
     return NULL;

@@ -10,16 +10,11 @@
  * viewer, admin. */
 static const unsigned char table[PERM_DATA_COUNT][5] = {
     /*                        mentee mentor coord viewer admin */
-    [PERM_PROGRAM] = {R, R, W, R, W},
-    [PERM_PROGRAM_CREATE] = {N, N, W, N, W},
-    [PERM_OWN_PROFILE] = {W, W, W, N, W},
-    [PERM_PARTNER_PROFILE] = {R, R, W, N, W},
-    [PERM_OTHER_PROFILE] = {N, N, W, N, W},
-    [PERM_MENTOR_CARD] = {R, N, R, N, R},
-    [PERM_RELATIONSHIP] = {W, W, R, N, R},
-    [PERM_PRIVATE_NOTE] = {W, W, N, N, N},
-    [PERM_SURVEY_ANSWER] = {W, W, R, N, N},
-    [PERM_REPORT] = {N, N, R, R, R},
+    [PERM_PROGRAM] = {R, R, W, R, W},       [PERM_PROGRAM_CREATE] = {N, N, W, N, W},
+    [PERM_OWN_PROFILE] = {W, W, W, N, W},   [PERM_PARTNER_PROFILE] = {R, R, W, N, W},
+    [PERM_OTHER_PROFILE] = {N, N, W, N, W}, [PERM_MENTOR_CARD] = {R, N, R, N, R},
+    [PERM_RELATIONSHIP] = {W, W, R, N, R},  [PERM_PRIVATE_NOTE] = {W, W, N, N, N},
+    [PERM_SURVEY_ANSWER] = {W, W, R, N, N}, [PERM_REPORT] = {N, N, R, R, R},
 };
 
 enum perm_access perm_access_of(perm_roles roles, enum perm_data data)

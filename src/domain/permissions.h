@@ -23,16 +23,16 @@ enum perm_role {
 typedef unsigned perm_roles; /* a set of enum perm_role bits */
 
 enum perm_data {
-    PERM_PROGRAM,           /* a program's name, status and configuration */
-    PERM_PROGRAM_CREATE,    /* a new program (site coordinators and admins) */
+    PERM_PROGRAM,        /* a program's name, status and configuration */
+    PERM_PROGRAM_CREATE, /* a new program (site coordinators and admins) */
     PERM_OWN_PROFILE,
-    PERM_PARTNER_PROFILE,   /* the profile of someone one is matched with */
-    PERM_OTHER_PROFILE,     /* any other participant's profile and status */
-    PERM_MENTOR_CARD,       /* a mentor's public card in self-matching */
-    PERM_RELATIONSHIP,      /* agreement, goals, meetings, shared notes, messages (own) */
-    PERM_PRIVATE_NOTE,      /* (author only) */
-    PERM_SURVEY_ANSWER,     /* an individual answer (own; non-anonymous for coordinators) */
-    PERM_REPORT,            /* aggregates */
+    PERM_PARTNER_PROFILE, /* the profile of someone one is matched with */
+    PERM_OTHER_PROFILE,   /* any other participant's profile and status */
+    PERM_MENTOR_CARD,     /* a mentor's public card in self-matching */
+    PERM_RELATIONSHIP,    /* agreement, goals, meetings, shared notes, messages (own) */
+    PERM_PRIVATE_NOTE,    /* (author only) */
+    PERM_SURVEY_ANSWER,   /* an individual answer (own; non-anonymous for coordinators) */
+    PERM_REPORT,          /* aggregates */
     PERM_DATA_COUNT
 };
 

@@ -39,7 +39,8 @@ int profile_validate(const json_t *in, const char *path, json_t **out, verr *e)
     json_t *clean = json_object();
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)in, key, v) {
+    json_object_foreach((json_t *)in, key, v)
+    {
         char fp[160];
         v_join(fp, sizeof fp, path, key);
         if (json_is_null(v))
@@ -62,7 +63,8 @@ int profile_validate(const json_t *in, const char *path, json_t **out, verr *e)
             }
             size_t i;
             json_t *t;
-            json_array_foreach(v, i, t) {
+            json_array_foreach(v, i, t)
+            {
                 if (!json_is_string(t) || json_string_length(t) == 0 ||
                     json_string_length(t) > PROFILE_TAG_BYTES) {
                     char ip[176];
@@ -78,7 +80,9 @@ int profile_validate(const json_t *in, const char *path, json_t **out, verr *e)
             }
         } else if (kind == 3) {
             double lo = strcmp(key, "utc_offset") == 0 ? -14 : 0;
-            double hi = strcmp(key, "utc_offset") == 0 ? 14 : strcmp(key, "job_level") == 0 ? 30 : 80;
+            double hi = strcmp(key, "utc_offset") == 0  ? 14
+                        : strcmp(key, "job_level") == 0 ? 30
+                                                        : 80;
             if (!json_is_number(v) || json_number_value(v) < lo || json_number_value(v) > hi) {
                 v_fail(e, fp, "", "must be a number from %g to %g", lo, hi);
                 goto fail;
@@ -90,7 +94,8 @@ int profile_validate(const json_t *in, const char *path, json_t **out, verr *e)
             }
             size_t i;
             json_t *t;
-            json_array_foreach(v, i, t) {
+            json_array_foreach(v, i, t)
+            {
                 if (!json_is_number(t)) {
                     char ip[176];
                     v_index(ip, sizeof ip, fp, i);
@@ -115,9 +120,7 @@ static void add_unique(json_t *arr, const char *name)
 {
     size_t i;
     json_t *v;
-    json_array_foreach(arr, i, v)
-        if (strcmp(json_string_value(v), name) == 0)
-            return;
+    json_array_foreach(arr, i, v) if (strcmp(json_string_value(v), name) == 0) return;
     json_array_append_new(arr, json_string(name));
 }
 
@@ -127,7 +130,8 @@ json_t *profile_asked_fields(const json_t *criteria, const char *role)
     bool mentor = role && strcmp(role, "mentor") == 0;
     size_t i;
     json_t *c;
-    json_array_foreach(criteria, i, c) {
+    json_array_foreach(criteria, i, c)
+    {
         const char *f = json_string_value(json_object_get(c, "field"));
         if (!f)
             f = json_string_value(json_object_get(c, mentor ? "mentor_field" : "mentee_field"));
@@ -154,9 +158,8 @@ double profile_completeness(const json_t *profile, const json_t *criteria, const
     size_t n = json_array_size(asked), have = 0;
     size_t i;
     json_t *f;
-    json_array_foreach(asked, i, f)
-        if (filled(json_object_get(profile, json_string_value(f))))
-            have++;
+    json_array_foreach(asked, i, f) if (filled(json_object_get(profile, json_string_value(f))))
+        have++;
     json_decref(asked);
     return n ? (double)have / (double)n : 1.0;
 }

@@ -8,7 +8,7 @@
 
 #include "domain/validate.h"
 
-#define PROFILE_TAGS_MAX 32       /* tags in one set */
+#define PROFILE_TAGS_MAX 32 /* tags in one set */
 #define PROFILE_TAG_BYTES 100
 #define PROFILE_VECTOR_MAX 32
 

@@ -5,10 +5,11 @@
 #include "base/limits.h"
 #include "base/str.h"
 
-const char *const program_config_keys[] = {"objectives", "selection", "matching", "training",
-                                           "meetings", "goals", "duration_months", "renewals",
-                                           "phases", "dates", NULL};
-const char *const program_statuses[] = {"draft", "enrolling", "matching", "running", "closed", NULL};
+const char *const program_config_keys[] = {
+    "objectives",      "selection", "matching", "training", "meetings", "goals",
+    "duration_months", "renewals",  "phases",   "dates",    NULL};
+const char *const program_statuses[] = {"draft",   "enrolling", "matching",
+                                        "running", "closed",    NULL};
 
 static const char *const roles3[] = {"mentor", "mentee", "both", NULL};
 
@@ -29,79 +30,95 @@ struct template_def {
 
 static const struct template_def templates[] = {
     {"zachary",
-     {{"Preparation", 14,
+     {{"Preparation",
+       14,
        {"Reflect on your motivation and what you can offer or want to learn",
         "Read each other's profiles", "Hold a first, informal conversation"},
        {"Orientation guide"},
        {"Both parties have met once", "Each has shared their expectations"}},
-      {"Negotiating", 30,
+      {"Negotiating",
+       30,
        {"Agree goals and how success will be measured", "Set meeting frequency and mode",
         "Agree confidentiality and boundaries", "Sign the partnership agreement"},
        {"Partnership agreement guide"},
        {"The partnership agreement is signed", "At least one goal is set"}},
-      {"Enabling growth", 240,
+      {"Enabling growth",
+       240,
        {"Meet as agreed", "Review progress on goals", "Give and ask for feedback"},
        {"Giving feedback"},
        {"Goals are reached or reviewed"}},
-      {"Closure", 30,
+      {"Closure",
+       30,
        {"Reflect on what was learned", "Agree next steps for the mentee",
         "Give feedback on the program", "Celebrate and decide how to stay in touch"},
        {"Closing a mentoring relationship"},
        {"Both reflections are written"}}}},
     {"kram",
-     {{"Initiation", 30,
+     {{"Initiation",
+       30,
        {"Get to know each other", "Share expectations and hopes", "Agree how to work together"},
        {"Starting well"},
        {"The partnership agreement is signed"}},
-      {"Cultivation", 240,
-       {"Work on goals with career and psychosocial support", "Meet regularly",
-        "Review progress"},
+      {"Cultivation",
+       240,
+       {"Work on goals with career and psychosocial support", "Meet regularly", "Review progress"},
        {"Career functions of mentoring"},
        {"Goals are reached or reviewed"}},
-      {"Separation", 45,
+      {"Separation",
+       45,
        {"Plan the end of the formal relationship", "Build the mentee's independence"},
        {"Separation without loss"},
        {"A closing conversation is held"}},
-      {"Redefinition", 30,
+      {"Redefinition",
+       30,
        {"Redefine the relationship as colleagues", "Reflect on the program"},
        {"Staying connected"},
        {"Both reflections are written"}}}},
     {"lifecycle",
-     {{"Contemplation", 14,
+     {{"Contemplation",
+       14,
        {"Consider what each hopes to gain", "Read each other's profiles"},
        {"Is mentoring for me?"},
        {"Both parties have met once"}},
-      {"Initiation", 30,
+      {"Initiation",
+       30,
        {"Agree goals, roles and boundaries", "Sign the partnership agreement"},
        {"Partnership agreement guide"},
        {"The partnership agreement is signed"}},
-      {"Growth and maintenance", 240,
+      {"Growth and maintenance",
+       240,
        {"Meet regularly", "Work on goals", "Check the relationship's health"},
        {"Keeping momentum"},
        {"Goals are reached or reviewed"}},
-      {"Decline and dissolution", 30,
+      {"Decline and dissolution",
+       30,
        {"Acknowledge the relationship is ending", "Plan the last meetings"},
        {"Ending well"},
        {"A closing conversation is held"}},
-      {"Redefinition", 30,
+      {"Redefinition",
+       30,
        {"Decide how to stay connected", "Reflect on what was learned"},
        {"Staying connected"},
        {"Both reflections are written"}}}},
     {"rapport",
-     {{"Building rapport", 21,
+     {{"Building rapport",
+       21,
        {"Share backgrounds and interests", "Agree confidentiality", "Listen actively"},
        {"Building trust"},
        {"Both parties have met once"}},
-      {"Setting direction", 30,
+      {"Setting direction",
+       30,
        {"Discuss vision and career aspirations", "Assess where the career is now",
         "Name strengths and weaknesses", "Set the top three goals"},
        {"Setting direction questions"},
        {"At least one goal is set", "The partnership agreement is signed"}},
-      {"Recap and progress", 240,
+      {"Recap and progress",
+       240,
        {"Recap each meeting", "Track progress on goals", "Adjust goals when needed"},
        {"Meeting recaps"},
        {"Goals are reached or reviewed"}},
-      {"Closure", 30,
+      {"Closure",
+       30,
        {"Reflect on what was learned", "Agree next steps", "Give feedback on the program"},
        {"Closing a mentoring relationship"},
        {"Both reflections are written"}}}},
@@ -120,11 +137,10 @@ static json_t *template_phases(const struct template_def *t)
     json_t *arr = json_array();
     for (size_t i = 0; i < 5 && t->phases[i].name; i++) {
         const struct phase_def *p = &t->phases[i];
-        json_array_append_new(arr, json_pack("{s:s, s:o, s:i, s:o, s:o}", "name", p->name,
-                                             "key_actions", strings(p->actions, 4),
-                                             "timeframe_days", p->days,
-                                             "resources", strings(p->resources, 2),
-                                             "exit_criteria", strings(p->exits, 3)));
+        json_array_append_new(
+            arr, json_pack("{s:s, s:o, s:i, s:o, s:o}", "name", p->name, "key_actions",
+                           strings(p->actions, 4), "timeframe_days", p->days, "resources",
+                           strings(p->resources, 2), "exit_criteria", strings(p->exits, 3)));
     }
     return arr;
 }
@@ -143,11 +159,10 @@ static const struct {
     const char *name;
     int kind;
 } profile_fields[] = {
-    {"expertise", 1},        {"development_needs", 1}, {"languages", 1},    {"interests", 1},
-    {"communication", 1},    {"availability", 1},      {"location", 2},     {"department", 2},
-    {"learning_style", 2},   {"utc_offset", 3},        {"years_experience", 3},
-    {"job_level", 3},        {"values", 4},            {"personality", 4},
-    {"time_zone", 2},
+    {"expertise", 1},      {"development_needs", 1}, {"languages", 1},        {"interests", 1},
+    {"communication", 1},  {"availability", 1},      {"location", 2},         {"department", 2},
+    {"learning_style", 2}, {"utc_offset", 3},        {"years_experience", 3}, {"job_level", 3},
+    {"values", 4},         {"personality", 4},       {"time_zone", 2},
 };
 
 int program_profile_field_kind(const char *name)
@@ -173,7 +188,8 @@ static int objectives(const json_t *in, const char *path, json_t **out, verr *e)
     json_t *ms = json_array();
     size_t i;
     json_t *m;
-    json_array_foreach(measures, i, m) {
+    json_array_foreach(measures, i, m)
+    {
         char at[160], mp[176];
         v_join(at, sizeof at, path, "measures");
         v_index(mp, sizeof mp, at, i);
@@ -192,11 +208,11 @@ static int objectives(const json_t *in, const char *path, json_t **out, verr *e)
             return -1;
         }
         json_t *baseline_v = json_object_get(m, "baseline");
-        json_array_append_new(ms, json_pack("{s:s, s:s, s:o, s:f}", "name", name, "unit", unit,
-                                            "baseline",
-                                            baseline_v && !json_is_null(baseline_v)
-                                                ? json_real(baseline) : json_null(),
-                                            "target", target));
+        json_array_append_new(
+            ms,
+            json_pack("{s:s, s:s, s:o, s:f}", "name", name, "unit", unit, "baseline",
+                      baseline_v && !json_is_null(baseline_v) ? json_real(baseline) : json_null(),
+                      "target", target));
     }
     *out = json_pack("{s:s, s:o}", "summary", summary, "measures", ms);
     return 0;
@@ -205,12 +221,13 @@ static int objectives(const json_t *in, const char *path, json_t **out, verr *e)
 static int questions(const json_t *arr, const char *path, json_t **out, verr *e)
 {
     static const char *const keys[] = {"id", "role", "type", "label", "required", "options", NULL};
-    static const char *const types[] = {"text", "long_text", "single_choice", "multiple_choice",
-                                        "number", "scale", NULL};
+    static const char *const types[] = {
+        "text", "long_text", "single_choice", "multiple_choice", "number", "scale", NULL};
     json_t *qs = json_array();
     size_t i;
     json_t *q;
-    json_array_foreach(arr, i, q) {
+    json_array_foreach(arr, i, q)
+    {
         char qp[176];
         v_index(qp, sizeof qp, path, i);
         const char *id, *role, *type, *label;
@@ -220,8 +237,7 @@ static int questions(const json_t *arr, const char *path, json_t **out, verr *e)
             v_fail(e, qp, "", "must be an object");
             goto fail;
         }
-        if (v_known_keys(q, qp, keys, e) ||
-            v_string(q, "id", qp, true, false, 64, NULL, &id, e) ||
+        if (v_known_keys(q, qp, keys, e) || v_string(q, "id", qp, true, false, 64, NULL, &id, e) ||
             v_enum(q, "role", qp, roles3, "both", &role, e) ||
             v_enum(q, "type", qp, types, NULL, &type, e) ||
             v_string(q, "label", qp, true, false, 500, NULL, &label, e) ||
@@ -262,8 +278,8 @@ fail:
 
 static int selection(const json_t *in, const char *path, json_t **out, verr *e)
 {
-    static const char *const keys[] = {"access", "mentor_voluntary", "default_capacity",
-                                       "default_wants", "questions", NULL};
+    static const char *const keys[] = {"access",        "mentor_voluntary", "default_capacity",
+                                       "default_wants", "questions",        NULL};
     static const char *const access[] = {"open", "invite_only", "approval", NULL};
     const char *acc;
     bool voluntary;
@@ -271,7 +287,8 @@ static int selection(const json_t *in, const char *path, json_t **out, verr *e)
     json_t *qin, *qs = NULL;
     char qpath[160];
     v_join(qpath, sizeof qpath, path, "questions");
-    if (v_known_keys(in, path, keys, e) || v_enum(in, "access", path, access, "approval", &acc, e) ||
+    if (v_known_keys(in, path, keys, e) ||
+        v_enum(in, "access", path, access, "approval", &acc, e) ||
         v_bool(in, "mentor_voluntary", path, true, &voluntary, e) ||
         v_int(in, "default_capacity", path, 1, 50, 2, false, &cap, e) ||
         v_int(in, "default_wants", path, 1, 10, 1, false, &wants, e) ||
@@ -292,7 +309,8 @@ static int selection(const json_t *in, const char *path, json_t **out, verr *e)
 }
 
 /* A criterion field must be a profile field or an enrolment question. */
-static int check_field(const json_t *crit, const char *key, const char *cp, const json_t *qs, verr *e)
+static int check_field(const json_t *crit, const char *key, const char *cp, const json_t *qs,
+                       verr *e)
 {
     const char *f = json_string_value(json_object_get(crit, key));
     if (!f)
@@ -301,22 +319,23 @@ static int check_field(const json_t *crit, const char *key, const char *cp, cons
         return 0;
     size_t i;
     json_t *q;
-    json_array_foreach(qs, i, q)
-        if (strcmp(json_string_value(json_object_get(q, "id")), f) == 0)
-            return 0;
+    json_array_foreach(qs, i,
+                       q) if (strcmp(json_string_value(json_object_get(q, "id")), f) == 0) return 0;
     return v_fail(e, cp, key, "'%s' is not a profile field or an enrolment question", f);
 }
 
 static int criteria(const json_t *arr, const char *path, const json_t *qs, json_t **out, verr *e)
 {
-    static const char *const keys[] = {"name", "kind", "field", "mentee_field", "mentor_field",
-                                       "weight", "required", "scale", "min", "max", "different", NULL};
-    static const char *const kinds[] = {"overlap", "shared", "same", "distance", "gap",
-                                        "similarity", "choice", NULL};
+    static const char *const keys[] = {"name",         "kind",   "field",     "mentee_field",
+                                       "mentor_field", "weight", "required",  "scale",
+                                       "min",          "max",    "different", NULL};
+    static const char *const kinds[] = {"overlap", "shared",     "same",   "distance",
+                                        "gap",     "similarity", "choice", NULL};
     json_t *cs = json_array();
     size_t i;
     json_t *c;
-    json_array_foreach(arr, i, c) {
+    json_array_foreach(arr, i, c)
+    {
         char cp[176];
         v_index(cp, sizeof cp, path, i);
         const char *name, *kind, *field, *mf, *rf;
@@ -326,7 +345,8 @@ static int criteria(const json_t *arr, const char *path, const json_t *qs, json_
             v_fail(e, cp, "", "must be an object");
             goto fail;
         }
-        if (v_known_keys(c, cp, keys, e) || v_string(c, "name", cp, true, false, 64, NULL, &name, e) ||
+        if (v_known_keys(c, cp, keys, e) ||
+            v_string(c, "name", cp, true, false, 64, NULL, &name, e) ||
             v_enum(c, "kind", cp, kinds, NULL, &kind, e) ||
             v_string(c, "field", cp, false, false, 64, NULL, &field, e) ||
             v_string(c, "mentee_field", cp, false, false, 64, NULL, &mf, e) ||
@@ -339,7 +359,8 @@ static int criteria(const json_t *arr, const char *path, const json_t *qs, json_
             v_number(c, "max", cp, -1e9, 1e9, 0, strcmp(kind, "gap") == 0, &max, e))
             goto fail;
         for (size_t k = 0; k < i; k++)
-            if (strcmp(json_string_value(json_object_get(json_array_get(cs, k), "name")), name) == 0) {
+            if (strcmp(json_string_value(json_object_get(json_array_get(cs, k), "name")), name) ==
+                0) {
                 v_fail(e, cp, "name", "is used by another criterion");
                 goto fail;
             }
@@ -348,7 +369,10 @@ static int criteria(const json_t *arr, const char *path, const json_t *qs, json_
         json_array_append_new(cs, o);
         if (strcmp(kind, "choice") == 0) {
             if (field || mf || rf) {
-                v_fail(e, cp, field ? "field" : mf ? "mentee_field" : "mentor_field",
+                v_fail(e, cp,
+                       field ? "field"
+                       : mf  ? "mentee_field"
+                             : "mentor_field",
                        "a choice criterion takes no field");
                 goto fail;
             }
@@ -363,7 +387,8 @@ static int criteria(const json_t *arr, const char *path, const json_t *qs, json_
                 goto fail;
             json_object_set_new(o, "field", json_string(field));
         } else {
-            if (check_field(c, "mentee_field", cp, qs, e) || check_field(c, "mentor_field", cp, qs, e))
+            if (check_field(c, "mentee_field", cp, qs, e) ||
+                check_field(c, "mentor_field", cp, qs, e))
                 goto fail;
             json_object_set_new(o, "mentee_field", json_string(mf));
             json_object_set_new(o, "mentor_field", json_string(rf));
@@ -390,9 +415,15 @@ fail:
 
 static int matching(const json_t *in, const char *path, const json_t *qs, json_t **out, verr *e)
 {
-    static const char *const keys[] = {"mode", "relationship_type", "direction", "objective",
-                                       "min_score", "power_differential_rule",
-                                       "max_mentors_per_mentee", "request_expiry_days", "criteria",
+    static const char *const keys[] = {"mode",
+                                       "relationship_type",
+                                       "direction",
+                                       "objective",
+                                       "min_score",
+                                       "power_differential_rule",
+                                       "max_mentors_per_mentee",
+                                       "request_expiry_days",
+                                       "criteria",
                                        NULL};
     static const char *const modes[] = {"self", "admin", "hybrid", NULL};
     static const char *const types[] = {"one_to_one", "group", "peer", NULL};
@@ -448,7 +479,8 @@ static int training(const json_t *in, const char *path, json_t **out, verr *e)
     json_t *ms = json_array();
     size_t i;
     json_t *m;
-    json_array_foreach(mods, i, m) {
+    json_array_foreach(mods, i, m)
+    {
         char mp[176], qp[192];
         v_index(mp, sizeof mp, mpath, i);
         v_join(qp, sizeof qp, mp, "questions");
@@ -500,7 +532,8 @@ static int meetings(const json_t *in, const char *path, json_t **out, verr *e)
     }
     size_t i;
     json_t *m;
-    json_array_foreach(ms, i, m) {
+    json_array_foreach(ms, i, m)
+    {
         char mp[176], base[160];
         v_join(base, sizeof base, path, "modes");
         v_index(mp, sizeof mp, base, i);
@@ -543,11 +576,12 @@ static int phases(const json_t *in, const char *path, json_t **out, verr *e)
 {
     static const char *const keys[] = {"template", "items", NULL};
     static const char *const names[] = {"zachary", "kram", "lifecycle", "rapport", "custom", NULL};
-    static const char *const pkeys[] = {"name", "key_actions", "timeframe_days", "resources",
-                                        "exit_criteria", NULL};
+    static const char *const pkeys[] = {"name",      "key_actions",   "timeframe_days",
+                                        "resources", "exit_criteria", NULL};
     const char *tmpl;
     json_t *items;
-    if (v_known_keys(in, path, keys, e) || v_enum(in, "template", path, names, "zachary", &tmpl, e) ||
+    if (v_known_keys(in, path, keys, e) ||
+        v_enum(in, "template", path, names, "zachary", &tmpl, e) ||
         v_array(in, "items", path, LIMIT_PROGRAM_PHASES, &items, e))
         return -1;
     char ipath[160];
@@ -557,13 +591,15 @@ static int phases(const json_t *in, const char *path, json_t **out, verr *e)
             return v_fail(e, path, "items", "a custom phase model needs at least one phase");
         for (size_t t = 0; t < sizeof templates / sizeof templates[0]; t++)
             if (strcmp(templates[t].name, tmpl) == 0)
-                *out = json_pack("{s:s, s:o}", "template", tmpl, "items", template_phases(&templates[t]));
+                *out = json_pack("{s:s, s:o}", "template", tmpl, "items",
+                                 template_phases(&templates[t]));
         return 0;
     }
     json_t *ps = json_array();
     size_t i;
     json_t *p;
-    json_array_foreach(items, i, p) {
+    json_array_foreach(items, i, p)
+    {
         char pp[176];
         v_index(pp, sizeof pp, ipath, i);
         const char *name;
@@ -582,11 +618,11 @@ static int phases(const json_t *in, const char *path, json_t **out, verr *e)
             json_decref(ps);
             return -1;
         }
-        json_array_append_new(ps, json_pack("{s:s, s:o, s:I, s:o, s:o}", "name", name, "key_actions",
-                                            ka ? json_deep_copy(ka) : json_array(), "timeframe_days",
-                                            (json_int_t)days, "resources",
-                                            res ? json_deep_copy(res) : json_array(), "exit_criteria",
-                                            ex ? json_deep_copy(ex) : json_array()));
+        json_array_append_new(
+            ps, json_pack("{s:s, s:o, s:I, s:o, s:o}", "name", name, "key_actions",
+                          ka ? json_deep_copy(ka) : json_array(), "timeframe_days",
+                          (json_int_t)days, "resources", res ? json_deep_copy(res) : json_array(),
+                          "exit_criteria", ex ? json_deep_copy(ex) : json_array()));
     }
     *out = json_pack("{s:s, s:o}", "template", tmpl, "items", ps);
     return 0;
@@ -594,8 +630,8 @@ static int phases(const json_t *in, const char *path, json_t **out, verr *e)
 
 static int dates(const json_t *in, const char *path, json_t **out, verr *e)
 {
-    static const char *const keys[] = {"enrolment_opens", "enrolment_closes", "matching_date",
-                                       "starts", "ends", NULL};
+    static const char *const keys[] = {
+        "enrolment_opens", "enrolment_closes", "matching_date", "starts", "ends", NULL};
     const char *v[5];
     if (v_known_keys(in, path, keys, e))
         return -1;
@@ -616,7 +652,8 @@ static int dates(const json_t *in, const char *path, json_t **out, verr *e)
 
 /* The section named key: from `in` when there, else from `base`; NULL
  * when neither has it (the caller validates {} to get the defaults). */
-static int section(const json_t *in, const json_t *base, const char *key, const json_t **out, verr *e)
+static int section(const json_t *in, const json_t *base, const char *key, const json_t **out,
+                   verr *e)
 {
     json_t *v = json_object_get(in, key);
     if (!v && base)
@@ -647,7 +684,9 @@ int program_config_normalize(const json_t *in, const json_t *base, json_t **out,
         goto fail;
     json_object_set_new(cfg, "selection", o);
 
-    if (SECTION("matching") || matching(s, "matching", json_object_get(json_object_get(cfg, "selection"), "questions"), &o, e))
+    if (SECTION("matching") ||
+        matching(s, "matching", json_object_get(json_object_get(cfg, "selection"), "questions"), &o,
+                 e))
         goto fail;
     json_object_set_new(cfg, "matching", o);
 

@@ -25,6 +25,7 @@ int program_config_normalize(const json_t *in, const json_t *base, json_t **out,
 json_t *program_phase_templates(void);
 
 /* true when name is a profile field a matching criterion may use. */
-int program_profile_field_kind(const char *name); /* 0 unknown, 1 tags, 2 value, 3 number, 4 vector */
+int program_profile_field_kind(
+    const char *name); /* 0 unknown, 1 tags, 2 value, 3 number, 4 vector */
 
 #endif

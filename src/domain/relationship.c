@@ -3,7 +3,8 @@
 #include <string.h>
 #include <time.h>
 
-static const char *const actions[] = {"pause", "resume", "start_closing", "close", "end_early", "renew"};
+static const char *const actions[] = {"pause", "resume",    "start_closing",
+                                      "close", "end_early", "renew"};
 
 int rel_action_parse(const char *s)
 {
@@ -41,16 +42,13 @@ const char *rel_transition(const char *status, enum rel_action action, int renew
             return "the relationship is closing already";
         *next = "closing";
         return NULL;
-    case REL_CLOSE:
-        *next = "completed";
-        return NULL;
-    case REL_END_EARLY:
-        *next = "ended_early";
-        return NULL;
+    case REL_CLOSE: *next = "completed"; return NULL;
+    case REL_END_EARLY: *next = "ended_early"; return NULL;
     case REL_RENEW:
         if (renewals >= renewals_allowed)
-            return renewals_allowed == 0 ? "this program allows no renewal"
-                                         : "the relationship has been renewed as often as the program allows";
+            return renewals_allowed == 0
+                       ? "this program allows no renewal"
+                       : "the relationship has been renewed as often as the program allows";
         *next = "active";
         return NULL;
     }
@@ -68,7 +66,8 @@ int64_t rel_planned_end(int64_t start, int months)
     tm.tm_mon %= 12;
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int y = tm.tm_year + 1900;
-    int last = mdays[tm.tm_mon] + (tm.tm_mon == 1 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+    int last =
+        mdays[tm.tm_mon] + (tm.tm_mon == 1 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
     tm.tm_mday = day > last ? last : day;
     return (int64_t)timegm(&tm);
 }

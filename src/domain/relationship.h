@@ -10,7 +10,7 @@
 /* The actions of PATCH /relationships/{rid}. */
 enum rel_action { REL_PAUSE, REL_RESUME, REL_START_CLOSING, REL_CLOSE, REL_END_EARLY, REL_RENEW };
 
-int rel_action_parse(const char *s);          /* enum rel_action, or -1 */
+int rel_action_parse(const char *s); /* enum rel_action, or -1 */
 const char *rel_action_name(enum rel_action a);
 
 /* NULL when `action` may be taken on a relationship in `status` with

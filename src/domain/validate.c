@@ -37,7 +37,8 @@ int v_known_keys(const json_t *obj, const char *path, const char *const *allowed
 {
     const char *key;
     json_t *val;
-    json_object_foreach((json_t *)obj, key, val) {
+    json_object_foreach((json_t *)obj, key, val)
+    {
         (void)val;
         bool ok = false;
         for (const char *const *a = allowed; *a && !ok; a++)
@@ -48,7 +49,8 @@ int v_known_keys(const json_t *obj, const char *path, const char *const *allowed
     return 0;
 }
 
-int v_object(const json_t *obj, const char *key, const char *path, bool required, json_t **out, verr *e)
+int v_object(const json_t *obj, const char *key, const char *path, bool required, json_t **out,
+             verr *e)
 {
     json_t *v = json_object_get(obj, key);
     *out = NULL;
@@ -143,7 +145,8 @@ int v_int(const json_t *obj, const char *key, const char *path, int64_t min, int
         return v_fail(e, path, key, "must be an integer");
     json_int_t i = json_integer_value(v);
     if (i < min || i > max)
-        return v_fail(e, path, key, "must be between %lld and %lld", (long long)min, (long long)max);
+        return v_fail(e, path, key, "must be between %lld and %lld", (long long)min,
+                      (long long)max);
     *out = i;
     return 0;
 }
@@ -192,8 +195,8 @@ int v_date(const json_t *obj, const char *key, const char *path, const char **ou
     return 0;
 }
 
-int v_string_list(const json_t *obj, const char *key, const char *path, size_t max,
-                  size_t maxbytes, json_t **out, verr *e)
+int v_string_list(const json_t *obj, const char *key, const char *path, size_t max, size_t maxbytes,
+                  json_t **out, verr *e)
 {
     json_t *arr;
     if (v_array(obj, key, path, max, &arr, e))
@@ -205,7 +208,8 @@ int v_string_list(const json_t *obj, const char *key, const char *path, size_t m
     v_join(here, sizeof here, path, key);
     size_t i;
     json_t *item;
-    json_array_foreach(arr, i, item) {
+    json_array_foreach(arr, i, item)
+    {
         char at[176];
         v_index(at, sizeof at, here, i);
         if (!json_is_string(item) || json_string_length(item) == 0)

@@ -30,8 +30,10 @@ void v_index(char *out, size_t outlen, const char *path, size_t i);
 int v_known_keys(const json_t *obj, const char *path, const char *const *allowed, verr *e);
 
 /* obj[key] must be an object (or absent: *out = NULL when !required). */
-int v_object(const json_t *obj, const char *key, const char *path, bool required, json_t **out, verr *e);
-int v_array(const json_t *obj, const char *key, const char *path, size_t max, json_t **out, verr *e);
+int v_object(const json_t *obj, const char *key, const char *path, bool required, json_t **out,
+             verr *e);
+int v_array(const json_t *obj, const char *key, const char *path, size_t max, json_t **out,
+            verr *e);
 
 /* A string of 1..maxbytes bytes (0..maxbytes when allow_empty). Absent: *out = def. */
 int v_string(const json_t *obj, const char *key, const char *path, bool required, bool allow_empty,
@@ -47,7 +49,7 @@ int v_bool(const json_t *obj, const char *key, const char *path, bool def, bool 
 /* A "YYYY-MM-DD" date or absent (*out = NULL). */
 int v_date(const json_t *obj, const char *key, const char *path, const char **out, verr *e);
 /* An array of at most max strings of 1..maxbytes each. Absent: *out = NULL. */
-int v_string_list(const json_t *obj, const char *key, const char *path, size_t max,
-                  size_t maxbytes, json_t **out, verr *e);
+int v_string_list(const json_t *obj, const char *key, const char *path, size_t max, size_t maxbytes,
+                  json_t **out, verr *e);
 
 #endif

@@ -9,11 +9,11 @@
 #include "http/http.h"
 
 struct http_asset {
-    const char *path;          /* "/index.html", "/assets/index-3f2a.js" */
+    const char *path; /* "/index.html", "/assets/index-3f2a.js" */
     const char *content_type;
     const unsigned char *data;
     size_t size;
-    int immutable;             /* content-hashed name: cache for a year */
+    int immutable; /* content-hashed name: cache for a year */
 };
 
 extern const struct http_asset http_assets[]; /* ends with path NULL */

@@ -21,23 +21,23 @@ enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DE
 typedef struct http_req {
     enum http_method method;
     const char *method_name;
-    const char *path;         /* decoded, without the query */
-    const char *body;         /* NUL-terminated; "" when none */
+    const char *path; /* decoded, without the query */
+    const char *body; /* NUL-terminated; "" when none */
     size_t body_len;
-    const char *client_ip;    /* text form of the peer address */
+    const char *client_ip; /* text form of the peer address */
     /* Route parameters, filled by the router: "{id}" segments in order. */
     const char *params[LIMIT_HTTP_PATH_SEGMENTS];
     int nparams;
-    void *conn;               /* opaque server connection, for the accessors below */
+    void *conn; /* opaque server connection, for the accessors below */
 } http_req;
 
 typedef struct http_resp {
     int status;
-    const char *content_type;  /* static string */
+    const char *content_type; /* static string */
     buf body;
     struct {
-        const char *name;      /* static string */
-        char *value;           /* owned */
+        const char *name; /* static string */
+        char *value;      /* owned */
     } headers[HTTP_MAX_RESP_HEADERS];
     int nheaders;
     bool no_store;             /* Cache-Control: no-store (default true for the API) */

@@ -4,7 +4,8 @@
 #include "base/mem.h"
 #include "http/http.h"
 
-#define RESP_BODY_CAP (256u << 20) /* a reply never exceeds this; the import report is the largest */
+#define RESP_BODY_CAP                                                                              \
+    (256u << 20) /* a reply never exceeds this; the import report is the largest */
 
 void http_resp_init(http_resp *w)
 {

@@ -8,7 +8,8 @@ static size_t seglen(const char *s)
     return strcspn(s, "/");
 }
 
-bool http_route_match(const char *pattern, const char *path, http_req *r, char *store, size_t storelen)
+bool http_route_match(const char *pattern, const char *path, http_req *r, char *store,
+                      size_t storelen)
 {
     size_t used = 0;
     r->nparams = 0;

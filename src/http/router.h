@@ -11,6 +11,7 @@
 /* true when path matches pattern; each placeholder's text is copied into
  * store (a buffer of storelen bytes) and pointed to by r->params in order.
  * On false, r->params is left in an unspecified state. */
-bool http_route_match(const char *pattern, const char *path, http_req *r, char *store, size_t storelen);
+bool http_route_match(const char *pattern, const char *path, http_req *r, char *store,
+                      size_t storelen);
 
 #endif

@@ -25,13 +25,13 @@
 struct request {
     double started;
     size_t body_limit;
-    int early_status;     /* non-zero: refuse with this status, body discarded */
+    int early_status; /* non-zero: refuse with this status, body discarded */
     const char *early_detail;
     int header_count;
     int content_length_count;
     bool chunked;
     bool header_too_big;
-    bool overflow;        /* the body passed its limit: the rest is read and dropped */
+    bool overflow; /* the body passed its limit: the rest is read and dropped */
     size_t dropped;
     buf body;
     char ip[INET6_ADDRSTRLEN];
@@ -96,8 +96,8 @@ static enum http_method parse_method(const char *m)
     static const struct {
         const char *name;
         enum http_method m;
-    } map[] = {{"GET", HTTP_GET},     {"HEAD", HTTP_HEAD},   {"POST", HTTP_POST},
-               {"PUT", HTTP_PUT},     {"PATCH", HTTP_PATCH}, {"DELETE", HTTP_DELETE}};
+    } map[] = {{"GET", HTTP_GET}, {"HEAD", HTTP_HEAD},   {"POST", HTTP_POST},
+               {"PUT", HTTP_PUT}, {"PATCH", HTTP_PATCH}, {"DELETE", HTTP_DELETE}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(m, map[i].name) == 0)
             return map[i].m;
@@ -169,7 +169,8 @@ static enum MHD_Result refuse(struct MHD_Connection *c, struct request *q, const
 {
     http_resp w;
     http_resp_init(&w);
-    buf_printf(&w.body, "{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,\"detail\":\"%s\"}",
+    buf_printf(&w.body,
+               "{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,\"detail\":\"%s\"}",
                status == 413   ? "Payload Too Large"
                : status == 414 ? "URI Too Long"
                : status == 431 ? "Request Header Fields Too Large"
@@ -200,9 +201,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (ci && ci->client_addr) {
             const struct sockaddr *sa = ci->client_addr;
             if (sa->sa_family == AF_INET)
-                inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, q->ip, sizeof q->ip);
+                inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, q->ip,
+                          sizeof q->ip);
             else if (sa->sa_family == AF_INET6)
-                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, q->ip, sizeof q->ip);
+                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, q->ip,
+                          sizeof q->ip);
         }
         MHD_get_connection_values(c, MHD_HEADER_KIND, inspect_header, q);
         enum http_method m = parse_method(method);
@@ -346,15 +349,13 @@ int http_server_run(const struct http_server_config *cfg)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned threads = cfg->threads ? cfg->threads : (unsigned)(cores > 0 ? cores : 1);
     struct MHD_Daemon *d = MHD_start_daemon(
-        flags, cfg->port, NULL, NULL, on_request, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIMIT_HTTP_CONNS_TOTAL,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->conns_per_ip ? cfg->conns_per_ip : LIMIT_HTTP_CONNS_PER_IP,
+        flags, cfg->port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)LIMIT_HTTP_CONNS_TOTAL, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        cfg->conns_per_ip ? cfg->conns_per_ip : LIMIT_HTTP_CONNS_PER_IP,
         MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s ? cfg->timeout_s : LIMIT_HTTP_TIMEOUT_S,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_HTTP_CONN_MEMORY,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_END);
     if (!d) {
         log_error("http", "cannot listen on %s:%u: %s", cfg->host, cfg->port, strerror(errno));
@@ -389,19 +390,22 @@ void http_metrics_write(buf *out)
     for (int i = 1; i <= 5; i++)
         buf_printf(out, "tandem_http_requests_total{class=\"%dxx\"} %llu\n", i,
                    (unsigned long long)atomic_load(&m_requests[i]));
-    buf_printf(out, "# HELP tandem_http_response_bytes_total Response body bytes sent.\n"
-                    "# TYPE tandem_http_response_bytes_total counter\n"
-                    "tandem_http_response_bytes_total %llu\n",
+    buf_printf(out,
+               "# HELP tandem_http_response_bytes_total Response body bytes sent.\n"
+               "# TYPE tandem_http_response_bytes_total counter\n"
+               "tandem_http_response_bytes_total %llu\n",
                (unsigned long long)atomic_load(&m_bytes_out));
-    buf_printf(out, "# HELP tandem_http_in_flight Requests being handled now.\n"
-                    "# TYPE tandem_http_in_flight gauge\ntandem_http_in_flight %lld\n",
+    buf_printf(out,
+               "# HELP tandem_http_in_flight Requests being handled now.\n"
+               "# TYPE tandem_http_in_flight gauge\ntandem_http_in_flight %lld\n",
                (long long)atomic_load(&m_in_flight));
     buf_puts(out, "# HELP tandem_http_request_duration_seconds Time to answer a request.\n"
                   "# TYPE tandem_http_request_duration_seconds histogram\n");
     unsigned long long cum = 0;
     for (size_t i = 0; i < NBOUNDS; i++) {
         cum += atomic_load(&m_latency[i]);
-        buf_printf(out, "tandem_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n", m_bounds[i], cum);
+        buf_printf(out, "tandem_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
+                   m_bounds[i], cum);
     }
     cum += atomic_load(&m_latency[NBOUNDS]);
     buf_printf(out, "tandem_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n", cum);

@@ -22,12 +22,12 @@ typedef void (*http_dispatch_fn)(http_req *r, http_resp *w);
 typedef size_t (*http_body_limit_fn)(enum http_method m, const char *path);
 
 struct http_server_config {
-    const char *host;          /* "127.0.0.1", "0.0.0.0", "::1" ... */
-    uint16_t port;             /* 0: pick a free one (reported in the log) */
-    unsigned threads;          /* worker threads; 0: one per core */
-    unsigned timeout_s;        /* idle connection timeout */
+    const char *host;   /* "127.0.0.1", "0.0.0.0", "::1" ... */
+    uint16_t port;      /* 0: pick a free one (reported in the log) */
+    unsigned threads;   /* worker threads; 0: one per core */
+    unsigned timeout_s; /* idle connection timeout */
     unsigned conns_per_ip;
-    const char *access_log;    /* file path, "-" for standard error, NULL or "off" for none */
+    const char *access_log; /* file path, "-" for standard error, NULL or "off" for none */
     http_dispatch_fn dispatch;
     http_body_limit_fn body_limit;
 };

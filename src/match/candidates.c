@@ -112,9 +112,9 @@ typedef struct cand {
 
 typedef struct scratch {
     double *score;
-    cand *mh;       /* per mentor: a heap of its best mentees seen by this thread */
-    uint32_t *mn;   /* entries in each mentor's heap */
-    double *mthr;   /* a score that can enter mentor r's full heap */
+    cand *mh;     /* per mentor: a heap of its best mentees seen by this thread */
+    uint32_t *mn; /* entries in each mentor's heap */
+    double *mthr; /* a score that can enter mentor r's full heap */
     uint8_t *ok;
     uint32_t *mark; /* per mentor: last mentee + 1 that marked it */
 } scratch;
@@ -122,8 +122,8 @@ typedef struct scratch {
 typedef struct build_ctx {
     const match_model *m;
     size_t k;
-    size_t km;         /* best mentees kept per mentor */
-    size_t *cap_off;   /* slot ranges per mentee */
+    size_t km;       /* best mentees kept per mentor */
+    size_t *cap_off; /* slot ranges per mentee */
     uint32_t *head;
     int64_t *w;
     size_t *count;
@@ -354,8 +354,8 @@ static void add_mentor_tops(match_graph *g, scratch *sc, int threads, size_t km)
     free(w);
 }
 
-void match_graph_build(const match_model *m, int top_k, int mentor_top, bool no_prune,
-                       int threads, match_graph *g, match_progress_fn progress, void *pctx)
+void match_graph_build(const match_model *m, int top_k, int mentor_top, bool no_prune, int threads,
+                       match_graph *g, match_progress_fn progress, void *pctx)
 {
     memset(g, 0, sizeof *g);
     size_t ne = m->ne, nr = m->nr;
@@ -401,7 +401,9 @@ void match_graph_build(const match_model *m, int top_k, int mentor_top, bool no_
     threads = match_threads(threads);
     scratch *sc = xcalloc((size_t)threads, sizeof *sc);
     scratch_init(sc, threads, nr);
-    size_t km = no_prune || nr <= (size_t)top_k ? 0 : mentor_top < 0 ? MENTOR_TOP : (size_t)mentor_top;
+    size_t km = no_prune || nr <= (size_t)top_k ? 0
+                : mentor_top < 0                ? MENTOR_TOP
+                                                : (size_t)mentor_top;
     for (int t = 0; t < threads && km; t++) {
         sc[t].mh = xcalloc(nr * km, sizeof(cand));
         sc[t].mn = xcalloc(nr, sizeof(uint32_t));
@@ -483,9 +485,9 @@ void match_graph_add(match_graph *g, const match_ipair *p, const int64_t *w, siz
 
 typedef struct viol_ctx {
     const match_model *m;
-    const match_model *pm;   /* mentors sorted by dual slack, ascending */
-    const uint32_t *perm;    /* pm's mentor i is m's mentor perm[i] */
-    const int64_t *slack;    /* v - M, in pm's order */
+    const match_model *pm; /* mentors sorted by dual slack, ascending */
+    const uint32_t *perm;  /* pm's mentor i is m's mentor perm[i] */
+    const int64_t *slack;  /* v - M, in pm's order */
     const match_graph *g;
     const match_check *c;
     scratch *sc;

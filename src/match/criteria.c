@@ -113,12 +113,9 @@ static double col_value(const match_model *m, const match_col *c, size_t e, size
             return any ? 1.0 : 0.0;
         return v_overlap_cnt(cnt, c->pop0[e]);
     }
-    case MATCH_SAME:
-        return v_same(c->str[0][e], c->str[1][r], c->different);
-    case MATCH_DISTANCE:
-        return v_distance(c->num[0][e], c->num[1][r], c->scale);
-    case MATCH_GAP:
-        return v_gap(c->num[0][e], c->num[1][r], c->min, c->max, c->scale);
+    case MATCH_SAME: return v_same(c->str[0][e], c->str[1][r], c->different);
+    case MATCH_DISTANCE: return v_distance(c->num[0][e], c->num[1][r], c->scale);
+    case MATCH_GAP: return v_gap(c->num[0][e], c->num[1][r], c->min, c->max, c->scale);
     case MATCH_SIMILARITY: {
         if (c->vlen[0][e] != c->vlen[1][r])
             return 0.0;
@@ -127,8 +124,7 @@ static double col_value(const match_model *m, const match_col *c, size_t e, size
             dot += c->vec[0][e * c->dims + k] * c->vec[1][k * nr + r];
         return v_cos_of(dot, c->norm[0][e], c->norm[1][r]);
     }
-    case MATCH_CHOICE:
-        return v_choice(choice_rank(m, e, r));
+    case MATCH_CHOICE: return v_choice(choice_rank(m, e, r));
     }
     return 0.0;
 }
@@ -224,9 +220,10 @@ bool match_model_pair(const match_model *m, size_t e, size_t r, double *score, d
 
 #define BLOCK 256 /* mentors per block: the block's arrays stay in L1 */
 
-static inline __attribute__((always_inline)) void
-block_body(const match_model *m, size_t e, size_t r0, size_t n, double *restrict acc,
-           uint8_t *restrict ok)
+static inline __attribute__((always_inline)) void block_body(const match_model *m, size_t e,
+                                                             size_t r0, size_t n,
+                                                             double *restrict acc,
+                                                             uint8_t *restrict ok)
 {
     const size_t nr = m->nr;
     double fail[BLOCK], dot[BLOCK];
@@ -347,7 +344,7 @@ block_body(const match_model *m, size_t e, size_t r0, size_t n, double *restrict
 }
 
 static inline __attribute__((always_inline)) void row_body(const match_model *m, size_t e,
-                                                          size_t nr, double *acc, uint8_t *ok)
+                                                           size_t nr, double *acc, uint8_t *ok)
 {
     for (size_t r0 = 0; r0 < nr; r0 += BLOCK) {
         size_t n = nr - r0 < BLOCK ? nr - r0 : BLOCK;
@@ -596,8 +593,8 @@ static const char *type_name(int t)
     return "missing";
 }
 
-static int build_col(const match_instance *in, const match_criterion *cr, match_col *c,
-                     char *err, size_t errlen)
+static int build_col(const match_instance *in, const match_criterion *cr, match_col *c, char *err,
+                     size_t errlen)
 {
     size_t n[2] = {in->n[MATCH_MENTEE], in->n[MATCH_MENTOR]};
     const char *fname[2] = {cr->mentee_field, cr->mentor_field};
@@ -771,8 +768,7 @@ static int build_col(const match_instance *in, const match_criterion *cr, match_
         }
         break;
     }
-    case MATCH_CHOICE:
-        break;
+    case MATCH_CHOICE: break;
     }
     return 0;
 }

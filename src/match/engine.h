@@ -24,10 +24,10 @@ enum { FT_NONE = 0, FT_TAGS, FT_NUMBER, FT_STRING, FT_VECTOR };
 typedef struct match_attr {
     uint32_t person, field;
     int type;
-    uint32_t n;       /* tags, vector */
+    uint32_t n; /* tags, vector */
     double num;
-    int32_t str;      /* interned string */
-    int32_t *tags;    /* interned strings */
+    int32_t str;   /* interned string */
+    int32_t *tags; /* interned strings */
     double *vec;
 } match_attr;
 
@@ -47,10 +47,10 @@ typedef struct match_ipair {
 } match_ipair;
 
 struct match_instance {
-    size_t n[2];                /* [MATCH_MENTEE], [MATCH_MENTOR] */
+    size_t n[2]; /* [MATCH_MENTEE], [MATCH_MENTOR] */
     size_t cap_people[2];
     char **ids[2];
-    int64_t *count[2];          /* wants, capacity */
+    int64_t *count[2]; /* wants, capacity */
     match_strmap idmap[2];
     char **field_names;
     int *field_types;
@@ -58,14 +58,14 @@ struct match_instance {
     match_strmap fieldmap;
     match_attr *attrs[2];
     size_t nattrs[2], cap_attrs[2];
-    match_strmap strings;       /* interned strings: tags and same-values */
+    match_strmap strings; /* interned strings: tags and same-values */
     size_t nstrings;
     match_criterion *crit;
     size_t ncrit, cap_crit;
     match_triple *scores;
     size_t nscores, cap_scores;
-    bool scores_mode;           /* at least one score given */
-    uint32_t **choices;         /* per mentee, NULL when none */
+    bool scores_mode;   /* at least one score given */
+    uint32_t **choices; /* per mentee, NULL when none */
     uint32_t *nchoices;
     match_ipair *forbidden, *locked;
     size_t nforbidden, cap_forbidden, nlocked, cap_locked;
@@ -73,7 +73,7 @@ struct match_instance {
     match_objective objective;
 };
 
-int match_strmap_get(const match_strmap *m, const char *key); /* -1 if absent */
+int match_strmap_get(const match_strmap *m, const char *key);        /* -1 if absent */
 int match_strmap_put(match_strmap *m, const char *key, int32_t val); /* copies key */
 void match_strmap_cleanup(match_strmap *m);
 
@@ -84,12 +84,12 @@ typedef struct match_col {
     double w;
     bool required, different;
     double scale, min, max;
-    double *num[2];        /* distance, gap: NaN when missing */
-    int32_t *str[2];       /* same: -1 when missing */
-    uint64_t *bits[2];     /* overlap, shared: words per person */
-    int32_t *pop0;         /* overlap: |A| of each mentee */
+    double *num[2];    /* distance, gap: NaN when missing */
+    int32_t *str[2];   /* same: -1 when missing */
+    uint64_t *bits[2]; /* overlap, shared: words per person */
+    int32_t *pop0;     /* overlap: |A| of each mentee */
     size_t words;
-    double *vec[2];        /* similarity: stride dims */
+    double *vec[2]; /* similarity: stride dims */
     int32_t *vlen[2];
     double *norm[2];
     size_t dims;
@@ -102,9 +102,14 @@ typedef struct match_model {
     double min_score;
     bool sparse;
     /* per-mentee CSR lists */
-    size_t *ch_off;  uint32_t *ch_m;  uint8_t *ch_rank;   /* choices, rank 1.. */
-    size_t *fb_off;  uint32_t *fb_m;                      /* forbidden, sorted */
-    size_t *sc_off;  uint32_t *sc_m;  double *sc_s;       /* sparse scores, sorted by mentor */
+    size_t *ch_off;
+    uint32_t *ch_m;
+    uint8_t *ch_rank; /* choices, rank 1.. */
+    size_t *fb_off;
+    uint32_t *fb_m; /* forbidden, sorted */
+    size_t *sc_off;
+    uint32_t *sc_m;
+    double *sc_s;    /* sparse scores, sorted by mentor */
     int64_t *self;   /* mentor index of the same person, or -1 */
     int64_t *self_r; /* per mentor: mentee index of the same person, or -1 */
     int kernel;      /* MATCH_KERNEL_*: which compiled row kernel runs */
@@ -133,22 +138,22 @@ int64_t match_iscore(double s);
 
 typedef struct match_graph {
     size_t ne, nr;
-    size_t *off;        /* ne + 1 */
-    uint32_t *head;     /* mentor of each arc, arcs of a mentee sorted by mentor */
-    int64_t *w;         /* integer score of each arc */
+    size_t *off;    /* ne + 1 */
+    uint32_t *head; /* mentor of each arc, arcs of a mentee sorted by mentor */
+    int64_t *w;     /* integer score of each arc */
     size_t narcs;
-    int64_t *allowed;   /* allowed mentors per mentee (all pairs, not only arcs) */
-    int64_t *cut;       /* per mentee: every allowed pair that is not an arc scores
+    int64_t *allowed; /* allowed mentors per mentee (all pairs, not only arcs) */
+    int64_t *cut;     /* per mentee: every allowed pair that is not an arc scores
                            <= cut[e] (the top_k-th best); -1 when none is missing */
-    bool pruned;        /* some allowed pairs are not arcs */
+    bool pruned;      /* some allowed pairs are not arcs */
 } match_graph;
 
 void match_graph_cleanup(match_graph *g);
 /* Builds the graph: all allowed pairs when the model is sparse, small or
  * no_prune, else each mentee's top_k plus its choices plus each mentor's
  * mentor_top best mentees (mentor_top < 0: the default, 16). Multithreaded. */
-void match_graph_build(const match_model *m, int top_k, int mentor_top, bool no_prune,
-                       int threads, match_graph *g, match_progress_fn progress, void *pctx);
+void match_graph_build(const match_model *m, int top_k, int mentor_top, bool no_prune, int threads,
+                       match_graph *g, match_progress_fn progress, void *pctx);
 /* Adds arcs (mentee, mentor, w) to the graph (no duplicates given). */
 void match_graph_add(match_graph *g, const match_ipair *p, const int64_t *w, size_t n);
 
@@ -183,18 +188,18 @@ int match_threads(int requested);
 /* ---- exact b-matching (flow.c) ---- */
 
 typedef struct match_flow {
-    uint8_t *x;         /* per arc: 1 when matched */
-    int64_t *u, *v;     /* LP duals of max sum (M + w) */
+    uint8_t *x;     /* per arc: 1 when matched */
+    int64_t *u, *v; /* LP duals of max sum (M + w) */
     int64_t M;
     int64_t matched, total;
-    bool cert;          /* the duals certify the arcs of the graph */
+    bool cert;                  /* the duals certify the arcs of the graph */
     uint8_t *reach_e, *reach_r; /* residual reachability from free mentees (a min cut) */
 } match_flow;
 
 /* Max-cardinality then max-weight b-matching on the arcs with w >= thr
  * (arcs below are ignored): wants[e], caps[r] are residual counts. */
-void match_flow_solve(const match_graph *g, const int64_t *wants, const int64_t *caps,
-                      int64_t thr, match_flow *f, match_progress_fn progress, void *pctx);
+void match_flow_solve(const match_graph *g, const int64_t *wants, const int64_t *caps, int64_t thr,
+                      match_flow *f, match_progress_fn progress, void *pctx);
 /* Max cardinality only on arcs with w >= thr (Hopcroft-Karp style);
  * fills reach (a min cut) when reach_e / reach_r are not NULL. */
 int64_t match_flow_maxcard(const match_graph *g, const int64_t *wants, const int64_t *caps,

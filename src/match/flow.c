@@ -129,11 +129,11 @@ static hent heap_pop(heap *q)
 /* ---- successive shortest paths ---- */
 
 typedef struct node_state {
-    int64_t p;      /* potential */
-    int64_t dist;   /* tentative distance in the current search */
-    int64_t pred;   /* arc the search reached the node by, -1 at the source */
-    uint32_t seen;  /* search stamp: dist is valid */
-    uint32_t done;  /* search stamp: settled */
+    int64_t p;     /* potential */
+    int64_t dist;  /* tentative distance in the current search */
+    int64_t pred;  /* arc the search reached the node by, -1 at the source */
+    uint32_t seen; /* search stamp: dist is valid */
+    uint32_t done; /* search stamp: settled */
 } node_state;
 
 /* Sources are the left nodes: each unit of wants[] is shipped, to a right
@@ -347,8 +347,8 @@ static void ssp(const match_graph *g, const int64_t *wants, const int64_t *caps,
  * so the searches end after a few steps. Mentors as sources means solving
  * the transposed graph (arcs mentor -> mentee); the LP is symmetric and u,
  * v and the reachable sets swap back. */
-void match_flow_solve(const match_graph *g, const int64_t *wants, const int64_t *caps,
-                      int64_t thr, match_flow *f, match_progress_fn progress, void *pctx)
+void match_flow_solve(const match_graph *g, const int64_t *wants, const int64_t *caps, int64_t thr,
+                      match_flow *f, match_progress_fn progress, void *pctx)
 {
     int64_t sw = 0, sc = 0;
     for (size_t e = 0; e < g->ne; e++)

@@ -183,8 +183,8 @@ static int add_person(match_instance *in, int side, const char *id, int64_t coun
     return 0;
 }
 
-int match_add_mentor(match_instance *in, const char *id, int64_t capacity, size_t *idx,
-                     char *err, size_t errlen)
+int match_add_mentor(match_instance *in, const char *id, int64_t capacity, size_t *idx, char *err,
+                     size_t errlen)
 {
     return add_person(in, MATCH_MENTOR, id, capacity, idx, err, errlen);
 }
@@ -195,10 +195,22 @@ int match_add_mentee(match_instance *in, const char *id, int64_t wants, size_t *
     return add_person(in, MATCH_MENTEE, id, wants, idx, err, errlen);
 }
 
-size_t match_mentor_count(const match_instance *in) { return in->n[MATCH_MENTOR]; }
-size_t match_mentee_count(const match_instance *in) { return in->n[MATCH_MENTEE]; }
-const char *match_mentor_id(const match_instance *in, size_t i) { return in->ids[MATCH_MENTOR][i]; }
-const char *match_mentee_id(const match_instance *in, size_t i) { return in->ids[MATCH_MENTEE][i]; }
+size_t match_mentor_count(const match_instance *in)
+{
+    return in->n[MATCH_MENTOR];
+}
+size_t match_mentee_count(const match_instance *in)
+{
+    return in->n[MATCH_MENTEE];
+}
+const char *match_mentor_id(const match_instance *in, size_t i)
+{
+    return in->ids[MATCH_MENTOR][i];
+}
+const char *match_mentee_id(const match_instance *in, size_t i)
+{
+    return in->ids[MATCH_MENTEE][i];
+}
 
 long match_find(const match_instance *in, match_side side, const char *id)
 {
@@ -290,8 +302,8 @@ int match_set_tags(match_instance *in, match_side side, size_t idx, const char *
     return 0;
 }
 
-int match_set_number(match_instance *in, match_side side, size_t idx, const char *field,
-                     double v, char *err, size_t errlen)
+int match_set_number(match_instance *in, match_side side, size_t idx, const char *field, double v,
+                     char *err, size_t errlen)
 {
     uint32_t f;
     if (check_person(in, side, idx, err, errlen) ||
@@ -338,10 +350,13 @@ int match_set_vector(match_instance *in, match_side side, size_t idx, const char
 
 /* ---- criteria and constraints ---- */
 
-static const char *kind_names[] = {"overlap", "shared", "same", "distance",
-                                   "gap", "similarity", "choice"};
+static const char *kind_names[] = {"overlap", "shared",     "same",  "distance",
+                                   "gap",     "similarity", "choice"};
 
-const char *match_kind_name(match_kind k) { return kind_names[k]; }
+const char *match_kind_name(match_kind k)
+{
+    return kind_names[k];
+}
 
 int match_kind_parse(const char *s, match_kind *out)
 {
@@ -438,8 +453,8 @@ int match_add_score(match_instance *in, size_t mentee, size_t mentor, double sco
     return 0;
 }
 
-int match_set_choices(match_instance *in, size_t mentee, const size_t *mentors, size_t n,
-                      char *err, size_t errlen)
+int match_set_choices(match_instance *in, size_t mentee, const size_t *mentors, size_t n, char *err,
+                      size_t errlen)
 {
     if (check_person(in, MATCH_MENTEE, mentee, err, errlen))
         return -1;
@@ -480,8 +495,7 @@ static int add_pair(match_instance *in, match_ipair **arr, size_t *n, size_t *ca
     return 0;
 }
 
-int match_add_forbidden(match_instance *in, size_t mentee, size_t mentor, char *err,
-                        size_t errlen)
+int match_add_forbidden(match_instance *in, size_t mentee, size_t mentor, char *err, size_t errlen)
 {
     return add_pair(in, &in->forbidden, &in->nforbidden, &in->cap_forbidden, mentee, mentor, err,
                     errlen);
@@ -507,12 +521,21 @@ int match_set_min_score(match_instance *in, double min_score, char *err, size_t 
     return 0;
 }
 
-void match_set_objective(match_instance *in, match_objective obj) { in->objective = obj; }
-match_objective match_get_objective(const match_instance *in) { return in->objective; }
+void match_set_objective(match_instance *in, match_objective obj)
+{
+    in->objective = obj;
+}
+match_objective match_get_objective(const match_instance *in)
+{
+    return in->objective;
+}
 
 static const char *obj_names[] = {"total", "fair", "stable"};
 
-const char *match_objective_name(match_objective obj) { return obj_names[obj]; }
+const char *match_objective_name(match_objective obj)
+{
+    return obj_names[obj];
+}
 
 int match_objective_parse(const char *s, match_objective *out)
 {

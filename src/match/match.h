@@ -59,11 +59,11 @@ typedef struct match_criterion {
     const char *field;
     const char *mentee_field;
     const char *mentor_field;
-    double weight;    /* >= 0 */
-    bool required;    /* a pair scoring 0 here is not allowed */
-    bool different;   /* MATCH_SAME: 1 when the values differ */
-    double scale;     /* MATCH_DISTANCE (> 0), MATCH_GAP (> 0, default 1) */
-    double min, max;  /* MATCH_GAP: the ideal range of mentor - mentee */
+    double weight;   /* >= 0 */
+    bool required;   /* a pair scoring 0 here is not allowed */
+    bool different;  /* MATCH_SAME: 1 when the values differ */
+    double scale;    /* MATCH_DISTANCE (> 0), MATCH_GAP (> 0, default 1) */
+    double min, max; /* MATCH_GAP: the ideal range of mentor - mentee */
 } match_criterion;
 
 typedef struct match_instance match_instance;
@@ -75,10 +75,10 @@ void match_instance_free(match_instance *in); /* NULL is fine */
 /* Adds a person; ids must be unique per side (an id on both sides is one
  * person, who is never matched with themself). capacity / wants >= 0.
  * *idx (may be NULL) receives the person's index, in input order. */
-int match_add_mentor(match_instance *in, const char *id, int64_t capacity, size_t *idx,
-                     char *err, size_t errlen);
-int match_add_mentee(match_instance *in, const char *id, int64_t wants, size_t *idx,
-                     char *err, size_t errlen);
+int match_add_mentor(match_instance *in, const char *id, int64_t capacity, size_t *idx, char *err,
+                     size_t errlen);
+int match_add_mentee(match_instance *in, const char *id, int64_t wants, size_t *idx, char *err,
+                     size_t errlen);
 size_t match_mentor_count(const match_instance *in);
 size_t match_mentee_count(const match_instance *in);
 const char *match_mentor_id(const match_instance *in, size_t idx);
@@ -91,8 +91,8 @@ long match_find(const match_instance *in, match_side side, const char *id);
  * tag list or vector is accepted as either. */
 int match_set_tags(match_instance *in, match_side side, size_t idx, const char *field,
                    const char *const *tags, size_t n, char *err, size_t errlen);
-int match_set_number(match_instance *in, match_side side, size_t idx, const char *field,
-                     double v, char *err, size_t errlen);
+int match_set_number(match_instance *in, match_side side, size_t idx, const char *field, double v,
+                     char *err, size_t errlen);
 int match_set_string(match_instance *in, match_side side, size_t idx, const char *field,
                      const char *v, char *err, size_t errlen);
 int match_set_vector(match_instance *in, match_side side, size_t idx, const char *field,
@@ -108,10 +108,9 @@ int match_add_score(match_instance *in, size_t mentee, size_t mentor, double sco
                     size_t errlen);
 
 /* The mentee's ranked choices (1st first); a mentor listed twice fails. */
-int match_set_choices(match_instance *in, size_t mentee, const size_t *mentors, size_t n,
-                      char *err, size_t errlen);
-int match_add_forbidden(match_instance *in, size_t mentee, size_t mentor, char *err,
-                        size_t errlen);
+int match_set_choices(match_instance *in, size_t mentee, const size_t *mentors, size_t n, char *err,
+                      size_t errlen);
+int match_add_forbidden(match_instance *in, size_t mentee, size_t mentor, char *err, size_t errlen);
 /* A locked pair is kept in the result and uses capacity and wants. Its
  * admissibility is checked by match_solve (it may not be forbidden, self,
  * below min_score, failing a required criterion, or over capacity). */
@@ -130,66 +129,71 @@ typedef void (*match_progress_fn)(void *ctx, const char *stage, double done, dou
 
 /* Scoring kernels: one set of loops compiled for several instruction
  * sets, chosen at run time; all give bit-identical scores. */
-enum { MATCH_KERNEL_AUTO, MATCH_KERNEL_SCALAR, MATCH_KERNEL_BASE, MATCH_KERNEL_AVX2,
-       MATCH_KERNEL_AVX512 };
-int match_kernel_best(void);           /* the widest kernel this CPU runs */
+enum {
+    MATCH_KERNEL_AUTO,
+    MATCH_KERNEL_SCALAR,
+    MATCH_KERNEL_BASE,
+    MATCH_KERNEL_AVX2,
+    MATCH_KERNEL_AVX512
+};
+int match_kernel_best(void); /* the widest kernel this CPU runs */
 const char *match_kernel_name(int k);
 
 typedef struct match_options {
-    int threads;            /* 0: one per online CPU */
-    int top_k;              /* candidates kept per mentee; 0: 40 */
-    int max_rounds;         /* certification rounds before giving up; 0: 8 */
-    bool no_prune;          /* score every pair into the graph (small inputs, tests) */
-    int kernel;             /* MATCH_KERNEL_*: 0 picks the widest the CPU runs */
+    int threads;    /* 0: one per online CPU */
+    int top_k;      /* candidates kept per mentee; 0: 40 */
+    int max_rounds; /* certification rounds before giving up; 0: 8 */
+    bool no_prune;  /* score every pair into the graph (small inputs, tests) */
+    int kernel;     /* MATCH_KERNEL_*: 0 picks the widest the CPU runs */
     match_progress_fn progress;
     void *progress_ctx;
 } match_options;
 
 typedef struct match_pair {
-    size_t mentee, mentor;  /* indexes into the instance */
+    size_t mentee, mentor; /* indexes into the instance */
     double score;
-    int64_t iscore;         /* round(score * MATCH_SCALE) */
+    int64_t iscore; /* round(score * MATCH_SCALE) */
     bool locked;
-    double *explain;        /* one share per criterion (NULL in the scores form) */
+    double *explain; /* one share per criterion (NULL in the scores form) */
 } match_pair;
 
 typedef struct match_unmatched {
     size_t mentee;
-    int64_t slots;          /* wanted slots left empty */
-    const char *reason;     /* static string */
+    int64_t slots;      /* wanted slots left empty */
+    const char *reason; /* static string */
 } match_unmatched;
 
 typedef struct match_hard {
     size_t mentee;
-    int64_t allowed;        /* allowed mentors */
-    char *reason;           /* owned by the result */
+    int64_t allowed; /* allowed mentors */
+    char *reason;    /* owned by the result */
 } match_hard;
 
 #define MATCH_HIST_BINS 10
 
 typedef struct match_stats {
-    int64_t matched;         /* pairs, locked ones included */
+    int64_t matched; /* pairs, locked ones included */
     int64_t unmatched_slots;
     int64_t mentees_unmatched; /* mentees with no mentor at all */
     double total_score, min_score, mean_score, median_score;
     int64_t total_iscore;
     int64_t histogram[MATCH_HIST_BINS]; /* bins of width 0.1 over [0, 1] */
-    int64_t with_choices;    /* mentees who listed choices */
-    double choice_share[3];  /* share of those given their 1st / 2nd / 3rd choice */
+    int64_t with_choices;               /* mentees who listed choices */
+    double choice_share[3];             /* share of those given their 1st / 2nd / 3rd choice */
     double top3_share;
     int64_t load_used, load_capacity, mentors_idle, mentors_full;
-    bool optimal;            /* proven optimum of the objective (stable: the
+    bool optimal;                              /* proven optimum of the objective (stable: the
                                 unique mentee-proposing stable matching) */
-    int rounds;              /* certification rounds */
-    int64_t candidates;      /* arcs in the solved graph */
-    int64_t added_back;      /* pruned pairs the certificate added back */
+    int rounds;                                /* certification rounds */
+    int64_t candidates;                        /* arcs in the solved graph */
+    int64_t added_back;                        /* pruned pairs the certificate added back */
     double t_score, t_solve, t_prove, t_total; /* seconds */
 } match_stats;
 
 typedef struct match_result {
     match_objective objective;
     size_t ncrit;
-    char **crit_names;       /* explain keys, ncrit of them */
+    char **crit_names; /* explain keys, ncrit of them */
     match_pair *pairs;
     size_t npairs;
     match_unmatched *unmatched;
@@ -217,8 +221,8 @@ int match_json_read_string(const char *text, const char *name, match_instance **
                            size_t errlen);
 /* Writes the result as JSON to path ("-" or NULL: standard output). A file
  * is written to a temporary name and renamed only on success. */
-int match_json_write(const match_instance *in, const match_result *r, const char *path,
-                     char *err, size_t errlen);
+int match_json_write(const match_instance *in, const match_result *r, const char *path, char *err,
+                     size_t errlen);
 /* The result as a JSON text the caller frees with free(). */
 char *match_json_dumps(const match_instance *in, const match_result *r);
 

@@ -37,7 +37,8 @@ static int only_keys(rd *R, const char *place, json_t *obj, const char *const *k
 {
     const char *k;
     json_t *v;
-    json_object_foreach(obj, k, v) {
+    json_object_foreach(obj, k, v)
+    {
         bool ok = false;
         for (size_t i = 0; keys[i]; i++)
             if (strcmp(k, keys[i]) == 0)
@@ -88,7 +89,8 @@ static int read_attrs(rd *R, const char *place, json_t *attrs, match_side side, 
     json_t *v;
     if (!json_is_object(attrs))
         return fail(R, place, "must be an object");
-    json_object_foreach(attrs, k, v) {
+    json_object_foreach(attrs, k, v)
+    {
         char p[320];
         str_fmt(p, sizeof p, "%s.%.80s", place, k);
         int rc = 0;
@@ -100,7 +102,8 @@ static int read_attrs(rd *R, const char *place, json_t *attrs, match_side side, 
             size_t n = json_array_size(v), ns = 0, nn = 0;
             json_t *x;
             size_t i;
-            json_array_foreach(v, i, x) {
+            json_array_foreach(v, i, x)
+            {
                 ns += json_is_string(x);
                 nn += json_is_number(x);
             }
@@ -144,7 +147,8 @@ static int read_people(rd *R, json_t *root, match_side side)
     size_t i;
     json_t *p;
     char err[256];
-    json_array_foreach(arr, i, p) {
+    json_array_foreach(arr, i, p)
+    {
         char place[64];
         str_fmt(place, sizeof place, "%s[%zu]", key, i);
         if (!json_is_object(p))
@@ -188,7 +192,8 @@ static int read_choices(rd *R, json_t *root)
     json_t *arr = json_object_get(root, "mentees");
     size_t i;
     json_t *p;
-    json_array_foreach(arr, i, p) {
+    json_array_foreach(arr, i, p)
+    {
         json_t *ch = json_object_get(p, "choices");
         if (!ch)
             continue;
@@ -202,7 +207,8 @@ static int read_choices(rd *R, json_t *root)
         size_t *ms = xcalloc(n + 1, sizeof *ms);
         size_t k;
         json_t *x;
-        json_array_foreach(ch, k, x) {
+        json_array_foreach(ch, k, x)
+        {
             char pk[100];
             str_fmt(pk, sizeof pk, "%s[%zu]", place, k);
             long r = json_is_string(x) ? match_find(R->in, MATCH_MENTOR, json_string_value(x)) : -1;
@@ -231,16 +237,17 @@ static int read_choices(rd *R, json_t *root)
 
 static int read_criteria(rd *R, json_t *arr)
 {
-    static const char *const keys[] = {"name", "kind", "field", "mentee_field", "mentor_field",
-                                       "weight", "required", "different", "scale", "min",
-                                       "max", NULL};
+    static const char *const keys[] = {"name",         "kind",   "field",    "mentee_field",
+                                       "mentor_field", "weight", "required", "different",
+                                       "scale",        "min",    "max",      NULL};
     if (!json_is_array(arr))
         return fail(R, "criteria", "must be a list");
     if (!json_array_size(arr))
         return fail(R, "criteria", "must list at least one criterion");
     size_t i;
     json_t *c;
-    json_array_foreach(arr, i, c) {
+    json_array_foreach(arr, i, c)
+    {
         char place[64], p[128];
         str_fmt(place, sizeof place, "criteria[%zu]", i);
         if (!json_is_object(c))
@@ -270,8 +277,10 @@ static int read_criteria(rd *R, json_t *arr)
             return fail(R, p, "required");
         if (match_kind_parse(kind, &cr.kind)) {
             char msg[160];
-            str_fmt(msg, sizeof msg, "unknown kind \"%.60s\" (overlap, shared, same, distance, "
-                    "gap, similarity, choice)", kind);
+            str_fmt(msg, sizeof msg,
+                    "unknown kind \"%.60s\" (overlap, shared, same, distance, "
+                    "gap, similarity, choice)",
+                    kind);
             return fail(R, p, msg);
         }
         const char *nums[] = {"weight", "scale", "min", "max"};
@@ -312,8 +321,9 @@ static int read_criteria(rd *R, json_t *arr)
 static int pair_ids(rd *R, const char *place, json_t *x, size_t want_len, size_t *e, size_t *r)
 {
     if (!json_is_array(x) || json_array_size(x) != want_len)
-        return fail(R, place, want_len == 3 ? "must be [mentee id, mentor id, score]"
-                                            : "must be [mentee id, mentor id]");
+        return fail(R, place,
+                    want_len == 3 ? "must be [mentee id, mentor id, score]"
+                                  : "must be [mentee id, mentor id]");
     json_t *a = json_array_get(x, 0), *b = json_array_get(x, 1);
     if (!json_is_string(a) || !json_is_string(b))
         return fail(R, place, "ids must be strings");
@@ -343,7 +353,8 @@ static int read_pairs(rd *R, json_t *root, const char *key)
     size_t i;
     json_t *x;
     char err[256];
-    json_array_foreach(arr, i, x) {
+    json_array_foreach(arr, i, x)
+    {
         char place[64];
         str_fmt(place, sizeof place, "%s[%zu]", key, i);
         size_t e, r;
@@ -371,8 +382,8 @@ static int read_pairs(rd *R, json_t *root, const char *key)
 
 static int read_root(rd *R, json_t *root)
 {
-    static const char *const keys[] = {"objective", "min_score", "mentors", "mentees",
-                                       "criteria", "scores", "forbidden", "locked", NULL};
+    static const char *const keys[] = {"objective", "min_score", "mentors", "mentees", "criteria",
+                                       "scores",    "forbidden", "locked",  NULL};
     if (!json_is_object(root))
         return fail(R, "(top)", "must be an object");
     if (only_keys(R, "", root, keys))
@@ -411,8 +422,7 @@ static int finish_read(rd *R, json_t *root, json_error_t *je, match_instance **o
     if (!root) {
         if (R->err) {
             if (je->line > 0)
-                str_fmt(R->err, R->errlen, "%s:%d:%d: %s", R->name, je->line, je->column,
-                        je->text);
+                str_fmt(R->err, R->errlen, "%s:%d:%d: %s", R->name, je->line, je->column, je->text);
             else
                 str_fmt(R->err, R->errlen, "%s: %s", R->name, je->text);
         }
@@ -545,8 +555,8 @@ char *match_json_dumps(const match_instance *in, const match_result *r)
     return s;
 }
 
-int match_json_write(const match_instance *in, const match_result *r, const char *path,
-                     char *err, size_t errlen)
+int match_json_write(const match_instance *in, const match_result *r, const char *path, char *err,
+                     size_t errlen)
 {
     json_t *root = result_json(in, r);
     int rc = -1;

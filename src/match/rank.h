@@ -11,16 +11,17 @@
 #include "match/match.h"
 
 typedef struct match_ranked {
-    size_t mentor;          /* index into the instance */
-    double score;           /* in [0, 1] */
-    bool allowed;           /* not self, not forbidden, required criteria met, >= min_score */
-    const char *refusal;    /* when not allowed: "self", "forbidden", "min_score",
+    size_t mentor;       /* index into the instance */
+    double score;        /* in [0, 1] */
+    bool allowed;        /* not self, not forbidden, required criteria met, >= min_score */
+    const char *refusal; /* when not allowed: "self", "forbidden", "min_score",
                                "unlisted", or the name of the required criterion that failed */
-    double *explain;        /* one share per criterion, in criterion order (NULL in the scores form) */
+    double *explain;     /* one share per criterion, in criterion order (NULL in the scores form) */
 } match_ranked;
 
 typedef struct match_ranking {
-    match_ranked *items;    /* every mentor, best first: allowed before not, then score, then input order */
+    match_ranked
+        *items; /* every mentor, best first: allowed before not, then score, then input order */
     size_t n;
     size_t ncrit;
     const char **crit_names; /* borrowed from the instance */

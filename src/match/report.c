@@ -17,8 +17,8 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static char *hard_reason(const match_instance *in, const match_model *m, size_t e,
-                         int64_t allowed, bool detail)
+static char *hard_reason(const match_instance *in, const match_model *m, size_t e, int64_t allowed,
+                         bool detail)
 {
     buf b;
     buf_init(&b, 1024);

@@ -79,16 +79,18 @@ static int check_locks(const match_instance *in, const match_model *m, int64_t *
         }
         if (--wants[e] < 0) {
             if (err)
-                str_fmt(err, errlen, "locked[%zu]: mentee \"%.60s\" is locked to more mentors "
-                        "than it wants (%lld)", i, in->ids[MATCH_MENTEE][e],
-                        (long long)in->count[MATCH_MENTEE][e]);
+                str_fmt(err, errlen,
+                        "locked[%zu]: mentee \"%.60s\" is locked to more mentors "
+                        "than it wants (%lld)",
+                        i, in->ids[MATCH_MENTEE][e], (long long)in->count[MATCH_MENTEE][e]);
             return -1;
         }
         if (--caps[r] < 0) {
             if (err)
-                str_fmt(err, errlen, "locked[%zu]: mentor \"%.60s\" is locked to more mentees "
-                        "than its capacity (%lld)", i, in->ids[MATCH_MENTOR][r],
-                        (long long)in->count[MATCH_MENTOR][r]);
+                str_fmt(err, errlen,
+                        "locked[%zu]: mentor \"%.60s\" is locked to more mentees "
+                        "than its capacity (%lld)",
+                        i, in->ids[MATCH_MENTOR][r], (long long)in->count[MATCH_MENTOR][r]);
             return -1;
         }
     }
@@ -134,8 +136,8 @@ static bool add_back(run *R, const match_check *c)
     match_ipair *p = NULL;
     int64_t *w = NULL;
     size_t nbreak = 0;
-    size_t n = match_graph_violations(R->m, R->g, c, R->threads, &p, &w, &nbreak,
-                                      R->o->progress, R->o->progress_ctx);
+    size_t n = match_graph_violations(R->m, R->g, c, R->threads, &p, &w, &nbreak, R->o->progress,
+                                      R->o->progress_ctx);
     /* proven when nothing breaks the certificate; otherwise add the
      * breakers and the near ones, which the next duals would likely break */
     if (nbreak) {
@@ -157,8 +159,7 @@ static void solve_total(run *R, match_flow *f, bool *proven)
         R->st->rounds = round + 1;
         if (!f->cert)
             return;
-        match_check c = {.u = f->u, .v = f->v, .M = f->M, .dual_thr_min = 0,
-                         .margin = R->margin};
+        match_check c = {.u = f->u, .v = f->v, .M = f->M, .dual_thr_min = 0, .margin = R->margin};
         if (!add_back(R, &c)) {
             *proven = true;
             return;
@@ -213,8 +214,8 @@ static void solve_fair(run *R, match_flow *f, bool *proven)
         bool ok = f->cert && f->matched == F;
         bool again = false;
         if (ok) {
-            match_check c = {.u = f->u, .v = f->v, .M = f->M, .dual_thr_min = t,
-                             .margin = R->margin};
+            match_check c = {
+                .u = f->u, .v = f->v, .M = f->M, .dual_thr_min = t, .margin = R->margin};
             c.cut_e[0] = re0;
             c.cut_r[0] = rr0;
             c.cut_thr[0] = 0;
@@ -287,7 +288,15 @@ int match_solve(match_instance *in, const match_options *opts, match_result **ou
     kill_locked(in, &g);
     st->t_score = clock_mono() - t1;
 
-    run R = {&m, &g, wants, caps, o, threads, o->max_rounds > 0 ? o->max_rounds : 8, st, 0,
+    run R = {&m,
+             &g,
+             wants,
+             caps,
+             o,
+             threads,
+             o->max_rounds > 0 ? o->max_rounds : 8,
+             st,
+             0,
              MATCH_SCALE / 100};
     match_ipair *sel = NULL;
     size_t nsel = 0;

@@ -49,11 +49,12 @@ static const struct store_migration *find(int version)
 
 static int table_exists(store *s, bool *exists)
 {
-    const char *sql = store_backend_of(s) == STORE_PG
-                          ? "SELECT count(*) FROM pg_catalog.pg_tables "
-                            "WHERE schemaname = current_schema() AND tablename = 'schema_migrations'"
-                          : "SELECT count(*) FROM sqlite_master "
-                            "WHERE type = 'table' AND name = 'schema_migrations'";
+    const char *sql =
+        store_backend_of(s) == STORE_PG
+            ? "SELECT count(*) FROM pg_catalog.pg_tables "
+              "WHERE schemaname = current_schema() AND tablename = 'schema_migrations'"
+            : "SELECT count(*) FROM sqlite_master "
+              "WHERE type = 'table' AND name = 'schema_migrations'";
     int64_t n = 0;
     int rc = store_query_int(s, sql, NULL, 0, &n);
     if (rc < 0)
@@ -118,7 +119,8 @@ static int step(store *s, int latest, bool *done)
     }
     const struct store_migration *m = find(have + 1);
     if (!m) {
-        rc = store_fail(s, STORE_ERROR, "store: migration %d is missing from this binary", have + 1);
+        rc =
+            store_fail(s, STORE_ERROR, "store: migration %d is missing from this binary", have + 1);
         goto fail;
     }
     sql = store_sql_tokens(m->sql, store_backend_of(s));
@@ -129,8 +131,9 @@ static int step(store *s, int latest, bool *done)
         goto fail;
     }
     store_val p[] = {SV_INT(m->version), SV_TEXT(m->name), SV_INT(clock_now())};
-    if ((rc = store_exec(s, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
-                         p, 3, NULL)))
+    if ((rc = store_exec(
+             s, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)", p,
+             3, NULL)))
         goto fail;
     if ((rc = store_commit(s)))
         goto fail;
@@ -153,8 +156,9 @@ int store_migrate(store *s)
         return store_fail(s, STORE_ERROR, "store: cannot migrate inside a transaction");
     if (pg) {
         int64_t ignored;
-        rc = store_query_int(s, "SELECT 1 FROM (SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")) AS l",
-                             NULL, 0, &ignored);
+        rc =
+            store_query_int(s, "SELECT 1 FROM (SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")) AS l",
+                            NULL, 0, &ignored);
         if (rc < 0)
             return rc;
         locked = true;

@@ -98,7 +98,8 @@ static int ensure_conn(struct pg *p)
     if (PQstatus(p->conn) == CONNECTION_OK)
         return STORE_OK;
     if (p->base.in_tx)
-        return store_fail(&p->base, STORE_ERROR, "postgresql: connection lost inside a transaction");
+        return store_fail(&p->base, STORE_ERROR,
+                          "postgresql: connection lost inside a transaction");
     PQreset(p->conn);
     forget_all(p); /* the new session has no prepared statements */
     if (PQstatus(p->conn) != CONNECTION_OK)
@@ -204,7 +205,7 @@ static int run(struct pg *p, const char *sql, const store_val *params, int npara
     char sig_s[STACK_PARAMS + 1];
     const char **values = values_s;
     Oid *types = types_s;
-    char (*nums)[40] = nums_s;
+    char(*nums)[40] = nums_s;
     char *sig = sig_s;
     void *heap = NULL;
     char *dollar = NULL;
@@ -238,13 +239,11 @@ static int run(struct pg *p, const char *sql, const store_val *params, int npara
             types[i] = OID_FLOAT8;
             sig[i] = 'r';
             break;
-        case STORE_TEXT:
-            values[i] = v->s;
-            break;
-        case STORE_NULL:
-            break;
+        case STORE_TEXT: values[i] = v->s; break;
+        case STORE_NULL: break;
         default:
-            rc = store_fail(&p->base, STORE_ERROR, "postgresql: parameter %d has an unknown type", i + 1);
+            rc = store_fail(&p->base, STORE_ERROR, "postgresql: parameter %d has an unknown type",
+                            i + 1);
             goto fail;
         }
     }
@@ -296,7 +295,8 @@ fail:
     return rc;
 }
 
-static int pg_exec(store *s, const char *sql, const store_val *params, int nparams, int64_t *changes)
+static int pg_exec(store *s, const char *sql, const store_val *params, int nparams,
+                   int64_t *changes)
 {
     PGresult *res;
     int rc = run((struct pg *)s, sql, params, nparams, &res);
@@ -323,7 +323,8 @@ static int pg_control(store *s, const char *sql)
     return rc;
 }
 
-static int pg_query(store *s, const char *sql, const store_val *params, int nparams, store_rows **out)
+static int pg_query(store *s, const char *sql, const store_val *params, int nparams,
+                    store_rows **out)
 {
     PGresult *res;
     int rc = run((struct pg *)s, sql, params, nparams, &res);

@@ -14,11 +14,11 @@
 #include "store/backend.h"
 
 struct cached {
-    char *sql;          /* NULL: free slot */
+    char *sql; /* NULL: free slot */
     uint64_t hash;
     sqlite3_stmt *st;
-    uint64_t used;      /* tick of the last use, for eviction */
-    bool busy;          /* held by a statement in progress */
+    uint64_t used; /* tick of the last use, for eviction */
+    bool busy;     /* held by a statement in progress */
 };
 
 struct sq {
@@ -69,7 +69,8 @@ static int prepare(struct sq *q, const char *sql, unsigned flags, sqlite3_stmt *
         return fail_db(q, rc);
     if (!st)
         return store_fail(&q->base, STORE_ERROR, "sqlite: empty statement");
-    while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == '\r' || *tail == ';'))
+    while (tail &&
+           (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == '\r' || *tail == ';'))
         tail++;
     if (tail && *tail) {
         sqlite3_stmt *more = NULL;
@@ -77,8 +78,9 @@ static int prepare(struct sq *q, const char *sql, unsigned flags, sqlite3_stmt *
         sqlite3_finalize(more);
         if (rc != SQLITE_OK || more) {
             sqlite3_finalize(st);
-            return store_fail(&q->base, STORE_ERROR,
-                              "sqlite: one statement at a time (use store_exec_script for several)");
+            return store_fail(
+                &q->base, STORE_ERROR,
+                "sqlite: one statement at a time (use store_exec_script for several)");
         }
     }
     *out = st;
@@ -157,22 +159,17 @@ static int bind(struct sq *q, sqlite3_stmt *st, const store_val *params, int npa
         const store_val *v = &params[i];
         int rc;
         switch (v->type) {
-        case STORE_INT:
-            rc = sqlite3_bind_int64(st, i + 1, v->i);
-            break;
-        case STORE_REAL:
-            rc = sqlite3_bind_double(st, i + 1, v->r);
-            break;
+        case STORE_INT: rc = sqlite3_bind_int64(st, i + 1, v->i); break;
+        case STORE_REAL: rc = sqlite3_bind_double(st, i + 1, v->r); break;
         case STORE_TEXT:
             /* copied: rows may be stepped after the caller's text is gone */
             rc = v->s ? sqlite3_bind_text(st, i + 1, v->s, -1, SQLITE_TRANSIENT)
                       : sqlite3_bind_null(st, i + 1);
             break;
-        case STORE_NULL:
-            rc = sqlite3_bind_null(st, i + 1);
-            break;
+        case STORE_NULL: rc = sqlite3_bind_null(st, i + 1); break;
         default:
-            return store_fail(&q->base, STORE_ERROR, "sqlite: parameter %d has an unknown type", i + 1);
+            return store_fail(&q->base, STORE_ERROR, "sqlite: parameter %d has an unknown type",
+                              i + 1);
         }
         if (rc != SQLITE_OK)
             return fail_db(q, rc);
@@ -180,7 +177,8 @@ static int bind(struct sq *q, sqlite3_stmt *st, const store_val *params, int npa
     return STORE_OK;
 }
 
-static int sq_exec(store *s, const char *sql, const store_val *params, int nparams, int64_t *changes)
+static int sq_exec(store *s, const char *sql, const store_val *params, int nparams,
+                   int64_t *changes)
 {
     struct sq *q = (struct sq *)s;
     sqlite3_stmt *st;
@@ -211,7 +209,8 @@ static int sq_control(store *s, const char *sql)
     return sq_exec(s, sql, NULL, 0, NULL);
 }
 
-static int sq_query(store *s, const char *sql, const store_val *params, int nparams, store_rows **out)
+static int sq_query(store *s, const char *sql, const store_val *params, int nparams,
+                    store_rows **out)
 {
     struct sq *q = (struct sq *)s;
     sqlite3_stmt *st;

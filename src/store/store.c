@@ -136,8 +136,8 @@ int store_commit(store *s)
         char first[STORE_ERRMSG_BYTES];
         memcpy(first, s->err, sizeof first);
         rollback_keep_err(s);
-        return store_fail(s, STORE_ERROR, "store: transaction rolled back after an earlier error: %s",
-                          first);
+        return store_fail(s, STORE_ERROR,
+                          "store: transaction rolled back after an earlier error: %s", first);
     }
     int rc = s->ops->control(s, "COMMIT");
     if (rc) {

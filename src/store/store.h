@@ -27,10 +27,10 @@ typedef struct store_rows store_rows;
 
 enum store_status {
     STORE_OK = 0,
-    STORE_ERROR = -1,     /* anything not listed below */
-    STORE_CONFLICT = -2,  /* a unique or foreign-key constraint refused the change */
-    STORE_BUSY = -3,      /* lock not obtained in time / serialization failure: retry */
-    STORE_NEWER = -4,     /* the database schema is newer than this binary */
+    STORE_ERROR = -1,    /* anything not listed below */
+    STORE_CONFLICT = -2, /* a unique or foreign-key constraint refused the change */
+    STORE_BUSY = -3,     /* lock not obtained in time / serialization failure: retry */
+    STORE_NEWER = -4,    /* the database schema is newer than this binary */
 };
 
 enum store_backend { STORE_SQLITE, STORE_PG };
@@ -62,10 +62,10 @@ static inline store_val store_text_val(const char *s)
  * On failure returns an error status, *out is NULL and err holds a
  * one-line message. */
 int store_open(const char *url, store **out, char *err, size_t errlen);
-void store_free(store *s);  /* closes; NULL allowed */
+void store_free(store *s); /* closes; NULL allowed */
 
 enum store_backend store_backend_of(const store *s);
-const char *store_errmsg(const store *s);  /* message of the last failure, never NULL */
+const char *store_errmsg(const store *s); /* message of the last failure, never NULL */
 
 /* Transactions. store_begin() takes the write lock at once on SQLite
  * (BEGIN IMMEDIATE) so a transaction never fails to upgrade halfway. */
@@ -75,7 +75,7 @@ int store_begin(store *s);
  * it is not supported (SQLite may refuse the upgrade); commit it first. */
 int store_begin_read(store *s);
 int store_commit(store *s);
-void store_rollback(store *s);  /* no-op outside a transaction; cannot fail */
+void store_rollback(store *s); /* no-op outside a transaction; cannot fail */
 bool store_in_tx(const store *s);
 
 /* Runs one statement that returns no rows. *changes (may be NULL)
@@ -90,8 +90,8 @@ int store_query(store *s, const char *sql, const store_val *params, int nparams,
  * negative status on failure. */
 int store_next(store_rows *r);
 bool store_col_null(store_rows *r, int col);
-int64_t store_col_int(store_rows *r, int col);     /* 0 for NULL */
-double store_col_real(store_rows *r, int col);     /* 0 for NULL */
+int64_t store_col_int(store_rows *r, int col);      /* 0 for NULL */
+double store_col_real(store_rows *r, int col);      /* 0 for NULL */
 const char *store_col_text(store_rows *r, int col); /* NULL for NULL; valid until store_next */
 void store_rows_free(store_rows *r);                /* NULL allowed */
 

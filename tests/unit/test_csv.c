@@ -39,7 +39,8 @@ static void expect(const char *in, const char *want)
     assert_string_equal(out, want);
 }
 
-static void expect_error(const char *in, size_t len, unsigned line, unsigned column, const char *words)
+static void expect_error(const char *in, size_t len, unsigned line, unsigned column,
+                         const char *words)
 {
     char out[4096];
     csv_reader r;
@@ -57,11 +58,11 @@ static void test_plain_fields(void **state)
 {
     (void)state;
     expect("a,b,c\n1,2,3\n", "a|b|c\n1|2|3\n");
-    expect("a,b,c\n1,2,3", "a|b|c\n1|2|3\n");       /* no final line break */
-    expect("a,,c\n,,\n", "a||c\n||\n");              /* empty fields */
+    expect("a,b,c\n1,2,3", "a|b|c\n1|2|3\n"); /* no final line break */
+    expect("a,,c\n,,\n", "a||c\n||\n");       /* empty fields */
     expect("", "");
     expect("x", "x\n");
-    expect("a, b ,c\n", "a| b |c\n");                /* spaces are data */
+    expect("a, b ,c\n", "a| b |c\n"); /* spaces are data */
 }
 
 static void test_line_endings_and_empty_lines(void **state)
@@ -87,9 +88,13 @@ static void test_quoted_fields(void **state)
 static void test_utf8_and_bom(void **state)
 {
     (void)state;
-    expect("\xEF\xBB\xBFname,city\nJos\xC3\xA9,S\xC3\xA3o Paulo\n", "name|city\nJos\xC3\xA9|S\xC3\xA3o Paulo\n");
+    expect("\xEF\xBB\xBFname,city\nJos\xC3\xA9,S\xC3\xA3o Paulo\n",
+           "name|city\nJos\xC3\xA9|S\xC3\xA3o Paulo\n");
     /* the BOM is only skipped at the very start */
-    expect("a\n\xEF\xBB\xBF" "b\n", "a\n\xEF\xBB\xBF" "b\n");
+    expect("a\n\xEF\xBB\xBF"
+           "b\n",
+           "a\n\xEF\xBB\xBF"
+           "b\n");
 }
 
 static void test_positions(void **state)
@@ -136,7 +141,8 @@ static void test_errors_name_line_and_column(void **state)
     expect_error(s6, strlen(s6), 1, 3, "invalid UTF-8");
     const char s7[] = "a,b\n1,x\0y\n";
     expect_error(s7, sizeof s7 - 1, 2, 4, "NUL");
-    const char *s8 = "\xFF\xFE" "a,b\n"; /* UTF-16 */
+    const char *s8 = "\xFF\xFE"
+                     "a,b\n"; /* UTF-16 */
     expect_error(s8, strlen(s8), 1, 1, "invalid UTF-8");
 }
 
@@ -188,14 +194,10 @@ static void test_field_text_survives_growth(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plain_fields),
-        cmocka_unit_test(test_line_endings_and_empty_lines),
-        cmocka_unit_test(test_quoted_fields),
-        cmocka_unit_test(test_utf8_and_bom),
-        cmocka_unit_test(test_positions),
-        cmocka_unit_test(test_errors_name_line_and_column),
-        cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_field_text_survives_growth),
+        cmocka_unit_test(test_plain_fields),  cmocka_unit_test(test_line_endings_and_empty_lines),
+        cmocka_unit_test(test_quoted_fields), cmocka_unit_test(test_utf8_and_bom),
+        cmocka_unit_test(test_positions),     cmocka_unit_test(test_errors_name_line_and_column),
+        cmocka_unit_test(test_limits),        cmocka_unit_test(test_field_text_survives_growth),
     };
     return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
 }

@@ -37,7 +37,8 @@ static void test_text_escaping(void **state)
     escapes("plain words", "plain words");
     escapes("a,b;c\\d", "a\\,b\\;c\\\\d");
     escapes("one\ntwo\r\nthree\rfour", "one\\ntwo\\nthree\\nfour");
-    escapes("tab\tkept, bell\adropped", "tab\tkept\\, bell" "dropped");
+    escapes("tab\tkept, bell\adropped", "tab\tkept\\, bell"
+                                        "dropped");
     escapes("Caf\xc3\xa9 \xe2\x82\xac", "Caf\xc3\xa9 \xe2\x82\xac");
     escapes("", "");
 }

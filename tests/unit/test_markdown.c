@@ -22,9 +22,11 @@ static void renders(const char *md, const char *want)
 static void test_headings_paragraphs_lists(void **state)
 {
     (void)state;
-    renders("# Welcome\n\nHello *you* and **all**.", "<h1>Welcome</h1>\n<p>Hello <em>you</em> and <strong>all</strong>.</p>\n");
-    renders("- one\n- two\n\n1. first\n2. second",
-            "<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n<ol>\n<li>first</li>\n<li>second</li>\n</ol>\n");
+    renders("# Welcome\n\nHello *you* and **all**.",
+            "<h1>Welcome</h1>\n<p>Hello <em>you</em> and <strong>all</strong>.</p>\n");
+    renders(
+        "- one\n- two\n\n1. first\n2. second",
+        "<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n<ol>\n<li>first</li>\n<li>second</li>\n</ol>\n");
     renders("a `b<c` d", "<p>a <code>b&lt;c</code> d</p>\n");
     renders("```\n<x>\n```", "<pre><code>&lt;x&gt;\n</code></pre>\n");
     renders("---", "<hr>\n");
@@ -43,10 +45,12 @@ static void test_links_keep_only_safe_targets(void **state)
 {
     (void)state;
     renders("[guide](https://example.org/a?b=1&c=2)",
-            "<p><a href=\"https://example.org/a?b=1&amp;c=2\" rel=\"noopener noreferrer\">guide</a></p>\n");
+            "<p><a href=\"https://example.org/a?b=1&amp;c=2\" rel=\"noopener "
+            "noreferrer\">guide</a></p>\n");
     renders("[x](javascript:alert(1))", "<p>x)</p>\n"); /* no link, and the text stays text */
     renders("[x](https://e.org\" onclick=\"y)", "<p>x</p>\n");
-    renders("[mail](mailto:a@b.org)", "<p><a href=\"mailto:a@b.org\" rel=\"noopener noreferrer\">mail</a></p>\n");
+    renders("[mail](mailto:a@b.org)",
+            "<p><a href=\"mailto:a@b.org\" rel=\"noopener noreferrer\">mail</a></p>\n");
 }
 
 static void test_odd_input_does_not_break(void **state)

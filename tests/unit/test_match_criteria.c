@@ -46,8 +46,11 @@ static void test_overlap(void **state)
     const char *have[] = {"c", "sql", "rust"};
     match_set_tags(in, MATCH_MENTEE, 0, "needs", need, 4, err, sizeof err);
     match_set_tags(in, MATCH_MENTOR, 0, "skills", have, 3, err, sizeof err);
-    match_criterion c = {.name = "k", .kind = MATCH_OVERLAP, .mentee_field = "needs",
-                         .mentor_field = "skills", .weight = 2};
+    match_criterion c = {.name = "k",
+                         .kind = MATCH_OVERLAP,
+                         .mentee_field = "needs",
+                         .mentor_field = "skills",
+                         .weight = 2};
     assert_true(fabs(one(in, &c, NULL) - 2.0 / 3.0) < 1e-15);
     match_instance_free(in);
 
@@ -65,8 +68,8 @@ static void test_shared(void **state)
     const char *a[] = {"fr", "en"}, *b[] = {"de", "en"}, *x[] = {"es"};
     match_set_tags(in, MATCH_MENTEE, 0, "lang", a, 2, err, sizeof err);
     match_set_tags(in, MATCH_MENTOR, 0, "lang", b, 2, err, sizeof err);
-    match_criterion c = {.name = "k", .kind = MATCH_SHARED, .field = "lang", .weight = 1,
-                         .required = true};
+    match_criterion c = {
+        .name = "k", .kind = MATCH_SHARED, .field = "lang", .weight = 1, .required = true};
     bool ok;
     assert_true(one(in, &c, &ok) == 1.0);
     assert_true(ok);
@@ -91,8 +94,8 @@ static void test_same(void **state)
     in = pair();
     match_set_string(in, MATCH_MENTEE, 0, "dept", "ops", err, sizeof err);
     match_set_string(in, MATCH_MENTOR, 0, "dept", "ops", err, sizeof err);
-    match_criterion d = {.name = "k", .kind = MATCH_SAME, .field = "dept", .weight = 1,
-                         .different = true};
+    match_criterion d = {
+        .name = "k", .kind = MATCH_SAME, .field = "dept", .weight = 1, .different = true};
     assert_true(one(in, &d, NULL) == 0.0);
     match_instance_free(in);
     in = pair(); /* numbers compare by value */
@@ -113,8 +116,8 @@ static void test_distance(void **state)
     match_instance *in = pair();
     match_set_number(in, MATCH_MENTEE, 0, "tz", 2, err, sizeof err);
     match_set_number(in, MATCH_MENTOR, 0, "tz", -1, err, sizeof err);
-    match_criterion c = {.name = "k", .kind = MATCH_DISTANCE, .field = "tz", .scale = 6,
-                         .weight = 1};
+    match_criterion c = {
+        .name = "k", .kind = MATCH_DISTANCE, .field = "tz", .scale = 6, .weight = 1};
     assert_true(fabs(one(in, &c, NULL) - 0.5) < 1e-15);
     match_instance_free(in);
     in = pair();
@@ -133,8 +136,13 @@ static double gap(double mentee, double mentor, double lo, double hi, double sca
     match_instance *in = pair();
     match_set_number(in, MATCH_MENTEE, 0, "y", mentee, err, sizeof err);
     match_set_number(in, MATCH_MENTOR, 0, "y", mentor, err, sizeof err);
-    match_criterion c = {.name = "k", .kind = MATCH_GAP, .field = "y", .min = lo, .max = hi,
-                         .scale = scale, .weight = 1};
+    match_criterion c = {.name = "k",
+                         .kind = MATCH_GAP,
+                         .field = "y",
+                         .min = lo,
+                         .max = hi,
+                         .scale = scale,
+                         .weight = 1};
     double v = one(in, &c, NULL);
     match_instance_free(in);
     return v;
@@ -143,11 +151,11 @@ static double gap(double mentee, double mentor, double lo, double hi, double sca
 static void test_gap(void **state)
 {
     (void)state;
-    assert_true(gap(2, 7, 3, 8, 4) == 1.0);             /* d = 5 inside */
+    assert_true(gap(2, 7, 3, 8, 4) == 1.0);               /* d = 5 inside */
     assert_true(fabs(gap(2, 4, 3, 8, 4) - 0.75) < 1e-15); /* d = 2, 1 below */
     assert_true(fabs(gap(0, 10, 3, 8, 4) - 0.5) < 1e-15); /* d = 10, 2 above */
     assert_true(gap(0, 20, 3, 8, 4) == 0.0);
-    assert_true(gap(5, 5, 3, 8, 0) == 0.0);             /* scale defaults to 1: 3 below */
+    assert_true(gap(5, 5, 3, 8, 0) == 0.0); /* scale defaults to 1: 3 below */
     assert_true(fabs(gap(5, 7.5, 3, 8, 0) - 0.5) < 1e-15);
 }
 
@@ -155,7 +163,7 @@ static void test_similarity(void **state)
 {
     (void)state;
     double a[] = {1, 0, 1}, b[] = {1, 1, 0}, n[] = {-1, 0, -1}, z[] = {0, 0, 0}, s2[] = {1, 0};
-    double (*cases[][2]) = {{a, b}, {a, n}, {a, z}};
+    double(*cases[][2]) = {{a, b}, {a, n}, {a, z}};
     double want[] = {0.5, 0.0, 0.0};
     match_criterion c = {.name = "k", .kind = MATCH_SIMILARITY, .field = "p", .weight = 1};
     for (int i = 0; i < 3; i++) {
@@ -206,8 +214,8 @@ static void test_weights_explain(void **state)
     match_set_number(in, MATCH_MENTOR, 0, "tz", 3, err, sizeof err);
     match_set_string(in, MATCH_MENTEE, 0, "city", "a", err, sizeof err);
     match_set_string(in, MATCH_MENTOR, 0, "city", "a", err, sizeof err);
-    match_criterion c1 = {.name = "tz", .kind = MATCH_DISTANCE, .field = "tz", .scale = 6,
-                          .weight = 3};
+    match_criterion c1 = {
+        .name = "tz", .kind = MATCH_DISTANCE, .field = "tz", .scale = 6, .weight = 3};
     match_criterion c2 = {.name = "city", .kind = MATCH_SAME, .field = "city", .weight = 1};
     match_criterion c3 = {.name = "none", .kind = MATCH_SAME, .field = "absent", .weight = 0};
     match_add_criterion(in, &c1, err, sizeof err);
@@ -228,8 +236,8 @@ static void test_bad_criteria(void **state)
 {
     (void)state;
     match_instance *in = pair();
-    match_criterion c = {.name = "k", .kind = MATCH_DISTANCE, .field = "tz", .weight = -1,
-                         .scale = 1};
+    match_criterion c = {
+        .name = "k", .kind = MATCH_DISTANCE, .field = "tz", .weight = -1, .scale = 1};
     assert_int_equal(match_add_criterion(in, &c, err, sizeof err), -1);
     assert_non_null(strstr(err, "weight"));
     c.weight = 1;
@@ -244,7 +252,7 @@ static void test_bad_criteria(void **state)
     assert_int_equal(match_add_criterion(in, &c, err, sizeof err), -1);
     c.field = "x";
     assert_int_equal(match_add_criterion(in, &c, err, sizeof err), 0);
-    assert_int_equal(match_add_criterion(in, &c, err, sizeof err), -1); /* duplicate name */
+    assert_int_equal(match_add_criterion(in, &c, err, sizeof err), -1);    /* duplicate name */
     assert_int_equal(match_add_score(in, 0, 0, 0.5, err, sizeof err), -1); /* both forms */
     /* a field keeps its type */
     assert_int_equal(match_set_number(in, MATCH_MENTEE, 0, "f", 1, err, sizeof err), 0);
@@ -297,7 +305,12 @@ static void test_kernels_agree(void **state)
         {.name = "s", .kind = MATCH_SHARED, .field = "tags", .weight = 1},
         {.name = "q", .kind = MATCH_SAME, .field = "c", .weight = 1, .different = true},
         {.name = "d", .kind = MATCH_DISTANCE, .field = "x", .scale = 5, .weight = 1.5},
-        {.name = "g", .kind = MATCH_GAP, .field = "x", .min = 1, .max = 3, .scale = 2,
+        {.name = "g",
+         .kind = MATCH_GAP,
+         .field = "x",
+         .min = 1,
+         .max = 3,
+         .scale = 2,
          .weight = 0.7},
         {.name = "v", .kind = MATCH_SIMILARITY, .field = "v", .weight = 1},
         {.name = "h", .kind = MATCH_CHOICE, .weight = 1},
@@ -339,11 +352,11 @@ static void test_kernels_agree(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_overlap),       cmocka_unit_test(test_shared),
-        cmocka_unit_test(test_same),          cmocka_unit_test(test_distance),
-        cmocka_unit_test(test_gap),           cmocka_unit_test(test_similarity),
-        cmocka_unit_test(test_choice),        cmocka_unit_test(test_weights_explain),
-        cmocka_unit_test(test_bad_criteria),  cmocka_unit_test(test_kernels_agree),
+        cmocka_unit_test(test_overlap),      cmocka_unit_test(test_shared),
+        cmocka_unit_test(test_same),         cmocka_unit_test(test_distance),
+        cmocka_unit_test(test_gap),          cmocka_unit_test(test_similarity),
+        cmocka_unit_test(test_choice),       cmocka_unit_test(test_weights_explain),
+        cmocka_unit_test(test_bad_criteria), cmocka_unit_test(test_kernels_agree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

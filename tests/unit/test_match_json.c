@@ -35,7 +35,9 @@ static void test_defaults(void **state)
     (void)state;
     match_instance *in;
     assert_int_equal(rd("{\"mentors\": [{\"id\": \"m\"}], \"mentees\": [{\"id\": \"e\"}],"
-                        " \"scores\": [[\"e\", \"m\", 0.4]]}", &in), 0);
+                        " \"scores\": [[\"e\", \"m\", 0.4]]}",
+                        &in),
+                     0);
     assert_int_equal(match_get_objective(in), MATCH_TOTAL);
     match_result *r;
     assert_int_equal(match_solve(in, NULL, &r, err, sizeof err), 0);
@@ -62,7 +64,9 @@ static void test_missing_fields(void **state)
     assert_int_equal(rd("{\"mentors\": [{\"id\": \"m\", \"attrs\": {\"tz\": 1}}],"
                         " \"mentees\": [{\"id\": \"e\"}],"
                         " \"criteria\": [{\"kind\": \"distance\", \"field\": \"tz\","
-                        " \"scale\": 4}, {\"kind\": \"same\", \"field\": \"city\"}]}", &in), 0);
+                        " \"scale\": 4}, {\"kind\": \"same\", \"field\": \"city\"}]}",
+                        &in),
+                     0);
     match_result *r;
     assert_int_equal(match_solve(in, NULL, &r, err, sizeof err), 0);
     assert_int_equal(r->npairs, 1);
@@ -79,27 +83,36 @@ static void test_refusals(void **state)
     refused("[]", "must be an object");
     refused("{\"mentors\": [], \"mentees\": [], \"criteria\": [], \"x\": 1}", "x: unknown key");
     refused("{\"mentors\": [{\"id\": \"m\", \"capacity\": -3}], \"mentees\": [],"
-            " \"scores\": []}", "in.json: mentors[0].capacity: must be >= 0");
+            " \"scores\": []}",
+            "in.json: mentors[0].capacity: must be >= 0");
     refused("{\"mentors\": [], \"mentees\": [{\"id\": \"e\", \"wants\": \"2\"}],"
-            " \"scores\": []}", "mentees[0].wants: must be an integer");
+            " \"scores\": []}",
+            "mentees[0].wants: must be an integer");
     refused("{\"mentors\": [{\"id\": 7}], \"mentees\": [], \"scores\": []}",
             "mentors[0].id: must be a non-empty string");
     refused("{\"mentors\": [], \"mentees\": []}", "give either scores or criteria");
     refused("{\"mentors\": [], \"mentees\": [], \"scores\": [], \"criteria\": []}", "not both");
     refused("{\"mentors\": [{\"id\": \"m\"}], \"mentees\": [{\"id\": \"e\"}],"
-            " \"scores\": [[\"e\", \"q\", 0.5]]}", "scores[0]: unknown mentor \"q\"");
+            " \"scores\": [[\"e\", \"q\", 0.5]]}",
+            "scores[0]: unknown mentor \"q\"");
     refused("{\"mentors\": [{\"id\": \"m\"}], \"mentees\": [{\"id\": \"e\"}],"
-            " \"scores\": [[\"e\", \"m\"]]}", "scores[0]: must be [mentee id, mentor id, score]");
+            " \"scores\": [[\"e\", \"m\"]]}",
+            "scores[0]: must be [mentee id, mentor id, score]");
     refused("{\"mentors\": [], \"mentees\": [], \"criteria\": [{\"kind\": \"x\","
-            " \"field\": \"f\"}]}", "criteria[0].kind: unknown kind");
+            " \"field\": \"f\"}]}",
+            "criteria[0].kind: unknown kind");
     refused("{\"mentors\": [], \"mentees\": [], \"criteria\": [{\"kind\": \"same\","
-            " \"field\": \"f\", \"weight\": -2}]}", "criteria[0].weight: must be a number >= 0");
+            " \"field\": \"f\", \"weight\": -2}]}",
+            "criteria[0].weight: must be a number >= 0");
     refused("{\"mentors\": [], \"mentees\": [], \"criteria\": [{\"kind\": \"same\","
-            " \"field\": \"f\", \"required\": 1}]}", "criteria[0].required: must be true or false");
+            " \"field\": \"f\", \"required\": 1}]}",
+            "criteria[0].required: must be true or false");
     refused("{\"mentors\": [{\"id\": \"m\", \"attrs\": {\"a\": [1, \"x\"]}}], \"mentees\": [],"
-            " \"scores\": []}", "mentors[0].attrs.a: must be a list of strings or a list of numbers");
+            " \"scores\": []}",
+            "mentors[0].attrs.a: must be a list of strings or a list of numbers");
     refused("{\"mentors\": [{\"id\": \"m\", \"attrs\": {\"a\": true}}], \"mentees\": [],"
-            " \"scores\": []}", "mentors[0].attrs.a: must be");
+            " \"scores\": []}",
+            "mentors[0].attrs.a: must be");
     refused("{\"mentors\": [], \"mentees\": [], \"scores\": [], \"objective\": \"max\"}",
             "objective: must be");
     refused("{\"mentors\": [{\"id\": \"m\"}, {\"id\": \"m\"}], \"mentees\": [], \"scores\": []}",
@@ -112,7 +125,9 @@ static void test_write_file(void **state)
     (void)state;
     match_instance *in;
     assert_int_equal(rd("{\"mentors\": [{\"id\": \"m\"}], \"mentees\": [{\"id\": \"e\"}],"
-                        " \"scores\": [[\"e\", \"m\", 0.25]], \"objective\": \"fair\"}", &in), 0);
+                        " \"scores\": [[\"e\", \"m\", 0.25]], \"objective\": \"fair\"}",
+                        &in),
+                     0);
     match_result *r;
     assert_int_equal(match_solve(in, NULL, &r, err, sizeof err), 0);
     char path[] = "/tmp/test_match_json_XXXXXX";

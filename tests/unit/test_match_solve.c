@@ -25,8 +25,7 @@ static match_instance *people(size_t nr, const int *caps, size_t ne, const int *
     }
     for (size_t i = 0; i < ne; i++) {
         snprintf(id, sizeof id, "e%zu", i);
-        assert_int_equal(match_add_mentee(in, id, wants ? wants[i] : 1, NULL, err, sizeof err),
-                         0);
+        assert_int_equal(match_add_mentee(in, id, wants ? wants[i] : 1, NULL, err, sizeof err), 0);
     }
     return in;
 }
@@ -270,8 +269,8 @@ static void test_pruned_certified(void **state)
         match_set_number(in, MATCH_MENTEE, i, "x", (double)(i % 3) / 10, err, sizeof err);
     }
     /* everyone's best mentor is the same few: pruning to 1 loses a lot */
-    match_criterion c = {.name = "x", .kind = MATCH_DISTANCE, .field = "x", .scale = 100,
-                         .weight = 1};
+    match_criterion c = {
+        .name = "x", .kind = MATCH_DISTANCE, .field = "x", .scale = 100, .weight = 1};
     match_add_criterion(in, &c, err, sizeof err);
     match_options o = {.threads = 2, .top_k = 1};
     match_result *r = NULL, *full = NULL;

@@ -112,9 +112,9 @@ static void test_open_bad_url(void **state)
 
     /* nothing listens on port 1 */
     err[0] = '\0';
-    assert_int_equal(store_open("postgresql://nobody@127.0.0.1:1/x?connect_timeout=2", &s, err,
-                                sizeof err),
-                     STORE_ERROR);
+    assert_int_equal(
+        store_open("postgresql://nobody@127.0.0.1:1/x?connect_timeout=2", &s, err, sizeof err),
+        STORE_ERROR);
     assert_null(s);
     assert_non_null(strstr(err, "postgresql"));
     assert_null(strchr(err, '\n'));
@@ -156,7 +156,8 @@ static void test_refuse_newer(void **state)
 {
     store *s = *state;
     assert_int_equal(store_migrate(s), STORE_OK);
-    exec_ok(s, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)",
+    exec_ok(s,
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)",
             NULL, 0);
     assert_int_equal(store_migrate(s), STORE_NEWER);
     const char *msg = store_errmsg(s);
@@ -185,7 +186,8 @@ static void test_params_all_types(void **state)
 {
     store *s = *state;
     make_table(s);
-    const char *quoted = "it's \"quoted\" ?1 -- not a comment; $1 /* nor */ \\ \xc3\xa9\xe2\x82\xac";
+    const char *quoted =
+        "it's \"quoted\" ?1 -- not a comment; $1 /* nor */ \\ \xc3\xa9\xe2\x82\xac";
     store_val p[] = {SV_INT(1), SV_INT(INT64_MAX), SV_REAL(3.25), SV_TEXT(quoted)};
     exec_ok(s, "INSERT INTO t (k, i, r, s) VALUES (?1, ?2, ?3, ?4)", p, 4);
     store_val q[] = {SV_INT(2), SV_INT(INT64_MIN), SV_NULL, SV_TEXT(NULL)};
@@ -229,12 +231,12 @@ static void test_question_marks_in_literals(void **state)
     make_table(s);
     /* ?2 inside literals and identifiers is text, not a parameter */
     store_val p[] = {SV_INT(5), SV_TEXT("x")};
-    exec_ok(s,
-            "INSERT INTO t (k, s) VALUES (?1, 'lit ?2 ''and ?1'' ' || ?2) -- trailing ?2\n",
-            p, 2);
+    exec_ok(s, "INSERT INTO t (k, s) VALUES (?1, 'lit ?2 ''and ?1'' ' || ?2) -- trailing ?2\n", p,
+            2);
     store_rows *r = NULL;
     store_val k[] = {SV_INT(5)};
-    assert_int_equal(store_query(s, "SELECT s AS \"what?1\" FROM t WHERE k = ?1", k, 1, &r), STORE_OK);
+    assert_int_equal(store_query(s, "SELECT s AS \"what?1\" FROM t WHERE k = ?1", k, 1, &r),
+                     STORE_OK);
     assert_int_equal(store_next(r), 1);
     assert_string_equal(store_col_text(r, 0), "lit ?2 'and ?1' x");
     store_rows_free(r);
@@ -260,7 +262,8 @@ static void test_question_marks_in_literals(void **state)
 static void test_tokens(void **state)
 {
     (void)state;
-    char *t = store_sql_tokens("CREATE TABLE x (id {{id}}, w {{real}}, j TEXT DEFAULT '{}')", STORE_SQLITE);
+    char *t = store_sql_tokens("CREATE TABLE x (id {{id}}, w {{real}}, j TEXT DEFAULT '{}')",
+                               STORE_SQLITE);
     assert_string_equal(t, "CREATE TABLE x (id INTEGER PRIMARY KEY, w REAL, j TEXT DEFAULT '{}')");
     free(t);
     t = store_sql_tokens("{{id}}{{real}}{{other}}", STORE_PG);
@@ -281,14 +284,18 @@ static void test_param_order(void **state)
     /* one parameter used twice, the second before the first */
     store_val q[] = {SV_TEXT("seven"), SV_INT(7)};
     int64_t v = 0;
-    assert_int_equal(store_query_int(s, "SELECT k FROM t WHERE k = ?2 AND s = ?1 AND k = ?2", q, 2, &v), 1);
+    assert_int_equal(
+        store_query_int(s, "SELECT k FROM t WHERE k = ?2 AND s = ?1 AND k = ?2", q, 2, &v), 1);
     assert_int_equal(v, 7);
     /* typed parameters work in expressions and IS NULL tests */
     store_val e[] = {SV_INT(40), SV_NULL};
     assert_int_equal(store_query_int(s, "SELECT ?1 + 2", e, 1, &v), 1);
     assert_int_equal(v, 42);
     assert_int_equal(
-        store_query_int(s, "SELECT count(*) FROM t WHERE (CAST(?2 AS TEXT) IS NULL OR s = ?2) AND k < ?1", e, 2, &v), 1);
+        store_query_int(
+            s, "SELECT count(*) FROM t WHERE (CAST(?2 AS TEXT) IS NULL OR s = ?2) AND k < ?1", e, 2,
+            &v),
+        1);
     assert_int_equal(v, 1);
 }
 
@@ -298,7 +305,8 @@ static void test_param_count_mismatch(void **state)
     make_table(s);
     store_val p[] = {SV_INT(1), SV_INT(2)};
     assert_int_not_equal(store_exec(s, "INSERT INTO t (k) VALUES (?1)", p, 2, NULL), STORE_OK);
-    assert_int_not_equal(store_exec(s, "INSERT INTO t (k, i) VALUES (?1, ?2)", p, 1, NULL), STORE_OK);
+    assert_int_not_equal(store_exec(s, "INSERT INTO t (k, i) VALUES (?1, ?2)", p, 1, NULL),
+                         STORE_OK);
     assert_int_equal(store_exec(s, "INSERT INTO t (k) VALUES (?1)", p, -1, NULL), STORE_ERROR);
     assert_int_equal(store_exec(s, "INSERT INTO t (k) VALUES (?1)", NULL, 1, NULL), STORE_ERROR);
     assert_int_equal(store_exec(s, "SELECT nonsense FROM nowhere", NULL, 0, NULL), STORE_ERROR);
@@ -354,11 +362,12 @@ static void test_conflict(void **state)
     assert_non_null(store_errmsg(s));
     /* a foreign key refusal too */
     store_val p[] = {SV_TEXT("h"), SV_INT(424242), SV_TEXT("c"), SV_INT(1)};
-    assert_int_equal(store_exec(s,
-                                "INSERT INTO sessions (token_hash, person_id, csrf_token, created_at, "
-                                "last_seen_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?4, ?4)",
-                                p, 4, NULL),
-                     STORE_CONFLICT);
+    assert_int_equal(
+        store_exec(s,
+                   "INSERT INTO sessions (token_hash, person_id, csrf_token, created_at, "
+                   "last_seen_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?4, ?4)",
+                   p, 4, NULL),
+        STORE_CONFLICT);
     /* through store_exec as well as store_query */
     store_val q[] = {SV_TEXT("a@example.org"), SV_TEXT("x"), SV_INT(1)};
     assert_int_equal(store_exec(s,
@@ -374,11 +383,12 @@ static void test_conflict(void **state)
                                 q, 3, &changes),
                      STORE_OK);
     assert_int_equal(changes, 0);
-    assert_int_equal(store_exec(s,
-                                "INSERT INTO people (email, name, created_at, updated_at) "
-                                "VALUES (?1, ?2, ?3, ?3) ON CONFLICT (email) DO UPDATE SET name = excluded.name",
-                                q, 3, &changes),
-                     STORE_OK);
+    assert_int_equal(
+        store_exec(s,
+                   "INSERT INTO people (email, name, created_at, updated_at) "
+                   "VALUES (?1, ?2, ?3, ?3) ON CONFLICT (email) DO UPDATE SET name = excluded.name",
+                   q, 3, &changes),
+        STORE_OK);
     assert_int_equal(changes, 1);
     store_rows *r = NULL;
     assert_int_equal(store_query(s, "SELECT name FROM people", NULL, 0, &r), STORE_OK);
@@ -592,9 +602,9 @@ static void test_statement_cache(void **state)
     assert_int_equal(store_next(outer), 1);
     store_rows_free(outer);
     /* several statements in one store_exec are refused */
-    assert_int_equal(store_exec(s, "INSERT INTO t (k) VALUES (5); INSERT INTO t (k) VALUES (6)", NULL,
-                                0, NULL),
-                     STORE_ERROR);
+    assert_int_equal(
+        store_exec(s, "INSERT INTO t (k) VALUES (5); INSERT INTO t (k) VALUES (6)", NULL, 0, NULL),
+        STORE_ERROR);
 }
 
 /* ---- concurrency ---- */
@@ -755,7 +765,8 @@ static void test_busy(void **state)
     make_table(s);
     exec_ok(s, "INSERT INTO t (k) VALUES (1)", NULL, 0);
     store *o = open_ok();
-    exec_ok(o, backend == STORE_SQLITE ? "PRAGMA busy_timeout = 50" : "SET lock_timeout = 50", NULL, 0);
+    exec_ok(o, backend == STORE_SQLITE ? "PRAGMA busy_timeout = 50" : "SET lock_timeout = 50", NULL,
+            0);
     assert_int_equal(store_begin(s), STORE_OK);
     exec_ok(s, "UPDATE t SET i = 1 WHERE k = 1", NULL, 0);
     int rc = store_begin(o);
@@ -779,8 +790,9 @@ static void test_settings_and_values(void **state)
     make_table(s);
     exec_ok(s, "INSERT INTO t (k, i, r) VALUES (1, 10, 0.5)", NULL, 0);
     store_rows *r = NULL;
-    assert_int_equal(store_query(s, "SELECT k = 1, k = 2, AVG(i), SUM(i) FROM t GROUP BY k", NULL, 0, &r),
-                     STORE_OK);
+    assert_int_equal(
+        store_query(s, "SELECT k = 1, k = 2, AVG(i), SUM(i) FROM t GROUP BY k", NULL, 0, &r),
+        STORE_OK);
     assert_int_equal(store_next(r), 1);
     assert_int_equal(store_col_int(r, 0), 1);
     assert_string_equal(store_col_text(r, 0), "1");
@@ -815,7 +827,8 @@ static void test_pg_reconnect(void **state)
     assert_int_equal(store_query_int(s, "SELECT pg_backend_pid()", NULL, 0, &pid), 1);
     store *o = open_ok();
     store_val p[] = {SV_INT(pid)};
-    assert_int_equal(store_query_int(o, "SELECT pg_terminate_backend(CAST(?1 AS INTEGER))", p, 1, &ok), 1);
+    assert_int_equal(
+        store_query_int(o, "SELECT pg_terminate_backend(CAST(?1 AS INTEGER))", p, 1, &ok), 1);
     assert_int_equal(ok, 1);
     store_free(o);
     usleep(100 * 1000);
