@@ -55,7 +55,15 @@
 #define LIMIT_IMPORT_WANTS 10                  /* mentors a mentee wants, in an import row */
 #define LIMIT_IMPORT_SQLITE_CACHE (256u << 20) /* SQLite page cache while an import writes */
 
-/* Program configuration */
+/* Program configuration and participations (the UI reads these too, from
+ * the generated web/src/lib/limits.ts) */
+#define LIMIT_CAPACITY_MAX 50            /* mentees a mentor takes at once */
+#define LIMIT_WANTS_MAX 10               /* mentors a mentee wants */
+#define LIMIT_REQUEST_EXPIRY_DAYS_MAX 90 /* days a self-matching request stays open */
+#define LIMIT_GOALS_COUNT_MAX 10         /* goals a program asks for */
+#define LIMIT_RENEWALS_MAX 10            /* renewals a program allows */
+#define LIMIT_REASON_BYTES 2000          /* a decline or ending reason */
+#define LIMIT_ANSWER_BYTES 2000          /* one answer to an enrolment question */
 #define LIMIT_PROGRAM_CRITERIA 32
 #define LIMIT_PROGRAM_QUESTIONS 64
 #define LIMIT_PROGRAM_PHASES 12
