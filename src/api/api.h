@@ -16,9 +16,8 @@
 #include "domain/permissions.h"
 #include "domain/validate.h"
 #include "http/http.h"
+#include "service/service.h"
 #include "store/store.h"
-
-enum site_role { SITE_MEMBER = 0, SITE_COORDINATOR = 1, SITE_ADMIN = 2 };
 
 struct api_actor {
     int64_t person_id; /* 0: anonymous */
@@ -33,6 +32,8 @@ typedef struct api_ctx {
     store *db;
     struct api_actor actor;
     int64_t touch_session; /* a session whose last_seen_at is due; written after a read */
+    int failed;            /* a store status a helper met and could not answer (api_audit): the
+                   dispatcher rolls the request back and answers it instead */
 } api_ctx;
 
 /* The server's configuration for the API, set once before serving. */
@@ -63,10 +64,19 @@ store *api_db(void);
 int api_json(api_ctx *c, int status, json_t *obj);
 /* Sends 204 No Content. Returns 0. */
 int api_no_content(api_ctx *c);
-/* Sends an application/problem+json reply; field may be NULL. Returns -1. */
+/* Sends an application/problem+json reply; field may be NULL. A field
+ * given is named as `field` and in `errors` ([{field, message}]). Returns
+ * -1. */
 int api_problem(api_ctx *c, int status, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* 422 naming the field from a validation failure. Returns -1. */
+/* The one mapping of a service status (service/service.h) to its reply:
+ *   SVC_INVALID 422, SVC_REFUSED 409, SVC_STALE 409, SVC_FORBIDDEN 403,
+ *   SVC_NOT_FOUND 404, a store status (< 0) as api_store_failed does.
+ * The reply names every field of e (may be NULL) in `errors`, the first
+ * as `field`, and the detail is "field: message". Returns -1; status must
+ * not be SVC_OK (that is logged and answered 500). */
+int api_fail(api_ctx *c, int status, const verr *e);
+/* 422 naming the fields of a validation failure: api_fail(c, SVC_INVALID, e). */
 int api_invalid(api_ctx *c, const verr *e);
 /* 404 in the one wording used for "absent or not yours". Returns -1. */
 int api_not_found(api_ctx *c);
@@ -105,7 +115,8 @@ int api_program_coordinator(api_ctx *c, int64_t program_id, const char *why);
 /* Time as RFC 3339 text in a new JSON string. */
 json_t *api_time(int64_t t);
 
-/* Records an audit event in the current transaction. */
+/* Records an audit event in the current transaction. When the record
+ * cannot be written the request fails as a whole (c->failed). */
 void api_audit(api_ctx *c, const char *action, const char *entity, int64_t entity_id,
                json_t *detail);
 

@@ -218,7 +218,7 @@ static int add_pairs(api_ctx *c, struct match_input *mi, const char *sql, int64_
     for (size_t i = 0; i < n && rc == STORE_OK; i++)
         if ((lock ? match_add_locked : match_add_forbidden)(mi->inst, (size_t)pairs[i][0],
                                                             (size_t)pairs[i][1], err, errlen))
-            rc = -1;
+            rc = SVC_REFUSED;
     free(pairs);
     return rc;
 }
@@ -244,7 +244,7 @@ int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int6
     match_set_objective(in, obj);
     if (match_set_min_score(in, json_number_value(json_object_get(matching, "min_score")), err,
                             errlen)) {
-        rc = -1;
+        rc = SVC_REFUSED;
         goto done;
     }
     out->mentor_part = xcalloc(nr + 1, sizeof *out->mentor_part);
@@ -258,7 +258,7 @@ int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int6
         /* Ids are person ids: the same person on both sides is never matched with themself. */
         str_fmt(id, sizeof id, "%lld", (long long)mentors[i].person);
         if (match_add_mentor(in, id, mentors[i].free, NULL, err, errlen)) {
-            rc = -1;
+            rc = SVC_REFUSED;
             goto done;
         }
         out->mentor_part[i] = mentors[i].part;
@@ -271,7 +271,7 @@ int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int6
     for (size_t i = 0; i < ne; i++) {
         str_fmt(id, sizeof id, "%lld", (long long)mentees[i].person);
         if (match_add_mentee(in, id, mentees[i].free, NULL, err, errlen)) {
-            rc = -1;
+            rc = SVC_REFUSED;
             goto done;
         }
         out->mentee_part[i] = mentees[i].part;
@@ -300,7 +300,7 @@ int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int6
         };
         match_kind_parse(json_string_value(json_object_get(cj, "kind")), &mc.kind);
         if (match_add_criterion(in, &mc, err, errlen)) {
-            rc = -1;
+            rc = SVC_REFUSED;
             goto done;
         }
     }

@@ -26,8 +26,9 @@ struct match_input {
  * never a pair matched before in this program, the coordinator's
  * excluded pairs; locked pairs are locked. `only_mentee` > 0 keeps that
  * one mentee participation (recommendations); `include_full_mentors`
- * keeps mentors with no free capacity (with capacity 0). Returns 0, or a
- * store status, or -1 with err set (an inconsistent instance). */
+ * keeps mentors with no free capacity (with capacity 0). Returns SVC_OK,
+ * SVC_REFUSED with err set (the engine refuses the instance), or a store
+ * status. */
 int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int64_t only_mentee,
                       bool include_full_mentors, struct match_input *out, char *err, size_t errlen);
 void match_input_cleanup(struct match_input *mi);

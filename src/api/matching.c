@@ -239,8 +239,8 @@ int h_match_run_create(api_ctx *c)
     char err[512] = "";
     rc = match_input_build(c, pid, config, 0, false, &mi, err, sizeof err);
     if (rc != STORE_OK) {
-        result = rc == -1 ? api_problem(c, 409, NULL, "the proposal cannot be made: %s", err)
-                          : api_store_failed(c, rc);
+        result = rc > 0 ? api_problem(c, 409, NULL, "the proposal cannot be made: %s", err)
+                        : api_store_failed(c, rc);
         goto done;
     }
     match_result *res = NULL;
@@ -311,8 +311,8 @@ static int score_pair(api_ctx *c, int64_t program, const json_t *config, int64_t
 {
     struct match_input mi;
     int rc = match_input_build(c, program, config, mentee, true, &mi, why, whylen);
-    if (rc != STORE_OK)
-        return -1;
+    if (rc != SVC_OK)
+        return rc > 0 ? -1 : rc;
     long e = match_input_mentee(&mi, mentee), r = match_input_mentor(&mi, mentor);
     int result = 0;
     if (e < 0 || r < 0) {
@@ -453,23 +453,31 @@ int h_match_run_pairs(api_ctx *c)
         int ok = score_pair(c, program, config, mentee, mentor, &score, &explain, why, sizeof why);
         if (ok != 1) {
             json_decref(explain);
-            result = api_problem(c, ok == 0 ? 409 : 500, "mentor", "%s", why);
+            result = ok < -1 || (ok == -1 && !why[0])
+                         ? api_store_failed(c, ok)
+                         : api_problem(c, ok == 0 ? 409 : 500, "mentor", "%s", why);
             goto done;
         }
         /* Capacity and wants within the proposal. */
         int64_t used = 0, taken = 0, cap = 1, wants = 1;
         store_val m[] = {SV_INT(run), SV_INT(mentor)}, t[] = {SV_INT(run), SV_INT(mentee)};
         store_val pm[] = {SV_INT(mentor)}, pe[] = {SV_INT(mentee)};
-        store_query_int(c->db,
-                        "SELECT COUNT(*) FROM match_run_pairs WHERE run_id = ?1 AND mentor_id = ?2",
-                        m, 2, &used);
-        store_query_int(c->db,
-                        "SELECT COUNT(*) FROM match_run_pairs WHERE run_id = ?1 AND mentee_id = ?2",
-                        t, 2, &taken);
-        store_query_int(c->db, "SELECT COALESCE(capacity, 1) FROM participations WHERE id = ?1", pm,
-                        1, &cap);
-        store_query_int(c->db, "SELECT COALESCE(wants, 1) FROM participations WHERE id = ?1", pe, 1,
-                        &wants);
+        if ((rc = store_query_int(
+                 c->db, "SELECT COUNT(*) FROM match_run_pairs WHERE run_id = ?1 AND mentor_id = ?2",
+                 m, 2, &used)) < 0 ||
+            (rc = store_query_int(
+                 c->db, "SELECT COUNT(*) FROM match_run_pairs WHERE run_id = ?1 AND mentee_id = ?2",
+                 t, 2, &taken)) < 0 ||
+            (rc = store_query_int(c->db,
+                                  "SELECT COALESCE(capacity, 1) FROM participations WHERE id = ?1",
+                                  pm, 1, &cap)) < 0 ||
+            (rc = store_query_int(c->db,
+                                  "SELECT COALESCE(wants, 1) FROM participations WHERE id = ?1", pe,
+                                  1, &wants)) < 0) {
+            json_decref(explain);
+            result = api_store_failed(c, rc);
+            goto done;
+        }
         if (used >= cap || taken >= wants) {
             json_decref(explain);
             result = api_problem(
@@ -659,7 +667,7 @@ int h_match_run_publish(api_ctx *c)
         verr e = {0};
         int64_t id;
         rc = rel_create(c, program, config, pairs[i][0], mentees, j - i, "admin", run, &id, &e);
-        if (rc == -1)
+        if (rc > 0)
             result = api_problem(
                 c, 409, NULL,
                 "nothing was published: the pair of mentor %lld and mentee %lld breaks a rule: %s",

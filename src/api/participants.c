@@ -475,12 +475,10 @@ static int add_by_coordinator(api_ctx *c, int64_t pid, const json_t *config, jso
             return api_problem(c, 422, "name", "name: is required for someone new");
         }
         rc = identity_create_person(c->db, lower, name, NULL, SITE_MEMBER, &person, &e);
-        if (rc == -1) {
+        if (rc != SVC_OK) {
             json_decref(profile);
-            return api_invalid(c, &e);
+            return api_fail(c, rc, &e);
         }
-        if (rc != STORE_OK)
-            goto store_fail;
     }
     store_val d[] = {SV_INT(pid), SV_INT(person), SV_TEXT(role)};
     int64_t dup;
@@ -650,11 +648,13 @@ int h_participants_create(api_ctx *c)
             !(roles & PERM_ADMIN)) {
             int64_t invited = 0;
             store_val q[] = {SV_INT(pid), SV_INT(c->actor.person_id)};
-            store_query_int(
+            rc = store_query_int(
                 c->db,
                 "SELECT COUNT(*) FROM participations WHERE program_id = ?1 AND person_id = ?2", q,
                 2, &invited);
-            result = invited ? apply(c, pid, config, body) : api_not_found(c);
+            result = rc < 0    ? api_store_failed(c, rc)
+                     : invited ? apply(c, pid, config, body)
+                               : api_not_found(c);
         } else {
             result = apply(c, pid, config, body);
         }

@@ -223,10 +223,12 @@ int h_program_patch(api_ctx *c)
         /* Those who can read it are told why; others learn nothing. */
         int64_t open = 0;
         store_val q[] = {SV_INT(id)};
-        store_query_int(c->db,
-                        "SELECT COUNT(*) FROM programs WHERE id = ?1 AND config NOT LIKE "
-                        "'%\"access\":\"invite_only\"%'",
-                        q, 1, &open);
+        int rc = store_query_int(c->db,
+                                 "SELECT COUNT(*) FROM programs WHERE id = ?1 AND config NOT LIKE "
+                                 "'%\"access\":\"invite_only\"%'",
+                                 q, 1, &open);
+        if (rc < 0)
+            return api_store_failed(c, rc);
         if (!perm_allows(roles, PERM_PROGRAM, PERM_READ) && !open)
             return api_not_found(c);
         return api_problem(c, 403, NULL, "only the program's coordinators and admins change it");

@@ -25,9 +25,9 @@ int rel_load(api_ctx *c, int64_t id, enum perm_access need, struct rel *out)
                     p, 1, &rows);
     if (rc != STORE_OK)
         return rc;
-    if (store_next(rows) != 1) {
+    if ((rc = store_next(rows)) != 1) {
         store_rows_free(rows);
-        return 0;
+        return rc < 0 ? rc : SVC_NOT_FOUND;
     }
     out->id = store_col_int(rows, 0);
     out->program_id = store_col_int(rows, 1);
@@ -49,20 +49,22 @@ int rel_load(api_ctx *c, int64_t id, enum perm_access need, struct rel *out)
                           "WHERE m.relationship_id = ?1 AND pa.person_id = ?2 ORDER BY m.role",
                           q, 2, &rows)) != STORE_OK)
         return rc;
-    if (store_next(rows) == 1) {
+    if ((rc = store_next(rows)) == 1) {
         out->my_part = store_col_int(rows, 0);
         str_fmt(out->my_role, sizeof out->my_role, "%s", store_col_text(rows, 1));
     }
     store_rows_free(rows);
+    if (rc < 0)
+        return rc;
     out->roles = api_program_roles(c, out->program_id);
     if (out->my_part) {
-        return 1; /* members read and write their own relationship */
+        return SVC_OK; /* members read and write their own relationship */
     }
     enum perm_access a =
         perm_access_of(out->roles & (PERM_COORDINATOR | PERM_ADMIN), PERM_RELATIONSHIP);
     if (a == PERM_NONE)
-        return 0;
-    return (a & need) == need ? 1 : -1;
+        return SVC_NOT_FOUND;
+    return (a & need) == need ? SVC_OK : SVC_FORBIDDEN;
 }
 
 int rel_open(api_ctx *c, int param, enum perm_access need, struct rel *out)
@@ -71,14 +73,10 @@ int rel_open(api_ctx *c, int param, enum perm_access need, struct rel *out)
     if (api_param_id(c, param, &id))
         return -1;
     int rc = rel_load(c, id, need, out);
-    if (rc == 1)
-        return 0;
-    if (rc == 0)
-        return api_not_found(c);
-    if (rc == -1)
+    if (rc == SVC_FORBIDDEN)
         return api_problem(c, 403, NULL,
                            "coordinators read relationships; the partners write in them");
-    return api_store_failed(c, rc);
+    return rc == SVC_OK ? 0 : api_fail(c, rc, NULL);
 }
 
 int rel_open_writable(api_ctx *c, struct rel *out)

@@ -38,8 +38,8 @@ int rel_open(api_ctx *c, int param, enum perm_access need, struct rel *out);
  * or ended): answers 409 when it has ended. */
 int rel_open_writable(api_ctx *c, struct rel *out);
 
-/* Same, by id, without answering: 1 allowed, 0 not visible, -1 visible but
- * not writable, < -1 a store status. */
+/* Same, by id, without answering: SVC_OK allowed, SVC_NOT_FOUND not
+ * visible, SVC_FORBIDDEN visible but not writable, or a store status. */
 int rel_load(api_ctx *c, int64_t id, enum perm_access need, struct rel *out);
 
 /* true while members may still work in it (active or paused or closing). */
@@ -63,8 +63,8 @@ int rel_notify_others(api_ctx *c, const struct rel *r, const char *kind, const c
  * exceed a capacity: roles and statuses, the training gate, capacity and
  * wants, never self, the power-differential rule, and never a pair already
  * matched in this program. Records the matched stage and mails everyone.
- * Returns 0 with *id, -1 with *e naming the broken rule (e->field names
- * the participation), or a store status < -1. */
+ * Returns SVC_OK with *id, SVC_REFUSED with *e naming the broken rule
+ * (e->field names the participation), or a store status (< 0). */
 int rel_create(api_ctx *c, int64_t program_id, const json_t *config, int64_t mentor,
                const int64_t *mentees, size_t n, const char *source, int64_t run_id, int64_t *id,
                verr *e);

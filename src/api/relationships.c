@@ -52,17 +52,18 @@ static int lock_part(store *db, int64_t program, int64_t id, const char *role, i
     return rc;
 }
 
-/* Open relationships the participation is a member of. */
-static int64_t open_count(store *db, int64_t part)
+/* Open relationships the participation is a member of, in *n; a store status. */
+static int open_count(store *db, int64_t part, int64_t *n)
 {
-    int64_t n = 0;
+    *n = 0;
     store_val p[] = {SV_INT(part)};
-    store_query_int(db,
-                    "SELECT COUNT(*) FROM relationship_members m JOIN relationships r ON r.id = "
-                    "m.relationship_id "
-                    "WHERE m.participation_id = ?1 AND r.status IN ('active', 'paused', 'closing')",
-                    p, 1, &n);
-    return n;
+    int rc = store_query_int(
+        db,
+        "SELECT COUNT(*) FROM relationship_members m JOIN relationships r ON r.id = "
+        "m.relationship_id "
+        "WHERE m.participation_id = ?1 AND r.status IN ('active', 'paused', 'closing')",
+        p, 1, n);
+    return rc < 0 ? rc : STORE_OK;
 }
 
 static bool matchable(int status)
@@ -85,25 +86,29 @@ int rel_create(api_ctx *c, int64_t program_id, const json_t *config, int64_t men
     bool trained = false;
     char f[64];
     if (n == 0 || n > LIMIT_RELATIONSHIP_MEMBERS - 1)
-        return v_fail(e, "", "mentees", "a relationship has 1 to %d mentees",
-                      LIMIT_RELATIONSHIP_MEMBERS - 1);
+        return svc_fail(e, SVC_REFUSED, "mentees", "a relationship has 1 to %d mentees",
+                        LIMIT_RELATIONSHIP_MEMBERS - 1);
     if (peer && n < 2)
-        return v_fail(e, "", "peers", "a peer circle has at least two members");
+        return svc_fail(e, SVC_REFUSED, "peers", "a peer circle has at least two members");
     if (!peer) {
         rc = lock_part(c->db, program_id, mentor, "mentor", &mperson, &status, &cap, &wants,
                        &trained);
         if (rc < 0)
             return rc;
         if (rc == 0)
-            return v_fail(e, "", "mentor", "%lld is not a mentor in this program",
-                          (long long)mentor);
+            return svc_fail(e, SVC_REFUSED, "mentor", "%lld is not a mentor in this program",
+                            (long long)mentor);
         if (!matchable(status))
-            return v_fail(e, "", "mentor", "the mentor is not approved (%s)",
-                          stage_name((enum stage)status));
+            return svc_fail(e, SVC_REFUSED, "mentor", "the mentor is not approved (%s)",
+                            stage_name((enum stage)status));
         if (gate && !trained)
-            return v_fail(e, "", "mentor", "the mentor has not completed training");
-        if (open_count(c->db, mentor) + (int64_t)n > cap)
-            return v_fail(e, "", "mentor", "the mentor is at capacity (%lld)", (long long)cap);
+            return svc_fail(e, SVC_REFUSED, "mentor", "the mentor has not completed training");
+        int64_t open;
+        if ((rc = open_count(c->db, mentor, &open)) != STORE_OK)
+            return rc;
+        if (open + (int64_t)n > cap)
+            return svc_fail(e, SVC_REFUSED, "mentor", "the mentor is at capacity (%lld)",
+                            (long long)cap);
     }
     int64_t persons[LIMIT_RELATIONSHIP_MEMBERS];
     for (size_t i = 0; i < n; i++) {
@@ -119,44 +124,51 @@ int rel_create(api_ctx *c, int64_t program_id, const json_t *config, int64_t men
         if (rc < 0)
             return rc;
         if (rc == 0)
-            return v_fail(e, "", f, "%lld is not a %s in this program", (long long)mentees[i],
-                          peer ? "participant" : "mentee");
+            return svc_fail(e, SVC_REFUSED, f, "%lld is not a %s in this program",
+                            (long long)mentees[i], peer ? "participant" : "mentee");
         if (!matchable(st))
-            return v_fail(e, "", f, "not approved (%s)", stage_name((enum stage)st));
+            return svc_fail(e, SVC_REFUSED, f, "not approved (%s)", stage_name((enum stage)st));
         if (gate && !tr)
-            return v_fail(e, "", f, "has not completed training");
-        if (!peer && open_count(c->db, mentees[i]) + 1 > mwants)
-            return v_fail(e, "", f, "has all the mentors they want (%lld)", (long long)mwants);
+            return svc_fail(e, SVC_REFUSED, f, "has not completed training");
+        int64_t open = 0;
+        if (!peer && (rc = open_count(c->db, mentees[i], &open)) != STORE_OK)
+            return rc;
+        if (!peer && open + 1 > mwants)
+            return svc_fail(e, SVC_REFUSED, f, "has all the mentors they want (%lld)",
+                            (long long)mwants);
         for (size_t k = 0; k < i; k++)
             if (persons[k] == person)
-                return v_fail(e, "", f, "is listed twice");
+                return svc_fail(e, SVC_REFUSED, f, "is listed twice");
         if (!peer && person == mperson)
-            return v_fail(e, "", f, "a person is never matched with themself");
+            return svc_fail(e, SVC_REFUSED, f, "a person is never matched with themself");
         persons[i] = person;
         if (!peer) {
             if (pdr) {
                 int64_t managed = 0;
                 store_val q[] = {SV_INT(person), SV_INT(mperson)};
-                store_query_int(
-                    c->db,
-                    "SELECT COUNT(*) FROM people a JOIN people b ON a.id = ?1 AND b.id = ?2 "
-                    "WHERE a.manager_id = b.id OR b.manager_id = a.id",
-                    q, 2, &managed);
+                if ((rc = store_query_int(
+                         c->db,
+                         "SELECT COUNT(*) FROM people a JOIN people b ON a.id = ?1 AND b.id = ?2 "
+                         "WHERE a.manager_id = b.id OR b.manager_id = a.id",
+                         q, 2, &managed)) < 0)
+                    return rc;
                 if (managed)
-                    return v_fail(
-                        e, "", f,
+                    return svc_fail(
+                        e, SVC_REFUSED, f,
                         "the mentor is their manager or direct report (power-differential rule)");
             }
             int64_t before = 0;
             store_val d[] = {SV_INT(mentees[i]), SV_INT(mentor)};
-            store_query_int(
-                c->db,
-                "SELECT COUNT(*) FROM relationship_members a JOIN relationship_members b "
-                "ON a.relationship_id = b.relationship_id WHERE a.participation_id = ?1 "
-                "AND b.participation_id = ?2",
-                d, 2, &before);
+            if ((rc = store_query_int(
+                     c->db,
+                     "SELECT COUNT(*) FROM relationship_members a JOIN relationship_members b "
+                     "ON a.relationship_id = b.relationship_id WHERE a.participation_id = ?1 "
+                     "AND b.participation_id = ?2",
+                     d, 2, &before)) < 0)
+                return rc;
             if (before)
-                return v_fail(e, "", f, "this pair has been matched in this program before");
+                return svc_fail(e, SVC_REFUSED, f,
+                                "this pair has been matched in this program before");
         }
     }
     const char *kind = peer ? "peer" : n > 1 ? "group" : "one_to_one";
@@ -268,18 +280,14 @@ int h_relationship_create(api_ctx *c)
     }
     int64_t id;
     rc = rel_create(c, pid, config, peer ? 0 : mentor, ids, n, "manual", 0, &id, &e);
-    if (rc == -1) {
-        result = api_problem(c, 409, e.field, "%s: %s", e.field, e.msg);
-        goto done;
-    }
-    if (rc != STORE_OK) {
-        result = api_store_failed(c, rc);
+    if (rc != SVC_OK) {
+        result = api_fail(c, rc, &e);
         goto done;
     }
     api_audit(c, "relationship.create", "relationship", id, NULL);
     struct rel r;
-    if ((rc = rel_load(c, id, PERM_READ, &r)) != 1) {
-        result = api_store_failed(c, rc < -1 ? rc : STORE_ERROR);
+    if ((rc = rel_load(c, id, PERM_READ, &r)) != SVC_OK) {
+        result = api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
         goto done;
     }
     result = api_json(c, 201, rel_json(c, &r, config));
@@ -331,7 +339,12 @@ int h_relationships_list(api_ctx *c)
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
         struct rel r;
-        if (rel_load(c, ids[i], PERM_READ, &r) == 1)
+        if ((rc = rel_load(c, ids[i], PERM_READ, &r)) < 0) {
+            json_decref(items);
+            json_decref(config);
+            return api_store_failed(c, rc);
+        }
+        if (rc == SVC_OK)
             json_array_append_new(items, rel_json(c, &r, config));
     }
     json_decref(config);
@@ -360,13 +373,13 @@ static int save_reflection(api_ctx *c, const struct rel *r, const json_t *refl, 
     static const char *const keys[] = {"learned", "next_steps", "program_feedback", NULL};
     const char *learned, *next, *feedback;
     if (!json_is_object(refl))
-        return v_fail(e, "", "reflection", "must be an object");
+        return svc_fail(e, SVC_INVALID, "reflection", "must be an object");
     if (v_known_keys(refl, "reflection", keys, e) ||
         v_string(refl, "learned", "reflection", true, false, LIMIT_TEXT_BYTES, NULL, &learned, e) ||
         v_string(refl, "next_steps", "reflection", false, true, LIMIT_TEXT_BYTES, "", &next, e) ||
         v_string(refl, "program_feedback", "reflection", false, true, LIMIT_TEXT_BYTES, "",
                  &feedback, e))
-        return -1;
+        return SVC_INVALID;
     store_val p[] = {SV_INT(r->id), SV_INT(r->my_part), SV_TEXT(learned),
                      SV_TEXT(next), SV_TEXT(feedback),  SV_INT(clock_now())};
     return store_exec(
@@ -464,18 +477,21 @@ int h_relationship_patch(api_ctx *c)
                                  "reflection: only the partners write reflections");
             goto done;
         }
-        if ((rc = save_reflection(c, &r, refl, &e)) != STORE_OK) {
-            result = rc == -1 ? api_invalid(c, &e) : api_store_failed(c, rc);
+        if ((rc = save_reflection(c, &r, refl, &e)) != SVC_OK) {
+            result = api_fail(c, rc, &e);
             goto done;
         }
     }
     if (action == REL_CLOSE && r.my_part) {
         int64_t has = 0;
         store_val q[] = {SV_INT(r.id), SV_INT(r.my_part)};
-        store_query_int(
-            c->db,
-            "SELECT COUNT(*) FROM reflections WHERE relationship_id = ?1 AND participation_id = ?2",
-            q, 2, &has);
+        if ((rc = store_query_int(c->db,
+                                  "SELECT COUNT(*) FROM reflections WHERE relationship_id = ?1 "
+                                  "AND participation_id = ?2",
+                                  q, 2, &has)) < 0) {
+            result = api_store_failed(c, rc);
+            goto done;
+        }
         if (!has) {
             result = api_problem(c, 422, "reflection",
                                  "reflection: closing asks what you learned (reflection.learned)");
@@ -552,8 +568,8 @@ int h_relationship_patch(api_ctx *c)
     }
     api_audit(c, "relationship.update", "relationship", r.id,
               json_pack("{s:s}", "action", action_s));
-    if ((rc = rel_load(c, r.id, PERM_READ, &r)) != 1) {
-        result = api_store_failed(c, rc < -1 ? rc : STORE_ERROR);
+    if ((rc = rel_load(c, r.id, PERM_READ, &r)) != SVC_OK) {
+        result = api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
         goto done;
     }
     result = api_json(c, 200, rel_json(c, &r, config));

@@ -17,16 +17,17 @@
 
 #define REQUEST_CHOICES 3
 
-/* The actor's mentee participation in the program; 0 when none. */
-static int64_t my_mentee(api_ctx *c, int64_t program)
+/* The actor's participation in the program in `role` (*id 0 when none); a
+ * store status. */
+static int my_part(api_ctx *c, int64_t program, const char *role, int64_t *id)
 {
-    int64_t id = 0;
-    store_val p[] = {SV_INT(program), SV_INT(c->actor.person_id)};
-    store_query_int(c->db,
-                    "SELECT id FROM participations WHERE program_id = ?1 AND person_id = ?2 AND "
-                    "role = 'mentee'",
-                    p, 2, &id);
-    return id;
+    *id = 0;
+    store_val p[] = {SV_INT(program), SV_INT(c->actor.person_id), SV_TEXT(role)};
+    int rc = store_query_int(c->db,
+                             "SELECT id FROM participations WHERE program_id = ?1 AND person_id = "
+                             "?2 AND role = ?3",
+                             p, 3, id);
+    return rc < 0 ? rc : STORE_OK;
 }
 
 static bool self_matching(const json_t *config)
@@ -36,13 +37,14 @@ static bool self_matching(const json_t *config)
     return mode && strcmp(mode, "admin") != 0;
 }
 
-/* Ranks every mentor with free capacity for the mentee. 1 ranked, 0 the
- * mentee cannot be matched now (why set), < 0 store status, -1 engine. */
+/* Ranks every mentor with free capacity for the mentee: SVC_OK ranked,
+ * SVC_REFUSED the mentee cannot be matched now or the engine refused (why
+ * set), or a store status. */
 static int rank_for(api_ctx *c, int64_t program, const json_t *config, int64_t mentee,
                     struct match_input *mi, match_ranking **rk, char *why, size_t whylen)
 {
     int rc = match_input_build(c, program, config, mentee, false, mi, why, whylen);
-    if (rc != STORE_OK)
+    if (rc != SVC_OK)
         return rc;
     long e = match_input_mentee(mi, mentee);
     if (e < 0) {
@@ -52,13 +54,13 @@ static int rank_for(api_ctx *c, int64_t program, const json_t *config, int64_t m
                 "you can ask for a mentor once you are approved%s and have a mentor slot free",
                 gate ? " and trained" : "");
         match_input_cleanup(mi);
-        return 0;
+        return SVC_REFUSED;
     }
     if (match_rank(mi->inst, (size_t)e, rk, why, whylen)) {
         match_input_cleanup(mi);
-        return -1;
+        return SVC_REFUSED;
     }
-    return 1;
+    return SVC_OK;
 }
 
 int h_recommendations(api_ctx *c)
@@ -69,11 +71,14 @@ int h_recommendations(api_ctx *c)
     perm_roles roles = api_program_roles(c, pid);
     if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
         return api_not_found(c);
-    int64_t mentee = my_mentee(c, pid);
+    int64_t mentee;
+    int rc = my_part(c, pid, "mentee", &mentee);
+    if (rc != STORE_OK)
+        return api_store_failed(c, rc);
     if (!mentee)
         return api_problem(c, 403, NULL, "recommendations are for the program's mentees");
     json_t *config;
-    int rc = program_config_load(c->db, pid, &config, NULL, 0);
+    rc = program_config_load(c->db, pid, &config, NULL, 0);
     if (rc != 1)
         return api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
     int result;
@@ -85,11 +90,9 @@ int h_recommendations(api_ctx *c)
     match_ranking *rk = NULL;
     char why[512] = "";
     rc = rank_for(c, pid, config, mentee, &mi, &rk, why, sizeof why);
-    if (rc != 1) {
+    if (rc != SVC_OK) {
         json_decref(config);
-        return rc == 0    ? api_problem(c, 409, NULL, "%s", why)
-               : rc == -1 ? api_problem(c, 500, NULL, "%s", why)
-                          : api_store_failed(c, rc);
+        return rc > 0 ? api_problem(c, 409, NULL, "%s", why) : api_store_failed(c, rc);
     }
     json_t *cards = mentor_cards(c->db, pid), *items = json_array();
     size_t not_allowed = 0;
@@ -254,11 +257,14 @@ int h_request_create(api_ctx *c)
     perm_roles roles = api_program_roles(c, pid);
     if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
         return api_not_found(c);
-    int64_t mentee = my_mentee(c, pid);
+    int64_t mentee;
+    int rc = my_part(c, pid, "mentee", &mentee);
+    if (rc != STORE_OK)
+        return api_store_failed(c, rc);
     if (!mentee)
         return api_problem(c, 403, NULL, "requests are made by the program's mentees");
     json_t *config = NULL, *body = NULL;
-    int result = -1, rc;
+    int result = -1;
     if ((rc = program_config_load(c->db, pid, &config, NULL, 0)) != 1)
         return api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
     if (!self_matching(config)) {
@@ -289,10 +295,13 @@ int h_request_create(api_ctx *c)
     }
     int64_t pending = 0;
     store_val q[] = {SV_INT(mentee)};
-    store_query_int(
-        c->db,
-        "SELECT COUNT(*) FROM mentoring_requests WHERE mentee_id = ?1 AND status = 'pending'", q, 1,
-        &pending);
+    if ((rc = store_query_int(
+             c->db,
+             "SELECT COUNT(*) FROM mentoring_requests WHERE mentee_id = ?1 AND status = 'pending'",
+             q, 1, &pending)) < 0) {
+        result = api_store_failed(c, rc);
+        goto done;
+    }
     if (pending) {
         result = api_problem(c, 409, "mentors",
                              "you have a request waiting for an answer; withdraw it first");
@@ -302,10 +311,8 @@ int h_request_create(api_ctx *c)
     match_ranking *rk = NULL;
     char why[512] = "";
     rc = rank_for(c, pid, config, mentee, &mi, &rk, why, sizeof why);
-    if (rc != 1) {
-        result = rc == 0    ? api_problem(c, 409, NULL, "%s", why)
-                 : rc == -1 ? api_problem(c, 500, NULL, "%s", why)
-                            : api_store_failed(c, rc);
+    if (rc != SVC_OK) {
+        result = rc > 0 ? api_problem(c, 409, NULL, "%s", why) : api_store_failed(c, rc);
         goto done;
     }
     /* Every choice must be a mentor with free capacity the mentee may be matched with. */
@@ -331,14 +338,17 @@ int h_request_create(api_ctx *c)
         if (!it) {
             int64_t is_mentor = 0;
             store_val m[] = {SV_INT(json_integer_value(v)), SV_INT(pid)};
-            store_query_int(c->db,
-                            "SELECT COUNT(*) FROM participations WHERE id = ?1 AND program_id = ?2 "
-                            "AND role = 'mentor'",
-                            m, 2, &is_mentor);
-            api_problem(c, is_mentor ? 409 : 422, f,
-                        is_mentor ? "%s: this mentor has no free place now"
-                                  : "%s: not a mentor of this program",
-                        f);
+            rc = store_query_int(c->db,
+                                 "SELECT COUNT(*) FROM participations WHERE id = ?1 AND "
+                                 "program_id = ?2 AND role = 'mentor'",
+                                 m, 2, &is_mentor);
+            if (rc < 0)
+                api_store_failed(c, rc);
+            else
+                api_problem(c, is_mentor ? 409 : 422, f,
+                            is_mentor ? "%s: this mentor has no free place now"
+                                      : "%s: not a mentor of this program",
+                            f);
             bad = true;
             break;
         }
@@ -436,13 +446,10 @@ int h_requests_list(api_ctx *c)
      * before and answered), not the ones still waiting for an earlier
      * choice. */
     int64_t my_mentor = 0, my_mentee_part = 0;
-    if (!all) {
-        store_val m[] = {SV_INT(pid), SV_INT(c->actor.person_id)};
-        store_query_int(c->db,
-                        "SELECT id FROM participations WHERE program_id = ?1 AND person_id = ?2 "
-                        "AND role = 'mentor'",
-                        m, 2, &my_mentor);
-        my_mentee_part = my_mentee(c, pid);
+    if (!all && ((rc = my_part(c, pid, "mentor", &my_mentor)) != STORE_OK ||
+                 (rc = my_part(c, pid, "mentee", &my_mentee_part)) != STORE_OK)) {
+        json_decref(items);
+        return api_store_failed(c, rc);
     }
     size_t i;
     json_t *it;
@@ -515,10 +522,17 @@ int h_request_patch(api_ctx *c)
     int64_t mentor = json_integer_value(json_object_get(req, "mentor"));
     int64_t me_mentee = 0, me_mentor = 0;
     store_val q[] = {SV_INT(mentee), SV_INT(mentor), SV_INT(c->actor.person_id)};
-    store_query_int(c->db, "SELECT COUNT(*) FROM participations WHERE id = ?1 AND person_id = ?3",
-                    q, 3, &me_mentee);
-    store_query_int(c->db, "SELECT COUNT(*) FROM participations WHERE id = ?2 AND person_id = ?3",
-                    q, 3, &me_mentor);
+    if ((rc = store_query_int(c->db,
+                              "SELECT COUNT(*) FROM participations WHERE id = ?1 AND person_id = "
+                              "?3",
+                              q, 3, &me_mentee)) < 0 ||
+        (rc = store_query_int(c->db,
+                              "SELECT COUNT(*) FROM participations WHERE id = ?2 AND person_id = "
+                              "?3",
+                              q, 3, &me_mentor)) < 0) {
+        result = api_store_failed(c, rc);
+        goto done;
+    }
     if (!me_mentee && !me_mentor) {
         result = api_not_found(c);
         goto done;
@@ -554,8 +568,11 @@ int h_request_patch(api_ctx *c)
     }
     int64_t expires = 0;
     store_val x[] = {SV_INT(rid)};
-    store_query_int(c->db, "SELECT expires_at FROM mentoring_requests WHERE id = ?1", x, 1,
-                    &expires);
+    if ((rc = store_query_int(c->db, "SELECT expires_at FROM mentoring_requests WHERE id = ?1", x,
+                              1, &expires)) < 0) {
+        result = api_store_failed(c, rc);
+        goto done;
+    }
     if (!withdraw && expires <= now) {
         /* Too late: it moves on (committed by the expiry on the next list). */
         result = api_problem(c, 409, "action", "this request expired before your answer");
@@ -572,7 +589,7 @@ int h_request_patch(api_ctx *c)
     } else {
         int64_t rel = 0;
         rc = rel_create(c, program, config, mentor, &mentee, 1, "request", 0, &rel, &e);
-        if (rc == -1) {
+        if (rc > 0) {
             result = api_problem(c, 409, "action", "the match cannot be made: %s", e.msg);
             goto done;
         }

@@ -36,6 +36,9 @@
 #define LIMIT_LOGIN_WINDOW_S 300             /* the window for the count above */
 #define LIMIT_TOKENS_PER_PERSON 50           /* live API tokens */
 
+/* Validation */
+#define LIMIT_FIELD_ERRORS 16 /* bad fields one refusal names */
+
 /* Lists */
 #define LIMIT_PAGE_DEFAULT 50
 #define LIMIT_PAGE_MAX 500

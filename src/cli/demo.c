@@ -271,7 +271,11 @@ int cli_demo(int argc, char **argv)
         return status;
     int64_t n = 0;
     store_val p[] = {SV_TEXT(DEMO_PROGRAM)};
-    store_query_int(s, "SELECT COUNT(*) FROM programs WHERE name = ?1", p, 1, &n);
+    if (store_query_int(s, "SELECT COUNT(*) FROM programs WHERE name = ?1", p, 1, &n) < 0) {
+        fprintf(stderr, "tandem demo: %s\n", store_errmsg(s));
+        store_free(s);
+        return 1;
+    }
     if (n > 0) {
         printf("tandem demo: the demo program is there already\n");
         store_free(s);

@@ -13,6 +13,9 @@
 
 #include <stdbool.h>
 
+/* A person's role on the whole site (people.site_role). */
+enum site_role { SITE_MEMBER = 0, SITE_COORDINATOR = 1, SITE_ADMIN = 2 };
+
 enum perm_role {
     PERM_MENTEE = 1 << 0,
     PERM_MENTOR = 1 << 1,
