@@ -107,10 +107,14 @@ void api_end_read(api_ctx *c);
  * before it writes. Answers and returns -1 when the database refuses. */
 int api_begin_write(api_ctx *c);
 
-/* Checks the actor coordinates the program (or is an admin): 0 when so;
- * else answers 404 when they cannot see the program, 403 with `why` when
- * they can, and returns -1. */
-int api_program_coordinator(api_ctx *c, int64_t program_id, const char *why);
+/* The permission prologue of a program's resource: route parameter
+ * `param` is the program, and the actor's roles in it must give `need` to
+ * `data` (domain/permissions.h). Answers 404 when the actor may not see
+ * the program (so ids cannot be probed), 403 with `why` when they see it
+ * but may not do this, and returns -1; else returns 0 with *program_id
+ * and *roles set (either may be NULL). */
+int api_program_access(api_ctx *c, int param, enum perm_data data, enum perm_access need,
+                       const char *why, int64_t *program_id, perm_roles *roles);
 
 /* Time as RFC 3339 text in a new JSON string. */
 json_t *api_time(int64_t t);

@@ -236,7 +236,7 @@ int api_page(api_ctx *c, int64_t *limit, int64_t *offset)
 
 perm_roles api_program_roles(api_ctx *c, int64_t program_id)
 {
-    perm_roles roles = c->actor.site_role == SITE_ADMIN ? PERM_ADMIN : 0;
+    perm_roles roles = perm_site_roles(c->actor.site_role);
     store_rows *rows;
     store_val p[] = {SV_INT(program_id), SV_INT(c->actor.person_id)};
     if (store_query(c->db,
@@ -265,13 +265,21 @@ int api_begin_write(api_ctx *c)
     return rc == STORE_OK ? 0 : api_store_failed(c, rc);
 }
 
-int api_program_coordinator(api_ctx *c, int64_t program_id, const char *why)
+int api_program_access(api_ctx *c, int param, enum perm_data data, enum perm_access need,
+                       const char *why, int64_t *program_id, perm_roles *roles)
 {
-    perm_roles roles = api_program_roles(c, program_id);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
+    int64_t pid;
+    if (api_param_id(c, param, &pid))
+        return -1;
+    perm_roles r = api_program_roles(c, pid);
+    if (!perm_allows(r, PERM_PROGRAM, PERM_READ))
         return api_not_found(c);
-    if (!perm_allows(roles, PERM_OTHER_PROFILE, PERM_WRITE))
+    if (!perm_allows(r, data, need))
         return api_problem(c, 403, NULL, "%s", why);
+    if (program_id)
+        *program_id = pid;
+    if (roles)
+        *roles = r;
     return 0;
 }
 

@@ -37,8 +37,7 @@ static int open_run(api_ctx *c, int64_t *run, int64_t *program, char status[16],
     store_rows_free(rows);
     if (rc != 1)
         return api_not_found(c);
-    perm_roles roles = api_program_roles(c, *program);
-    if (!perm_allows(roles, PERM_OTHER_PROFILE, PERM_WRITE))
+    if (!perm_coordinates(api_program_roles(c, *program)))
         return api_not_found(c); /* proposals name people: coordinators only */
     return 0;
 }
@@ -204,8 +203,8 @@ static json_t *run_json(api_ctx *c, int64_t run)
 int h_match_run_create(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid) ||
-        api_program_coordinator(c, pid, "matching is for the program's coordinators"))
+    if (api_program_access(c, 0, PERM_OTHER_PROFILE, PERM_WRITE,
+                           "matching is for the program's coordinators", &pid, NULL))
         return -1;
     json_t *config = NULL, *body = NULL;
     int result = -1, rc;
@@ -270,8 +269,8 @@ done:
 int h_match_runs_list(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid) ||
-        api_program_coordinator(c, pid, "matching is for the program's coordinators"))
+    if (api_program_access(c, 0, PERM_OTHER_PROFILE, PERM_WRITE,
+                           "matching is for the program's coordinators", &pid, NULL))
         return -1;
     store_rows *rows;
     store_val p[] = {SV_INT(pid)};

@@ -63,13 +63,9 @@ json_t *mentor_cards(store *db, int64_t program_id)
 int h_mentors_list(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid))
+    if (api_program_access(c, 0, PERM_MENTOR_CARD, PERM_READ,
+                           "mentor cards are for mentees and coordinators", &pid, NULL))
         return -1;
-    perm_roles roles = api_program_roles(c, pid);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
-        return api_not_found(c);
-    if (!perm_allows(roles, PERM_MENTOR_CARD, PERM_READ))
-        return api_problem(c, 403, NULL, "mentor cards are for mentees and coordinators");
     int64_t limit, offset;
     if (api_page(c, &limit, &offset))
         return -1;

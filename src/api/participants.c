@@ -170,13 +170,9 @@ static json_t *participation_json(api_ctx *c, const struct participation *p, con
 int h_participants_list(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid))
+    if (api_program_access(c, 0, PERM_OTHER_PROFILE, PERM_READ,
+                           "only the program's coordinators see its participants", &pid, NULL))
         return -1;
-    perm_roles roles = api_program_roles(c, pid);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
-        return api_not_found(c);
-    if (!perm_allows(roles, PERM_OTHER_PROFILE, PERM_READ))
-        return api_problem(c, 403, NULL, "only the program's coordinators see its participants");
     int64_t limit, offset;
     if (api_page(c, &limit, &offset))
         return -1;
@@ -644,8 +640,7 @@ int h_participants_create(api_ctx *c)
     } else {
         /* Anyone signed in may apply to an open or approval program; an
          * invite-only program is visible to its invited people alone. */
-        if (strcmp(access, "invite_only") == 0 && !perm_allows(roles, PERM_PROGRAM, PERM_READ) &&
-            !(roles & PERM_ADMIN)) {
+        if (strcmp(access, "invite_only") == 0 && !perm_allows(roles, PERM_PROGRAM, PERM_READ)) {
             int64_t invited = 0;
             store_val q[] = {SV_INT(pid), SV_INT(c->actor.person_id)};
             rc = store_query_int(
@@ -672,23 +667,18 @@ static enum perm_access access_to(api_ctx *c, const struct participation *p, boo
 {
     perm_roles roles = api_program_roles(c, p->program_id);
     *self = p->person_id == c->actor.person_id;
-    if (*self)
-        return perm_access_of(roles | PERM_MENTEE, PERM_OWN_PROFILE);
-    enum perm_access a = perm_access_of(roles, PERM_OTHER_PROFILE);
-    if (a != PERM_NONE)
-        return a;
     /* A matched partner reads the profile (relationships come with matching). */
     int64_t partner = 0;
     store_val q[] = {SV_INT(p->id), SV_INT(c->actor.person_id)};
-    if (store_query_int(c->db,
+    if (!*self && !perm_allows(roles, PERM_OTHER_PROFILE, PERM_READ) &&
+        store_query_int(c->db,
                         "SELECT COUNT(*) FROM relationship_members a JOIN relationship_members b "
                         "ON a.relationship_id = b.relationship_id JOIN participations o ON o.id = "
                         "b.participation_id "
                         "WHERE a.participation_id = ?1 AND o.person_id = ?2",
-                        q, 2, &partner) == 1 &&
-        partner > 0)
-        return perm_access_of(roles | PERM_MENTEE, PERM_PARTNER_PROFILE);
-    return PERM_NONE;
+                        q, 2, &partner) < 0)
+        partner = 0; /* a failed read shows nothing */
+    return perm_participation_access(roles, *self, partner > 0);
 }
 
 static int load_visible(api_ctx *c, struct participation *p, bool *self, enum perm_access *acc)
@@ -879,9 +869,8 @@ done:
 int h_participants_bulk(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid))
-        return -1;
-    if (api_program_coordinator(c, pid, "only the program's coordinators review applications"))
+    if (api_program_access(c, 0, PERM_OTHER_PROFILE, PERM_WRITE,
+                           "only the program's coordinators review applications", &pid, NULL))
         return -1;
     json_t *body, *config = NULL;
     if (api_body_object(c, &body))

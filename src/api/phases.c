@@ -260,7 +260,7 @@ int h_phase_advance(api_ctx *c)
     int result = -1, rc;
     if (rel_open(c, 0, PERM_READ, &r))
         return -1;
-    bool coordinator = (r.roles & (PERM_COORDINATOR | PERM_ADMIN)) != 0;
+    bool coordinator = perm_coordinates(r.roles);
     if (!rel_is_open(&r))
         return api_problem(c, 409, NULL, "the relationship is %s; its phase no longer moves",
                            r.status);

@@ -12,17 +12,11 @@
 /* The actor's roles in a program as names, coordinator first. */
 static json_t *roles_json(perm_roles roles)
 {
-    static const struct {
-        perm_roles bit;
-        const char *name;
-    } names[] = {{PERM_COORDINATOR, "coordinator"},
-                 {PERM_MENTOR, "mentor"},
-                 {PERM_MENTEE, "mentee"},
-                 {PERM_VIEWER, "viewer"}};
+    const char *names[4];
+    size_t n = perm_role_names(roles, names);
     json_t *mine = json_array();
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (roles & names[i].bit)
-            json_array_append_new(mine, json_string(names[i].name));
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(mine, json_string(names[i]));
     return mine;
 }
 
@@ -131,10 +125,7 @@ static int basics(const json_t *body, bool creating, const char **name, const ch
 
 int h_program_create(api_ctx *c)
 {
-    perm_roles site = c->actor.site_role == SITE_ADMIN         ? PERM_ADMIN
-                      : c->actor.site_role == SITE_COORDINATOR ? PERM_COORDINATOR
-                                                               : 0;
-    if (!perm_allows(site, PERM_PROGRAM_CREATE, PERM_WRITE))
+    if (!perm_may_create_program(c->actor.site_role))
         return api_problem(c, 403, NULL, "only coordinators and admins create programs");
     json_t *body;
     if (api_body_object(c, &body))

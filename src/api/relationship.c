@@ -60,8 +60,7 @@ int rel_load(api_ctx *c, int64_t id, enum perm_access need, struct rel *out)
     if (out->my_part) {
         return SVC_OK; /* members read and write their own relationship */
     }
-    enum perm_access a =
-        perm_access_of(out->roles & (PERM_COORDINATOR | PERM_ADMIN), PERM_RELATIONSHIP);
+    enum perm_access a = perm_relationship_access(out->roles, false);
     if (a == PERM_NONE)
         return SVC_NOT_FOUND;
     return (a & need) == need ? SVC_OK : SVC_FORBIDDEN;

@@ -242,9 +242,8 @@ json_t *rel_json(api_ctx *c, const struct rel *r, const json_t *config)
 int h_relationship_create(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid))
-        return -1;
-    if (api_program_coordinator(c, pid, "only the program's coordinators pair people by hand"))
+    if (api_program_access(c, 0, PERM_OTHER_PROFILE, PERM_WRITE,
+                           "only the program's coordinators pair people by hand", &pid, NULL))
         return -1;
     json_t *body, *config = NULL;
     if (api_body_object(c, &body))
@@ -300,14 +299,11 @@ done:
 int h_relationships_list(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid))
+    perm_roles roles;
+    if (api_program_access(c, 0, PERM_RELATIONSHIP, PERM_READ,
+                           "stakeholders see reports, not relationships", &pid, &roles))
         return -1;
-    perm_roles roles = api_program_roles(c, pid);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
-        return api_not_found(c);
     bool all = perm_allows(roles, PERM_OTHER_PROFILE, PERM_READ);
-    if (!all && !(roles & (PERM_MENTOR | PERM_MENTEE)))
-        return api_problem(c, 403, NULL, "stakeholders see reports, not relationships");
     int64_t limit, offset;
     if (api_page(c, &limit, &offset))
         return -1;
@@ -422,7 +418,7 @@ int h_relationship_patch(api_ctx *c)
     struct rel r;
     if (rel_open(c, 0, PERM_READ, &r))
         return -1;
-    bool coordinator = (r.roles & (PERM_COORDINATOR | PERM_ADMIN)) != 0;
+    bool coordinator = perm_coordinates(r.roles);
     if (!r.my_part && !coordinator)
         return api_not_found(c);
     json_t *body, *config = NULL;

@@ -97,13 +97,9 @@ static int funnel(api_ctx *c, int64_t pid)
 int h_report(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid))
+    if (api_program_access(c, 0, PERM_REPORT, PERM_READ,
+                           "reports are for coordinators and stakeholders", &pid, NULL))
         return -1;
-    perm_roles roles = api_program_roles(c, pid);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
-        return api_not_found(c);
-    if (!perm_allows(roles, PERM_REPORT, PERM_READ))
-        return api_problem(c, 403, NULL, "reports are for coordinators and stakeholders");
     const char *name = c->req->params[1];
     if (strcmp(name, "funnel") == 0)
         return funnel(c, pid);

@@ -66,11 +66,8 @@ static int rank_for(api_ctx *c, int64_t program, const json_t *config, int64_t m
 int h_recommendations(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid))
+    if (api_program_access(c, 0, PERM_PROGRAM, PERM_READ, "", &pid, NULL))
         return -1;
-    perm_roles roles = api_program_roles(c, pid);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
-        return api_not_found(c);
     int64_t mentee;
     int rc = my_part(c, pid, "mentee", &mentee);
     if (rc != STORE_OK)
@@ -252,11 +249,8 @@ static int64_t expiry_days_of(const json_t *config)
 int h_request_create(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid))
+    if (api_program_access(c, 0, PERM_PROGRAM, PERM_READ, "", &pid, NULL))
         return -1;
-    perm_roles roles = api_program_roles(c, pid);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
-        return api_not_found(c);
     int64_t mentee;
     int rc = my_part(c, pid, "mentee", &mentee);
     if (rc != STORE_OK)
@@ -403,14 +397,11 @@ done:
 int h_requests_list(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid))
+    perm_roles roles;
+    if (api_program_access(c, 0, PERM_MATCH_REQUEST, PERM_READ,
+                           "requests are between mentees and mentors", &pid, &roles))
         return -1;
-    perm_roles roles = api_program_roles(c, pid);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
-        return api_not_found(c);
     bool all = perm_allows(roles, PERM_OTHER_PROFILE, PERM_READ);
-    if (!all && !(roles & (PERM_MENTOR | PERM_MENTEE)))
-        return api_problem(c, 403, NULL, "requests are between mentees and mentors");
     json_t *config;
     int rc = program_config_load(c->db, pid, &config, NULL, 0);
     if (rc != 1)

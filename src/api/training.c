@@ -41,11 +41,9 @@ static int my_parts(api_ctx *c, int64_t pid, int64_t ids[2], char roles[2][16], 
 int h_training_list(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid))
+    perm_roles roles;
+    if (api_program_access(c, 0, PERM_PROGRAM, PERM_READ, "", &pid, &roles))
         return -1;
-    perm_roles roles = api_program_roles(c, pid);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
-        return api_not_found(c);
     json_t *config;
     int rc = program_config_load(c->db, pid, &config, NULL, 0);
     if (rc != 1)
@@ -61,7 +59,7 @@ int h_training_list(api_ctx *c)
     json_array_foreach(json_object_get(training, "modules"), i, m)
     {
         const char *mid = json_string_value(json_object_get(m, "id"));
-        bool mine = (roles & (PERM_COORDINATOR | PERM_ADMIN)) != 0;
+        bool mine = perm_coordinates(roles);
         json_t *done = json_null();
         for (int k = 0; k < n; k++) {
             if (!module_for(m, rnames[k]))
@@ -123,12 +121,9 @@ static bool all_done(store *db, const json_t *modules, int64_t part, const char 
 int h_training_complete(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid))
+    if (api_program_access(c, 0, PERM_PROGRAM, PERM_READ, "", &pid, NULL))
         return -1;
     const char *mid = c->req->params[1];
-    perm_roles roles = api_program_roles(c, pid);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
-        return api_not_found(c);
     json_t *config = NULL, *body = NULL, *answers = NULL;
     int result = -1;
     int rc = program_config_load(c->db, pid, &config, NULL, 0);
