@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/limits.h"
 #include "domain/agreement.h"
+#include "service/program.h"
 
 struct agreement {
     json_t *content; /* owned */
@@ -27,13 +28,18 @@ static void agreement_cleanup(struct agreement *a)
     a->content = NULL;
 }
 
-static json_t *defaults_for(api_ctx *c, const struct rel *r)
+/* The default agreement of the relationship into *out (new reference). A
+ * store status. */
+static int defaults_for(api_ctx *c, const struct rel *r, json_t **out)
 {
-    json_t *config = NULL;
-    program_config_load(c->db, r->program_id, &config, NULL, 0);
-    json_t *d = agreement_defaults(config, r->planned_end_at);
-    json_decref(config);
-    return d;
+    struct program_config cfg;
+    int rc = svc_program_config(c->db, r->program_id, &cfg, NULL, 0);
+    *out = NULL;
+    if (rc != SVC_OK)
+        return rc > 0 ? STORE_ERROR : rc; /* a relationship's program exists */
+    *out = agreement_defaults(&cfg, r->planned_end_at);
+    program_config_cleanup(&cfg);
+    return STORE_OK;
 }
 
 /* Loads the stored agreement, or the default one. A store status. */
@@ -48,16 +54,18 @@ static int load(api_ctx *c, const struct rel *r, struct agreement *out)
                          p, 1, &rows);
     if (rc != STORE_OK)
         return rc;
-    if (store_next(rows) == 1) {
+    if ((rc = store_next(rows)) == 1) {
         out->content = json_loads(store_col_text(rows, 0), 0, NULL);
         out->version = store_col_int(rows, 1);
         out->updated_by = store_col_int(rows, 2);
         out->updated_at = store_col_int(rows, 3);
     }
     store_rows_free(rows);
+    if (rc < 0)
+        return rc;
     if (!out->content) {
-        out->content = defaults_for(c, r);
         out->version = 1;
+        return defaults_for(c, r, &out->content);
     }
     return STORE_OK;
 }
@@ -67,14 +75,17 @@ static int load(api_ctx *c, const struct rel *r, struct agreement *out)
  * holds the database), so edits and signatures of one agreement queue. */
 static int lock(api_ctx *c, const struct rel *r)
 {
-    json_t *d = defaults_for(c, r);
+    json_t *d;
+    int rc = defaults_for(c, r, &d);
+    if (rc != STORE_OK)
+        return rc;
     char *text = json_dumps(d, JSON_COMPACT);
     json_decref(d);
     store_val p[] = {SV_INT(r->id), SV_TEXT(text), SV_INT(clock_now())};
-    int rc = store_exec(c->db,
-                        "INSERT INTO agreements (relationship_id, content, version, updated_at) "
-                        "VALUES (?1, ?2, 1, ?3) ON CONFLICT (relationship_id) DO NOTHING",
-                        p, 3, NULL);
+    rc = store_exec(c->db,
+                    "INSERT INTO agreements (relationship_id, content, version, updated_at) "
+                    "VALUES (?1, ?2, 1, ?3) ON CONFLICT (relationship_id) DO NOTHING",
+                    p, 3, NULL);
     free(text);
     if (rc != STORE_OK)
         return rc;

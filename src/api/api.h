@@ -32,8 +32,9 @@ typedef struct api_ctx {
     store *db;
     struct api_actor actor;
     int64_t touch_session; /* a session whose last_seen_at is due; written after a read */
-    int failed;            /* a store status a helper met and could not answer (api_audit): the
-                   dispatcher rolls the request back and answers it instead */
+    /* A store status a helper met and could not answer (api_program_roles,
+     * api_audit): the dispatcher rolls back and answers it instead. */
+    int failed;
 } api_ctx;
 
 /* The server's configuration for the API, set once before serving. */
@@ -94,8 +95,13 @@ int api_param_id(api_ctx *c, int i, int64_t *out);
  * a bad value. */
 int api_page(api_ctx *c, int64_t *limit, int64_t *offset);
 
-/* ---- the actor's roles ---- */
-/* The roles the actor holds in a program (admin included); 0 when none. */
+/* ---- the actor and their roles ---- */
+/* The actor as the services see them. */
+svc_actor api_actor(const api_ctx *c);
+
+/* The roles the actor holds in a program (admin included); 0 when none.
+ * When the lookup fails the request fails (c->failed) whatever the
+ * handler answers. */
 perm_roles api_program_roles(api_ctx *c, int64_t program_id);
 
 /* Ends the read transaction a GET runs in, so the handler can write (it

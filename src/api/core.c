@@ -10,6 +10,8 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "service/audit.h"
+#include "service/program.h"
 
 static struct api_config config = {
     .session_idle_s = LIMIT_SESSION_IDLE_S,
@@ -236,17 +238,11 @@ int api_page(api_ctx *c, int64_t *limit, int64_t *offset)
 
 perm_roles api_program_roles(api_ctx *c, int64_t program_id)
 {
-    perm_roles roles = perm_site_roles(c->actor.site_role);
-    store_rows *rows;
-    store_val p[] = {SV_INT(program_id), SV_INT(c->actor.person_id)};
-    if (store_query(c->db,
-                    "SELECT role FROM participations WHERE program_id = ?1 AND person_id = ?2 "
-                    "AND status NOT IN ('declined', 'withdrawn')",
-                    p, 2, &rows) != STORE_OK)
-        return roles;
-    while (store_next(rows) == 1)
-        roles |= perm_role_from_name(store_col_text(rows, 0));
-    store_rows_free(rows);
+    perm_roles roles;
+    svc_actor actor = api_actor(c);
+    int rc = svc_program_roles(c->db, &actor, program_id, &roles);
+    if (rc != STORE_OK && !c->failed)
+        c->failed = rc;
     return roles;
 }
 
@@ -283,6 +279,11 @@ int api_program_access(api_ctx *c, int param, enum perm_data data, enum perm_acc
     return 0;
 }
 
+svc_actor api_actor(const api_ctx *c)
+{
+    return (svc_actor){.person_id = c->actor.person_id, .site_role = c->actor.site_role};
+}
+
 json_t *api_time(int64_t t)
 {
     char s[32];
@@ -293,16 +294,8 @@ json_t *api_time(int64_t t)
 void api_audit(api_ctx *c, const char *action, const char *entity, int64_t entity_id,
                json_t *detail)
 {
-    char *d = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
-    json_decref(detail);
-    store_val p[] = {SV_INT(clock_now()), c->actor.person_id ? SV_INT(c->actor.person_id) : SV_NULL,
-                     SV_TEXT(action),     SV_TEXT(entity),
-                     SV_INT(entity_id),   SV_TEXT(d ? d : "{}")};
-    int rc = store_exec(c->db,
-                        "INSERT INTO audit_events (at, actor_id, action, entity, entity_id, "
-                        "detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        p, 6, NULL);
+    svc_actor actor = api_actor(c);
+    int rc = svc_audit(c->db, &actor, action, entity, entity_id, detail);
     if (rc != STORE_OK && !c->failed)
         c->failed = rc;
-    free(d);
 }

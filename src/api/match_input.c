@@ -6,6 +6,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "domain/participation.h"
+#include "service/program.h"
 
 void match_input_cleanup(struct match_input *mi)
 {
@@ -223,14 +224,13 @@ static int add_pairs(api_ctx *c, struct match_input *mi, const char *sql, int64_
     return rc;
 }
 
-int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int64_t only_mentee,
-                      bool include_full_mentors, struct match_input *out, char *err, size_t errlen)
+int match_input_build(api_ctx *c, int64_t program_id, const struct program_config *cfg,
+                      int64_t only_mentee, bool include_full_mentors, struct match_input *out,
+                      char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    json_t *matching = json_object_get(config, "matching");
-    json_t *criteria = json_object_get(matching, "criteria");
-    bool gate = json_is_true(
-        json_object_get(json_object_get(config, "training"), "required_before_matching"));
+    const json_t *criteria = cfg->matching.criteria;
+    bool gate = cfg->training.required_before_matching;
     struct person *mentors = NULL, *mentees = NULL;
     size_t nr = 0, ne = 0;
     int rc = load_side(c, program_id, "mentor", gate, 0, include_full_mentors, &mentors, &nr);
@@ -240,10 +240,9 @@ int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int6
         goto done;
     match_instance *in = out->inst = match_instance_new();
     match_objective obj = MATCH_TOTAL;
-    match_objective_parse(json_string_value(json_object_get(matching, "objective")), &obj);
+    match_objective_parse(cfg->matching.objective, &obj);
     match_set_objective(in, obj);
-    if (match_set_min_score(in, json_number_value(json_object_get(matching, "min_score")), err,
-                            errlen)) {
+    if (match_set_min_score(in, cfg->matching.min_score, err, errlen)) {
         rc = SVC_REFUSED;
         goto done;
     }
@@ -333,7 +332,7 @@ int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int6
         store_rows_free(rows);
     }
     /* Hard constraints. */
-    if (json_is_true(json_object_get(matching, "power_differential_rule"))) {
+    if (cfg->matching.power_differential_rule) {
         for (size_t e = 0; e < ne; e++)
             for (size_t r = 0; r < nr; r++)
                 if ((mentees[e].manager && mentees[e].manager == mentors[r].person) ||

@@ -9,6 +9,7 @@
 
 #include "api/api.h"
 #include "match/match.h"
+#include "service/program.h"
 
 struct match_input {
     match_instance *inst;
@@ -29,8 +30,9 @@ struct match_input {
  * keeps mentors with no free capacity (with capacity 0). Returns SVC_OK,
  * SVC_REFUSED with err set (the engine refuses the instance), or a store
  * status. */
-int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int64_t only_mentee,
-                      bool include_full_mentors, struct match_input *out, char *err, size_t errlen);
+int match_input_build(api_ctx *c, int64_t program_id, const struct program_config *cfg,
+                      int64_t only_mentee, bool include_full_mentors, struct match_input *out,
+                      char *err, size_t errlen);
 void match_input_cleanup(struct match_input *mi);
 
 /* Index of a participation on its side, or -1. */

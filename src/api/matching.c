@@ -16,6 +16,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "match/rank.h"
+#include "service/program.h"
 
 /* The run's program, checked for the actor: 1 allowed, else answered. */
 static int open_run(api_ctx *c, int64_t *run, int64_t *program, char status[16], int64_t *version)
@@ -206,7 +207,8 @@ int h_match_run_create(api_ctx *c)
     if (api_program_access(c, 0, PERM_OTHER_PROFILE, PERM_WRITE,
                            "matching is for the program's coordinators", &pid, NULL))
         return -1;
-    json_t *config = NULL, *body = NULL;
+    json_t *body = NULL;
+    struct program_config cfg = {0};
     int result = -1, rc;
     if (c->req->body_len && api_body_object(c, &body))
         return -1;
@@ -215,28 +217,24 @@ int h_match_run_create(api_ctx *c)
     verr e = {0};
     const char *objective;
     double min_score;
-    if ((rc = program_config_load(c->db, pid, &config, NULL, 0)) != 1) {
+    if ((rc = svc_program_config(c->db, pid, &cfg, NULL, 0)) != SVC_OK) {
         result = api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
         goto done;
     }
-    json_t *matching = json_object_get(config, "matching");
     if (body &&
         (v_known_keys(body, "", keys, &e) ||
-         v_enum(body, "objective", "", objs,
-                json_string_value(json_object_get(matching, "objective")), &objective, &e) ||
-         v_number(body, "min_score", "", 0, 1,
-                  json_number_value(json_object_get(matching, "min_score")), false, &min_score,
-                  &e))) {
+         v_enum(body, "objective", "", objs, cfg.matching.objective, &objective, &e) ||
+         v_number(body, "min_score", "", 0, 1, cfg.matching.min_score, false, &min_score, &e))) {
         result = api_invalid(c, &e);
         goto done;
     }
-    if (body) {
-        json_object_set_new(matching, "objective", json_string(objective));
-        json_object_set_new(matching, "min_score", json_real(min_score));
+    if (body) { /* this run only: the program keeps its own */
+        cfg.matching.objective = objective;
+        cfg.matching.min_score = min_score;
     }
     struct match_input mi;
     char err[512] = "";
-    rc = match_input_build(c, pid, config, 0, false, &mi, err, sizeof err);
+    rc = match_input_build(c, pid, &cfg, 0, false, &mi, err, sizeof err);
     if (rc != STORE_OK) {
         result = rc > 0 ? api_problem(c, 409, NULL, "the proposal cannot be made: %s", err)
                         : api_store_failed(c, rc);
@@ -262,7 +260,7 @@ int h_match_run_create(api_ctx *c)
     result = out ? api_json(c, 201, out) : api_store_failed(c, STORE_ERROR);
 done:
     json_decref(body);
-    json_decref(config);
+    program_config_cleanup(&cfg);
     return result;
 }
 
@@ -305,11 +303,11 @@ int h_match_run_get(api_ctx *c)
 
 /* Scores one pair as the engine would, for a hand-made pair. 1 allowed
  * (score and explain set), 0 not (why set), -1 error (why set). */
-static int score_pair(api_ctx *c, int64_t program, const json_t *config, int64_t mentee,
+static int score_pair(api_ctx *c, int64_t program, const struct program_config *cfg, int64_t mentee,
                       int64_t mentor, double *score, json_t **explain, char *why, size_t whylen)
 {
     struct match_input mi;
-    int rc = match_input_build(c, program, config, mentee, true, &mi, why, whylen);
+    int rc = match_input_build(c, program, cfg, mentee, true, &mi, why, whylen);
     if (rc != SVC_OK)
         return rc > 0 ? -1 : rc;
     long e = match_input_mentee(&mi, mentee), r = match_input_mentor(&mi, mentor);
@@ -317,10 +315,7 @@ static int score_pair(api_ctx *c, int64_t program, const json_t *config, int64_t
     if (e < 0 || r < 0) {
         str_fmt(why, whylen, "%s is not eligible (approved%s, with %s left)",
                 e < 0 ? "the mentee" : "the mentor",
-                json_is_true(json_object_get(json_object_get(config, "training"),
-                                             "required_before_matching"))
-                    ? " and trained"
-                    : "",
+                cfg->training.required_before_matching ? " and trained" : "",
                 e < 0 ? "wants" : "capacity");
         match_input_cleanup(&mi);
         return 0;
@@ -356,7 +351,8 @@ int h_match_run_pairs(api_ctx *c)
         return -1;
     if (strcmp(status, "proposed") != 0)
         return api_problem(c, 409, NULL, "this proposal is %s; re-run to make a new one", status);
-    json_t *body, *config = NULL;
+    json_t *body;
+    struct program_config cfg = {0};
     if (api_body_object(c, &body))
         return -1;
     static const char *const keys[] = {"action", "mentee", "mentor", NULL};
@@ -442,14 +438,14 @@ int h_match_run_pairs(api_ctx *c)
             result = api_problem(c, 409, "mentee", "that pair is in the proposal already");
             goto done;
         }
-        if ((rc = program_config_load(c->db, program, &config, NULL, 0)) != 1) {
+        if ((rc = svc_program_config(c->db, program, &cfg, NULL, 0)) != SVC_OK) {
             result = api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
             goto done;
         }
         double score = 0;
         json_t *explain = NULL;
         char why[512] = "";
-        int ok = score_pair(c, program, config, mentee, mentor, &score, &explain, why, sizeof why);
+        int ok = score_pair(c, program, &cfg, mentee, mentor, &score, &explain, why, sizeof why);
         if (ok != 1) {
             json_decref(explain);
             result = ok < -1 || (ok == -1 && !why[0])
@@ -512,7 +508,7 @@ int h_match_run_pairs(api_ctx *c)
     json_t *out = run_json(c, run);
     result = out ? api_json(c, 200, out) : api_store_failed(c, STORE_ERROR);
 done:
-    json_decref(config);
+    program_config_cleanup(&cfg);
     json_decref(body);
     return result;
 }
@@ -625,19 +621,17 @@ int h_match_run_publish(api_ctx *c)
         }
         return api_problem(c, 409, NULL, "this proposal is %s already", now_status);
     }
-    json_t *config = NULL;
-    if ((rc = program_config_load(c->db, program, &config, NULL, 0)) != 1)
+    struct program_config cfg;
+    if ((rc = svc_program_config(c->db, program, &cfg, NULL, 0)) != SVC_OK)
         return api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
-    bool group = strcmp(json_string_value(json_object_get(json_object_get(config, "matching"),
-                                                          "relationship_type")),
-                        "group") == 0;
+    bool group = cfg.matching.relationship_type == PROGRAM_GROUP;
     store_rows *rows;
     store_val p[] = {SV_INT(run)};
     if ((rc = store_query(c->db,
                           "SELECT mentor_id, mentee_id FROM match_run_pairs WHERE run_id = ?1 "
                           "ORDER BY mentor_id, mentee_id",
                           p, 1, &rows)) != STORE_OK) {
-        json_decref(config);
+        program_config_cleanup(&cfg);
         return api_store_failed(c, rc);
     }
     size_t cap = 64, n = 0;
@@ -665,7 +659,7 @@ int h_match_run_publish(api_ctx *c)
             mentees[k - i] = pairs[k][1];
         verr e = {0};
         int64_t id;
-        rc = rel_create(c, program, config, pairs[i][0], mentees, j - i, "admin", run, &id, &e);
+        rc = rel_create(c, program, &cfg, pairs[i][0], mentees, j - i, "admin", run, &id, &e);
         if (rc > 0)
             result = api_problem(
                 c, 409, NULL,
@@ -678,7 +672,7 @@ int h_match_run_publish(api_ctx *c)
         i = j;
     }
     free(pairs);
-    json_decref(config);
+    program_config_cleanup(&cfg);
     if (result) {
         json_decref(made);
         return result;

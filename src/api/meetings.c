@@ -15,6 +15,7 @@
 #include "base/limits.h"
 #include "base/str.h"
 #include "domain/profile.h"
+#include "service/program.h"
 
 static const char *const modes[] = {"in_person", "video", "phone", "chat", NULL};
 static const char *const statuses[] = {"scheduled", "held", "cancelled", NULL};
@@ -226,15 +227,15 @@ int h_meeting_create(api_ctx *c)
     static const char *const keys[] = {"starts_at", "duration_minutes", "time_zone", "mode",
                                        "location",  "agenda",           NULL};
     struct rel r;
-    json_t *body = NULL, *config = NULL;
+    json_t *body = NULL;
+    struct program_config cfg = {0};
     int result = -1, rc;
     if (rel_open_writable(c, &r) || api_body_object(c, &body))
         goto done;
-    if ((rc = program_config_load(c->db, r.program_id, &config, NULL, 0)) != 1)
+    if ((rc = svc_program_config(c->db, r.program_id, &cfg, NULL, 0)) != SVC_OK)
         goto store_fail;
-    const json_t *meet = json_object_get(config, "meetings");
-    const char *first_mode = json_string_value(json_array_get(json_object_get(meet, "modes"), 0));
-    json_int_t len = json_integer_value(json_object_get(meet, "length_minutes"));
+    const char *first_mode = json_string_value(json_array_get(cfg.meetings.modes, 0));
+    int len = cfg.meetings.length_minutes;
     char tz[72];
     actor_time_zone(c, tz, sizeof tz);
     struct schedule s = {.minutes = len > 0 ? len : 60,
@@ -300,7 +301,7 @@ int h_meeting_create(api_ctx *c)
 store_fail:
     result = api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
 done:
-    json_decref(config);
+    program_config_cleanup(&cfg);
     json_decref(body);
     return result;
 }

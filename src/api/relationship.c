@@ -6,6 +6,8 @@
 #include "base/clock.h"
 #include "base/limits.h"
 #include "base/str.h"
+#include "service/participation.h"
+#include "service/outbox.h"
 
 bool rel_is_open(const struct rel *r)
 {
@@ -142,7 +144,7 @@ int rel_stage_all(store *db, int64_t rel_id, enum stage s, int64_t now)
                            "VALUES (?1, ?2, ?3) ON CONFLICT (participation_id, stage) DO NOTHING",
                            r, 3, NULL);
         } else {
-            rc = enrol_stage(db, ids[i], s, now);
+            rc = svc_participation_stage(db, ids[i], s, now);
         }
         if (rc != STORE_OK)
             return rc;
@@ -173,6 +175,6 @@ int rel_notify_others(api_ctx *c, const struct rel *r, const char *kind, const c
     store_rows_free(rows);
     int64_t now = clock_now();
     for (int i = 0; i < n && rc == STORE_OK; i++)
-        rc = enrol_mail(c->db, to[i], ids[i], r->program_id, kind, subject, body, now);
+        rc = svc_outbox_add(c->db, to[i], ids[i], r->program_id, kind, subject, body, now);
     return rc;
 }

@@ -15,6 +15,7 @@
 
 #include "api/api.h"
 #include "domain/participation.h"
+#include "service/program.h"
 
 struct rel {
     int64_t id, program_id;
@@ -65,11 +66,11 @@ int rel_notify_others(api_ctx *c, const struct rel *r, const char *kind, const c
  * matched in this program. Records the matched stage and mails everyone.
  * Returns SVC_OK with *id, SVC_REFUSED with *e naming the broken rule
  * (e->field names the participation), or a store status (< 0). */
-int rel_create(api_ctx *c, int64_t program_id, const json_t *config, int64_t mentor,
+int rel_create(api_ctx *c, int64_t program_id, const struct program_config *cfg, int64_t mentor,
                const int64_t *mentees, size_t n, const char *source, int64_t run_id, int64_t *id,
                verr *e);
 
 /* The relationship as the API shows it. */
-json_t *rel_json(api_ctx *c, const struct rel *r, const json_t *config);
+json_t *rel_json(api_ctx *c, const struct rel *r, const struct program_config *cfg);
 
 #endif

@@ -13,6 +13,8 @@
 #include "base/limits.h"
 #include "base/str.h"
 #include "domain/relationship.h"
+#include "service/outbox.h"
+#include "service/program.h"
 
 /* Locks participation `id` (a no-op write takes the row lock on PostgreSQL;
  * SQLite holds the database lock already) and reads what the rules need.
@@ -72,14 +74,12 @@ static bool matchable(int status)
     return status >= STAGE_APPROVED && status != STAGE_DECLINED && status != STAGE_WITHDRAWN;
 }
 
-int rel_create(api_ctx *c, int64_t program_id, const json_t *config, int64_t mentor,
+int rel_create(api_ctx *c, int64_t program_id, const struct program_config *cfg, int64_t mentor,
                const int64_t *mentees, size_t n, const char *source, int64_t run_id, int64_t *id,
                verr *e)
 {
-    json_t *matching = json_object_get(config, "matching");
-    bool gate = json_is_true(
-        json_object_get(json_object_get(config, "training"), "required_before_matching"));
-    bool pdr = json_is_true(json_object_get(matching, "power_differential_rule"));
+    bool gate = cfg->training.required_before_matching;
+    bool pdr = cfg->matching.power_differential_rule;
     bool peer = mentor == 0;
     int64_t mperson = 0, cap = 0, wants, now = clock_now();
     int status = 0, rc;
@@ -172,7 +172,7 @@ int rel_create(api_ctx *c, int64_t program_id, const json_t *config, int64_t men
         }
     }
     const char *kind = peer ? "peer" : n > 1 ? "group" : "one_to_one";
-    int months = (int)json_integer_value(json_object_get(config, "duration_months"));
+    int months = cfg->duration_months;
     store_val r[] = {SV_INT(program_id), SV_TEXT(kind),
                      SV_INT(now),        SV_INT(rel_planned_end(now, months ? months : 12)),
                      SV_TEXT(source),    run_id ? SV_INT(run_id) : SV_NULL};
@@ -219,21 +219,18 @@ int rel_create(api_ctx *c, int64_t program_id, const json_t *config, int64_t men
     return rc;
 }
 
-json_t *rel_json(api_ctx *c, const struct rel *r, const json_t *config)
+json_t *rel_json(api_ctx *c, const struct rel *r, const struct program_config *cfg)
 {
-    json_t *phases = json_object_get(json_object_get(config, "phases"), "items");
-    json_t *phase = json_array_get(phases, (size_t)r->phase);
-    json_t *o =
-        json_pack("{s:I, s:I, s:s, s:s, s:i, s:O, s:i, s:o, s:o, s:o, s:i, s:i, s:I, s:o, s:b}",
-                  "id", (json_int_t)r->id, "program_id", (json_int_t)r->program_id, "kind", r->kind,
-                  "status", r->status, "phase", r->phase, "phase_name",
-                  phase ? json_object_get(phase, "name") : json_null(), "phase_count",
-                  (int)json_array_size(phases), "phase_started_at", api_time(r->phase_started_at),
-                  "started_at", api_time(r->started_at), "planned_end_at",
-                  api_time(r->planned_end_at), "renewals", r->renewals, "renewals_allowed",
-                  (int)json_integer_value(json_object_get(config, "renewals")), "version",
-                  (json_int_t)r->version, "members", rel_members_json(c->db, r->id), "alumni",
-                  strcmp(r->status, "completed") == 0);
+    const json_t *phase = program_phase(cfg, r->phase);
+    json_t *o = json_pack(
+        "{s:I, s:I, s:s, s:s, s:i, s:O, s:i, s:o, s:o, s:o, s:i, s:i, s:I, s:o, s:b}", "id",
+        (json_int_t)r->id, "program_id", (json_int_t)r->program_id, "kind", r->kind, "status",
+        r->status, "phase", r->phase, "phase_name",
+        phase ? json_object_get(phase, "name") : json_null(), "phase_count", (int)cfg->phases.count,
+        "phase_started_at", api_time(r->phase_started_at), "started_at", api_time(r->started_at),
+        "planned_end_at", api_time(r->planned_end_at), "renewals", r->renewals, "renewals_allowed",
+        cfg->renewals, "version", (json_int_t)r->version, "members", rel_members_json(c->db, r->id),
+        "alumni", strcmp(r->status, "completed") == 0);
     json_object_set_new(o, "ended_at", r->ended_at ? api_time(r->ended_at) : json_null());
     json_object_set_new(o, "my_role", r->my_part ? json_string(r->my_role) : json_null());
     return o;
@@ -245,7 +242,8 @@ int h_relationship_create(api_ctx *c)
     if (api_program_access(c, 0, PERM_OTHER_PROFILE, PERM_WRITE,
                            "only the program's coordinators pair people by hand", &pid, NULL))
         return -1;
-    json_t *body, *config = NULL;
+    json_t *body;
+    struct program_config cfg = {0};
     if (api_body_object(c, &body))
         return -1;
     static const char *const keys[] = {"mentor", "mentees", "peers", NULL};
@@ -273,12 +271,12 @@ int h_relationship_create(api_ctx *c)
         }
         ids[n++] = json_integer_value(v);
     }
-    if ((rc = program_config_load(c->db, pid, &config, NULL, 0)) != 1) {
+    if ((rc = svc_program_config(c->db, pid, &cfg, NULL, 0)) != SVC_OK) {
         result = api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
         goto done;
     }
     int64_t id;
-    rc = rel_create(c, pid, config, peer ? 0 : mentor, ids, n, "manual", 0, &id, &e);
+    rc = rel_create(c, pid, &cfg, peer ? 0 : mentor, ids, n, "manual", 0, &id, &e);
     if (rc != SVC_OK) {
         result = api_fail(c, rc, &e);
         goto done;
@@ -289,9 +287,9 @@ int h_relationship_create(api_ctx *c)
         result = api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
         goto done;
     }
-    result = api_json(c, 201, rel_json(c, &r, config));
+    result = api_json(c, 201, rel_json(c, &r, &cfg));
 done:
-    json_decref(config);
+    program_config_cleanup(&cfg);
     json_decref(body);
     return result;
 }
@@ -308,9 +306,9 @@ int h_relationships_list(api_ctx *c)
     if (api_page(c, &limit, &offset))
         return -1;
     const char *status = http_req_query(c->req, "status");
-    json_t *config;
-    int rc = program_config_load(c->db, pid, &config, NULL, 0);
-    if (rc != 1)
+    struct program_config cfg;
+    int rc = svc_program_config(c->db, pid, &cfg, NULL, 0);
+    if (rc != SVC_OK)
         return api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
     store_rows *rows;
     store_val p[] = {SV_INT(pid), SV_INT(all ? 0 : c->actor.person_id), SV_TEXT(status),
@@ -324,7 +322,7 @@ int h_relationships_list(api_ctx *c)
         " WHERE m.relationship_id = r.id AND pa.person_id = ?2)) ORDER BY r.id LIMIT ?4 OFFSET ?5",
         p, 5, &rows);
     if (rc != STORE_OK) {
-        json_decref(config);
+        program_config_cleanup(&cfg);
         return api_store_failed(c, rc);
     }
     int64_t ids[LIMIT_PAGE_MAX];
@@ -337,13 +335,13 @@ int h_relationships_list(api_ctx *c)
         struct rel r;
         if ((rc = rel_load(c, ids[i], PERM_READ, &r)) < 0) {
             json_decref(items);
-            json_decref(config);
+            program_config_cleanup(&cfg);
             return api_store_failed(c, rc);
         }
         if (rc == SVC_OK)
-            json_array_append_new(items, rel_json(c, &r, config));
+            json_array_append_new(items, rel_json(c, &r, &cfg));
     }
-    json_decref(config);
+    program_config_cleanup(&cfg);
     return api_json(c, 200,
                     json_pack("{s:o, s:I, s:I}", "items", items, "limit", (json_int_t)limit,
                               "offset", (json_int_t)offset));
@@ -354,12 +352,12 @@ int h_relationship_get(api_ctx *c)
     struct rel r;
     if (rel_open(c, 0, PERM_READ, &r))
         return -1;
-    json_t *config;
-    int rc = program_config_load(c->db, r.program_id, &config, NULL, 0);
-    if (rc != 1)
+    struct program_config cfg;
+    int rc = svc_program_config(c->db, r.program_id, &cfg, NULL, 0);
+    if (rc != SVC_OK)
         return api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
-    json_t *out = rel_json(c, &r, config);
-    json_decref(config);
+    json_t *out = rel_json(c, &r, &cfg);
+    program_config_cleanup(&cfg);
     return api_json(c, 200, out);
 }
 
@@ -409,7 +407,7 @@ static int tell_coordinators(api_ctx *c, int64_t program, const char *kind, cons
     }
     store_rows_free(rows);
     for (int i = 0; i < n && rc == STORE_OK; i++)
-        rc = enrol_mail(c->db, to[i], ids[i], program, kind, subject, body, clock_now());
+        rc = svc_outbox_add(c->db, to[i], ids[i], program, kind, subject, body, clock_now());
     return rc;
 }
 
@@ -421,7 +419,8 @@ int h_relationship_patch(api_ctx *c)
     bool coordinator = perm_coordinates(r.roles);
     if (!r.my_part && !coordinator)
         return api_not_found(c);
-    json_t *body, *config = NULL;
+    json_t *body;
+    struct program_config cfg = {0};
     if (api_body_object(c, &body))
         return -1;
     static const char *const keys[] = {"action", "reason", "reflection", "version", NULL};
@@ -431,7 +430,7 @@ int h_relationship_patch(api_ctx *c)
     int result = -1, rc;
     if (v_known_keys(body, "", keys, &e) ||
         v_string(body, "action", "", true, false, 32, NULL, &action_s, &e) ||
-        v_string(body, "reason", "", false, true, 2000, "", &reason, &e) ||
+        v_string(body, "reason", "", false, true, LIMIT_REASON_BYTES, "", &reason, &e) ||
         v_int(body, "version", "", 1, INT64_MAX / 2, r.version, false, &version, &e)) {
         result = api_invalid(c, &e);
         goto done;
@@ -454,11 +453,11 @@ int h_relationship_patch(api_ctx *c)
         result = api_not_found(c);
         goto done;
     }
-    if ((rc = program_config_load(c->db, r.program_id, &config, NULL, 0)) != 1) {
+    if ((rc = svc_program_config(c->db, r.program_id, &cfg, NULL, 0)) != SVC_OK) {
         result = api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
         goto done;
     }
-    int allowed = (int)json_integer_value(json_object_get(config, "renewals"));
+    int allowed = cfg.renewals;
     const char *next = NULL,
                *why = rel_transition(r.status, (enum rel_action)action, r.renewals, allowed, &next);
     if (why) {
@@ -496,7 +495,7 @@ int h_relationship_patch(api_ctx *c)
     }
     int64_t end = r.planned_end_at;
     if (action == REL_RENEW) {
-        int months = (int)json_integer_value(json_object_get(config, "duration_months"));
+        int months = cfg.duration_months;
         end = rel_planned_end(r.planned_end_at, months ? months : 12);
     }
     bool ending = action == REL_CLOSE || action == REL_END_EARLY;
@@ -568,9 +567,9 @@ int h_relationship_patch(api_ctx *c)
         result = api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
         goto done;
     }
-    result = api_json(c, 200, rel_json(c, &r, config));
+    result = api_json(c, 200, rel_json(c, &r, &cfg));
 done:
-    json_decref(config);
+    program_config_cleanup(&cfg);
     json_decref(body);
     return result;
 }

@@ -14,6 +14,8 @@
 #include "base/limits.h"
 #include "base/str.h"
 #include "match/rank.h"
+#include "service/outbox.h"
+#include "service/program.h"
 
 #define REQUEST_CHOICES 3
 
@@ -30,26 +32,23 @@ static int my_part(api_ctx *c, int64_t program, const char *role, int64_t *id)
     return rc < 0 ? rc : STORE_OK;
 }
 
-static bool self_matching(const json_t *config)
+static bool self_matching(const struct program_config *cfg)
 {
-    const char *mode =
-        json_string_value(json_object_get(json_object_get(config, "matching"), "mode"));
-    return mode && strcmp(mode, "admin") != 0;
+    return cfg->matching.mode != PROGRAM_MATCH_ADMIN;
 }
 
 /* Ranks every mentor with free capacity for the mentee: SVC_OK ranked,
  * SVC_REFUSED the mentee cannot be matched now or the engine refused (why
  * set), or a store status. */
-static int rank_for(api_ctx *c, int64_t program, const json_t *config, int64_t mentee,
+static int rank_for(api_ctx *c, int64_t program, const struct program_config *cfg, int64_t mentee,
                     struct match_input *mi, match_ranking **rk, char *why, size_t whylen)
 {
-    int rc = match_input_build(c, program, config, mentee, false, mi, why, whylen);
+    int rc = match_input_build(c, program, cfg, mentee, false, mi, why, whylen);
     if (rc != SVC_OK)
         return rc;
     long e = match_input_mentee(mi, mentee);
     if (e < 0) {
-        bool gate = json_is_true(
-            json_object_get(json_object_get(config, "training"), "required_before_matching"));
+        bool gate = cfg->training.required_before_matching;
         str_fmt(why, whylen,
                 "you can ask for a mentor once you are approved%s and have a mentor slot free",
                 gate ? " and trained" : "");
@@ -74,21 +73,21 @@ int h_recommendations(api_ctx *c)
         return api_store_failed(c, rc);
     if (!mentee)
         return api_problem(c, 403, NULL, "recommendations are for the program's mentees");
-    json_t *config;
-    rc = program_config_load(c->db, pid, &config, NULL, 0);
-    if (rc != 1)
+    struct program_config cfg;
+    rc = svc_program_config(c->db, pid, &cfg, NULL, 0);
+    if (rc != SVC_OK)
         return api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
     int result;
-    if (!self_matching(config)) {
-        json_decref(config);
+    if (!self_matching(&cfg)) {
+        program_config_cleanup(&cfg);
         return api_problem(c, 403, NULL, "in this program the coordinators make the matches");
     }
     struct match_input mi;
     match_ranking *rk = NULL;
     char why[512] = "";
-    rc = rank_for(c, pid, config, mentee, &mi, &rk, why, sizeof why);
+    rc = rank_for(c, pid, &cfg, mentee, &mi, &rk, why, sizeof why);
     if (rc != SVC_OK) {
-        json_decref(config);
+        program_config_cleanup(&cfg);
         return rc > 0 ? api_problem(c, 409, NULL, "%s", why) : api_store_failed(c, rc);
     }
     json_t *cards = mentor_cards(c->db, pid), *items = json_array();
@@ -116,7 +115,7 @@ int h_recommendations(api_ctx *c)
     json_decref(cards);
     match_ranking_free(rk);
     match_input_cleanup(&mi);
-    json_decref(config);
+    program_config_cleanup(&cfg);
     return result;
 }
 
@@ -159,13 +158,7 @@ static json_t *load_request(store *db, int64_t id)
 static int mail_participant(store *db, int64_t part, const char *kind, const char *subject,
                             const char *body)
 {
-    struct enrol_recipient to;
-    int rc = enrol_recipient_of(db, part, &to);
-    if (rc < 0)
-        return rc;
-    return rc == 1 ? enrol_mail(db, to.email, to.person_id, to.program_id, kind, subject, body,
-                                clock_now())
-                   : STORE_OK;
+    return svc_outbox_to_participation(db, part, kind, subject, body, clock_now());
 }
 
 /* Moves a pending request on after a decline or an expiry: to the next
@@ -239,11 +232,9 @@ static int expire_due(api_ctx *c, int64_t program, int64_t expiry_days)
     return rc;
 }
 
-static int64_t expiry_days_of(const json_t *config)
+static int64_t expiry_days_of(const struct program_config *cfg)
 {
-    int64_t d = json_integer_value(
-        json_object_get(json_object_get(config, "matching"), "request_expiry_days"));
-    return d > 0 ? d : 7;
+    return cfg->matching.request_expiry_days;
 }
 
 int h_request_create(api_ctx *c)
@@ -257,11 +248,12 @@ int h_request_create(api_ctx *c)
         return api_store_failed(c, rc);
     if (!mentee)
         return api_problem(c, 403, NULL, "requests are made by the program's mentees");
-    json_t *config = NULL, *body = NULL;
+    json_t *body = NULL;
+    struct program_config cfg;
     int result = -1;
-    if ((rc = program_config_load(c->db, pid, &config, NULL, 0)) != 1)
+    if ((rc = svc_program_config(c->db, pid, &cfg, NULL, 0)) != SVC_OK)
         return api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
-    if (!self_matching(config)) {
+    if (!self_matching(&cfg)) {
         result = api_problem(c, 403, NULL, "in this program the coordinators make the matches");
         goto done;
     }
@@ -273,7 +265,7 @@ int h_request_create(api_ctx *c)
     const char *message;
     if (v_known_keys(body, "", keys, &e) ||
         v_array(body, "mentors", "", REQUEST_CHOICES, &mentors, &e) ||
-        v_string(body, "message", "", false, true, 2000, "", &message, &e)) {
+        v_string(body, "message", "", false, true, LIMIT_REASON_BYTES, "", &message, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
@@ -282,7 +274,7 @@ int h_request_create(api_ctx *c)
                              "mentors: name one mentor, or up to three in order of preference");
         goto done;
     }
-    int64_t expiry = expiry_days_of(config);
+    int64_t expiry = expiry_days_of(&cfg);
     if ((rc = expire_due(c, pid, expiry)) != STORE_OK) {
         result = api_store_failed(c, rc);
         goto done;
@@ -304,7 +296,7 @@ int h_request_create(api_ctx *c)
     struct match_input mi;
     match_ranking *rk = NULL;
     char why[512] = "";
-    rc = rank_for(c, pid, config, mentee, &mi, &rk, why, sizeof why);
+    rc = rank_for(c, pid, &cfg, mentee, &mi, &rk, why, sizeof why);
     if (rc != SVC_OK) {
         result = rc > 0 ? api_problem(c, 409, NULL, "%s", why) : api_store_failed(c, rc);
         goto done;
@@ -390,7 +382,7 @@ int h_request_create(api_ctx *c)
     result = out ? api_json(c, 201, out) : api_store_failed(c, STORE_ERROR);
 done:
     json_decref(body);
-    json_decref(config);
+    program_config_cleanup(&cfg);
     return result;
 }
 
@@ -402,18 +394,18 @@ int h_requests_list(api_ctx *c)
                            "requests are between mentees and mentors", &pid, &roles))
         return -1;
     bool all = perm_allows(roles, PERM_OTHER_PROFILE, PERM_READ);
-    json_t *config;
-    int rc = program_config_load(c->db, pid, &config, NULL, 0);
-    if (rc != 1)
+    struct program_config cfg;
+    int rc = svc_program_config(c->db, pid, &cfg, NULL, 0);
+    if (rc != SVC_OK)
         return api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
     /* Expiry moves requests on; do it, in a write transaction of its own,
      * before showing them. */
     api_end_read(c);
     if ((rc = store_begin(c->db)) == STORE_OK) {
-        rc = expire_due(c, pid, expiry_days_of(config));
+        rc = expire_due(c, pid, expiry_days_of(&cfg));
         rc = rc == STORE_OK ? store_commit(c->db) : (store_rollback(c->db), rc);
     }
-    json_decref(config);
+    program_config_cleanup(&cfg);
     if (rc != STORE_OK)
         return api_store_failed(c, rc);
     store_rows *rows;
@@ -504,7 +496,8 @@ int h_request_patch(api_ctx *c)
     int64_t rid;
     if (api_param_id(c, 0, &rid))
         return -1;
-    json_t *req = load_request(c->db, rid), *config = NULL, *body = NULL;
+    json_t *req = load_request(c->db, rid), *body = NULL;
+    struct program_config cfg = {0};
     if (!req)
         return api_not_found(c);
     int result = -1, rc;
@@ -536,15 +529,15 @@ int h_request_patch(api_ctx *c)
     const char *action, *message;
     if (v_known_keys(body, "", keys, &e) ||
         v_enum(body, "action", "", actions, NULL, &action, &e) ||
-        v_string(body, "message", "", false, true, 2000, "", &message, &e)) {
+        v_string(body, "message", "", false, true, LIMIT_REASON_BYTES, "", &message, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
-    if ((rc = program_config_load(c->db, program, &config, NULL, 0)) != 1) {
+    if ((rc = svc_program_config(c->db, program, &cfg, NULL, 0)) != SVC_OK) {
         result = api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
         goto done;
     }
-    int64_t now = clock_now(), expiry = expiry_days_of(config);
+    int64_t now = clock_now(), expiry = expiry_days_of(&cfg);
     const char *status = json_string_value(json_object_get(req, "status"));
     bool withdraw = strcmp(action, "withdraw") == 0;
     if (withdraw ? !me_mentee : !me_mentor) {
@@ -579,7 +572,7 @@ int h_request_patch(api_ctx *c)
         rc = cascade(c->db, req, *message ? message : "declined", "declined", expiry, now);
     } else {
         int64_t rel = 0;
-        rc = rel_create(c, program, config, mentor, &mentee, 1, "request", 0, &rel, &e);
+        rc = rel_create(c, program, &cfg, mentor, &mentee, 1, "request", 0, &rel, &e);
         if (rc > 0) {
             result = api_problem(c, 409, "action", "the match cannot be made: %s", e.msg);
             goto done;
@@ -611,6 +604,6 @@ int h_request_patch(api_ctx *c)
 done:
     json_decref(req);
     json_decref(body);
-    json_decref(config);
+    program_config_cleanup(&cfg);
     return result;
 }

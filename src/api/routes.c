@@ -199,9 +199,10 @@ void api_dispatch(http_req *r, http_resp *w)
     }
     if (!c.db)
         return;
-    if (result == 0 && c.failed && writes) {
-        /* A helper could not write what the change needs (the audit
-         * record): the change does not happen. */
+    if (c.failed) {
+        /* A helper met a store failure it could not answer (the roles
+         * lookup, the audit record): whatever the handler made of it, the
+         * request failed, and a change does not happen. */
         store_rollback(c.db);
         http_resp_cleanup(w);
         http_resp_init(w);
