@@ -30,7 +30,7 @@ static void agreement_cleanup(struct agreement *a)
 
 /* The default agreement of the relationship into *out (new reference). A
  * store status. */
-static int defaults_for(api_ctx *c, const struct rel *r, json_t **out)
+static int defaults_for(api_ctx *c, const struct svc_rel *r, json_t **out)
 {
     struct program_config cfg;
     int rc = svc_program_config(c->db, r->program_id, &cfg, NULL, 0);
@@ -43,7 +43,7 @@ static int defaults_for(api_ctx *c, const struct rel *r, json_t **out)
 }
 
 /* Loads the stored agreement, or the default one. A store status. */
-static int load(api_ctx *c, const struct rel *r, struct agreement *out)
+static int load(api_ctx *c, const struct svc_rel *r, struct agreement *out)
 {
     memset(out, 0, sizeof *out);
     store_rows *rows;
@@ -73,7 +73,7 @@ static int load(api_ctx *c, const struct rel *r, struct agreement *out)
 /* Stores the default agreement when none is stored yet, then takes the
  * row's lock (a no-op UPDATE: PostgreSQL locks the row, SQLite's writer
  * holds the database), so edits and signatures of one agreement queue. */
-static int lock(api_ctx *c, const struct rel *r)
+static int lock(api_ctx *c, const struct svc_rel *r)
 {
     json_t *d;
     int rc = defaults_for(c, r, &d);
@@ -131,7 +131,7 @@ static json_t *signatures(api_ctx *c, int64_t rel_id, int64_t version, bool *all
     return a;
 }
 
-static json_t *agreement_json(api_ctx *c, const struct rel *r, const struct agreement *a)
+static json_t *agreement_json(api_ctx *c, const struct svc_rel *r, const struct agreement *a)
 {
     bool all;
     json_t *sigs = signatures(c, r->id, a->version, &all);
@@ -172,7 +172,7 @@ static int check_version(api_ctx *c, const json_t *body, int64_t current)
 
 int h_agreement_get(api_ctx *c)
 {
-    struct rel r;
+    struct svc_rel r;
     if (rel_open(c, 0, PERM_READ, &r))
         return -1;
     struct agreement a;
@@ -186,7 +186,7 @@ int h_agreement_get(api_ctx *c)
 
 int h_agreement_put(api_ctx *c)
 {
-    struct rel r;
+    struct svc_rel r;
     json_t *body = NULL, *edit = NULL, *next = NULL;
     struct agreement a = {0};
     int result = -1, rc;
@@ -246,7 +246,7 @@ done:
 
 int h_agreement_sign(api_ctx *c)
 {
-    struct rel r;
+    struct svc_rel r;
     json_t *body = NULL;
     struct agreement a = {0};
     int result = -1, rc;
@@ -279,7 +279,8 @@ int h_agreement_sign(api_ctx *c)
     }
     bool all;
     json_decref(signatures(c, r.id, a.version, &all));
-    if (all && (rc = rel_stage_all(c->db, r.id, STAGE_AGREEMENT_SIGNED, now)) != STORE_OK) {
+    if (all &&
+        (rc = svc_relationship_stage_all(c->db, r.id, STAGE_AGREEMENT_SIGNED, now)) != STORE_OK) {
         result = api_store_failed(c, rc);
         goto done;
     }

@@ -659,7 +659,13 @@ int h_match_run_publish(api_ctx *c)
             mentees[k - i] = pairs[k][1];
         verr e = {0};
         int64_t id;
-        rc = rel_create(c, program, &cfg, pairs[i][0], mentees, j - i, "admin", run, &id, &e);
+        struct svc_rel_new in = {.mentor = pairs[i][0],
+                                 .mentees = mentees,
+                                 .n = j - i,
+                                 .source = "admin",
+                                 .run_id = run};
+        svc_actor actor = api_actor(c);
+        rc = svc_relationship_create(c->db, &actor, program, &cfg, &in, &id, &e);
         if (rc > 0)
             result = api_problem(
                 c, 409, NULL,

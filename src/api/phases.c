@@ -111,7 +111,7 @@ static json_t *list_copy(const json_t *list)
 
 /* The current phase as the API shows it; *unmet_out (may be NULL) gets
  * the key actions not ticked (new array). */
-static json_t *phase_json(api_ctx *c, const struct rel *r, const struct program_config *cfg,
+static json_t *phase_json(api_ctx *c, const struct svc_rel *r, const struct program_config *cfg,
                           json_t **unmet_out)
 {
     const json_t *items = phase_items(cfg);
@@ -156,7 +156,7 @@ static int body_or_empty(api_ctx *c, json_t **out)
     return api_body_object(c, out);
 }
 
-static int config_of(api_ctx *c, const struct rel *r, struct program_config *cfg)
+static int config_of(api_ctx *c, const struct svc_rel *r, struct program_config *cfg)
 {
     int rc = svc_program_config(c->db, r->program_id, cfg, NULL, 0);
     if (rc == SVC_OK)
@@ -166,7 +166,7 @@ static int config_of(api_ctx *c, const struct rel *r, struct program_config *cfg
 
 int h_phase_get(api_ctx *c)
 {
-    struct rel r;
+    struct svc_rel r;
     struct program_config cfg;
     if (rel_open(c, 0, PERM_READ, &r) || config_of(c, &r, &cfg))
         return -1;
@@ -178,7 +178,7 @@ int h_phase_get(api_ctx *c)
 int h_phase_check(api_ctx *c)
 {
     static const char *const keys[] = {"phase", "item", "done", NULL};
-    struct rel r;
+    struct svc_rel r;
     struct program_config cfg = {0};
     json_t *body = NULL;
     int result = -1, rc;
@@ -258,7 +258,7 @@ static void join_quoted(const json_t *list, char *out, size_t outlen)
 int h_phase_advance(api_ctx *c)
 {
     static const char *const keys[] = {"override", NULL};
-    struct rel r;
+    struct svc_rel r;
     struct program_config cfg = {0};
     json_t *body = NULL, *unmet = NULL;
     int result = -1, rc;

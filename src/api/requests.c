@@ -572,7 +572,9 @@ int h_request_patch(api_ctx *c)
         rc = cascade(c->db, req, *message ? message : "declined", "declined", expiry, now);
     } else {
         int64_t rel = 0;
-        rc = rel_create(c, program, &cfg, mentor, &mentee, 1, "request", 0, &rel, &e);
+        struct svc_rel_new in = {.mentor = mentor, .mentees = &mentee, .n = 1, .source = "request"};
+        svc_actor actor = api_actor(c);
+        rc = svc_relationship_create(c->db, &actor, program, &cfg, &in, &rel, &e);
         if (rc > 0) {
             result = api_problem(c, 409, "action", "the match cannot be made: %s", e.msg);
             goto done;
