@@ -27,6 +27,7 @@ void api_configure(const struct api_config *cfg)
         config.session_idle_s = LIMIT_SESSION_IDLE_S;
     if (!config.session_absolute_s)
         config.session_absolute_s = LIMIT_SESSION_ABSOLUTE_S;
+    svc_configure(&(struct svc_config){.public_url = config.public_url});
 }
 
 const struct api_config *api_config(void)

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
-#include "api/match_input.h"
+#include "service/match_input.h"
 #include "api/participants.h"
 #include "api/relationship.h"
 #include "base/clock.h"
@@ -234,7 +234,7 @@ int h_match_run_create(api_ctx *c)
     }
     struct match_input mi;
     char err[512] = "";
-    rc = match_input_build(c, pid, &cfg, 0, false, &mi, err, sizeof err);
+    rc = svc_match_input_build(c->db, pid, &cfg, 0, false, &mi, err, sizeof err);
     if (rc != STORE_OK) {
         result = rc > 0 ? api_problem(c, 409, NULL, "the proposal cannot be made: %s", err)
                         : api_store_failed(c, rc);
@@ -243,14 +243,14 @@ int h_match_run_create(api_ctx *c)
     match_result *res = NULL;
     match_options opts = {.threads = 1};
     if (match_solve(mi.inst, &opts, &res, err, sizeof err)) {
-        match_input_cleanup(&mi);
+        svc_match_input_cleanup(&mi);
         result = api_problem(c, 409, NULL, "the proposal cannot be made: %s", err);
         goto done;
     }
     int64_t run = 0;
     rc = store_run(c, pid, &mi, res, &run);
     match_result_free(res);
-    match_input_cleanup(&mi);
+    svc_match_input_cleanup(&mi);
     if (rc != STORE_OK) {
         result = api_store_failed(c, rc);
         goto done;
@@ -307,22 +307,22 @@ static int score_pair(api_ctx *c, int64_t program, const struct program_config *
                       int64_t mentor, double *score, json_t **explain, char *why, size_t whylen)
 {
     struct match_input mi;
-    int rc = match_input_build(c, program, cfg, mentee, true, &mi, why, whylen);
+    int rc = svc_match_input_build(c->db, program, cfg, mentee, true, &mi, why, whylen);
     if (rc != SVC_OK)
         return rc > 0 ? -1 : rc;
-    long e = match_input_mentee(&mi, mentee), r = match_input_mentor(&mi, mentor);
+    long e = svc_match_input_mentee(&mi, mentee), r = svc_match_input_mentor(&mi, mentor);
     int result = 0;
     if (e < 0 || r < 0) {
         str_fmt(why, whylen, "%s is not eligible (approved%s, with %s left)",
                 e < 0 ? "the mentee" : "the mentor",
                 cfg->training.required_before_matching ? " and trained" : "",
                 e < 0 ? "wants" : "capacity");
-        match_input_cleanup(&mi);
+        svc_match_input_cleanup(&mi);
         return 0;
     }
     match_ranking *rk = NULL;
     if (match_rank(mi.inst, (size_t)e, &rk, why, whylen)) {
-        match_input_cleanup(&mi);
+        svc_match_input_cleanup(&mi);
         return -1;
     }
     for (size_t i = 0; i < rk->n; i++) {
@@ -339,7 +339,7 @@ static int score_pair(api_ctx *c, int64_t program, const struct program_config *
             str_fmt(why, whylen, "the pair is not allowed: %s", it->refusal ? it->refusal : "?");
     }
     match_ranking_free(rk);
-    match_input_cleanup(&mi);
+    svc_match_input_cleanup(&mi);
     return result;
 }
 

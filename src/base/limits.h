@@ -63,6 +63,8 @@
 #define LIMIT_CAPACITY_MAX 50            /* mentees a mentor takes at once */
 #define LIMIT_WANTS_MAX 10               /* mentors a mentee wants */
 #define LIMIT_REQUEST_EXPIRY_DAYS_MAX 90 /* days a self-matching request stays open */
+#define LIMIT_REQUEST_CHOICES 3          /* mentors one self-matching request names */
+#define LIMIT_REQUESTS_LISTED 200        /* requests one inbox shows, newest first */
 #define LIMIT_GOALS_COUNT_MAX 10         /* goals a program asks for */
 #define LIMIT_RENEWALS_MAX 10            /* renewals a program allows */
 #define LIMIT_REASON_BYTES 2000          /* a decline or ending reason, a request's message */
@@ -83,6 +85,9 @@
 #define LIMIT_PROGRAM_PHASES 12
 #define LIMIT_PROGRAM_LIST_ITEMS 64 /* objectives, key actions, resources ... */
 #define LIMIT_TEXT_BYTES 20000      /* a long-text field */
+
+/* Jobs (jobs/) */
+#define LIMIT_JOBS_EVERY_S 60 /* (config) how often tandem serve runs the jobs */
 
 /* Relationships */
 #define LIMIT_RELATIONSHIP_MEMBERS 64 /* a group or peer circle, mentor included */

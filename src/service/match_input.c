@@ -1,4 +1,4 @@
-#include "api/match_input.h"
+#include "service/match_input.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -6,9 +6,9 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "domain/participation.h"
-#include "service/program.h"
+#include "service/participation.h"
 
-void match_input_cleanup(struct match_input *mi)
+void svc_match_input_cleanup(struct match_input *mi)
 {
     if (!mi)
         return;
@@ -40,12 +40,12 @@ static long find_sorted(const int64_t *ids, size_t n, int64_t part)
     return lo < n && ids[lo] == part ? (long)lo : -1;
 }
 
-long match_input_mentor(const struct match_input *mi, int64_t part)
+long svc_match_input_mentor(const struct match_input *mi, int64_t part)
 {
     return find_sorted(mi->mentor_part, mi->nmentors, part);
 }
 
-long match_input_mentee(const struct match_input *mi, int64_t part)
+long svc_match_input_mentee(const struct match_input *mi, int64_t part)
 {
     return find_sorted(mi->mentee_part, mi->nmentees, part);
 }
@@ -134,33 +134,38 @@ struct person {
     json_t *profile, *answers;
 };
 
-/* Loads the eligible participations of one role. */
-static int load_side(api_ctx *c, int64_t program, const char *role, bool gate, int64_t only,
+/* Loads the participations of one role that participation_eligible()
+ * allows (and the one `only` when > 0), with what they have free. */
+static int load_side(store *db, int64_t program, const char *role, bool gate, int64_t only,
                      bool include_full, struct person **out, size_t *n)
 {
-    store_rows *rows;
+    char statuses[256], sql[1400];
+    svc_participation_matchable_sql(statuses, sizeof statuses);
+    str_fmt(sql, sizeof sql,
+            "SELECT pa.id, pa.person_id, pe.manager_id, pe.name, pa.profile, pa.application, "
+            "COALESCE(CASE WHEN pa.role = 'mentor' THEN pa.capacity ELSE pa.wants END, 1) - "
+            "(SELECT COUNT(*) FROM relationship_members m JOIN relationships r ON r.id = "
+            "m.relationship_id WHERE m.participation_id = pa.id "
+            "AND r.status IN ('active', 'paused', 'closing')), pa.status, "
+            "CASE WHEN ?3 = 0 THEN 0 WHEN EXISTS (SELECT 1 FROM participation_stages s WHERE "
+            "s.participation_id = pa.id AND s.stage = 'trained') THEN 1 ELSE 0 END "
+            "FROM participations pa JOIN people pe ON pe.id = pa.person_id "
+            "WHERE pa.program_id = ?1 AND pa.role = ?2 AND (?4 = 0 OR pa.id = ?4) "
+            "AND pa.status IN (%s) ORDER BY pa.id",
+            statuses);
+    store_rows *rows = NULL;
     store_val p[] = {SV_INT(program), SV_TEXT(role), SV_INT(gate ? 1 : 0), SV_INT(only)};
-    int rc = store_query(
-        c->db,
-        "SELECT pa.id, pa.person_id, pe.manager_id, pe.name, pa.profile, pa.application, "
-        "COALESCE(CASE WHEN pa.role = 'mentor' THEN pa.capacity ELSE pa.wants END, 1) - "
-        "(SELECT COUNT(*) FROM relationship_members m JOIN relationships r ON r.id = "
-        "m.relationship_id "
-        " WHERE m.participation_id = pa.id AND r.status IN ('active', 'paused', 'closing')) "
-        "FROM participations pa JOIN people pe ON pe.id = pa.person_id "
-        "WHERE pa.program_id = ?1 AND pa.role = ?2 AND (?4 = 0 OR pa.id = ?4) "
-        "AND pa.status NOT IN ('invited', 'applied', 'declined', 'withdrawn') "
-        "AND (?3 = 0 OR EXISTS (SELECT 1 FROM participation_stages s WHERE s.participation_id = "
-        "pa.id "
-        " AND s.stage = 'trained')) ORDER BY pa.id",
-        p, 4, &rows);
-    if (rc != STORE_OK)
-        return rc;
     size_t cap = 64;
     *out = xcalloc(cap, sizeof **out);
     *n = 0;
-    while (store_next(rows) == 1) {
+    int rc = store_query(db, sql, p, 4, &rows);
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        rc = STORE_OK;
         int64_t free_slots = store_col_int(rows, 6);
+        int status = stage_parse(store_col_text(rows, 7));
+        if (status < 0 || participation_eligible((enum stage)status, store_col_int(rows, 8) != 0,
+                                                 gate) != ELIGIBLE)
+            continue;
         if (free_slots <= 0 && !include_full)
             continue;
         if (*n == cap) {
@@ -177,7 +182,7 @@ static int load_side(api_ctx *c, int64_t program, const char *role, bool gate, i
         q->free = free_slots > 0 ? free_slots : 0;
     }
     store_rows_free(rows);
-    return STORE_OK;
+    return rc < 0 ? rc : STORE_OK;
 }
 
 static void free_people(struct person *p, size_t n)
@@ -191,19 +196,19 @@ static void free_people(struct person *p, size_t n)
 }
 
 /* Adds the pairs a query returns (mentee part, mentor part) as forbidden or locked. */
-static int add_pairs(api_ctx *c, struct match_input *mi, const char *sql, int64_t program,
-                     bool lock, char *err, size_t errlen)
+static int add_pairs(store *db, struct match_input *mi, const char *sql, int64_t program, bool lock,
+                     char *err, size_t errlen)
 {
     store_rows *rows;
     store_val p[] = {SV_INT(program)};
-    int rc = store_query(c->db, sql, p, 1, &rows);
+    int rc = store_query(db, sql, p, 1, &rows);
     if (rc != STORE_OK)
         return rc;
     size_t cap = 16, n = 0;
     long(*pairs)[2] = xcalloc(cap, sizeof *pairs);
-    while (store_next(rows) == 1) {
-        long e = match_input_mentee(mi, store_col_int(rows, 0)),
-             r = match_input_mentor(mi, store_col_int(rows, 1));
+    while ((rc = store_next(rows)) == 1) {
+        long e = svc_match_input_mentee(mi, store_col_int(rows, 0)),
+             r = svc_match_input_mentor(mi, store_col_int(rows, 1));
         if (e < 0 || r < 0)
             continue;
         if (n == cap) {
@@ -215,7 +220,6 @@ static int add_pairs(api_ctx *c, struct match_input *mi, const char *sql, int64_
         n++;
     }
     store_rows_free(rows);
-    rc = STORE_OK;
     for (size_t i = 0; i < n && rc == STORE_OK; i++)
         if ((lock ? match_add_locked : match_add_forbidden)(mi->inst, (size_t)pairs[i][0],
                                                             (size_t)pairs[i][1], err, errlen))
@@ -224,18 +228,18 @@ static int add_pairs(api_ctx *c, struct match_input *mi, const char *sql, int64_
     return rc;
 }
 
-int match_input_build(api_ctx *c, int64_t program_id, const struct program_config *cfg,
-                      int64_t only_mentee, bool include_full_mentors, struct match_input *out,
-                      char *err, size_t errlen)
+int svc_match_input_build(store *db, int64_t program_id, const struct program_config *cfg,
+                          int64_t only_mentee, bool include_full_mentors, struct match_input *out,
+                          char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     const json_t *criteria = cfg->matching.criteria;
     bool gate = cfg->training.required_before_matching;
     struct person *mentors = NULL, *mentees = NULL;
     size_t nr = 0, ne = 0;
-    int rc = load_side(c, program_id, "mentor", gate, 0, include_full_mentors, &mentors, &nr);
+    int rc = load_side(db, program_id, "mentor", gate, 0, include_full_mentors, &mentors, &nr);
     if (rc == STORE_OK)
-        rc = load_side(c, program_id, "mentee", gate, only_mentee, false, &mentees, &ne);
+        rc = load_side(db, program_id, "mentee", gate, only_mentee, false, &mentees, &ne);
     if (rc != STORE_OK)
         goto done;
     match_instance *in = out->inst = match_instance_new();
@@ -309,19 +313,19 @@ int match_input_build(api_ctx *c, int64_t program_id, const struct program_confi
         store_rows *rows;
         store_val p[] = {SV_INT(program_id)};
         if ((rc = store_query(
-                 c->db,
+                 db,
                  "SELECT mentee_id, choices FROM mentoring_requests WHERE program_id = ?1 "
                  "AND status <> 'withdrawn' ORDER BY id",
                  p, 1, &rows)) != STORE_OK)
             goto done;
-        while (store_next(rows) == 1) {
-            long e = match_input_mentee(out, store_col_int(rows, 0));
+        while ((rc = store_next(rows)) == 1) {
+            long e = svc_match_input_mentee(out, store_col_int(rows, 0));
             json_t *choices = e >= 0 ? json_loads(store_col_text(rows, 1), 0, NULL) : NULL;
             size_t picks[3], np = 0, k;
             json_t *v;
             json_array_foreach(choices, k, v)
             {
-                long r = match_input_mentor(out, json_integer_value(v));
+                long r = svc_match_input_mentor(out, json_integer_value(v));
                 if (r >= 0 && np < 3)
                     picks[np++] = (size_t)r;
             }
@@ -330,6 +334,8 @@ int match_input_build(api_ctx *c, int64_t program_id, const struct program_confi
                 match_set_choices(in, (size_t)e, picks, np, NULL, 0);
         }
         store_rows_free(rows);
+        if (rc < 0)
+            goto done;
     }
     /* Hard constraints. */
     if (cfg->matching.power_differential_rule) {
@@ -339,26 +345,26 @@ int match_input_build(api_ctx *c, int64_t program_id, const struct program_confi
                     (mentors[r].manager && mentors[r].manager == mentees[e].person))
                     match_add_forbidden(in, e, r, NULL, 0);
     }
-    rc = add_pairs(c, out,
+    rc = add_pairs(db, out,
                    "SELECT a.participation_id, b.participation_id FROM relationship_members a "
                    "JOIN relationship_members b ON a.relationship_id = b.relationship_id "
                    "JOIN relationships r ON r.id = a.relationship_id "
                    "WHERE r.program_id = ?1 AND a.role = 'mentee' AND b.role = 'mentor'",
                    program_id, false, err, errlen);
     if (rc == STORE_OK)
-        rc = add_pairs(c, out,
+        rc = add_pairs(db, out,
                        "SELECT mentee_id, mentor_id FROM pair_rules WHERE program_id = ?1 AND rule "
                        "= 'exclude'",
                        program_id, false, err, errlen);
     if (rc == STORE_OK)
         rc = add_pairs(
-            c, out,
+            db, out,
             "SELECT mentee_id, mentor_id FROM pair_rules WHERE program_id = ?1 AND rule = 'lock'",
             program_id, true, err, errlen);
 done:
     free_people(mentors, nr);
     free_people(mentees, ne);
     if (rc != STORE_OK)
-        match_input_cleanup(out);
+        svc_match_input_cleanup(out);
     return rc;
 }

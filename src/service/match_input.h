@@ -1,15 +1,17 @@
-/* match_input.h - turning a program's participants into a matching
- * engine instance (product.md §5): who is eligible, their attributes for
- * each criterion, and the hard constraints from the database. */
-#ifndef TANDEM_API_MATCH_INPUT_H
-#define TANDEM_API_MATCH_INPUT_H
+/* match_input.h (service) - turning a program's participants into a
+ * matching engine instance (product.md §5): who is eligible (the one rule,
+ * participation_eligible()), their attributes for each criterion, and the
+ * hard constraints from the database. Shared by proposals (admin
+ * matching) and requests (recommendations). */
+#ifndef TANDEM_SERVICE_MATCH_INPUT_H
+#define TANDEM_SERVICE_MATCH_INPUT_H
 
 #include <jansson.h>
 #include <stdint.h>
 
-#include "api/api.h"
+#include "domain/program.h"
 #include "match/match.h"
-#include "service/program.h"
+#include "service/service.h"
 
 struct match_input {
     match_instance *inst;
@@ -30,13 +32,13 @@ struct match_input {
  * keeps mentors with no free capacity (with capacity 0). Returns SVC_OK,
  * SVC_REFUSED with err set (the engine refuses the instance), or a store
  * status. */
-int match_input_build(api_ctx *c, int64_t program_id, const struct program_config *cfg,
-                      int64_t only_mentee, bool include_full_mentors, struct match_input *out,
-                      char *err, size_t errlen);
-void match_input_cleanup(struct match_input *mi);
+int svc_match_input_build(store *db, int64_t program_id, const struct program_config *cfg,
+                          int64_t only_mentee, bool include_full_mentors, struct match_input *out,
+                          char *err, size_t errlen);
+void svc_match_input_cleanup(struct match_input *mi); /* NULL allowed */
 
 /* Index of a participation on its side, or -1. */
-long match_input_mentor(const struct match_input *mi, int64_t part);
-long match_input_mentee(const struct match_input *mi, int64_t part);
+long svc_match_input_mentor(const struct match_input *mi, int64_t part);
+long svc_match_input_mentee(const struct match_input *mi, int64_t part);
 
 #endif
