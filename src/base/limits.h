@@ -89,6 +89,9 @@
 /* Jobs (jobs/) */
 #define LIMIT_JOBS_EVERY_S 60 /* (config) how often tandem serve runs the jobs */
 
+/* Matching */
+#define LIMIT_RUNS_LISTED 100 /* proposals one list shows, newest first */
+
 /* Relationships */
 #define LIMIT_RELATIONSHIP_MEMBERS 64 /* a group or peer circle, mentor included */
 
