@@ -396,6 +396,18 @@ static int cascade(store *db, const struct svc_request *r, const char *outcome, 
     return rc;
 }
 
+/* Takes request `id`'s row lock (a no-op write: PostgreSQL locks the row,
+ * SQLite's writer holds the database) and reads it again under it, so two
+ * answers, or an answer and the expiry job, never act on the same pending
+ * request. SVC_OK, SVC_NOT_FOUND, or a store status. */
+static int lock_request(store *db, int64_t id, struct svc_request *out)
+{
+    store_val p[] = {SV_INT(id)};
+    int rc = store_exec(db, "UPDATE mentoring_requests SET current = current WHERE id = ?1", p, 1,
+                        NULL);
+    return rc == STORE_OK ? svc_request_get(db, id, out) : rc;
+}
+
 int svc_requests_due(store *db, int64_t now, int64_t *ids, size_t max, size_t *n)
 {
     return due(db, now, 0, ids, max, n);
@@ -406,7 +418,7 @@ int svc_request_expire(store *db, int64_t id, int64_t now, bool *moved)
     struct svc_request r;
     struct program_config cfg = {0};
     *moved = false;
-    int rc = svc_request_get(db, id, &r);
+    int rc = lock_request(db, id, &r);
     if (rc == SVC_NOT_FOUND)
         return STORE_OK; /* gone meanwhile */
     if (rc != SVC_OK)
@@ -459,12 +471,16 @@ int svc_request_answer(store *db, const svc_actor *actor, struct svc_request *r,
     static const char *const names[] = {"accept", "decline", "withdraw"};
     struct program_config cfg = {0};
     bool as_mentee, as_mentor;
-    int64_t now = clock_now();
+    int64_t now = clock_now(), id = r->id;
     message = message ? message : "";
-    int rc = is_mine(db, actor, r->mentee, &as_mentee);
-    if (rc == STORE_OK)
-        rc = is_mine(db, actor, r->mentor, &as_mentor);
-    if (rc != STORE_OK)
+    /* Read it again under its lock: the state checked below is the state
+     * changed, even when the expiry job or another answer came first. */
+    svc_request_cleanup(r);
+    int rc = lock_request(db, id, r);
+    if (rc != SVC_OK)
+        return rc > 0 ? STORE_ERROR : rc;
+    if ((rc = is_mine(db, actor, r->mentee, &as_mentee)) != STORE_OK ||
+        (rc = is_mine(db, actor, r->mentor, &as_mentor)) != STORE_OK)
         return rc;
     if (action == REQUEST_WITHDRAW ? !as_mentee : !as_mentor)
         return svc_fail(e, SVC_FORBIDDEN, "action",
@@ -495,7 +511,6 @@ int svc_request_answer(store *db, const svc_actor *actor, struct svc_request *r,
         rc = svc_audit(db, actor, "request.answer", "request", r->id,
                        json_pack("{s:s}", "action", names[action]));
     if (rc == STORE_OK) {
-        int64_t id = r->id;
         svc_request_cleanup(r);
         if ((rc = svc_request_get(db, id, r)) > 0)
             rc = STORE_ERROR; /* it was there a moment ago */
