@@ -352,30 +352,37 @@ static int save_reflection(store *db, const struct svc_rel *r, const struct svc_
         p, 6, NULL);
 }
 
-/* Mails the program's approved coordinators. */
-static int tell_coordinators(store *db, int64_t program, const char *kind, const char *subject,
-                             const char *body)
+/* Stores the e-mail for every person a query returns (email, person id)
+ * - at most LIMIT_RELATIONSHIP_MEMBERS of them. A store status. */
+static int mail_each(store *db, const char *sql, const store_val *p, int np, int64_t program,
+                     const char *kind, const char *subject, const char *body)
 {
-    enum { MAX_TOLD = 16 };
     store_rows *rows = NULL;
-    store_val p[] = {SV_INT(program)};
-    char to[MAX_TOLD][LIMIT_EMAIL_BYTES + 1];
-    int64_t ids[MAX_TOLD], now = clock_now();
+    char to[LIMIT_RELATIONSHIP_MEMBERS][LIMIT_EMAIL_BYTES + 1];
+    int64_t ids[LIMIT_RELATIONSHIP_MEMBERS], now = clock_now();
     int n = 0;
-    int rc = store_query(
-        db,
-        "SELECT pe.email, pe.id FROM participations pa JOIN people pe ON pe.id = pa.person_id "
-        "WHERE pa.program_id = ?1 AND pa.role = 'coordinator' AND pa.status = 'approved'",
-        p, 1, &rows);
-    while (rc == STORE_OK && n < MAX_TOLD && (rc = store_next(rows)) == 1) {
+    int rc = store_query(db, sql, p, np, &rows);
+    while (rc == STORE_OK && n < LIMIT_RELATIONSHIP_MEMBERS && (rc = store_next(rows)) == 1) {
         str_fmt(to[n], sizeof to[n], "%s", store_col_text(rows, 0));
         ids[n++] = store_col_int(rows, 1);
         rc = STORE_OK;
     }
     store_rows_free(rows);
-    for (int i = 0; i < n && rc == STORE_OK; i++)
+    for (int i = 0; i < n && rc >= 0; i++)
         rc = svc_outbox_add(db, to[i], ids[i], program, kind, subject, body, now);
     return rc < 0 ? rc : STORE_OK;
+}
+
+/* Mails the program's approved coordinators. */
+static int tell_coordinators(store *db, int64_t program, const char *kind, const char *subject,
+                             const char *body)
+{
+    store_val p[] = {SV_INT(program)};
+    return mail_each(
+        db,
+        "SELECT pe.email, pe.id FROM participations pa JOIN people pe ON pe.id = pa.person_id "
+        "WHERE pa.program_id = ?1 AND pa.role = 'coordinator' AND pa.status = 'approved'",
+        p, 1, program, kind, subject, body);
 }
 
 /* Ending early, without blame: the mentees (or peers) leave the funnel here
@@ -489,25 +496,12 @@ int svc_relationship_change(store *db, const svc_actor *actor, struct svc_rel *r
 int svc_relationship_notify(store *db, const svc_actor *actor, const struct svc_rel *r,
                             const char *kind, const char *subject, const char *body)
 {
-    store_rows *rows = NULL;
     store_val p[] = {SV_INT(r->id), SV_INT(actor->person_id)};
-    char to[LIMIT_RELATIONSHIP_MEMBERS][LIMIT_EMAIL_BYTES + 1];
-    int64_t ids[LIMIT_RELATIONSHIP_MEMBERS], now = clock_now();
-    int n = 0;
-    int rc = store_query(db,
-                         "SELECT pe.email, pe.id FROM relationship_members m "
-                         "JOIN participations pa ON pa.id = m.participation_id JOIN people pe ON "
-                         "pe.id = pa.person_id WHERE m.relationship_id = ?1 AND pe.id <> ?2",
-                         p, 2, &rows);
-    while (rc == STORE_OK && n < LIMIT_RELATIONSHIP_MEMBERS && (rc = store_next(rows)) == 1) {
-        str_fmt(to[n], sizeof to[n], "%s", store_col_text(rows, 0));
-        ids[n++] = store_col_int(rows, 1);
-        rc = STORE_OK;
-    }
-    store_rows_free(rows);
-    for (int i = 0; i < n && rc == STORE_OK; i++)
-        rc = svc_outbox_add(db, to[i], ids[i], r->program_id, kind, subject, body, now);
-    return rc < 0 ? rc : STORE_OK;
+    return mail_each(db,
+                     "SELECT pe.email, pe.id FROM relationship_members m "
+                     "JOIN participations pa ON pa.id = m.participation_id JOIN people pe ON "
+                     "pe.id = pa.person_id WHERE m.relationship_id = ?1 AND pe.id <> ?2",
+                     p, 2, r->program_id, kind, subject, body);
 }
 
 int svc_relationship_stage_all(store *db, int64_t id, enum stage s, int64_t now)

@@ -403,8 +403,8 @@ static int cascade(store *db, const struct svc_request *r, const char *outcome, 
 static int lock_request(store *db, int64_t id, struct svc_request *out)
 {
     store_val p[] = {SV_INT(id)};
-    int rc = store_exec(db, "UPDATE mentoring_requests SET current = current WHERE id = ?1", p, 1,
-                        NULL);
+    int rc =
+        store_exec(db, "UPDATE mentoring_requests SET current = current WHERE id = ?1", p, 1, NULL);
     return rc == STORE_OK ? svc_request_get(db, id, out) : rc;
 }
 
