@@ -9,7 +9,14 @@
 
 .PHONY: lint-openapi check-svelte
 lint-openapi:
-	cd tools/openapi && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent; } && \
+	cd tools/openapi && { [ node_modules/.package-lock.json -nt package-lock.json ] || \
+	    npm ci --no-audit --no-fund --silent; } && \
 	    REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
 	    npx --no-install redocly lint --config redocly.yaml --format=stylish ../../docs/openapi.json
 CHECK_TARGETS += lint-openapi
+
+# The generated modules are written by `npm run check` itself (precheck).
+check-svelte:
+	cd web && { [ node_modules/.package-lock.json -nt package-lock.json ] || \
+	    npm ci --no-audit --no-fund --silent; } && npm run --silent check
+CHECK_TARGETS += check-svelte

@@ -63,6 +63,13 @@
 #define LIMIT_GOALS_COUNT_MAX 10         /* goals a program asks for */
 #define LIMIT_RENEWALS_MAX 10            /* renewals a program allows */
 #define LIMIT_REASON_BYTES 2000          /* a decline or ending reason */
+#define LIMIT_REQUEST_MESSAGE_BYTES 2000 /* a mentee's note with a mentoring request */
+#define LIMIT_DURATION_MONTHS_MAX 60     /* a program's relationships last at most */
+#define LIMIT_MEETINGS_PER_MONTH_MAX 31  /* meetings a program asks for each month */
+#define LIMIT_MEETING_LENGTH_MIN 5       /* minutes, a program's usual meeting */
+#define LIMIT_MEETING_LENGTH_MAX 480     /* minutes, a program's usual meeting */
+#define LIMIT_GOALS_DUE_DAYS_MAX 365     /* days to set the goals in */
+#define LIMIT_PROFILE_VALUE_BYTES 200    /* one profile value or tag */
 #define LIMIT_ANSWER_BYTES 2000          /* one answer to an enrolment question */
 #define LIMIT_PROGRAM_CRITERIA 32
 #define LIMIT_PROGRAM_QUESTIONS 64
