@@ -145,7 +145,8 @@ int h_request_create(api_ctx *c)
         goto done;
     if (v_known_keys(body, "", keys, &e) ||
         v_array(body, "mentors", "", LIMIT_REQUEST_CHOICES, &mentors, &e) ||
-        v_string(body, "message", "", false, true, LIMIT_REASON_BYTES, "", &in.message, &e)) {
+        v_string(body, "message", "", false, true, LIMIT_REQUEST_MESSAGE_BYTES, "", &in.message,
+                 &e)) {
         result = api_invalid(c, &e);
         goto done;
     }

@@ -49,14 +49,14 @@
 #define LIMIT_STORE_STMT_CACHE 128 /* prepared statements kept per connection */
 
 /* CSV files (base/csv.c) and the participant import (api/importer.c) */
-#define LIMIT_CSV_FIELDS 256                     /* fields in one record */
-#define LIMIT_CSV_RECORD_BYTES (1u << 20)        /* one record's text, 1 MiB */
-#define LIMIT_IMPORT_ROWS 1000000                /* data rows in one import */
-#define LIMIT_IMPORT_ERRORS 10000                /* bad cells reported in one report */
-#define LIMIT_IMPORT_FILE_BYTES (1u << 30)       /* a file given to `tandem import`, 1 GiB */
-#define LIMIT_IMPORT_CAPACITY LIMIT_CAPACITY_MAX /* a mentor's capacity in an import row */
-#define LIMIT_IMPORT_WANTS LIMIT_WANTS_MAX       /* mentors a mentee wants, in an import row */
-#define LIMIT_IMPORT_SQLITE_CACHE (256u << 20)   /* SQLite page cache while an import writes */
+#define LIMIT_CSV_FIELDS 256                   /* fields in one record */
+#define LIMIT_CSV_RECORD_BYTES (1u << 20)      /* one record's text, 1 MiB */
+#define LIMIT_IMPORT_ROWS 1000000              /* data rows in one import */
+#define LIMIT_IMPORT_ERRORS 10000              /* bad cells reported in one report */
+#define LIMIT_IMPORT_FILE_BYTES (1u << 30)     /* a file given to `tandem import`, 1 GiB */
+#define LIMIT_IMPORT_CAPACITY 50               /* a mentor's capacity in an import row */
+#define LIMIT_IMPORT_WANTS 10                  /* mentors a mentee wants, in an import row */
+#define LIMIT_IMPORT_SQLITE_CACHE (256u << 20) /* SQLite page cache while an import writes */
 
 /* Program configuration and participations (the UI reads these too, from
  * the generated web/src/lib/limits.ts) */
@@ -67,17 +67,19 @@
 #define LIMIT_REQUESTS_LISTED 200        /* requests one inbox shows, newest first */
 #define LIMIT_GOALS_COUNT_MAX 10         /* goals a program asks for */
 #define LIMIT_RENEWALS_MAX 10            /* renewals a program allows */
-#define LIMIT_REASON_BYTES 2000          /* a decline or ending reason, a request's message */
+#define LIMIT_REASON_BYTES 2000          /* a decline or ending reason, a mentor's answer */
+#define LIMIT_REQUEST_MESSAGE_BYTES 2000 /* a mentee's note with a mentoring request */
+#define LIMIT_DURATION_MONTHS_MAX 60     /* a program's relationships last at most */
+#define LIMIT_MEETINGS_PER_MONTH_MAX 31  /* meetings a program asks for each month */
+#define LIMIT_MEETING_LENGTH_MIN 5       /* minutes, a program's usual meeting */
+#define LIMIT_MEETING_LENGTH_MAX 480     /* minutes, a program's usual meeting */
+#define LIMIT_GOALS_DUE_DAYS_MAX 365     /* days to set the goals in */
+#define LIMIT_PROFILE_VALUE_BYTES 200    /* one profile value or tag */
 #define LIMIT_ANSWER_BYTES 2000          /* one answer to an enrolment question */
 #define LIMIT_ANSWER_SCALE_MAX 5         /* the top of a 1..N scale question */
-#define LIMIT_DURATION_MONTHS_MAX 60     /* a relationship's planned length */
-#define LIMIT_MEETINGS_PER_MONTH_MAX 31  /* the meeting guideline's frequency */
-#define LIMIT_MEETING_LENGTH_MIN 5       /* the meeting guideline's length, minutes */
-#define LIMIT_MEETING_LENGTH_MAX 480
-#define LIMIT_GOAL_DUE_DAYS_MAX 365  /* days to set the first goals */
-#define LIMIT_PHASE_DAYS_MAX 3650    /* a phase's timeframe */
-#define LIMIT_CONFIG_ID_BYTES 64     /* a question, module or criterion id or name */
-#define LIMIT_CONFIG_LABEL_BYTES 500 /* a question's label, a checklist line */
+#define LIMIT_PHASE_DAYS_MAX 3650        /* a phase's timeframe */
+#define LIMIT_CONFIG_ID_BYTES 64         /* a question, module or criterion id or name */
+#define LIMIT_CONFIG_LABEL_BYTES 500     /* a question's label, a checklist line */
 #define LIMIT_CONFIG_OPTION_BYTES 200
 #define LIMIT_CONFIG_UNIT_BYTES 32 /* an objective measure's unit */
 #define LIMIT_PROGRAM_CRITERIA 32
@@ -85,6 +87,11 @@
 #define LIMIT_PROGRAM_PHASES 12
 #define LIMIT_PROGRAM_LIST_ITEMS 64 /* objectives, key actions, resources ... */
 #define LIMIT_TEXT_BYTES 20000      /* a long-text field */
+
+/* A coordinator's import sets what a coordinator may set by hand (the
+ * values stay literals for tools/limits_ts.py). */
+_Static_assert(LIMIT_IMPORT_CAPACITY == LIMIT_CAPACITY_MAX, "import capacity is the capacity");
+_Static_assert(LIMIT_IMPORT_WANTS == LIMIT_WANTS_MAX, "import wants are the coordinator's wants");
 
 /* Jobs (jobs/) */
 #define LIMIT_JOBS_EVERY_S 60 /* (config) how often tandem serve runs the jobs */

@@ -588,7 +588,7 @@ static int goals(const json_t *in, const char *path, json_t **out, verr *e)
     json_t *qs;
     if (v_known_keys(in, path, keys, e) ||
         v_int(in, "count", path, 1, LIMIT_GOALS_COUNT_MAX, DEFAULT_GOALS, false, &count, e) ||
-        v_int(in, "due_days", path, 1, LIMIT_GOAL_DUE_DAYS_MAX, DEFAULT_GOAL_DUE_DAYS, false, &due,
+        v_int(in, "due_days", path, 1, LIMIT_GOALS_DUE_DAYS_MAX, DEFAULT_GOAL_DUE_DAYS, false, &due,
               e) ||
         v_string_list(in, "questions", path, LIMIT_PROGRAM_LIST_ITEMS, LIMIT_CONFIG_LABEL_BYTES,
                       &qs, e))
