@@ -2,6 +2,7 @@
  * their status: pause, resume, closing, closure with reflection, ending
  * early without blame, renewal (product.md §5-6). The rules are
  * service/relationship.c's; this file reads bodies and shapes replies. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/handlers.h"
