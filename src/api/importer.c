@@ -1118,7 +1118,7 @@ static void invitation(struct import *im, struct row *w, buf *body)
  * that writes more than that spills pages to the WAL and writes them
  * again and again (50,000 rows: over a million page writes instead of
  * twenty thousand). So the cache grows for the import, to about 4 KiB a
- * row within LIMIT_IMPORT_SQLITE_CACHE, and shrinks back after. *old is 0
+ * row within LIMIT_STORE_BULK_CACHE, and shrinks back after. *old is 0
  * when nothing was changed. */
 static int cache_grow(struct import *im, int64_t *old)
 {
@@ -1130,8 +1130,8 @@ static int cache_grow(struct import *im, int64_t *old)
     if (rc < 0)
         return rc;
     int64_t want_kib = (int64_t)im->nrows * 4;
-    if (want_kib > LIMIT_IMPORT_SQLITE_CACHE / 1024)
-        want_kib = LIMIT_IMPORT_SQLITE_CACHE / 1024;
+    if (want_kib > LIMIT_STORE_BULK_CACHE / 1024)
+        want_kib = LIMIT_STORE_BULK_CACHE / 1024;
     /* negative: KiB; positive: pages (of 4 KiB here) */
     int64_t cur_kib = cur < 0 ? -cur : cur * 4;
     if (want_kib <= cur_kib)

@@ -1,0 +1,141 @@
+/* batch.c - writing many rows: store_batch_*, store_bulk and
+ * store_rows_per_statement (see store.h). The argument checks and the
+ * state every backend shares are here; the backends do the writing
+ * (sqlite.c: a prepared INSERT per row, pg.c: COPY ... FROM STDIN). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/mem.h"
+#include "store/backend.h"
+
+struct store_batch {
+    store *s;
+    void *state; /* the backend's */
+    int ncols;
+    int rc;         /* the first failure */
+    bool abandoned; /* by a rollback: the backend's state is gone */
+};
+
+static bool plain_name(const char *s)
+{
+    if (!s || !*s || strlen(s) > 63)
+        return false;
+    for (; *s; s++)
+        if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_')
+            return false;
+    return true;
+}
+
+static int note(store *s, int rc)
+{
+    if (rc < 0 && s->in_tx)
+        s->tx_failed = true;
+    return rc;
+}
+
+int store_batch_begin(store *s, const char *table, const char *const *cols, int ncols,
+                      store_batch **out)
+{
+    *out = NULL;
+    if (!s->in_tx)
+        return store_fail(s, STORE_ERROR, "store: a batch needs an open transaction");
+    if (s->tx_failed)
+        return store_fail(s, STORE_ERROR,
+                          "store: transaction failed earlier; roll it back first (%s)", s->err);
+    /* misuse is refused before anything reaches the database, so it does
+     * not spoil the transaction (as store_exec's own checks) */
+    if (s->batch)
+        return store_fail(s, STORE_ERROR, "store: a batch is open already");
+    if (ncols < 1 || ncols > LIMIT_STORE_BATCH_COLUMNS || !plain_name(table))
+        return store_fail(s, STORE_ERROR, "store: bad batch table or column count");
+    for (int i = 0; i < ncols; i++)
+        if (!plain_name(cols[i]))
+            return store_fail(s, STORE_ERROR, "store: bad batch column %d", i + 1);
+    void *state = NULL;
+    int rc = s->ops->batch_begin(s, table, cols, ncols, &state);
+    if (rc)
+        return note(s, rc);
+    store_batch *b = xcalloc(1, sizeof *b);
+    b->s = s;
+    b->state = state;
+    b->ncols = ncols;
+    s->batch = b;
+    *out = b;
+    return STORE_OK;
+}
+
+int store_batch_add(store_batch *b, const store_val *vals)
+{
+    if (!b)
+        return STORE_ERROR;
+    if (b->abandoned)
+        return store_fail(b->s, STORE_ERROR, "store: the batch was rolled back");
+    if (b->rc)
+        return b->rc;
+    b->rc = note(b->s, b->s->ops->batch_add(b->s, b->state, vals, b->ncols));
+    return b->rc;
+}
+
+int store_batch_end(store_batch *b)
+{
+    if (!b)
+        return STORE_OK;
+    store *s = b->s;
+    if (b->abandoned) {
+        free(b);
+        return store_fail(s, STORE_ERROR, "store: the batch was rolled back");
+    }
+    int rc = s->ops->batch_end(s, b->state, b->rc == STORE_OK);
+    s->batch = NULL;
+    if (b->rc)
+        rc = b->rc;
+    free(b);
+    return note(s, rc);
+}
+
+void store_batch_abandon(store *s)
+{
+    store_batch *b = s->batch;
+    if (!b)
+        return;
+    int rc = s->ops->batch_end(s, b->state, false);
+    (void)rc; /* rolling back anyway */
+    b->state = NULL;
+    b->abandoned = true;
+    s->batch = NULL;
+}
+
+int store_bulk(store *s, size_t rows)
+{
+    if (!s->in_tx)
+        return store_fail(s, STORE_ERROR, "store: store_bulk needs an open transaction");
+    if (s->bulk || !s->ops->bulk)
+        return STORE_OK;
+    int rc = s->ops->bulk(s, rows);
+    if (rc == STORE_OK)
+        s->bulk = true;
+    return note(s, rc);
+}
+
+void store_bulk_over(store *s)
+{
+    if (s->bulk && s->ops->bulk_end)
+        s->ops->bulk_end(s);
+    s->bulk = false;
+}
+
+size_t store_rows_per_statement(const store *s, int per_row, int shared, bool query)
+{
+    if (per_row < 1)
+        per_row = 1;
+    int room = LIMIT_STORE_PARAMS;
+    if (s->backend == STORE_SQLITE) {
+        if (!query)
+            return 1;
+        room = LIMIT_STORE_SQLITE_QUERY_PARAMS;
+    }
+    int n = (room - shared) / per_row;
+    return n > 0 ? (size_t)n : 1;
+}
