@@ -1,0 +1,473 @@
+/* writer.c - the import's look-ups and writes (see writer.h). */
+#include "import/writer.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/mem.h"
+#include "base/secret.h"
+#include "base/str.h"
+#include "domain/invitation.h"
+#include "domain/participation.h"
+#include "import/batch.h"
+#include "service/audit.h"
+
+#define TELL_EVERY 512 /* rows between progress reports while writing */
+
+void import_wrote(struct import_job *j, size_t n)
+{
+    if (!j->writes || !j->o->progress)
+        return; /* the look-ups before writing */
+    j->written += n;
+    if (j->written > j->writes)
+        j->written = j->writes; /* the counts are estimated beforehand */
+    /* writing is the second half of the work (import.c) */
+    j->o->progress(j->o->arg, 500 + (size_t)((double)j->written / (double)j->writes * 500.0), 1000);
+}
+
+static void wrote_stmt(void *ctx, size_t n)
+{
+    import_wrote(ctx, n);
+}
+
+static struct import_person *person_of_row(struct import_job *j, const struct import_row *w)
+{
+    return import_roster_find(&j->roster, w->email);
+}
+
+static enum import_role role_named(const char *role)
+{
+    int r = 0;
+    while (role && r < IMPORT_NROLES && strcmp(role, import_role_name((enum import_role)r)) != 0)
+        r++;
+    return role ? (enum import_role)r : IMPORT_NROLES;
+}
+
+/* ---- looking up what exists ---- */
+
+static void fill_email(void *ctx, size_t item, store_val *v)
+{
+    struct import_job *j = ctx;
+    v[0] = SV_TEXT(j->roster.people.items[item].email);
+}
+
+static int read_person(void *ctx, store_rows *rows)
+{
+    struct import_job *j = ctx;
+    struct import_person *p = import_roster_find(&j->roster, store_col_text(rows, 1));
+    if (p) {
+        p->id = store_col_int(rows, 0);
+        const char *name = store_col_text(rows, 2);
+        p->name = pool_strdup(j->pool, name ? name : "");
+    }
+    return STORE_OK;
+}
+
+static void fill_person_id(void *ctx, size_t item, store_val *v)
+{
+    struct import_job *j = ctx;
+    v[0] = SV_INT(j->roster.people.items[item].id);
+}
+
+/* The row's profile merged into the stored one: what the row changes. */
+static void plan_update(struct import_job *j, struct import_plan *pl, const struct import_row *w,
+                        const char *stored, int64_t cap, int64_t wants)
+{
+    json_t *old = json_loads(stored ? stored : "{}", 0, NULL);
+    if (!json_is_object(old)) {
+        json_decref(old);
+        old = json_object();
+    }
+    json_t *merged = json_deep_copy(old);
+    json_t *mine = json_loads(w->profile, 0, NULL);
+    json_object_update(merged, mine);
+    json_decref(mine);
+    if (json_equal(merged, old) && pl->new_capacity == cap && pl->new_wants == wants) {
+        pl->action = IMPORT_SAME;
+    } else {
+        pl->action = IMPORT_UPDATE;
+        char *t = json_dumps(merged, JSON_COMPACT);
+        pl->new_profile = pool_strdup(j->pool, t);
+        free(t);
+    }
+    json_decref(merged);
+    json_decref(old);
+}
+
+static int read_participation(void *ctx, store_rows *rows)
+{
+    struct import_job *j = ctx;
+    if (store_col_int(rows, 6) != j->o->program_id)
+        return STORE_OK;
+    struct import_person *p = import_roster_find(&j->roster, store_col_text(rows, 1));
+    enum import_role role = role_named(store_col_text(rows, 2));
+    if (!p || role >= IMPORT_NROLES || p->row[role] == IMPORT_NONE)
+        return STORE_OK;
+    const struct import_row *w = &j->roster.rows.items[p->row[role]];
+    struct import_plan *pl = &j->plans[p->row[role]];
+    pl->participation_id = store_col_int(rows, 0);
+    int64_t cap = store_col_int(rows, 4), wants = store_col_int(rows, 5);
+    pl->new_capacity = w->capacity ? w->capacity : cap;
+    pl->new_wants = w->wants ? w->wants : wants;
+    const char *stored = store_col_text(rows, 3);
+    if (stored && strcmp(stored, w->profile) == 0 && pl->new_capacity == cap &&
+        pl->new_wants == wants) {
+        pl->action = IMPORT_SAME; /* written by the same file before: no need to parse */
+        return STORE_OK;
+    }
+    plan_update(j, pl, w, stored, cap, wants);
+    return STORE_OK;
+}
+
+int import_look_up(struct import_job *j)
+{
+    struct import_roster *r = &j->roster;
+    j->plans = xcalloc(r->rows.len + 1, sizeof *j->plans);
+    size_t *items = xmalloc(sizeof *items * (r->people.len + 1));
+    for (size_t i = 0; i < r->people.len; i++)
+        items[i] = i;
+    struct import_stmt people = {.head = "SELECT id, email, name FROM people WHERE email IN (",
+                                 .tuple = "#",
+                                 .tail = ")",
+                                 .per_row = 1,
+                                 .fill = fill_email,
+                                 .read = read_person};
+    int rc = import_stmt_run(j->db, &people, j, items, r->people.len);
+    if (rc != STORE_OK)
+        goto done;
+    import_roster_check_managers(r, j->problems, j->pool);
+
+    size_t n = 0;
+    for (size_t i = 0; i < r->people.len; i++)
+        if (r->people.items[i].id && r->people.items[i].first_row != IMPORT_NONE)
+            items[n++] = i;
+    /* by person only, the program compared here: with the program in the
+     * WHERE clause PostgreSQL may read the whole program's rows through
+     * its index for every batch instead of a few rows per person */
+    struct import_stmt parts = {
+        .head = "SELECT pa.id, pe.email, pa.role, pa.profile, pa.capacity, pa.wants, "
+                "pa.program_id FROM participations pa JOIN people pe ON pe.id = pa.person_id "
+                "WHERE pa.person_id IN (",
+        .tuple = "#",
+        .tail = ")",
+        .per_row = 1,
+        .fill = fill_person_id,
+        .read = read_participation};
+    if ((rc = import_stmt_run(j->db, &parts, j, items, n)) != STORE_OK)
+        goto done;
+    for (size_t i = 0; i < r->people.len; i++)
+        if (r->people.items[i].in_file && !r->people.items[i].id)
+            j->created_people++;
+    for (size_t i = 0; i < r->rows.len; i++) {
+        enum import_action a = j->plans[i].action;
+        j->created += a == IMPORT_CREATE;
+        j->updated += a == IMPORT_UPDATE;
+        j->unchanged += a == IMPORT_SAME;
+    }
+done:
+    free(items);
+    return rc;
+}
+
+/* ---- writing ---- */
+
+struct keyed {
+    const char *key;
+    size_t item;
+};
+
+static int by_key(const void *a, const void *b)
+{
+    const struct keyed *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : x->item < y->item ? -1 : x->item > y->item;
+}
+
+/* Orders items by key(item): rows written in the order of an index add to
+ * its end instead of all over it. */
+static void sort_items(struct import_job *j, size_t *items, size_t n,
+                       const char *(*key)(struct import_job *j, size_t item))
+{
+    struct keyed *v = xmalloc(sizeof *v * (n + 1));
+    for (size_t k = 0; k < n; k++)
+        v[k] = (struct keyed){.key = key(j, items[k]), .item = items[k]};
+    if (n)
+        qsort(v, n, sizeof *v, by_key);
+    for (size_t k = 0; k < n; k++)
+        items[k] = v[k].item;
+    free(v);
+}
+
+static const char *email_key(struct import_job *j, size_t item)
+{
+    return j->roster.people.items[item].email;
+}
+
+static const char *name_key(struct import_job *j, size_t item)
+{
+    return person_of_row(j, &j->roster.rows.items[item])->name;
+}
+
+/* Ends batch b (when open), keeping the first failure in rc. */
+static int end_batch(store_batch *b, int rc)
+{
+    int end = store_batch_end(b);
+    return rc != STORE_OK ? rc : end;
+}
+
+/* Inserts the new people of one depth (their managers are in already). */
+static int insert_people(struct import_job *j, const size_t *items, size_t n)
+{
+    static const char *const cols[] = {"email",      "name",       "department", "job_title",
+                                       "job_level",  "location",   "time_zone",  "languages",
+                                       "manager_id", "created_at", "updated_at"};
+    store_batch *b = NULL;
+    int rc = store_batch_begin(j->db, "people", cols, 11, &b);
+    for (size_t k = 0; k < n && rc == STORE_OK; k++) {
+        const struct import_person *p = &j->roster.people.items[items[k]];
+        const struct import_row *w = &j->roster.rows.items[p->first_row];
+        const struct import_person *m = import_roster_find(&j->roster, w->manager);
+        store_val v[] = {SV_TEXT(w->email),
+                         SV_TEXT(w->name),
+                         SV_TEXT(w->department),
+                         SV_TEXT(w->job_title),
+                         w->job_level >= 0 ? SV_INT(w->job_level) : SV_NULL,
+                         SV_TEXT(w->location),
+                         SV_TEXT(w->time_zone),
+                         SV_TEXT(w->languages ? w->languages : "[]"),
+                         m && m->id ? SV_INT(m->id) : SV_NULL,
+                         SV_INT(j->now),
+                         SV_INT(j->now)};
+        rc = store_batch_add(b, v);
+        if ((k + 1) % TELL_EVERY == 0)
+            import_wrote(j, TELL_EVERY);
+    }
+    import_wrote(j, n % TELL_EVERY);
+    return end_batch(b, rc);
+}
+
+/* Creates the new people, managers before their reports, reading the ids
+ * of each depth before the next. */
+static int write_people(struct import_job *j, int deepest, size_t *level)
+{
+    struct import_roster *r = &j->roster;
+    struct import_stmt ids = {.head = "SELECT id, email, name FROM people WHERE email IN (",
+                              .tuple = "#",
+                              .tail = ")",
+                              .per_row = 1,
+                              .fill = fill_email,
+                              .read = read_person,
+                              .done = wrote_stmt};
+    int rc = STORE_OK;
+    for (int d = 0; d <= deepest && rc == STORE_OK; d++) {
+        size_t m = 0;
+        for (size_t i = 0; i < r->people.len; i++) {
+            const struct import_person *p = &r->people.items[i];
+            if (p->in_file && !p->id && p->first_row != IMPORT_NONE && p->depth == d)
+                level[m++] = i;
+        }
+        sort_items(j, level, m, email_key);
+        rc = insert_people(j, level, m);
+        if (rc == STORE_OK)
+            rc = import_stmt_run(j->db, &ids, j, level, m);
+    }
+    return rc;
+}
+
+static int insert_participations(struct import_job *j, const size_t *items, size_t n)
+{
+    static const char *const cols[] = {"program_id", "person_id",  "role",      "status",
+                                       "profile",    "capacity",   "wants",     "sort_name",
+                                       "email",      "created_at", "updated_at"};
+    store_batch *b = NULL;
+    int rc = store_batch_begin(j->db, "participations", cols, 11, &b);
+    for (size_t k = 0; k < n && rc == STORE_OK; k++) {
+        const struct import_row *w = &j->roster.rows.items[items[k]];
+        const struct import_person *p = person_of_row(j, w);
+        int64_t cap = w->capacity                ? w->capacity
+                      : w->role == IMPORT_MENTOR ? j->default_capacity
+                                                 : 0;
+        int64_t wants = w->wants ? w->wants : w->role == IMPORT_MENTEE ? j->default_wants : 0;
+        store_val v[] = {SV_INT(j->o->program_id),
+                         SV_INT(p->id),
+                         SV_TEXT(import_role_name(w->role)),
+                         SV_TEXT(stage_name(STAGE_INVITED)),
+                         SV_TEXT(w->profile),
+                         cap ? SV_INT(cap) : SV_NULL,
+                         wants ? SV_INT(wants) : SV_NULL,
+                         SV_TEXT(p->name),
+                         SV_TEXT(p->email),
+                         SV_INT(j->now),
+                         SV_INT(j->now)};
+        rc = store_batch_add(b, v);
+        if ((k + 1) % TELL_EVERY == 0)
+            import_wrote(j, TELL_EVERY);
+    }
+    import_wrote(j, n % TELL_EVERY);
+    return end_batch(b, rc);
+}
+
+static int read_participation_id(void *ctx, store_rows *rows)
+{
+    struct import_job *j = ctx;
+    if (store_col_int(rows, 3) != j->o->program_id)
+        return STORE_OK;
+    struct import_person *p = import_roster_find(&j->roster, store_col_text(rows, 1));
+    enum import_role role = role_named(store_col_text(rows, 2));
+    if (p && role < IMPORT_NROLES && p->row[role] != IMPORT_NONE &&
+        j->plans[p->row[role]].action == IMPORT_CREATE)
+        j->plans[p->row[role]].participation_id = store_col_int(rows, 0);
+    return STORE_OK;
+}
+
+/* The new participations' ids, by person (as in import_look_up). */
+static int participation_ids(struct import_job *j)
+{
+    struct import_roster *r = &j->roster;
+    size_t *persons = xmalloc(sizeof *persons * (r->people.len + 1));
+    size_t np = 0;
+    for (size_t i = 0; i < r->people.len; i++) {
+        const struct import_person *p = &r->people.items[i];
+        for (int k = 0; k < IMPORT_NROLES; k++)
+            if (p->row[k] != IMPORT_NONE && j->plans[p->row[k]].action == IMPORT_CREATE) {
+                persons[np++] = i;
+                break;
+            }
+    }
+    struct import_stmt ids = {
+        .head = "SELECT id, email, role, program_id FROM participations WHERE person_id IN (",
+        .tuple = "#",
+        .tail = ")",
+        .per_row = 1,
+        .fill = fill_person_id,
+        .read = read_participation_id};
+    int rc = import_stmt_run(j->db, &ids, j, persons, np);
+    import_wrote(j, j->created);
+    free(persons);
+    return rc;
+}
+
+/* The stage, as svc_participation_stage() records it, and the invitation
+ * with its e-mail, as enrol_invite() words one. */
+static int insert_invitations(struct import_job *j, const size_t *items, size_t n)
+{
+    static const char *const stage_cols[] = {"participation_id", "stage", "reached_at"};
+    static const char *const inv_cols[] = {"token_hash", "program_id", "participation_id",
+                                           "created_by", "created_at", "expires_at"};
+    static const char *const mail_cols[] = {"created_at", "to_address",     "to_person_id",
+                                            "subject",    "body",           "kind",
+                                            "program_id", "next_attempt_at"};
+    store_val by = j->actor && j->actor->person_id ? SV_INT(j->actor->person_id) : SV_NULL;
+    store_batch *b = NULL;
+    int rc = store_batch_begin(j->db, "participation_stages", stage_cols, 3, &b);
+    for (size_t k = 0; k < n && rc == STORE_OK; k++) {
+        store_val v[] = {SV_INT(j->plans[items[k]].participation_id),
+                         SV_TEXT(stage_name(STAGE_INVITED)), SV_INT(j->now)};
+        rc = store_batch_add(b, v);
+    }
+    import_wrote(j, n);
+    if ((rc = end_batch(b, rc)) != STORE_OK)
+        return rc;
+
+    rc = store_batch_begin(j->db, "invitations", inv_cols, 6, &b);
+    for (size_t k = 0; k < n && rc == STORE_OK; k++) {
+        struct import_plan *pl = &j->plans[items[k]];
+        char token[SECRET_TOKEN_CHARS], hash[SECRET_HASH_HEX];
+        secret_new("", token);
+        secret_hash(token, hash);
+        pl->token = pool_strdup(j->pool, token);
+        store_val v[] = {SV_TEXT(hash),
+                         SV_INT(j->o->program_id),
+                         SV_INT(pl->participation_id),
+                         by,
+                         SV_INT(j->now),
+                         SV_INT(j->now + (int64_t)INVITATION_DAYS * 86400)};
+        rc = store_batch_add(b, v);
+    }
+    import_wrote(j, n);
+    if ((rc = end_batch(b, rc)) != STORE_OK)
+        return rc;
+
+    char subject[LIMIT_NAME_BYTES + 64];
+    invitation_subject(subject, sizeof subject, j->program_name);
+    buf body;
+    buf_init(&body, SIZE_MAX / 2);
+    rc = store_batch_begin(j->db, "outbox", mail_cols, 8, &b);
+    for (size_t k = 0; k < n && rc == STORE_OK; k++) {
+        const struct import_row *w = &j->roster.rows.items[items[k]];
+        const struct import_person *p = person_of_row(j, w);
+        invitation_text(&body, p->name, j->program_name, import_role_name(w->role), j->base_url,
+                        j->plans[items[k]].token);
+        store_val v[] = {SV_INT(j->now),           SV_TEXT(w->email),  SV_INT(p->id),
+                         SV_TEXT(subject),         SV_TEXT(body.data), SV_TEXT("invitation"),
+                         SV_INT(j->o->program_id), SV_INT(j->now)};
+        rc = store_batch_add(b, v);
+    }
+    import_wrote(j, n);
+    buf_cleanup(&body);
+    return end_batch(b, rc);
+}
+
+static void fill_update(void *ctx, size_t item, store_val *v)
+{
+    struct import_job *j = ctx;
+    const struct import_plan *pl = &j->plans[item];
+    v[0] = SV_INT(pl->participation_id);
+    v[1] = SV_TEXT(pl->new_profile);
+    v[2] = SV_INT(pl->new_capacity); /* 0: none */
+    v[3] = SV_INT(pl->new_wants);
+}
+
+static int update_participations(struct import_job *j, size_t *items)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < j->roster.rows.len; i++)
+        if (j->plans[i].action == IMPORT_UPDATE)
+            items[n++] = i;
+    store_val now[] = {SV_INT(j->now)};
+    /* column1.. are the names both databases give VALUES columns */
+    struct import_stmt updates = {
+        .head = "UPDATE participations SET profile = v.column2, "
+                "capacity = NULLIF(v.column3, 0), wants = NULLIF(v.column4, 0), "
+                "updated_at = ?1 FROM (VALUES ",
+        .tuple = "(#, #, #, #)",
+        .tail = ") AS v WHERE participations.id = v.column1",
+        .per_row = 4,
+        .shared = now,
+        .nshared = 1,
+        .fill = fill_update,
+        .done = wrote_stmt};
+    return import_stmt_run(j->db, &updates, j, items, n);
+}
+
+int import_write(struct import_job *j, int deepest)
+{
+    struct import_roster *r = &j->roster;
+    size_t *items = xmalloc(sizeof *items * (r->rows.len + r->people.len + 1));
+    int rc = store_bulk(j->db, 2 * j->created_people + 5 * j->created + j->updated);
+    if (rc == STORE_OK)
+        rc = write_people(j, deepest, items);
+    size_t n = 0;
+    for (size_t i = 0; i < r->rows.len; i++)
+        if (j->plans[i].action == IMPORT_CREATE)
+            items[n++] = i;
+    sort_items(j, items, n, name_key);
+    if (rc == STORE_OK)
+        rc = insert_participations(j, items, n);
+    if (rc == STORE_OK)
+        rc = participation_ids(j);
+    if (rc == STORE_OK)
+        rc = insert_invitations(j, items, n);
+    if (rc == STORE_OK)
+        rc = update_participations(j, items);
+    if (rc == STORE_OK)
+        rc = svc_audit(j->db, j->actor, "program.import", "program", j->o->program_id,
+                       json_pack("{s:I, s:I, s:I, s:I, s:I}", "rows", (json_int_t)j->records,
+                                 "created_people", (json_int_t)j->created_people,
+                                 "created_participants", (json_int_t)j->created, "updated",
+                                 (json_int_t)j->updated, "unchanged", (json_int_t)j->unchanged));
+    free(items);
+    return rc;
+}
