@@ -59,6 +59,7 @@
 #define LIMIT_IMPORT_FILE_BYTES (1u << 30) /* a file given to `tandem import`, 1 GiB */
 #define LIMIT_IMPORT_CAPACITY 50           /* a mentor's capacity in an import row */
 #define LIMIT_IMPORT_WANTS 10              /* mentors a mentee wants, in an import row */
+#define LIMIT_IMPORT_REFRESH_ROWS 1000 /* new participations that refresh the table's statistics */
 
 /* Program configuration and participations (the UI reads these too, from
  * the generated web/src/lib/limits.ts) */

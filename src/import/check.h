@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/csv.h"
 #include "base/limits.h"
 #include "base/pool.h"
@@ -131,8 +132,7 @@ struct import_checker {
     const char *names[LIMIT_CSV_FIELDS]; /* the column of each header position, or NULL */
     size_t ncols;
     strmap time_zones; /* time zone -> 1 known, 0 unknown: each checked once */
-    char *json;        /* scratch for a row's profile as JSON */
-    size_t json_size;
+    buf json;          /* scratch for a row's profile as JSON */
 };
 
 void import_checker_init(struct import_checker *c, pool *p, struct import_problems *found);

@@ -200,9 +200,9 @@ static void sort_items(struct import_job *j, size_t *items, size_t n,
     free(v);
 }
 
-static const char *email_key(struct import_job *j, size_t item)
+static const char *person_name_key(struct import_job *j, size_t item)
 {
-    return j->roster.people.items[item].email;
+    return j->roster.rows.items[j->roster.people.items[item].first_row].name;
 }
 
 static const char *name_key(struct import_job *j, size_t item)
@@ -268,7 +268,9 @@ static int write_people(struct import_job *j, int deepest, size_t *level)
             if (p->in_file && !p->id && p->first_row != IMPORT_NONE && p->depth == d)
                 level[m++] = i;
         }
-        sort_items(j, level, m, email_key);
+        /* by name, as the participations after them: their person ids
+         * then rise in the participations' name order too */
+        sort_items(j, level, m, person_name_key);
         rc = insert_people(j, level, m);
         if (rc == STORE_OK)
             rc = import_stmt_run(j->db, &ids, j, level, m);
@@ -456,6 +458,11 @@ int import_write(struct import_job *j, int deepest)
     sort_items(j, items, n, name_key);
     if (rc == STORE_OK)
         rc = insert_participations(j, items, n);
+    /* the participant list counts and the funnel groups the program's
+     * participations over an index: fresh visibility information lets
+     * them read the index alone */
+    if (rc == STORE_OK && n >= LIMIT_IMPORT_REFRESH_ROWS)
+        rc = store_refresh_after_commit(j->db, "participations");
     if (rc == STORE_OK)
         rc = participation_ids(j);
     if (rc == STORE_OK)

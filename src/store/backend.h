@@ -41,6 +41,9 @@ struct store_ops {
      * undoing it when the transaction ends; either may be NULL. */
     int (*bulk)(store *s, size_t rows);
     void (*bulk_end)(store *s);
+    /* Refreshes a table's statistics after a commit (store_refresh_after_commit);
+     * NULL when the backend needs nothing. Outside a transaction. */
+    void (*refresh)(store *s, const char *table);
     const char *begin_sql; /* "BEGIN IMMEDIATE" or "BEGIN" */
 };
 
@@ -48,9 +51,11 @@ struct store {
     const struct store_ops *ops;
     enum store_backend backend;
     bool in_tx;
-    bool tx_failed;            /* a statement failed inside the transaction */
-    struct store_batch *batch; /* the open batch: no other statement until it ends */
-    bool bulk;                 /* store_bulk tuned this transaction: undo at its end */
+    bool tx_failed;                         /* a statement failed inside the transaction */
+    struct store_batch *batch;              /* the open batch: no other statement until it ends */
+    bool bulk;                              /* store_bulk tuned this transaction: undo at its end */
+    char refresh[STORE_REFRESH_TABLES][64]; /* tables to refresh after the commit */
+    int nrefresh;
     char err[STORE_ERRMSG_BYTES];
 };
 
@@ -68,8 +73,9 @@ int store_pg_open(const char *url, store **out, char *err, size_t errlen);
  * folded into spaces) and returns `status` for `return store_fail(...)`. */
 int store_fail(store *s, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Undoes store_bulk's tuning when the transaction has ended (batch.c). */
-void store_bulk_over(store *s);
+/* Undoes store_bulk's tuning when the transaction has ended, and after a
+ * commit refreshes the tables asked for (batch.c). */
+void store_bulk_over(store *s, bool committed);
 /* Abandons the open batch, if any, before a rollback (batch.c); the
  * caller's store_batch_end then only frees it. */
 void store_batch_abandon(store *s);

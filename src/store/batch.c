@@ -119,11 +119,35 @@ int store_bulk(store *s, size_t rows)
     return note(s, rc);
 }
 
-void store_bulk_over(store *s)
+int store_refresh_after_commit(store *s, const char *table)
+{
+    if (!s->in_tx)
+        return store_fail(s, STORE_ERROR, "store: a refresh needs an open transaction");
+    if (!plain_name(table))
+        return store_fail(s, STORE_ERROR, "store: bad table name to refresh");
+    for (int i = 0; i < s->nrefresh; i++)
+        if (strcmp(s->refresh[i], table) == 0)
+            return STORE_OK;
+    if (s->nrefresh == STORE_REFRESH_TABLES)
+        return store_fail(s, STORE_ERROR, "store: more than %d tables to refresh",
+                          STORE_REFRESH_TABLES);
+    memcpy(s->refresh[s->nrefresh++], table, strlen(table) + 1);
+    return STORE_OK;
+}
+
+void store_bulk_over(store *s, bool committed)
 {
     if (s->bulk && s->ops->bulk_end)
         s->ops->bulk_end(s);
     s->bulk = false;
+    if (committed && s->ops->refresh) {
+        char saved[STORE_ERRMSG_BYTES];
+        memcpy(saved, s->err, sizeof saved);
+        for (int i = 0; i < s->nrefresh; i++)
+            s->ops->refresh(s, s->refresh[i]);
+        memcpy(s->err, saved, sizeof saved); /* not the commit's failure */
+    }
+    s->nrefresh = 0;
 }
 
 size_t store_rows_per_statement(const store *s, int per_row, int shared, bool query)

@@ -536,6 +536,14 @@ static int pg_batch_end(store *s, void *state, bool ok)
     return rc;
 }
 
+static void pg_refresh(store *s, const char *table)
+{
+    struct pg *p = (struct pg *)s;
+    char sql[128];
+    snprintf(sql, sizeof sql, "VACUUM (ANALYZE) %s", table);
+    PQclear(PQexec(p->conn, sql));
+}
+
 static void pg_close(store *s)
 {
     struct pg *p = (struct pg *)s;
@@ -559,6 +567,7 @@ static const struct store_ops pg_ops = {
     .batch_begin = pg_batch_begin,
     .batch_add = pg_batch_add,
     .batch_end = pg_batch_end,
+    .refresh = pg_refresh,
     .begin_sql = "BEGIN",
 };
 

@@ -126,7 +126,7 @@ static void rollback_keep_err(store *s)
     memcpy(s->err, saved, sizeof saved);
     s->in_tx = false;
     s->tx_failed = false;
-    store_bulk_over(s);
+    store_bulk_over(s, false);
 }
 
 int store_commit(store *s)
@@ -151,7 +151,7 @@ int store_commit(store *s)
         return rc;
     }
     s->in_tx = false;
-    store_bulk_over(s);
+    store_bulk_over(s, true);
     return STORE_OK;
 }
 

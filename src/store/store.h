@@ -148,6 +148,18 @@ STORE_MUST_USE int store_batch_end(store_batch *b);
  * when the transaction commits or rolls back. */
 STORE_MUST_USE int store_bulk(store *s, size_t rows);
 
+/* Asks that once the open transaction commits, table's planner
+ * statistics and visibility information be brought up to date. After a
+ * bulk write a count over an index (the participant list's total, the
+ * funnel) otherwise reads every new row from the table itself until the
+ * server's background vacuum passes: PostgreSQL runs VACUUM (ANALYZE)
+ * table after the commit (outside any transaction, as it must), SQLite
+ * needs nothing. table: a name from the code (as for a batch), at most
+ * STORE_REFRESH_TABLES per transaction. A failure of that step does not
+ * undo the commit and is not reported. */
+#define STORE_REFRESH_TABLES 4
+STORE_MUST_USE int store_refresh_after_commit(store *s, const char *table);
+
 /* How many tuples of per_row parameters, after `shared` parameters used
  * by all of them, one statement should carry on this backend: for a query
  * (a look-up by an IN list) or for a change (a multi-row INSERT, an UPDATE

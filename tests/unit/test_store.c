@@ -1054,6 +1054,53 @@ static void test_bulk_tuning_lasts_one_transaction(void **state)
     store_rollback(s);
 }
 
+/* After a commit the tables asked for are vacuumed and analysed on
+ * PostgreSQL (their pages marked all-visible); a rollback asks nothing. */
+static void test_refresh_after_commit(void **state)
+{
+    store *s = *state;
+    make_table(s);
+    assert_int_equal(store_refresh_after_commit(s, "t"), STORE_ERROR); /* outside a transaction */
+    for (int commit = 0; commit < 2; commit++) {
+        assert_int_equal(store_begin(s), STORE_OK);
+        store_batch *b = NULL;
+        assert_int_equal(store_batch_begin(s, "t", batch_cols, 4, &b), STORE_OK);
+        for (int k = 0; k < 2000; k++) {
+            store_val v[] = {SV_INT(commit * 10000 + k), SV_INT(k), SV_REAL(k), SV_TEXT("x")};
+            assert_int_equal(store_batch_add(b, v), STORE_OK);
+        }
+        assert_int_equal(store_batch_end(b), STORE_OK);
+        assert_int_equal(store_refresh_after_commit(s, "t"), STORE_OK);
+        assert_int_equal(store_refresh_after_commit(s, "t"), STORE_OK); /* once is enough */
+        assert_int_equal(store_refresh_after_commit(s, "t; DROP TABLE t"), STORE_ERROR);
+        if (commit)
+            assert_int_equal(store_commit(s), STORE_OK);
+        else
+            store_rollback(s);
+        if (backend != STORE_PG)
+            continue;
+        int64_t visible = -1;
+        assert_int_equal(store_query_int(s,
+                                         "SELECT relallvisible FROM pg_class WHERE relname = 't'",
+                                         NULL, 0, &visible),
+                         1);
+        if (commit)
+            assert_true(visible > 0);
+        else
+            assert_int_equal(visible, 0);
+    }
+    int64_t n = 0;
+    assert_int_equal(store_query_int(s, "SELECT COUNT(*) FROM t", NULL, 0, &n), 1);
+    assert_int_equal(n, 2000);
+    /* at most STORE_REFRESH_TABLES a transaction */
+    assert_int_equal(store_begin(s), STORE_OK);
+    const char *names[] = {"a", "b", "c", "d", "e"};
+    for (int i = 0; i < STORE_REFRESH_TABLES; i++)
+        assert_int_equal(store_refresh_after_commit(s, names[i]), STORE_OK);
+    assert_int_equal(store_refresh_after_commit(s, names[STORE_REFRESH_TABLES]), STORE_ERROR);
+    store_rollback(s);
+}
+
 static void test_rows_per_statement(void **state)
 {
     store *s = *state;
@@ -1116,6 +1163,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_batch_refuses_misuse, setup, teardown),
     cmocka_unit_test_setup_teardown(test_bulk_tuning_lasts_one_transaction, setup, teardown),
     cmocka_unit_test_setup_teardown(test_rows_per_statement, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_refresh_after_commit, setup, teardown),
 };
 
 /* Replaces the database name in a postgresql:// URL (the path after the
