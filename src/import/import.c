@@ -91,11 +91,11 @@ int import_run(store *db, const svc_actor *actor, const struct import_opts *o, c
     check_file(&j, data, len);
     if ((rc = import_look_up(&j)) != STORE_OK)
         goto done;
-    int deepest = import_roster_order(&j.roster, j.problems, j.pool);
+    import_roster_order(&j.roster, j.problems, j.pool); /* a circle is a problem */
     checked(o, len, len);
     if (!j.problems->count && !o->dry_run) {
         j.writes = 2 * j.created_people + 5 * j.created + j.updated;
-        if ((rc = import_write(&j, deepest)) != STORE_OK)
+        if ((rc = import_write(&j)) != STORE_OK)
             goto done;
     }
     import_problems_sort(j.problems);

@@ -157,9 +157,13 @@ int import_look_up(struct import_job *j)
         .read = read_participation};
     if ((rc = import_stmt_run(j->db, &parts, j, items, n)) != STORE_OK)
         goto done;
-    for (size_t i = 0; i < r->people.len; i++)
-        if (r->people.items[i].in_file && !r->people.items[i].id)
+    for (size_t i = 0; i < r->people.len; i++) {
+        struct import_person *p = &r->people.items[i];
+        if (p->in_file && !p->id && p->first_row != IMPORT_NONE)
+            p->name = r->rows.items[p->first_row].name; /* as they will be written */
+        if (p->in_file && !p->id)
             j->created_people++;
+    }
     for (size_t i = 0; i < r->rows.len; i++) {
         enum import_action a = j->plans[i].action;
         j->created += a == IMPORT_CREATE;
@@ -185,29 +189,70 @@ static int by_key(const void *a, const void *b)
     return c ? c : x->item < y->item ? -1 : x->item > y->item;
 }
 
-/* Orders items by key(item): rows written in the order of an index add to
- * its end instead of all over it. */
-static void sort_items(struct import_job *j, size_t *items, size_t n,
-                       const char *(*key)(struct import_job *j, size_t item))
+/* Ranks the people of the new participations by name (the one sort by
+ * text; the orders below compare ranks). Rows written in the order of an
+ * index add to its end instead of all over it: people and participations
+ * go in name order. Returns rank[person], IMPORT_NONE for the others. */
+static size_t *rank_by_name(struct import_job *j)
 {
-    struct keyed *v = xmalloc(sizeof *v * (n + 1));
-    for (size_t k = 0; k < n; k++)
-        v[k] = (struct keyed){.key = key(j, items[k]), .item = items[k]};
+    struct import_roster *r = &j->roster;
+    size_t *rank = xmalloc(sizeof *rank * (r->people.len + 1));
+    struct keyed *v = xmalloc(sizeof *v * (r->people.len + 1));
+    size_t n = 0;
+    for (size_t i = 0; i < r->people.len; i++) {
+        const struct import_person *p = &r->people.items[i];
+        rank[i] = IMPORT_NONE;
+        for (int k = 0; k < IMPORT_NROLES; k++)
+            if (p->row[k] != IMPORT_NONE && j->plans[p->row[k]].action == IMPORT_CREATE) {
+                v[n++] = (struct keyed){.key = p->name, .item = i};
+                break;
+            }
+    }
     if (n)
         qsort(v, n, sizeof *v, by_key);
+    for (size_t k = 0; k < n; k++)
+        rank[v[k].item] = k;
+    free(v);
+    return rank;
+}
+
+struct ranked {
+    size_t rank, item;
+};
+
+static int by_rank(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return x->item < y->item ? -1 : x->item > y->item;
+}
+
+/* Orders items by rank_of(item) (then by item). */
+static void sort_by_rank(struct import_job *j, size_t *items, size_t n, const size_t *rank,
+                         size_t (*rank_of)(struct import_job *j, const size_t *rank, size_t item))
+{
+    struct ranked *v = xmalloc(sizeof *v * (n + 1));
+    for (size_t k = 0; k < n; k++)
+        v[k] = (struct ranked){.rank = rank_of(j, rank, items[k]), .item = items[k]};
+    if (n)
+        qsort(v, n, sizeof *v, by_rank);
     for (size_t k = 0; k < n; k++)
         items[k] = v[k].item;
     free(v);
 }
 
-static const char *person_name_key(struct import_job *j, size_t item)
+static size_t person_rank(struct import_job *j, const size_t *rank, size_t person)
 {
-    return j->roster.rows.items[j->roster.people.items[item].first_row].name;
+    (void)j;
+    return rank[person];
 }
 
-static const char *name_key(struct import_job *j, size_t item)
+static size_t row_rank(struct import_job *j, const size_t *rank, size_t row)
 {
-    return person_of_row(j, &j->roster.rows.items[item])->name;
+    size_t person;
+    strmap_get(&j->roster.by_email, j->roster.rows.items[row].email, &person);
+    return rank[person];
 }
 
 /* Ends batch b (when open), keeping the first failure in rc. */
@@ -217,19 +262,57 @@ static int end_batch(store_batch *b, int rc)
     return rc != STORE_OK ? rc : end;
 }
 
-/* Inserts the new people of one depth (their managers are in already). */
-static int insert_people(struct import_job *j, const size_t *items, size_t n)
+struct by_depth {
+    int depth;
+    size_t rank; /* place in name order */
+    size_t item;
+};
+
+static int depth_then_name(const void *a, const void *b)
 {
-    static const char *const cols[] = {"email",      "name",       "department", "job_title",
-                                       "job_level",  "location",   "time_zone",  "languages",
-                                       "manager_id", "created_at", "updated_at"};
-    store_batch *b = NULL;
-    int rc = store_batch_begin(j->db, "people", cols, 11, &b);
+    const struct by_depth *x = a, *y = b;
+    if (x->depth != y->depth)
+        return x->depth < y->depth ? -1 : 1;
+    return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+/* Creates the new people. Their ids are reserved first and given in name
+ * order, as the participations after them are written: the person ids of
+ * those then rise, and the (person) and (program, person, role) indexes
+ * are appended to. The rows go in managers first (by depth, see
+ * import_roster_order), so each names a manager who is in already. */
+static int write_people(struct import_job *j, size_t *items, const size_t *rank)
+{
+    static const char *const cols[] = {"id",        "email",      "name",       "department",
+                                       "job_title", "job_level",  "location",   "time_zone",
+                                       "languages", "manager_id", "created_at", "updated_at"};
+    struct import_roster *r = &j->roster;
+    size_t n = 0;
+    for (size_t i = 0; i < r->people.len; i++) {
+        const struct import_person *p = &r->people.items[i];
+        if (p->in_file && !p->id && p->first_row != IMPORT_NONE)
+            items[n++] = i;
+    }
+    sort_by_rank(j, items, n, rank, person_rank);
+    int64_t *ids = xmalloc(sizeof *ids * (n + 1));
+    struct by_depth *order = xmalloc(sizeof *order * (n + 1));
+    int rc = store_reserve_ids(j->db, "people", n, ids);
     for (size_t k = 0; k < n && rc == STORE_OK; k++) {
-        const struct import_person *p = &j->roster.people.items[items[k]];
-        const struct import_row *w = &j->roster.rows.items[p->first_row];
-        const struct import_person *m = import_roster_find(&j->roster, w->manager);
-        store_val v[] = {SV_TEXT(w->email),
+        struct import_person *p = &r->people.items[items[k]];
+        p->id = ids[k];
+        order[k] = (struct by_depth){.depth = p->depth, .rank = k, .item = items[k]};
+    }
+    if (n)
+        qsort(order, n, sizeof *order, depth_then_name);
+    store_batch *b = NULL;
+    if (rc == STORE_OK)
+        rc = store_batch_begin(j->db, "people", cols, 12, &b);
+    for (size_t k = 0; k < n && rc == STORE_OK; k++) {
+        const struct import_person *p = &r->people.items[order[k].item];
+        const struct import_row *w = &r->rows.items[p->first_row];
+        const struct import_person *m = import_roster_find(r, w->manager);
+        store_val v[] = {SV_INT(p->id),
+                         SV_TEXT(w->email),
                          SV_TEXT(w->name),
                          SV_TEXT(w->department),
                          SV_TEXT(w->job_title),
@@ -242,57 +325,34 @@ static int insert_people(struct import_job *j, const size_t *items, size_t n)
                          SV_INT(j->now)};
         rc = store_batch_add(b, v);
         if ((k + 1) % TELL_EVERY == 0)
-            import_wrote(j, TELL_EVERY);
+            import_wrote(j, 2 * TELL_EVERY);
     }
-    import_wrote(j, n % TELL_EVERY);
+    import_wrote(j, 2 * (n % TELL_EVERY));
+    free(order);
+    free(ids);
     return end_batch(b, rc);
-}
-
-/* Creates the new people, managers before their reports, reading the ids
- * of each depth before the next. */
-static int write_people(struct import_job *j, int deepest, size_t *level)
-{
-    struct import_roster *r = &j->roster;
-    struct import_stmt ids = {.head = "SELECT id, email, name FROM people WHERE email IN (",
-                              .tuple = "#",
-                              .tail = ")",
-                              .per_row = 1,
-                              .fill = fill_email,
-                              .read = read_person,
-                              .done = wrote_stmt};
-    int rc = STORE_OK;
-    for (int d = 0; d <= deepest && rc == STORE_OK; d++) {
-        size_t m = 0;
-        for (size_t i = 0; i < r->people.len; i++) {
-            const struct import_person *p = &r->people.items[i];
-            if (p->in_file && !p->id && p->first_row != IMPORT_NONE && p->depth == d)
-                level[m++] = i;
-        }
-        /* by name, as the participations after them: their person ids
-         * then rise in the participations' name order too */
-        sort_items(j, level, m, person_name_key);
-        rc = insert_people(j, level, m);
-        if (rc == STORE_OK)
-            rc = import_stmt_run(j->db, &ids, j, level, m);
-    }
-    return rc;
 }
 
 static int insert_participations(struct import_job *j, const size_t *items, size_t n)
 {
-    static const char *const cols[] = {"program_id", "person_id",  "role",      "status",
-                                       "profile",    "capacity",   "wants",     "sort_name",
-                                       "email",      "created_at", "updated_at"};
+    static const char *const cols[] = {"id",        "program_id", "person_id",  "role",
+                                       "status",    "profile",    "capacity",   "wants",
+                                       "sort_name", "email",      "created_at", "updated_at"};
+    int64_t *ids = xmalloc(sizeof *ids * (n + 1));
+    int rc = store_reserve_ids(j->db, "participations", n, ids);
     store_batch *b = NULL;
-    int rc = store_batch_begin(j->db, "participations", cols, 11, &b);
+    if (rc == STORE_OK)
+        rc = store_batch_begin(j->db, "participations", cols, 12, &b);
     for (size_t k = 0; k < n && rc == STORE_OK; k++) {
+        j->plans[items[k]].participation_id = ids[k];
         const struct import_row *w = &j->roster.rows.items[items[k]];
         const struct import_person *p = person_of_row(j, w);
         int64_t cap = w->capacity                ? w->capacity
                       : w->role == IMPORT_MENTOR ? j->default_capacity
                                                  : 0;
         int64_t wants = w->wants ? w->wants : w->role == IMPORT_MENTEE ? j->default_wants : 0;
-        store_val v[] = {SV_INT(j->o->program_id),
+        store_val v[] = {SV_INT(ids[k]),
+                         SV_INT(j->o->program_id),
                          SV_INT(p->id),
                          SV_TEXT(import_role_name(w->role)),
                          SV_TEXT(stage_name(STAGE_INVITED)),
@@ -305,50 +365,11 @@ static int insert_participations(struct import_job *j, const size_t *items, size
                          SV_INT(j->now)};
         rc = store_batch_add(b, v);
         if ((k + 1) % TELL_EVERY == 0)
-            import_wrote(j, TELL_EVERY);
+            import_wrote(j, 2 * TELL_EVERY);
     }
-    import_wrote(j, n % TELL_EVERY);
+    import_wrote(j, 2 * (n % TELL_EVERY));
+    free(ids);
     return end_batch(b, rc);
-}
-
-static int read_participation_id(void *ctx, store_rows *rows)
-{
-    struct import_job *j = ctx;
-    if (store_col_int(rows, 3) != j->o->program_id)
-        return STORE_OK;
-    struct import_person *p = import_roster_find(&j->roster, store_col_text(rows, 1));
-    enum import_role role = role_named(store_col_text(rows, 2));
-    if (p && role < IMPORT_NROLES && p->row[role] != IMPORT_NONE &&
-        j->plans[p->row[role]].action == IMPORT_CREATE)
-        j->plans[p->row[role]].participation_id = store_col_int(rows, 0);
-    return STORE_OK;
-}
-
-/* The new participations' ids, by person (as in import_look_up). */
-static int participation_ids(struct import_job *j)
-{
-    struct import_roster *r = &j->roster;
-    size_t *persons = xmalloc(sizeof *persons * (r->people.len + 1));
-    size_t np = 0;
-    for (size_t i = 0; i < r->people.len; i++) {
-        const struct import_person *p = &r->people.items[i];
-        for (int k = 0; k < IMPORT_NROLES; k++)
-            if (p->row[k] != IMPORT_NONE && j->plans[p->row[k]].action == IMPORT_CREATE) {
-                persons[np++] = i;
-                break;
-            }
-    }
-    struct import_stmt ids = {
-        .head = "SELECT id, email, role, program_id FROM participations WHERE person_id IN (",
-        .tuple = "#",
-        .tail = ")",
-        .per_row = 1,
-        .fill = fill_person_id,
-        .read = read_participation_id};
-    int rc = import_stmt_run(j->db, &ids, j, persons, np);
-    import_wrote(j, j->created);
-    free(persons);
-    return rc;
 }
 
 /* The stage, as svc_participation_stage() records it, and the invitation
@@ -444,18 +465,20 @@ static int update_participations(struct import_job *j, size_t *items)
     return import_stmt_run(j->db, &updates, j, items, n);
 }
 
-int import_write(struct import_job *j, int deepest)
+int import_write(struct import_job *j)
 {
     struct import_roster *r = &j->roster;
     size_t *items = xmalloc(sizeof *items * (r->rows.len + r->people.len + 1));
+    size_t *rank = rank_by_name(j);
     int rc = store_bulk(j->db, 2 * j->created_people + 5 * j->created + j->updated);
     if (rc == STORE_OK)
-        rc = write_people(j, deepest, items);
+        rc = write_people(j, items, rank);
     size_t n = 0;
     for (size_t i = 0; i < r->rows.len; i++)
         if (j->plans[i].action == IMPORT_CREATE)
             items[n++] = i;
-    sort_items(j, items, n, name_key);
+    sort_by_rank(j, items, n, rank, row_rank);
+    free(rank);
     if (rc == STORE_OK)
         rc = insert_participations(j, items, n);
     /* the participant list counts and the funnel groups the program's
@@ -463,8 +486,6 @@ int import_write(struct import_job *j, int deepest)
      * them read the index alone */
     if (rc == STORE_OK && n >= LIMIT_IMPORT_REFRESH_ROWS)
         rc = store_refresh_after_commit(j->db, "participations");
-    if (rc == STORE_OK)
-        rc = participation_ids(j);
     if (rc == STORE_OK)
         rc = insert_invitations(j, items, n);
     if (rc == STORE_OK)

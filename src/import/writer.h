@@ -49,10 +49,10 @@ struct import_job {
  * Writes nothing. A store status. */
 int import_look_up(struct import_job *j);
 
-/* Writes every good row as planned, new people by the depths of
- * import_roster_order (deepest the deepest), and the audit record. Call
- * only when no problem was found. A store status. */
-int import_write(struct import_job *j, int deepest);
+/* Writes every good row as planned, new people managers first (by the
+ * depths of import_roster_order), and the audit record. Call only when no
+ * problem was found. A store status. */
+int import_write(struct import_job *j);
 
 /* Reports writing progress: n more items done. */
 void import_wrote(struct import_job *j, size_t n);

@@ -3,6 +3,7 @@
  * state every backend shares are here; the backends do the writing
  * (sqlite.c: a prepared INSERT per row, pg.c: COPY ... FROM STDIN). */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,6 +118,44 @@ int store_bulk(store *s, size_t rows)
     if (rc == STORE_OK)
         s->bulk = true;
     return note(s, rc);
+}
+
+int store_reserve_ids(store *s, const char *table, size_t n, int64_t *ids)
+{
+    if (!s->in_tx)
+        return store_fail(s, STORE_ERROR, "store: reserving ids needs an open transaction");
+    if (!plain_name(table))
+        return store_fail(s, STORE_ERROR, "store: bad table name to reserve ids in");
+    if (!n)
+        return STORE_OK;
+    char sql[256];
+    if (s->backend == STORE_SQLITE) {
+        snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(id), 0) FROM %s", table);
+        int64_t max = 0;
+        int rc = store_query_int(s, sql, NULL, 0, &max);
+        if (rc < 0)
+            return rc;
+        for (size_t i = 0; i < n; i++)
+            ids[i] = max + 1 + (int64_t)i;
+        return STORE_OK;
+    }
+    snprintf(sql, sizeof sql,
+             "SELECT nextval(pg_get_serial_sequence('%s', 'id')) FROM generate_series(1, ?1) "
+             "ORDER BY 1",
+             table);
+    store_rows *rows;
+    int rc = store_query(s, sql, (store_val[]){SV_INT((int64_t)n)}, 1, &rows);
+    if (rc != STORE_OK)
+        return rc;
+    size_t got = 0;
+    while (got < n && (rc = store_next(rows)) == 1)
+        ids[got++] = store_col_int(rows, 0);
+    store_rows_free(rows);
+    if (rc < 0)
+        return rc;
+    if (got != n)
+        return note(s, store_fail(s, STORE_ERROR, "store: %zu ids reserved of %zu", got, n));
+    return STORE_OK;
 }
 
 int store_refresh_after_commit(store *s, const char *table)

@@ -540,7 +540,9 @@ static void pg_refresh(store *s, const char *table)
 {
     struct pg *p = (struct pg *)s;
     char sql[128];
-    snprintf(sql, sizeof sql, "VACUUM (ANALYZE) %s", table);
+    /* VACUUM marks the new pages all-visible; ANALYZE would cost ten times
+     * as much (it samples every column), and autovacuum does it soon */
+    snprintf(sql, sizeof sql, "VACUUM %s", table);
     PQclear(PQexec(p->conn, sql));
 }
 

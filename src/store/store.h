@@ -148,12 +148,22 @@ STORE_MUST_USE int store_batch_end(store_batch *b);
  * when the transaction commits or rolls back. */
 STORE_MUST_USE int store_bulk(store *s, size_t rows);
 
-/* Asks that once the open transaction commits, table's planner
- * statistics and visibility information be brought up to date. After a
- * bulk write a count over an index (the participant list's total, the
- * funnel) otherwise reads every new row from the table itself until the
- * server's background vacuum passes: PostgreSQL runs VACUUM (ANALYZE)
- * table after the commit (outside any transaction, as it must), SQLite
+/* Reserves n new ids for table's `id` column (a {{id}} primary key) in
+ * the open transaction, into ids[0..n), ascending, for rows a batch then
+ * inserts with their id given - so nothing has to be read back. SQLite:
+ * the n after the largest id (the transaction holds the write lock, so no
+ * one else takes them); PostgreSQL: n values of the column's sequence
+ * (unique across transactions, perhaps with gaps). On SQLite a row the
+ * same transaction inserts without an id before the reserved ones takes
+ * the first of them: insert the reserved rows first. */
+STORE_MUST_USE int store_reserve_ids(store *s, const char *table, size_t n, int64_t *ids);
+
+/* Asks that once the open transaction commits, table's visibility
+ * information be brought up to date. After a bulk write a count over an
+ * index (the participant list's total, the funnel) otherwise reads every
+ * new row from the table itself until the server's background vacuum
+ * passes: PostgreSQL runs VACUUM table after the commit (outside any
+ * transaction, as it must; statistics are left to autovacuum), SQLite
  * needs nothing. table: a name from the code (as for a batch), at most
  * STORE_REFRESH_TABLES per transaction. A failure of that step does not
  * undo the commit and is not reported. */

@@ -1101,6 +1101,47 @@ static void test_refresh_after_commit(void **state)
     store_rollback(s);
 }
 
+/* Ids reserved in a transaction are new, rise, and are taken by the rows
+ * inserted with them; a second transaction gets others. */
+static void test_reserve_ids(void **state)
+{
+    store *s = *state;
+    char *ddl = store_sql_tokens("CREATE TABLE r (id {{id}}, v TEXT)", backend);
+    assert_int_equal(store_exec_script(s, ddl), STORE_OK);
+    free(ddl);
+    exec_ok(s, "INSERT INTO r (v) VALUES ('before')", NULL, 0);
+    int64_t ids[3000], more[5];
+    assert_int_equal(store_reserve_ids(s, "r", 3, ids), STORE_ERROR); /* outside a transaction */
+    assert_int_equal(store_begin(s), STORE_OK);
+    assert_int_equal(store_reserve_ids(s, "r; x", 3, ids), STORE_ERROR);
+    assert_int_equal(store_reserve_ids(s, "r", 0, ids), STORE_OK);
+    assert_int_equal(store_reserve_ids(s, "r", 3000, ids), STORE_OK);
+    for (int i = 1; i < 3000; i++)
+        assert_true(ids[i] > ids[i - 1]);
+    assert_true(ids[0] > 1);
+    static const char *const cols[] = {"id", "v"};
+    store_batch *b = NULL;
+    assert_int_equal(store_batch_begin(s, "r", cols, 2, &b), STORE_OK);
+    for (int i = 0; i < 3000; i++)
+        assert_int_equal(store_batch_add(b, (store_val[]){SV_INT(ids[i]), SV_TEXT("batch")}),
+                         STORE_OK);
+    assert_int_equal(store_batch_end(b), STORE_OK);
+    assert_int_equal(store_commit(s), STORE_OK);
+    /* the next rows, reserved or not, come after */
+    assert_int_equal(store_begin(s), STORE_OK);
+    assert_int_equal(store_reserve_ids(s, "r", 5, more), STORE_OK);
+    assert_true(more[0] > ids[2999]);
+    int64_t next = 0;
+    assert_int_equal(
+        store_query_int(s, "INSERT INTO r (v) VALUES ('after') RETURNING id", NULL, 0, &next), 1);
+    assert_true(next > ids[2999]);
+    store_rollback(s);
+    int64_t n = 0;
+    assert_int_equal(store_query_int(s, "SELECT COUNT(*) FROM r WHERE v = 'batch'", NULL, 0, &n),
+                     1);
+    assert_int_equal(n, 3000);
+}
+
 static void test_rows_per_statement(void **state)
 {
     store *s = *state;
@@ -1164,6 +1205,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_bulk_tuning_lasts_one_transaction, setup, teardown),
     cmocka_unit_test_setup_teardown(test_rows_per_statement, setup, teardown),
     cmocka_unit_test_setup_teardown(test_refresh_after_commit, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_reserve_ids, setup, teardown),
 };
 
 /* Replaces the database name in a postgresql:// URL (the path after the
