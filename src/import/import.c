@@ -94,7 +94,7 @@ int import_run(store *db, const svc_actor *actor, const struct import_opts *o, c
     import_roster_order(&j.roster, j.problems, j.pool); /* a circle is a problem */
     checked(o, len, len);
     if (!j.problems->count && !o->dry_run) {
-        j.writes = 2 * j.created_people + 5 * j.created + j.updated;
+        j.writes = j.created_people + 4 * j.created + j.updated; /* rows */
         if ((rc = import_write(&j)) != STORE_OK)
             goto done;
     }

@@ -45,6 +45,19 @@ static enum import_role role_named(const char *role)
     return role ? (enum import_role)r : IMPORT_NROLES;
 }
 
+/* Adds row k of a batch of n, telling progress now and then (each row
+ * counting `weight` items). */
+static int add_row(struct import_job *j, store_batch *b, const store_val *v, size_t k, size_t n,
+                   size_t weight)
+{
+    int rc = store_batch_add(b, v);
+    if ((k + 1) % TELL_EVERY == 0)
+        import_wrote(j, weight * TELL_EVERY);
+    else if (k + 1 == n)
+        import_wrote(j, weight * (n % TELL_EVERY));
+    return rc;
+}
+
 /* ---- looking up what exists ---- */
 
 static void fill_email(void *ctx, size_t item, store_val *v)
@@ -323,11 +336,8 @@ static int write_people(struct import_job *j, size_t *items, const size_t *rank)
                          m && m->id ? SV_INT(m->id) : SV_NULL,
                          SV_INT(j->now),
                          SV_INT(j->now)};
-        rc = store_batch_add(b, v);
-        if ((k + 1) % TELL_EVERY == 0)
-            import_wrote(j, 2 * TELL_EVERY);
+        rc = add_row(j, b, v, k, n, 1);
     }
-    import_wrote(j, 2 * (n % TELL_EVERY));
     free(order);
     free(ids);
     return end_batch(b, rc);
@@ -363,11 +373,8 @@ static int insert_participations(struct import_job *j, const size_t *items, size
                          SV_TEXT(p->email),
                          SV_INT(j->now),
                          SV_INT(j->now)};
-        rc = store_batch_add(b, v);
-        if ((k + 1) % TELL_EVERY == 0)
-            import_wrote(j, 2 * TELL_EVERY);
+        rc = add_row(j, b, v, k, n, 1);
     }
-    import_wrote(j, 2 * (n % TELL_EVERY));
     free(ids);
     return end_batch(b, rc);
 }
@@ -388,9 +395,8 @@ static int insert_invitations(struct import_job *j, const size_t *items, size_t 
     for (size_t k = 0; k < n && rc == STORE_OK; k++) {
         store_val v[] = {SV_INT(j->plans[items[k]].participation_id),
                          SV_TEXT(stage_name(STAGE_INVITED)), SV_INT(j->now)};
-        rc = store_batch_add(b, v);
+        rc = add_row(j, b, v, k, n, 1);
     }
-    import_wrote(j, n);
     if ((rc = end_batch(b, rc)) != STORE_OK)
         return rc;
 
@@ -407,9 +413,8 @@ static int insert_invitations(struct import_job *j, const size_t *items, size_t 
                          by,
                          SV_INT(j->now),
                          SV_INT(j->now + (int64_t)INVITATION_DAYS * 86400)};
-        rc = store_batch_add(b, v);
+        rc = add_row(j, b, v, k, n, 1);
     }
-    import_wrote(j, n);
     if ((rc = end_batch(b, rc)) != STORE_OK)
         return rc;
 
@@ -426,9 +431,8 @@ static int insert_invitations(struct import_job *j, const size_t *items, size_t 
         store_val v[] = {SV_INT(j->now),           SV_TEXT(w->email),  SV_INT(p->id),
                          SV_TEXT(subject),         SV_TEXT(body.data), SV_TEXT("invitation"),
                          SV_INT(j->o->program_id), SV_INT(j->now)};
-        rc = store_batch_add(b, v);
+        rc = add_row(j, b, v, k, n, 1);
     }
-    import_wrote(j, n);
     buf_cleanup(&body);
     return end_batch(b, rc);
 }
@@ -470,7 +474,7 @@ int import_write(struct import_job *j)
     struct import_roster *r = &j->roster;
     size_t *items = xmalloc(sizeof *items * (r->rows.len + r->people.len + 1));
     size_t *rank = rank_by_name(j);
-    int rc = store_bulk(j->db, 2 * j->created_people + 5 * j->created + j->updated);
+    int rc = store_bulk(j->db, j->created_people + 4 * j->created + j->updated);
     if (rc == STORE_OK)
         rc = write_people(j, items, rank);
     size_t n = 0;

@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 
+#include "base/buf.h"
 #include "store/store.h"
 
 #define STORE_ERRMSG_BYTES 512
@@ -72,6 +73,9 @@ int store_pg_open(const char *url, store **out, char *err, size_t errlen);
 /* Records the message of the last failure on s (one line; newlines are
  * folded into spaces) and returns `status` for `return store_fail(...)`. */
 int store_fail(store *s, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Appends "(a, b, c)" for the column names cols[0..n) to b (batch.c). */
+void store_sql_columns(buf *b, const char *const *cols, int n);
 
 /* Undoes store_bulk's tuning when the transaction has ended, and after a
  * commit refreshes the tables asked for (batch.c). */

@@ -36,6 +36,17 @@ static int note(store *s, int rc)
     return rc;
 }
 
+void store_sql_columns(buf *b, const char *const *cols, int n)
+{
+    buf_puts(b, "(");
+    for (int i = 0; i < n; i++) {
+        if (i)
+            buf_puts(b, ", ");
+        buf_puts(b, cols[i]);
+    }
+    buf_puts(b, ")");
+}
+
 int store_batch_begin(store *s, const char *table, const char *const *cols, int ncols,
                       store_batch **out)
 {

@@ -435,10 +435,9 @@ static int pg_batch_begin(store *s, const char *table, const char *const *cols, 
         return rc;
     buf sql;
     buf_init(&sql, SIZE_MAX / 2);
-    buf_printf(&sql, "COPY %s (", table);
-    for (int i = 0; i < ncols; i++)
-        buf_printf(&sql, "%s%s", i ? ", " : "", cols[i]);
-    buf_puts(&sql, ") FROM STDIN");
+    buf_printf(&sql, "COPY %s ", table);
+    store_sql_columns(&sql, cols, ncols);
+    buf_puts(&sql, " FROM STDIN");
     PGresult *res = PQexec(p->conn, sql.data);
     buf_cleanup(&sql);
     if (PQresultStatus(res) != PGRES_COPY_IN) {

@@ -337,10 +337,9 @@ static int sq_batch_begin(store *s, const char *table, const char *const *cols, 
     struct sq *q = (struct sq *)s;
     buf sql;
     buf_init(&sql, SIZE_MAX / 2);
-    buf_printf(&sql, "INSERT INTO %s (", table);
-    for (int i = 0; i < ncols; i++)
-        buf_printf(&sql, "%s%s", i ? ", " : "", cols[i]);
-    buf_puts(&sql, ") VALUES (");
+    buf_printf(&sql, "INSERT INTO %s ", table);
+    store_sql_columns(&sql, cols, ncols);
+    buf_puts(&sql, " VALUES (");
     for (int i = 0; i < ncols; i++)
         buf_printf(&sql, "%s?%d", i ? ", " : "", i + 1);
     buf_puts(&sql, ")");
