@@ -3,18 +3,54 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static int text(buf *b, const char *s, size_t len)
+#include "base/mem.h"
+
+/* The text is built in a scratch area of its own and appended to the buf
+ * once: appending piece by piece (a quote, a key, a colon) cost more than
+ * the text itself. */
+struct out {
+    char *p;
+    size_t len, cap;
+};
+
+static void room(struct out *o, size_t n)
+{
+    if (o->cap - o->len >= n)
+        return;
+    size_t cap = o->cap ? o->cap : 512;
+    while (cap - o->len < n)
+        cap *= 2;
+    o->p = xrealloc(o->p, cap);
+    o->cap = cap;
+}
+
+static inline void put(struct out *o, const char *s, size_t n)
+{
+    room(o, n);
+    memcpy(o->p + o->len, s, n);
+    o->len += n;
+}
+
+static inline void put1(struct out *o, char c)
+{
+    room(o, 1);
+    o->p[o->len++] = c;
+}
+
+static void text(struct out *o, const char *s, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF"; /* as jansson writes them */
-    int rc = buf_append(b, "\"", 1);
+    room(o, len + 2);
+    o->p[o->len++] = '"';
     const char *run = s, *end = s + len;
     for (; s < end; s++) {
         unsigned char c = (unsigned char)*s;
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
-        rc |= buf_append(b, run, (size_t)(s - run));
+        put(o, run, (size_t)(s - run));
         char esc[6] = {'\\', (char)c, 0, 0, 0, 0};
         size_t n = 2;
         switch (c) {
@@ -31,15 +67,14 @@ static int text(buf *b, const char *s, size_t len)
             esc[5] = hex[c & 15];
             n = 6;
         }
-        rc |= buf_append(b, esc, n);
+        put(o, esc, n);
         run = s + 1;
     }
-    rc |= buf_append(b, run, (size_t)(s - run));
-    rc |= buf_append(b, "\"", 1);
-    return rc ? -1 : 0;
+    put(o, run, (size_t)(s - run));
+    put1(o, '"');
 }
 
-static int integer(buf *b, json_int_t x)
+static void integer(struct out *o, json_int_t x)
 {
     char n[24];
     unsigned long long u = x < 0 ? 0ull - (unsigned long long)x : (unsigned long long)x;
@@ -49,17 +84,17 @@ static int integer(buf *b, json_int_t x)
     while (u /= 10);
     if (x < 0)
         n[--k] = '-';
-    return buf_append(b, n + k, sizeof n - k);
+    put(o, n + k, sizeof n - k);
 }
 
 /* As jansson's jsonp_dtostr with its default precision. */
-static int real(buf *b, double d)
+static void real(struct out *o, double d)
 {
     char n[48];
     int len = snprintf(n, sizeof n, "%.17g", d);
     if (len < 0 || (size_t)len >= sizeof n - 3)
-        return -1;
-    if (!strpbrk(n, ".eE")) { /* stays a real when read back */
+        len = snprintf(n, sizeof n, "null"); /* cannot be: %.17g fits */
+    else if (!strpbrk(n, ".eE")) {           /* stays a real when read back */
         memcpy(n + len, ".0", 3);
         len += 2;
     }
@@ -76,47 +111,54 @@ static int real(buf *b, double d)
         memmove(start, digits, strlen(digits) + 1);
         len = (int)strlen(n);
     }
-    return buf_append(b, n, (size_t)len);
+    put(o, n, (size_t)len);
 }
 
-int jsonbuf_value(buf *b, const json_t *v)
+static void value(struct out *o, const json_t *v)
 {
     size_t i;
     json_t *item;
     const char *key;
-    int rc = 0;
     switch (v ? json_typeof(v) : JSON_NULL) {
-    case JSON_STRING: return text(b, json_string_value(v), json_string_length(v));
-    case JSON_INTEGER: return integer(b, json_integer_value(v));
-    case JSON_REAL: return real(b, json_real_value(v));
-    case JSON_TRUE: return buf_append(b, "true", 4);
-    case JSON_FALSE: return buf_append(b, "false", 5);
-    case JSON_NULL: return buf_append(b, "null", 4);
+    case JSON_STRING: text(o, json_string_value(v), json_string_length(v)); break;
+    case JSON_INTEGER: integer(o, json_integer_value(v)); break;
+    case JSON_REAL: real(o, json_real_value(v)); break;
+    case JSON_TRUE: put(o, "true", 4); break;
+    case JSON_FALSE: put(o, "false", 5); break;
+    case JSON_NULL: put(o, "null", 4); break;
     case JSON_ARRAY:
-        rc |= buf_append(b, "[", 1);
+        put1(o, '[');
         json_array_foreach((json_t *)v, i, item)
         {
             if (i)
-                rc |= buf_append(b, ",", 1);
-            rc |= jsonbuf_value(b, item);
+                put1(o, ',');
+            value(o, item);
         }
-        rc |= buf_append(b, "]", 1);
-        return rc ? -1 : 0;
+        put1(o, ']');
+        break;
     case JSON_OBJECT: {
-        rc |= buf_append(b, "{", 1);
+        put1(o, '{');
         bool first = true;
         json_object_foreach((json_t *)v, key, item)
         {
             if (!first)
-                rc |= buf_append(b, ",", 1);
+                put1(o, ',');
             first = false;
-            rc |= text(b, key, strlen(key));
-            rc |= buf_append(b, ":", 1);
-            rc |= jsonbuf_value(b, item);
+            text(o, key, strlen(key));
+            put1(o, ':');
+            value(o, item);
         }
-        rc |= buf_append(b, "}", 1);
-        return rc ? -1 : 0;
+        put1(o, '}');
+        break;
     }
     }
-    return -1;
+}
+
+int jsonbuf_value(buf *b, const json_t *v)
+{
+    struct out o = {0};
+    value(&o, v);
+    int rc = buf_append(b, o.p, o.len);
+    free(o.p);
+    return rc;
 }

@@ -16,8 +16,9 @@
 
 #include "base/buf.h"
 
-/* Appends v as compact JSON to b. Returns 0, or -1 when b's cap was
- * reached (b then holds a prefix). NULL writes null. */
+/* Appends v as compact JSON to b. Returns 0, or -1 when it would pass
+ * b's cap (b is then unchanged). NULL writes null. Allocation cannot fail
+ * (base/mem.h). */
 int jsonbuf_value(buf *b, const json_t *v);
 
 #endif
