@@ -45,6 +45,9 @@ struct store_ops {
     /* Refreshes a table's statistics after a commit (store_refresh_after_commit);
      * NULL when the backend needs nothing. Outside a transaction. */
     void (*refresh)(store *s, const char *table);
+    /* Prepares the open transaction for a refresh after it (once, at the
+     * first store_refresh_after_commit); may be NULL. */
+    int (*refresh_prepare)(store *s);
     const char *begin_sql; /* "BEGIN IMMEDIATE" or "BEGIN" */
 };
 

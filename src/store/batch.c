@@ -181,6 +181,11 @@ int store_refresh_after_commit(store *s, const char *table)
     if (s->nrefresh == STORE_REFRESH_TABLES)
         return store_fail(s, STORE_ERROR, "store: more than %d tables to refresh",
                           STORE_REFRESH_TABLES);
+    if (!s->nrefresh && s->ops->refresh_prepare) {
+        int rc = s->ops->refresh_prepare(s);
+        if (rc)
+            return note(s, rc);
+    }
     memcpy(s->refresh[s->nrefresh++], table, strlen(table) + 1);
     return STORE_OK;
 }
