@@ -335,13 +335,12 @@ static bool change_asked(const struct svc_meeting_change *in)
            in->set_agenda || in->status || in->recap || in->attendance || in->rating;
 }
 
-/* Stores the attendance given as {"<participation id>": true|false|null}
- * of members of r; every bad key is named. */
-static int save_attendance(store *db, const struct svc_meeting *m, const json_t *att, verr *e)
+/* Checks the attendance given as {"<participation id>": true|false|null}:
+ * members of the meeting's relationship only; every bad key is named. */
+static int check_attendance(const struct svc_meeting *m, const json_t *att, verr *e)
 {
     const char *key;
     json_t *v;
-    int rc = STORE_OK;
     bool bad = false;
     json_object_foreach((json_t *)att, key, v)
     {
@@ -350,18 +349,27 @@ static int save_attendance(store *db, const struct svc_meeting *m, const json_t 
         if (str_to_i64(key, 1, INT64_MAX / 2, &part) == 0)
             for (size_t i = 0; i < m->nattendance; i++)
                 member = member || m->attendance[i].who.participation_id == part;
-        if (!member) {
+        if (!member)
             bad = v_add(e, "attendance", key,
                         "is not a participation id of this relationship's members") != 0;
-            continue;
-        }
-        if (!json_is_boolean(v) && !json_is_null(v)) {
+        else if (!json_is_boolean(v) && !json_is_null(v))
             bad = v_add(e, "attendance", key, "must be true, false or null") != 0;
+    }
+    return bad ? SVC_INVALID : SVC_OK;
+}
+
+/* Stores the attendance checked by check_attendance. */
+static int save_attendance(store *db, int64_t mid, const json_t *att)
+{
+    const char *key;
+    json_t *v;
+    int rc = STORE_OK;
+    json_object_foreach((json_t *)att, key, v)
+    {
+        int64_t part = 0;
+        if (str_to_i64(key, 1, INT64_MAX / 2, &part))
             continue;
-        }
-        if (bad)
-            continue;
-        store_val p[] = {SV_INT(m->id), SV_INT(part),
+        store_val p[] = {SV_INT(mid), SV_INT(part),
                          json_is_null(v) ? SV_NULL : SV_INT(json_is_true(v) ? 1 : 0)};
         if ((rc = store_exec(db,
                              "INSERT INTO meeting_attendance (meeting_id, participation_id, "
@@ -370,7 +378,7 @@ static int save_attendance(store *db, const struct svc_meeting *m, const json_t 
                              p, 3, NULL)) != STORE_OK)
             return rc;
     }
-    return bad ? SVC_INVALID : SVC_OK;
+    return rc;
 }
 
 int svc_meeting_update(store *db, const svc_actor *actor, const struct svc_rel *r, int64_t mid,
@@ -384,15 +392,15 @@ int svc_meeting_update(store *db, const svc_actor *actor, const struct svc_rel *
     int rc = svc_workspace_writable(r, e);
     if (rc != SVC_OK)
         return rc;
-    /* Bump the SEQUENCE first: it locks the row and tells whether the
-     * meeting is this relationship's. Nothing asked changes nothing. */
+    /* Lock the row first (a no-op UPDATE), which also tells whether the
+     * meeting is this relationship's; every check runs under the lock and
+     * before anything is written. */
     bool asked = change_asked(in);
-    store_val l[] = {SV_INT(mid), SV_INT(r->id), SV_INT(asked ? 1 : 0), SV_INT(now)};
+    store_val l[] = {SV_INT(mid), SV_INT(r->id)};
     if ((rc = store_exec(db,
-                         "UPDATE meetings SET sequence = sequence + ?3, updated_at = CASE WHEN "
-                         "?3 = 1 THEN ?4 ELSE updated_at END WHERE id = ?1 AND relationship_id = "
-                         "?2",
-                         l, 4, &changes)) != STORE_OK)
+                         "UPDATE meetings SET sequence = sequence WHERE id = ?1 AND "
+                         "relationship_id = ?2",
+                         l, 2, &changes)) != STORE_OK)
         return rc;
     if (changes == 0)
         return SVC_NOT_FOUND;
@@ -426,18 +434,26 @@ int svc_meeting_update(store *db, const svc_actor *actor, const struct svc_rel *
         rc = svc_fail(e, SVC_FORBIDDEN, "rating", "only the partners rate their meetings");
         goto done;
     }
+    if (in->attendance && (rc = check_attendance(&m, in->attendance, e)) != SVC_OK)
+        goto done;
+    if (!asked) /* nothing asked, nothing changed: not even the SEQUENCE */
+        goto reply;
     agenda = json_dumps(m.agenda, JSON_COMPACT);
     recap = in->recap ? json_dumps(in->recap, JSON_COMPACT) : NULL;
+    /* Every change gets a new SEQUENCE, so calendar clients replace the
+     * event. */
     store_val p[] = {SV_INT(mid),          SV_INT(m.starts_at), SV_INT(m.duration_minutes),
                      SV_TEXT(m.time_zone), SV_TEXT(m.mode),     SV_TEXT(m.location),
-                     SV_TEXT(agenda),      SV_TEXT(recap),      SV_TEXT(status)};
+                     SV_TEXT(agenda),      SV_TEXT(recap),      SV_TEXT(status),
+                     SV_INT(now)};
     if ((rc = store_exec(db,
                          "UPDATE meetings SET starts_at = ?2, duration_minutes = ?3, time_zone = "
                          "?4, mode = ?5, location = ?6, agenda = ?7, recap = COALESCE(CAST(?8 AS "
-                         "TEXT), recap), status = ?9 WHERE id = ?1",
-                         p, 9, NULL)) != STORE_OK)
+                         "TEXT), recap), status = ?9, sequence = sequence + 1, updated_at = ?10 "
+                         "WHERE id = ?1",
+                         p, 10, NULL)) != STORE_OK)
         goto done;
-    if (in->attendance && (rc = save_attendance(db, &m, in->attendance, e)) != SVC_OK)
+    if (in->attendance && (rc = save_attendance(db, mid, in->attendance)) != STORE_OK)
         goto done;
     if (in->rating) {
         store_val q[] = {SV_INT(mid), SV_INT(r->my_part), SV_INT(in->rating)};
@@ -451,7 +467,8 @@ int svc_meeting_update(store *db, const svc_actor *actor, const struct svc_rel *
     if (strcmp(status, "held") == 0 &&
         (rc = svc_relationship_stage_all(db, r->id, STAGE_ACTIVE, now)) != STORE_OK)
         goto done;
-    if ((rc = svc_meeting_get(db, actor, r, mid, out)) != SVC_OK)
+reply:
+    if ((rc = svc_meeting_get(db, actor, r, mid, out)) != SVC_OK || !asked)
         goto done;
     bool cancelled = strcmp(status, "cancelled") == 0 && strcmp(was, "cancelled") != 0;
     bool moved = strcmp(status, "cancelled") != 0 && strcmp(status, "held") != 0 &&
