@@ -36,7 +36,8 @@ static int defaults_for(store *db, const struct svc_rel *r, json_t **out)
     return STORE_OK;
 }
 
-/* The members with the version each last signed. */
+/* The members with the version each last signed (from the signings
+ * kept; agreement_signatures holds only the current version's). */
 static int load_signatures(store *db, struct svc_agreement *a)
 {
     store_rows *rows = NULL;
@@ -47,8 +48,10 @@ static int load_signatures(store *db, struct svc_agreement *a)
         "SELECT m.participation_id, pa.person_id, pe.name, m.role, s.version, s.signed_at "
         "FROM relationship_members m JOIN participations pa ON pa.id = m.participation_id "
         "JOIN people pe ON pe.id = pa.person_id "
-        "LEFT JOIN agreement_signatures s ON s.relationship_id = m.relationship_id "
-        "AND s.participation_id = m.participation_id "
+        "LEFT JOIN (SELECT participation_id, MAX(version) AS version FROM agreement_signings "
+        "WHERE relationship_id = ?1 GROUP BY participation_id) l ON l.participation_id = "
+        "m.participation_id LEFT JOIN agreement_signings s ON s.relationship_id = ?1 AND "
+        "s.participation_id = l.participation_id AND s.version = l.version "
         "WHERE m.relationship_id = ?1 ORDER BY m.role DESC, pe.name, m.participation_id",
         p, 1, &rows);
     a->nsigs = 0;
