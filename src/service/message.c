@@ -38,11 +38,7 @@ static void read_message(store_rows *rows, int64_t rel_id, int64_t actor, struct
     m->relationship_id = rel_id;
     m->body = xstrdup(store_col_text(rows, 1));
     m->created_at = store_col_int(rows, 2);
-    m->author.participation_id = store_col_int(rows, 3);
-    m->author.person_id = store_col_int(rows, 4);
-    str_fmt(m->author.name, sizeof m->author.name, "%s", store_col_text(rows, 5));
-    str_fmt(m->author.role, sizeof m->author.role, "%s",
-            store_col_text(rows, 6) ? store_col_text(rows, 6) : "");
+    svc_workspace_author(rows, 3, &m->author);
     m->mine = m->author.person_id == actor;
 }
 

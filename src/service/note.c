@@ -45,11 +45,7 @@ static void read_note(store_rows *rows, int64_t rel_id, int64_t actor, struct sv
     n->body = xstrdup(store_col_text(rows, 2));
     n->created_at = store_col_int(rows, 3);
     n->updated_at = store_col_int(rows, 4);
-    n->author.participation_id = store_col_int(rows, 5);
-    n->author.person_id = store_col_int(rows, 6);
-    str_fmt(n->author.name, sizeof n->author.name, "%s", store_col_text(rows, 7));
-    str_fmt(n->author.role, sizeof n->author.role, "%s",
-            store_col_text(rows, 8) ? store_col_text(rows, 8) : "");
+    svc_workspace_author(rows, 5, &n->author);
     n->mine = n->author.person_id == actor;
 }
 

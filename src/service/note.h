@@ -11,13 +11,7 @@
 #include <stddef.h>
 
 #include "service/relationship.h"
-
-/* Who wrote a note or a message. */
-struct svc_author {
-    int64_t participation_id, person_id;
-    char name[LIMIT_NAME_BYTES + 1];
-    char role[16]; /* "" when no longer a member */
-};
+#include "service/workspace.h"
 
 struct svc_note {
     int64_t id, relationship_id;

@@ -87,3 +87,12 @@ void svc_workspace_link(char *out, size_t outlen, int64_t rel_id, const char *se
     str_fmt(out, outlen, "%s/relationships/%lld%s%s", svc_public_url(), (long long)rel_id,
             section ? "/" : "", section ? section : "");
 }
+
+void svc_workspace_author(store_rows *rows, int col, struct svc_author *out)
+{
+    const char *role = store_col_text(rows, col + 3);
+    out->participation_id = store_col_int(rows, col);
+    out->person_id = store_col_int(rows, col + 1);
+    str_fmt(out->name, sizeof out->name, "%s", store_col_text(rows, col + 2));
+    str_fmt(out->role, sizeof out->role, "%s", role ? role : "");
+}

@@ -36,6 +36,17 @@ int svc_workspace_others(store *db, const svc_actor *actor, int64_t rel_id,
 int svc_workspace_person(store *db, int64_t id, int64_t participation_id,
                          struct svc_ws_person *out);
 
+/* Who wrote a note or a message. */
+struct svc_author {
+    int64_t participation_id, person_id;
+    char name[LIMIT_NAME_BYTES + 1];
+    char role[16]; /* "" when no longer a member */
+};
+
+/* Reads an author from columns col.. of a row: participation id, person
+ * id, name, role (may be NULL). */
+void svc_workspace_author(store_rows *rows, int col, struct svc_author *out);
+
 /* The address of the workspace page of relationship `rel_id` (the public
  * URL, then /relationships/<rid>, then "/<section>" when section is not
  * NULL: "messages", "agreement", "meetings/12"). These are the pages the
