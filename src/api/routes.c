@@ -13,6 +13,7 @@
 #include "base/str.h"
 #include "http/assets.h"
 #include "http/router.h"
+#include "service/tokens.h"
 
 enum {
     PUBLIC = 1 << 0,    /* no sign-in needed */
@@ -35,7 +36,9 @@ static const struct route routes[] = {
     {HTTP_POST, "/api/v1/session", h_session_create, PUBLIC | READ_FIRST},
     {HTTP_DELETE, "/api/v1/session", h_session_delete, 0},
     {HTTP_GET, "/api/v1/me", h_me, 0},
-    {HTTP_POST, "/api/v1/tokens", h_token_create, 0},
+    {HTTP_GET, "/api/v1/tokens", h_tokens_list, 0},
+    {HTTP_POST, "/api/v1/tokens", h_token_create, READ_FIRST},
+    {HTTP_DELETE, "/api/v1/tokens/{id}", h_token_delete, 0},
     {HTTP_GET, "/api/v1/people", h_people_list, 0},
     {HTTP_POST, "/api/v1/people", h_people_create, 0},
     {HTTP_GET, "/api/v1/phase-templates", h_phase_templates, 0},
@@ -216,4 +219,6 @@ void api_dispatch(http_req *r, http_resp *w)
         store_val u[] = {SV_INT(clock_now()), SV_INT(c.touch_session)};
         store_exec(c.db, "UPDATE sessions SET last_seen_at = ?1 WHERE id = ?2", u, 2, NULL);
     }
+    if (c.touch_token)
+        tokens_touch(c.db, c.touch_token, clock_now());
 }
