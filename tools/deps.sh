@@ -12,7 +12,7 @@ set -euo pipefail
 build=(build-essential pkg-config python3 ca-certificates
        libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev libcurl4-openssl-dev)
 test=(libcmocka-dev python3-pytest python3-requests python3-scipy python3-icalendar
-      liblemon-dev postgresql sqlite3 chromium clang-format)
+      liblemon-dev postgresql sqlite3 chromium clang-format clang libclang-rt-14-dev)
 bench=(wrk nginx-light hyperfine)
 
 case "${1:-build}" in
