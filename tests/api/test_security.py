@@ -108,13 +108,22 @@ def test_a_flood_of_sign_ins_does_not_unlock_a_locked_account():
         assert 290 <= int(locked.headers["Retry-After"]) <= 300
 
         rows_before = int(sql(s, "SELECT COUNT(*) FROM signin_counters")[0])
-        statuses = flood(s.url, 20000, via="198.51.100.9")
-        assert len(statuses) == 20000
+        # Scaled down from the probe's 19,500, still twice the old table.
+        statuses = flood(s.url, 8000, via="198.51.100.9")
+        assert len(statuses) == 8000
         # The flooding address is itself locked after 50 failures: the rest
         # are refused before anything about their e-mail is read or stored.
-        assert statuses.count(401) == 50 and statuses.count(429) == 20000 - 50
+        assert statuses.count(401) == 50 and statuses.count(429) == 8000 - 50
         rows_after = int(sql(s, "SELECT COUNT(*) FROM signin_counters")[0])
         assert rows_after == rows_before + 1 + 50  # the flood's address and its 50 e-mails
+        # From the locked address even the right password of an unlocked
+        # account is refused, and nothing more is stored.
+        other = new_account(a)
+        r = sign_in(s.url, other, PASSWORD, via="198.51.100.9")
+        problem(r, 429)
+        assert 0 < int(r.headers["Retry-After"]) <= 300
+        assert int(sql(s, "SELECT COUNT(*) FROM signin_counters")[0]) == rows_after
+        assert sign_in(s.url, other, PASSWORD, via="198.51.100.10").status_code == 200
 
         # A flood from many addresses (behind the trusted proxy) cannot push it out either.
         for i in range(30):
@@ -125,24 +134,6 @@ def test_a_flood_of_sign_ins_does_not_unlock_a_locked_account():
         # No e-mail address or IP address is stored in clear.
         keys = sql(s, "SELECT counter_key FROM signin_counters")
         assert keys and all(re.fullmatch(r"[0-9a-f]{32}", k) for k in keys)
-    finally:
-        assert s.stop() == 0
-
-
-def test_a_locked_address_is_refused_before_any_account_is_read():
-    s = Server(name="per-address").start()
-    try:
-        a = Client(s.url).sign_in(ADMIN_EMAIL, ADMIN_PASSWORD)
-        good = new_account(a)
-        for i in range(50):
-            problem(sign_in(s.url, "nobody%d@example.org" % i, "wrong password"), 401)
-        rows = int(sql(s, "SELECT COUNT(*) FROM signin_counters")[0])
-        r = sign_in(s.url, good, PASSWORD)  # the right password, from the locked address
-        problem(r, 429)
-        assert int(r.headers["Retry-After"]) > 0
-        for i in range(20):
-            problem(sign_in(s.url, "other%d@example.org" % i, "wrong password"), 429)
-        assert int(sql(s, "SELECT COUNT(*) FROM signin_counters")[0]) == rows
     finally:
         assert s.stop() == 0
 
@@ -162,27 +153,24 @@ def test_two_servers_on_one_database_share_the_count():
         assert one.stop() == 0
 
 
-def test_x_forwarded_for_counts_only_from_a_trusted_proxy(server):
-    # Not a trusted proxy: the header changes nothing, every attempt is 127.0.0.1's.
-    s = Server(name="untrusted-xff").start()
-    try:
-        for i in range(50):
-            problem(sign_in(s.url, "u%d@example.org" % i, "wrong password", via="10.9.%d.1" % i), 401)
-        problem(sign_in(s.url, "fresh@example.org", "wrong password", via="10.99.0.1"), 429)
-    finally:
-        assert s.stop() == 0
-    # Behind a trusted proxy: the address the proxy saw, not what the client claims.
-    t = proxied_server("trusted-xff")
-    try:
-        requests.get(t.url + "/healthz", headers={"X-Forwarded-For": "6.6.6.6, 198.51.100.23"})
-        requests.get(t.url + "/healthz", headers={"X-Forwarded-For": "not-an-ip, 127.0.0.1"})
+def test_x_forwarded_for_names_the_client_only_behind_a_trusted_proxy(server):
+    """The address the access log shows is the one the sign-in limit counts."""
+    def logged(srv):
+        requests.get(srv.url + "/healthz", headers={"X-Forwarded-For": "6.6.6.6, 198.51.100.23"})
+        requests.get(srv.url + "/healthz", headers={"X-Forwarded-For": "not-an-ip, 127.0.0.1"})
         time.sleep(0.2)
-        log = open(t.log_path).read()
-        assert re.search(r"198\.51\.100\.23 GET /healthz 200", log), log[-500:]
-        assert "6.6.6.6" not in log
-        assert re.search(r"127\.0\.0\.1 GET /healthz 200", log)
-    finally:
-        assert t.stop() == 0
+        assert srv.stop() == 0
+        return open(srv.log_path).read()
+
+    # Not from a trusted proxy: the header changes nothing.
+    log = logged(Server(name="untrusted-xff").start())
+    assert "198.51.100.23" not in log and "6.6.6.6" not in log
+    assert len(re.findall(r"127\.0\.0\.1 GET /healthz 200", log)) >= 2
+    # From a trusted proxy: the address it saw, not what the client claimed before it.
+    log = logged(proxied_server("trusted-xff"))
+    assert re.search(r"198\.51\.100\.23 GET /healthz 200", log), log[-500:]
+    assert "6.6.6.6" not in log
+    assert re.search(r"127\.0\.0\.1 GET /healthz 200", log)  # a bad entry ends the walk
     r = subprocess.run([server.binary, "serve", "--db", "sqlite:/nonexistent/x", "--trusted-proxy", "10.0.0.0/33"],
                        capture_output=True, text=True)
     assert r.returncode == 2 and "10.0.0.0/33" in r.stderr
@@ -261,18 +249,26 @@ def test_the_server_sets_the_token_lifetimes():
 
 def test_the_cap_counts_only_live_tokens(make_person, server):
     p = make_person()
-    made = [make_token(p, name="t%d" % i) for i in range(50)]
-    assert all(r.status_code == 201 for r in made), [r.text for r in made if r.status_code != 201][:1]
+    pid = p.get("/api/v1/me").json()["id"]
+    # 48 tokens made earlier (stored directly: each one made through the API
+    # costs a password check), then the 49th and 50th through the API.
+    now = int(time.time())
+    sql(server, "INSERT INTO api_tokens (token_hash, person_id, name, created_at, expires_at) VALUES %s" %
+        ", ".join("('%s', %d, 'old %d', %d, %d)" % (secrets.token_hex(32), pid, i, now, now + 86400)
+                  for i in range(48)))
+    made = [make_token(p, name="t%d" % i) for i in range(2)]
+    assert all(r.status_code == 201 for r in made), made[0].text
     problem(make_token(p, name="one too many"), 409)
     # Expired and revoked tokens do not count: an account at the cap is not stuck there.
-    ids = [r.json()["id"] for r in made]
-    sql(server, "UPDATE api_tokens SET expires_at = created_at - 1 WHERE id IN (%s)" % ",".join(map(str, ids[:2])))
+    sql(server, "UPDATE api_tokens SET expires_at = created_at - 1 WHERE person_id = %d AND name IN ('old 0', 'old 1')"
+        % pid)
     assert make_token(p, name="after expiry 1").status_code == 201
     assert make_token(p, name="after expiry 2").status_code == 201
     problem(make_token(p, name="full again"), 409)
-    assert p.delete("/api/v1/tokens/%d" % ids[2]).status_code == 204
+    assert p.delete("/api/v1/tokens/%d" % made[0].json()["id"]).status_code == 204
     assert make_token(p, name="after revoking").status_code == 201
     problem(make_token(p, name="full once more"), 409)
+    assert len([t for t in p.get("/api/v1/tokens").json()["items"] if not t["expired"]]) == 50
 
 
 def test_making_a_token_needs_the_password_and_a_wrong_one_counts():
@@ -424,9 +420,9 @@ def test_a_connection_that_trickles_is_cut_at_the_deadline():
         # the deadline, is answered: the deadline is per request.
         sess = requests.Session()
         assert sess.get(s.url + "/healthz").status_code == 200
-        time.sleep(1.5)
+        time.sleep(1.3)
         assert sess.get(s.url + "/healthz").status_code == 200
-        time.sleep(1.5)
+        time.sleep(1.3)
         assert sess.get(s.url + "/healthz").status_code == 200
     finally:
         assert s.stop() == 0
