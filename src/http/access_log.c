@@ -51,14 +51,23 @@ static bool unsafe(unsigned char ch)
 static void put_escaped(struct out *o, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
-    for (size_t i = 0; i < n && !o->full; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (unsafe(ch)) {
-            char e[3] = {'%', hex[ch >> 4], hex[ch & 15]};
-            put(o, e, 3);
-        } else {
-            put(o, (const char *)&ch, 1);
+    size_t i = 0;
+    while (i < n && !o->full) {
+        size_t run = i;
+        while (run < n && !unsafe((unsigned char)s[run]))
+            run++;
+        if (run > i) {
+            /* A run of safe bytes at once; cut byte by byte only at the end. */
+            size_t room = o->cap - o->len, take = run - i < room ? run - i : room;
+            put(o, s + i, take);
+            if (take < run - i)
+                o->full = true;
+            i += take;
+            continue;
         }
+        unsigned char ch = (unsigned char)s[i++];
+        char e[3] = {'%', hex[ch >> 4], hex[ch & 15]};
+        put(o, e, 3);
     }
 }
 

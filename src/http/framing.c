@@ -16,7 +16,24 @@ static bool tchar(unsigned char ch)
 {
     if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'))
         return true;
-    return ch && strchr("!#$%&'*+-.^_`|~", ch) != NULL;
+    switch (ch) {
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~': return true;
+    default: return false;
+    }
 }
 
 bool http_token_valid(const char *s)

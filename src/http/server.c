@@ -47,8 +47,8 @@ struct request {
     buf body;
     struct conn *conn;
     char ip[INET6_ADDRSTRLEN];
-    char target[LIMIT_HTTP_URL_BYTES + 2]; /* the raw request target, cut one byte past the limit */
-    size_t target_len;                     /* its full length */
+    size_t target_len; /* the raw request target's full length */
+    char target[];     /* the raw request target, cut one byte past the limit */
 };
 
 static const struct http_server_config *config;
@@ -257,11 +257,12 @@ static int64_t now_ms(void)
 static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *c)
 {
     (void)cls;
-    struct request *q = xcalloc(1, sizeof *q);
+    size_t len = uri ? strlen(uri) : 0;
+    size_t keep = len < LIMIT_HTTP_URL_BYTES + 1 ? len : LIMIT_HTTP_URL_BYTES + 1;
+    struct request *q = xcalloc(1, sizeof *q + keep + 1);
     q->started = clock_mono();
     atomic_fetch_add(&m_in_flight, 1);
-    q->target_len = uri ? strlen(uri) : 0;
-    size_t keep = q->target_len < sizeof q->target - 1 ? q->target_len : sizeof q->target - 1;
+    q->target_len = len;
     if (keep)
         memcpy(q->target, uri, keep);
     q->target[keep] = '\0';
