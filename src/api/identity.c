@@ -89,12 +89,13 @@ int identity_create_person(store *db, const char *email, const char *name, const
                            enum site_role role, int64_t *id, verr *e)
 {
     if (!str_email_valid(email))
-        return v_fail(e, "", "email", "is not a valid e-mail address");
+        return v_fail(e, "", "email", "is not a valid e-mail address"), SVC_INVALID;
     if (!name || !*name || strlen(name) > LIMIT_NAME_BYTES || !str_utf8_valid(name, strlen(name)))
-        return v_fail(e, "", "name", "must be 1 to %d bytes of text", LIMIT_NAME_BYTES);
+        return v_fail(e, "", "name", "must be 1 to %d bytes of text", LIMIT_NAME_BYTES),
+               SVC_INVALID;
     char *lower = str_ascii_lower(xstrdup(email));
     char *hash = NULL;
-    int rc = -1;
+    int rc = SVC_INVALID;
     if (password) {
         const char *why = password_weakness(password, lower);
         if (why) {
@@ -118,7 +119,7 @@ int identity_create_person(store *db, const char *email, const char *name, const
         p, 5, &rows);
     if (rc == STORE_CONFLICT) {
         v_fail(e, "", "email", "is already taken");
-        rc = -1;
+        rc = SVC_INVALID;
         goto done;
     }
     if (rc != STORE_OK)
@@ -129,7 +130,7 @@ int identity_create_person(store *db, const char *email, const char *name, const
         rc = 0;
     } else if (rc == STORE_CONFLICT) {
         v_fail(e, "", "email", "is already taken");
-        rc = -1;
+        rc = SVC_INVALID;
     } else {
         rc = rc == 0 ? STORE_ERROR : rc;
     }
@@ -146,10 +147,10 @@ static int bearer(api_ctx *c, const char *token)
 {
     int64_t now = clock_now(), person = 0, id = 0, last_used = 0;
     const char *role = NULL;
-    int rc = tokens_find(c->db, token, now, &person, &role, &id, &last_used);
+    int rc = svc_token_find(c->db, token, now, &person, &role, &id, &last_used);
     if (rc < 0)
         return api_store_failed(c, rc);
-    if (rc == 0) {
+    if (rc == SVC_NOT_FOUND) {
         http_resp_header(c->resp, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
         return api_problem(c, 401, NULL, "the bearer token is not valid, expired or revoked");
     }

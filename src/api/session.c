@@ -43,7 +43,7 @@ static json_t *person_json(api_ctx *c, int64_t id)
 static int verify_password(api_ctx *c, const char *email, const char *password, int64_t *id)
 {
     int64_t now = clock_now(), retry = 0;
-    int rc = ratelimit_check(c->db, NULL, email, c->req->client_ip, now, &retry);
+    int rc = svc_ratelimit_check(c->db, NULL, email, c->req->client_ip, now, &retry);
     if (rc < 0)
         return api_store_failed(c, rc);
     if (retry > 0) {
@@ -74,7 +74,7 @@ static int verify_password(api_ctx *c, const char *email, const char *password, 
         return -1;
     now = clock_now();
     if (!ok) {
-        rc = ratelimit_failed(c->db, NULL, email, c->req->client_ip, now);
+        rc = svc_ratelimit_failed(c->db, NULL, email, c->req->client_ip, now);
         if (rc == STORE_OK)
             rc = store_commit(c->db);
         else
@@ -83,7 +83,7 @@ static int verify_password(api_ctx *c, const char *email, const char *password, 
          * wrong password: the limit must never be skipped. */
         return rc == STORE_OK ? 1 : api_store_failed(c, rc);
     }
-    rc = ratelimit_succeeded(c->db, NULL, email, now);
+    rc = svc_ratelimit_succeeded(c->db, NULL, email, now);
     return rc == STORE_OK ? 0 : api_store_failed(c, rc);
 }
 
@@ -120,20 +120,23 @@ int h_session_create(api_ctx *c)
     identity_new_secret("", csrf);
     identity_secret_hash(secret, hash);
     int64_t now = clock_now();
+    int rc;
     /* A fresh session at every sign-in; an old cookie's session ends. */
     const char *old = http_req_cookie(c->req, "tandem_session");
     if (old && strlen(old) < IDENTITY_TOKEN_CHARS) {
         char oldhash[IDENTITY_HASH_HEX];
         identity_secret_hash(old, oldhash);
         store_val d[] = {SV_TEXT(oldhash)};
-        store_exec(c->db, "DELETE FROM sessions WHERE token_hash = ?1", d, 1, NULL);
+        if ((rc = store_exec(c->db, "DELETE FROM sessions WHERE token_hash = ?1", d, 1, NULL)) !=
+            STORE_OK)
+            return api_store_failed(c, rc);
     }
     store_val s[] = {SV_TEXT(hash), SV_INT(id), SV_TEXT(csrf), SV_INT(now),
                      SV_INT(now + api_config()->session_absolute_s)};
-    int rc = store_exec(c->db,
-                        "INSERT INTO sessions (token_hash, person_id, csrf_token, created_at, "
-                        "last_seen_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
-                        s, 5, NULL);
+    rc = store_exec(c->db,
+                    "INSERT INTO sessions (token_hash, person_id, csrf_token, created_at, "
+                    "last_seen_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+                    s, 5, NULL);
     if (rc != STORE_OK)
         return api_store_failed(c, rc);
     char cookie[256];
@@ -216,7 +219,8 @@ int h_tokens_list(api_ctx *c)
 {
     struct token_info *list;
     size_t n;
-    int rc = tokens_list(c->db, c->actor.person_id, clock_now(), &list, &n);
+    svc_actor actor = api_actor(c);
+    int rc = svc_token_list(c->db, &actor, clock_now(), &list, &n);
     if (rc < 0)
         return api_store_failed(c, rc);
     json_t *items = json_array();
@@ -270,24 +274,19 @@ int h_token_create(api_ctx *c)
         return api_problem(c, 422, "password", "password: not the password of this account");
     }
     char token[TOKENS_SECRET_CHARS];
-    int64_t now = clock_now(), expires = now + days * 86400, id = 0;
-    rc = tokens_create(c->db, c->actor.person_id, name, now, expires, token, &id);
-    if (rc == TOKENS_FULL) {
+    int64_t now = clock_now(), id = 0;
+    struct svc_token_input in = {.name = name, .expires_at = now + days * 86400};
+    svc_actor actor = api_actor(c);
+    rc = svc_token_create(c->db, &actor, &in, now, token, &id, &e);
+    if (rc != SVC_OK) {
         json_decref(body);
-        return api_problem(c, 409, NULL,
-                           "at most %d live tokens per person: revoke one on the tokens page",
-                           LIMIT_TOKENS_PER_PERSON);
-    }
-    if (rc != 0) {
-        json_decref(body);
-        return api_store_failed(c, rc);
+        return api_fail(c, rc, &e);
     }
     json_t *out =
         json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)id, "name", name, "token", token,
-                  "created_at", api_time(now), "expires_at", api_time(expires));
+                  "created_at", api_time(now), "expires_at", api_time(in.expires_at));
     sodium_memzero(token, sizeof token);
     json_decref(body);
-    api_audit(c, "token.create", "api_token", id, NULL);
     return api_json(c, 201, out);
 }
 
@@ -296,11 +295,10 @@ int h_token_delete(api_ctx *c)
     int64_t id;
     if (api_param_id(c, 0, &id))
         return -1;
-    int rc = tokens_revoke(c->db, c->actor.person_id, id, clock_now());
-    if (rc == TOKENS_NOT_FOUND)
-        return api_not_found(c);
-    if (rc != 0)
-        return api_store_failed(c, rc);
-    api_audit(c, "token.revoke", "api_token", id, NULL);
+    verr e = {0};
+    svc_actor actor = api_actor(c);
+    int rc = svc_token_revoke(c->db, &actor, id, clock_now(), &e);
+    if (rc != SVC_OK)
+        return rc == SVC_NOT_FOUND ? api_not_found(c) : api_fail(c, rc, &e);
     return api_no_content(c);
 }

@@ -15,7 +15,7 @@
 #define KEY_HEX (2 * KEY_BYTES + 1)
 #define GLOBAL_INPUT "*"
 
-void ratelimit_defaults(struct ratelimit_config *cfg)
+void svc_ratelimit_defaults(struct svc_ratelimit_config *cfg)
 {
     cfg->account_attempts = LIMIT_LOGIN_ATTEMPTS;
     cfg->address_attempts = LIMIT_LOGIN_ADDRESS_ATTEMPTS;
@@ -25,12 +25,12 @@ void ratelimit_defaults(struct ratelimit_config *cfg)
     cfg->max_counters = LIMIT_LOGIN_COUNTERS;
 }
 
-static const struct ratelimit_config *or_defaults(const struct ratelimit_config *cfg,
-                                                  struct ratelimit_config *tmp)
+static const struct svc_ratelimit_config *or_defaults(const struct svc_ratelimit_config *cfg,
+                                                      struct svc_ratelimit_config *tmp)
 {
     if (cfg)
         return cfg;
-    ratelimit_defaults(tmp);
+    svc_ratelimit_defaults(tmp);
     return tmp;
 }
 
@@ -142,7 +142,7 @@ static int lock_of(store *db, const char *key, int64_t now, int64_t *until)
 }
 
 /* Counters still in force: in their window, or locked. */
-static int live_count(store *db, const struct ratelimit_config *cfg, int64_t now, int64_t *n)
+static int live_count(store *db, const struct svc_ratelimit_config *cfg, int64_t now, int64_t *n)
 {
     store_val p[] = {SV_INT(now - cfg->window_s), SV_INT(now)};
     *n = 0;
@@ -152,10 +152,10 @@ static int live_count(store *db, const struct ratelimit_config *cfg, int64_t now
     return rc < 0 ? rc : 0;
 }
 
-int ratelimit_check(store *db, const struct ratelimit_config *cfg, const char *email,
-                    const char *ip, int64_t now, int64_t *retry_after)
+int svc_ratelimit_check(store *db, const struct svc_ratelimit_config *cfg, const char *email,
+                        const char *ip, int64_t now, int64_t *retry_after)
 {
-    struct ratelimit_config tmp;
+    struct svc_ratelimit_config tmp;
     cfg = or_defaults(cfg, &tmp);
     *retry_after = 0;
     unsigned char secret[SECRET_BYTES];
@@ -199,7 +199,7 @@ done:
 /* Adds one failure to an existing counter: 1 when the key had a row, 0
  * when not, or a store status. A count whose window and lock are over
  * starts again at 1; reaching the limit locks it for lock_s. */
-static int bump(store *db, const struct ratelimit_config *cfg, const char *key, int limit,
+static int bump(store *db, const struct svc_ratelimit_config *cfg, const char *key, int limit,
                 int64_t now)
 {
     store_val p[] = {SV_TEXT(key), SV_INT(now), SV_INT(cfg->window_s), SV_INT(limit),
@@ -235,7 +235,7 @@ static int insert(store *db, const char *key, int limit, int64_t now, int64_t lo
 }
 
 /* Removes the counters whose window and lock are over. */
-static int sweep(store *db, const struct ratelimit_config *cfg, int64_t now)
+static int sweep(store *db, const struct svc_ratelimit_config *cfg, int64_t now)
 {
     store_val p[] = {SV_INT(now - cfg->window_s), SV_INT(now)};
     return store_exec(db,
@@ -246,7 +246,7 @@ static int sweep(store *db, const struct ratelimit_config *cfg, int64_t now)
 /* One failure for key in its own counter, or in a new one while the
  * table has room: 0 when counted, 1 when the table is full (the caller
  * counts it globally), or a store status. */
-static int count(store *db, const struct ratelimit_config *cfg, const char *key, int limit,
+static int count(store *db, const struct svc_ratelimit_config *cfg, const char *key, int limit,
                  int64_t now, bool *swept)
 {
     int rc = bump(db, cfg, key, limit, now);
@@ -265,10 +265,10 @@ static int count(store *db, const struct ratelimit_config *cfg, const char *key,
     return insert(db, key, limit, now, now + cfg->lock_s);
 }
 
-int ratelimit_failed(store *db, const struct ratelimit_config *cfg, const char *email,
-                     const char *ip, int64_t now)
+int svc_ratelimit_failed(store *db, const struct svc_ratelimit_config *cfg, const char *email,
+                         const char *ip, int64_t now)
 {
-    struct ratelimit_config tmp;
+    struct svc_ratelimit_config tmp;
     cfg = or_defaults(cfg, &tmp);
     unsigned char secret[SECRET_BYTES];
     int rc = secret_of(db, true, secret, now);
@@ -303,10 +303,10 @@ int ratelimit_failed(store *db, const struct ratelimit_config *cfg, const char *
     return rc;
 }
 
-int ratelimit_succeeded(store *db, const struct ratelimit_config *cfg, const char *email,
-                        int64_t now)
+int svc_ratelimit_succeeded(store *db, const struct svc_ratelimit_config *cfg, const char *email,
+                            int64_t now)
 {
-    struct ratelimit_config tmp;
+    struct svc_ratelimit_config tmp;
     cfg = or_defaults(cfg, &tmp);
     (void)cfg;
     unsigned char secret[SECRET_BYTES];

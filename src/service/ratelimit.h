@@ -13,9 +13,9 @@
  * server_secrets, so the table holds no address in clear and no one can
  * aim at a key. IPv6 addresses count per /64, the block one host holds.
  *
- * Check before verifying a password (ratelimit_check: the address first,
+ * Check before verifying a password (svc_ratelimit_check: the address first,
  * and an address refused costs no account read); count the outcome after
- * (ratelimit_failed / ratelimit_succeeded, in a write transaction).
+ * (svc_ratelimit_failed / svc_ratelimit_succeeded, in a write transaction).
  */
 #ifndef TANDEM_SERVICE_RATELIMIT_H
 #define TANDEM_SERVICE_RATELIMIT_H
@@ -24,7 +24,7 @@
 
 #include "store/store.h"
 
-struct ratelimit_config {
+struct svc_ratelimit_config {
     int account_attempts; /* failures per window that lock an account */
     int address_attempts; /* ... that lock a client address */
     int global_attempts;  /* ... that lock every key without a counter, while full */
@@ -34,24 +34,24 @@ struct ratelimit_config {
 };
 
 /* The limits.h values. */
-void ratelimit_defaults(struct ratelimit_config *cfg);
+void svc_ratelimit_defaults(struct svc_ratelimit_config *cfg);
 
 /* May a sign-in for email from address ip be tried at now? Runs in a read
  * (or write) transaction. Returns 0 with *retry_after 0 when it may, or 0
  * with *retry_after the seconds until it may; a store status < 0 when the
  * database fails. cfg NULL means the defaults. */
-int ratelimit_check(store *db, const struct ratelimit_config *cfg, const char *email,
-                    const char *ip, int64_t now, int64_t *retry_after);
+int svc_ratelimit_check(store *db, const struct svc_ratelimit_config *cfg, const char *email,
+                        const char *ip, int64_t now, int64_t *retry_after);
 
 /* Counts a failed sign-in against the address and the account (or the
  * global count when the table is full). Needs a write transaction.
  * Returns 0 or a store status. */
-int ratelimit_failed(store *db, const struct ratelimit_config *cfg, const char *email,
-                     const char *ip, int64_t now);
+int svc_ratelimit_failed(store *db, const struct svc_ratelimit_config *cfg, const char *email,
+                         const char *ip, int64_t now);
 
 /* A right password: the account's count starts again (the address's
  * does not). Needs a write transaction. Returns 0 or a store status. */
-int ratelimit_succeeded(store *db, const struct ratelimit_config *cfg, const char *email,
-                        int64_t now);
+int svc_ratelimit_succeeded(store *db, const struct svc_ratelimit_config *cfg, const char *email,
+                            int64_t now);
 
 #endif

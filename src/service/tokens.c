@@ -6,6 +6,7 @@
 
 #include "base/mem.h"
 #include "base/str.h"
+#include "service/audit.h"
 
 #define PREFIX "tdm_"
 #define HASH_HEX (2 * crypto_hash_sha256_BYTES + 1)
@@ -17,10 +18,10 @@ static void hash_of(const char *secret, char out[HASH_HEX])
     sodium_bin2hex(out, HASH_HEX, h, sizeof h);
 }
 
-int tokens_create(store *db, int64_t person, const char *name, int64_t now, int64_t expires_at,
-                  char secret[TOKENS_SECRET_CHARS], int64_t *id)
+int svc_token_create(store *db, const svc_actor *actor, const struct svc_token_input *in,
+                     int64_t now, char secret[TOKENS_SECRET_CHARS], int64_t *id, verr *e)
 {
-    int64_t live = 0;
+    int64_t live = 0, person = actor->person_id;
     store_val q[] = {SV_INT(person), SV_INT(now)};
     int rc = store_query_int(db,
                              "SELECT COUNT(*) FROM api_tokens WHERE person_id = ?1 AND "
@@ -29,7 +30,9 @@ int tokens_create(store *db, int64_t person, const char *name, int64_t now, int6
     if (rc < 0)
         return rc;
     if (live >= LIMIT_TOKENS_PER_PERSON)
-        return TOKENS_FULL;
+        return svc_fail(e, SVC_REFUSED, NULL,
+                        "at most %d live tokens per person: revoke one on the tokens page",
+                        LIMIT_TOKENS_PER_PERSON);
     unsigned char raw[32];
     randombytes_buf(raw, sizeof raw);
     memcpy(secret, PREFIX, sizeof PREFIX - 1);
@@ -38,7 +41,8 @@ int tokens_create(store *db, int64_t person, const char *name, int64_t now, int6
     sodium_memzero(raw, sizeof raw);
     char hash[HASH_HEX];
     hash_of(secret, hash);
-    store_val p[] = {SV_TEXT(hash), SV_INT(person), SV_TEXT(name), SV_INT(now), SV_INT(expires_at)};
+    store_val p[] = {SV_TEXT(hash), SV_INT(person), SV_TEXT(in->name), SV_INT(now),
+                     SV_INT(in->expires_at)};
     store_rows *rows;
     rc = store_query(db,
                      "INSERT INTO api_tokens (token_hash, person_id, name, created_at, expires_at) "
@@ -49,15 +53,18 @@ int tokens_create(store *db, int64_t person, const char *name, int64_t now, int6
     rc = store_next(rows);
     *id = rc == 1 ? store_col_int(rows, 0) : 0;
     store_rows_free(rows);
-    return rc == 1 ? 0 : rc < 0 ? rc : STORE_ERROR;
+    if (rc != 1)
+        return rc < 0 ? rc : STORE_ERROR;
+    return svc_audit(db, actor, "token.create", "api_token", *id, NULL);
 }
 
-int tokens_list(store *db, int64_t person, int64_t now, struct token_info **out, size_t *n)
+int svc_token_list(store *db, const svc_actor *actor, int64_t now, struct token_info **out,
+                   size_t *n)
 {
     *out = NULL;
     *n = 0;
     store_rows *rows;
-    store_val p[] = {SV_INT(person)};
+    store_val p[] = {SV_INT(actor->person_id)};
     int rc = store_query(db,
                          "SELECT id, name, created_at, last_used_at, expires_at FROM api_tokens "
                          "WHERE person_id = ?1 AND revoked_at IS NULL ORDER BY id DESC",
@@ -66,7 +73,7 @@ int tokens_list(store *db, int64_t person, int64_t now, struct token_info **out,
         return rc;
     size_t cap = 0;
     struct token_info *list = NULL;
-    while ((rc = store_next(rows)) == 1) {
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
         if (*n == cap) {
             cap = cap ? 2 * cap : 8;
             list = xrealloc(list, cap * sizeof *list);
@@ -80,6 +87,7 @@ int tokens_list(store *db, int64_t person, int64_t now, struct token_info **out,
         t->last_used_at = store_col_int(rows, 3);
         t->expires_at = store_col_int(rows, 4);
         t->expired = t->expires_at && t->expires_at <= now;
+        rc = STORE_OK;
     }
     store_rows_free(rows);
     if (rc < 0) {
@@ -91,9 +99,9 @@ int tokens_list(store *db, int64_t person, int64_t now, struct token_info **out,
     return 0;
 }
 
-int tokens_revoke(store *db, int64_t person, int64_t id, int64_t now)
+int svc_token_revoke(store *db, const svc_actor *actor, int64_t id, int64_t now, verr *e)
 {
-    store_val p[] = {SV_INT(now), SV_INT(id), SV_INT(person)};
+    store_val p[] = {SV_INT(now), SV_INT(id), SV_INT(actor->person_id)};
     int64_t changed = 0;
     int rc = store_exec(db,
                         "UPDATE api_tokens SET revoked_at = ?1 WHERE id = ?2 AND person_id = ?3 "
@@ -101,11 +109,13 @@ int tokens_revoke(store *db, int64_t person, int64_t id, int64_t now)
                         p, 3, &changed);
     if (rc != STORE_OK)
         return rc;
-    return changed ? 0 : TOKENS_NOT_FOUND;
+    if (!changed)
+        return svc_fail(e, SVC_NOT_FOUND, NULL, "no such API token");
+    return svc_audit(db, actor, "token.revoke", "api_token", id, NULL);
 }
 
-int tokens_find(store *db, const char *secret, int64_t now, int64_t *person, const char **site_role,
-                int64_t *id, int64_t *last_used_at)
+int svc_token_find(store *db, const char *secret, int64_t now, int64_t *person,
+                   const char **site_role, int64_t *id, int64_t *last_used_at)
 {
     char hash[HASH_HEX];
     hash_of(secret, hash);
@@ -129,10 +139,10 @@ int tokens_find(store *db, const char *secret, int64_t now, int64_t *person, con
         *last_used_at = store_col_int(rows, 3);
     }
     store_rows_free(rows);
-    return rc;
+    return rc < 0 ? rc : rc == 1 ? SVC_OK : SVC_NOT_FOUND;
 }
 
-int tokens_touch(store *db, int64_t id, int64_t now)
+int svc_token_touch(store *db, int64_t id, int64_t now)
 {
     store_val p[] = {SV_INT(now), SV_INT(id)};
     return store_exec(db, "UPDATE api_tokens SET last_used_at = ?1 WHERE id = ?2", p, 2, NULL);

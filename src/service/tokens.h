@@ -8,8 +8,8 @@
  * browser leaves an integration's token working, and a token is ended by
  * revoking it or by its expiry.
  *
- * Functions return 0, a refusal (> 0, enum tokens_status) or a store
- * status (< 0), and run in the caller's transaction.
+ * Functions return SVC_OK, a refusal (> 0, service.h) or a store status
+ * (< 0), and run in the caller's transaction.
  */
 #ifndef TANDEM_SERVICE_TOKENS_H
 #define TANDEM_SERVICE_TOKENS_H
@@ -19,13 +19,13 @@
 #include <stdint.h>
 
 #include "base/limits.h"
-#include "store/store.h"
+#include "service/service.h"
 
 #define TOKENS_SECRET_CHARS 64 /* room for "tdm_" + base64url of 32 bytes + NUL */
 
-enum tokens_status {
-    TOKENS_FULL = 1,      /* the person holds LIMIT_TOKENS_PER_PERSON live tokens */
-    TOKENS_NOT_FOUND = 2, /* no such token of this person, or it is revoked */
+struct svc_token_input {
+    const char *name;
+    int64_t expires_at; /* > now */
 };
 
 struct token_info {
@@ -37,27 +37,30 @@ struct token_info {
     bool expired;
 };
 
-/* Makes a token for person named name that expires at expires_at (> now).
- * secret receives the token (shown once, never stored), *id its id.
- * Needs a write transaction. TOKENS_FULL when the person is at the cap. */
-int tokens_create(store *db, int64_t person, const char *name, int64_t now, int64_t expires_at,
-                  char secret[TOKENS_SECRET_CHARS], int64_t *id);
+/* Makes a token for the actor that expires at in->expires_at. secret
+ * receives the token (shown once, never stored), *id its id; the audit
+ * record is written. Needs a write transaction. SVC_REFUSED when the
+ * actor holds LIMIT_TOKENS_PER_PERSON live tokens. */
+int svc_token_create(store *db, const svc_actor *actor, const struct svc_token_input *in,
+                     int64_t now, char secret[TOKENS_SECRET_CHARS], int64_t *id, verr *e);
 
-/* The person's tokens that are not revoked, newest first, expired ones
+/* The actor's tokens that are not revoked, newest first, expired ones
  * included (marked). *out is a new array of *n the caller frees. */
-int tokens_list(store *db, int64_t person, int64_t now, struct token_info **out, size_t *n);
+int svc_token_list(store *db, const svc_actor *actor, int64_t now, struct token_info **out,
+                   size_t *n);
 
-/* Revokes the person's token id. Needs a write transaction.
- * TOKENS_NOT_FOUND when it is not theirs or already revoked. */
-int tokens_revoke(store *db, int64_t person, int64_t id, int64_t now);
+/* Revokes the actor's token id and writes the audit record. Needs a write
+ * transaction. SVC_NOT_FOUND when it is not theirs or already revoked. */
+int svc_token_revoke(store *db, const svc_actor *actor, int64_t id, int64_t now, verr *e);
 
-/* Who a presented token belongs to: 1 with *person, *site_role (a static
- * string: "admin", "coordinator" or "member"), *id and *last_used_at
- * when it is live; 0 when it is unknown, revoked or expired. */
-int tokens_find(store *db, const char *secret, int64_t now, int64_t *person, const char **site_role,
-                int64_t *id, int64_t *last_used_at);
+/* Who a presented token belongs to: SVC_OK with *person, *site_role (a
+ * static string: "admin", "coordinator" or "member"), *id and
+ * *last_used_at when it is live; SVC_NOT_FOUND when it is unknown,
+ * revoked or expired. */
+int svc_token_find(store *db, const char *secret, int64_t now, int64_t *person,
+                   const char **site_role, int64_t *id, int64_t *last_used_at);
 
-/* Records that token id was used at now. */
-int tokens_touch(store *db, int64_t id, int64_t now);
+/* Records that token id was used at now. A store status. */
+int svc_token_touch(store *db, int64_t id, int64_t now);
 
 #endif
