@@ -483,6 +483,18 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     log_msg(LOG_DEBUG, "http", "%s", msg);
 }
 
+/* Set once SIGTERM or SIGINT came: connections made after it are closed
+ * at once, the ones open are served until their requests are done. */
+static atomic_bool stopping;
+
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+    (void)cls;
+    (void)addr;
+    (void)addrlen;
+    return atomic_load(&stopping) ? MHD_NO : MHD_YES;
+}
+
 int http_server_run(const struct http_server_config *cfg)
 {
     config = cfg;
@@ -527,8 +539,9 @@ int http_server_run(const struct http_server_config *cfg)
 
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned threads = cfg->threads ? cfg->threads : (unsigned)(cores > 0 ? cores : 1);
+    atomic_store(&stopping, false);
     struct MHD_Daemon *d = MHD_start_daemon(
-        flags, cfg->port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR,
+        flags, cfg->port, accept_policy, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)LIMIT_HTTP_CONNS_TOTAL, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         cfg->conns_per_ip ? cfg->conns_per_ip : LIMIT_HTTP_CONNS_PER_IP,
@@ -554,9 +567,12 @@ int http_server_run(const struct http_server_config *cfg)
     int sig = 0;
     sigwait(&set, &sig);
     log_info("http", "signal %d: finishing in-flight requests", sig);
-    MHD_socket ls = MHD_quiesce_daemon(d);
-    if (ls != MHD_INVALID_SOCKET)
-        close(ls);
+    /* No MHD_quiesce_daemon: with an epoll thread pool, 0.9.75 races its
+     * workers removing the listen socket from their epoll sets and aborts
+     * the process ("Failed to remove listen FD from epoll set"), now and
+     * then, at every stop. New connections are closed by the accept
+     * policy instead; the listening socket goes with MHD_stop_daemon. */
+    atomic_store(&stopping, true);
     double until = clock_mono() + 10.0;
     while (atomic_load(&m_in_flight) > 0 && clock_mono() < until)
         usleep(10000);
