@@ -439,13 +439,23 @@ static int finish_read(rd *R, json_t *root, json_error_t *je, match_instance **o
     return 0;
 }
 
+/* A message may quote the input (a key, a token near a syntax error):
+ * it stays one line, whatever the input holds. */
+static int one_line(int rc, char *err)
+{
+    for (char *p = err; rc && p && *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
+    return rc;
+}
+
 int match_json_read(const char *path, match_instance **out, char *err, size_t errlen)
 {
     rd R = {path, err, errlen, NULL};
     json_error_t je;
     *out = NULL;
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-    return finish_read(&R, root, &je, out);
+    return one_line(finish_read(&R, root, &je, out), err);
 }
 
 int match_json_read_string(const char *text, const char *name, match_instance **out, char *err,
@@ -455,7 +465,7 @@ int match_json_read_string(const char *text, const char *name, match_instance **
     json_error_t je;
     *out = NULL;
     json_t *root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
-    return finish_read(&R, root, &je, out);
+    return one_line(finish_read(&R, root, &je, out), err);
 }
 
 /* ---- writing ---- */
