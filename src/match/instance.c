@@ -375,8 +375,15 @@ int match_add_criterion(match_instance *in, const match_criterion *c, char *err,
         seterr(err, errlen, "kind: unknown criterion kind");
         return -1;
     }
-    if (!(c->weight >= 0) || !isfinite(c->weight)) {
+    /* the cap keeps the sum of up to MATCH_MAX_CRITERIA weights far from
+     * overflow: an infinite sum would score every pair 0 */
+    if (!(c->weight >= 0)) {
         seterr(err, errlen, "weight: must be a number >= 0");
+        return -1;
+    }
+    if (!(c->weight <= LIMIT_CRITERION_WEIGHT_MAX)) {
+        if (err)
+            str_fmt(err, errlen, "weight: must be at most %g", LIMIT_CRITERION_WEIGHT_MAX);
         return -1;
     }
     if (in->scores_mode) {
