@@ -148,7 +148,7 @@ static int run_greedy(char **argv)
         return 1;
     m.kernel = match_kernel_best();
     match_graph g;
-    match_graph_build(&m, 32, 0, false, 0, &g, NULL, NULL);
+    match_graph_build(&m, 32, 0, false, NULL, NULL, 0, &g, NULL, NULL);
     arc *a = xcalloc(g.narcs + 1, sizeof *a);
     for (size_t e = 0; e < g.ne; e++)
         for (size_t q = g.off[e]; q < g.off[e + 1]; q++)
@@ -218,7 +218,7 @@ static int run_dump(char **argv)
     m.kernel = match_kernel_best();
     match_graph g;
     double t = clock_mono();
-    match_graph_build(&m, atoi(argv[3]), 0, false, 0, &g, NULL, NULL);
+    match_graph_build(&m, atoi(argv[3]), 0, false, NULL, NULL, 0, &g, NULL, NULL);
     double secs = clock_mono() - t;
     FILE *f = fopen(argv[4], "w");
     if (!f)

@@ -18,6 +18,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -282,11 +283,16 @@ int match_solve(match_instance *in, const match_options *opts, match_result **ou
     match_stats *st = &res->stats;
 
     int threads = match_threads(o->threads);
-    int top_k = o->top_k > 0 ? o->top_k : 40;
+    int top_k = o->top_k;
     double t1 = clock_mono();
-    match_graph_build(&m, top_k, -1, o->no_prune, threads, &g, o->progress, o->progress_ctx);
+    match_graph_build(&m, top_k, -1, o->no_prune, wants, caps, threads, &g, o->progress,
+                      o->progress_ctx);
     kill_locked(in, &g);
     st->t_score = clock_mono() - t1;
+    if (getenv("MATCH_DEBUG"))
+        fprintf(stderr, "blocks scored %lld (rows %lld) of %zu, arcs %zu, score %.3f s\n",
+                (long long)g.blocks_scored, (long long)g.blocks_rows,
+                g.ix ? g.ix->be.nb * nr + g.ix->br.nb * ne : 0, g.narcs, st->t_score);
 
     run R = {&m,
              &g,

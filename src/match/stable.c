@@ -157,7 +157,7 @@ size_t match_stable_run(const match_model *m, match_graph *g, const int64_t *wan
         queued[e] = false;
         while (holds[e] < wants[e]) {
             if (next[e] == len[e]) {
-                if (extended[e] || g->allowed[e] <= (int64_t)len[e])
+                if (extended[e] || g->cut[e] < 0)
                     break;
                 extended[e] = true;
                 size_t nx;
