@@ -34,6 +34,7 @@ typedef struct match_attr {
 typedef struct match_strmap {
     char **keys;
     int32_t *vals;
+    uint32_t *hashes; /* compared before the key: a probe rarely touches a key */
     size_t size, count; /* size is a power of two */
 } match_strmap;
 
