@@ -180,6 +180,11 @@ static int cmp_cand_r(const void *a, const void *b)
 
 #define NBUCKET 128
 
+typedef struct viol {
+    int64_t by, w; /* how far the pair breaks the dual; its score */
+    uint32_t e;
+} viol;
+
 typedef struct scratch {
     double *ub, *ws;
     uint32_t *order;
@@ -188,6 +193,8 @@ typedef struct scratch {
     uint8_t ok[MATCH_BLOCK];
     cand *heap;
     size_t heap_cap;
+    viol *viol;
+    size_t viol_cap;
 } scratch;
 
 /* blocks with ub >= 0, best first (by buckets of 1/NBUCKET): returns how many */
@@ -247,6 +254,7 @@ static void scratch_free(scratch *sc, int threads)
         free(sc[t].ws);
         free(sc[t].order);
         free(sc[t].heap);
+        free(sc[t].viol);
     }
     free(sc);
 }
@@ -722,6 +730,41 @@ static void flush(viol_ctx *vc, const match_ipair *p, const int64_t *w, size_t n
 
 #define NEVER INT64_MAX
 
+/* a bounded heap of the pairs that break the dual by the most */
+static bool viol_worse(viol a, viol b)
+{
+    return a.by < b.by || (a.by == b.by && a.e > b.e);
+}
+
+static void viol_offer(viol *h, size_t *nh, size_t k, viol x)
+{
+    size_t i;
+    if (*nh < k) {
+        i = (*nh)++;
+        while (i && viol_worse(x, h[(i - 1) / 2])) {
+            h[i] = h[(i - 1) / 2];
+            i = (i - 1) / 2;
+        }
+        h[i] = x;
+        return;
+    }
+    if (!viol_worse(h[0], x))
+        return;
+    i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1;
+        if (l >= k)
+            break;
+        if (l + 1 < k && viol_worse(h[l + 1], h[l]))
+            l++;
+        if (!viol_worse(h[l], x))
+            break;
+        h[i] = h[l];
+        i = l;
+    }
+    h[i] = x;
+}
+
 /* the least score a pruned pair of mentor r with a mentee of block b (or,
  * with b < 0, of any block) needs to matter: to come within margin of
  * breaking the dual, or to cross a min cut */
@@ -763,6 +806,15 @@ static void viol_col(void *arg, int tid, size_t r)
     size_t j = ix->pos_r[r];
     const match_model *rm = &ix->rm;
     match_bounds_ub(rm, &ix->be, j, sc->ub, sc->ws);
+    /* only the mentor's Q worst pairs join the graph (the next round finds
+     * the others if they still matter): in a crowded program thousands of
+     * pruned pairs of a mentor may come near its price at first */
+    size_t Q = c->caps ? (size_t)(2 * c->caps[r] + 8) : SIZE_MAX, nh = 0;
+    viol *h = sc->viol;
+    if (Q != SIZE_MAX && Q > sc->viol_cap) {
+        sc->viol_cap = Q * 2;
+        sc->viol = h = xrealloc(sc->viol, sc->viol_cap * sizeof *h);
+    }
     match_ipair local[64];
     int64_t localw[64];
     size_t nl = 0, scored = 0;
@@ -790,12 +842,26 @@ static void viol_col(void *arg, int tid, size_t r)
                 continue;
             if (bad)
                 atomic_fetch_add(&vc->nbreak, 1);
+            if (Q != SIZE_MAX) {
+                int64_t by = c->u ? c->M + w - c->u[e] - c->v[r] : 0;
+                by = bad && by <= 0 ? INT64_MAX / 4 : by; /* a cut crossing */
+                viol_offer(h, &nh, Q, (viol){by, w, (uint32_t)e});
+                continue;
+            }
             local[nl] = (match_ipair){(uint32_t)e, (uint32_t)r};
             localw[nl] = w;
             if (++nl == 64) {
                 flush(vc, local, localw, nl);
                 nl = 0;
             }
+        }
+    }
+    for (size_t i = 0; i < nh; i++) {
+        local[nl] = (match_ipair){h[i].e, (uint32_t)r};
+        localw[nl] = h[i].w;
+        if (++nl == 64) {
+            flush(vc, local, localw, nl);
+            nl = 0;
         }
     }
     if (nl)

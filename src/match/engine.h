@@ -245,6 +245,7 @@ typedef struct match_check {
     int64_t dual_thr_min; /* only pairs with w >= this take part in the dual check */
     int64_t margin;       /* also collect pairs within this much of breaking the dual
                              (likely to break it once the duals move) */
+    const int64_t *caps;  /* when given, a mentor adds at most 2 caps[r] + 8 pairs */
 } match_check;
 
 /* Re-scores every allowed pair that is not an arc and collects those that
@@ -269,12 +270,30 @@ typedef struct match_flow {
     int64_t matched, total;
     bool cert;                  /* the duals certify the arcs of the graph */
     uint8_t *reach_e, *reach_r; /* residual reachability from free mentees (a min cut) */
+    /* the cost-scaling solver's potentials (scaled, in its own node order;
+     * NULL when the shortest-path solver ran), to warm-start the next solve */
+    int64_t *pot;
+    size_t npot;
 } match_flow;
+
+/* A start for match_flow_solve on a graph that grew: the previous flow
+ * (per arc of the new graph) and the previous potentials. */
+typedef struct match_warm {
+    const uint8_t *x;
+    const int64_t *pot;
+    size_t npot;
+} match_warm;
 
 /* Max-cardinality then max-weight b-matching on the arcs with w >= thr
  * (arcs below are ignored): wants[e], caps[r] are residual counts. */
 void match_flow_solve(const match_graph *g, const int64_t *wants, const int64_t *caps, int64_t thr,
                       match_flow *f, match_progress_fn progress, void *pctx);
+/* The same from a warm start (NULL: cold). */
+void match_flow_solve_warm(const match_graph *g, const int64_t *wants, const int64_t *caps,
+                           int64_t thr, const match_warm *warm, match_flow *f,
+                           match_progress_fn progress, void *pctx);
+/* index of arc (e, r) or -1 */
+int64_t match_graph_find(const match_graph *g, size_t e, uint32_t r);
 /* Max cardinality only on arcs with w >= thr (Hopcroft-Karp style);
  * fills reach (a min cut) when reach_e / reach_r are not NULL. */
 int64_t match_flow_maxcard(const match_graph *g, const int64_t *wants, const int64_t *caps,

@@ -152,22 +152,72 @@ static bool add_back(run *R, const match_check *c)
 }
 
 /* total: returns the final flow; *proven when certified */
+/* the previous flow on a graph that grew, for a warm start */
+static uint8_t *carry_flow(const match_graph *g, const match_ipair *was, size_t n)
+{
+    uint8_t *x = xcalloc(g->narcs + 1, 1);
+    for (size_t i = 0; i < n; i++) {
+        int64_t a = match_graph_find(g, was[i].mentee, was[i].mentor);
+        if (a >= 0)
+            x[a] = 1;
+    }
+    return x;
+}
+
+static match_ipair *matched_pairs(const match_graph *g, const match_flow *f, size_t *n)
+{
+    match_ipair *p = xcalloc((size_t)f->matched + 1, sizeof *p);
+    size_t k = 0;
+    for (size_t e = 0; e < g->ne; e++)
+        for (size_t a = g->off[e]; a < g->off[e + 1]; a++)
+            if (f->x[a] && k < (size_t)f->matched)
+                p[k++] = (match_ipair){(uint32_t)e, g->head[a]};
+    *n = k;
+    return p;
+}
+
+/* total: each round re-solves from the last one's flow and potentials
+ * when the cost-scaling solver ran (only the added arcs are repaired) */
 static void solve_total(run *R, match_flow *f, bool *proven)
 {
     *proven = false;
+    match_flow prev = {0};
+    match_ipair *was = NULL;
+    size_t nwas = 0;
     for (int round = 0;; round++) {
-        match_flow_solve(R->g, R->wants, R->caps, 0, f, R->o->progress, R->o->progress_ctx);
+        uint8_t *wx = NULL;
+        match_warm warm = {0};
+        if (prev.pot) {
+            wx = carry_flow(R->g, was, nwas);
+            warm = (match_warm){wx, prev.pot, prev.npot};
+        }
+        match_flow_solve_warm(R->g, R->wants, R->caps, 0, prev.pot ? &warm : NULL, f,
+                              R->o->progress, R->o->progress_ctx);
+        free(wx);
+        match_flow_cleanup(&prev);
+        free(was);
+        was = NULL;
         R->st->rounds = round + 1;
         if (!f->cert)
             return;
-        match_check c = {.u = f->u, .v = f->v, .M = f->M, .dual_thr_min = 0, .margin = R->margin};
+        match_check c = {.u = f->u,
+                         .v = f->v,
+                         .M = f->M,
+                         .dual_thr_min = 0,
+                         .margin = R->margin,
+                         .caps = R->caps};
+        was = matched_pairs(R->g, f, &nwas);
         if (!add_back(R, &c)) {
             *proven = true;
+            free(was);
             return;
         }
-        match_flow_cleanup(f);
+        prev = *f;
+        memset(f, 0, sizeof *f);
         if (round + 1 >= R->max_rounds) {
             /* out of rounds: the best on the grown graph, not proven */
+            match_flow_cleanup(&prev);
+            free(was);
             match_flow_solve(R->g, R->wants, R->caps, 0, f, R->o->progress, R->o->progress_ctx);
             return;
         }
@@ -285,8 +335,10 @@ int match_solve(match_instance *in, const match_options *opts, match_result **ou
     int threads = match_threads(o->threads);
     int top_k = o->top_k;
     double t1 = clock_mono();
-    match_graph_build(&m, top_k, -1, o->no_prune, wants, caps, threads, &g, o->progress,
-                      o->progress_ctx);
+    /* stable proposes down each mentee's list in order: its arcs must be a
+     * prefix of that list (its best top_k and its choices, no mentor lists) */
+    match_graph_build(&m, top_k, in->objective == MATCH_STABLE ? 0 : -1, o->no_prune, wants, caps,
+                      threads, &g, o->progress, o->progress_ctx);
     kill_locked(in, &g);
     st->t_score = clock_mono() - t1;
     if (getenv("MATCH_DEBUG"))
@@ -303,7 +355,7 @@ int match_solve(match_instance *in, const match_options *opts, match_result **ou
              o->max_rounds > 0 ? o->max_rounds : 8,
              st,
              0,
-             MATCH_SCALE / 100};
+             getenv("MATCH_MARGIN") ? atoi(getenv("MATCH_MARGIN")) : MATCH_SCALE / 100};
     match_ipair *sel = NULL;
     size_t nsel = 0;
     bool proven = false;
