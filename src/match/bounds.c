@@ -107,8 +107,8 @@ void match_bounds_build(const match_model *rm, int side, match_bounds *B)
                 int32_t pm = INT32_MAX;
                 for (size_t i = b * MATCH_BLOCK; i < n && i < (b + 1) * MATCH_BLOCK; i++) {
                     for (size_t w = 0; w < W; w++)
-                        d->uni[w * nb + b] |= side == 0 ? c->bits[0][i * W + w]
-                                                        : c->bits[1][w * rm->nr + i];
+                        d->uni[w * nb + b] |=
+                            side == 0 ? c->bits[0][i * W + w] : c->bits[1][w * rm->nr + i];
                     if (side == 0 && c->pop0[i] > 0 && c->pop0[i] < pm)
                         pm = c->pop0[i];
                 }
@@ -163,8 +163,8 @@ void match_bounds_build(const match_model *rm, int side, match_bounds *B)
                         continue;
                     cnt++;
                     for (size_t q = 0; q < D; q++)
-                        cb[q] += (side == 0 ? c->vec[0][i * D + q] : c->vec[1][q * rm->nr + i]) /
-                                 nn;
+                        cb[q] +=
+                            (side == 0 ? c->vec[0][i * D + q] : c->vec[1][q * rm->nr + i]) / nn;
                 }
                 double cn = 0.0;
                 for (size_t q = 0; q < D; q++)
@@ -256,8 +256,7 @@ bool match_bounds_may(const match_model *rm, const match_bounds *B, size_t x, si
 
 static inline __attribute__((always_inline)) void ub_body(const match_model *rm,
                                                           const match_bounds *B, size_t x,
-                                                          double *restrict acc,
-                                                          double *restrict ws)
+                                                          double *restrict acc, double *restrict ws)
 {
     const size_t nb = B->nb;
     double *restrict fail = ws, *restrict cnt = ws + nb;
@@ -394,9 +393,8 @@ static void ub_base(const match_model *rm, const match_bounds *B, size_t x, doub
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx2,popcnt"))) static void ub_avx2(const match_model *rm,
-                                                           const match_bounds *B, size_t x,
-                                                           double *acc, double *ws)
+__attribute__((target("avx2,popcnt"))) static void
+ub_avx2(const match_model *rm, const match_bounds *B, size_t x, double *acc, double *ws)
 {
     ub_body(rm, B, x, acc, ws);
 }

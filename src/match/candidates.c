@@ -9,12 +9,10 @@
  */
 #include "match/engine.h"
 
-#include "base/clock.h"
 #include "base/mem.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -315,14 +313,17 @@ typedef struct build_ctx {
     atomic_size_t scored, blocks;
 } build_ctx;
 
-#define MENTOR_EXTRA 8 /* a mentor's list: its capacity and this many more */
+/* A mentor's list: MENTOR_PER_SLOT mentees per unit of capacity and
+ * MENTOR_EXTRA more. Measured at L (bench/README.md): capacity + 8 left
+ * the proof 188k pairs to add back over 3 rounds, 6 per slot + 24 43k,
+ * 8 per slot + 32 5.5k in 2 rounds (and the M instances in 1). */
+#define MENTOR_PER_SLOT 8
+#define MENTOR_EXTRA 32
 static size_t mentor_k(int mentor_top, int64_t cap)
 {
     if (mentor_top > 0)
         return (size_t)mentor_top;
-    const char *x = getenv("MATCH_MK");
-    const char *y = getenv("MATCH_MX");
-    return (size_t)(cap * (x ? atoi(x) : 1)) + (y ? (size_t)atoi(y) : MENTOR_EXTRA);
+    return (size_t)(cap * MENTOR_PER_SLOT) + MENTOR_EXTRA;
 }
 
 static size_t mentee_k(const build_ctx *c, size_t e)
@@ -388,7 +389,7 @@ static void build_row(void *arg, int tid, size_t i)
             continue;
         size_t r0 = b * MATCH_BLOCK, nb = rm->nr - r0 < MATCH_BLOCK ? rm->nr - r0 : MATCH_BLOCK;
         match_model_block(rm, i, r0, nb, sc->score, sc->ok);
-        scored++;
+        scored += nb;
         for (size_t q = ch0; q < ch1; q++) /* counted above */
             if (rm->ch_m[q] >= r0 && rm->ch_m[q] < r0 + nb)
                 sc->ok[rm->ch_m[q] - r0] = 0;
@@ -448,7 +449,7 @@ static void build_col(void *arg, int tid, size_t j)
         }
         size_t e0 = b * MATCH_BLOCK, nb = rm->ne - e0 < MATCH_BLOCK ? rm->ne - e0 : MATCH_BLOCK;
         match_model_col(rm, j, e0, nb, sc->score, sc->ok);
-        scored++;
+        scored += nb;
         for (size_t a = 0; a < nb; a++) {
             if (!sc->ok[a])
                 continue;
@@ -573,12 +574,13 @@ void match_graph_build(const match_model *m, int top_k, int mentor_top, bool no_
         top_k = MATCH_TOP_K;
     all = all || nr <= (size_t)top_k;
     c.mentor_top = all ? 0 : mentor_top;
-    c.count_only = !all && !asked && c.mentor_top != 0 && wants && caps && scap <= sw;
+    /* rows only count when mentors fill under half of the mentees' slots;
+     * in a crowded program the optimum reaches deep into the mentees'
+     * lists, and their bounds (cut) keep the proof short */
+    c.count_only = !all && !asked && c.mentor_top != 0 && wants && caps && 2 * scap <= sw;
     c.k = all ? (nr ? nr : 1) : c.count_only ? 0 : (size_t)top_k;
-    double t0 = clock_mono();
     g->ix = index_new(m);
     c.ix = g->ix;
-    double t1 = clock_mono();
     atomic_init(&c.scored, 0);
     c.cap_off = xcalloc(ne + 1, sizeof *c.cap_off);
     for (size_t e = 0; e < ne; e++) {
@@ -594,8 +596,7 @@ void match_graph_build(const match_model *m, int top_k, int mentor_top, bool no_
     size_t nbmax = g->ix->be.nb > g->ix->br.nb ? g->ix->be.nb : g->ix->br.nb;
     c.sc = scratch_new(threads, nbmax);
     par_run(ne, threads, build_row, &c, "scoring", progress, pctx);
-    g->blocks_rows = (int64_t)atomic_load(&c.scored);
-    double t2 = clock_mono();
+
     if (c.mentor_top) {
         c.mcap_off = xcalloc(nr + 1, sizeof *c.mcap_off);
         for (size_t r = 0; r < nr; r++)
@@ -605,12 +606,8 @@ void match_graph_build(const match_model *m, int top_k, int mentor_top, bool no_
         c.mcount = xcalloc(nr + 1, sizeof *c.mcount);
         par_run(nr, threads, build_col, &c, "scoring", progress, pctx);
     }
-    double t3 = clock_mono();
     assemble(g, &c);
-    if (getenv("MATCH_DEBUG"))
-        fprintf(stderr, "index %.3f rows %.3f cols %.3f assemble %.3f\n", t1 - t0, t2 - t1,
-                t3 - t2, clock_mono() - t3);
-    g->blocks_scored = (int64_t)atomic_load(&c.scored);
+    g->scored = (int64_t)atomic_load(&c.scored);
     scratch_free(c.sc, threads);
     g->pruned = false;
     for (size_t e = 0; e < ne; e++)
@@ -703,6 +700,7 @@ typedef struct viol_ctx {
     const match_check *c;
     /* per mentee block: least u, largest cut, any mentee inside cut k */
     int64_t *minu, *maxcut;
+    int64_t *cut_pos; /* cut[] by position */
     uint8_t *reach[2];
     int64_t umin;
     scratch *sc;
@@ -778,8 +776,23 @@ static int64_t need_of(const viol_ctx *vc, size_t r, long b, int64_t margin)
         need = d > c->dual_thr_min ? d : c->dual_thr_min;
     }
     for (int k = 0; k < 2; k++)
-        if (c->cut_e[k] && !c->cut_r[k][r] && (b < 0 || vc->reach[k][b]) &&
-            c->cut_thr[k] < need)
+        if (c->cut_e[k] && !c->cut_r[k][r] && (b < 0 || vc->reach[k][b]) && c->cut_thr[k] < need)
+            need = c->cut_thr[k];
+    return need;
+}
+
+/* the same for the mentee at position i alone */
+static int64_t need_of_e(const viol_ctx *vc, size_t r, size_t i, int64_t margin)
+{
+    const match_check *c = vc->c;
+    size_t e = vc->ix->perm_e[i];
+    int64_t need = NEVER;
+    if (c->u) {
+        int64_t d = c->v[r] - c->M + c->u[e] - margin + 1;
+        need = d > c->dual_thr_min ? d : c->dual_thr_min;
+    }
+    for (int k = 0; k < 2; k++)
+        if (c->cut_e[k] && c->cut_e[k][e] && !c->cut_r[k][r] && c->cut_thr[k] < need)
             need = c->cut_thr[k];
     return need;
 }
@@ -818,13 +831,23 @@ static void viol_col(void *arg, int tid, size_t r)
     match_ipair local[64];
     int64_t localw[64];
     size_t nl = 0, scored = 0;
+    const int64_t margin = c->margin;
     for (size_t b = 0; b < ix->be.nb; b++) {
-        int64_t need = need_of(vc, r, (long)b, c->margin);
+        int64_t need = need_of(vc, r, (long)b, margin);
         if (need == NEVER || vc->maxcut[b] < need || sc->ub[b] < enter_thr(need))
             continue;
         size_t e0 = b * MATCH_BLOCK, nb = rm->ne - e0 < MATCH_BLOCK ? rm->ne - e0 : MATCH_BLOCK;
+        /* the members one by one: a pruned pair of e scores at most cut[e] */
+        size_t any = 0;
+        for (size_t a = 0; a < nb; a++) {
+            size_t i = e0 + a;
+            int64_t ne_ = need_of_e(vc, r, i, margin);
+            any += vc->cut_pos[i] >= ne_ && sc->ub[b] >= enter_thr(ne_);
+        }
+        if (!any)
+            continue;
         match_model_col(rm, j, e0, nb, sc->score, sc->ok);
-        scored++;
+        scored += nb;
         for (size_t a = 0; a < nb; a++) {
             if (!sc->ok[a])
                 continue;
@@ -834,7 +857,7 @@ static void viol_col(void *arg, int tid, size_t r)
             int64_t w = match_iscore(sc->score[a]);
             bool dual = c->u && w >= c->dual_thr_min;
             bool bad = dual && c->u[e] + c->v[r] < c->M + w;
-            bool near = dual && c->u[e] + c->v[r] < c->M + w + c->margin;
+            bool near = dual && c->u[e] + c->v[r] < c->M + w + margin;
             for (int k = 0; k < 2; k++)
                 if (c->cut_e[k] && c->cut_e[k][e] && !c->cut_r[k][r] && w >= c->cut_thr[k])
                     bad = true;
@@ -871,12 +894,13 @@ static void viol_col(void *arg, int tid, size_t r)
 
 size_t match_graph_violations(const match_model *m, const match_graph *g, const match_check *c,
                               int threads, match_ipair **out, int64_t **outw, size_t *nbreak,
-                              match_progress_fn progress, void *pctx)
+                              size_t *scored, match_progress_fn progress, void *pctx)
 {
     (void)m;
     *out = NULL;
     *outw = NULL;
     *nbreak = 0;
+    *scored = 0;
     if (!g->ix)
         return 0;
     threads = match_threads(threads);
@@ -891,6 +915,9 @@ size_t match_graph_violations(const match_model *m, const match_graph *g, const 
     vc.reach[0] = xcalloc(nb + 1, 1);
     vc.reach[1] = xcalloc(nb + 1, 1);
     vc.umin = NEVER;
+    vc.cut_pos = xmalloc((g->ne + 1) * sizeof *vc.cut_pos);
+    for (size_t i = 0; i < g->ne; i++)
+        vc.cut_pos[i] = g->cut[ix->perm_e[i]];
     for (size_t b = 0; b < nb; b++) {
         vc.minu[b] = NEVER;
         vc.maxcut[b] = -1;
@@ -915,8 +942,10 @@ size_t match_graph_violations(const match_model *m, const match_graph *g, const 
     vc.sc = scratch_new(threads, nb);
     par_run(g->nr, threads, viol_col, &vc, "proving", progress, pctx);
     scratch_free(vc.sc, threads);
+    *scored = atomic_load(&vc.scored);
     free(vc.minu);
     free(vc.maxcut);
+    free(vc.cut_pos);
     free(vc.reach[0]);
     free(vc.reach[1]);
     pthread_mutex_destroy(&vc.lock);

@@ -344,9 +344,8 @@ static inline __attribute__((always_inline)) void block_body(const match_model *
 }
 
 /* mentors [b, end) of mentee e into acc[0 .. end - b) */
-static inline __attribute__((always_inline)) void row_body(const match_model *m, size_t e,
-                                                           size_t b, size_t end, double *acc,
-                                                           uint8_t *ok)
+static inline __attribute__((always_inline)) void row_body(const match_model *m, size_t e, size_t b,
+                                                           size_t end, double *acc, uint8_t *ok)
 {
     for (size_t r0 = b; r0 < end; r0 += BLOCK) {
         size_t n = end - r0 < BLOCK ? end - r0 : BLOCK;
@@ -470,9 +469,8 @@ static inline __attribute__((always_inline)) void col_body(const match_model *m,
     }
 }
 
-static inline __attribute__((always_inline)) void col_run(const match_model *m, size_t r,
-                                                          size_t b, size_t end, double *acc,
-                                                          uint8_t *ok)
+static inline __attribute__((always_inline)) void col_run(const match_model *m, size_t r, size_t b,
+                                                          size_t end, double *acc, uint8_t *ok)
 {
     for (size_t e0 = b; e0 < end; e0 += BLOCK) {
         size_t n = end - e0 < BLOCK ? end - e0 : BLOCK;
@@ -482,14 +480,12 @@ static inline __attribute__((always_inline)) void col_run(const match_model *m, 
 
 /* The same loops compiled for three instruction sets; match_model_row
  * picks the widest the CPU has (or the one m->kernel names, for tests). */
-static void row_base(const match_model *m, size_t e, size_t b, size_t end, double *acc,
-                     uint8_t *ok)
+static void row_base(const match_model *m, size_t e, size_t b, size_t end, double *acc, uint8_t *ok)
 {
     row_body(m, e, b, end, acc, ok);
 }
 
-static void col_base(const match_model *m, size_t r, size_t b, size_t end, double *acc,
-                     uint8_t *ok)
+static void col_base(const match_model *m, size_t r, size_t b, size_t end, double *acc, uint8_t *ok)
 {
     col_run(m, r, b, end, acc, ok);
 }
@@ -503,8 +499,8 @@ ISA_AVX2 static void row_avx2(const match_model *m, size_t e, size_t b, size_t e
     row_body(m, e, b, end, acc, ok);
 }
 
-ISA_AVX512 static void row_avx512(const match_model *m, size_t e, size_t b, size_t end,
-                                  double *acc, uint8_t *ok)
+ISA_AVX512 static void row_avx512(const match_model *m, size_t e, size_t b, size_t end, double *acc,
+                                  uint8_t *ok)
 {
     row_body(m, e, b, end, acc, ok);
 }
@@ -515,8 +511,8 @@ ISA_AVX2 static void col_avx2(const match_model *m, size_t r, size_t b, size_t e
     col_run(m, r, b, end, acc, ok);
 }
 
-ISA_AVX512 static void col_avx512(const match_model *m, size_t r, size_t b, size_t end,
-                                  double *acc, uint8_t *ok)
+ISA_AVX512 static void col_avx512(const match_model *m, size_t r, size_t b, size_t end, double *acc,
+                                  uint8_t *ok)
 {
     col_run(m, r, b, end, acc, ok);
 }
@@ -612,8 +608,7 @@ void match_model_row(const match_model *m, size_t e, double *score, uint8_t *ok)
     match_model_row_n(m, e, m->nr, score, ok);
 }
 
-void match_model_col(const match_model *m, size_t r, size_t b, size_t n, double *score,
-                     uint8_t *ok)
+void match_model_col(const match_model *m, size_t r, size_t b, size_t n, double *score, uint8_t *ok)
 {
     size_t end = b + n;
     switch (m->kernel) {

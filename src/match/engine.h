@@ -34,7 +34,7 @@ typedef struct match_attr {
 typedef struct match_strmap {
     char **keys;
     int32_t *vals;
-    uint32_t *hashes; /* compared before the key: a probe rarely touches a key */
+    uint32_t *hashes;   /* compared before the key: a probe rarely touches a key */
     size_t size, count; /* size is a power of two */
 } match_strmap;
 
@@ -157,15 +157,15 @@ int64_t match_iscore(double s);
 /* ---- block bounds (bounds.c) ---- */
 
 #define MATCH_BLOCK 64 /* people per block */
-#define MATCH_TOP_K 16 /* mentors kept per mentee when mentees are the scarce side */
+#define MATCH_TOP_K 8  /* mentors kept per mentee when its row is kept in full */
 
 typedef struct match_bcol {
-    double *lo, *hi;    /* distance, gap: the block's range (lo > hi: all missing) */
-    uint64_t *uni;      /* overlap, shared: union of the tag bits, word-major */
-    int32_t *popmin;    /* overlap, mentee blocks: the least non-zero |A| */
-    uint64_t *bloom;    /* same: a 64-bit set of the values present */
-    int32_t *uniq;      /* same: the value all share, -1 all missing, -2 mixed */
-    double *cen;        /* similarity: unit centre, dimension-major */
+    double *lo, *hi;     /* distance, gap: the block's range (lo > hi: all missing) */
+    uint64_t *uni;       /* overlap, shared: union of the tag bits, word-major */
+    int32_t *popmin;     /* overlap, mentee blocks: the least non-zero |A| */
+    uint64_t *bloom;     /* same: a 64-bit set of the values present */
+    int32_t *uniq;       /* same: the value all share, -1 all missing, -2 mixed */
+    double *cen;         /* similarity: unit centre, dimension-major */
     double *ccos, *csin; /* similarity: the cone's angle (ccos 2: no direction) */
 } match_bcol;
 
@@ -215,7 +215,7 @@ typedef struct match_graph {
                            every allowed pair of the mentor is an arc */
     bool pruned;      /* some allowed pairs are not arcs */
     match_index *ix;  /* NULL when the graph holds every allowed pair */
-    int64_t blocks_scored, blocks_rows;
+    int64_t scored;   /* pairs scored exactly to build it */
 } match_graph;
 
 void match_graph_cleanup(match_graph *g);
@@ -254,7 +254,7 @@ typedef struct match_check {
  * caller) receives the pairs and *outw their scores. */
 size_t match_graph_violations(const match_model *m, const match_graph *g, const match_check *c,
                               int threads, match_ipair **out, int64_t **outw, size_t *nbreak,
-                              match_progress_fn progress, void *pctx);
+                              size_t *scored, match_progress_fn progress, void *pctx);
 
 /* Full sorted row of allowed mentors of one mentee (for stable's lazy lists). */
 size_t match_model_allowed(const match_model *m, size_t e, uint32_t **mentors, int64_t **w);
@@ -288,9 +288,12 @@ typedef struct match_warm {
  * (arcs below are ignored): wants[e], caps[r] are residual counts. */
 void match_flow_solve(const match_graph *g, const int64_t *wants, const int64_t *caps, int64_t thr,
                       match_flow *f, match_progress_fn progress, void *pctx);
-/* The same from a warm start (NULL: cold). */
+/* The same from a warm start (NULL: cold), with a solver: MATCH_SOLVER_AUTO
+ * picks as measured, the others force one (cost scaling falls back to
+ * shortest paths when some unit cannot be matched). */
+enum { MATCH_SOLVER_AUTO, MATCH_SOLVER_SSP, MATCH_SOLVER_CS };
 void match_flow_solve_warm(const match_graph *g, const int64_t *wants, const int64_t *caps,
-                           int64_t thr, const match_warm *warm, match_flow *f,
+                           int64_t thr, const match_warm *warm, int solver, match_flow *f,
                            match_progress_fn progress, void *pctx);
 /* index of arc (e, r) or -1 */
 int64_t match_graph_find(const match_graph *g, size_t e, uint32_t r);

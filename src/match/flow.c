@@ -17,17 +17,15 @@
  */
 #include "match/engine.h"
 
-#include "base/clock.h"
 #include "base/mem.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define INF INT64_MAX
 
 static bool cs_solve(const match_graph *g, const int64_t *wants, const int64_t *caps, int64_t thr,
-                     const match_warm *warm, match_flow *f);
+                     const match_warm *warm, int solver, match_flow *f);
 
 /* matched arcs per mentor */
 typedef struct mlist {
@@ -145,7 +143,7 @@ static void certify(const match_graph *g, const int64_t *wants, const int64_t *c
     size_t ne = g->ne, nr = g->nr;
     const int64_t MB = M + MATCH_SCALE;
     const char *pb = pbase;
-#define POT(i) (*(const int64_t *)(pb + (size_t)(i) * stride))
+#define POT(i) (*(const int64_t *)(pb + (size_t)(i)*stride))
     int64_t total = 0, matched = 0;
     for (size_t a = 0; a < g->narcs; a++)
         if (f->x[a]) {
@@ -375,12 +373,12 @@ static void ssp(const match_graph *g, const int64_t *wants, const int64_t *caps,
  * duals as the shortest-path solver's. */
 
 typedef struct cs_net {
-    size_t n, m;      /* nodes (sources, then sinks, then T), residual arcs */
-    size_t *first;    /* n + 1 */
+    size_t n, m;   /* nodes (sources, then sinks, then T), residual arcs */
+    size_t *first; /* n + 1 */
     uint32_t *head, *rev;
     int32_t *rcap;
-    int64_t *cost;    /* scaled */
-    size_t *arc_of;   /* graph arc -> residual arc of source -> sink */
+    int64_t *cost;  /* scaled */
+    size_t *arc_of; /* graph arc -> residual arc of source -> sink */
 } cs_net;
 
 static void cs_free(cs_net *N)
@@ -454,7 +452,6 @@ static void cs_build(cs_net *N, const match_graph *g, const int64_t *caps, int64
 }
 
 /* one scale: from any flow to an eps-optimal one */
-static size_t cs_scans, cs_relabels; /* debug counters (single-threaded solve) */
 
 /* Global price update: the fewest eps-steps d(v) from each node to a node
  * with a deficit, over residual arcs of length floor(rc / eps) + 1 (>= 0
@@ -542,14 +539,10 @@ static void cs_refine(cs_net *N, int64_t *p, int64_t *excess, size_t *cur, uint3
         inq[u] = 0;
         while (excess[u] > 0) {
             size_t a = cur[u], end = N->first[u + 1];
-            size_t a0 = a;
             for (; a < end; a++)
                 if (N->rcap[a] > 0 && N->cost[a] + p[u] - p[N->head[a]] < 0)
                     break;
-            cs_scans += a - a0 + 1;
             if (a == end) { /* relabel: the largest drop that keeps eps-optimality */
-                cs_relabels++;
-                cs_scans += end - N->first[u];
                 int64_t best = INT64_MIN;
                 for (size_t b = N->first[u]; b < end; b++)
                     if (N->rcap[b] > 0 && p[N->head[b]] - N->cost[b] > best)
@@ -587,7 +580,7 @@ static int64_t floor_div(int64_t a, int64_t b)
 }
 
 static bool cs_solve(const match_graph *g, const int64_t *wants, const int64_t *caps, int64_t thr,
-                     const match_warm *warm, match_flow *f)
+                     const match_warm *warm, int solver, match_flow *f)
 {
     size_t ne = g->ne, nr = g->nr;
     int64_t units = 0, slots = 0;
@@ -600,16 +593,13 @@ static bool cs_solve(const match_graph *g, const int64_t *wants, const int64_t *
     /* measured (bench/README.md): shortest paths are fastest while the
      * source side fills under half of the other side's slots; past that
      * their searches grow long and cost scaling wins */
-    if (2 * units < slots && !getenv("MATCH_CS"))
-        return false;
-    if (getenv("MATCH_SSP"))
+    if (solver == MATCH_SOLVER_SSP || (solver == MATCH_SOLVER_AUTO && 2 * units < slots))
         return false;
     if (warm && (!warm->pot || warm->npot != ne + nr + 1))
         warm = NULL;
     /* arcs were only added since a warm start's flow, which matched every unit */
     if (!warm && match_flow_maxcard(g, wants, caps, thr, NULL, NULL) < units)
         return false; /* some units stay empty: the shortest-path solver weighs that */
-    double t0 = clock_mono();
     cs_net N;
     int64_t scale = (int64_t)(ne + nr + 2);
     cs_build(&N, g, caps, thr, scale);
@@ -658,18 +648,13 @@ static bool cs_solve(const match_graph *g, const int64_t *wants, const int64_t *
          * best (smaller starts creep, one relabel at a time) */
         eps = worst * 8; /* the loop divides first */
     }
-    int64_t alpha = getenv("MATCH_ALPHA") ? atoi(getenv("MATCH_ALPHA")) : 8;
-    do {
-        eps = eps / alpha > 1 ? eps / alpha : 1;
-        double tr = clock_mono();
+    do { /* eps / 8 a scale: 4 and 8 measured alike, 16 and more slower */
+        eps = eps / 8 > 1 ? eps / 8 : 1;
         cs_refine(&N, p, excess, cur, queue, inq, eps, dist, ent_node, ent_next, bhead);
-        if (getenv("MATCH_DEBUG2"))
-            fprintf(stderr, "  refine eps %lld: %.4f s\n", (long long)eps, clock_mono() - tr);
     } while (eps > 1);
     bool ok = true;
     for (size_t u = 0; u < n && ok; u++)
         ok = excess[u] == 0;
-    double t1 = clock_mono();
     /* exact potentials: shortest paths in the residual graph from the
      * scaled ones rounded, where only small negative reduced costs remain */
     int64_t *pi = xmalloc(n * sizeof *pi);
@@ -723,10 +708,6 @@ static bool cs_solve(const match_graph *g, const int64_t *wants, const int64_t *
             p = NULL;
         }
     }
-    if (getenv("MATCH_DEBUG"))
-        fprintf(stderr, "cs: %zu nodes %zu arcs, scaling %.3f s, exact %.3f s, %s%s, scans %zu M, relabels %zu k\n", n, N.m,
-                t1 - t0, clock_mono() - t1, ok ? "certified" : "FAILED", warm ? " (warm)" : "", cs_scans >> 20, cs_relabels >> 10);
-    cs_scans = cs_relabels = 0;
     free(pi);
     free(d);
     free(p);
@@ -763,7 +744,7 @@ int64_t match_graph_find(const match_graph *g, size_t e, uint32_t r)
 void match_flow_solve(const match_graph *g, const int64_t *wants, const int64_t *caps, int64_t thr,
                       match_flow *f, match_progress_fn progress, void *pctx)
 {
-    match_flow_solve_warm(g, wants, caps, thr, NULL, f, progress, pctx);
+    match_flow_solve_warm(g, wants, caps, thr, NULL, MATCH_SOLVER_AUTO, f, progress, pctx);
 }
 
 /* The side with fewer slots to fill is the source side: its free nodes
@@ -773,7 +754,7 @@ void match_flow_solve(const match_graph *g, const int64_t *wants, const int64_t 
  * v and the reachable sets swap back. Cost scaling runs when every unit of
  * the source side can be matched, shortest paths otherwise. */
 void match_flow_solve_warm(const match_graph *g, const int64_t *wants, const int64_t *caps,
-                           int64_t thr, const match_warm *warm, match_flow *f,
+                           int64_t thr, const match_warm *warm, int solver, match_flow *f,
                            match_progress_fn progress, void *pctx)
 {
     int64_t sw = 0, sc = 0;
@@ -783,7 +764,7 @@ void match_flow_solve_warm(const match_graph *g, const int64_t *wants, const int
         sc += caps[r];
     if (sc >= sw) {
         memset(f, 0, sizeof *f);
-        if (!cs_solve(g, wants, caps, thr, warm, f))
+        if (!cs_solve(g, wants, caps, thr, warm, solver, f))
             ssp(g, wants, caps, thr, f, progress, pctx);
         return;
     }
@@ -820,7 +801,7 @@ void match_flow_solve_warm(const match_graph *g, const int64_t *wants, const int
     }
     match_flow ft;
     memset(&ft, 0, sizeof ft);
-    if (!cs_solve(&t, caps, wants, thr, twp, &ft))
+    if (!cs_solve(&t, caps, wants, thr, twp, solver, &ft))
         ssp(&t, caps, wants, thr, &ft, progress, pctx);
     free(tx);
     *f = ft;

@@ -176,7 +176,8 @@ static int parse_string(jdoc *d, jv *out)
     const char *p = d->p + 1, *e = d->end;
     /* the decoded text is never longer than the source */
     const char *q = p;
-    while (q < e && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20 && (unsigned char)*q < 0x80)
+    while (q < e && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20 &&
+           (unsigned char)*q < 0x80)
         q++;
     if (q < e && *q == '"') { /* plain ASCII: one copy */
         size_t n = (size_t)(q - p);
@@ -597,8 +598,9 @@ static jv *jv_at(const jv *a, size_t i)
 #define jv_array_foreach(a, i, x)                                                                  \
     for ((i) = 0; jv_is_array(a) && (i) < (a)->n && ((x) = &(a)->u.kids[i], 1); (i)++)
 #define jv_object_foreach(o, k, v)                                                                 \
-    for (uint32_t jv_i_ = 0; jv_is_object(o) && jv_i_ < (o)->n &&                                \
-                             ((k) = (o)->u.kids[2 * jv_i_].u.s, (v) = &(o)->u.kids[2 * jv_i_ + 1], 1); \
+    for (uint32_t jv_i_ = 0;                                                                       \
+         jv_is_object(o) && jv_i_ < (o)->n &&                                                      \
+         ((k) = (o)->u.kids[2 * jv_i_].u.s, (v) = &(o)->u.kids[2 * jv_i_ + 1], 1);                 \
          jv_i_++)
 
 typedef struct rd {

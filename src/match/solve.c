@@ -18,7 +18,6 @@
 #include "base/mem.h"
 #include "base/str.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,8 +136,10 @@ static bool add_back(run *R, const match_check *c)
     match_ipair *p = NULL;
     int64_t *w = NULL;
     size_t nbreak = 0;
-    size_t n = match_graph_violations(R->m, R->g, c, R->threads, &p, &w, &nbreak, R->o->progress,
-                                      R->o->progress_ctx);
+    size_t scored = 0;
+    size_t n = match_graph_violations(R->m, R->g, c, R->threads, &p, &w, &nbreak, &scored,
+                                      R->o->progress, R->o->progress_ctx);
+    R->st->scored += (int64_t)scored;
     /* proven when nothing breaks the certificate; otherwise add the
      * breakers and the near ones, which the next duals would likely break */
     if (nbreak) {
@@ -191,8 +192,8 @@ static void solve_total(run *R, match_flow *f, bool *proven)
             wx = carry_flow(R->g, was, nwas);
             warm = (match_warm){wx, prev.pot, prev.npot};
         }
-        match_flow_solve_warm(R->g, R->wants, R->caps, 0, prev.pot ? &warm : NULL, f,
-                              R->o->progress, R->o->progress_ctx);
+        match_flow_solve_warm(R->g, R->wants, R->caps, 0, prev.pot ? &warm : NULL,
+                              MATCH_SOLVER_AUTO, f, R->o->progress, R->o->progress_ctx);
         free(wx);
         match_flow_cleanup(&prev);
         free(was);
@@ -341,10 +342,7 @@ int match_solve(match_instance *in, const match_options *opts, match_result **ou
                       threads, &g, o->progress, o->progress_ctx);
     kill_locked(in, &g);
     st->t_score = clock_mono() - t1;
-    if (getenv("MATCH_DEBUG"))
-        fprintf(stderr, "blocks scored %lld (rows %lld) of %zu, arcs %zu, score %.3f s\n",
-                (long long)g.blocks_scored, (long long)g.blocks_rows,
-                g.ix ? g.ix->be.nb * nr + g.ix->br.nb * ne : 0, g.narcs, st->t_score);
+    st->scored = g.scored;
 
     run R = {&m,
              &g,
@@ -355,7 +353,7 @@ int match_solve(match_instance *in, const match_options *opts, match_result **ou
              o->max_rounds > 0 ? o->max_rounds : 8,
              st,
              0,
-             getenv("MATCH_MARGIN") ? atoi(getenv("MATCH_MARGIN")) : MATCH_SCALE / 100};
+             MATCH_SCALE / 100};
     match_ipair *sel = NULL;
     size_t nsel = 0;
     bool proven = false;

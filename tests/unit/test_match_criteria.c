@@ -473,12 +473,18 @@ static void test_bounds_hold(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_overlap),      cmocka_unit_test(test_shared),
-        cmocka_unit_test(test_same),         cmocka_unit_test(test_distance),
-        cmocka_unit_test(test_gap),          cmocka_unit_test(test_similarity),
-        cmocka_unit_test(test_choice),       cmocka_unit_test(test_weights_explain),
-        cmocka_unit_test(test_bad_criteria), cmocka_unit_test(test_kernels_agree),
-        cmocka_unit_test(test_col_kernels_agree), cmocka_unit_test(test_bounds_hold),
+        cmocka_unit_test(test_overlap),
+        cmocka_unit_test(test_shared),
+        cmocka_unit_test(test_same),
+        cmocka_unit_test(test_distance),
+        cmocka_unit_test(test_gap),
+        cmocka_unit_test(test_similarity),
+        cmocka_unit_test(test_choice),
+        cmocka_unit_test(test_weights_explain),
+        cmocka_unit_test(test_bad_criteria),
+        cmocka_unit_test(test_kernels_agree),
+        cmocka_unit_test(test_col_kernels_agree),
+        cmocka_unit_test(test_bounds_hold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
