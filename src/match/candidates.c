@@ -955,6 +955,57 @@ size_t match_graph_violations(const match_model *m, const match_graph *g, const 
     return vc.n;
 }
 
+size_t match_graph_rest(const match_model *m, const match_graph *g, size_t e, const int64_t *lim,
+                        const int64_t *blim, uint32_t **mentors, int64_t **w)
+{
+    const match_index *ix = g->ix;
+    if (!ix) { /* every allowed pair is an arc already, or the graph is small */
+        uint32_t *ms;
+        int64_t *ws;
+        size_t n = match_model_allowed(m, e, &ms, &ws), k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (ws[i] >= lim[ms[i]] && !match_graph_has(g, e, ms[i])) {
+                ms[k] = ms[i];
+                ws[k++] = ws[i];
+            }
+        *mentors = ms;
+        *w = ws;
+        return k;
+    }
+    const match_model *rm = &ix->rm;
+    size_t nb = ix->br.nb, i = ix->pos_e[e], n = 0, cap = 64;
+    double *ub = xmalloc((nb + 1) * sizeof *ub), *ws = xmalloc((2 * nb + 2) * sizeof *ws);
+    double score[MATCH_BLOCK];
+    uint8_t ok[MATCH_BLOCK];
+    uint32_t *ms = xmalloc(cap * sizeof *ms);
+    int64_t *wv = xmalloc(cap * sizeof *wv);
+    match_bounds_ub(rm, &ix->br, i, ub, ws);
+    for (size_t b = 0; b < nb; b++) {
+        if (ub[b] < 0.0 || ub[b] < enter_thr(blim[b]))
+            continue;
+        size_t r0 = b * MATCH_BLOCK, k = rm->nr - r0 < MATCH_BLOCK ? rm->nr - r0 : MATCH_BLOCK;
+        match_model_block(rm, i, r0, k, score, ok);
+        for (size_t a = 0; a < k; a++) {
+            uint32_t r = ix->perm_r[r0 + a];
+            int64_t x = match_iscore(score[a]);
+            if (!ok[a] || x < lim[r] || match_graph_has(g, e, r))
+                continue;
+            if (n == cap) {
+                cap *= 2;
+                ms = xrealloc(ms, cap * sizeof *ms);
+                wv = xrealloc(wv, cap * sizeof *wv);
+            }
+            ms[n] = r;
+            wv[n++] = x;
+        }
+    }
+    free(ub);
+    free(ws);
+    *mentors = ms;
+    *w = wv;
+    return n;
+}
+
 size_t match_model_allowed(const match_model *m, size_t e, uint32_t **mentors, int64_t **w)
 {
     double *s = xmalloc((m->nr ? m->nr : 1) * sizeof *s);

@@ -256,7 +256,13 @@ size_t match_graph_violations(const match_model *m, const match_graph *g, const 
                               int threads, match_ipair **out, int64_t **outw, size_t *nbreak,
                               size_t *scored, match_progress_fn progress, void *pctx);
 
-/* Full sorted row of allowed mentors of one mentee (for stable's lazy lists). */
+/* The allowed mentors r of mentee e that are not arcs and score at least
+ * lim[r] (by mentor; blim[b] <= the least lim of the index's mentor block
+ * b, ignored without an index), in any order: the rest of a stable list
+ * (a mentor whose mentees all beat e leaves it out). Caller frees both. */
+size_t match_graph_rest(const match_model *m, const match_graph *g, size_t e, const int64_t *lim,
+                        const int64_t *blim, uint32_t **mentors, int64_t **w);
+/* Full sorted row of allowed mentors of one mentee. */
 size_t match_model_allowed(const match_model *m, size_t e, uint32_t **mentors, int64_t **w);
 
 int match_threads(int requested);
