@@ -131,6 +131,7 @@ size_t match_stable_run(const match_model *m, match_graph *g, const int64_t *wan
     size_t *len = xcalloc(ne ? ne : 1, sizeof *len);
     size_t *next = xcalloc(ne ? ne : 1, sizeof *next);
     bool *extended = xcalloc(ne ? ne : 1, sizeof *extended);
+    bool *waited = xcalloc(ne ? ne : 1, sizeof *waited);
     int64_t *holds = xcalloc(ne ? ne : 1, sizeof *holds);
     mentor_heap *mh = xcalloc(nr ? nr : 1, sizeof *mh);
     uint32_t *queue = xmalloc((ne ? ne : 1) * sizeof *queue);
@@ -147,54 +148,81 @@ size_t match_stable_run(const match_model *m, match_graph *g, const int64_t *wan
             queued[e] = true;
         }
     }
-    while (qh < qn) {
-        uint32_t e = queue[qh++ % ne];
-        queued[e] = false;
-        while (holds[e] < wants[e]) {
-            if (next[e] == len[e]) {
-                if (extended[e] || g->cut[e] < 0)
-                    break;
-                extended[e] = true;
-                size_t nx;
-                pref *rest = list_rest(m, g, e, lim, blim, &nx);
-                lists[e] = xrealloc(lists[e], (len[e] + nx + 1) * sizeof(pref));
-                memcpy(lists[e] + len[e], rest, nx * sizeof(pref));
-                len[e] += nx;
-                free(rest);
-                if (next[e] == len[e])
-                    break;
-            }
-            pref p = lists[e][next[e]++];
-            mentor_heap *q = &mh[p.r];
-            held x = {p.w, e};
-            if ((int64_t)q->n < caps[p.r]) {
-                mh_push(q, x);
-                holds[e]++;
-            } else if (q->n && worse(q->h[0], x)) {
-                uint32_t out = q->h[0].e;
-                mh_replace_top(q, x);
-                holds[e]++;
-                holds[out]--;
-                if (!queued[out]) {
-                    queue[qn++ % ne] = out;
-                    queued[out] = true;
+    /* mentees that ran out of their lists wait until every other proposal
+     * is made: the mentors' limits are then as high as they get so far,
+     * and the rest of each list is short (the result does not depend on
+     * the order of proposals) */
+    uint32_t *later = xmalloc((ne ? ne : 1) * sizeof *later);
+    size_t nlater = 0;
+    for (;;) {
+        if (qh == qn) {
+            if (!nlater)
+                break;
+            for (size_t i = 0; i < nlater; i++) {
+                uint32_t e = later[i];
+                if (!queued[e]) {
+                    queue[qn++ % ne] = e;
+                    queued[e] = true;
                 }
-            } else {
-                continue;
             }
-            if ((int64_t)q->n == caps[p.r] && q->h[0].w > lim[p.r]) {
-                lim[p.r] = q->h[0].w;
-                if (g->ix) { /* the block's least limit */
-                    size_t b = g->ix->pos_r[p.r] / MATCH_BLOCK, lo = b * MATCH_BLOCK;
-                    int64_t least = INT64_MAX;
-                    for (size_t j = lo; j < nr && j < lo + MATCH_BLOCK; j++)
-                        if (lim[g->ix->perm_r[j]] < least)
-                            least = lim[g->ix->perm_r[j]];
-                    blim[b] = least;
+            nlater = 0;
+        }
+        while (qh < qn) {
+            uint32_t e = queue[qh++ % ne];
+            queued[e] = false;
+            while (holds[e] < wants[e]) {
+                if (next[e] == len[e]) {
+                    if (extended[e] || g->cut[e] < 0)
+                        break;
+                    if (!waited[e]) {
+                        waited[e] = true;
+                        later[nlater++] = e;
+                        break;
+                    }
+                    extended[e] = true;
+                    size_t nx;
+                    pref *rest = list_rest(m, g, e, lim, blim, &nx);
+                    lists[e] = xrealloc(lists[e], (len[e] + nx + 1) * sizeof(pref));
+                    memcpy(lists[e] + len[e], rest, nx * sizeof(pref));
+                    len[e] += nx;
+                    free(rest);
+                    if (next[e] == len[e])
+                        break;
+                }
+                pref p = lists[e][next[e]++];
+                mentor_heap *q = &mh[p.r];
+                held x = {p.w, e};
+                if ((int64_t)q->n < caps[p.r]) {
+                    mh_push(q, x);
+                    holds[e]++;
+                } else if (q->n && worse(q->h[0], x)) {
+                    uint32_t out = q->h[0].e;
+                    mh_replace_top(q, x);
+                    holds[e]++;
+                    holds[out]--;
+                    if (!queued[out]) {
+                        queue[qn++ % ne] = out;
+                        queued[out] = true;
+                    }
+                } else {
+                    continue;
+                }
+                if ((int64_t)q->n == caps[p.r] && q->h[0].w > lim[p.r]) {
+                    lim[p.r] = q->h[0].w;
+                    if (g->ix) { /* the block's least limit */
+                        size_t b = g->ix->pos_r[p.r] / MATCH_BLOCK, lo = b * MATCH_BLOCK;
+                        int64_t least = INT64_MAX;
+                        for (size_t j = lo; j < nr && j < lo + MATCH_BLOCK; j++)
+                            if (lim[g->ix->perm_r[j]] < least)
+                                least = lim[g->ix->perm_r[j]];
+                        blim[b] = least;
+                    }
                 }
             }
         }
     }
+    free(later);
+    free(waited);
     size_t n = 0;
     for (size_t r = 0; r < nr; r++)
         n += mh[r].n;
