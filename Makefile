@@ -8,7 +8,7 @@
 # them in mk/<name>.mk and append their test target to CHECK_TARGETS.
 
 CC       ?= cc
-PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium libcurl
+PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium libcurl libcmark-gfm
 PYTHON   ?= /usr/bin/python3
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
@@ -35,8 +35,9 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 WEB_DIST := web/dist/index.html
-WEB_SRC  := $(shell find web/src web/public web/index.html web/package.json web/package-lock.json \
-              web/vite.config.ts web/svelte.config.js web/tsconfig.json -type f 2>/dev/null)
+WEB_SRC  := $(shell find web/src web/public web/scripts web/index.html web/package.json \
+              web/package-lock.json web/vite.config.ts web/svelte.config.js web/tsconfig.json \
+              -type f 2>/dev/null) src/base/limits.h docs/openapi.json tools/limits_ts.py
 
 CHECK_TARGETS :=
 
@@ -73,7 +74,8 @@ $(BUILD)/gen/assets.c: $(WEB_DIST) tools/embed.py
 
 web: $(WEB_DIST)
 $(WEB_DIST): $(WEB_SRC)
-	cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build
+	cd web && { [ node_modules/.package-lock.json -nt package-lock.json ] || \
+	    npm ci --no-audit --no-fund; } && npm run build
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(GEN_OBJ)
 	@mkdir -p $(dir $@)

@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/limits.h"
 #include "domain/agreement.h"
+#include "service/program.h"
 
 struct agreement {
     json_t *content; /* owned */
@@ -27,17 +28,22 @@ static void agreement_cleanup(struct agreement *a)
     a->content = NULL;
 }
 
-static json_t *defaults_for(api_ctx *c, const struct rel *r)
+/* The default agreement of the relationship into *out (new reference). A
+ * store status. */
+static int defaults_for(api_ctx *c, const struct svc_rel *r, json_t **out)
 {
-    json_t *config = NULL;
-    program_config_load(c->db, r->program_id, &config, NULL, 0);
-    json_t *d = agreement_defaults(config, r->planned_end_at);
-    json_decref(config);
-    return d;
+    struct program_config cfg;
+    int rc = svc_program_config(c->db, r->program_id, &cfg, NULL, 0);
+    *out = NULL;
+    if (rc != SVC_OK)
+        return rc > 0 ? STORE_ERROR : rc; /* a relationship's program exists */
+    *out = agreement_defaults(&cfg, r->planned_end_at);
+    program_config_cleanup(&cfg);
+    return STORE_OK;
 }
 
 /* Loads the stored agreement, or the default one. A store status. */
-static int load(api_ctx *c, const struct rel *r, struct agreement *out)
+static int load(api_ctx *c, const struct svc_rel *r, struct agreement *out)
 {
     memset(out, 0, sizeof *out);
     store_rows *rows;
@@ -48,16 +54,18 @@ static int load(api_ctx *c, const struct rel *r, struct agreement *out)
                          p, 1, &rows);
     if (rc != STORE_OK)
         return rc;
-    if (store_next(rows) == 1) {
+    if ((rc = store_next(rows)) == 1) {
         out->content = json_loads(store_col_text(rows, 0), 0, NULL);
         out->version = store_col_int(rows, 1);
         out->updated_by = store_col_int(rows, 2);
         out->updated_at = store_col_int(rows, 3);
     }
     store_rows_free(rows);
+    if (rc < 0)
+        return rc;
     if (!out->content) {
-        out->content = defaults_for(c, r);
         out->version = 1;
+        return defaults_for(c, r, &out->content);
     }
     return STORE_OK;
 }
@@ -65,16 +73,19 @@ static int load(api_ctx *c, const struct rel *r, struct agreement *out)
 /* Stores the default agreement when none is stored yet, then takes the
  * row's lock (a no-op UPDATE: PostgreSQL locks the row, SQLite's writer
  * holds the database), so edits and signatures of one agreement queue. */
-static int lock(api_ctx *c, const struct rel *r)
+static int lock(api_ctx *c, const struct svc_rel *r)
 {
-    json_t *d = defaults_for(c, r);
+    json_t *d;
+    int rc = defaults_for(c, r, &d);
+    if (rc != STORE_OK)
+        return rc;
     char *text = json_dumps(d, JSON_COMPACT);
     json_decref(d);
     store_val p[] = {SV_INT(r->id), SV_TEXT(text), SV_INT(clock_now())};
-    int rc = store_exec(c->db,
-                        "INSERT INTO agreements (relationship_id, content, version, updated_at) "
-                        "VALUES (?1, ?2, 1, ?3) ON CONFLICT (relationship_id) DO NOTHING",
-                        p, 3, NULL);
+    rc = store_exec(c->db,
+                    "INSERT INTO agreements (relationship_id, content, version, updated_at) "
+                    "VALUES (?1, ?2, 1, ?3) ON CONFLICT (relationship_id) DO NOTHING",
+                    p, 3, NULL);
     free(text);
     if (rc != STORE_OK)
         return rc;
@@ -120,7 +131,7 @@ static json_t *signatures(api_ctx *c, int64_t rel_id, int64_t version, bool *all
     return a;
 }
 
-static json_t *agreement_json(api_ctx *c, const struct rel *r, const struct agreement *a)
+static json_t *agreement_json(api_ctx *c, const struct svc_rel *r, const struct agreement *a)
 {
     bool all;
     json_t *sigs = signatures(c, r->id, a->version, &all);
@@ -161,7 +172,7 @@ static int check_version(api_ctx *c, const json_t *body, int64_t current)
 
 int h_agreement_get(api_ctx *c)
 {
-    struct rel r;
+    struct svc_rel r;
     if (rel_open(c, 0, PERM_READ, &r))
         return -1;
     struct agreement a;
@@ -175,7 +186,7 @@ int h_agreement_get(api_ctx *c)
 
 int h_agreement_put(api_ctx *c)
 {
-    struct rel r;
+    struct svc_rel r;
     json_t *body = NULL, *edit = NULL, *next = NULL;
     struct agreement a = {0};
     int result = -1, rc;
@@ -235,7 +246,7 @@ done:
 
 int h_agreement_sign(api_ctx *c)
 {
-    struct rel r;
+    struct svc_rel r;
     json_t *body = NULL;
     struct agreement a = {0};
     int result = -1, rc;
@@ -268,7 +279,8 @@ int h_agreement_sign(api_ctx *c)
     }
     bool all;
     json_decref(signatures(c, r.id, a.version, &all));
-    if (all && (rc = rel_stage_all(c->db, r.id, STAGE_AGREEMENT_SIGNED, now)) != STORE_OK) {
+    if (all &&
+        (rc = svc_relationship_stage_all(c->db, r.id, STAGE_AGREEMENT_SIGNED, now)) != STORE_OK) {
         result = api_store_failed(c, rc);
         goto done;
     }

@@ -16,9 +16,8 @@
 #include "domain/permissions.h"
 #include "domain/validate.h"
 #include "http/http.h"
+#include "service/service.h"
 #include "store/store.h"
-
-enum site_role { SITE_MEMBER = 0, SITE_COORDINATOR = 1, SITE_ADMIN = 2 };
 
 struct api_actor {
     int64_t person_id; /* 0: anonymous */
@@ -33,6 +32,9 @@ typedef struct api_ctx {
     store *db;
     struct api_actor actor;
     int64_t touch_session; /* a session whose last_seen_at is due; written after a read */
+    /* A store status a helper met and could not answer (api_program_roles,
+     * api_audit): the dispatcher rolls back and answers it instead. */
+    int failed;
 } api_ctx;
 
 /* The server's configuration for the API, set once before serving. */
@@ -63,10 +65,19 @@ store *api_db(void);
 int api_json(api_ctx *c, int status, json_t *obj);
 /* Sends 204 No Content. Returns 0. */
 int api_no_content(api_ctx *c);
-/* Sends an application/problem+json reply; field may be NULL. Returns -1. */
+/* Sends an application/problem+json reply; field may be NULL. A field
+ * given is named as `field` and in `errors` ([{field, message}]). Returns
+ * -1. */
 int api_problem(api_ctx *c, int status, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* 422 naming the field from a validation failure. Returns -1. */
+/* The one mapping of a service status (service/service.h) to its reply:
+ *   SVC_INVALID 422, SVC_REFUSED 409, SVC_STALE 409, SVC_FORBIDDEN 403,
+ *   SVC_NOT_FOUND 404, a store status (< 0) as api_store_failed does.
+ * The reply names every field of e (may be NULL) in `errors`, the first
+ * as `field`, and the detail is "field: message". Returns -1; status must
+ * not be SVC_OK (that is logged and answered 500). */
+int api_fail(api_ctx *c, int status, const verr *e);
+/* 422 naming the fields of a validation failure: api_fail(c, SVC_INVALID, e). */
 int api_invalid(api_ctx *c, const verr *e);
 /* 404 in the one wording used for "absent or not yours". Returns -1. */
 int api_not_found(api_ctx *c);
@@ -84,8 +95,13 @@ int api_param_id(api_ctx *c, int i, int64_t *out);
  * a bad value. */
 int api_page(api_ctx *c, int64_t *limit, int64_t *offset);
 
-/* ---- the actor's roles ---- */
-/* The roles the actor holds in a program (admin included); 0 when none. */
+/* ---- the actor and their roles ---- */
+/* The actor as the services see them. */
+svc_actor api_actor(const api_ctx *c);
+
+/* The roles the actor holds in a program (admin included); 0 when none.
+ * When the lookup fails the request fails (c->failed) whatever the
+ * handler answers. */
 perm_roles api_program_roles(api_ctx *c, int64_t program_id);
 
 /* Ends the read transaction a GET runs in, so the handler can write (it
@@ -97,15 +113,20 @@ void api_end_read(api_ctx *c);
  * before it writes. Answers and returns -1 when the database refuses. */
 int api_begin_write(api_ctx *c);
 
-/* Checks the actor coordinates the program (or is an admin): 0 when so;
- * else answers 404 when they cannot see the program, 403 with `why` when
- * they can, and returns -1. */
-int api_program_coordinator(api_ctx *c, int64_t program_id, const char *why);
+/* The permission prologue of a program's resource: route parameter
+ * `param` is the program, and the actor's roles in it must give `need` to
+ * `data` (domain/permissions.h). Answers 404 when the actor may not see
+ * the program (so ids cannot be probed), 403 with `why` when they see it
+ * but may not do this, and returns -1; else returns 0 with *program_id
+ * and *roles set (either may be NULL). */
+int api_program_access(api_ctx *c, int param, enum perm_data data, enum perm_access need,
+                       const char *why, int64_t *program_id, perm_roles *roles);
 
 /* Time as RFC 3339 text in a new JSON string. */
 json_t *api_time(int64_t t);
 
-/* Records an audit event in the current transaction. */
+/* Records an audit event in the current transaction. When the record
+ * cannot be written the request fails as a whole (c->failed). */
 void api_audit(api_ctx *c, const char *action, const char *entity, int64_t entity_id,
                json_t *detail);
 

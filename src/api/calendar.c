@@ -261,7 +261,7 @@ int h_calendar_get(api_ctx *c)
 
 int h_meeting_ics(api_ctx *c)
 {
-    struct rel r;
+    struct svc_rel r;
     int64_t mid;
     if (rel_open(c, 0, PERM_READ, &r) || api_param_id(c, 1, &mid))
         return -1;

@@ -10,6 +10,8 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "service/audit.h"
+#include "service/program.h"
 
 static struct api_config config = {
     .session_idle_s = LIMIT_SESSION_IDLE_S,
@@ -25,6 +27,7 @@ void api_configure(const struct api_config *cfg)
         config.session_idle_s = LIMIT_SESSION_IDLE_S;
     if (!config.session_absolute_s)
         config.session_absolute_s = LIMIT_SESSION_ABSOLUTE_S;
+    svc_configure(&(struct svc_config){.public_url = config.public_url});
 }
 
 const struct api_config *api_config(void)
@@ -96,17 +99,25 @@ static const char *status_title(int status)
     }
 }
 
-int api_problem(api_ctx *c, int status, const char *field, const char *fmt, ...)
+/* Writes the problem+json reply. Every field named goes into `errors`
+ * ([{field, message}]); the first is `field` too, as clients read it. */
+static int problem(api_ctx *c, int status, const char *detail, const verr *e)
 {
-    char detail[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(detail, sizeof detail, fmt, ap);
-    va_end(ap);
     json_t *p = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title",
                           status_title(status), "status", status, "detail", detail);
-    if (field && *field)
-        json_object_set_new(p, "field", json_string(field));
+    const char *field, *msg;
+    json_t *errors = NULL;
+    for (int i = 0; e && verr_at(e, i, &field, &msg); i++) {
+        if (!*field)
+            continue;
+        if (!errors) {
+            errors = json_array();
+            json_object_set_new(p, "field", json_string(field));
+        }
+        json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field, "message", msg));
+    }
+    if (errors)
+        json_object_set_new(p, "errors", errors);
     char *text = json_dumps(p, JSON_COMPACT);
     json_decref(p);
     http_resp_body(c->resp, status, "application/problem+json", text, text ? strlen(text) : 0);
@@ -114,16 +125,64 @@ int api_problem(api_ctx *c, int status, const char *field, const char *fmt, ...)
     return -1;
 }
 
+int api_problem(api_ctx *c, int status, const char *field, const char *fmt, ...)
+{
+    char detail[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    if (!field || !*field)
+        return problem(c, status, detail, NULL);
+    /* The message is the detail without its customary "field: " prefix. */
+    size_t n = strlen(field);
+    const char *msg = strncmp(detail, field, n) == 0 && strncmp(detail + n, ": ", 2) == 0
+                          ? detail + n + 2
+                          : detail;
+    verr e = {.n = 1};
+    str_fmt(e.field, sizeof e.field, "%s", field);
+    str_fmt(e.msg, sizeof e.msg, "%s", msg);
+    return problem(c, status, detail, &e);
+}
+
 int api_invalid(api_ctx *c, const verr *e)
 {
-    if (e->field[0])
-        return api_problem(c, 422, e->field, "%s: %s", e->field, e->msg);
-    return api_problem(c, 422, NULL, "%s", e->msg);
+    return api_fail(c, SVC_INVALID, e);
 }
 
 int api_not_found(api_ctx *c)
 {
-    return api_problem(c, 404, NULL, "no such resource");
+    return problem(c, 404, "no such resource", NULL);
+}
+
+int api_fail(api_ctx *c, int status, const verr *e)
+{
+    static const verr none;
+    if (!e)
+        e = &none;
+    if (status < 0)
+        return api_store_failed(c, status);
+    int code;
+    switch (status) {
+    case SVC_INVALID: code = 422; break;
+    case SVC_REFUSED: code = 409; break;
+    case SVC_STALE: code = 409; break;
+    case SVC_FORBIDDEN: code = 403; break;
+    case SVC_NOT_FOUND:
+        if (!e->msg[0])
+            return api_not_found(c);
+        code = 404;
+        break;
+    default:
+        log_error("api", "api_fail: status %d is no refusal", status);
+        return problem(c, 500, "the server failed; nothing was changed", NULL);
+    }
+    char detail[sizeof e->field + sizeof e->msg + 2];
+    if (e->field[0])
+        str_fmt(detail, sizeof detail, "%s: %s", e->field, e->msg);
+    else
+        str_fmt(detail, sizeof detail, "%s", e->msg[0] ? e->msg : status_title(code));
+    return problem(c, code, detail, e);
 }
 
 int api_store_failed(api_ctx *c, int status)
@@ -180,24 +239,20 @@ int api_page(api_ctx *c, int64_t *limit, int64_t *offset)
 
 perm_roles api_program_roles(api_ctx *c, int64_t program_id)
 {
-    perm_roles roles = c->actor.site_role == SITE_ADMIN ? PERM_ADMIN : 0;
-    store_rows *rows;
-    store_val p[] = {SV_INT(program_id), SV_INT(c->actor.person_id)};
-    if (store_query(c->db,
-                    "SELECT role FROM participations WHERE program_id = ?1 AND person_id = ?2 "
-                    "AND status NOT IN ('declined', 'withdrawn')",
-                    p, 2, &rows) != STORE_OK)
-        return roles;
-    while (store_next(rows) == 1)
-        roles |= perm_role_from_name(store_col_text(rows, 0));
-    store_rows_free(rows);
+    perm_roles roles;
+    svc_actor actor = api_actor(c);
+    int rc = svc_program_roles(c->db, &actor, program_id, &roles);
+    if (rc != STORE_OK && !c->failed)
+        c->failed = rc;
     return roles;
 }
 
 void api_end_read(api_ctx *c)
 {
-    if (c->db && store_in_tx(c->db))
-        store_commit(c->db);
+    /* A read snapshot has nothing to keep: when its commit fails, a
+     * rollback ends it just as well. */
+    if (c->db && store_in_tx(c->db) && store_commit(c->db) != STORE_OK)
+        store_rollback(c->db);
 }
 
 int api_begin_write(api_ctx *c)
@@ -207,14 +262,27 @@ int api_begin_write(api_ctx *c)
     return rc == STORE_OK ? 0 : api_store_failed(c, rc);
 }
 
-int api_program_coordinator(api_ctx *c, int64_t program_id, const char *why)
+int api_program_access(api_ctx *c, int param, enum perm_data data, enum perm_access need,
+                       const char *why, int64_t *program_id, perm_roles *roles)
 {
-    perm_roles roles = api_program_roles(c, program_id);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
+    int64_t pid;
+    if (api_param_id(c, param, &pid))
+        return -1;
+    perm_roles r = api_program_roles(c, pid);
+    if (!perm_allows(r, PERM_PROGRAM, PERM_READ))
         return api_not_found(c);
-    if (!perm_allows(roles, PERM_OTHER_PROFILE, PERM_WRITE))
+    if (!perm_allows(r, data, need))
         return api_problem(c, 403, NULL, "%s", why);
+    if (program_id)
+        *program_id = pid;
+    if (roles)
+        *roles = r;
     return 0;
+}
+
+svc_actor api_actor(const api_ctx *c)
+{
+    return (svc_actor){.person_id = c->actor.person_id, .site_role = c->actor.site_role};
 }
 
 json_t *api_time(int64_t t)
@@ -227,14 +295,8 @@ json_t *api_time(int64_t t)
 void api_audit(api_ctx *c, const char *action, const char *entity, int64_t entity_id,
                json_t *detail)
 {
-    char *d = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
-    json_decref(detail);
-    store_val p[] = {SV_INT(clock_now()), c->actor.person_id ? SV_INT(c->actor.person_id) : SV_NULL,
-                     SV_TEXT(action),     SV_TEXT(entity),
-                     SV_INT(entity_id),   SV_TEXT(d ? d : "{}")};
-    store_exec(c->db,
-               "INSERT INTO audit_events (at, actor_id, action, entity, entity_id, detail) "
-               "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-               p, 6, NULL);
-    free(d);
+    svc_actor actor = api_actor(c);
+    int rc = svc_audit(c->db, &actor, action, entity, entity_id, detail);
+    if (rc != STORE_OK && !c->failed)
+        c->failed = rc;
 }

@@ -1,7 +1,7 @@
-/* enrolment.h - the writes every enrolment path shares (the API, the CSV
- * import, the demo): moving a participation along the funnel, storing
- * mail in the outbox, and inviting. All run inside the caller's
- * transaction and return a store status. */
+/* enrolment.h - inviting, shared by every enrolment path (the API, the
+ * CSV import). Runs inside the caller's transaction and returns a store
+ * status. Moving along the funnel is service/participation.h's, mail is
+ * service/outbox.h's. */
 #ifndef TANDEM_API_ENROLMENT_H
 #define TANDEM_API_ENROLMENT_H
 
@@ -13,27 +13,6 @@
 #include "store/store.h"
 
 #define INVITATION_DAYS 30
-
-/* Sets the participation's status to `s` and records the time it reached
- * the stage (the first time only). */
-int enrol_stage(store *db, int64_t participation_id, enum stage s, int64_t now);
-
-/* Who a participation's mail goes to, and about which program. */
-struct enrol_recipient {
-    int64_t person_id, program_id;
-    char email[LIMIT_EMAIL_BYTES + 1];
-    char name[LIMIT_NAME_BYTES + 1];
-    char program_name[LIMIT_NAME_BYTES + 1];
-    char role[16];
-};
-
-/* Looks up the recipient of a participation: 1 found, 0 none, < 0 a store
- * status. */
-int enrol_recipient_of(store *db, int64_t participation_id, struct enrol_recipient *out);
-
-/* Stores an e-mail in the outbox, to be sent by the mailer. */
-int enrol_mail(store *db, const char *to, int64_t person_id, int64_t program_id, const char *kind,
-               const char *subject, const char *body, int64_t now);
 
 /* Writes the invitation e-mail for `name` to take part in `program` as a
  * `role`, with the link base_url/invite/token, into b (reset first).

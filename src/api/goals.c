@@ -105,7 +105,7 @@ static int goal_load(api_ctx *c, int64_t rel_id, int64_t gid, json_t **out)
 
 int h_goals_list(api_ctx *c)
 {
-    struct rel r;
+    struct svc_rel r;
     int64_t limit, offset, total = 0;
     if (rel_open(c, 0, PERM_READ, &r) || api_page(c, &limit, &offset))
         return -1;
@@ -166,7 +166,7 @@ static int goal_check(const json_t *body, bool create, struct goal_in *g, verr *
 
 int h_goal_create(api_ctx *c)
 {
-    struct rel r;
+    struct svc_rel r;
     json_t *body = NULL;
     int result = -1, rc;
     if (rel_open_writable(c, &r) || api_body_object(c, &body))
@@ -197,7 +197,7 @@ int h_goal_create(api_ctx *c)
              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) RETURNING id",
              p, 9, &id)) != 1)
         goto store_fail;
-    if ((rc = rel_stage_all(c->db, r.id, STAGE_GOALS_SET, now)) != STORE_OK)
+    if ((rc = svc_relationship_stage_all(c->db, r.id, STAGE_GOALS_SET, now)) != STORE_OK)
         goto store_fail;
     api_audit(c, "goal.create", "goal", id,
               json_pack("{s:I}", "relationship_id", (json_int_t)r.id));
@@ -215,7 +215,7 @@ done:
 
 int h_goal_patch(api_ctx *c)
 {
-    struct rel r;
+    struct svc_rel r;
     json_t *body = NULL, *cur = NULL;
     int64_t gid;
     int result = -1, rc;
@@ -303,7 +303,7 @@ static int goal_lock(api_ctx *c, int64_t rel_id, int64_t gid, int64_t now)
 int h_milestone_create(api_ctx *c)
 {
     static const char *const keys[] = {"title", "due_date", NULL};
-    struct rel r;
+    struct svc_rel r;
     json_t *body = NULL;
     int64_t gid;
     int result = -1, rc;
@@ -354,7 +354,7 @@ done:
 int h_milestone_patch(api_ctx *c)
 {
     static const char *const keys[] = {"title", "due_date", "done", NULL};
-    struct rel r;
+    struct svc_rel r;
     json_t *body = NULL, *cur = NULL;
     int64_t gid, mid;
     int result = -1, rc;

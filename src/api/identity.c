@@ -88,12 +88,13 @@ int identity_create_person(store *db, const char *email, const char *name, const
                            enum site_role role, int64_t *id, verr *e)
 {
     if (!str_email_valid(email))
-        return v_fail(e, "", "email", "is not a valid e-mail address");
+        return v_fail(e, "", "email", "is not a valid e-mail address"), SVC_INVALID;
     if (!name || !*name || strlen(name) > LIMIT_NAME_BYTES || !str_utf8_valid(name, strlen(name)))
-        return v_fail(e, "", "name", "must be 1 to %d bytes of text", LIMIT_NAME_BYTES);
+        return v_fail(e, "", "name", "must be 1 to %d bytes of text", LIMIT_NAME_BYTES),
+               SVC_INVALID;
     char *lower = str_ascii_lower(xstrdup(email));
     char *hash = NULL;
-    int rc = -1;
+    int rc = SVC_INVALID;
     if (password) {
         const char *why = password_weakness(password, lower);
         if (why) {
@@ -117,7 +118,7 @@ int identity_create_person(store *db, const char *email, const char *name, const
         p, 5, &rows);
     if (rc == STORE_CONFLICT) {
         v_fail(e, "", "email", "is already taken");
-        rc = -1;
+        rc = SVC_INVALID;
         goto done;
     }
     if (rc != STORE_OK)
@@ -128,7 +129,7 @@ int identity_create_person(store *db, const char *email, const char *name, const
         rc = 0;
     } else if (rc == STORE_CONFLICT) {
         v_fail(e, "", "email", "is already taken");
-        rc = -1;
+        rc = SVC_INVALID;
     } else {
         rc = rc == 0 ? STORE_ERROR : rc;
     }

@@ -28,8 +28,8 @@ char *identity_password_hash(const char *password);
 bool identity_password_verify(const char *hash, const char *password);
 
 /* Creates a person with an account. email is lower-cased; password may be
- * NULL (an invited person without one yet). Returns 0, or -1 with *e set
- * (bad e-mail, weak password, e-mail taken) or a store status < -1. */
+ * NULL (an invited person without one yet). Returns 0, SVC_INVALID with *e
+ * set (bad e-mail, weak password, e-mail taken) or a store status (< 0). */
 int identity_create_person(store *db, const char *email, const char *name, const char *password,
                            enum site_role role, int64_t *id, verr *e);
 

@@ -24,6 +24,7 @@
 #include "base/str.h"
 #include "domain/participation.h"
 #include "domain/profile.h"
+#include "service/participation.h"
 
 /* ---- columns ---- */
 
@@ -1328,7 +1329,7 @@ static int write_participations(struct import *im, size_t *items)
     if (rc != STORE_OK)
         return rc;
 
-    /* the stage, as enrol_stage() records it */
+    /* the stage, as svc_participation_stage() records it */
     store_val stage[] = {SV_TEXT(stage_name(STAGE_INVITED)), SV_INT(im->now)};
     struct batch stages = {
         .head = "INSERT INTO participation_stages (participation_id, stage, reached_at) VALUES ",

@@ -36,10 +36,9 @@ static int invalid(api_ctx *c, json_t *report)
 int h_program_import(api_ctx *c)
 {
     int64_t id;
-    if (api_param_id(c, 0, &id))
-        return -1;
-    if (api_program_coordinator(c, id,
-                                "only the program's coordinators and admins import participants"))
+    if (api_program_access(c, 0, PERM_OTHER_PROFILE, PERM_WRITE,
+                           "only the program's coordinators and admins import participants", &id,
+                           NULL))
         return -1;
     const char *ct = http_req_header(c->req, "Content-Type");
     if (!ct || strncasecmp(ct, "text/csv", 8) != 0 ||

@@ -15,6 +15,7 @@
 #include "base/limits.h"
 #include "base/str.h"
 #include "domain/profile.h"
+#include "service/program.h"
 
 static const char *const modes[] = {"in_person", "video", "phone", "chat", NULL};
 static const char *const statuses[] = {"scheduled", "held", "cancelled", NULL};
@@ -60,7 +61,7 @@ static json_t *attendance_json(api_ctx *c, int64_t rel_id, int64_t mid, int64_t 
     return a;
 }
 
-static json_t *meeting_row_json(store_rows *rows, const struct rel *r)
+static json_t *meeting_row_json(store_rows *rows, const struct svc_rel *r)
 {
     int64_t id = store_col_int(rows, 0), starts = store_col_int(rows, 3);
     int64_t minutes = store_col_int(rows, 4);
@@ -87,7 +88,7 @@ static json_t *meeting_row_json(store_rows *rows, const struct rel *r)
 
 /* Adds attendance and the actor's rating (a separate query: rows of the
  * meetings must be freed first). */
-static void add_attendance(api_ctx *c, const struct rel *r, json_t *m)
+static void add_attendance(api_ctx *c, const struct svc_rel *r, json_t *m)
 {
     json_t *mine;
     json_object_set_new(
@@ -97,7 +98,7 @@ static void add_attendance(api_ctx *c, const struct rel *r, json_t *m)
 }
 
 /* Meeting `mid` of the relationship as JSON: 1, 0 none, < 0. */
-static int meeting_load(api_ctx *c, const struct rel *r, int64_t mid, json_t **out)
+static int meeting_load(api_ctx *c, const struct svc_rel *r, int64_t mid, json_t **out)
 {
     *out = NULL;
     store_rows *rows;
@@ -118,7 +119,7 @@ static int meeting_load(api_ctx *c, const struct rel *r, int64_t mid, json_t **o
 
 int h_meetings_list(api_ctx *c)
 {
-    struct rel r;
+    struct svc_rel r;
     int64_t limit, offset, total = 0;
     if (rel_open(c, 0, PERM_READ, &r) || api_page(c, &limit, &offset))
         return -1;
@@ -147,7 +148,7 @@ int h_meetings_list(api_ctx *c)
 
 int h_meeting_get(api_ctx *c)
 {
-    struct rel r;
+    struct svc_rel r;
     int64_t mid;
     if (rel_open(c, 0, PERM_READ, &r) || api_param_id(c, 1, &mid))
         return -1;
@@ -225,16 +226,16 @@ int h_meeting_create(api_ctx *c)
 {
     static const char *const keys[] = {"starts_at", "duration_minutes", "time_zone", "mode",
                                        "location",  "agenda",           NULL};
-    struct rel r;
-    json_t *body = NULL, *config = NULL;
+    struct svc_rel r;
+    json_t *body = NULL;
+    struct program_config cfg = {0};
     int result = -1, rc;
     if (rel_open_writable(c, &r) || api_body_object(c, &body))
         goto done;
-    if ((rc = program_config_load(c->db, r.program_id, &config, NULL, 0)) != 1)
+    if ((rc = svc_program_config(c->db, r.program_id, &cfg, NULL, 0)) != SVC_OK)
         goto store_fail;
-    const json_t *meet = json_object_get(config, "meetings");
-    const char *first_mode = json_string_value(json_array_get(json_object_get(meet, "modes"), 0));
-    json_int_t len = json_integer_value(json_object_get(meet, "length_minutes"));
+    const char *first_mode = json_string_value(json_array_get(cfg.meetings.modes, 0));
+    int len = cfg.meetings.length_minutes;
     char tz[72];
     actor_time_zone(c, tz, sizeof tz);
     struct schedule s = {.minutes = len > 0 ? len : 60,
@@ -300,7 +301,7 @@ int h_meeting_create(api_ctx *c)
 store_fail:
     result = api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
 done:
-    json_decref(config);
+    program_config_cleanup(&cfg);
     json_decref(body);
     return result;
 }
@@ -350,8 +351,8 @@ static const char *status_move(const char *from, const char *to)
 }
 
 /* Stores the attendance given as {"<participation id>": true|false|null}. */
-static int save_attendance(api_ctx *c, const struct rel *r, int64_t mid, const json_t *att, verr *e,
-                           int *store_rc)
+static int save_attendance(api_ctx *c, const struct svc_rel *r, int64_t mid, const json_t *att,
+                           verr *e, int *store_rc)
 {
     const char *key;
     json_t *v;
@@ -386,7 +387,7 @@ int h_meeting_patch(api_ctx *c)
     static const char *const keys[] = {"starts_at",  "duration_minutes", "time_zone", "mode",
                                        "location",   "agenda",           "status",    "recap",
                                        "attendance", "rating",           NULL};
-    struct rel r;
+    struct svc_rel r;
     json_t *body = NULL, *cur = NULL, *recap = NULL;
     int64_t mid;
     int result = -1, rc;
@@ -487,7 +488,7 @@ int h_meeting_patch(api_ctx *c)
             goto store_fail;
     }
     if (strcmp(status, "held") == 0 &&
-        (rc = rel_stage_all(c->db, r.id, STAGE_ACTIVE, now)) != STORE_OK)
+        (rc = svc_relationship_stage_all(c->db, r.id, STAGE_ACTIVE, now)) != STORE_OK)
         goto store_fail;
     bool cancelled = strcmp(status, "cancelled") == 0 && strcmp(was, "cancelled") != 0;
     bool moved =

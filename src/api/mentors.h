@@ -1,15 +1,14 @@
-/* mentors.h - mentors' public cards, shared by the card list and the
- * self-matching recommendations. */
+/* mentors.h - mentors' public cards as the API shows them, shared by the
+ * card list and the self-matching recommendations. */
 #ifndef TANDEM_API_MENTORS_H
 #define TANDEM_API_MENTORS_H
 
 #include <jansson.h>
-#include <stdint.h>
 
-#include "store/store.h"
+#include "service/mentors.h"
 
-/* Every mentor card of the program, keyed by participation id as text. A
- * new object; empty when the query fails. */
-json_t *mentor_cards(store *db, int64_t program_id);
+/* The card as JSON: the participation, name, department, job title, the
+ * public profile fields, capacity and free places. A new object. */
+json_t *mentor_card_json(const struct svc_mentor_card *card);
 
 #endif

@@ -48,7 +48,7 @@ static json_t *note_row_json(api_ctx *c, store_rows *rows, int64_t rel_id)
 }
 
 /* Note `nid` if the actor may see it: 1 (and *author_person), 0, < 0. */
-static int note_load(api_ctx *c, const struct rel *r, int64_t nid, json_t **out,
+static int note_load(api_ctx *c, const struct svc_rel *r, int64_t nid, json_t **out,
                      int64_t *author_person)
 {
     *out = NULL;
@@ -69,7 +69,7 @@ static int note_load(api_ctx *c, const struct rel *r, int64_t nid, json_t **out,
 
 int h_notes_list(api_ctx *c)
 {
-    struct rel r;
+    struct svc_rel r;
     int64_t limit, offset, total = 0;
     if (rel_open(c, 0, PERM_READ, &r) || api_page(c, &limit, &offset))
         return -1;
@@ -97,7 +97,7 @@ int h_notes_list(api_ctx *c)
 int h_note_create(api_ctx *c)
 {
     static const char *const keys[] = {"body", "visibility", NULL};
-    struct rel r;
+    struct svc_rel r;
     json_t *body = NULL;
     int result = -1, rc;
     if (rel_open_writable(c, &r) || api_body_object(c, &body))
@@ -134,7 +134,7 @@ done:
 
 int h_note_get(api_ctx *c)
 {
-    struct rel r;
+    struct svc_rel r;
     int64_t nid;
     if (rel_open(c, 0, PERM_READ, &r) || api_param_id(c, 1, &nid))
         return -1;
@@ -148,7 +148,7 @@ int h_note_get(api_ctx *c)
 /* Opens note `nid` for its author: 404 when the actor cannot see it, 403
  * when they see it but did not write it, 409 when the workspace is
  * closed. */
-static int open_own_note(api_ctx *c, struct rel *r, int64_t *nid)
+static int open_own_note(api_ctx *c, struct svc_rel *r, int64_t *nid)
 {
     json_t *note;
     int64_t author = 0;
@@ -169,7 +169,7 @@ static int open_own_note(api_ctx *c, struct rel *r, int64_t *nid)
 int h_note_patch(api_ctx *c)
 {
     static const char *const keys[] = {"body", "visibility", NULL};
-    struct rel r;
+    struct svc_rel r;
     int64_t nid;
     json_t *body = NULL, *cur = NULL;
     int result = -1, rc;
@@ -212,7 +212,7 @@ done:
 
 int h_note_delete(api_ctx *c)
 {
-    struct rel r;
+    struct svc_rel r;
     int64_t nid;
     if (open_own_note(c, &r, &nid))
         return -1;
@@ -243,7 +243,7 @@ static json_t *message_row_json(api_ctx *c, store_rows *rows, int64_t rel_id)
 
 int h_messages_list(api_ctx *c)
 {
-    struct rel r;
+    struct svc_rel r;
     int64_t limit, offset, after = 0;
     if (rel_open(c, 0, PERM_READ, &r) || api_page(c, &limit, &offset))
         return -1;
@@ -278,7 +278,7 @@ int h_messages_list(api_ctx *c)
 int h_message_create(api_ctx *c)
 {
     static const char *const keys[] = {"body", NULL};
-    struct rel r;
+    struct svc_rel r;
     json_t *body = NULL;
     int result = -1, rc;
     if (rel_open_writable(c, &r) || api_body_object(c, &body))

@@ -13,6 +13,10 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "domain/profile.h"
+#include "domain/program.h"
+#include "service/program.h"
+#include "service/participation.h"
+#include "service/outbox.h"
 
 #define PART_COLS                                                                                  \
     "pa.id, pa.program_id, pa.person_id, pa.role, pa.status, pa.profile, pa.application, "         \
@@ -64,26 +68,6 @@ int participation_load(store *db, int64_t program_id, int64_t id, struct partici
     return rc;
 }
 
-int program_config_load(store *db, int64_t program_id, json_t **config, char *name, size_t namelen)
-{
-    *config = NULL;
-    store_rows *rows;
-    store_val p[] = {SV_INT(program_id)};
-    int rc = store_query(db, "SELECT config, name FROM programs WHERE id = ?1", p, 1, &rows);
-    if (rc != STORE_OK)
-        return rc;
-    rc = store_next(rows);
-    if (rc == 1) {
-        *config = json_loads(store_col_text(rows, 0), 0, NULL);
-        if (name)
-            str_fmt(name, namelen, "%s", store_col_text(rows, 1));
-        if (!*config)
-            rc = STORE_ERROR;
-    }
-    store_rows_free(rows);
-    return rc;
-}
-
 /* The stages a participation reached, {"invited": "2026-...", ...}. */
 static json_t *stages_json(store *db, int64_t id)
 {
@@ -117,7 +101,8 @@ static json_t *completed_modules(store *db, int64_t id)
 }
 
 /* The full participation as the API shows it. */
-static json_t *participation_json(api_ctx *c, const struct participation *p, const json_t *config)
+static json_t *participation_json(api_ctx *c, const struct participation *p,
+                                  const struct program_config *cfg)
 {
     json_t *person = NULL;
     store_rows *rows;
@@ -143,7 +128,7 @@ static json_t *participation_json(api_ctx *c, const struct participation *p, con
         }
         store_rows_free(rows);
     }
-    json_t *criteria = json_object_get(json_object_get(config, "matching"), "criteria");
+    const json_t *criteria = cfg->matching.criteria;
     json_t *o = json_pack(
         "{s:I, s:I, s:o, s:s, s:s, s:O, s:O, s:f, s:O, s:o, s:o, s:o, s:o}", "id",
         (json_int_t)p->id, "program_id", (json_int_t)p->program_id, "person",
@@ -170,13 +155,9 @@ static json_t *participation_json(api_ctx *c, const struct participation *p, con
 int h_participants_list(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid))
+    if (api_program_access(c, 0, PERM_OTHER_PROFILE, PERM_READ,
+                           "only the program's coordinators see its participants", &pid, NULL))
         return -1;
-    perm_roles roles = api_program_roles(c, pid);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
-        return api_not_found(c);
-    if (!perm_allows(roles, PERM_OTHER_PROFILE, PERM_READ))
-        return api_problem(c, 403, NULL, "only the program's coordinators see its participants");
     int64_t limit, offset;
     if (api_page(c, &limit, &offset))
         return -1;
@@ -269,9 +250,10 @@ int h_participants_list(api_ctx *c)
 
 /* Validates answers (an object keyed by question id) against the questions
  * asked of role. Returns a new clean object or NULL with *e set. */
-static json_t *check_answers(const json_t *answers, const json_t *config, const char *role, verr *e)
+static json_t *check_answers(const json_t *answers, const struct program_config *cfg,
+                             const char *role, verr *e)
 {
-    json_t *qs = json_object_get(json_object_get(config, "selection"), "questions");
+    const json_t *qs = cfg->selection.questions;
     json_t *clean = json_object();
     if (answers && !json_is_object(answers)) {
         v_fail(e, "", "answers", "must be an object keyed by question id");
@@ -318,13 +300,14 @@ static json_t *check_answers(const json_t *answers, const json_t *config, const 
         json_t *opts = json_object_get(q, "options");
         bool ok;
         if (strcmp(type, "text") == 0)
-            ok = json_is_string(a) && json_string_length(a) <= 2000;
+            ok = json_is_string(a) && json_string_length(a) <= LIMIT_ANSWER_BYTES;
         else if (strcmp(type, "long_text") == 0)
             ok = json_is_string(a) && json_string_length(a) <= LIMIT_TEXT_BYTES;
         else if (strcmp(type, "number") == 0)
             ok = json_is_number(a);
         else if (strcmp(type, "scale") == 0)
-            ok = json_is_integer(a) && json_integer_value(a) >= 1 && json_integer_value(a) <= 5;
+            ok = json_is_integer(a) && json_integer_value(a) >= 1 &&
+                 json_integer_value(a) <= LIMIT_ANSWER_SCALE_MAX;
         else {
             json_t *picked = json_is_string(a) ? NULL : a;
             ok = strcmp(type, "single_choice") == 0 ? json_is_string(a) : json_is_array(a);
@@ -357,14 +340,26 @@ fail:
 
 /* ---- create: apply, or a coordinator adds someone ---- */
 
-static int role_defaults(const json_t *config, const char *role, int64_t *capacity, int64_t *wants)
+/* What a new participation of the role carries when the body names no
+ * number: a mentor the program's default capacity, a mentee its default
+ * wants. */
+static void role_defaults(const struct program_config *cfg, const char *role, int64_t *capacity,
+                          int64_t *wants)
 {
-    json_t *sel = json_object_get(config, "selection");
-    *capacity = strcmp(role, "mentor") == 0
-                    ? json_integer_value(json_object_get(sel, "default_capacity"))
-                    : 0;
-    *wants =
-        strcmp(role, "mentee") == 0 ? json_integer_value(json_object_get(sel, "default_wants")) : 0;
+    *capacity = strcmp(role, "mentor") == 0 ? cfg->selection.default_capacity : 0;
+    *wants = strcmp(role, "mentee") == 0 ? program_wants_default(cfg) : 0;
+}
+
+/* The body's capacity and wants, each checked by its one rule: a mentor
+ * takes 1..LIMIT_CAPACITY_MAX mentees, a mentee wants what
+ * program_wants_max() allows them (more when a coordinator sets it).
+ * Absent ones keep *capacity and *wants. */
+static int check_numbers(const json_t *body, const struct program_config *cfg, bool coordinator,
+                         int64_t *capacity, int64_t *wants, verr *e)
+{
+    if (v_int(body, "capacity", "", 1, LIMIT_CAPACITY_MAX, *capacity, false, capacity, e) ||
+        v_int(body, "wants", "", 1, program_wants_max(cfg, coordinator), *wants, false, wants, e))
+        return -1;
     return 0;
 }
 
@@ -401,28 +396,21 @@ static int insert_participation(store *db, int64_t program, int64_t person, cons
 
 /* Moves an approved participation on to trained when its role has no
  * training to do. */
-static int maybe_trained(store *db, const json_t *config, int64_t part_id, const char *role,
-                         int64_t now)
+static int maybe_trained(store *db, const struct program_config *cfg, int64_t part_id,
+                         const char *role, int64_t now)
 {
-    json_t *mods = json_object_get(json_object_get(config, "training"), "modules");
-    size_t i;
-    json_t *m;
-    json_array_foreach(mods, i, m)
-    {
-        const char *r = json_string_value(json_object_get(m, "role"));
-        if (strcmp(r, "both") == 0 || strcmp(r, role) == 0)
-            return STORE_OK; /* there is training to complete first */
-    }
-    return enrol_stage(db, part_id, STAGE_TRAINED, now);
+    if (program_role_has_training(cfg, role))
+        return STORE_OK; /* there is training to complete first */
+    return svc_participation_stage(db, part_id, STAGE_TRAINED, now);
 }
 
 static int notify(store *db, int64_t part_id, const char *kind, const char *subject_fmt,
                   const char *body_fmt, const char *extra, int64_t now)
 {
-    struct enrol_recipient to;
-    int rc = enrol_recipient_of(db, part_id, &to);
-    if (rc != 1)
-        return rc == 0 ? STORE_ERROR : rc;
+    struct svc_recipient to;
+    int rc = svc_outbox_recipient(db, part_id, &to);
+    if (rc != SVC_OK)
+        return rc > 0 ? STORE_ERROR : rc;
     char subject[400];
     buf body;
     buf_init(&body, 16384);
@@ -430,12 +418,13 @@ static int notify(store *db, int64_t part_id, const char *kind, const char *subj
     buf_printf(&body, "Hello %s,\n\n", to.name);
     buf_printf(&body, body_fmt, to.program_name, extra ? extra : "");
     buf_puts(&body, "\n\nTandem\n");
-    rc = enrol_mail(db, to.email, to.person_id, to.program_id, kind, subject, body.data, now);
+    rc = svc_outbox_add(db, to.email, to.person_id, to.program_id, kind, subject, body.data, now);
     buf_cleanup(&body);
     return rc;
 }
 
-static int add_by_coordinator(api_ctx *c, int64_t pid, const json_t *config, json_t *body)
+static int add_by_coordinator(api_ctx *c, int64_t pid, const struct program_config *cfg,
+                              json_t *body)
 {
     static const char *const keys[] = {"email",    "name",  "role",    "invite",
                                        "capacity", "wants", "profile", NULL};
@@ -443,7 +432,7 @@ static int add_by_coordinator(api_ctx *c, int64_t pid, const json_t *config, jso
     verr e = {0};
     const char *email, *name, *role;
     bool invite;
-    int64_t capacity, wants, dcap, dwants;
+    int64_t capacity, wants;
     json_t *profile_in, *profile = NULL;
     if (v_known_keys(body, "", keys, &e) ||
         v_string(body, "email", "", true, false, LIMIT_EMAIL_BYTES, NULL, &email, &e) ||
@@ -451,9 +440,8 @@ static int add_by_coordinator(api_ctx *c, int64_t pid, const json_t *config, jso
         v_enum(body, "role", "", roles, NULL, &role, &e) ||
         v_bool(body, "invite", "", true, &invite, &e))
         return api_invalid(c, &e);
-    role_defaults(config, role, &dcap, &dwants);
-    if (v_int(body, "capacity", "", 1, 50, dcap, false, &capacity, &e) ||
-        v_int(body, "wants", "", 1, 10, dwants, false, &wants, &e) ||
+    role_defaults(cfg, role, &capacity, &wants);
+    if (check_numbers(body, cfg, true, &capacity, &wants, &e) ||
         v_object(body, "profile", "", false, &profile_in, &e) ||
         (profile_in && profile_validate(profile_in, "profile", &profile, &e)))
         return api_invalid(c, &e);
@@ -475,12 +463,10 @@ static int add_by_coordinator(api_ctx *c, int64_t pid, const json_t *config, jso
             return api_problem(c, 422, "name", "name: is required for someone new");
         }
         rc = identity_create_person(c->db, lower, name, NULL, SITE_MEMBER, &person, &e);
-        if (rc == -1) {
+        if (rc != SVC_OK) {
             json_decref(profile);
-            return api_invalid(c, &e);
+            return api_fail(c, rc, &e);
         }
-        if (rc != STORE_OK)
-            goto store_fail;
     }
     store_val d[] = {SV_INT(pid), SV_INT(person), SV_TEXT(role)};
     int64_t dup;
@@ -500,11 +486,11 @@ static int add_by_coordinator(api_ctx *c, int64_t pid, const json_t *config, jso
     profile = NULL;
     if (rc != STORE_OK)
         goto store_fail;
-    if ((rc = enrol_stage(c->db, part, STAGE_INVITED, now)) != STORE_OK)
+    if ((rc = svc_participation_stage(c->db, part, STAGE_INVITED, now)) != STORE_OK)
         goto store_fail;
     /* Coordinators and viewers need no review; they take part at once. */
     if (strcmp(role, "coordinator") == 0 || strcmp(role, "viewer") == 0) {
-        if ((rc = enrol_stage(c->db, part, STAGE_APPROVED, now)) != STORE_OK)
+        if ((rc = svc_participation_stage(c->db, part, STAGE_APPROVED, now)) != STORE_OK)
             goto store_fail;
     }
     if (invite && (rc = enrol_invite(c->db, part, c->actor.person_id, api_config()->public_url,
@@ -514,7 +500,7 @@ static int add_by_coordinator(api_ctx *c, int64_t pid, const json_t *config, jso
     struct participation p;
     if ((rc = participation_load(c->db, pid, part, &p)) != 1)
         goto store_fail;
-    json_t *out = participation_json(c, &p, config);
+    json_t *out = participation_json(c, &p, cfg);
     participation_cleanup(&p);
     return api_json(c, 201, out);
 store_fail:
@@ -522,24 +508,21 @@ store_fail:
     return api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
 }
 
-static int apply(api_ctx *c, int64_t pid, const json_t *config, json_t *body)
+static int apply(api_ctx *c, int64_t pid, const struct program_config *cfg, json_t *body)
 {
     static const char *const keys[] = {"role", "answers", "profile", "capacity", "wants", NULL};
     static const char *const roles[] = {"mentor", "mentee", NULL};
     verr e = {0};
     const char *role;
-    int64_t capacity, wants, dcap, dwants;
+    int64_t capacity, wants;
     json_t *profile_in, *profile = NULL, *answers = NULL;
     if (v_known_keys(body, "", keys, &e) || v_enum(body, "role", "", roles, NULL, &role, &e))
         return api_invalid(c, &e);
-    role_defaults(config, role, &dcap, &dwants);
-    int64_t max_wants = json_integer_value(
-        json_object_get(json_object_get(config, "matching"), "max_mentors_per_mentee"));
-    if (v_int(body, "capacity", "", 1, 50, dcap, false, &capacity, &e) ||
-        v_int(body, "wants", "", 1, max_wants > 0 ? max_wants : 1, dwants, false, &wants, &e) ||
+    role_defaults(cfg, role, &capacity, &wants);
+    if (check_numbers(body, cfg, false, &capacity, &wants, &e) ||
         v_object(body, "profile", "", false, &profile_in, &e) ||
         (profile_in && profile_validate(profile_in, "profile", &profile, &e)) ||
-        !(answers = check_answers(json_object_get(body, "answers"), config, role, &e))) {
+        !(answers = check_answers(json_object_get(body, "answers"), cfg, role, &e))) {
         json_decref(profile);
         return api_invalid(c, &e);
     }
@@ -547,8 +530,7 @@ static int apply(api_ctx *c, int64_t pid, const json_t *config, json_t *body)
         capacity = 0;
     if (strcmp(role, "mentee") != 0)
         wants = 0;
-    const char *access =
-        json_string_value(json_object_get(json_object_get(config, "selection"), "access"));
+    enum program_access access = cfg->selection.access;
     int64_t now = clock_now(), part = 0;
     store_rows *rows;
     store_val d[] = {SV_INT(pid), SV_INT(c->actor.person_id), SV_TEXT(role)};
@@ -569,7 +551,7 @@ static int apply(api_ctx *c, int64_t pid, const json_t *config, json_t *body)
         result = api_problem(c, 409, "role", "you have applied as %s already", role);
         goto done;
     }
-    if (!part && strcmp(access, "invite_only") == 0) {
+    if (!part && access == PROGRAM_INVITE_ONLY) {
         result = api_problem(c, 403, NULL, "this program takes invited people only");
         goto done;
     }
@@ -596,18 +578,19 @@ static int apply(api_ctx *c, int64_t pid, const json_t *config, json_t *body)
                                   answers, capacity, wants, now, &part);
         json_decref(empty);
     }
-    if (rc != STORE_OK || (rc = enrol_stage(c->db, part, STAGE_APPLIED, now)) != STORE_OK)
+    if (rc != STORE_OK ||
+        (rc = svc_participation_stage(c->db, part, STAGE_APPLIED, now)) != STORE_OK)
         goto store_fail;
-    if (strcmp(access, "open") == 0) {
-        if ((rc = enrol_stage(c->db, part, STAGE_APPROVED, now)) != STORE_OK ||
-            (rc = maybe_trained(c->db, config, part, role, now)) != STORE_OK)
+    if (access == PROGRAM_OPEN) {
+        if ((rc = svc_participation_stage(c->db, part, STAGE_APPROVED, now)) != STORE_OK ||
+            (rc = maybe_trained(c->db, cfg, part, role, now)) != STORE_OK)
             goto store_fail;
     }
     api_audit(c, "participant.apply", "participation", part, json_pack("{s:s}", "role", role));
     struct participation p;
     if ((rc = participation_load(c->db, pid, part, &p)) != 1)
         goto store_fail;
-    result = api_json(c, 201, participation_json(c, &p, config));
+    result = api_json(c, 201, participation_json(c, &p, cfg));
     participation_cleanup(&p);
 done:
     json_decref(profile);
@@ -624,43 +607,42 @@ int h_participants_create(api_ctx *c)
     int64_t pid;
     if (api_param_id(c, 0, &pid))
         return -1;
-    json_t *config;
-    int rc = program_config_load(c->db, pid, &config, NULL, 0);
-    if (rc != 1)
-        return rc < 0 ? api_store_failed(c, rc) : api_not_found(c);
+    struct program_config cfg;
+    int rc = svc_program_config(c->db, pid, &cfg, NULL, 0);
+    if (rc != SVC_OK)
+        return api_fail(c, rc, NULL);
     json_t *body = NULL;
     int result;
     perm_roles roles = api_program_roles(c, pid);
-    const char *access =
-        json_string_value(json_object_get(json_object_get(config, "selection"), "access"));
+    bool invite_only = cfg.selection.access == PROGRAM_INVITE_ONLY;
     if (api_body_object(c, &body)) {
         result = -1;
     } else if (json_object_get(body, "email")) {
         if (!perm_allows(roles, PERM_OTHER_PROFILE, PERM_WRITE))
-            result =
-                perm_allows(roles, PERM_PROGRAM, PERM_READ) || strcmp(access, "invite_only") != 0
-                    ? api_problem(c, 403, NULL, "only the program's coordinators add people")
-                    : api_not_found(c);
+            result = perm_allows(roles, PERM_PROGRAM, PERM_READ) || !invite_only
+                         ? api_problem(c, 403, NULL, "only the program's coordinators add people")
+                         : api_not_found(c);
         else
-            result = add_by_coordinator(c, pid, config, body);
+            result = add_by_coordinator(c, pid, &cfg, body);
     } else {
         /* Anyone signed in may apply to an open or approval program; an
          * invite-only program is visible to its invited people alone. */
-        if (strcmp(access, "invite_only") == 0 && !perm_allows(roles, PERM_PROGRAM, PERM_READ) &&
-            !(roles & PERM_ADMIN)) {
+        if (invite_only && !perm_allows(roles, PERM_PROGRAM, PERM_READ)) {
             int64_t invited = 0;
             store_val q[] = {SV_INT(pid), SV_INT(c->actor.person_id)};
-            store_query_int(
+            rc = store_query_int(
                 c->db,
                 "SELECT COUNT(*) FROM participations WHERE program_id = ?1 AND person_id = ?2", q,
                 2, &invited);
-            result = invited ? apply(c, pid, config, body) : api_not_found(c);
+            result = rc < 0    ? api_store_failed(c, rc)
+                     : invited ? apply(c, pid, &cfg, body)
+                               : api_not_found(c);
         } else {
-            result = apply(c, pid, config, body);
+            result = apply(c, pid, &cfg, body);
         }
     }
     json_decref(body);
-    json_decref(config);
+    program_config_cleanup(&cfg);
     return result;
 }
 
@@ -672,23 +654,18 @@ static enum perm_access access_to(api_ctx *c, const struct participation *p, boo
 {
     perm_roles roles = api_program_roles(c, p->program_id);
     *self = p->person_id == c->actor.person_id;
-    if (*self)
-        return perm_access_of(roles | PERM_MENTEE, PERM_OWN_PROFILE);
-    enum perm_access a = perm_access_of(roles, PERM_OTHER_PROFILE);
-    if (a != PERM_NONE)
-        return a;
     /* A matched partner reads the profile (relationships come with matching). */
     int64_t partner = 0;
     store_val q[] = {SV_INT(p->id), SV_INT(c->actor.person_id)};
-    if (store_query_int(c->db,
+    if (!*self && !perm_allows(roles, PERM_OTHER_PROFILE, PERM_READ) &&
+        store_query_int(c->db,
                         "SELECT COUNT(*) FROM relationship_members a JOIN relationship_members b "
                         "ON a.relationship_id = b.relationship_id JOIN participations o ON o.id = "
                         "b.participation_id "
                         "WHERE a.participation_id = ?1 AND o.person_id = ?2",
-                        q, 2, &partner) == 1 &&
-        partner > 0)
-        return perm_access_of(roles | PERM_MENTEE, PERM_PARTNER_PROFILE);
-    return PERM_NONE;
+                        q, 2, &partner) < 0)
+        partner = 0; /* a failed read shows nothing */
+    return perm_participation_access(roles, *self, partner > 0);
 }
 
 static int load_visible(api_ctx *c, struct participation *p, bool *self, enum perm_access *acc)
@@ -714,39 +691,39 @@ int h_participant_get(api_ctx *c)
     enum perm_access acc;
     if (load_visible(c, &p, &self, &acc))
         return -1;
-    json_t *config;
-    int rc = program_config_load(c->db, p.program_id, &config, NULL, 0);
-    if (rc != 1) {
+    struct program_config cfg;
+    int rc = svc_program_config(c->db, p.program_id, &cfg, NULL, 0);
+    if (rc != SVC_OK) {
         participation_cleanup(&p);
-        return api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
+        return api_fail(c, rc > 0 ? STORE_ERROR : rc, NULL);
     }
-    json_t *out = participation_json(c, &p, config);
+    json_t *out = participation_json(c, &p, &cfg);
     if (!self && !perm_allows(api_program_roles(c, p.program_id), PERM_OTHER_PROFILE, PERM_READ)) {
         /* A partner sees the profile, not the application or the funnel. */
         json_object_del(out, "application");
         json_object_del(out, "stages");
         json_object_del(json_object_get(out, "person"), "email");
     }
-    json_decref(config);
+    program_config_cleanup(&cfg);
     participation_cleanup(&p);
     return api_json(c, 200, out);
 }
 
 /* Approves or declines p; the caller has checked the actor may review. */
-static int review(api_ctx *c, const struct participation *p, const json_t *config, enum stage to,
-                  const char *reason, const char *field)
+static int review(api_ctx *c, const struct participation *p, const struct program_config *cfg,
+                  enum stage to, const char *reason, const char *field)
 {
     const char *why = participation_review(p->status, to);
     if (why)
         return api_problem(c, 409, field, "%s: this participation %s", field, why);
     int64_t now = clock_now();
-    int rc = enrol_stage(c->db, p->id, to, now);
+    int rc = svc_participation_stage(c->db, p->id, to, now);
     if (rc == STORE_OK && to == STAGE_APPROVED) {
         store_val u[] = {SV_INT(p->id)};
         rc = store_exec(c->db, "UPDATE participations SET decline_reason = NULL WHERE id = ?1", u,
                         1, NULL);
         if (rc == STORE_OK)
-            rc = maybe_trained(c->db, config, p->id, p->role, now);
+            rc = maybe_trained(c->db, cfg, p->id, p->role, now);
         if (rc == STORE_OK)
             rc =
                 notify(c->db, p->id, "approved", "You are in: %s",
@@ -778,18 +755,19 @@ int h_participant_patch(api_ctx *c)
     enum perm_access acc;
     if (load_visible(c, &p, &self, &acc))
         return -1;
-    json_t *body = NULL, *config = NULL, *profile = NULL;
+    json_t *body = NULL, *profile = NULL, *answers = NULL;
+    struct program_config cfg = {0};
     int result = -1, rc;
     perm_roles roles = api_program_roles(c, p.program_id);
-    bool coordinator = perm_allows(roles, PERM_OTHER_PROFILE, PERM_WRITE);
+    bool coordinator = perm_coordinates(roles);
     if (acc != PERM_WRITE) {
         result = api_problem(c, 403, NULL, "you may read this participation, not change it");
         goto done;
     }
     if (api_body_object(c, &body))
         goto done;
-    if ((rc = program_config_load(c->db, p.program_id, &config, NULL, 0)) != 1) {
-        result = api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
+    if ((rc = svc_program_config(c->db, p.program_id, &cfg, NULL, 0)) != SVC_OK) {
+        result = api_fail(c, rc > 0 ? STORE_ERROR : rc, NULL);
         goto done;
     }
     static const char *const keys[] = {"status", "decline_reason", "profile", "capacity",
@@ -797,19 +775,18 @@ int h_participant_patch(api_ctx *c)
     static const char *const statuses[] = {"approved", "declined", "withdrawn", NULL};
     verr e = {0};
     const char *status, *reason;
-    int64_t capacity, wants;
-    json_t *profile_in, *answers = NULL;
+    int64_t capacity = p.capacity, wants = p.wants;
+    json_t *profile_in;
     if (v_known_keys(body, "", keys, &e) || v_enum(body, "status", "", statuses, "", &status, &e) ||
-        v_string(body, "decline_reason", "", false, false, 2000, NULL, &reason, &e) ||
-        v_int(body, "capacity", "", 1, 50, p.capacity, false, &capacity, &e) ||
-        v_int(body, "wants", "", 1, 10, p.wants, false, &wants, &e) ||
+        v_string(body, "decline_reason", "", false, false, LIMIT_REASON_BYTES, NULL, &reason, &e) ||
+        check_numbers(body, &cfg, coordinator, &capacity, &wants, &e) ||
         v_object(body, "profile", "", false, &profile_in, &e) ||
         (profile_in && profile_validate(profile_in, "profile", &profile, &e))) {
         result = api_invalid(c, &e);
         goto done;
     }
     if (json_object_get(body, "answers") &&
-        !(answers = check_answers(json_object_get(body, "answers"), config, p.role, &e))) {
+        !(answers = check_answers(json_object_get(body, "answers"), &cfg, p.role, &e))) {
         result = api_invalid(c, &e);
         goto done;
     }
@@ -835,20 +812,19 @@ int h_participant_patch(api_ctx *c)
         u, 6, NULL);
     free(ptext);
     free(atext);
-    json_decref(answers);
     if (rc != STORE_OK) {
         result = api_store_failed(c, rc);
         goto done;
     }
     if (strcmp(status, "approved") == 0) {
-        if (review(c, &p, config, STAGE_APPROVED, NULL, "status"))
+        if (review(c, &p, &cfg, STAGE_APPROVED, NULL, "status"))
             goto done;
     } else if (strcmp(status, "declined") == 0) {
         if (!reason) {
             result = api_problem(c, 422, "decline_reason", "decline_reason: say why, kindly");
             goto done;
         }
-        if (review(c, &p, config, STAGE_DECLINED, reason, "status"))
+        if (review(c, &p, &cfg, STAGE_DECLINED, reason, "status"))
             goto done;
     } else if (strcmp(status, "withdrawn") == 0) {
         const char *why = participation_withdraw(p.status);
@@ -856,7 +832,7 @@ int h_participant_patch(api_ctx *c)
             result = api_problem(c, 409, "status", "status: this participation %s", why);
             goto done;
         }
-        if ((rc = enrol_stage(c->db, p.id, STAGE_WITHDRAWN, now)) != STORE_OK) {
+        if ((rc = svc_participation_stage(c->db, p.id, STAGE_WITHDRAWN, now)) != STORE_OK) {
             result = api_store_failed(c, rc);
             goto done;
         }
@@ -867,11 +843,12 @@ int h_participant_patch(api_ctx *c)
         result = api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
         goto done;
     }
-    result = api_json(c, 200, participation_json(c, &p, config));
+    result = api_json(c, 200, participation_json(c, &p, &cfg));
 done:
     participation_cleanup(&p);
+    json_decref(answers);
     json_decref(profile);
-    json_decref(config);
+    program_config_cleanup(&cfg);
     json_decref(body);
     return result;
 }
@@ -879,11 +856,11 @@ done:
 int h_participants_bulk(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid))
+    if (api_program_access(c, 0, PERM_OTHER_PROFILE, PERM_WRITE,
+                           "only the program's coordinators review applications", &pid, NULL))
         return -1;
-    if (api_program_coordinator(c, pid, "only the program's coordinators review applications"))
-        return -1;
-    json_t *body, *config = NULL;
+    json_t *body;
+    struct program_config cfg = {0};
     if (api_body_object(c, &body))
         return -1;
     static const char *const keys[] = {"action", "ids", "decline_reason", NULL};
@@ -894,7 +871,7 @@ int h_participants_bulk(api_ctx *c)
     int result = -1, rc;
     if (v_known_keys(body, "", keys, &e) ||
         v_enum(body, "action", "", actions, NULL, &action, &e) ||
-        v_string(body, "decline_reason", "", false, false, 2000, NULL, &reason, &e) ||
+        v_string(body, "decline_reason", "", false, false, LIMIT_REASON_BYTES, NULL, &reason, &e) ||
         v_array(body, "ids", "", LIMIT_PAGE_MAX * 10, &ids, &e)) {
         result = api_invalid(c, &e);
         goto done;
@@ -908,8 +885,8 @@ int h_participants_bulk(api_ctx *c)
         result = api_problem(c, 422, "decline_reason", "decline_reason: say why, kindly");
         goto done;
     }
-    if ((rc = program_config_load(c->db, pid, &config, NULL, 0)) != 1) {
-        result = api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
+    if ((rc = svc_program_config(c->db, pid, &cfg, NULL, 0)) != SVC_OK) {
+        result = api_fail(c, rc > 0 ? STORE_ERROR : rc, NULL);
         goto done;
     }
     size_t i;
@@ -928,7 +905,7 @@ int h_participants_bulk(api_ctx *c)
             result = api_store_failed(c, rc);
             goto done;
         }
-        rc = review(c, &p, config, approve ? STAGE_APPROVED : STAGE_DECLINED, reason, field);
+        rc = review(c, &p, &cfg, approve ? STAGE_APPROVED : STAGE_DECLINED, reason, field);
         participation_cleanup(&p);
         if (rc)
             goto done; /* all or nothing: the transaction rolls back */
@@ -937,7 +914,7 @@ int h_participants_bulk(api_ctx *c)
         c, 200,
         json_pack("{s:s, s:I}", "action", action, "count", (json_int_t)json_array_size(ids)));
 done:
-    json_decref(config);
+    program_config_cleanup(&cfg);
     json_decref(body);
     return result;
 }

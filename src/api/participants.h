@@ -25,7 +25,4 @@ void participation_cleanup(struct participation *p);
  * a store status. */
 int participation_load(store *db, int64_t program_id, int64_t id, struct participation *out);
 
-/* Loads the program's configuration (new reference) and name; 1, 0 or < 0. */
-int program_config_load(store *db, int64_t program_id, json_t **config, char *name, size_t namelen);
-
 #endif

@@ -30,10 +30,8 @@ int h_people_create(api_ctx *c)
     int rc = identity_create_person(c->db, email, name, password, identity_site_role_parse(role),
                                     &id, &e);
     json_decref(body);
-    if (rc == -1)
-        return api_invalid(c, &e);
-    if (rc != STORE_OK)
-        return api_store_failed(c, rc);
+    if (rc != SVC_OK)
+        return api_fail(c, rc, &e);
     api_audit(c, "person.create", "person", id, NULL);
     store_rows *rows;
     store_val p[] = {SV_INT(id)};

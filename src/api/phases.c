@@ -17,12 +17,13 @@
 #include "base/clock.h"
 #include "base/limits.h"
 #include "base/str.h"
+#include "service/program.h"
 
 #define DAY_S 86400
 
-static const json_t *phase_items(const json_t *config)
+static const json_t *phase_items(const struct program_config *cfg)
 {
-    return json_object_get(json_object_get(config, "phases"), "items");
+    return cfg->phases.items;
 }
 
 /* The checklist of phase `index`: [{"item", "text", "done", "done_by", "done_at"}].
@@ -110,9 +111,10 @@ static json_t *list_copy(const json_t *list)
 
 /* The current phase as the API shows it; *unmet_out (may be NULL) gets
  * the key actions not ticked (new array). */
-static json_t *phase_json(api_ctx *c, const struct rel *r, const json_t *config, json_t **unmet_out)
+static json_t *phase_json(api_ctx *c, const struct svc_rel *r, const struct program_config *cfg,
+                          json_t **unmet_out)
 {
-    const json_t *items = phase_items(config);
+    const json_t *items = phase_items(cfg);
     size_t count = json_array_size(items);
     json_t *phase = json_array_get(items, (size_t)r->phase);
     json_t *unmet;
@@ -154,39 +156,40 @@ static int body_or_empty(api_ctx *c, json_t **out)
     return api_body_object(c, out);
 }
 
-static int config_of(api_ctx *c, const struct rel *r, json_t **config)
+static int config_of(api_ctx *c, const struct svc_rel *r, struct program_config *cfg)
 {
-    int rc = program_config_load(c->db, r->program_id, config, NULL, 0);
-    if (rc == 1)
+    int rc = svc_program_config(c->db, r->program_id, cfg, NULL, 0);
+    if (rc == SVC_OK)
         return 0;
     return api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
 }
 
 int h_phase_get(api_ctx *c)
 {
-    struct rel r;
-    json_t *config;
-    if (rel_open(c, 0, PERM_READ, &r) || config_of(c, &r, &config))
+    struct svc_rel r;
+    struct program_config cfg;
+    if (rel_open(c, 0, PERM_READ, &r) || config_of(c, &r, &cfg))
         return -1;
-    json_t *o = phase_json(c, &r, config, NULL);
-    json_decref(config);
+    json_t *o = phase_json(c, &r, &cfg, NULL);
+    program_config_cleanup(&cfg);
     return api_json(c, 200, o);
 }
 
 int h_phase_check(api_ctx *c)
 {
     static const char *const keys[] = {"phase", "item", "done", NULL};
-    struct rel r;
-    json_t *config = NULL, *body = NULL;
+    struct svc_rel r;
+    struct program_config cfg = {0};
+    json_t *body = NULL;
     int result = -1, rc;
     if (rel_open(c, 0, PERM_WRITE, &r))
         return -1;
     if (!rel_is_open(&r))
         return api_problem(c, 409, NULL, "the relationship is %s; its workspace is read-only",
                            r.status);
-    if (config_of(c, &r, &config) || api_body_object(c, &body))
+    if (config_of(c, &r, &cfg) || api_body_object(c, &body))
         goto done;
-    const json_t *items = phase_items(config);
+    const json_t *items = phase_items(&cfg);
     verr e = {0};
     int64_t phase, item;
     bool done_flag;
@@ -229,9 +232,9 @@ int h_phase_check(api_ctx *c)
     }
     api_audit(c, done_flag ? "phase.check" : "phase.uncheck", "relationship", r.id,
               json_pack("{s:I, s:I}", "phase", (json_int_t)phase, "item", (json_int_t)item));
-    result = api_json(c, 200, phase_json(c, &r, config, NULL));
+    result = api_json(c, 200, phase_json(c, &r, &cfg, NULL));
 done:
-    json_decref(config);
+    program_config_cleanup(&cfg);
     json_decref(body);
     return result;
 }
@@ -255,16 +258,17 @@ static void join_quoted(const json_t *list, char *out, size_t outlen)
 int h_phase_advance(api_ctx *c)
 {
     static const char *const keys[] = {"override", NULL};
-    struct rel r;
-    json_t *config = NULL, *body = NULL, *unmet = NULL;
+    struct svc_rel r;
+    struct program_config cfg = {0};
+    json_t *body = NULL, *unmet = NULL;
     int result = -1, rc;
     if (rel_open(c, 0, PERM_READ, &r))
         return -1;
-    bool coordinator = (r.roles & (PERM_COORDINATOR | PERM_ADMIN)) != 0;
+    bool coordinator = perm_coordinates(r.roles);
     if (!rel_is_open(&r))
         return api_problem(c, 409, NULL, "the relationship is %s; its phase no longer moves",
                            r.status);
-    if (config_of(c, &r, &config) || body_or_empty(c, &body))
+    if (config_of(c, &r, &cfg) || body_or_empty(c, &body))
         goto done;
     verr e = {0};
     bool override;
@@ -277,7 +281,7 @@ int h_phase_advance(api_ctx *c)
                              "only the program's coordinators may override the exit criteria");
         goto done;
     }
-    const json_t *items = phase_items(config);
+    const json_t *items = phase_items(&cfg);
     if ((size_t)r.phase + 1 >= json_array_size(items)) {
         result = api_problem(
             c, 409, NULL, "'%s' is the last phase; there is no next one",
@@ -301,7 +305,7 @@ int h_phase_advance(api_ctx *c)
                              "the relationship moved to another phase meanwhile; read it again");
         goto done;
     }
-    json_decref(phase_json(c, &r, config, &unmet));
+    json_decref(phase_json(c, &r, &cfg, &unmet));
     if (json_array_size(unmet) > 0 && !override) {
         char list[1024];
         join_quoted(unmet, list, sizeof list);
@@ -330,9 +334,9 @@ int h_phase_advance(api_ctx *c)
         json_pack("{s:i, s:i, s:b}", "from", r.phase, "to", r.phase + 1, "override", override));
     r.phase++;
     r.phase_started_at = now;
-    result = api_json(c, 200, phase_json(c, &r, config, NULL));
+    result = api_json(c, 200, phase_json(c, &r, &cfg, NULL));
 done:
-    json_decref(config);
+    program_config_cleanup(&cfg);
     json_decref(body);
     json_decref(unmet);
     return result;

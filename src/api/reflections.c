@@ -9,7 +9,7 @@
 #include "base/limits.h"
 
 /* Every member with their reflection, or null when not written. */
-static json_t *reflections_json(api_ctx *c, const struct rel *r, int *missing)
+static json_t *reflections_json(api_ctx *c, const struct svc_rel *r, int *missing)
 {
     json_t *a = json_array();
     *missing = 0;
@@ -47,7 +47,7 @@ static json_t *reflections_json(api_ctx *c, const struct rel *r, int *missing)
     return a;
 }
 
-static json_t *list_json(api_ctx *c, const struct rel *r)
+static json_t *list_json(api_ctx *c, const struct svc_rel *r)
 {
     int missing;
     json_t *items = reflections_json(c, r, &missing);
@@ -57,7 +57,7 @@ static json_t *list_json(api_ctx *c, const struct rel *r)
 
 int h_reflections_list(api_ctx *c)
 {
-    struct rel r;
+    struct svc_rel r;
     if (rel_open(c, 0, PERM_READ, &r))
         return -1;
     return api_json(c, 200, list_json(c, &r));
@@ -66,7 +66,7 @@ int h_reflections_list(api_ctx *c)
 int h_reflection_put(api_ctx *c)
 {
     static const char *const keys[] = {"learned", "next_steps", "program_feedback", NULL};
-    struct rel r;
+    struct svc_rel r;
     json_t *body = NULL;
     int result = -1, rc;
     if (rel_open(c, 0, PERM_WRITE, &r))

@@ -20,9 +20,7 @@ static int funnel(api_ctx *c, int64_t pid)
     if (role && strcmp(role, "mentor") != 0 && strcmp(role, "mentee") != 0)
         return api_problem(c, 400, "role", "role must be mentor or mentee");
     /* A participation counts at every stage up to the furthest it reached
-     * (participations.furthest): someone who applied without an invitation,
-     * or was approved without applying, still passed the stages before, so
-     * the funnel never widens and no conversion passes 100 %. Exits are the
+     * (participations.furthest; participation_funnel_add). Exits are the
      * participations whose status is one now. */
     int64_t counts[STAGE_COUNT] = {0};
     store_rows *rows;
@@ -35,11 +33,8 @@ static int funnel(api_ctx *c, int64_t pid)
                     p, 2, &rows);
     if (rc != STORE_OK)
         return api_store_failed(c, rc);
-    while (store_next(rows) == 1) {
-        int64_t lvl = store_col_int(rows, 0), n = store_col_int(rows, 1);
-        for (int64_t s = 0; s <= lvl && s < STAGE_FIRST_EXIT; s++)
-            counts[s] += n;
-    }
+    while (store_next(rows) == 1)
+        participation_funnel_add(counts, (int)store_col_int(rows, 0), store_col_int(rows, 1));
     store_rows_free(rows);
     rc = store_query(c->db,
                      "SELECT status, COUNT(*) FROM participations WHERE program_id = ?1 "
@@ -58,12 +53,13 @@ static int funnel(api_ctx *c, int64_t pid)
         buf *b = &c->resp->body;
         buf_puts(b, "stage,count,conversion_from_previous,conversion_from_first\r\n");
         for (int s = 0; s < STAGE_COUNT; s++) {
+            double rate;
             buf_printf(b, "%s,%lld,", stage_name((enum stage)s), (long long)counts[s]);
-            if (s > 0 && s < STAGE_FIRST_EXIT && counts[s - 1])
-                buf_printf(b, "%.4f", (double)counts[s] / (double)counts[s - 1]);
+            if (participation_conversion(counts, (enum stage)s, false, &rate))
+                buf_printf(b, "%.4f", rate);
             buf_puts(b, ",");
-            if (s < STAGE_FIRST_EXIT && counts[0])
-                buf_printf(b, "%.4f", (double)counts[s] / (double)counts[0]);
+            if (participation_conversion(counts, (enum stage)s, true, &rate))
+                buf_printf(b, "%.4f", rate);
             buf_puts(b, "\r\n");
         }
         c->resp->status = 200;
@@ -76,13 +72,13 @@ static int funnel(api_ctx *c, int64_t pid)
         json_t *row = json_pack("{s:s, s:I}", "stage", stage_name((enum stage)s), "count",
                                 (json_int_t)counts[s]);
         if (s < STAGE_FIRST_EXIT) {
+            double prev, first;
+            bool has_prev = participation_conversion(counts, (enum stage)s, false, &prev);
+            bool has_first = participation_conversion(counts, (enum stage)s, true, &first);
             json_object_set_new(row, "conversion_from_previous",
-                                s > 0 && counts[s - 1]
-                                    ? json_real((double)counts[s] / (double)counts[s - 1])
-                                    : json_null());
+                                has_prev ? json_real(prev) : json_null());
             json_object_set_new(row, "conversion_from_first",
-                                counts[0] ? json_real((double)counts[s] / (double)counts[0])
-                                          : json_null());
+                                has_first ? json_real(first) : json_null());
             json_array_append_new(stages, row);
         } else {
             json_array_append_new(exits, row);
@@ -97,13 +93,9 @@ static int funnel(api_ctx *c, int64_t pid)
 int h_report(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid))
+    if (api_program_access(c, 0, PERM_REPORT, PERM_READ,
+                           "reports are for coordinators and stakeholders", &pid, NULL))
         return -1;
-    perm_roles roles = api_program_roles(c, pid);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
-        return api_not_found(c);
-    if (!perm_allows(roles, PERM_REPORT, PERM_READ))
-        return api_problem(c, 403, NULL, "reports are for coordinators and stakeholders");
     const char *name = c->req->params[1];
     if (strcmp(name, "funnel") == 0)
         return funnel(c, pid);

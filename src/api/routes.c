@@ -10,6 +10,7 @@
 #include "api/identity.h"
 #include "base/clock.h"
 #include "base/limits.h"
+#include "base/log.h"
 #include "base/str.h"
 #include "http/assets.h"
 #include "http/router.h"
@@ -198,6 +199,16 @@ void api_dispatch(http_req *r, http_resp *w)
     }
     if (!c.db)
         return;
+    if (c.failed) {
+        /* A helper met a store failure it could not answer (the roles
+         * lookup, the audit record): whatever the handler made of it, the
+         * request failed, and a change does not happen. */
+        store_rollback(c.db);
+        http_resp_cleanup(w);
+        http_resp_init(w);
+        api_store_failed(&c, c.failed);
+        return;
+    }
     if (!store_in_tx(c.db)) {
         /* the handler ended the read transaction to write on its own */
     } else if (result != 0 && writes) {
@@ -214,6 +225,11 @@ void api_dispatch(http_req *r, http_resp *w)
     }
     if (c.touch_session) {
         store_val u[] = {SV_INT(clock_now()), SV_INT(c.touch_session)};
-        store_exec(c.db, "UPDATE sessions SET last_seen_at = ?1 WHERE id = ?2", u, 2, NULL);
+        /* Best effort after the reply is made: a failure leaves the old
+         * time, and the next request tries again. */
+        if (store_exec(c.db, "UPDATE sessions SET last_seen_at = ?1 WHERE id = ?2", u, 2, NULL) !=
+            STORE_OK)
+            log_warn("api", "session %lld: last_seen_at not written: %s",
+                     (long long)c.touch_session, store_errmsg(c.db));
     }
 }

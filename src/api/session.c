@@ -90,7 +90,9 @@ int h_session_create(api_ctx *c)
         char oldhash[IDENTITY_HASH_HEX];
         identity_secret_hash(old, oldhash);
         store_val d[] = {SV_TEXT(oldhash)};
-        store_exec(c->db, "DELETE FROM sessions WHERE token_hash = ?1", d, 1, NULL);
+        if ((rc = store_exec(c->db, "DELETE FROM sessions WHERE token_hash = ?1", d, 1, NULL)) !=
+            STORE_OK)
+            return api_store_failed(c, rc);
     }
     store_val s[] = {SV_TEXT(hash), SV_INT(id), SV_TEXT(csrf), SV_INT(now),
                      SV_INT(now + api_config()->session_absolute_s)};

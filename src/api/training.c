@@ -8,6 +8,8 @@
 #include "base/clock.h"
 #include "base/str.h"
 #include "domain/markdown.h"
+#include "service/participation.h"
+#include "service/program.h"
 
 static bool module_for(const json_t *m, const char *role)
 {
@@ -41,27 +43,24 @@ static int my_parts(api_ctx *c, int64_t pid, int64_t ids[2], char roles[2][16], 
 int h_training_list(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid))
+    perm_roles roles;
+    if (api_program_access(c, 0, PERM_PROGRAM, PERM_READ, "", &pid, &roles))
         return -1;
-    perm_roles roles = api_program_roles(c, pid);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
-        return api_not_found(c);
-    json_t *config;
-    int rc = program_config_load(c->db, pid, &config, NULL, 0);
-    if (rc != 1)
-        return api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
+    struct program_config cfg;
+    int rc = svc_program_config(c->db, pid, &cfg, NULL, 0);
+    if (rc != SVC_OK)
+        return api_fail(c, rc > 0 ? STORE_ERROR : rc, NULL);
     int64_t ids[2];
     char rnames[2][16];
     enum stage st[2];
     int n = my_parts(c, pid, ids, rnames, st);
-    json_t *training = json_object_get(config, "training");
     json_t *out = json_array();
     size_t i;
-    json_t *m;
-    json_array_foreach(json_object_get(training, "modules"), i, m)
+    const json_t *m;
+    json_array_foreach(cfg.training.modules, i, m)
     {
         const char *mid = json_string_value(json_object_get(m, "id"));
-        bool mine = (roles & (PERM_COORDINATOR | PERM_ADMIN)) != 0;
+        bool mine = perm_coordinates(roles);
         json_t *done = json_null();
         for (int k = 0; k < n; k++) {
             if (!module_for(m, rnames[k]))
@@ -92,10 +91,9 @@ int h_training_list(api_ctx *c)
         free(html);
         json_array_append_new(out, item);
     }
-    json_t *reply =
-        json_pack("{s:O, s:o}", "required_before_matching",
-                  json_object_get(training, "required_before_matching"), "modules", out);
-    json_decref(config);
+    json_t *reply = json_pack("{s:b, s:o}", "required_before_matching",
+                              cfg.training.required_before_matching, "modules", out);
+    program_config_cleanup(&cfg);
     return api_json(c, 200, reply);
 }
 
@@ -123,21 +121,18 @@ static bool all_done(store *db, const json_t *modules, int64_t part, const char 
 int h_training_complete(api_ctx *c)
 {
     int64_t pid;
-    if (api_param_id(c, 0, &pid))
+    if (api_program_access(c, 0, PERM_PROGRAM, PERM_READ, "", &pid, NULL))
         return -1;
     const char *mid = c->req->params[1];
-    perm_roles roles = api_program_roles(c, pid);
-    if (!perm_allows(roles, PERM_PROGRAM, PERM_READ))
-        return api_not_found(c);
-    json_t *config = NULL, *body = NULL, *answers = NULL;
+    json_t *body = NULL, *answers = NULL;
+    struct program_config cfg;
     int result = -1;
-    int rc = program_config_load(c->db, pid, &config, NULL, 0);
-    if (rc != 1)
-        return api_store_failed(c, rc < 0 ? rc : STORE_ERROR);
-    json_t *modules = json_object_get(json_object_get(config, "training"), "modules"),
-           *module = NULL;
+    int rc = svc_program_config(c->db, pid, &cfg, NULL, 0);
+    if (rc != SVC_OK)
+        return api_fail(c, rc > 0 ? STORE_ERROR : rc, NULL);
+    const json_t *modules = cfg.training.modules, *module = NULL;
     size_t i;
-    json_t *m;
+    const json_t *m;
     json_array_foreach(modules, i, m) if (strcmp(json_string_value(json_object_get(m, "id")),
                                                  mid) == 0) module = m;
     if (!module) {
@@ -192,7 +187,7 @@ int h_training_complete(api_ctx *c)
         q, 4, NULL);
     free(atext);
     if (rc == STORE_OK && st[k] == STAGE_APPROVED && all_done(c->db, modules, ids[k], rnames[k]))
-        rc = enrol_stage(c->db, ids[k], STAGE_TRAINED, now);
+        rc = svc_participation_stage(c->db, ids[k], STAGE_TRAINED, now);
     if (rc != STORE_OK) {
         result = api_store_failed(c, rc);
         goto done;
@@ -203,6 +198,6 @@ int h_training_complete(api_ctx *c)
                                 "trained", all_done(c->db, modules, ids[k], rnames[k])));
 done:
     json_decref(body);
-    json_decref(config);
+    program_config_cleanup(&cfg);
     return result;
 }

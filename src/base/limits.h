@@ -36,6 +36,9 @@
 #define LIMIT_LOGIN_WINDOW_S 300             /* the window for the count above */
 #define LIMIT_TOKENS_PER_PERSON 50           /* live API tokens */
 
+/* Validation */
+#define LIMIT_FIELD_ERRORS 16 /* bad fields one refusal names */
+
 /* Lists */
 #define LIMIT_PAGE_DEFAULT 50
 #define LIMIT_PAGE_MAX 500
@@ -60,10 +63,25 @@
 #define LIMIT_CAPACITY_MAX 50            /* mentees a mentor takes at once */
 #define LIMIT_WANTS_MAX 10               /* mentors a mentee wants */
 #define LIMIT_REQUEST_EXPIRY_DAYS_MAX 90 /* days a self-matching request stays open */
+#define LIMIT_REQUEST_CHOICES 3          /* mentors one self-matching request names */
+#define LIMIT_REQUESTS_LISTED 200        /* requests one inbox shows, newest first */
 #define LIMIT_GOALS_COUNT_MAX 10         /* goals a program asks for */
 #define LIMIT_RENEWALS_MAX 10            /* renewals a program allows */
-#define LIMIT_REASON_BYTES 2000          /* a decline or ending reason */
+#define LIMIT_REASON_BYTES 2000          /* a decline or ending reason, a mentor's answer */
+#define LIMIT_REQUEST_MESSAGE_BYTES 2000 /* a mentee's note with a mentoring request */
+#define LIMIT_DURATION_MONTHS_MAX 60     /* a program's relationships last at most */
+#define LIMIT_MEETINGS_PER_MONTH_MAX 31  /* meetings a program asks for each month */
+#define LIMIT_MEETING_LENGTH_MIN 5       /* minutes, a program's usual meeting */
+#define LIMIT_MEETING_LENGTH_MAX 480     /* minutes, a program's usual meeting */
+#define LIMIT_GOALS_DUE_DAYS_MAX 365     /* days to set the goals in */
+#define LIMIT_PROFILE_VALUE_BYTES 200    /* one profile value or tag */
 #define LIMIT_ANSWER_BYTES 2000          /* one answer to an enrolment question */
+#define LIMIT_ANSWER_SCALE_MAX 5         /* the top of a 1..N scale question */
+#define LIMIT_PHASE_DAYS_MAX 3650        /* a phase's timeframe */
+#define LIMIT_CONFIG_ID_BYTES 64         /* a question, module or criterion id or name */
+#define LIMIT_CONFIG_LABEL_BYTES 500     /* a question's label, a checklist line */
+#define LIMIT_CONFIG_OPTION_BYTES 200
+#define LIMIT_CONFIG_UNIT_BYTES 32 /* an objective measure's unit */
 #define LIMIT_PROGRAM_CRITERIA 32
 #define LIMIT_MATCH_FILE_BYTES (1u << 30) /* a file given to `tandem match`, 1 GiB */
 #define LIMIT_CRITERION_WEIGHT_MAX                                                                 \
@@ -72,6 +90,17 @@
 #define LIMIT_PROGRAM_PHASES 12
 #define LIMIT_PROGRAM_LIST_ITEMS 64 /* objectives, key actions, resources ... */
 #define LIMIT_TEXT_BYTES 20000      /* a long-text field */
+
+/* A coordinator's import sets what a coordinator may set by hand (the
+ * values stay literals for tools/limits_ts.py). */
+_Static_assert(LIMIT_IMPORT_CAPACITY == LIMIT_CAPACITY_MAX, "import capacity is the capacity");
+_Static_assert(LIMIT_IMPORT_WANTS == LIMIT_WANTS_MAX, "import wants are the coordinator's wants");
+
+/* Jobs (jobs/) */
+#define LIMIT_JOBS_EVERY_S 60 /* (config) how often tandem serve runs the jobs */
+
+/* Matching */
+#define LIMIT_RUNS_LISTED 100 /* proposals one list shows, newest first */
 
 /* Relationships */
 #define LIMIT_RELATIONSHIP_MEMBERS 64 /* a group or peer circle, mentor included */

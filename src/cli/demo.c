@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "cli/db.h"
 #include "domain/program.h"
+#include "service/participation.h"
 
 #define DEMO_PROGRAM "New-hire mentoring (demo)"
 
@@ -124,7 +125,7 @@ static int add_participant(store *s, int64_t program, int64_t person, const char
     static const enum stage stages[] = {STAGE_INVITED, STAGE_APPLIED, STAGE_APPROVED,
                                         STAGE_TRAINED};
     for (int i = 0; i < 4 && id; i++) {
-        if ((rc = enrol_stage(s, id, stages[i], now - (4 - i) * 86400)) != STORE_OK)
+        if ((rc = svc_participation_stage(s, id, stages[i], now - (4 - i) * 86400)) != STORE_OK)
             return rc;
         if (strcmp(stage_name(stages[i]), status) == 0)
             break;
@@ -196,16 +197,16 @@ static int load_demo(store *s, const char *hash)
         "\"in_person\"]},"
         " \"phases\": {\"template\": \"zachary\"}}",
         0, NULL);
-    json_t *cfg;
-    verr e;
+    struct program_config cfg;
+    verr e = {0};
     if (!in || program_config_normalize(in, NULL, &cfg, &e)) {
         fprintf(stderr, "tandem demo: the demo configuration is invalid: %s %s\n", e.field, e.msg);
         json_decref(in);
         return STORE_ERROR;
     }
     json_decref(in);
-    char *cfgtext = json_dumps(cfg, JSON_COMPACT);
-    json_decref(cfg);
+    char *cfgtext = json_dumps(cfg.doc, JSON_COMPACT);
+    program_config_cleanup(&cfg);
 
     if ((rc = person(s, "coordinator@demo.tandem.example", "Grace Mensah", hash, "coordinator",
                      "People", 6, now, &coord)) != STORE_OK)
@@ -271,7 +272,11 @@ int cli_demo(int argc, char **argv)
         return status;
     int64_t n = 0;
     store_val p[] = {SV_TEXT(DEMO_PROGRAM)};
-    store_query_int(s, "SELECT COUNT(*) FROM programs WHERE name = ?1", p, 1, &n);
+    if (store_query_int(s, "SELECT COUNT(*) FROM programs WHERE name = ?1", p, 1, &n) < 0) {
+        fprintf(stderr, "tandem demo: %s\n", store_errmsg(s));
+        store_free(s);
+        return 1;
+    }
     if (n > 0) {
         printf("tandem demo: the demo program is there already\n");
         store_free(s);

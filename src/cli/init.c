@@ -35,7 +35,12 @@ int cli_init(int argc, char **argv)
     if (!s)
         return status;
     int64_t admins = 0;
-    store_query_int(s, "SELECT COUNT(*) FROM people WHERE site_role = 'admin'", NULL, 0, &admins);
+    if (store_query_int(s, "SELECT COUNT(*) FROM people WHERE site_role = 'admin'", NULL, 0,
+                        &admins) < 0) {
+        fprintf(stderr, "tandem init: %s\n", store_errmsg(s));
+        store_free(s);
+        return 1;
+    }
     if (admins > 0) {
         printf("tandem init: the database is ready; an admin exists already, none was added\n");
         store_free(s);

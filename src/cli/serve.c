@@ -1,17 +1,22 @@
-/* serve.c - `tandem serve`. */
+/* serve.c - `tandem serve`: the web UI and the API, and the time-driven
+ * jobs (jobs/jobs.h) in a thread of their own. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "api/api.h"
+#include "base/limits.h"
 #include "base/str.h"
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/db.h"
 #include "http/server.h"
+#include "jobs/jobs.h"
 
 int cli_serve(int argc, char **argv)
 {
-    const char *db = NULL, *listen = NULL, *access_log = "-", *threads = NULL, *public_url = NULL;
+    const char *db = NULL, *listen = NULL, *access_log = "-", *threads = NULL, *public_url = NULL,
+               *jobs_every = NULL;
     bool secure = false;
     const struct cli_flag flags[] = {{"--db", &db, NULL},
                                      {"--listen", &listen, NULL},
@@ -19,6 +24,7 @@ int cli_serve(int argc, char **argv)
                                      {"--threads", &threads, NULL},
                                      {"--secure-cookies", NULL, &secure},
                                      {"--public-url", &public_url, NULL},
+                                     {"--jobs-every", &jobs_every, NULL},
                                      {0}};
     if (cli_parse(argc, argv, flags, NULL, 0, NULL))
         return 2;
@@ -37,6 +43,13 @@ int cli_serve(int argc, char **argv)
     int64_t nthreads = 0;
     if (threads && str_to_i64(threads, 1, 256, &nthreads)) {
         fprintf(stderr, "tandem serve: --threads: give a number from 1 to 256\n");
+        return 2;
+    }
+    int64_t every = LIMIT_JOBS_EVERY_S;
+    if (!jobs_every)
+        jobs_every = getenv("TANDEM_JOBS_EVERY");
+    if (jobs_every && *jobs_every && str_to_i64(jobs_every, 0, 86400, &every)) {
+        fprintf(stderr, "tandem serve: --jobs-every: give seconds from 0 (no jobs) to 86400\n");
         return 2;
     }
     /* Migrations run once here, before any worker opens its connection. */
@@ -63,5 +76,18 @@ int cli_serve(int argc, char **argv)
         .dispatch = api_dispatch,
         .body_limit = api_body_limit,
     };
-    return http_server_run(&hc) == 0 ? 0 : 1;
+    /* The jobs' thread starts with SIGTERM and SIGINT blocked, as the
+     * server's workers do: only this thread waits for them. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    jobs_runner *jobs = NULL;
+    struct jobs_runner_config jc = {.db_url = db, .every_s = every};
+    if (every > 0 && jobs_runner_start(&jc, &jobs))
+        return 1;
+    int rc = http_server_run(&hc);
+    jobs_runner_stop(jobs); /* after the last request: a job in progress finishes first */
+    return rc == 0 ? 0 : 1;
 }

@@ -50,19 +50,17 @@ static void modes_text(const json_t *modes, char *out, size_t outlen)
     buf_cleanup(&b);
 }
 
-json_t *agreement_defaults(const json_t *config, int64_t planned_end)
+json_t *agreement_defaults(const struct program_config *cfg, int64_t planned_end)
 {
-    const json_t *meet = json_object_get(config, "meetings");
-    json_int_t freq = json_integer_value(json_object_get(meet, "frequency_per_month"));
-    json_int_t len = json_integer_value(json_object_get(meet, "length_minutes"));
-    json_int_t months = json_integer_value(json_object_get(config, "duration_months"));
+    long long freq = cfg->meetings.frequency_per_month, len = cfg->meetings.length_minutes;
+    long long months = cfg->duration_months;
     char frequency[128], mode[128], duration[128], end[16] = "";
     if (freq > 0 && len > 0)
-        str_fmt(frequency, sizeof frequency, "%lld time%s a month, about %lld minutes each",
-                (long long)freq, freq == 1 ? "" : "s", (long long)len);
+        str_fmt(frequency, sizeof frequency, "%lld time%s a month, about %lld minutes each", freq,
+                freq == 1 ? "" : "s", len);
     else
         str_fmt(frequency, sizeof frequency, "%s", "Twice a month, about an hour each");
-    modes_text(json_object_get(meet, "modes"), mode, sizeof mode);
+    modes_text(cfg->meetings.modes, mode, sizeof mode);
     if (planned_end > 0) {
         time_t t = (time_t)planned_end;
         struct tm tm;
@@ -70,8 +68,8 @@ json_t *agreement_defaults(const json_t *config, int64_t planned_end)
             strftime(end, sizeof end, "%Y-%m-%d", &tm);
     }
     if (months > 0)
-        str_fmt(duration, sizeof duration, "%lld month%s%s%s", (long long)months,
-                months == 1 ? "" : "s", end[0] ? ", until " : "", end);
+        str_fmt(duration, sizeof duration, "%lld month%s%s%s", months, months == 1 ? "" : "s",
+                end[0] ? ", until " : "", end);
     else
         str_fmt(duration, sizeof duration, "Until %s", end[0] ? end : "the program ends");
     /* Capitalise the first word of the mode text for a sentence. */

@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "domain/program.h"
 #include "domain/validate.h"
 
 extern const char *const agreement_fields[]; /* NULL-terminated, in reading order */
@@ -20,7 +21,7 @@ extern const char *const agreement_fields[]; /* NULL-terminated, in reading orde
  * program's configuration (meeting frequency, length and modes, duration)
  * and the planned end (Unix seconds; 0 leaves the date out). New
  * reference; never NULL. */
-json_t *agreement_defaults(const json_t *config, int64_t planned_end);
+json_t *agreement_defaults(const struct program_config *cfg, int64_t planned_end);
 
 /* Checks an edit: `in` may hold any of agreement_fields (strings of at
  * most LIMIT_TEXT_BYTES) and nothing else; the fields it leaves out keep

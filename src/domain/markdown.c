@@ -1,211 +1,198 @@
 #include "domain/markdown.h"
 
+#include <pthread.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+#include <cmark-gfm.h>
 
 #include "base/buf.h"
 #include "base/mem.h"
 
-#define MARKDOWN_MAX_BYTES (4u << 20)
+/* cmark's own safe mode stays on (CMARK_OPT_UNSAFE is not set): whatever
+ * the rewrite below misses is omitted by the renderer, never emitted. */
+#define OPTIONS (CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8)
 
-static void escape(buf *b, const char *s, size_t n)
+static const char *const EXTENSIONS[] = {"table", "autolink", "strikethrough"};
+
+static pthread_once_t registered = PTHREAD_ONCE_INIT;
+
+static void register_extensions(void)
 {
-    for (size_t i = 0; i < n; i++) {
-        switch (s[i]) {
-        case '<': buf_puts(b, "&lt;"); break;
-        case '>': buf_puts(b, "&gt;"); break;
-        case '&': buf_puts(b, "&amp;"); break;
-        case '"': buf_puts(b, "&quot;"); break;
-        case '\'': buf_puts(b, "&#39;"); break;
-        default: buf_append(b, &s[i], 1);
-        }
-    }
+    cmark_gfm_core_extensions_ensure_registered();
 }
 
-static bool safe_url(const char *u, size_t n)
+/* Only web and mail addresses become links; javascript:, data:, relative
+ * and every other target do not. The check runs on the URL as cmark
+ * decoded it, after entities and backslash escapes. */
+static bool safe_url(const char *u)
 {
     static const char *const schemes[] = {"https://", "http://", "mailto:"};
-    for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++) {
+    for (size_t i = 0; u && i < sizeof schemes / sizeof schemes[0]; i++) {
         size_t l = strlen(schemes[i]);
-        if (n > l && strncmp(u, schemes[i], l) == 0)
+        if (strlen(u) > l && strncasecmp(u, schemes[i], l) == 0)
             return true;
     }
     return false;
 }
 
-/* Finds the closing marker for an emphasis run starting after `open`. */
-static const char *closing(const char *s, const char *end, const char *mark)
+static void attr(buf *b, const char *s)
 {
-    size_t ml = strlen(mark);
-    for (const char *p = s; p + ml <= end; p++)
-        if (memcmp(p, mark, ml) == 0 && p > s)
-            return p;
-    return NULL;
-}
-
-static void inline_text(buf *b, const char *s, const char *end)
-{
-    const char *p = s;
-    while (p < end) {
-        if (*p == '`') {
-            const char *c = memchr(p + 1, '`', (size_t)(end - p - 1));
-            if (c) {
-                buf_puts(b, "<code>");
-                escape(b, p + 1, (size_t)(c - p - 1));
-                buf_puts(b, "</code>");
-                p = c + 1;
-                continue;
-            }
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '<': buf_puts(b, "&lt;"); break;
+        case '>': buf_puts(b, "&gt;"); break;
+        case '&': buf_puts(b, "&amp;"); break;
+        case '"': buf_puts(b, "&quot;"); break;
+        case '\'': buf_puts(b, "&#39;"); break;
+        default: buf_append(b, s, 1);
         }
-        if (p + 1 < end && p[0] == '*' && p[1] == '*') {
-            const char *c = closing(p + 2, end, "**");
-            if (c) {
-                buf_puts(b, "<strong>");
-                inline_text(b, p + 2, c);
-                buf_puts(b, "</strong>");
-                p = c + 2;
-                continue;
-            }
-        }
-        if (*p == '*' || *p == '_') {
-            char m[2] = {*p, 0};
-            const char *c = closing(p + 1, end, m);
-            if (c && c[-1] != ' ') {
-                buf_puts(b, "<em>");
-                inline_text(b, p + 1, c);
-                buf_puts(b, "</em>");
-                p = c + 1;
-                continue;
-            }
-        }
-        if (*p == '[') {
-            const char *rb = memchr(p, ']', (size_t)(end - p));
-            if (rb && rb + 1 < end && rb[1] == '(') {
-                const char *rp = memchr(rb, ')', (size_t)(end - rb));
-                if (rp) {
-                    const char *url = rb + 2;
-                    size_t ul = (size_t)(rp - url);
-                    if (safe_url(url, ul) && !memchr(url, ' ', ul)) {
-                        buf_puts(b, "<a href=\"");
-                        escape(b, url, ul);
-                        buf_puts(b, "\" rel=\"noopener noreferrer\">");
-                        inline_text(b, p + 1, rb);
-                        buf_puts(b, "</a>");
-                    } else {
-                        inline_text(b, p + 1, rb); /* unsafe target: keep the text only */
-                    }
-                    p = rp + 1;
-                    continue;
-                }
-            }
-        }
-        escape(b, p, 1);
-        p++;
     }
 }
 
-enum block { NONE, PARA, UL, OL, PRE };
-
-static void close_block(buf *b, enum block *open)
+/* Moves node's children in front of it, then frees it. */
+static void unwrap(cmark_node *node)
 {
-    static const char *const ends[] = {"", "</p>\n", "</li>\n</ul>\n", "</li>\n</ol>\n",
-                                       "</code></pre>\n"};
-    buf_puts(b, ends[*open]);
-    *open = NONE;
+    cmark_node *child;
+    while ((child = cmark_node_first_child(node)) != NULL)
+        cmark_node_insert_before(node, child);
+    cmark_node_free(node);
 }
 
-static size_t indent_of(const char *l, size_t n)
+static cmark_node *text_node(const char *literal, size_t n)
 {
-    size_t i = 0;
-    while (i < n && l[i] == ' ')
-        i++;
-    return i;
+    cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+    char *s = xstrndup(literal ? literal : "", n);
+    cmark_node_set_literal(t, s);
+    free(s);
+    return t;
+}
+
+/* Raw HTML is shown as the text the author typed. */
+static void html_as_text(cmark_node *node)
+{
+    const char *lit = cmark_node_get_literal(node);
+    size_t n = lit ? strlen(lit) : 0;
+    while (n && (lit[n - 1] == '\n' || lit[n - 1] == '\r'))
+        n--;
+    cmark_node *t = text_node(lit, n);
+    if (cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK) {
+        cmark_node *p = cmark_node_new(CMARK_NODE_PARAGRAPH);
+        cmark_node_append_child(p, t);
+        t = p;
+    }
+    cmark_node_replace(node, t);
+    cmark_node_free(node);
+}
+
+static bool inside_link(cmark_node *node)
+{
+    for (cmark_node *p = cmark_node_parent(node); p; p = cmark_node_parent(p))
+        if (cmark_node_get_type(p) == CMARK_NODE_LINK)
+            return true;
+    return false;
+}
+
+/* A link (or an image, which becomes a link to the picture) with a safe
+ * target is written by this module, with rel="noopener noreferrer"; with
+ * any other target it is reduced to its text. */
+static void rewrite_link(cmark_node *node)
+{
+    const char *url = cmark_node_get_url(node);
+    bool image = cmark_node_get_type(node) == CMARK_NODE_IMAGE;
+    if (!safe_url(url) || (image && (strncasecmp(url, "mailto:", 7) == 0 || inside_link(node)))) {
+        unwrap(node);
+        return;
+    }
+    buf open;
+    buf_init(&open, (size_t)-1);
+    buf_puts(&open, "<a href=\"");
+    attr(&open, url);
+    buf_puts(&open, "\"");
+    const char *title = cmark_node_get_title(node);
+    if (title && *title) {
+        buf_puts(&open, " title=\"");
+        attr(&open, title);
+        buf_puts(&open, "\"");
+    }
+    buf_puts(&open, " rel=\"noopener noreferrer\">");
+    cmark_node *a = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+    cmark_node_set_on_enter(a, open.data);
+    cmark_node_set_on_exit(a, "</a>");
+    buf_cleanup(&open);
+    cmark_node *child;
+    while ((child = cmark_node_first_child(node)) != NULL)
+        cmark_node_append_child(a, child);
+    if (!cmark_node_first_child(a))
+        cmark_node_append_child(a, text_node(url, strlen(url)));
+    cmark_node_replace(node, a);
+    cmark_node_free(node);
+}
+
+/* The nodes to rewrite, collected first: the tree is changed only after
+ * the walk. Images come before the links that hold them (exit order). */
+typedef struct {
+    cmark_node **v;
+    size_t n, cap;
+} nodes;
+
+static void push(nodes *ns, cmark_node *node)
+{
+    if (ns->n == ns->cap) {
+        ns->cap = ns->cap ? 2 * ns->cap : 16;
+        size_t bytes;
+        if (!mem_mul_ok(ns->cap, sizeof *ns->v, &bytes))
+            abort();
+        ns->v = xrealloc(ns->v, bytes);
+    }
+    ns->v[ns->n++] = node;
+}
+
+static void make_safe(cmark_node *doc)
+{
+    nodes ns = {0};
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *node = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(node);
+        bool leaf = t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE;
+        if ((leaf && ev == CMARK_EVENT_ENTER) ||
+            ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && ev == CMARK_EVENT_EXIT))
+            push(&ns, node);
+    }
+    cmark_iter_free(it);
+    for (size_t i = 0; i < ns.n; i++) {
+        cmark_node_type t = cmark_node_get_type(ns.v[i]);
+        if (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE)
+            html_as_text(ns.v[i]);
+        else
+            rewrite_link(ns.v[i]);
+    }
+    free(ns.v);
 }
 
 char *markdown_to_html(const char *md)
 {
-    buf b;
-    buf_init(&b, MARKDOWN_MAX_BYTES * 6);
-    enum block open = NONE;
-    const char *p = md ? md : "";
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        if (n && p[n - 1] == '\r')
-            n--;
-        const char *line = p;
-        p = nl ? nl + 1 : p + strlen(p);
-        size_t ind = indent_of(line, n);
-        const char *t = line + ind;
-        size_t tn = n - ind;
-
-        if (tn >= 3 && strncmp(t, "```", 3) == 0) {
-            if (open == PRE) {
-                close_block(&b, &open);
-            } else {
-                close_block(&b, &open);
-                buf_puts(&b, "<pre><code>");
-                open = PRE;
-            }
-            continue;
-        }
-        if (open == PRE) {
-            escape(&b, line, n);
-            buf_puts(&b, "\n");
-            continue;
-        }
-        if (tn == 0) {
-            close_block(&b, &open);
-            continue;
-        }
-        size_t h = 0;
-        while (h < tn && h < 7 && t[h] == '#')
-            h++;
-        if (h >= 1 && h <= 6 && h < tn && t[h] == ' ') {
-            close_block(&b, &open);
-            buf_printf(&b, "<h%zu>", h);
-            inline_text(&b, t + h + 1, t + tn);
-            buf_printf(&b, "</h%zu>\n", h);
-            continue;
-        }
-        if (tn >= 3 && (strspn(t, "-") == tn || strspn(t, "*") == tn)) {
-            close_block(&b, &open);
-            buf_puts(&b, "<hr>\n");
-            continue;
-        }
-        bool bullet = tn >= 2 && (t[0] == '-' || t[0] == '*' || t[0] == '+') && t[1] == ' ';
-        size_t digits = strspn(t, "0123456789");
-        bool numbered = digits > 0 && digits < tn - 1 && t[digits] == '.' && t[digits + 1] == ' ';
-        if (bullet || numbered) {
-            enum block want = bullet ? UL : OL;
-            if (open == want) {
-                buf_puts(&b, "</li>\n<li>");
-            } else {
-                close_block(&b, &open);
-                buf_puts(&b, want == UL ? "<ul>\n<li>" : "<ol>\n<li>");
-                open = want;
-            }
-            const char *item = bullet ? t + 2 : t + digits + 2;
-            inline_text(&b, item, t + tn);
-            continue;
-        }
-        if (open == UL || open == OL) {
-            if (ind >= 2) { /* a continuation of the list item */
-                buf_puts(&b, " ");
-                inline_text(&b, t, t + tn);
-                continue;
-            }
-            close_block(&b, &open);
-        }
-        if (open == PARA) {
-            buf_puts(&b, "\n");
-        } else {
-            buf_puts(&b, "<p>");
-            open = PARA;
-        }
-        inline_text(&b, t, t + tn);
+    pthread_once(&registered, register_extensions);
+    const char *src = md ? md : "";
+    cmark_parser *parser = cmark_parser_new(OPTIONS);
+    for (size_t i = 0; i < sizeof EXTENSIONS / sizeof EXTENSIONS[0]; i++) {
+        cmark_syntax_extension *ext = cmark_find_syntax_extension(EXTENSIONS[i]);
+        if (ext)
+            cmark_parser_attach_syntax_extension(parser, ext);
     }
-    close_block(&b, &open);
-    char *out = buf_take(&b);
-    return out ? out : xstrdup("");
+    cmark_parser_feed(parser, src, strlen(src));
+    cmark_node *doc = cmark_parser_finish(parser);
+    make_safe(doc);
+    char *html = cmark_render_html(doc, OPTIONS, cmark_parser_get_syntax_extensions(parser));
+    cmark_node_free(doc);
+    cmark_parser_free(parser);
+    char *out = xstrdup(html ? html : "");
+    free(html);
+    return out;
 }

@@ -1,14 +1,23 @@
-/* markdown.h - a small, safe Markdown renderer for training modules.
+/* markdown.h - safe Markdown for training modules, through libcmark-gfm.
  *
- * Safe by construction: every character of the input is HTML-escaped; the
- * only tags in the output are the ones this renderer writes (h1-h6, p,
- * ul/ol/li, em, strong, code, pre, a, hr, br), and links keep only http,
- * https and mailto targets. Raw HTML in the input shows as text.
+ * GitHub-flavoured Markdown (CommonMark with tables, autolinks and
+ * strikethrough). Safe whatever the input:
+ *  - raw HTML, as a block or inline, is shown as the text the author typed
+ *    (escaped), never passed through; cmark's safe mode stays on beneath;
+ *  - links keep only http, https and mailto targets (checked after entity
+ *    and escape decoding); any other target leaves the link text alone;
+ *  - images are never loaded: an http(s) image becomes a plain link to the
+ *    picture, its alt text the link text (the page's CSP refuses remote
+ *    images, and a picture fetched on load would tell its host who read
+ *    the module); any other image leaves its alt text.
+ * Every link written carries rel="noopener noreferrer".
  */
 #ifndef TANDEM_DOMAIN_MARKDOWN_H
 #define TANDEM_DOMAIN_MARKDOWN_H
 
-/* Renders md as HTML; the caller frees the result. Never NULL. */
+/* Renders md (UTF-8; invalid bytes are replaced; NULL is empty) as HTML.
+ * The caller frees the result. Never NULL; cannot fail (out of memory
+ * aborts). Thread-safe. */
 char *markdown_to_html(const char *md);
 
 #endif

@@ -58,3 +58,31 @@ const char *participation_withdraw(enum stage from)
         return "is in a relationship: end it first";
     return NULL;
 }
+
+enum eligibility participation_eligible(enum stage status, bool trained, bool training_gate)
+{
+    if (status < STAGE_APPROVED || status == STAGE_DECLINED || status == STAGE_WITHDRAWN ||
+        status >= STAGE_COUNT)
+        return NOT_APPROVED;
+    if (training_gate && !trained)
+        return NOT_TRAINED;
+    return ELIGIBLE;
+}
+
+void participation_funnel_add(int64_t counts[STAGE_COUNT], int furthest, int64_t n)
+{
+    for (int s = 0; s <= furthest && s < STAGE_FIRST_EXIT; s++)
+        counts[s] += n;
+}
+
+bool participation_conversion(const int64_t counts[STAGE_COUNT], enum stage s, bool from_first,
+                              double *rate)
+{
+    if ((unsigned)s >= STAGE_FIRST_EXIT || (!from_first && s == 0))
+        return false;
+    int64_t base = counts[from_first ? 0 : s - 1];
+    if (base <= 0)
+        return false;
+    *rate = (double)counts[s] / (double)base;
+    return true;
+}

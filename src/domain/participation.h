@@ -9,6 +9,7 @@
 #define TANDEM_DOMAIN_PARTICIPATION_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 enum stage {
     STAGE_INVITED,
@@ -40,5 +41,27 @@ bool participation_role_valid(const char *role); /* mentor, mentee, coordinator,
  * move is allowed, else a static message saying why not. */
 const char *participation_review(enum stage from, enum stage to);
 const char *participation_withdraw(enum stage from);
+
+/* Whether a participation may be matched now - the one rule behind
+ * creating a relationship and building the matching engine's input:
+ * approved or further along (one whose relationship ended, completed or
+ * early, may be matched again), not declined or withdrawn, and trained
+ * when the program's training gates matching (`training_gate`). */
+enum eligibility { ELIGIBLE, NOT_APPROVED, NOT_TRAINED };
+enum eligibility participation_eligible(enum stage status, bool trained, bool training_gate);
+
+/* The funnel report. Someone counts at every stage up to the furthest
+ * they reached (`furthest`, an enum stage before the exits; -1 for
+ * none): who applied without an invitation, or was approved without
+ * applying, still passed the stages before, so the funnel never widens.
+ * Adds n such participations to counts. */
+void participation_funnel_add(int64_t counts[STAGE_COUNT], int furthest, int64_t n);
+
+/* The conversion into stage s from the stage before it, or with
+ * `from_first` from the first stage: false when there is none (s is the
+ * first stage or an exit, or nobody reached the stage it is measured
+ * from), else true with *rate in 0..1. */
+bool participation_conversion(const int64_t counts[STAGE_COUNT], enum stage s, bool from_first,
+                              double *rate);
 
 #endif

@@ -15,6 +15,7 @@ static const unsigned char table[PERM_DATA_COUNT][5] = {
     [PERM_OTHER_PROFILE] = {N, N, W, N, W}, [PERM_MENTOR_CARD] = {R, N, R, N, R},
     [PERM_RELATIONSHIP] = {W, W, R, N, R},  [PERM_PRIVATE_NOTE] = {W, W, N, N, N},
     [PERM_SURVEY_ANSWER] = {W, W, R, N, N}, [PERM_REPORT] = {N, N, R, R, R},
+    [PERM_MATCH_REQUEST] = {W, W, R, N, R},
 };
 
 enum perm_access perm_access_of(perm_roles roles, enum perm_data data)
@@ -46,4 +47,56 @@ perm_roles perm_role_from_name(const char *name)
         if (strcmp(name, map[i].name) == 0)
             return map[i].bit;
     return 0;
+}
+
+size_t perm_role_names(perm_roles roles, const char *out[4])
+{
+    static const struct {
+        perm_roles bit;
+        const char *name;
+    } order[] = {{PERM_COORDINATOR, "coordinator"},
+                 {PERM_MENTOR, "mentor"},
+                 {PERM_MENTEE, "mentee"},
+                 {PERM_VIEWER, "viewer"}};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+        if (roles & order[i].bit)
+            out[n++] = order[i].name;
+    return n;
+}
+
+perm_roles perm_site_roles(enum site_role site)
+{
+    return site == SITE_ADMIN ? PERM_ADMIN : 0;
+}
+
+bool perm_may_create_program(enum site_role site)
+{
+    perm_roles r = site == SITE_ADMIN         ? PERM_ADMIN
+                   : site == SITE_COORDINATOR ? PERM_COORDINATOR
+                                              : 0;
+    return perm_allows(r, PERM_PROGRAM_CREATE, PERM_WRITE);
+}
+
+bool perm_coordinates(perm_roles roles)
+{
+    return perm_allows(roles, PERM_OTHER_PROFILE, PERM_WRITE);
+}
+
+enum perm_access perm_relationship_access(perm_roles roles, bool member)
+{
+    if (member)
+        return PERM_WRITE;
+    return perm_access_of(roles & (PERM_COORDINATOR | PERM_ADMIN), PERM_RELATIONSHIP);
+}
+
+enum perm_access perm_participation_access(perm_roles roles, bool self, bool partner)
+{
+    /* Everyone holds their own participation as a participant would. */
+    if (self)
+        return perm_access_of(roles | PERM_MENTEE, PERM_OWN_PROFILE);
+    enum perm_access a = perm_access_of(roles, PERM_OTHER_PROFILE);
+    if (a == PERM_NONE && partner)
+        a = perm_access_of(roles | PERM_MENTEE, PERM_PARTNER_PROFILE);
+    return a;
 }

@@ -12,6 +12,10 @@
 #define TANDEM_DOMAIN_PERMISSIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+/* A person's role on the whole site (people.site_role). */
+enum site_role { SITE_MEMBER = 0, SITE_COORDINATOR = 1, SITE_ADMIN = 2 };
 
 enum perm_role {
     PERM_MENTEE = 1 << 0,
@@ -33,6 +37,7 @@ enum perm_data {
     PERM_PRIVATE_NOTE,    /* (author only) */
     PERM_SURVEY_ANSWER,   /* an individual answer (own; non-anonymous for coordinators) */
     PERM_REPORT,          /* aggregates */
+    PERM_MATCH_REQUEST,   /* self-matching requests (own: the mentee's and the mentor's asked) */
     PERM_DATA_COUNT
 };
 
@@ -47,5 +52,31 @@ bool perm_allows(perm_roles roles, enum perm_data data, enum perm_access need);
 /* Role name ("mentee", "mentor", "coordinator", "viewer") to its bit; 0
  * for anything else. */
 perm_roles perm_role_from_name(const char *name);
+
+/* The names of the program roles in roles, coordinator first (then mentor,
+ * mentee, viewer), into out (static strings; at most 4). Returns how many. */
+size_t perm_role_names(perm_roles roles, const char *out[4]);
+
+/* The roles a site role gives in every program: PERM_ADMIN for an admin,
+ * none otherwise (site coordinators coordinate only their own programs). */
+perm_roles perm_site_roles(enum site_role site);
+
+/* true when the site role may create programs (site coordinators and
+ * admins, product.md §9). */
+bool perm_may_create_program(enum site_role site);
+
+/* true when the roles coordinate the program: a coordinator of it or a
+ * site admin, who see and change every participation and relationship. */
+bool perm_coordinates(perm_roles roles);
+
+/* The access to one relationship's workspace: its members read and write
+ * it; of everyone else, the program's coordinators and admins read it
+ * (their other roles in the program give nothing); nobody else sees it. */
+enum perm_access perm_relationship_access(perm_roles roles, bool member);
+
+/* The access to one participation: one's own (`self`) is writable; the
+ * program's coordinators change anyone's; a matched partner (`partner`)
+ * reads the profile; nobody else sees it. */
+enum perm_access perm_participation_access(perm_roles roles, bool self, bool partner);
 
 #endif

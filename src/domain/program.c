@@ -13,6 +13,21 @@ const char *const program_statuses[] = {"draft",   "enrolling", "matching",
 
 static const char *const roles3[] = {"mentor", "mentee", "both", NULL};
 
+/* The defaults the normaliser fills in, and the reader of an older
+ * document assumes. */
+enum {
+    DEFAULT_CAPACITY = 2,
+    DEFAULT_WANTS = 1,
+    DEFAULT_MAX_MENTORS = 1,
+    DEFAULT_REQUEST_EXPIRY_DAYS = 7,
+    DEFAULT_FREQUENCY = 2,
+    DEFAULT_LENGTH_MINUTES = 60,
+    DEFAULT_GOALS = 3,
+    DEFAULT_GOAL_DUE_DAYS = 30,
+    DEFAULT_DURATION_MONTHS = 12,
+    DEFAULT_RENEWALS = 1,
+};
+
 /* ---- phase templates (the seeds' phase models) ---- */
 
 struct phase_def {
@@ -201,7 +216,7 @@ static int objectives(const json_t *in, const char *path, json_t **out, verr *e)
         }
         if (v_known_keys(m, mp, mkeys, e) ||
             v_string(m, "name", mp, true, false, LIMIT_NAME_BYTES, NULL, &name, e) ||
-            v_string(m, "unit", mp, false, true, 32, "", &unit, e) ||
+            v_string(m, "unit", mp, false, true, LIMIT_CONFIG_UNIT_BYTES, "", &unit, e) ||
             v_number(m, "baseline", mp, -1e12, 1e12, 0, false, &baseline, e) ||
             v_number(m, "target", mp, -1e12, 1e12, 0, true, &target, e)) {
             json_decref(ms);
@@ -237,12 +252,14 @@ static int questions(const json_t *arr, const char *path, json_t **out, verr *e)
             v_fail(e, qp, "", "must be an object");
             goto fail;
         }
-        if (v_known_keys(q, qp, keys, e) || v_string(q, "id", qp, true, false, 64, NULL, &id, e) ||
+        if (v_known_keys(q, qp, keys, e) ||
+            v_string(q, "id", qp, true, false, LIMIT_CONFIG_ID_BYTES, NULL, &id, e) ||
             v_enum(q, "role", qp, roles3, "both", &role, e) ||
             v_enum(q, "type", qp, types, NULL, &type, e) ||
-            v_string(q, "label", qp, true, false, 500, NULL, &label, e) ||
+            v_string(q, "label", qp, true, false, LIMIT_CONFIG_LABEL_BYTES, NULL, &label, e) ||
             v_bool(q, "required", qp, false, &required, e) ||
-            v_string_list(q, "options", qp, LIMIT_PROGRAM_LIST_ITEMS, 200, &options, e))
+            v_string_list(q, "options", qp, LIMIT_PROGRAM_LIST_ITEMS, LIMIT_CONFIG_OPTION_BYTES,
+                          &options, e))
             goto fail;
         for (const char *p = id; *p; p++)
             if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) {
@@ -290,8 +307,9 @@ static int selection(const json_t *in, const char *path, json_t **out, verr *e)
     if (v_known_keys(in, path, keys, e) ||
         v_enum(in, "access", path, access, "approval", &acc, e) ||
         v_bool(in, "mentor_voluntary", path, true, &voluntary, e) ||
-        v_int(in, "default_capacity", path, 1, 50, 2, false, &cap, e) ||
-        v_int(in, "default_wants", path, 1, 10, 1, false, &wants, e) ||
+        v_int(in, "default_capacity", path, 1, LIMIT_CAPACITY_MAX, DEFAULT_CAPACITY, false, &cap,
+              e) ||
+        v_int(in, "default_wants", path, 1, LIMIT_WANTS_MAX, DEFAULT_WANTS, false, &wants, e) ||
         v_array(in, "questions", path, LIMIT_PROGRAM_QUESTIONS, &qin, e))
         return -1;
     if (qin) {
@@ -346,11 +364,11 @@ static int criteria(const json_t *arr, const char *path, const json_t *qs, json_
             goto fail;
         }
         if (v_known_keys(c, cp, keys, e) ||
-            v_string(c, "name", cp, true, false, 64, NULL, &name, e) ||
+            v_string(c, "name", cp, true, false, LIMIT_CONFIG_ID_BYTES, NULL, &name, e) ||
             v_enum(c, "kind", cp, kinds, NULL, &kind, e) ||
-            v_string(c, "field", cp, false, false, 64, NULL, &field, e) ||
-            v_string(c, "mentee_field", cp, false, false, 64, NULL, &mf, e) ||
-            v_string(c, "mentor_field", cp, false, false, 64, NULL, &rf, e) ||
+            v_string(c, "field", cp, false, false, LIMIT_CONFIG_ID_BYTES, NULL, &field, e) ||
+            v_string(c, "mentee_field", cp, false, false, LIMIT_CONFIG_ID_BYTES, NULL, &mf, e) ||
+            v_string(c, "mentor_field", cp, false, false, LIMIT_CONFIG_ID_BYTES, NULL, &rf, e) ||
             v_number(c, "weight", cp, 0, 1e6, 1, false, &weight, e) ||
             v_bool(c, "required", cp, false, &required, e) ||
             v_bool(c, "different", cp, false, &different, e) ||
@@ -442,8 +460,10 @@ static int matching(const json_t *in, const char *path, const json_t *qs, json_t
         v_enum(in, "objective", path, objs, "total", &obj, e) ||
         v_number(in, "min_score", path, 0, 1, 0, false, &min_score, e) ||
         v_bool(in, "power_differential_rule", path, true, &pdr, e) ||
-        v_int(in, "max_mentors_per_mentee", path, 1, 10, 1, false, &maxm, e) ||
-        v_int(in, "request_expiry_days", path, 1, 90, 7, false, &expiry, e) ||
+        v_int(in, "max_mentors_per_mentee", path, 1, LIMIT_WANTS_MAX, DEFAULT_MAX_MENTORS, false,
+              &maxm, e) ||
+        v_int(in, "request_expiry_days", path, 1, LIMIT_REQUEST_EXPIRY_DAYS_MAX,
+              DEFAULT_REQUEST_EXPIRY_DAYS, false, &expiry, e) ||
         v_array(in, "criteria", path, LIMIT_PROGRAM_CRITERIA, &cin, e))
         return -1;
     if (cin) {
@@ -490,7 +510,8 @@ static int training(const json_t *in, const char *path, json_t **out, verr *e)
             v_fail(e, mp, "", "must be an object");
             goto fail;
         }
-        if (v_known_keys(m, mp, mkeys, e) || v_string(m, "id", mp, true, false, 64, NULL, &id, e) ||
+        if (v_known_keys(m, mp, mkeys, e) ||
+            v_string(m, "id", mp, true, false, LIMIT_CONFIG_ID_BYTES, NULL, &id, e) ||
             v_enum(m, "role", mp, roles3, "both", &role, e) ||
             v_string(m, "title", mp, true, false, LIMIT_NAME_BYTES, NULL, &title, e) ||
             v_string(m, "content_md", mp, false, true, LIMIT_TEXT_BYTES * 5, "", &content, e) ||
@@ -521,8 +542,10 @@ static int meetings(const json_t *in, const char *path, json_t **out, verr *e)
     int64_t freq, len;
     json_t *ms;
     if (v_known_keys(in, path, keys, e) ||
-        v_int(in, "frequency_per_month", path, 1, 31, 2, false, &freq, e) ||
-        v_int(in, "length_minutes", path, 5, 480, 60, false, &len, e) ||
+        v_int(in, "frequency_per_month", path, 1, LIMIT_MEETINGS_PER_MONTH_MAX, DEFAULT_FREQUENCY,
+              false, &freq, e) ||
+        v_int(in, "length_minutes", path, LIMIT_MEETING_LENGTH_MIN, LIMIT_MEETING_LENGTH_MAX,
+              DEFAULT_LENGTH_MINUTES, false, &len, e) ||
         v_string_list(in, "modes", path, 4, 16, &ms, e))
         return -1;
     json_t *out_modes = json_array();
@@ -563,9 +586,12 @@ static int goals(const json_t *in, const char *path, json_t **out, verr *e)
         NULL};
     int64_t count, due;
     json_t *qs;
-    if (v_known_keys(in, path, keys, e) || v_int(in, "count", path, 1, 10, 3, false, &count, e) ||
-        v_int(in, "due_days", path, 1, 365, 30, false, &due, e) ||
-        v_string_list(in, "questions", path, LIMIT_PROGRAM_LIST_ITEMS, 500, &qs, e))
+    if (v_known_keys(in, path, keys, e) ||
+        v_int(in, "count", path, 1, LIMIT_GOALS_COUNT_MAX, DEFAULT_GOALS, false, &count, e) ||
+        v_int(in, "due_days", path, 1, LIMIT_GOALS_DUE_DAYS_MAX, DEFAULT_GOAL_DUE_DAYS, false, &due,
+              e) ||
+        v_string_list(in, "questions", path, LIMIT_PROGRAM_LIST_ITEMS, LIMIT_CONFIG_LABEL_BYTES,
+                      &qs, e))
         return -1;
     *out = json_pack("{s:I, s:I, s:o}", "count", (json_int_t)count, "due_days", (json_int_t)due,
                      "questions", qs ? json_deep_copy(qs) : strings(direction, 5));
@@ -611,10 +637,13 @@ static int phases(const json_t *in, const char *path, json_t **out, verr *e)
         }
         if (v_known_keys(p, pp, pkeys, e) ||
             v_string(p, "name", pp, true, false, LIMIT_NAME_BYTES, NULL, &name, e) ||
-            v_int(p, "timeframe_days", pp, 1, 3650, 30, false, &days, e) ||
-            v_string_list(p, "key_actions", pp, LIMIT_PROGRAM_LIST_ITEMS, 500, &ka, e) ||
-            v_string_list(p, "resources", pp, LIMIT_PROGRAM_LIST_ITEMS, 500, &res, e) ||
-            v_string_list(p, "exit_criteria", pp, LIMIT_PROGRAM_LIST_ITEMS, 500, &ex, e)) {
+            v_int(p, "timeframe_days", pp, 1, LIMIT_PHASE_DAYS_MAX, 30, false, &days, e) ||
+            v_string_list(p, "key_actions", pp, LIMIT_PROGRAM_LIST_ITEMS, LIMIT_CONFIG_LABEL_BYTES,
+                          &ka, e) ||
+            v_string_list(p, "resources", pp, LIMIT_PROGRAM_LIST_ITEMS, LIMIT_CONFIG_LABEL_BYTES,
+                          &res, e) ||
+            v_string_list(p, "exit_criteria", pp, LIMIT_PROGRAM_LIST_ITEMS,
+                          LIMIT_CONFIG_LABEL_BYTES, &ex, e)) {
             json_decref(ps);
             return -1;
         }
@@ -667,12 +696,13 @@ static int section(const json_t *in, const json_t *base, const char *key, const 
     return 0;
 }
 
-int program_config_normalize(const json_t *in, const json_t *base, json_t **out, verr *e)
+int program_config_normalize(const json_t *in, const json_t *base, struct program_config *out,
+                             verr *e)
 {
     json_t *empty = json_object();
     json_t *cfg = json_object();
     json_t *o = NULL;
-    *out = NULL;
+    memset(out, 0, sizeof *out);
     const json_t *s;
 #define SECTION(key) (section(in, base, key, &s, e) ? -1 : (s = s ? s : empty, 0))
 
@@ -684,9 +714,8 @@ int program_config_normalize(const json_t *in, const json_t *base, json_t **out,
         goto fail;
     json_object_set_new(cfg, "selection", o);
 
-    if (SECTION("matching") ||
-        matching(s, "matching", json_object_get(json_object_get(cfg, "selection"), "questions"), &o,
-                 e))
+    const json_t *questions = json_object_get(o, "questions"); /* the selection's */
+    if (SECTION("matching") || matching(s, "matching", questions, &o, e))
         goto fail;
     json_object_set_new(cfg, "matching", o);
 
@@ -714,19 +743,166 @@ int program_config_normalize(const json_t *in, const json_t *base, json_t **out,
     /* The two scalars: from in, else base, else the default. */
     const json_t *src = json_object_get(in, "duration_months") ? in : base;
     int64_t months, renewals;
-    if (v_int(src ? src : empty, "duration_months", "", 1, 60, 12, false, &months, e))
+    if (v_int(src ? src : empty, "duration_months", "", 1, LIMIT_DURATION_MONTHS_MAX,
+              DEFAULT_DURATION_MONTHS, false, &months, e))
         goto fail;
     src = json_object_get(in, "renewals") ? in : base;
-    if (v_int(src ? src : empty, "renewals", "", 0, 10, 1, false, &renewals, e))
+    if (v_int(src ? src : empty, "renewals", "", 0, LIMIT_RENEWALS_MAX, DEFAULT_RENEWALS, false,
+              &renewals, e))
         goto fail;
     json_object_set_new(cfg, "duration_months", json_integer(months));
     json_object_set_new(cfg, "renewals", json_integer(renewals));
 
     json_decref(empty);
-    *out = cfg;
-    return 0;
+    return program_config_read(cfg, out);
 fail:
     json_decref(empty);
     json_decref(cfg);
     return -1;
+}
+
+/* ---- the typed view ---- */
+
+static const json_t *member(const json_t *o, const char *key)
+{
+    return json_object_get(o, key);
+}
+
+static int int_or(const json_t *o, const char *key, int def)
+{
+    const json_t *v = member(o, key);
+    return json_is_integer(v) ? (int)json_integer_value(v) : def;
+}
+
+static bool bool_or(const json_t *o, const char *key, bool def)
+{
+    const json_t *v = member(o, key);
+    return json_is_boolean(v) ? json_is_true(v) : def;
+}
+
+/* The index of o[key] among names, or 0 (the default is listed first). */
+static int which(const json_t *o, const char *key, const char *const *names)
+{
+    const char *v = json_string_value(member(o, key));
+    for (int i = 0; v && names[i]; i++)
+        if (strcmp(names[i], v) == 0)
+            return i;
+    return 0;
+}
+
+/* A list of the document, or an empty one kept in the document so the
+ * pointer stays valid as long as the struct. */
+static const json_t *list_of(json_t *section, const char *key)
+{
+    json_t *v = json_object_get(section, key);
+    if (json_is_array(v) || !json_is_object(section))
+        return v;
+    json_object_set_new(section, key, json_array());
+    return json_object_get(section, key);
+}
+
+int program_config_read(json_t *doc, struct program_config *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        return -1;
+    }
+    static const char *const accesses[] = {"approval", "open", "invite_only", NULL};
+    static const char *const modes[] = {"admin", "self", "hybrid", NULL};
+    static const char *const types[] = {"one_to_one", "group", "peer", NULL};
+    static const char *const directions[] = {"senior", "peer", "reverse", NULL};
+    static const char *const objectives[] = {"total", "fair", "stable", NULL};
+    out->doc = doc;
+    /* Sections an older document lacks are added empty, so that every
+     * list below points into the document. */
+    static const char *const sections[] = {"selection", "matching", "training",
+                                           "meetings",  "goals",    "phases"};
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
+        if (!json_is_object(json_object_get(doc, sections[i])))
+            json_object_set_new(doc, sections[i], json_object());
+
+    json_t *sel = json_object_get(doc, "selection");
+    out->selection.access = (enum program_access)which(sel, "access", accesses);
+    out->selection.mentor_voluntary = bool_or(sel, "mentor_voluntary", true);
+    out->selection.default_capacity = int_or(sel, "default_capacity", DEFAULT_CAPACITY);
+    out->selection.default_wants = int_or(sel, "default_wants", DEFAULT_WANTS);
+    out->selection.questions = list_of(sel, "questions");
+
+    json_t *m = json_object_get(doc, "matching");
+    out->matching.mode = (enum program_mode)which(m, "mode", modes);
+    out->matching.relationship_type = (enum program_rel_type)which(m, "relationship_type", types);
+    out->matching.direction = directions[which(m, "direction", directions)];
+    out->matching.objective = objectives[which(m, "objective", objectives)];
+    const json_t *ms = member(m, "min_score");
+    out->matching.min_score = json_is_number(ms) ? json_number_value(ms) : 0;
+    out->matching.power_differential_rule = bool_or(m, "power_differential_rule", true);
+    out->matching.max_mentors_per_mentee = int_or(m, "max_mentors_per_mentee", DEFAULT_MAX_MENTORS);
+    out->matching.request_expiry_days =
+        int_or(m, "request_expiry_days", DEFAULT_REQUEST_EXPIRY_DAYS);
+    out->matching.criteria = list_of(m, "criteria");
+
+    json_t *t = json_object_get(doc, "training");
+    out->training.required_before_matching = bool_or(t, "required_before_matching", true);
+    out->training.modules = list_of(t, "modules");
+
+    json_t *mt = json_object_get(doc, "meetings");
+    out->meetings.frequency_per_month = int_or(mt, "frequency_per_month", DEFAULT_FREQUENCY);
+    out->meetings.length_minutes = int_or(mt, "length_minutes", DEFAULT_LENGTH_MINUTES);
+    out->meetings.modes = list_of(mt, "modes");
+
+    json_t *g = json_object_get(doc, "goals");
+    out->goals.count = int_or(g, "count", DEFAULT_GOALS);
+    out->goals.due_days = int_or(g, "due_days", DEFAULT_GOAL_DUE_DAYS);
+    out->goals.questions = list_of(g, "questions");
+
+    json_t *ph = json_object_get(doc, "phases");
+    const char *tmpl = json_string_value(member(ph, "template"));
+    out->phases.template_name = tmpl ? tmpl : "zachary";
+    out->phases.items = list_of(ph, "items");
+    out->phases.count = json_array_size(out->phases.items);
+
+    out->duration_months = int_or(doc, "duration_months", DEFAULT_DURATION_MONTHS);
+    out->renewals = int_or(doc, "renewals", DEFAULT_RENEWALS);
+    return 0;
+}
+
+void program_config_cleanup(struct program_config *cfg)
+{
+    if (!cfg)
+        return;
+    json_decref(cfg->doc);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+int program_wants_max(const struct program_config *cfg, bool by_coordinator)
+{
+    int max = cfg->matching.max_mentors_per_mentee;
+    if (by_coordinator)
+        return LIMIT_WANTS_MAX;
+    return max < 1 ? 1 : max > LIMIT_WANTS_MAX ? LIMIT_WANTS_MAX : max;
+}
+
+int program_wants_default(const struct program_config *cfg)
+{
+    int d = cfg->selection.default_wants, max = program_wants_max(cfg, false);
+    return d < 1 ? 1 : d > max ? max : d;
+}
+
+bool program_role_has_training(const struct program_config *cfg, const char *role)
+{
+    size_t i;
+    const json_t *m;
+    json_array_foreach(cfg->training.modules, i, m)
+    {
+        const char *r = json_string_value(json_object_get(m, "role"));
+        if (r && (strcmp(r, "both") == 0 || strcmp(r, role) == 0))
+            return true;
+    }
+    return false;
+}
+
+const json_t *program_phase(const struct program_config *cfg, int i)
+{
+    return i >= 0 ? json_array_get(cfg->phases.items, (size_t)i) : NULL;
 }

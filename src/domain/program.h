@@ -5,6 +5,8 @@
 #define TANDEM_DOMAIN_PROGRAM_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "domain/validate.h"
 
@@ -12,13 +14,87 @@
 extern const char *const program_config_keys[]; /* NULL-terminated */
 extern const char *const program_statuses[];    /* NULL-terminated */
 
+enum program_access { PROGRAM_APPROVAL, PROGRAM_OPEN, PROGRAM_INVITE_ONLY };
+enum program_mode { PROGRAM_MATCH_ADMIN, PROGRAM_MATCH_SELF, PROGRAM_MATCH_HYBRID };
+enum program_rel_type { PROGRAM_ONE_TO_ONE, PROGRAM_GROUP, PROGRAM_PEER };
+
+/* A program's configuration, typed. `doc` is the normalised JSON document:
+ * what the store keeps and the API returns. The fields are what code
+ * reads; they are filled once, from the document, by
+ * program_config_normalize() or program_config_read(). Lists stay JSON
+ * (borrowed from doc, valid while the struct lives). */
+struct program_config {
+    json_t *doc; /* owned */
+    struct {
+        enum program_access access;
+        bool mentor_voluntary;
+        int default_capacity, default_wants;
+        const json_t *questions; /* [{id, role, type, label, required, options}] */
+    } selection;
+    struct {
+        enum program_mode mode;
+        enum program_rel_type relationship_type;
+        const char *direction; /* "senior", "peer", "reverse" */
+        const char *objective; /* "total", "fair", "stable" (match/match.h parses it) */
+        double min_score;
+        bool power_differential_rule;
+        int max_mentors_per_mentee;
+        int request_expiry_days;
+        const json_t *criteria; /* [{name, kind, field | mentee_field + mentor_field, ...}] */
+    } matching;
+    struct {
+        bool required_before_matching;
+        const json_t *modules; /* [{id, role, title, content_md, questions}] */
+    } training;
+    struct {
+        int frequency_per_month, length_minutes;
+        const json_t *modes; /* ["video", "in_person", ...] */
+    } meetings;
+    struct {
+        int count, due_days;
+        const json_t *questions;
+    } goals;
+    struct {
+        const char *template_name;
+        const json_t *items; /* [{name, key_actions, timeframe_days, resources, exit_criteria}] */
+        size_t count;
+    } phases;
+    int duration_months, renewals;
+};
+
 /* Validates the configuration sections found in `in` (an object holding
  * any of program_config_keys; other keys are the caller's business) and
- * returns in *out a new, complete configuration with every default filled
- * in. `base` (may be NULL) is an earlier complete configuration whose
- * sections are kept where `in` does not name them (PATCH). Returns 0, or
- * -1 with *e naming the field; *out is then NULL. The caller owns *out. */
-int program_config_normalize(const json_t *in, const json_t *base, json_t **out, verr *e);
+ * fills *out with a new, complete configuration with every default filled
+ * in. `base` (may be NULL) is an earlier complete configuration document
+ * whose sections are kept where `in` does not name them (PATCH). Returns
+ * 0, or -1 with *e naming the field (*out is then empty). The caller
+ * releases *out with program_config_cleanup(). */
+int program_config_normalize(const json_t *in, const json_t *base, struct program_config *out,
+                             verr *e);
+
+/* Fills *out from a stored, normalised document, taking over the caller's
+ * reference to doc (released here on failure). Anything a document of an
+ * older version lacks reads as the normaliser's default. Returns 0, or -1
+ * when doc is not an object. */
+int program_config_read(json_t *doc, struct program_config *out);
+
+/* Releases the document; the struct is empty afterwards. NULL allowed. */
+void program_config_cleanup(struct program_config *cfg);
+
+/* The wants rule, the one place it is written: a mentee asks for 1 ..
+ * max_mentors_per_mentee mentors; a coordinator setting it for them (by
+ * hand or by CSV import, LIMIT_IMPORT_WANTS) may make an exception up to
+ * LIMIT_WANTS_MAX. One who names no number wants the program's default,
+ * never more than the program's maximum. */
+int program_wants_max(const struct program_config *cfg, bool by_coordinator);
+int program_wants_default(const struct program_config *cfg);
+
+/* true when the role ("mentor", "mentee", ...) has a training module to
+ * complete in this program (a module for the role or for both). */
+bool program_role_has_training(const struct program_config *cfg, const char *role);
+
+/* The phase at index i (a JSON object borrowed from doc), or NULL. */
+const json_t *program_phase(const struct program_config *cfg, int i);
 
 /* The phase templates: {"zachary": [phase...], "kram": ..., ...}. New
  * reference; the caller owns it. */

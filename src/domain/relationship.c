@@ -1,5 +1,8 @@
 #include "domain/relationship.h"
 
+#include "base/limits.h"
+#include "base/str.h"
+
 #include <string.h>
 #include <time.h>
 
@@ -70,4 +73,28 @@ int64_t rel_planned_end(int64_t start, int months)
         mdays[tm.tm_mon] + (tm.tm_mon == 1 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
     tm.tm_mday = day > last ? last : day;
     return (int64_t)timegm(&tm);
+}
+
+bool rel_status_open(const char *status)
+{
+    return status && (strcmp(status, "active") == 0 || strcmp(status, "paused") == 0 ||
+                      strcmp(status, "closing") == 0);
+}
+
+const char *rel_kind(bool peer, size_t mentees)
+{
+    return peer ? "peer" : mentees > 1 ? "group" : "one_to_one";
+}
+
+bool rel_members_check(bool peer, size_t mentees, char *why, size_t whylen)
+{
+    if (mentees == 0 || mentees > LIMIT_RELATIONSHIP_MEMBERS - 1) {
+        str_fmt(why, whylen, "a relationship has 1 to %d mentees", LIMIT_RELATIONSHIP_MEMBERS - 1);
+        return false;
+    }
+    if (peer && mentees < 2) {
+        str_fmt(why, whylen, "a peer circle has at least two members");
+        return false;
+    }
+    return true;
 }

@@ -30,7 +30,42 @@ int v_fail(verr *e, const char *path, const char *key, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
+    if (e->n < 1)
+        e->n = 1;
     return -1;
+}
+
+int v_add(verr *e, const char *path, const char *key, const char *fmt, ...)
+{
+    char *field, *msg;
+    size_t flen, mlen;
+    if (e->n <= 0) {
+        field = e->field, msg = e->msg;
+        flen = sizeof e->field, mlen = sizeof e->msg;
+    } else if (e->n < LIMIT_FIELD_ERRORS) {
+        struct verr_item *it = &e->more[e->n - 1];
+        field = it->field, msg = it->msg;
+        flen = sizeof it->field, mlen = sizeof it->msg;
+    } else {
+        return -1;
+    }
+    v_join(field, flen, path, key);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, mlen, fmt, ap);
+    va_end(ap);
+    e->n = e->n <= 0 ? 1 : e->n + 1;
+    return -1;
+}
+
+bool verr_at(const verr *e, int i, const char **field, const char **msg)
+{
+    int n = e->n > 0 ? e->n : (e->field[0] || e->msg[0]); /* set by hand: one */
+    if (i < 0 || i >= n)
+        return false;
+    *field = i == 0 ? e->field : e->more[i - 1].field;
+    *msg = i == 0 ? e->msg : e->more[i - 1].msg;
+    return true;
 }
 
 int v_known_keys(const json_t *obj, const char *path, const char *const *allowed, verr *e)

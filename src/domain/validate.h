@@ -13,13 +13,40 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/limits.h"
+
+/* One bad field: its path ("matching.criteria[2].weight"; "" when the
+ * refusal is about the whole input) and what is wrong with it. */
+struct verr_item {
+    char field[160];
+    char msg[256];
+};
+
+/* What was wrong with an input: up to LIMIT_FIELD_ERRORS bad fields. The
+ * first one is `field` and `msg`, which most callers read; the others are
+ * in `more`. Start from `verr e = {0}`; every reply built from a verr
+ * names all of them (api/api.h). */
 typedef struct verr {
     char field[160];
     char msg[256];
+    int n; /* errors recorded: 0 .. LIMIT_FIELD_ERRORS */
+    struct verr_item more[LIMIT_FIELD_ERRORS - 1];
 } verr;
 
+/* Sets the error at path.key (replacing the first one, as every check
+ * below does when it fails) and returns -1. */
 int v_fail(verr *e, const char *path, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Records one more bad field after those already there (the first when
+ * there is none), for checks that go on after a failure so that the reply
+ * names every bad field; beyond LIMIT_FIELD_ERRORS the rest is dropped.
+ * Returns -1. */
+int v_add(verr *e, const char *path, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The i-th recorded error (0 is e->field / e->msg); false past the end. */
+bool verr_at(const verr *e, int i, const char **field, const char **msg);
 
 /* Joins path and key ("a.b" + "c" -> "a.b.c"; "" + "c" -> "c"). */
 void v_join(char *out, size_t outlen, const char *path, const char *key);

@@ -179,10 +179,15 @@ fail:
         char saved[STORE_ERRMSG_BYTES];
         copy_err(saved, s);
         int64_t ignored;
-        store_query_int(s, "SELECT 1 FROM (SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")) AS l",
-                        NULL, 0, &ignored);
+        /* The lock also ends with the connection; a failed unlock only
+         * matters when the migration itself went well. */
+        int urc = store_query_int(
+            s, "SELECT 1 FROM (SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")) AS l", NULL, 0,
+            &ignored);
         if (rc)
             store_fail(s, rc, "%s", saved);
+        else if (urc < 0)
+            rc = urc;
     }
     return rc;
 }

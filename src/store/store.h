@@ -13,7 +13,9 @@
  *     both; avoid backend-specific functions.
  *
  * Every function returns STORE_OK (0) or a negative store_status, and the
- * message of the last failure is available from store_errmsg().
+ * message of the last failure is available from store_errmsg(). Ignoring
+ * a status is a compile error (STORE_MUST_USE): a failed read taken for
+ * "no rows" would let a rule pass unchecked.
  */
 #ifndef TANDEM_STORE_STORE_H
 #define TANDEM_STORE_STORE_H
@@ -21,6 +23,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#define STORE_MUST_USE __attribute__((warn_unused_result))
 
 typedef struct store store;
 typedef struct store_rows store_rows;
@@ -61,7 +65,7 @@ static inline store_val store_text_val(const char *s)
  * WAL mode with foreign keys on and a busy timeout. Does not migrate.
  * On failure returns an error status, *out is NULL and err holds a
  * one-line message. */
-int store_open(const char *url, store **out, char *err, size_t errlen);
+STORE_MUST_USE int store_open(const char *url, store **out, char *err, size_t errlen);
 void store_free(store *s); /* closes; NULL allowed */
 
 enum store_backend store_backend_of(const store *s);
@@ -69,26 +73,28 @@ const char *store_errmsg(const store *s); /* message of the last failure, never 
 
 /* Transactions. store_begin() takes the write lock at once on SQLite
  * (BEGIN IMMEDIATE) so a transaction never fails to upgrade halfway. */
-int store_begin(store *s);
+STORE_MUST_USE int store_begin(store *s);
 /* A read transaction: one consistent snapshot for several statements, and
  * on SQLite one lock round instead of one per statement. Writing inside
  * it is not supported (SQLite may refuse the upgrade); commit it first. */
-int store_begin_read(store *s);
-int store_commit(store *s);
+STORE_MUST_USE int store_begin_read(store *s);
+STORE_MUST_USE int store_commit(store *s);
 void store_rollback(store *s); /* no-op outside a transaction; cannot fail */
 bool store_in_tx(const store *s);
 
 /* Runs one statement that returns no rows. *changes (may be NULL)
  * receives the number of rows changed. */
-int store_exec(store *s, const char *sql, const store_val *params, int nparams, int64_t *changes);
+STORE_MUST_USE int store_exec(store *s, const char *sql, const store_val *params, int nparams,
+                              int64_t *changes);
 
 /* Runs one statement and returns its rows; the caller frees them with
  * store_rows_free() before the next statement on the same connection. */
-int store_query(store *s, const char *sql, const store_val *params, int nparams, store_rows **out);
+STORE_MUST_USE int store_query(store *s, const char *sql, const store_val *params, int nparams,
+                               store_rows **out);
 
 /* Advances to the next row: 1 when a row is there, 0 at the end, a
  * negative status on failure. */
-int store_next(store_rows *r);
+STORE_MUST_USE int store_next(store_rows *r);
 bool store_col_null(store_rows *r, int col);
 int64_t store_col_int(store_rows *r, int col);      /* 0 for NULL */
 double store_col_real(store_rows *r, int col);      /* 0 for NULL */
@@ -96,18 +102,20 @@ const char *store_col_text(store_rows *r, int col); /* NULL for NULL; valid unti
 void store_rows_free(store_rows *r);                /* NULL allowed */
 
 /* Convenience: runs a query expected to return at most one row with one
- * integer column. Returns 1 and sets *out when a row came, 0 when none. */
-int store_query_int(store *s, const char *sql, const store_val *params, int nparams, int64_t *out);
+ * integer column. Returns 1 and sets *out when a row came, 0 when none
+ * (*out untouched), or a negative store status. */
+STORE_MUST_USE int store_query_int(store *s, const char *sql, const store_val *params, int nparams,
+                                   int64_t *out);
 
 /* Runs several statements separated by ';' with no parameters (schema). */
-int store_exec_script(store *s, const char *sql);
+STORE_MUST_USE int store_exec_script(store *s, const char *sql);
 
 /* Migrations (store/migrate.c). Applies every embedded migration newer
  * than the database's version, each in its own transaction, under a lock
  * (pg_advisory_lock on PostgreSQL, BEGIN IMMEDIATE on SQLite). Refuses
  * with STORE_NEWER when the database is newer than this binary. */
-int store_migrate(store *s);
+STORE_MUST_USE int store_migrate(store *s);
 /* Reports the database version and the binary's latest version. */
-int store_schema_version(store *s, int *db_version, int *binary_version);
+STORE_MUST_USE int store_schema_version(store *s, int *db_version, int *binary_version);
 
 #endif

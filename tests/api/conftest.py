@@ -11,6 +11,13 @@ import requests
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from server import ADMIN_EMAIL, ADMIN_PASSWORD, Server  # noqa: E402
 
+import contract  # noqa: E402
+
+# Every reply any test receives, through a Client or through requests.get()
+# and friends (which open a requests.Session too), is checked against
+# docs/openapi.json: its route, status, media type and body schema.
+contract.install(requests.Session)
+
 PASSWORD = "a long enough password"
 _ids = itertools.count(1)
 

@@ -89,6 +89,7 @@ def test_withdraw_and_expiry(admin, make_person, program, server):
     else:
         subprocess.run(["psql", "-q", server.db, "-c", sql], check=True)
     problem(m1.patch("/api/v1/requests/%d" % req["id"], json={"action": "accept"}), 409, "action")
+    server.run("jobs", "--db", server.db, "--once")  # expiry is a job, not a side effect of a GET
     moved = e.get(url(program, "/requests")).json()["items"][0]
     assert moved["mentor"] == b and moved["history"][0]["outcome"] == "expired"
     r = e.patch("/api/v1/requests/%d" % req["id"], json={"action": "withdraw"})

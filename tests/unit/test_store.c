@@ -902,7 +902,8 @@ static int run_pg(const char *maint)
     }
     char sql[160];
     str_fmt(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", dbname);
-    store_exec(m, sql, NULL, 0, NULL);
+    if (store_exec(m, sql, NULL, 0, NULL))
+        fprintf(stderr, "warning: %s\n", store_errmsg(m)); /* CREATE below says more */
     str_fmt(sql, sizeof sql, "CREATE DATABASE %s", dbname);
     if (store_exec(m, sql, NULL, 0, NULL)) {
         fprintf(stderr, "TANDEM_TEST_PG: %s\n", store_errmsg(m));

@@ -1,4 +1,5 @@
 import './app.css';
+import './alerts.css';
 import App from './App.svelte';
 
 const app = new App({ target: document.getElementById('app')! });

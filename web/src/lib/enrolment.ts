@@ -1,6 +1,7 @@
 // Enrolment as the API shows it: participations and their funnel stages,
 // profiles, enrolment answers, training, the funnel report and the CSV
 // import report; plus the conversions between profile forms and the API.
+import type { Schema } from './api';
 import { PROFILE_FIELDS, type Criterion, type Program, type Question } from './program';
 
 export const STAGES = [
@@ -38,96 +39,21 @@ export function roleLabel(r: string): string {
 
 // ---- API shapes ---------------------------------------------------------
 
-export type Profile = Record<string, unknown>;
-export type Answers = Record<string, unknown>;
+export type Profile = Schema<'ProfileInput'>;
+export type Answers = Schema<'Answers'>;
+/** Answers as a form holds them, the unanswered ones null or empty. */
+export type AnswerForm = Record<string, unknown>;
 
-export interface Person {
-  id: number;
-  name: string;
-  email?: string;
-  department?: string | null;
-  job_title?: string | null;
-  job_level?: number | null;
-  location?: string | null;
-  time_zone?: string | null;
-}
-
-export interface Participation {
-  id: number;
-  program_id: number;
-  person: Person | null;
-  role: string;
-  status: string;
-  profile: Profile;
-  application?: Answers;
-  completeness: number;
-  asked_fields: string[];
-  stages?: Record<string, string>;
-  training_completed: string[];
-  capacity: number | null;
-  wants: number | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface ParticipantRow {
-  id: number;
-  person_id: number;
-  name: string;
-  email: string;
-  role: string;
-  status: string;
-  capacity: number | null;
-  wants: number | null;
-  created_at: string;
-}
-
-export interface TrainingItem {
-  id: string;
-  role: string;
-  title: string;
-  content_html: string;
-  questions: Question[] | null;
-  completed_at: string | null;
-}
-
-export interface TrainingList {
-  required_before_matching: boolean;
-  modules: TrainingItem[];
-}
-
-export interface FunnelRow {
-  stage: string;
-  count: number;
-  conversion_from_previous?: number | null;
-  conversion_from_first?: number | null;
-}
-
-export interface Funnel {
-  report: 'funnel';
-  program_id: number;
-  role: string | null;
-  stages: FunnelRow[];
-  exits: FunnelRow[];
-}
-
-export interface ImportError {
-  line: number;
-  column?: number | null;
-  field?: string | null;
-  message: string;
-}
-
-export interface ImportReport {
-  dry_run: boolean;
-  rows: number;
-  created_people: number;
-  created_participants: number;
-  updated: number;
-  unchanged: number;
-  errors: ImportError[];
-  error_count: number;
-}
+export type Person = Schema<'ParticipantPerson'>;
+export type Participation = Schema<'Participation'>;
+export type ParticipantRow = Schema<'ParticipantRow'>;
+export type TrainingList = Schema<'TrainingList'>;
+export type TrainingItem = TrainingList['modules'][number];
+export type Funnel = Schema<'FunnelReport'>;
+export type FunnelRow = Funnel['stages'][number];
+export type FunnelExit = Funnel['exits'][number];
+export type ImportError = Schema<'ImportError'>;
+export type ImportReport = Schema<'ImportReport'>;
 
 // ---- questions and answers ----------------------------------------------
 
@@ -144,12 +70,12 @@ export function answerText(v: unknown): string {
 }
 
 /** Answers the form holds, without the empty ones (the API treats them as missing). */
-export function cleanAnswers(answers: Answers): Answers {
+export function cleanAnswers(answers: AnswerForm): Answers {
   const out: Answers = {};
   for (const [k, v] of Object.entries(answers)) {
     if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) continue;
     if (typeof v === 'number' && Number.isNaN(v)) continue;
-    out[k] = v;
+    out[k] = v as Answers[string];
   }
   return out;
 }
@@ -249,7 +175,7 @@ export function formToProfile(form: ProfileForm, base: Profile = {}, clear = fal
   const out: Profile = { ...base };
   for (const [name, v] of Object.entries(form)) {
     const kind = profileField(name).kind;
-    let value: unknown = null;
+    let value: Profile[string] = null;
     if (kind === 'number') value = typeof v === 'number' && !Number.isNaN(v) ? v : null;
     else if (kind === 'tags') value = splitList(String(v ?? ''));
     else if (kind === 'vector') value = splitList(String(v ?? '')).map((s) => (/^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s));

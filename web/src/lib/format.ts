@@ -1,8 +1,5 @@
 // Formatting shared by the matching and relationship pages: scores, dates,
-// times in a meeting's own time zone, and server refusals turned into
-// field errors for a form.
-import { ApiError } from './api';
-import type { Errors } from './program';
+// times in a meeting's own time zone, and text lengths as the server counts them.
 
 /** A score in [0, 1] as the pages show it: two decimals. */
 export function score(v: number | null | undefined): string {
@@ -90,17 +87,9 @@ export function today(): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-/**
- * A failed request as form errors: the problem's field (prefixed with the
- * form's own path, so ids stay unique on a page with several forms) or,
- * without one, a message for the form's summary.
- */
-export function refusal(e: unknown, prefix = ''): { fields: Errors; message: string } {
-  if (e instanceof ApiError) {
-    if (e.field) return { fields: { [prefix ? `${prefix}.${e.field}` : e.field]: e.message }, message: '' };
-    return { fields: {}, message: e.message };
-  }
-  return { fields: {}, message: e instanceof Error ? e.message : String(e) };
+/** The bytes of s in UTF-8, as the server counts a text's length. */
+export function utf8Length(s: string): number {
+  return new TextEncoder().encode(s).length;
 }
 
 export function message(e: unknown): string {

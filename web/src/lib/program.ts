@@ -1,5 +1,21 @@
 // The program configuration as the API documents it (docs/program-config.md),
 // the form model the editors work on, and the conversions between the two.
+import type { Schema } from './api';
+import { utf8Length } from './format';
+import {
+  LIMIT_CAPACITY_MAX,
+  LIMIT_DURATION_MONTHS_MAX,
+  LIMIT_GOALS_COUNT_MAX,
+  LIMIT_GOALS_DUE_DAYS_MAX,
+  LIMIT_MEETING_LENGTH_MAX,
+  LIMIT_MEETING_LENGTH_MIN,
+  LIMIT_MEETINGS_PER_MONTH_MAX,
+  LIMIT_NAME_BYTES,
+  LIMIT_PROGRAM_PHASES,
+  LIMIT_RENEWALS_MAX,
+  LIMIT_REQUEST_EXPIRY_DAYS_MAX,
+  LIMIT_WANTS_MAX,
+} from './limits';
 
 export const STATUSES = ['draft', 'enrolling', 'matching', 'running', 'closed'] as const;
 
@@ -166,60 +182,11 @@ export interface Dates {
   ends?: string;
 }
 
-export interface Program {
-  id: number;
-  name: string;
-  description: string;
-  status: string;
-  objectives: { summary: string; measures: Measure[] };
-  selection: {
-    access: string;
-    mentor_voluntary: boolean;
-    default_capacity: number;
-    default_wants: number;
-    questions: Question[];
-  };
-  matching: {
-    mode: string;
-    relationship_type: string;
-    direction: string;
-    objective: string;
-    min_score: number;
-    power_differential_rule: boolean;
-    max_mentors_per_mentee?: number;
-    request_expiry_days?: number;
-    criteria: Criterion[];
-  };
-  training: { required_before_matching: boolean; modules: TrainingModule[] };
-  meetings: { frequency_per_month: number; length_minutes: number; modes: string[] };
-  goals: { count: number; due_days: number; questions: string[] };
-  duration_months: number;
-  renewals: number;
-  phases: { template: string; items: Phase[] };
-  dates: Dates;
-  my_roles?: string[];
-  version?: number;
-  created_at?: string;
-  updated_at?: string;
-}
-
-export interface ProgramListItem {
-  id: number;
-  name: string;
-  description: string;
-  status: string;
-  created_at: string;
-  my_roles: string[];
-}
-
-export interface Page<T> {
-  items: T[];
-  total: number;
-  limit: number;
-  offset: number;
-}
-
-export type PhaseTemplates = Record<string, Phase[]>;
+// A program as the API returns it, and a page of the program list
+// (docs/openapi.json); the interfaces above are what the forms send.
+export type Program = Schema<'Program'>;
+export type ProgramListItem = Schema<'ProgramSummary'>;
+export type PhaseTemplates = Schema<'PhaseTemplates'>;
 
 // ---- the form model -----------------------------------------------------
 
@@ -671,7 +638,7 @@ export function validate(f: ProgramForm, only?: Section[]): Errors {
 
   if (want('basics')) {
     if (!f.name.trim()) e['name'] = 'Enter a name for the program.';
-    else if (f.name.trim().length > 200) e['name'] = 'Keep the name under 200 characters.';
+    else if (utf8Length(f.name.trim()) > LIMIT_NAME_BYTES) e['name'] = `Keep the name under ${LIMIT_NAME_BYTES} characters.`;
   }
 
   if (want('objectives')) {
@@ -682,8 +649,8 @@ export function validate(f: ProgramForm, only?: Section[]): Errors {
   }
 
   if (want('selection')) {
-    intIn(e, 'selection.default_capacity', f.selection.default_capacity, 1, 50, 'a capacity');
-    intIn(e, 'selection.default_wants', f.selection.default_wants, 1, 10, 'a number of mentors');
+    intIn(e, 'selection.default_capacity', f.selection.default_capacity, 1, LIMIT_CAPACITY_MAX, 'a capacity');
+    intIn(e, 'selection.default_wants', f.selection.default_wants, 1, LIMIT_WANTS_MAX, 'a number of mentors');
     const seen: string[] = [];
     f.selection.questions.forEach((q, i) => {
       const p = `selection.questions[${i}]`;
@@ -701,8 +668,8 @@ export function validate(f: ProgramForm, only?: Section[]): Errors {
 
   if (want('matching')) {
     if (f.matching.mode !== 'admin') {
-      intIn(e, 'matching.max_mentors_per_mentee', f.matching.max_mentors_per_mentee, 1, 10, 'a number of mentors');
-      intIn(e, 'matching.request_expiry_days', f.matching.request_expiry_days, 1, 90, 'a number of days');
+      intIn(e, 'matching.max_mentors_per_mentee', f.matching.max_mentors_per_mentee, 1, LIMIT_WANTS_MAX, 'a number of mentors');
+      intIn(e, 'matching.request_expiry_days', f.matching.request_expiry_days, 1, LIMIT_REQUEST_EXPIRY_DAYS_MAX, 'a number of days');
     }
     const ms = f.matching.min_score;
     if (ms === null || ms === undefined || !(ms >= 0 && ms <= 1)) e['matching.min_score'] = 'Enter a score from 0 to 1.';
@@ -737,21 +704,22 @@ export function validate(f: ProgramForm, only?: Section[]): Errors {
   }
 
   if (want('meetings')) {
-    intIn(e, 'meetings.frequency_per_month', f.meetings.frequency_per_month, 1, 31, 'how many meetings a month');
-    intIn(e, 'meetings.length_minutes', f.meetings.length_minutes, 5, 480, 'the length in minutes');
+    intIn(e, 'meetings.frequency_per_month', f.meetings.frequency_per_month, 1, LIMIT_MEETINGS_PER_MONTH_MAX, 'how many meetings a month');
+    intIn(e, 'meetings.length_minutes', f.meetings.length_minutes, LIMIT_MEETING_LENGTH_MIN, LIMIT_MEETING_LENGTH_MAX, 'the length in minutes');
     if (f.meetings.modes.length === 0) e['meetings.modes'] = 'Choose at least one way to meet.';
   }
 
   if (want('goals')) {
-    intIn(e, 'goals.count', f.goals.count, 1, 10, 'how many goals');
-    intIn(e, 'goals.due_days', f.goals.due_days, 1, 365, 'a number of days');
+    intIn(e, 'goals.count', f.goals.count, 1, LIMIT_GOALS_COUNT_MAX, 'how many goals');
+    intIn(e, 'goals.due_days', f.goals.due_days, 1, LIMIT_GOALS_DUE_DAYS_MAX, 'a number of days');
   }
 
   if (want('duration')) {
-    intIn(e, 'duration_months', f.duration_months, 1, 60, 'the duration in months');
-    intIn(e, 'renewals', f.renewals, 0, 10, 'how many renewals');
+    intIn(e, 'duration_months', f.duration_months, 1, LIMIT_DURATION_MONTHS_MAX, 'the duration in months');
+    intIn(e, 'renewals', f.renewals, 0, LIMIT_RENEWALS_MAX, 'how many renewals');
     if (f.phases.template === 'custom') {
-      if (f.phases.items.length < 1 || f.phases.items.length > 12) e['phases.items'] = 'A custom model needs 1 to 12 phases.';
+      if (f.phases.items.length < 1 || f.phases.items.length > LIMIT_PROGRAM_PHASES)
+        e['phases.items'] = `A custom model needs 1 to ${LIMIT_PROGRAM_PHASES} phases.`;
       f.phases.items.forEach((ph, i) => {
         if (!ph.name.trim()) e[`phases.items[${i}].name`] = 'Enter the phase name.';
         const t = ph.timeframe_days;

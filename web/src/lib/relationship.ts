@@ -1,94 +1,24 @@
 // Types of the relationship and workspace API (product.md §6).
 
-export interface Member {
-  participation_id: number;
-  person_id: number;
-  name: string;
-  role: 'mentor' | 'mentee' | 'peer' | string;
-}
+import type { Schema } from './api';
 
-export interface Relationship {
-  id: number;
-  program_id: number;
-  kind: string;
-  status: 'active' | 'paused' | 'closing' | 'completed' | 'ended_early' | string;
-  phase: number;
-  phase_name: string | null;
-  phase_count: number;
-  phase_started_at: string;
-  started_at: string;
-  planned_end_at: string;
-  renewals: number;
-  renewals_allowed: number;
-  version: number;
-  members: Member[];
-  alumni: boolean;
-  ended_at: string | null;
-  my_role: string | null;
-}
-
-export interface Person {
-  person_id: number;
-  name: string;
-}
-
-export interface ChecklistItem {
-  item: number;
-  text: string;
-  done: boolean;
-  done_by: Person | null;
-  done_at: string | null;
-}
-
-export interface PhaseMove {
-  from: number;
-  from_name: string;
-  to: number;
-  to_name: string;
-  moved_at: string;
-  override: boolean;
-  moved_by: Person | null;
-}
-
-export interface PhaseView {
-  relationship_id: number;
-  index: number;
-  count: number;
-  name: string;
-  is_last: boolean;
-  key_actions: ChecklistItem[];
-  timeframe_days: number;
-  started_at: string;
-  due_at: string;
-  overdue: boolean;
-  resources: string[];
-  exit_criteria: string[];
-  criteria_met: boolean;
-  unmet: string[];
-  phases: { index: number; name: string }[];
-  history: PhaseMove[];
-  next: { index: number; name: string } | null;
-}
-
-export interface Signature {
-  participation_id: number;
-  person_id: number;
-  name: string;
-  role: string;
-  signed: boolean;
-  signed_at: string | null;
-}
-
-export interface Agreement {
-  relationship_id: number;
-  version: number;
-  content: Record<string, string>;
-  signatures: Signature[];
-  signed_by_all: boolean;
-  fields: string[];
-  updated_at: string | null;
-  updated_by: number | null;
-}
+// The API's shapes, from docs/openapi.json.
+export type Member = Schema<'RelationshipMember'>;
+export type Relationship = Schema<'Relationship'>;
+export type Person = Schema<'PersonRef'>;
+export type PhaseView = Schema<'PhaseView'>;
+export type ChecklistItem = PhaseView['key_actions'][number];
+export type PhaseMove = PhaseView['history'][number];
+export type Agreement = Schema<'Agreement'>;
+export type Signature = Agreement['signatures'][number];
+export type Milestone = Schema<'Milestone'>;
+export type Goal = Schema<'Goal'>;
+export type Meeting = Schema<'Meeting'>;
+export type Attendance = Meeting['attendance'][number];
+export type Author = Schema<'Author'>;
+export type Note = Schema<'Note'>;
+export type Message = Schema<'Message'>;
+export type ReflectionItem = Schema<'Reflections'>['items'][number];
 
 export const AGREEMENT_LABELS: Record<string, string> = {
   goals_summary: 'Goals summary',
@@ -103,107 +33,11 @@ export const AGREEMENT_LABELS: Record<string, string> = {
   no_fault_exit: 'No-fault exit',
 };
 
-export interface Milestone {
-  id: number;
-  goal_id: number;
-  title: string;
-  due_date: string | null;
-  done: boolean;
-  done_at: string | null;
-  created_at: string;
-}
-
-export interface Goal {
-  id: number;
-  relationship_id: number;
-  statement: string;
-  measure: string;
-  why: string;
-  target_date: string | null;
-  status: 'open' | 'achieved' | 'dropped' | string;
-  progress: number;
-  created_at: string;
-  updated_at: string;
-  created_by: number | null;
-  milestones: Milestone[];
-}
-
 export const GOAL_STATUSES = [
   { value: 'open', label: 'Open' },
   { value: 'achieved', label: 'Achieved' },
   { value: 'dropped', label: 'Dropped' },
 ];
-
-export interface Attendance {
-  participation_id: number;
-  person_id: number;
-  name: string;
-  role: string;
-  attended: boolean | null;
-}
-
-export interface Meeting {
-  id: number;
-  relationship_id: number;
-  uid: string;
-  sequence: number;
-  starts_at: string;
-  ends_at: string;
-  duration_minutes: number;
-  time_zone: string;
-  mode: string;
-  location: string;
-  agenda: string[];
-  recap: { discussed: string; decisions: string; next_steps: string } | null;
-  status: 'scheduled' | 'held' | 'cancelled' | string;
-  created_at: string;
-  updated_at: string;
-  ics_url: string;
-  created_by: number | null;
-  attendance: Attendance[];
-  my_rating: number | null;
-}
-
-export interface Author {
-  participation_id: number;
-  person_id: number;
-  name: string;
-  role: string;
-}
-
-export interface Note {
-  id: number;
-  relationship_id: number;
-  visibility: 'private' | 'shared';
-  body: string;
-  created_at: string;
-  updated_at: string;
-  author: Author;
-  mine: boolean;
-}
-
-export interface Message {
-  id: number;
-  relationship_id: number;
-  body: string;
-  created_at: string;
-  author: Author;
-  mine: boolean;
-}
-
-export interface ReflectionItem {
-  participation_id: number;
-  person_id: number;
-  name: string;
-  role: string;
-  mine: boolean;
-  reflection: { learned: string; next_steps: string; program_feedback: string; written_at: string } | null;
-}
-
-export interface List<T> {
-  items: T[];
-  total: number;
-}
 
 export const REL_STATUS_LABELS: Record<string, string> = {
   active: 'Active',

@@ -95,3 +95,8 @@ export function match(routes: Route[], path: string): { name: string; params: st
   }
   return null;
 }
+
+/** A numeric id from the address (`/programs/12`); NaN for anything else, which the server answers 404. */
+export function routeId(s: string): number {
+  return /^\d+$/.test(s) ? Number(s) : NaN;
+}

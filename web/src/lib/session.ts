@@ -1,24 +1,9 @@
 import { writable, get as read } from 'svelte/store';
-import { get, del, setCsrfToken, ApiError } from './api';
+import { get, del, setCsrfToken, ApiError, type Schema } from './api';
 
-export type SiteRole = 'admin' | 'coordinator' | 'member';
-
-export interface Participation {
-  id: number;
-  program_id: number;
-  program_name: string;
-  role: string;
-  status: string;
-}
-
-export interface Me {
-  id: number;
-  email: string;
-  name: string;
-  site_role: SiteRole;
-  csrf_token?: string;
-  participations: Participation[];
-}
+export type SiteRole = Schema<'Person'>['site_role'];
+export type Participation = Schema<'MyParticipation'>;
+export type Me = Schema<'Me'>;
 
 /** The signed-in person, or null when signed out. */
 export const me = writable<Me | null>(null);
@@ -26,7 +11,7 @@ export const me = writable<Me | null>(null);
 /** Loads the signed-in person; resolves to null when there is no session. */
 export async function loadMe(): Promise<Me | null> {
   try {
-    const m = await get<Me>('/me');
+    const m = await get('/me');
     setCsrfToken(m.csrf_token);
     m.participations = m.participations || [];
     me.set(m);

@@ -6,7 +6,7 @@ let cached: Promise<PhaseTemplates> | null = null;
 /** The built-in phase models, fetched once per page load. */
 export function phaseTemplates(): Promise<PhaseTemplates> {
   if (!cached) {
-    cached = get<PhaseTemplates>('/phase-templates').catch((e) => {
+    cached = get('/phase-templates').catch((e) => {
       cached = null;
       throw e;
     });

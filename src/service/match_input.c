@@ -1,4 +1,4 @@
-#include "api/match_input.h"
+#include "service/match_input.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -6,8 +6,9 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "domain/participation.h"
+#include "service/participation.h"
 
-void match_input_cleanup(struct match_input *mi)
+void svc_match_input_cleanup(struct match_input *mi)
 {
     if (!mi)
         return;
@@ -39,12 +40,12 @@ static long find_sorted(const int64_t *ids, size_t n, int64_t part)
     return lo < n && ids[lo] == part ? (long)lo : -1;
 }
 
-long match_input_mentor(const struct match_input *mi, int64_t part)
+long svc_match_input_mentor(const struct match_input *mi, int64_t part)
 {
     return find_sorted(mi->mentor_part, mi->nmentors, part);
 }
 
-long match_input_mentee(const struct match_input *mi, int64_t part)
+long svc_match_input_mentee(const struct match_input *mi, int64_t part)
 {
     return find_sorted(mi->mentee_part, mi->nmentees, part);
 }
@@ -133,33 +134,38 @@ struct person {
     json_t *profile, *answers;
 };
 
-/* Loads the eligible participations of one role. */
-static int load_side(api_ctx *c, int64_t program, const char *role, bool gate, int64_t only,
+/* Loads the participations of one role that participation_eligible()
+ * allows (and the one `only` when > 0), with what they have free. */
+static int load_side(store *db, int64_t program, const char *role, bool gate, int64_t only,
                      bool include_full, struct person **out, size_t *n)
 {
-    store_rows *rows;
+    char statuses[256], sql[1400];
+    svc_participation_matchable_sql(statuses, sizeof statuses);
+    str_fmt(sql, sizeof sql,
+            "SELECT pa.id, pa.person_id, pe.manager_id, pe.name, pa.profile, pa.application, "
+            "COALESCE(CASE WHEN pa.role = 'mentor' THEN pa.capacity ELSE pa.wants END, 1) - "
+            "(SELECT COUNT(*) FROM relationship_members m JOIN relationships r ON r.id = "
+            "m.relationship_id WHERE m.participation_id = pa.id "
+            "AND r.status IN ('active', 'paused', 'closing')), pa.status, "
+            "CASE WHEN ?3 = 0 THEN 0 WHEN EXISTS (SELECT 1 FROM participation_stages s WHERE "
+            "s.participation_id = pa.id AND s.stage = 'trained') THEN 1 ELSE 0 END "
+            "FROM participations pa JOIN people pe ON pe.id = pa.person_id "
+            "WHERE pa.program_id = ?1 AND pa.role = ?2 AND (?4 = 0 OR pa.id = ?4) "
+            "AND pa.status IN (%s) ORDER BY pa.id",
+            statuses);
+    store_rows *rows = NULL;
     store_val p[] = {SV_INT(program), SV_TEXT(role), SV_INT(gate ? 1 : 0), SV_INT(only)};
-    int rc = store_query(
-        c->db,
-        "SELECT pa.id, pa.person_id, pe.manager_id, pe.name, pa.profile, pa.application, "
-        "COALESCE(CASE WHEN pa.role = 'mentor' THEN pa.capacity ELSE pa.wants END, 1) - "
-        "(SELECT COUNT(*) FROM relationship_members m JOIN relationships r ON r.id = "
-        "m.relationship_id "
-        " WHERE m.participation_id = pa.id AND r.status IN ('active', 'paused', 'closing')) "
-        "FROM participations pa JOIN people pe ON pe.id = pa.person_id "
-        "WHERE pa.program_id = ?1 AND pa.role = ?2 AND (?4 = 0 OR pa.id = ?4) "
-        "AND pa.status NOT IN ('invited', 'applied', 'declined', 'withdrawn') "
-        "AND (?3 = 0 OR EXISTS (SELECT 1 FROM participation_stages s WHERE s.participation_id = "
-        "pa.id "
-        " AND s.stage = 'trained')) ORDER BY pa.id",
-        p, 4, &rows);
-    if (rc != STORE_OK)
-        return rc;
     size_t cap = 64;
     *out = xcalloc(cap, sizeof **out);
     *n = 0;
-    while (store_next(rows) == 1) {
+    int rc = store_query(db, sql, p, 4, &rows);
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        rc = STORE_OK;
         int64_t free_slots = store_col_int(rows, 6);
+        int status = stage_parse(store_col_text(rows, 7));
+        if (status < 0 || participation_eligible((enum stage)status, store_col_int(rows, 8) != 0,
+                                                 gate) != ELIGIBLE)
+            continue;
         if (free_slots <= 0 && !include_full)
             continue;
         if (*n == cap) {
@@ -176,7 +182,7 @@ static int load_side(api_ctx *c, int64_t program, const char *role, bool gate, i
         q->free = free_slots > 0 ? free_slots : 0;
     }
     store_rows_free(rows);
-    return STORE_OK;
+    return rc < 0 ? rc : STORE_OK;
 }
 
 static void free_people(struct person *p, size_t n)
@@ -190,19 +196,19 @@ static void free_people(struct person *p, size_t n)
 }
 
 /* Adds the pairs a query returns (mentee part, mentor part) as forbidden or locked. */
-static int add_pairs(api_ctx *c, struct match_input *mi, const char *sql, int64_t program,
-                     bool lock, char *err, size_t errlen)
+static int add_pairs(store *db, struct match_input *mi, const char *sql, int64_t program, bool lock,
+                     char *err, size_t errlen)
 {
     store_rows *rows;
     store_val p[] = {SV_INT(program)};
-    int rc = store_query(c->db, sql, p, 1, &rows);
+    int rc = store_query(db, sql, p, 1, &rows);
     if (rc != STORE_OK)
         return rc;
     size_t cap = 16, n = 0;
     long(*pairs)[2] = xcalloc(cap, sizeof *pairs);
-    while (store_next(rows) == 1) {
-        long e = match_input_mentee(mi, store_col_int(rows, 0)),
-             r = match_input_mentor(mi, store_col_int(rows, 1));
+    while ((rc = store_next(rows)) == 1) {
+        long e = svc_match_input_mentee(mi, store_col_int(rows, 0)),
+             r = svc_match_input_mentor(mi, store_col_int(rows, 1));
         if (e < 0 || r < 0)
             continue;
         if (n == cap) {
@@ -214,37 +220,34 @@ static int add_pairs(api_ctx *c, struct match_input *mi, const char *sql, int64_
         n++;
     }
     store_rows_free(rows);
-    rc = STORE_OK;
     for (size_t i = 0; i < n && rc == STORE_OK; i++)
         if ((lock ? match_add_locked : match_add_forbidden)(mi->inst, (size_t)pairs[i][0],
                                                             (size_t)pairs[i][1], err, errlen))
-            rc = -1;
+            rc = SVC_REFUSED;
     free(pairs);
     return rc;
 }
 
-int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int64_t only_mentee,
-                      bool include_full_mentors, struct match_input *out, char *err, size_t errlen)
+int svc_match_input_build(store *db, int64_t program_id, const struct program_config *cfg,
+                          int64_t only_mentee, bool include_full_mentors, struct match_input *out,
+                          char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    json_t *matching = json_object_get(config, "matching");
-    json_t *criteria = json_object_get(matching, "criteria");
-    bool gate = json_is_true(
-        json_object_get(json_object_get(config, "training"), "required_before_matching"));
+    const json_t *criteria = cfg->matching.criteria;
+    bool gate = cfg->training.required_before_matching;
     struct person *mentors = NULL, *mentees = NULL;
     size_t nr = 0, ne = 0;
-    int rc = load_side(c, program_id, "mentor", gate, 0, include_full_mentors, &mentors, &nr);
+    int rc = load_side(db, program_id, "mentor", gate, 0, include_full_mentors, &mentors, &nr);
     if (rc == STORE_OK)
-        rc = load_side(c, program_id, "mentee", gate, only_mentee, false, &mentees, &ne);
+        rc = load_side(db, program_id, "mentee", gate, only_mentee, false, &mentees, &ne);
     if (rc != STORE_OK)
         goto done;
     match_instance *in = out->inst = match_instance_new();
     match_objective obj = MATCH_TOTAL;
-    match_objective_parse(json_string_value(json_object_get(matching, "objective")), &obj);
+    match_objective_parse(cfg->matching.objective, &obj);
     match_set_objective(in, obj);
-    if (match_set_min_score(in, json_number_value(json_object_get(matching, "min_score")), err,
-                            errlen)) {
-        rc = -1;
+    if (match_set_min_score(in, cfg->matching.min_score, err, errlen)) {
+        rc = SVC_REFUSED;
         goto done;
     }
     out->mentor_part = xcalloc(nr + 1, sizeof *out->mentor_part);
@@ -258,7 +261,7 @@ int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int6
         /* Ids are person ids: the same person on both sides is never matched with themself. */
         str_fmt(id, sizeof id, "%lld", (long long)mentors[i].person);
         if (match_add_mentor(in, id, mentors[i].free, NULL, err, errlen)) {
-            rc = -1;
+            rc = SVC_REFUSED;
             goto done;
         }
         out->mentor_part[i] = mentors[i].part;
@@ -271,7 +274,7 @@ int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int6
     for (size_t i = 0; i < ne; i++) {
         str_fmt(id, sizeof id, "%lld", (long long)mentees[i].person);
         if (match_add_mentee(in, id, mentees[i].free, NULL, err, errlen)) {
-            rc = -1;
+            rc = SVC_REFUSED;
             goto done;
         }
         out->mentee_part[i] = mentees[i].part;
@@ -300,7 +303,7 @@ int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int6
         };
         match_kind_parse(json_string_value(json_object_get(cj, "kind")), &mc.kind);
         if (match_add_criterion(in, &mc, err, errlen)) {
-            rc = -1;
+            rc = SVC_REFUSED;
             goto done;
         }
     }
@@ -310,19 +313,19 @@ int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int6
         store_rows *rows;
         store_val p[] = {SV_INT(program_id)};
         if ((rc = store_query(
-                 c->db,
+                 db,
                  "SELECT mentee_id, choices FROM mentoring_requests WHERE program_id = ?1 "
                  "AND status <> 'withdrawn' ORDER BY id",
                  p, 1, &rows)) != STORE_OK)
             goto done;
-        while (store_next(rows) == 1) {
-            long e = match_input_mentee(out, store_col_int(rows, 0));
+        while ((rc = store_next(rows)) == 1) {
+            long e = svc_match_input_mentee(out, store_col_int(rows, 0));
             json_t *choices = e >= 0 ? json_loads(store_col_text(rows, 1), 0, NULL) : NULL;
             size_t picks[3], np = 0, k;
             json_t *v;
             json_array_foreach(choices, k, v)
             {
-                long r = match_input_mentor(out, json_integer_value(v));
+                long r = svc_match_input_mentor(out, json_integer_value(v));
                 if (r >= 0 && np < 3)
                     picks[np++] = (size_t)r;
             }
@@ -331,35 +334,37 @@ int match_input_build(api_ctx *c, int64_t program_id, const json_t *config, int6
                 match_set_choices(in, (size_t)e, picks, np, NULL, 0);
         }
         store_rows_free(rows);
+        if (rc < 0)
+            goto done;
     }
     /* Hard constraints. */
-    if (json_is_true(json_object_get(matching, "power_differential_rule"))) {
+    if (cfg->matching.power_differential_rule) {
         for (size_t e = 0; e < ne; e++)
             for (size_t r = 0; r < nr; r++)
                 if ((mentees[e].manager && mentees[e].manager == mentors[r].person) ||
                     (mentors[r].manager && mentors[r].manager == mentees[e].person))
                     match_add_forbidden(in, e, r, NULL, 0);
     }
-    rc = add_pairs(c, out,
+    rc = add_pairs(db, out,
                    "SELECT a.participation_id, b.participation_id FROM relationship_members a "
                    "JOIN relationship_members b ON a.relationship_id = b.relationship_id "
                    "JOIN relationships r ON r.id = a.relationship_id "
                    "WHERE r.program_id = ?1 AND a.role = 'mentee' AND b.role = 'mentor'",
                    program_id, false, err, errlen);
     if (rc == STORE_OK)
-        rc = add_pairs(c, out,
+        rc = add_pairs(db, out,
                        "SELECT mentee_id, mentor_id FROM pair_rules WHERE program_id = ?1 AND rule "
                        "= 'exclude'",
                        program_id, false, err, errlen);
     if (rc == STORE_OK)
         rc = add_pairs(
-            c, out,
+            db, out,
             "SELECT mentee_id, mentor_id FROM pair_rules WHERE program_id = ?1 AND rule = 'lock'",
             program_id, true, err, errlen);
 done:
     free_people(mentors, nr);
     free_people(mentees, ne);
     if (rc != STORE_OK)
-        match_input_cleanup(out);
+        svc_match_input_cleanup(out);
     return rc;
 }

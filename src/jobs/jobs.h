@@ -1,0 +1,69 @@
+/* jobs.h - work driven by time, not by requests (docs/internals/jobs.md).
+ *
+ * A job is a row of the table in jobs.c: a name, a line saying what it
+ * does, how often it runs, and a run function that does what is due at
+ * `now` - idempotent, so running it twice, or after a pause of a day,
+ * does no harm and misses nothing. It calls services (never handlers),
+ * owns its transactions (one per item, so one bad item does not hold up
+ * the rest), and reports how many items it handled.
+ *
+ * `tandem serve` runs the jobs on a timer in a thread of its own with its
+ * own database connection (jobs_runner_*); `tandem jobs` runs them from
+ * the command line, once (--once) or on the same timer. No job runs inside
+ * a request.
+ */
+#ifndef TANDEM_JOBS_JOBS_H
+#define TANDEM_JOBS_JOBS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+struct job {
+    const char *name; /* "expire-requests" */
+    const char *what; /* one line, for `tandem jobs --help` and the log */
+    int64_t every_s;  /* the runner starts it at most this often; 0: at every tick */
+    /* Does what is due at `now`; *done counts the items handled. A store
+     * status (the items done before a failure stay done). */
+    int (*run)(store *db, int64_t now, size_t *done);
+};
+
+/* The table, in the order the jobs run; *n receives its length. */
+const struct job *jobs_table(size_t *n);
+
+/* Runs every job once at `now`, in table order, going on after a failed
+ * one. `report` (may be NULL) is called after each with its outcome.
+ * Returns 0 when all succeeded, else the status of the first failure. */
+int jobs_run_all(store *db, int64_t now,
+                 void (*report)(const struct job *job, int status, size_t done, void *arg),
+                 void *arg);
+
+/* ---- the runner of tandem serve and tandem jobs ---- */
+
+struct jobs_runner_config {
+    const char *db_url;
+    int64_t every_s;  /* the tick: how often the runner looks for due jobs */
+    int64_t offset_s; /* added to the clock: --now moves time for testing */
+};
+
+typedef struct jobs_runner jobs_runner;
+
+/* Starts the runner thread: it opens its own connection (retrying at the
+ * next tick when it cannot), runs the jobs at once and then each tick.
+ * The caller blocks the signals it waits for before calling, so the
+ * thread never takes them. 0, or -1 when the thread cannot start. */
+int jobs_runner_start(const struct jobs_runner_config *cfg, jobs_runner **out);
+
+/* Asks the runner to stop, waits for the job in progress to finish and
+ * the thread to end, and frees it. NULL allowed. */
+void jobs_runner_stop(jobs_runner *r);
+
+/* ---- the jobs (one file each) ---- */
+
+/* jobs/expire_requests.c: self-matching requests whose days ran out move
+ * on to their next choice, or end (service/requests.h). */
+int job_expire_requests(store *db, int64_t now, size_t *done);
+
+#endif

@@ -1,0 +1,228 @@
+#include "service/program.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "service/audit.h"
+
+int svc_program_config(store *db, int64_t id, struct program_config *cfg, char *name,
+                       size_t namelen)
+{
+    store_rows *rows = NULL;
+    store_val p[] = {SV_INT(id)};
+    memset(cfg, 0, sizeof *cfg);
+    int rc = store_query(db, "SELECT config, name FROM programs WHERE id = ?1", p, 1, &rows);
+    if (rc != STORE_OK)
+        goto done;
+    if ((rc = store_next(rows)) != 1) {
+        rc = rc == 0 ? SVC_NOT_FOUND : rc;
+        goto done;
+    }
+    if (name)
+        str_fmt(name, namelen, "%s", store_col_text(rows, 1));
+    json_t *doc = json_loads(store_col_text(rows, 0), 0, NULL);
+    rc = program_config_read(doc, cfg) == 0 ? SVC_OK : STORE_ERROR; /* a corrupt document */
+done:
+    store_rows_free(rows);
+    return rc;
+}
+
+int svc_program_roles(store *db, const svc_actor *actor, int64_t program_id, perm_roles *roles)
+{
+    *roles = perm_site_roles(actor->site_role);
+    store_rows *rows = NULL;
+    store_val p[] = {SV_INT(program_id), SV_INT(actor->person_id)};
+    int rc = store_query(db,
+                         "SELECT role FROM participations WHERE program_id = ?1 AND person_id = ?2 "
+                         "AND status NOT IN ('declined', 'withdrawn')",
+                         p, 2, &rows);
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        *roles |= perm_role_from_name(store_col_text(rows, 0));
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    return rc < 0 ? rc : STORE_OK;
+}
+
+void svc_program_cleanup(struct svc_program *p)
+{
+    if (!p)
+        return;
+    free(p->description);
+    program_config_cleanup(&p->cfg);
+    p->description = NULL;
+}
+
+/* The columns every program read takes, and config as the 8th. */
+#define PROGRAM_COLS "id, name, description, status, created_at, updated_at, version"
+
+static void read_program(store_rows *r, struct svc_program *p)
+{
+    p->id = store_col_int(r, 0);
+    str_fmt(p->name, sizeof p->name, "%s", store_col_text(r, 1));
+    p->description = xstrdup(store_col_text(r, 2) ? store_col_text(r, 2) : "");
+    str_fmt(p->status, sizeof p->status, "%s", store_col_text(r, 3));
+    p->created_at = store_col_int(r, 4);
+    p->updated_at = store_col_int(r, 5);
+    p->version = store_col_int(r, 6);
+}
+
+int svc_program_get(store *db, const svc_actor *actor, int64_t id, struct svc_program *out)
+{
+    memset(out, 0, sizeof *out);
+    store_rows *rows = NULL;
+    store_val p[] = {SV_INT(id)};
+    int rc = svc_program_roles(db, actor, id, &out->roles);
+    if (rc != STORE_OK)
+        return rc;
+    rc =
+        store_query(db, "SELECT " PROGRAM_COLS ", config FROM programs WHERE id = ?1", p, 1, &rows);
+    if (rc != STORE_OK)
+        goto done;
+    if ((rc = store_next(rows)) != 1) {
+        rc = rc == 0 ? SVC_NOT_FOUND : rc;
+        goto done;
+    }
+    read_program(rows, out);
+    if (program_config_read(json_loads(store_col_text(rows, 7), 0, NULL), &out->cfg)) {
+        rc = STORE_ERROR; /* a corrupt document */
+        goto done;
+    }
+    /* A program that takes applications shows itself to anyone signed in,
+     * so they can read it and apply; invite-only ones stay hidden. */
+    bool visible = perm_allows(out->roles, PERM_PROGRAM, PERM_READ) ||
+                   (actor->person_id && out->cfg.selection.access != PROGRAM_INVITE_ONLY);
+    rc = visible ? SVC_OK : SVC_NOT_FOUND;
+done:
+    store_rows_free(rows);
+    if (rc != SVC_OK)
+        svc_program_cleanup(out);
+    return rc;
+}
+
+void svc_program_page_cleanup(struct svc_program_page *page)
+{
+    if (!page)
+        return;
+    for (size_t i = 0; i < page->n; i++)
+        svc_program_cleanup(&page->items[i]);
+    free(page->items);
+    memset(page, 0, sizeof *page);
+}
+
+int svc_program_list(store *db, const svc_actor *actor, bool joinable, int64_t limit,
+                     int64_t offset, struct svc_program_page *out)
+{
+    memset(out, 0, sizeof *out);
+    bool all = actor->site_role == SITE_ADMIN && !joinable;
+    /* Joinable: enrolling, taking applications (the configuration is our
+     * own compact JSON), and the person not in it yet. */
+    const char *where =
+        joinable ? " WHERE status = 'enrolling' AND config NOT LIKE "
+                   "'%\"access\":\"invite_only\"%' "
+                   "AND id NOT IN (SELECT program_id FROM participations WHERE person_id = ?1)"
+        : all    ? ""
+                 : " WHERE id IN (SELECT program_id FROM participations "
+                   "WHERE person_id = ?1 AND status NOT IN ('declined', 'withdrawn'))";
+    char sql[640];
+    store_val p[] = {SV_INT(actor->person_id), SV_INT(limit), SV_INT(offset)};
+    store_rows *rows = NULL;
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM programs%s", where);
+    int rc = store_query_int(db, sql, p, all ? 0 : 1, &out->total);
+    if (rc < 0)
+        return rc;
+    snprintf(sql, sizeof sql,
+             "SELECT " PROGRAM_COLS " FROM programs%s "
+             "ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3",
+             all ? " WHERE ?1 = ?1" : where);
+    if ((rc = store_query(db, sql, p, 3, &rows)) != STORE_OK)
+        goto done;
+    size_t cap = 0;
+    while ((rc = store_next(rows)) == 1) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            out->items = xrealloc(out->items, cap * sizeof *out->items);
+        }
+        struct svc_program *it = &out->items[out->n++];
+        memset(it, 0, sizeof *it);
+        read_program(rows, it);
+    }
+    store_rows_free(rows);
+    rows = NULL;
+    for (size_t i = 0; rc == 0 && i < out->n; i++)
+        rc = svc_program_roles(db, actor, out->items[i].id, &out->items[i].roles);
+done:
+    store_rows_free(rows);
+    if (rc < 0)
+        svc_program_page_cleanup(out);
+    return rc < 0 ? rc : SVC_OK;
+}
+
+int svc_program_create(store *db, const svc_actor *actor, const struct svc_program_input *in,
+                       int64_t *id)
+{
+    char *cfgtext = json_dumps(in->cfg->doc, JSON_COMPACT);
+    int64_t now = clock_now();
+    store_val p[] = {SV_TEXT(in->name), SV_TEXT(in->description), SV_TEXT(in->status),
+                     SV_TEXT(cfgtext),  SV_INT(actor->person_id), SV_INT(now)};
+    store_rows *rows = NULL;
+    *id = 0;
+    int rc = store_query(db,
+                         "INSERT INTO programs (name, description, status, config, created_by, "
+                         "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id",
+                         p, 6, &rows);
+    if (rc != STORE_OK)
+        goto done;
+    if ((rc = store_next(rows)) != 1) {
+        rc = rc == 0 ? STORE_ERROR : rc;
+        goto done;
+    }
+    *id = store_col_int(rows, 0);
+    store_rows_free(rows);
+    rows = NULL;
+    /* Whoever creates a program coordinates it. */
+    store_val q[] = {SV_INT(*id), SV_INT(actor->person_id), SV_INT(now)};
+    rc = store_exec(db,
+                    "INSERT INTO participations (program_id, person_id, role, status, created_at, "
+                    "updated_at, sort_name, email) SELECT ?1, ?2, 'coordinator', 'approved', ?3, "
+                    "?3, name, email FROM people WHERE id = ?2",
+                    q, 3, NULL);
+    if (rc == STORE_OK)
+        rc = svc_audit(db, actor, "program.create", "program", *id, NULL);
+done:
+    store_rows_free(rows);
+    free(cfgtext);
+    return rc;
+}
+
+int svc_program_update(store *db, const svc_actor *actor, int64_t id,
+                       const struct svc_program_input *in, verr *e)
+{
+    char *cfgtext = json_dumps(in->cfg->doc, JSON_COMPACT);
+    store_val p[] = {SV_TEXT(in->name),  SV_TEXT(in->description), SV_TEXT(in->status),
+                     SV_TEXT(cfgtext),   SV_INT(clock_now()),      SV_INT(id),
+                     SV_INT(in->version)};
+    int64_t changed = 0;
+    int rc = store_exec(db,
+                        "UPDATE programs SET name = ?1, description = ?2, status = ?3, config = "
+                        "?4, updated_at = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
+                        p, 7, &changed);
+    free(cfgtext);
+    if (rc != STORE_OK)
+        return rc;
+    if (changed != 1) {
+        int64_t now_version = 0;
+        store_val q[] = {SV_INT(id)};
+        if ((rc = store_query_int(db, "SELECT version FROM programs WHERE id = ?1", q, 1,
+                                  &now_version)) < 0)
+            return rc;
+        return svc_fail(e, SVC_STALE, "version",
+                        "the program was changed meanwhile (now version %lld); reload and retry",
+                        (long long)now_version);
+    }
+    return svc_audit(db, actor, "program.update", "program", id, NULL);
+}

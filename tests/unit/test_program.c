@@ -1,0 +1,197 @@
+/* test_program.c - a program's configuration (domain/program.h): the
+ * normaliser's defaults and bounds, the typed view of a stored document,
+ * and the wants rule. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "domain/program.h"
+
+static struct program_config normalized(const char *text)
+{
+    json_t *in = json_loads(text, 0, NULL);
+    assert_non_null(in);
+    struct program_config cfg;
+    verr e = {0};
+    if (program_config_normalize(in, NULL, &cfg, &e))
+        fail_msg("%s: %s", e.field, e.msg);
+    json_decref(in);
+    return cfg;
+}
+
+/* The field a refused configuration names. */
+static const char *refused(const char *text, verr *e)
+{
+    json_t *in = json_loads(text, 0, NULL);
+    assert_non_null(in);
+    struct program_config cfg;
+    assert_int_equal(program_config_normalize(in, NULL, &cfg, e), -1);
+    assert_null(cfg.doc);
+    json_decref(in);
+    return e->field;
+}
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    struct program_config cfg = normalized("{}");
+    assert_int_equal(cfg.selection.access, PROGRAM_APPROVAL);
+    assert_int_equal(cfg.selection.default_capacity, 2);
+    assert_int_equal(cfg.selection.default_wants, 1);
+    assert_int_equal(cfg.matching.mode, PROGRAM_MATCH_ADMIN);
+    assert_int_equal(cfg.matching.relationship_type, PROGRAM_ONE_TO_ONE);
+    assert_string_equal(cfg.matching.objective, "total");
+    assert_true(cfg.matching.power_differential_rule);
+    assert_int_equal(cfg.matching.max_mentors_per_mentee, 1);
+    assert_int_equal(cfg.matching.request_expiry_days, 7);
+    assert_int_equal(json_array_size(cfg.matching.criteria), 2);
+    assert_true(cfg.training.required_before_matching);
+    assert_int_equal(cfg.meetings.frequency_per_month, 2);
+    assert_int_equal(cfg.meetings.length_minutes, 60);
+    assert_int_equal(cfg.goals.count, 3);
+    assert_string_equal(cfg.phases.template_name, "zachary");
+    assert_int_equal(cfg.phases.count, 4);
+    assert_string_equal(json_string_value(json_object_get(program_phase(&cfg, 0), "name")),
+                        "Preparation");
+    assert_null(program_phase(&cfg, 4));
+    assert_null(program_phase(&cfg, -1));
+    assert_int_equal(cfg.duration_months, 12);
+    assert_int_equal(cfg.renewals, 1);
+    /* The document holds the same, for the store and the API. */
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(cfg.doc, "matching"),
+                                                        "request_expiry_days")),
+                     7);
+    program_config_cleanup(&cfg);
+    program_config_cleanup(&cfg); /* twice is harmless */
+    program_config_cleanup(NULL);
+}
+
+static void test_typed_fields_follow_the_input(void **state)
+{
+    (void)state;
+    struct program_config cfg = normalized(
+        "{\"selection\": {\"access\": \"invite_only\", \"default_wants\": 2},"
+        " \"matching\": {\"mode\": \"self\", \"relationship_type\": \"group\", \"objective\": "
+        "\"fair\", \"min_score\": 0.25, \"power_differential_rule\": false, "
+        "\"max_mentors_per_mentee\": 3, \"request_expiry_days\": 14},"
+        " \"training\": {\"required_before_matching\": false, \"modules\": [{\"id\": \"m\", "
+        "\"role\": \"mentor\", \"title\": \"For mentors\"}]},"
+        " \"phases\": {\"template\": \"kram\"}, \"duration_months\": 6, \"renewals\": 0}");
+    assert_int_equal(cfg.selection.access, PROGRAM_INVITE_ONLY);
+    assert_int_equal(cfg.matching.mode, PROGRAM_MATCH_SELF);
+    assert_int_equal(cfg.matching.relationship_type, PROGRAM_GROUP);
+    assert_string_equal(cfg.matching.objective, "fair");
+    assert_true(cfg.matching.min_score == 0.25);
+    assert_false(cfg.matching.power_differential_rule);
+    assert_int_equal(cfg.matching.request_expiry_days, 14);
+    assert_false(cfg.training.required_before_matching);
+    assert_true(program_role_has_training(&cfg, "mentor"));
+    assert_false(program_role_has_training(&cfg, "mentee"));
+    assert_string_equal(cfg.phases.template_name, "kram");
+    assert_int_equal(cfg.duration_months, 6);
+    assert_int_equal(cfg.renewals, 0);
+    program_config_cleanup(&cfg);
+}
+
+static void test_bounds_come_from_limits(void **state)
+{
+    (void)state;
+    verr e = {0};
+    char text[256];
+    snprintf(text, sizeof text, "{\"selection\": {\"default_capacity\": %d}}",
+             LIMIT_CAPACITY_MAX + 1);
+    assert_string_equal(refused(text, &e), "selection.default_capacity");
+    snprintf(text, sizeof text, "{\"matching\": {\"max_mentors_per_mentee\": %d}}",
+             LIMIT_WANTS_MAX + 1);
+    assert_string_equal(refused(text, &e), "matching.max_mentors_per_mentee");
+    snprintf(text, sizeof text, "{\"matching\": {\"request_expiry_days\": %d}}",
+             LIMIT_REQUEST_EXPIRY_DAYS_MAX + 1);
+    assert_string_equal(refused(text, &e), "matching.request_expiry_days");
+    snprintf(text, sizeof text, "{\"goals\": {\"count\": %d}}", LIMIT_GOALS_COUNT_MAX + 1);
+    assert_string_equal(refused(text, &e), "goals.count");
+    snprintf(text, sizeof text, "{\"renewals\": %d}", LIMIT_RENEWALS_MAX + 1);
+    assert_string_equal(refused(text, &e), "renewals");
+    snprintf(text, sizeof text, "{\"duration_months\": %d}", LIMIT_DURATION_MONTHS_MAX + 1);
+    assert_string_equal(refused(text, &e), "duration_months");
+    assert_string_equal(refused("{\"matching\": {\"min_score\": 2}}", &e), "matching.min_score");
+    /* The largest values are fine. */
+    snprintf(text, sizeof text,
+             "{\"selection\": {\"default_capacity\": %d}, \"matching\": "
+             "{\"max_mentors_per_mentee\": %d, \"request_expiry_days\": %d}}",
+             LIMIT_CAPACITY_MAX, LIMIT_WANTS_MAX, LIMIT_REQUEST_EXPIRY_DAYS_MAX);
+    struct program_config cfg = normalized(text);
+    assert_int_equal(cfg.matching.max_mentors_per_mentee, LIMIT_WANTS_MAX);
+    program_config_cleanup(&cfg);
+}
+
+static void test_patch_keeps_the_base(void **state)
+{
+    (void)state;
+    struct program_config base = normalized("{\"matching\": {\"mode\": \"hybrid\"}}");
+    json_t *in = json_loads("{\"renewals\": 3}", 0, NULL);
+    struct program_config cfg;
+    verr e = {0};
+    assert_int_equal(program_config_normalize(in, base.doc, &cfg, &e), 0);
+    assert_int_equal(cfg.matching.mode, PROGRAM_MATCH_HYBRID);
+    assert_int_equal(cfg.renewals, 3);
+    json_decref(in);
+    program_config_cleanup(&cfg);
+    program_config_cleanup(&base);
+}
+
+static void test_read_an_older_document(void **state)
+{
+    (void)state;
+    /* A document stored before some fields existed reads as their defaults. */
+    struct program_config cfg;
+    assert_int_equal(
+        program_config_read(json_loads("{\"matching\": {\"mode\": \"self\"}}", 0, NULL), &cfg), 0);
+    assert_int_equal(cfg.matching.mode, PROGRAM_MATCH_SELF);
+    assert_int_equal(cfg.matching.request_expiry_days, 7);
+    assert_int_equal(cfg.duration_months, 12);
+    assert_true(json_is_array(cfg.training.modules));
+    assert_int_equal(json_array_size(cfg.phases.items), 0);
+    assert_false(program_role_has_training(&cfg, "mentee"));
+    program_config_cleanup(&cfg);
+    assert_int_equal(program_config_read(json_string("not an object"), &cfg), -1);
+    assert_null(cfg.doc);
+    assert_int_equal(program_config_read(NULL, &cfg), -1);
+}
+
+static void test_the_wants_rule(void **state)
+{
+    (void)state;
+    struct program_config cfg = normalized("{}");
+    assert_int_equal(program_wants_max(&cfg, false), 1);
+    assert_int_equal(program_wants_max(&cfg, true), LIMIT_WANTS_MAX);
+    assert_int_equal(program_wants_default(&cfg), 1);
+    program_config_cleanup(&cfg);
+    /* A default above the maximum gives the maximum. */
+    cfg = normalized("{\"selection\": {\"default_wants\": 4}, \"matching\": "
+                     "{\"max_mentors_per_mentee\": 2}}");
+    assert_int_equal(program_wants_max(&cfg, false), 2);
+    assert_int_equal(program_wants_default(&cfg), 2);
+    program_config_cleanup(&cfg);
+    /* The import's limit is the coordinator's. */
+    assert_int_equal(LIMIT_IMPORT_WANTS, LIMIT_WANTS_MAX);
+    assert_int_equal(LIMIT_IMPORT_CAPACITY, LIMIT_CAPACITY_MAX);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_typed_fields_follow_the_input),
+        cmocka_unit_test(test_bounds_come_from_limits),
+        cmocka_unit_test(test_patch_keeps_the_base),
+        cmocka_unit_test(test_read_an_older_document),
+        cmocka_unit_test(test_the_wants_rule),
+    };
+    return cmocka_run_group_tests_name("program", tests, NULL, NULL);
+}
