@@ -398,7 +398,7 @@ int match_add_criterion(match_instance *in, const match_criterion *c, char *err,
     }
     if (!(c->weight <= LIMIT_CRITERION_WEIGHT_MAX)) {
         if (err)
-            str_fmt(err, errlen, "weight: must be at most %g", LIMIT_CRITERION_WEIGHT_MAX);
+            str_fmt(err, errlen, "weight: must be at most %d", LIMIT_CRITERION_WEIGHT_MAX);
         return -1;
     }
     if (in->scores_mode) {
