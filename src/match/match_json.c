@@ -95,7 +95,9 @@ static int jfail(jdoc *d, const char *msg)
         d->je->column = (int)(d->p - d->line_start) + 1;
         const char *near = d->p < d->end ? d->p : "end of input";
         size_t nl = 0;
-        while (d->p + nl < d->end && nl < 20 && (unsigned char)d->p[nl] >= 0x20)
+        /* printable ASCII only: the message goes to terminals and logs */
+        while (d->p + nl < d->end && nl < 20 && (unsigned char)d->p[nl] >= 0x20 &&
+               (unsigned char)d->p[nl] < 0x7f)
             nl++;
         if (d->p < d->end && nl)
             str_fmt(d->je->text, sizeof d->je->text, "%s near '%.*s'", msg, (int)nl, near);
@@ -350,7 +352,8 @@ static int parse_value(jdoc *d, jv *out);
 static jv *take_kids(jdoc *d, size_t n)
 {
     jv *k = arena_alloc(d, (n ? n : 1) * sizeof *k);
-    memcpy(k, d->stack + d->sn - n, n * sizeof *k);
+    if (n)
+        memcpy(k, d->stack + d->sn - n, n * sizeof *k);
     d->sn -= n;
     return k;
 }
