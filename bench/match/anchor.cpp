@@ -43,6 +43,8 @@ struct Crit {
     size_t words = 0, dims = 0;
     std::vector<uint64_t> bits[2];
     std::vector<double> num[2], vec[2], norm[2];
+    std::vector<uint64_t> bitsT; // mentors' bits word-major
+    std::vector<double> vecT;    // mentors' vectors dimension-major
     std::vector<int> str[2], vlen[2];
 };
 
@@ -182,6 +184,16 @@ int main(int argc, char **argv)
             }
         }
     }
+    for (auto &k : crit) { // mentor columns transposed, so each loop above streams
+        k.bitsT.assign(k.words * nr, 0);
+        for (size_t r = 0; r < nr && !k.bits[1].empty(); r++)
+            for (size_t q = 0; q < k.words; q++)
+                k.bitsT[q * nr + r] = k.bits[1][r * k.words + q];
+        k.vecT.assign(k.dims * nr, 0);
+        for (size_t r = 0; r < nr && !k.vec[1].empty(); r++)
+            for (size_t q = 0; q < k.dims; q++)
+                k.vecT[q * nr + r] = k.vec[1][r * k.dims + q];
+    }
     std::vector<std::vector<std::pair<int, int>>> choice(ne); // mentor, rank
     for (size_t e = 0; e < ne; e++) {
         const json &p = doc["mentees"][e];
@@ -205,55 +217,113 @@ int main(int argc, char **argv)
 #pragma omp parallel
     {
         std::vector<std::pair<long long, int>> row;
+        std::vector<uint8_t> skip(nr, 0); // this mentee's forbidden mentors and itself
+        std::vector<int> rank(nr, 0);     // this mentee's choices
+        std::vector<double> acc(nr), dot(nr);
+        std::vector<uint8_t> bad(nr);
 #pragma omp for schedule(dynamic, 64)
         for (size_t e = 0; e < ne; e++) {
             row.clear();
-            for (size_t r = 0; r < nr; r++) {
-                if (self[e] == (int)r || forb[e].count((int)r))
-                    continue;
-                double acc = 0;
-                bool ok = true;
-                for (auto &k : crit) {
-                    double v = 0;
-                    if (k.kt == OVERLAP || k.kt == SHARED) {
-                        int c = 0, pa = 0;
-                        for (size_t w = 0; w < k.words; w++) {
-                            c += __builtin_popcountll(k.bits[0][e * k.words + w] &
-                                                      k.bits[1][r * k.words + w]);
-                            pa += __builtin_popcountll(k.bits[0][e * k.words + w]);
-                        }
-                        v = k.kt == SHARED ? (c > 0) : pa ? (double)c / pa : 0;
-                    } else if (k.kt == DISTANCE) {
-                        double d = std::fabs(k.num[0][e] - k.num[1][r]);
-                        v = d == d && d < k.scale ? 1 - d / k.scale : 0;
-                    } else if (k.kt == GAP) {
-                        double d = k.num[1][r] - k.num[0][e];
-                        double out = d < k.lo ? k.lo - d : d > k.hi ? d - k.hi : 0;
-                        v = d == d && out < k.scale ? 1 - out / k.scale : 0;
-                    } else if (k.kt == SAME) {
-                        int a = k.str[0][e], b = k.str[1][r];
-                        v = a >= 0 && b >= 0 && ((a == b) != k.different);
-                    } else if (k.kt == SIMILARITY) {
-                        if (k.vlen[0][e] == k.vlen[1][r]) {
-                            double dot = 0;
-                            for (size_t q = 0; q < k.dims; q++)
-                                dot += k.vec[0][e * k.dims + q] * k.vec[1][r * k.dims + q];
-                            double nn = k.norm[0][e] * k.norm[1][r];
-                            v = nn > 0 ? std::min(1.0, std::max(0.0, dot / nn)) : 0;
-                        }
-                    } else if (k.kt == CHOICE) {
-                        for (auto &c : choice[e])
-                            if (c.first == (int)r)
-                                v = c.second == 1 ? 1 : c.second == 2 ? 2.0 / 3 : c.second == 3 ? 1.0 / 3 : 0;
+            for (int r : forb[e])
+                skip[r] = 1;
+            if (self[e] >= 0)
+                skip[self[e]] = 1;
+            for (auto &c : choice[e])
+                rank[c.first] = c.second;
+            // criterion by criterion over all mentors (the columns are mentor-major)
+            std::fill(acc.begin(), acc.end(), 0.0);
+            std::fill(bad.begin(), bad.end(), 0);
+            for (auto &k : crit) {
+                const double w = k.w;
+                const uint8_t req = k.required;
+                switch (k.kt) {
+                case OVERLAP:
+                case SHARED: {
+                    int pa = 0;
+                    for (size_t q = 0; q < k.words; q++)
+                        pa += __builtin_popcountll(k.bits[0][e * k.words + q]);
+                    for (size_t r = 0; r < nr; r++) {
+                        int c = 0;
+                        for (size_t q = 0; q < k.words; q++)
+                            c += __builtin_popcountll(k.bits[0][e * k.words + q] &
+                                                      k.bitsT[q * nr + r]);
+                        double v = k.kt == SHARED ? (c > 0) : pa ? (double)c / pa : 0;
+                        acc[r] += w * v;
+                        bad[r] |= req & !(v > 0);
                     }
-                    if (k.required && !(v > 0))
-                        ok = false;
-                    acc += k.w * v;
+                    break;
                 }
-                double s = wsum > 0 ? acc / wsum : 0;
-                if (ok && s >= min_score)
-                    row.push_back({std::llround(s * 1e6), (int)r});
+                case DISTANCE: {
+                    const double a = k.num[0][e];
+                    for (size_t r = 0; r < nr; r++) {
+                        double d = std::fabs(a - k.num[1][r]);
+                        double v = d == d && d < k.scale ? 1 - d / k.scale : 0;
+                        acc[r] += w * v;
+                        bad[r] |= req & !(v > 0);
+                    }
+                    break;
+                }
+                case GAP: {
+                    const double a = k.num[0][e];
+                    for (size_t r = 0; r < nr; r++) {
+                        double d = k.num[1][r] - a;
+                        double out = d < k.lo ? k.lo - d : d > k.hi ? d - k.hi : 0;
+                        double v = d == d && out < k.scale ? 1 - out / k.scale : 0;
+                        acc[r] += w * v;
+                        bad[r] |= req & !(v > 0);
+                    }
+                    break;
+                }
+                case SAME: {
+                    const int a = k.str[0][e];
+                    for (size_t r = 0; r < nr; r++) {
+                        int b = k.str[1][r];
+                        double v = a >= 0 && b >= 0 && ((a == b) != k.different);
+                        acc[r] += w * v;
+                        bad[r] |= req & !(v > 0);
+                    }
+                    break;
+                }
+                case SIMILARITY: {
+                    std::fill(dot.begin(), dot.end(), 0.0);
+                    for (size_t q = 0; q < k.dims; q++) {
+                        const double aq = k.vec[0][e * k.dims + q];
+                        const double *bq = &k.vecT[q * nr];
+                        for (size_t r = 0; r < nr; r++)
+                            dot[r] += aq * bq[r];
+                    }
+                    const double na = k.norm[0][e];
+                    for (size_t r = 0; r < nr; r++) {
+                        double nn = na * k.norm[1][r];
+                        double v = k.vlen[0][e] == k.vlen[1][r] && nn > 0
+                                       ? std::min(1.0, std::max(0.0, dot[r] / nn))
+                                       : 0;
+                        acc[r] += w * v;
+                        bad[r] |= req & !(v > 0);
+                    }
+                    break;
+                }
+                case CHOICE:
+                    for (size_t r = 0; r < nr; r++) {
+                        int c = rank[r];
+                        double v = c == 1 ? 1 : c == 2 ? 2.0 / 3 : c == 3 ? 1.0 / 3 : 0;
+                        acc[r] += w * v;
+                        bad[r] |= req & !(v > 0);
+                    }
+                    break;
+                }
             }
+            for (size_t r = 0; r < nr; r++) {
+                double sc = wsum > 0 ? acc[r] / wsum : 0;
+                if (!skip[r] && !bad[r] && sc >= min_score)
+                    row.push_back({std::llround(sc * 1e6), (int)r});
+            }
+            for (int r : forb[e])
+                skip[r] = 0;
+            if (self[e] >= 0)
+                skip[self[e]] = 0;
+            for (auto &c : choice[e])
+                rank[c.first] = 0;
             size_t k = std::min(K, row.size());
             std::partial_sort(row.begin(), row.begin() + k, row.end(),
                               [](const auto &a, const auto &b) {
