@@ -211,6 +211,21 @@ static int run_gen(char **argv)
     return 0;
 }
 
+static void write_graph(FILE *f, const match_graph *g, const int64_t *wants,
+                        const int64_t *caps)
+{
+    fprintf(f, "%zu %zu %zu\n", g->ne, g->nr, g->narcs);
+    for (size_t e = 0; e < g->ne; e++)
+        fprintf(f, "%lld ", (long long)wants[e]);
+    fprintf(f, "\n");
+    for (size_t r = 0; r < g->nr; r++)
+        fprintf(f, "%lld ", (long long)caps[r]);
+    fprintf(f, "\n");
+    for (size_t e = 0; e < g->ne; e++)
+        for (size_t q = g->off[e]; q < g->off[e + 1]; q++)
+            fprintf(f, "%zu %u %lld\n", e, g->head[q], (long long)g->w[q]);
+}
+
 static int run_dump(char **argv)
 {
     gen_data *d = gen_args(argv);
@@ -228,37 +243,13 @@ static int run_dump(char **argv)
     FILE *f = fopen(argv[4], "w");
     if (!f)
         return 1;
-    fprintf(f, "%zu %zu %zu\n", g.ne, g.nr, g.narcs);
-    for (size_t e = 0; e < g.ne; e++)
-        fprintf(f, "%lld ", (long long)in->count[MATCH_MENTEE][e]);
-    fprintf(f, "\n");
-    for (size_t r = 0; r < g.nr; r++)
-        fprintf(f, "%lld ", (long long)in->count[MATCH_MENTOR][r]);
-    fprintf(f, "\n");
-    for (size_t e = 0; e < g.ne; e++)
-        for (size_t q = g.off[e]; q < g.off[e + 1]; q++)
-            fprintf(f, "%zu %u %lld\n", e, g.head[q], (long long)g.w[q]);
+    write_graph(f, &g, in->count[MATCH_MENTEE], in->count[MATCH_MENTOR]);
     fclose(f);
     printf("t_candidates=%.4f\narcs=%zu\nmaxrss_kb=%ld\n", secs, g.narcs, maxrss_kb());
     match_graph_cleanup(&g);
     match_model_cleanup(&m);
     match_instance_free(in);
     return 0;
-}
-
-static void write_graph(FILE *f, const match_graph *g, const int64_t *wants,
-                        const int64_t *caps)
-{
-    fprintf(f, "%zu %zu %zu\n", g->ne, g->nr, g->narcs);
-    for (size_t e = 0; e < g->ne; e++)
-        fprintf(f, "%lld ", (long long)wants[e]);
-    fprintf(f, "\n");
-    for (size_t r = 0; r < g->nr; r++)
-        fprintf(f, "%lld ", (long long)caps[r]);
-    fprintf(f, "\n");
-    for (size_t e = 0; e < g->ne; e++)
-        for (size_t q = g->off[e]; q < g->off[e + 1]; q++)
-            fprintf(f, "%zu %u %lld\n", e, g->head[q], (long long)g->w[q]);
 }
 
 /* the graph match_solve solves first: default lists, mentor lists */

@@ -625,15 +625,7 @@ void match_graph_build(const match_model *m, int top_k, int mentor_top, bool no_
 
 bool match_graph_has(const match_graph *g, size_t e, uint32_t r)
 {
-    size_t lo = g->off[e], hi = g->off[e + 1];
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (g->head[mid] < r)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < g->off[e + 1] && g->head[lo] == r;
+    return match_graph_find(g, e, r) >= 0;
 }
 
 void match_graph_add(match_graph *g, const match_ipair *p, const int64_t *w, size_t n)

@@ -35,20 +35,6 @@ static int cmp_pair(const void *a, const void *b)
     return x->mentor < y->mentor ? -1 : x->mentor > y->mentor;
 }
 
-/* arc index of (e, r) or -1 */
-static int64_t find_arc(const match_graph *g, size_t e, size_t r)
-{
-    size_t lo = g->off[e], hi = g->off[e + 1];
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (g->head[mid] < r)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < g->off[e + 1] && g->head[lo] == r ? (int64_t)lo : -1;
-}
-
 static int check_locks(const match_instance *in, const match_model *m, int64_t *wants,
                        int64_t *caps, char *err, size_t errlen)
 {
@@ -104,7 +90,7 @@ static void kill_locked(const match_instance *in, match_graph *g)
     int64_t *w = xcalloc(in->nlocked + 1, sizeof *w);
     size_t n = 0;
     for (size_t i = 0; i < in->nlocked; i++) {
-        int64_t a = find_arc(g, in->locked[i].mentee, in->locked[i].mentor);
+        int64_t a = match_graph_find(g, in->locked[i].mentee, in->locked[i].mentor);
         if (a >= 0)
             g->w[a] = -1;
         else {
