@@ -91,6 +91,9 @@
 #define LIMIT_CONFIG_OPTION_BYTES 200
 #define LIMIT_CONFIG_UNIT_BYTES 32 /* an objective measure's unit */
 #define LIMIT_PROGRAM_CRITERIA 32
+#define LIMIT_MATCH_FILE_BYTES (1u << 30) /* a file given to `tandem match`, 1 GiB */
+#define LIMIT_CRITERION_WEIGHT_MAX                                                                 \
+    1000000 /* one matching criterion's weight (API, `tandem match`) */
 #define LIMIT_PROGRAM_QUESTIONS 64
 #define LIMIT_PROGRAM_PHASES 12
 #define LIMIT_PROGRAM_LIST_ITEMS 64 /* objectives, key actions, resources ... */
