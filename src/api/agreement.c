@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "api/handlers.h"
-#include "api/participants.h"
 #include "api/relationship.h"
 #include "base/clock.h"
 #include "base/limits.h"

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/enrolment.h"
+#include "domain/enrolment.h"
 #include "api/identity.h"
 #include "base/buf.h"
 #include "base/clock.h"
@@ -560,14 +560,15 @@ static json_t *profile_of(struct cells *x, int64_t job_level)
         json_object_set_new(profile, "job_level", json_integer(job_level));
     json_t *clean = NULL;
     verr e = {0};
-    if (profile_validate(profile, "", &clean, &e) != 0) {
+    if (profile_validate(profile, "", x->im->now, &clean, &e) != 0) {
         const char *key;
         json_t *v;
         json_object_foreach(profile, key, v)
         {
             json_t *one = json_object();
             json_object_set(one, key, v);
-            if (profile_validate(one, "", &clean, &e) != 0) {
+            e = (verr){0}; /* a verr collects: one per cell */
+            if (profile_validate(one, "", x->im->now, &clean, &e) != 0) {
                 int c = 0;
                 while (c < C_COUNT && strcmp(columns[c].name, key) != 0)
                     c++;
@@ -1109,8 +1110,8 @@ static void invitation(struct import *im, struct row *w, buf *body)
     identity_new_secret("", token);
     identity_secret_hash(token, hash);
     w->token_hash = pool_dup(&im->pool, hash, strlen(hash));
-    enrol_invitation_text(body, im->people[w->person].name, im->program_name, roles[w->role],
-                          im->o->base_url, token);
+    enrolment_invitation_text(body, im->people[w->person].name, im->program_name, roles[w->role],
+                              im->o->base_url, token);
     w->mail = pool_dup(&im->pool, body->data, body->len);
 }
 
@@ -1349,7 +1350,7 @@ static int write_participations(struct import *im, size_t *items)
     buf_cleanup(&body);
     store_val inv[] = {SV_INT(im->o->program_id),
                        im->o->actor_id ? SV_INT(im->o->actor_id) : SV_NULL, SV_INT(im->now),
-                       SV_INT(im->now + (int64_t)INVITATION_DAYS * 86400)};
+                       SV_INT(im->now + (int64_t)LIMIT_INVITATION_DAYS * 86400)};
     struct batch invitations = {
         .head = "INSERT INTO invitations (token_hash, program_id, participation_id, "
                 "created_by, created_at, expires_at) VALUES ",

@@ -9,7 +9,6 @@
 #include <sodium.h>
 
 #include "api/handlers.h"
-#include "api/participants.h"
 #include "api/relationship.h"
 #include "base/clock.h"
 #include "base/limits.h"

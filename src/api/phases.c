@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "api/handlers.h"
-#include "api/participants.h"
 #include "api/relationship.h"
 #include "base/buf.h"
 #include "base/clock.h"

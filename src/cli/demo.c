@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/enrolment.h"
 #include "api/identity.h"
 #include "base/clock.h"
 #include "base/mem.h"
