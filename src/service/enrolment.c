@@ -169,6 +169,8 @@ int svc_enrolment_apply(store *db, const svc_actor *actor, int64_t program_id,
                                   capacity, wants, now, &part);
     }
     if (rc == STORE_OK)
+        rc = svc_participation_zone_to_person(db, actor->person_id, in->profile, now);
+    if (rc == STORE_OK)
         rc = svc_participation_stage(db, part, STAGE_APPLIED, now);
     if (rc == STORE_OK && cfg->selection.access == PROGRAM_OPEN) {
         rc = svc_participation_stage(db, part, STAGE_APPROVED, now);
@@ -220,6 +222,8 @@ int svc_enrolment_add(store *db, const svc_actor *actor, int64_t program_id,
     numbers_of(cfg, in->role, &in->numbers, &capacity, &wants);
     rc = insert_participation(db, program_id, person, in->role, in->profile, NULL, capacity, wants,
                               now, &part);
+    if (rc == STORE_OK)
+        rc = svc_participation_zone_to_person(db, person, in->profile, now);
     if (rc == STORE_OK)
         rc = svc_participation_stage(db, part, STAGE_INVITED, now);
     /* Coordinators and viewers need no review; they take part at once. */

@@ -348,17 +348,22 @@ int svc_participation_update(store *db, const svc_actor *actor, const struct pro
     free(ptext);
     free(atext);
     json_decref(answers);
-    /* The person's time zone is the one their profile names: meetings
-     * and e-mail are written in it. */
-    const json_t *zone = in->profile ? json_object_get(in->profile, "time_zone") : NULL;
-    if (rc == STORE_OK && json_is_string(zone)) {
-        store_val z[] = {SV_INT(p->person_id), SV_TEXT(json_string_value(zone)), SV_INT(now)};
-        rc = store_exec(db, "UPDATE people SET time_zone = ?2, updated_at = ?3 WHERE id = ?1", z, 3,
-                        NULL);
-    }
+    if (rc == STORE_OK)
+        rc = svc_participation_zone_to_person(db, p->person_id, in->profile, now);
     if (rc == STORE_OK)
         rc = svc_audit(db, actor, "participant.update", "participation", p->id, NULL);
     return rc;
+}
+
+int svc_participation_zone_to_person(store *db, int64_t person_id, const json_t *profile,
+                                     int64_t now)
+{
+    const json_t *zone = profile ? json_object_get(profile, "time_zone") : NULL;
+    if (!json_is_string(zone))
+        return STORE_OK;
+    store_val z[] = {SV_INT(person_id), SV_TEXT(json_string_value(zone)), SV_INT(now)};
+    return store_exec(db, "UPDATE people SET time_zone = ?2, updated_at = ?3 WHERE id = ?1", z, 3,
+                      NULL);
 }
 
 int svc_participation_withdraw(store *db, const svc_actor *actor, const struct svc_participation *p,

@@ -139,6 +139,12 @@ int svc_participation_update(store *db, const svc_actor *actor, const struct pro
                              const struct svc_participation *p, bool by_coordinator,
                              const struct svc_participation_change *in, int64_t now, verr *e);
 
+/* The time zone a profile names becomes its person's: meetings and e-mail
+ * are written in it. Nothing happens when the profile names none. A store
+ * status. */
+int svc_participation_zone_to_person(store *db, int64_t person_id, const json_t *profile,
+                                     int64_t now);
+
 /* The participant leaves the program: SVC_OK, SVC_REFUSED (e names
  * `field`: they left already, or a relationship holds them), or a store
  * status. */
