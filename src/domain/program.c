@@ -596,16 +596,17 @@ static json_t *dates(const json_t *in, const char *path, verr *e)
     for (int i = 0; i < D_COUNT; i++)
         v_date(in, keys[i], path, &v[i], e);
     /* Orderings that make no sense (YYYY-MM-DD: text order is time
-     * order): every date falls from the opening of enrolment to the end of
-     * the program, enrolment closes after it opens, the program ends after
-     * it starts. The date out of place is named, each once. */
+     * order): enrolment closes after it opens, matching happens once it has
+     * opened, the program ends after it starts and after enrolment opens,
+     * and nothing of enrolment or matching comes after its end. (A program
+     * may start before enrolment opens: people join a running program.)
+     * The date out of place is named, each once. */
     static const struct {
         int field, other;
         bool after; /* false: field must not be before other; true: not after */
     } rules[] = {
-        {D_CLOSES, D_OPENS, false}, {D_MATCHING, D_OPENS, false}, {D_STARTS, D_OPENS, false},
-        {D_ENDS, D_OPENS, false},   {D_ENDS, D_STARTS, false},    {D_MATCHING, D_ENDS, true},
-        {D_CLOSES, D_ENDS, true},
+        {D_CLOSES, D_OPENS, false}, {D_MATCHING, D_OPENS, false}, {D_ENDS, D_OPENS, false},
+        {D_ENDS, D_STARTS, false},  {D_MATCHING, D_ENDS, true},   {D_CLOSES, D_ENDS, true},
     };
     static const char *const words[] = {"enrolment opens", "enrolment closes", "matching",
                                         "the program starts", "the program ends"};
@@ -625,6 +626,57 @@ static json_t *dates(const json_t *in, const char *path, verr *e)
     for (int i = 0; i < D_COUNT; i++)
         json_object_set_new(o, keys[i], v[i] ? json_string(v[i]) : json_null());
     return o;
+}
+
+/* ---- default questionnaires ---- */
+
+/* The statements people answer for a score field a criterion compares and
+ * the program gave no questionnaire for: people answer words, not numbers. */
+static const struct {
+    const char *field, *low, *high;
+    const char *statements[9];
+} default_questions[] = {
+    {"personality",
+     "Not like me",
+     "Very like me",
+     {"I enjoy meeting new people", "I plan my work well ahead", "I stay calm under pressure",
+      "I like trying new ways of doing things", "I say what I think, directly",
+      "I like to decide quickly", "I like to talk ideas through with others",
+      "I put the team's goals before my own", NULL}},
+    {"values",
+     "Matters little",
+     "Matters a lot",
+     {"Learning and growing", "Being recognised for my work", "Security and stability",
+      "Working independently", "Helping others", "Achieving ambitious goals",
+      "Balance between work and the rest of life", "Honesty and openness", NULL}},
+};
+
+static void default_questionnaires(json_t *selection, const json_t *criteria)
+{
+    json_t *pf = json_object_get(selection, "profile_fields");
+    static const char *const keys[] = {"field", "mentee_field", "mentor_field"};
+    size_t i;
+    const json_t *c;
+    json_array_foreach(criteria, i, c)
+    {
+        for (size_t k = 0; k < 3; k++) {
+            const char *f = json_string_value(json_object_get(c, keys[k]));
+            if (!f || program_profile_field_kind(f) != 4 || json_object_get(pf, f))
+                continue;
+            for (size_t d = 0; d < sizeof default_questions / sizeof default_questions[0]; d++) {
+                if (strcmp(default_questions[d].field, f) != 0)
+                    continue;
+                json_t *qs = json_array();
+                for (const char *const *st = default_questions[d].statements; *st; st++)
+                    json_array_append_new(qs, json_pack("{s:s, s:s, s:s}", "label", *st, "low",
+                                                        default_questions[d].low, "high",
+                                                        default_questions[d].high));
+                json_object_set_new(pf, f,
+                                    json_pack("{s:o, s:i}", "questions", qs, "scale",
+                                              PROGRAM_DEFAULT_QUESTIONNAIRE_SCALE));
+            }
+        }
+    }
 }
 
 /* ---- the whole configuration ---- */
@@ -658,6 +710,8 @@ int program_config_normalize(const json_t *in, const json_t *base, struct progra
     json_object_set_new(cfg, "selection", selection(SECTION("selection"), "selection", e));
     const json_t *questions = json_object_get(json_object_get(cfg, "selection"), "questions");
     json_object_set_new(cfg, "matching", matching(SECTION("matching"), "matching", questions, e));
+    default_questionnaires(json_object_get(cfg, "selection"),
+                           json_object_get(json_object_get(cfg, "matching"), "criteria"));
     json_object_set_new(cfg, "training", training(SECTION("training"), "training", e));
     json_object_set_new(cfg, "meetings", meetings(SECTION("meetings"), "meetings", e));
     json_object_set_new(cfg, "goals", goals(SECTION("goals"), "goals", e));

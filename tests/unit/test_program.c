@@ -251,6 +251,10 @@ static void test_dates_in_an_order_that_makes_sense(void **state)
     assert_string_equal(cfg.dates.enrolment_opens, "2027-01-01");
     assert_string_equal(cfg.dates.ends, "2027-08-10");
     program_config_cleanup(&cfg);
+    /* A program may start before enrolment opens (people join as it runs). */
+    cfg = normalized(
+        "{\"dates\": {\"starts\": \"2027-01-01\", \"enrolment_opens\": \"2027-02-01\"}}");
+    program_config_cleanup(&cfg);
 }
 
 static void test_the_enrolment_window(void **state)
@@ -304,6 +308,16 @@ static void test_profile_field_choices(void **state)
         if (!seen)
             fail_msg("not named: %s", want[i]);
     }
+    /* A score field a criterion compares gets a questionnaire of its own,
+     * unless the program wrote one. */
+    struct program_config sim =
+        normalized("{\"matching\": {\"criteria\": [{\"name\": \"p\", \"kind\": \"similarity\", "
+                   "\"field\": \"personality\"}]}}");
+    const json_t *pers = json_object_get(sim.selection.profile_fields, "personality");
+    assert_int_equal(json_array_size(json_object_get(pers, "questions")), 8);
+    assert_int_equal(json_integer_value(json_object_get(pers, "scale")), 5);
+    assert_null(json_object_get(sim.selection.profile_fields, "values"));
+    program_config_cleanup(&sim);
     /* An older document without them reads as none. */
     struct program_config old = {0};
     assert_int_equal(program_config_read(json_loads("{\"selection\": {}}", 0, NULL), &old), 0);
