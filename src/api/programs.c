@@ -34,6 +34,10 @@ static json_t *program_json(const struct svc_program *p)
     if (p->has_enrolment) {
         static const char *const states[] = {"open", "not_yet", "closed"};
         json_object_set_new(o, "enrolment", json_string(states[p->enrolment]));
+        if (!p->cfg.doc) /* a list: the day it opens, for "opens on ..." */
+            json_object_set_new(o, "enrolment_opens",
+                                p->enrolment_opens[0] ? json_string(p->enrolment_opens)
+                                                      : json_null());
     }
     json_object_set_new(o, "my_roles", roles_json(p->roles));
     return o;

@@ -142,6 +142,9 @@ static int list_joinable(store *db, const svc_actor *actor, int64_t limit, int64
         enum program_enrolment when = program_enrolment_at(&cfg, now);
         bool takes =
             cfg.selection.access != PROGRAM_INVITE_ONLY && when != PROGRAM_ENROLMENT_CLOSED;
+        char opens[11];
+        str_fmt(opens, sizeof opens, "%s",
+                cfg.dates.enrolment_opens ? cfg.dates.enrolment_opens : "");
         program_config_cleanup(&cfg);
         if (!takes)
             continue;
@@ -156,6 +159,7 @@ static int list_joinable(store *db, const svc_actor *actor, int64_t limit, int64
         read_program(rows, it);
         it->has_enrolment = true;
         it->enrolment = when;
+        str_fmt(it->enrolment_opens, sizeof it->enrolment_opens, "%s", opens);
     }
     store_rows_free(rows);
     return rc < 0 ? rc : STORE_OK;

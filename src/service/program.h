@@ -34,6 +34,7 @@ struct svc_program {
     perm_roles roles;                 /* the actor's roles in it */
     bool has_enrolment;               /* enrolment is known: svc_program_get, joinable lists */
     enum program_enrolment enrolment; /* whether people may apply on their own now */
+    char enrolment_opens[11];         /* "YYYY-MM-DD" or "" (with has_enrolment) */
 };
 void svc_program_cleanup(struct svc_program *p); /* NULL allowed */
 
