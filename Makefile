@@ -8,7 +8,7 @@
 # them in mk/<name>.mk and append their test target to CHECK_TARGETS.
 
 CC       ?= cc
-PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium libcurl libcmark-gfm
+PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium libcurl libcmark-gfm icu-i18n
 PYTHON   ?= /usr/bin/python3
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
@@ -109,7 +109,7 @@ layers:
 	../shared/tools/layers .
 
 # The C sources follow .clang-format; `make check` runs format-check.
-FORMAT_SRC = $(SRC) src/main.c $(wildcard src/*/*.h) $(UNIT_SRC)
+FORMAT_SRC = $(SRC) src/main.c $(wildcard src/*/*.h) $(UNIT_SRC) $(EXTRA_FORMAT_SRC)
 format:
 	clang-format -i $(FORMAT_SRC)
 

@@ -3,6 +3,7 @@
  * from this machine's tz database (domain/tz.h). */
 #include "api/handlers.h"
 #include "base/clock.h"
+#include "domain/profile.h"
 #include "domain/tz.h"
 
 struct zones {
@@ -15,8 +16,8 @@ static void add(const char *zone, void *ctx)
     struct zones *z = ctx;
     int offset, standard;
     bool dst;
-    if (tz_describe(zone, z->now, &offset, &dst, &standard))
-        return;
+    if (!profile_time_zone_valid(zone) || tz_describe(zone, z->now, &offset, &dst, &standard))
+        return; /* only zones a profile may name */
     char text[8];
     tz_offset_text(offset, text);
     json_array_append_new(z->items,

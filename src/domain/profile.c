@@ -6,6 +6,7 @@
 #include "base/str.h"
 #include "domain/program.h"
 #include "domain/tz.h"
+#include "domain/when.h"
 
 /* Free-text fields beside the matching fields: shown on the public card. */
 static const char *const text_fields[] = {"bio", "headline", NULL};
@@ -22,7 +23,8 @@ static const struct {
 
 bool profile_time_zone_valid(const char *tz)
 {
-    return tz_known(tz);
+    /* a zone file here, and one ICU formats times in (domain/when.h) */
+    return tz_known(tz) && when_zone_known(tz);
 }
 
 static bool is_text_field(const char *k)
@@ -49,7 +51,7 @@ static int check_value(const char *key, const json_t *v, const char *fp, verr *e
 {
     int kind = program_profile_field_kind(key);
     if (strcmp(key, "time_zone") == 0) {
-        if (!json_is_string(v) || !tz_known(json_string_value(v)))
+        if (!json_is_string(v) || !profile_time_zone_valid(json_string_value(v)))
             return v_fail(e, fp, "", "is not a known time zone (use a name like Europe/Lisbon)");
         return 0;
     }
