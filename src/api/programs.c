@@ -60,10 +60,11 @@ int h_programs_list(api_ctx *c)
                               (json_int_t)limit, "offset", (json_int_t)offset));
 }
 
-static const char *const top_keys[] = {"name",      "description",     "status",   "objectives",
-                                       "selection", "matching",        "training", "meetings",
-                                       "goals",     "duration_months", "renewals", "phases",
-                                       "dates",     "version",         NULL};
+static const char *const top_keys[] = {
+    "name",      "description",     "status",   "objectives",
+    "selection", "matching",        "training", "meetings",
+    "goals",     "duration_months", "renewals", "renewal_window_days",
+    "phases",    "dates",           "version",  NULL};
 
 /* Validates the body of a create or change: name, description and status
  * (absent ones keep the values in *in), the version, and the

@@ -5,9 +5,10 @@
 #include "base/limits.h"
 #include "base/str.h"
 
-const char *const program_config_keys[] = {
-    "objectives",      "selection", "matching", "training", "meetings", "goals",
-    "duration_months", "renewals",  "phases",   "dates",    NULL};
+const char *const program_config_keys[] = {"objectives",      "selection", "matching",
+                                           "training",        "meetings",  "goals",
+                                           "duration_months", "renewals",  "renewal_window_days",
+                                           "phases",          "dates",     NULL};
 const char *const program_statuses[] = {"draft",   "enrolling", "matching",
                                         "running", "closed",    NULL};
 
@@ -26,6 +27,7 @@ enum {
     DEFAULT_GOAL_DUE_DAYS = 30,
     DEFAULT_DURATION_MONTHS = 12,
     DEFAULT_RENEWALS = 1,
+    DEFAULT_RENEWAL_WINDOW_DAYS = 30,
 };
 
 /* ---- phase templates (the seeds' phase models) ---- */
@@ -740,9 +742,9 @@ int program_config_normalize(const json_t *in, const json_t *base, struct progra
     json_object_set_new(cfg, "dates", o);
 #undef SECTION
 
-    /* The two scalars: from in, else base, else the default. */
+    /* The scalars: from in, else base, else the default. */
     const json_t *src = json_object_get(in, "duration_months") ? in : base;
-    int64_t months, renewals;
+    int64_t months, renewals, window;
     if (v_int(src ? src : empty, "duration_months", "", 1, LIMIT_DURATION_MONTHS_MAX,
               DEFAULT_DURATION_MONTHS, false, &months, e))
         goto fail;
@@ -750,8 +752,13 @@ int program_config_normalize(const json_t *in, const json_t *base, struct progra
     if (v_int(src ? src : empty, "renewals", "", 0, LIMIT_RENEWALS_MAX, DEFAULT_RENEWALS, false,
               &renewals, e))
         goto fail;
+    src = json_object_get(in, "renewal_window_days") ? in : base;
+    if (v_int(src ? src : empty, "renewal_window_days", "", 1, LIMIT_RENEWAL_WINDOW_DAYS_MAX,
+              DEFAULT_RENEWAL_WINDOW_DAYS, false, &window, e))
+        goto fail;
     json_object_set_new(cfg, "duration_months", json_integer(months));
     json_object_set_new(cfg, "renewals", json_integer(renewals));
+    json_object_set_new(cfg, "renewal_window_days", json_integer(window));
 
     json_decref(empty);
     return program_config_read(cfg, out);
@@ -864,6 +871,9 @@ int program_config_read(json_t *doc, struct program_config *out)
 
     out->duration_months = int_or(doc, "duration_months", DEFAULT_DURATION_MONTHS);
     out->renewals = int_or(doc, "renewals", DEFAULT_RENEWALS);
+    out->renewal_window_days = int_or(doc, "renewal_window_days", DEFAULT_RENEWAL_WINDOW_DAYS);
+    if (!json_is_integer(member(doc, "renewal_window_days"))) /* older than the setting */
+        json_object_set_new(doc, "renewal_window_days", json_integer(out->renewal_window_days));
     return 0;
 }
 

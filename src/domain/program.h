@@ -60,6 +60,7 @@ struct program_config {
         size_t count;
     } phases;
     int duration_months, renewals;
+    int renewal_window_days; /* renewal is offered in the last days before the planned end */
 };
 
 /* Validates the configuration sections found in `in` (an object holding

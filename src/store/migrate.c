@@ -39,12 +39,16 @@ static int binary_version(void)
     return v;
 }
 
-static const struct store_migration *find(int version)
+/* The first embedded migration after `version`. Numbers are handed out
+ * ahead of time to work in progress, so the ones embedded may skip some. */
+static const struct store_migration *next_after(int version)
 {
+    const struct store_migration *best = NULL;
     for (int i = 0; i < store_migration_count; i++)
-        if (store_migrations[i].version == version)
-            return &store_migrations[i];
-    return NULL;
+        if (store_migrations[i].version > version &&
+            (!best || store_migrations[i].version < best->version))
+            best = &store_migrations[i];
+    return best;
 }
 
 static int table_exists(store *s, bool *exists)
@@ -117,7 +121,7 @@ static int step(store *s, int latest, bool *done)
         *done = true;
         return STORE_OK;
     }
-    const struct store_migration *m = find(have + 1);
+    const struct store_migration *m = next_after(have);
     if (!m) {
         rc =
             store_fail(s, STORE_ERROR, "store: migration %d is missing from this binary", have + 1);
