@@ -58,6 +58,8 @@ static int rel_json(api_ctx *c, const struct svc_rel *r, const struct program_co
     json_object_set_new(o, "renewal_window_days", json_integer(cfg->renewal_window_days));
     json_object_set_new(o, "renewal_opens_at",
                         api_time(rel_renewal_opens(r->planned_end_at, cfg->renewal_window_days)));
+    json_object_set_new(o, "renewed_end_at",
+                        api_time(rel_planned_end(r->planned_end_at, cfg->duration_months)));
     json_object_set_new(o, "proposal", proposal_json(r, members));
     *out = o;
     if (rc != STORE_OK) {
