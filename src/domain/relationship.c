@@ -113,6 +113,34 @@ const char *rel_decide(const struct rel_situation *s, enum rel_action a, struct 
     return "unknown action";
 }
 
+const char *rel_why_not_matchable(enum stage status, bool trained, bool gate, bool mentor,
+                                  int64_t slots, int64_t taken, char *buf, size_t len)
+{
+    switch (participation_eligible(status, trained, gate)) {
+    case NOT_APPROVED:
+        str_fmt(buf, len, "%s",
+                status == STAGE_DECLINED    ? "was declined"
+                : status == STAGE_WITHDRAWN ? "has withdrawn"
+                : status == STAGE_INVITED   ? "has not applied yet"
+                                            : "has not been approved yet");
+        return buf;
+    case NOT_TRAINED:
+        str_fmt(buf, len,
+                "has not completed training, which this program requires before matching");
+        return buf;
+    case ELIGIBLE: break;
+    }
+    if (taken < slots)
+        return NULL;
+    if (mentor)
+        str_fmt(buf, len, "has no free place (%lld of %lld taken)", (long long)taken,
+                (long long)slots);
+    else
+        str_fmt(buf, len, "has all the mentors they want (%lld of %lld)", (long long)taken,
+                (long long)slots);
+    return buf;
+}
+
 bool rel_member_completes(bool peer, int64_t open, int64_t filled, int64_t slots)
 {
     return open == 0 && (peer || filled >= slots);

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/participation.h"
+
 /* The actions of PATCH /relationships/{rid}. Closing and renewing are
  * agreed by every member: one proposes, the others confirm (close, renew)
  * or decline it, and who proposed may withdraw it; a coordinator closes
@@ -75,6 +77,15 @@ int64_t rel_renewal_opens(int64_t planned_end, int window_days);
  * (an early end frees its place). In a peer circle, places do not count.
  */
 bool rel_member_completes(bool peer, int64_t open, int64_t filled, int64_t slots);
+
+/* Why a participation cannot be matched now, as words for a person
+ * ("has not completed training, which this program requires before
+ * matching"), into buf; NULL when it can. The rule is
+ * participation_eligible() (status, and training where `gate`) and a free
+ * place: `taken` of `slots` (a mentor's capacity, counted in mentees; a
+ * mentee's wanted mentors) are in open relationships. */
+const char *rel_why_not_matchable(enum stage status, bool trained, bool gate, bool mentor,
+                                  int64_t slots, int64_t taken, char *buf, size_t len);
 
 /* true while members may still work in a relationship in `status`:
  * active, paused or closing (not completed, not ended early). */

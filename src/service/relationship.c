@@ -9,6 +9,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "service/audit.h"
+#include "service/matchable.h"
 #include "service/outbox.h"
 #include "service/participation.h"
 #include "service/program.h"
@@ -174,7 +175,7 @@ int svc_relationship_list(store *db, const svc_actor *actor, int64_t program_id,
 struct part {
     int64_t person;
     enum stage status;
-    int64_t capacity, wants, open; /* open: relationships it is in now */
+    int64_t capacity, wants, open; /* open: places taken now (SVC_TAKEN_SQL) */
     bool trained;
 };
 
@@ -199,11 +200,8 @@ static int lock_part(store *db, int64_t program, int64_t id, const char *role, s
     rc = store_query(db,
                      "SELECT person_id, status, COALESCE(capacity, 1), COALESCE(wants, 1), "
                      "(SELECT COUNT(*) FROM participation_stages s WHERE s.participation_id = "
-                     "pa.id AND s.stage = 'trained'), "
-                     "(SELECT COUNT(*) FROM relationship_members m JOIN relationships r ON r.id = "
-                     "m.relationship_id WHERE m.participation_id = pa.id "
-                     "AND r.status IN ('active', 'paused', 'closing')) "
-                     "FROM participations pa WHERE id = ?1",
+                     "pa.id AND s.stage = 'trained'), " SVC_TAKEN_SQL
+                     " FROM participations pa WHERE id = ?1",
                      q, 1, &rows);
     if (rc == STORE_OK && (rc = store_next(rows)) == 1) {
         int st = stage_parse(store_col_text(rows, 1));

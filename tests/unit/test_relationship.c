@@ -209,6 +209,31 @@ static void test_member_completes(void **state)
     assert_false(rel_member_completes(true, 1, 0, 1));
 }
 
+static void test_why_not_matchable(void **state)
+{
+    (void)state;
+    char buf[160];
+    assert_null(rel_why_not_matchable(STAGE_TRAINED, true, true, false, 1, 0, buf, sizeof buf));
+    assert_null(rel_why_not_matchable(STAGE_APPROVED, false, false, true, 2, 1, buf, sizeof buf));
+    assert_string_equal(
+        rel_why_not_matchable(STAGE_APPROVED, false, true, false, 1, 0, buf, sizeof buf),
+        "has not completed training, which this program requires before matching");
+    assert_string_equal(
+        rel_why_not_matchable(STAGE_ACTIVE, true, true, false, 1, 1, buf, sizeof buf),
+        "has all the mentors they want (1 of 1)");
+    assert_string_equal(
+        rel_why_not_matchable(STAGE_MATCHED, true, true, true, 2, 2, buf, sizeof buf),
+        "has no free place (2 of 2 taken)");
+    assert_string_equal(
+        rel_why_not_matchable(STAGE_APPLIED, true, true, false, 1, 0, buf, sizeof buf),
+        "has not been approved yet");
+    assert_string_equal(
+        rel_why_not_matchable(STAGE_DECLINED, true, true, false, 1, 0, buf, sizeof buf),
+        "was declined");
+    /* Matched again after an early end: eligible with the place it freed. */
+    assert_null(rel_why_not_matchable(STAGE_ENDED_EARLY, true, true, false, 1, 0, buf, sizeof buf));
+}
+
 static void test_open_statuses(void **state)
 {
     (void)state;
@@ -269,6 +294,7 @@ int main(void)
         cmocka_unit_test(test_declining_and_withdrawing),
         cmocka_unit_test(test_renewals),
         cmocka_unit_test(test_member_completes),
+        cmocka_unit_test(test_why_not_matchable),
         cmocka_unit_test(test_open_statuses),
         cmocka_unit_test(test_kind_and_size),
         cmocka_unit_test(test_planned_end),
