@@ -64,6 +64,7 @@
 #define LIMIT_WANTS_MAX 10                /* mentors a mentee wants */
 #define LIMIT_REQUEST_EXPIRY_DAYS_MAX 90  /* days a self-matching request stays open */
 #define LIMIT_REQUEST_CHOICES 3           /* mentors one self-matching request names */
+#define LIMIT_REQUIRED_FIELDS 16          /* missing fields a mentee is told of */
 #define LIMIT_REQUESTS_LISTED 200         /* requests one inbox shows, newest first */
 #define LIMIT_GOALS_COUNT_MAX 10          /* goals a program asks for */
 #define LIMIT_RENEWALS_MAX 10             /* renewals a program allows */

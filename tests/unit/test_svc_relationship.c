@@ -141,6 +141,14 @@ static void test_capacity_and_wants(void **state)
     struct svc_rel rel;
     assert_int_equal(svc_relationship_get(w.db, &coord, id, PERM_READ, &rel), SVC_OK);
     assert_string_equal(rel.kind, "group");
+    /* The group took two of Otto's three places, not one. */
+    int64_t more[] = {
+        fx_part(w.db, w.program, fx_person(w.db, "Dan", 0), "mentee", STAGE_APPROVED, 0, 1, false),
+        fx_part(w.db, w.program, fx_person(w.db, "Eve", 0), "mentee", STAGE_APPROVED, 0, 1, false)};
+    int64_t id2;
+    assert_int_equal(pair(&w, other, more, 2, &id2, &e), SVC_REFUSED);
+    assert_string_equal(e.msg, "the mentor is at capacity (3)");
+    assert_int_equal(pair(&w, other, more, 1, &id2, &e), SVC_OK);
     /* A coordinator reads, never writes, a relationship they are not in. */
     assert_int_equal(svc_relationship_get(w.db, &coord, id, PERM_WRITE, &rel), SVC_FORBIDDEN);
     svc_actor stranger = {.person_id = fx_person(w.db, "Stranger", 0)};
