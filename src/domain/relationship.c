@@ -128,6 +128,7 @@ const char *rel_why_not_matchable(enum stage status, bool trained, bool gate, bo
         str_fmt(buf, len,
                 "has not completed training, which this program requires before matching");
         return buf;
+    case COMPLETED: str_fmt(buf, len, "has completed the program"); return buf;
     case ELIGIBLE: break;
     }
     if (taken < slots)

@@ -232,6 +232,9 @@ static int check_eligible(const struct part *p, const struct program_config *cfg
     case NOT_TRAINED:
         return svc_fail(e, SVC_REFUSED, field, "%s%shas not completed training", who,
                         *who ? " " : "");
+    case COMPLETED:
+        return svc_fail(e, SVC_REFUSED, field, "%s%shas completed the program", who,
+                        *who ? " " : "");
     }
     return SVC_REFUSED;
 }
@@ -769,10 +772,9 @@ int svc_relationship_stage_all(store *db, int64_t id, enum stage s, int64_t now)
     for (int i = 0; i < n && rc == STORE_OK; i++) {
         /* Only forward: a later stage already reached is kept as the
          * status - except that someone matched again after a relationship
-         * ended (early, or completed with a place left) is matched now, no
-         * longer counted as having left. */
+         * ended early is matched now, no longer counted as having left. */
         int cur = statuses[i];
-        bool again = s == STAGE_MATCHED && (cur == STAGE_ENDED_EARLY || cur == STAGE_COMPLETED);
+        bool again = s == STAGE_MATCHED && cur == STAGE_ENDED_EARLY;
         if (cur >= 0 && !again && (cur >= (int)s || stage_is_exit((enum stage)cur)))
             rc = svc_participation_reached(db, ids[i], s, now);
         else

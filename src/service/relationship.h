@@ -138,8 +138,7 @@ int svc_relationship_notify(store *db, const svc_actor *actor, const struct svc_
 
 /* Records stage `s` for every member participation that has not reached
  * it (only forward: a later stage or an exit stays the status, but one
- * matched again after an early end or a completion is matched). A store
- * status. */
+ * matched again after an early end is matched). A store status. */
 int svc_relationship_stage_all(store *db, int64_t id, enum stage s, int64_t now);
 
 #endif

@@ -309,6 +309,10 @@ static int not_matchable(store *db, int64_t program_id, const struct program_con
         return svc_fail(e, SVC_REFUSED, "training",
                         "complete your training first: this program asks for it before you are "
                         "matched");
+    case COMPLETED:
+        return svc_fail(e, SVC_REFUSED, "wants",
+                        "you have completed the program; your relationships are under My "
+                        "relationships");
     case ELIGIBLE: break;
     }
     if (me.slots <= 1)
