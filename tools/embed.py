@@ -43,10 +43,8 @@ def migrations(out, files):
         parts.append("static const char m%d[] = {\n%s};\n" % (i, c_bytes(data)))
         entries.append('    {%d, "%s", m%d},' % (int(m.group(1)), m.group(2), i))
     versions = [int(os.path.basename(p)[:3]) for p in files]
-    # Numbers are handed out ahead of time to work in progress, so a gap
-    # may wait for a migration still to come; order and uniqueness hold.
-    if versions != sorted(set(versions)) or (versions and versions[0] != 1):
-        sys.exit("embed: migrations must be numbered 001, 002, ... in order, each once")
+    if versions != list(range(1, len(files) + 1)):
+        sys.exit("embed: migrations must be numbered 001, 002, ... without gaps")
     parts.append("const struct store_migration store_migrations[] = {\n%s\n    {0, 0, 0}\n};\n"
                  % "\n".join(entries))
     parts.append("const int store_migration_count = %d;\n" % len(files))

@@ -13,6 +13,7 @@
 #include "service/outbox.h"
 #include "service/participation.h"
 #include "service/program.h"
+#include "service/reflection.h"
 
 /* ---- reading ---- */
 
@@ -370,23 +371,6 @@ int svc_relationship_create(store *db, const svc_actor *actor, int64_t program_i
 
 /* ---- status moves ---- */
 
-static int save_reflection(store *db, const struct svc_rel *r, const struct svc_reflection *refl)
-{
-    store_val p[] = {SV_INT(r->id),
-                     SV_INT(r->my_part),
-                     SV_TEXT(refl->learned),
-                     SV_TEXT(refl->next_steps ? refl->next_steps : ""),
-                     SV_TEXT(refl->program_feedback ? refl->program_feedback : ""),
-                     SV_INT(clock_now())};
-    return store_exec(
-        db,
-        "INSERT INTO reflections (relationship_id, participation_id, learned, next_steps, "
-        "program_feedback, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-        "ON CONFLICT (relationship_id, participation_id) DO UPDATE SET learned = excluded.learned, "
-        "next_steps = excluded.next_steps, program_feedback = excluded.program_feedback",
-        p, 6, NULL);
-}
-
 /* Stores the e-mail for every person a query returns (email, person id)
  * - at most LIMIT_RELATIONSHIP_MEMBERS of them. A store status. */
 static int mail_each(store *db, const char *sql, const store_val *p, int np, int64_t program,
@@ -681,7 +665,8 @@ int svc_relationship_change(store *db, const svc_actor *actor, struct svc_rel *r
     if (in->reflection) {
         if (!r->my_part)
             return svc_fail(e, SVC_INVALID, "reflection", "only the partners write reflections");
-        if ((rc = save_reflection(db, r, in->reflection)) != STORE_OK)
+        bool replaced;
+        if ((rc = svc_reflection_write(db, actor, r, in->reflection, &replaced, e)) != SVC_OK)
             return rc;
     }
     if (action == REL_CLOSE && r->my_part) {

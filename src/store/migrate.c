@@ -39,16 +39,12 @@ static int binary_version(void)
     return v;
 }
 
-/* The first embedded migration after `version`. Numbers are handed out
- * ahead of time to work in progress, so the ones embedded may skip some. */
-static const struct store_migration *next_after(int version)
+static const struct store_migration *find(int version)
 {
-    const struct store_migration *best = NULL;
     for (int i = 0; i < store_migration_count; i++)
-        if (store_migrations[i].version > version &&
-            (!best || store_migrations[i].version < best->version))
-            best = &store_migrations[i];
-    return best;
+        if (store_migrations[i].version == version)
+            return &store_migrations[i];
+    return NULL;
 }
 
 static int table_exists(store *s, bool *exists)
@@ -121,7 +117,7 @@ static int step(store *s, int latest, bool *done)
         *done = true;
         return STORE_OK;
     }
-    const struct store_migration *m = next_after(have);
+    const struct store_migration *m = find(have + 1);
     if (!m) {
         rc =
             store_fail(s, STORE_ERROR, "store: migration %d is missing from this binary", have + 1);
