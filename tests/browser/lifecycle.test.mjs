@@ -139,6 +139,7 @@ test('renewal and closure take both partners; each may reflect after closing', {
     await m.page.goto(`/relationships/${rel.id}`);
     const proposal = m.page.getByTestId('proposal');
     await proposal.waitFor();
+    assert.match(await read(m.page.getByTestId('proposal-banner')), /Renewing this relationship has been proposed/);
     assert.match(await read(proposal), /Eli Mentee proposed renewing the relationship/);
     await mshot('renewal-to-accept');
     await m.page.getByRole('button', { name: 'Accept the renewal…' }).click();
