@@ -254,7 +254,10 @@ test('the coordinator: what waits at home, the programs she coordinates, a propo
       const left = page.getByTestId('not-in-run');
       assert.match(await read(left), /Ned Untrained\s*Mentee\s*has not completed training, which this program requires before matching/);
       assert.doesNotMatch(await read(left), /Ivy Applicant/);
-      assert.match(await page.getByLabel('Mentor', { exact: true }).textContent(), /Maya Mentor \(1 place free\)/);
+      // The picker offers mentors with a place left (which ones depends on the
+      // engine's choice among equal scores) and no mentee left out of the run.
+      assert.match(await page.getByLabel('Mentor', { exact: true }).textContent(), /Mentor \((1 place|2 places) free\)/);
+      assert.doesNotMatch(await page.getByLabel('Mentee', { exact: true }).textContent(), /Ned Untrained/);
       await shot('proposal');
       const engineTotal = (await read(quality)).match(/Total score\s*([\d.]+)/)[1];
       await page.getByRole('button', { name: /^Remove Ana Mentee/ }).click();
