@@ -167,7 +167,8 @@ static int text(const json_t *obj, const char *key, size_t max, bool nullable, c
     return 0;
 }
 
-int resource_fields_read(const json_t *body, bool patch, struct resource_fields *out, verr *e)
+int resource_fields_read(const json_t *body, bool patch, const struct program_config *cfg,
+                         struct resource_fields *out, verr *e)
 {
     static const char *const create_keys[] = {"title",  "body_md", "url", "phases",
                                               "topics", "roles",   NULL};
@@ -208,6 +209,11 @@ int resource_fields_read(const json_t *body, bool patch, struct resource_fields 
         out->clear_body = true;
     }
     bad |= tags(body, "phases", LIMIT_RESOURCE_TAG_BYTES, &out->phases, e) != 0;
+    if (cfg && out->phases)
+        bad |= resource_phases_check(out->phases, cfg, e) != 0;
+    if (!patch)
+        bad |=
+            resource_complete_check(out->title ? out->title : "-", out->body_md, out->url, e) != 0;
     bad |= tags(body, "topics", LIMIT_RESOURCE_TAG_BYTES, &out->topics, e) != 0;
     bad |= roles(body, &out->roles, e) != 0;
     if (patch) {

@@ -34,11 +34,13 @@ void resource_fields_cleanup(struct resource_fields *f);
 /* Reads and checks a resource body: the known keys (title, body_md, url,
  * phases, topics, roles, and with `patch` also position, retired,
  * version), each value's type and size, a url that resource_url_check
- * accepts, roles among "mentor" and "mentee". Goes on after a bad field so
- * e names every one (LIMIT_FIELD_ERRORS). On create (`patch` false) the
- * title is required and roles default to both. Returns 0, or -1 with *out
- * empty. */
-int resource_fields_read(const json_t *body, bool patch, struct resource_fields *out, verr *e);
+ * accepts, roles among "mentor" and "mentee", and - when cfg is not NULL
+ * (a program's resource) - phases of its model. Goes on after a bad field
+ * so e names every one (LIMIT_FIELD_ERRORS). On create (`patch` false)
+ * the title is required, and an article's text or a link, and roles
+ * default to both. Returns 0, or -1 with *out empty. */
+int resource_fields_read(const json_t *body, bool patch, const struct program_config *cfg,
+                         struct resource_fields *out, verr *e);
 
 /* NULL when `url` is a link a resource may have: an absolute http or https
  * address with a host, no spaces, control characters or backslashes, at

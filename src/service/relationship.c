@@ -10,6 +10,7 @@
 #include "service/outbox.h"
 #include "service/participation.h"
 #include "service/program.h"
+#include "service/recognition.h"
 
 /* ---- reading ---- */
 
@@ -475,6 +476,8 @@ int svc_relationship_change(store *db, const svc_actor *actor, struct svc_rel *r
         return svc_fail(e, SVC_STALE, "version", "changed meanwhile; retry");
     if (action == REL_CLOSE) {
         rc = svc_relationship_stage_all(db, r->id, STAGE_COMPLETED, now);
+        if (rc == STORE_OK)
+            rc = svc_recognition_update(db, r->id, now);
         if (rc == STORE_OK)
             rc = svc_relationship_notify(
                 db, actor, r, "closed", "Your mentoring relationship is complete",
