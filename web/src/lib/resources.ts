@@ -39,12 +39,14 @@ export const TEMPLATE_PHASES = [
   'Building rapport', 'Setting direction', 'Recap and progress',
 ];
 
+// Symbols every common font has (DejaVu among them), not emoji a machine
+// may lack.
 export const BADGE_ICONS: Record<string, string> = {
   first_meeting: '☕',
-  agreement_signed: '✍',
-  first_goal_achieved: '🎯',
-  hours: '⏱',
-  relationship_completed: '🤝',
-  program_completed: '🎓',
-  highlighted: '⭐',
+  agreement_signed: '✎',
+  first_goal_achieved: '◎',
+  hours: '◷',
+  relationship_completed: '✓',
+  program_completed: '⚑',
+  highlighted: '★',
 };
