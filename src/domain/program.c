@@ -30,7 +30,7 @@ enum {
 
 /* ---- phase templates (the seeds' phase models) ----
  * A phase's resources name the starter articles of the help library
- * (migration 005) by title; the library resolves them. */
+ * (migration 006) by title; the library resolves them. */
 
 struct phase_def {
     const char *name;
