@@ -547,6 +547,7 @@ def test_single_line_fields_refuse_control_characters(admin):
             422, "phases.items[0].name")
         problem(admin.post("/api/v1/programs", json={"name": "Fine", "selection": {"questions": [
             {"id": "q", "type": "text", "label": bad}]}}), 422, "selection.questions[0].label")
+        problem(admin.post("/api/v1/resources", json={"title": bad, "body_md": "x"}), 422, "title")
     assert admin.get("/api/v1/programs", params={"limit": 500}).json()["total"] == before
     r = admin.post("/api/v1/programs", json={"name": "Zoë’s «program» 山田 🙂"})
     assert r.status_code == 201, r.text
