@@ -39,7 +39,9 @@ int h_program_import(api_ctx *c);
 
 /* invitations.c */
 int h_invitation_accept(api_ctx *c);
-int h_outbox_list(api_ctx *c);
+int h_outbox_list(api_ctx *c); /* api/outbox.c */
+int h_outbox_retry(api_ctx *c);
+int h_mail_status(api_ctx *c);
 
 /* training.c */
 int h_training_list(api_ctx *c);

@@ -1,5 +1,4 @@
-/* invitations.c - accepting an invitation link, and the outbox that
- * admins can read. */
+/* invitations.c - accepting an invitation link. */
 #include <string.h>
 
 #include "api/handlers.h"
@@ -140,51 +139,4 @@ int h_invitation_accept(api_ctx *c)
 done:
     json_decref(body);
     return result;
-}
-
-/* GET /api/v1/outbox: stored e-mail, newest first (admins). */
-int h_outbox_list(api_ctx *c)
-{
-    if (c->actor.site_role != SITE_ADMIN)
-        return api_not_found(c);
-    int64_t limit, offset, total = 0;
-    if (api_page(c, &limit, &offset))
-        return -1;
-    const char *to = http_req_query(c->req, "to");
-    store_val p[] = {SV_TEXT(to), SV_INT(limit), SV_INT(offset)};
-    int rc = store_query_int(
-        c->db, "SELECT COUNT(*) FROM outbox WHERE CAST(?1 AS TEXT) IS NULL OR to_address = ?1", p,
-        1, &total);
-    if (rc < 0)
-        return api_store_failed(c, rc);
-    store_rows *rows;
-    if ((rc =
-             store_query(c->db,
-                         "SELECT id, created_at, to_address, subject, body, kind, program_id, "
-                         "attempts, sent_at, "
-                         "last_error FROM outbox WHERE CAST(?1 AS TEXT) IS NULL OR to_address = ?1 "
-                         "ORDER BY id DESC LIMIT ?2 OFFSET ?3",
-                         p, 3, &rows)) != STORE_OK)
-        return api_store_failed(c, rc);
-    json_t *items = json_array();
-    while (store_next(rows) == 1) {
-        json_t *m = json_pack(
-            "{s:I, s:o, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)store_col_int(rows, 0),
-            "created_at", api_time(store_col_int(rows, 1)), "to", store_col_text(rows, 2),
-            "subject", store_col_text(rows, 3), "body", store_col_text(rows, 4), "kind",
-            store_col_text(rows, 5), "attempts", (json_int_t)store_col_int(rows, 7));
-        json_object_set_new(m, "program_id",
-                            store_col_null(rows, 6) ? json_null()
-                                                    : json_integer(store_col_int(rows, 6)));
-        json_object_set_new(
-            m, "sent_at", store_col_null(rows, 8) ? json_null() : api_time(store_col_int(rows, 8)));
-        json_object_set_new(m, "last_error",
-                            store_col_null(rows, 9) ? json_null()
-                                                    : json_string(store_col_text(rows, 9)));
-        json_array_append_new(items, m);
-    }
-    store_rows_free(rows);
-    return api_json(c, 200,
-                    json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total,
-                              "limit", (json_int_t)limit, "offset", (json_int_t)offset));
 }

@@ -100,6 +100,8 @@ static const struct route routes[] = {
     {HTTP_GET, "/api/v1/calendar/{token}.ics", h_calendar_get, PUBLIC},
     {HTTP_POST, "/api/v1/invitations/accept", h_invitation_accept, PUBLIC | READ_FIRST},
     {HTTP_GET, "/api/v1/outbox", h_outbox_list, 0},
+    {HTTP_POST, "/api/v1/outbox/{id}/retry", h_outbox_retry, 0},
+    {HTTP_GET, "/api/v1/mail", h_mail_status, 0},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
