@@ -221,7 +221,7 @@ enum mail_smtp_result mail_smtp_send(mail_smtp *s, const char *from, const char 
     }
     const char *why = s->error[0] ? s->error : curl_easy_strerror(rc);
     if (s->last_reply[0] && code >= 400)
-        str_fmt(reply, replylen, "%s (%s)", s->last_reply, why);
+        str_fmt(reply, replylen, "%s", s->last_reply); /* the server's own words */
     else
         str_fmt(reply, replylen, "%s", why);
     switch (rc) {

@@ -20,8 +20,9 @@ from smtp import Receiver  # noqa: E402
 
 maildir = tempfile.mkdtemp(prefix="tandem-mail-")
 rx = Receiver(folder=maildir).start()
-# Mail to this address is refused for good (a dead letter to retry).
-rx.answer("refused@example.org", "550 5.1.1 No such mailbox here")
+# The first mail to this address is refused for good: a dead letter for
+# tests/browser/outbox.test.mjs to send again from the admin page.
+rx.answer("refused@example.org", "550 5.1.1 No such mailbox here", times=1)
 server = Server(name="browser", env=rx.env()).start()
 try:
     env = dict(os.environ, TANDEM_URL=server.url, TANDEM_ADMIN_EMAIL=ADMIN_EMAIL,
