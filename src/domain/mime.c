@@ -29,12 +29,18 @@ bool mime_header_value_ok(const char *value)
     return true;
 }
 
-/* Printable ASCII that no reader takes for an encoded word. */
+/* Printable ASCII that no reader takes for an encoded word, with no word
+ * too long to fold. */
 static bool plain_ascii(const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    size_t word = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p < 0x20 || *p > 0x7e)
             return false;
+        word = *p == ' ' ? 0 : word + 1;
+        if (word > HEADER_OCTETS - 20)
+            return false; /* encoded words fold anywhere; plain text only at spaces */
+    }
     return strstr(s, "=?") == NULL;
 }
 

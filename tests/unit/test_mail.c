@@ -21,10 +21,18 @@
 
 /* Every value any template names, so each kind renders. */
 static const struct mail_value all[] = {
-    {"name", "Ana"},        {"program", "Spring <2027>"}, {"url", "https://t.example"},
-    {"link", "https://t.example/x?a=1&b=2"}, {"role", "mentor"},  {"days", "30"},
-    {"reason", "Full"},     {"partner", "partner"},       {"message", "Welcome!"},
-    {"relationship", "7"},  {"when", "2027-01-15 09:00"}, {"minutes", "45"},
+    {"name", "Ana"},
+    {"program", "Spring <2027>"},
+    {"url", "https://t.example"},
+    {"link", "https://t.example/x?a=1&b=2"},
+    {"role", "mentor"},
+    {"days", "30"},
+    {"reason", "Full"},
+    {"partner", "partner"},
+    {"message", "Welcome!"},
+    {"relationship", "7"},
+    {"when", "2027-01-15 09:00"},
+    {"minutes", "45"},
     {"author", "Bo"},
 };
 #define NALL (sizeof all / sizeof all[0])
@@ -72,8 +80,8 @@ static void test_missing_values_and_optional_parts(void **state)
     assert_int_equal(mail_render("no-such-kind", few, 3, &r, err, sizeof err), -1);
 
     /* An empty optional value leaves its part out; the greeting has no name. */
-    struct mail_value v[] = {{"name", ""}, {"program", "P"}, {"url", "u"}, {"link", "L"},
-                             {"message", ""}};
+    struct mail_value v[] = {
+        {"name", ""}, {"program", "P"}, {"url", "u"}, {"link", "L"}, {"message", ""}};
     assert_int_equal(mail_render("request_accepted", v, 5, &r, err, sizeof err), 0);
     assert_non_null(strstr(r.text, "Hello,\n"));
     assert_null(strstr(r.text, "They wrote"));
@@ -91,8 +99,8 @@ static void test_subject_stays_one_line(void **state)
     (void)state;
     struct mail_rendered r;
     char err[200];
-    struct mail_value v[] = {{"name", "x"},   {"program", "P\r\nBcc: victim@example.org"},
-                             {"url", "u"},    {"link", "l"},
+    struct mail_value v[] = {{"name", "x"},      {"program", "P\r\nBcc: victim@example.org"},
+                             {"url", "u"},       {"link", "l"},
                              {"role", "mentor"}, {"days", "30"}};
     assert_int_equal(mail_render("invitation", v, 6, &r, err, sizeof err), 0);
     assert_string_equal(r.subject, "Invitation: P  Bcc: victim@example.org");
@@ -132,8 +140,9 @@ static const struct mime_message base_msg = {
 static void test_control_characters_never_reach_a_header(void **state)
 {
     (void)state;
-    const char *bad[] = {"P\r\nBcc: victim@example.org", "a\nb", "a\rb", "tab\there",
-                         "nul\x01", "del\x7f", "c1 \xc2\x85 next line", "bad utf8 \xff"};
+    const char *bad[] = {
+        "P\r\nBcc: victim@example.org", "a\nb",         "a\rb", "tab\there", "nul\x01", "del\x7f",
+        "c1 \xc2\x85 next line",        "bad utf8 \xff"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct mime_message m = base_msg;
         m.subject = bad[i];
@@ -150,8 +159,8 @@ static void test_control_characters_never_reach_a_header(void **state)
         assert_int_equal(mime_header(&b, "X-Test", bad[i]), -1);
         buf_cleanup(&b);
     }
-    const char *bad_addr[] = {"a@b.org\r\nBcc: c@d.org", "a b@c.org", "<a@b.org>", "ä@b.org",
-                              "no-at-sign", ""};
+    const char *bad_addr[] = {
+        "a@b.org\r\nBcc: c@d.org", "a b@c.org", "<a@b.org>", "ä@b.org", "no-at-sign", ""};
     for (size_t i = 0; i < sizeof bad_addr / sizeof bad_addr[0]; i++) {
         struct mime_message m = base_msg;
         m.to = bad_addr[i];
@@ -257,9 +266,21 @@ static void test_headers_are_encoded_and_folded(void **state)
     msg = write_message(&m, 0);
     assert_non_null(strstr(msg, "Subject: Hello\r\n"));
     assert_non_null(strstr(msg, "To: \"Ana \\\"Ace\\\" Smith\" <ana@example.org>\r\n"));
-    assert_non_null(strstr(msg, "List-Unsubscribe: <https://t.example/settings/notifications>\r\n"));
+    assert_non_null(
+        strstr(msg, "List-Unsubscribe: <https://t.example/settings/notifications>\r\n"));
     assert_non_null(strstr(msg, "Content-Type: text/plain; charset=UTF-8\r\n"));
     assert_null(strstr(msg, "multipart"));
+    free(msg);
+
+    /* A long word without spaces cannot fold as plain text: it is
+     * encoded, so no line passes 78 octets. */
+    char word[300];
+    memset(word, 'w', sizeof word - 1);
+    word[sizeof word - 1] = '\0';
+    m = base_msg;
+    m.subject = word;
+    msg = write_message(&m, 0);
+    assert_lines_short(msg, 78);
     free(msg);
 
     /* ASCII that looks like an encoded word is encoded, so no reader
@@ -307,7 +328,8 @@ static void test_redaction(void **state)
 {
     (void)state;
     char *r = mail_redact("Accept here:\nhttps://t.example/invite/AbC-12_x\nand /invite/\nend");
-    assert_string_equal(r, "Accept here:\nhttps://t.example/invite/\xe2\x80\xa6\nand /invite/\nend");
+    assert_string_equal(r,
+                        "Accept here:\nhttps://t.example/invite/\xe2\x80\xa6\nand /invite/\nend");
     free(r);
     r = mail_redact("no links");
     assert_string_equal(r, "no links");
@@ -359,15 +381,14 @@ static void test_smtp_urls(void **state)
     assert_false(c.tls_required);
     assert_string_equal(c.password, "pw");
     assert_null(strstr(c.url, "starttls"));
-    assert_int_equal(mail_smtp_parse("smtp://localhost?starttls=no", NULL, &c, err, sizeof err),
-                     0);
+    assert_int_equal(mail_smtp_parse("smtp://localhost?starttls=no", NULL, &c, err, sizeof err), 0);
     assert_int_equal(mail_smtp_parse("smtp://[::1]:25?starttls=no", NULL, &c, err, sizeof err), 0);
     /* Refused: clear text across the network, other schemes, other options. */
     assert_int_equal(
         mail_smtp_parse("smtp://mail.example.org?starttls=no", NULL, &c, err, sizeof err), -1);
     assert_non_null(strstr(err, "on this machine"));
-    assert_int_equal(
-        mail_smtp_parse("smtps://127.0.0.1?starttls=no", NULL, &c, err, sizeof err), -1);
+    assert_int_equal(mail_smtp_parse("smtps://127.0.0.1?starttls=no", NULL, &c, err, sizeof err),
+                     -1);
     assert_int_equal(mail_smtp_parse("http://mail.example.org", NULL, &c, err, sizeof err), -1);
     assert_int_equal(mail_smtp_parse("smtp://x.org?tls=off", NULL, &c, err, sizeof err), -1);
     assert_int_equal(mail_smtp_parse("", NULL, &c, err, sizeof err), -1);
