@@ -351,10 +351,12 @@ int svc_outbox_next_due(store *db, int64_t *at)
 {
     *at = 0;
     int64_t v = 0;
+    /* The first entry of the outbox_due index: one step, however long
+     * the queue. A row another sender holds counts as due; the claim then
+     * skips it. */
     int rc = store_query_int(db,
-                             "SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > "
-                             "next_attempt_at THEN lease_until ELSE next_attempt_at END) FROM "
-                             "outbox WHERE sent_at IS NULL AND dead_at IS NULL",
+                             "SELECT MIN(next_attempt_at) FROM outbox WHERE sent_at IS NULL AND "
+                             "dead_at IS NULL",
                              NULL, 0, &v);
     if (rc < 0)
         return rc;

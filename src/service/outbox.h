@@ -126,8 +126,8 @@ int svc_outbox_failed(store *db, int64_t id, const char *owner, int64_t now, con
  * turn): owner's lease ends, no attempt is counted, due at next_at. */
 int svc_outbox_release(store *db, int64_t id, const char *owner, int64_t next_at);
 
-/* The earliest time an undelivered row is due, leases counted (*at 0
- * when there is none). A store status. */
+/* The earliest time an undelivered row is due (*at 0 when there is
+ * none; a row under another sender's lease counts). A store status. */
 int svc_outbox_next_due(store *db, int64_t *at);
 
 /* ---- the admin's outbox ---- */
