@@ -219,10 +219,7 @@ int h_agreement_put(api_ctx *c)
             rc = store_exec(c->db, "DELETE FROM agreement_signatures WHERE relationship_id = ?1", p,
                             1, NULL);
         if (rc == STORE_OK)
-            rc =
-                rel_notify_others(c, &r, "agreement_changed", "Your partnership agreement changed",
-                                  "Your partnership agreement was edited. Please read it again and "
-                                  "sign the new version in Tandem.\n");
+            rc = rel_notify_others(c, &r, "agreement_changed", NULL, 0);
         if (rc != STORE_OK) {
             result = api_store_failed(c, rc);
             goto done;

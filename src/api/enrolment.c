@@ -10,22 +10,17 @@
 #define TEXT_OF(x) #x
 #define NUMBER_TEXT(x) TEXT_OF(x)
 
-void enrol_invitation_text(buf *b, const char *name, const char *program, const char *role,
-                           const char *base_url, const char *token)
+int enrol_invitation_mail(const char *name, const char *program, const char *role,
+                          const char *base_url, const char *token, struct mail_rendered *out)
 {
-    buf_reset(b);
-    buf_puts(b, "Hello ");
-    buf_puts(b, name);
-    buf_puts(b, ",\n\nyou are invited to take part in \"");
-    buf_puts(b, program);
-    buf_puts(b, "\" as a ");
-    buf_puts(b, role);
-    buf_puts(b, ".\n\nAccept the invitation here (the link works once, for " NUMBER_TEXT(
-                    INVITATION_DAYS) " days):\n");
-    buf_puts(b, base_url ? base_url : "");
-    buf_puts(b, "/invite/");
-    buf_puts(b, token);
-    buf_puts(b, "\n\nTandem\n");
+    char link[LIMIT_HTTP_URL_BYTES + IDENTITY_TOKEN_CHARS];
+    str_fmt(link, sizeof link, "%s/invite/%s", base_url ? base_url : svc_public_url(), token);
+    struct mail_value v[] = {
+        {"role", role}, {"days", NUMBER_TEXT(INVITATION_DAYS)}, {"link", link}};
+    struct svc_mail m = {
+        .kind = "invitation", .name = name, .program = program, .values = v, .nvalues = 3};
+    verr e = {0};
+    return svc_outbox_render(&m, out, &e);
 }
 
 int enrol_invite(store *db, int64_t participation_id, int64_t invited_by, const char *base_url,
@@ -51,13 +46,19 @@ int enrol_invite(store *db, int64_t participation_id, int64_t invited_by, const 
                    p, 6, NULL);
     if (rc != STORE_OK)
         return rc;
-    buf body;
-    buf_init(&body, 8192);
-    enrol_invitation_text(&body, to.name, to.program_name, to.role, base_url, token);
-    char subject[300];
-    str_fmt(subject, sizeof subject, "Invitation: %s", to.program_name);
-    rc = svc_outbox_add(db, to.email, to.person_id, to.program_id, "invitation", subject, body.data,
-                        now);
-    buf_cleanup(&body);
-    return rc;
+    char link[LIMIT_HTTP_URL_BYTES + IDENTITY_TOKEN_CHARS];
+    str_fmt(link, sizeof link, "%s/invite/%s", base_url ? base_url : svc_public_url(), token);
+    struct mail_value v[] = {
+        {"role", to.role}, {"days", NUMBER_TEXT(INVITATION_DAYS)}, {"link", link}};
+    struct svc_mail m = {.kind = "invitation",
+                         .to = to.email,
+                         .person_id = to.person_id,
+                         .program_id = to.program_id,
+                         .name = to.name,
+                         .program = to.program_name,
+                         .values = v,
+                         .nvalues = 3};
+    verr e = {0};
+    rc = svc_outbox_mail(db, &m, now, &e);
+    return rc > 0 ? STORE_ERROR : rc;
 }

@@ -9,16 +9,18 @@
 
 #include "base/buf.h"
 #include "base/limits.h"
+#include "domain/mail.h"
 #include "domain/participation.h"
 #include "store/store.h"
 
 #define INVITATION_DAYS 30
 
-/* Writes the invitation e-mail for `name` to take part in `program` as a
- * `role`, with the link base_url/invite/token, into b (reset first).
- * Pieces, not a printf: the CSV import writes one per row. */
-void enrol_invitation_text(buf *b, const char *name, const char *program, const char *role,
-                           const char *base_url, const char *token);
+/* Renders the invitation e-mail for `name` to take part in `program` as a
+ * `role`, with the link base_url/invite/token (the "invitation" template
+ * of domain/mail.c), into out - the CSV import stores one per row.
+ * SVC_OK (clean out up), or SVC_INVALID. */
+int enrol_invitation_mail(const char *name, const char *program, const char *role,
+                          const char *base_url, const char *token, struct mail_rendered *out);
 
 /* Creates a single-use invitation for the participation and stores the
  * e-mail carrying its link (base_url + "/invite/" + token). */

@@ -145,7 +145,7 @@ struct row {
     int64_t participation_id;
     const char *store_profile; /* what ACT_UPDATE writes */
     int64_t store_capacity, store_wants;
-    const char *token_hash, *mail;
+    const char *token_hash, *mail, *mail_html;
 };
 
 struct person {
@@ -1090,6 +1090,7 @@ static void fill_mail(struct import *im, size_t item, store_val *v)
     v[0] = SV_TEXT(w->email);
     v[1] = SV_INT(im->people[w->person].id);
     v[2] = SV_TEXT(w->mail);
+    v[3] = SV_TEXT(w->mail_html);
 }
 
 static void fill_update(struct import *im, size_t item, store_val *v)
@@ -1103,15 +1104,21 @@ static void fill_update(struct import *im, size_t item, store_val *v)
 
 /* The invitation's token and e-mail for a new participation, worded as
  * enrol_invite() words one. */
-static void invitation(struct import *im, struct row *w, buf *body)
+static int invitation(struct import *im, struct row *w, char *subject, size_t size)
 {
     char token[IDENTITY_TOKEN_CHARS], hash[IDENTITY_HASH_HEX];
     identity_new_secret("", token);
     identity_secret_hash(token, hash);
     w->token_hash = pool_dup(&im->pool, hash, strlen(hash));
-    enrol_invitation_text(body, im->people[w->person].name, im->program_name, roles[w->role],
-                          im->o->base_url, token);
-    w->mail = pool_dup(&im->pool, body->data, body->len);
+    struct mail_rendered m;
+    if (enrol_invitation_mail(im->people[w->person].name, im->program_name, roles[w->role],
+                              im->o->base_url, token, &m) != SVC_OK)
+        return STORE_ERROR; /* the template wants a value: a bug, logged */
+    w->mail = pool_dup(&im->pool, m.text, strlen(m.text));
+    w->mail_html = pool_dup(&im->pool, m.html, strlen(m.html));
+    str_fmt(subject, size, "%s", m.subject); /* the same for every row: the program's */
+    mail_rendered_cleanup(&m);
+    return STORE_OK;
 }
 
 /* SQLite keeps 2 MB of pages per connection by default; a transaction
@@ -1342,11 +1349,10 @@ static int write_participations(struct import *im, size_t *items)
     if ((rc = run_batches(im, &stages, items, n)) != STORE_OK)
         return rc;
 
-    buf body;
-    buf_init(&body, 1u << 16);
+    char subject[LIMIT_NAME_BYTES + 64] = "";
     for (size_t k = 0; k < n; k++)
-        invitation(im, &im->rows[items[k]], &body);
-    buf_cleanup(&body);
+        if ((rc = invitation(im, &im->rows[items[k]], subject, sizeof subject)) != STORE_OK)
+            return rc;
     store_val inv[] = {SV_INT(im->o->program_id),
                        im->o->actor_id ? SV_INT(im->o->actor_id) : SV_NULL, SV_INT(im->now),
                        SV_INT(im->now + (int64_t)INVITATION_DAYS * 86400)};
@@ -1362,15 +1368,13 @@ static int write_participations(struct import *im, size_t *items)
     if ((rc = run_batches(im, &invitations, items, n)) != STORE_OK)
         return rc;
 
-    char subject[300];
-    str_fmt(subject, sizeof subject, "Invitation: %s", im->program_name);
     store_val mail[] = {SV_INT(im->now), SV_TEXT(subject), SV_INT(im->o->program_id)};
     struct batch outbox = {
         .head = "INSERT INTO outbox (created_at, to_address, to_person_id, subject, body, "
-                "kind, program_id, next_attempt_at) VALUES ",
-        .tuple = "(?1, #, #, ?2, #, 'invitation', ?3, ?1)",
+                "html, kind, program_id, next_attempt_at) VALUES ",
+        .tuple = "(?1, #, #, ?2, #, #, 'invitation', ?3, ?1)",
         .tail = "",
-        .per_row = 3,
+        .per_row = 4,
         .shared = mail,
         .nshared = 3,
         .fill = fill_mail};

@@ -217,9 +217,12 @@ static void actor_time_zone(api_ctx *c, char *out, size_t outlen)
     store_rows_free(rows);
 }
 
+/* "2027-03-02 10:00", in UTC, for mail. */
 static void when_text(int64_t t, char out[32])
 {
     clock_rfc3339(t, out);
+    out[10] = ' ';
+    out[16] = '\0';
 }
 
 int h_meeting_create(api_ctx *c)
@@ -284,12 +287,11 @@ int h_meeting_create(api_ctx *c)
     if ((rc = store_exec(c->db, "UPDATE meetings SET uid = ?2 WHERE id = ?1", u, 2, NULL)) !=
         STORE_OK)
         goto store_fail;
-    char when[32], text[256];
+    char when[32], minutes[24];
     when_text(s.starts_at, when);
-    str_fmt(text, sizeof text, "A mentoring meeting was scheduled for %s (UTC), %lld minutes.\n",
-            when, (long long)s.minutes);
-    if ((rc = rel_notify_others(c, &r, "meeting_scheduled", "A meeting was scheduled", text)) !=
-        STORE_OK)
+    str_fmt(minutes, sizeof minutes, "%lld", (long long)s.minutes);
+    struct mail_value mv[] = {{"when", when}, {"minutes", minutes}};
+    if ((rc = rel_notify_others(c, &r, "meeting_scheduled", mv, 2)) != STORE_OK)
         goto store_fail;
     api_audit(c, "meeting.create", "meeting", id,
               json_pack("{s:I}", "relationship_id", (json_int_t)r.id));
@@ -494,15 +496,12 @@ int h_meeting_patch(api_ctx *c)
     bool moved =
         strcmp(status, "cancelled") != 0 && (s.starts_at != old_start || s.minutes != old_minutes);
     if (cancelled || moved) {
-        char when[32], text[256];
-        when_text(s.starts_at, when);
-        str_fmt(text, sizeof text,
-                cancelled ? "The mentoring meeting of %s (UTC) was cancelled.\n"
-                          : "A mentoring meeting moved to %s (UTC).\n",
-                when);
-        if ((rc = rel_notify_others(c, &r, cancelled ? "meeting_cancelled" : "meeting_moved",
-                                    cancelled ? "A meeting was cancelled" : "A meeting moved",
-                                    text)) != STORE_OK)
+        char when[32], minutes[24];
+        when_text(cancelled ? old_start : s.starts_at, when);
+        str_fmt(minutes, sizeof minutes, "%lld", (long long)s.minutes);
+        struct mail_value mv[] = {{"when", when}, {"minutes", minutes}};
+        if ((rc = rel_notify_others(c, &r, cancelled ? "meeting_cancelled" : "meeting_moved", mv,
+                                    2)) != STORE_OK)
             goto store_fail;
     }
     api_audit(c, "meeting.update", "meeting", mid, json_pack("{s:s}", "status", status));

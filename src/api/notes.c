@@ -299,7 +299,7 @@ int h_message_create(api_ctx *c)
         goto store_fail;
     /* The mail says who wrote and where to read it, not what: messages
      * stay in Tandem. */
-    char who[LIMIT_NAME_BYTES + 1] = "Your partner", mail[LIMIT_NAME_BYTES + 256];
+    char who[LIMIT_NAME_BYTES + 1] = "Your partner";
     store_rows *rows;
     store_val q[] = {SV_INT(c->actor.person_id)};
     if (store_query(c->db, "SELECT name FROM people WHERE id = ?1", q, 1, &rows) == STORE_OK) {
@@ -307,10 +307,8 @@ int h_message_create(api_ctx *c)
             str_fmt(who, sizeof who, "%s", store_col_text(rows, 0));
         store_rows_free(rows);
     }
-    str_fmt(mail, sizeof mail, "%s wrote you a message:\n%s/relationships/%lld/messages\n", who,
-            api_config()->public_url, (long long)r.id);
-    if ((rc = rel_notify_others(c, &r, "message", "A new message in your mentoring relationship",
-                                mail)) != STORE_OK)
+    struct mail_value mv[] = {{"author", who}};
+    if ((rc = rel_notify_others(c, &r, "message", mv, 1)) != STORE_OK)
         goto store_fail;
     api_audit(c, "message.create", "message", id,
               json_pack("{s:I}", "relationship_id", (json_int_t)r.id));

@@ -404,23 +404,15 @@ static int maybe_trained(store *db, const struct program_config *cfg, int64_t pa
     return svc_participation_stage(db, part_id, STAGE_TRAINED, now);
 }
 
-static int notify(store *db, int64_t part_id, const char *kind, const char *subject_fmt,
-                  const char *body_fmt, const char *extra, int64_t now)
+/* Tells the person of participation part_id how their application went
+ * ("approved", "declined" with the reason), with a link to the program. */
+static int notify(store *db, int64_t part_id, int64_t program_id, const char *kind,
+                  const char *reason, int64_t now)
 {
-    struct svc_recipient to;
-    int rc = svc_outbox_recipient(db, part_id, &to);
-    if (rc != SVC_OK)
-        return rc > 0 ? STORE_ERROR : rc;
-    char subject[400];
-    buf body;
-    buf_init(&body, 16384);
-    str_fmt(subject, sizeof subject, subject_fmt, to.program_name);
-    buf_printf(&body, "Hello %s,\n\n", to.name);
-    buf_printf(&body, body_fmt, to.program_name, extra ? extra : "");
-    buf_puts(&body, "\n\nTandem\n");
-    rc = svc_outbox_add(db, to.email, to.person_id, to.program_id, kind, subject, body.data, now);
-    buf_cleanup(&body);
-    return rc;
+    char link[LIMIT_HTTP_URL_BYTES];
+    svc_outbox_link(link, sizeof link, "/programs/%lld", (long long)program_id);
+    struct mail_value v[] = {{"link", link}, {"reason", reason ? reason : ""}};
+    return svc_outbox_mail_participation(db, part_id, kind, v, 2, now);
 }
 
 static int add_by_coordinator(api_ctx *c, int64_t pid, const struct program_config *cfg,
@@ -725,21 +717,13 @@ static int review(api_ctx *c, const struct participation *p, const struct progra
         if (rc == STORE_OK)
             rc = maybe_trained(c->db, cfg, p->id, p->role, now);
         if (rc == STORE_OK)
-            rc =
-                notify(c->db, p->id, "approved", "You are in: %s",
-                       "your application to \"%s\" is approved.%s Sign in to complete your profile "
-                       "and training.",
-                       NULL, now);
+            rc = notify(c->db, p->id, p->program_id, "approved", NULL, now);
     } else if (rc == STORE_OK) {
         store_val u[] = {SV_INT(p->id), SV_TEXT(reason)};
         rc = store_exec(c->db, "UPDATE participations SET decline_reason = ?2 WHERE id = ?1", u, 2,
                         NULL);
         if (rc == STORE_OK)
-            rc = notify(
-                c->db, p->id, "declined", "About your application: %s",
-                "thank you for applying to \"%s\". This time the coordinators could not offer you "
-                "a place: %s",
-                reason, now);
+            rc = notify(c->db, p->id, p->program_id, "declined", reason, now);
     }
     if (rc != STORE_OK)
         return api_store_failed(c, rc);

@@ -42,9 +42,9 @@ int rel_members_json(store *db, int64_t rel_id, json_t **out)
     return rc;
 }
 
-int rel_notify_others(api_ctx *c, const struct svc_rel *r, const char *kind, const char *subject,
-                      const char *body)
+int rel_notify_others(api_ctx *c, const struct svc_rel *r, const char *kind,
+                      const struct mail_value *values, size_t n)
 {
     svc_actor actor = api_actor(c);
-    return svc_relationship_notify(c->db, &actor, r, kind, subject, body);
+    return svc_relationship_notify(c->db, &actor, r, kind, values, n);
 }

@@ -33,8 +33,9 @@ bool rel_is_open(const struct svc_rel *r);
  * A store status; *out is a new array. */
 int rel_members_json(store *db, int64_t rel_id, json_t **out);
 
-/* Stores an e-mail to every member but the actor, about the relationship. */
-int rel_notify_others(api_ctx *c, const struct svc_rel *r, const char *kind, const char *subject,
-                      const char *body);
+/* Stores mail of `kind` to every member but the actor, about the
+ * relationship, with the kind's values (svc_relationship_notify). */
+int rel_notify_others(api_ctx *c, const struct svc_rel *r, const char *kind,
+                      const struct mail_value *values, size_t n);
 
 #endif

@@ -25,9 +25,10 @@ static const struct mail_template templates[] = {
      "<p><a href=\"{{link}}\">Sign in to complete your profile and training</a>.</p>\n"},
     {"declined", MAIL_NOTIFICATION, "Application declined", "About your application: {{program}}",
      "Thank you for applying to \"{{program}}\". This time the coordinators could not offer you "
-     "a place: {{reason}}\n",
+     "a place: {{reason}}\n\nThe program's page:\n{{link}}\n",
      "<p>Thank you for applying to <strong>{{program}}</strong>. This time the coordinators "
-     "could not offer you a place: {{reason}}</p>\n"},
+     "could not offer you a place: {{reason}}</p>\n<p><a href=\"{{link}}\">The program's "
+     "page</a></p>\n"},
     {"matched", MAIL_NOTIFICATION, "Matched in a relationship", "You have been matched",
      "You have been matched in a mentoring relationship. Sign in to meet your {{partner}}, agree "
      "your partnership and set your first goals:\n{{link}}\n",

@@ -61,9 +61,10 @@ void svc_outbox_unsubscribe_url(int64_t person_id, const char *kind, char *out, 
         out[0] = '\0';
 }
 
-int svc_outbox_mail(store *db, const struct svc_mail *m, int64_t now, verr *e)
+int svc_outbox_render(const struct svc_mail *m, struct mail_rendered *out, verr *e)
 {
     struct mail_value v[LIMIT_MAIL_VALUES + 3];
+    *out = (struct mail_rendered){0};
     if (m->nvalues > LIMIT_MAIL_VALUES)
         return svc_fail(e, SVC_INVALID, "values", "more than %d values", LIMIT_MAIL_VALUES);
     size_t n = 0;
@@ -72,16 +73,24 @@ int svc_outbox_mail(store *db, const struct svc_mail *m, int64_t now, verr *e)
     v[n++] = (struct mail_value){"url", svc_public_url()};
     for (size_t i = 0; i < m->nvalues; i++)
         v[n++] = m->values[i];
-    struct mail_rendered r = {0};
     char err[200];
-    if (mail_render(m->kind, v, n, &r, err, sizeof err)) {
+    if (mail_render(m->kind, v, n, out, err, sizeof err)) {
         log_error("mail", "mail of kind %s not stored: %s", m->kind ? m->kind : "?", err);
         return svc_fail(e, SVC_INVALID, "kind", "%s", err);
     }
+    return SVC_OK;
+}
+
+int svc_outbox_mail(store *db, const struct svc_mail *m, int64_t now, verr *e)
+{
+    struct mail_rendered r;
+    int rc = svc_outbox_render(m, &r, e);
+    if (rc != SVC_OK)
+        return rc;
     char unsub[1024];
     svc_outbox_unsubscribe_url(m->person_id, m->kind, unsub, sizeof unsub);
-    int rc = insert(db, m->to, m->person_id, m->program_id, m->kind, r.subject, r.text, r.html,
-                    m->ics, unsub, now);
+    rc = insert(db, m->to, m->person_id, m->program_id, m->kind, r.subject, r.text, r.html, m->ics,
+                unsub, now);
     mail_rendered_cleanup(&r);
     return rc;
 }

@@ -43,6 +43,12 @@ struct svc_mail {
  * a programming error: it is logged too), or a store status. */
 int svc_outbox_mail(store *db, const struct svc_mail *m, int64_t now, verr *e);
 
+/* Renders m's template with the values every mail gets (name, program,
+ * url), as svc_outbox_mail() stores it - for writers that store rows in
+ * batches (the CSV import). SVC_OK (out filled; clean it up), or
+ * SVC_INVALID with e naming what the template lacks. */
+int svc_outbox_render(const struct svc_mail *m, struct mail_rendered *out, verr *e);
+
 /* Who a participation's mail goes to, and about which program. */
 struct svc_recipient {
     int64_t person_id, program_id;

@@ -234,13 +234,9 @@ static int matched_before(store *db, int64_t mentee, int64_t mentor, bool *yes)
 /* The mail that tells every member where to start. */
 static int tell_matched(store *db, const struct svc_rel *made, bool peer)
 {
-    char body[600];
-    str_fmt(body, sizeof body,
-            "You have been matched in a mentoring relationship. Sign in to meet your %s, "
-            "agree your partnership and set your first goals:\n%s/relationships/%lld\n",
-            peer ? "peers" : "partner", svc_public_url(), (long long)made->id);
+    struct mail_value v[] = {{"partner", peer ? "peers" : "partner"}};
     const svc_actor nobody = {0}; /* mail every member, the actor included */
-    return svc_relationship_notify(db, &nobody, made, "matched", "You have been matched", body);
+    return svc_relationship_notify(db, &nobody, made, "matched", v, 1);
 }
 
 int svc_relationship_create(store *db, const svc_actor *actor, int64_t program_id,
@@ -352,37 +348,65 @@ static int save_reflection(store *db, const struct svc_rel *r, const struct svc_
         p, 6, NULL);
 }
 
-/* Stores the e-mail for every person a query returns (email, person id)
- * - at most LIMIT_RELATIONSHIP_MEMBERS of them. A store status. */
+/* Stores mail of `kind` for every person a query returns (email, person
+ * id, name) - at most LIMIT_RELATIONSHIP_MEMBERS of them - about the
+ * program, with the values. A store status. */
 static int mail_each(store *db, const char *sql, const store_val *p, int np, int64_t program,
-                     const char *kind, const char *subject, const char *body)
+                     const char *kind, const struct mail_value *values, size_t nv)
 {
     store_rows *rows = NULL;
     char to[LIMIT_RELATIONSHIP_MEMBERS][LIMIT_EMAIL_BYTES + 1];
+    char names[LIMIT_RELATIONSHIP_MEMBERS][LIMIT_NAME_BYTES + 1];
+    char program_name[LIMIT_NAME_BYTES + 1] = "";
     int64_t ids[LIMIT_RELATIONSHIP_MEMBERS], now = clock_now();
     int n = 0;
     int rc = store_query(db, sql, p, np, &rows);
     while (rc == STORE_OK && n < LIMIT_RELATIONSHIP_MEMBERS && (rc = store_next(rows)) == 1) {
         str_fmt(to[n], sizeof to[n], "%s", store_col_text(rows, 0));
-        ids[n++] = store_col_int(rows, 1);
+        ids[n] = store_col_int(rows, 1);
+        str_fmt(names[n++], sizeof names[0], "%s", store_col_text(rows, 2));
         rc = STORE_OK;
     }
     store_rows_free(rows);
-    for (int i = 0; i < n && rc >= 0; i++)
-        rc = svc_outbox_add(db, to[i], ids[i], program, kind, subject, body, now);
-    return rc < 0 ? rc : STORE_OK;
+    if (rc < 0)
+        return rc;
+    store_val q[] = {SV_INT(program)};
+    if (n > 0 && (rc = store_query(db, "SELECT name FROM programs WHERE id = ?1", q, 1, &rows)) ==
+                     STORE_OK) {
+        if ((rc = store_next(rows)) == 1)
+            str_fmt(program_name, sizeof program_name, "%s", store_col_text(rows, 0));
+        store_rows_free(rows);
+    }
+    if (rc < 0)
+        return rc;
+    rc = STORE_OK;
+    for (int i = 0; i < n && rc == STORE_OK; i++) {
+        verr e = {0};
+        struct svc_mail m = {.kind = kind,
+                             .to = to[i],
+                             .person_id = ids[i],
+                             .program_id = program,
+                             .name = names[i],
+                             .program = program_name,
+                             .values = values,
+                             .nvalues = nv};
+        rc = svc_outbox_mail(db, &m, now, &e);
+        rc = rc > 0 ? STORE_ERROR : rc; /* a template refusal is a bug, logged */
+    }
+    return rc;
 }
 
 /* Mails the program's approved coordinators. */
-static int tell_coordinators(store *db, int64_t program, const char *kind, const char *subject,
-                             const char *body)
+static int tell_coordinators(store *db, int64_t program, const char *kind,
+                             const struct mail_value *values, size_t n)
 {
     store_val p[] = {SV_INT(program)};
     return mail_each(
         db,
-        "SELECT pe.email, pe.id FROM participations pa JOIN people pe ON pe.id = pa.person_id "
-        "WHERE pa.program_id = ?1 AND pa.role = 'coordinator' AND pa.status = 'approved'",
-        p, 1, program, kind, subject, body);
+        "SELECT pe.email, pe.id, pe.name FROM participations pa JOIN people pe ON pe.id = "
+        "pa.person_id WHERE pa.program_id = ?1 AND pa.role = 'coordinator' AND pa.status = "
+        "'approved'",
+        p, 1, program, kind, values, n);
 }
 
 /* Ending early, without blame: the mentees (or peers) leave the funnel here
@@ -404,17 +428,20 @@ static int end_early(store *db, const svc_actor *actor, const struct svc_rel *r,
                         "WHERE id IN (SELECT participation_id FROM relationship_members WHERE "
                         "relationship_id = ?1 AND role IN ('mentee', 'peer'))",
                         q, 2, NULL);
-    if (rc == STORE_OK)
-        rc = svc_relationship_notify(
-            db, actor, r, "ended_early", "Your mentoring relationship has ended",
-            "Your mentoring relationship has ended early. That happens, and nobody is to "
-            "blame. Your coordinator can help you find a new match if you wish.");
     if (rc == STORE_OK) {
-        char text[LIMIT_REASON_BYTES + 200];
-        str_fmt(text, sizeof text, "Relationship %lld ended early.%s%s\n", (long long)r->id,
-                *reason ? " Reason given: " : "", reason);
-        rc =
-            tell_coordinators(db, r->program_id, "ended_early", "A relationship ended early", text);
+        /* The relationship's page is read-only now; the member's list of
+         * relationships is where a new match shows. */
+        char link[LIMIT_HTTP_URL_BYTES];
+        svc_outbox_link(link, sizeof link, "/relationships");
+        struct mail_value v[] = {{"link", link}};
+        rc = svc_relationship_notify(db, actor, r, "ended_early", v, 1);
+    }
+    if (rc == STORE_OK) {
+        char id[24], link[LIMIT_HTTP_URL_BYTES];
+        str_fmt(id, sizeof id, "%lld", (long long)r->id);
+        svc_outbox_link(link, sizeof link, "/relationships/%lld", (long long)r->id);
+        struct mail_value v[] = {{"relationship", id}, {"reason", reason}, {"link", link}};
+        rc = tell_coordinators(db, r->program_id, "ended_early_alert", v, 3);
     }
     return rc;
 }
@@ -476,10 +503,7 @@ int svc_relationship_change(store *db, const svc_actor *actor, struct svc_rel *r
     if (action == REL_CLOSE) {
         rc = svc_relationship_stage_all(db, r->id, STAGE_COMPLETED, now);
         if (rc == STORE_OK)
-            rc = svc_relationship_notify(
-                db, actor, r, "closed", "Your mentoring relationship is complete",
-                "Your mentoring relationship has been closed. Thank you! You stay connected "
-                "as alumni; write your reflection if you have not yet.");
+            rc = svc_relationship_notify(db, actor, r, "closed", NULL, 0);
     } else if (action == REL_END_EARLY) {
         rc = end_early(db, actor, r, reason, now);
     }
@@ -494,14 +518,21 @@ int svc_relationship_change(store *db, const svc_actor *actor, struct svc_rel *r
 /* ---- shared by the workspace ---- */
 
 int svc_relationship_notify(store *db, const svc_actor *actor, const struct svc_rel *r,
-                            const char *kind, const char *subject, const char *body)
+                            const char *kind, const struct mail_value *values, size_t n)
 {
+    struct mail_value v[LIMIT_MAIL_VALUES];
+    char link[LIMIT_HTTP_URL_BYTES];
+    svc_outbox_link(link, sizeof link, "/relationships/%lld", (long long)r->id);
+    size_t nv = 0;
+    v[nv++] = (struct mail_value){"link", link}; /* the caller's own link comes later and wins */
+    for (size_t i = 0; i < n && nv < LIMIT_MAIL_VALUES; i++)
+        v[nv++] = values[i];
     store_val p[] = {SV_INT(r->id), SV_INT(actor->person_id)};
     return mail_each(db,
-                     "SELECT pe.email, pe.id FROM relationship_members m "
+                     "SELECT pe.email, pe.id, pe.name FROM relationship_members m "
                      "JOIN participations pa ON pa.id = m.participation_id JOIN people pe ON "
                      "pe.id = pa.person_id WHERE m.relationship_id = ?1 AND pe.id <> ?2",
-                     p, 2, r->program_id, kind, subject, body);
+                     p, 2, r->program_id, kind, v, nv);
 }
 
 int svc_relationship_stage_all(store *db, int64_t id, enum stage s, int64_t now)

@@ -117,9 +117,12 @@ def test_an_invitation_arrives_as_mime_with_encoded_headers_and_a_working_link(a
 
 
 def test_notification_mail_carries_list_unsubscribe(admin, make_person, mailbox, base):
-    prog = program(admin, "Unsubscribe program")
+    r = admin.post("/api/v1/programs", json={"name": "Unsubscribe program",
+                                             "selection": {"access": "approval", "questions": []}})
+    assert r.status_code == 201, r.text
+    prog = r.json()
     p = make_person()
-    r = p.post("/api/v1/programs/%d/participants" % prog["id"], json={"role": "mentee", "answers": {}})
+    r = p.post("/api/v1/programs/%d/participants" % prog["id"], json={"role": "mentee"})
     assert r.status_code == 201, r.text
     r = admin.patch("/api/v1/programs/%d/participants/%d" % (prog["id"], r.json()["id"]),
                     json={"status": "declined", "decline_reason": "Full <this> round & more"})

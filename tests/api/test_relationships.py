@@ -87,7 +87,7 @@ def test_ending_early_tells_the_coordinator_and_frees_the_mentee(admin, make_per
     told = admin.get("/api/v1/outbox", params={"to": m.person["email"]}).json()["items"]
     assert told[0]["kind"] == "ended_early" and "blame" in told[0]["body"]
     coordinator_mail = admin.get("/api/v1/outbox", params={"to": "admin@example.org"}).json()["items"]
-    assert any(x["kind"] == "ended_early" and "Moved team" in x["body"] for x in coordinator_mail)
+    assert any(x["kind"] == "ended_early_alert" and "Moved team" in x["body"] for x in coordinator_mail)
     other = join(make_person(), program, "mentor")
     assert pair(admin, program, other, [mentee]).status_code == 201   # matched again
 

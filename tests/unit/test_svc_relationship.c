@@ -303,7 +303,7 @@ static void test_ending_early_frees_the_mentee(void **state)
                      1);
     assert_int_equal(fx_count(w.db,
                               "SELECT COUNT(*) FROM outbox WHERE to_person_id = ?1 AND kind = "
-                              "'ended_early' AND body LIKE '%moved away%'",
+                              "'ended_early_alert' AND body LIKE '%moved away%'",
                               w.coord),
                      1);
     /* ... and may be matched with someone else. */

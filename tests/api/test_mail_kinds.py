@@ -1,0 +1,123 @@
+"""Every kind of mail Tandem sends, caused the way people cause it and
+received by a real SMTP receiver: the right recipient and subject, both
+MIME alternatives from the kind's template, and links that lead to the
+page the mail is about (the recipient can open what it points at)."""
+import re
+
+import requests
+from conftest import problem  # noqa: F401
+
+OPEN = {"selection": {"access": "open", "questions": []},
+        "training": {"required_before_matching": False, "modules": []}}
+
+
+def program(client, name, **extra):
+    r = client.post("/api/v1/programs", json=dict(OPEN, name=name, **extra))
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def join(person, prog, role, **extra):
+    r = person.post("/api/v1/programs/%d/participants" % prog["id"], json={"role": role, **extra})
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+def received(mailbox, base, who, subject, path):
+    """The mail to `who` with `subject`: checked as MIME, its link to `path`
+    (a regular expression) returned."""
+    got = mailbox.wait_for(to=who.person["email"] if hasattr(who, "person") else who, subject=subject)
+    assert got.email.get_content_type() == "multipart/alternative", got.raw[:400]
+    assert [p.get_content_type() for p in got.email.iter_parts()] == ["text/plain", "text/html"]
+    assert got.text.startswith("Hello") and got.html.startswith("<!DOCTYPE html>")
+    assert got.message_id.startswith("<tandem.")
+    links = [l for l in got.links if re.fullmatch(re.escape(base) + path, l)]
+    assert links, "no link to %s in %r" % (path, got.links)
+    assert 'href="%s"' % links[0] in got.html
+    page = requests.get(links[0])
+    assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
+    return links[0], got
+
+
+def api_of(link, base):
+    return "/api/v1" + link[len(base):]
+
+
+def test_every_kind_arrives_with_its_template_and_links(admin, make_person, mailbox, base):
+    # approved and declined: a program that reviews applications.
+    review = program(admin, "Kinds review", selection={"access": "approval", "questions": []})
+    yes, no = make_person(), make_person()
+    a, b = join(yes, review, "mentee"), join(no, review, "mentee")
+    url = "/api/v1/programs/%d/participants/%%d" % review["id"]
+    assert admin.patch(url % a, json={"status": "approved"}).status_code == 200
+    r = admin.patch(url % b, json={"status": "declined", "decline_reason": "Full this round"})
+    assert r.status_code == 200, r.text
+    link, _ = received(mailbox, base, yes, "You are in: Kinds review", r"/programs/%d" % review["id"])
+    assert yes.get(api_of(link, base)).status_code == 200
+    _, got = received(mailbox, base, no, "About your application: Kinds review", r"/programs/%d" % review["id"])
+    assert "Full this round" in got.text
+
+    # matched, the workspace's kinds, closed and ended early.
+    prog = program(admin, "Kinds pairs", duration_months=6)
+    mentor, mentee = make_person(name="Maya Mentor"), make_person(name="Eli Mentee")
+    m, e = join(mentor, prog, "mentor"), join(mentee, prog, "mentee")
+    rel = admin.post("/api/v1/programs/%d/relationships" % prog["id"], json={"mentor": m, "mentees": [e]}).json()
+    ws = r"/relationships/%d" % rel["id"]
+    for who in (mentor, mentee):
+        link, _ = received(mailbox, base, who, "You have been matched", ws)
+        assert who.get(api_of(link, base)).status_code == 200
+    rurl = "/api/v1/relationships/%d" % rel["id"]
+    meeting = mentee.post(rurl + "/meetings", json={"starts_at": "2027-03-02T10:00:00Z"}).json()
+    _, got = received(mailbox, base, mentor, "A meeting was scheduled", ws)
+    assert "2027-03-02" in got.text
+    assert mentee.patch(rurl + "/meetings/%d" % meeting["id"], json={"starts_at": "2027-03-03T10:00:00Z"}).status_code == 200
+    received(mailbox, base, mentor, "A meeting moved", ws)
+    assert mentee.patch(rurl + "/meetings/%d" % meeting["id"], json={"status": "cancelled"}).status_code == 200
+    received(mailbox, base, mentor, "A meeting was cancelled", ws)
+    assert mentee.post(rurl + "/messages", json={"body": "Hello there"}).status_code == 201
+    _, got = received(mailbox, base, mentor, "A new message in your mentoring relationship", ws)
+    assert "Eli Mentee wrote you a message" in got.text and "Hello there" not in got.text
+    assert mentee.put(rurl + "/agreement", json={"goals_summary": "Lead a team"}).status_code == 200
+    received(mailbox, base, mentor, "Your partnership agreement changed", ws)
+    version = mentor.get(rurl).json()["version"]
+    r = mentor.patch(rurl, json={"action": "close", "version": version, "reflection": {"learned": "A lot"}})
+    assert r.status_code == 200, r.text
+    received(mailbox, base, mentee, "Your mentoring relationship is complete", ws)
+
+    other_mentor, other_mentee = make_person(), make_person()
+    m2, e2 = join(other_mentor, prog, "mentor"), join(other_mentee, prog, "mentee")
+    rel2 = admin.post("/api/v1/programs/%d/relationships" % prog["id"], json={"mentor": m2, "mentees": [e2]}).json()
+    r = other_mentee.patch("/api/v1/relationships/%d" % rel2["id"],
+                           json={"action": "end_early", "reason": "Moved team"})
+    assert r.status_code == 200, r.text
+    received(mailbox, base, other_mentor, "Your mentoring relationship has ended", r"/relationships")
+    link, got = received(mailbox, base, "admin@example.org", "A relationship ended early",
+                         r"/relationships/%d" % rel2["id"])
+    assert "Moved team" in got.text and admin.get(api_of(link, base)).status_code == 200
+
+    # Self-matching: a request, its acceptance, and a request that found nobody.
+    selfm = program(admin, "Kinds self", matching={"mode": "self", "criteria": [
+        {"name": "skills", "kind": "overlap", "mentee_field": "development_needs",
+         "mentor_field": "expertise", "weight": 1}]})
+    ask1, ask2, seeker, seeker2 = make_person(), make_person(), make_person(), make_person()
+    p1 = join(ask1, selfm, "mentor", profile={"expertise": ["sql"]})
+    p2 = join(ask2, selfm, "mentor", profile={"expertise": ["sql"]})
+    join(seeker, selfm, "mentee", profile={"development_needs": ["sql"]})
+    join(seeker2, selfm, "mentee", profile={"development_needs": ["sql"]})
+    req = seeker.post("/api/v1/programs/%d/requests" % selfm["id"], json={"mentors": [p1]}).json()
+    link, _ = received(mailbox, base, ask1, "A mentee asks you to mentor them", r"/programs/%d/requests" % selfm["id"])
+    assert ask1.get(api_of(link, base)).status_code == 200
+    r = ask1.patch("/api/v1/requests/%d" % req["id"], json={"action": "accept", "message": "Happy to <help>!"})
+    assert r.status_code == 200, r.text
+    link, got = received(mailbox, base, seeker, "Your mentor said yes", r"/relationships/%d" % r.json()["relationship_id"])
+    assert "Happy to <help>!" in got.text and "Happy to &lt;help&gt;!" in got.html
+    req2 = seeker2.post("/api/v1/programs/%d/requests" % selfm["id"], json={"mentors": [p2]}).json()
+    received(mailbox, base, ask2, "A mentee asks you to mentor them", r"/programs/%d/requests" % selfm["id"])
+    r = ask2.patch("/api/v1/requests/%d" % req2["id"], json={"action": "decline", "message": "Full"})
+    assert r.status_code == 200, r.text
+    received(mailbox, base, seeker2, "Your mentoring request", r"/programs/%d/mentors" % selfm["id"])
+
+    # Every kind the templates know was among them (invitation: test_mail.py).
+    kinds = {k["kind"] for k in admin.get("/api/v1/mail").json()["kinds"]}
+    sent = {m["kind"] for m in admin.get("/api/v1/outbox", params={"state": "sent", "limit": 500}).json()["items"]}
+    assert kinds - {"invitation"} <= sent, kinds - sent
