@@ -140,6 +140,7 @@ enum esc { ESC_NONE, ESC_HTML, ESC_LINE };
 
 static int put_escaped(buf *b, const char *s, enum esc how)
 {
+    const char *run = s; /* bytes that go in as they are, appended at once */
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
         const char *rep = NULL;
@@ -156,10 +157,13 @@ static int put_escaped(buf *b, const char *s, enum esc how)
         } else if (how == ESC_LINE && (ch < 0x20 || ch == 0x7f)) {
             rep = " "; /* a subject is one line, whatever a name holds */
         }
-        if (rep ? buf_puts(b, rep) : buf_append(b, s, 1))
+        if (!rep)
+            continue;
+        if (buf_append(b, run, (size_t)(s - run)) || buf_puts(b, rep))
             return -1;
+        run = s + 1;
     }
-    return 0;
+    return buf_append(b, run, (size_t)(s - run));
 }
 
 /* The value named name[0..len), or NULL when none is given. */
@@ -248,34 +252,24 @@ int mail_render(const char *kind, const struct mail_value *values, size_t n,
     }
     const char *subject[] = {t->subject};
     const char *text[] = {GREETING_TEXT, t->text, FOOTER_TEXT};
-    const char *html_title[] = {t->subject};
-    char *title = NULL;
     int rc = render_one(&out->subject, subject, 1, values, n, ESC_LINE, err, errlen);
     if (rc == 0)
         rc = render_one(&out->text, text, 3, values, n, ESC_NONE, err, errlen);
+    const char *html[] = {GREETING_HTML, t->html, FOOTER_HTML};
     if (rc == 0)
-        rc = render_one(&title, html_title, 1, values, n, ESC_HTML, err, errlen);
-    if (rc == 0) {
-        /* The title is escaped already: it goes in as a layout piece. */
-        buf b;
-        buf_init(&b, LIMIT_MAIL_BODY_BYTES);
-        rc = buf_puts(&b, HTML_HEAD) || buf_puts(&b, title) || buf_puts(&b, HTML_BODY) ||
-                     expand(&b, GREETING_HTML, values, n, ESC_HTML, err, errlen) ||
-                     expand(&b, t->html, values, n, ESC_HTML, err, errlen) ||
-                     expand(&b, FOOTER_HTML, values, n, ESC_HTML, err, errlen) ||
-                     buf_puts(&b, HTML_END)
-                 ? -1
-                 : 0;
-        if (rc == 0)
-            out->html = buf_take(&b);
-        else if (!err[0])
-            str_fmt(err, errlen, "the mail is longer than %u bytes", LIMIT_MAIL_BODY_BYTES);
-        buf_cleanup(&b);
-    }
-    free(title);
+        rc = render_one(&out->html, html, 3, values, n, ESC_HTML, err, errlen);
     if (rc)
         mail_rendered_cleanup(out);
     return rc;
+}
+
+int mail_html_page(buf *out, const char *subject, const char *fragment)
+{
+    if (buf_puts(out, HTML_HEAD) || put_escaped(out, subject ? subject : "", ESC_HTML) ||
+        buf_puts(out, HTML_BODY) || buf_puts(out, fragment ? fragment : "") ||
+        buf_puts(out, HTML_END))
+        return -1;
+    return 0;
 }
 
 /* ---- redaction ---- */

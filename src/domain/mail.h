@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
+
 enum mail_class {
     MAIL_NOTIFICATION, /* may be turned off by the person; List-Unsubscribe */
     MAIL_REQUIRED,     /* must reach the person: no List-Unsubscribe, no opting out */
@@ -58,10 +60,17 @@ struct mail_rendered {
 void mail_rendered_cleanup(struct mail_rendered *m); /* NULL and {0} allowed */
 
 /* Renders kind's template with the values (the last of one name wins):
- * a greeting, the body, and the footer. 0, or -1 with err naming the
- * missing value or the unknown kind (out is then empty). */
+ * a greeting, the body, and the footer, as text and as an HTML fragment
+ * (what the outbox stores; mail_html_page() makes it a page when it is
+ * sent). 0, or -1 with err naming the missing value or the unknown kind
+ * (out is then empty). */
 int mail_render(const char *kind, const struct mail_value *values, size_t n,
                 struct mail_rendered *out, char *err, size_t errlen);
+
+/* Appends the HTML page every HTML part is: the document, its title
+ * (subject, escaped) and one readable column around the stored fragment.
+ * 0, or -1 when out's cap was reached. */
+int mail_html_page(buf *out, const char *subject, const char *fragment);
 
 /* Copies text with the secret part of every link that grants access by
  * itself (an invitation's /invite/TOKEN, a reset link) replaced by "…",

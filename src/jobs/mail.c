@@ -90,8 +90,9 @@ static void new_owner(char out[64])
             r[3], r[4], r[5], r[6], r[7], (long long)(clock_mono() * 1e6));
 }
 
-/* Writes item m as a MIME message into b. 0, or -1 with err. */
-static int compose(const struct svc_outbox_item *m, buf *b, char *err, size_t errlen)
+/* Writes item m as a MIME message into b (page: scratch for the HTML
+ * part). 0, or -1 with err. */
+static int compose(const struct svc_outbox_item *m, buf *b, buf *page, char *err, size_t errlen)
 {
     char id[LIMIT_EMAIL_BYTES + 64], method[32] = "";
     mail_message_id(m->id, m->created_at, config.from, id, sizeof id);
@@ -99,6 +100,11 @@ static int compose(const struct svc_outbox_item *m, buf *b, char *err, size_t er
         const char *p = strstr(m->ics, "METHOD:");
         if (p)
             str_fmt(method, sizeof method, "%.*s", (int)strcspn(p + 7, "\r\n"), p + 7);
+    }
+    buf_reset(page);
+    if (m->html && mail_html_page(page, m->subject, m->html)) {
+        str_fmt(err, errlen, "the HTML part is too long");
+        return -1;
     }
     struct mime_message mm = {.from = config.from,
                               .from_name = "Tandem",
@@ -108,7 +114,7 @@ static int compose(const struct svc_outbox_item *m, buf *b, char *err, size_t er
                               .date = m->created_at,
                               .unsubscribe = m->unsubscribe,
                               .text = m->text,
-                              .html = m->html,
+                              .html = m->html ? page->data : NULL,
                               .ics = m->ics,
                               .ics_method = method[0] ? method : NULL};
     buf_reset(b);
@@ -173,8 +179,9 @@ static int send_batch(store *db, mail_smtp *smtp, struct svc_outbox_item *items,
                       const char *owner, int64_t base, int64_t *lease_until, size_t *sent,
                       bool *stop)
 {
-    buf msg;
+    buf msg, page;
     buf_init(&msg, LIMIT_MAIL_MESSAGE_BYTES);
+    buf_init(&page, LIMIT_MAIL_MESSAGE_BYTES);
     int64_t ids[LIMIT_MAIL_BATCH];
     for (size_t i = 0; i < n; i++)
         ids[i] = items[i].id;
@@ -206,7 +213,7 @@ static int send_batch(store *db, mail_smtp *smtp, struct svc_outbox_item *items,
         bool tried = !*stop;
         if (!tried) {
             /* the server is unreachable: given back untried, below */
-        } else if (compose(m, &msg, err, sizeof err)) {
+        } else if (compose(m, &msg, &page, err, sizeof err)) {
             res = MAIL_SMTP_PERMANENT; /* no attempt can send it */
             str_fmt(reply, sizeof reply, "not sent: %s", err);
         } else {
@@ -221,6 +228,7 @@ static int send_batch(store *db, mail_smtp *smtp, struct svc_outbox_item *items,
         *sent += ok;
     }
     buf_cleanup(&msg);
+    buf_cleanup(&page);
     return rc;
 }
 

@@ -49,7 +49,14 @@ static void test_every_kind_renders(void **state)
         if (mail_render(t[i].kind, all, NALL, &r, err, sizeof err))
             fail_msg("%s: %s", t[i].kind, err);
         assert_non_null(strstr(r.text, "Hello Ana,"));
-        assert_non_null(strstr(r.html, "<!DOCTYPE html>"));
+        assert_non_null(strstr(r.html, "<p>Hello Ana,</p>"));
+        buf page;
+        buf_init(&page, CAP);
+        assert_int_equal(mail_html_page(&page, r.subject, r.html), 0);
+        assert_true(str_starts(page.data, "<!DOCTYPE html>"));
+        assert_non_null(strstr(page.data, "<title>"));
+        assert_null(strstr(page.data, "<2027>")); /* the title is escaped too */
+        buf_cleanup(&page);
         assert_null(strstr(r.text, "{{"));
         assert_null(strstr(r.html, "{{"));
         assert_null(strchr(r.subject, '\n'));
