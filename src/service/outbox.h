@@ -3,9 +3,9 @@
  * read and retried by admins (docs/internals/mail.md).
  *
  * Storing: a call site names a kind (a template in domain/mail.c), the
- * recipient and the kind's values; the text, the HTML alternative, the
- * List-Unsubscribe URL (notifications only) are rendered here, once, so
- * the row holds exactly what is sent.
+ * recipient and the kind's values; the subject, the text, the HTML
+ * alternative (a fragment the sender wraps in the page) and the
+ * List-Unsubscribe URL (notifications only) are rendered here, once.
  *
  *     struct mail_value v[] = {{"link", link}, {"reason", reason}};
  *     rc = svc_outbox_mail_participation(db, part_id, "declined", v, 2, now);
