@@ -11,7 +11,7 @@ set -euo pipefail
 
 build=(build-essential pkg-config python3 ca-certificates
        libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev libcurl4-openssl-dev
-       libcmark-gfm-dev libcmark-gfm-extensions-dev)
+       libcmark-gfm-dev libcmark-gfm-extensions-dev libicu-dev)
 test=(libcmocka-dev python3-pytest python3-requests python3-scipy python3-icalendar python3-jsonschema
       liblemon-dev postgresql sqlite3 chromium clang-format python3-aiosmtpd)
 bench=(wrk nginx-light hyperfine)

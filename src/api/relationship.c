@@ -18,16 +18,6 @@ int rel_open(api_ctx *c, int param, enum perm_access need, struct svc_rel *out)
     return rc == SVC_OK ? 0 : api_fail(c, rc, NULL);
 }
 
-int rel_open_writable(api_ctx *c, struct svc_rel *out)
-{
-    if (rel_open(c, 0, PERM_WRITE, out))
-        return -1;
-    if (!rel_is_open(out))
-        return api_problem(c, 409, NULL, "the relationship is %s; its workspace is read-only",
-                           out->status);
-    return 0;
-}
-
 int rel_members_json(store *db, int64_t rel_id, json_t **out)
 {
     struct svc_rel_member m[LIMIT_RELATIONSHIP_MEMBERS];
@@ -40,11 +30,4 @@ int rel_members_json(store *db, int64_t rel_id, json_t **out)
                                               (json_int_t)m[i].person_id, "name", m[i].name, "role",
                                               m[i].role));
     return rc;
-}
-
-int rel_notify_others(api_ctx *c, const struct svc_rel *r, const char *kind,
-                      const struct mail_value *values, size_t n)
-{
-    svc_actor actor = api_actor(c);
-    return svc_relationship_notify(c->db, &actor, r, kind, values, n);
 }

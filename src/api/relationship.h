@@ -22,20 +22,11 @@
  * 404 (cannot see it) or 403 (may read, not write) and returns -1. */
 int rel_open(api_ctx *c, int param, enum perm_access need, struct svc_rel *out);
 
-/* rel_open for writing, and the relationship still open (not completed
- * or ended): answers 409 when it has ended. */
-int rel_open_writable(api_ctx *c, struct svc_rel *out);
-
 /* true while members may still work in it (active or paused or closing). */
 bool rel_is_open(const struct svc_rel *r);
 
 /* The members as JSON: [{"participation_id", "person_id", "name", "role"}].
  * A store status; *out is a new array. */
 int rel_members_json(store *db, int64_t rel_id, json_t **out);
-
-/* Stores mail of `kind` to every member but the actor, about the
- * relationship, with the kind's values (svc_relationship_notify). */
-int rel_notify_others(api_ctx *c, const struct svc_rel *r, const char *kind,
-                      const struct mail_value *values, size_t n);
 
 #endif

@@ -121,8 +121,10 @@ _Static_assert(LIMIT_IMPORT_WANTS == LIMIT_WANTS_MAX, "import wants are the coor
 #define LIMIT_MEETING_MINUTES 1440 /* one meeting's length */
 #define LIMIT_MEETING_AGENDA_ITEMS 30
 #define LIMIT_MEETINGS_PER_RELATIONSHIP 2000
-#define LIMIT_MESSAGE_BYTES 10000        /* one message */
-#define LIMIT_CALENDAR_EVENTS 5000       /* meetings in one calendar feed */
-#define LIMIT_CALENDAR_BYTES (16u << 20) /* one calendar feed's text */
+#define LIMIT_MESSAGE_BYTES 10000          /* one message */
+#define LIMIT_CALENDAR_EVENTS 5000         /* meetings in one calendar feed */
+#define LIMIT_CALENDAR_BYTES (16u << 20)   /* one calendar feed's text */
+#define LIMIT_MEETING_BEFORE_START_DAYS 30 /* a meeting logged before the relationship began */
+#define LIMIT_AGREEMENT_VERSIONS 100       /* versions of an agreement shown, newest first */
 
 #endif

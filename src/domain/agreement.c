@@ -95,20 +95,72 @@ json_t *agreement_defaults(const struct program_config *cfg, int64_t planned_end
         "and the program coordinator.");
 }
 
+const char *const agreement_required[] = {"confidentiality", "boundaries", "no_fault_exit", NULL};
+
+static bool required(const char *field)
+{
+    for (const char *const *f = agreement_required; *f; f++)
+        if (strcmp(*f, field) == 0)
+            return true;
+    return false;
+}
+
+static bool blank(const char *s)
+{
+    for (; s && *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return false;
+    return true;
+}
+
 int agreement_edit(const json_t *current, const json_t *in, json_t **out, verr *e)
 {
     *out = NULL;
     if (v_known_keys(in, "", agreement_fields, e))
         return -1;
     json_t *next = json_object();
+    bool bad = false;
     for (const char *const *f = agreement_fields; *f; f++) {
         const char *was = json_string_value(json_object_get(current, *f)), *v;
-        if (v_string(in, *f, "", false, true, LIMIT_TEXT_BYTES, was ? was : "", &v, e)) {
-            json_decref(next);
-            return -1;
+        verr one = {0};
+        if (v_string(in, *f, "", false, true, LIMIT_TEXT_BYTES, was ? was : "", &v, &one)) {
+            bad = true;
+            v_add(e, "", one.field, "%s", one.msg);
+            continue;
+        }
+        if (required(*f) && blank(v)) {
+            bad = true;
+            v_add(e, "", *f, "an agreement needs this clause; write it in your own words");
+            continue;
         }
         json_object_set_new(next, *f, json_string(v));
     }
+    if (bad) {
+        json_decref(next);
+        return -1;
+    }
     *out = next;
     return 0;
+}
+
+bool agreement_signed_by_all(const int64_t *signed_versions, size_t n, int64_t version)
+{
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (signed_versions[i] != version)
+            return false;
+    return true;
+}
+
+json_t *agreement_changes(const json_t *before, const json_t *after)
+{
+    json_t *a = json_array();
+    for (const char *const *f = agreement_fields; *f; f++) {
+        const char *x = json_string_value(json_object_get(before, *f));
+        const char *y = json_string_value(json_object_get(after, *f));
+        if (!before || !x || !y || strcmp(x, y) != 0)
+            json_array_append_new(a, json_string(*f));
+    }
+    return a;
 }

@@ -10,6 +10,8 @@
 #define TANDEM_DOMAIN_AGREEMENT_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "domain/program.h"
@@ -23,10 +25,25 @@ extern const char *const agreement_fields[]; /* NULL-terminated, in reading orde
  * reference; never NULL. */
 json_t *agreement_defaults(const struct program_config *cfg, int64_t planned_end);
 
+/* The clauses an agreement may not leave empty: confidentiality,
+ * boundaries and the no-fault exit (NULL-terminated). */
+extern const char *const agreement_required[];
+
 /* Checks an edit: `in` may hold any of agreement_fields (strings of at
  * most LIMIT_TEXT_BYTES) and nothing else; the fields it leaves out keep
- * their value in `current`. Returns 0 with *out a new complete agreement,
- * or -1 with *e naming the field (*out NULL). */
+ * their value in `current`; the agreement_required clauses may not be
+ * blank. Every bad field is named in *e. Returns 0 with *out a new
+ * complete agreement, or -1 (*out NULL). */
 int agreement_edit(const json_t *current, const json_t *in, json_t **out, verr *e);
+
+/* The re-signing rule: a version is agreed when every one of the n
+ * members has signed that very version (signed[i] is the version member i
+ * last signed, 0 for none). Editing makes a new version, so every member
+ * signs again. false for no members. */
+bool agreement_signed_by_all(const int64_t *signed_versions, size_t n, int64_t version);
+
+/* The agreement_fields whose text differs between two versions, as a new
+ * array of names in reading order (all of them when `before` is NULL). */
+json_t *agreement_changes(const json_t *before, const json_t *after);
 
 #endif

@@ -95,14 +95,38 @@ static int time_line(buf *out, const char *name, int64_t t)
     return ical_line(out, name, v);
 }
 
-int ical_begin(buf *out, const char *prodid, const char *name, const char *time_zone)
+int ical_begin(buf *out, const char *prodid, const char *method, const char *name,
+               const char *time_zone)
 {
     if (ical_line(out, "BEGIN", "VCALENDAR") || ical_line(out, "VERSION", "2.0") ||
         ical_line(out, "PRODID", prodid) || ical_line(out, "CALSCALE", "GREGORIAN") ||
-        ical_line(out, "METHOD", "PUBLISH") || text_line(out, "X-WR-CALNAME", name) ||
-        text_line(out, "X-WR-TIMEZONE", time_zone))
+        ical_line(out, "METHOD", method && *method ? method : "PUBLISH") ||
+        text_line(out, "X-WR-CALNAME", name) || text_line(out, "X-WR-TIMEZONE", time_zone))
         return -1;
     return 0;
+}
+
+/* ORGANIZER or ATTENDEE: NAME;CN="Name":mailto:address. The CN is a
+ * quoted parameter value: double quotes and control characters, which it
+ * cannot hold, are dropped. */
+static int person_line(buf *out, const char *prop, const char *params, const struct ical_person *p)
+{
+    buf name, value;
+    buf_init(&name, out->cap);
+    buf_init(&value, out->cap);
+    int rc = buf_puts(&name, prop);
+    if (!rc && p->name && *p->name) {
+        rc = buf_puts(&name, ";CN=\"");
+        for (const char *c = p->name; !rc && *c; c++)
+            if (*c != '"' && (unsigned char)*c >= 0x20 && *c != 0x7f)
+                rc = buf_append(&name, c, 1);
+        rc = rc || buf_puts(&name, "\"");
+    }
+    rc = rc || (params && buf_puts(&name, params)) || buf_puts(&value, "mailto:") ||
+         buf_puts(&value, p->email ? p->email : "") || ical_line(out, name.data, value.data);
+    buf_cleanup(&name);
+    buf_cleanup(&value);
+    return rc ? -1 : 0;
 }
 
 int ical_event(buf *out, const struct ical_event *e)
@@ -120,9 +144,12 @@ int ical_event(buf *out, const struct ical_event *e)
         text_line(out, "LOCATION", e->location) ||
         (e->url && *e->url && ical_line(out, "URL", e->url)) ||
         ical_line(out, "TRANSP", e->cancelled ? "TRANSPARENT" : "OPAQUE") ||
-        ical_line(out, "END", "VEVENT"))
+        (e->organizer && person_line(out, "ORGANIZER", NULL, e->organizer)))
         return -1;
-    return 0;
+    for (size_t i = 0; i < e->n_attendees; i++)
+        if (person_line(out, "ATTENDEE", ";ROLE=REQ-PARTICIPANT", &e->attendees[i]))
+            return -1;
+    return ical_line(out, "END", "VEVENT");
 }
 
 int ical_end(buf *out)

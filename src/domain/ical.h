@@ -13,11 +13,18 @@
 #define TANDEM_DOMAIN_ICAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/buf.h"
 
 #define ICAL_LINE_OCTETS 75 /* RFC 5545 §3.1: lines longer than this are folded */
+
+/* A person of an event: ORGANIZER or ATTENDEE (mailto:). */
+struct ical_person {
+    const char *name;  /* CN, may be NULL */
+    const char *email; /* required */
+};
 
 struct ical_event {
     const char *uid;     /* stable across edits */
@@ -29,14 +36,20 @@ struct ical_event {
     const char *summary; /* TEXT; NULL or "" left out (as are the three below) */
     const char *description;
     const char *location;
-    const char *url; /* a URI, written as is */
-    bool cancelled;  /* STATUS:CANCELLED, else CONFIRMED */
+    const char *url;                     /* a URI, written as is */
+    bool cancelled;                      /* STATUS:CANCELLED, else CONFIRMED */
+    const struct ical_person *organizer; /* NULL: left out */
+    const struct ical_person *attendees; /* n_attendees of them, may be NULL */
+    size_t n_attendees;
 };
 
 /* Writes BEGIN:VCALENDAR with PRODID, VERSION:2.0, CALSCALE:GREGORIAN and
- * METHOD:PUBLISH; name (X-WR-CALNAME) and time_zone (X-WR-TIMEZONE) are
- * left out when NULL or empty. */
-int ical_begin(buf *out, const char *prodid, const char *name, const char *time_zone);
+ * METHOD (RFC 5546: "PUBLISH" for a feed or a download, "REQUEST" for an
+ * invitation, "CANCEL" for a cancelled event; NULL is PUBLISH); name
+ * (X-WR-CALNAME) and time_zone (X-WR-TIMEZONE) are left out when NULL or
+ * empty. */
+int ical_begin(buf *out, const char *prodid, const char *method, const char *name,
+               const char *time_zone);
 
 /* Writes one VEVENT. */
 int ical_event(buf *out, const struct ical_event *e);

@@ -72,27 +72,32 @@ static const struct mail_template templates[] = {
      "<p>Relationship {{relationship}} in <strong>{{program}}</strong> ended early."
      "{{#reason}} Reason given: {{reason}}{{/reason}}</p>\n"
      "<p><a href=\"{{link}}\">Open the relationship</a></p>\n"},
+    /* Meetings: {{when}} and {{before}} in the recipient's time zone. */
     {"meeting_scheduled", MAIL_NOTIFICATION, "A meeting scheduled", "A meeting was scheduled",
-     "A mentoring meeting was scheduled for {{when}} (UTC), {{minutes}} minutes.\n\n{{link}}\n",
-     "<p>A mentoring meeting was scheduled for <strong>{{when}}</strong> (UTC), {{minutes}} "
-     "minutes.</p>\n<p><a href=\"{{link}}\">See the meeting</a></p>\n"},
+     "A mentoring meeting was scheduled for {{when}}, {{minutes}} minutes ({{mode}}).\n\n"
+     "See it, add to the agenda or add it to your calendar:\n{{link}}\n",
+     "<p>A mentoring meeting was scheduled for <strong>{{when}}</strong>, {{minutes}} minutes "
+     "({{mode}}).</p>\n<p><a href=\"{{link}}\">See it, add to the agenda or add it to your "
+     "calendar</a></p>\n"},
     {"meeting_moved", MAIL_NOTIFICATION, "A meeting moved", "A meeting moved",
-     "A mentoring meeting moved to {{when}} (UTC), {{minutes}} minutes.\n\n{{link}}\n",
-     "<p>A mentoring meeting moved to <strong>{{when}}</strong> (UTC), {{minutes}} minutes.</p>\n"
-     "<p><a href=\"{{link}}\">See the meeting</a></p>\n"},
+     "A mentoring meeting moved from {{before}} to {{when}}, {{minutes}} minutes ({{mode}}).\n\n"
+     "See it and update your calendar:\n{{link}}\n",
+     "<p>A mentoring meeting moved from {{before}} to <strong>{{when}}</strong>, {{minutes}} "
+     "minutes ({{mode}}).</p>\n<p><a href=\"{{link}}\">See it and update your calendar</a></p>\n"},
     {"meeting_cancelled", MAIL_NOTIFICATION, "A meeting cancelled", "A meeting was cancelled",
-     "The mentoring meeting of {{when}} (UTC) was cancelled.\n\n{{link}}\n",
-     "<p>The mentoring meeting of <strong>{{when}}</strong> (UTC) was cancelled.</p>\n"
-     "<p><a href=\"{{link}}\">See your meetings</a></p>\n"},
+     "The mentoring meeting of {{when}} was cancelled.\n\nSee the meetings:\n{{link}}\n",
+     "<p>The mentoring meeting of <strong>{{when}}</strong> was cancelled.</p>\n"
+     "<p><a href=\"{{link}}\">See the meetings</a></p>\n"},
     {"message", MAIL_NOTIFICATION, "A new message", "A new message in your mentoring relationship",
-     "{{author}} wrote you a message. Read it in Tandem:\n{{link}}\n",
-     "<p>{{author}} wrote you a message.</p>\n<p><a href=\"{{link}}\">Read it in Tandem</a></p>\n"},
+     "{{author}} wrote you a message. Read it and answer in Tandem:\n{{link}}\n",
+     "<p>{{author}} wrote you a message.</p>\n<p><a href=\"{{link}}\">Read it and answer in "
+     "Tandem</a></p>\n"},
     {"agreement_changed", MAIL_NOTIFICATION, "The agreement changed",
      "Your partnership agreement changed",
-     "Your partnership agreement was edited. Please read it again and sign the new version:\n"
-     "{{link}}\n",
-     "<p>Your partnership agreement was edited.</p>\n<p><a href=\"{{link}}\">Read it again and "
-     "sign the new version</a>.</p>\n"},
+     "Your partnership agreement was edited (version {{version}}). Please read what changed and "
+     "sign the new version:\n{{link}}\n",
+     "<p>Your partnership agreement was edited (version {{version}}).</p>\n<p><a "
+     "href=\"{{link}}\">Read what changed and sign the new version</a></p>\n"},
 };
 #define NTEMPLATES (sizeof templates / sizeof templates[0])
 

@@ -178,6 +178,18 @@ int svc_outbox_mail_person(store *db, int64_t person_id, int64_t program_id, con
     return rc;
 }
 
+int svc_outbox_program_name(store *db, int64_t program_id, char *out, size_t size)
+{
+    store_rows *rows = NULL;
+    store_val q[] = {SV_INT(program_id)};
+    out[0] = '\0';
+    int rc = store_query(db, "SELECT name FROM programs WHERE id = ?1", q, 1, &rows);
+    if (rc == STORE_OK && (rc = store_next(rows)) == 1)
+        str_fmt(out, size, "%s", store_col_text(rows, 0));
+    store_rows_free(rows);
+    return rc < 0 ? rc : STORE_OK;
+}
+
 int svc_outbox_add(store *db, const char *to, int64_t person_id, int64_t program_id,
                    const char *kind, const char *subject, const char *body, int64_t now)
 {

@@ -75,6 +75,10 @@ int svc_outbox_mail_participation(store *db, int64_t participation_id, const cha
 int svc_outbox_mail_person(store *db, int64_t person_id, int64_t program_id, const char *kind,
                            const struct mail_value *values, size_t n, int64_t now);
 
+/* The name of program_id for a mail's {{program}} ("" when it is gone).
+ * A store status. */
+int svc_outbox_program_name(store *db, int64_t program_id, char *out, size_t size);
+
 /* Until every call site names a template: stores a text-only mail with
  * the subject and body given (to: an address). A store status. */
 int svc_outbox_add(store *db, const char *to, int64_t person_id, int64_t program_id,

@@ -370,16 +370,8 @@ static int mail_each(store *db, const char *sql, const store_val *p, int np, int
     store_rows_free(rows);
     if (rc < 0)
         return rc;
-    store_val q[] = {SV_INT(program)};
-    if (n > 0 && (rc = store_query(db, "SELECT name FROM programs WHERE id = ?1", q, 1, &rows)) ==
-                     STORE_OK) {
-        if ((rc = store_next(rows)) == 1)
-            str_fmt(program_name, sizeof program_name, "%s", store_col_text(rows, 0));
-        store_rows_free(rows);
-    }
-    if (rc < 0)
+    if (n > 0 && (rc = svc_outbox_program_name(db, program, program_name, sizeof program_name)) < 0)
         return rc;
-    rc = STORE_OK;
     for (int i = 0; i < n && rc == STORE_OK; i++) {
         verr e = {0};
         struct svc_mail m = {.kind = kind,

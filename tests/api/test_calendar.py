@@ -6,7 +6,12 @@ import icalendar
 import pytest
 import requests
 from conftest import problem
-from test_workspace import ws  # noqa: F401  (the fixture: a paired mentor and mentee)
+from test_workspace import day, ws  # noqa: F401  (the fixture: a paired mentor and mentee)
+
+
+def at(date, hour, minute):
+    """date (YYYY-MM-DD) at hour:minute UTC."""
+    return datetime.fromisoformat(date).replace(hour=hour, minute=minute, tzinfo=timezone.utc)
 
 
 def feed_url(client):
@@ -32,7 +37,7 @@ def events(text):
 
 def test_single_meeting_download(ws, base):  # noqa: F811
     r = ws.mentor.post(ws.url + "/meetings", json={
-        "starts_at": "2026-12-01T09:30:00+01:00", "duration_minutes": 50, "time_zone": "Europe/Paris",
+        "starts_at": day(2) + "T09:30:00+01:00", "duration_minutes": 50, "time_zone": "Europe/Paris",
         "mode": "in_person", "location": "Room 4, floor 2; east wing",
         "agenda": ["Goals, again", "Next steps\nfor spring"]})
     meeting = r.json()
@@ -45,7 +50,7 @@ def test_single_meeting_download(ws, base):  # noqa: F811
     assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
     ev = events(raw)[meeting["uid"]]
     # Times are UTC; the meeting's zone is the calendar's display hint.
-    assert ev.decoded("DTSTART") == datetime(2026, 12, 1, 8, 30, tzinfo=timezone.utc)
+    assert ev.decoded("DTSTART") == at(day(2), 8, 30)
     assert ev.decoded("DTEND") - ev.decoded("DTSTART") == timedelta(minutes=50)
     assert icalendar.Calendar.from_ical(raw)["X-WR-TIMEZONE"] == "Europe/Paris"
     assert str(ev["SUMMARY"]) == "Mentoring: Maya Mentor & Eli Mentee"
@@ -62,20 +67,20 @@ def test_single_meeting_download(ws, base):  # noqa: F811
 def test_feed_follows_edits_with_stable_uids(ws, base):  # noqa: F811
     url = feed_url(ws.mentee)
     m = ws.url + "/meetings"
-    first = ws.mentor.post(m, json={"starts_at": "2026-12-01T09:00:00Z", "time_zone": "America/New_York"}).json()
-    second = ws.mentee.post(m, json={"starts_at": "2026-12-15T14:00:00-05:00", "mode": "phone"}).json()
+    first = ws.mentor.post(m, json={"starts_at": day(2) + "T09:00:00Z", "time_zone": "America/New_York"}).json()
+    second = ws.mentee.post(m, json={"starts_at": day(15) + "T14:00:00-05:00", "mode": "phone"}).json()
     r = fetch(base, url)
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/calendar")
     evs = events(r.content)
     assert set(evs) == {first["uid"], second["uid"]}
-    assert evs[second["uid"]].decoded("DTSTART") == datetime(2026, 12, 15, 19, 0, tzinfo=timezone.utc)
+    assert evs[second["uid"]].decoded("DTSTART") == at(day(15), 19, 0)
 
     # Reschedule, then cancel: same UID, SEQUENCE grows, the status follows.
-    ws.mentor.patch(m + "/%d" % first["id"], json={"starts_at": "2026-12-02T09:00:00Z"})
+    ws.mentor.patch(m + "/%d" % first["id"], json={"starts_at": day(3) + "T09:00:00Z"})
     evs = events(fetch(base, url).content)
     ev = evs[first["uid"]]
     assert int(ev["SEQUENCE"]) == 1
-    assert ev.decoded("DTSTART") == datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
+    assert ev.decoded("DTSTART") == at(day(3), 9, 0)
     ws.mentor.patch(m + "/%d" % first["id"], json={"status": "cancelled"})
     ev = events(fetch(base, url).content)[first["uid"]]
     assert int(ev["SEQUENCE"]) == 2 and str(ev["STATUS"]) == "CANCELLED"
@@ -105,7 +110,7 @@ def test_rotating_or_revoking_the_feed_kills_the_old_url(ws, base, make_person):
 @pytest.mark.parametrize("text", ["Comma, semi; back\\slash", "Caf\u00e9 \u20ac " * 20])
 def test_text_survives_escaping_and_folding(ws, base, text):  # noqa: F811
     meeting = ws.mentor.post(ws.url + "/meetings", json={
-        "starts_at": "2026-12-01T09:00:00Z", "location": text}).json()
+        "starts_at": day(2) + "T09:00:00Z", "location": text}).json()
     raw = ws.mentor.get(meeting["ics_url"]).content
     assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
     raw.decode("utf-8")  # folding never splits a character

@@ -10,7 +10,7 @@ from contract import Contract, ContractError
 GOAL = {"id": 1, "relationship_id": 2, "statement": "Speak", "measure": "", "why": "",
         "target_date": None, "status": "open", "progress": 0,
         "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z",
-        "milestones": [], "created_by": 3}
+        "milestones": [], "created_by": 3, "overdue": False}
 PROBLEM = {"type": "about:blank", "title": "Unprocessable Content", "status": 422,
            "detail": "statement: is required", "field": "statement"}
 URL = "http://127.0.0.1:1/api/v1/relationships/2/goals"

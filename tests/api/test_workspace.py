@@ -1,6 +1,7 @@
 """The relationship workspace: phases, the partnership agreement, goals
 and milestones, meetings, notes, messages and reflections, and who may
 see and do what (product.md §2, §6, §9)."""
+import datetime as _dt
 from types import SimpleNamespace
 
 import pytest
@@ -17,6 +18,15 @@ PROGRAM = {
         {"name": "Growing", "key_actions": ["Work on goals"], "timeframe_days": 200},
         {"name": "Closing", "key_actions": []}]},
 }
+
+
+TODAY = _dt.datetime.now(_dt.timezone.utc).date()
+
+
+def day(offset):
+    """The date `offset` days from today (UTC), as YYYY-MM-DD: meetings and
+    goals are dated relative to now, which the rules compare them with."""
+    return (TODAY + _dt.timedelta(days=offset)).isoformat()
 
 
 @pytest.fixture
@@ -134,7 +144,7 @@ def test_goals_with_milestones_and_the_goals_set_stage(ws):
 
     r = ws.mentee.post(ws.url + "/goals", json={
         "statement": "Give a talk at the engineering all-hands", "measure": "The talk is given and rated 4+",
-        "why": "Visibility for a promotion case", "target_date": "2027-03-31"})
+        "why": "Visibility for a promotion case", "target_date": day(120)})
     assert r.status_code == 201, r.text
     goal = r.json()
     assert goal["status"] == "open" and goal["progress"] == 0 and goal["milestones"] == []
@@ -142,11 +152,11 @@ def test_goals_with_milestones_and_the_goals_set_stage(ws):
         assert "goals_set" in stages(ws, role)
     g = ws.url + "/goals/%d" % goal["id"]
 
-    r = ws.mentor.post(g + "/milestones", json={"title": "Draft the outline", "due_date": "2027-01-15"})
+    r = ws.mentor.post(g + "/milestones", json={"title": "Draft the outline", "due_date": day(45)})
     assert r.status_code == 201, r.text
     ms = r.json()
-    assert ms["done"] is False and ms["due_date"] == "2027-01-15"
-    problem(ws.mentor.post(g + "/milestones", json={"due_date": "2027-01-15"}), 422, "title")
+    assert ms["done"] is False and ms["due_date"] == day(45)
+    problem(ws.mentor.post(g + "/milestones", json={"due_date": day(45)}), 422, "title")
     problem(ws.mentor.post(ws.url + "/goals/999999/milestones", json={"title": "x"}), 404)
     r = ws.mentee.patch(g + "/milestones/%d" % ms["id"], json={"done": True})
     assert r.status_code == 200 and r.json()["done"] is True and r.json()["done_at"]
@@ -167,12 +177,12 @@ def test_goals_with_milestones_and_the_goals_set_stage(ws):
 
 def test_meeting_scheduled_held_with_recap_and_rating_makes_it_active(ws):
     m = ws.url + "/meetings"
-    r = ws.mentor.post(m, json={"starts_at": "2026-12-01T09:30:00+01:00", "duration_minutes": 60,
+    r = ws.mentor.post(m, json={"starts_at": day(-1) + "T09:30:00+01:00", "duration_minutes": 60,
                                 "time_zone": "Europe/Paris", "mode": "video", "location": "https://meet.example/x",
                                 "agenda": ["Introductions", "Goals"]})
     assert r.status_code == 201, r.text
     meeting = r.json()
-    assert meeting["starts_at"] == "2026-12-01T08:30:00Z" and meeting["ends_at"] == "2026-12-01T09:30:00Z"
+    assert meeting["starts_at"] == day(-1) + "T08:30:00Z" and meeting["ends_at"] == day(-1) + "T09:30:00Z"
     assert meeting["status"] == "scheduled" and meeting["sequence"] == 0
     assert meeting["uid"].startswith("meeting-%d-" % meeting["id"]) and meeting["uid"].endswith("@tandem")
     assert meeting["agenda"] == ["Introductions", "Goals"]
@@ -204,10 +214,10 @@ def test_meeting_scheduled_held_with_recap_and_rating_makes_it_active(ws):
 
 def test_meetings_reschedule_and_cancel(ws):
     m = ws.url + "/meetings"
-    meeting = ws.mentee.post(m, json={"starts_at": "2026-12-05T10:00:00Z"}).json()
+    meeting = ws.mentee.post(m, json={"starts_at": day(4) + "T10:00:00Z"}).json()
     assert meeting["duration_minutes"] == 45 and meeting["mode"] == "video"   # the program's defaults
     one = m + "/%d" % meeting["id"]
-    r = ws.mentor.patch(one, json={"starts_at": "2026-12-06T10:00:00Z", "mode": "phone"})
+    r = ws.mentor.patch(one, json={"starts_at": day(5) + "T10:00:00Z", "mode": "phone"})
     assert r.status_code == 200 and r.json()["sequence"] == 1 and r.json()["uid"] == meeting["uid"]
     assert mail(ws, ws.mentee, "meeting_moved")
     r = ws.mentor.patch(one, json={"status": "cancelled"})
@@ -220,22 +230,22 @@ def test_meetings_reschedule_and_cancel(ws):
 def test_bad_meetings_change_nothing(ws):
     m = ws.url + "/meetings"
     cases = [
-        ({"starts_at": "2026-12-01T09:00:00Z", "duration_minutes": 0}, "duration_minutes"),
-        ({"starts_at": "2026-12-01T09:00:00Z", "duration_minutes": -30}, "duration_minutes"),
-        ({"starts_at": "2026-12-01T09:00:00Z", "mode": "telepathy"}, "mode"),
-        ({"starts_at": "2026-12-01T09:00:00Z", "time_zone": "Mars/Olympus"}, "time_zone"),
+        ({"starts_at": day(3) + "T09:00:00Z", "duration_minutes": 0}, "duration_minutes"),
+        ({"starts_at": day(3) + "T09:00:00Z", "duration_minutes": -30}, "duration_minutes"),
+        ({"starts_at": day(3) + "T09:00:00Z", "mode": "telepathy"}, "mode"),
+        ({"starts_at": day(3) + "T09:00:00Z", "time_zone": "Mars/Olympus"}, "time_zone"),
         ({"starts_at": "tomorrow"}, "starts_at"),
-        ({"starts_at": "2026-12-01"}, "starts_at"),
-        ({"starts_at": "2026-12-01T09:00:00"}, "starts_at"),
+        ({"starts_at": day(3)}, "starts_at"),
+        ({"starts_at": day(3) + "T09:00:00"}, "starts_at"),
         ({}, "starts_at"),
-        ({"starts_at": "2026-12-01T09:00:00Z", "agenda": "talk"}, "agenda"),
-        ({"starts_at": "2026-12-01T09:00:00Z", "agenda": [""]}, "agenda[0]"),
-        ({"starts_at": "2026-12-01T09:00:00Z", "colour": "red"}, "colour"),
+        ({"starts_at": day(3) + "T09:00:00Z", "agenda": "talk"}, "agenda"),
+        ({"starts_at": day(3) + "T09:00:00Z", "agenda": [""]}, "agenda[0]"),
+        ({"starts_at": day(3) + "T09:00:00Z", "colour": "red"}, "colour"),
     ]
     for body, field in cases:
         problem(ws.mentor.post(m, json=body), 422, field)
     assert ws.mentor.get(m).json()["total"] == 0
-    meeting = ws.mentor.post(m, json={"starts_at": "2026-12-01T09:00:00Z"}).json()
+    meeting = ws.mentor.post(m, json={"starts_at": day(3) + "T09:00:00Z"}).json()
     one = m + "/%d" % meeting["id"]
     problem(ws.mentor.patch(one, json={"duration_minutes": 0}), 422, "duration_minutes")
     problem(ws.mentor.patch(one, json={"mode": "fax"}), 422, "mode")

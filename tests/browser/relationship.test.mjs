@@ -19,6 +19,14 @@ import {
 
 let browser;
 let admin;
+
+/** YYYY-MM-DD, `days` from today (UTC): the rules compare dates with now. */
+const day = (days) => new Date(Date.now() + days * 86400_000).toISOString().slice(0, 10);
+/** The UTC hour of 09:00 in Paris on date d (summer time or not). */
+const parisNineInUtc = (d) => {
+  const noon = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', hourCycle: 'h23' });
+  return String(9 - (Number(noon.format(new Date(`${d}T12:00:00Z`))) - 12)).padStart(2, '0');
+};
 let program;
 let mentor;
 let mentee;
@@ -236,13 +244,13 @@ test('mentor and mentee work in the workspace and close it with a reflection', {
     await e.page.getByLabel('The goal', { exact: true }).fill('Give a talk at the team all-hands');
     await e.page.getByLabel(/^Measure of success/).fill('The talk is given and rated 4 or more');
     await e.page.getByLabel(/^Why it matters/).fill('Visibility for a lead role');
-    await e.page.getByLabel(/^Target date/).fill('2027-03-31');
+    await e.page.getByLabel(/^Target date/).fill(day(120));
     await narrow('goal form');
     await e.page.getByRole('button', { name: 'Add goal' }).click();
     const goal = e.page.getByTestId('goal');
     await goal.waitFor();
     await goal.getByLabel('New milestone').fill('Draft the outline');
-    await goal.getByLabel(/^Due/).fill('2027-01-15');
+    await goal.getByLabel(/^Due/).fill(day(45));
     await goal.getByRole('button', { name: 'Add milestone' }).click();
     await goal.getByLabel(/^Draft the outline/).waitFor();
     await goal.getByLabel(/^Draft the outline/).check();
@@ -254,9 +262,9 @@ test('mentor and mentee work in the workspace and close it with a reflection', {
     assert.match(await e.page.getByTestId('goal').textContent(), /30 %/);
     await eshot('goal');
 
-    // The mentee schedules a meeting in Paris time and writes its recap.
+    // The mentee logs yesterday's meeting in Paris time and writes its recap.
     await e.page.getByRole('button', { name: 'Schedule a meeting' }).click();
-    await e.page.getByLabel('Date', { exact: true }).fill('2026-12-01');
+    await e.page.getByLabel('Date', { exact: true }).fill(day(-1));
     await e.page.getByLabel('Time', { exact: true }).fill('09:30');
     await e.page.getByLabel('Length (minutes)').fill('60');
     await e.page.getByLabel('Time zone').selectOption('Europe/Paris');
@@ -273,7 +281,7 @@ test('mentor and mentee work in the workspace and close it with a reflection', {
     const ics = await meeting.getByRole('link', { name: /Download \.ics/ }).getAttribute('href');
     assert.match(ics, new RegExp(`^/api/v1/relationships/${relId}/meetings/\\d+\\.ics$`));
     const icsText = await e.page.evaluate((u) => fetch(u).then((r) => r.text()), ics);
-    assert.match(icsText, /DTSTART[^:\r\n]*:20261201T083000Z/);
+    assert.match(icsText, new RegExp(`DTSTART[^:\\r\\n]*:${day(-1).replace(/-/g, '')}T${parisNineInUtc(day(-1))}3000Z`));
     await meeting.getByRole('button', { name: 'Write recap' }).click();
     await meeting.getByLabel('What we discussed').fill('Where to start');
     await meeting.getByLabel('Decisions').fill('Meet every two weeks');

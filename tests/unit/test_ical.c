@@ -165,7 +165,8 @@ static void test_a_calendar_with_one_event(void **state)
         .location = "Room 4, floor 2",
         .cancelled = true,
     };
-    assert_int_equal(ical_begin(&b, "-//Tandem//Tandem 1//EN", "Meetings", "Europe/Paris"), 0);
+    assert_int_equal(ical_begin(&b, "-//Tandem//Tandem 1//EN", NULL, "Meetings", "Europe/Paris"),
+                     0);
     assert_int_equal(ical_event(&b, &e), 0);
     assert_int_equal(ical_end(&b), 0);
     int lines;
@@ -187,12 +188,44 @@ static void test_a_calendar_with_one_event(void **state)
     buf_cleanup(&b);
 }
 
+static void test_a_cancellation_with_its_people(void **state)
+{
+    (void)state;
+    buf b;
+    buf_init(&b, CAP);
+    struct ical_person org = {.name = "Ana \"the\" Mentor", .email = "ana@example.org"};
+    struct ical_person att[] = {{.name = "Ana", .email = "ana@example.org"},
+                                {.name = NULL, .email = "bo@example.org"}};
+    struct ical_event e = {.uid = "meeting-7-abc@tandem",
+                           .sequence = 4,
+                           .stamp = 1773100000,
+                           .start = 1773129600,
+                           .duration_s = 3600,
+                           .cancelled = true,
+                           .organizer = &org,
+                           .attendees = att,
+                           .n_attendees = 2};
+    assert_int_equal(ical_begin(&b, "-//Tandem//Tandem 1//EN", "CANCEL", NULL, NULL), 0);
+    assert_int_equal(ical_event(&b, &e), 0);
+    assert_int_equal(ical_end(&b), 0);
+    int lines;
+    char *t = unfold_checked(b.data, &lines);
+    assert_non_null(strstr(t, "\nMETHOD:CANCEL\n"));
+    assert_non_null(strstr(t, "\nSEQUENCE:4\nSTATUS:CANCELLED\n"));
+    assert_non_null(strstr(t, "\nORGANIZER;CN=\"Ana the Mentor\":mailto:ana@example.org\n"));
+    assert_non_null(
+        strstr(t, "\nATTENDEE;CN=\"Ana\";ROLE=REQ-PARTICIPANT:mailto:ana@example.org\n"));
+    assert_non_null(strstr(t, "\nATTENDEE;ROLE=REQ-PARTICIPANT:mailto:bo@example.org\nEND:VEVENT"));
+    free(t);
+    buf_cleanup(&b);
+}
+
 static void test_the_cap_is_reported(void **state)
 {
     (void)state;
     buf b;
     buf_init(&b, 40);
-    assert_int_equal(ical_begin(&b, "-//Tandem//Tandem 1//EN", NULL, NULL), -1);
+    assert_int_equal(ical_begin(&b, "-//Tandem//Tandem 1//EN", NULL, NULL, NULL), -1);
     buf_cleanup(&b);
 }
 
@@ -204,6 +237,7 @@ int main(void)
         cmocka_unit_test(test_long_ascii_lines_fold_at_75_octets),
         cmocka_unit_test(test_folding_never_splits_utf8),
         cmocka_unit_test(test_a_calendar_with_one_event),
+        cmocka_unit_test(test_a_cancellation_with_its_people),
         cmocka_unit_test(test_the_cap_is_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

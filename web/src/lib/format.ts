@@ -81,6 +81,27 @@ export function zonedToUtc(day: string, time: string, timeZone: string): string 
   }
 }
 
+/** The wall-clock date (YYYY-MM-DD) and time (HH:MM) of an instant in a zone. */
+export function wallClock(iso: string, timeZone: string): { day: string; time: string } {
+  const f = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  const p: Record<string, string> = {};
+  for (const part of f.formatToParts(new Date(iso))) p[part.type] = part.value;
+  return { day: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
+}
+
+/** true for an http(s) address, which may be shown as a link. */
+export function isWebLink(s: string): boolean {
+  return /^https?:\/\/[^\s]+$/i.test(s.trim());
+}
+
 /** Today as YYYY-MM-DD in the browser's zone. */
 export function today(): string {
   const d = new Date();
