@@ -62,6 +62,12 @@ class _Handler:
     def __init__(self, rx):
         self.rx = rx
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        with self.rx.lock:
+            self.rx.sessions += 1  # one per connection: the sender's reuse shows here
+        session.host_name = hostname
+        return responses
+
     async def handle_DATA(self, server, session, envelope):
         rx = self.rx
         with rx.lock:
@@ -93,6 +99,7 @@ class Receiver:
         self.refused = []
         self.rules = {}
         self.data_commands = 0
+        self.sessions = 0
         self.lock = threading.Lock()
         self.cond = threading.Condition(self.lock)
         self.controller = None
