@@ -33,7 +33,9 @@ static const struct mail_value all[] = {
     {"relationship", "7"},
     {"when", "2027-01-15 09:00"},
     {"minutes", "45"},
-    {"author", "Bo"},       {"before", "2027-01-14 09:00"}, {"mode", "video"},
+    {"author", "Bo"},
+    {"before", "2027-01-14 09:00"},
+    {"mode", "video"},
     {"version", "2"},
 };
 #define NALL (sizeof all / sizeof all[0])
