@@ -7,22 +7,6 @@
 #include "base/str.h"
 #include "service/outbox.h"
 
-#define TEXT_OF(x) #x
-#define NUMBER_TEXT(x) TEXT_OF(x)
-
-int enrol_invitation_mail(const char *name, const char *program, const char *role,
-                          const char *base_url, const char *token, struct mail_rendered *out)
-{
-    char link[LIMIT_HTTP_URL_BYTES + IDENTITY_TOKEN_CHARS];
-    str_fmt(link, sizeof link, "%s/invite/%s", base_url ? base_url : svc_public_url(), token);
-    struct mail_value v[] = {
-        {"role", role}, {"days", NUMBER_TEXT(INVITATION_DAYS)}, {"link", link}};
-    struct svc_mail m = {
-        .kind = "invitation", .name = name, .program = program, .values = v, .nvalues = 3};
-    verr e = {0};
-    return svc_outbox_render(&m, out, &e);
-}
-
 int enrol_invite(store *db, int64_t participation_id, int64_t invited_by, const char *base_url,
                  int64_t now)
 {
@@ -47,9 +31,8 @@ int enrol_invite(store *db, int64_t participation_id, int64_t invited_by, const 
     if (rc != STORE_OK)
         return rc;
     char link[LIMIT_HTTP_URL_BYTES + IDENTITY_TOKEN_CHARS];
-    str_fmt(link, sizeof link, "%s/invite/%s", base_url ? base_url : svc_public_url(), token);
-    struct mail_value v[] = {
-        {"role", to.role}, {"days", NUMBER_TEXT(INVITATION_DAYS)}, {"link", link}};
+    struct mail_value v[INVITATION_VALUES];
+    invitation_values(v, link, sizeof link, to.role, base_url ? base_url : svc_public_url(), token);
     struct svc_mail m = {.kind = "invitation",
                          .to = to.email,
                          .person_id = to.person_id,
@@ -57,7 +40,7 @@ int enrol_invite(store *db, int64_t participation_id, int64_t invited_by, const 
                          .name = to.name,
                          .program = to.program_name,
                          .values = v,
-                         .nvalues = 3};
+                         .nvalues = INVITATION_VALUES};
     verr e = {0};
     rc = svc_outbox_mail(db, &m, now, &e);
     return rc > 0 ? STORE_ERROR : rc;

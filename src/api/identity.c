@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "base/limits.h"
 #include "base/mem.h"
+#include "base/secret.h"
 #include "base/str.h"
 #include "domain/password.h"
 #include "service/tokens.h"
@@ -17,22 +18,17 @@ int identity_init(void)
     return sodium_init() < 0 ? -1 : 0;
 }
 
+_Static_assert(IDENTITY_TOKEN_CHARS == SECRET_TOKEN_CHARS && IDENTITY_HASH_HEX == SECRET_HASH_HEX,
+               "identity's secrets are base/secret.h's");
+
 void identity_new_secret(const char *prefix, char out[IDENTITY_TOKEN_CHARS])
 {
-    unsigned char raw[32];
-    randombytes_buf(raw, sizeof raw);
-    size_t pl = strlen(prefix);
-    memcpy(out, prefix, pl);
-    sodium_bin2base64(out + pl, IDENTITY_TOKEN_CHARS - pl, raw, sizeof raw,
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    sodium_memzero(raw, sizeof raw);
+    secret_new(prefix, out);
 }
 
 void identity_secret_hash(const char *secret, char out[IDENTITY_HASH_HEX])
 {
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)secret, strlen(secret));
-    sodium_bin2hex(out, IDENTITY_HASH_HEX, h, sizeof h);
+    secret_hash(secret, out);
 }
 
 char *identity_password_hash(const char *password)
