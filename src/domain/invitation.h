@@ -1,16 +1,17 @@
 /* invitation.h - what an invitation to take part in a program says,
  * shared by every way people are invited (one by one through the API, many
  * at once by the CSV import), so that both say the same: the values of the
- * "invitation" mail template (domain/mail.c). */
+ * "invitation" mail template (domain/mail.c). The link works
+ * LIMIT_INVITATION_DAYS, once. */
 #ifndef TANDEM_DOMAIN_INVITATION_H
 #define TANDEM_DOMAIN_INVITATION_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/limits.h"
 #include "domain/mail.h"
 
-#define INVITATION_DAYS 30 /* an invitation link works this long, once */
 #define INVITATION_VALUES 3
 
 /* Fills v[0..INVITATION_VALUES) with the "invitation" template's own

@@ -19,10 +19,11 @@ static const struct mail_template templates[] = {
      "<p><a href=\"{{link}}\">Accept the invitation</a> (the link works once, for {{days}} "
      "days).</p>\n"},
     {"approved", MAIL_NOTIFICATION, "Application approved", "You are in: {{program}}",
-     "Your application to \"{{program}}\" is approved. Sign in to complete your profile and "
-     "training:\n{{link}}\n",
+     "Your application to \"{{program}}\" is approved. Sign in to complete your "
+     "profile{{#training}} and your training{{/training}}:\n{{link}}\n",
      "<p>Your application to <strong>{{program}}</strong> is approved.</p>\n"
-     "<p><a href=\"{{link}}\">Sign in to complete your profile and training</a>.</p>\n"},
+     "<p><a href=\"{{link}}\">Sign in to complete your profile{{#training}} and your "
+     "training{{/training}}</a>.</p>\n"},
     {"declined", MAIL_NOTIFICATION, "Application declined", "About your application: {{program}}",
      "Thank you for applying to \"{{program}}\". This time the coordinators could not offer you "
      "a place: {{reason}}\n\nThe program's page:\n{{link}}\n",

@@ -13,6 +13,8 @@
 
 #include "base/buf.h"
 #include "base/str.h"
+#include "base/limits.h"
+#include "domain/invitation.h"
 #include "domain/mail.h"
 #include "domain/mime.h"
 #include "jobs/mail_smtp.h"
@@ -37,6 +39,7 @@ static const struct mail_value all[] = {
     {"before", "2027-01-14 09:00"},
     {"mode", "video"},
     {"version", "2"},
+    {"training", "yes"},
 };
 #define NALL (sizeof all / sizeof all[0])
 
@@ -114,6 +117,54 @@ static void test_subject_stays_one_line(void **state)
                              {"role", "mentor"}, {"days", "30"}};
     assert_int_equal(mail_render("invitation", v, 6, &r, err, sizeof err), 0);
     assert_string_equal(r.subject, "Invitation: P  Bcc: victim@example.org");
+    mail_rendered_cleanup(&r);
+}
+
+/* The words of enrolment: an invitation (its values from
+ * domain/invitation.h, as the API and the CSV import give them), an
+ * approval with or without training to do, a decline with the reason. */
+static void test_the_enrolment_mail(void **state)
+{
+    (void)state;
+    struct mail_rendered r;
+    char err[200], link[256];
+    struct mail_value v[3 + INVITATION_VALUES] = {
+        {"name", "Ana"}, {"program", "Leaders"}, {"url", "https://t.example"}};
+    assert_true(
+        invitation_values(v + 3, link, sizeof link, "mentee", "https://t.example", "TOKEN"));
+    assert_int_equal(mail_render("invitation", v, 3 + INVITATION_VALUES, &r, err, sizeof err), 0);
+    assert_string_equal(r.subject, "Invitation: Leaders");
+    assert_non_null(strstr(r.text, "Hello Ana,"));
+    assert_non_null(strstr(r.text, "\"Leaders\" as a mentee"));
+    assert_non_null(strstr(r.text, "\nhttps://t.example/invite/TOKEN\n"));
+    char days[64];
+    str_fmt(days, sizeof days, "for %d days", LIMIT_INVITATION_DAYS);
+    assert_non_null(strstr(r.text, days));
+    assert_non_null(strstr(r.html, "href=\"https://t.example/invite/TOKEN\""));
+    mail_rendered_cleanup(&r);
+    char tiny[20];
+    assert_false(invitation_values(v + 3, tiny, sizeof tiny, "mentee", "https://t.example", "T"));
+
+    struct mail_value a[] = {{"name", "Ana"},
+                             {"program", "Leaders"},
+                             {"url", "u"},
+                             {"link", "https://t.example/programs/4"},
+                             {"training", "yes"}};
+    assert_int_equal(mail_render("approved", a, 5, &r, err, sizeof err), 0);
+    assert_string_equal(r.subject, "You are in: Leaders");
+    assert_non_null(strstr(r.text, "complete your profile and your training:"));
+    assert_non_null(strstr(r.html, "complete your profile and your training</a>"));
+    mail_rendered_cleanup(&r);
+    a[4].value = "";
+    assert_int_equal(mail_render("approved", a, 5, &r, err, sizeof err), 0);
+    assert_non_null(strstr(r.text, "complete your profile:"));
+    assert_null(strstr(r.text, "training"));
+    assert_null(strstr(r.html, "training"));
+    mail_rendered_cleanup(&r);
+    a[4] = (struct mail_value){"reason", "the places are taken"};
+    assert_int_equal(mail_render("declined", a, 5, &r, err, sizeof err), 0);
+    assert_string_equal(r.subject, "About your application: Leaders");
+    assert_non_null(strstr(r.text, "could not offer you a place: the places are taken"));
     mail_rendered_cleanup(&r);
 }
 
@@ -411,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_every_kind_renders),
         cmocka_unit_test(test_missing_values_and_optional_parts),
         cmocka_unit_test(test_subject_stays_one_line),
+        cmocka_unit_test(test_the_enrolment_mail),
         cmocka_unit_test(test_control_characters_never_reach_a_header),
         cmocka_unit_test(test_headers_are_encoded_and_folded),
         cmocka_unit_test(test_quoted_printable),
