@@ -55,10 +55,60 @@ static const struct mail_template templates[] = {
      "coordinator.</p>\n"},
     {"closed", MAIL_NOTIFICATION, "A relationship completed",
      "Your mentoring relationship is complete",
-     "Your mentoring relationship has been closed. Thank you! You stay connected as alumni; "
-     "write your reflection if you have not yet:\n{{link}}\n",
-     "<p>Your mentoring relationship has been closed. Thank you! You stay connected as "
-     "alumni.</p>\n<p><a href=\"{{link}}\">Write your reflection</a> if you have not yet.</p>\n"},
+     "Your mentoring relationship has been closed{{#by_coordinator}} by your "
+     "coordinator{{/by_coordinator}}. Thank you! You stay connected as alumni; write your "
+     "reflection if you have not yet:\n{{link}}\n",
+     "<p>Your mentoring relationship has been closed{{#by_coordinator}} by your "
+     "coordinator{{/by_coordinator}}. Thank you! You stay connected as alumni.</p>\n"
+     "<p><a href=\"{{link}}\">Write your reflection</a> if you have not yet.</p>\n"},
+    /* Closing and renewing, agreed by every member: {{who}} is the member
+     * (or coordinator) who acted; {{end}} and {{months}} the plan. */
+    {"closing_proposed", MAIL_NOTIFICATION, "A proposal to close a relationship",
+     "{{who}} proposes to close your mentoring relationship",
+     "{{who}} proposes to close your mentoring relationship and has written their reflection. "
+     "If you agree, confirm with your own reflection: what you learned, and what comes next. "
+     "If not, decline, and you carry on working together.\n\n{{link}}\n",
+     "<p>{{who}} proposes to close your mentoring relationship and has written their "
+     "reflection.</p>\n<p>If you agree, confirm with your own reflection: what you learned, and "
+     "what comes next. If not, decline, and you carry on working together.</p>\n"
+     "<p><a href=\"{{link}}\">Confirm or decline</a></p>\n"},
+    {"closing_agreed", MAIL_NOTIFICATION, "Agreement to close a relationship",
+     "{{who}} agreed to the closing of your mentoring relationship",
+     "{{who}} agreed to the closing of your mentoring relationship. Still to agree: "
+     "{{waiting}}.\n\n{{link}}\n",
+     "<p>{{who}} agreed to the closing of your mentoring relationship. Still to agree: "
+     "{{waiting}}.</p>\n<p><a href=\"{{link}}\">Your relationship</a></p>\n"},
+    {"closing_dropped", MAIL_NOTIFICATION, "A proposal to close withdrawn or declined",
+     "{{who}} {{how}} the proposal to close your mentoring relationship",
+     "{{who}} {{how}} the proposal to close your mentoring relationship. It goes on as "
+     "before.\n\n{{link}}\n",
+     "<p>{{who}} {{how}} the proposal to close your mentoring relationship. It goes on as "
+     "before.</p>\n<p><a href=\"{{link}}\">Your relationship</a></p>\n"},
+    {"renewal_proposed", MAIL_NOTIFICATION, "A proposal to renew a relationship",
+     "{{who}} proposes to renew your mentoring relationship",
+     "{{who}} proposes to renew your mentoring relationship, planned to end on {{end}}, for "
+     "another {{months}} months. Accept or decline:\n{{link}}\n",
+     "<p>{{who}} proposes to renew your mentoring relationship, planned to end on {{end}}, for "
+     "another {{months}} months.</p>\n<p><a href=\"{{link}}\">Accept or decline</a></p>\n"},
+    {"renewal_agreed", MAIL_NOTIFICATION, "Agreement to renew a relationship",
+     "{{who}} agreed to the renewal of your mentoring relationship",
+     "{{who}} agreed to the renewal of your mentoring relationship. Still to agree: "
+     "{{waiting}}.\n\n{{link}}\n",
+     "<p>{{who}} agreed to the renewal of your mentoring relationship. Still to agree: "
+     "{{waiting}}.</p>\n<p><a href=\"{{link}}\">Your relationship</a></p>\n"},
+    {"renewal_dropped", MAIL_NOTIFICATION, "A proposal to renew withdrawn or declined",
+     "{{who}} {{how}} the proposal to renew your mentoring relationship",
+     "{{who}} {{how}} the proposal to renew your mentoring relationship. It goes on as before, "
+     "planned to end on {{end}}.\n\n{{link}}\n",
+     "<p>{{who}} {{how}} the proposal to renew your mentoring relationship. It goes on as "
+     "before, planned to end on {{end}}.</p>\n<p><a href=\"{{link}}\">Your relationship</a></p>\n"},
+    {"renewed", MAIL_NOTIFICATION, "A relationship renewed",
+     "Your mentoring relationship is renewed",
+     "Your mentoring relationship has been renewed{{#by_coordinator}} by your "
+     "coordinator{{/by_coordinator}}: it is now planned to end on {{end}}.\n\n{{link}}\n",
+     "<p>Your mentoring relationship has been renewed{{#by_coordinator}} by your "
+     "coordinator{{/by_coordinator}}: it is now planned to end on <strong>{{end}}</strong>.</p>\n"
+     "<p><a href=\"{{link}}\">Your relationship</a></p>\n"},
     {"ended_early", MAIL_NOTIFICATION, "A relationship ended early",
      "Your mentoring relationship has ended",
      "Your mentoring relationship has ended early. That happens, and nobody is to blame. Your "

@@ -80,10 +80,40 @@ def test_every_kind_arrives_with_its_template_and_links(admin, make_person, mail
     assert "Eli Mentee wrote you a message" in got.text and "Hello there" not in got.text
     assert mentee.put(rurl + "/agreement", json={"goals_summary": "Lead a team"}).status_code == 200
     received(mailbox, base, mentor, "Your partnership agreement changed", section)
-    version = mentor.get(rurl).json()["version"]
-    r = mentor.patch(rurl, json={"action": "close", "version": version, "reflection": {"learned": "A lot"}})
-    assert r.status_code == 200, r.text
-    received(mailbox, base, mentee, "Your mentoring relationship is complete", ws)
+    # Closing is agreed: one proposes, the other declines, or confirms.
+    close = {"action": "close", "reflection": {"learned": "A lot"}}
+    assert mentor.patch(rurl, json=close).status_code == 200
+    _, got = received(mailbox, base, mentee, "Maya Mentor proposes to close your mentoring relationship", ws)
+    assert "confirm with your own reflection" in got.text
+    assert mentee.patch(rurl, json={"action": "decline"}).status_code == 200
+    received(mailbox, base, mentor, "Eli Mentee declined the proposal to close your mentoring relationship", ws)
+    assert mentor.patch(rurl, json=close).status_code == 200
+    r = mentee.patch(rurl, json=close)
+    assert r.status_code == 200 and r.json()["status"] == "completed", r.text
+    received(mailbox, base, mentor, "Your mentoring relationship is complete", ws)
+
+    # A group renews and closes: one agrees while another is still to.
+    near = program(admin, "Kinds renewals", duration_months=1, renewals=2, renewal_window_days=120)
+    lead, ann, bo = make_person(name="Lea Lead"), make_person(name="Ann Group"), make_person(name="Bo Group")
+    rel3 = admin.post("/api/v1/programs/%d/relationships" % near["id"], json={
+        "mentor": join(lead, near, "mentor", capacity=2),
+        "mentees": [join(ann, near, "mentee"), join(bo, near, "mentee")]}).json()
+    gurl, gws = "/api/v1/relationships/%d" % rel3["id"], r"/relationships/%d" % rel3["id"]
+    assert lead.patch(gurl, json={"action": "renew"}).status_code == 200
+    _, got = received(mailbox, base, ann, "Lea Lead proposes to renew your mentoring relationship", gws)
+    assert "for another 1 months" in got.text
+    assert ann.patch(gurl, json={"action": "renew"}).status_code == 200
+    _, got = received(mailbox, base, bo, "Ann Group agreed to the renewal of your mentoring relationship", gws)
+    assert "Still to agree: Bo Group." in got.text
+    assert bo.patch(gurl, json={"action": "decline"}).status_code == 200
+    received(mailbox, base, lead, "Bo Group declined the proposal to renew your mentoring relationship", gws)
+    assert admin.patch(gurl, json={"action": "renew"}).status_code == 200
+    _, got = received(mailbox, base, bo, "Your mentoring relationship is renewed", gws)
+    assert "renewed by your coordinator: it is now planned to end on" in got.text
+    assert lead.patch(gurl, json={"action": "close", "reflection": {"learned": "Groups"}}).status_code == 200
+    assert ann.patch(gurl, json={"action": "close", "reflection": {"learned": "Peers"}}).status_code == 200
+    _, got = received(mailbox, base, bo, "Ann Group agreed to the closing of your mentoring relationship", gws)
+    assert "Still to agree: Bo Group." in got.text
 
     other_mentor, other_mentee = make_person(), make_person()
     m2, e2 = join(other_mentor, prog, "mentor"), join(other_mentee, prog, "mentee")
