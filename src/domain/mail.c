@@ -123,6 +123,20 @@ static const struct mail_template templates[] = {
      "<p>Relationship {{relationship}} in <strong>{{program}}</strong> ended early."
      "{{#reason}} Reason given: {{reason}}{{/reason}}</p>\n"
      "<p><a href=\"{{link}}\">Open the relationship</a></p>\n"},
+    /* Recognition: {{from}} wrote the kudos. */
+    {"kudos", MAIL_NOTIFICATION, "Kudos from a partner", "Kudos from {{from}}",
+     "{{from}} sent you kudos for your mentoring relationship. Read what they wrote in Tandem:\n"
+     "{{link}}\n",
+     "<p>{{from}} sent you kudos for your mentoring relationship.</p>\n"
+     "<p><a href=\"{{link}}\">Read what they wrote in Tandem</a></p>\n"},
+    {"highlighted", MAIL_NOTIFICATION, "A relationship highlighted",
+     "Your mentoring relationship is highlighted",
+     "Your program's coordinators highlighted your mentoring relationship as a success. The "
+     "highlight, with your names, is shown to the people of your program. See it in Tandem:\n"
+     "{{link}}\n",
+     "<p>Your program's coordinators highlighted your mentoring relationship as a success. The "
+     "highlight, with your names, is shown to the people of your program.</p>\n"
+     "<p><a href=\"{{link}}\">See it in Tandem</a></p>\n"},
     /* Meetings: {{when}} and {{before}} in the recipient's time zone. */
     {"meeting_scheduled", MAIL_NOTIFICATION, "A meeting scheduled", "A meeting was scheduled",
      "A mentoring meeting was scheduled for {{when}}, {{minutes}} minutes ({{mode}}).\n\n"

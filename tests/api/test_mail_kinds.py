@@ -80,6 +80,15 @@ def test_every_kind_arrives_with_its_template_and_links(admin, make_person, mail
     assert "Eli Mentee wrote you a message" in got.text and "Hello there" not in got.text
     assert mentee.put(rurl + "/agreement", json={"goals_summary": "Lead a team"}).status_code == 200
     received(mailbox, base, mentor, "Your partnership agreement changed", section)
+    # Recognition: kudos from a partner, a coordinator's highlight.
+    assert mentee.post(rurl + "/kudos", json={"message": "Thank <you>!"}).status_code == 201
+    _, got = received(mailbox, base, mentor, "Kudos from Eli Mentee", ws + r"/recognition")
+    assert "Thank <you>!" not in got.text  # the words are read in Tandem
+    r = admin.put(rurl + "/highlight", json={"text": "A model pair"})
+    assert r.status_code == 200, r.text
+    for who in (mentor, mentee):
+        received(mailbox, base, who, "Your mentoring relationship is highlighted", ws + r"/recognition")
+
     # Closing is agreed: one proposes, the other declines, or confirms.
     close = {"action": "close", "reflection": {"learned": "A lot"}}
     assert mentor.patch(rurl, json=close).status_code == 200
