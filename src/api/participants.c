@@ -14,6 +14,7 @@
 #include "base/str.h"
 #include "domain/profile.h"
 #include "domain/program.h"
+#include "service/identity.h"
 #include "service/program.h"
 #include "service/participation.h"
 #include "service/outbox.h"
@@ -462,7 +463,7 @@ static int add_by_coordinator(api_ctx *c, int64_t pid, const struct program_conf
             json_decref(profile);
             return api_problem(c, 422, "name", "name: is required for someone new");
         }
-        rc = identity_create_person(c->db, lower, name, NULL, SITE_MEMBER, &person, &e);
+        rc = svc_identity_create_person(c->db, lower, name, NULL, SITE_MEMBER, &person, &e);
         if (rc != SVC_OK) {
             json_decref(profile);
             return api_fail(c, rc, &e);

@@ -6,6 +6,7 @@
 #include "base/limits.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "service/identity.h"
 
 int h_people_create(api_ctx *c)
 {
@@ -27,8 +28,8 @@ int h_people_create(api_ctx *c)
         return api_invalid(c, &e);
     }
     int64_t id;
-    int rc = identity_create_person(c->db, email, name, password, identity_site_role_parse(role),
-                                    &id, &e);
+    int rc = svc_identity_create_person(c->db, email, name, password,
+                                        identity_site_role_parse(role), &id, &e);
     json_decref(body);
     if (rc != SVC_OK)
         return api_fail(c, rc, &e);

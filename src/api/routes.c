@@ -14,6 +14,7 @@
 #include "base/str.h"
 #include "http/assets.h"
 #include "http/router.h"
+#include "service/sessions.h"
 #include "service/tokens.h"
 
 enum {
@@ -227,11 +228,9 @@ void api_dispatch(http_req *r, http_resp *w)
         }
     }
     if (c.touch_session) {
-        store_val u[] = {SV_INT(clock_now()), SV_INT(c.touch_session)};
         /* Best effort after the reply is made: a failure leaves the old
          * time, and the next request tries again. */
-        if (store_exec(c.db, "UPDATE sessions SET last_seen_at = ?1 WHERE id = ?2", u, 2, NULL) !=
-            STORE_OK)
+        if (svc_session_seen(c.db, c.touch_session, clock_now()) != STORE_OK)
             log_warn("api", "session %lld: last_seen_at not written: %s",
                      (long long)c.touch_session, store_errmsg(c.db));
     }
