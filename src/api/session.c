@@ -6,6 +6,7 @@
 #include "api/handlers.h"
 #include "api/identity.h"
 #include "base/clock.h"
+#include "base/jsonbuf.h"
 #include "base/limits.h"
 #include "base/mem.h"
 #include "base/str.h"
@@ -127,8 +128,25 @@ int h_session_delete(api_ctx *c)
     return api_no_content(c);
 }
 
+/* A member "name":value of the reply written by h_me; name comes with its
+ * quotes, the colon and a leading comma where one is due. */
+static void put_text(buf *b, const char *name, const char *v)
+{
+    buf_puts(b, name);
+    jsonbuf_string(b, v, strlen(v));
+}
+
+static void put_int(buf *b, const char *name, int64_t v)
+{
+    buf_puts(b, name);
+    jsonbuf_integer(b, v);
+}
+
 /* GET /api/v1/me: the person came with the credential (one read); their
- * programs are the second. */
+ * programs are the second. The most frequent request of all: the reply is
+ * written straight as text, what api_json would make of
+ * {id, email, name, site_role, csrf_token?, participations: [...]}, with
+ * no tree built and freed (a tenth of the request's instructions). */
 int h_me(api_ctx *c)
 {
     const struct api_actor *a = &c->actor;
@@ -136,19 +154,27 @@ int h_me(api_ctx *c)
     int rc = svc_identity_memberships(c->db, a->person_id, &m);
     if (rc != SVC_OK)
         return api_store_failed(c, rc);
-    json_t *me = person_json(a->person_id, a->email, a->name, a->site_role);
+    http_resp_body(c->resp, 200, "application/json", "", 0);
+    buf *b = &c->resp->body;
+    put_int(b, "{\"id\":", a->person_id);
+    put_text(b, ",\"email\":", a->email);
+    put_text(b, ",\"name\":", a->name);
+    put_text(b, ",\"site_role\":", identity_site_role_name(a->site_role));
     if (a->session_id)
-        json_object_set_new(me, "csrf_token", json_string(a->csrf_token));
-    json_t *parts = json_array();
-    for (size_t i = 0; i < m.n; i++)
-        json_array_append_new(parts, json_pack("{s:I, s:I, s:s, s:s, s:s}", "id",
-                                               (json_int_t)m.items[i].id, "program_id",
-                                               (json_int_t)m.items[i].program_id, "program_name",
-                                               m.items[i].program_name, "role", m.items[i].role,
-                                               "status", m.items[i].status));
+        put_text(b, ",\"csrf_token\":", a->csrf_token);
+    buf_puts(b, ",\"participations\":[");
+    for (size_t i = 0; i < m.n; i++) {
+        const struct svc_membership *p = &m.items[i];
+        put_int(b, i ? ",{\"id\":" : "{\"id\":", p->id);
+        put_int(b, ",\"program_id\":", p->program_id);
+        put_text(b, ",\"program_name\":", p->program_name);
+        put_text(b, ",\"role\":", p->role);
+        put_text(b, ",\"status\":", p->status);
+        buf_puts(b, "}");
+    }
+    buf_puts(b, "]}");
     svc_memberships_cleanup(&m);
-    json_object_set_new(me, "participations", parts);
-    return api_json(c, 200, me);
+    return 0;
 }
 
 /* ---- API tokens (service/tokens.h) ----
