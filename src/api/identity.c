@@ -16,6 +16,9 @@ int identity_init(void)
     return sodium_init() < 0 ? -1 : 0;
 }
 
+_Static_assert(IDENTITY_TOKEN_CHARS == SECRET_TOKEN_CHARS && IDENTITY_HASH_HEX == SECRET_HASH_HEX,
+               "identity's secrets are base/secret.h's");
+
 void identity_new_secret(const char *prefix, char out[IDENTITY_TOKEN_CHARS])
 {
     secret_new(prefix, out);

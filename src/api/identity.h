@@ -13,8 +13,8 @@
 
 #include "base/secret.h"
 
-#define IDENTITY_TOKEN_CHARS SECRET_CHARS /* room for prefix + base64url of 32 bytes */
-#define IDENTITY_HASH_HEX SECRET_HASH_HEX /* SHA-256 as hex, with the NUL */
+#define IDENTITY_TOKEN_CHARS SECRET_TOKEN_CHARS /* room for prefix + base64url of 32 bytes */
+#define IDENTITY_HASH_HEX SECRET_HASH_HEX       /* SHA-256 as hex, with the NUL */
 
 /* Must run once before anything below (initialises libsodium). 0 on success. */
 int identity_init(void);

@@ -53,19 +53,22 @@
 #define LIMIT_PAGE_MAX 500
 
 /* Store */
-#define LIMIT_STORE_PARAMS 4096    /* bound parameters in one statement (batches) */
-#define LIMIT_STORE_BUSY_MS 5000   /* SQLite busy timeout */
-#define LIMIT_STORE_STMT_CACHE 128 /* prepared statements kept per connection */
+#define LIMIT_STORE_PARAMS 4096             /* bound parameters in one statement (batches) */
+#define LIMIT_STORE_SQLITE_QUERY_PARAMS 256 /* parameters of one batched look-up on SQLite */
+#define LIMIT_STORE_BATCH_COLUMNS 64        /* columns of one store_batch */
+#define LIMIT_STORE_BULK_CACHE (256u << 20) /* SQLite page cache while a bulk write runs */
+#define LIMIT_STORE_BUSY_MS 5000            /* SQLite busy timeout */
+#define LIMIT_STORE_STMT_CACHE 128          /* prepared statements kept per connection */
 
-/* CSV files (base/csv.c) and the participant import (api/importer.c) */
-#define LIMIT_CSV_FIELDS 256                   /* fields in one record */
-#define LIMIT_CSV_RECORD_BYTES (1u << 20)      /* one record's text, 1 MiB */
-#define LIMIT_IMPORT_ROWS 1000000              /* data rows in one import */
-#define LIMIT_IMPORT_ERRORS 10000              /* bad cells reported in one report */
-#define LIMIT_IMPORT_FILE_BYTES (1u << 30)     /* a file given to `tandem import`, 1 GiB */
-#define LIMIT_IMPORT_CAPACITY 50               /* a mentor's capacity in an import row */
-#define LIMIT_IMPORT_WANTS 10                  /* mentors a mentee wants, in an import row */
-#define LIMIT_IMPORT_SQLITE_CACHE (256u << 20) /* SQLite page cache while an import writes */
+/* CSV files (base/csv.c) and the participant import (import/) */
+#define LIMIT_CSV_FIELDS 256               /* fields in one record */
+#define LIMIT_CSV_RECORD_BYTES (1u << 20)  /* one record's text, 1 MiB */
+#define LIMIT_IMPORT_ROWS 1000000          /* data rows in one import */
+#define LIMIT_IMPORT_ERRORS 10000          /* bad cells reported in one report */
+#define LIMIT_IMPORT_FILE_BYTES (1u << 30) /* a file given to `tandem import`, 1 GiB */
+#define LIMIT_IMPORT_CAPACITY 50           /* a mentor's capacity in an import row */
+#define LIMIT_IMPORT_WANTS 10              /* mentors a mentee wants, in an import row */
+#define LIMIT_IMPORT_REFRESH_ROWS 1000 /* new participations that refresh the table's statistics */
 
 /* Program configuration and participations (the UI reads these too, from
  * the generated web/src/lib/limits.ts) */
@@ -92,6 +95,9 @@
 #define LIMIT_CONFIG_OPTION_BYTES 200
 #define LIMIT_CONFIG_UNIT_BYTES 32 /* an objective measure's unit */
 #define LIMIT_PROGRAM_CRITERIA 32
+#define LIMIT_MATCH_FILE_BYTES (1u << 30) /* a file given to `tandem match`, 1 GiB */
+#define LIMIT_CRITERION_WEIGHT_MAX                                                                 \
+    1000000 /* one matching criterion's weight (API, `tandem match`) */
 #define LIMIT_PROGRAM_QUESTIONS 64
 #define LIMIT_PROGRAM_PHASES 12
 #define LIMIT_PROGRAM_LIST_ITEMS 64 /* objectives, key actions, resources ... */

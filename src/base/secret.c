@@ -1,15 +1,16 @@
+/* secret.c - random secrets and their hashes (see secret.h). */
 #include "base/secret.h"
 
 #include <sodium.h>
 #include <string.h>
 
-void secret_new(const char *prefix, char out[SECRET_CHARS])
+void secret_new(const char *prefix, char out[SECRET_TOKEN_CHARS])
 {
     unsigned char raw[32];
     randombytes_buf(raw, sizeof raw);
     size_t pl = strlen(prefix);
     memcpy(out, prefix, pl);
-    sodium_bin2base64(out + pl, SECRET_CHARS - pl, raw, sizeof raw,
+    sodium_bin2base64(out + pl, SECRET_TOKEN_CHARS - pl, raw, sizeof raw,
                       sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     sodium_memzero(raw, sizeof raw);
 }

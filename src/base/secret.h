@@ -1,17 +1,22 @@
-/* secret.h - the random secrets behind links and sessions (invitations,
- * session cookies, CSRF tokens, calendar feeds, API tokens): made from 32
- * random bytes, kept in the database only as their SHA-256. libsodium must
- * be initialised first (identity_init). */
+/* secret.h - random secrets (tokens for links, sessions and API keys) and
+ * the hash stored in their place.
+ *
+ * A secret is 32 random bytes from libsodium as unpadded URL-safe base64
+ * after an optional prefix ("tdm_" for API tokens); the database keeps only
+ * its SHA-256 as hex, so a stolen table holds no usable token.
+ * Call sodium_init() (identity_init) once before the first secret.
+ */
 #ifndef TANDEM_BASE_SECRET_H
 #define TANDEM_BASE_SECRET_H
 
-#define SECRET_CHARS 64    /* room for a short prefix + base64url of 32 bytes + NUL */
-#define SECRET_HASH_HEX 65 /* SHA-256 as hex, with the NUL */
+#define SECRET_TOKEN_CHARS 64 /* room for a prefix + base64url of 32 bytes + NUL */
+#define SECRET_HASH_HEX 65    /* SHA-256 as hex, with the NUL */
 
-/* A new random secret: prefix + base64url(32 random bytes). */
-void secret_new(const char *prefix, char out[SECRET_CHARS]);
+/* Writes prefix (at most 16 characters) and a new random secret into out.
+ * Cannot fail. */
+void secret_new(const char *prefix, char out[SECRET_TOKEN_CHARS]);
 
-/* SHA-256 of a secret, as lower-case hex: what the database stores. */
+/* Writes the hex SHA-256 of secret into out. Cannot fail. */
 void secret_hash(const char *secret, char out[SECRET_HASH_HEX]);
 
 #endif

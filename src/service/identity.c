@@ -158,7 +158,7 @@ static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 
 static void make_dummy(void)
 {
-    char pw[SECRET_CHARS];
+    char pw[SECRET_TOKEN_CHARS];
     secret_new("", pw);
     if (crypto_pwhash_str(dummy_hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)

@@ -33,9 +33,9 @@ struct svc_identity {
     enum site_role site_role;
     char email[LIMIT_EMAIL_BYTES + 1];
     char name[LIMIT_NAME_BYTES + 1];
-    int64_t session_id;            /* signed in by session cookie, else 0 */
-    char csrf_token[SECRET_CHARS]; /* the session's; "" for a bearer token */
-    int64_t token_id;              /* signed in by bearer token, else 0 */
+    int64_t session_id;                  /* signed in by session cookie, else 0 */
+    char csrf_token[SECRET_TOKEN_CHARS]; /* the session's; "" for a bearer token */
+    int64_t token_id;                    /* signed in by bearer token, else 0 */
     bool seen_due; /* the session's or token's use is due to be recorded (domain/session.h) */
 };
 

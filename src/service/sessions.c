@@ -6,7 +6,7 @@
 #include "domain/session.h"
 
 int svc_session_open(store *db, int64_t person_id, int64_t now, int64_t lifetime_s,
-                     char secret[SECRET_CHARS], char csrf[SECRET_CHARS])
+                     char secret[SECRET_TOKEN_CHARS], char csrf[SECRET_TOKEN_CHARS])
 {
     char hash[SECRET_HASH_HEX];
     secret_new("", secret);
@@ -27,7 +27,8 @@ int svc_session_seen(store *db, int64_t id, int64_t now)
 }
 
 int svc_session_sign_in(store *db, int64_t person_id, const char *old_secret, int64_t now,
-                        int64_t lifetime_s, char secret[SECRET_CHARS], char csrf[SECRET_CHARS])
+                        int64_t lifetime_s, char secret[SECRET_TOKEN_CHARS],
+                        char csrf[SECRET_TOKEN_CHARS])
 {
     if (old_secret && *old_secret) {
         char old[SECRET_HASH_HEX];

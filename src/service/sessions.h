@@ -21,7 +21,7 @@
  * latest: *secret is the cookie's value, *csrf its CSRF token. A store
  * status. */
 int svc_session_open(store *db, int64_t person_id, int64_t now, int64_t lifetime_s,
-                     char secret[SECRET_CHARS], char csrf[SECRET_CHARS]);
+                     char secret[SECRET_TOKEN_CHARS], char csrf[SECRET_TOKEN_CHARS]);
 
 /* Records that session `id` was used at `now` (for its idle expiry). A
  * store status. */
@@ -31,7 +31,8 @@ int svc_session_seen(store *db, int64_t id, int64_t now);
  * sent, NULL or "" when none) ends, whoever's it was, and a new one opens
  * as svc_session_open does. Needs a write transaction. A store status. */
 int svc_session_sign_in(store *db, int64_t person_id, const char *old_secret, int64_t now,
-                        int64_t lifetime_s, char secret[SECRET_CHARS], char csrf[SECRET_CHARS]);
+                        int64_t lifetime_s, char secret[SECRET_TOKEN_CHARS],
+                        char csrf[SECRET_TOKEN_CHARS]);
 
 /* The live session whose cookie is secret, with its person, in one read:
  * SVC_OK with *out filled (session_id, csrf_token, seen_due set),

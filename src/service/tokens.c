@@ -11,7 +11,7 @@
 
 #define PREFIX "tdm_"
 
-_Static_assert(TOKENS_SECRET_CHARS == SECRET_CHARS, "a token is a secret of base/secret.h");
+_Static_assert(TOKENS_SECRET_CHARS == SECRET_TOKEN_CHARS, "a token is a secret of base/secret.h");
 
 int svc_token_create(store *db, const svc_actor *actor, const struct svc_token_input *in,
                      int64_t now, char secret[TOKENS_SECRET_CHARS], int64_t *id, verr *e)

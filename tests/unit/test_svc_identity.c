@@ -165,7 +165,7 @@ static void test_session_found_with_its_person_in_one_read(void **state)
 {
     store *db = *state;
     int64_t ada = account(db, "ada@example.org", NULL, SITE_ADMIN);
-    char secret[SECRET_CHARS], csrf[SECRET_CHARS];
+    char secret[SECRET_TOKEN_CHARS], csrf[SECRET_TOKEN_CHARS];
     assert_int_equal(svc_session_open(db, ada, T0, LIFE, secret, csrf), 0);
     struct svc_identity id;
     assert_int_equal(svc_session_find(db, secret, T0 + 1, IDLE, &id), SVC_OK);
@@ -195,7 +195,7 @@ static void test_session_idle_and_absolute_expiry(void **state)
 {
     store *db = *state;
     int64_t ada = account(db, "ada@example.org", NULL, SITE_MEMBER);
-    char secret[SECRET_CHARS], csrf[SECRET_CHARS];
+    char secret[SECRET_TOKEN_CHARS], csrf[SECRET_TOKEN_CHARS];
     assert_int_equal(svc_session_open(db, ada, T0, 3 * IDLE, secret, csrf), 0);
     struct svc_identity id;
     assert_int_equal(svc_session_find(db, secret, T0 + IDLE - 1, IDLE, &id), SVC_OK);
@@ -218,8 +218,9 @@ static void test_sign_in_again_ends_the_old_session(void **state)
     store *db = *state;
     int64_t ada = account(db, "ada@example.org", NULL, SITE_MEMBER);
     int64_t eve = account(db, "eve@example.org", NULL, SITE_MEMBER);
-    char s1[SECRET_CHARS], c1[SECRET_CHARS], s2[SECRET_CHARS], c2[SECRET_CHARS];
-    char other[SECRET_CHARS], oc[SECRET_CHARS];
+    char s1[SECRET_TOKEN_CHARS], c1[SECRET_TOKEN_CHARS], s2[SECRET_TOKEN_CHARS],
+        c2[SECRET_TOKEN_CHARS];
+    char other[SECRET_TOKEN_CHARS], oc[SECRET_TOKEN_CHARS];
     assert_int_equal(svc_session_open(db, ada, T0, LIFE, s1, c1), 0);
     assert_int_equal(svc_session_open(db, ada, T0, LIFE, other, oc), 0);
     /* A cookie planted in the browser (even someone else's) ends. */
@@ -243,7 +244,7 @@ static void test_signed_out_on_one_server_is_out_on_all(void **state)
     store *a = *state;
     store *b = fx_open(); /* another server on the same database */
     int64_t ada = account(a, "ada@example.org", NULL, SITE_MEMBER);
-    char secret[SECRET_CHARS], csrf[SECRET_CHARS];
+    char secret[SECRET_TOKEN_CHARS], csrf[SECRET_TOKEN_CHARS];
     assert_int_equal(svc_session_open(a, ada, T0, LIFE, secret, csrf), 0);
     struct svc_identity id;
     assert_int_equal(svc_session_find(b, secret, T0 + 1, IDLE, &id), SVC_OK);
