@@ -16,6 +16,7 @@
 #include "http/router.h"
 #include "service/sessions.h"
 #include "service/tokens.h"
+#include "service/sessions.h"
 
 enum {
     PUBLIC = 1 << 0,    /* no sign-in needed */
@@ -102,8 +103,10 @@ static const struct route routes[] = {
     {HTTP_POST, "/api/v1/calendar/feed", h_calendar_feed_create, 0},
     {HTTP_DELETE, "/api/v1/calendar/feed", h_calendar_feed_delete, 0},
     {HTTP_GET, "/api/v1/calendar/{token}.ics", h_calendar_get, PUBLIC},
+    {HTTP_GET, "/api/v1/invitations/{token}", h_invitation_get, PUBLIC},
     {HTTP_POST, "/api/v1/invitations/accept", h_invitation_accept, PUBLIC | READ_FIRST},
     {HTTP_GET, "/api/v1/outbox", h_outbox_list, 0},
+    {HTTP_GET, "/api/v1/time-zones", h_time_zones, 0},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 

@@ -9,6 +9,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "domain/password.h"
+#include "service/people.h"
 #include "service/ratelimit.h"
 
 const char *svc_site_role_name(enum site_role r)
@@ -90,51 +91,27 @@ void svc_memberships_cleanup(struct svc_memberships *m)
 int svc_identity_create_person(store *db, const char *email, const char *name, const char *password,
                                enum site_role role, int64_t *id, verr *e)
 {
-    if (!str_email_valid(email))
-        return svc_fail(e, SVC_INVALID, "email", "is not a valid e-mail address");
-    if (!name || !*name || strlen(name) > LIMIT_NAME_BYTES || !str_utf8_valid(name, strlen(name)))
-        return svc_fail(e, SVC_INVALID, "name", "must be 1 to %d bytes of text", LIMIT_NAME_BYTES);
-    char *lower = str_ascii_lower(xstrdup(email));
+    *id = 0;
     char *hash = NULL;
-    store_rows *rows = NULL;
-    int rc = SVC_INVALID;
     if (password) {
+        char lower[LIMIT_EMAIL_BYTES + 1];
+        str_copy(lower, sizeof lower, email ? email : "");
+        str_ascii_lower(lower);
         const char *why = password_weakness(password, lower);
-        if (why) {
-            svc_fail(e, SVC_INVALID, "password", "%s", why);
-            goto done;
-        }
-        if (!(hash = svc_password_hash(password))) {
-            svc_fail(e, SVC_INVALID, "password", "could not be hashed");
-            goto done;
-        }
+        if (why)
+            return svc_fail(e, SVC_INVALID, "password", "%s", why);
+        if (!(hash = svc_password_hash(password)))
+            return svc_fail(e, SVC_INVALID, "password", "could not be hashed");
     }
-    int64_t now = clock_now();
-    store_val p[] = {SV_TEXT(lower), SV_TEXT(name), SV_TEXT(hash),
-                     SV_TEXT(svc_site_role_name(role)), SV_INT(now)};
-    rc = store_query(
-        db,
-        "INSERT INTO people (email, name, password_hash, site_role, created_at, updated_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?5) RETURNING id",
-        p, 5, &rows);
-    if (rc == STORE_OK) {
-        rc = store_next(rows);
-        if (rc == 1) {
-            *id = store_col_int(rows, 0);
-            rc = SVC_OK;
-        } else if (rc == 0) {
-            rc = STORE_ERROR;
-        }
-    }
-    /* PostgreSQL reports the taken address at the step, SQLite at once. */
-    if (rc == STORE_CONFLICT)
-        rc = svc_fail(e, SVC_INVALID, "email", "is already taken");
-done:
-    store_rows_free(rows);
+    /* The person themselves: service/people.c's, the one place a person
+     * is written; the command line and the tests act as the system. */
+    const svc_actor system = {0};
+    struct svc_person_new in = {
+        .email = email, .name = name, .password_hash = hash, .site_role = svc_site_role_name(role)};
+    int rc = svc_person_create(db, &system, &in, id, e);
     if (hash)
         sodium_memzero(hash, strlen(hash));
     free(hash);
-    free(lower);
     return rc;
 }
 

@@ -62,11 +62,13 @@ struct svc_memberships {
 int svc_identity_memberships(store *db, int64_t person_id, struct svc_memberships *out);
 void svc_memberships_cleanup(struct svc_memberships *m); /* NULL allowed */
 
-/* Creates a person with an account. email is lower-cased; password may be
- * NULL (an invited person without one yet) and is checked against the
- * policy (domain/password.h) and hashed. SVC_OK with *id, SVC_INVALID
- * naming the field (email not an address or taken, name, weak password)
- * or a store status. */
+/* Creates a person with an account, for the command line and the tests:
+ * password may be NULL (an invited person without one yet) and is checked
+ * against the policy (domain/password.h) and hashed, then
+ * svc_person_create (service/people.h) writes the person, as the system.
+ * SVC_OK with *id, SVC_INVALID naming the field (email not an address or
+ * taken, name, weak password) or a store status. Hashing is slow: call it
+ * in a transaction only where nothing else waits (tandem init). */
 int svc_identity_create_person(store *db, const char *email, const char *name, const char *password,
                                enum site_role role, int64_t *id, verr *e);
 

@@ -146,7 +146,9 @@ MATRIX = [
     ("DELETE", "/api/v1/calendar/feed", None, codes(None)),
     ("GET", "/api/v1/calendar/{token}.ics", None, codes(404, anon=404)),
     ("POST", "/api/v1/invitations/accept", {"token": "not-a-token", "password": "long enough pass"}, codes(404, anon=404)),
+    ("GET", "/api/v1/invitations/{token}", None, codes(404, anon=404)),
     ("GET", "/api/v1/outbox", None, codes(404, admin=200)),
+    ("GET", "/api/v1/time-zones", None, READ_ALL),
 ]
 
 PARAM_OF = {"{id}": "{P}", "{pid}": "{E}", "{rid}": "{R}", "{mid}": None, "{gid}": "{G}", "{nid}": "{N}",
