@@ -14,6 +14,7 @@
 #include "base/str.h"
 #include "http/assets.h"
 #include "http/router.h"
+#include "service/sessions.h"
 #include "service/tokens.h"
 #include "service/sessions.h"
 

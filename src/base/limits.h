@@ -34,6 +34,7 @@
 #define LIMIT_NAME_BYTES 200                 /* a person's or program's name */
 #define LIMIT_SESSION_IDLE_S (2 * 3600)      /* (config) session idle expiry */
 #define LIMIT_SESSION_ABSOLUTE_S (7 * 86400) /* (config) session absolute expiry */
+#define LIMIT_SEEN_EVERY_S 60                /* a session's or token's use written this often */
 #define LIMIT_LOGIN_ATTEMPTS 10              /* failed sign-ins per window per account */
 #define LIMIT_LOGIN_ADDRESS_ATTEMPTS 50      /* failed sign-ins per window per client address */
 #define LIMIT_LOGIN_WINDOW_S 300             /* the window for the counts above */
