@@ -20,6 +20,11 @@ struct rel_row {
     int64_t members, signers, signed_all; /* signed_all: when the last first signature came */
 };
 
+struct held {
+    size_t rel; /* index into the relationships */
+    int64_t at;
+};
+
 static int month_of(int64_t t)
 {
     time_t tt = (time_t)t;
@@ -53,7 +58,8 @@ int svc_report_engagement(store *db, int64_t program_id, const struct program_co
                           const struct svc_period *p, struct report *r)
 {
     VEC(struct rel_row) rels = {0};
-    VEC(int64_t) held_at = {0};
+    VEC(struct held) held_at = {0};
+    char *in_month = NULL; /* per relationship: counted in the month at hand */
     store_rows *rows = NULL;
     int64_t end = p->to_t < p->now ? p->to_t : p->now;
     store_val pv[] = {SV_INT(program_id), SV_INT(p->from_t), SV_INT(end)};
@@ -97,12 +103,17 @@ int svc_report_engagement(store *db, int64_t program_id, const struct program_co
     if (rc < 0)
         goto done;
     rc = store_query(db,
-                     "SELECT m.starts_at FROM meetings m JOIN relationships rel ON rel.id = "
-                     "m.relationship_id WHERE rel.program_id = ?1 AND m.status = 'held' "
-                     "AND m.starts_at BETWEEN ?2 AND ?3",
+                     "SELECT m.relationship_id, m.starts_at FROM meetings m JOIN relationships "
+                     "rel ON rel.id = m.relationship_id WHERE rel.program_id = ?1 AND m.status = "
+                     "'held' AND m.starts_at BETWEEN ?2 AND ?3 ORDER BY m.relationship_id",
                      pv, 3, &rows);
+    size_t at = 0;
     while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
-        *VEC_PUSH(&held_at) = store_col_int(rows, 0);
+        int64_t id = store_col_int(rows, 0);
+        while (at < rels.len && rels.items[at].id < id)
+            at++;
+        if (at < rels.len && rels.items[at].id == id) /* a relationship of the period */
+            *VEC_PUSH(&held_at) = (struct held){at, store_col_int(rows, 1)};
         rc = STORE_OK;
     }
     store_rows_free(rows);
@@ -183,7 +194,9 @@ int svc_report_engagement(store *db, int64_t program_id, const struct program_co
     count(s, "messages", messages);
     share(s, "share_active_last_30_days", active, n);
 
-    /* By month: the months of the period that have a relationship in them. */
+    /* By month: from the first month with a relationship or a meeting in
+     * it. A relationship counts in a month it was open in or met in (a
+     * meeting may be logged as held before the relationship's start). */
     struct report_table *t = report_table(r, "by_month", "Meetings per relationship by month",
                                           "month:s,relationships:i,meetings_held:i,"
                                           "meetings_per_relationship:n");
@@ -192,20 +205,29 @@ int svc_report_engagement(store *db, int64_t program_id, const struct program_co
         for (size_t i = 0; i < rels.len; i++)
             if (rels.items[i].started < first)
                 first = rels.items[i].started;
+        for (size_t i = 0; i < held_at.len; i++)
+            if (held_at.items[i].at < first)
+                first = held_at.items[i].at;
         if (first < p->from_t)
             first = p->from_t;
+        in_month = calloc(rels.len, 1);
         int m0 = month_of(first), m1 = month_of(end);
         if (m1 - m0 >= LIMIT_REPORT_MONTHS)
             m0 = m1 - LIMIT_REPORT_MONTHS + 1;
         for (int m = m0; m <= m1; m++) {
             int64_t a = month_start(m), b = month_start(m + 1) - 1, open = 0, met = 0;
+            memset(in_month, 0, rels.len);
             for (size_t i = 0; i < rels.len; i++)
                 if (rels.items[i].started <= b &&
                     (!rels.items[i].ended || rels.items[i].ended >= a))
-                    open++;
+                    in_month[i] = 1;
             for (size_t i = 0; i < held_at.len; i++)
-                if (held_at.items[i] >= a && held_at.items[i] <= b)
+                if (held_at.items[i].at >= a && held_at.items[i].at <= b) {
                     met++;
+                    in_month[held_at.items[i].rel] = 1;
+                }
+            for (size_t i = 0; i < rels.len; i++)
+                open += in_month[i];
             char label[16];
             snprintf(label, sizeof label, "%04d-%02d", m / 12, m % 12 + 1);
             report_text(t, label);
@@ -219,6 +241,7 @@ int svc_report_engagement(store *db, int64_t program_id, const struct program_co
     }
     rc = SVC_OK;
 done:
+    free(in_month);
     VEC_FREE(&rels);
     VEC_FREE(&held_at);
     return rc;
