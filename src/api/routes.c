@@ -107,6 +107,23 @@ static const struct route routes[] = {
     {HTTP_POST, "/api/v1/invitations/accept", h_invitation_accept, PUBLIC | READ_FIRST},
     {HTTP_GET, "/api/v1/outbox", h_outbox_list, 0},
     {HTTP_GET, "/api/v1/time-zones", h_time_zones, 0},
+    /* The help library and recognition (resources.c, recognition.c). */
+    {HTTP_GET, "/api/v1/resources", h_site_resources_list, 0},
+    {HTTP_POST, "/api/v1/resources", h_site_resource_create, 0},
+    {HTTP_GET, "/api/v1/resources/{resid}", h_resource_get, 0},
+    {HTTP_PATCH, "/api/v1/resources/{resid}", h_resource_patch, 0},
+    {HTTP_POST, "/api/v1/resources/{resid}/opens", h_resource_open, 0},
+    {HTTP_GET, "/api/v1/programs/{id}/resources", h_program_resources_list, 0},
+    {HTTP_POST, "/api/v1/programs/{id}/resources", h_program_resource_create, 0},
+    {HTTP_PATCH, "/api/v1/programs/{id}/resources/{resid}", h_program_resource_hide, 0},
+    {HTTP_GET, "/api/v1/programs/{id}/highlights", h_program_highlights, 0},
+    {HTTP_GET, "/api/v1/programs/{id}/participants/{pid}/badges", h_participant_badges, 0},
+    {HTTP_GET, "/api/v1/relationships/{rid}/resources", h_relationship_resources, 0},
+    {HTTP_GET, "/api/v1/relationships/{rid}/recognition", h_relationship_recognition, 0},
+    {HTTP_POST, "/api/v1/relationships/{rid}/kudos", h_kudos_create, 0},
+    {HTTP_PUT, "/api/v1/relationships/{rid}/highlight", h_highlight_put, 0},
+    {HTTP_DELETE, "/api/v1/relationships/{rid}/highlight", h_highlight_delete, 0},
+    {HTTP_GET, "/api/v1/relationships/{rid}/certificate.pdf", h_certificate, 0},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
