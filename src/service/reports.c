@@ -127,6 +127,7 @@ static const struct {
     {"matching", svc_report_matching},
     {"engagement", svc_report_engagement},
     {"phases", svc_report_phases},
+    {"resources", svc_report_resources},
     {"outcomes", svc_report_outcomes},
 };
 
@@ -140,7 +141,7 @@ bool svc_report_known(const char *name)
 
 const char *svc_report_names(void)
 {
-    return "funnel, matching, engagement, phases, outcomes";
+    return "funnel, matching, engagement, phases, resources, outcomes";
 }
 
 int svc_report_run(store *db, int64_t program_id, const char *name, const struct svc_period *p,

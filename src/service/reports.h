@@ -60,6 +60,8 @@ int svc_report_engagement(store *db, int64_t program_id, const struct program_co
                           const struct svc_period *p, struct report *r);
 int svc_report_phases(store *db, int64_t program_id, const struct program_config *cfg,
                       const struct svc_period *p, struct report *r);
+int svc_report_resources(store *db, int64_t program_id, const struct program_config *cfg,
+                         const struct svc_period *p, struct report *r);
 int svc_report_outcomes(store *db, int64_t program_id, const struct program_config *cfg,
                         const struct svc_period *p, struct report *r);
 

@@ -106,6 +106,7 @@ MATRIX = [
     ("GET", "/api/v1/programs/{P}/reports/matching", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
     ("GET", "/api/v1/programs/{P}/reports/engagement", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
     ("GET", "/api/v1/programs/{P}/reports/phases", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
+    ("GET", "/api/v1/programs/{P}/reports/resources", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
     ("GET", "/api/v1/programs/{P}/reports/outcomes", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
     ("POST", "/api/v1/outcomes/imports", None, codes(403, admin=422)),
     ("GET", "/api/v1/programs/{P}/relationships", None, codes(200, viewer=403, other_program=404, stranger=404)),
@@ -206,7 +207,7 @@ def pattern_of(path):
             out.append("{nid}")
         elif s == "intro":
             out.append("{module}")
-        elif s in ("funnel", "matching", "engagement", "phases", "outcomes") and segs[i - 1] == "reports":
+        elif s in ("funnel", "matching", "engagement", "phases", "resources", "outcomes") and segs[i - 1] == "reports":
             out.append("{name}")
         else:
             out.append(s)

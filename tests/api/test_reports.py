@@ -275,7 +275,7 @@ def test_the_period_is_checked_and_every_bad_date_named(world):
 
 
 def test_a_viewer_sees_every_report_and_no_personal_data(world):
-    for name in ("funnel", "matching", "engagement", "phases", "outcomes"):
+    for name in ("funnel", "matching", "engagement", "phases", "resources", "outcomes"):
         r = world.viewer.get("/api/v1/programs/%d/reports/%s" % (world.program["id"], name))
         assert r.status_code == 200, r.text
         text = r.text
@@ -298,3 +298,35 @@ def test_the_funnel_csv_has_unformatted_numbers(world):
         if stage in by:
             assert int(count) == by[stage]["count"]
             assert (float(first) if first else None) == by[stage]["conversion_from_first"]
+
+
+def test_resources_opens_by_resource_and_phase(world):
+    c = world.coord
+    lib = "/api/v1/programs/%d/resources" % world.program["id"]
+    a = c.post(lib, json={"title": "Report test guide", "body_md": "Text.", "phases": ["Starting"]})
+    assert a.status_code == 201, a.text
+    b = c.post(lib, json={"title": "Report test link", "url": "https://example.org/x", "phases": ["Growing", "Starting"]})
+    assert b.status_code == 201, b.text
+    a, b = a.json(), b.json()
+    p = world.people
+    for who, res, times in [("e1", a, 2), ("m1", a, 1), ("e2", b, 1)]:
+        for _ in range(times):
+            assert p[who].post("/api/v1/resources/%d/opens" % res["id"]).status_code == 200
+    # Someone outside the program opens it too: not one of the program's readers.
+    assert c.post("/api/v1/resources/%d/opens" % a["id"]).status_code == 200
+    rep = report(world.viewer, world.program, "resources")
+    rows = {r["resource_id"]: r for r in table(rep, "resources")}
+    assert rows[a["id"]]["title"] == "Report test guide" and rows[a["id"]]["phases"] == "Starting"
+    assert (rows[a["id"]]["readers"], rows[a["id"]]["opens"]) == (2, 3)
+    assert (rows[b["id"]]["readers"], rows[b["id"]]["opens"]) == (1, 1)
+    assert rows[b["id"]]["phases"] == "Growing; Starting"
+    others = [r for k, r in rows.items() if k not in (a["id"], b["id"])]
+    assert others and all(r["readers"] == 0 for r in others)          # the starter articles, unread
+    phases = {r["name"]: r for r in table(rep, "by_phase")}
+    assert (phases["Starting"]["readers"], phases["Starting"]["opens"]) == (3, 4)
+    assert (phases["Growing"]["resources"], phases["Growing"]["readers"], phases["Growing"]["opens"]) == (1, 1, 1)
+    assert phases["Closing"]["opens"] == 0
+    assert_csv_agrees(world.viewer, world.program, rep)
+    # Opened today: a period that ended yesterday has no readers.
+    old = report(c, world.program, "resources", to=day(-1))
+    assert all(r["readers"] == 0 for r in table(old, "resources"))

@@ -156,6 +156,14 @@ for (const [label, viewport] of [
     await shot('engagement-print');
     await page.emulateMedia({ media: 'screen' });
 
+    // Resources: the library's starter articles, none read yet.
+    await page.goto(`/programs/${p.id}/reports/resources`);
+    await page.getByTestId('chart-resources').locator('canvas').waitFor();
+    const opens = await page.getByTestId('table-resources').locator('tbody tr td:nth-child(5)').allTextContents();
+    assert.ok(opens.length > 0 && opens.every((o) => o === '0'), `opens: ${opens}`);
+    await assertNoOverflowX(page, 'the resources report');
+    await shot('resources');
+
     await page.goto(`/programs/${p.id}/reports/outcomes`);
     await page.getByRole('heading', { level: 2, name: 'Participants against people who never joined' }).waitFor();
     await shot('outcomes');

@@ -8,12 +8,13 @@ import type { Schema } from './api';
 export type Report = Schema<'Report'>;
 export type ReportTable = Schema<'ReportTable'>;
 export type Cell = string | number | null;
-export type ReportName = 'matching' | 'engagement' | 'phases' | 'outcomes';
+export type ReportName = 'matching' | 'engagement' | 'phases' | 'resources' | 'outcomes';
 
 export const REPORTS: { name: ReportName; title: string; lead: string }[] = [
   { name: 'matching', title: 'Match quality', lead: 'How well the published run matched people, the mentors’ load now, who is waiting for a new match, and how long a match took.' },
   { name: 'engagement', title: 'Engagement', lead: 'How often pairs meet, whether agreements and goals were set on time, goal and milestone completion, and who was active lately.' },
   { name: 'phases', title: 'Phases', lead: 'Where the relationships are in the phase model now, and how long they stayed in each phase.' },
+  { name: 'resources', title: 'Resources', lead: 'How the program’s mentors and mentees use the help library: readers and opens by resource, and by the phase each resource belongs to.' },
   { name: 'outcomes', title: 'Outcomes', lead: 'Outcome records of the program’s matched participants against people who never joined a program, with the difference and whether it is more than chance.' },
 ];
 
@@ -48,6 +49,7 @@ const WORDS: Record<string, string> = {
   ci_low: '95 % interval from',
   ci_high: 'to',
   p_value: 'p-value',
+  resource_id: 'Id',
 };
 
 /** A column or metric name in words: "meetings_held" -> "Meetings held". */
@@ -111,6 +113,22 @@ export const CHARTS: Record<string, ChartSpec> = {
     type: 'bar',
     label: (r) => String(r.name),
     series: [{ column: 'relationships_now', name: 'Relationships now' }],
+  },
+  'resources.resources': {
+    type: 'bar',
+    label: (r) => String(r.title),
+    series: [
+      { column: 'readers', name: 'Readers' },
+      { column: 'opens', name: 'Opens' },
+    ],
+  },
+  'resources.by_phase': {
+    type: 'bar',
+    label: (r) => String(r.name),
+    series: [
+      { column: 'readers', name: 'Readers' },
+      { column: 'opens', name: 'Opens' },
+    ],
   },
   'outcomes.comparison': {
     type: 'bar',
