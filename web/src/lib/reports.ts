@@ -14,7 +14,7 @@ export const REPORTS: { name: ReportName; title: string; lead: string }[] = [
   { name: 'matching', title: 'Match quality', lead: 'How well the published run matched people, the mentors’ load now, who is waiting for a new match, and how long a match took.' },
   { name: 'engagement', title: 'Engagement', lead: 'How often pairs meet, whether agreements and goals were set on time, goal and milestone completion, and who was active lately.' },
   { name: 'phases', title: 'Phases', lead: 'Where the relationships are in the phase model now, and how long they stayed in each phase.' },
-  { name: 'resources', title: 'Resources', lead: 'How the program’s mentors and mentees use the help library: readers and opens by resource, and by the phase each resource belongs to.' },
+  { name: 'resources', title: 'Resource use', lead: 'How the program’s mentors and mentees use the help library: readers and opens by resource, and by the phase each resource belongs to.' },
   { name: 'outcomes', title: 'Outcomes', lead: 'Outcome records of the program’s matched participants against people who never joined a program, with the difference and whether it is more than chance.' },
 ];
 
