@@ -39,6 +39,20 @@ static int64_t month_start(int m)
     return (int64_t)timegm(&tm);
 }
 
+/* The two numbers of a one-row query over the program and period (pv). */
+static int two_counts(store *db, const char *sql, const store_val *pv, int64_t *a, int64_t *b)
+{
+    store_rows *rows = NULL;
+    int rc = store_query(db, sql, pv, 3, &rows);
+    if (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        *a = store_col_int(rows, 0);
+        *b = store_col_int(rows, 1);
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    return rc < 0 ? rc : STORE_OK;
+}
+
 static void share(struct report_table *t, const char *metric, int64_t part, int64_t whole)
 {
     report_text(t, metric);
@@ -121,36 +135,20 @@ int svc_report_engagement(store *db, int64_t program_id, const struct program_co
     if (rc < 0)
         goto done;
     int64_t goals = 0, achieved = 0, milestones = 0, milestones_done = 0;
-    rc = store_query(db,
-                     "SELECT COUNT(*), COALESCE(SUM(CASE WHEN o.status = 'achieved' THEN 1 ELSE 0 "
-                     "END), 0) FROM goals o JOIN relationships rel ON rel.id = o.relationship_id "
-                     "WHERE rel.program_id = ?1 AND o.status <> 'dropped' AND rel.started_at <= ?3 "
-                     "AND (rel.ended_at IS NULL OR rel.ended_at >= ?2)",
-                     pv, 3, &rows);
-    if (rc == STORE_OK && (rc = store_next(rows)) == 1) {
-        goals = store_col_int(rows, 0);
-        achieved = store_col_int(rows, 1);
-        rc = STORE_OK;
-    }
-    store_rows_free(rows);
-    rows = NULL;
-    if (rc < 0)
-        goto done;
-    rc = store_query(db,
-                     "SELECT COUNT(*), COALESCE(SUM(CASE WHEN ms.done_at IS NULL THEN 0 ELSE 1 "
-                     "END), 0) FROM milestones ms JOIN goals o ON o.id = ms.goal_id JOIN "
-                     "relationships rel ON rel.id = o.relationship_id WHERE rel.program_id = ?1 "
-                     "AND o.status <> 'dropped' AND rel.started_at <= ?3 "
-                     "AND (rel.ended_at IS NULL OR rel.ended_at >= ?2)",
-                     pv, 3, &rows);
-    if (rc == STORE_OK && (rc = store_next(rows)) == 1) {
-        milestones = store_col_int(rows, 0);
-        milestones_done = store_col_int(rows, 1);
-        rc = STORE_OK;
-    }
-    store_rows_free(rows);
-    rows = NULL;
-    if (rc < 0)
+    if ((rc =
+             two_counts(db,
+                        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN o.status = 'achieved' THEN 1 "
+                        "ELSE 0 END), 0) FROM goals o JOIN relationships rel ON rel.id = "
+                        "o.relationship_id WHERE rel.program_id = ?1 AND o.status <> 'dropped' "
+                        "AND rel.started_at <= ?3 AND (rel.ended_at IS NULL OR rel.ended_at >= ?2)",
+                        pv, &goals, &achieved)) < 0 ||
+        (rc = two_counts(db,
+                         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN ms.done_at IS NULL THEN 0 ELSE 1 "
+                         "END), 0) FROM milestones ms JOIN goals o ON o.id = ms.goal_id JOIN "
+                         "relationships rel ON rel.id = o.relationship_id WHERE rel.program_id = "
+                         "?1 AND o.status <> 'dropped' AND rel.started_at <= ?3 "
+                         "AND (rel.ended_at IS NULL OR rel.ended_at >= ?2)",
+                         pv, &milestones, &milestones_done)) < 0)
         goto done;
 
     /* Per relationship: the guideline, the agreement, the goals, activity. */
