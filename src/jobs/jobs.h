@@ -24,7 +24,7 @@
 struct job {
     const char *name; /* "expire-requests" */
     const char *what; /* one line, for `tandem jobs --help` and the log */
-    int64_t every_s;  /* the runner starts it at most this often; 0: at every tick */
+    int64_t every_s;  /* the runner starts it this often; 0: at every tick (--jobs-every) */
     /* Does what is due at `now`; *done counts the items handled. A store
      * status (the items done before a failure stay done). */
     int (*run)(store *db, int64_t now, size_t *done);
@@ -65,5 +65,10 @@ void jobs_runner_stop(jobs_runner *r);
 /* jobs/expire_requests.c: self-matching requests whose days ran out move
  * on to their next choice, or end (service/requests.h). */
 int job_expire_requests(store *db, int64_t now, size_t *done);
+
+/* jobs/mail.c: delivers the outbox over SMTP (settings in jobs/mail.h);
+ * last in the table, so a run delivers the mail the jobs before it
+ * stored. Does nothing when no SMTP server is configured. */
+int job_mail(store *db, int64_t now, size_t *done);
 
 #endif
