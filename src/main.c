@@ -46,7 +46,13 @@ static const struct command {
     {"import", cli_import,
      "import  --db URL --program ID FILE [--dry-run] [--public-url URL]\n"
      "        add a program's participants from CSV and invite them; every\n"
-     "        bad row is reported as FILE:LINE:COLUMN and nothing is written"},
+     "        bad row is reported as FILE:LINE:COLUMN and nothing is written\n"
+     "import  --db URL --outcomes FILE [--dry-run]\n"
+     "        add outcome records (email,date,kind,value) from CSV"},
+    {"report", cli_report,
+     "report  --db URL --program ID NAME [--format json|csv] [--table TABLE]\n"
+     "        [--from DATE] [--to DATE]   print a report (funnel, matching,\n"
+     "        engagement, phases, outcomes)"},
     {"jobs", cli_jobs,
      "jobs    --db URL [--once] [--now TIME] [--every SECONDS] [--public-url URL]\n"
      "        [--smtp URL] [--mail-from ADDRESS] [--mail-attempts N]\n"

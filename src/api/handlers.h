@@ -38,6 +38,15 @@ int h_participants_bulk(api_ctx *c);
 
 /* imports.c */
 int h_program_import(api_ctx *c);
+int h_outcome_import(api_ctx *c);
+/* What the two imports share: the content type and ?dry_run (0, or -1
+ * with the 415/400 written), the errors as JSON rows (a new array), and the
+ * 422 carrying the report (taken over) with its errors. */
+struct import_problem;
+int api_import_dry_run(api_ctx *c, bool *dry_run);
+json_t *api_import_errors(const struct import_problem *list, size_t n);
+int api_import_invalid(api_ctx *c, const struct import_problem *errors, size_t nerrors,
+                       size_t error_count, json_t *report);
 
 /* invitations.c */
 int h_invitation_get(api_ctx *c);

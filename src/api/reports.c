@@ -1,7 +1,10 @@
 /* reports.c - program reports as JSON, or CSV with Accept: text/csv
  * (product.md §8). Stakeholders (viewers) see aggregates only. The figures
  * are service/reports.c's and domain/participation.c's. */
+#include <stdio.h>
 #include <string.h>
+
+#include "base/clock.h"
 
 #include "api/handlers.h"
 #include "service/reports.h"
@@ -10,6 +13,19 @@ static bool wants_csv(api_ctx *c)
 {
     const char *accept = http_req_header(c->req, "Accept");
     return accept && strstr(accept, "text/csv") != NULL;
+}
+
+/* Table t as the CSV reply, a file named after the report and table. */
+static int csv_reply(api_ctx *c, const struct report_table *t, const char *name)
+{
+    if (report_csv(t, &c->resp->body))
+        return api_problem(c, 500, NULL, "the report is too large to send");
+    c->resp->status = 200;
+    c->resp->content_type = "text/csv; charset=utf-8";
+    char disposition[160];
+    snprintf(disposition, sizeof disposition, "attachment; filename=\"%s-%s.csv\"", name, t->name);
+    http_resp_header(c->resp, "Content-Disposition", disposition);
+    return 0;
 }
 
 /* The funnel: for each stage, how many participations reached it, and the
@@ -24,24 +40,12 @@ static int funnel(api_ctx *c, int64_t pid)
     if (rc != SVC_OK)
         return api_fail(c, rc, NULL);
     if (wants_csv(c)) {
-        buf *b = &c->resp->body;
-        buf_puts(b, "stage,count,conversion_from_previous,conversion_from_first\r\n");
-        for (int s = 0; s < STAGE_COUNT; s++) {
-            double rate;
-            bool exit = s >= STAGE_FIRST_EXIT;
-            buf_printf(b, "%s,%lld,", stage_name((enum stage)s),
-                       (long long)(exit ? f.exits[s] : f.stages.reached[s]));
-            if (participation_conversion(&f.stages, (enum stage)s, false, &rate))
-                buf_printf(b, "%.4f", rate);
-            buf_puts(b, ",");
-            if (participation_conversion(&f.stages, (enum stage)s, true, &rate))
-                buf_printf(b, "%.4f", rate);
-            buf_puts(b, "\r\n");
-        }
-        c->resp->status = 200;
-        c->resp->content_type = "text/csv; charset=utf-8";
-        http_resp_header(c->resp, "Content-Disposition", "attachment; filename=\"funnel.csv\"");
-        return 0;
+        struct report r;
+        report_init(&r, "funnel", pid);
+        svc_report_funnel_table(&f, &r);
+        rc = csv_reply(c, &r.tables[0], "funnel");
+        report_cleanup(&r);
+        return rc;
     }
     json_t *stages = json_array(), *exits = json_array();
     for (int s = 0; s < STAGE_COUNT; s++) {
@@ -66,6 +70,38 @@ static int funnel(api_ctx *c, int64_t pid)
                               exits));
 }
 
+/* Any other report: typed tables (domain/report.h), all of them as JSON,
+ * or one (?table=, the first by default) as CSV. */
+static int tables(api_ctx *c, int64_t pid, const char *name)
+{
+    verr e = VERR_COLLECT;
+    struct svc_period period;
+    struct report r = {0};
+    const char *table = http_req_query(c->req, "table");
+    int rc = svc_period_set(&period, http_req_query(c->req, "from"), http_req_query(c->req, "to"),
+                            clock_now(), &e);
+    if (rc != SVC_OK)
+        return api_fail(c, rc, &e);
+    int out;
+    if ((rc = svc_report_run(c->db, pid, name, &period, &r, &e)) != SVC_OK) {
+        out = api_fail(c, rc, &e);
+        goto done;
+    }
+    if (!wants_csv(c)) {
+        out = api_json(c, 200, report_json(&r));
+        goto done;
+    }
+    const struct report_table *t = table ? report_find(&r, table) : &r.tables[0];
+    if (!t) {
+        out = api_problem(c, 404, "table", "the %s report has no table '%s'", name, table);
+        goto done;
+    }
+    out = csv_reply(c, t, name);
+done:
+    report_cleanup(&r);
+    return out;
+}
+
 int h_report(api_ctx *c)
 {
     int64_t pid;
@@ -75,5 +111,7 @@ int h_report(api_ctx *c)
     const char *name = c->req->params[1];
     if (strcmp(name, "funnel") == 0)
         return funnel(c, pid);
-    return api_problem(c, 404, "name", "no report named '%s' (try funnel)", name);
+    if (svc_report_known(name)) /* and not the funnel: its JSON is its own */
+        return tables(c, pid, name);
+    return api_problem(c, 404, "name", "no report named '%s' (try %s)", name, svc_report_names());
 }

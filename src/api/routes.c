@@ -53,6 +53,7 @@ static const struct route routes[] = {
     {HTTP_POST, "/api/v1/programs/{id}/participants", h_participants_create, 0},
     {HTTP_POST, "/api/v1/programs/{id}/participants/bulk", h_participants_bulk, 0},
     {HTTP_POST, "/api/v1/programs/{id}/imports", h_program_import, BIG_BODY},
+    {HTTP_POST, "/api/v1/outcomes/imports", h_outcome_import, BIG_BODY},
     {HTTP_GET, "/api/v1/programs/{id}/participants/{pid}", h_participant_get, 0},
     {HTTP_PATCH, "/api/v1/programs/{id}/participants/{pid}", h_participant_patch, 0},
     {HTTP_GET, "/api/v1/programs/{id}/training", h_training_list, 0},

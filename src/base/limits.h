@@ -165,4 +165,12 @@ _Static_assert(LIMIT_IMPORT_WANTS == LIMIT_WANTS_MAX, "import wants are the coor
 #define LIMIT_HIGHLIGHT_BYTES 2000         /* a coordinator's highlight of a relationship */
 #define LIMIT_CERTIFICATE_BYTES (4u << 20) /* one certificate PDF */
 
+/* Reports and outcome records */
+#define LIMIT_REPORT_TABLES 8        /* tables in one report */
+#define LIMIT_REPORT_COLUMNS 12      /* columns in one report table */
+#define LIMIT_REPORT_MONTHS 60       /* months in a report's table by month (the latest) */
+#define LIMIT_OUTCOME_KIND_BYTES 40  /* an outcome record's kind ("promotion") */
+#define LIMIT_OUTCOME_VALUE_BYTES 80 /* an outcome record's value (1, 0 or a band) */
+#define LIMIT_OUTCOME_KINDS 20       /* kinds compared in one outcomes report */
+
 #endif

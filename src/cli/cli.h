@@ -10,6 +10,7 @@ int cli_migrate(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_match(int argc, char **argv); /* cli/match_cmd.c: the engine's file contract */
 int cli_import(int argc, char **argv);
-int cli_jobs(int argc, char **argv); /* cli/jobs.c: the time-driven jobs */
+int cli_jobs(int argc, char **argv);   /* cli/jobs.c: the time-driven jobs */
+int cli_report(int argc, char **argv); /* cli/report.c: a program's report */
 
 #endif

@@ -2,6 +2,7 @@
  * (the rules are import/'s, shared with the HTTP API).
  *
  *   tandem import --db URL --program ID FILE [--dry-run] [--public-url URL]
+ *   tandem import --db URL --outcomes FILE [--dry-run]
  *
  * Every problem is printed as FILE:LINE: column "NAME": message (or
  * FILE:LINE: message when it is in no cell) and nothing is written (exit
@@ -23,6 +24,7 @@
 #include "cli/cli.h"
 #include "cli/db.h"
 #include "import/import.h"
+#include "import/outcomes.h"
 
 #define BAR_WIDTH 40
 
@@ -114,20 +116,73 @@ static void print_summary(const struct import_report *r, bool dry_run, double se
            r->updated, r->unchanged, seconds);
 }
 
+/* Prints the outcome import's problems as print_errors does. */
+static void print_outcome_errors(const char *file, const struct outcome_import_report *r)
+{
+    struct import_report as = {
+        .errors = r->errors, .nerrors = r->nerrors, .error_count = r->error_count};
+    print_errors(file, &as);
+}
+
+/* tandem import --outcomes FILE: outcome records (import/outcomes.h). */
+static int import_outcomes(const char *db, const char *file, bool dry_run)
+{
+    char *data = NULL;
+    size_t len = 0;
+    if (read_file(file, &data, &len))
+        return 2;
+    int status = 1;
+    struct outcome_import_report report = {0};
+    store *s = cli_open_db("import", db, &status);
+    if (!s)
+        goto done;
+    svc_actor nobody = {0};
+    int rc = store_begin(s);
+    if (rc == STORE_OK)
+        rc = outcome_import_run(s, &nobody, dry_run, data, len, &report);
+    if (rc == SVC_OK && !dry_run)
+        rc = store_commit(s);
+    store_rollback(s);
+    if (rc == SVC_OK) {
+        printf("tandem import: %s%zu outcome records: %zu %screated, %zu %supdated, %zu "
+               "unchanged\n",
+               dry_run ? "dry run, nothing written; " : "", report.rows, report.created,
+               dry_run ? "would be " : "", report.updated, dry_run ? "would be " : "",
+               report.unchanged);
+        status = 0;
+    } else if (rc == SVC_INVALID) {
+        print_outcome_errors(file, &report);
+        status = 2;
+    } else {
+        fprintf(stderr, "tandem import: %s; nothing was imported\n", store_errmsg(s));
+    }
+done:
+    outcome_import_cleanup(&report);
+    store_free(s);
+    free(data);
+    return status;
+}
+
 int cli_import(int argc, char **argv)
 {
-    const char *db = NULL, *program = NULL, *public_url = NULL, *file = NULL;
+    const char *db = NULL, *program = NULL, *public_url = NULL, *file = NULL, *outcomes = NULL;
     bool dry_run = false;
-    const struct cli_flag flags[] = {{"--db", &db, NULL},
-                                     {"--program", &program, NULL},
-                                     {"--public-url", &public_url, NULL},
-                                     {"--dry-run", NULL, &dry_run},
-                                     {0}};
+    const struct cli_flag flags[] = {
+        {"--db", &db, NULL},           {"--outcomes", &outcomes, NULL},
+        {"--program", &program, NULL}, {"--public-url", &public_url, NULL},
+        {"--dry-run", NULL, &dry_run}, {0}};
     int npos = 0;
     if (cli_parse(argc, argv, flags, &file, 1, &npos))
         return 2;
     if (!(db = cli_db_url(db, "import")))
         return 2;
+    if (outcomes) {
+        if (npos != 0 || program) {
+            fprintf(stderr, "tandem import: --outcomes FILE takes no program and no other file\n");
+            return 2;
+        }
+        return import_outcomes(db, outcomes, dry_run);
+    }
     int64_t program_id;
     if (!program || str_to_i64(program, 1, INT64_MAX / 2, &program_id)) {
         fprintf(stderr, "tandem import: give the program with --program ID (a positive number)\n");

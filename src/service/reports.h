@@ -3,9 +3,12 @@
 #ifndef TANDEM_SERVICE_REPORTS_H
 #define TANDEM_SERVICE_REPORTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "domain/participation.h"
+#include "domain/program.h"
+#include "domain/report.h"
 #include "service/service.h"
 
 struct svc_funnel {
@@ -16,5 +19,50 @@ struct svc_funnel {
 /* The funnel of program `program_id` for mentors and mentees, or for one
  * role ("mentor", "mentee"; NULL: both). SVC_OK or a store status. */
 int svc_report_funnel(store *db, int64_t program_id, const char *role, struct svc_funnel *out);
+
+/* The funnel as one table, "stages": stage, count, conversion_from_previous,
+ * conversion_from_first, a row per stage and then per exit (what the CSV and
+ * the command line show). */
+void svc_report_funnel_table(const struct svc_funnel *f, struct report *r);
+
+/* The period a report covers: from the start of `from` to the end of `to`
+ * (dates "YYYY-MM-DD", "" when open), read as UTC days. */
+struct svc_period {
+    char from[11], to[11];
+    int64_t from_t, to_t; /* Unix seconds: the first and the last second in it */
+    int64_t now;          /* the clock when the report is made */
+};
+
+/* Checks and sets the period (either date may be NULL or "": open).
+ * SVC_OK, or SVC_INVALID with e naming "from" or "to" (not a date, or
+ * `to` before `from`); every bad one is named. */
+int svc_period_set(struct svc_period *p, const char *from, const char *to, int64_t now, verr *e);
+
+/* True when `name` is a report svc_report_run makes. */
+bool svc_report_known(const char *name);
+
+/* The names svc_report_run makes, comma-separated, for messages. */
+const char *svc_report_names(void);
+
+/* Makes report `name` of program `program_id` for the period into *out
+ * (initialised here; release with report_cleanup() whatever the status).
+ * Aggregates only: no names, e-mail or free text, so what a coordinator
+ * sees a stakeholder may see too. SVC_OK, SVC_NOT_FOUND naming "name" for
+ * an unknown report or when there is no such program, or a store status. */
+int svc_report_run(store *db, int64_t program_id, const char *name, const struct svc_period *p,
+                   struct report *out, verr *e);
+
+/* The reports, one module each (service/report_<name>.c); r is initialised
+ * by the caller. SVC_OK or a store status. */
+int svc_report_matching(store *db, int64_t program_id, const struct program_config *cfg,
+                        const struct svc_period *p, struct report *r);
+int svc_report_engagement(store *db, int64_t program_id, const struct program_config *cfg,
+                          const struct svc_period *p, struct report *r);
+int svc_report_phases(store *db, int64_t program_id, const struct program_config *cfg,
+                      const struct svc_period *p, struct report *r);
+int svc_report_resources(store *db, int64_t program_id, const struct program_config *cfg,
+                         const struct svc_period *p, struct report *r);
+int svc_report_outcomes(store *db, int64_t program_id, const struct program_config *cfg,
+                        const struct svc_period *p, struct report *r);
 
 #endif

@@ -102,6 +102,13 @@ MATRIX = [
     ("POST", "/api/v1/programs/{P}/training/intro/completion", {}, codes(404)),
     ("GET", "/api/v1/programs/{P}/mentors", None, codes(403, admin=200, coord=200, mentee=200, other_program=404, stranger=404)),
     ("GET", "/api/v1/programs/{P}/reports/funnel", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
+    # Every report: aggregates only, so a viewer (stakeholder) sees them all.
+    ("GET", "/api/v1/programs/{P}/reports/matching", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
+    ("GET", "/api/v1/programs/{P}/reports/engagement", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
+    ("GET", "/api/v1/programs/{P}/reports/phases", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
+    ("GET", "/api/v1/programs/{P}/reports/resources", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
+    ("GET", "/api/v1/programs/{P}/reports/outcomes", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
+    ("POST", "/api/v1/outcomes/imports", None, codes(403, admin=422)),
     ("GET", "/api/v1/programs/{P}/relationships", None, codes(200, viewer=403, other_program=404, stranger=404)),
     ("POST", "/api/v1/programs/{P}/relationships", {"mentor": 1, "mentees": [2]}, COORD_WRITE),
     ("GET", "/api/v1/programs/{P}/recommendations", None, codes(403, mentee=409, other_program=404, stranger=404)),
@@ -203,7 +210,7 @@ def pattern_of(path):
             out.append("{nid}")
         elif s == "intro":
             out.append("{module}")
-        elif s == "funnel":
+        elif s in ("funnel", "matching", "engagement", "phases", "resources", "outcomes") and segs[i - 1] == "reports":
             out.append("{name}")
         else:
             out.append(s)

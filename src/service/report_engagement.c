@@ -1,0 +1,246 @@
+/* report_engagement.c - the engagement report: meetings per relationship
+ * per month, the share meeting the program's guideline, agreements and
+ * goals set on time, goal and milestone completion, messages, the share
+ * active lately. Over the relationships open at some time in the period. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/vec.h"
+#include "service/reports.h"
+
+#define AGREEMENT_DAYS 14 /* an agreement signed by everyone within this of the start */
+#define ACTIVE_DAYS 30    /* active: a meeting held or a message in the last days */
+#define MONTH_DAYS 30.436875
+
+struct rel_row {
+    int64_t id, started, ended; /* ended 0: open */
+    int64_t held, messages, first_goal, last_activity;
+    int64_t members, signers, signed_all; /* signed_all: when the last first signature came */
+};
+
+struct held {
+    size_t rel; /* index into the relationships */
+    int64_t at;
+};
+
+static int month_of(int64_t t)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    return (tm.tm_year + 1900) * 12 + tm.tm_mon;
+}
+
+static int64_t month_start(int m)
+{
+    struct tm tm = {.tm_year = m / 12 - 1900, .tm_mon = m % 12, .tm_mday = 1};
+    return (int64_t)timegm(&tm);
+}
+
+/* The two numbers of a one-row query over the program and period (pv). */
+static int two_counts(store *db, const char *sql, const store_val *pv, int64_t *a, int64_t *b)
+{
+    store_rows *rows = NULL;
+    int rc = store_query(db, sql, pv, 3, &rows);
+    if (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        *a = store_col_int(rows, 0);
+        *b = store_col_int(rows, 1);
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    return rc < 0 ? rc : STORE_OK;
+}
+
+static void share(struct report_table *t, const char *metric, int64_t part, int64_t whole)
+{
+    report_text(t, metric);
+    if (whole > 0)
+        report_real(t, (double)part / (double)whole);
+    else
+        report_null(t);
+}
+
+static void count(struct report_table *t, const char *metric, int64_t v)
+{
+    report_text(t, metric);
+    report_int(t, v);
+}
+
+int svc_report_engagement(store *db, int64_t program_id, const struct program_config *cfg,
+                          const struct svc_period *p, struct report *r)
+{
+    VEC(struct rel_row) rels = {0};
+    VEC(struct held) held_at = {0};
+    char *in_month = NULL; /* per relationship: counted in the month at hand */
+    store_rows *rows = NULL;
+    int64_t end = p->to_t < p->now ? p->to_t : p->now;
+    store_val pv[] = {SV_INT(program_id), SV_INT(p->from_t), SV_INT(end)};
+    int rc = store_query(
+        db,
+        "SELECT rel.id, rel.started_at, rel.ended_at, "
+        "(SELECT COUNT(*) FROM meetings m WHERE m.relationship_id = rel.id AND m.status = 'held' "
+        "AND m.starts_at BETWEEN ?2 AND ?3), "
+        "(SELECT COUNT(*) FROM messages g WHERE g.relationship_id = rel.id "
+        "AND g.created_at BETWEEN ?2 AND ?3), "
+        "(SELECT MIN(o.created_at) FROM goals o WHERE o.relationship_id = rel.id), "
+        "(SELECT MAX(x.at) FROM (SELECT m.starts_at AS at FROM meetings m WHERE m.relationship_id "
+        "= rel.id AND m.status = 'held' AND m.starts_at <= ?3 UNION ALL SELECT g.created_at FROM "
+        "messages g WHERE g.relationship_id = rel.id AND g.created_at <= ?3) x), "
+        "(SELECT COUNT(*) FROM relationship_members rm WHERE rm.relationship_id = rel.id), "
+        "(SELECT COUNT(DISTINCT s.participation_id) FROM agreement_signings s "
+        "WHERE s.relationship_id = rel.id), "
+        "(SELECT MAX(s.signed_at) FROM agreement_signings s WHERE s.relationship_id = rel.id "
+        "AND NOT EXISTS (SELECT 1 FROM agreement_signings e WHERE e.relationship_id = "
+        "s.relationship_id AND e.participation_id = s.participation_id AND e.signed_at < "
+        "s.signed_at)) "
+        "FROM relationships rel WHERE rel.program_id = ?1 AND rel.started_at <= ?3 "
+        "AND (rel.ended_at IS NULL OR rel.ended_at >= ?2) ORDER BY rel.id",
+        pv, 3, &rows);
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        struct rel_row *w = VEC_PUSH(&rels);
+        w->id = store_col_int(rows, 0);
+        w->started = store_col_int(rows, 1);
+        w->ended = store_col_null(rows, 2) ? 0 : store_col_int(rows, 2);
+        w->held = store_col_int(rows, 3);
+        w->messages = store_col_int(rows, 4);
+        w->first_goal = store_col_null(rows, 5) ? -1 : store_col_int(rows, 5);
+        w->last_activity = store_col_null(rows, 6) ? -1 : store_col_int(rows, 6);
+        w->members = store_col_int(rows, 7);
+        w->signers = store_col_int(rows, 8);
+        w->signed_all = store_col_null(rows, 9) ? -1 : store_col_int(rows, 9);
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    rows = NULL;
+    if (rc < 0)
+        goto done;
+    rc = store_query(db,
+                     "SELECT m.relationship_id, m.starts_at FROM meetings m JOIN relationships "
+                     "rel ON rel.id = m.relationship_id WHERE rel.program_id = ?1 AND m.status = "
+                     "'held' AND m.starts_at BETWEEN ?2 AND ?3 ORDER BY m.relationship_id",
+                     pv, 3, &rows);
+    size_t at = 0;
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        int64_t id = store_col_int(rows, 0);
+        while (at < rels.len && rels.items[at].id < id)
+            at++;
+        if (at < rels.len && rels.items[at].id == id) /* a relationship of the period */
+            *VEC_PUSH(&held_at) = (struct held){at, store_col_int(rows, 1)};
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    rows = NULL;
+    if (rc < 0)
+        goto done;
+    int64_t goals = 0, achieved = 0, milestones = 0, milestones_done = 0;
+    if ((rc =
+             two_counts(db,
+                        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN o.status = 'achieved' THEN 1 "
+                        "ELSE 0 END), 0) FROM goals o JOIN relationships rel ON rel.id = "
+                        "o.relationship_id WHERE rel.program_id = ?1 AND o.status <> 'dropped' "
+                        "AND rel.started_at <= ?3 AND (rel.ended_at IS NULL OR rel.ended_at >= ?2)",
+                        pv, &goals, &achieved)) < 0 ||
+        (rc = two_counts(db,
+                         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN ms.done_at IS NULL THEN 0 ELSE 1 "
+                         "END), 0) FROM milestones ms JOIN goals o ON o.id = ms.goal_id JOIN "
+                         "relationships rel ON rel.id = o.relationship_id WHERE rel.program_id = "
+                         "?1 AND o.status <> 'dropped' AND rel.started_at <= ?3 "
+                         "AND (rel.ended_at IS NULL OR rel.ended_at >= ?2)",
+                         pv, &milestones, &milestones_done)) < 0)
+        goto done;
+
+    /* Per relationship: the guideline, the agreement, the goals, activity. */
+    int64_t meeting_guideline = 0, agreement_on_time = 0, goals_on_time = 0, active = 0;
+    int64_t held = 0, messages = 0;
+    int64_t goal_days = cfg->goals.due_days > 0 ? cfg->goals.due_days : 30;
+    for (size_t i = 0; i < rels.len; i++) {
+        const struct rel_row *w = &rels.items[i];
+        int64_t a = w->started > p->from_t ? w->started : p->from_t;
+        int64_t b = w->ended && w->ended < end ? w->ended : end;
+        double months = (double)(b - a) / 86400.0 / MONTH_DAYS;
+        if (months < 1)
+            months = 1;
+        if ((double)w->held >= cfg->meetings.frequency_per_month * months)
+            meeting_guideline++;
+        if (w->members > 0 && w->signers >= w->members && w->signed_all >= 0 &&
+            w->signed_all - w->started <= AGREEMENT_DAYS * 86400)
+            agreement_on_time++;
+        if (w->first_goal >= 0 && w->first_goal - w->started <= goal_days * 86400)
+            goals_on_time++;
+        if (!w->ended && w->last_activity >= end - ACTIVE_DAYS * 86400)
+            active++;
+        held += w->held;
+        messages += w->messages;
+    }
+    int64_t n = (int64_t)rels.len;
+    struct report_table *s = report_table(r, "summary", "Engagement", "metric:s,value:n");
+    count(s, "relationships", n);
+    count(s, "meetings_held", held);
+    count(s, "guideline_meetings_per_month", cfg->meetings.frequency_per_month);
+    share(s, "share_meeting_guideline", meeting_guideline, n);
+    share(s, "share_agreement_signed_within_14_days", agreement_on_time, n);
+    count(s, "goal_due_days", goal_days);
+    share(s, "share_goals_set_within_due_days", goals_on_time, n);
+    count(s, "goals", goals);
+    count(s, "goals_achieved", achieved);
+    share(s, "goal_completion", achieved, goals);
+    count(s, "milestones", milestones);
+    count(s, "milestones_done", milestones_done);
+    share(s, "milestone_completion", milestones_done, milestones);
+    count(s, "messages", messages);
+    share(s, "share_active_last_30_days", active, n);
+
+    /* By month: from the first month with a relationship or a meeting in
+     * it. A relationship counts in a month it was open in or met in (a
+     * meeting may be logged as held before the relationship's start). */
+    struct report_table *t = report_table(r, "by_month", "Meetings per relationship by month",
+                                          "month:s,relationships:i,meetings_held:i,"
+                                          "meetings_per_relationship:n");
+    if (n > 0) {
+        int64_t first = end;
+        for (size_t i = 0; i < rels.len; i++)
+            if (rels.items[i].started < first)
+                first = rels.items[i].started;
+        for (size_t i = 0; i < held_at.len; i++)
+            if (held_at.items[i].at < first)
+                first = held_at.items[i].at;
+        if (first < p->from_t)
+            first = p->from_t;
+        in_month = calloc(rels.len, 1);
+        int m0 = month_of(first), m1 = month_of(end);
+        if (m1 - m0 >= LIMIT_REPORT_MONTHS)
+            m0 = m1 - LIMIT_REPORT_MONTHS + 1;
+        for (int m = m0; m <= m1; m++) {
+            int64_t a = month_start(m), b = month_start(m + 1) - 1, open = 0, met = 0;
+            memset(in_month, 0, rels.len);
+            for (size_t i = 0; i < rels.len; i++)
+                if (rels.items[i].started <= b &&
+                    (!rels.items[i].ended || rels.items[i].ended >= a))
+                    in_month[i] = 1;
+            for (size_t i = 0; i < held_at.len; i++)
+                if (held_at.items[i].at >= a && held_at.items[i].at <= b) {
+                    met++;
+                    in_month[held_at.items[i].rel] = 1;
+                }
+            for (size_t i = 0; i < rels.len; i++)
+                open += in_month[i];
+            char label[16];
+            snprintf(label, sizeof label, "%04d-%02d", m / 12, m % 12 + 1);
+            report_text(t, label);
+            report_int(t, open);
+            report_int(t, met);
+            if (open)
+                report_real(t, (double)met / (double)open);
+            else
+                report_null(t);
+        }
+    }
+    rc = SVC_OK;
+done:
+    free(in_month);
+    VEC_FREE(&rels);
+    VEC_FREE(&held_at);
+    return rc;
+}

@@ -1,0 +1,173 @@
+/* report_matching.c - the matching report: the published run's scores
+ * and who it left out and why, the mentors' load now, the rematch queue,
+ * and the time from approval to a match. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/vec.h"
+#include "domain/stats.h"
+#include "service/reports.h"
+
+#define BUCKETS 10 /* the score histogram: tenths of [0, 1] */
+#define OPEN "('active', 'paused', 'closing')"
+
+static int one_int(store *db, const char *sql, const store_val *pv, int n, int64_t *out, bool *null)
+{
+    store_rows *rows = NULL;
+    *out = 0;
+    if (null)
+        *null = true;
+    int rc = store_query(db, sql, pv, n, &rows);
+    if (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        if (null)
+            *null = store_col_null(rows, 0);
+        *out = store_col_int(rows, 0);
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    return rc < 0 ? rc : STORE_OK;
+}
+
+int svc_report_matching(store *db, int64_t program_id, const struct program_config *cfg,
+                        const struct svc_period *p, struct report *r)
+{
+    (void)cfg;
+    VEC(double) days = {0};
+    store_rows *rows = NULL;
+    int64_t hist[BUCKETS] = {0}, pairs = 0, run = 0, rematch = 0;
+    double score_sum = 0;
+    bool no_run = true;
+    store_val pv[] = {SV_INT(program_id), SV_INT(p->from_t), SV_INT(p->to_t)};
+    int rc = one_int(db,
+                     "SELECT MAX(id) FROM match_runs WHERE program_id = ?1 AND status = "
+                     "'published'",
+                     pv, 1, &run, &no_run);
+    if (rc < 0)
+        goto done;
+    store_val rv[] = {SV_INT(run)};
+    if (!no_run) {
+        rc = store_query(db, "SELECT score FROM match_run_pairs WHERE run_id = ?1", rv, 1, &rows);
+        while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+            double s = store_col_real(rows, 0);
+            int b = (int)(s * BUCKETS);
+            hist[b < 0 ? 0 : b >= BUCKETS ? BUCKETS - 1 : b]++;
+            score_sum += s;
+            pairs++;
+            rc = STORE_OK;
+        }
+        store_rows_free(rows);
+        rows = NULL;
+        if (rc < 0)
+            goto done;
+    }
+    /* Mentees who lost a relationship ended early and have none open now. */
+    rc = one_int(db,
+                 "SELECT COUNT(DISTINCT pa.id) FROM participations pa JOIN relationship_members rm "
+                 "ON rm.participation_id = pa.id JOIN relationships rel ON rel.id = "
+                 "rm.relationship_id WHERE pa.program_id = ?1 AND pa.role = 'mentee' AND "
+                 "rel.status = 'ended_early' AND NOT EXISTS (SELECT 1 FROM relationship_members "
+                 "m2 JOIN relationships r2 ON r2.id = m2.relationship_id WHERE "
+                 "m2.participation_id = pa.id AND r2.status IN " OPEN ")",
+                 pv, 1, &rematch, NULL);
+    if (rc < 0)
+        goto done;
+    /* Time to match: approval to the match, for matches made in the period. */
+    rc = store_query(db,
+                     "SELECT m.reached_at - a.reached_at FROM participation_stages m JOIN "
+                     "participation_stages a ON a.participation_id = m.participation_id AND "
+                     "a.stage = 'approved' JOIN participations pa ON pa.id = m.participation_id "
+                     "WHERE pa.program_id = ?1 AND pa.role = 'mentee' AND m.stage = 'matched' "
+                     "AND m.reached_at BETWEEN ?2 AND ?3",
+                     pv, 3, &rows);
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        int64_t d = store_col_int(rows, 0);
+        *VEC_PUSH(&days) = (double)(d < 0 ? 0 : d) / 86400.0;
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    rows = NULL;
+    if (rc < 0)
+        goto done;
+
+    struct report_table *s = report_table(r, "summary", "Matching", "metric:s,value:n");
+    report_text(s, "published_run");
+    if (no_run)
+        report_null(s);
+    else
+        report_int(s, run);
+    report_text(s, "pairs");
+    report_int(s, pairs);
+    report_text(s, "mean_score");
+    if (pairs)
+        report_real(s, score_sum / (double)pairs);
+    else
+        report_null(s);
+    report_text(s, "rematch_queue");
+    report_int(s, rematch);
+    report_text(s, "matched_in_period");
+    report_int(s, (int64_t)days.len);
+    double median;
+    report_text(s, "median_days_to_match");
+    if (stats_median(days.items, days.len, &median))
+        report_real(s, median);
+    else
+        report_null(s);
+
+    struct report_table *h =
+        report_table(r, "score_histogram", "Scores of the published run", "from:n,to:n,pairs:i");
+    for (int b = 0; b < BUCKETS; b++) {
+        report_real(h, (double)b / BUCKETS);
+        report_real(h, (double)(b + 1) / BUCKETS);
+        report_int(h, hist[b]);
+    }
+
+    /* Mentor load: approved mentors by how many mentees they have now. */
+    struct report_table *l =
+        report_table(r, "mentor_load", "Mentors by mentees now", "mentees:i,mentors:i");
+    rc = store_query(
+        db,
+        "SELECT n, COUNT(*) FROM (SELECT pa.id, (SELECT COUNT(*) FROM relationship_members rm "
+        "JOIN relationships rel ON rel.id = rm.relationship_id JOIN relationship_members me ON "
+        "me.relationship_id = rel.id AND me.role = 'mentee' WHERE rm.participation_id = pa.id "
+        "AND rm.role = 'mentor' AND rel.status IN " OPEN ") AS n FROM participations pa WHERE "
+        "pa.program_id = ?1 AND pa.role = 'mentor' AND pa.status NOT IN ('invited', 'applied', "
+        "'declined', 'withdrawn')) loads GROUP BY n ORDER BY n",
+        pv, 1, &rows);
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        report_int(l, store_col_int(rows, 0));
+        report_int(l, store_col_int(rows, 1));
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    rows = NULL;
+    if (rc < 0)
+        goto done;
+
+    /* Who the published run left unmatched, by reason. */
+    struct report_table *u = report_table(r, "unmatched", "Left unmatched by the published run",
+                                          "side:s,reason:s,people:i");
+    if (!no_run) {
+        rc = store_query(
+            db,
+            "SELECT side, COALESCE(reason, 'no_pair_found') AS why, COUNT(*) FROM "
+            "match_run_people pp WHERE run_id = ?1 AND (reason IS NOT NULL OR (slots > 0 AND NOT "
+            "EXISTS (SELECT 1 FROM match_run_pairs q WHERE q.run_id = pp.run_id AND "
+            "(q.mentee_id = pp.participation_id OR q.mentor_id = pp.participation_id)))) "
+            "GROUP BY side, COALESCE(reason, 'no_pair_found') ORDER BY side, why",
+            rv, 1, &rows);
+        while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+            report_text(u, store_col_text(rows, 0));
+            report_text(u, store_col_text(rows, 1));
+            report_int(u, store_col_int(rows, 2));
+            rc = STORE_OK;
+        }
+        store_rows_free(rows);
+        rows = NULL;
+        if (rc < 0)
+            goto done;
+    }
+    rc = SVC_OK;
+done:
+    VEC_FREE(&days);
+    return rc;
+}

@@ -1,0 +1,165 @@
+/* report_outcomes.c - the outcomes report: outcome records of the
+ * program's participants against people who never joined a program.
+ *
+ * Participants are the program's mentors and mentees who were matched
+ * (reached the matched stage); the comparison group is everyone with an
+ * outcome record and no mentor or mentee participation in any program.
+ * For each kind, each person's latest record in the period counts. A kind
+ * whose values are all 1 and 0 is yes/no: the two rates, their difference
+ * with a 95 % interval, and a two-proportion z-test, or Fisher's exact test
+ * when a group is small (domain/stats.h). Any other kind is a set of
+ * bands: how many of each group are in each. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/vec.h"
+#include "domain/stats.h"
+#include "service/reports.h"
+
+struct kind_count {
+    char kind[LIMIT_OUTCOME_KIND_BYTES + 1];
+    int64_t n[2], yes[2]; /* [0] participants, [1] the others */
+    bool binary;
+};
+
+int svc_report_outcomes(store *db, int64_t program_id, const struct program_config *cfg,
+                        const struct svc_period *p, struct report *r)
+{
+    (void)cfg;
+    struct kind_count kinds[LIMIT_OUTCOME_KINDS];
+    size_t nkinds = 0;
+    store_rows *rows = NULL;
+    char from[11] = "0000-00-00", to[11] = "9999-99-99";
+    if (p->from[0])
+        memcpy(from, p->from, sizeof from);
+    if (p->to[0])
+        memcpy(to, p->to, sizeof to);
+    store_val pv[] = {SV_INT(program_id), SV_TEXT(from), SV_TEXT(to)};
+    /* Each person's latest record of each kind in the period, with the
+     * group the person is in (0 participant, 1 never joined), counted by
+     * kind, group and value. */
+    static const char *const latest =
+        "WITH latest AS (SELECT o.person_id, o.kind, o.value FROM outcome_records o WHERE "
+        "o.recorded_on BETWEEN ?2 AND ?3 AND NOT EXISTS (SELECT 1 FROM outcome_records n WHERE "
+        "n.person_id = o.person_id AND n.kind = o.kind AND n.recorded_on BETWEEN ?2 AND ?3 AND "
+        "n.recorded_on > o.recorded_on)), grouped AS (SELECT l.kind, l.value, CASE WHEN EXISTS "
+        "(SELECT 1 FROM participations pa JOIN participation_stages s ON s.participation_id = "
+        "pa.id AND s.stage = 'matched' WHERE pa.person_id = l.person_id AND pa.program_id = ?1 "
+        "AND pa.role IN ('mentor', 'mentee')) THEN 0 WHEN NOT EXISTS (SELECT 1 FROM "
+        "participations pa WHERE pa.person_id = l.person_id AND pa.role IN ('mentor', "
+        "'mentee')) THEN 1 ELSE 2 END AS grp FROM latest l) ";
+    char sql[2048];
+    snprintf(sql, sizeof sql,
+             "%sSELECT kind, grp, value, COUNT(*) FROM grouped WHERE grp < 2 GROUP BY kind, grp, "
+             "value ORDER BY kind, value, grp",
+             latest);
+    struct report_table *bands =
+        report_table(r, "bands", "Bands by group", "kind:s,value:s,participants:i,others:i");
+    /* First pass: the kinds and whether each is yes/no. */
+    int rc = store_query(db, sql, pv, 3, &rows);
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        const char *kind = store_col_text(rows, 0), *value = store_col_text(rows, 2);
+        int grp = (int)store_col_int(rows, 1);
+        int64_t n = store_col_int(rows, 3);
+        size_t k = 0;
+        while (k < nkinds && strcmp(kinds[k].kind, kind) != 0)
+            k++;
+        if (k == nkinds) {
+            if (nkinds == LIMIT_OUTCOME_KINDS) {
+                rc = STORE_OK;
+                continue;
+            }
+            memset(&kinds[k], 0, sizeof kinds[k]);
+            snprintf(kinds[k].kind, sizeof kinds[k].kind, "%s", kind);
+            kinds[k].binary = true;
+            nkinds++;
+        }
+        kinds[k].n[grp] += n;
+        if (strcmp(value, "1") == 0)
+            kinds[k].yes[grp] += n;
+        else if (strcmp(value, "0") != 0)
+            kinds[k].binary = false;
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    rows = NULL;
+    if (rc < 0)
+        return rc;
+    /* Second pass: the bands of the kinds that are not yes/no. */
+    rc = store_query(db, sql, pv, 3, &rows);
+    const char *last_kind = NULL;
+    char kind_seen[LIMIT_OUTCOME_KIND_BYTES + 1] = "",
+                                              value_seen[LIMIT_OUTCOME_VALUE_BYTES + 1] = "";
+    int64_t counts[2] = {0, 0};
+    bool pending = false;
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        const char *kind = store_col_text(rows, 0), *value = store_col_text(rows, 2);
+        size_t k = 0;
+        while (k < nkinds && strcmp(kinds[k].kind, kind) != 0)
+            k++;
+        rc = STORE_OK;
+        if (k == nkinds || kinds[k].binary)
+            continue;
+        if (pending && (strcmp(kind_seen, kind) != 0 || strcmp(value_seen, value) != 0)) {
+            report_text(bands, kind_seen);
+            report_text(bands, value_seen);
+            report_int(bands, counts[0]);
+            report_int(bands, counts[1]);
+            counts[0] = counts[1] = 0;
+        }
+        snprintf(kind_seen, sizeof kind_seen, "%s", kind);
+        snprintf(value_seen, sizeof value_seen, "%s", value);
+        counts[store_col_int(rows, 1)] += store_col_int(rows, 3);
+        pending = true;
+        last_kind = kind_seen;
+    }
+    store_rows_free(rows);
+    if (rc < 0)
+        return rc;
+    if (pending && last_kind) {
+        report_text(bands, kind_seen);
+        report_text(bands, value_seen);
+        report_int(bands, counts[0]);
+        report_int(bands, counts[1]);
+    }
+
+    struct report_table *t = report_table(
+        r, "comparison", "Participants against people who never joined",
+        "kind:s,participants:i,participants_yes:i,participant_rate:n,others:i,others_yes:i,"
+        "other_rate:n,difference:n,ci_low:n,ci_high:n,test:s,p_value:n");
+    for (size_t k = 0; k < nkinds; k++) {
+        if (!kinds[k].binary)
+            continue;
+        struct stats_comparison c;
+        stats_compare(kinds[k].yes[0], kinds[k].n[0], kinds[k].yes[1], kinds[k].n[1], &c);
+        report_text(t, kinds[k].kind);
+        report_int(t, kinds[k].n[0]);
+        report_int(t, kinds[k].yes[0]);
+        if (kinds[k].n[0])
+            report_real(t, (double)kinds[k].yes[0] / (double)kinds[k].n[0]);
+        else
+            report_null(t);
+        report_int(t, kinds[k].n[1]);
+        report_int(t, kinds[k].yes[1]);
+        if (kinds[k].n[1])
+            report_real(t, (double)kinds[k].yes[1] / (double)kinds[k].n[1]);
+        else
+            report_null(t);
+        if (c.defined) {
+            report_real(t, c.diff);
+            report_real(t, c.ci_low);
+            report_real(t, c.ci_high);
+            report_text(t, stats_test_name(c.test));
+            report_real(t, c.p_value);
+        } else {
+            for (int i = 0; i < 5; i++)
+                report_null(t);
+        }
+    }
+    /* The comparison first: it is what the report is for. */
+    struct report_table tmp = r->tables[r->ntables - 2];
+    r->tables[r->ntables - 2] = r->tables[r->ntables - 1];
+    r->tables[r->ntables - 1] = tmp;
+    return SVC_OK;
+}

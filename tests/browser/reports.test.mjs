@@ -1,0 +1,173 @@
+// The reports and the dashboard: a coordinator's program overview shows the
+// headline figures, each a link to its report; the report pages draw their
+// charts with the numbers of a program built here through the API, filter
+// by period (a bad period is named at its field), download a table as CSV
+// and print without the page's chrome. At desktop and phone width.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import {
+  SKIP,
+  PASSWORD,
+  apiSession,
+  assertClean,
+  assertNoOverflowX,
+  createPerson,
+  launch,
+  openPage,
+  screenshots,
+  signIn,
+} from './lib.mjs';
+
+let browser;
+before(async () => {
+  if (!SKIP) browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const stamp = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+const email = (who) => `${who}.${stamp}@example.org`;
+const coordinator = { email: email('rhea'), name: 'Rhea Reports' };
+const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+
+let program = null;
+
+// Two relationships in the first phase, one meeting held a minute ago.
+async function setup() {
+  if (program) return program;
+  const admin = await apiSession();
+  await createPerson(admin, { ...coordinator, siteRole: 'coordinator' });
+  const coord = await apiSession(coordinator.email, PASSWORD);
+  const r = await coord('POST', '/programs', {
+    name: `Reports ${stamp}`,
+    selection: { access: 'open', questions: [] },
+    training: { required_before_matching: false, modules: [] },
+    meetings: { frequency_per_month: 2, length_minutes: 45, modes: ['video'] },
+    phases: { template: 'custom', items: [{ name: 'Starting', key_actions: [] }, { name: 'Growing', key_actions: [] }] },
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  program = r.body;
+  const parts = {};
+  for (const [who, role] of [['mo', 'mentor'], ['mi', 'mentor'], ['ea', 'mentee'], ['eb', 'mentee']]) {
+    await createPerson(admin, { email: email(who), name: `Person ${who}` });
+    const s = await apiSession(email(who), PASSWORD);
+    const j = await s('POST', `/programs/${program.id}/participants`, { role });
+    assert.equal(j.status, 201, JSON.stringify(j.body));
+    parts[who] = { id: j.body.id, session: s };
+  }
+  const rels = [];
+  for (const [m, e] of [['mo', 'ea'], ['mi', 'eb']]) {
+    const x = await coord('POST', `/programs/${program.id}/relationships`, { mentor: parts[m].id, mentees: [parts[e].id] });
+    assert.equal(x.status, 201, JSON.stringify(x.body));
+    rels.push(x.body.id);
+  }
+  const at = new Date(Date.now() - 60000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const mt = await parts.mo.session('POST', `/relationships/${rels[0]}/meetings`, {
+    starts_at: at, duration_minutes: 30, time_zone: 'UTC', mode: 'video',
+  });
+  assert.equal(mt.status, 201, JSON.stringify(mt.body));
+  const held = await parts.mo.session('PATCH', `/relationships/${rels[0]}/meetings/${mt.body.id}`, {
+    recap: { discussed: 'Start', decisions: '', next_steps: '' },
+  });
+  assert.equal(held.status, 200, JSON.stringify(held.body));
+  return program;
+}
+
+const figure = (page, key) => page.locator(`[data-figure="${key}"] dd`);
+
+for (const [label, viewport] of [
+  ['desktop', { width: 1280, height: 900 }],
+  ['phone', { width: 375, height: 800 }],
+]) {
+  test(`the dashboard and the report pages at ${label} width`, { skip: SKIP }, async () => {
+    const p = await setup();
+    const { context, page, problems } = await openPage(browser, viewport);
+    const shot = screenshots(page, `reports-${label}`);
+    await signIn(page, coordinator.email, PASSWORD);
+
+    await page.goto(`/programs/${p.id}`);
+    await page.getByTestId('headlines').waitFor();
+    assert.equal(await figure(page, 'active').textContent(), '2');
+    assert.equal(await figure(page, 'meetings').textContent(), '1');
+    assert.equal(await figure(page, 'guideline').textContent(), '0 %');
+    await assertNoOverflowX(page, 'the program overview');
+    await shot('overview');
+
+    // A figure leads to its report: the phases, charted and tabled.
+    await page.locator('[data-figure="active"] a').click();
+    await page.waitForURL(`**/programs/${p.id}/reports/phases`);
+    await page.getByRole('heading', { level: 1, name: /Phases/ }).waitFor();
+    const chart = page.getByTestId('chart-phases');
+    await chart.locator('canvas').waitFor();
+    assert.match(await chart.getAttribute('aria-label'), /Starting: Relationships now 2; Growing: Relationships now 0/);
+    const rows = page.getByTestId('table-phases').locator('tbody tr');
+    assert.equal(await rows.count(), 2);
+    assert.deepEqual(await rows.first().locator('td').allTextContents(), ['0', 'Starting', '2', '0', '—']);
+    // The canvas was drawn on: some pixel is not blank.
+    const painted = await chart.locator('canvas').evaluate((c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true;
+      return false;
+    });
+    assert.ok(painted, 'the chart is drawn');
+    await assertNoOverflowX(page, 'the phases report');
+    await shot('phases');
+
+    // CSV of the table: the same numbers, unformatted.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-table="phases"]').getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    const text = readFileSync(await download.path(), 'utf8');
+    assert.equal(text, 'phase,name,relationships_now,completed_stays,median_days\r\n0,Starting,2,0,\r\n1,Growing,0,0,\r\n');
+    assert.match(download.suggestedFilename(), /^phases-phases-program-\d+\.csv$/);
+
+    // Engagement: the figures and the line over the months.
+    await page.goto(`/programs/${p.id}/reports/engagement`);
+    await page.getByTestId('figures-summary').waitFor();
+    assert.equal(await page.locator('[data-metric="meetings_held"] dd').textContent(), '1');
+    assert.equal(await page.locator('[data-metric="share_meeting_guideline"] dd').textContent(), '0 %');
+    await page.getByTestId('chart-by_month').locator('canvas').waitFor();
+    await assertNoOverflowX(page, 'the engagement report');
+    await shot('engagement');
+
+    // A period that ends before it starts is refused at its field.
+    await page.getByLabel('From').fill(day(0));
+    await page.getByLabel('To').fill(day(-1));
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.locator('#report-to-error').waitFor();
+    assert.match(await page.locator('#report-to-error').textContent(), /must not be before from/);
+    // A period of the future: nothing held in it.
+    await page.getByLabel('From').fill(day(1));
+    await page.getByLabel('To').fill(day(2));
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL((u) => u.search.includes('from='));
+    await page.getByTestId('report-period').filter({ hasText: day(1) }).waitFor();
+    await page.locator('[data-metric="meetings_held"] dd').filter({ hasText: '0' }).waitFor();
+    await shot('engagement-period');
+
+    // The print view: no header, no buttons, the program named.
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('header').first().isVisible(), false);
+    assert.equal(await page.getByRole('button', { name: 'Download CSV' }).first().isVisible(), false);
+    assert.equal(await page.locator('.print-only').first().isVisible(), true);
+    await shot('engagement-print');
+    await page.emulateMedia({ media: 'screen' });
+
+    // Resources: the library's starter articles, none read yet.
+    await page.goto(`/programs/${p.id}/reports/resources`);
+    await page.getByTestId('chart-resources').locator('canvas').waitFor();
+    const opens = await page.getByTestId('table-resources').locator('tbody tr td:nth-child(5)').allTextContents();
+    assert.ok(opens.length > 0 && opens.every((o) => o === '0'), `opens: ${opens}`);
+    await assertNoOverflowX(page, 'the resources report');
+    await shot('resources');
+
+    await page.goto(`/programs/${p.id}/reports/outcomes`);
+    await page.getByRole('heading', { level: 2, name: 'Participants against people who never joined' }).waitFor();
+    await shot('outcomes');
+    assertClean(problems);
+    await context.close();
+  });
+}

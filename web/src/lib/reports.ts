@@ -1,0 +1,150 @@
+/**
+ * Reports as the API gives them (docs/openapi.json: Report): typed tables
+ * of rows. What each report and table is called in people's words, which
+ * tables get a chart and how, and the cells as text.
+ */
+import type { Schema } from './api';
+
+export type Report = Schema<'Report'>;
+export type ReportTable = Schema<'ReportTable'>;
+export type Cell = string | number | null;
+export type ReportName = 'matching' | 'engagement' | 'phases' | 'resources' | 'outcomes';
+
+export const REPORTS: { name: ReportName; title: string; lead: string }[] = [
+  { name: 'matching', title: 'Match quality', lead: 'How well the published run matched people, the mentors’ load now, who is waiting for a new match, and how long a match took.' },
+  { name: 'engagement', title: 'Engagement', lead: 'How often pairs meet, whether agreements and goals were set on time, goal and milestone completion, and who was active lately.' },
+  { name: 'phases', title: 'Phases', lead: 'Where the relationships are in the phase model now, and how long they stayed in each phase.' },
+  { name: 'resources', title: 'Resource use', lead: 'How the program’s mentors and mentees use the help library: readers and opens by resource, and by the phase each resource belongs to.' },
+  { name: 'outcomes', title: 'Outcomes', lead: 'Outcome records of the program’s matched participants against people who never joined a program, with the difference and whether it is more than chance.' },
+];
+
+export function reportTitle(name: string): string {
+  return REPORTS.find((r) => r.name === name)?.title || name;
+}
+
+const WORDS: Record<string, string> = {
+  published_run: 'Published run',
+  mean_score: 'Mean score',
+  rematch_queue: 'Waiting for a new match',
+  matched_in_period: 'Mentees matched in the period',
+  median_days_to_match: 'Median days from approval to a match',
+  meetings_held: 'Meetings held',
+  guideline_meetings_per_month: 'Guideline: meetings a month',
+  share_meeting_guideline: 'Relationships meeting the guideline',
+  share_agreement_signed_within_14_days: 'Agreement signed by all within 14 days',
+  goal_due_days: 'Goals due within (days)',
+  share_goals_set_within_due_days: 'Goals set within that time',
+  goal_completion: 'Goal completion',
+  milestone_completion: 'Milestone completion',
+  share_active_last_30_days: 'Active in the last 30 days',
+  relationships_now: 'Relationships now',
+  completed_stays: 'Stays completed',
+  median_days: 'Median days',
+  meetings_per_relationship: 'Meetings per relationship',
+  participant_rate: 'Participants’ rate',
+  other_rate: 'Others’ rate',
+  participants_yes: 'Participants: yes',
+  others_yes: 'Others: yes',
+  others: 'Others (never joined)',
+  ci_low: '95 % interval from',
+  ci_high: 'to',
+  p_value: 'p-value',
+  resource_id: 'Id',
+};
+
+/** A column or metric name in words: "meetings_held" -> "Meetings held". */
+export function words(name: string): string {
+  if (WORDS[name]) return WORDS[name];
+  const s = name.replace(/_/g, ' ');
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+const SHARES = /^(share_|goal_completion|milestone_completion|participant_rate|other_rate|difference|ci_)/;
+
+/** A cell as people read it: shares as percentages, other reals to two places. */
+export function cellText(column: string, v: Cell): string {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'string') return column === 'test' ? (v === 'fisher_exact' ? 'Fisher’s exact' : 'z-test') : v;
+  if (SHARES.test(column)) return `${(v * 100).toFixed(1).replace(/\.0$/, '')} %`;
+  if (column === 'p_value') return v < 0.001 ? '< 0.001' : v.toFixed(3);
+  return Number.isInteger(v) ? String(v) : v.toFixed(2);
+}
+
+/** A metric's value in a summary table, read by its name. */
+export function metricText(metric: string, v: Cell): string {
+  return cellText(metric, v);
+}
+
+/** The table's rows as objects keyed by column name. */
+export function rowsOf(t: ReportTable): Record<string, Cell>[] {
+  return t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c.name, r[i] as Cell])));
+}
+
+/** A summary table ("metric,value") is shown as figures, not charted. */
+export function isSummary(t: ReportTable): boolean {
+  return t.columns.length === 2 && t.columns[0].name === 'metric' && t.columns[1].name === 'value';
+}
+
+export interface ChartSpec {
+  type: 'bar' | 'line';
+  label: (r: Record<string, Cell>) => string;
+  series: { column: string; name: string }[];
+  percent?: boolean;
+}
+
+/** How each table is charted (none: the table alone). */
+export const CHARTS: Record<string, ChartSpec> = {
+  'matching.score_histogram': {
+    type: 'bar',
+    label: (r) => `${Number(r.from).toFixed(1)}–${Number(r.to).toFixed(1)}`,
+    series: [{ column: 'pairs', name: 'Pairs' }],
+  },
+  'matching.mentor_load': { type: 'bar', label: (r) => `${r.mentees} mentees`, series: [{ column: 'mentors', name: 'Mentors' }] },
+  'matching.unmatched': { type: 'bar', label: (r) => `${r.side}: ${words(String(r.reason))}`, series: [{ column: 'people', name: 'People' }] },
+  'engagement.by_month': {
+    type: 'line',
+    label: (r) => String(r.month),
+    series: [
+      { column: 'meetings_per_relationship', name: 'Meetings per relationship' },
+      { column: 'meetings_held', name: 'Meetings held' },
+    ],
+  },
+  'phases.phases': {
+    type: 'bar',
+    label: (r) => String(r.name),
+    series: [{ column: 'relationships_now', name: 'Relationships now' }],
+  },
+  'resources.resources': {
+    type: 'bar',
+    label: (r) => String(r.title),
+    series: [
+      { column: 'readers', name: 'Readers' },
+      { column: 'opens', name: 'Opens' },
+    ],
+  },
+  'resources.by_phase': {
+    type: 'bar',
+    label: (r) => String(r.name),
+    series: [
+      { column: 'readers', name: 'Readers' },
+      { column: 'opens', name: 'Opens' },
+    ],
+  },
+  'outcomes.comparison': {
+    type: 'bar',
+    label: (r) => words(String(r.kind)),
+    series: [
+      { column: 'participant_rate', name: 'Participants' },
+      { column: 'other_rate', name: 'Never joined' },
+    ],
+    percent: true,
+  },
+  'outcomes.bands': {
+    type: 'bar',
+    label: (r) => `${words(String(r.kind))}: ${r.value}`,
+    series: [
+      { column: 'participants', name: 'Participants' },
+      { column: 'others', name: 'Never joined' },
+    ],
+  },
+};
