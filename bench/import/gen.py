@@ -72,7 +72,9 @@ def rows(n, rng):
             "time_zone": tz,
             "manager_email": manager,
             "capacity": rng.randint(1, 4) if role == "mentor" else "",
-            "wants": rng.randint(1, 2) if role == "mentee" else "",
+            # at most the demo program's max_mentors_per_mentee (1); the
+            # draw stays so every other column is the same as before
+            "wants": min(rng.randint(1, 2), 1) if role == "mentee" else "",
             "languages": tags(rng, LANGUAGES, 1, 3),
             "expertise": tags(rng, SKILLS, 2, 6) if role == "mentor" else "",
             "development_needs": tags(rng, SKILLS, 1, 4) if role == "mentee" else "",

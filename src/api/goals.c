@@ -142,8 +142,7 @@ static int milestone_input(const json_t *body, bool create, struct svc_milestone
     static const char *const create_keys[] = {"title", "due_date", NULL};
     bool done = false;
     if (v_known_keys(body, "", create ? create_keys : keys, e) ||
-        v_string(body, "title", "", create, false, LIMIT_WORKSPACE_SHORT_BYTES, NULL, &m->title,
-                 e) ||
+        v_line(body, "title", "", create, false, LIMIT_WORKSPACE_SHORT_BYTES, NULL, &m->title, e) ||
         v_date(body, "due_date", "", &m->due_date, e) || v_bool(body, "done", "", false, &done, e))
         return -1;
     if (json_is_null(json_object_get(body, "title")))

@@ -50,7 +50,7 @@ int h_invitation_accept(api_ctx *c)
     v_known_keys(body, "", keys, &e);
     v_string(body, "token", "", true, false, 128, NULL, &token, &e);
     v_string(body, "password", "", true, false, LIMIT_PASSWORD_MAX, NULL, &password, &e);
-    v_string(body, "name", "", false, false, LIMIT_NAME_BYTES, NULL, &name, &e);
+    v_line(body, "name", "", false, false, LIMIT_NAME_BYTES, NULL, &name, &e);
     if (v_failed(&e)) {
         result = api_invalid(c, &e);
         goto done;

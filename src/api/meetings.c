@@ -123,12 +123,8 @@ static int meeting_input(const json_t *body, bool create, struct svc_meeting_cha
     json_t *agenda, *recap_in, *d = json_object_get(body, "duration_minutes");
     *recap = NULL;
     if (v_known_keys(body, "", create ? create_keys : keys, e) ||
-        v_string(body, "starts_at", "", create, false, 64, NULL, &starts, e))
+        v_instant(body, "starts_at", "", create, &starts, &in->starts_at, e))
         return -1;
-    if (starts && (!strchr(starts, 'T') || clock_parse(starts, &in->starts_at)))
-        return v_fail(
-            e, "", "starts_at",
-            "must be an RFC 3339 date and time with an offset, like 2026-03-10T09:00:00+01:00");
     if (!create && json_is_null(json_object_get(body, "starts_at")))
         return v_fail(e, "", "starts_at", "is required");
     in->set_starts_at = starts != NULL;

@@ -174,7 +174,7 @@ static int add_by_coordinator(api_ctx *c, int64_t pid, const struct program_conf
     struct svc_enrolment_add in = {0};
     v_known_keys(body, "", keys, &e);
     v_string(body, "email", "", true, false, LIMIT_EMAIL_BYTES, NULL, &in.email, &e);
-    v_string(body, "name", "", false, false, LIMIT_NAME_BYTES, NULL, &in.name, &e);
+    v_line(body, "name", "", false, false, LIMIT_NAME_BYTES, NULL, &in.name, &e);
     v_enum(body, "role", "", roles, NULL, &in.role, &e);
     v_bool(body, "invite", "", true, &in.invite, &e);
     read_numbers(body, &in.numbers, &e);
@@ -314,7 +314,7 @@ int h_participant_patch(api_ctx *c)
     svc_actor actor = api_actor(c);
     int64_t now = clock_now();
     /* Field changes first, then the move, all in this request's transaction. */
-    rc = svc_participation_update(c->db, &actor, &cfg, &p, view.coordinator, &in, now, &e);
+    rc = svc_participation_update(c->db, &actor, &cfg, &p, &in, now, &e);
     if (rc == SVC_OK && strcmp(status, "withdrawn") == 0)
         rc = svc_participation_withdraw(c->db, &actor, &p, "status", now, &e);
     else if (rc == SVC_OK && *status)

@@ -32,7 +32,7 @@ int h_people_create(api_ctx *c)
     char *hash = NULL;
     v_known_keys(body, "", keys, &e);
     v_string(body, "email", "", true, false, LIMIT_EMAIL_BYTES, NULL, &in.email, &e);
-    v_string(body, "name", "", true, false, LIMIT_NAME_BYTES, NULL, &in.name, &e);
+    v_line(body, "name", "", true, false, LIMIT_NAME_BYTES, NULL, &in.name, &e);
     v_string(body, "password", "", false, false, LIMIT_PASSWORD_MAX, NULL, &password, &e);
     v_enum(body, "site_role", "", roles, "member", &in.site_role, &e);
     char lower[LIMIT_EMAIL_BYTES + 1] = "";

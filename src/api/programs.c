@@ -121,12 +121,12 @@ static int check_body(const json_t *body, const json_t *base, struct svc_program
     bool creating = base == NULL;
     /* Every check runs, so the reply names every bad field at once. */
     v_known_keys(body, "", top_keys, e);
-    v_string(body, "name", "", creating, false, LIMIT_NAME_BYTES, in->name, &in->name, e);
+    v_line(body, "name", "", creating, false, LIMIT_NAME_BYTES, in->name, &in->name, e);
     v_string(body, "description", "", false, true, LIMIT_TEXT_BYTES, in->description,
              &in->description, e);
     v_enum(body, "status", "", program_statuses, in->status, &in->status, e);
     if (!creating)
-        v_int(body, "version", "", 1, INT64_MAX / 2, in->version, false, &in->version, e);
+        v_int(body, "version", "", 1, INT64_MAX / 2, in->version, true, &in->version, e);
     if (program_config_normalize(body, base, cfg, e) || v_failed(e)) {
         program_config_cleanup(cfg);
         return -1;

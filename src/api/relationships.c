@@ -228,7 +228,7 @@ int h_relationship_patch(api_ctx *c)
     if (v_known_keys(body, "", keys, &e) ||
         v_string(body, "action", "", true, false, 32, NULL, &action, &e) ||
         v_string(body, "reason", "", false, true, LIMIT_REASON_BYTES, "", &in.reason, &e) ||
-        v_int(body, "version", "", 1, INT64_MAX / 2, r.version, false, &in.version, &e) ||
+        v_int(body, "version", "", 1, INT64_MAX / 2, r.version, true, &in.version, &e) ||
         ((refl = json_object_get(body, "reflection")) && check_reflection(refl, &reflection, &e))) {
         result = api_invalid(c, &e);
         goto done;

@@ -227,7 +227,7 @@ int h_token_create(api_ctx *c)
     const char *name, *password;
     int64_t days;
     if (v_known_keys(body, "", keys, &e) ||
-        v_string(body, "name", "", false, false, LIMIT_NAME_BYTES, "API token", &name, &e) ||
+        v_line(body, "name", "", false, false, LIMIT_NAME_BYTES, "API token", &name, &e) ||
         v_int(body, "expires_in_days", "", 1, cfg->token_max_days, cfg->token_days, false, &days,
               &e) ||
         v_string(body, "password", "", true, false, LIMIT_PASSWORD_MAX, NULL, &password, &e)) {

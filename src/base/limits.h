@@ -48,6 +48,8 @@
 
 /* Validation */
 #define LIMIT_FIELD_ERRORS 16 /* bad fields one refusal names */
+#define LIMIT_YEAR_MIN 1900   /* the first year of any date or instant accepted (UTC) */
+#define LIMIT_YEAR_MAX 2199   /* the last year of any date or instant accepted (UTC) */
 
 /* Lists */
 #define LIMIT_PAGE_DEFAULT 50

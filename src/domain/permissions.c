@@ -78,6 +78,19 @@ bool perm_may_create_program(enum site_role site)
     return perm_allows(r, PERM_PROGRAM_CREATE, PERM_WRITE);
 }
 
+perm_roles perm_program_roles(perm_roles roles, const char *program_status)
+{
+    if (program_status && strcmp(program_status, "draft") == 0)
+        return roles & (PERM_COORDINATOR | PERM_ADMIN);
+    return roles;
+}
+
+bool perm_program_takes_applications(const char *program_status)
+{
+    return program_status && strcmp(program_status, "draft") != 0 &&
+           strcmp(program_status, "closed") != 0;
+}
+
 bool perm_coordinates(perm_roles roles)
 {
     return perm_allows(roles, PERM_OTHER_PROFILE, PERM_WRITE);
@@ -90,12 +103,15 @@ enum perm_access perm_relationship_access(perm_roles roles, bool member)
     return perm_access_of(roles & (PERM_COORDINATOR | PERM_ADMIN), PERM_RELATIONSHIP);
 }
 
-enum perm_access perm_participation_access(perm_roles roles, bool self, bool partner)
+enum perm_access perm_participation_access(perm_roles roles, perm_roles own, bool partner)
 {
-    /* Everyone holds their own participation as a participant would. */
-    if (self)
-        return perm_access_of(roles | PERM_MENTEE, PERM_OWN_PROFILE);
     enum perm_access a = perm_access_of(roles, PERM_OTHER_PROFILE);
+    if (own) {
+        /* One's own as its role holds it, and read at least. */
+        enum perm_access o = perm_access_of(own, PERM_OWN_PROFILE);
+        o = o == PERM_NONE ? PERM_READ : o;
+        return a > o ? a : o;
+    }
     if (a == PERM_NONE && partner)
         a = perm_access_of(roles | PERM_MENTEE, PERM_PARTNER_PROFILE);
     return a;

@@ -65,6 +65,16 @@ perm_roles perm_site_roles(enum site_role site);
  * admins, product.md §9). */
 bool perm_may_create_program(enum site_role site);
 
+/* The roles that count in a program of the given status (programs.status):
+ * a draft is its coordinators' and the admins' alone, so the other roles
+ * someone was given while it was prepared count once it opens; in every
+ * other status all of them. */
+perm_roles perm_program_roles(perm_roles roles, const char *program_status);
+
+/* true when a program of the status takes applications (and accepted
+ * invitations): not a draft, not closed. */
+bool perm_program_takes_applications(const char *program_status);
+
 /* true when the roles coordinate the program: a coordinator of it or a
  * site admin, who see and change every participation and relationship. */
 bool perm_coordinates(perm_roles roles);
@@ -74,9 +84,11 @@ bool perm_coordinates(perm_roles roles);
  * (their other roles in the program give nothing); nobody else sees it. */
 enum perm_access perm_relationship_access(perm_roles roles, bool member);
 
-/* The access to one participation: one's own (`self`) is writable; the
+/* The access to one participation: one's own (`own`: its role's bit when
+ * it is the actor's, else 0) is writable as a mentee's or mentor's, and
+ * read only as a viewer's (product.md §9 gives viewers no profile); the
  * program's coordinators change anyone's; a matched partner (`partner`)
  * reads the profile; nobody else sees it. */
-enum perm_access perm_participation_access(perm_roles roles, bool self, bool partner);
+enum perm_access perm_participation_access(perm_roles roles, perm_roles own, bool partner);
 
 #endif

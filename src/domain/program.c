@@ -84,7 +84,7 @@ static void measure(const json_t *m, const char *mp, size_t i, void *ctx)
     const char *name, *unit;
     double baseline, target;
     v_known_keys(m, mp, mkeys, e);
-    v_string(m, "name", mp, true, false, LIMIT_NAME_BYTES, NULL, &name, e);
+    v_line(m, "name", mp, true, false, LIMIT_NAME_BYTES, NULL, &name, e);
     v_string(m, "unit", mp, false, true, LIMIT_CONFIG_UNIT_BYTES, "", &unit, e);
     v_number(m, "baseline", mp, -1e12, 1e12, 0, false, &baseline, e);
     v_number(m, "target", mp, -1e12, 1e12, 0, true, &target, e);
@@ -134,7 +134,7 @@ static void question(const json_t *q, const char *qp, size_t i, void *ctx)
     v_string(q, "id", qp, true, false, LIMIT_CONFIG_ID_BYTES, NULL, &id, e);
     v_enum(q, "role", qp, roles3, "both", &role, e);
     v_enum(q, "type", qp, types, NULL, &type, e);
-    v_string(q, "label", qp, true, false, LIMIT_CONFIG_LABEL_BYTES, NULL, &label, e);
+    v_line(q, "label", qp, true, false, LIMIT_CONFIG_LABEL_BYTES, NULL, &label, e);
     v_bool(q, "required", qp, false, &required, e);
     v_string_list(q, "options", qp, LIMIT_PROGRAM_LIST_ITEMS, LIMIT_CONFIG_OPTION_BYTES, &options,
                   e);
@@ -196,9 +196,9 @@ static void statement(const json_t *s, const char *sp, size_t i, void *ctx)
     static const char *const keys[] = {"label", "low", "high", NULL};
     const char *label, *low, *high;
     v_known_keys(s, sp, keys, c->e);
-    v_string(s, "label", sp, true, false, LIMIT_CONFIG_LABEL_BYTES, NULL, &label, c->e);
-    v_string(s, "low", sp, false, true, LIMIT_QUESTIONNAIRE_LABEL_BYTES, "", &low, c->e);
-    v_string(s, "high", sp, false, true, LIMIT_QUESTIONNAIRE_LABEL_BYTES, "", &high, c->e);
+    v_line(s, "label", sp, true, false, LIMIT_CONFIG_LABEL_BYTES, NULL, &label, c->e);
+    v_line(s, "low", sp, false, true, LIMIT_QUESTIONNAIRE_LABEL_BYTES, "", &low, c->e);
+    v_line(s, "high", sp, false, true, LIMIT_QUESTIONNAIRE_LABEL_BYTES, "", &high, c->e);
     json_array_append_new(c->out, json_pack("{s:s, s:s, s:s}", "label", or_empty(label), "low",
                                             or_empty(low), "high", or_empty(high)));
 }
@@ -326,7 +326,7 @@ static void criterion(const json_t *c, const char *cp, size_t i, void *ctx)
     double weight, scale, min, max;
     bool required, different;
     v_known_keys(c, cp, keys, e);
-    v_string(c, "name", cp, true, false, LIMIT_CONFIG_ID_BYTES, NULL, &name, e);
+    v_line(c, "name", cp, true, false, LIMIT_CONFIG_ID_BYTES, NULL, &name, e);
     v_enum(c, "kind", cp, kinds, NULL, &kind, e);
     v_string(c, "field", cp, false, false, LIMIT_CONFIG_ID_BYTES, NULL, &field, e);
     v_string(c, "mentee_field", cp, false, false, LIMIT_CONFIG_ID_BYTES, NULL, &mf, e);
@@ -445,7 +445,7 @@ static void module(const json_t *m, const char *mp, size_t i, void *ctx)
     v_known_keys(m, mp, mkeys, e);
     v_string(m, "id", mp, true, false, LIMIT_CONFIG_ID_BYTES, NULL, &id, e);
     v_enum(m, "role", mp, roles3, "both", &role, e);
-    v_string(m, "title", mp, true, false, LIMIT_NAME_BYTES, NULL, &title, e);
+    v_line(m, "title", mp, true, false, LIMIT_NAME_BYTES, NULL, &title, e);
     v_string(m, "content_md", mp, false, true, LIMIT_TEXT_BYTES * 5, "", &content, e);
     v_array(m, "questions", mp, LIMIT_PROGRAM_QUESTIONS, &qin, e);
     if (id && taken_before(c->out, i, "id", id))
@@ -545,7 +545,7 @@ static void phase(const json_t *p, const char *pp, size_t i, void *ctx)
     int64_t days;
     json_t *ka, *res, *ex;
     v_known_keys(p, pp, pkeys, e);
-    v_string(p, "name", pp, true, false, LIMIT_NAME_BYTES, NULL, &name, e);
+    v_line(p, "name", pp, true, false, LIMIT_NAME_BYTES, NULL, &name, e);
     v_int(p, "timeframe_days", pp, 1, LIMIT_PHASE_DAYS_MAX, 30, false, &days, e);
     v_string_list(p, "key_actions", pp, LIMIT_PROGRAM_LIST_ITEMS, LIMIT_CONFIG_LABEL_BYTES, &ka, e);
     v_string_list(p, "resources", pp, LIMIT_PROGRAM_LIST_ITEMS, LIMIT_CONFIG_LABEL_BYTES, &res, e);

@@ -115,11 +115,11 @@ int program_config_read(json_t *doc, struct program_config *out);
 void program_config_cleanup(struct program_config *cfg);
 
 /* The wants rule, the one place it is written: a mentee asks for 1 ..
- * max_mentors_per_mentee mentors; a coordinator setting it for them (by
- * hand or by CSV import, LIMIT_IMPORT_WANTS) may make an exception up to
- * LIMIT_WANTS_MAX. One who names no number wants the program's default,
- * never more than the program's maximum. */
-int program_wants_max(const struct program_config *cfg, bool by_coordinator);
+ * max_mentors_per_mentee mentors, whoever sets it (the mentee applying or
+ * changing it, a coordinator by hand or by CSV import); the matching
+ * engine never sees more. One who names no number wants the program's
+ * default, never more than the program's maximum. */
+int program_wants_max(const struct program_config *cfg);
 int program_wants_default(const struct program_config *cfg);
 
 /* true when the role ("mentor", "mentee", ...) has a training module to

@@ -142,17 +142,15 @@ void program_config_cleanup(struct program_config *cfg)
     memset(cfg, 0, sizeof *cfg);
 }
 
-int program_wants_max(const struct program_config *cfg, bool by_coordinator)
+int program_wants_max(const struct program_config *cfg)
 {
     int max = cfg->matching.max_mentors_per_mentee;
-    if (by_coordinator)
-        return LIMIT_WANTS_MAX;
     return max < 1 ? 1 : max > LIMIT_WANTS_MAX ? LIMIT_WANTS_MAX : max;
 }
 
 int program_wants_default(const struct program_config *cfg)
 {
-    int d = cfg->selection.default_wants, max = program_wants_max(cfg, false);
+    int d = cfg->selection.default_wants, max = program_wants_max(cfg);
     return d < 1 ? 1 : d > max ? max : d;
 }
 

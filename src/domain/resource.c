@@ -191,6 +191,8 @@ int resource_fields_read(const json_t *body, bool patch, const struct program_co
     bad |= text(body, "title", LIMIT_RESOURCE_TITLE_BYTES, false, &out->title, NULL, e) != 0;
     if (out->title && blank(out->title))
         bad = v_add(e, "", "title", "must not be blank") != 0;
+    else if (out->title && v_line_problem(out->title, strlen(out->title)))
+        bad = v_add(e, "", "title", "%s", v_line_problem(out->title, strlen(out->title))) != 0;
     if (!patch && !json_object_get(body, "title"))
         bad = v_add(e, "", "title", "is required") != 0;
     bad |= text(body, "body_md", LIMIT_RESOURCE_BODY_BYTES, true, &out->body_md, &out->clear_body,

@@ -207,6 +207,60 @@ int v_string(const json_t *obj, const char *key, const char *path, bool required
     return 0;
 }
 
+/* The code point starting at s[i] (UTF-8, as jansson checked it) and its
+ * length in bytes; a broken sequence is taken one byte at a time, as
+ * U+FFFD. */
+static uint32_t code_point(const unsigned char *s, size_t len, size_t i, size_t *n)
+{
+    unsigned c = s[i];
+    size_t k = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+    *n = 1;
+    if (k == 1)
+        return c;
+    if (c < 0xC0 || i + k > len)
+        return 0xFFFD; /* a stray or cut byte: no control character */
+    uint32_t cp = c & (0x7F >> k);
+    for (size_t j = 1; j < k; j++)
+        cp = (cp << 6) | (s[i + j] & 0x3F);
+    *n = k;
+    return cp;
+}
+
+const char *v_line_problem(const char *s, size_t len)
+{
+    static _Thread_local char msg[128];
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0, n; i < len; i += n) {
+        uint32_t cp = code_point(u, len, i, &n);
+        const char *what = NULL;
+        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+            what = cp == '\n' || cp == '\r' ? "a line break" : "a control character";
+        else if (cp == 0x2028 || cp == 0x2029)
+            what = "a line break";
+        else if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+            what = "a bidirectional override";
+        if (what) {
+            snprintf(msg, sizeof msg, "must be a single line: U+%04X at byte %zu is %s",
+                     (unsigned)cp, i + 1, what);
+            return msg;
+        }
+    }
+    return NULL;
+}
+
+int v_line(const json_t *obj, const char *key, const char *path, bool required, bool allow_empty,
+           size_t maxbytes, const char *def, const char **out, verr *e)
+{
+    if (v_string(obj, key, path, required, allow_empty, maxbytes, def, out, e))
+        return -1;
+    const char *why = *out && *out != def ? v_line_problem(*out, strlen(*out)) : NULL;
+    if (why) {
+        *out = def;
+        return v_fail(e, path, key, "%s", why);
+    }
+    return 0;
+}
+
 int v_enum(const json_t *obj, const char *key, const char *path, const char *const *values,
            const char *def, const char **out, verr *e)
 {
@@ -279,6 +333,22 @@ int v_bool(const json_t *obj, const char *key, const char *path, bool def, bool 
     return 0;
 }
 
+/* The first second of a year, UTC. */
+static int64_t year_start(int year)
+{
+    char s[16];
+    int64_t t = 0;
+    snprintf(s, sizeof s, "%04d-01-01", year);
+    if (clock_parse(s, &t)) /* cannot fail for the years of the limits */
+        return 0;
+    return t;
+}
+
+bool v_instant_in_range(int64_t t)
+{
+    return t >= year_start(LIMIT_YEAR_MIN) && t < year_start(LIMIT_YEAR_MAX + 1);
+}
+
 int v_date(const json_t *obj, const char *key, const char *path, const char **out, verr *e)
 {
     const char *s;
@@ -288,7 +358,34 @@ int v_date(const json_t *obj, const char *key, const char *path, const char **ou
     if (v_string(obj, key, path, false, false, 10, NULL, &s, e) ||
         (s && (strlen(s) != 10 || clock_parse(s, &t))))
         return v_fail(e, path, key, "must be a date YYYY-MM-DD");
+    if (s && !v_instant_in_range(t))
+        return v_fail(e, path, key, "must be a date from %d-01-01 to %d-12-31", LIMIT_YEAR_MIN,
+                      LIMIT_YEAR_MAX);
     *out = s;
+    return 0;
+}
+
+int v_instant(const json_t *obj, const char *key, const char *path, bool required,
+              const char **text, int64_t *t, verr *e)
+{
+    const char *s;
+    *text = NULL;
+    *t = 0;
+    if (v_string(obj, key, path, required, false, 64, NULL, &s, e))
+        return -1;
+    if (!s)
+        return 0;
+    int64_t at;
+    if (!strchr(s, 'T') || clock_parse(s, &at))
+        return v_fail(e, path, key,
+                      "must be an RFC 3339 date and time with an offset, like "
+                      "2026-03-10T09:00:00+01:00, from %d-01-01T00:00:00Z to %d-12-31T23:59:59Z",
+                      LIMIT_YEAR_MIN, LIMIT_YEAR_MAX);
+    if (!v_instant_in_range(at))
+        return v_fail(e, path, key, "must be from %d-01-01T00:00:00Z to %d-12-31T23:59:59Z",
+                      LIMIT_YEAR_MIN, LIMIT_YEAR_MAX);
+    *text = s;
+    *t = at;
     return 0;
 }
 

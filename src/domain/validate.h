@@ -99,6 +99,22 @@ int v_array(const json_t *obj, const char *key, const char *path, size_t max, js
 /* A string of 1..maxbytes bytes (0..maxbytes when allow_empty). Absent: *out = def. */
 int v_string(const json_t *obj, const char *key, const char *path, bool required, bool allow_empty,
              size_t maxbytes, const char *def, const char **out, verr *e);
+/* A single-line text (a person's or program's name, a title, a subject,
+ * a label): as v_string, and refused when it holds a line break or any
+ * other control character (U+0000-U+001F, U+007F-U+009F, U+2028, U+2029)
+ * or a bidirectional embedding, override or isolate (U+202A-U+202E,
+ * U+2066-U+2069), which would end a mail header or reorder what people
+ * read. The rule is v_line_problem's. */
+int v_line(const json_t *obj, const char *key, const char *path, bool required, bool allow_empty,
+           size_t maxbytes, const char *def, const char **out, verr *e);
+
+/* The single-line rule for text that does not come in as JSON (CSV cells,
+ * command-line arguments): NULL when s (len bytes, UTF-8) may stand on one
+ * line, else a message naming the first character refused ("must be a
+ * single line: U+000A at byte 4 is a control character"), valid until the
+ * next call from the same thread. */
+const char *v_line_problem(const char *s, size_t len);
+
 /* One of values (NULL-terminated). Absent: *out = def (required when def is NULL). */
 int v_enum(const json_t *obj, const char *key, const char *path, const char *const *values,
            const char *def, const char **out, verr *e);
@@ -107,8 +123,18 @@ int v_int(const json_t *obj, const char *key, const char *path, int64_t min, int
 int v_number(const json_t *obj, const char *key, const char *path, double min, double max,
              double def, bool required, double *out, verr *e);
 int v_bool(const json_t *obj, const char *key, const char *path, bool def, bool *out, verr *e);
-/* A "YYYY-MM-DD" date or absent (*out = NULL). */
+/* A "YYYY-MM-DD" date of the years LIMIT_YEAR_MIN .. LIMIT_YEAR_MAX, or
+ * absent (*out = NULL). */
 int v_date(const json_t *obj, const char *key, const char *path, const char **out, verr *e);
+/* An RFC 3339 date and time with an offset ("2026-03-10T09:00:00+01:00")
+ * whose instant falls in the years LIMIT_YEAR_MIN .. LIMIT_YEAR_MAX (UTC):
+ * *t the Unix seconds, *text the string (borrowed). Absent: *text = NULL,
+ * *t = 0 (an error when required; JSON null counts as absent). */
+int v_instant(const json_t *obj, const char *key, const char *path, bool required,
+              const char **text, int64_t *t, verr *e);
+/* true when the Unix seconds fall in the years LIMIT_YEAR_MIN ..
+ * LIMIT_YEAR_MAX (UTC). */
+bool v_instant_in_range(int64_t t);
 /* An array of at most max strings of 1..maxbytes each, every bad item
  * named. Absent or bad: *out = NULL. */
 int v_string_list(const json_t *obj, const char *key, const char *path, size_t max, size_t maxbytes,

@@ -139,7 +139,7 @@ const char *import_quote(char out[IMPORT_QUOTE_BYTES + 4], const char *s)
 
 void import_checker_init(struct import_checker *c, pool *p, struct import_problems *found)
 {
-    *c = (struct import_checker){.pool = p, .found = found};
+    *c = (struct import_checker){.pool = p, .found = found, .wants_max = LIMIT_IMPORT_WANTS};
     for (int i = 0; i < IMPORT_NCOLS; i++)
         c->pos[i] = -1;
     buf_init(&c->json, LIMIT_CSV_RECORD_BYTES * 6 + 4096); /* \u00XX: six bytes for one */
@@ -491,6 +491,8 @@ bool import_check_row(struct import_checker *c, const csv_reader *r, struct impo
         bad(&x, IMPORT_COL_NAME, "is required");
     else if (strlen(w->name) > LIMIT_NAME_BYTES)
         bad(&x, IMPORT_COL_NAME, "must be at most %d bytes", LIMIT_NAME_BYTES);
+    else if (v_line_problem(w->name, strlen(w->name)))
+        bad(&x, IMPORT_COL_NAME, "%s", v_line_problem(w->name, strlen(w->name)));
     bool role_ok;
     check_role(&x, w, &role_ok);
 
@@ -503,6 +505,12 @@ bool import_check_row(struct import_checker *c, const csv_reader *r, struct impo
         bad(&x, IMPORT_COL_CAPACITY, "is set for mentors only (this row is a %s)", roles[w->role]);
     w->capacity = capacity > 0 ? capacity : 0;
     int64_t wants = whole(&x, IMPORT_COL_WANTS, 1, LIMIT_IMPORT_WANTS);
+    if (wants > c->wants_max) {
+        bad(&x, IMPORT_COL_WANTS,
+            "%lld is more than the program allows (max_mentors_per_mentee %lld)", (long long)wants,
+            (long long)c->wants_max);
+        wants = -1;
+    }
     if (wants > 0 && role_ok && w->role != IMPORT_MENTEE)
         bad(&x, IMPORT_COL_WANTS, "is set for mentees only (this row is a %s)", roles[w->role]);
     w->wants = wants > 0 ? wants : 0;

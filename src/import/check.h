@@ -131,6 +131,7 @@ struct import_checker {
     int pos[IMPORT_NCOLS];               /* header position of each column, -1 when absent */
     const char *names[LIMIT_CSV_FIELDS]; /* the column of each header position, or NULL */
     size_t ncols;
+    int64_t wants_max; /* the program's max_mentors_per_mentee (LIMIT_IMPORT_WANTS by default) */
     strmap time_zones; /* time zone -> 1 known, 0 unknown: each checked once */
     buf json;          /* scratch for a row's profile as JSON */
 };

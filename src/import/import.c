@@ -36,6 +36,7 @@ static void check_file(struct import_job *j, const char *data, size_t len)
 {
     struct import_checker c;
     import_checker_init(&c, j->pool, j->problems);
+    c.wants_max = j->wants_max;
     csv_reader r;
     csv_init(&r, data, len);
     if (import_check_header(&c, &r) == 0) {
@@ -86,7 +87,8 @@ int import_run(store *db, const svc_actor *actor, const struct import_opts *o, c
     if (rc != SVC_OK)
         goto done;
     j.default_capacity = cfg.selection.default_capacity;
-    j.default_wants = cfg.selection.default_wants;
+    j.default_wants = program_wants_default(&cfg);
+    j.wants_max = program_wants_max(&cfg);
 
     check_file(&j, data, len);
     if ((rc = import_look_up(&j)) != STORE_OK)

@@ -37,6 +37,7 @@ struct import_job {
     struct import_plan *plans;
     char program_name[LIMIT_NAME_BYTES + 1];
     int64_t default_capacity, default_wants;
+    int64_t wants_max; /* the most mentors a row's mentee may want */
     const char *base_url;
     int64_t now;
     size_t records; /* data rows read */

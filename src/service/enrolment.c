@@ -125,12 +125,23 @@ int svc_enrolment_apply(store *db, const svc_actor *actor, int64_t program_id,
     if (cfg->selection.access == PROGRAM_INVITE_ONLY && !member &&
         !perm_allows(roles, PERM_PROGRAM, PERM_READ))
         return SVC_NOT_FOUND;
+    /* A draft is its coordinators' alone; neither it nor a closed program
+     * takes applications. */
+    char pstatus[16];
+    if ((rc = svc_program_status(db, program_id, pstatus, sizeof pstatus)) != STORE_OK)
+        return rc;
+    if (!perm_program_takes_applications(pstatus)) {
+        if (strcmp(pstatus, "draft") == 0 && !perm_allows(roles, PERM_PROGRAM, PERM_READ))
+            return SVC_NOT_FOUND;
+        return svc_fail(e, SVC_REFUSED, "status", "the program is %s: it takes no applications",
+                        pstatus);
+    }
     if (in->role && (rc = existing(db, program_id, actor->person_id, in->role, &part, &status)))
         return rc;
     bool invited = part && status == STAGE_INVITED;
     if (in->role && !invited)
         enrolment_window(cfg, now, e);
-    svc_participation_check_numbers(cfg, false, &in->numbers, e);
+    svc_participation_check_numbers(cfg, &in->numbers, e);
     if (in->profile)
         profile_check_program(in->profile, cfg, "profile", e);
     if (in->role)
@@ -205,7 +216,7 @@ int svc_enrolment_add(store *db, const svc_actor *actor, int64_t program_id,
     } else if (in->email) {
         v_fail(e, "", "email", "is not a valid e-mail address");
     }
-    svc_participation_check_numbers(cfg, true, &in->numbers, e);
+    svc_participation_check_numbers(cfg, &in->numbers, e);
     if (in->profile)
         profile_check_program(in->profile, cfg, "profile", e);
     if (v_failed(e))

@@ -101,11 +101,24 @@ int svc_participation_get(store *db, const svc_actor *actor, int64_t program_id,
     view->self = out->person_id == actor->person_id;
     if ((rc = svc_program_roles(db, actor, program_id, &roles)) != STORE_OK)
         goto fail;
+    /* A draft is its coordinators' alone, one's own place in it too. */
+    char status[16];
+    if ((rc = svc_program_status(db, program_id, status, sizeof status)) != STORE_OK)
+        goto fail;
+    if (strcmp(status, "draft") == 0 && !perm_allows(roles, PERM_PROGRAM, PERM_READ)) {
+        rc = SVC_NOT_FOUND;
+        goto fail;
+    }
     view->coordinator = perm_coordinates(roles);
     view->full = view->self || perm_allows(roles, PERM_OTHER_PROFILE, PERM_READ);
     if (!view->full && (rc = partner_of(db, actor, id, &partner)) != STORE_OK)
         goto fail;
-    view->access = perm_participation_access(roles, view->self, partner);
+    perm_roles own = 0;
+    if (view->self) {
+        own = perm_role_from_name(out->role);
+        own = own ? own : PERM_MENTEE;
+    }
+    view->access = perm_participation_access(roles, own, partner);
     if (view->access == PERM_NONE) {
         rc = SVC_NOT_FOUND;
         goto fail;
@@ -303,11 +316,11 @@ void svc_participant_page_cleanup(struct svc_participant_page *page)
 
 /* ---- changes ---- */
 
-int svc_participation_check_numbers(const struct program_config *cfg, bool by_coordinator,
-                                    const struct svc_numbers *n, verr *e)
+int svc_participation_check_numbers(const struct program_config *cfg, const struct svc_numbers *n,
+                                    verr *e)
 {
     int rc = 0;
-    int wants_max = program_wants_max(cfg, by_coordinator);
+    int wants_max = program_wants_max(cfg);
     if (n->has_capacity && (n->capacity < 1 || n->capacity > LIMIT_CAPACITY_MAX))
         rc = v_fail(e, "", "capacity", "must be between 1 and %d", LIMIT_CAPACITY_MAX);
     if (n->has_wants && (n->wants < 1 || n->wants > wants_max))
@@ -316,11 +329,11 @@ int svc_participation_check_numbers(const struct program_config *cfg, bool by_co
 }
 
 int svc_participation_update(store *db, const svc_actor *actor, const struct program_config *cfg,
-                             const struct svc_participation *p, bool by_coordinator,
+                             const struct svc_participation *p,
                              const struct svc_participation_change *in, int64_t now, verr *e)
 {
     json_t *answers = NULL;
-    svc_participation_check_numbers(cfg, by_coordinator, &in->numbers, e);
+    svc_participation_check_numbers(cfg, &in->numbers, e);
     if (in->profile)
         profile_check_program(in->profile, cfg, "profile", e);
     if (in->answers)

@@ -116,10 +116,10 @@ struct svc_numbers {
 
 /* Checks the numbers by their one rule: a mentor takes 1 ..
  * LIMIT_CAPACITY_MAX mentees, a mentee wants what program_wants_max()
- * allows them (more when a coordinator sets it). Records every bad one in
- * e and returns -1, else 0. */
-int svc_participation_check_numbers(const struct program_config *cfg, bool by_coordinator,
-                                    const struct svc_numbers *n, verr *e);
+ * allows, whoever sets it. Records every bad one in e and returns -1,
+ * else 0. */
+int svc_participation_check_numbers(const struct program_config *cfg, const struct svc_numbers *n,
+                                    verr *e);
 
 struct svc_participation_change {
     const json_t *profile; /* checked by profile_validate(); NULL: kept */
@@ -136,7 +136,7 @@ struct svc_participation_change {
  * when e holds an error nothing is written and SVC_INVALID is returned.
  * SVC_OK, SVC_INVALID, or a store status. */
 int svc_participation_update(store *db, const svc_actor *actor, const struct program_config *cfg,
-                             const struct svc_participation *p, bool by_coordinator,
+                             const struct svc_participation *p,
                              const struct svc_participation_change *in, int64_t now, verr *e);
 
 /* The time zone a profile names becomes its person's: meetings and e-mail

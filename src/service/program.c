@@ -33,15 +33,33 @@ done:
 
 int svc_program_roles(store *db, const svc_actor *actor, int64_t program_id, perm_roles *roles)
 {
-    *roles = perm_site_roles(actor->site_role);
+    perm_roles r = perm_site_roles(actor->site_role);
+    char status[16] = "";
     store_rows *rows = NULL;
     store_val p[] = {SV_INT(program_id), SV_INT(actor->person_id)};
     int rc = store_query(db,
-                         "SELECT role FROM participations WHERE program_id = ?1 AND person_id = ?2 "
-                         "AND status NOT IN ('declined', 'withdrawn')",
+                         "SELECT pr.status, pa.role FROM programs pr LEFT JOIN participations pa "
+                         "ON pa.program_id = pr.id AND pa.person_id = ?2 "
+                         "AND pa.status NOT IN ('declined', 'withdrawn') WHERE pr.id = ?1",
                          p, 2, &rows);
     while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
-        *roles |= perm_role_from_name(store_col_text(rows, 0));
+        str_fmt(status, sizeof status, "%s", store_col_text(rows, 0));
+        r |= perm_role_from_name(store_col_text(rows, 1));
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    *roles = perm_program_roles(r, status);
+    return rc < 0 ? rc : STORE_OK;
+}
+
+int svc_program_status(store *db, int64_t program_id, char *out, size_t outlen)
+{
+    store_rows *rows = NULL;
+    store_val p[] = {SV_INT(program_id)};
+    int rc = store_query(db, "SELECT status FROM programs WHERE id = ?1", p, 1, &rows);
+    *out = 0;
+    if (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        str_fmt(out, outlen, "%s", store_col_text(rows, 0));
         rc = STORE_OK;
     }
     store_rows_free(rows);
@@ -95,7 +113,8 @@ int svc_program_get(store *db, const svc_actor *actor, int64_t id, struct svc_pr
     /* A program that takes applications shows itself to anyone signed in,
      * so they can read it and apply; invite-only ones stay hidden. */
     bool visible = perm_allows(out->roles, PERM_PROGRAM, PERM_READ) ||
-                   (actor->person_id && out->cfg.selection.access != PROGRAM_INVITE_ONLY);
+                   (actor->person_id && out->cfg.selection.access != PROGRAM_INVITE_ONLY &&
+                    strcmp(out->status, "draft") != 0);
     out->has_enrolment = true;
     out->enrolment = program_enrolment_at(&out->cfg, clock_now());
     rc = visible ? SVC_OK : SVC_NOT_FOUND;
@@ -172,7 +191,8 @@ int svc_program_list(store *db, const svc_actor *actor, bool joinable, int64_t l
     bool all = actor->site_role == SITE_ADMIN;
     const char *where = all ? ""
                             : " WHERE id IN (SELECT program_id FROM participations "
-                              "WHERE person_id = ?1 AND status NOT IN ('declined', 'withdrawn'))";
+                              "WHERE person_id = ?1 AND status NOT IN ('declined', 'withdrawn') "
+                              "AND (programs.status <> 'draft' OR role = 'coordinator'))";
     char sql[640];
     store_val p[] = {SV_INT(actor->person_id), SV_INT(limit), SV_INT(offset)};
     store_rows *rows = NULL;

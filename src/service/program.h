@@ -20,8 +20,14 @@
 int svc_program_config(store *db, int64_t id, struct program_config *cfg, char *name,
                        size_t namelen);
 
+/* The program's status (programs.status: "draft" .. "closed") into out;
+ * "" when there is no such program. A store status. */
+int svc_program_status(store *db, int64_t program_id, char *out, size_t outlen);
+
 /* The roles the actor holds in the program (a site admin's PERM_ADMIN
- * included) into *roles; 0 when none. A store status. */
+ * included) into *roles, as perm_program_roles() counts them for the
+ * program's status (in a draft only coordinators and admins); 0 when none
+ * or no such program. A store status. */
 int svc_program_roles(store *db, const svc_actor *actor, int64_t program_id, perm_roles *roles);
 
 /* A program as the services hand it out. */

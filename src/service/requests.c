@@ -402,6 +402,10 @@ static int due(store *db, int64_t now, int64_t mentee, int64_t *ids, size_t max,
     return rc < 0 ? rc : STORE_OK;
 }
 
+/* One pending request per mentee (the service checks, the database's
+ * index holds it under concurrent requests). */
+static const char one_pending[] = "you have a request waiting for an answer; withdraw it first";
+
 /* Asks mentor participation `mentor` in program_id, by mail, to answer
  * a request on the program's requests page. */
 static int ask(store *db, int64_t program_id, int64_t mentor, int64_t now)
@@ -439,8 +443,7 @@ int svc_request_create(store *db, const svc_actor *actor, int64_t program_id,
              q, 1, &pending)) < 0)
         return rc;
     if (pending)
-        return svc_fail(e, SVC_REFUSED, "mentors",
-                        "you have a request waiting for an answer; withdraw it first");
+        return svc_fail(e, SVC_REFUSED, "mentors", "%s", one_pending);
     if ((rc = svc_request_recommend(db, program_id, cfg, mentee, &rec, e)) != SVC_OK)
         return rc;
     /* Every choice must be a mentor with free capacity the mentee may be
@@ -492,6 +495,10 @@ int svc_request_create(store *db, const svc_actor *actor, int64_t program_id,
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7) RETURNING id",
                          ins, 7, id);
     free(ct);
+    /* Another request of the mentee's, made at the same moment, was first:
+     * the database's one-pending-request index refused this one. */
+    if (rc == STORE_CONFLICT)
+        return svc_fail(e, SVC_REFUSED, "mentors", "%s", one_pending);
     if (rc != 1)
         return rc < 0 ? rc : STORE_ERROR;
     if ((rc = ask(db, program_id, in->mentors[0], now)) != STORE_OK)

@@ -91,6 +91,14 @@ def make_person(admin, server):
     return make
 
 
+def versioned(client, url):
+    """The version the client reads at url, as part of a PATCH body: a
+    change to a resource with a version names the version it changes (the
+    web UI sends the one it shows). Nothing when the client cannot read it."""
+    r = client.get(url)
+    return {"version": r.json()["version"]} if r.status_code == 200 else {}
+
+
 def problem(r, status, field=None):
     """Asserts r is a problem+json reply with the status (and field)."""
     assert r.status_code == status, r.text

@@ -1,12 +1,12 @@
 """The coordinator's home: what waits in each program they coordinate -
 applications to review, approved mentees without a mentor, requests
 without an answer, relationships by status (issue 9 item 18)."""
-from conftest import problem
+from conftest import problem, versioned
 
 
 def test_counts_per_program_for_its_coordinator(admin, make_person):
     coord = make_person(role="coordinator")
-    r = coord.post("/api/v1/programs", json={
+    r = coord.post("/api/v1/programs", json={"status": "enrolling",
         "name": "Counted", "selection": {"access": "approval", "questions": []},
         "training": {"required_before_matching": True, "modules": [
             {"id": "intro", "role": "both", "title": "Intro", "content_md": "Hi", "questions": []}]},
@@ -45,8 +45,8 @@ def test_counts_per_program_for_its_coordinator(admin, make_person):
     e2c, e2 = person("mentee")
     rel1 = admin.post(base + "/relationships", json={"mentor": m1, "mentees": [e1]}).json()
     rel2 = admin.post(base + "/relationships", json={"mentor": m1, "mentees": [e2]}).json()
-    assert admin.patch("/api/v1/relationships/%d" % rel2["id"], json={"action": "end_early"}).status_code == 200
-    e1c.patch("/api/v1/relationships/%d" % rel1["id"], json={"action": "pause"})
+    assert admin.patch("/api/v1/relationships/%d" % rel2["id"], json={**versioned(admin, "/api/v1/relationships/%d" % rel2["id"]), "action": "end_early"}).status_code == 200
+    e1c.patch("/api/v1/relationships/%d" % rel1["id"], json={**versioned(e1c, "/api/v1/relationships/%d" % rel1["id"]), "action": "pause"})
     # A request waiting for the mentor's answer.
     req = waiting_c.post(base + "/requests", json={"mentors": [m1]})
     assert req.status_code == 201, req.text

@@ -3,10 +3,10 @@ funnel, mentor cards, and who may do what (product.md §2-4, §9)."""
 import re
 
 import pytest
-from conftest import PASSWORD, Client, problem
+from conftest import PASSWORD, Client, problem, versioned
 
 PROGRAM = {
-    "name": "Enrolment scenario",
+    "name": "Enrolment scenario", "status": "enrolling",
     "selection": {"access": "approval", "questions": [
         {"id": "motivation", "role": "both", "type": "long_text", "label": "Why?", "required": True},
         {"id": "track", "role": "mentee", "type": "single_choice", "label": "Track",
@@ -211,7 +211,7 @@ def test_permissions_for_each_role(admin, make_person, program):
     problem(stranger.get(url(program, "/participants/%d" % mp["id"])), 404)
     problem(mentor.patch(url(program, "/participants/%d" % mp["id"]), json={"profile": {}}), 404)
     # A participation id of another program is not found under this one.
-    other = admin.post("/api/v1/programs", json={"name": "Other"}).json()
+    other = admin.post("/api/v1/programs", json={"status": "enrolling", "name": "Other"}).json()
     problem(admin.get("/api/v1/programs/%d/participants/%d" % (other["id"], mp["id"])), 404)
     # Reports: coordinators and viewers (aggregates), not mentors or mentees.
     assert viewer.get(url(program, "/reports/funnel")).status_code == 200
@@ -248,11 +248,11 @@ def test_participant_table_filters_sorts_and_pages(admin, make_person, program):
 
 
 def test_open_and_invite_only_programs(admin, make_person):
-    open_p = admin.post("/api/v1/programs", json={"name": "Open", "selection": {"access": "open"}}).json()
+    open_p = admin.post("/api/v1/programs", json={"status": "enrolling", "name": "Open", "selection": {"access": "open"}}).json()
     p = make_person()
     r = p.post(url(open_p, "/participants"), json={"role": "mentee", "answers": {"motivation": "x"}})
     assert r.json()["status"] == "trained"  # open: approved at once; no training configured
-    closed = admin.post("/api/v1/programs", json={"name": "Closed", "selection": {"access": "invite_only"}}).json()
+    closed = admin.post("/api/v1/programs", json={"status": "enrolling", "name": "Closed", "selection": {"access": "invite_only"}}).json()
     problem(p.post(url(closed, "/participants"), json={"role": "mentee", "answers": {"motivation": "x"}}), 404)
 
 
@@ -264,7 +264,7 @@ def test_programs_taking_applications_can_be_found_and_read(admin, make_person):
     p = make_person()
     assert p.get("/api/v1/programs/%d" % open_p["id"]).json()["my_roles"] == []
     problem(p.get("/api/v1/programs/%d" % hidden["id"]), 404)
-    problem(p.patch("/api/v1/programs/%d" % open_p["id"], json={"name": "x"}), 403)
+    problem(p.patch("/api/v1/programs/%d" % open_p["id"], json={**versioned(p, "/api/v1/programs/%d" % open_p["id"]), "name": "x"}), 403)
     joinable = [x["id"] for x in p.get("/api/v1/programs", params={"joinable": "true"}).json()["items"]]
     assert open_p["id"] in joinable and hidden["id"] not in joinable
     assert open_p["id"] not in [x["id"] for x in p.get("/api/v1/programs").json()["items"]]

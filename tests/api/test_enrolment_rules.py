@@ -7,7 +7,7 @@ import datetime
 import re
 
 import pytest
-from conftest import PASSWORD, Client, problem
+from conftest import PASSWORD, Client, problem, versioned
 
 
 def day(offset):
@@ -46,7 +46,7 @@ def test_the_training_of_a_missing_program_is_not_found(admin):
 # ---- item 8: every refusal in one reply -----------------------------------
 
 def test_two_bad_dates_need_one_attempt(admin):
-    r = admin.post("/api/v1/programs", json={"name": "Wizard", "dates": {
+    r = admin.post("/api/v1/programs", json={"status": "enrolling", "name": "Wizard", "dates": {
         "enrolment_opens": "2027-03-01", "enrolment_closes": "2027-02-01", "matching_date": "2027-02-15"}})
     body = problem(r, 422, "dates.enrolment_closes")
     assert fields(r) == ["dates.enrolment_closes", "dates.matching_date"]
@@ -54,7 +54,7 @@ def test_two_bad_dates_need_one_attempt(admin):
 
 
 def test_every_section_of_a_program_is_checked(admin):
-    r = admin.post("/api/v1/programs", json={"name": "", "selection": {"default_capacity": 0},
+    r = admin.post("/api/v1/programs", json={"status": "enrolling", "name": "", "selection": {"default_capacity": 0},
                                              "meetings": {"length_minutes": 1}, "renewals": 99})
     problem(r, 422, "name")
     assert fields(r) == ["name", "selection.default_capacity", "meetings.length_minutes", "renewals"]
@@ -93,16 +93,16 @@ def test_profiles_and_coordinators_name_every_bad_field(admin, make_person):
 # ---- item 7: dates ----------------------------------------------------------
 
 def test_dates_that_make_no_sense_are_refused(admin):
-    r = admin.post("/api/v1/programs", json={"name": "Dates", "dates": {
+    r = admin.post("/api/v1/programs", json={"status": "enrolling", "name": "Dates", "dates": {
         "enrolment_opens": "2027-03-01", "matching_date": "2027-02-01"}})
     problem(r, 422, "dates.matching_date")
-    r = admin.post("/api/v1/programs", json={"name": "Dates", "dates": {
+    r = admin.post("/api/v1/programs", json={"status": "enrolling", "name": "Dates", "dates": {
         "starts": "2027-03-01", "ends": "2027-02-01", "enrolment_closes": "2027-04-01"}})
     problem(r, 422, "dates.ends")
     assert fields(r) == ["dates.ends", "dates.enrolment_closes"]
     # A change is checked against the dates kept from before.
     p = make_program(admin, dates={"enrolment_opens": "2027-03-01"})
-    r = admin.patch(url(p), json={"dates": {"enrolment_opens": "2027-03-01", "matching_date": "2027-01-01"}})
+    r = admin.patch(url(p), json={**versioned(admin, url(p)), "dates": {"enrolment_opens": "2027-03-01", "matching_date": "2027-01-01"}})
     problem(r, 422, "dates.matching_date")
 
 
@@ -259,7 +259,7 @@ def test_pick_lists_and_questionnaires(admin, make_person):
     problem(person.patch(url(program, "/participants/%d" % part["id"]), json={"profile": {"personality": [3]}}),
             422, "profile.personality")
     # The wizard refuses choices that cannot work.
-    r = admin.post("/api/v1/programs", json={"name": "Bad choices", "selection": {"profile_fields": {
+    r = admin.post("/api/v1/programs", json={"status": "enrolling", "name": "Bad choices", "selection": {"profile_fields": {
         "expertise": {"options": []}, "job_level": {"options": ["1"]}, "personality": {"questions": [], "scale": 1}}}})
     problem(r, 422)
     assert set(fields(r)) == {"selection.profile_fields.expertise.options", "selection.profile_fields.job_level",

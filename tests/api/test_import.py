@@ -22,7 +22,8 @@ GOOD = HEADER + (
 
 @pytest.fixture
 def program(admin):
-    r = admin.post("/api/v1/programs", json={"name": "Import scenario"})
+    r = admin.post("/api/v1/programs", json={"status": "enrolling", "name": "Import scenario",
+                                             "matching": {"max_mentors_per_mentee": 2}})
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -222,7 +223,7 @@ def test_who_may_import(admin, make_person, program, base):
     problem(post_csv(admin, {"id": 999999}, text), 404)
     # A site coordinator imports into their own program.
     coord = make_person("coordinator")
-    own = coord.post("/api/v1/programs", json={"name": "Coordinated"}).json()
+    own = coord.post("/api/v1/programs", json={"status": "enrolling", "name": "Coordinated"}).json()
     r = post_csv(coord, own, text)
     assert r.status_code == 200, r.text
     assert r.json()["created_participants"] == 1
@@ -250,7 +251,7 @@ def test_a_large_file_is_accepted_up_to_the_import_limit(admin, program):
 def test_the_same_people_in_another_program_are_new_participants(admin, program):
     text = "email,name,role,languages\ntwo@import.example,Two Programs,mentee,English\n"
     assert post_csv(admin, program, text).json()["created_participants"] == 1
-    other = admin.post("/api/v1/programs", json={"name": "Second program"}).json()
+    other = admin.post("/api/v1/programs", json={"status": "enrolling", "name": "Second program"}).json()
     r = post_csv(admin, other, text)
     assert r.status_code == 200, r.text
     assert (r.json()["created_people"], r.json()["created_participants"], r.json()["unchanged"]) == (0, 1, 0)

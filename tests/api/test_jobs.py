@@ -16,7 +16,7 @@ def join(person, program, role, profile, **extra):
 
 
 def self_matching(admin, days=3):
-    r = admin.post("/api/v1/programs", json={
+    r = admin.post("/api/v1/programs", json={"status": "enrolling",
         "name": "Jobs", "selection": {"access": "open", "questions": []},
         "training": {"required_before_matching": False, "modules": []},
         "matching": {"mode": "self", "request_expiry_days": days, "criteria": [

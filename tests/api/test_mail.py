@@ -52,7 +52,7 @@ def wait_state(admin, to, state, timeout=30):
 
 
 def program(admin, name):
-    r = admin.post("/api/v1/programs", json={"name": name})
+    r = admin.post("/api/v1/programs", json={"name": name, "status": "enrolling"})
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -117,7 +117,7 @@ def test_an_invitation_arrives_as_mime_with_encoded_headers_and_a_working_link(a
 
 
 def test_notification_mail_carries_list_unsubscribe(admin, make_person, mailbox, base):
-    r = admin.post("/api/v1/programs", json={"name": "Unsubscribe program",
+    r = admin.post("/api/v1/programs", json={"name": "Unsubscribe program", "status": "enrolling",
                                              "selection": {"access": "approval", "questions": []}})
     assert r.status_code == 201, r.text
     prog = r.json()

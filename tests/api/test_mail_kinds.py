@@ -5,9 +5,9 @@ page the mail is about (the recipient can open what it points at)."""
 import re
 
 import requests
-from conftest import problem  # noqa: F401
+from conftest import problem, versioned  # noqa: F401
 
-OPEN = {"selection": {"access": "open", "questions": []},
+OPEN = {"status": "enrolling", "selection": {"access": "open", "questions": []},
         "training": {"required_before_matching": False, "modules": []}}
 
 
@@ -91,13 +91,13 @@ def test_every_kind_arrives_with_its_template_and_links(admin, make_person, mail
 
     # Closing is agreed: one proposes, the other declines, or confirms.
     close = {"action": "close", "reflection": {"learned": "A lot"}}
-    assert mentor.patch(rurl, json=close).status_code == 200
+    assert mentor.patch(rurl, json={**versioned(mentor, rurl), **close}).status_code == 200
     _, got = received(mailbox, base, mentee, "Maya Mentor proposes to close your mentoring relationship", ws)
     assert "confirm with your own reflection" in got.text
-    assert mentee.patch(rurl, json={"action": "decline"}).status_code == 200
+    assert mentee.patch(rurl, json={**versioned(mentee, rurl), "action": "decline"}).status_code == 200
     received(mailbox, base, mentor, "Eli Mentee declined the proposal to close your mentoring relationship", ws)
-    assert mentor.patch(rurl, json=close).status_code == 200
-    r = mentee.patch(rurl, json=close)
+    assert mentor.patch(rurl, json={**versioned(mentor, rurl), **close}).status_code == 200
+    r = mentee.patch(rurl, json={**versioned(mentee, rurl), **close})
     assert r.status_code == 200 and r.json()["status"] == "completed", r.text
     received(mailbox, base, mentor, "Your mentoring relationship is complete", ws)
 
@@ -108,19 +108,19 @@ def test_every_kind_arrives_with_its_template_and_links(admin, make_person, mail
         "mentor": join(lead, near, "mentor", capacity=2),
         "mentees": [join(ann, near, "mentee"), join(bo, near, "mentee")]}).json()
     gurl, gws = "/api/v1/relationships/%d" % rel3["id"], r"/relationships/%d" % rel3["id"]
-    assert lead.patch(gurl, json={"action": "renew"}).status_code == 200
+    assert lead.patch(gurl, json={**versioned(lead, gurl), "action": "renew"}).status_code == 200
     _, got = received(mailbox, base, ann, "Lea Lead proposes to renew your mentoring relationship", gws)
     assert "for another 1 months" in got.text
-    assert ann.patch(gurl, json={"action": "renew"}).status_code == 200
+    assert ann.patch(gurl, json={**versioned(ann, gurl), "action": "renew"}).status_code == 200
     _, got = received(mailbox, base, bo, "Ann Group agreed to the renewal of your mentoring relationship", gws)
     assert "Still to agree: Bo Group." in got.text
-    assert bo.patch(gurl, json={"action": "decline"}).status_code == 200
+    assert bo.patch(gurl, json={**versioned(bo, gurl), "action": "decline"}).status_code == 200
     received(mailbox, base, lead, "Bo Group declined the proposal to renew your mentoring relationship", gws)
-    assert admin.patch(gurl, json={"action": "renew"}).status_code == 200
+    assert admin.patch(gurl, json={**versioned(admin, gurl), "action": "renew"}).status_code == 200
     _, got = received(mailbox, base, bo, "Your mentoring relationship is renewed", gws)
     assert "renewed by your coordinator: it is now planned to end on" in got.text
-    assert lead.patch(gurl, json={"action": "close", "reflection": {"learned": "Groups"}}).status_code == 200
-    assert ann.patch(gurl, json={"action": "close", "reflection": {"learned": "Peers"}}).status_code == 200
+    assert lead.patch(gurl, json={**versioned(lead, gurl), "action": "close", "reflection": {"learned": "Groups"}}).status_code == 200
+    assert ann.patch(gurl, json={**versioned(ann, gurl), "action": "close", "reflection": {"learned": "Peers"}}).status_code == 200
     _, got = received(mailbox, base, bo, "Ann Group agreed to the closing of your mentoring relationship", gws)
     assert "Still to agree: Bo Group." in got.text
 
@@ -128,7 +128,8 @@ def test_every_kind_arrives_with_its_template_and_links(admin, make_person, mail
     m2, e2 = join(other_mentor, prog, "mentor"), join(other_mentee, prog, "mentee")
     rel2 = admin.post("/api/v1/programs/%d/relationships" % prog["id"], json={"mentor": m2, "mentees": [e2]}).json()
     r = other_mentee.patch("/api/v1/relationships/%d" % rel2["id"],
-                           json={"action": "end_early", "reason": "Moved team"})
+                           json={**versioned(other_mentee, "/api/v1/relationships/%d" % rel2["id"]),
+                                 "action": "end_early", "reason": "Moved team"})
     assert r.status_code == 200, r.text
     received(mailbox, base, other_mentor, "Your mentoring relationship has ended", r"/relationships")
     link, got = received(mailbox, base, "admin@example.org", "A relationship ended early",

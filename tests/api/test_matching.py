@@ -14,7 +14,7 @@ CRITERIA = [
 
 @pytest.fixture
 def program(admin):
-    return admin.post("/api/v1/programs", json={
+    return admin.post("/api/v1/programs", json={"status": "enrolling",
         "name": "Matching", "selection": {"access": "open", "questions": []},
         "training": {"required_before_matching": False, "modules": []},
         "matching": {"mode": "hybrid", "criteria": CRITERIA}}).json()
@@ -205,7 +205,7 @@ def test_who_is_not_in_the_run_and_why(admin, make_person):
     """Issue 9 items 4 and 13: approved people the run was not made with are
     listed with the reason; a pair added by hand is refused naming the
     condition that fails; the picker offers only who can be paired."""
-    p = admin.post("/api/v1/programs", json={
+    p = admin.post("/api/v1/programs", json={"status": "enrolling",
         "name": "Trained first", "selection": {"access": "open", "questions": []},
         "training": {"required_before_matching": True, "modules": [
             {"id": "orientation", "role": "both", "title": "Orientation", "content_md": "Hello", "questions": []}]},

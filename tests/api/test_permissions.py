@@ -18,12 +18,12 @@ def world(admin, make_person, server):
     people = {"admin": admin, "coord": coord, "anon": Client(server.url)}
     for name in ["mentor", "mentee", "other_mentor", "other_mentee", "third_mentee", "other_program", "viewer", "stranger"]:
         people[name] = make_person()
-    p = coord.post("/api/v1/programs", json={
+    p = coord.post("/api/v1/programs", json={"status": "enrolling",
         "name": "Matrix", "selection": {"access": "open", "questions": []},
         "training": {"required_before_matching": False, "modules": []},
         "matching": {"mode": "hybrid", "criteria": [
             {"name": "skills", "kind": "overlap", "mentee_field": "development_needs", "mentor_field": "expertise", "weight": 1}]}}).json()
-    q = admin.post("/api/v1/programs", json={"name": "Elsewhere", "selection": {"access": "open", "questions": []}}).json()
+    q = admin.post("/api/v1/programs", json={"status": "enrolling", "name": "Elsewhere", "selection": {"access": "open", "questions": []}}).json()
     P = p["id"]
 
     def join(who, role, program=P):
@@ -256,3 +256,70 @@ def test_private_notes_stay_private_in_lists(world):
         bodies = [n["body"] for n in w["people"][actor].get(url).json()["items"]]
         assert "My private thought" not in bodies, actor
     assert "My private thought" in [n["body"] for n in w["people"]["mentee"].get(url).json()["items"]]
+
+
+# A draft is its coordinators' and the admins' alone: everyone else, even
+# someone a coordinator added while preparing it, gets 404 (the probe read
+# a draft's whole configuration and applied to it: 200, 201). A closed
+# program is read as before and takes no applications (409 on `status`).
+DRAFT_READ = codes(404, admin=200, coord=200)
+DRAFT_APPLY = codes(404, coord=409, admin=409)
+CLOSED_READ = codes(200, other_program=200)
+CLOSED_APPLY = codes(409)
+
+
+@pytest.fixture(scope="module")
+def shut(world):
+    people = world["people"]
+    coord = people["coord"]
+    made = {}
+    for status in ["draft", "closed"]:
+        r = coord.post("/api/v1/programs", json={"name": "A %s program" % status, "status": status,
+                                                 "selection": {"access": "open", "questions": []}})
+        assert r.status_code == 201, r.text
+        made[status] = r.json()["id"]
+        for who, role in [("mentee", "mentee"), ("viewer", "viewer")]:
+            r = coord.post("/api/v1/programs/%d/participants" % made[status], json={
+                "email": people[who].person["email"], "role": role, "invite": False})
+            assert r.status_code == 201, r.text
+            made["%s %s" % (status, who)] = r.json()["id"]
+    return made
+
+
+@pytest.mark.parametrize("status,method,rest,expected", [
+    ("draft", "GET", "", DRAFT_READ),
+    ("draft", "GET", "/participants", codes(404, admin=200, coord=200)),
+    ("draft", "GET", "/training", DRAFT_READ),
+    ("draft", "POST", "/participants", DRAFT_APPLY),
+    ("closed", "GET", "", CLOSED_READ),
+    ("closed", "POST", "/participants", CLOSED_APPLY),
+])
+def test_drafts_are_the_coordinators_and_closed_programs_take_no_applications(world, shut, status, method, rest,
+                                                                              expected):
+    url = "/api/v1/programs/%d%s" % (shut[status], rest)
+    for actor in ACTORS:
+        client = world["people"][actor]
+        kwargs = {"json": {"role": "mentor"}} if method == "POST" else {}
+        r = client.request(method, url, **kwargs)
+        want = expected[actor]
+        assert r.status_code == want, "%s %s as %s: %d %s" % (method, url, actor, r.status_code, r.text[:200])
+        if want == 409:
+            problem(r, 409, "status")
+        elif want >= 400:
+            problem(r, want)
+
+
+def test_ones_own_place_in_a_draft_is_hidden_too(world, shut):
+    for who in ["mentee", "viewer"]:
+        for status, want in [("draft", 404), ("closed", 200)]:
+            url = "/api/v1/programs/%d/participants/%d" % (shut[status], shut["%s %s" % (status, who)])
+            r = world["people"][who].get(url)
+            assert r.status_code == want, (who, status, r.text)
+            assert world["people"]["coord"].get(url).status_code == 200
+
+
+def test_a_draft_is_listed_for_its_coordinators_alone(world, shut):
+    for actor, sees in [("mentee", False), ("viewer", False), ("coord", True), ("admin", True)]:
+        ids = [p["id"] for p in world["people"][actor].get("/api/v1/programs", params={"limit": 500}).json()["items"]]
+        assert (shut["draft"] in ids) == sees, actor
+        assert shut["closed"] in ids, actor

@@ -1,7 +1,7 @@
 """Programs and their configuration: create, list, read, change, and
 every refusal naming its field."""
 import pytest
-from conftest import problem
+from conftest import problem, versioned
 
 SIX = ["objectives", "selection", "matching", "training", "meetings", "goals"]
 
@@ -111,13 +111,13 @@ def test_bad_configuration_is_refused_naming_the_field(admin, body, field):
 
 
 def test_patch_replaces_named_sections_and_keeps_the_rest(admin):
-    p = admin.post("/api/v1/programs", json={"name": "Patch me", "meetings": {"frequency_per_month": 1}}).json()
-    r = admin.patch("/api/v1/programs/%d" % p["id"], json={"phases": {"template": "kram"}, "renewals": 3})
+    p = admin.post("/api/v1/programs", json={"status": "enrolling", "name": "Patch me", "meetings": {"frequency_per_month": 1}}).json()
+    r = admin.patch("/api/v1/programs/%d" % p["id"], json={**versioned(admin, "/api/v1/programs/%d" % p["id"]), "phases": {"template": "kram"}, "renewals": 3})
     assert r.status_code == 200, r.text
     q = r.json()
     assert [ph["name"] for ph in q["phases"]["items"]][0] == "Initiation"
     assert q["renewals"] == 3 and q["meetings"]["frequency_per_month"] == 1 and q["version"] == 2
-    problem(admin.patch("/api/v1/programs/%d" % p["id"], json={"matching": {"min_score": -1}}),
+    problem(admin.patch("/api/v1/programs/%d" % p["id"], json={**versioned(admin, "/api/v1/programs/%d" % p["id"]), "matching": {"min_score": -1}}),
             422, "matching.min_score")
     assert admin.get("/api/v1/programs/%d" % p["id"]).json() == q
     problem(admin.patch("/api/v1/programs/%d" % p["id"], json={"version": 1, "name": "stale"}), 409, "version")
@@ -134,29 +134,29 @@ def test_unknown_ids(admin):
 def test_who_may_create_see_and_change_programs(admin, make_person):
     member = make_person("member")
     coordinator = make_person("coordinator")
-    problem(member.post("/api/v1/programs", json={"name": "Mine"}), 403)
-    own = coordinator.post("/api/v1/programs", json={"name": "Coordinated", "selection": {"access": "invite_only"}})
+    problem(member.post("/api/v1/programs", json={"status": "enrolling", "name": "Mine"}), 403)
+    own = coordinator.post("/api/v1/programs", json={"status": "enrolling", "name": "Coordinated", "selection": {"access": "invite_only"}})
     assert own.status_code == 201
     pid = own.json()["id"]
-    assert coordinator.patch("/api/v1/programs/%d" % pid, json={"description": "ok"}).status_code == 200
+    assert coordinator.patch("/api/v1/programs/%d" % pid, json={**versioned(coordinator, "/api/v1/programs/%d" % pid), "description": "ok"}).status_code == 200
     # A stranger cannot see it exists.
     problem(member.get("/api/v1/programs/%d" % pid), 404)
-    problem(member.patch("/api/v1/programs/%d" % pid, json={"name": "x"}), 404)
+    problem(member.patch("/api/v1/programs/%d" % pid, json={**versioned(member, "/api/v1/programs/%d" % pid), "name": "x"}), 404)
     assert pid not in [i["id"] for i in member.get("/api/v1/programs").json()["items"]]
     other = make_person("coordinator")
     problem(other.get("/api/v1/programs/%d" % pid), 404)
     # A program that takes applications is readable by anyone signed in.
-    public = coordinator.post("/api/v1/programs", json={"name": "Open to all", "selection": {"access": "open"}}).json()
+    public = coordinator.post("/api/v1/programs", json={"status": "enrolling", "name": "Open to all", "selection": {"access": "open"}}).json()
     assert member.get("/api/v1/programs/%d" % public["id"]).status_code == 200
-    problem(member.patch("/api/v1/programs/%d" % public["id"], json={"name": "x"}), 403)
+    problem(member.patch("/api/v1/programs/%d" % public["id"], json={**versioned(member, "/api/v1/programs/%d" % public["id"]), "name": "x"}), 403)
     # The admin sees and changes every program.
     assert admin.get("/api/v1/programs/%d" % pid).status_code == 200
-    assert admin.patch("/api/v1/programs/%d" % pid, json={"status": "enrolling"}).json()["status"] == "enrolling"
+    assert admin.patch("/api/v1/programs/%d" % pid, json={**versioned(admin, "/api/v1/programs/%d" % pid), "status": "enrolling"}).json()["status"] == "enrolling"
 
 
 def test_pagination(admin):
     for i in range(3):
-        admin.post("/api/v1/programs", json={"name": "Page %d" % i})
+        admin.post("/api/v1/programs", json={"status": "enrolling", "name": "Page %d" % i})
     first = admin.get("/api/v1/programs", params={"limit": 2}).json()
     second = admin.get("/api/v1/programs", params={"limit": 2, "offset": 2}).json()
     assert len(first["items"]) == 2 and first["total"] >= 3

@@ -15,7 +15,7 @@ import pytest
 from conftest import problem
 
 PROGRAM = {
-    "selection": {"access": "open", "questions": []},
+    "status": "enrolling", "selection": {"access": "open", "questions": []},
     "training": {"required_before_matching": False, "modules": []},
     "meetings": {"frequency_per_month": 2, "length_minutes": 45, "modes": ["video"]},
     "phases": {"template": "custom", "items": [{"name": "Only", "key_actions": []}]},

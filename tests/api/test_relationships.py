@@ -3,12 +3,12 @@ machine (pause; closure and renewal proposed by one party and agreed by
 the other; ending early alone), who completes with them, and who sees
 what."""
 import pytest
-from conftest import problem
+from conftest import problem, versioned
 
 
 @pytest.fixture
 def program(admin):
-    r = admin.post("/api/v1/programs", json={
+    r = admin.post("/api/v1/programs", json={"status": "enrolling",
         "name": "Relationship rules", "renewals": 1, "duration_months": 6,
         "selection": {"access": "open", "questions": []},
         "training": {"required_before_matching": False, "modules": []}})
@@ -52,7 +52,7 @@ def test_a_pair_is_never_matched_twice(admin, make_person, program):
     e = make_person()
     mentee = join(e, program, "mentee")
     rel = pair(admin, program, mentor, [mentee]).json()
-    e.patch("/api/v1/relationships/%d" % rel["id"], json={"action": "end_early", "reason": "schedules"})
+    e.patch("/api/v1/relationships/%d" % rel["id"], json={**versioned(e, "/api/v1/relationships/%d" % rel["id"]), "action": "end_early", "reason": "schedules"})
     problem(pair(admin, program, mentor, [mentee]), 409, "mentees[0]")
 
 
@@ -69,12 +69,12 @@ def test_pause_and_resume(admin, make_person, program):
     m, e = make_person(), make_person()
     rel = pair(admin, program, join(m, program, "mentor"), [join(e, program, "mentee")]).json()
     url = "/api/v1/relationships/%d" % rel["id"]
-    assert e.patch(url, json={"action": "pause"}).json()["status"] == "paused"
-    problem(e.patch(url, json={"action": "pause"}), 409, "action")
-    assert m.patch(url, json={"action": "resume"}).json()["status"] == "active"
-    problem(m.patch(url, json={"action": "fly"}), 422, "action")
-    problem(m.patch(url, json={"action": "start_closing"}), 422, "action")
-    problem(m.patch(url, json={"action": "pause", "version": 1}), 409, "version")
+    assert e.patch(url, json={**versioned(e, url), "action": "pause"}).json()["status"] == "paused"
+    problem(e.patch(url, json={**versioned(e, url), "action": "pause"}), 409, "action")
+    assert m.patch(url, json={**versioned(m, url), "action": "resume"}).json()["status"] == "active"
+    problem(m.patch(url, json={**versioned(m, url), "action": "fly"}), 422, "action")
+    problem(m.patch(url, json={**versioned(m, url), "action": "start_closing"}), 422, "action")
+    problem(m.patch(url, json={**versioned(m, url), "action": "pause", "version": 1}), 409, "version")
 
 
 def test_closing_takes_both_parties(admin, make_person, program):
@@ -86,11 +86,11 @@ def test_closing_takes_both_parties(admin, make_person, program):
     rel = pair(admin, program, mentor, [mentee]).json()
     url = "/api/v1/relationships/%d" % rel["id"]
     assert rel["proposal"] is None
-    problem(e.patch(url, json={"action": "close"}), 422, "reflection")
-    problem(e.patch(url, json={"action": "close", "reflection": {"learned": ""}}), 422, "reflection.learned")
+    problem(e.patch(url, json={**versioned(e, url), "action": "close"}), 422, "reflection")
+    problem(e.patch(url, json={**versioned(e, url), "action": "close", "reflection": {"learned": ""}}), 422, "reflection.learned")
 
     # The mentee proposes: closing, not completed, and the mentor is asked.
-    r = e.patch(url, json={"action": "close", "reflection": {"learned": "Ask early"}})
+    r = e.patch(url, json={**versioned(e, url), "action": "close", "reflection": {"learned": "Ask early"}})
     assert r.status_code == 200, r.text
     got = r.json()
     assert got["status"] == "closing" and got["alumni"] is False and got["ended_at"] is None
@@ -102,28 +102,28 @@ def test_closing_takes_both_parties(admin, make_person, program):
     assert asked and "Eli Mentee proposes to close" in asked[0]["subject"]
     assert "/relationships/%d" % rel["id"] in asked[0]["body"]
     # Proposing twice, pausing, renewing meanwhile: refused, saying why.
-    body = problem(e.patch(url, json={"action": "close", "reflection": {"learned": "x"}}), 409, "action")
+    body = problem(e.patch(url, json={**versioned(e, url), "action": "close", "reflection": {"learned": "x"}}), 409, "action")
     assert "you proposed closing" in body["detail"]
-    problem(m.patch(url, json={"action": "pause"}), 409, "action")
-    problem(m.patch(url, json={"action": "withdraw"}), 409, "action")
+    problem(m.patch(url, json={**versioned(m, url), "action": "pause"}), 409, "action")
+    problem(m.patch(url, json={**versioned(m, url), "action": "withdraw"}), 409, "action")
 
     # The mentor declines: active again, and the mentee hears it.
-    r = m.patch(url, json={"action": "decline"})
+    r = m.patch(url, json={**versioned(m, url), "action": "decline"})
     assert r.json()["status"] == "active" and r.json()["proposal"] is None
     assert any("declined the proposal to close" in x["subject"] for x in mail(admin, e, "closing_dropped"))
 
     # Proposed again and withdrawn by the mentee.
-    assert e.patch(url, json={"action": "close", "reflection": {"learned": "Ask early"}}).json()["status"] == "closing"
-    problem(e.patch(url, json={"action": "decline"}), 409, "action")
-    assert e.patch(url, json={"action": "withdraw"}).json()["status"] == "active"
+    assert e.patch(url, json={**versioned(e, url), "action": "close", "reflection": {"learned": "Ask early"}}).json()["status"] == "closing"
+    problem(e.patch(url, json={**versioned(e, url), "action": "decline"}), 409, "action")
+    assert e.patch(url, json={**versioned(e, url), "action": "withdraw"}).json()["status"] == "active"
 
     # Proposed a third time; the mentor confirms with their reflection.
-    e.patch(url, json={"action": "close", "reflection": {"learned": "Ask early"}})
-    problem(m.patch(url, json={"action": "close"}), 422, "reflection")
-    r = m.patch(url, json={"action": "close", "reflection": {"learned": "Patience", "next_steps": "Lead a project"}})
+    e.patch(url, json={**versioned(e, url), "action": "close", "reflection": {"learned": "Ask early"}})
+    problem(m.patch(url, json={**versioned(m, url), "action": "close"}), 422, "reflection")
+    r = m.patch(url, json={**versioned(m, url), "action": "close", "reflection": {"learned": "Patience", "next_steps": "Lead a project"}})
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "completed" and r.json()["alumni"] is True and r.json()["proposal"] is None
-    problem(m.patch(url, json={"action": "resume"}), 409, "action")
+    problem(m.patch(url, json={**versioned(m, url), "action": "resume"}), 409, "action")
     assert "completed" in part_of(e, program, mentee)["stages"]
     assert any(x["subject"] == "Your mentoring relationship is complete" for x in mail(admin, e, "closed"))
 
@@ -139,9 +139,9 @@ def test_a_coordinator_closes_at_once_and_ending_early_stays_one_sided(admin, ma
     mentor, mentee = join(m, program, "mentor", capacity=2), join(e, program, "mentee")
     rel = pair(admin, program, mentor, [mentee]).json()
     url = "/api/v1/relationships/%d" % rel["id"]
-    problem(admin.patch(url, json={"action": "close", "reflection": {"learned": "x"}}), 422, "reflection")
-    problem(admin.patch(url, json={"action": "decline"}), 409, "action")
-    r = admin.patch(url, json={"action": "close"})
+    problem(admin.patch(url, json={**versioned(admin, url), "action": "close", "reflection": {"learned": "x"}}), 422, "reflection")
+    problem(admin.patch(url, json={**versioned(admin, url), "action": "decline"}), 409, "action")
+    r = admin.patch(url, json={**versioned(admin, url), "action": "close"})
     assert r.json()["status"] == "completed"
     told = mail(admin, m, "closed")
     assert told and "closed by your coordinator" in told[0]["body"] and "reflection" in told[0]["body"]
@@ -152,8 +152,8 @@ def test_a_coordinator_closes_at_once_and_ending_early_stays_one_sided(admin, ma
     e2 = make_person()
     rel2 = pair(admin, program, mentor, [join(e2, program, "mentee")]).json()
     url2 = "/api/v1/relationships/%d" % rel2["id"]
-    assert m.patch(url2, json={"action": "close", "reflection": {"learned": "x"}}).json()["status"] == "closing"
-    r = e2.patch(url2, json={"action": "end_early", "reason": "New job"})
+    assert m.patch(url2, json={**versioned(m, url2), "action": "close", "reflection": {"learned": "x"}}).json()["status"] == "closing"
+    r = e2.patch(url2, json={**versioned(e2, url2), "action": "end_early", "reason": "New job"})
     assert r.json()["status"] == "ended_early" and r.json()["proposal"] is None
 
 
@@ -164,9 +164,9 @@ def test_a_group_closes_when_every_member_confirms(admin, make_person, program):
     mentees = [join(p, program, "mentee") for p in people]
     rel = pair(admin, program, mentor, mentees).json()
     url = "/api/v1/relationships/%d" % rel["id"]
-    mc.patch(url, json={"action": "close", "reflection": {"learned": "Groups"}})
+    mc.patch(url, json={**versioned(mc, url), "action": "close", "reflection": {"learned": "Groups"}})
     for i, p in enumerate(people):
-        r = p.patch(url, json={"action": "close", "reflection": {"learned": "Peers %d" % i}})
+        r = p.patch(url, json={**versioned(p, url), "action": "close", "reflection": {"learned": "Peers %d" % i}})
         assert r.status_code == 200, r.text
         if i < 2:
             assert r.json()["status"] == "closing"
@@ -179,7 +179,7 @@ def test_renewal_is_proposed_and_accepted_near_the_planned_end(admin, make_perso
     days, proposed by one party and accepted by the other, within the
     limit; a coordinator renews at once."""
     def program_with(**cfg):
-        r = admin.post("/api/v1/programs", json={
+        r = admin.post("/api/v1/programs", json={"status": "enrolling",
             "name": "Renewals", "selection": {"access": "open", "questions": []},
             "training": {"required_before_matching": False, "modules": []}, **cfg})
         assert r.status_code == 201, r.text
@@ -192,9 +192,9 @@ def test_renewal_is_proposed_and_accepted_near_the_planned_end(admin, make_perso
     assert rel["renewal_window_days"] == 30 and rel["renewal_opens_at"] < rel["planned_end_at"]
     url = "/api/v1/relationships/%d" % rel["id"]
     # Day one of six months: too early, for a member and for the coordinator.
-    body = problem(m.patch(url, json={"action": "renew"}), 409, "action")
+    body = problem(m.patch(url, json={**versioned(m, url), "action": "renew"}), 409, "action")
     assert "renewal is offered from" in body["detail"] and "30 days before the planned end" in body["detail"]
-    problem(admin.patch(url, json={"action": "renew"}), 409, "action")
+    problem(admin.patch(url, json={**versioned(admin, url), "action": "renew"}), 409, "action")
     assert e.get(url).json()["renewals"] == 0 and e.get(url).json()["proposal"] is None
 
     # A one-month term with a 120-day window: renewal is offered at once.
@@ -202,38 +202,38 @@ def test_renewal_is_proposed_and_accepted_near_the_planned_end(admin, make_perso
     mentor, mentee = join(m, near, "mentor"), join(e, near, "mentee")
     rel = pair(admin, near, mentor, [mentee]).json()
     url = "/api/v1/relationships/%d" % rel["id"]
-    r = m.patch(url, json={"action": "renew"})
+    r = m.patch(url, json={**versioned(m, url), "action": "renew"})
     assert r.status_code == 200, r.text
     assert r.json()["proposal"]["action"] == "renew" and r.json()["proposal"]["waiting_for"] == [mentee]
     assert r.json()["renewals"] == 0 and r.json()["planned_end_at"] == rel["planned_end_at"]
     assert any("proposes to renew" in x["subject"] for x in mail(admin, e, "renewal_proposed"))
-    problem(m.patch(url, json={"action": "renew"}), 409, "action")      # not twice by the proposer
+    problem(m.patch(url, json={**versioned(m, url), "action": "renew"}), 409, "action")      # not twice by the proposer
     # The mentor withdraws it; proposes again; the mentee accepts.
-    assert m.patch(url, json={"action": "withdraw"}).json()["proposal"] is None
-    m.patch(url, json={"action": "renew"})
-    problem(e.patch(url, json={"action": "close", "reflection": {"learned": "x"}}), 409, "action")
-    r = e.patch(url, json={"action": "renew"})
+    assert m.patch(url, json={**versioned(m, url), "action": "withdraw"}).json()["proposal"] is None
+    m.patch(url, json={**versioned(m, url), "action": "renew"})
+    problem(e.patch(url, json={**versioned(e, url), "action": "close", "reflection": {"learned": "x"}}), 409, "action")
+    r = e.patch(url, json={**versioned(e, url), "action": "renew"})
     assert r.json()["renewals"] == 1 and r.json()["planned_end_at"] > rel["planned_end_at"]
     assert r.json()["proposal"] is None and r.json()["status"] == "active"
     # The coordinator renews the second time directly; a third is past the limit.
-    r = admin.patch(url, json={"action": "renew"})
+    r = admin.patch(url, json={**versioned(admin, url), "action": "renew"})
     assert r.json()["renewals"] == 2
-    body = problem(e.patch(url, json={"action": "renew"}), 409, "action")
+    body = problem(e.patch(url, json={**versioned(e, url), "action": "renew"}), 409, "action")
     assert "renewed as often as the program allows" in body["detail"]
 
     none = program_with(renewals=0)
     rel = pair(admin, none, join(m, none, "mentor"), [join(e, none, "mentee")]).json()
-    body = problem(admin.patch("/api/v1/relationships/%d" % rel["id"], json={"action": "renew"}), 409, "action")
+    body = problem(admin.patch("/api/v1/relationships/%d" % rel["id"], json={**versioned(admin, "/api/v1/relationships/%d" % rel["id"]), "action": "renew"}), 409, "action")
     assert body["detail"].endswith("this program allows no renewal")
 
 
 def test_renewal_window_is_part_of_the_configuration(admin):
     base = {"name": "Window", "selection": {"access": "open", "questions": []}}
-    problem(admin.post("/api/v1/programs", json={**base, "renewal_window_days": 0}), 422, "renewal_window_days")
-    problem(admin.post("/api/v1/programs", json={**base, "renewal_window_days": 366}), 422, "renewal_window_days")
-    p = admin.post("/api/v1/programs", json={**base, "renewal_window_days": 45}).json()
+    problem(admin.post("/api/v1/programs", json={"status": "enrolling", **base, "renewal_window_days": 0}), 422, "renewal_window_days")
+    problem(admin.post("/api/v1/programs", json={"status": "enrolling", **base, "renewal_window_days": 366}), 422, "renewal_window_days")
+    p = admin.post("/api/v1/programs", json={"status": "enrolling", **base, "renewal_window_days": 45}).json()
     assert p["renewal_window_days"] == 45
-    r = admin.patch("/api/v1/programs/%d" % p["id"], json={"renewal_window_days": 14, "version": p["version"]})
+    r = admin.patch("/api/v1/programs/%d" % p["id"], json={**versioned(admin, "/api/v1/programs/%d" % p["id"]), "renewal_window_days": 14, "version": p["version"]})
     assert r.status_code == 200, r.text
     assert r.json()["renewal_window_days"] == 14 and r.json()["renewals"] == 1
 
@@ -253,12 +253,12 @@ def test_a_mentor_completes_with_the_last_mentee(admin, make_person, program):
     sofia, ines = join(s, program, "mentee"), join(i, program, "mentee")
     with_sofia = pair(admin, program, bilal, [sofia]).json()
     with_ines = pair(admin, program, bilal, [ines]).json()
-    assert admin.patch("/api/v1/relationships/%d" % with_sofia["id"], json={"action": "close"}).json()["status"] == "completed"
+    assert admin.patch("/api/v1/relationships/%d" % with_sofia["id"], json={**versioned(admin, "/api/v1/relationships/%d" % with_sofia["id"]), "action": "close"}).json()["status"] == "completed"
     me = part_of(b, program, bilal)
     assert me["status"] == "matched" and "completed" not in me["stages"]
     assert part_of(s, program, sofia)["status"] == "completed"
     assert funnel(admin, program)["completed"] == 1
-    assert admin.patch("/api/v1/relationships/%d" % with_ines["id"], json={"action": "close"}).json()["status"] == "completed"
+    assert admin.patch("/api/v1/relationships/%d" % with_ines["id"], json={**versioned(admin, "/api/v1/relationships/%d" % with_ines["id"]), "action": "close"}).json()["status"] == "completed"
     me = part_of(b, program, bilal)
     assert me["status"] == "completed" and "completed" in me["stages"]
     assert funnel(admin, program)["completed"] == 3
@@ -268,7 +268,7 @@ def test_ending_early_tells_the_coordinator_and_frees_the_mentee(admin, make_per
     m, e = make_person(), make_person()
     mentor, mentee = join(m, program, "mentor"), join(e, program, "mentee")
     rel = pair(admin, program, mentor, [mentee]).json()
-    r = e.patch("/api/v1/relationships/%d" % rel["id"], json={"action": "end_early", "reason": "Moved team"})
+    r = e.patch("/api/v1/relationships/%d" % rel["id"], json={**versioned(e, "/api/v1/relationships/%d" % rel["id"]), "action": "end_early", "reason": "Moved team"})
     assert r.json()["status"] == "ended_early"
     told = admin.get("/api/v1/outbox", params={"to": m.person["email"]}).json()["items"]
     assert told[0]["kind"] == "ended_early" and "blame" in told[0]["body"]
@@ -288,7 +288,7 @@ def test_who_sees_relationships(admin, make_person, program):
     assert admin.get(url).json()["my_role"] is None
     problem(stranger.get(url), 404)
     problem(other_mentor.get(url), 404)
-    problem(other_mentor.patch(url, json={"action": "pause"}), 404)
+    problem(other_mentor.patch(url, json={**versioned(other_mentor, url), "action": "pause"}), 404)
     listed = other_mentor.get("/api/v1/programs/%d/relationships" % program["id"]).json()["items"]
     assert listed == [] and om
     assert [x["id"] for x in e.get("/api/v1/programs/%d/relationships" % program["id"]).json()["items"]] == [rel["id"]]
@@ -317,5 +317,5 @@ def test_power_differential_rule(admin, make_person, program, server):
         subprocess.run(["psql", "-q", server.db, "-c", sql], check=True)
     mentor, mentee = join(boss, program, "mentor"), join(report, program, "mentee")
     problem(pair(admin, program, mentor, [mentee]), 409, "mentees[0]")
-    admin.patch("/api/v1/programs/%d" % program["id"], json={"matching": {"power_differential_rule": False}})
+    admin.patch("/api/v1/programs/%d" % program["id"], json={**versioned(admin, "/api/v1/programs/%d" % program["id"]), "matching": {"power_differential_rule": False}})
     assert pair(admin, program, mentor, [mentee]).status_code == 201

@@ -10,9 +10,10 @@ from types import SimpleNamespace
 
 import pytest
 from scipy import stats
-from conftest import problem
+from conftest import problem, versioned
 
 PROGRAM = {
+    "status": "enrolling",
     "selection": {"access": "open", "questions": []},
     "training": {"required_before_matching": False, "modules": []},
     "meetings": {"frequency_per_month": 2, "length_minutes": 45, "modes": ["video"]},
@@ -116,7 +117,7 @@ def world(admin, make_person):
                               json={"done": True}).status_code == 200
     assert people["e1"].post(rels["r1"] + "/messages", json={"body": "Secret message"}).status_code == 201
     assert coord.post(rels["r1"] + "/phase/advance", json={"override": True}).status_code == 200
-    r = people["e3"].patch(rels["r3"], json={"action": "end_early", "reason": "schedules"})
+    r = people["e3"].patch(rels["r3"], json={**versioned(people["e3"], rels["r3"]), "action": "end_early", "reason": "schedules"})
     assert r.status_code == 200, r.text
 
     viewer = make_person(name="Stake Holder")

@@ -9,7 +9,7 @@ from conftest import problem
 
 @pytest.fixture
 def program(admin):
-    return admin.post("/api/v1/programs", json={
+    return admin.post("/api/v1/programs", json={"status": "enrolling",
         "name": "Self-matching", "selection": {"access": "open", "questions": []},
         "training": {"required_before_matching": False, "modules": []},
         "matching": {"mode": "self", "request_expiry_days": 3, "criteria": [
@@ -98,7 +98,7 @@ def test_withdraw_and_expiry(admin, make_person, program, server):
 
 
 def test_admin_mode_programs_have_no_self_matching(admin, make_person):
-    p = admin.post("/api/v1/programs", json={"name": "Admin only", "selection": {"access": "open", "questions": []},
+    p = admin.post("/api/v1/programs", json={"status": "enrolling", "name": "Admin only", "selection": {"access": "open", "questions": []},
                                              "training": {"modules": []}, "matching": {"mode": "admin"}}).json()
     e = make_person()
     join(e, p, "mentee", {})
@@ -140,7 +140,7 @@ def test_a_mentor_keeps_the_requests_they_answered(admin, make_person, program):
 def test_what_a_mentee_is_missing_is_named(admin, make_person):
     """Issue 9 item 5: a required criterion on a field the mentee left empty
     excludes every mentor; the reply names the field, not "no free place"."""
-    p = admin.post("/api/v1/programs", json={
+    p = admin.post("/api/v1/programs", json={"status": "enrolling",
         "name": "Languages required", "selection": {"access": "open", "questions": []},
         "training": {"required_before_matching": False, "modules": []},
         "matching": {"mode": "self", "criteria": [
@@ -162,7 +162,7 @@ def test_what_a_mentee_is_missing_is_named(admin, make_person):
 def test_why_a_mentee_cannot_ask_yet(admin, make_person):
     """Issue 9 item 13: a matched mentee is told they have their mentor,
     not to get approved and trained; one not trained is told to train."""
-    p = admin.post("/api/v1/programs", json={
+    p = admin.post("/api/v1/programs", json={"status": "enrolling",
         "name": "Ask when ready", "selection": {"access": "open", "questions": []},
         "training": {"required_before_matching": True, "modules": [
             {"id": "orientation", "role": "both", "title": "Orientation", "content_md": "Hi", "questions": []}]},
@@ -187,7 +187,7 @@ def test_the_mentor_reads_who_asks(admin, make_person):
     mentee's card - profile, answers to the mentee questions, and the
     message saying why they chose this mentor - and only for the mentor
     asked (and coordinators)."""
-    p = admin.post("/api/v1/programs", json={
+    p = admin.post("/api/v1/programs", json={"status": "enrolling",
         "name": "Cards in the inbox", "selection": {"access": "open", "questions": [
             {"id": "goal", "role": "mentee", "type": "text", "label": "What do you want to achieve?"},
             {"id": "offer", "role": "mentor", "type": "text", "label": "What can you offer?"}]},

@@ -10,7 +10,7 @@ import pytest
 from conftest import problem
 
 PROGRAM = {
-    "selection": {"access": "open", "questions": []},
+    "status": "enrolling", "selection": {"access": "open", "questions": []},
     "training": {"required_before_matching": False, "modules": []},
     "phases": {"template": "custom", "items": [
         {"name": "Getting started", "key_actions": [], "timeframe_days": 14,

@@ -3,6 +3,7 @@ the request (or raw bytes on a socket) that showed it. Every test here
 failed before its fix. The authorization probe across roles is
 test_permissions.py, generated from the route table."""
 import calendar
+import concurrent.futures
 import json
 import re
 import secrets
@@ -10,6 +11,7 @@ import socket
 import subprocess
 import time
 
+import pytest
 import requests
 from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Client, problem
 from server import Server
@@ -426,3 +428,216 @@ def test_a_connection_that_trickles_is_cut_at_the_deadline():
         assert sess.get(s.url + "/healthz").status_code == 200
     finally:
         assert s.stop() == 0
+
+
+# ---- 3. wants above the program's max_mentors_per_mentee ----
+
+
+def test_wants_never_exceed_the_programs_maximum_on_any_path(admin, make_person):
+    """A mentee could want more mentors than max_mentors_per_mentee: a
+    coordinator by hand or by CSV import could set it, and the engine then
+    matched more. Every path keeps to the program's maximum now."""
+    r = admin.post("/api/v1/programs", json={"status": "enrolling", "name": "Two mentors at most",
+                                             "selection": {"access": "open", "questions": []},
+                                             "matching": {"max_mentors_per_mentee": 2}})
+    assert r.status_code == 201, r.text
+    parts = "/api/v1/programs/%d/participants" % r.json()["id"]
+    e = make_person()
+    problem(e.post(parts, json={"role": "mentee", "wants": 3}), 422, "wants")
+    r = e.post(parts, json={"role": "mentee", "wants": 2})
+    assert r.status_code == 201 and r.json()["wants"] == 2, r.text
+    one = "%s/%d" % (parts, r.json()["id"])
+    problem(e.patch(one, json={"wants": 3}), 422, "wants")
+    problem(admin.patch(one, json={"wants": 3}), 422, "wants")  # answered 200
+    assert admin.get(one).json()["wants"] == 2
+    # A coordinator adding someone by e-mail (answered 201 with wants 10).
+    problem(admin.post(parts, json={"email": "many-%s@example.org" % secrets.token_hex(4),
+                                    "name": "Many", "role": "mentee", "wants": 10}), 422, "wants")
+    # The CSV import (answered 201 with wants 10).
+    csv = "email,name,role,wants\nimported-%s@example.org,Im Ported,mentee,3\n" % secrets.token_hex(4)
+    r = admin.post(parts.replace("/participants", "/imports"), data=csv.encode(),
+                   headers={"Content-Type": "text/csv"})
+    body = problem(r, 422)
+    assert [(x["line"], x["field"]) for x in body["errors"]] == [(2, "wants")], body
+    assert "max_mentors_per_mentee" in body["errors"][0]["message"]
+    listed = admin.get(parts, params={"limit": 500}).json()["items"]
+    assert [p["wants"] for p in listed if p["role"] == "mentee"] == [2]
+
+
+# ---- 7. one pending request per mentee, under concurrent requests ----
+
+
+def self_matching(admin, make_person, mentors):
+    r = admin.post("/api/v1/programs", json={
+        "name": "Self-matching race", "status": "enrolling", "selection": {"access": "open", "questions": []},
+        "training": {"required_before_matching": False, "modules": []},
+        "matching": {"mode": "self", "criteria": [{"name": "skills", "kind": "overlap", "weight": 1,
+                                                   "mentee_field": "development_needs", "mentor_field": "expertise"}]}})
+    assert r.status_code == 201, r.text
+    p = r.json()["id"]
+
+    def join(person, role):
+        r = person.post("/api/v1/programs/%d/participants" % p, json={"role": role, "profile": {}})
+        assert r.status_code == 201, r.text
+        return r.json()["id"]
+    ids = [join(make_person(), "mentor") for _ in range(mentors)]
+    mentee = make_person()
+    return p, ids, mentee, join(mentee, "mentee")
+
+
+def test_concurrent_requests_from_one_mentee_leave_one_pending(admin, make_person, server):
+    """The rule was a count before the insert: under READ COMMITTED two of
+    20 concurrent requests both passed it (1 run in 6). A partial unique
+    index holds it now; the loser is told as the second request always was."""
+    for _ in range(5):
+        p, mentors, mentee, me = self_matching(admin, make_person, 2)
+        clients = []
+        for _ in range(20):  # one session each, no sign-in (and its password hash) each
+            c = Client(server.url)
+            c.cookies.update(mentee.cookies)
+            c.headers["X-CSRF-Token"] = mentee.headers["X-CSRF-Token"]
+            clients.append(c)
+        url = "/api/v1/programs/%d/requests" % p
+        with concurrent.futures.ThreadPoolExecutor(len(clients)) as pool:
+            replies = list(pool.map(lambda ic: ic[1].post(url, json={"mentors": [mentors[ic[0] % 2]]}),
+                                    enumerate(clients)))
+        assert sorted(r.status_code for r in replies) == [201] + [409] * (len(clients) - 1), \
+            [(r.status_code, r.text[:100]) for r in replies if r.status_code not in (201, 409)]
+        for r in replies:
+            if r.status_code == 409:
+                problem(r, 409, "mentors")
+        assert sql(server, "SELECT COUNT(*) FROM mentoring_requests WHERE mentee_id = %d "
+                           "AND status = 'pending'" % me) == ["1"]
+
+
+def test_the_database_itself_refuses_a_second_pending_request(admin, make_person, server):
+    """Deterministic half of the above: the index, not only the service's
+    count, refuses a second pending request of one mentee."""
+    p, mentors, mentee, me = self_matching(admin, make_person, 2)
+    r = mentee.post("/api/v1/programs/%d/requests" % p, json={"mentors": [mentors[0]]})
+    assert r.status_code == 201, r.text
+    insert = ("INSERT INTO mentoring_requests (program_id, mentee_id, choices, mentor_id, created_at, "
+              "asked_at, expires_at) VALUES (%d, %d, '[%d]', %d, 0, 0, 0)" % (p, me, mentors[1], mentors[1]))
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        sql(server, insert)
+    assert "UNIQUE" in refused.value.stderr.upper() or "unique" in refused.value.stderr
+    # A request that is no longer pending does not count.
+    sql(server, "UPDATE mentoring_requests SET status = 'withdrawn' WHERE mentee_id = %d" % me)
+    sql(server, insert)
+
+
+# ---- 9. line breaks, control characters and bidi overrides in single-line fields ----
+
+BAD_LINES = ["P\r\nBcc: victim@example.org", "\x1b[31mred", "evil\u202ecod.exe", "a\u2028b", "tab\tbed"]
+
+
+def test_single_line_fields_refuse_control_characters(admin):
+    """A program named "P\\r\\nBcc: victim@example.org" put that into an
+    e-mail subject; names carried ESC sequences and right-to-left overrides
+    into the UI. Each single-line field refuses them, naming the field, and
+    nothing is stored."""
+    before = admin.get("/api/v1/programs", params={"limit": 500}).json()["total"]
+    for bad in BAD_LINES:
+        body = problem(admin.post("/api/v1/programs", json={"name": bad}), 422, "name")
+        assert "single line" in body["errors"][0]["message"]
+        problem(admin.post("/api/v1/people", json={"email": "x-%s@example.org" % secrets.token_hex(4),
+                                                   "name": bad, "password": PASSWORD}), 422, "name")
+        problem(admin.post("/api/v1/programs", json={"name": "Fine", "phases": {"template": "custom", "items": [
+            {"name": bad, "key_actions": [], "timeframe_days": 10, "resources": [], "exit_criteria": []}]}}),
+            422, "phases.items[0].name")
+        problem(admin.post("/api/v1/programs", json={"name": "Fine", "selection": {"questions": [
+            {"id": "q", "type": "text", "label": bad}]}}), 422, "selection.questions[0].label")
+        problem(admin.post("/api/v1/resources", json={"title": bad, "body_md": "x"}), 422, "title")
+    assert admin.get("/api/v1/programs", params={"limit": 500}).json()["total"] == before
+    r = admin.post("/api/v1/programs", json={"name": "Zoë’s «program» 山田 🙂"})
+    assert r.status_code == 201, r.text
+    p = r.json()
+    problem(admin.patch("/api/v1/programs/%d" % p["id"], json={"name": "x\ny", "version": p["version"]}), 422, "name")
+    # The CSV import names the cell.
+    csv = 'email,name,role\nline-%s@example.org,"Two\nlines",mentee\n' % secrets.token_hex(4)
+    r = admin.post("/api/v1/programs/%d/imports" % p["id"], data=csv.encode(), headers={"Content-Type": "text/csv"})
+    body = problem(r, 422)
+    assert [(x["line"], x["field"]) for x in body["errors"]] == [(2, "name")], body
+    assert "single line" in body["errors"][0]["message"]
+
+
+# ---- 10. instants and dates out of any sane range ----
+
+
+def test_instants_and_dates_stay_within_the_years_allowed(admin, make_person):
+    """A meeting at 9999-12-31T23:59:59Z was accepted: its ends_at was
+    10000-01-01T00:59:59Z (not RFC 3339) and its .ics DTEND 1970. Every
+    instant and date the API takes is within 1900-2199 now."""
+    coord = make_person("coordinator")
+    p = coord.post("/api/v1/programs", json={"name": "Far future", "status": "enrolling",
+                                             "selection": {"access": "open", "questions": []},
+                                             "training": {"required_before_matching": False, "modules": []}}).json()
+    parts = "/api/v1/programs/%d/participants" % p["id"]
+    m, e = make_person(), make_person()
+    ids = [c.post(parts, json={"role": role, "profile": {}}).json()["id"] for c, role in [(m, "mentor"), (e, "mentee")]]
+    rel = coord.post("/api/v1/programs/%d/relationships" % p["id"], json={"mentor": ids[0], "mentees": [ids[1]]})
+    assert rel.status_code == 201, rel.text
+    meetings = "/api/v1/relationships/%d/meetings" % rel.json()["id"]
+    meeting = {"duration_minutes": 60, "time_zone": "UTC", "mode": "video"}
+    for bad in ["9999-12-31T23:59:59Z", "2200-01-01T00:00:00Z", "1899-12-31T23:59:59Z",
+                "1900-01-01T00:30:00+01:00", "2199-12-31T23:30:00-01:00"]:
+        body = problem(e.post(meetings, json={**meeting, "starts_at": bad}), 422, "starts_at")
+        assert "1900" in body["detail"] and "2199" in body["detail"], body
+    assert e.get(meetings).json()["items"] == []
+    r = e.post(meetings, json={**meeting, "starts_at": "2199-12-31T23:00:00Z"})
+    assert r.status_code == 201 and r.json()["ends_at"] == "2200-01-01T00:00:00Z", r.text
+    problem(e.patch("%s/%d" % (meetings, r.json()["id"]), json={"starts_at": "9999-12-31T23:59:59Z"}), 422, "starts_at")
+    # Dates too: a program's dates, a goal's target.
+    problem(admin.post("/api/v1/programs", json={"name": "Dated", "dates": {"starts": "9999-01-01"}}), 422,
+            "dates.starts")
+    problem(e.post("/api/v1/relationships/%d/goals" % rel.json()["id"],
+                   json={"statement": "Later", "target_date": "1800-01-01"}), 422, "target_date")
+
+
+# ---- 12. a PATCH without the version it changes ----
+
+
+def test_a_patch_names_the_version_it_changes(admin, make_person):
+    """version was optional on PATCH: a client that left it out overwrote
+    whatever had been saved in between. It is required where a resource
+    has one (programs, relationships), 422 naming it; a stale one is 409."""
+    r = admin.post("/api/v1/programs", json={"name": "Versioned", "status": "enrolling",
+                                             "selection": {"access": "open", "questions": []},
+                                             "training": {"required_before_matching": False, "modules": []}})
+    p = r.json()
+    url = "/api/v1/programs/%d" % p["id"]
+    problem(admin.patch(url, json={"name": "No version"}), 422, "version")
+    assert admin.get(url).json()["name"] == "Versioned"
+    r = admin.patch(url, json={"name": "Renamed", "version": p["version"]})
+    assert r.status_code == 200 and r.json()["version"] == p["version"] + 1, r.text
+    problem(admin.patch(url, json={"name": "Stale", "version": p["version"]}), 409, "version")
+
+    parts = url + "/participants"
+    m, e = make_person(), make_person()
+    ids = [c.post(parts, json={"role": role, "profile": {}}).json()["id"] for c, role in [(m, "mentor"), (e, "mentee")]]
+    rel = admin.post(url + "/relationships", json={"mentor": ids[0], "mentees": [ids[1]]}).json()
+    rurl = "/api/v1/relationships/%d" % rel["id"]
+    problem(e.patch(rurl, json={"action": "pause"}), 422, "version")
+    assert e.get(rurl).json()["status"] == "active"
+    r = e.patch(rurl, json={"action": "pause", "version": rel["version"]})
+    assert r.status_code == 200 and r.json()["status"] == "paused", r.text
+    problem(m.patch(rurl, json={"action": "resume", "version": rel["version"]}), 409, "version")
+
+
+# ---- 12. a viewer's own participation ----
+
+
+def test_a_viewer_reads_their_place_and_changes_nothing(admin, make_person):
+    """A viewer could edit their own participation profile although the
+    permission table (product.md §9) gives viewers none."""
+    r = admin.post("/api/v1/programs", json={"name": "Watched", "status": "enrolling",
+                                             "selection": {"access": "open", "questions": []}})
+    parts = "/api/v1/programs/%d/participants" % r.json()["id"]
+    v = make_person()
+    r = admin.post(parts, json={"email": v.person["email"], "role": "viewer", "invite": False})
+    assert r.status_code == 201, r.text
+    own = "%s/%d" % (parts, r.json()["id"])
+    before = v.get(own)
+    assert before.status_code == 200, before.text
+    problem(v.patch(own, json={"profile": {"bio": "Changed by a viewer"}}), 403)  # answered 200
+    assert v.get(own).json() == before.json()

@@ -9,7 +9,7 @@ answer must be 500 each time, and nothing may change.
 import subprocess
 
 import pytest
-from conftest import PASSWORD, Client
+from conftest import PASSWORD, Client, versioned
 from server import ADMIN_EMAIL, ADMIN_PASSWORD, Server
 
 
@@ -43,7 +43,7 @@ def assert_server_error(r):
 
 def test_database_errors_are_never_refusals(broken):
     admin = Client(broken.url).sign_in(ADMIN_EMAIL, ADMIN_PASSWORD)
-    p = admin.post("/api/v1/programs", json={
+    p = admin.post("/api/v1/programs", json={"status": "enrolling",
         "name": "Status", "selection": {"access": "open", "questions": []},
         "training": {"required_before_matching": False, "modules": []}}).json()
     parts = {}
@@ -72,7 +72,7 @@ def test_database_errors_are_never_refusals(broken):
     sql(broken, "ALTER TABLE reflections RENAME TO reflections_away")
     try:
         # Was an empty 422: the failed insert looked like a bad reflection.
-        assert_server_error(mentee.patch("/api/v1/relationships/%d" % rel["id"], json={
+        assert_server_error(mentee.patch("/api/v1/relationships/%d" % rel["id"], json={**versioned(mentee, "/api/v1/relationships/%d" % rel["id"]),
             "action": "close", "reflection": {"learned": "a lot"}}))
     finally:
         sql(broken, "ALTER TABLE reflections_away RENAME TO reflections")

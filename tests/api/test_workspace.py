@@ -5,10 +5,10 @@ import datetime as _dt
 from types import SimpleNamespace
 
 import pytest
-from conftest import problem
+from conftest import problem, versioned
 
 PROGRAM = {
-    "selection": {"access": "open", "questions": []},
+    "status": "enrolling", "selection": {"access": "open", "questions": []},
     "training": {"required_before_matching": False, "modules": []},
     "meetings": {"frequency_per_month": 2, "length_minutes": 45, "modes": ["video", "in_person"]},
     "duration_months": 6,
@@ -380,9 +380,9 @@ def test_reflections_one_per_member(ws):
 
 
 def test_a_closed_relationship_is_read_only(ws):
-    r = ws.mentor.patch(ws.url, json={"action": "close", "reflection": {"learned": "Much"}})
+    r = ws.mentor.patch(ws.url, json={**versioned(ws.mentor, ws.url), "action": "close", "reflection": {"learned": "Much"}})
     assert r.status_code == 200, r.text
-    r = ws.mentee.patch(ws.url, json={"action": "close", "reflection": {"learned": "Lots"}})
+    r = ws.mentee.patch(ws.url, json={**versioned(ws.mentee, ws.url), "action": "close", "reflection": {"learned": "Lots"}})
     assert r.json()["status"] == "completed", r.text  # both parties close it
     problem(ws.mentee.post(ws.url + "/goals", json={"statement": "Too late"}), 409)
     problem(ws.mentee.post(ws.url + "/messages", json={"body": "Too late"}), 409)

@@ -93,8 +93,10 @@ test('a coordinator creates a program with a question and a training module', { 
     await page.getByRole('heading', { level: 1, name: programName }).waitFor();
     // The coordinator's links on the overview.
     const links = page.getByRole('navigation', { name: 'In this program' });
-    for (const name of ['Participants', 'Import', 'Funnel', 'Training', 'Apply as mentee', 'Apply as mentor'])
+    for (const name of ['Participants', 'Import', 'Funnel', 'Training'])
       assert.ok(await links.getByRole('link', { name }).isVisible(), `the overview links to ${name}`);
+    // A draft takes no applications, not even the coordinator's.
+    assert.equal(await links.getByRole('link', { name: /^Apply as/ }).count(), 0);
     await shot('overview');
 
     // The wizard has no editor for end-of-training questions: add one through the API.
@@ -102,7 +104,8 @@ test('a coordinator creates a program with a question and a training module', { 
     assert.equal(got.selection.questions.find((x) => x.label === 'Which track?').required, true);
     const training = got.training;
     training.modules[0].questions = [{ id: 'ready', role: 'both', type: 'scale', label: 'How ready do you feel?', required: true, options: [] }];
-    const r = await apiCall(page, 'PATCH', `/programs/${programId}`, { training });
+    // Set up, the program opens: a draft is its coordinators' alone.
+    const r = await apiCall(page, 'PATCH', `/programs/${programId}`, { training, status: 'enrolling', version: got.version });
     assert.equal(r.status, 200, JSON.stringify(r.body));
   });
 });

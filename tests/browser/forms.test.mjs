@@ -12,7 +12,7 @@ before(async () => {
   if (SKIP) return;
   browser = await launch();
   const call = await apiSession();
-  const made = await call('POST', '/programs', { name: unique('Forms program') });
+  const made = await call('POST', '/programs', { status: 'enrolling', name: unique('Forms program') });
   assert.equal(made.status, 201, JSON.stringify(made.body));
   programId = made.body.id;
 });

@@ -68,7 +68,7 @@ before(async () => {
   coord = await makePerson(admin, 'Carla Coordinator');
   sql(`UPDATE people SET site_role = 'coordinator' WHERE id = ${coord.id}`);
   coordApi = await apiSession(coord.email, coord.password);
-  let r = await coordApi('POST', '/programs', {
+  let r = await coordApi('POST', '/programs', { status: 'enrolling',
     name: unique('Leads mentoring'),
     selection: { access: 'approval', questions: [] },
     training: TRAINING,
@@ -79,7 +79,7 @@ before(async () => {
   });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   admin1 = r.body;
-  r = await coordApi('POST', '/programs', {
+  r = await coordApi('POST', '/programs', { status: 'enrolling',
     name: unique('Find your mentor'),
     selection: { access: 'open', questions: [{ id: 'hope', role: 'mentee', type: 'text', label: 'What do you hope to learn?' }] },
     training: { required_before_matching: false, modules: [] },

@@ -65,7 +65,7 @@ before(async () => {
   if (SKIP) return;
   browser = await launch();
   admin = await apiSession();
-  let r = await admin('POST', '/programs', {
+  let r = await admin('POST', '/programs', { status: 'enrolling',
     name: unique('Linked mentoring'),
     description: 'Pairs made by hand, to follow every link.',
     selection: { access: 'open', questions: [] },

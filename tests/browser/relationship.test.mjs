@@ -56,7 +56,7 @@ before(async () => {
   if (SKIP) return;
   browser = await launch();
   admin = await apiSession();
-  const r = await admin('POST', '/programs', {
+  const r = await admin('POST', '/programs', { status: 'enrolling',
     name: unique('Matched mentoring'),
     description: 'Coordinator-matched pairs for new team leads.',
     selection: { access: 'open', questions: [] },

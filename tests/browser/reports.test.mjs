@@ -42,6 +42,7 @@ async function setup() {
   const coord = await apiSession(coordinator.email, PASSWORD);
   const r = await coord('POST', '/programs', {
     name: `Reports ${stamp}`,
+    status: 'enrolling',
     selection: { access: 'open', questions: [] },
     training: { required_before_matching: false, modules: [] },
     meetings: { frequency_per_month: 2, length_minutes: 45, modes: ['video'] },

@@ -42,7 +42,7 @@ before(async () => {
   mentor = await createPerson(admin, { email: email('maya'), name: 'Maya Okafor' });
   mentee = await createPerson(admin, { email: email('li'), name: '王小明 Li Wei' });
   const asCoord = await apiSession(coordinator.email, PASSWORD);
-  const r = await asCoord('POST', '/programs', {
+  const r = await asCoord('POST', '/programs', { status: 'enrolling',
     name: unique('Library program'),
     selection: { access: 'open', questions: [] },
     training: { required_before_matching: false, modules: [] },

@@ -26,7 +26,7 @@ before(async () => {
   if (SKIP) return;
   browser = await launch();
   const admin = await apiSession();
-  const r = await admin('POST', '/programs', {
+  const r = await admin('POST', '/programs', { status: 'enrolling',
     name: unique('Self-matching'),
     selection: { access: 'open', questions: [] },
     training: { required_before_matching: false, modules: [] },

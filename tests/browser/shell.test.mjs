@@ -120,7 +120,7 @@ test('a 375-pixel-wide screen needs no horizontal scrolling', { skip: SKIP }, as
 
     await signIn(page);
     // A program with a bit of everything, to lay out the long pages.
-    const made = await apiCall(page, 'POST', '/programs', {
+    const made = await apiCall(page, 'POST', '/programs', { status: 'enrolling',
       name: unique('Narrow-screen program with a rather long name'),
       description: 'Checks that every page fits on a phone.',
       objectives: {

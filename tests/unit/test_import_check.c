@@ -145,6 +145,37 @@ static void test_a_good_row_is_read_into_its_fields(void **state)
     done(&f);
 }
 
+/* Security probe defect 3: an import set wants above the program's
+ * max_mentors_per_mentee. And defect 9: a name on two lines. */
+static void test_wants_keep_to_the_programs_maximum_and_names_to_one_line(void **state)
+{
+    (void)state;
+    struct checked f;
+    memset(&f, 0, sizeof f);
+    import_checker_init(&f.c, &f.pool, &f.problems);
+    f.c.wants_max = 2;
+    const char *text = "email,name,role,wants\n"
+                       "a@example.org,Ann,mentee,2\n"
+                       "b@example.org,Bob,mentee,3\n"
+                       "c@example.org,\"Two\nlines\",mentee,\n"
+                       "d@example.org,\"Esc\x1b[31m\",mentee,\n";
+    csv_reader r;
+    csv_init(&r, text, strlen(text));
+    assert_int_equal(import_check_header(&f.c, &r), 0);
+    while (csv_next(&r) == 1) {
+        struct import_row w;
+        bool good = import_check_row(&f.c, &r, &w);
+        f.good += import_roster_add(&f.roster, &w, good, &f.problems, &f.pool);
+    }
+    csv_cleanup(&r);
+    assert_int_equal(f.good, 1);
+    expect(&f, 0, 3, "wants", "3 is more than the program allows (max_mentors_per_mentee 2)");
+    expect(&f, 1, 4, "name", "must be a single line: U+000A at byte 4 is a line break");
+    expect(&f, 2, 6, "name", "must be a single line: U+001B at byte 4 is a control character");
+    assert_int_equal(f.problems.count, 3);
+    done(&f);
+}
+
 static void test_each_bad_cell_is_named_by_its_column(void **state)
 {
     (void)state;
@@ -364,6 +395,7 @@ int main(void)
         cmocka_unit_test(test_the_header_names_the_columns),
         cmocka_unit_test(test_a_good_row_is_read_into_its_fields),
         cmocka_unit_test(test_each_bad_cell_is_named_by_its_column),
+        cmocka_unit_test(test_wants_keep_to_the_programs_maximum_and_names_to_one_line),
         cmocka_unit_test(test_a_csv_error_names_the_column_it_is_in),
         cmocka_unit_test(test_where_and_quote),
         cmocka_unit_test(test_problems_keep_file_order_and_a_cap),

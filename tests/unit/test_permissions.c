@@ -84,23 +84,52 @@ static void test_relationship_access(void **state)
 static void test_participation_access(void **state)
 {
     (void)state;
-    /* One's own, even as a viewer. */
-    assert_int_equal(perm_participation_access(PERM_VIEWER, true, false), PERM_WRITE);
-    assert_int_equal(perm_participation_access(0, true, false), PERM_WRITE);
+    /* One's own as a mentee or mentor, even withdrawn (no roles left). */
+    assert_int_equal(perm_participation_access(PERM_MENTEE, PERM_MENTEE, false), PERM_WRITE);
+    assert_int_equal(perm_participation_access(0, PERM_MENTOR, false), PERM_WRITE);
+    /* A viewer reads their own and changes nothing (§9; it was writable). */
+    assert_int_equal(perm_participation_access(PERM_VIEWER, PERM_VIEWER, false), PERM_READ);
+    /* ... unless they coordinate the program too. */
+    assert_int_equal(perm_participation_access(PERM_VIEWER | PERM_COORDINATOR, PERM_VIEWER, false),
+                     PERM_WRITE);
     /* Coordinators change anyone's. */
-    assert_int_equal(perm_participation_access(PERM_COORDINATOR, false, false), PERM_WRITE);
+    assert_int_equal(perm_participation_access(PERM_COORDINATOR, 0, false), PERM_WRITE);
     /* A partner reads; a stranger sees nothing. */
-    assert_int_equal(perm_participation_access(PERM_MENTOR, false, true), PERM_READ);
-    assert_int_equal(perm_participation_access(PERM_MENTOR, false, false), PERM_NONE);
-    assert_int_equal(perm_participation_access(PERM_VIEWER, false, false), PERM_NONE);
+    assert_int_equal(perm_participation_access(PERM_MENTOR, 0, true), PERM_READ);
+    assert_int_equal(perm_participation_access(PERM_MENTOR, 0, false), PERM_NONE);
+    assert_int_equal(perm_participation_access(PERM_VIEWER, 0, false), PERM_NONE);
+}
+
+static void test_drafts_and_closed_programs(void **state)
+{
+    (void)state;
+    perm_roles all = PERM_MENTEE | PERM_MENTOR | PERM_COORDINATOR | PERM_VIEWER | PERM_ADMIN;
+    /* A draft counts its coordinators and admins alone. */
+    assert_int_equal(perm_program_roles(all, "draft"), PERM_COORDINATOR | PERM_ADMIN);
+    assert_int_equal(perm_program_roles(PERM_MENTEE | PERM_VIEWER, "draft"), 0);
+    assert_false(perm_allows(perm_program_roles(PERM_MENTOR, "draft"), PERM_PROGRAM, PERM_READ));
+    for (const char *const *s =
+             (const char *const[]){"enrolling", "matching", "running", "closed", NULL};
+         *s; s++)
+        assert_int_equal(perm_program_roles(all, *s), all);
+    /* Applications: not to a draft, not to a closed program. */
+    assert_false(perm_program_takes_applications("draft"));
+    assert_false(perm_program_takes_applications("closed"));
+    assert_false(perm_program_takes_applications(NULL));
+    assert_true(perm_program_takes_applications("enrolling"));
+    assert_true(perm_program_takes_applications("running"));
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_the_table),           cmocka_unit_test(test_role_names),
-        cmocka_unit_test(test_site_roles),          cmocka_unit_test(test_coordinates),
-        cmocka_unit_test(test_relationship_access), cmocka_unit_test(test_participation_access),
+        cmocka_unit_test(test_the_table),
+        cmocka_unit_test(test_role_names),
+        cmocka_unit_test(test_site_roles),
+        cmocka_unit_test(test_coordinates),
+        cmocka_unit_test(test_relationship_access),
+        cmocka_unit_test(test_participation_access),
+        cmocka_unit_test(test_drafts_and_closed_programs),
     };
     return cmocka_run_group_tests_name("permissions", tests, NULL, NULL);
 }

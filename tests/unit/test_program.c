@@ -169,15 +169,18 @@ static void test_the_wants_rule(void **state)
 {
     (void)state;
     struct program_config cfg = normalized("{}");
-    assert_int_equal(program_wants_max(&cfg, false), 1);
-    assert_int_equal(program_wants_max(&cfg, true), LIMIT_WANTS_MAX);
+    assert_int_equal(program_wants_max(&cfg), 1);
     assert_int_equal(program_wants_default(&cfg), 1);
     program_config_cleanup(&cfg);
     /* A default above the maximum gives the maximum. */
     cfg = normalized("{\"selection\": {\"default_wants\": 4}, \"matching\": "
                      "{\"max_mentors_per_mentee\": 2}}");
-    assert_int_equal(program_wants_max(&cfg, false), 2);
+    assert_int_equal(program_wants_max(&cfg), 2);
     assert_int_equal(program_wants_default(&cfg), 2);
+    program_config_cleanup(&cfg);
+    /* Never above the hard limit. */
+    cfg = normalized("{\"matching\": {\"max_mentors_per_mentee\": 10}}");
+    assert_int_equal(program_wants_max(&cfg), LIMIT_WANTS_MAX);
     program_config_cleanup(&cfg);
     /* The import's limit is the coordinator's. */
     assert_int_equal(LIMIT_IMPORT_WANTS, LIMIT_WANTS_MAX);

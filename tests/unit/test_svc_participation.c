@@ -170,17 +170,17 @@ static void test_changing_a_participation(void **state)
     struct svc_participation_change in = {
         .profile = bad, .answers = answers, .numbers = {.has_wants = true, .wants = 3}};
     verr e = VERR_COLLECT;
-    assert_int_equal(svc_participation_update(db, &ann, &cfg, &p, false, &in, 10, &e), SVC_INVALID);
+    assert_int_equal(svc_participation_update(db, &ann, &cfg, &p, &in, 10, &e), SVC_INVALID);
     assert_int_equal(v_count(&e), 4); /* wants, expertise[0], answers.nope, answers.why */
-    /* A coordinator may set more wants; nothing was written before. */
+    /* Nothing was written; the program's maximum holds for everyone. */
     assert_int_equal(fx_count(db, "SELECT wants FROM participations WHERE id = ?1", id), 1);
     json_t *good = json_pack("{s:[s], s:s}", "expertise", "SQL", "time_zone", "Europe/Lisbon");
     json_t *fine = json_pack("{s:s}", "why", "to learn");
     struct svc_participation_change ok = {
-        .profile = good, .answers = fine, .numbers = {.has_wants = true, .wants = 5}};
+        .profile = good, .answers = fine, .numbers = {.has_wants = true, .wants = 2}};
     e = VERR_COLLECT;
-    assert_int_equal(svc_participation_update(db, &ann, &cfg, &p, true, &ok, 20, &e), SVC_OK);
-    assert_int_equal(fx_count(db, "SELECT wants FROM participations WHERE id = ?1", id), 5);
+    assert_int_equal(svc_participation_update(db, &ann, &cfg, &p, &ok, 20, &e), SVC_OK);
+    assert_int_equal(fx_count(db, "SELECT wants FROM participations WHERE id = ?1", id), 2);
     assert_int_equal(fx_count(db,
                               "SELECT COUNT(*) FROM people WHERE id = ?1 AND time_zone = "
                               "'Europe/Lisbon'",

@@ -160,6 +160,66 @@ static void test_values_and_bounds(void **state)
     json_decref(body);
 }
 
+/* Defect 9 of the security probe: a program named "P\r\nBcc: x" reached
+ * a mail subject; ESC and right-to-left overrides reached the UI. */
+static void test_single_lines_refuse_breaks_controls_and_overrides(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        const char *msg; /* NULL: accepted */
+    } cases[] = {
+        {"Ana Lima", NULL},
+        {"Zoë Ødegård 山田 🙂", NULL}, /* any printable UTF-8 */
+        {"tab\there", "must be a single line: U+0009 at byte 4 is a control character"},
+        {"P\r\nBcc: victim@example.org", "must be a single line: U+000D at byte 2 is a line break"},
+        {"line\n", "must be a single line: U+000A at byte 5 is a line break"},
+        {"\x1b[31mred", "must be a single line: U+001B at byte 1 is a control character"},
+        {"del\x7f", "must be a single line: U+007F at byte 4 is a control character"},
+        {"c1 \xc2\x85", "must be a single line: U+0085 at byte 4 is a control character"},
+        {"ls \xe2\x80\xa8", "must be a single line: U+2028 at byte 4 is a line break"},
+        {"ps \xe2\x80\xa9", "must be a single line: U+2029 at byte 4 is a line break"},
+        {"rlo \xe2\x80\xae", "must be a single line: U+202E at byte 5 is a bidirectional override"},
+        {"lre \xe2\x80\xaa", "must be a single line: U+202A at byte 5 is a bidirectional override"},
+        {"fsi \xe2\x81\xa8", "must be a single line: U+2068 at byte 5 is a bidirectional override"},
+        {"pdi \xe2\x81\xa9", "must be a single line: U+2069 at byte 5 is a bidirectional override"},
+        {"lrm \xe2\x80\x8e ok", NULL}, /* a mark, not an override */
+        {"\xe2\x81\xaa ok", NULL},     /* U+206A, past the isolates */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *got = v_line_problem(cases[i].text, strlen(cases[i].text));
+        if (!cases[i].msg)
+            assert_null(got);
+        else
+            assert_string_equal(got, cases[i].msg);
+    }
+    /* A NUL inside the given length is a control character too. */
+    assert_string_equal(v_line_problem("a\0b", 3),
+                        "must be a single line: U+0000 at byte 2 is a control character");
+    /* A cut sequence at the end is read byte by byte, not past the end. */
+    assert_null(v_line_problem("ok \xe2\x80", 5));
+
+    /* v_line: the message on the field, the default kept, v_string's rules first. */
+    json_t *body = json_pack("{s:s, s:s, s:s, s:s}", "name", "P\r\nBcc: x", "title", "Fine",
+                             "empty", "", "long", "abcdefghijk");
+    verr e = VERR_COLLECT;
+    const char *name = "x", *title, *empty, *longer, *absent;
+    assert_int_equal(v_line(body, "name", "phases[0]", true, false, 200, NULL, &name, &e), -1);
+    assert_null(name);
+    assert_int_equal(v_line(body, "title", "", true, false, 200, NULL, &title, &e), 0);
+    assert_string_equal(title, "Fine");
+    assert_int_equal(v_line(body, "empty", "", true, false, 200, NULL, &empty, &e), -1);
+    assert_int_equal(v_line(body, "long", "", true, false, 10, NULL, &longer, &e), -1);
+    assert_int_equal(v_line(body, "absent", "", false, false, 10, "dflt", &absent, &e), 0);
+    assert_string_equal(absent, "dflt");
+    assert_int_equal(v_count(&e), 3);
+    assert_string_equal(field_at(&e, 0), "phases[0].name");
+    assert_string_equal(e.msg, "must be a single line: U+000D at byte 2 is a line break");
+    assert_string_equal(field_at(&e, 1), "empty");
+    assert_string_equal(field_at(&e, 2), "long");
+    json_decref(body);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -170,6 +230,7 @@ int main(void)
         cmocka_unit_test(test_merging),
         cmocka_unit_test(test_string_lists_name_each_bad_item),
         cmocka_unit_test(test_values_and_bounds),
+        cmocka_unit_test(test_single_lines_refuse_breaks_controls_and_overrides),
     };
     return cmocka_run_group_tests_name("validate", tests, NULL, NULL);
 }
