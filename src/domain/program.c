@@ -5,9 +5,9 @@
 #include "base/limits.h"
 #include "base/str.h"
 
-const char *const program_config_keys[] = {
-    "objectives",      "selection", "matching", "training", "meetings", "goals",
-    "duration_months", "renewals",  "phases",   "dates",    NULL};
+const char *const program_config_keys[] = {"objectives", "selection", "matching",        "training",
+                                           "meetings",   "goals",     "duration_months", "renewals",
+                                           "phases",     "dates",     "surveys",         NULL};
 const char *const program_statuses[] = {"draft",   "enrolling", "matching",
                                         "running", "closed",    NULL};
 
@@ -26,6 +26,8 @@ enum {
     DEFAULT_GOAL_DUE_DAYS = 30,
     DEFAULT_DURATION_MONTHS = 12,
     DEFAULT_RENEWALS = 1,
+    DEFAULT_ANONYMITY_THRESHOLD = 5,
+    DEFAULT_HEALTH_CHECK_DAYS = 30,
 };
 
 /* ---- phase templates (the seeds' phase models) ---- */
@@ -657,6 +659,23 @@ static int phases(const json_t *in, const char *path, json_t **out, verr *e)
     return 0;
 }
 
+/* Surveys and the follow-up of relationships (issue 12): the anonymity
+ * threshold of results and the health-check cadence. */
+static int surveys(const json_t *in, const char *path, json_t **out, verr *e)
+{
+    static const char *const keys[] = {"anonymity_threshold", "health_check_days", NULL};
+    int64_t threshold, days;
+    if (v_known_keys(in, path, keys, e) ||
+        v_int(in, "anonymity_threshold", path, LIMIT_ANONYMITY_THRESHOLD_MIN,
+              LIMIT_ANONYMITY_THRESHOLD_MAX, DEFAULT_ANONYMITY_THRESHOLD, false, &threshold, e) ||
+        v_int(in, "health_check_days", path, LIMIT_HEALTH_CHECK_DAYS_MIN,
+              LIMIT_HEALTH_CHECK_DAYS_MAX, DEFAULT_HEALTH_CHECK_DAYS, false, &days, e))
+        return -1;
+    *out = json_pack("{s:I, s:I}", "anonymity_threshold", (json_int_t)threshold,
+                     "health_check_days", (json_int_t)days);
+    return 0;
+}
+
 static int dates(const json_t *in, const char *path, json_t **out, verr *e)
 {
     static const char *const keys[] = {
@@ -738,6 +757,10 @@ int program_config_normalize(const json_t *in, const json_t *base, struct progra
     if (SECTION("dates") || dates(s, "dates", &o, e))
         goto fail;
     json_object_set_new(cfg, "dates", o);
+
+    if (SECTION("surveys") || surveys(s, "surveys", &o, e))
+        goto fail;
+    json_object_set_new(cfg, "surveys", o);
 #undef SECTION
 
     /* The two scalars: from in, else base, else the default. */
@@ -861,6 +884,13 @@ int program_config_read(json_t *doc, struct program_config *out)
     out->phases.template_name = tmpl ? tmpl : "zachary";
     out->phases.items = list_of(ph, "items");
     out->phases.count = json_array_size(out->phases.items);
+
+    json_t *sv = json_object_get(doc, "surveys");
+    out->surveys.anonymity_threshold =
+        int_or(sv, "anonymity_threshold", DEFAULT_ANONYMITY_THRESHOLD);
+    if (out->surveys.anonymity_threshold < LIMIT_ANONYMITY_THRESHOLD_MIN)
+        out->surveys.anonymity_threshold = LIMIT_ANONYMITY_THRESHOLD_MIN;
+    out->surveys.health_check_days = int_or(sv, "health_check_days", DEFAULT_HEALTH_CHECK_DAYS);
 
     out->duration_months = int_or(doc, "duration_months", DEFAULT_DURATION_MONTHS);
     out->renewals = int_or(doc, "renewals", DEFAULT_RENEWALS);

@@ -59,6 +59,10 @@ struct program_config {
         const json_t *items; /* [{name, key_actions, timeframe_days, resources, exit_criteria}] */
         size_t count;
     } phases;
+    struct {
+        int anonymity_threshold; /* no aggregate of fewer responses is shown (>= 3) */
+        int health_check_days;   /* how often each party is asked for a health check */
+    } surveys;
     int duration_months, renewals;
 };
 
