@@ -2,6 +2,8 @@
 
 #include <stdio.h>
 
+#include "service/followup.h"
+
 int svc_participation_stage(store *db, int64_t participation_id, enum stage s, int64_t now)
 {
     store_val p[] = {SV_INT(participation_id), SV_TEXT(stage_name(s)), SV_INT(now),
@@ -11,9 +13,10 @@ int svc_participation_stage(store *db, int64_t participation_id, enum stage s, i
                    "UPDATE participations SET status = ?2, updated_at = ?3, "
                    "furthest = CASE WHEN ?4 > furthest THEN ?4 ELSE furthest END WHERE id = ?1",
                    p, 4, NULL);
-    if (rc != STORE_OK)
+    if (rc != STORE_OK ||
+        (rc = svc_participation_reached(db, participation_id, s, now)) != STORE_OK)
         return rc;
-    return svc_participation_reached(db, participation_id, s, now);
+    return s == STAGE_TRAINED ? svc_followup_trained(db, participation_id, now) : STORE_OK;
 }
 
 int svc_participation_reached(store *db, int64_t participation_id, enum stage s, int64_t now)

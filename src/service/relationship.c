@@ -7,6 +7,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "service/audit.h"
+#include "service/followup.h"
 #include "service/outbox.h"
 #include "service/participation.h"
 #include "service/program.h"
@@ -324,7 +325,8 @@ int svc_relationship_create(store *db, const svc_actor *actor, int64_t program_i
                         "role) VALUES (?1, ?2, ?3)",
                         m, 3, NULL);
     }
-    if (rc != STORE_OK || (rc = svc_relationship_stage_all(db, *id, STAGE_MATCHED, now)))
+    if (rc != STORE_OK || (rc = svc_relationship_stage_all(db, *id, STAGE_MATCHED, now)) ||
+        (rc = svc_followup_started(db, *id, now)))
         return rc;
     struct svc_rel made = {.id = *id, .program_id = program_id};
     if ((rc = tell_matched(db, &made, peer)) != STORE_OK)
@@ -483,6 +485,8 @@ int svc_relationship_change(store *db, const svc_actor *actor, struct svc_rel *r
     } else if (action == REL_END_EARLY) {
         rc = end_early(db, actor, r, reason, now);
     }
+    if (rc == STORE_OK && ending)
+        rc = svc_followup_ended(db, r->id, now);
     if (rc == STORE_OK)
         rc = svc_audit(db, actor, "relationship.update", "relationship", r->id,
                        json_pack("{s:s}", "action", rel_action_name(action)));
