@@ -114,4 +114,31 @@ int h_meeting_ics(api_ctx *c);
 /* reports.c */
 int h_report(api_ctx *c);
 
+/* surveys.c */
+int h_survey_templates(api_ctx *c);
+int h_surveys_list(api_ctx *c);
+int h_survey_create(api_ctx *c);
+int h_survey_get(api_ctx *c);
+int h_survey_patch(api_ctx *c);
+int h_survey_send(api_ctx *c);
+int h_survey_respond(api_ctx *c);
+int h_survey_responses(api_ctx *c);
+int h_survey_results(api_ctx *c);
+int h_my_surveys(api_ctx *c);
+
+/* health.c */
+int h_health_list(api_ctx *c);
+int h_health_create(api_ctx *c);
+int h_health_share(api_ctx *c);
+
+/* at_risk.c */
+int h_at_risk(api_ctx *c);
+int h_coord_notes_list(api_ctx *c);
+int h_coord_note_create(api_ctx *c);
+int h_nudge(api_ctx *c);
+int h_reassign(api_ctx *c);
+int h_rematch_agree(api_ctx *c);
+int h_rematch_list(api_ctx *c);
+int h_rematch_dismiss(api_ctx *c);
+
 #endif

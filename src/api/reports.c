@@ -2,6 +2,7 @@
  * (product.md §8). Stakeholders (viewers) see aggregates only. */
 #include <string.h>
 
+#include "api/at_risk.h"
 #include "api/handlers.h"
 #include "base/str.h"
 #include "domain/participation.h"
@@ -99,5 +100,7 @@ int h_report(api_ctx *c)
     const char *name = c->req->params[1];
     if (strcmp(name, "funnel") == 0)
         return funnel(c, pid);
-    return api_problem(c, 404, "name", "no report named '%s' (try funnel)", name);
+    if (strcmp(name, "at-risk") == 0)
+        return api_report_at_risk(c, pid, wants_csv(c));
+    return api_problem(c, 404, "name", "no report named '%s' (try funnel or at-risk)", name);
 }
