@@ -116,7 +116,7 @@ CREATE TABLE health_parties (
 CREATE INDEX health_parties_due ON health_parties(due_at) WHERE reminded_at IS NULL;
 CREATE INDEX health_parties_participation ON health_parties(participation_id);
 -- The relationships already under way: every party is due a check 30
--- days (the default cadence) after its start, or now when that passed.
+-- days (the default cadence) after its start.
 INSERT INTO health_parties (relationship_id, participation_id, due_at)
 SELECT m.relationship_id, m.participation_id, r.started_at + 30 * 86400
 FROM relationship_members m JOIN relationships r ON r.id = m.relationship_id
