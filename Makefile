@@ -109,7 +109,7 @@ layers:
 	../shared/tools/layers .
 
 # The C sources follow .clang-format; `make check` runs format-check.
-FORMAT_SRC = $(SRC) src/main.c $(wildcard src/*/*.h) $(UNIT_SRC)
+FORMAT_SRC = $(SRC) src/main.c $(wildcard src/*/*.h) $(UNIT_SRC) $(EXTRA_FORMAT_SRC)
 format:
 	clang-format -i $(FORMAT_SRC)
 

@@ -2,7 +2,8 @@
 """bench/import/run.py - CSV import of participants, and the participant
 list at that size, on SQLite and PostgreSQL in one run.
 
-    run.py [--tandem ./tandem] [--rows 50000] [--seed N] [--requests 200] [--keep]
+    run.py [--tandem ./tandem] [--compare OLD_TANDEM] [--repeat N] [--rows 50000] [--seed N]
+           [--requests 200] [--keep]
 
 Steps:
   1. gen.py writes a seeded CSV of --rows participants with every column.
@@ -16,7 +17,12 @@ Steps:
      /api/v1/programs/1/participants?status=invited&sort=name&limit=50
      (--requests times) and GET /api/v1/programs/1/reports/funnel (a
      quarter as many), one keep-alive client, latency per request.
-Prints the times, the ratios to the anchor and whether the targets hold.
+With --repeat N every import runs N times (a fresh database each) and the
+best and the median are printed; with --compare OLD_TANDEM an older build
+is measured in the same run, its imports taking turns with the new one's
+so that both meet the same load, and its latencies measured too.
+Prints the times, the ratios to the anchor and whether the targets hold
+(an import's target against its best time, a latency's against its p95).
 Exit status 0 when the run completed (targets met or not), 2 when it could
 not be set up.
 """
@@ -161,48 +167,69 @@ def latencies(tandem, url, n, logdir, label):
         log.close()
 
 
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tandem", default=os.path.join(ROOT, "tandem"))
+    ap.add_argument("--compare", metavar="OLD_TANDEM",
+                    help="another binary (an older build) measured in the same run, its imports "
+                         "taking turns with --tandem's")
     ap.add_argument("--rows", type=int, default=50000)
     ap.add_argument("--seed", type=int, default=20261123)
     ap.add_argument("--requests", type=int, default=200)
+    ap.add_argument("--repeat", type=int, default=1, help="imports per database and binary")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     a = ap.parse_args()
-    tandem = os.path.abspath(a.tandem)
-    if not os.access(tandem, os.X_OK):
-        die("no tandem binary at %s (make tandem)" % tandem)
+    binaries = [("new", os.path.abspath(a.tandem))]
+    if a.compare:
+        binaries.insert(0, ("old", os.path.abspath(a.compare)))
+    for _, b in binaries:
+        if not os.access(b, os.X_OK):
+            die("no tandem binary at %s (make tandem)" % b)
 
     tmp = tempfile.mkdtemp(prefix="bench-import-")
     pgdir = tempfile.mkdtemp(prefix="bench-import-pg-", dir="/tmp")
     os.chmod(pgdir, 0o755)
     pg_started = False
+    imports = {(label, kind): [] for label, _ in binaries for kind in ("sqlite", "postgres")}
+    loads = []
+    http = {}
     try:
         csv_path = os.path.join(tmp, "participants.csv")
         run([PY, os.path.join(HERE, "gen.py"), "--rows", str(a.rows), "--seed", str(a.seed), csv_path])
         size = os.path.getsize(csv_path)
-
-        results = {}
-        sqlite_url = "sqlite:" + os.path.join(tmp, "tandem.sqlite")
-        prepare(tandem, sqlite_url)
-        results["import-sqlite"], cpu_sqlite, _ = timed_import(tandem, sqlite_url, csv_path, a.rows)
-
         pg = run([os.path.join(ROOT, "tests", "pg.sh"), "start", pgdir])
         pg_started = True
         base = pg.stdout.strip().splitlines()[-1]
-        run(["psql", "-q", "-v", "ON_ERROR_STOP=1", base, "-c", "CREATE DATABASE bench_import"])
-        pg_url = base.rsplit("/", 1)[0] + "/bench_import"
-        prepare(tandem, pg_url)
-        results["import-postgres"], cpu_pg, cpu_server = timed_import(tandem, pg_url, csv_path, a.rows, pgdir)
+        last = {}
+        n = 0
+        for r in range(a.repeat):
+            for label, tandem in binaries:  # taking turns, so both see the same load
+                n += 1
+                sqlite_url = "sqlite:" + os.path.join(tmp, "tandem-%d.sqlite" % n)
+                prepare(tandem, sqlite_url)
+                loads.append(os.getloadavg()[0])
+                imports[(label, "sqlite")].append(timed_import(tandem, sqlite_url, csv_path, a.rows))
+                run(["psql", "-q", "-v", "ON_ERROR_STOP=1", base, "-c", "CREATE DATABASE bench_import_%d" % n])
+                pg_url = base.rsplit("/", 1)[0] + "/bench_import_%d" % n
+                prepare(tandem, pg_url)
+                imports[(label, "postgres")].append(timed_import(tandem, pg_url, csv_path, a.rows, pgdir))
+                last[label] = (tandem, sqlite_url, pg_url)
 
         anchor = run([PY, os.path.join(HERE, "anchor.py"), csv_path, os.path.join(tmp, "anchor.sqlite")])
-        secs, n = anchor.stdout.split()
-        if int(n) != a.rows:
-            die("the anchor stored %s rows" % n)
-        results["anchor"] = float(secs)
+        secs, rows = anchor.stdout.split()
+        if int(rows) != a.rows:
+            die("the anchor stored %s rows" % rows)
+        anchor_secs = float(secs)
 
-        http = {"sqlite": latencies(tandem, sqlite_url, a.requests, tmp, "sqlite"),
-                "postgres": latencies(tandem, pg_url, a.requests, tmp, "postgres")}
+        for label, (tandem, sqlite_url, pg_url) in last.items():
+            http[label] = {"sqlite": latencies(tandem, sqlite_url, a.requests, tmp, label + "-sqlite"),
+                           "postgres": latencies(tandem, pg_url, a.requests, tmp, label + "-postgres")}
     finally:
         if pg_started:
             subprocess.run([os.path.join(ROOT, "tests", "pg.sh"), "stop", pgdir], capture_output=True)
@@ -213,31 +240,51 @@ def main():
             shutil.rmtree(tmp, ignore_errors=True)
 
     cpu = re.sub(r"\s+", " ", open("/proc/cpuinfo").read().split("model name")[1].split(":")[1].split("\n")[0]).strip()
-    print("bench/import: %d rows, %.1f MB of CSV; %s, %d cores; %s" % (
-        a.rows, size / 1e6, cpu, os.cpu_count(), time.strftime("%Y-%m-%d")))
-    print("%-44s %10s %10s %8s" % ("measure", "time", "target", "met"))
+    print("bench/import: %d rows, %.1f MB of CSV; %s, %d cores; %s; %d import(s) per database and binary; "
+          "load average before them %.1f-%.1f" % (a.rows, size / 1e6, cpu, os.cpu_count(),
+                                                  time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                                                  a.repeat, min(loads), max(loads)))
+    print("%-56s %10s %10s %10s %8s" % ("import", "best", "median", "target", "met"))
 
-    def line(label, value, target):
-        met = "-" if target is None else ("yes" if value <= target else "NO")
-        shown = "%.3f s" % value if value >= 0.1 else "%.1f ms" % (value * 1000)
+    def shown(v):
+        return "%.3f s" % v if v >= 0.1 else "%.1f ms" % (v * 1000)
+
+    def line(label, values, target):
+        best, mid = min(values), median(values)
+        met = "-" if target is None else ("yes" if best <= target else "NO")
         tshown = "" if target is None else ("%.0f ms" % (target * 1000) if target < 1 else "%.1f s" % target)
-        print("%-44s %10s %10s %8s" % (label, shown, tshown, met))
+        print("%-56s %10s %10s %10s %8s" % (label, shown(best), shown(mid), tshown, met))
 
-    line("tandem import, SQLite", results["import-sqlite"], TARGETS["import-sqlite"])
-    line("tandem import, PostgreSQL", results["import-postgres"], TARGETS["import-postgres"])
-    line("anchor: Python csv + SQLite executemany", results["anchor"], None)
-    print("CPU: import into SQLite %.2f s; into PostgreSQL %.2f s in tandem + %.2f s in the server; "
-          "load average %.1f" % (cpu_sqlite, cpu_pg, cpu_server, os.getloadavg()[0]))
-    for kind in ("sqlite", "postgres"):
-        for name, target in (("participants", "participants-p95"), ("funnel", "funnel-p95")):
-            m = http[kind].get(name)
-            if m is None:
-                print("%-44s %10s" % ("%s p95, %s" % (name, kind), "n/a"))
-                continue
-            line("%s p95 (%d requests), %s" % (name, m[2], kind), m[1], TARGETS[target])
-            line("%s p50, %s" % (name, kind), m[0], None)
-    print("ratio to the anchor: SQLite %.1fx, PostgreSQL %.1fx" % (
-        results["import-sqlite"] / results["anchor"], results["import-postgres"] / results["anchor"]))
+    for label, _ in binaries:
+        tag = "" if len(binaries) == 1 else " [%s]" % label
+        for kind, name in (("sqlite", "SQLite"), ("postgres", "PostgreSQL")):
+            line("tandem import, %s%s" % (name, tag), [t[0] for t in imports[(label, kind)]],
+                 TARGETS["import-" + kind])
+    line("anchor: Python csv + SQLite executemany", [anchor_secs], None)
+    for label, _ in binaries:
+        tag = "" if len(binaries) == 1 else " [%s]" % label
+        s_runs, p_runs = imports[(label, "sqlite")], imports[(label, "postgres")]
+        print("CPU%s, median: import into SQLite %.2f s; into PostgreSQL %.2f s in tandem + %.2f s in the server"
+              % (tag, median([t[1] for t in s_runs]), median([t[1] for t in p_runs]),
+                 median([t[2] for t in p_runs])))
+    print("%-56s %10s %10s %10s %8s" % ("latency, 50,043 participants" if a.rows == 50000 else "latency",
+                                         "p50", "p95", "target", "met"))
+    for label, _ in binaries:
+        tag = "" if len(binaries) == 1 else " [%s]" % label
+        for kind in ("sqlite", "postgres"):
+            for name, target in (("participants", "participants-p95"), ("funnel", "funnel-p95")):
+                m = http[label][kind].get(name)
+                if m is None:
+                    print("%-56s %10s" % ("%s, %s%s" % (name, kind, tag), "n/a"))
+                    continue
+                print("%-56s %10s %10s %10s %8s" % (
+                    "%s (%d requests), %s%s" % (name, m[2], kind, tag), shown(m[0]), shown(m[1]),
+                    "%.0f ms" % (TARGETS[target] * 1000), "yes" if m[1] <= TARGETS[target] else "NO"))
+    for label, _ in binaries:
+        tag = "" if len(binaries) == 1 else " [%s]" % label
+        print("ratio of the best import to the anchor%s: SQLite %.1fx, PostgreSQL %.1fx" % (
+            tag, min(t[0] for t in imports[(label, "sqlite")]) / anchor_secs,
+            min(t[0] for t in imports[(label, "postgres")]) / anchor_secs))
 
 
 if __name__ == "__main__":

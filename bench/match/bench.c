@@ -10,6 +10,9 @@
  *   bench top3 SIZE CAPS SEED PAIRS            top-3 share of "mentee mentor" lines
  *   bench dense SIZE CAPS SEED OUT             every pair's integer score (-1: not allowed)
  *                                              with wants and capacities, for SciPy
+ *   bench dump-engine SIZE CAPS SEED OUT       the engine's first candidate graph (as
+ *                                              match_solve builds it), for lemon_oracle
+ *   bench solve-graph FILE auto|ssp|cs         our solver alone on a dumped graph
  *
  * Each prints "key=value" lines: seconds, matched, total (integer score),
  * min, top3 share, optimal, maxrss_kb (peak resident memory).
@@ -20,6 +23,7 @@
 #include "base/mem.h"
 #include "match/engine.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,9 +69,10 @@ static void print_result(const match_result *r, double secs)
     printf("seconds=%.4f\nt_score=%.4f\nt_solve=%.4f\nt_prove=%.4f\n", secs, s->t_score,
            s->t_solve, s->t_prove);
     printf("matched=%lld\ntotal=%lld\nmin=%lld\ntop3=%.4f\noptimal=%d\nrounds=%d\n"
-           "added_back=%lld\ncandidates=%lld\n",
+           "added_back=%lld\ncandidates=%lld\nscored=%lld\n",
            (long long)s->matched, (long long)s->total_iscore, (long long)mn, s->top3_share,
-           s->optimal, s->rounds, (long long)s->added_back, (long long)s->candidates);
+           s->optimal, s->rounds, (long long)s->added_back, (long long)s->candidates,
+           (long long)s->scored);
 }
 
 static int run_engine(char **argv, int argc, bool slots)
@@ -148,7 +153,7 @@ static int run_greedy(char **argv)
         return 1;
     m.kernel = match_kernel_best();
     match_graph g;
-    match_graph_build(&m, 32, 0, false, 0, &g, NULL, NULL);
+    match_graph_build(&m, 32, 0, false, NULL, NULL, 0, &g, NULL, NULL);
     arc *a = xcalloc(g.narcs + 1, sizeof *a);
     for (size_t e = 0; e < g.ne; e++)
         for (size_t q = g.off[e]; q < g.off[e + 1]; q++)
@@ -206,6 +211,21 @@ static int run_gen(char **argv)
     return 0;
 }
 
+static void write_graph(FILE *f, const match_graph *g, const int64_t *wants,
+                        const int64_t *caps)
+{
+    fprintf(f, "%zu %zu %zu\n", g->ne, g->nr, g->narcs);
+    for (size_t e = 0; e < g->ne; e++)
+        fprintf(f, "%lld ", (long long)wants[e]);
+    fprintf(f, "\n");
+    for (size_t r = 0; r < g->nr; r++)
+        fprintf(f, "%lld ", (long long)caps[r]);
+    fprintf(f, "\n");
+    for (size_t e = 0; e < g->ne; e++)
+        for (size_t q = g->off[e]; q < g->off[e + 1]; q++)
+            fprintf(f, "%zu %u %lld\n", e, g->head[q], (long long)g->w[q]);
+}
+
 static int run_dump(char **argv)
 {
     gen_data *d = gen_args(argv);
@@ -218,26 +238,92 @@ static int run_dump(char **argv)
     m.kernel = match_kernel_best();
     match_graph g;
     double t = clock_mono();
-    match_graph_build(&m, atoi(argv[3]), 0, false, 0, &g, NULL, NULL);
+    match_graph_build(&m, atoi(argv[3]), 0, false, NULL, NULL, 0, &g, NULL, NULL);
     double secs = clock_mono() - t;
     FILE *f = fopen(argv[4], "w");
     if (!f)
         return 1;
-    fprintf(f, "%zu %zu %zu\n", g.ne, g.nr, g.narcs);
-    for (size_t e = 0; e < g.ne; e++)
-        fprintf(f, "%lld ", (long long)in->count[MATCH_MENTEE][e]);
-    fprintf(f, "\n");
-    for (size_t r = 0; r < g.nr; r++)
-        fprintf(f, "%lld ", (long long)in->count[MATCH_MENTOR][r]);
-    fprintf(f, "\n");
-    for (size_t e = 0; e < g.ne; e++)
-        for (size_t q = g.off[e]; q < g.off[e + 1]; q++)
-            fprintf(f, "%zu %u %lld\n", e, g.head[q], (long long)g.w[q]);
+    write_graph(f, &g, in->count[MATCH_MENTEE], in->count[MATCH_MENTOR]);
     fclose(f);
     printf("t_candidates=%.4f\narcs=%zu\nmaxrss_kb=%ld\n", secs, g.narcs, maxrss_kb());
     match_graph_cleanup(&g);
     match_model_cleanup(&m);
     match_instance_free(in);
+    return 0;
+}
+
+/* the graph match_solve solves first: default lists, mentor lists */
+static int run_dump_engine(char **argv)
+{
+    gen_data *d = gen_args(argv);
+    match_instance *in = gen_instance(d);
+    gen_free(d);
+    char err[256];
+    match_model m;
+    if (match_model_build(in, &m, err, sizeof err))
+        return 1;
+    m.kernel = match_kernel_best();
+    match_graph g;
+    match_graph_build(&m, 0, -1, false, in->count[MATCH_MENTEE], in->count[MATCH_MENTOR], 0, &g,
+                      NULL, NULL);
+    FILE *f = fopen(argv[3], "w");
+    if (!f)
+        return 1;
+    write_graph(f, &g, in->count[MATCH_MENTEE], in->count[MATCH_MENTOR]);
+    fclose(f);
+    printf("arcs=%zu\nmaxrss_kb=%ld\n", g.narcs, maxrss_kb());
+    match_graph_cleanup(&g);
+    match_model_cleanup(&m);
+    match_instance_free(in);
+    return 0;
+}
+
+/* our solver alone on a graph in lemon_oracle's format */
+static int run_solve_graph(char **argv)
+{
+    FILE *f = fopen(argv[0], "r");
+    size_t ne, nr, na;
+    if (!f || fscanf(f, "%zu %zu %zu", &ne, &nr, &na) != 3)
+        return 1;
+    int64_t *wants = xcalloc(ne + 1, sizeof *wants), *caps = xcalloc(nr + 1, sizeof *caps);
+    for (size_t e = 0; e < ne; e++)
+        if (fscanf(f, "%" SCNd64, &wants[e]) != 1)
+            return 1;
+    for (size_t r = 0; r < nr; r++)
+        if (fscanf(f, "%" SCNd64, &caps[r]) != 1)
+            return 1;
+    match_graph g = {.ne = ne, .nr = nr, .narcs = na};
+    g.off = xcalloc(ne + 1, sizeof *g.off);
+    g.head = xcalloc(na + 1, sizeof *g.head);
+    g.w = xcalloc(na + 1, sizeof *g.w);
+    for (size_t a = 0; a < na; a++) {
+        size_t e;
+        unsigned r;
+        long long w;
+        if (fscanf(f, "%zu %u %lld", &e, &r, &w) != 3)
+            return 1;
+        g.off[e + 1]++;
+        g.head[a] = r;
+        g.w[a] = w;
+    }
+    fclose(f);
+    for (size_t e = 0; e < ne; e++)
+        g.off[e + 1] += g.off[e];
+    int solver = strcmp(argv[1], "ssp") == 0  ? MATCH_SOLVER_SSP
+                 : strcmp(argv[1], "cs") == 0 ? MATCH_SOLVER_CS
+                                              : MATCH_SOLVER_AUTO;
+    match_flow fl;
+    double t = clock_mono();
+    match_flow_solve_warm(&g, wants, caps, 0, NULL, solver, &fl, NULL, NULL);
+    double secs = clock_mono() - t;
+    printf("seconds=%.4f\nmatched=%lld\ntotal=%lld\noptimal=%d\nmaxrss_kb=%ld\n", secs,
+           (long long)fl.matched, (long long)fl.total, fl.cert, maxrss_kb());
+    match_flow_cleanup(&fl);
+    free(g.off);
+    free(g.head);
+    free(g.w);
+    free(wants);
+    free(caps);
     return 0;
 }
 
@@ -336,6 +422,10 @@ int main(int argc, char **argv)
         return run_top3(argv + 2);
     if (strcmp(mode, "dense") == 0 && argc >= 6)
         return run_dense(argv + 2);
+    if (strcmp(mode, "dump-engine") == 0 && argc >= 6)
+        return run_dump_engine(argv + 2);
+    if (strcmp(mode, "solve-graph") == 0 && argc >= 4)
+        return run_solve_graph(argv + 2);
     fprintf(stderr, "bench: unknown mode or missing arguments\n");
     return 2;
 }

@@ -32,6 +32,7 @@ typedef struct api_ctx {
     store *db;
     struct api_actor actor;
     int64_t touch_session; /* a session whose last_seen_at is due; written after a read */
+    int64_t touch_token;   /* an API token whose last_used_at is due; likewise */
     /* A store status a helper met and could not answer (api_program_roles,
      * api_audit): the dispatcher rolls back and answers it instead. */
     int failed;
@@ -44,6 +45,8 @@ struct api_config {
     bool secure_cookies;    /* add Secure to the session cookie (behind HTTPS) */
     int64_t session_idle_s;
     int64_t session_absolute_s;
+    int64_t token_days;     /* an API token's lifetime when none is asked */
+    int64_t token_max_days; /* the longest lifetime one may ask */
 };
 void api_configure(const struct api_config *cfg);
 const struct api_config *api_config(void);

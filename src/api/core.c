@@ -16,6 +16,8 @@
 static struct api_config config = {
     .session_idle_s = LIMIT_SESSION_IDLE_S,
     .session_absolute_s = LIMIT_SESSION_ABSOLUTE_S,
+    .token_days = LIMIT_TOKEN_DAYS_DEFAULT,
+    .token_max_days = LIMIT_TOKEN_DAYS_MAX,
 };
 
 void api_configure(const struct api_config *cfg)
@@ -27,6 +29,12 @@ void api_configure(const struct api_config *cfg)
         config.session_idle_s = LIMIT_SESSION_IDLE_S;
     if (!config.session_absolute_s)
         config.session_absolute_s = LIMIT_SESSION_ABSOLUTE_S;
+    if (!config.token_max_days)
+        config.token_max_days = LIMIT_TOKEN_DAYS_MAX;
+    if (!config.token_days)
+        config.token_days = LIMIT_TOKEN_DAYS_DEFAULT;
+    if (config.token_days > config.token_max_days)
+        config.token_days = config.token_max_days;
     svc_configure(&(struct svc_config){.public_url = config.public_url});
 }
 

@@ -7,27 +7,6 @@
 #include "base/str.h"
 #include "service/outbox.h"
 
-#define TEXT_OF(x) #x
-#define NUMBER_TEXT(x) TEXT_OF(x)
-
-void enrol_invitation_text(buf *b, const char *name, const char *program, const char *role,
-                           const char *base_url, const char *token)
-{
-    buf_reset(b);
-    buf_puts(b, "Hello ");
-    buf_puts(b, name);
-    buf_puts(b, ",\n\nyou are invited to take part in \"");
-    buf_puts(b, program);
-    buf_puts(b, "\" as a ");
-    buf_puts(b, role);
-    buf_puts(b, ".\n\nAccept the invitation here (the link works once, for " NUMBER_TEXT(
-                    INVITATION_DAYS) " days):\n");
-    buf_puts(b, base_url ? base_url : "");
-    buf_puts(b, "/invite/");
-    buf_puts(b, token);
-    buf_puts(b, "\n\nTandem\n");
-}
-
 int enrol_invite(store *db, int64_t participation_id, int64_t invited_by, const char *base_url,
                  int64_t now)
 {
@@ -53,9 +32,9 @@ int enrol_invite(store *db, int64_t participation_id, int64_t invited_by, const 
         return rc;
     buf body;
     buf_init(&body, 8192);
-    enrol_invitation_text(&body, to.name, to.program_name, to.role, base_url, token);
+    invitation_text(&body, to.name, to.program_name, to.role, base_url, token);
     char subject[300];
-    str_fmt(subject, sizeof subject, "Invitation: %s", to.program_name);
+    invitation_subject(subject, sizeof subject, to.program_name);
     rc = svc_outbox_add(db, to.email, to.person_id, to.program_id, "invitation", subject, body.data,
                         now);
     buf_cleanup(&body);

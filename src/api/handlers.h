@@ -14,7 +14,9 @@ int h_openapi(api_ctx *c);
 int h_session_create(api_ctx *c);
 int h_session_delete(api_ctx *c);
 int h_me(api_ctx *c);
+int h_tokens_list(api_ctx *c);
 int h_token_create(api_ctx *c);
+int h_token_delete(api_ctx *c);
 
 /* people.c */
 int h_people_create(api_ctx *c);

@@ -8,30 +8,27 @@
 #include "base/clock.h"
 #include "base/limits.h"
 #include "base/mem.h"
+#include "base/secret.h"
 #include "base/str.h"
 #include "domain/password.h"
+#include "service/tokens.h"
 
 int identity_init(void)
 {
     return sodium_init() < 0 ? -1 : 0;
 }
 
+_Static_assert(IDENTITY_TOKEN_CHARS == SECRET_TOKEN_CHARS && IDENTITY_HASH_HEX == SECRET_HASH_HEX,
+               "identity's secrets are base/secret.h's");
+
 void identity_new_secret(const char *prefix, char out[IDENTITY_TOKEN_CHARS])
 {
-    unsigned char raw[32];
-    randombytes_buf(raw, sizeof raw);
-    size_t pl = strlen(prefix);
-    memcpy(out, prefix, pl);
-    sodium_bin2base64(out + pl, IDENTITY_TOKEN_CHARS - pl, raw, sizeof raw,
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    sodium_memzero(raw, sizeof raw);
+    secret_new(prefix, out);
 }
 
 void identity_secret_hash(const char *secret, char out[IDENTITY_HASH_HEX])
 {
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)secret, strlen(secret));
-    sodium_bin2hex(out, IDENTITY_HASH_HEX, h, sizeof h);
+    secret_hash(secret, out);
 }
 
 char *identity_password_hash(const char *password)
@@ -144,26 +141,21 @@ done:
 
 static int bearer(api_ctx *c, const char *token)
 {
-    char hash[IDENTITY_HASH_HEX];
-    identity_secret_hash(token, hash);
-    store_rows *rows;
-    store_val p[] = {SV_TEXT(hash), SV_INT(clock_now())};
-    int rc = store_query(c->db,
-                         "SELECT t.person_id, p.site_role FROM api_tokens t "
-                         "JOIN people p ON p.id = t.person_id WHERE t.token_hash = ?1 "
-                         "AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?2)",
-                         p, 2, &rows);
-    if (rc != STORE_OK)
+    int64_t now = clock_now(), person = 0, id = 0, last_used = 0;
+    const char *role = NULL;
+    int rc = svc_token_find(c->db, token, now, &person, &role, &id, &last_used);
+    if (rc < 0)
         return api_store_failed(c, rc);
-    if (store_next(rows) == 1) {
-        c->actor.person_id = store_col_int(rows, 0);
-        c->actor.site_role = identity_site_role_parse(store_col_text(rows, 1));
-    }
-    store_rows_free(rows);
-    if (!c->actor.person_id) {
+    if (rc == SVC_NOT_FOUND) {
         http_resp_header(c->resp, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
         return api_problem(c, 401, NULL, "the bearer token is not valid, expired or revoked");
     }
+    c->actor.person_id = person;
+    c->actor.site_role = identity_site_role_parse(role);
+    /* When it was last used shows on the tokens page; recorded at most
+     * once a minute, by the dispatcher, after the request's transaction. */
+    if (now - last_used >= 60)
+        c->touch_token = id;
     return 0;
 }
 
@@ -215,82 +207,4 @@ int identity_authenticate(api_ctx *c)
     if (sid && *sid && strlen(sid) < IDENTITY_TOKEN_CHARS)
         return cookie(c, sid);
     return 0;
-}
-
-/* ---- sign-in rate limit: a fixed table of counters, per process ---- */
-
-#define RL_SLOTS 4096
-static struct {
-    uint64_t key;
-    int64_t window_start;
-    int count;
-} rl[RL_SLOTS];
-static pthread_mutex_t rl_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static uint64_t rl_key(const char *kind, const char *value)
-{
-    unsigned char h[8];
-    char text[LIMIT_EMAIL_BYTES + 16];
-    str_fmt(text, sizeof text, "%s:%s", kind, value ? value : "");
-    str_ascii_lower(text);
-    crypto_generichash(h, sizeof h, (const unsigned char *)text, strlen(text), NULL, 0);
-    uint64_t k;
-    memcpy(&k, h, sizeof k);
-    return k | 1; /* 0 marks a free slot */
-}
-
-/* The slot for key (claiming a free or stale one); lock held. */
-static int rl_slot(uint64_t key, int64_t now)
-{
-    int base = (int)(key % RL_SLOTS), victim = base;
-    for (int i = 0; i < 8; i++) {
-        int s = (base + i) % RL_SLOTS;
-        if (rl[s].key == key)
-            return s;
-        if (rl[s].key == 0 || now - rl[s].window_start > LIMIT_LOGIN_WINDOW_S) {
-            victim = s;
-            break;
-        }
-    }
-    rl[victim].key = key;
-    rl[victim].window_start = now;
-    rl[victim].count = 0;
-    return victim;
-}
-
-static int rl_count(uint64_t key, int64_t now)
-{
-    int s = rl_slot(key, now);
-    if (now - rl[s].window_start > LIMIT_LOGIN_WINDOW_S) {
-        rl[s].window_start = now;
-        rl[s].count = 0;
-    }
-    return rl[s].count;
-}
-
-bool identity_login_allowed(const char *email, const char *ip)
-{
-    int64_t now = clock_now();
-    pthread_mutex_lock(&rl_lock);
-    bool ok = rl_count(rl_key("e", email), now) < LIMIT_LOGIN_ATTEMPTS &&
-              rl_count(rl_key("i", ip), now) < LIMIT_LOGIN_ATTEMPTS * 5;
-    pthread_mutex_unlock(&rl_lock);
-    return ok;
-}
-
-void identity_login_failed(const char *email, const char *ip)
-{
-    int64_t now = clock_now();
-    pthread_mutex_lock(&rl_lock);
-    rl[rl_slot(rl_key("e", email), now)].count++;
-    rl[rl_slot(rl_key("i", ip), now)].count++;
-    pthread_mutex_unlock(&rl_lock);
-}
-
-void identity_login_succeeded(const char *email)
-{
-    int64_t now = clock_now();
-    pthread_mutex_lock(&rl_lock);
-    rl[rl_slot(rl_key("e", email), now)].count = 0;
-    pthread_mutex_unlock(&rl_lock);
 }

@@ -1,5 +1,5 @@
-/* identity.h - accounts, passwords, sessions, API tokens and the
- * sign-in rate limit. */
+/* identity.h - accounts, passwords, sessions and API tokens. The sign-in
+ * rate limit is service/ratelimit.h. */
 #ifndef TANDEM_API_IDENTITY_H
 #define TANDEM_API_IDENTITY_H
 
@@ -37,11 +37,6 @@ int identity_create_person(store *db, const char *email, const char *name, const
  * fills c->actor. Returns 0 (the actor may be anonymous), or -1 after
  * answering 401 for a bearer token that is not valid. */
 int identity_authenticate(api_ctx *c);
-
-/* The sign-in rate limit, keyed by e-mail and by client address. */
-bool identity_login_allowed(const char *email, const char *ip);
-void identity_login_failed(const char *email, const char *ip);
-void identity_login_succeeded(const char *email);
 
 const char *identity_site_role_name(enum site_role r);
 enum site_role identity_site_role_parse(const char *s);

@@ -14,6 +14,7 @@
 #include "base/str.h"
 #include "http/assets.h"
 #include "http/router.h"
+#include "service/tokens.h"
 
 enum {
     PUBLIC = 1 << 0,    /* no sign-in needed */
@@ -36,7 +37,9 @@ static const struct route routes[] = {
     {HTTP_POST, "/api/v1/session", h_session_create, PUBLIC | READ_FIRST},
     {HTTP_DELETE, "/api/v1/session", h_session_delete, 0},
     {HTTP_GET, "/api/v1/me", h_me, 0},
-    {HTTP_POST, "/api/v1/tokens", h_token_create, 0},
+    {HTTP_GET, "/api/v1/tokens", h_tokens_list, 0},
+    {HTTP_POST, "/api/v1/tokens", h_token_create, READ_FIRST},
+    {HTTP_DELETE, "/api/v1/tokens/{id}", h_token_delete, 0},
     {HTTP_GET, "/api/v1/people", h_people_list, 0},
     {HTTP_POST, "/api/v1/people", h_people_create, 0},
     {HTTP_GET, "/api/v1/phase-templates", h_phase_templates, 0},
@@ -254,4 +257,7 @@ void api_dispatch(http_req *r, http_resp *w)
             log_warn("api", "session %lld: last_seen_at not written: %s",
                      (long long)c.touch_session, store_errmsg(c.db));
     }
+    /* Best effort, like the session's: a failure only leaves the time older. */
+    if (c.touch_token && svc_token_touch(c.db, c.touch_token, clock_now()) != STORE_OK)
+        log_warn("api", "could not record an API token's use: %s", store_errmsg(c.db));
 }

@@ -48,6 +48,7 @@ static int fail_at(csv_reader *r, unsigned line, unsigned column, const char *fm
     va_end(ap);
     r->error.line = line;
     r->error.column = column;
+    r->error.field = r->nfields;
     r->failed = 1;
     return -1;
 }

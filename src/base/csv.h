@@ -34,6 +34,7 @@ struct csv_field {
 
 struct csv_error {
     unsigned line, column;
+    size_t field; /* the record's field (from 0) being read when it failed */
     char msg[160];
 };
 

@@ -15,7 +15,9 @@
 #define LIMIT_HTTP_HEADER_BYTES 8192             /* one header line, name+value */
 #define LIMIT_HTTP_CONN_MEMORY                                                                     \
     (32u << 10) /* libmicrohttpd per-connection pool (cleared per request: keep it small) */
-#define LIMIT_HTTP_TIMEOUT_S 30     /* (config) idle connection timeout */
+#define LIMIT_HTTP_TIMEOUT_S 30 /* (config) idle connection timeout */
+#define LIMIT_HTTP_REQUEST_DEADLINE_S                                                              \
+    120 /* (config) time to receive one whole request, head and body, however it trickles */
 #define LIMIT_HTTP_CONNS_PER_IP 256 /* (config) concurrent connections per IP */
 #define LIMIT_HTTP_CONNS_TOTAL 4096 /* concurrent connections */
 #define LIMIT_HTTP_PATH_SEGMENTS 12 /* segments in a routed path */
@@ -32,9 +34,15 @@
 #define LIMIT_NAME_BYTES 200                 /* a person's or program's name */
 #define LIMIT_SESSION_IDLE_S (2 * 3600)      /* (config) session idle expiry */
 #define LIMIT_SESSION_ABSOLUTE_S (7 * 86400) /* (config) session absolute expiry */
-#define LIMIT_LOGIN_ATTEMPTS 10              /* failed sign-ins per window per key */
-#define LIMIT_LOGIN_WINDOW_S 300             /* the window for the count above */
+#define LIMIT_LOGIN_ATTEMPTS 10              /* failed sign-ins per window per account */
+#define LIMIT_LOGIN_ADDRESS_ATTEMPTS 50      /* failed sign-ins per window per client address */
+#define LIMIT_LOGIN_WINDOW_S 300             /* the window for the counts above */
+#define LIMIT_LOGIN_LOCK_S 300               /* how long a reached limit refuses sign-in */
+#define LIMIT_LOGIN_COUNTERS 100000          /* counters kept; past it the global limit applies */
+#define LIMIT_LOGIN_GLOBAL_ATTEMPTS 100      /* failed sign-ins per window, all uncounted keys */
 #define LIMIT_TOKENS_PER_PERSON 50           /* live API tokens */
+#define LIMIT_TOKEN_DAYS_DEFAULT 90 /* (config) an API token's lifetime when none is asked */
+#define LIMIT_TOKEN_DAYS_MAX 365    /* (config) the longest lifetime a token may ask for */
 
 /* Validation */
 #define LIMIT_FIELD_ERRORS 16 /* bad fields one refusal names */
@@ -44,19 +52,22 @@
 #define LIMIT_PAGE_MAX 500
 
 /* Store */
-#define LIMIT_STORE_PARAMS 4096    /* bound parameters in one statement (batches) */
-#define LIMIT_STORE_BUSY_MS 5000   /* SQLite busy timeout */
-#define LIMIT_STORE_STMT_CACHE 128 /* prepared statements kept per connection */
+#define LIMIT_STORE_PARAMS 4096             /* bound parameters in one statement (batches) */
+#define LIMIT_STORE_SQLITE_QUERY_PARAMS 256 /* parameters of one batched look-up on SQLite */
+#define LIMIT_STORE_BATCH_COLUMNS 64        /* columns of one store_batch */
+#define LIMIT_STORE_BULK_CACHE (256u << 20) /* SQLite page cache while a bulk write runs */
+#define LIMIT_STORE_BUSY_MS 5000            /* SQLite busy timeout */
+#define LIMIT_STORE_STMT_CACHE 128          /* prepared statements kept per connection */
 
-/* CSV files (base/csv.c) and the participant import (api/importer.c) */
-#define LIMIT_CSV_FIELDS 256                   /* fields in one record */
-#define LIMIT_CSV_RECORD_BYTES (1u << 20)      /* one record's text, 1 MiB */
-#define LIMIT_IMPORT_ROWS 1000000              /* data rows in one import */
-#define LIMIT_IMPORT_ERRORS 10000              /* bad cells reported in one report */
-#define LIMIT_IMPORT_FILE_BYTES (1u << 30)     /* a file given to `tandem import`, 1 GiB */
-#define LIMIT_IMPORT_CAPACITY 50               /* a mentor's capacity in an import row */
-#define LIMIT_IMPORT_WANTS 10                  /* mentors a mentee wants, in an import row */
-#define LIMIT_IMPORT_SQLITE_CACHE (256u << 20) /* SQLite page cache while an import writes */
+/* CSV files (base/csv.c) and the participant import (import/) */
+#define LIMIT_CSV_FIELDS 256               /* fields in one record */
+#define LIMIT_CSV_RECORD_BYTES (1u << 20)  /* one record's text, 1 MiB */
+#define LIMIT_IMPORT_ROWS 1000000          /* data rows in one import */
+#define LIMIT_IMPORT_ERRORS 10000          /* bad cells reported in one report */
+#define LIMIT_IMPORT_FILE_BYTES (1u << 30) /* a file given to `tandem import`, 1 GiB */
+#define LIMIT_IMPORT_CAPACITY 50           /* a mentor's capacity in an import row */
+#define LIMIT_IMPORT_WANTS 10              /* mentors a mentee wants, in an import row */
+#define LIMIT_IMPORT_REFRESH_ROWS 1000 /* new participations that refresh the table's statistics */
 
 /* Program configuration and participations (the UI reads these too, from
  * the generated web/src/lib/limits.ts) */
@@ -83,6 +94,9 @@
 #define LIMIT_CONFIG_OPTION_BYTES 200
 #define LIMIT_CONFIG_UNIT_BYTES 32 /* an objective measure's unit */
 #define LIMIT_PROGRAM_CRITERIA 32
+#define LIMIT_MATCH_FILE_BYTES (1u << 30) /* a file given to `tandem match`, 1 GiB */
+#define LIMIT_CRITERION_WEIGHT_MAX                                                                 \
+    1000000 /* one matching criterion's weight (API, `tandem match`) */
 #define LIMIT_PROGRAM_QUESTIONS 64
 #define LIMIT_PROGRAM_PHASES 12
 #define LIMIT_PROGRAM_LIST_ITEMS 64 /* objectives, key actions, resources ... */

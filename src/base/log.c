@@ -29,5 +29,11 @@ void log_msg(enum log_level level, const char *component, const char *fmt, ...)
         vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
         va_end(ap);
     }
+    /* A message may quote input (a database error, a library's note about a
+     * request): no control byte gets through to forge a line or reach a
+     * terminal. */
+    for (char *p = line; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
     fprintf(stderr, "%s\n", line); /* one call: lines from threads do not interleave */
 }

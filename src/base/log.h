@@ -1,6 +1,7 @@
 /* log.h - one line per event on standard error.
  *
- * Lines are "LEVEL component: message". Secrets (passwords, tokens,
+ * Lines are "TIME LEVEL component: message"; control bytes in a message
+ * are written as '?', so one call is one line. Secrets (passwords, tokens,
  * cookies) must never be passed here.
  */
 #ifndef TANDEM_BASE_LOG_H

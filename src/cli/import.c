@@ -1,11 +1,12 @@
 /* import.c - `tandem import`: a program's participants from a CSV file
- * (the rules are api/importer.c's, shared with the HTTP API).
+ * (the rules are import/'s, shared with the HTTP API).
  *
  *   tandem import --db URL --program ID FILE [--dry-run] [--public-url URL]
  *
- * Every bad row is printed as FILE:LINE:COLUMN: message and nothing is
- * written (exit 2); otherwise the summary is printed (exit 0). A progress
- * bar goes to standard error when it is a terminal.
+ * Every problem is printed as FILE:LINE: column "NAME": message (or
+ * FILE:LINE: message when it is in no cell) and nothing is written (exit
+ * 2); otherwise the summary is printed (exit 0). A progress bar goes to
+ * standard error when it is a terminal.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,7 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "api/importer.h"
 #include "base/clock.h"
 #include "base/limits.h"
 #include "base/mem.h"
@@ -21,6 +21,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/db.h"
+#include "import/import.h"
 
 #define BAR_WIDTH 40
 
@@ -88,34 +89,28 @@ fail:
     return -1;
 }
 
-static json_int_t count(const json_t *report, const char *key)
+static void print_errors(const char *file, const struct import_report *r)
 {
-    return json_integer_value(json_object_get(report, key));
+    for (size_t i = 0; i < r->nerrors; i++) {
+        const struct import_problem *p = &r->errors[i];
+        if (p->cell)
+            fprintf(stderr, "%s:%u: column \"%s\": %s\n", file, p->line, p->cell, p->message);
+        else
+            fprintf(stderr, "%s:%u: %s\n", file, p->line, p->message);
+    }
+    if (r->error_count > r->nerrors)
+        fprintf(stderr, "%s: %zu more problems not shown\n", file, r->error_count - r->nerrors);
+    fprintf(stderr, "tandem import: %zu problem%s in %s; nothing was imported\n", r->error_count,
+            r->error_count == 1 ? "" : "s", file);
 }
 
-static void print_errors(const char *file, const json_t *report)
+static void print_summary(const struct import_report *r, bool dry_run, double seconds)
 {
-    size_t i;
-    json_t *e;
-    json_array_foreach(json_object_get(report, "errors"), i, e)
-        fprintf(stderr, "%s:%lld:%lld: %s\n", file, (long long)count(e, "line"),
-                (long long)count(e, "column"), json_string_value(json_object_get(e, "message")));
-    json_int_t all = count(report, "error_count");
-    json_int_t shown = (json_int_t)json_array_size(json_object_get(report, "errors"));
-    if (all > shown)
-        fprintf(stderr, "%s: %lld more problems not shown\n", file, (long long)(all - shown));
-    fprintf(stderr, "tandem import: %lld problem%s in %s; nothing was imported\n", (long long)all,
-            all == 1 ? "" : "s", file);
-}
-
-static void print_summary(const json_t *report, bool dry_run, double seconds)
-{
-    printf("tandem import: %s%lld rows: %lld people %screated, %lld participants %sinvited, "
-           "%lld updated, %lld unchanged (%.2f s)\n",
-           dry_run ? "dry run, nothing written; " : "", (long long)count(report, "rows"),
-           (long long)count(report, "created_people"), dry_run ? "would be " : "",
-           (long long)count(report, "created_participants"), dry_run ? "would be " : "",
-           (long long)count(report, "updated"), (long long)count(report, "unchanged"), seconds);
+    printf("tandem import: %s%zu rows: %zu people %screated, %zu participants %sinvited, "
+           "%zu updated, %zu unchanged (%.2f s)\n",
+           dry_run ? "dry run, nothing written; " : "", r->rows, r->created_people,
+           dry_run ? "would be " : "", r->created_participants, dry_run ? "would be " : "",
+           r->updated, r->unchanged, seconds);
 }
 
 int cli_import(int argc, char **argv)
@@ -151,11 +146,12 @@ int cli_import(int argc, char **argv)
     if (read_file(file, &data, &len))
         return 2;
     int status = 1;
-    json_t *report = NULL;
+    struct import_report report = {0};
     store *s = cli_open_db("import", db, &status);
     if (!s)
         goto done;
     struct bar bar = {.shown = -5};
+    svc_actor nobody = {0};
     struct import_opts o = {.program_id = program_id,
                             .dry_run = dry_run,
                             .base_url = public_url,
@@ -164,20 +160,20 @@ int cli_import(int argc, char **argv)
     double start = clock_mono();
     int rc = store_begin(s);
     if (rc == STORE_OK)
-        rc = import_run(s, &o, data, len, &report);
-    if (rc == IMPORT_OK && !dry_run)
+        rc = import_run(s, &nobody, &o, data, len, &report);
+    if (rc == SVC_OK && !dry_run)
         rc = store_commit(s);
     if (o.progress && bar.shown >= 0)
         fputc('\n', stderr);
-    if (rc == IMPORT_OK) {
+    if (rc == SVC_OK) {
         store_rollback(s); /* a dry run: nothing to keep */
-        print_summary(report, dry_run, clock_mono() - start);
+        print_summary(&report, dry_run, clock_mono() - start);
         status = 0;
-    } else if (rc == IMPORT_INVALID) {
+    } else if (rc == SVC_INVALID) {
         store_rollback(s);
-        print_errors(file, report);
+        print_errors(file, &report);
         status = 2;
-    } else if (rc == IMPORT_NO_PROGRAM) {
+    } else if (rc == SVC_NOT_FOUND) {
         store_rollback(s);
         fprintf(stderr, "tandem import: there is no program %lld\n", (long long)program_id);
         status = 2;
@@ -187,7 +183,7 @@ int cli_import(int argc, char **argv)
         status = 1;
     }
 done:
-    json_decref(report);
+    import_report_cleanup(&report);
     store_free(s);
     free(data);
     return status;

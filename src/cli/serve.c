@@ -16,6 +16,7 @@
 int cli_serve(int argc, char **argv)
 {
     const char *db = NULL, *listen = NULL, *access_log = "-", *threads = NULL, *public_url = NULL,
+               *deadline = NULL, *proxies = NULL, *token_days = NULL, *token_max_days = NULL,
                *jobs_every = NULL;
     bool secure = false;
     const struct cli_flag flags[] = {{"--db", &db, NULL},
@@ -24,6 +25,10 @@ int cli_serve(int argc, char **argv)
                                      {"--threads", &threads, NULL},
                                      {"--secure-cookies", NULL, &secure},
                                      {"--public-url", &public_url, NULL},
+                                     {"--request-deadline", &deadline, NULL},
+                                     {"--trusted-proxy", &proxies, NULL},
+                                     {"--token-days", &token_days, NULL},
+                                     {"--token-max-days", &token_max_days, NULL},
                                      {"--jobs-every", &jobs_every, NULL},
                                      {0}};
     if (cli_parse(argc, argv, flags, NULL, 0, NULL))
@@ -43,6 +48,30 @@ int cli_serve(int argc, char **argv)
     int64_t nthreads = 0;
     if (threads && str_to_i64(threads, 1, 256, &nthreads)) {
         fprintf(stderr, "tandem serve: --threads: give a number from 1 to 256\n");
+        return 2;
+    }
+    int64_t deadline_s = 0;
+    if (deadline && str_to_i64(deadline, 1, 86400, &deadline_s)) {
+        fprintf(stderr, "tandem serve: --request-deadline: give seconds from 1 to 86400\n");
+        return 2;
+    }
+    int64_t tdays = LIMIT_TOKEN_DAYS_DEFAULT, tmax = LIMIT_TOKEN_DAYS_MAX;
+    if (token_max_days && str_to_i64(token_max_days, 1, 3650, &tmax)) {
+        fprintf(stderr, "tandem serve: --token-max-days: give days from 1 to 3650\n");
+        return 2;
+    }
+    if (tdays > tmax)
+        tdays = tmax;
+    if (token_days && str_to_i64(token_days, 1, tmax, &tdays)) {
+        fprintf(stderr, "tandem serve: --token-days: give days from 1 to %lld\n", (long long)tmax);
+        return 2;
+    }
+    if (!proxies)
+        proxies = getenv("TANDEM_TRUSTED_PROXIES");
+    static struct http_proxies trusted;
+    char perr[160];
+    if (http_proxies_parse(proxies, &trusted, perr, sizeof perr)) {
+        fprintf(stderr, "tandem serve: --trusted-proxy: %s\n", perr);
         return 2;
     }
     int64_t every = LIMIT_JOBS_EVERY_S;
@@ -66,13 +95,19 @@ int cli_serve(int argc, char **argv)
         str_fmt(default_url, sizeof default_url, "http://%s", listen);
         public_url = default_url;
     }
-    struct api_config cfg = {.db_url = db, .public_url = public_url, .secure_cookies = secure};
+    struct api_config cfg = {.db_url = db,
+                             .public_url = public_url,
+                             .secure_cookies = secure,
+                             .token_days = tdays,
+                             .token_max_days = tmax};
     api_configure(&cfg);
     struct http_server_config hc = {
         .host = host,
         .port = port,
         .threads = (unsigned)nthreads,
+        .request_deadline_s = (unsigned)deadline_s,
         .access_log = access_log,
+        .trusted_proxies = &trusted,
         .dispatch = api_dispatch,
         .body_limit = api_body_limit,
     };

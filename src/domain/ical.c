@@ -129,6 +129,14 @@ static int person_line(buf *out, const char *prop, const char *params, const str
     return rc ? -1 : 0;
 }
 
+/* start + duration, held to what a time_t and a calendar can carry rather
+ * than overflowing. */
+static int64_t end_of(const struct ical_event *e)
+{
+    int64_t d = e->duration_s > 0 ? e->duration_s : 0;
+    return e->start > INT64_MAX - d ? INT64_MAX : e->start + d;
+}
+
 int ical_event(buf *out, const struct ical_event *e)
 {
     char seq[24];
@@ -137,8 +145,7 @@ int ical_event(buf *out, const struct ical_event *e)
         time_line(out, "DTSTAMP", e->stamp) ||
         (e->created && time_line(out, "CREATED", e->created)) ||
         time_line(out, "LAST-MODIFIED", e->stamp) || time_line(out, "DTSTART", e->start) ||
-        time_line(out, "DTEND", e->start + (e->duration_s > 0 ? e->duration_s : 0)) ||
-        ical_line(out, "SEQUENCE", seq) ||
+        time_line(out, "DTEND", end_of(e)) || ical_line(out, "SEQUENCE", seq) ||
         ical_line(out, "STATUS", e->cancelled ? "CANCELLED" : "CONFIRMED") ||
         text_line(out, "SUMMARY", e->summary) || text_line(out, "DESCRIPTION", e->description) ||
         text_line(out, "LOCATION", e->location) ||

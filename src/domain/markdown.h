@@ -10,7 +10,8 @@
  *    picture, its alt text the link text (the page's CSP refuses remote
  *    images, and a picture fetched on load would tell its host who read
  *    the module); any other image leaves its alt text.
- * Every link written carries rel="noopener noreferrer".
+ * Every link written carries rel="noopener noreferrer", except in a table
+ * cell, where cmark writes the link itself (same safe target and title).
  */
 #ifndef TANDEM_DOMAIN_MARKDOWN_H
 #define TANDEM_DOMAIN_MARKDOWN_H

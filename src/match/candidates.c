@@ -32,6 +32,8 @@ void match_graph_cleanup(match_graph *g)
     free(g->w);
     free(g->allowed);
     free(g->cut);
+    free(g->cut_r);
+    match_index_free(g->ix);
     memset(g, 0, sizeof *g);
 }
 
@@ -110,28 +112,6 @@ typedef struct cand {
     uint32_t r; /* the other side: a mentor in a mentee's list, a mentee in a mentor's */
 } cand;
 
-typedef struct scratch {
-    double *score;
-    cand *mh;     /* per mentor: a heap of its best mentees seen by this thread */
-    uint32_t *mn; /* entries in each mentor's heap */
-    double *mthr; /* a score that can enter mentor r's full heap */
-    uint8_t *ok;
-    uint32_t *mark; /* per mentor: last mentee + 1 that marked it */
-} scratch;
-
-typedef struct build_ctx {
-    const match_model *m;
-    size_t k;
-    size_t km;       /* best mentees kept per mentor */
-    size_t *cap_off; /* slot ranges per mentee */
-    uint32_t *head;
-    int64_t *w;
-    size_t *count;
-    int64_t *allowed;
-    scratch *sc;
-    int64_t *cut;
-} build_ctx;
-
 /* worse-first heap: a is worse than b when lower score, or equal and later */
 static bool worse(cand a, cand b)
 {
@@ -168,194 +148,382 @@ static void sift_up(cand *h, size_t i)
     }
 }
 
+/* a bounded heap of the best k: returns true when x went in */
+static bool heap_offer(cand *h, size_t *nh, size_t k, cand x)
+{
+    if (*nh < k) {
+        h[(*nh)++] = x;
+        sift_up(h, *nh - 1);
+        return true;
+    }
+    if (k && worse(h[0], x)) {
+        h[0] = x;
+        sift_down(h, k, 0);
+        return true;
+    }
+    return false;
+}
+
+/* a score below this cannot enter a full heap whose worst is w */
+static double enter_thr(int64_t w)
+{
+    return ((double)w - 0.5) / MATCH_SCALE - 1e-9;
+}
+
 static int cmp_cand_r(const void *a, const void *b)
 {
     const cand *x = a, *y = b;
     return x->r < y->r ? -1 : x->r > y->r;
 }
 
-static void build_row(void *arg, int tid, size_t e)
+#define NBUCKET 128
+
+typedef struct viol {
+    int64_t by, w; /* how far the pair breaks the dual; its score */
+    uint32_t e;
+} viol;
+
+typedef struct scratch {
+    double *ub, *ws;
+    uint32_t *order;
+    uint32_t bucket[NBUCKET + 1];
+    double score[MATCH_BLOCK];
+    uint8_t ok[MATCH_BLOCK];
+    cand *heap;
+    size_t heap_cap;
+    viol *viol;
+    size_t viol_cap;
+} scratch;
+
+/* blocks with ub >= 0, best first (by buckets of 1/NBUCKET): returns how many */
+static size_t order_blocks(scratch *sc, size_t nb)
 {
-    build_ctx *c = arg;
-    const match_model *m = c->m;
-    scratch *sc = &c->sc[tid];
-    match_model_row(m, e, sc->score, sc->ok);
-    size_t k = c->k, nh = 0;
-    cand heap[256];
-    cand *h = k <= 256 ? heap : xmalloc(k * sizeof *h);
-    int64_t allowed = 0;
-    double thr = -1.0; /* a score that can beat the heap's worst */
-    const double *s = sc->score;
-    const uint8_t *ok = sc->ok;
-    for (size_t r = 0; r < m->nr; r++)
-        allowed += ok[r];
-    /* each mentor's best mentees too: in crowded programs the optimum is
-     * made of those, and the mentees' own lists alone miss them */
-    if (c->km) {
-        size_t km = c->km;
-        for (size_t r = 0; r < m->nr; r++) {
-            if (s[r] < sc->mthr[r] || !ok[r])
-                continue;
-            cand x = {match_iscore(s[r]), (uint32_t)e};
-            cand *mh = sc->mh + r * km;
-            uint32_t *mn = &sc->mn[r];
-            if (*mn < km) {
-                mh[(*mn)++] = x;
-                sift_up(mh, *mn - 1);
-            } else if (worse(mh[0], x)) {
-                mh[0] = x;
-                sift_down(mh, km, 0);
-            } else {
-                continue;
-            }
-            if (*mn == km)
-                sc->mthr[r] = ((double)mh[0].w - 0.5) / MATCH_SCALE - 1e-9;
-        }
-    }
-    for (size_t r = 0; r < m->nr; r++) {
-        if (s[r] < thr || !ok[r])
+    memset(sc->bucket, 0, sizeof sc->bucket);
+    size_t n = 0;
+    for (size_t b = 0; b < nb; b++) {
+        double u = sc->ub[b];
+        if (u < 0.0)
             continue;
-        cand x = {match_iscore(s[r]), (uint32_t)r};
-        if (nh < k) {
-            h[nh++] = x;
-            sift_up(h, nh - 1);
-        } else if (worse(h[0], x)) {
-            h[0] = x;
-            sift_down(h, nh, 0);
-        } else {
-            continue;
-        }
-        if (nh == k)
-            thr = ((double)h[0].w - 0.5) / MATCH_SCALE - 1e-9;
-    }
-    c->allowed[e] = allowed;
-    c->cut[e] = nh == k && allowed > (int64_t)k ? h[0].w : -1;
-    /* the chosen mentors join when allowed */
-    size_t base = c->cap_off[e], n = 0;
-    for (size_t i = 0; i < nh; i++) {
-        c->head[base + n] = h[i].r;
-        c->w[base + n] = h[i].w;
+        int q = (int)(u * NBUCKET);
+        q = q > NBUCKET - 1 ? NBUCKET - 1 : q;
+        sc->bucket[NBUCKET - 1 - q]++;
         n++;
     }
-    for (size_t q = m->ch_off[e]; q < m->ch_off[e + 1]; q++) {
-        uint32_t r = m->ch_m[q];
-        if (!ok[r])
+    uint32_t pos[NBUCKET], acc = 0;
+    for (int q = 0; q < NBUCKET; q++) {
+        pos[q] = acc;
+        acc += sc->bucket[q];
+    }
+    for (size_t b = 0; b < nb; b++) {
+        double u = sc->ub[b];
+        if (u < 0.0)
             continue;
-        bool have = false;
-        for (size_t i = 0; i < nh; i++)
-            if (h[i].r == r)
-                have = true;
-        if (!have) {
-            c->head[base + n] = r;
-            c->w[base + n] = match_iscore(s[r]);
-            n++;
-        }
+        int q = (int)(u * NBUCKET);
+        q = q > NBUCKET - 1 ? NBUCKET - 1 : q;
+        sc->order[pos[NBUCKET - 1 - q]++] = (uint32_t)b;
     }
-    /* sort the row by mentor */
-    cand local[256];
-    cand *row = n <= 256 ? local : xmalloc(n * sizeof *row);
-    for (size_t i = 0; i < n; i++)
-        row[i] = (cand){c->w[base + i], c->head[base + i]};
-    qsort(row, n, sizeof *row, cmp_cand_r);
-    for (size_t i = 0; i < n; i++) {
-        c->head[base + i] = row[i].r;
-        c->w[base + i] = row[i].w;
-    }
-    c->count[e] = n;
-    if (row != local)
-        free(row);
-    if (h != heap)
-        free(h);
+    return n;
 }
 
-static void scratch_init(scratch *sc, int threads, size_t nr)
+static cand *scratch_heap(scratch *sc, size_t k)
 {
-    for (int t = 0; t < threads; t++) {
-        sc[t].score = xmalloc((nr ? nr : 1) * sizeof(double));
-
-        sc[t].ok = xmalloc(nr ? nr : 1);
-        sc[t].mark = xcalloc(nr ? nr : 1, sizeof(uint32_t));
+    if (k > sc->heap_cap) {
+        sc->heap_cap = k * 2;
+        sc->heap = xrealloc(sc->heap, sc->heap_cap * sizeof *sc->heap);
     }
+    return sc->heap;
+}
+
+static scratch *scratch_new(int threads, size_t nb)
+{
+    scratch *sc = xcalloc((size_t)threads, sizeof *sc);
+    for (int t = 0; t < threads; t++) {
+        sc[t].ub = xmalloc((nb + 1) * sizeof(double));
+        sc[t].ws = xmalloc((2 * nb + 2) * sizeof(double));
+        sc[t].order = xmalloc((nb + 1) * sizeof(uint32_t));
+    }
+    return sc;
 }
 
 static void scratch_free(scratch *sc, int threads)
 {
     for (int t = 0; t < threads; t++) {
-        free(sc[t].score);
-        free(sc[t].mh);
-        free(sc[t].mn);
-        free(sc[t].mthr);
-        free(sc[t].ok);
-        free(sc[t].mark);
+        free(sc[t].ub);
+        free(sc[t].ws);
+        free(sc[t].order);
+        free(sc[t].heap);
+        free(sc[t].viol);
     }
     free(sc);
 }
 
-static void compact(match_graph *g, const size_t *cap_off, const size_t *count)
+void match_index_free(match_index *ix)
 {
-    size_t w = 0;
-    g->off[0] = 0;
-    for (size_t e = 0; e < g->ne; e++) {
-        size_t lo = cap_off[e];
-        for (size_t i = 0; i < count[e]; i++) {
-            g->head[w] = g->head[lo + i];
-            g->w[w] = g->w[lo + i];
-            w++;
+    if (!ix)
+        return;
+    match_model_cleanup(&ix->rm);
+    match_bounds_free(&ix->be);
+    match_bounds_free(&ix->br);
+    free(ix->perm_e);
+    free(ix->perm_r);
+    free(ix->pos_e);
+    free(ix->pos_r);
+    free(ix);
+}
+
+static match_index *index_new(const match_model *m)
+{
+    match_index *ix = xcalloc(1, sizeof *ix);
+    size_t ne = m->ne, nr = m->nr;
+    ix->perm_e = xmalloc((ne + 1) * sizeof *ix->perm_e);
+    ix->perm_r = xmalloc((nr + 1) * sizeof *ix->perm_r);
+    ix->pos_e = xmalloc((ne + 1) * sizeof *ix->pos_e);
+    ix->pos_r = xmalloc((nr + 1) * sizeof *ix->pos_r);
+    match_bounds_order(m, 0, ix->perm_e);
+    match_bounds_order(m, 1, ix->perm_r);
+    for (size_t i = 0; i < ne; i++)
+        ix->pos_e[ix->perm_e[i]] = (uint32_t)i;
+    for (size_t i = 0; i < nr; i++)
+        ix->pos_r[ix->perm_r[i]] = (uint32_t)i;
+    match_model_reorder(m, ix->perm_e, ix->perm_r, &ix->rm);
+    ix->rm.kernel = m->kernel;
+    match_bounds_build(&ix->rm, 0, &ix->be);
+    match_bounds_build(&ix->rm, 1, &ix->br);
+    return ix;
+}
+
+typedef struct build_ctx {
+    const match_index *ix;
+    const int64_t *wants, *caps;
+    size_t k;        /* per mentee */
+    bool count_only; /* the mentee rows only need MATCH_HARD_K and wants + 1
+                        allowed mentors (the mentors' lists carry the proof) */
+    int mentor_top;  /* < 0: capacity + MENTOR_EXTRA; 0: none; > 0: that many */
+    size_t *cap_off; /* slot ranges per mentee (original order) */
+    uint32_t *head;
+    int64_t *w;
+    size_t *count;
+    int64_t *allowed, *cut;
+    size_t *mcap_off; /* slot ranges per mentor */
+    uint32_t *mhead;  /* mentees in each mentor's list */
+    int64_t *mw;
+    size_t *mcount;
+    int64_t *cut_r;
+    scratch *sc;
+    atomic_size_t scored, blocks;
+} build_ctx;
+
+/* A mentor's list: MENTOR_PER_SLOT mentees per unit of capacity and
+ * MENTOR_EXTRA more. Measured at L (bench/README.md): capacity + 8 left
+ * the proof 188k pairs to add back over 3 rounds, 6 per slot + 24 43k,
+ * 8 per slot + 32 5.5k in 2 rounds (and the M instances in 1). */
+#define MENTOR_PER_SLOT 8
+#define MENTOR_EXTRA 32
+static size_t mentor_k(int mentor_top, int64_t cap)
+{
+    if (mentor_top > 0)
+        return (size_t)mentor_top;
+    return (size_t)(cap * MENTOR_PER_SLOT) + MENTOR_EXTRA;
+}
+
+static size_t mentee_k(const build_ctx *c, size_t e)
+{
+    size_t k = c->k;
+    int64_t need = c->wants ? c->wants[e] + 1 : 0;
+    if (need < MATCH_HARD_K)
+        need = MATCH_HARD_K;
+    return k < (size_t)need ? (size_t)need : k;
+}
+
+/* mentee at position i: its best k mentors, by score then input order. The
+ * chosen mentors are scored first, then the mentor blocks best bound first,
+ * until the next bound cannot enter the full heap. */
+static void build_row(void *arg, int tid, size_t i)
+{
+    build_ctx *c = arg;
+    const match_index *ix = c->ix;
+    const match_model *rm = &ix->rm;
+    scratch *sc = &c->sc[tid];
+    size_t e = ix->perm_e[i], k = mentee_k(c, e), nh = 0;
+    cand *h = scratch_heap(sc, k);
+    int64_t allowed = 0;
+    size_t base = c->cap_off[e], n = 0;
+    size_t ch0 = rm->ch_off[i], ch1 = rm->ch_off[i + 1];
+    for (size_t q = ch0; q < ch1; q++) {
+        double s;
+        uint32_t j = rm->ch_m[q];
+        if (!match_model_pair(rm, i, j, &s, NULL))
+            continue;
+        allowed++;
+        cand x = {match_iscore(s), ix->perm_r[j]};
+        c->head[base + n] = x.r;
+        c->w[base + n] = x.w;
+        n++;
+        heap_offer(h, &nh, k, x);
+    }
+    size_t nord;
+    if (c->count_only) { /* the blocks in order, tested one by one below */
+        nord = ix->br.nb;
+        for (size_t b = 0; b < nord; b++) {
+            sc->ub[b] = 1.0;
+            sc->order[b] = (uint32_t)b;
         }
-        g->off[e + 1] = w;
+    } else {
+        match_bounds_ub(rm, &ix->br, i, sc->ub, sc->ws);
+        nord = order_blocks(sc, ix->br.nb);
     }
-    g->narcs = w;
-}
-
-static int cmp_cand_best(const void *a, const void *b)
-{
-    const cand *x = a, *y = b;
-    if (x->w != y->w)
-        return x->w > y->w ? -1 : 1;
-    return x->r < y->r ? -1 : x->r > y->r;
-}
-
-static bool has_arc(const match_graph *g, size_t e, uint32_t r)
-{
-    size_t lo = g->off[e], hi = g->off[e + 1];
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (g->head[mid] < r)
-            lo = mid + 1;
-        else
-            hi = mid;
+    bool skipped = false;
+    size_t scored = 0;
+    double thr = nh == k ? enter_thr(h[0].w) : -1.0;
+    for (size_t t = 0; t < nord; t++) {
+        size_t b = sc->order[t];
+        if (c->count_only && nh == k) {
+            skipped = true;
+            break;
+        }
+        if (sc->ub[b] < thr) {
+            skipped = true;
+            continue;
+        }
+        if (c->count_only && !match_bounds_may(rm, &ix->br, i, b))
+            continue;
+        size_t r0 = b * MATCH_BLOCK, nb = rm->nr - r0 < MATCH_BLOCK ? rm->nr - r0 : MATCH_BLOCK;
+        match_model_block(rm, i, r0, nb, sc->score, sc->ok);
+        scored += nb;
+        for (size_t q = ch0; q < ch1; q++) /* counted above */
+            if (rm->ch_m[q] >= r0 && rm->ch_m[q] < r0 + nb)
+                sc->ok[rm->ch_m[q] - r0] = 0;
+        for (size_t a = 0; a < nb; a++) {
+            if (!sc->ok[a])
+                continue;
+            allowed++;
+            if (sc->score[a] < thr)
+                continue;
+            if (heap_offer(h, &nh, k, (cand){match_iscore(sc->score[a]), ix->perm_r[r0 + a]}) &&
+                nh == k)
+                thr = enter_thr(h[0].w);
+        }
     }
-    return lo < g->off[e + 1] && g->head[lo] == r;
+    atomic_fetch_add(&c->scored, scored);
+    c->allowed[e] = allowed;
+    c->cut[e] = nh == k && (skipped || allowed > (int64_t)k) ? h[0].w : -1;
+    if (c->count_only && skipped)
+        c->cut[e] = MATCH_SCALE; /* the blocks left unscored may hold anything */
+    /* the heap joins the chosen mentors already in the row */
+    for (size_t a = 0; a < nh; a++) {
+        bool have = false;
+        for (size_t q = 0; q < n && !have; q++)
+            have = c->head[base + q] == h[a].r;
+        if (!have) {
+            c->head[base + n] = h[a].r;
+            c->w[base + n] = h[a].w;
+            n++;
+        }
+    }
+    c->count[e] = n;
 }
 
-/* merges the threads' per-mentor heaps: the best km of the union, by score
- * then input order, whatever the split between threads */
-static void add_mentor_tops(match_graph *g, scratch *sc, int threads, size_t km)
+/* mentor at position j: its best mentees (not counting those that chose it,
+ * which their own rows keep) */
+static void build_col(void *arg, int tid, size_t j)
 {
-    cand *all = xcalloc((size_t)threads * km + 1, sizeof *all);
-    match_ipair *p = xcalloc(g->nr * km + 1, sizeof *p);
-    int64_t *w = xcalloc(g->nr * km + 1, sizeof *w);
-    size_t n = 0;
-    for (size_t r = 0; r < g->nr; r++) {
-        size_t na = 0;
-        for (int t = 0; t < threads; t++)
-            for (uint32_t i = 0; i < sc[t].mn[r]; i++)
-                all[na++] = sc[t].mh[r * km + i];
-        qsort(all, na, sizeof *all, cmp_cand_best);
-        for (size_t i = 0; i < na && i < km; i++)
-            if (!has_arc(g, all[i].r, (uint32_t)r)) {
-                p[n] = (match_ipair){all[i].r, (uint32_t)r};
-                w[n++] = all[i].w;
+    build_ctx *c = arg;
+    const match_index *ix = c->ix;
+    const match_model *rm = &ix->rm;
+    scratch *sc = &c->sc[tid];
+    size_t r = ix->perm_r[j];
+    size_t K = mentor_k(c->mentor_top, c->caps ? c->caps[r] : 0);
+    size_t nh = 0;
+    cand *h = scratch_heap(sc, K);
+    match_bounds_ub(rm, &ix->be, j, sc->ub, sc->ws);
+    size_t nord = order_blocks(sc, ix->be.nb);
+    bool skipped = false;
+    int64_t seen = 0;
+    size_t scored = 0;
+    double thr = -1.0;
+    for (size_t t = 0; t < nord; t++) {
+        size_t b = sc->order[t];
+        if (sc->ub[b] < thr) {
+            skipped = true;
+            continue;
+        }
+        size_t e0 = b * MATCH_BLOCK, nb = rm->ne - e0 < MATCH_BLOCK ? rm->ne - e0 : MATCH_BLOCK;
+        match_model_col(rm, j, e0, nb, sc->score, sc->ok);
+        scored += nb;
+        for (size_t a = 0; a < nb; a++) {
+            if (!sc->ok[a])
+                continue;
+            seen++;
+            if (sc->score[a] < thr)
+                continue;
+            if (heap_offer(h, &nh, K, (cand){match_iscore(sc->score[a]), ix->perm_e[e0 + a]}) &&
+                nh == K)
+                thr = enter_thr(h[0].w);
+        }
+    }
+    atomic_fetch_add(&c->scored, scored);
+    c->cut_r[r] = nh == K && (skipped || seen > (int64_t)K) ? h[0].w : -1;
+    size_t base = c->mcap_off[r];
+    for (size_t a = 0; a < nh; a++) {
+        c->mhead[base + a] = h[a].r;
+        c->mw[base + a] = h[a].w;
+    }
+    c->mcount[r] = nh;
+}
+
+/* the graph in CSR by mentee from the mentee rows and the mentor lists,
+ * each row sorted by mentor without repeats */
+static void assemble(match_graph *g, const build_ctx *c)
+{
+    size_t ne = g->ne, nr = g->nr;
+    size_t *deg = xcalloc(ne + 1, sizeof *deg);
+    for (size_t e = 0; e < ne; e++)
+        deg[e] = c->count[e];
+    for (size_t r = 0; c->mcount && r < nr; r++)
+        for (size_t a = 0; a < c->mcount[r]; a++)
+            deg[c->mhead[c->mcap_off[r] + a]]++;
+    size_t total = 0;
+    for (size_t e = 0; e < ne; e++) {
+        g->off[e] = total;
+        total += deg[e];
+    }
+    g->off[ne] = total;
+    cand *row = xcalloc(total + 1, sizeof *row);
+    size_t *pos = xcalloc(ne + 1, sizeof *pos);
+    for (size_t e = 0; e < ne; e++) {
+        pos[e] = g->off[e];
+        for (size_t a = 0; a < c->count[e]; a++)
+            row[pos[e]++] = (cand){c->w[c->cap_off[e] + a], c->head[c->cap_off[e] + a]};
+    }
+    for (size_t r = 0; c->mcount && r < nr; r++)
+        for (size_t a = 0; a < c->mcount[r]; a++) {
+            uint32_t e = c->mhead[c->mcap_off[r] + a];
+            row[pos[e]++] = (cand){c->mw[c->mcap_off[r] + a], (uint32_t)r};
+        }
+    g->head = xcalloc(total + 1, sizeof *g->head);
+    g->w = xcalloc(total + 1, sizeof *g->w);
+    size_t wr = 0;
+    for (size_t e = 0; e < ne; e++) {
+        size_t lo = g->off[e], hi = g->off[e + 1];
+        qsort(row + lo, hi - lo, sizeof *row, cmp_cand_r);
+        g->off[e] = wr;
+        for (size_t a = lo; a < hi; a++)
+            if (a == lo || row[a].r != row[a - 1].r) {
+                g->head[wr] = row[a].r;
+                g->w[wr] = row[a].w;
+                wr++;
             }
     }
-    match_graph_add(g, p, w, n);
-    free(all);
-    free(p);
-    free(w);
+    g->off[ne] = wr;
+    g->narcs = wr;
+    free(row);
+    free(pos);
+    free(deg);
 }
 
-void match_graph_build(const match_model *m, int top_k, int mentor_top, bool no_prune, int threads,
-                       match_graph *g, match_progress_fn progress, void *pctx)
+void match_graph_build(const match_model *m, int top_k, int mentor_top, bool no_prune,
+                       const int64_t *wants, const int64_t *caps, int threads, match_graph *g,
+                       match_progress_fn progress, void *pctx)
 {
     memset(g, 0, sizeof *g);
     size_t ne = m->ne, nr = m->nr;
@@ -364,8 +532,11 @@ void match_graph_build(const match_model *m, int top_k, int mentor_top, bool no_
     g->off = xcalloc(ne + 1, sizeof *g->off);
     g->allowed = xcalloc(ne ? ne : 1, sizeof *g->allowed);
     g->cut = xcalloc(ne ? ne : 1, sizeof *g->cut);
+    g->cut_r = xcalloc(nr ? nr : 1, sizeof *g->cut_r);
     for (size_t e = 0; e < ne; e++)
         g->cut[e] = -1;
+    for (size_t r = 0; r < nr; r++)
+        g->cut_r[r] = -1;
     if (m->sparse) {
         size_t n = m->sc_off[ne];
         g->head = xcalloc(n ? n : 1, sizeof *g->head);
@@ -387,42 +558,74 @@ void match_graph_build(const match_model *m, int top_k, int mentor_top, bool no_
         g->narcs = w;
         return;
     }
-    size_t k = no_prune || nr <= (size_t)top_k ? (nr ? nr : 1) : (size_t)top_k;
-    size_t *cap_off = xcalloc(ne + 1, sizeof *cap_off);
-    for (size_t e = 0; e < ne; e++) {
-        size_t c = k + (m->ch_off[e + 1] - m->ch_off[e]);
-        if (c > nr)
-            c = nr;
-        cap_off[e + 1] = cap_off[e] + c;
-    }
-    g->head = xcalloc(cap_off[ne] ? cap_off[ne] : 1, sizeof *g->head);
-    g->w = xcalloc(cap_off[ne] ? cap_off[ne] : 1, sizeof *g->w);
-    size_t *count = xcalloc(ne ? ne : 1, sizeof *count);
+    bool all = no_prune || (top_k > 0 && nr <= (size_t)top_k);
     threads = match_threads(threads);
-    scratch *sc = xcalloc((size_t)threads, sizeof *sc);
-    scratch_init(sc, threads, nr);
-    size_t km = no_prune || nr <= (size_t)top_k ? 0
-                : mentor_top < 0                ? MENTOR_TOP
-                                                : (size_t)mentor_top;
-    for (int t = 0; t < threads && km; t++) {
-        sc[t].mh = xcalloc(nr * km, sizeof(cand));
-        sc[t].mn = xcalloc(nr, sizeof(uint32_t));
-        sc[t].mthr = xmalloc(nr * sizeof(double));
-        for (size_t r = 0; r < nr; r++)
-            sc[t].mthr[r] = -1.0;
+    build_ctx c = {.wants = wants, .caps = caps, .mentor_top = all ? 0 : mentor_top};
+    /* Mentors' lists decide the optimum and its proof when mentors are the
+     * scarce side: then, unless a top_k is asked for, a mentee row stops
+     * once it has found enough allowed mentors to count */
+    int64_t sw = 0, scap = 0;
+    for (size_t e = 0; wants && e < ne; e++)
+        sw += wants[e];
+    for (size_t r = 0; caps && r < nr; r++)
+        scap += caps[r];
+    bool asked = top_k > 0;
+    if (top_k <= 0)
+        top_k = MATCH_TOP_K;
+    all = all || nr <= (size_t)top_k;
+    c.mentor_top = all ? 0 : mentor_top;
+    /* rows only count when mentors fill under half of the mentees' slots;
+     * in a crowded program the optimum reaches deep into the mentees'
+     * lists, and their bounds (cut) keep the proof short */
+    c.count_only = !all && !asked && c.mentor_top != 0 && wants && caps && 2 * scap <= sw;
+    c.k = all ? (nr ? nr : 1) : c.count_only ? 0 : (size_t)top_k;
+    g->ix = index_new(m);
+    c.ix = g->ix;
+    atomic_init(&c.scored, 0);
+    c.cap_off = xcalloc(ne + 1, sizeof *c.cap_off);
+    for (size_t e = 0; e < ne; e++) {
+        size_t k = mentee_k(&c, e) + (m->ch_off[e + 1] - m->ch_off[e]);
+        c.cap_off[e + 1] = c.cap_off[e] + (k < nr ? k : nr);
     }
-    build_ctx c = {m, k, km, cap_off, g->head, g->w, count, g->allowed, sc, g->cut};
+    c.head = xcalloc(c.cap_off[ne] + 1, sizeof *c.head);
+    c.w = xcalloc(c.cap_off[ne] + 1, sizeof *c.w);
+    c.count = xcalloc(ne + 1, sizeof *c.count);
+    c.allowed = g->allowed;
+    c.cut = g->cut;
+    c.cut_r = g->cut_r;
+    size_t nbmax = g->ix->be.nb > g->ix->br.nb ? g->ix->be.nb : g->ix->br.nb;
+    c.sc = scratch_new(threads, nbmax);
     par_run(ne, threads, build_row, &c, "scoring", progress, pctx);
-    compact(g, cap_off, count);
-    if (km)
-        add_mentor_tops(g, sc, threads, km);
-    scratch_free(sc, threads);
+
+    if (c.mentor_top) {
+        c.mcap_off = xcalloc(nr + 1, sizeof *c.mcap_off);
+        for (size_t r = 0; r < nr; r++)
+            c.mcap_off[r + 1] = c.mcap_off[r] + mentor_k(c.mentor_top, caps ? caps[r] : 0);
+        c.mhead = xcalloc(c.mcap_off[nr] + 1, sizeof *c.mhead);
+        c.mw = xcalloc(c.mcap_off[nr] + 1, sizeof *c.mw);
+        c.mcount = xcalloc(nr + 1, sizeof *c.mcount);
+        par_run(nr, threads, build_col, &c, "scoring", progress, pctx);
+    }
+    assemble(g, &c);
+    g->scored = (int64_t)atomic_load(&c.scored);
+    scratch_free(c.sc, threads);
     g->pruned = false;
     for (size_t e = 0; e < ne; e++)
-        if ((int64_t)count[e] < g->allowed[e])
+        if (g->cut[e] >= 0)
             g->pruned = true;
-    free(cap_off);
-    free(count);
+    free(c.cap_off);
+    free(c.head);
+    free(c.w);
+    free(c.count);
+    free(c.mcap_off);
+    free(c.mhead);
+    free(c.mw);
+    free(c.mcount);
+}
+
+bool match_graph_has(const match_graph *g, size_t e, uint32_t r)
+{
+    return match_graph_find(g, e, r) >= 0;
 }
 
 void match_graph_add(match_graph *g, const match_ipair *p, const int64_t *w, size_t n)
@@ -484,18 +687,21 @@ void match_graph_add(match_graph *g, const match_ipair *p, const int64_t *w, siz
 /* ---- re-scoring pruned pairs ---- */
 
 typedef struct viol_ctx {
-    const match_model *m;
-    const match_model *pm; /* mentors sorted by dual slack, ascending */
-    const uint32_t *perm;  /* pm's mentor i is m's mentor perm[i] */
-    const int64_t *slack;  /* v - M, in pm's order */
     const match_graph *g;
+    const match_index *ix;
     const match_check *c;
+    /* per mentee block: least u, largest cut, any mentee inside cut k */
+    int64_t *minu, *maxcut;
+    int64_t *cut_pos; /* cut[] by position */
+    uint8_t *reach[2];
+    int64_t umin;
     scratch *sc;
     pthread_mutex_t lock;
     match_ipair *out;
     int64_t *outw;
     size_t n, cap;
     atomic_size_t nbreak;
+    atomic_size_t scored;
 } viol_ctx;
 
 static void flush(viol_ctx *vc, const match_ipair *p, const int64_t *w, size_t n)
@@ -512,68 +718,162 @@ static void flush(viol_ctx *vc, const match_ipair *p, const int64_t *w, size_t n
     pthread_mutex_unlock(&vc->lock);
 }
 
-/* A pruned pair (e, r) scores at most cut[e]. It breaks the dual only if
- * v_r - M < w - u_e <= cut[e] - u_e, so with the mentors sorted by v_r - M
- * only a prefix of them can: the row is scored over that prefix alone.
- * A min cut to check (fair) needs the whole row. */
-static void viol_row(void *arg, int tid, size_t e)
+#define NEVER INT64_MAX
+
+/* a bounded heap of the pairs that break the dual by the most */
+static bool viol_worse(viol a, viol b)
+{
+    return a.by < b.by || (a.by == b.by && a.e > b.e);
+}
+
+static void viol_offer(viol *h, size_t *nh, size_t k, viol x)
+{
+    size_t i;
+    if (*nh < k) {
+        i = (*nh)++;
+        while (i && viol_worse(x, h[(i - 1) / 2])) {
+            h[i] = h[(i - 1) / 2];
+            i = (i - 1) / 2;
+        }
+        h[i] = x;
+        return;
+    }
+    if (!viol_worse(h[0], x))
+        return;
+    i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1;
+        if (l >= k)
+            break;
+        if (l + 1 < k && viol_worse(h[l + 1], h[l]))
+            l++;
+        if (!viol_worse(h[l], x))
+            break;
+        h[i] = h[l];
+        i = l;
+    }
+    h[i] = x;
+}
+
+/* the least score a pruned pair of mentor r with a mentee of block b (or,
+ * with b < 0, of any block) needs to matter: to come within margin of
+ * breaking the dual, or to cross a min cut */
+static int64_t need_of(const viol_ctx *vc, size_t r, long b, int64_t margin)
+{
+    const match_check *c = vc->c;
+    int64_t need = NEVER;
+    if (c->u) {
+        int64_t u = b < 0 ? vc->umin : vc->minu[b];
+        int64_t d = c->v[r] - c->M + u - margin + 1;
+        need = d > c->dual_thr_min ? d : c->dual_thr_min;
+    }
+    for (int k = 0; k < 2; k++)
+        if (c->cut_e[k] && !c->cut_r[k][r] && (b < 0 || vc->reach[k][b]) && c->cut_thr[k] < need)
+            need = c->cut_thr[k];
+    return need;
+}
+
+/* the same for the mentee at position i alone */
+static int64_t need_of_e(const viol_ctx *vc, size_t r, size_t i, int64_t margin)
+{
+    const match_check *c = vc->c;
+    size_t e = vc->ix->perm_e[i];
+    int64_t need = NEVER;
+    if (c->u) {
+        int64_t d = c->v[r] - c->M + c->u[e] - margin + 1;
+        need = d > c->dual_thr_min ? d : c->dual_thr_min;
+    }
+    for (int k = 0; k < 2; k++)
+        if (c->cut_e[k] && c->cut_e[k][e] && !c->cut_r[k][r] && c->cut_thr[k] < need)
+            need = c->cut_thr[k];
+    return need;
+}
+
+/* A pruned pair (e, r) scores at most min(cut[e], cut_r[r]); it can break
+ * the certificate only if that reaches need_of(). A mentor whose own list
+ * bound is below its need (most of them: its list holds mentees it turned
+ * down) is done at once; for the others only the mentee blocks whose bound
+ * reaches the block's need are scored. */
+static void viol_col(void *arg, int tid, size_t r)
 {
     viol_ctx *vc = arg;
     const match_graph *g = vc->g;
     const match_check *c = vc->c;
-    if (g->cut[e] < 0)
-        return; /* every allowed pair is an arc */
+    const match_index *ix = vc->ix;
+    if (g->cut_r[r] < 0)
+        return; /* every allowed pair of r is an arc */
+    /* a mentor none of whose pruned pairs can break the dual is done; the
+     * near ones are collected only from mentors that are not */
+    int64_t need0 = need_of(vc, r, -1, 0);
+    if (g->cut_r[r] < need0)
+        return;
     scratch *sc = &vc->sc[tid];
-    bool in_cut[2];
-    bool whole = false;
-    for (int k = 0; k < 2; k++) {
-        in_cut[k] = c->cut_e[k] && c->cut_e[k][e] && g->cut[e] >= c->cut_thr[k];
-        whole |= in_cut[k];
+    size_t j = ix->pos_r[r];
+    const match_model *rm = &ix->rm;
+    match_bounds_ub(rm, &ix->be, j, sc->ub, sc->ws);
+    /* only the mentor's Q worst pairs join the graph (the next round finds
+     * the others if they still matter): in a crowded program thousands of
+     * pruned pairs of a mentor may come near its price at first */
+    size_t Q = c->caps ? (size_t)(2 * c->caps[r] + 8) : SIZE_MAX, nh = 0;
+    viol *h = sc->viol;
+    if (Q != SIZE_MAX && Q > sc->viol_cap) {
+        sc->viol_cap = Q * 2;
+        sc->viol = h = xrealloc(sc->viol, sc->viol_cap * sizeof *h);
     }
-    const match_model *m = whole ? vc->m : vc->pm;
-    size_t n = m->nr;
-    if (!whole) {
-        if (!c->u || g->cut[e] < c->dual_thr_min)
-            return;
-        int64_t need = g->cut[e] - c->u[e]; /* near ones past the prefix can wait */
-        size_t lo = 0, hi = m->nr;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (vc->slack[mid] < need)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        n = lo;
-        if (!n)
-            return;
-    }
-    uint32_t stamp = (uint32_t)e + 1;
-    for (size_t q = g->off[e]; q < g->off[e + 1]; q++)
-        sc->mark[g->head[q]] = stamp;
-    match_model_row_n(m, e, n, sc->score, sc->ok);
-    const double *s = sc->score;
-    const uint8_t *ok = sc->ok;
     match_ipair local[64];
     int64_t localw[64];
-    size_t nl = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t r = whole ? i : vc->perm[i];
-        if (!ok[i] || sc->mark[r] == stamp)
+    size_t nl = 0, scored = 0;
+    const int64_t margin = c->margin;
+    for (size_t b = 0; b < ix->be.nb; b++) {
+        int64_t need = need_of(vc, r, (long)b, margin);
+        if (need == NEVER || vc->maxcut[b] < need || sc->ub[b] < enter_thr(need))
             continue;
-        int64_t w = match_iscore(s[i]);
-        bool dual = c->u && w >= c->dual_thr_min;
-        bool bad = dual && c->u[e] + c->v[r] < c->M + w;
-        bool near = dual && c->u[e] + c->v[r] < c->M + w + c->margin;
-        for (int k = 0; k < 2; k++)
-            if (in_cut[k] && !c->cut_r[k][r] && w >= c->cut_thr[k])
-                bad = true;
-        if (!bad && !near)
+        size_t e0 = b * MATCH_BLOCK, nb = rm->ne - e0 < MATCH_BLOCK ? rm->ne - e0 : MATCH_BLOCK;
+        /* the members one by one: a pruned pair of e scores at most cut[e] */
+        size_t any = 0;
+        for (size_t a = 0; a < nb; a++) {
+            size_t i = e0 + a;
+            int64_t ne_ = need_of_e(vc, r, i, margin);
+            any += vc->cut_pos[i] >= ne_ && sc->ub[b] >= enter_thr(ne_);
+        }
+        if (!any)
             continue;
-        if (bad)
-            atomic_fetch_add(&vc->nbreak, 1);
-        local[nl] = (match_ipair){(uint32_t)e, (uint32_t)r};
-        localw[nl] = w;
+        match_model_col(rm, j, e0, nb, sc->score, sc->ok);
+        scored += nb;
+        for (size_t a = 0; a < nb; a++) {
+            if (!sc->ok[a])
+                continue;
+            size_t e = ix->perm_e[e0 + a];
+            if (g->cut[e] < 0)
+                continue;
+            int64_t w = match_iscore(sc->score[a]);
+            bool dual = c->u && w >= c->dual_thr_min;
+            bool bad = dual && c->u[e] + c->v[r] < c->M + w;
+            bool near = dual && c->u[e] + c->v[r] < c->M + w + margin;
+            for (int k = 0; k < 2; k++)
+                if (c->cut_e[k] && c->cut_e[k][e] && !c->cut_r[k][r] && w >= c->cut_thr[k])
+                    bad = true;
+            if ((!bad && !near) || match_graph_has(g, e, (uint32_t)r))
+                continue;
+            if (bad)
+                atomic_fetch_add(&vc->nbreak, 1);
+            if (Q != SIZE_MAX) {
+                int64_t by = c->u ? c->M + w - c->u[e] - c->v[r] : 0;
+                by = bad && by <= 0 ? INT64_MAX / 4 : by; /* a cut crossing */
+                viol_offer(h, &nh, Q, (viol){by, w, (uint32_t)e});
+                continue;
+            }
+            local[nl] = (match_ipair){(uint32_t)e, (uint32_t)r};
+            localw[nl] = w;
+            if (++nl == 64) {
+                flush(vc, local, localw, nl);
+                nl = 0;
+            }
+        }
+    }
+    for (size_t i = 0; i < nh; i++) {
+        local[nl] = (match_ipair){h[i].e, (uint32_t)r};
+        localw[nl] = h[i].w;
         if (++nl == 64) {
             flush(vc, local, localw, nl);
             nl = 0;
@@ -581,54 +881,121 @@ static void viol_row(void *arg, int tid, size_t e)
     }
     if (nl)
         flush(vc, local, localw, nl);
-}
-
-static int cmp_by_key(const void *a, const void *b, void *ctx)
-{
-    const int64_t *key = ctx;
-    int64_t x = key[*(const uint32_t *)a], y = key[*(const uint32_t *)b];
-    if (x != y)
-        return x < y ? -1 : 1;
-    return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+    atomic_fetch_add(&vc->scored, scored);
 }
 
 size_t match_graph_violations(const match_model *m, const match_graph *g, const match_check *c,
                               int threads, match_ipair **out, int64_t **outw, size_t *nbreak,
-                              match_progress_fn progress, void *pctx)
+                              size_t *scored, match_progress_fn progress, void *pctx)
 {
+    (void)m;
+    *out = NULL;
+    *outw = NULL;
+    *nbreak = 0;
+    *scored = 0;
+    if (!g->ix)
+        return 0;
     threads = match_threads(threads);
-    size_t nr = m->nr;
-    viol_ctx vc = {.m = m, .g = g, .c = c};
+    const match_index *ix = g->ix;
+    size_t nb = ix->be.nb;
+    viol_ctx vc = {.g = g, .ix = ix, .c = c};
     atomic_init(&vc.nbreak, 0);
+    atomic_init(&vc.scored, 0);
     pthread_mutex_init(&vc.lock, NULL);
-    uint32_t *perm = xmalloc((nr ? nr : 1) * sizeof *perm);
-    int64_t *key = xcalloc(nr ? nr : 1, sizeof *key);
-    int64_t *slack = xcalloc(nr ? nr : 1, sizeof *slack);
-    for (size_t r = 0; r < nr; r++) {
-        perm[r] = (uint32_t)r;
-        key[r] = c->u ? c->v[r] - c->M : 0;
+    vc.minu = xmalloc((nb + 1) * sizeof *vc.minu);
+    vc.maxcut = xmalloc((nb + 1) * sizeof *vc.maxcut);
+    vc.reach[0] = xcalloc(nb + 1, 1);
+    vc.reach[1] = xcalloc(nb + 1, 1);
+    vc.umin = NEVER;
+    vc.cut_pos = xmalloc((g->ne + 1) * sizeof *vc.cut_pos);
+    for (size_t i = 0; i < g->ne; i++)
+        vc.cut_pos[i] = g->cut[ix->perm_e[i]];
+    for (size_t b = 0; b < nb; b++) {
+        vc.minu[b] = NEVER;
+        vc.maxcut[b] = -1;
+        for (size_t i = b * MATCH_BLOCK; i < g->ne && i < (b + 1) * MATCH_BLOCK; i++) {
+            size_t e = ix->perm_e[i];
+            if (c->u && c->u[e] < vc.minu[b])
+                vc.minu[b] = c->u[e];
+            if (g->cut[e] > vc.maxcut[b])
+                vc.maxcut[b] = g->cut[e];
+            for (int k = 0; k < 2; k++)
+                if (c->cut_e[k] && c->cut_e[k][e] && g->cut[e] >= c->cut_thr[k])
+                    vc.reach[k][b] = 1;
+        }
+        if (vc.minu[b] < vc.umin)
+            vc.umin = vc.minu[b];
     }
-    qsort_r(perm, nr, sizeof *perm, cmp_by_key, key);
-    for (size_t i = 0; i < nr; i++)
-        slack[i] = key[perm[i]];
-    match_model pm;
-    match_model_permute(m, perm, &pm);
-    vc.pm = &pm;
-    vc.perm = perm;
-    vc.slack = slack;
-    vc.sc = xcalloc((size_t)threads, sizeof *vc.sc);
-    scratch_init(vc.sc, threads, nr);
-    par_run(m->ne, threads, viol_row, &vc, "proving", progress, pctx);
+    if (vc.umin == NEVER)
+        vc.umin = 0;
+    for (size_t b = 0; b < nb; b++)
+        if (vc.minu[b] == NEVER)
+            vc.minu[b] = 0;
+    vc.sc = scratch_new(threads, nb);
+    par_run(g->nr, threads, viol_col, &vc, "proving", progress, pctx);
     scratch_free(vc.sc, threads);
-    match_model_cleanup(&pm);
-    free(perm);
-    free(key);
-    free(slack);
+    *scored = atomic_load(&vc.scored);
+    free(vc.minu);
+    free(vc.maxcut);
+    free(vc.cut_pos);
+    free(vc.reach[0]);
+    free(vc.reach[1]);
     pthread_mutex_destroy(&vc.lock);
     *out = vc.out;
     *outw = vc.outw;
     *nbreak = atomic_load(&vc.nbreak);
     return vc.n;
+}
+
+size_t match_graph_rest(const match_model *m, const match_graph *g, size_t e, const int64_t *lim,
+                        const int64_t *blim, uint32_t **mentors, int64_t **w)
+{
+    const match_index *ix = g->ix;
+    if (!ix) { /* every allowed pair is an arc already, or the graph is small */
+        uint32_t *ms;
+        int64_t *ws;
+        size_t n = match_model_allowed(m, e, &ms, &ws), k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (ws[i] >= lim[ms[i]] && !match_graph_has(g, e, ms[i])) {
+                ms[k] = ms[i];
+                ws[k++] = ws[i];
+            }
+        *mentors = ms;
+        *w = ws;
+        return k;
+    }
+    const match_model *rm = &ix->rm;
+    size_t nb = ix->br.nb, i = ix->pos_e[e], n = 0, cap = 64;
+    double *ub = xmalloc((nb + 1) * sizeof *ub), *ws = xmalloc((2 * nb + 2) * sizeof *ws);
+    double score[MATCH_BLOCK];
+    uint8_t ok[MATCH_BLOCK];
+    uint32_t *ms = xmalloc(cap * sizeof *ms);
+    int64_t *wv = xmalloc(cap * sizeof *wv);
+    match_bounds_ub(rm, &ix->br, i, ub, ws);
+    for (size_t b = 0; b < nb; b++) {
+        if (ub[b] < 0.0 || ub[b] < enter_thr(blim[b]))
+            continue;
+        size_t r0 = b * MATCH_BLOCK, k = rm->nr - r0 < MATCH_BLOCK ? rm->nr - r0 : MATCH_BLOCK;
+        match_model_block(rm, i, r0, k, score, ok);
+        for (size_t a = 0; a < k; a++) {
+            uint32_t r = ix->perm_r[r0 + a];
+            int64_t x = match_iscore(score[a]);
+            if (!ok[a] || x < lim[r] || match_graph_has(g, e, r))
+                continue;
+            if (n == cap) {
+                cap *= 2;
+                ms = xrealloc(ms, cap * sizeof *ms);
+                wv = xrealloc(wv, cap * sizeof *wv);
+            }
+            ms[n] = r;
+            wv[n++] = x;
+        }
+    }
+    free(ub);
+    free(ws);
+    *mentors = ms;
+    *w = wv;
+    return n;
 }
 
 size_t match_model_allowed(const match_model *m, size_t e, uint32_t **mentors, int64_t **w)

@@ -343,33 +343,178 @@ static inline __attribute__((always_inline)) void block_body(const match_model *
     }
 }
 
-static inline __attribute__((always_inline)) void row_body(const match_model *m, size_t e,
-                                                           size_t nr, double *acc, uint8_t *ok)
+/* mentors [b, end) of mentee e into acc[0 .. end - b) */
+static inline __attribute__((always_inline)) void row_body(const match_model *m, size_t e, size_t b,
+                                                           size_t end, double *acc, uint8_t *ok)
 {
-    for (size_t r0 = 0; r0 < nr; r0 += BLOCK) {
-        size_t n = nr - r0 < BLOCK ? nr - r0 : BLOCK;
-        block_body(m, e, r0, n, acc + r0, ok + r0);
+    for (size_t r0 = b; r0 < end; r0 += BLOCK) {
+        size_t n = end - r0 < BLOCK ? end - r0 : BLOCK;
+        block_body(m, e, r0, n, acc + (r0 - b), ok + (r0 - b));
+    }
+}
+
+/* ---- the column kernel: one mentor against a range of mentees ----
+ *
+ * The same value functions with the same operands in the same order as
+ * block_body (a product a*b equals b*a, |a - b| equals |b - a|), over the
+ * mentee columns the reordered model keeps transposed (bitsT, vecT), so a
+ * column is bit-identical to the pairs one by one. Chosen pairs are left
+ * out (ok = 0): the mentee's side always keeps them. */
+static inline __attribute__((always_inline)) void col_body(const match_model *m, size_t r,
+                                                           size_t e0, size_t n,
+                                                           double *restrict acc,
+                                                           uint8_t *restrict ok)
+{
+    const size_t nr = m->nr, ne = m->ne;
+    double fail[BLOCK], dot[BLOCK];
+    for (size_t i = 0; i < n; i++) {
+        acc[i] = 0.0;
+        fail[i] = 0.0;
+    }
+    for (size_t k = 0; k < m->ncrit; k++) {
+        const match_col *c = &m->col[k];
+        const double w = c->w;
+        const double req = c->required ? 1.0 : 0.0;
+        switch (c->kind) {
+        case MATCH_OVERLAP:
+        case MATCH_SHARED: {
+            const bool shared = c->kind == MATCH_SHARED;
+            const int32_t *restrict pa = c->pop0 + e0;
+            if (c->words <= 2) {
+                const uint64_t b0 = c->bits[1][r], b1 = c->words == 2 ? c->bits[1][nr + r] : 0;
+                const uint64_t *restrict a0 = c->bitsT + e0;
+                const uint64_t *restrict a1 = (c->words == 2 ? c->bitsT + ne : c->bitsT) + e0;
+                for (size_t i = 0; i < n; i++) {
+                    uint64_t x0 = a0[i] & b0, x1 = c->words == 2 ? a1[i] & b1 : 0;
+                    int cnt = __builtin_popcountll(x0) + __builtin_popcountll(x1);
+                    double v = shared ? ((x0 | x1) ? 1.0 : 0.0) : v_overlap_cnt(cnt, pa[i]);
+                    fail[i] += v > 0.0 ? 0.0 : req;
+                    acc[i] += w * v;
+                }
+            } else {
+                for (size_t i = 0; i < n; i++) {
+                    double v = col_value(m, c, e0 + i, r);
+                    fail[i] += v > 0.0 ? 0.0 : req;
+                    acc[i] += w * v;
+                }
+            }
+            break;
+        }
+        case MATCH_SAME: {
+            const int32_t b = c->str[1][r];
+            const int32_t *restrict a = c->str[0] + e0;
+            const bool diff = c->different;
+            for (size_t i = 0; i < n; i++) {
+                double v = v_same(a[i], b, diff);
+                fail[i] += v > 0.0 ? 0.0 : req;
+                acc[i] += w * v;
+            }
+            break;
+        }
+        case MATCH_DISTANCE: {
+            const double b = c->num[1][r], scale = c->scale;
+            const double *restrict a = c->num[0] + e0;
+            for (size_t i = 0; i < n; i++) {
+                double v = v_distance(a[i], b, scale);
+                fail[i] += v > 0.0 ? 0.0 : req;
+                acc[i] += w * v;
+            }
+            break;
+        }
+        case MATCH_GAP: {
+            const double b = c->num[1][r], lo = c->min, hi = c->max, scale = c->scale;
+            const double *restrict a = c->num[0] + e0;
+            for (size_t i = 0; i < n; i++) {
+                double v = v_gap(a[i], b, lo, hi, scale);
+                fail[i] += v > 0.0 ? 0.0 : req;
+                acc[i] += w * v;
+            }
+            break;
+        }
+        case MATCH_SIMILARITY: {
+            const int32_t *restrict la = c->vlen[0] + e0;
+            const double *restrict na = c->norm[0] + e0;
+            const int32_t lb = c->vlen[1][r];
+            const double nb = c->norm[1][r];
+            const size_t dims = c->dims;
+            for (size_t i = 0; i < n; i++)
+                dot[i] = 0.0;
+            for (size_t q = 0; q < dims; q++) {
+                const double bq = c->vec[1][q * nr + r];
+                const double *restrict aq = c->vecT + q * ne + e0;
+                for (size_t i = 0; i < n; i++)
+                    dot[i] += aq[i] * bq;
+            }
+            for (size_t i = 0; i < n; i++) {
+                double v = v_cos_of(dot[i], na[i], nb);
+                v = la[i] == lb ? v : 0.0;
+                fail[i] += v > 0.0 ? 0.0 : req;
+                acc[i] += w * v;
+            }
+            break;
+        }
+        case MATCH_CHOICE:
+            /* non-chosen pairs score 0 here; chosen ones are dropped below */
+            if (c->required)
+                for (size_t i = 0; i < n; i++)
+                    fail[i] += 1.0;
+            break;
+        }
+    }
+    const double wsum = m->wsum, min = m->min_score;
+    for (size_t i = 0; i < n; i++) {
+        double s = wsum > 0.0 ? acc[i] / wsum : 0.0;
+        acc[i] = s;
+        ok[i] = fail[i] == 0.0 && s >= min;
+    }
+}
+
+static inline __attribute__((always_inline)) void col_run(const match_model *m, size_t r, size_t b,
+                                                          size_t end, double *acc, uint8_t *ok)
+{
+    for (size_t e0 = b; e0 < end; e0 += BLOCK) {
+        size_t n = end - e0 < BLOCK ? end - e0 : BLOCK;
+        col_body(m, r, e0, n, acc + (e0 - b), ok + (e0 - b));
     }
 }
 
 /* The same loops compiled for three instruction sets; match_model_row
  * picks the widest the CPU has (or the one m->kernel names, for tests). */
-static void row_base(const match_model *m, size_t e, size_t nr, double *acc, uint8_t *ok)
+static void row_base(const match_model *m, size_t e, size_t b, size_t end, double *acc, uint8_t *ok)
 {
-    row_body(m, e, nr, acc, ok);
+    row_body(m, e, b, end, acc, ok);
+}
+
+static void col_base(const match_model *m, size_t r, size_t b, size_t end, double *acc, uint8_t *ok)
+{
+    col_run(m, r, b, end, acc, ok);
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx2,popcnt"))) static void row_avx2(const match_model *m, size_t e,
-                                                            size_t nr, double *acc, uint8_t *ok)
+#define ISA_AVX2 __attribute__((target("avx2,popcnt")))
+#define ISA_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx512vpopcntdq")))
+ISA_AVX2 static void row_avx2(const match_model *m, size_t e, size_t b, size_t end, double *acc,
+                              uint8_t *ok)
 {
-    row_body(m, e, nr, acc, ok);
+    row_body(m, e, b, end, acc, ok);
 }
 
-__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx512vpopcntdq"))) static void
-row_avx512(const match_model *m, size_t e, size_t nr, double *acc, uint8_t *ok)
+ISA_AVX512 static void row_avx512(const match_model *m, size_t e, size_t b, size_t end, double *acc,
+                                  uint8_t *ok)
 {
-    row_body(m, e, nr, acc, ok);
+    row_body(m, e, b, end, acc, ok);
+}
+
+ISA_AVX2 static void col_avx2(const match_model *m, size_t r, size_t b, size_t end, double *acc,
+                              uint8_t *ok)
+{
+    col_run(m, r, b, end, acc, ok);
+}
+
+ISA_AVX512 static void col_avx512(const match_model *m, size_t r, size_t b, size_t end, double *acc,
+                                  uint8_t *ok)
+{
+    col_run(m, r, b, end, acc, ok);
 }
 #endif
 
@@ -400,9 +545,12 @@ const char *match_kernel_name(int k)
     return "auto";
 }
 
-static void row_scalar(const match_model *m, size_t e, size_t nr, double *acc, uint8_t *ok)
+static void row_scalar(const match_model *m, size_t e, size_t b, size_t end, double *acc,
+                       uint8_t *ok)
 {
-    for (size_t r = 0; r < nr; r++) {
+    acc -= b;
+    ok -= b;
+    for (size_t r = b; r < end; r++) {
         double acc1 = 0.0;
         bool good = true;
         for (size_t k = 0; k < m->ncrit; k++) {
@@ -418,34 +566,41 @@ static void row_scalar(const match_model *m, size_t e, size_t nr, double *acc, u
     }
 }
 
-void match_model_row_n(const match_model *m, size_t e, size_t nr, double *score, uint8_t *ok)
+void match_model_block(const match_model *m, size_t e, size_t b, size_t n, double *score,
+                       uint8_t *ok)
 {
+    size_t end = b + n;
     if (m->sparse) {
-        for (size_t r = 0; r < nr; r++) {
-            score[r] = 0.0;
-            ok[r] = 0;
+        for (size_t i = 0; i < n; i++) {
+            score[i] = 0.0;
+            ok[i] = 0;
         }
         for (size_t q = m->sc_off[e]; q < m->sc_off[e + 1]; q++) {
-            if (m->sc_m[q] >= nr)
+            if (m->sc_m[q] < b || m->sc_m[q] >= end)
                 continue;
-            score[m->sc_m[q]] = m->sc_s[q];
-            ok[m->sc_m[q]] = m->sc_s[q] >= m->min_score;
+            score[m->sc_m[q] - b] = m->sc_s[q];
+            ok[m->sc_m[q] - b] = m->sc_s[q] >= m->min_score;
         }
     } else {
         switch (m->kernel) {
-        case MATCH_KERNEL_SCALAR: row_scalar(m, e, nr, score, ok); break;
+        case MATCH_KERNEL_SCALAR: row_scalar(m, e, b, end, score, ok); break;
 #if defined(__x86_64__)
-        case MATCH_KERNEL_AVX2: row_avx2(m, e, nr, score, ok); break;
-        case MATCH_KERNEL_AVX512: row_avx512(m, e, nr, score, ok); break;
+        case MATCH_KERNEL_AVX2: row_avx2(m, e, b, end, score, ok); break;
+        case MATCH_KERNEL_AVX512: row_avx512(m, e, b, end, score, ok); break;
 #endif
-        default: row_base(m, e, nr, score, ok); break;
+        default: row_base(m, e, b, end, score, ok); break;
         }
     }
-    if (m->self[e] >= 0 && (size_t)m->self[e] < nr)
-        ok[m->self[e]] = 0;
+    if (m->self[e] >= (int64_t)b && (size_t)m->self[e] < end)
+        ok[m->self[e] - b] = 0;
     for (size_t q = m->fb_off[e]; q < m->fb_off[e + 1]; q++)
-        if (m->fb_m[q] < nr)
-            ok[m->fb_m[q]] = 0;
+        if (m->fb_m[q] >= b && m->fb_m[q] < end)
+            ok[m->fb_m[q] - b] = 0;
+}
+
+void match_model_row_n(const match_model *m, size_t e, size_t nr, double *score, uint8_t *ok)
+{
+    match_model_block(m, e, 0, nr, score, ok);
 }
 
 void match_model_row(const match_model *m, size_t e, double *score, uint8_t *ok)
@@ -453,87 +608,170 @@ void match_model_row(const match_model *m, size_t e, double *score, uint8_t *ok)
     match_model_row_n(m, e, m->nr, score, ok);
 }
 
-static int cmp_u32(const void *a, const void *b);
-
-static void *dup_mem(const void *p, size_t n)
+void match_model_col(const match_model *m, size_t r, size_t b, size_t n, double *score, uint8_t *ok)
 {
-    void *q = xmalloc(n ? n : 1);
-    if (n)
-        memcpy(q, p, n);
-    return q;
+    size_t end = b + n;
+    switch (m->kernel) {
+    case MATCH_KERNEL_SCALAR:
+        for (size_t e = b; e < end; e++)
+            ok[e - b] = match_model_pair(m, e, r, &score[e - b], NULL);
+        break;
+#if defined(__x86_64__)
+    case MATCH_KERNEL_AVX2: col_avx2(m, r, b, end, score, ok); break;
+    case MATCH_KERNEL_AVX512: col_avx512(m, r, b, end, score, ok); break;
+#endif
+    default: col_base(m, r, b, end, score, ok); break;
+    }
+    if (m->self_r[r] >= (int64_t)b && (size_t)m->self_r[r] < end)
+        ok[m->self_r[r] - (int64_t)b] = 0;
+    for (size_t q = m->ifb_off[r]; q < m->ifb_off[r + 1]; q++)
+        if (m->ifb_e[q] >= b && m->ifb_e[q] < end)
+            ok[m->ifb_e[q] - b] = 0;
+    for (size_t q = m->ich_off[r]; q < m->ich_off[r + 1]; q++)
+        if (m->ich_e[q] >= b && m->ich_e[q] < end)
+            ok[m->ich_e[q] - b] = 0;
 }
 
-void match_model_permute(const match_model *m, const uint32_t *perm, match_model *out)
+static int cmp_u32(const void *a, const void *b);
+
+/* index arrays of a CSR by the other side: for each mentor, the mentees
+ * (new indexes, sorted) whose list (choices, forbidden) names it */
+static void invert_csr(size_t ne, size_t nr, const size_t *off, const uint32_t *arr,
+                       const uint32_t *perm_e, const uint32_t *inv_r, size_t **ioff,
+                       uint32_t **iarr)
+{
+    size_t *o = xcalloc(nr + 2, sizeof *o);
+    size_t total = off[ne];
+    uint32_t *a = xmalloc((total + 1) * sizeof *a);
+    for (size_t q = 0; q < total; q++)
+        o[inv_r[arr[q]] + 1]++;
+    for (size_t r = 0; r < nr; r++)
+        o[r + 1] += o[r];
+    size_t *pos = xmalloc((nr + 1) * sizeof *pos);
+    memcpy(pos, o, (nr + 1) * sizeof *pos);
+    for (size_t i = 0; i < ne; i++) { /* new mentee order: each list comes out sorted */
+        size_t e = perm_e[i];
+        for (size_t q = off[e]; q < off[e + 1]; q++)
+            a[pos[inv_r[arr[q]]]++] = (uint32_t)i;
+    }
+    free(pos);
+    *ioff = o;
+    *iarr = a;
+}
+
+void match_model_reorder(const match_model *m, const uint32_t *perm_e, const uint32_t *perm_r,
+                         match_model *out)
 {
     size_t ne = m->ne, nr = m->nr;
     *out = *m;
-    uint32_t *inv = xmalloc((nr ? nr : 1) * sizeof *inv);
+    uint32_t *inv_r = xmalloc((nr ? nr : 1) * sizeof *inv_r);
     for (size_t i = 0; i < nr; i++)
-        inv[perm[i]] = (uint32_t)i;
+        inv_r[perm_r[i]] = (uint32_t)i;
     out->col = xcalloc(m->ncrit ? m->ncrit : 1, sizeof *out->col);
     for (size_t k = 0; k < m->ncrit; k++) {
         const match_col *c = &m->col[k];
         match_col *d = &out->col[k];
         *d = *c;
         if (c->num[0]) {
-            d->num[0] = dup_mem(c->num[0], ne * sizeof(double));
+            d->num[0] = xmalloc((ne ? ne : 1) * sizeof(double));
             d->num[1] = xmalloc((nr ? nr : 1) * sizeof(double));
+            for (size_t i = 0; i < ne; i++)
+                d->num[0][i] = c->num[0][perm_e[i]];
             for (size_t i = 0; i < nr; i++)
-                d->num[1][i] = c->num[1][perm[i]];
+                d->num[1][i] = c->num[1][perm_r[i]];
         }
         if (c->str[0]) {
-            d->str[0] = dup_mem(c->str[0], ne * sizeof(int32_t));
+            d->str[0] = xmalloc((ne ? ne : 1) * sizeof(int32_t));
             d->str[1] = xmalloc((nr ? nr : 1) * sizeof(int32_t));
+            for (size_t i = 0; i < ne; i++)
+                d->str[0][i] = c->str[0][perm_e[i]];
             for (size_t i = 0; i < nr; i++)
-                d->str[1][i] = c->str[1][perm[i]];
+                d->str[1][i] = c->str[1][perm_r[i]];
         }
         if (c->bits[0]) {
-            d->bits[0] = dup_mem(c->bits[0], ne * c->words * sizeof(uint64_t));
-            d->pop0 = dup_mem(c->pop0, ne * sizeof(int32_t));
-            d->bits[1] = xmalloc((nr * c->words + 1) * sizeof(uint64_t));
-            for (size_t w = 0; w < c->words; w++)
+            size_t W = c->words;
+            d->bits[0] = xmalloc((ne * W + 1) * sizeof(uint64_t));
+            d->bitsT = xmalloc((ne * W + 1) * sizeof(uint64_t));
+            d->pop0 = xmalloc((ne ? ne : 1) * sizeof(int32_t));
+            for (size_t i = 0; i < ne; i++) {
+                for (size_t w = 0; w < W; w++) {
+                    uint64_t x = c->bits[0][perm_e[i] * W + w];
+                    d->bits[0][i * W + w] = x;
+                    d->bitsT[w * ne + i] = x;
+                }
+                d->pop0[i] = c->pop0[perm_e[i]];
+            }
+            d->bits[1] = xmalloc((nr * W + 1) * sizeof(uint64_t));
+            for (size_t w = 0; w < W; w++)
                 for (size_t i = 0; i < nr; i++)
-                    d->bits[1][w * nr + i] = c->bits[1][w * nr + perm[i]];
+                    d->bits[1][w * nr + i] = c->bits[1][w * nr + perm_r[i]];
         }
         if (c->vec[0]) {
-            d->vec[0] = dup_mem(c->vec[0], ne * c->dims * sizeof(double));
-            d->vlen[0] = dup_mem(c->vlen[0], ne * sizeof(int32_t));
-            d->norm[0] = dup_mem(c->norm[0], ne * sizeof(double));
-            d->vec[1] = xmalloc((nr * c->dims + 1) * sizeof(double));
+            size_t D = c->dims;
+            d->vec[0] = xmalloc((ne * D + 1) * sizeof(double));
+            d->vecT = xmalloc((ne * D + 1) * sizeof(double));
+            d->vlen[0] = xmalloc((ne ? ne : 1) * sizeof(int32_t));
+            d->norm[0] = xmalloc((ne ? ne : 1) * sizeof(double));
+            for (size_t i = 0; i < ne; i++) {
+                for (size_t q = 0; q < D; q++) {
+                    double x = c->vec[0][perm_e[i] * D + q];
+                    d->vec[0][i * D + q] = x;
+                    d->vecT[q * ne + i] = x;
+                }
+                d->vlen[0][i] = c->vlen[0][perm_e[i]];
+                d->norm[0][i] = c->norm[0][perm_e[i]];
+            }
+            d->vec[1] = xmalloc((nr * D + 1) * sizeof(double));
             d->vlen[1] = xmalloc((nr ? nr : 1) * sizeof(int32_t));
             d->norm[1] = xmalloc((nr ? nr : 1) * sizeof(double));
             for (size_t i = 0; i < nr; i++) {
-                for (size_t q = 0; q < c->dims; q++)
-                    d->vec[1][q * nr + i] = c->vec[1][q * nr + perm[i]];
-                d->vlen[1][i] = c->vlen[1][perm[i]];
-                d->norm[1][i] = c->norm[1][perm[i]];
+                for (size_t q = 0; q < D; q++)
+                    d->vec[1][q * nr + i] = c->vec[1][q * nr + perm_r[i]];
+                d->vlen[1][i] = c->vlen[1][perm_r[i]];
+                d->norm[1][i] = c->norm[1][perm_r[i]];
             }
         }
     }
-    out->ch_off = dup_mem(m->ch_off, (ne + 1) * sizeof(size_t));
-    out->ch_rank = dup_mem(m->ch_rank, m->ch_off[ne]);
-    out->ch_m = xmalloc((m->ch_off[ne] + 1) * sizeof(uint32_t));
-    for (size_t q = 0; q < m->ch_off[ne]; q++)
-        out->ch_m[q] = inv[m->ch_m[q]];
-    out->fb_off = dup_mem(m->fb_off, (ne + 1) * sizeof(size_t));
-    out->fb_m = xmalloc((m->fb_off[ne] + 1) * sizeof(uint32_t));
-    for (size_t e = 0; e < ne; e++) {
-        size_t lo = m->fb_off[e], hi = m->fb_off[e + 1];
-        for (size_t q = lo; q < hi; q++)
-            out->fb_m[q] = inv[m->fb_m[q]];
-        qsort(out->fb_m + lo, hi - lo, sizeof(uint32_t), cmp_u32);
+    /* per-mentee lists in the new order, mentors renamed (and sorted) */
+    out->ch_off = xmalloc((ne + 1) * sizeof(size_t));
+    out->fb_off = xmalloc((ne + 1) * sizeof(size_t));
+    out->ch_off[0] = out->fb_off[0] = 0;
+    for (size_t i = 0; i < ne; i++) {
+        size_t e = perm_e[i];
+        out->ch_off[i + 1] = out->ch_off[i] + (m->ch_off[e + 1] - m->ch_off[e]);
+        out->fb_off[i + 1] = out->fb_off[i] + (m->fb_off[e + 1] - m->fb_off[e]);
     }
+    out->ch_m = xmalloc((m->ch_off[ne] + 1) * sizeof(uint32_t));
+    out->ch_rank = xmalloc(m->ch_off[ne] + 1);
+    out->fb_m = xmalloc((m->fb_off[ne] + 1) * sizeof(uint32_t));
+    for (size_t i = 0; i < ne; i++) {
+        size_t e = perm_e[i];
+        for (size_t q = m->ch_off[e], o = out->ch_off[i]; q < m->ch_off[e + 1]; q++, o++) {
+            out->ch_m[o] = inv_r[m->ch_m[q]];
+            out->ch_rank[o] = m->ch_rank[q];
+        }
+        size_t lo = out->fb_off[i];
+        for (size_t q = m->fb_off[e], o = lo; q < m->fb_off[e + 1]; q++, o++)
+            out->fb_m[o] = inv_r[m->fb_m[q]];
+        qsort(out->fb_m + lo, out->fb_off[i + 1] - lo, sizeof(uint32_t), cmp_u32);
+    }
+    invert_csr(ne, nr, m->ch_off, m->ch_m, perm_e, inv_r, &out->ich_off, &out->ich_e);
+    invert_csr(ne, nr, m->fb_off, m->fb_m, perm_e, inv_r, &out->ifb_off, &out->ifb_e);
+    uint32_t *inv_e = xmalloc((ne ? ne : 1) * sizeof *inv_e);
+    for (size_t i = 0; i < ne; i++)
+        inv_e[perm_e[i]] = (uint32_t)i;
     out->self = xmalloc((ne ? ne : 1) * sizeof(int64_t));
-    for (size_t e = 0; e < ne; e++)
-        out->self[e] = m->self[e] >= 0 ? (int64_t)inv[m->self[e]] : -1;
+    for (size_t i = 0; i < ne; i++)
+        out->self[i] = m->self[perm_e[i]] >= 0 ? (int64_t)inv_r[m->self[perm_e[i]]] : -1;
     out->self_r = xmalloc((nr ? nr : 1) * sizeof(int64_t));
     for (size_t i = 0; i < nr; i++)
-        out->self_r[i] = m->self_r[perm[i]];
-    /* the sparse form is never permuted (its graph is complete) */
-    out->sc_off = dup_mem(m->sc_off, (ne + 1) * sizeof(size_t));
-    out->sc_m = dup_mem(m->sc_m, m->sc_off[ne] * sizeof(uint32_t));
-    out->sc_s = dup_mem(m->sc_s, m->sc_off[ne] * sizeof(double));
-    free(inv);
+        out->self_r[i] = m->self_r[perm_r[i]] >= 0 ? (int64_t)inv_e[m->self_r[perm_r[i]]] : -1;
+    /* the sparse form is never reordered (its graph is complete) */
+    out->sc_off = xcalloc(ne + 1, sizeof(size_t));
+    out->sc_m = xcalloc(1, sizeof(uint32_t));
+    out->sc_s = xcalloc(1, sizeof(double));
+    free(inv_r);
+    free(inv_e);
 }
 
 /* ---- building the model ---- */
@@ -857,6 +1095,8 @@ void match_model_cleanup(match_model *m)
             free(c->norm[s]);
         }
         free(c->pop0);
+        free(c->bitsT);
+        free(c->vecT);
     }
     free(m->col);
     free(m->ch_off);
@@ -869,5 +1109,9 @@ void match_model_cleanup(match_model *m)
     free(m->sc_s);
     free(m->self);
     free(m->self_r);
+    free(m->ich_off);
+    free(m->ich_e);
+    free(m->ifb_off);
+    free(m->ifb_e);
     memset(m, 0, sizeof *m);
 }

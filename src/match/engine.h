@@ -34,6 +34,7 @@ typedef struct match_attr {
 typedef struct match_strmap {
     char **keys;
     int32_t *vals;
+    uint32_t *hashes;   /* compared before the key: a probe rarely touches a key */
     size_t size, count; /* size is a power of two */
 } match_strmap;
 
@@ -93,6 +94,10 @@ typedef struct match_col {
     int32_t *vlen[2];
     double *norm[2];
     size_t dims;
+    /* a reordered model's mentee columns transposed for the column kernel:
+     * bitsT[w * ne + e], vecT[k * ne + e] */
+    uint64_t *bitsT;
+    double *vecT;
 } match_col;
 
 typedef struct match_model {
@@ -113,6 +118,12 @@ typedef struct match_model {
     int64_t *self;   /* mentor index of the same person, or -1 */
     int64_t *self_r; /* per mentor: mentee index of the same person, or -1 */
     int kernel;      /* MATCH_KERNEL_*: which compiled row kernel runs */
+    /* a reordered model only: per mentor, the mentees that chose it and the
+     * mentees that forbid it (sorted) */
+    size_t *ich_off;
+    uint32_t *ich_e;
+    size_t *ifb_off;
+    uint32_t *ifb_e;
 } match_model;
 
 int match_model_build(const match_instance *in, match_model *m, char *err, size_t errlen);
@@ -129,12 +140,67 @@ const char *match_model_refusal(const match_model *m, size_t e, size_t r, size_t
 void match_model_row(const match_model *m, size_t e, double *score, uint8_t *ok);
 /* The same for the first n mentors only. */
 void match_model_row_n(const match_model *m, size_t e, size_t n, double *score, uint8_t *ok);
-/* A copy of m whose mentor r' is m's mentor perm[r'] (for streaming the
- * mentors most likely to matter first). */
-void match_model_permute(const match_model *m, const uint32_t *perm, match_model *out);
+/* Scores mentee e against mentors [b, b + n): score[i], ok[i] for mentor b + i. */
+void match_model_block(const match_model *m, size_t e, size_t b, size_t n, double *score,
+                       uint8_t *ok);
+/* A copy of m whose mentee i is m's mentee perm_e[i] and mentor j is m's
+ * mentor perm_r[j], with the mentee columns also transposed and the
+ * per-mentor lists the column kernel needs. Freed by match_model_cleanup. */
+void match_model_reorder(const match_model *m, const uint32_t *perm_e, const uint32_t *perm_r,
+                         match_model *out);
+/* Scores mentor r of a reordered model against mentees [b, b + n), bit-identical
+ * to match_model_pair, except that pairs the mentee chose get ok = 0. */
+void match_model_col(const match_model *m, size_t r, size_t b, size_t n, double *score,
+                     uint8_t *ok);
 int64_t match_iscore(double s);
 
+/* ---- block bounds (bounds.c) ---- */
+
+#define MATCH_BLOCK 64 /* people per block */
+#define MATCH_TOP_K 8  /* mentors kept per mentee when its row is kept in full */
+
+typedef struct match_bcol {
+    double *lo, *hi;     /* distance, gap: the block's range (lo > hi: all missing) */
+    uint64_t *uni;       /* overlap, shared: union of the tag bits, word-major */
+    int32_t *popmin;     /* overlap, mentee blocks: the least non-zero |A| */
+    uint64_t *bloom;     /* same: a 64-bit set of the values present */
+    int32_t *uniq;       /* same: the value all share, -1 all missing, -2 mixed */
+    double *cen;         /* similarity: unit centre, dimension-major */
+    double *ccos, *csin; /* similarity: the cone's angle (ccos 2: no direction) */
+} match_bcol;
+
+typedef struct match_bounds {
+    int side; /* 0: mentee blocks, 1: mentor blocks */
+    size_t n, nb, ncol;
+    match_bcol *col;
+} match_bounds;
+
+/* An order of one side's people (side 0 mentees, 1 mentors) that puts
+ * similar ones together: perm[i] is the person at position i. */
+void match_bounds_order(const match_model *m, int side, uint32_t *perm);
+/* Block summaries of one side of a reordered model. */
+void match_bounds_build(const match_model *rm, int side, match_bounds *B);
+void match_bounds_free(match_bounds *B);
+/* false when no member of block b can meet the required criteria with
+ * person x of the other side (a quick test of the tag and value ones). */
+bool match_bounds_may(const match_model *rm, const match_bounds *B, size_t x, size_t b);
+/* ub[b] >= the score of every allowed, not chosen pair of person x of the
+ * other side with a member of block b; -1 when no such pair is allowed.
+ * ws: scratch of 2 * nb doubles. */
+void match_bounds_ub(const match_model *rm, const match_bounds *B, size_t x, double *ub,
+                     double *ws);
+
 /* ---- the candidate graph (candidates.c) ---- */
+
+/* The reordered model and the block summaries of both sides, kept with a
+ * pruned graph for the proof (and stable's longer lists). */
+typedef struct match_index {
+    match_model rm;
+    uint32_t *perm_e, *perm_r; /* position -> person */
+    uint32_t *pos_e, *pos_r;   /* person -> position */
+    match_bounds be, br;       /* mentee blocks, mentor blocks */
+} match_index;
+void match_index_free(match_index *ix);
 
 typedef struct match_graph {
     size_t ne, nr;
@@ -145,15 +211,24 @@ typedef struct match_graph {
     int64_t *allowed; /* allowed mentors per mentee (all pairs, not only arcs) */
     int64_t *cut;     /* per mentee: every allowed pair that is not an arc scores
                            <= cut[e] (the top_k-th best); -1 when none is missing */
+    int64_t *cut_r;   /* per mentor: the same bound from the mentor's list; -1 when
+                           every allowed pair of the mentor is an arc */
     bool pruned;      /* some allowed pairs are not arcs */
+    match_index *ix;  /* NULL when the graph holds every allowed pair */
+    int64_t scored;   /* pairs scored exactly to build it */
 } match_graph;
 
 void match_graph_cleanup(match_graph *g);
 /* Builds the graph: all allowed pairs when the model is sparse, small or
- * no_prune, else each mentee's top_k plus its choices plus each mentor's
- * mentor_top best mentees (mentor_top < 0: the default, 16). Multithreaded. */
-void match_graph_build(const match_model *m, int top_k, int mentor_top, bool no_prune, int threads,
-                       match_graph *g, match_progress_fn progress, void *pctx);
+ * no_prune, else each mentee's top_k (at least wants + 1 and MATCH_HARD_K)
+ * plus its choices plus each mentor's best mentees (mentor_top of them;
+ * < 0: its capacity and 8 more; 0: none). wants, caps may be NULL.
+ * Blocks whose bound cannot enter a list are never scored. Multithreaded. */
+void match_graph_build(const match_model *m, int top_k, int mentor_top, bool no_prune,
+                       const int64_t *wants, const int64_t *caps, int threads, match_graph *g,
+                       match_progress_fn progress, void *pctx);
+/* true when (e, r) is an arc */
+bool match_graph_has(const match_graph *g, size_t e, uint32_t r);
 /* Adds arcs (mentee, mentor, w) to the graph (no duplicates given). */
 void match_graph_add(match_graph *g, const match_ipair *p, const int64_t *w, size_t n);
 
@@ -170,6 +245,7 @@ typedef struct match_check {
     int64_t dual_thr_min; /* only pairs with w >= this take part in the dual check */
     int64_t margin;       /* also collect pairs within this much of breaking the dual
                              (likely to break it once the duals move) */
+    const int64_t *caps;  /* when given, a mentor adds at most 2 caps[r] + 8 pairs */
 } match_check;
 
 /* Re-scores every allowed pair that is not an arc and collects those that
@@ -178,9 +254,15 @@ typedef struct match_check {
  * caller) receives the pairs and *outw their scores. */
 size_t match_graph_violations(const match_model *m, const match_graph *g, const match_check *c,
                               int threads, match_ipair **out, int64_t **outw, size_t *nbreak,
-                              match_progress_fn progress, void *pctx);
+                              size_t *scored, match_progress_fn progress, void *pctx);
 
-/* Full sorted row of allowed mentors of one mentee (for stable's lazy lists). */
+/* The allowed mentors r of mentee e that are not arcs and score at least
+ * lim[r] (by mentor; blim[b] <= the least lim of the index's mentor block
+ * b, ignored without an index), in any order: the rest of a stable list
+ * (a mentor whose mentees all beat e leaves it out). Caller frees both. */
+size_t match_graph_rest(const match_model *m, const match_graph *g, size_t e, const int64_t *lim,
+                        const int64_t *blim, uint32_t **mentors, int64_t **w);
+/* Full sorted row of allowed mentors of one mentee. */
 size_t match_model_allowed(const match_model *m, size_t e, uint32_t **mentors, int64_t **w);
 
 int match_threads(int requested);
@@ -194,12 +276,33 @@ typedef struct match_flow {
     int64_t matched, total;
     bool cert;                  /* the duals certify the arcs of the graph */
     uint8_t *reach_e, *reach_r; /* residual reachability from free mentees (a min cut) */
+    /* the cost-scaling solver's potentials (scaled, in its own node order;
+     * NULL when the shortest-path solver ran), to warm-start the next solve */
+    int64_t *pot;
+    size_t npot;
 } match_flow;
+
+/* A start for match_flow_solve on a graph that grew: the previous flow
+ * (per arc of the new graph) and the previous potentials. */
+typedef struct match_warm {
+    const uint8_t *x;
+    const int64_t *pot;
+    size_t npot;
+} match_warm;
 
 /* Max-cardinality then max-weight b-matching on the arcs with w >= thr
  * (arcs below are ignored): wants[e], caps[r] are residual counts. */
 void match_flow_solve(const match_graph *g, const int64_t *wants, const int64_t *caps, int64_t thr,
                       match_flow *f, match_progress_fn progress, void *pctx);
+/* The same from a warm start (NULL: cold), with a solver: MATCH_SOLVER_AUTO
+ * picks as measured, the others force one (cost scaling falls back to
+ * shortest paths when some unit cannot be matched). */
+enum { MATCH_SOLVER_AUTO, MATCH_SOLVER_SSP, MATCH_SOLVER_CS };
+void match_flow_solve_warm(const match_graph *g, const int64_t *wants, const int64_t *caps,
+                           int64_t thr, const match_warm *warm, int solver, match_flow *f,
+                           match_progress_fn progress, void *pctx);
+/* index of arc (e, r) or -1 */
+int64_t match_graph_find(const match_graph *g, size_t e, uint32_t r);
 /* Max cardinality only on arcs with w >= thr (Hopcroft-Karp style);
  * fills reach (a min cut) when reach_e / reach_r are not NULL. */
 int64_t match_flow_maxcard(const match_graph *g, const int64_t *wants, const int64_t *caps,

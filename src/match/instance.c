@@ -21,6 +21,10 @@ static uint64_t hash(const char *s)
     uint64_t h = 1469598103934665603ull;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    /* FNV's low bits cluster on ids like "m1", "m2": mix before masking */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
     return h;
 }
 
@@ -29,10 +33,12 @@ int match_strmap_get(const match_strmap *m, const char *key)
     if (!m->size)
         return -1;
     size_t mask = m->size - 1;
-    for (size_t i = hash(key) & mask;; i = (i + 1) & mask) {
+    uint64_t h = hash(key);
+    uint32_t h32 = (uint32_t)(h >> 32);
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
         if (!m->keys[i])
             return -1;
-        if (strcmp(m->keys[i], key) == 0)
+        if (m->hashes[i] == h32 && strcmp(m->keys[i], key) == 0)
             return m->vals[i];
     }
 }
@@ -42,19 +48,24 @@ static void strmap_grow(match_strmap *m)
     size_t nsize = m->size ? m->size * 2 : 16;
     char **keys = xcalloc(nsize, sizeof *keys);
     int32_t *vals = xcalloc(nsize, sizeof *vals);
+    uint32_t *hashes = xcalloc(nsize, sizeof *hashes);
     for (size_t i = 0; i < m->size; i++) {
         if (!m->keys[i])
             continue;
-        size_t j = hash(m->keys[i]) & (nsize - 1);
+        uint64_t h = hash(m->keys[i]);
+        size_t j = h & (nsize - 1);
         while (keys[j])
             j = (j + 1) & (nsize - 1);
         keys[j] = m->keys[i];
         vals[j] = m->vals[i];
+        hashes[j] = (uint32_t)(h >> 32);
     }
     free(m->keys);
     free(m->vals);
+    free(m->hashes);
     m->keys = keys;
     m->vals = vals;
+    m->hashes = hashes;
     m->size = nsize;
 }
 
@@ -63,14 +74,17 @@ int match_strmap_put(match_strmap *m, const char *key, int32_t val)
     if ((m->count + 1) * 2 > m->size)
         strmap_grow(m);
     size_t mask = m->size - 1;
-    size_t i = hash(key) & mask;
+    uint64_t h = hash(key);
+    uint32_t h32 = (uint32_t)(h >> 32);
+    size_t i = h & mask;
     while (m->keys[i]) {
-        if (strcmp(m->keys[i], key) == 0)
+        if (m->hashes[i] == h32 && strcmp(m->keys[i], key) == 0)
             return -1;
         i = (i + 1) & mask;
     }
     m->keys[i] = xstrdup(key);
     m->vals[i] = val;
+    m->hashes[i] = h32;
     m->count++;
     return 0;
 }
@@ -81,6 +95,7 @@ void match_strmap_cleanup(match_strmap *m)
         free(m->keys[i]);
     free(m->keys);
     free(m->vals);
+    free(m->hashes);
     memset(m, 0, sizeof *m);
 }
 
@@ -375,8 +390,15 @@ int match_add_criterion(match_instance *in, const match_criterion *c, char *err,
         seterr(err, errlen, "kind: unknown criterion kind");
         return -1;
     }
-    if (!(c->weight >= 0) || !isfinite(c->weight)) {
+    /* the cap keeps the sum of up to MATCH_MAX_CRITERIA weights far from
+     * overflow: an infinite sum would score every pair 0 */
+    if (!(c->weight >= 0)) {
         seterr(err, errlen, "weight: must be a number >= 0");
+        return -1;
+    }
+    if (!(c->weight <= LIMIT_CRITERION_WEIGHT_MAX)) {
+        if (err)
+            str_fmt(err, errlen, "weight: must be at most %d", LIMIT_CRITERION_WEIGHT_MAX);
         return -1;
     }
     if (in->scores_mode) {

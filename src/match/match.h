@@ -188,6 +188,7 @@ typedef struct match_stats {
     int64_t candidates;                        /* arcs in the solved graph */
     int64_t added_back;                        /* pruned pairs the certificate added back */
     double t_score, t_solve, t_prove, t_total; /* seconds */
+    int64_t scored; /* pairs scored exactly (the block bounds skipped the rest) */
 } match_stats;
 
 typedef struct match_result {

@@ -35,20 +35,6 @@ static int cmp_pair(const void *a, const void *b)
     return x->mentor < y->mentor ? -1 : x->mentor > y->mentor;
 }
 
-/* arc index of (e, r) or -1 */
-static int64_t find_arc(const match_graph *g, size_t e, size_t r)
-{
-    size_t lo = g->off[e], hi = g->off[e + 1];
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (g->head[mid] < r)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < g->off[e + 1] && g->head[lo] == r ? (int64_t)lo : -1;
-}
-
 static int check_locks(const match_instance *in, const match_model *m, int64_t *wants,
                        int64_t *caps, char *err, size_t errlen)
 {
@@ -104,7 +90,7 @@ static void kill_locked(const match_instance *in, match_graph *g)
     int64_t *w = xcalloc(in->nlocked + 1, sizeof *w);
     size_t n = 0;
     for (size_t i = 0; i < in->nlocked; i++) {
-        int64_t a = find_arc(g, in->locked[i].mentee, in->locked[i].mentor);
+        int64_t a = match_graph_find(g, in->locked[i].mentee, in->locked[i].mentor);
         if (a >= 0)
             g->w[a] = -1;
         else {
@@ -136,8 +122,10 @@ static bool add_back(run *R, const match_check *c)
     match_ipair *p = NULL;
     int64_t *w = NULL;
     size_t nbreak = 0;
-    size_t n = match_graph_violations(R->m, R->g, c, R->threads, &p, &w, &nbreak, R->o->progress,
-                                      R->o->progress_ctx);
+    size_t scored = 0;
+    size_t n = match_graph_violations(R->m, R->g, c, R->threads, &p, &w, &nbreak, &scored,
+                                      R->o->progress, R->o->progress_ctx);
+    R->st->scored += (int64_t)scored;
     /* proven when nothing breaks the certificate; otherwise add the
      * breakers and the near ones, which the next duals would likely break */
     if (nbreak) {
@@ -151,22 +139,72 @@ static bool add_back(run *R, const match_check *c)
 }
 
 /* total: returns the final flow; *proven when certified */
+/* the previous flow on a graph that grew, for a warm start */
+static uint8_t *carry_flow(const match_graph *g, const match_ipair *was, size_t n)
+{
+    uint8_t *x = xcalloc(g->narcs + 1, 1);
+    for (size_t i = 0; i < n; i++) {
+        int64_t a = match_graph_find(g, was[i].mentee, was[i].mentor);
+        if (a >= 0)
+            x[a] = 1;
+    }
+    return x;
+}
+
+static match_ipair *matched_pairs(const match_graph *g, const match_flow *f, size_t *n)
+{
+    match_ipair *p = xcalloc((size_t)f->matched + 1, sizeof *p);
+    size_t k = 0;
+    for (size_t e = 0; e < g->ne; e++)
+        for (size_t a = g->off[e]; a < g->off[e + 1]; a++)
+            if (f->x[a] && k < (size_t)f->matched)
+                p[k++] = (match_ipair){(uint32_t)e, g->head[a]};
+    *n = k;
+    return p;
+}
+
+/* total: each round re-solves from the last one's flow and potentials
+ * when the cost-scaling solver ran (only the added arcs are repaired) */
 static void solve_total(run *R, match_flow *f, bool *proven)
 {
     *proven = false;
+    match_flow prev = {0};
+    match_ipair *was = NULL;
+    size_t nwas = 0;
     for (int round = 0;; round++) {
-        match_flow_solve(R->g, R->wants, R->caps, 0, f, R->o->progress, R->o->progress_ctx);
+        uint8_t *wx = NULL;
+        match_warm warm = {0};
+        if (prev.pot) {
+            wx = carry_flow(R->g, was, nwas);
+            warm = (match_warm){wx, prev.pot, prev.npot};
+        }
+        match_flow_solve_warm(R->g, R->wants, R->caps, 0, prev.pot ? &warm : NULL,
+                              MATCH_SOLVER_AUTO, f, R->o->progress, R->o->progress_ctx);
+        free(wx);
+        match_flow_cleanup(&prev);
+        free(was);
+        was = NULL;
         R->st->rounds = round + 1;
         if (!f->cert)
             return;
-        match_check c = {.u = f->u, .v = f->v, .M = f->M, .dual_thr_min = 0, .margin = R->margin};
+        match_check c = {.u = f->u,
+                         .v = f->v,
+                         .M = f->M,
+                         .dual_thr_min = 0,
+                         .margin = R->margin,
+                         .caps = R->caps};
+        was = matched_pairs(R->g, f, &nwas);
         if (!add_back(R, &c)) {
             *proven = true;
+            free(was);
             return;
         }
-        match_flow_cleanup(f);
+        prev = *f;
+        memset(f, 0, sizeof *f);
         if (round + 1 >= R->max_rounds) {
             /* out of rounds: the best on the grown graph, not proven */
+            match_flow_cleanup(&prev);
+            free(was);
             match_flow_solve(R->g, R->wants, R->caps, 0, f, R->o->progress, R->o->progress_ctx);
             return;
         }
@@ -282,11 +320,15 @@ int match_solve(match_instance *in, const match_options *opts, match_result **ou
     match_stats *st = &res->stats;
 
     int threads = match_threads(o->threads);
-    int top_k = o->top_k > 0 ? o->top_k : 40;
+    int top_k = o->top_k;
     double t1 = clock_mono();
-    match_graph_build(&m, top_k, -1, o->no_prune, threads, &g, o->progress, o->progress_ctx);
+    /* stable proposes down each mentee's list in order: its arcs must be a
+     * prefix of that list (its best top_k and its choices, no mentor lists) */
+    match_graph_build(&m, top_k, in->objective == MATCH_STABLE ? 0 : -1, o->no_prune, wants, caps,
+                      threads, &g, o->progress, o->progress_ctx);
     kill_locked(in, &g);
     st->t_score = clock_mono() - t1;
+    st->scored = g.scored;
 
     run R = {&m,
              &g,

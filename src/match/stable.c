@@ -102,29 +102,20 @@ static pref *list_for(const match_model *m, const match_graph *g, size_t e, size
     return L;
 }
 
-/* the rest of e's list: allowed mentors that are not arcs, by score */
-static pref *list_rest(const match_model *m, const match_graph *g, size_t e, size_t *n)
+/* the rest of e's list: allowed mentors that are not arcs, by score; a
+ * full mentor whose held mentees all score above e (lim) would turn e
+ * down now and later (a mentor's worst held only gets better), so it is
+ * left out and, with the block bounds, mostly never scored */
+static pref *list_rest(const match_model *m, const match_graph *g, size_t e, const int64_t *lim,
+                       const int64_t *blim, size_t *n)
 {
     uint32_t *ms;
     int64_t *ws;
-    size_t na = match_model_allowed(m, e, &ms, &ws);
+    size_t na = match_graph_rest(m, g, e, lim, blim, &ms, &ws);
     pref *L = xcalloc(na + 1, sizeof *L);
     size_t k = 0;
-    size_t lo = g->off[e], hi = g->off[e + 1];
-    for (size_t i = 0; i < na; i++) {
-        /* arcs of e are sorted by mentor: binary search */
-        size_t a = lo, b = hi;
-        while (a < b) {
-            size_t mid = (a + b) / 2;
-            if (g->head[mid] < ms[i])
-                a = mid + 1;
-            else
-                b = mid;
-        }
-        if (a < hi && g->head[a] == ms[i])
-            continue;
+    for (size_t i = 0; i < na; i++)
         L[k++] = (pref){ms[i], ws[i], choice_rank(m, e, ms[i])};
-    }
     qsort(L, k, sizeof *L, cmp_pref);
     free(ms);
     free(ws);
@@ -140,11 +131,16 @@ size_t match_stable_run(const match_model *m, match_graph *g, const int64_t *wan
     size_t *len = xcalloc(ne ? ne : 1, sizeof *len);
     size_t *next = xcalloc(ne ? ne : 1, sizeof *next);
     bool *extended = xcalloc(ne ? ne : 1, sizeof *extended);
+    bool *waited = xcalloc(ne ? ne : 1, sizeof *waited);
     int64_t *holds = xcalloc(ne ? ne : 1, sizeof *holds);
     mentor_heap *mh = xcalloc(nr ? nr : 1, sizeof *mh);
     uint32_t *queue = xmalloc((ne ? ne : 1) * sizeof *queue);
     bool *queued = xcalloc(ne ? ne : 1, sizeof *queued);
     size_t qh = 0, qn = 0; /* a ring of at most ne entries */
+    /* the least score a mentor can still take: its worst held when full */
+    int64_t *lim = xcalloc(nr ? nr : 1, sizeof *lim);
+    size_t nb = g->ix ? g->ix->br.nb : 1;
+    int64_t *blim = xcalloc(nb + 1, sizeof *blim);
     for (size_t e = 0; e < ne; e++) {
         lists[e] = list_for(m, g, e, &len[e]);
         if (wants[e] > 0) {
@@ -152,41 +148,81 @@ size_t match_stable_run(const match_model *m, match_graph *g, const int64_t *wan
             queued[e] = true;
         }
     }
-    while (qh < qn) {
-        uint32_t e = queue[qh++ % ne];
-        queued[e] = false;
-        while (holds[e] < wants[e]) {
-            if (next[e] == len[e]) {
-                if (extended[e] || g->allowed[e] <= (int64_t)len[e])
-                    break;
-                extended[e] = true;
-                size_t nx;
-                pref *rest = list_rest(m, g, e, &nx);
-                lists[e] = xrealloc(lists[e], (len[e] + nx + 1) * sizeof(pref));
-                memcpy(lists[e] + len[e], rest, nx * sizeof(pref));
-                len[e] += nx;
-                free(rest);
-                if (next[e] == len[e])
-                    break;
+    /* mentees that ran out of their lists wait until every other proposal
+     * is made: the mentors' limits are then as high as they get so far,
+     * and the rest of each list is short (the result does not depend on
+     * the order of proposals) */
+    uint32_t *later = xmalloc((ne ? ne : 1) * sizeof *later);
+    size_t nlater = 0;
+    for (;;) {
+        if (qh == qn) {
+            if (!nlater)
+                break;
+            for (size_t i = 0; i < nlater; i++) {
+                uint32_t e = later[i];
+                if (!queued[e]) {
+                    queue[qn++ % ne] = e;
+                    queued[e] = true;
+                }
             }
-            pref p = lists[e][next[e]++];
-            mentor_heap *q = &mh[p.r];
-            held x = {p.w, e};
-            if ((int64_t)q->n < caps[p.r]) {
-                mh_push(q, x);
-                holds[e]++;
-            } else if (q->n && worse(q->h[0], x)) {
-                uint32_t out = q->h[0].e;
-                mh_replace_top(q, x);
-                holds[e]++;
-                holds[out]--;
-                if (!queued[out]) {
-                    queue[qn++ % ne] = out;
-                    queued[out] = true;
+            nlater = 0;
+        }
+        while (qh < qn) {
+            uint32_t e = queue[qh++ % ne];
+            queued[e] = false;
+            while (holds[e] < wants[e]) {
+                if (next[e] == len[e]) {
+                    if (extended[e] || g->cut[e] < 0)
+                        break;
+                    if (!waited[e]) {
+                        waited[e] = true;
+                        later[nlater++] = e;
+                        break;
+                    }
+                    extended[e] = true;
+                    size_t nx;
+                    pref *rest = list_rest(m, g, e, lim, blim, &nx);
+                    lists[e] = xrealloc(lists[e], (len[e] + nx + 1) * sizeof(pref));
+                    memcpy(lists[e] + len[e], rest, nx * sizeof(pref));
+                    len[e] += nx;
+                    free(rest);
+                    if (next[e] == len[e])
+                        break;
+                }
+                pref p = lists[e][next[e]++];
+                mentor_heap *q = &mh[p.r];
+                held x = {p.w, e};
+                if ((int64_t)q->n < caps[p.r]) {
+                    mh_push(q, x);
+                    holds[e]++;
+                } else if (q->n && worse(q->h[0], x)) {
+                    uint32_t out = q->h[0].e;
+                    mh_replace_top(q, x);
+                    holds[e]++;
+                    holds[out]--;
+                    if (!queued[out]) {
+                        queue[qn++ % ne] = out;
+                        queued[out] = true;
+                    }
+                } else {
+                    continue;
+                }
+                if ((int64_t)q->n == caps[p.r] && q->h[0].w > lim[p.r]) {
+                    lim[p.r] = q->h[0].w;
+                    if (g->ix) { /* the block's least limit */
+                        size_t b = g->ix->pos_r[p.r] / MATCH_BLOCK, lo = b * MATCH_BLOCK;
+                        int64_t least = INT64_MAX;
+                        for (size_t j = lo; j < nr && j < lo + MATCH_BLOCK; j++)
+                            if (lim[g->ix->perm_r[j]] < least)
+                                least = lim[g->ix->perm_r[j]];
+                        blim[b] = least;
+                    }
                 }
             }
         }
     }
+    free(later);
+    free(waited);
     size_t n = 0;
     for (size_t r = 0; r < nr; r++)
         n += mh[r].n;
@@ -207,5 +243,7 @@ size_t match_stable_run(const match_model *m, match_graph *g, const int64_t *wan
     free(mh);
     free(queue);
     free(queued);
+    free(lim);
+    free(blim);
     return n;
 }

@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 
+#include "base/buf.h"
 #include "store/store.h"
 
 #define STORE_ERRMSG_BYTES 512
@@ -28,6 +29,25 @@ struct store_ops {
     const char *(*col_text)(store_rows *r, int col);
     void (*rows_free)(store_rows *r);
     void (*close)(store *s);
+    /* Batches (store_batch_*, batch.c checks the arguments): begin gets
+     * the table and its columns, already checked to be plain names, and
+     * fills *state; add writes (or buffers) one row of ncols values; end
+     * finishes the rows buffered (when ok, else abandons them) and frees
+     * the state. */
+    int (*batch_begin)(store *s, const char *table, const char *const *cols, int ncols,
+                       void **state);
+    int (*batch_add)(store *s, void *state, const store_val *vals, int ncols);
+    int (*batch_end)(store *s, void *state, bool ok);
+    /* Tuning for a transaction writing about `rows` rows (store_bulk), and
+     * undoing it when the transaction ends; either may be NULL. */
+    int (*bulk)(store *s, size_t rows);
+    void (*bulk_end)(store *s);
+    /* Refreshes a table's statistics after a commit (store_refresh_after_commit);
+     * NULL when the backend needs nothing. Outside a transaction. */
+    void (*refresh)(store *s, const char *table);
+    /* Prepares the open transaction for a refresh after it (once, at the
+     * first store_refresh_after_commit); may be NULL. */
+    int (*refresh_prepare)(store *s);
     const char *begin_sql; /* "BEGIN IMMEDIATE" or "BEGIN" */
 };
 
@@ -35,7 +55,11 @@ struct store {
     const struct store_ops *ops;
     enum store_backend backend;
     bool in_tx;
-    bool tx_failed; /* a statement failed inside the transaction */
+    bool tx_failed;                         /* a statement failed inside the transaction */
+    struct store_batch *batch;              /* the open batch: no other statement until it ends */
+    bool bulk;                              /* store_bulk tuned this transaction: undo at its end */
+    char refresh[STORE_REFRESH_TABLES][64]; /* tables to refresh after the commit */
+    int nrefresh;
     char err[STORE_ERRMSG_BYTES];
 };
 
@@ -52,6 +76,16 @@ int store_pg_open(const char *url, store **out, char *err, size_t errlen);
 /* Records the message of the last failure on s (one line; newlines are
  * folded into spaces) and returns `status` for `return store_fail(...)`. */
 int store_fail(store *s, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Appends "(a, b, c)" for the column names cols[0..n) to b (batch.c). */
+void store_sql_columns(buf *b, const char *const *cols, int n);
+
+/* Undoes store_bulk's tuning when the transaction has ended, and after a
+ * commit refreshes the tables asked for (batch.c). */
+void store_bulk_over(store *s, bool committed);
+/* Abandons the open batch, if any, before a rollback (batch.c); the
+ * caller's store_batch_end then only frees it. */
+void store_batch_abandon(store *s);
 
 /* Rewrites ?N parameters to $N, leaving '...' literals, "..." identifiers
  * and comments alone. Returns a new string (caller frees); *maxparam

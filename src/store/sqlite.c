@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/limits.h"
 #include "base/mem.h"
 #include "base/str.h"
@@ -24,6 +25,7 @@ struct cached {
 struct sq {
     store base;
     sqlite3 *db;
+    int64_t cache_before; /* cache_size before store_bulk grew it; 0: not grown */
     int ncache;
     uint64_t tick;
     struct cached cache[LIMIT_STORE_STMT_CACHE];
@@ -204,6 +206,22 @@ fail:
     return rc;
 }
 
+/* The integer a PRAGMA answers. */
+static int sq_pragma_int(struct sq *q, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(q, sql, 0, &st);
+    if (rc)
+        return rc;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    else if (step != SQLITE_DONE)
+        rc = fail_db(q, step);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int sq_control(store *s, const char *sql)
 {
     return sq_exec(s, sql, NULL, 0, NULL);
@@ -311,6 +329,108 @@ static int sq_exec_script(store *s, const char *sql)
     return status;
 }
 
+/* ---- batches: one prepared INSERT, stepped once a row ---- */
+
+static int sq_batch_begin(store *s, const char *table, const char *const *cols, int ncols,
+                          void **state)
+{
+    struct sq *q = (struct sq *)s;
+    buf sql;
+    buf_init(&sql, SIZE_MAX / 2);
+    buf_printf(&sql, "INSERT INTO %s ", table);
+    store_sql_columns(&sql, cols, ncols);
+    buf_puts(&sql, " VALUES (");
+    for (int i = 0; i < ncols; i++)
+        buf_printf(&sql, "%s?%d", i ? ", " : "", i + 1);
+    buf_puts(&sql, ")");
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(q, sql.data, 0, &st);
+    buf_cleanup(&sql);
+    *state = st;
+    return rc;
+}
+
+static int sq_batch_add(store *s, void *state, const store_val *vals, int ncols)
+{
+    struct sq *q = (struct sq *)s;
+    sqlite3_stmt *st = state;
+    int rc = STORE_OK;
+    for (int i = 0; i < ncols && rc == STORE_OK; i++) {
+        const store_val *v = &vals[i];
+        int b;
+        switch (v->type) {
+        case STORE_INT: b = sqlite3_bind_int64(st, i + 1, v->i); break;
+        case STORE_REAL: b = sqlite3_bind_double(st, i + 1, v->r); break;
+        case STORE_TEXT:
+            /* not copied: the row is written before this returns */
+            b = v->s ? sqlite3_bind_text(st, i + 1, v->s, -1, SQLITE_STATIC)
+                     : sqlite3_bind_null(st, i + 1);
+            break;
+        case STORE_NULL: b = sqlite3_bind_null(st, i + 1); break;
+        default: return store_fail(s, STORE_ERROR, "sqlite: value %d has an unknown type", i + 1);
+        }
+        if (b != SQLITE_OK)
+            rc = fail_db(q, b);
+    }
+    if (rc == STORE_OK) {
+        int step = sqlite3_step(st);
+        if (step != SQLITE_DONE)
+            rc = fail_db(q, step);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+static int sq_batch_end(store *s, void *state, bool ok)
+{
+    (void)s;
+    (void)ok; /* every row is written as it comes */
+    sqlite3_finalize(state);
+    return STORE_OK;
+}
+
+/* SQLite keeps 2 MB of pages per connection by default; a transaction
+ * that writes more than that spills pages to the WAL and writes them
+ * again and again (50,000 imported participants: over a million page
+ * writes instead of twenty thousand). So the cache grows for the
+ * transaction, to about 4 KiB a row within LIMIT_STORE_BULK_CACHE. */
+static int sq_bulk(store *s, size_t rows)
+{
+    struct sq *q = (struct sq *)s;
+    int64_t cur = 0;
+    int rc = sq_pragma_int(q, "PRAGMA cache_size", &cur);
+    if (rc)
+        return rc;
+    int64_t want_kib = rows > LIMIT_STORE_BULK_CACHE / 4096
+                           ? (int64_t)(LIMIT_STORE_BULK_CACHE / 1024)
+                           : (int64_t)rows * 4;
+    /* negative: KiB; positive: pages (of 4 KiB here) */
+    int64_t cur_kib = cur < 0 ? -cur : cur * 4;
+    if (want_kib <= cur_kib)
+        return STORE_OK;
+    char sql[64];
+    str_fmt(sql, sizeof sql, "PRAGMA cache_size = -%lld", (long long)want_kib);
+    if ((rc = sq_exec(s, sql, NULL, 0, NULL)) != STORE_OK)
+        return rc;
+    q->cache_before = cur ? cur : -2000;
+    return STORE_OK;
+}
+
+static void sq_bulk_end(store *s)
+{
+    struct sq *q = (struct sq *)s;
+    if (!q->cache_before)
+        return;
+    char sql[64];
+    str_fmt(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)q->cache_before);
+    q->cache_before = 0;
+    char saved[STORE_ERRMSG_BYTES];
+    memcpy(saved, s->err, sizeof saved);
+    if (sq_exec(s, sql, NULL, 0, NULL) != STORE_OK) /* cannot fail; the cache is only larger */
+        memcpy(s->err, saved, sizeof saved);
+}
+
 static void sq_close(store *s)
 {
     struct sq *q = (struct sq *)s;
@@ -334,6 +454,11 @@ static const struct store_ops sqlite_ops = {
     .col_text = sq_col_text,
     .rows_free = sq_rows_free,
     .close = sq_close,
+    .batch_begin = sq_batch_begin,
+    .batch_add = sq_batch_add,
+    .batch_end = sq_batch_end,
+    .bulk = sq_bulk,
+    .bulk_end = sq_bulk_end,
     .begin_sql = "BEGIN IMMEDIATE",
 };
 

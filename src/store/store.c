@@ -121,10 +121,12 @@ static void rollback_keep_err(store *s)
 {
     char saved[STORE_ERRMSG_BYTES];
     memcpy(saved, s->err, sizeof saved);
+    store_batch_abandon(s);
     s->ops->control(s, "ROLLBACK");
     memcpy(s->err, saved, sizeof saved);
     s->in_tx = false;
     s->tx_failed = false;
+    store_bulk_over(s, false);
 }
 
 int store_commit(store *s)
@@ -139,12 +141,17 @@ int store_commit(store *s)
         return store_fail(s, STORE_ERROR,
                           "store: transaction rolled back after an earlier error: %s", first);
     }
+    if (s->batch) {
+        rollback_keep_err(s);
+        return store_fail(s, STORE_ERROR, "store: commit with a batch still open; rolled back");
+    }
     int rc = s->ops->control(s, "COMMIT");
     if (rc) {
         rollback_keep_err(s);
         return rc;
     }
     s->in_tx = false;
+    store_bulk_over(s, true);
     return STORE_OK;
 }
 
@@ -166,6 +173,8 @@ static int check(store *s, const char *sql, const store_val *params, int nparams
     if (s->in_tx && s->tx_failed)
         return store_fail(s, STORE_ERROR,
                           "store: transaction failed earlier; roll it back first (%s)", s->err);
+    if (s->batch)
+        return store_fail(s, STORE_ERROR, "store: a batch is open: end it first");
     return STORE_OK;
 }
 

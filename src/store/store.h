@@ -107,6 +107,79 @@ void store_rows_free(store_rows *r);                /* NULL allowed */
 STORE_MUST_USE int store_query_int(store *s, const char *sql, const store_val *params, int nparams,
                                    int64_t *out);
 
+/* ---- Writing many rows ----
+ *
+ * A batch inserts rows into one table inside the open transaction, by the
+ * fastest way each backend has: a COPY ... FROM STDIN on PostgreSQL (no
+ * statement per row to parse, plan or answer), one prepared one-row INSERT
+ * stepped per row on SQLite (a statement writing several rows keeps a
+ * statement journal that spills to a temporary file). Constraints and
+ * foreign keys are checked as for an INSERT; a column not named takes its
+ * default. While a batch is open no other statement may run on the
+ * connection. A failure spoils the transaction (see store_begin).
+ *
+ *     store_batch *b;
+ *     int rc = store_batch_begin(db, "people", cols, 3, &b);
+ *     for (...) if (rc == STORE_OK) rc = store_batch_add(b, vals);
+ *     int end = store_batch_end(b);          // always; frees b
+ *     if (rc == STORE_OK) rc = end;
+ */
+typedef struct store_batch store_batch;
+
+/* Starts a batch of rows for table's columns cols[0..ncols) (names of
+ * letters, digits and '_' from the code, never from input; at most
+ * LIMIT_STORE_BATCH_COLUMNS). Needs an open transaction. On failure *out
+ * is NULL. */
+STORE_MUST_USE int store_batch_begin(store *s, const char *table, const char *const *cols,
+                                     int ncols, store_batch **out);
+/* Adds one row: ncols values in the order of the columns (SV_TEXT(NULL)
+ * or SV_NULL for NULL). Text is used before the call returns. A failure
+ * may only be reported by a later add or by store_batch_end: PostgreSQL
+ * checks the rows as they stream in. */
+STORE_MUST_USE int store_batch_add(store_batch *b, const store_val *vals);
+/* Ends the batch: every row added is in, or the first failure is returned
+ * (the transaction is spoiled then). Frees b; NULL gives STORE_OK. */
+STORE_MUST_USE int store_batch_end(store_batch *b);
+
+/* Says the open transaction will write about `rows` rows, so the backend
+ * can prepare for it: SQLite grows the connection's page cache (about
+ * 4 KiB a row, at most LIMIT_STORE_BULK_CACHE) so that pages are not
+ * spilled and rewritten again and again; PostgreSQL needs nothing. Undone
+ * when the transaction commits or rolls back. */
+STORE_MUST_USE int store_bulk(store *s, size_t rows);
+
+/* Reserves n new ids for table's `id` column (a {{id}} primary key) in
+ * the open transaction, into ids[0..n), ascending, for rows a batch then
+ * inserts with their id given - so nothing has to be read back. SQLite:
+ * the n after the largest id (the transaction holds the write lock, so no
+ * one else takes them); PostgreSQL: n values of the column's sequence
+ * (unique across transactions, perhaps with gaps). On SQLite a row the
+ * same transaction inserts without an id before the reserved ones takes
+ * the first of them: insert the reserved rows first. */
+STORE_MUST_USE int store_reserve_ids(store *s, const char *table, size_t n, int64_t *ids);
+
+/* Asks that once the open transaction commits, table's visibility
+ * information be brought up to date. After a bulk write a count over an
+ * index (the participant list's total, the funnel) otherwise reads every
+ * new row from the table itself until the server's background vacuum
+ * passes: PostgreSQL runs VACUUM table after the commit (outside any
+ * transaction, as it must; statistics are left to autovacuum), SQLite
+ * needs nothing. table: a name from the code (as for a batch), at most
+ * STORE_REFRESH_TABLES per transaction. A failure of that step does not
+ * undo the commit and is not reported. */
+#define STORE_REFRESH_TABLES 4
+STORE_MUST_USE int store_refresh_after_commit(store *s, const char *table);
+
+/* How many tuples of per_row parameters, after `shared` parameters used
+ * by all of them, one statement should carry on this backend: for a query
+ * (a look-up by an IN list) or for a change (a multi-row INSERT, an UPDATE
+ * ... FROM (VALUES ...)). PostgreSQL: as many as LIMIT_STORE_PARAMS
+ * allows, every statement being a round trip. SQLite: changes one row at a
+ * time (a multi-row change keeps a statement journal), queries up to
+ * LIMIT_STORE_SQLITE_QUERY_PARAMS parameters (preparing costs time
+ * quadratic in the parameters). At least 1. */
+size_t store_rows_per_statement(const store *s, int per_row, int shared, bool query);
+
 /* Runs several statements separated by ';' with no parameters (schema). */
 STORE_MUST_USE int store_exec_script(store *s, const char *sql);
 

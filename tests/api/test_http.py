@@ -128,6 +128,13 @@ def test_sigterm_finishes_in_flight_requests_and_exits_0():
         s.proc.terminate()  # the request is in flight: half its body is here
         time.sleep(0.3)
         assert s.proc.poll() is None, "the server quit with a request in flight"
+        # A connection made now is closed without an answer.
+        with socket.create_connection((host, int(port)), timeout=5) as late:
+            late.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            try:
+                assert late.recv(100) == b""
+            except ConnectionResetError:
+                pass
         c.sendall(body[10:])
         reply = c.recv(65536)
     assert reply.startswith(b"HTTP/1.1 200"), reply[:200]

@@ -59,18 +59,19 @@ def test_malformed_json_names_line_and_column(anon):
 def test_csrf_token_is_required_for_changes_with_the_cookie(admin, base):
     c = Client(base).sign_in(ADMIN_EMAIL, ADMIN_PASSWORD)
     token = c.headers.pop("X-CSRF-Token")
-    problem(c.post("/api/v1/tokens", json={"name": "x"}), 403, "X-CSRF-Token")
-    problem(c.post("/api/v1/tokens", json={"name": "x"}, headers={"X-CSRF-Token": "wrong" * 9}), 403)
-    problem(c.post("/api/v1/tokens", json={"name": "x"},
+    body = {"name": "x", "password": ADMIN_PASSWORD}
+    problem(c.post("/api/v1/tokens", json=body), 403, "X-CSRF-Token")
+    problem(c.post("/api/v1/tokens", json=body, headers={"X-CSRF-Token": "wrong" * 9}), 403)
+    problem(c.post("/api/v1/tokens", json=body,
                    headers={"X-CSRF-Token": token, "Sec-Fetch-Site": "cross-site"}), 403)
-    assert c.post("/api/v1/tokens", json={"name": "x"}, headers={"X-CSRF-Token": token}).status_code == 201
+    assert c.post("/api/v1/tokens", json=body, headers={"X-CSRF-Token": token}).status_code == 201
 
 
 def test_bearer_tokens_work_without_csrf_and_bad_ones_are_refused(admin, base):
-    r = admin.post("/api/v1/tokens", json={"name": "integration"})
+    r = admin.post("/api/v1/tokens", json={"name": "integration", "password": ADMIN_PASSWORD})
     assert r.status_code == 201
     token = r.json()["token"]
-    assert token.startswith("tdm_") and r.json()["expires_at"] is None
+    assert token.startswith("tdm_") and r.json()["expires_at"]
     h = {"Authorization": "Bearer " + token}
     assert requests.get(base + "/api/v1/me", headers=h).json()["email"] == ADMIN_EMAIL
     created = requests.post(base + "/api/v1/programs", headers=h, json={"name": "By token"})
@@ -78,7 +79,8 @@ def test_bearer_tokens_work_without_csrf_and_bad_ones_are_refused(admin, base):
     problem(requests.get(base + "/api/v1/me", headers={"Authorization": "Bearer tdm_nope"}), 401)
     problem(requests.get(base + "/api/v1/me", headers={"Authorization": "Basic abc"}), 401)
     problem(requests.get(base + "/api/v1/me", headers={"Authorization": "Bearer " + token + "x"}), 401)
-    problem(admin.post("/api/v1/tokens", json={"name": "x", "expires_in_days": 0}), 422, "expires_in_days")
+    problem(admin.post("/api/v1/tokens", json={"name": "x", "expires_in_days": 0,
+                                               "password": ADMIN_PASSWORD}), 422, "expires_in_days")
     problem(admin.post("/api/v1/tokens", json={"nom": "x"}), 422, "nom")
 
 

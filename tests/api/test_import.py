@@ -84,7 +84,14 @@ def test_a_dry_run_lists_every_bad_row_and_changes_nothing(admin, program):
     assert "3 cells" in msgs[(9, None)]
     assert body["errors"][0]["column"] == 1
     assert body["errors"][1]["column"] == len("role@import.example,Bad Role,") + 1
-    assert body["detail"].startswith("line 3: email:")
+    # Each problem is placed by line and named by the CSV column its cell is in.
+    assert body["detail"].startswith('line 3, column "email": \'not-an-email\' is not a valid')
+    assert [e["where"] for e in body["errors"]] == [
+        'line 3, column "email"', 'line 4, column "role"', 'line 5, column "time_zone"',
+        'line 6, column "manager_email"', 'line 7, column "email"', 'line 8, column "capacity"',
+        'line 8, column "utc_offset"', "line 9", 'line 10, column "email"']
+    assert [e["cell"] for e in body["errors"]][7] is None  # the row as a whole
+    assert not any(e["message"].startswith(e["field"] + ":") for e in body["errors"] if e["field"])
     assert participants(admin, program)["total"] == 1  # the coordinator only
     assert mail_to(admin, "fine@import.example") == []
 
@@ -158,6 +165,7 @@ def test_a_wrong_header_is_refused(admin, program):
     body, errors = invalid(post_csv(admin, program, "email,name,role,colour\nx@import.example,X,mentee,red\n"))
     assert errors == [(1, "colour", "unknown column 'colour'")]
     assert body["detail"].startswith("line 1: unknown column 'colour'")
+    assert body["errors"][0]["where"] == "line 1" and body["errors"][0]["cell"] is None
     assert body["errors"][0]["column"] == 17
     body, errors = invalid(post_csv(admin, program, "email,Name\nx@import.example,X\n"))
     assert errors == [(1, "role", "the required column 'role' is missing")]
@@ -175,6 +183,7 @@ def test_a_file_that_is_not_utf8_is_refused_at_the_first_bad_byte(admin, program
     body, errors = invalid(post_csv(admin, program, data))
     assert errors[0][0] == 2 and "UTF-8" in errors[0][2]
     assert body["errors"][0]["column"] == 25
+    assert body["errors"][0]["where"] == 'line 2, column "name"' and errors[0][1] == "name"
     body, errors = invalid(post_csv(admin, program, 'email,name,role\nq@import.example,"open,mentee\n'))
     assert errors[0][0] == 2 and "unterminated" in errors[0][2] and body["errors"][0]["column"] == 18
     body, errors = invalid(post_csv(admin, program, 'email,name,role\nq@import.example,sto"ry,mentee\n'))
@@ -246,3 +255,31 @@ def test_the_same_people_in_another_program_are_new_participants(admin, program)
     assert r.status_code == 200, r.text
     assert (r.json()["created_people"], r.json()["created_participants"], r.json()["unchanged"]) == (0, 1, 0)
     assert post_csv(admin, other, text).json()["unchanged"] == 1
+
+
+def test_managers_who_go_round_in_a_circle_are_refused_naming_the_rows(admin, program):
+    text = ("email,name,role,manager_email\n"
+            "ann@circle.example,Ann,mentee,bob@circle.example\n"      # 2: Ann -> Bob
+            "top@circle.example,Top,mentor,\n"                        # 3
+            "bob@circle.example,Bob,mentor,cat@circle.example\n"      # 4: Bob -> Cat
+            "cat@circle.example,Cat,mentor,ann@circle.example\n"      # 5: Cat -> Ann, a circle
+            "dan@circle.example,Dan,mentee,ann@circle.example\n"      # 6: below the circle: fine
+            "eve@circle.example,Eve,mentee,top@circle.example\n")     # 7: fine
+    for dry in ("true", None):
+        body, errors = invalid(post_csv(admin, program, text, dry_run=dry))
+        assert [(line, field) for line, field, _ in errors] == [
+            (2, "manager_email"), (4, "manager_email"), (5, "manager_email")]
+        assert [e["where"] for e in body["errors"]] == [
+            'line %d, column "manager_email"' % n for n in (2, 4, 5)]
+        for _, _, message in errors:
+            assert ("line 2 (ann@circle.example) -> line 4 (bob@circle.example) -> "
+                    "line 5 (cat@circle.example) -> line 2") in message, message
+        assert body["detail"].startswith('line 2, column "manager_email": the managers go round')
+    assert participants(admin, program)["total"] == 1
+    assert mail_to(admin, "top@circle.example") == []
+    # Cut the circle at one row and the file imports.
+    fixed = text.replace("cat@circle.example,Cat,mentor,ann@circle.example",
+                         "cat@circle.example,Cat,mentor,")
+    r = post_csv(admin, program, fixed)
+    assert r.status_code == 200, r.text
+    assert r.json()["created_participants"] == 6

@@ -83,7 +83,10 @@ MATRIX = [
     ("POST", "/api/v1/session", {"email": "nobody@example.org", "password": "wrong password"}, codes(401, anon=401)),
     ("DELETE", "/api/v1/session", None, codes(None)),
     ("GET", "/api/v1/me", None, READ_ALL),
-    ("POST", "/api/v1/tokens", {"name": "x"}, codes(None)),
+    # Everyone signed in has their own tokens; the scenarios are in test_security.py.
+    ("GET", "/api/v1/tokens", None, READ_ALL),
+    ("POST", "/api/v1/tokens", {"name": "x"}, codes(422)),
+    ("DELETE", "/api/v1/tokens/{TOK}", None, codes(404)),
     ("GET", "/api/v1/people", None, codes(404, admin=200)),
     ("POST", "/api/v1/people", {"email": "p@example.org", "name": "P"}, codes(403, admin=None)),
     ("GET", "/api/v1/phase-templates", None, READ_ALL),
@@ -185,7 +188,7 @@ def pattern_of(path):
     out = []
     segs = path.split("/")
     for i, s in enumerate(segs):
-        if s in ("{P}",):
+        if s in ("{P}", "{TOK}"):
             out.append("{id}")
         elif s == "{E}":
             out.append("{pid}")
@@ -227,6 +230,7 @@ def test_matrix(world, method, path, body, expected):
     for key in ["P", "E", "REQ", "RUN", "R", "G", "MS", "MT", "N", "S"]:
         concrete = concrete.replace("{%s}" % key, str(w[key]))
     concrete = concrete.replace("{token}", "not-a-feed-token")
+    concrete = concrete.replace("{TOK}", "999999")  # nobody's token
     for actor in ACTORS:
         want = expected[actor]
         if want is None:

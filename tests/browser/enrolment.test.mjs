@@ -372,6 +372,10 @@ test('a CSV import: the dry run lists the bad row, the fixed file imports', { sk
     assert.equal(await rows.first().getAttribute('data-line'), '3');
     assert.match(await rows.first().textContent(), /line 3/);
     assert.match(await rows.first().textContent(), /time_zone/);
+    // The place names the CSV column, not a character offset.
+    assert.equal(await rows.first().getAttribute('data-column'), 'time_zone');
+    assert.equal((await rows.first().locator('td[data-label="Where"]').textContent()).trim(), 'line 3, column "time_zone"');
+    assert.doesNotMatch(await rows.first().textContent(), /column \d/);
     assert.match(await rows.first().textContent(), /Mars\/Olympus/);
     assert.ok(await page.getByRole('button', { name: 'Import', exact: true }).isDisabled());
     await shot('bad-row');

@@ -35,11 +35,15 @@ def new_database(kind, folder):
 
 
 class Server:
-    def __init__(self, binary=None, kind=None, name="server", env=None):
+    def __init__(self, binary=None, kind=None, name="server", env=None, args=(), db=None):
+        """args are extra `tandem serve` flags; db shares another server's
+        database (it is then not initialised again)."""
         self.binary = binary or os.environ.get("TANDEM_BIN", os.path.join(ROOT, "tandem"))
         self.kind = kind or os.environ.get("TANDEM_TEST_DB_KIND", "sqlite")
         self.folder = tempfile.mkdtemp(prefix="tandem-test-")
-        self.db = new_database(self.kind, self.folder)
+        self.shared = db is not None
+        self.db = db or new_database(self.kind, self.folder)
+        self.args = list(args)
         self.port = free_port()
         self.url = "http://127.0.0.1:%d" % self.port
         out = os.environ.get("TEST_OUTPUT", self.folder)
@@ -54,8 +58,9 @@ class Server:
                               capture_output=True, text=True)
 
     def start(self):
-        self.run("init", "--db", self.db, "--admin-email", ADMIN_EMAIL,
-                 "--admin-password", ADMIN_PASSWORD)
+        if not self.shared:
+            self.run("init", "--db", self.db, "--admin-email", ADMIN_EMAIL,
+                     "--admin-password", ADMIN_PASSWORD)
         return self.serve()
 
     def restart(self, **env):
@@ -69,7 +74,7 @@ class Server:
     def serve(self):
         self.log = open(self.log_path, "a")
         self.proc = subprocess.Popen(
-            [self.binary, "serve", "--db", self.db, "--listen", "127.0.0.1:%d" % self.port],
+            [self.binary, "serve", "--db", self.db, "--listen", "127.0.0.1:%d" % self.port, *self.args],
             env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 15
         while time.time() < deadline:

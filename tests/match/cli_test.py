@@ -48,6 +48,8 @@ BAD = [
      "mentors[0].capacity: must be an integer"),
     ("negative weight", lambda d: d["criteria"][0].update(weight=-1),
      "criteria[0].weight: must be a number >= 0"),
+    ("weights that overflow", lambda d: [c.update(weight=1e308) for c in d["criteria"]],
+     "criteria[0].weight: must be at most 1000000"),
     ("unknown kind", lambda d: d["criteria"][0].update(kind="magic"),
      "criteria[0].kind: unknown kind"),
     ("unknown criterion key", lambda d: d["criteria"][0].update(colour=1),

@@ -3,16 +3,20 @@
 //
 // Input (stdin or a file): "ne nr narcs" then ne wants, nr capacities,
 // then narcs lines "mentee mentor w" (w = integer score, 0..1000000).
-// Arguments: [file] [threshold] [pairs-out]: only arcs with w >= threshold
-// are used; the matched pairs are written to pairs-out when given.
+// Arguments: [file] [threshold] [pairs-out] [algorithm]: only arcs with
+// w >= threshold are used; the matched pairs are written to pairs-out when
+// given (or "-"); algorithm is "ns" (NetworkSimplex, the default) or "cs"
+// (CostScaling).
 // Output: "matched total min seconds peak_kb", the most matched slots and, among
 // those, the highest total of w (cost -(M + w) per arc, M > any total).
+#include <lemon/cost_scaling.h>
 #include <lemon/network_simplex.h>
 #include <lemon/smart_graph.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 using namespace lemon;
@@ -88,27 +92,42 @@ int main(int argc, char **argv)
     SmartDigraph::NodeMap<long long> sup(g, 0);
     sup[S] = sw;
     sup[T] = -sw;
-    NetworkSimplex<SmartDigraph, long long, long long> ns(g);
-    ns.upperMap(cap).costMap(cost).supplyMap(sup);
-    if (ns.run() != NetworkSimplex<SmartDigraph, long long, long long>::OPTIMAL) {
-        std::fprintf(stderr, "lemon_oracle: not optimal\n");
-        return 1;
+    bool cs = argc > 4 && std::string(argv[4]) == "cs";
+    std::vector<long long> flow(aw.size());
+    if (cs) {
+        CostScaling<SmartDigraph, long long, long long> alg(g);
+        alg.upperMap(cap).costMap(cost).supplyMap(sup);
+        if (alg.run() != CostScaling<SmartDigraph, long long, long long>::OPTIMAL) {
+            std::fprintf(stderr, "lemon_oracle: not optimal\n");
+            return 1;
+        }
+        for (size_t i = 0; i < aw.size(); i++)
+            flow[i] = alg.flow(pa[i]);
+    } else {
+        NetworkSimplex<SmartDigraph, long long, long long> alg(g);
+        alg.upperMap(cap).costMap(cost).supplyMap(sup);
+        if (alg.run() != NetworkSimplex<SmartDigraph, long long, long long>::OPTIMAL) {
+            std::fprintf(stderr, "lemon_oracle: not optimal\n");
+            return 1;
+        }
+        for (size_t i = 0; i < aw.size(); i++)
+            flow[i] = alg.flow(pa[i]);
     }
     long long matched = 0, total = 0, mn = -1;
     for (size_t i = 0; i < aw.size(); i++)
-        if (ns.flow(pa[i]) > 0) {
+        if (flow[i] > 0) {
             matched++;
             total += aw[i];
             if (mn < 0 || aw[i] < mn)
                 mn = aw[i];
         }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (argc > 3) {
+    if (argc > 3 && std::string(argv[3]) != "-") {
         FILE *po = std::fopen(argv[3], "w");
         if (!po)
             return 1;
         for (size_t i = 0; i < aw.size(); i++)
-            if (ns.flow(pa[i]) > 0)
+            if (flow[i] > 0)
                 std::fprintf(po, "%d %d\n", ae[i], ar[i]);
         std::fclose(po);
     }

@@ -485,6 +485,94 @@ def test_pruned_large(rng, i):
     check(res["stats"]["optimal"] is True, name, "not proven")
 
 
+def block_instance(rng, variant):
+    """Instances over several blocks of 64 people, built so that the block
+    bounds are put to the test:
+      ties     - people come in a few identical kinds: many pairs tie at
+                 the k-th score of a list
+      required - the required language follows the time zone, so whole
+                 blocks (ordered by time zone) share no language with a
+                 mentee and are excluded at once
+      tight    - mentors come in runs of 64 identical ones: a block's bound
+                 is the exact score of each member"""
+    ne, nr = rng.randint(260, 330), rng.randint(130, 200)
+    kinds = [(rng.sample(TAGS, 3), rng.randint(-6, 6), rng.randint(0, 20),
+              [rng.randint(1, 5) for _ in range(4)]) for _ in range(4)]
+    mentors, mentees = [], []
+    for i in range(nr):
+        if variant == "ties":
+            sk, tz, yr, p = kinds[rng.randrange(4)]
+        elif variant == "tight":
+            sk, tz, yr, p = kinds[(i // 64) % 4]
+        else:
+            sk, tz, yr, p = (rng.sample(TAGS, rng.randint(1, 4)), rng.randint(-8, 9),
+                             rng.randint(0, 25), [rng.randint(1, 5) for _ in range(4)])
+        lang = (["en"] if tz < 0 else ["fr"]) if variant == "required" else rng.sample(LANGS, 2)
+        mentors.append({"id": f"p{i}", "capacity": rng.randint(1, 3),
+                        "attrs": {"skills": sk, "langs": lang, "tz": tz, "years": yr, "p": p}})
+    for i in range(ne):
+        if variant == "ties":
+            sk, tz, yr, p = kinds[rng.randrange(4)]
+            yr = max(0, yr - 5)
+        else:
+            sk, tz, yr, p = (rng.sample(TAGS, rng.randint(1, 3)), rng.randint(-8, 9),
+                             rng.randint(0, 10), [rng.randint(1, 5) for _ in range(4)])
+        lang = (["en"] if tz < 0 else ["fr"]) if variant == "required" else rng.sample(LANGS, 1)
+        m = {"id": f"e{i}", "wants": rng.randint(1, 3),
+             "attrs": {"needs": sk, "langs": lang, "tz": tz, "years": yr, "p": p}}
+        if rng.random() < 0.5:
+            m["choices"] = [f"p{j}" for j in rng.sample(range(nr), 3)]
+        mentees.append(m)
+    crit = [
+        {"name": "skills", "kind": "overlap", "mentee_field": "needs", "mentor_field": "skills",
+         "weight": 3},
+        {"name": "lang", "kind": "shared", "field": "langs", "weight": 1, "required": True},
+        {"name": "tz", "kind": "distance", "field": "tz", "scale": 6, "weight": 1},
+        {"name": "senior", "kind": "gap", "field": "years", "min": 3, "max": 15, "scale": 5,
+         "weight": 1},
+        {"name": "style", "kind": "similarity", "field": "p", "weight": 1},
+        {"name": "pick", "kind": "choice", "weight": 2},
+    ]
+    inst = {"objective": "total", "mentors": mentors, "mentees": mentees, "criteria": crit}
+    inst["forbidden"] = [[f"e{i}", f"p{rng.randrange(nr)}"] for i in range(0, ne, 7)]
+    return inst
+
+
+def test_blocks(rng, variant, objective, extra):
+    name = f"blocks-{variant}-{objective}{''.join(extra)}"
+    inst = block_instance(rng, variant)
+    inst["objective"] = objective
+    allowed = pair_scores(inst)
+    res, err = run_cli(inst, name, list(extra))
+    check(res is not None, name, f"cli failed: {err}")
+    if res is None:
+        return
+    common_checks(name, inst, res, allowed)
+    wants, caps, arcs, locked = residual(inst, allowed)
+    pairs = solver_pairs(inst, res, locked)
+    if objective == "stable":
+        ref = deferred_acceptance(inst, wants, caps, arcs)
+        check(pairs == ref, name, f"{len(pairs)} pairs, reference {len(ref)}, "
+              f"{len(pairs ^ ref)} differ")
+        return
+    lm, lt, _ = lemon(wants, caps, arcs)
+    if objective == "fair":
+        levels = sorted({w for w, _ in arcs.values()})
+        lo, hi = 0, len(levels) - 1
+        while lo < hi:  # the highest threshold that keeps lm matched
+            mid = (lo + hi + 1) // 2
+            if lemon(wants, caps, arcs, levels[mid])[0] == lm:
+                lo = mid
+            else:
+                hi = mid - 1
+        _, lt, _ = lemon(wants, caps, arcs, levels[lo])
+        got_min = min(arcs[p][0] for p in pairs)
+        check(got_min == levels[lo], name, f"lowest {got_min}, oracle {levels[lo]}")
+    got = (len(pairs), sum(arcs[p][0] for p in pairs))
+    check(got == (lm, lt), name, f"ours {got} lemon {(lm, lt)}")
+    check(res["stats"]["optimal"] is True, name, "not proven")
+
+
 def main():
     rng = random.Random(SEED)
     for i in range(COUNT):
@@ -495,6 +583,12 @@ def main():
         test_stable(rng, i)
     for i in range(3):
         test_pruned_large(rng, i)
+    for variant in ("ties", "required", "tight"):
+        for extra in ((), ("--top-k", "2")):
+            test_blocks(rng, variant, "total", extra)
+        test_blocks(rng, variant, "stable", ())
+    test_blocks(rng, "required", "fair", ())
+    test_blocks(rng, "ties", "fair", ("--top-k", "3"))
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

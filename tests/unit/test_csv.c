@@ -146,6 +146,26 @@ static void test_errors_name_line_and_column(void **state)
     expect_error(s8, strlen(s8), 1, 1, "invalid UTF-8");
 }
 
+/* The error says which field of the record it is in (from 0), so a
+ * caller that knows the header can name the column. */
+static void test_errors_name_the_field(void **state)
+{
+    (void)state;
+    const char *cases[][2] = {
+        {"a,b,c\n1,2,caf\xE9\n", "2"}, /* a bad byte in the third field */
+        {"a,b,c\n\"open,2,3\n", "0"},  /* a quote never closed, from the first */
+        {"a,b,c\n1,x\"y,3\n", "1"},    /* a stray quote in the second */
+        {"a,b\xFF,c\n", "1"},          /* in the header too */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        csv_reader r;
+        char out[256];
+        assert_int_equal(read_all(cases[i][0], strlen(cases[i][0]), out, sizeof out, &r), -1);
+        assert_int_equal(r.error.field, (size_t)(cases[i][1][0] - '0'));
+        csv_cleanup(&r);
+    }
+}
+
 static void test_limits(void **state)
 {
     (void)state;
@@ -194,10 +214,15 @@ static void test_field_text_survives_growth(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plain_fields),  cmocka_unit_test(test_line_endings_and_empty_lines),
-        cmocka_unit_test(test_quoted_fields), cmocka_unit_test(test_utf8_and_bom),
-        cmocka_unit_test(test_positions),     cmocka_unit_test(test_errors_name_line_and_column),
-        cmocka_unit_test(test_limits),        cmocka_unit_test(test_field_text_survives_growth),
+        cmocka_unit_test(test_plain_fields),
+        cmocka_unit_test(test_line_endings_and_empty_lines),
+        cmocka_unit_test(test_quoted_fields),
+        cmocka_unit_test(test_utf8_and_bom),
+        cmocka_unit_test(test_positions),
+        cmocka_unit_test(test_errors_name_line_and_column),
+        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_field_text_survives_growth),
+        cmocka_unit_test(test_errors_name_the_field),
     };
     return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
 }

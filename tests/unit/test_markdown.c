@@ -210,6 +210,28 @@ static void test_images_become_links(void **state)
     renders("[![logo](https://e.org/l.png)](javascript:x)", "<p>logo</p>\n");
 }
 
+/* A table cell holds no node of the renderer's own: links and images in
+ * cells used to vanish with their text (and the node made for them
+ * leaked; tests/fuzz/corpus/markdown/crash-link-in-a-table-cell.md). */
+static void test_links_in_table_cells(void **state)
+{
+    (void)state;
+    char *html = markdown_to_html(
+        "| [a link](https://example.org \"T\") | ![pic](https://example.org/p.png) "
+        "| [bad](javascript:alert(1)) |\n|---|---|---|\n| x | y | z |");
+    if (!strstr(html, "<th><a href=\"https://example.org\" title=\"T\">a link</a></th>") ||
+        !strstr(html, "<th><a href=\"https://example.org/p.png\">pic</a></th>") ||
+        !strstr(html, "<th>bad</th>"))
+        fail_msg("links in cells: %s", html);
+    free(html);
+    assert_safe("| [a](https://example.org) ![b](http://e/x.png) [c](mailto:x@y.z) |\n|-|");
+    /* An unsafe link around a safe one: unwrapping it looped for ever. */
+    html = markdown_to_html("| ![[in](https://a.example)](javascript:x) |\n|-|");
+    if (!strstr(html, "<th><a href=\"https://a.example\">in</a></th>"))
+        fail_msg("a link in an unwrapped image in a cell: %s", html);
+    free(html);
+}
+
 static void test_odd_input_does_not_break(void **state)
 {
     (void)state;
@@ -276,6 +298,7 @@ int main(void)
         cmocka_unit_test(test_links_keep_only_safe_targets),
         cmocka_unit_test(test_entity_tricks),
         cmocka_unit_test(test_images_become_links),
+        cmocka_unit_test(test_links_in_table_cells),
         cmocka_unit_test(test_odd_input_does_not_break),
         cmocka_unit_test(test_output_holds_only_known_tags),
     };

@@ -260,14 +260,12 @@ static void test_bad_criteria(void **state)
     match_instance_free(in);
 }
 
-/* a random instance with every kind, scored by each kernel the CPU runs */
-static void test_kernels_agree(void **state)
+/* a random instance with every kind */
+static match_instance *random_instance(size_t ne, size_t nr, unsigned seed)
 {
-    (void)state;
-    srand(7);
+    srand(seed);
     match_instance *in = match_instance_new();
     const char *tags[] = {"a", "b", "c", "d", "e", "f", "g", "h"};
-    size_t nr = 203, ne = 61;
     for (size_t i = 0; i < nr + ne; i++) {
         char id[32];
         bool mentor = i < nr;
@@ -318,6 +316,17 @@ static void test_kernels_agree(void **state)
     for (size_t k = 0; k < 7; k++)
         assert_int_equal(match_add_criterion(in, &cs[k], err, sizeof err), 0);
     match_set_min_score(in, 0.2, err, sizeof err);
+    for (size_t e = 0; e < ne; e += 5)
+        match_add_forbidden(in, e, (e * 7) % nr, err, sizeof err);
+    return in;
+}
+
+/* a random instance with every kind, scored by each kernel the CPU runs */
+static void test_kernels_agree(void **state)
+{
+    (void)state;
+    size_t nr = 203, ne = 61;
+    match_instance *in = random_instance(ne, nr, 7);
     match_model m;
     assert_int_equal(match_model_build(in, &m, err, sizeof err), 0);
     double *ref = malloc(nr * sizeof *ref), *got = malloc(nr * sizeof *got);
@@ -349,14 +358,133 @@ static void test_kernels_agree(void **state)
     match_instance_free(in);
 }
 
+/* The column kernel (one mentor against a run of mentees, on a model with
+ * both sides reordered) gives each pair bit for bit the scalar score, for
+ * every kernel the CPU runs; chosen pairs are left to the mentee's side. */
+static void test_col_kernels_agree(void **state)
+{
+    (void)state;
+    size_t nr = 150, ne = 211;
+    match_instance *in = random_instance(ne, nr, 11);
+    match_model m, rm;
+    assert_int_equal(match_model_build(in, &m, err, sizeof err), 0);
+    uint32_t *pe = malloc(ne * sizeof *pe), *pr = malloc(nr * sizeof *pr);
+    match_bounds_order(&m, 0, pe);
+    match_bounds_order(&m, 1, pr);
+    match_model_reorder(&m, pe, pr, &rm);
+    double got[64];
+    uint8_t gok[64];
+    int best = match_kernel_best();
+    for (int k = MATCH_KERNEL_SCALAR; k <= best; k++) {
+        rm.kernel = k;
+        for (size_t j = 0; j < nr; j++)
+            for (size_t b = 0; b < ne; b += 64) {
+                size_t n = ne - b < 64 ? ne - b : 64;
+                match_model_col(&rm, j, b, n, got, gok);
+                for (size_t i = 0; i < n; i++) {
+                    double s;
+                    bool ok = match_model_pair(&m, pe[b + i], pr[j], &s, NULL);
+                    bool chosen = false;
+                    for (size_t q = m.ch_off[pe[b + i]]; q < m.ch_off[pe[b + i] + 1]; q++)
+                        chosen |= m.ch_m[q] == pr[j];
+                    if (chosen) {
+                        assert_int_equal(gok[i], 0);
+                        continue;
+                    }
+                    assert_memory_equal(&got[i], &s, sizeof s);
+                    assert_int_equal(gok[i] != 0, ok);
+                }
+            }
+        /* the row kernel over a run of mentors, on the reordered model */
+        for (size_t i = 0; i < ne; i++)
+            for (size_t b = 0; b < nr; b += 64) {
+                size_t n = nr - b < 64 ? nr - b : 64;
+                match_model_block(&rm, i, b, n, got, gok);
+                for (size_t a = 0; a < n; a++) {
+                    double s;
+                    bool ok = match_model_pair(&m, pe[i], pr[b + a], &s, NULL);
+                    assert_memory_equal(&got[a], &s, sizeof s);
+                    assert_int_equal(gok[a] != 0, ok);
+                }
+            }
+    }
+    free(pe);
+    free(pr);
+    match_model_cleanup(&rm);
+    match_model_cleanup(&m);
+    match_instance_free(in);
+}
+
+/* Each block bound is at least every allowed, not chosen member's score,
+ * and -1 only when no member is allowed; on both sides. */
+static void test_bounds_hold(void **state)
+{
+    (void)state;
+    for (unsigned seed = 1; seed <= 3; seed++) {
+        size_t nr = 140 + seed, ne = 300 - seed;
+        match_instance *in = random_instance(ne, nr, seed);
+        match_model m, rm;
+        assert_int_equal(match_model_build(in, &m, err, sizeof err), 0);
+        uint32_t *pe = malloc(ne * sizeof *pe), *pr = malloc(nr * sizeof *pr);
+        match_bounds_order(&m, 0, pe);
+        match_bounds_order(&m, 1, pr);
+        match_model_reorder(&m, pe, pr, &rm);
+        rm.kernel = match_kernel_best();
+        for (int side = 0; side < 2; side++) {
+            match_bounds B;
+            match_bounds_build(&rm, side, &B);
+            size_t nx = side ? ne : nr, nb = B.nb;
+            double *ub = malloc((nb + 1) * sizeof *ub), *ws = malloc((2 * nb + 2) * sizeof *ws);
+            size_t tight = 0;
+            for (size_t x = 0; x < nx; x++) {
+                match_bounds_ub(&rm, &B, x, ub, ws);
+                for (size_t b = 0; b < nb; b++) {
+                    double hi = -1;
+                    for (size_t i = b * 64; i < B.n && i < (b + 1) * 64; i++) {
+                        size_t e = side ? x : i, r = side ? i : x;
+                        bool chosen = false;
+                        for (size_t q = rm.ch_off[e]; q < rm.ch_off[e + 1]; q++)
+                            chosen |= rm.ch_m[q] == r;
+                        double s;
+                        if (chosen || !match_model_pair(&rm, e, r, &s, NULL))
+                            continue;
+                        if (!(s <= ub[b]))
+                            fail_msg("side %d person %zu block %zu: score %.17g > bound %.17g",
+                                     side, x, b, s, ub[b]);
+                        hi = s > hi ? s : hi;
+                    }
+                    tight += hi >= 0 && ub[b] - hi < 1e-6;
+                }
+            }
+            print_message("side %d: %zu blocks with a bound within 1e-6 of their best\n", side,
+                          tight);
+            free(ub);
+            free(ws);
+            match_bounds_free(&B);
+        }
+        free(pe);
+        free(pr);
+        match_model_cleanup(&rm);
+        match_model_cleanup(&m);
+        match_instance_free(in);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_overlap),      cmocka_unit_test(test_shared),
-        cmocka_unit_test(test_same),         cmocka_unit_test(test_distance),
-        cmocka_unit_test(test_gap),          cmocka_unit_test(test_similarity),
-        cmocka_unit_test(test_choice),       cmocka_unit_test(test_weights_explain),
-        cmocka_unit_test(test_bad_criteria), cmocka_unit_test(test_kernels_agree),
+        cmocka_unit_test(test_overlap),
+        cmocka_unit_test(test_shared),
+        cmocka_unit_test(test_same),
+        cmocka_unit_test(test_distance),
+        cmocka_unit_test(test_gap),
+        cmocka_unit_test(test_similarity),
+        cmocka_unit_test(test_choice),
+        cmocka_unit_test(test_weights_explain),
+        cmocka_unit_test(test_bad_criteria),
+        cmocka_unit_test(test_kernels_agree),
+        cmocka_unit_test(test_col_kernels_agree),
+        cmocka_unit_test(test_bounds_hold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

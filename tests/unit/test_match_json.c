@@ -104,6 +104,14 @@ static void test_refusals(void **state)
     refused("{\"mentors\": [], \"mentees\": [], \"criteria\": [{\"kind\": \"same\","
             " \"field\": \"f\", \"weight\": -2}]}",
             "criteria[0].weight: must be a number >= 0");
+    /* weights whose sum overflows scored every pair 0 (and a lock "below min_score") */
+    refused("{\"mentors\": [], \"mentees\": [], \"criteria\": [{\"kind\": \"same\","
+            " \"field\": \"f\", \"weight\": 1e308}, {\"kind\": \"same\", \"field\": \"g\","
+            " \"weight\": 1e308}]}",
+            "criteria[0].weight: must be at most 1000000");
+    refused("{\"mentors\": [], \"mentees\": [], \"criteria\": [{\"kind\": \"same\","
+            " \"field\": \"f\", \"weight\": 1000000.5}]}",
+            "criteria[0].weight: must be at most 1000000");
     refused("{\"mentors\": [], \"mentees\": [], \"criteria\": [{\"kind\": \"same\","
             " \"field\": \"f\", \"required\": 1}]}",
             "criteria[0].required: must be true or false");

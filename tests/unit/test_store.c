@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/limits.h"
 #include "base/str.h"
 #include "store/backend.h"
 #include "store/migrations.h"
@@ -842,6 +843,335 @@ static void test_pg_reconnect(void **state)
     assert_true(v != pid);
 }
 
+/* ---- batches: many rows into one table (store_batch_*) ---- */
+
+static const char *const batch_cols[] = {"k", "i", "r", "s"};
+
+/* Texts that COPY's text format must escape, and some that it need not. */
+static const char *const awkward[] = {
+    "plain", "tab\there",  "line\nbreak",         "return\rhere", "back\\slash",
+    "\\N",   "",           "quote ' and \" both", "Ünïcödé ✓",    "comma, semicolon; pipe |",
+    "\\.",   "trailing\\",
+};
+enum { NAWKWARD = sizeof awkward / sizeof awkward[0] };
+
+static void test_batch_inserts_every_row_and_value(void **state)
+{
+    store *s = *state;
+    make_table(s);
+    assert_int_equal(store_exec_script(s, "CREATE TABLE d (k BIGINT PRIMARY KEY, "
+                                          "note TEXT NOT NULL DEFAULT 'none')"),
+                     STORE_OK);
+    assert_int_equal(store_begin(s), STORE_OK);
+    store_batch *b = NULL;
+    assert_int_equal(store_batch_begin(s, "t", batch_cols, 4, &b), STORE_OK);
+    enum { N = 5000 }; /* past the PostgreSQL backend's flush size */
+    char text[64];
+    for (int k = 0; k < N; k++) {
+        store_val v[4] = {SV_INT(k), SV_INT(-k * 1000003LL), SV_REAL(k / 8.0), SV_NULL};
+        if (k % 3 == 0)
+            v[3] = SV_TEXT(awkward[k % NAWKWARD]);
+        else if (k % 3 == 1) {
+            str_fmt(text, sizeof text, "row %d", k);
+            v[3] = SV_TEXT(text); /* used before the call returns */
+        } else {
+            v[1] = SV_NULL;
+            v[2] = SV_NULL;
+            v[3] = SV_TEXT(NULL);
+        }
+        assert_int_equal(store_batch_add(b, v), STORE_OK);
+    }
+    assert_int_equal(store_batch_end(b), STORE_OK);
+    /* a column not named takes its default */
+    static const char *const dcols[] = {"k"};
+    assert_int_equal(store_batch_begin(s, "d", dcols, 1, &b), STORE_OK);
+    assert_int_equal(store_batch_add(b, (store_val[]){SV_INT(7)}), STORE_OK);
+    assert_int_equal(store_batch_end(b), STORE_OK);
+    assert_int_equal(store_commit(s), STORE_OK);
+
+    int64_t n = 0;
+    assert_int_equal(store_query_int(s, "SELECT COUNT(*) FROM t", NULL, 0, &n), 1);
+    assert_int_equal(n, N);
+    store_rows *r = NULL;
+    assert_int_equal(store_query(s, "SELECT k, i, r, s FROM t ORDER BY k", NULL, 0, &r), STORE_OK);
+    for (int k = 0; k < N; k++) {
+        assert_int_equal(store_next(r), 1);
+        assert_int_equal(store_col_int(r, 0), k);
+        if (k % 3 == 2) {
+            assert_true(store_col_null(r, 1) && store_col_null(r, 2) && store_col_null(r, 3));
+            continue;
+        }
+        assert_int_equal(store_col_int(r, 1), -k * 1000003LL);
+        assert_true(store_col_real(r, 2) == k / 8.0);
+        if (k % 3 == 0) {
+            assert_string_equal(store_col_text(r, 3), awkward[k % NAWKWARD]);
+        } else {
+            str_fmt(text, sizeof text, "row %d", k);
+            assert_string_equal(store_col_text(r, 3), text);
+        }
+    }
+    assert_int_equal(store_next(r), 0);
+    store_rows_free(r);
+    char *note = NULL;
+    assert_int_equal(store_query(s, "SELECT note FROM d WHERE k = 7", NULL, 0, &r), STORE_OK);
+    assert_int_equal(store_next(r), 1);
+    note = strdup(store_col_text(r, 0));
+    store_rows_free(r);
+    assert_string_equal(note, "none");
+    free(note);
+}
+
+/* A row a constraint refuses fails the batch (at the row or at the end,
+ * as the backend finds it) and spoils the transaction: nothing stays. */
+static void test_batch_conflict_spoils_the_transaction(void **state)
+{
+    store *s = *state;
+    make_table(s);
+    exec_ok(s, "INSERT INTO u (name) VALUES ('taken')", NULL, 0);
+    static const char *const cols[] = {"name"};
+    assert_int_equal(store_begin(s), STORE_OK);
+    store_batch *b = NULL;
+    assert_int_equal(store_batch_begin(s, "u", cols, 1, &b), STORE_OK);
+    int rc = STORE_OK;
+    const char *names[] = {"a", "b", "taken", "c"};
+    for (int i = 0; i < 4 && rc == STORE_OK; i++)
+        rc = store_batch_add(b, (store_val[]){SV_TEXT(names[i])});
+    int end = store_batch_end(b);
+    if (rc == STORE_OK)
+        rc = end;
+    assert_int_equal(rc, STORE_CONFLICT);
+    int64_t n = 0;
+    assert_int_equal(store_query_int(s, "SELECT COUNT(*) FROM u", NULL, 0, &n), STORE_ERROR);
+    assert_int_equal(store_commit(s), STORE_ERROR);
+    assert_int_equal(store_query_int(s, "SELECT COUNT(*) FROM u", NULL, 0, &n), 1);
+    assert_int_equal(n, 1);
+
+    /* NULL in a NOT NULL column: refused too */
+    assert_int_equal(store_begin(s), STORE_OK);
+    assert_int_equal(store_batch_begin(s, "u", cols, 1, &b), STORE_OK);
+    rc = store_batch_add(b, (store_val[]){SV_NULL});
+    end = store_batch_end(b);
+    assert_int_equal(rc == STORE_OK ? end : rc, STORE_CONFLICT);
+    store_rollback(s);
+    assert_int_equal(store_query_int(s, "SELECT COUNT(*) FROM u", NULL, 0, &n), 1);
+    assert_int_equal(n, 1);
+}
+
+static void test_batch_refuses_misuse(void **state)
+{
+    store *s = *state;
+    make_table(s);
+    store_batch *b = (store_batch *)1;
+    /* outside a transaction */
+    assert_int_equal(store_batch_begin(s, "t", batch_cols, 4, &b), STORE_ERROR);
+    assert_null(b);
+    assert_int_equal(store_batch_end(NULL), STORE_OK);
+    /* names that are not plain, and no columns */
+    assert_int_equal(store_begin(s), STORE_OK);
+    static const char *const evil[] = {"k); DROP TABLE t; --"};
+    assert_int_equal(store_batch_begin(s, "t", evil, 1, &b), STORE_ERROR);
+    store_rollback(s);
+    assert_int_equal(store_begin(s), STORE_OK);
+    assert_int_equal(store_batch_begin(s, "t; x", batch_cols, 4, &b), STORE_ERROR);
+    store_rollback(s);
+    assert_int_equal(store_begin(s), STORE_OK);
+    assert_int_equal(store_batch_begin(s, "t", batch_cols, 0, &b), STORE_ERROR);
+    store_rollback(s);
+    /* a table that does not exist */
+    assert_int_equal(store_begin(s), STORE_OK);
+    assert_int_equal(store_batch_begin(s, "nowhere", batch_cols, 4, &b), STORE_ERROR);
+    assert_null(b);
+    store_rollback(s);
+
+    /* no other statement, no second batch and no commit while one is open */
+    assert_int_equal(store_begin(s), STORE_OK);
+    assert_int_equal(store_batch_begin(s, "t", batch_cols, 4, &b), STORE_OK);
+    store_batch *other = NULL;
+    assert_int_equal(store_batch_begin(s, "t", batch_cols, 4, &other), STORE_ERROR);
+    int64_t n = 0;
+    assert_int_equal(store_query_int(s, "SELECT 1", NULL, 0, &n), STORE_ERROR);
+    assert_non_null(strstr(store_errmsg(s), "batch"));
+    assert_int_equal(store_batch_add(b, (store_val[]){SV_INT(1), SV_INT(1), SV_REAL(1), SV_NULL}),
+                     STORE_OK);
+    assert_int_equal(store_commit(s), STORE_ERROR); /* rolled back */
+    assert_int_equal(store_batch_end(b), STORE_ERROR);
+    assert_int_equal(store_query_int(s, "SELECT COUNT(*) FROM t", NULL, 0, &n), 1);
+    assert_int_equal(n, 0);
+
+    /* a rollback with a batch open abandons it; the connection goes on */
+    assert_int_equal(store_begin(s), STORE_OK);
+    assert_int_equal(store_batch_begin(s, "t", batch_cols, 4, &b), STORE_OK);
+    assert_int_equal(store_batch_add(b, (store_val[]){SV_INT(2), SV_INT(2), SV_REAL(2), SV_NULL}),
+                     STORE_OK);
+    store_rollback(s);
+    assert_int_equal(store_batch_add(b, (store_val[]){SV_INT(3), SV_INT(3), SV_REAL(3), SV_NULL}),
+                     STORE_ERROR);
+    assert_int_equal(store_batch_end(b), STORE_ERROR);
+    assert_int_equal(store_query_int(s, "SELECT COUNT(*) FROM t", NULL, 0, &n), 1);
+    assert_int_equal(n, 0);
+}
+
+static int64_t cache_size(store *s)
+{
+    int64_t v = 0;
+    assert_int_equal(store_query_int(s, "PRAGMA cache_size", NULL, 0, &v), 1);
+    return v;
+}
+
+/* store_bulk tunes the transaction and is undone when it ends, committed
+ * or rolled back. */
+static void test_bulk_tuning_lasts_one_transaction(void **state)
+{
+    store *s = *state;
+    make_table(s);
+    assert_int_equal(store_bulk(s, 1000), STORE_ERROR); /* outside a transaction */
+    int64_t before = backend == STORE_SQLITE ? cache_size(s) : 0;
+    for (int commit = 0; commit < 2; commit++) {
+        assert_int_equal(store_begin(s), STORE_OK);
+        assert_int_equal(store_bulk(s, 50000), STORE_OK);
+        assert_int_equal(store_bulk(s, 50000), STORE_OK); /* once is enough */
+        if (backend == STORE_SQLITE)
+            assert_int_equal(cache_size(s), -200000); /* 4 KiB a row, in KiB */
+        exec_ok(s, "INSERT INTO t (k) VALUES (?1)", (store_val[]){SV_INT(commit)}, 1);
+        if (commit)
+            assert_int_equal(store_commit(s), STORE_OK);
+        else
+            store_rollback(s);
+        if (backend == STORE_SQLITE)
+            assert_int_equal(cache_size(s), before);
+    }
+    /* capped */
+    assert_int_equal(store_begin(s), STORE_OK);
+    assert_int_equal(store_bulk(s, 100000000), STORE_OK);
+    if (backend == STORE_SQLITE)
+        assert_int_equal(cache_size(s), -(int64_t)(LIMIT_STORE_BULK_CACHE / 1024));
+    assert_int_equal(store_commit(s), STORE_OK);
+    /* a small write needs nothing */
+    assert_int_equal(store_begin(s), STORE_OK);
+    assert_int_equal(store_bulk(s, 10), STORE_OK);
+    if (backend == STORE_SQLITE)
+        assert_int_equal(cache_size(s), before);
+    store_rollback(s);
+}
+
+/* After a commit the tables asked for are vacuumed and analysed on
+ * PostgreSQL (their pages marked all-visible); a rollback asks nothing. */
+static void test_refresh_after_commit(void **state)
+{
+    store *s = *state;
+    make_table(s);
+    assert_int_equal(store_refresh_after_commit(s, "t"), STORE_ERROR); /* outside a transaction */
+    for (int commit = 0; commit < 2; commit++) {
+        assert_int_equal(store_begin(s), STORE_OK);
+        store_batch *b = NULL;
+        assert_int_equal(store_batch_begin(s, "t", batch_cols, 4, &b), STORE_OK);
+        for (int k = 0; k < 2000; k++) {
+            store_val v[] = {SV_INT(commit * 10000 + k), SV_INT(k), SV_REAL(k), SV_TEXT("x")};
+            assert_int_equal(store_batch_add(b, v), STORE_OK);
+        }
+        assert_int_equal(store_batch_end(b), STORE_OK);
+        assert_int_equal(store_refresh_after_commit(s, "t"), STORE_OK);
+        assert_int_equal(store_refresh_after_commit(s, "t"), STORE_OK); /* once is enough */
+        assert_int_equal(store_refresh_after_commit(s, "t; DROP TABLE t"), STORE_ERROR);
+        if (commit)
+            assert_int_equal(store_commit(s), STORE_OK);
+        else
+            store_rollback(s);
+        if (backend != STORE_PG)
+            continue;
+        int64_t visible = -1;
+        assert_int_equal(store_query_int(s,
+                                         "SELECT relallvisible FROM pg_class WHERE relname = 't'",
+                                         NULL, 0, &visible),
+                         1);
+        if (commit)
+            assert_true(visible > 0);
+        else
+            assert_int_equal(visible, 0);
+    }
+    int64_t n = 0;
+    assert_int_equal(store_query_int(s, "SELECT COUNT(*) FROM t", NULL, 0, &n), 1);
+    assert_int_equal(n, 2000);
+    /* at most STORE_REFRESH_TABLES a transaction */
+    assert_int_equal(store_begin(s), STORE_OK);
+    const char *names[] = {"a", "b", "c", "d", "e"};
+    for (int i = 0; i < STORE_REFRESH_TABLES; i++)
+        assert_int_equal(store_refresh_after_commit(s, names[i]), STORE_OK);
+    assert_int_equal(store_refresh_after_commit(s, names[STORE_REFRESH_TABLES]), STORE_ERROR);
+    store_rollback(s);
+}
+
+/* Ids reserved in a transaction are new, rise, and are taken by the rows
+ * inserted with them; a second transaction gets others. */
+static void test_reserve_ids(void **state)
+{
+    store *s = *state;
+    char *ddl = store_sql_tokens("CREATE TABLE r (id {{id}}, v TEXT)", backend);
+    assert_int_equal(store_exec_script(s, ddl), STORE_OK);
+    free(ddl);
+    exec_ok(s, "INSERT INTO r (v) VALUES ('before')", NULL, 0);
+    int64_t ids[3000], more[5];
+    assert_int_equal(store_reserve_ids(s, "r", 3, ids), STORE_ERROR); /* outside a transaction */
+    assert_int_equal(store_begin(s), STORE_OK);
+    assert_int_equal(store_reserve_ids(s, "r; x", 3, ids), STORE_ERROR);
+    assert_int_equal(store_reserve_ids(s, "r", 0, ids), STORE_OK);
+    assert_int_equal(store_reserve_ids(s, "r", 3000, ids), STORE_OK);
+    for (int i = 1; i < 3000; i++)
+        assert_true(ids[i] > ids[i - 1]);
+    assert_true(ids[0] > 1);
+    static const char *const cols[] = {"id", "v"};
+    store_batch *b = NULL;
+    assert_int_equal(store_batch_begin(s, "r", cols, 2, &b), STORE_OK);
+    for (int i = 0; i < 3000; i++)
+        assert_int_equal(store_batch_add(b, (store_val[]){SV_INT(ids[i]), SV_TEXT("batch")}),
+                         STORE_OK);
+    assert_int_equal(store_batch_end(b), STORE_OK);
+    assert_int_equal(store_commit(s), STORE_OK);
+    /* the next rows, reserved or not, come after */
+    assert_int_equal(store_begin(s), STORE_OK);
+    assert_int_equal(store_reserve_ids(s, "r", 5, more), STORE_OK);
+    assert_true(more[0] > ids[2999]);
+    int64_t next = 0;
+    assert_int_equal(
+        store_query_int(s, "INSERT INTO r (v) VALUES ('after') RETURNING id", NULL, 0, &next), 1);
+    assert_true(next > ids[2999]);
+    store_rollback(s);
+    int64_t n = 0;
+    assert_int_equal(store_query_int(s, "SELECT COUNT(*) FROM r WHERE v = 'batch'", NULL, 0, &n),
+                     1);
+    assert_int_equal(n, 3000);
+}
+
+static void test_rows_per_statement(void **state)
+{
+    store *s = *state;
+    if (backend == STORE_SQLITE) {
+        assert_int_equal(store_rows_per_statement(s, 4, 1, false), 1);
+        assert_int_equal(store_rows_per_statement(s, 1, 0, true), LIMIT_STORE_SQLITE_QUERY_PARAMS);
+        assert_int_equal(store_rows_per_statement(s, 2, 6, true),
+                         (LIMIT_STORE_SQLITE_QUERY_PARAMS - 6) / 2);
+    } else {
+        assert_int_equal(store_rows_per_statement(s, 4, 1, false), (LIMIT_STORE_PARAMS - 1) / 4);
+        assert_int_equal(store_rows_per_statement(s, 1, 0, true), LIMIT_STORE_PARAMS);
+    }
+    assert_int_equal(store_rows_per_statement(s, LIMIT_STORE_PARAMS * 2, 0, true), 1);
+    /* the figure works: a look-up of that many ids in one statement */
+    size_t n = store_rows_per_statement(s, 1, 0, true);
+    store_val *v = calloc(n, sizeof *v);
+    char *sql = calloc(n * 8 + 64, 1);
+    size_t o = (size_t)sprintf(sql, "SELECT COUNT(*) FROM (SELECT 1 AS x) q WHERE 1 IN (");
+    for (size_t i = 0; i < n; i++) {
+        v[i] = SV_INT((int64_t)i);
+        o += (size_t)snprintf(sql + o, 16, "%s?%zu", i ? "," : "", i + 1);
+    }
+    strcat(sql, ")");
+    int64_t c = 0;
+    assert_int_equal(store_query_int(s, sql, v, (int)n, &c), 1);
+    assert_int_equal(c, 1);
+    free(sql);
+    free(v);
+}
+
 /* ---- driver ---- */
 
 static const struct CMUnitTest tests[] = {
@@ -869,6 +1199,13 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
     cmocka_unit_test_setup_teardown(test_settings_and_values, setup, teardown),
     cmocka_unit_test_setup_teardown(test_pg_reconnect, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_batch_inserts_every_row_and_value, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_batch_conflict_spoils_the_transaction, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_batch_refuses_misuse, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_bulk_tuning_lasts_one_transaction, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_rows_per_statement, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_refresh_after_commit, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_reserve_ids, setup, teardown),
 };
 
 /* Replaces the database name in a postgresql:// URL (the path after the

@@ -1,0 +1,24 @@
+/* jsonbuf.h - compact JSON text of a jansson value, fast.
+ *
+ * Writes what json_dumps(v, JSON_COMPACT) writes, byte for byte (keys in
+ * the object's order, non-ASCII text as it is, the short escapes \b \f \n
+ * \r \t and \uXXXX for other control characters, reals as "%.17g" with
+ * ".0" added when they would read back as integers and the exponent's
+ * "+" and leading zeros dropped), at a fraction of the cost: jansson
+ * formats through a callback per piece and printf per number, which made
+ * it a fifth of the CSV import's instructions when it wrote each row's
+ * profile (measured with callgrind, bench/README.md).
+ */
+#ifndef TANDEM_BASE_JSONBUF_H
+#define TANDEM_BASE_JSONBUF_H
+
+#include <jansson.h>
+
+#include "base/buf.h"
+
+/* Appends v as compact JSON to b. Returns 0, or -1 when it would pass
+ * b's cap (b is then unchanged). NULL writes null. Allocation cannot fail
+ * (base/mem.h). */
+int jsonbuf_value(buf *b, const json_t *v);
+
+#endif

@@ -1,0 +1,29 @@
+/* vec.c - the growable array (see vec.h). */
+#include "base/vec.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/mem.h"
+
+void vec_reserve(void **items, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return;
+    size_t want = *cap ? *cap : VEC_MIN_CAP;
+    while (want < need) {
+        if (want > (size_t)-1 / 2) {
+            want = need;
+            break;
+        }
+        want *= 2;
+    }
+    size_t bytes, old;
+    if (!mem_mul_ok(want, elem, &bytes) || !mem_mul_ok(*cap, elem, &old)) {
+        fputs("tandem: array size overflows\n", stderr);
+        abort();
+    }
+    *items = xrealloc(*items, bytes);
+    memset((char *)*items + old, 0, bytes - old);
+    *cap = want;
+}
