@@ -40,8 +40,14 @@ int h_participants_bulk(api_ctx *c);
 int h_program_import(api_ctx *c);
 
 /* invitations.c */
+int h_invitation_get(api_ctx *c);
 int h_invitation_accept(api_ctx *c);
+
+/* outbox.c */
 int h_outbox_list(api_ctx *c);
+
+/* time_zones.c */
+int h_time_zones(api_ctx *c);
 
 /* training.c */
 int h_training_list(api_ctx *c);

@@ -9,15 +9,19 @@
 
 #include "api/api.h"
 
-#define IDENTITY_TOKEN_CHARS 64 /* room for prefix + base64url of 32 bytes */
-#define IDENTITY_HASH_HEX 65    /* SHA-256 as hex, with the NUL */
+#include "base/secret.h"
+
+#define IDENTITY_TOKEN_CHARS SECRET_TOKEN_CHARS /* room for prefix + base64url of 32 bytes */
+#define IDENTITY_HASH_HEX SECRET_HASH_HEX       /* SHA-256 as hex, with the NUL */
 
 /* Must run once before anything below (initialises libsodium). 0 on success. */
 int identity_init(void);
 
-/* A new random secret: prefix + base64url(32 random bytes). */
+/* A new random secret: prefix + base64url(32 random bytes)
+ * (base/secret.h's secret_new). */
 void identity_new_secret(const char *prefix, char out[IDENTITY_TOKEN_CHARS]);
-/* SHA-256 of a secret, as lower-case hex: what the database stores. */
+/* SHA-256 of a secret, as lower-case hex: what the database stores
+ * (secret_hash). */
 void identity_secret_hash(const char *secret, char out[IDENTITY_HASH_HEX]);
 
 /* argon2id (libsodium) PHC string of the password; NULL only when out of

@@ -1,14 +1,37 @@
-/* invitations.c - accepting an invitation link, and the outbox that
- * admins can read. */
+/* invitations.c - the invitation link: what it invites to, and accepting
+ * it (product.md §4). The rules are service/enrolment.c's; passwords are
+ * identity's, checked outside any transaction. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/handlers.h"
 #include "api/identity.h"
 #include "base/clock.h"
 #include "base/limits.h"
-#include "base/mem.h"
 #include "base/str.h"
 #include "domain/password.h"
+#include "service/enrolment.h"
+#include "service/sessions.h"
+
+/* GET /api/v1/invitations/{token}: the program and the role an invitation
+ * is for, so its page can say so before anyone signs in. */
+int h_invitation_get(api_ctx *c)
+{
+    const char *token = c->req->params[0];
+    if (!token || strlen(token) > 128)
+        return api_not_found(c);
+    struct svc_invitation inv;
+    verr e = VERR_COLLECT;
+    int rc = svc_invitation_find(c->db, token, clock_now(), &inv, &e);
+    if (rc != SVC_OK)
+        return api_fail(c, rc, &e);
+    json_t *out =
+        json_pack("{s:I, s:s, s:s, s:s, s:b, s:o}", "program_id", (json_int_t)inv.program_id,
+                  "program_name", inv.program_name, "role", inv.role, "name", inv.person_name,
+                  "has_account", inv.password_hash != NULL, "expires_at", api_time(inv.expires_at));
+    svc_invitation_cleanup(&inv);
+    return api_json(c, 200, out);
+}
 
 /* POST /api/v1/invitations/accept {"token", "password", "name"?}
  * Someone invited without an account sets their password; someone with
@@ -19,110 +42,50 @@ int h_invitation_accept(api_ctx *c)
     if (api_body_object(c, &body))
         return -1;
     static const char *const keys[] = {"token", "password", "name", NULL};
-    verr e = {0};
+    verr e = VERR_COLLECT;
     const char *token, *password, *name;
     int result = -1, rc;
-    if (v_known_keys(body, "", keys, &e) ||
-        v_string(body, "token", "", true, false, 128, NULL, &token, &e) ||
-        v_string(body, "password", "", true, false, LIMIT_PASSWORD_MAX, NULL, &password, &e) ||
-        v_string(body, "name", "", false, false, LIMIT_NAME_BYTES, NULL, &name, &e)) {
+    char *hash = NULL;
+    struct svc_invitation inv = {0};
+    v_known_keys(body, "", keys, &e);
+    v_string(body, "token", "", true, false, 128, NULL, &token, &e);
+    v_string(body, "password", "", true, false, LIMIT_PASSWORD_MAX, NULL, &password, &e);
+    v_string(body, "name", "", false, false, LIMIT_NAME_BYTES, NULL, &name, &e);
+    if (v_failed(&e)) {
         result = api_invalid(c, &e);
         goto done;
     }
-    char hash[IDENTITY_HASH_HEX];
-    identity_secret_hash(token, hash);
     int64_t now = clock_now();
-    store_rows *rows;
-    store_val q[] = {SV_TEXT(hash), SV_INT(now)};
-    rc = store_query(
-        c->db,
-        "SELECT i.id, pe.id, pe.email, pe.password_hash, pa.program_id, pa.id FROM invitations i "
-        "JOIN participations pa ON pa.id = i.participation_id JOIN people pe ON pe.id = "
-        "pa.person_id "
-        "WHERE i.token_hash = ?1 AND i.used_at IS NULL AND i.expires_at > ?2",
-        q, 2, &rows);
-    if (rc != STORE_OK) {
-        result = api_store_failed(c, rc);
+    if ((rc = svc_invitation_find(c->db, token, now, &inv, &e)) != SVC_OK) {
+        result = api_fail(c, rc, &e);
         goto done;
     }
-    if (store_next(rows) != 1) {
-        store_rows_free(rows);
-        result =
-            api_problem(c, 404, "token", "this invitation is not valid: used, expired or mistyped");
-        goto done;
-    }
-    int64_t inv = store_col_int(rows, 0), person = store_col_int(rows, 1);
-    int64_t program = store_col_int(rows, 4), part = store_col_int(rows, 5);
-    char email[LIMIT_EMAIL_BYTES + 1];
-    str_fmt(email, sizeof email, "%s", store_col_text(rows, 2));
-    bool has_password = !store_col_null(rows, 3);
-    char *stored = has_password ? xstrdup(store_col_text(rows, 3)) : NULL;
-    store_rows_free(rows);
-    /* Hashing runs with no transaction held; the single-use check below
-     * (used_at IS NULL) catches a second acceptance meanwhile. */
+    /* Hashing runs with no transaction held; the single-use check of
+     * svc_invitation_accept catches a second acceptance meanwhile. */
     api_end_read(c);
-    bool ok = has_password ? identity_password_verify(stored, password) : true;
-    free(stored);
-    char *ph = NULL;
-    const char *why = has_password ? NULL : password_weakness(password, email);
+    bool has_password = inv.password_hash != NULL;
+    bool ok = has_password ? identity_password_verify(inv.password_hash, password) : true;
+    const char *why = has_password ? NULL : password_weakness(password, inv.email);
     if (ok && !has_password && !why)
-        ph = identity_password_hash(password);
-    if (api_begin_write(c)) {
-        free(ph);
+        hash = identity_password_hash(password);
+    if (api_begin_write(c))
         goto done;
-    }
     if (!ok) {
-        free(ph);
         result = api_problem(
             c, 403, "password",
             "password: the invitation is for an existing account, and this is not its password");
         goto done;
     }
-    if (!has_password) {
-        if (why) {
-            result = api_problem(c, 422, "password", "password: %s", why);
-            goto done;
-        }
-        store_val u[] = {SV_INT(person), SV_TEXT(ph), SV_TEXT(name), SV_INT(now)};
-        rc = store_exec(
-            c->db,
-            "UPDATE people SET password_hash = ?2, name = COALESCE(CAST(?3 AS TEXT), name), "
-            "updated_at = ?4 WHERE id = ?1",
-            u, 4, NULL);
-        free(ph);
-        if (rc == STORE_OK && name) {
-            store_val n[] = {SV_INT(person), SV_TEXT(name)};
-            rc = store_exec(c->db, "UPDATE participations SET sort_name = ?2 WHERE person_id = ?1",
-                            n, 2, NULL);
-        }
-        if (rc != STORE_OK) {
-            result = api_store_failed(c, rc);
-            goto done;
-        }
-    }
-    store_val used[] = {SV_INT(inv), SV_INT(now)};
-    int64_t changed = 0;
-    rc = store_exec(c->db, "UPDATE invitations SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL",
-                    used, 2, &changed);
-    if (rc != STORE_OK || changed != 1) {
-        result = rc != STORE_OK
-                     ? api_store_failed(c, rc)
-                     : api_problem(c, 404, "token", "this invitation was used meanwhile");
+    if (why) {
+        result = api_problem(c, 422, "password", "password: %s", why);
         goto done;
     }
-    /* Sign in: a new session, as POST /session makes one. */
-    char secret[IDENTITY_TOKEN_CHARS], shash[IDENTITY_HASH_HEX], csrf[IDENTITY_TOKEN_CHARS];
-    identity_new_secret("", secret);
-    identity_new_secret("", csrf);
-    identity_secret_hash(secret, shash);
-    store_val s[] = {SV_TEXT(shash), SV_INT(person), SV_TEXT(csrf), SV_INT(now),
-                     SV_INT(now + api_config()->session_absolute_s)};
-    if ((rc = store_exec(
-             c->db,
-             "INSERT INTO sessions (token_hash, person_id, csrf_token, created_at, last_seen_at, "
-             "expires_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
-             s, 5, NULL)) != STORE_OK) {
-        result = api_store_failed(c, rc);
+    now = clock_now();
+    char secret[SECRET_TOKEN_CHARS], csrf[SECRET_TOKEN_CHARS];
+    if ((rc = svc_invitation_accept(c->db, &inv, hash, name, now, &e)) != SVC_OK ||
+        (rc = svc_session_open(c->db, inv.person_id, now, api_config()->session_absolute_s, secret,
+                               csrf)) != STORE_OK) {
+        result = api_fail(c, rc, &e);
         goto done;
     }
     char cookie[256];
@@ -131,60 +94,14 @@ int h_invitation_accept(api_ctx *c)
             (long long)api_config()->session_absolute_s,
             api_config()->secure_cookies ? "; Secure" : "");
     http_resp_header(c->resp, "Set-Cookie", cookie);
-    c->actor.person_id = person;
-    api_audit(c, "invitation.accept", "participation", part, NULL);
+    c->actor.person_id = inv.person_id;
     result = api_json(c, 200,
-                      json_pack("{s:I, s:I, s:I, s:s}", "person_id", (json_int_t)person,
-                                "program_id", (json_int_t)program, "participation_id",
-                                (json_int_t)part, "csrf_token", csrf));
+                      json_pack("{s:I, s:I, s:I, s:s}", "person_id", (json_int_t)inv.person_id,
+                                "program_id", (json_int_t)inv.program_id, "participation_id",
+                                (json_int_t)inv.participation_id, "csrf_token", csrf));
 done:
+    free(hash);
+    svc_invitation_cleanup(&inv);
     json_decref(body);
     return result;
-}
-
-/* GET /api/v1/outbox: stored e-mail, newest first (admins). */
-int h_outbox_list(api_ctx *c)
-{
-    if (c->actor.site_role != SITE_ADMIN)
-        return api_not_found(c);
-    int64_t limit, offset, total = 0;
-    if (api_page(c, &limit, &offset))
-        return -1;
-    const char *to = http_req_query(c->req, "to");
-    store_val p[] = {SV_TEXT(to), SV_INT(limit), SV_INT(offset)};
-    int rc = store_query_int(
-        c->db, "SELECT COUNT(*) FROM outbox WHERE CAST(?1 AS TEXT) IS NULL OR to_address = ?1", p,
-        1, &total);
-    if (rc < 0)
-        return api_store_failed(c, rc);
-    store_rows *rows;
-    if ((rc =
-             store_query(c->db,
-                         "SELECT id, created_at, to_address, subject, body, kind, program_id, "
-                         "attempts, sent_at, "
-                         "last_error FROM outbox WHERE CAST(?1 AS TEXT) IS NULL OR to_address = ?1 "
-                         "ORDER BY id DESC LIMIT ?2 OFFSET ?3",
-                         p, 3, &rows)) != STORE_OK)
-        return api_store_failed(c, rc);
-    json_t *items = json_array();
-    while (store_next(rows) == 1) {
-        json_t *m = json_pack(
-            "{s:I, s:o, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)store_col_int(rows, 0),
-            "created_at", api_time(store_col_int(rows, 1)), "to", store_col_text(rows, 2),
-            "subject", store_col_text(rows, 3), "body", store_col_text(rows, 4), "kind",
-            store_col_text(rows, 5), "attempts", (json_int_t)store_col_int(rows, 7));
-        json_object_set_new(m, "program_id",
-                            store_col_null(rows, 6) ? json_null()
-                                                    : json_integer(store_col_int(rows, 6)));
-        json_object_set_new(
-            m, "sent_at", store_col_null(rows, 8) ? json_null() : api_time(store_col_int(rows, 8)));
-        json_object_set_new(m, "last_error",
-                            store_col_null(rows, 9) ? json_null()
-                                                    : json_string(store_col_text(rows, 9)));
-        json_array_append_new(items, m);
-    }
-    store_rows_free(rows);
-    return api_json(c, 200,
-                    json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total,
-                              "limit", (json_int_t)limit, "offset", (json_int_t)offset));
 }

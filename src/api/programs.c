@@ -31,6 +31,14 @@ static json_t *program_json(const struct svc_program *p)
         json_object_set_new(o, "version", json_integer(p->version));
         json_object_update(o, p->cfg.doc);
     }
+    if (p->has_enrolment) {
+        static const char *const states[] = {"open", "not_yet", "closed"};
+        json_object_set_new(o, "enrolment", json_string(states[p->enrolment]));
+        if (!p->cfg.doc) /* a list: the day it opens, for "opens on ..." */
+            json_object_set_new(o, "enrolment_opens",
+                                p->enrolment_opens[0] ? json_string(p->enrolment_opens)
+                                                      : json_null());
+    }
     json_object_set_new(o, "my_roles", roles_json(p->roles));
     return o;
 }
@@ -72,15 +80,18 @@ static int check_body(const json_t *body, const json_t *base, struct svc_program
                       struct program_config *cfg, verr *e)
 {
     bool creating = base == NULL;
-    if (v_known_keys(body, "", top_keys, e) ||
-        v_string(body, "name", "", creating, false, LIMIT_NAME_BYTES, in->name, &in->name, e) ||
-        v_string(body, "description", "", false, true, LIMIT_TEXT_BYTES, in->description,
-                 &in->description, e) ||
-        v_enum(body, "status", "", program_statuses, in->status, &in->status, e) ||
-        (!creating &&
-         v_int(body, "version", "", 1, INT64_MAX / 2, in->version, false, &in->version, e)) ||
-        program_config_normalize(body, base, cfg, e))
+    /* Every check runs, so the reply names every bad field at once. */
+    v_known_keys(body, "", top_keys, e);
+    v_string(body, "name", "", creating, false, LIMIT_NAME_BYTES, in->name, &in->name, e);
+    v_string(body, "description", "", false, true, LIMIT_TEXT_BYTES, in->description,
+             &in->description, e);
+    v_enum(body, "status", "", program_statuses, in->status, &in->status, e);
+    if (!creating)
+        v_int(body, "version", "", 1, INT64_MAX / 2, in->version, false, &in->version, e);
+    if (program_config_normalize(body, base, cfg, e) || v_failed(e)) {
+        program_config_cleanup(cfg);
         return -1;
+    }
     in->cfg = cfg;
     return 0;
 }
@@ -110,7 +121,7 @@ int h_program_create(api_ctx *c)
     json_t *body = NULL;
     struct program_config cfg = {0};
     struct svc_program_input in = {.description = "", .status = "draft"};
-    verr e = {0};
+    verr e = VERR_COLLECT;
     int64_t id;
     int result = -1, rc;
     if (api_body_object(c, &body))
@@ -160,7 +171,7 @@ int h_program_patch(api_ctx *c)
     struct program_config cfg = {0};
     struct svc_program_input in = {
         .name = p.name, .description = p.description, .status = p.status, .version = p.version};
-    verr e = {0};
+    verr e = VERR_COLLECT;
     int result = -1;
     if (!perm_allows(p.roles, PERM_PROGRAM, PERM_WRITE)) {
         result = api_problem(c, 403, NULL, "only the program's coordinators and admins change it");

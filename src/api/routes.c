@@ -15,6 +15,7 @@
 #include "http/assets.h"
 #include "http/router.h"
 #include "service/tokens.h"
+#include "service/sessions.h"
 
 enum {
     PUBLIC = 1 << 0,    /* no sign-in needed */
@@ -101,8 +102,10 @@ static const struct route routes[] = {
     {HTTP_POST, "/api/v1/calendar/feed", h_calendar_feed_create, 0},
     {HTTP_DELETE, "/api/v1/calendar/feed", h_calendar_feed_delete, 0},
     {HTTP_GET, "/api/v1/calendar/{token}.ics", h_calendar_get, PUBLIC},
+    {HTTP_GET, "/api/v1/invitations/{token}", h_invitation_get, PUBLIC},
     {HTTP_POST, "/api/v1/invitations/accept", h_invitation_accept, PUBLIC | READ_FIRST},
     {HTTP_GET, "/api/v1/outbox", h_outbox_list, 0},
+    {HTTP_GET, "/api/v1/time-zones", h_time_zones, 0},
     /* Surveys, health checks, at-risk and rematching (issue 12). */
     {HTTP_GET, "/api/v1/survey-templates", h_survey_templates, 0},
     {HTTP_GET, "/api/v1/programs/{id}/surveys", h_surveys_list, 0},
@@ -249,11 +252,9 @@ void api_dispatch(http_req *r, http_resp *w)
         }
     }
     if (c.touch_session) {
-        store_val u[] = {SV_INT(clock_now()), SV_INT(c.touch_session)};
         /* Best effort after the reply is made: a failure leaves the old
          * time, and the next request tries again. */
-        if (store_exec(c.db, "UPDATE sessions SET last_seen_at = ?1 WHERE id = ?2", u, 2, NULL) !=
-            STORE_OK)
+        if (svc_session_seen(c.db, c.touch_session, clock_now()) != STORE_OK)
             log_warn("api", "session %lld: last_seen_at not written: %s",
                      (long long)c.touch_session, store_errmsg(c.db));
     }

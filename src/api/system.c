@@ -10,8 +10,7 @@ extern const unsigned long api_openapi_json_len;
 
 int h_healthz(api_ctx *c)
 {
-    int64_t one = 0;
-    if (store_query_int(c->db, "SELECT 1", NULL, 0, &one) != 1 || one != 1)
+    if (svc_health(c->db) != STORE_OK)
         return api_problem(c, 503, NULL, "the database does not answer");
     return api_json(c, 200, json_pack("{s:s}", "status", "ok"));
 }

@@ -41,6 +41,7 @@
 #define LIMIT_LOGIN_COUNTERS 100000          /* counters kept; past it the global limit applies */
 #define LIMIT_LOGIN_GLOBAL_ATTEMPTS 100      /* failed sign-ins per window, all uncounted keys */
 #define LIMIT_TOKENS_PER_PERSON 50           /* live API tokens */
+#define LIMIT_INVITATION_DAYS 30             /* an invitation link works this long */
 #define LIMIT_TOKEN_DAYS_DEFAULT 90 /* (config) an API token's lifetime when none is asked */
 #define LIMIT_TOKEN_DAYS_MAX 365    /* (config) the longest lifetime a token may ask for */
 
@@ -86,11 +87,17 @@
 #define LIMIT_MEETING_LENGTH_MAX 480     /* minutes, a program's usual meeting */
 #define LIMIT_GOALS_DUE_DAYS_MAX 365     /* days to set the goals in */
 #define LIMIT_PROFILE_VALUE_BYTES 200    /* one profile value or tag */
-#define LIMIT_ANSWER_BYTES 2000          /* one answer to an enrolment question */
-#define LIMIT_ANSWER_SCALE_MAX 5         /* the top of a 1..N scale question */
-#define LIMIT_PHASE_DAYS_MAX 3650        /* a phase's timeframe */
-#define LIMIT_CONFIG_ID_BYTES 64         /* a question, module or criterion id or name */
-#define LIMIT_CONFIG_LABEL_BYTES 500     /* a question's label, a checklist line */
+#define LIMIT_PROFILE_TEXT_BYTES 2000    /* a profile's headline or bio */
+#define LIMIT_PROFILE_TAGS 32            /* tags in one profile field */
+#define LIMIT_PROFILE_VECTOR_ITEMS 32 /* numbers in a score field, statements in a questionnaire */
+#define LIMIT_PROFILE_OPTIONS 200     /* values a program offers for one profile field */
+#define LIMIT_QUESTIONNAIRE_SCALE_MAX 10    /* the top of a questionnaire's 1..N answers */
+#define LIMIT_QUESTIONNAIRE_LABEL_BYTES 100 /* a questionnaire scale's end label */
+#define LIMIT_ANSWER_BYTES 2000             /* one answer to an enrolment question */
+#define LIMIT_ANSWER_SCALE_MAX 5            /* the top of a 1..N scale question */
+#define LIMIT_PHASE_DAYS_MAX 3650           /* a phase's timeframe */
+#define LIMIT_CONFIG_ID_BYTES 64            /* a question, module or criterion id or name */
+#define LIMIT_CONFIG_LABEL_BYTES 500        /* a question's label, a checklist line */
 #define LIMIT_CONFIG_OPTION_BYTES 200
 #define LIMIT_CONFIG_UNIT_BYTES 32 /* an objective measure's unit */
 #define LIMIT_PROGRAM_CRITERIA 32

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/enrolment.h"
 #include "api/identity.h"
 #include "base/clock.h"
 #include "base/mem.h"
@@ -49,6 +48,17 @@ static const char *const skills[] = {"public speaking",
 static const char *const languages[] = {"English", "French", "German", "Spanish", "Japanese"};
 static const char *const cities[] = {"Lisbon", "Berlin", "Lyon", "Osaka", "Madrid", "Dublin"};
 static const int offsets[] = {0, 1, 1, 9, 1, 0};
+static const char *const zones[] = {"Europe/Lisbon", "Europe/Berlin", "Europe/Paris",
+                                    "Asia/Tokyo",    "Europe/Madrid", "Europe/Dublin"};
+
+/* What people pick from for the tag fields: the demo's own words. */
+static json_t *choices(const char *const *list, size_t n, bool other)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(list[i]));
+    return json_pack("{s:o, s:b}", "options", a, "other", other);
+}
 
 /* A deterministic pseudo-random sequence, so the demo is the same everywhere. */
 static unsigned demo_rand(unsigned *state)
@@ -86,6 +96,7 @@ static json_t *profile(bool mentor, int city, unsigned *rng)
                         pick_tags(skills, sizeof skills / sizeof skills[0], 2, rng));
     json_object_set_new(p, "location", json_string(cities[city]));
     json_object_set_new(p, "utc_offset", json_integer(offsets[city]));
+    json_object_set_new(p, "time_zone", json_string(zones[city]));
     json_object_set_new(
         p, "years_experience",
         json_integer(mentor ? 8 + (int)(demo_rand(rng) % 15) : (int)(demo_rand(rng) % 4)));
@@ -199,6 +210,15 @@ static int load_demo(store *s, const char *hash)
         0, NULL);
     struct program_config cfg;
     verr e = {0};
+    size_t nskills = sizeof skills / sizeof skills[0];
+    json_t *sel = json_object_get(in, "selection");
+    if (sel)
+        json_object_set_new(
+            sel, "profile_fields",
+            json_pack("{s:o, s:o, s:o, s:o}", "expertise", choices(skills, nskills, false),
+                      "development_needs", choices(skills, nskills, false), "interests",
+                      choices(skills, nskills, true), "languages",
+                      choices(languages, sizeof languages / sizeof languages[0], true)));
     if (!in || program_config_normalize(in, NULL, &cfg, &e)) {
         fprintf(stderr, "tandem demo: the demo configuration is invalid: %s %s\n", e.field, e.msg);
         json_decref(in);

@@ -17,7 +17,7 @@ void invitation_text(buf *b, const char *name, const char *program, const char *
     buf_puts(b, "\" as a ");
     buf_puts(b, role);
     buf_puts(b, ".\n\nAccept the invitation here (the link works once, for " NUMBER_TEXT(
-                    INVITATION_DAYS) " days):\n");
+                    LIMIT_INVITATION_DAYS) " days):\n");
     buf_puts(b, base_url ? base_url : "");
     buf_puts(b, "/invite/");
     buf_puts(b, token);

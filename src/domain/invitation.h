@@ -7,8 +7,7 @@
 #include <stddef.h>
 
 #include "base/buf.h"
-
-#define INVITATION_DAYS 30 /* an invitation link works this long, once */
+#include "base/limits.h"
 
 /* Writes the invitation e-mail for `name` to take part in `program` as a
  * `role`, with the link base_url/invite/token, into b (reset first).

@@ -69,20 +69,28 @@ enum eligibility participation_eligible(enum stage status, bool trained, bool tr
     return ELIGIBLE;
 }
 
-void participation_funnel_add(int64_t counts[STAGE_COUNT], int furthest, int64_t n)
+void participation_funnel_add(struct funnel *f, stage_set reached, int64_t n)
 {
-    for (int s = 0; s <= furthest && s < STAGE_FIRST_EXIT; s++)
-        counts[s] += n;
+    stage_set stages = reached & (STAGE_BIT(STAGE_FIRST_EXIT) - 1);
+    if (!stages || n <= 0)
+        return;
+    f->everyone += n;
+    for (int s = 0; s < STAGE_FIRST_EXIT; s++) {
+        if (!(stages & STAGE_BIT(s)))
+            continue;
+        f->reached[s] += n;
+        if (s > 0 && (stages & STAGE_BIT(s - 1)))
+            f->went_on[s] += n;
+    }
 }
 
-bool participation_conversion(const int64_t counts[STAGE_COUNT], enum stage s, bool from_first,
-                              double *rate)
+bool participation_conversion(const struct funnel *f, enum stage s, bool from_first, double *rate)
 {
     if ((unsigned)s >= STAGE_FIRST_EXIT || (!from_first && s == 0))
         return false;
-    int64_t base = counts[from_first ? 0 : s - 1];
+    int64_t base = from_first ? f->everyone : f->reached[s - 1];
     if (base <= 0)
         return false;
-    *rate = (double)counts[s] / (double)base;
+    *rate = (double)(from_first ? f->reached[s] : f->went_on[s]) / (double)base;
     return true;
 }

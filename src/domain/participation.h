@@ -50,18 +50,32 @@ const char *participation_withdraw(enum stage from);
 enum eligibility { ELIGIBLE, NOT_APPROVED, NOT_TRAINED };
 enum eligibility participation_eligible(enum stage status, bool trained, bool training_gate);
 
-/* The funnel report. Someone counts at every stage up to the furthest
- * they reached (`furthest`, an enum stage before the exits; -1 for
- * none): who applied without an invitation, or was approved without
- * applying, still passed the stages before, so the funnel never widens.
- * Adds n such participations to counts. */
-void participation_funnel_add(int64_t counts[STAGE_COUNT], int furthest, int64_t n);
+/* The funnel report (product.md §8). Each stage counts the participations
+ * that reached it, as the stage is defined: "invited" those a coordinator
+ * invited, "applied" those who applied (invited or not), and so on; one
+ * approved without applying is not counted as applied. A conversion is
+ * measured on the same people: of those who reached the stage before, the
+ * share who reached this one too; and of everyone in the funnel (everyone
+ * who reached any stage), the share who reached this one.
+ *
+ * A participation's stages come as a set: bit s for stage s. */
+typedef uint32_t stage_set;
+#define STAGE_BIT(s) ((stage_set)1 << (s))
+
+struct funnel {
+    int64_t everyone;             /* participations that reached any stage */
+    int64_t reached[STAGE_COUNT]; /* reached stage s (exits: 0, counted apart) */
+    int64_t went_on[STAGE_COUNT]; /* reached stage s and the stage before it */
+};
+
+/* Adds n participations that reached the stages in `reached` (exit bits
+ * are ignored). */
+void participation_funnel_add(struct funnel *f, stage_set reached, int64_t n);
 
 /* The conversion into stage s from the stage before it, or with
- * `from_first` from the first stage: false when there is none (s is the
- * first stage or an exit, or nobody reached the stage it is measured
- * from), else true with *rate in 0..1. */
-bool participation_conversion(const int64_t counts[STAGE_COUNT], enum stage s, bool from_first,
-                              double *rate);
+ * `from_first` the share of everyone in the funnel who reached s: false
+ * when there is none (s is the first stage and !from_first, s is an exit,
+ * or nobody is counted to measure from), else true with *rate in 0..1. */
+bool participation_conversion(const struct funnel *f, enum stage s, bool from_first, double *rate);
 
 #endif

@@ -1,5 +1,9 @@
 /* program.h - a program's configuration (product.md §3; the document is
  * described field by field in docs/program-config.md).
+ *
+ * The module is three files: program.c validates and normalises a
+ * configuration, program_read.c is its typed view and the questions asked
+ * of it, program_templates.c holds the phase models of the seeds.
  */
 #ifndef TANDEM_DOMAIN_PROGRAM_H
 #define TANDEM_DOMAIN_PROGRAM_H
@@ -7,12 +11,31 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "domain/validate.h"
 
 /* The configuration sections, in the order the setup wizard shows them. */
 extern const char *const program_config_keys[]; /* NULL-terminated */
 extern const char *const program_statuses[];    /* NULL-terminated */
+
+/* The defaults the normaliser fills in, and the reader of an older
+ * document assumes. */
+enum {
+    PROGRAM_DEFAULT_CAPACITY = 2,
+    PROGRAM_DEFAULT_WANTS = 1,
+    PROGRAM_DEFAULT_MAX_MENTORS = 1,
+    PROGRAM_DEFAULT_REQUEST_EXPIRY_DAYS = 7,
+    PROGRAM_DEFAULT_FREQUENCY = 2,
+    PROGRAM_DEFAULT_LENGTH_MINUTES = 60,
+    PROGRAM_DEFAULT_GOALS = 3,
+    PROGRAM_DEFAULT_GOAL_DUE_DAYS = 30,
+    PROGRAM_DEFAULT_DURATION_MONTHS = 12,
+    PROGRAM_DEFAULT_RENEWALS = 1,
+    PROGRAM_DEFAULT_QUESTIONNAIRE_SCALE = 5,
+    PROGRAM_DEFAULT_ANONYMITY_THRESHOLD = 5,
+    PROGRAM_DEFAULT_HEALTH_CHECK_DAYS = 30,
+};
 
 enum program_access { PROGRAM_APPROVAL, PROGRAM_OPEN, PROGRAM_INVITE_ONLY };
 enum program_mode { PROGRAM_MATCH_ADMIN, PROGRAM_MATCH_SELF, PROGRAM_MATCH_HYBRID };
@@ -30,6 +53,10 @@ struct program_config {
         bool mentor_voluntary;
         int default_capacity, default_wants;
         const json_t *questions; /* [{id, role, type, label, required, options}] */
+        /* What people choose from for a profile field, by field name:
+         * {"options": [...], "other": bool} for tags and values,
+         * {"questions": [{label, low, high}], "scale": N} for score lists. */
+        const json_t *profile_fields;
     } selection;
     struct {
         enum program_mode mode;
@@ -60,6 +87,10 @@ struct program_config {
         size_t count;
     } phases;
     struct {
+        /* "YYYY-MM-DD" (borrowed from doc), NULL when not set */
+        const char *enrolment_opens, *enrolment_closes, *matching_date, *starts, *ends;
+    } dates;
+    struct {
         int anonymity_threshold; /* no aggregate of fewer responses is shown (>= 3) */
         int health_check_days;   /* how often each party is asked for a health check */
     } surveys;
@@ -70,9 +101,11 @@ struct program_config {
  * any of program_config_keys; other keys are the caller's business) and
  * fills *out with a new, complete configuration with every default filled
  * in. `base` (may be NULL) is an earlier complete configuration document
- * whose sections are kept where `in` does not name them (PATCH). Returns
- * 0, or -1 with *e naming the field (*out is then empty). The caller
- * releases *out with program_config_cleanup(). */
+ * whose sections are kept where `in` does not name them (PATCH). Every
+ * section is checked and every bad field named, so one attempt shows all
+ * that is wrong (up to LIMIT_FIELD_ERRORS). Returns 0, or -1 with *e
+ * naming the fields (*out is then empty). The caller releases *out with
+ * program_config_cleanup(). */
 int program_config_normalize(const json_t *in, const json_t *base, struct program_config *out,
                              verr *e);
 
@@ -103,6 +136,18 @@ const json_t *program_phase(const struct program_config *cfg, int i);
 /* The phase templates: {"zachary": [phase...], "kram": ..., ...}. New
  * reference; the caller owns it. */
 json_t *program_phase_templates(void);
+/* The phases of template `name` as a new array, or NULL for no such one. */
+json_t *program_template_phases(const char *name);
+
+/* Whether people may apply on their own at time `now`: enrolment opens at
+ * the start (00:00 UTC) of dates.enrolment_opens and closes at the end of
+ * dates.enrolment_closes; a date not set leaves that side open. */
+enum program_enrolment {
+    PROGRAM_ENROLMENT_OPEN,
+    PROGRAM_ENROLMENT_NOT_YET,
+    PROGRAM_ENROLMENT_CLOSED,
+};
+enum program_enrolment program_enrolment_at(const struct program_config *cfg, int64_t now);
 
 /* true when name is a profile field a matching criterion may use. */
 int program_profile_field_kind(

@@ -1,10 +1,29 @@
-/* validate.h - checking JSON input field by field, naming the field.
+/* validate.h - checking JSON input field by field, naming every bad field.
  *
  * Every check takes the object, the key and the path of the object (e.g.
- * "matching.criteria[2]"); on failure it fills a verr with the full field
- * path ("matching.criteria[2].weight") and a message, and returns -1. A
- * successful check returns 0 and stores the value or the default.
+ * "matching.criteria[2]"); on failure it records the full field path
+ * ("matching.criteria[2].weight") and a message in a verr and returns -1.
+ * A successful check returns 0 and stores the value or the default; a
+ * failed one stores the default (NULL, def), so the next check can run.
  * Values handed out are borrowed from the input object.
+ *
+ * Naming every bad field at once: a verr made with VERR_COLLECT (`verr e =
+ * VERR_COLLECT;`) collects up to LIMIT_FIELD_ERRORS bad fields, and the
+ * reply names them all. Run the checks one after another and look at the
+ * verr at the end, instead of stopping at the first (`||`):
+ *
+ *     verr e = VERR_COLLECT;
+ *     v_known_keys(body, "", keys, &e);
+ *     v_string(body, "name", "", true, false, LIMIT_NAME_BYTES, NULL, &name, &e);
+ *     v_int(body, "capacity", "", 1, LIMIT_CAPACITY_MAX, 2, false, &capacity, &e);
+ *     if (v_failed(&e))
+ *         return api_invalid(c, &e);
+ *
+ * A check that depends on an earlier one (an object's members) runs only
+ * when that one gave a value. A plain verr (`verr e = {0}`) keeps one
+ * error, the last recorded, as every check did before verrs collected;
+ * code that reuses one verr for several attempts relies on that.
+ * docs/internals/service.md has the details.
  */
 #ifndef TANDEM_DOMAIN_VALIDATE_H
 #define TANDEM_DOMAIN_VALIDATE_H
@@ -29,21 +48,35 @@ struct verr_item {
 typedef struct verr {
     char field[160];
     char msg[256];
-    int n; /* errors recorded: 0 .. LIMIT_FIELD_ERRORS */
+    int n;        /* errors recorded: 0 .. LIMIT_FIELD_ERRORS */
+    bool collect; /* record every error (VERR_COLLECT); else the last one stands */
     struct verr_item more[LIMIT_FIELD_ERRORS - 1];
 } verr;
 
-/* Sets the error at path.key (replacing the first one, as every check
- * below does when it fails) and returns -1. */
+/* A verr that collects every error recorded in it. */
+#define VERR_COLLECT ((verr){.collect = true})
+
+/* Records the error at path.key and returns -1. A collecting verr adds it
+ * after the errors already there, or puts it in place of the message of
+ * an error recorded for the same field (a check refining what an inner
+ * check said); beyond LIMIT_FIELD_ERRORS the rest is dropped. A plain verr
+ * holds this error alone, in place of the one it had. */
 int v_fail(verr *e, const char *path, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Records one more bad field after those already there (the first when
- * there is none), for checks that go on after a failure so that the reply
- * names every bad field; beyond LIMIT_FIELD_ERRORS the rest is dropped.
- * Returns -1. */
+/* Records one more bad field after those already there, in a plain verr
+ * too (for checks that go on after a failure). Returns -1. */
 int v_add(verr *e, const char *path, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Records the errors of `from` in `into` as v_fail does: all of them in a
+ * collecting verr, the first in a plain one. */
+void v_merge(verr *into, const verr *from);
+
+/* true once any error is recorded. */
+bool v_failed(const verr *e);
+/* How many errors are recorded (0 .. LIMIT_FIELD_ERRORS). */
+int v_count(const verr *e);
 
 /* The i-th recorded error (0 is e->field / e->msg); false past the end. */
 bool verr_at(const verr *e, int i, const char **field, const char **msg);
@@ -53,7 +86,8 @@ void v_join(char *out, size_t outlen, const char *path, const char *key);
 /* path + "[i]" */
 void v_index(char *out, size_t outlen, const char *path, size_t i);
 
-/* Refuses keys of obj not in allowed (NULL-terminated). obj must be an object. */
+/* Refuses keys of obj not in allowed (NULL-terminated), each one named.
+ * obj must be an object. */
 int v_known_keys(const json_t *obj, const char *path, const char *const *allowed, verr *e);
 
 /* obj[key] must be an object (or absent: *out = NULL when !required). */
@@ -75,7 +109,8 @@ int v_number(const json_t *obj, const char *key, const char *path, double min, d
 int v_bool(const json_t *obj, const char *key, const char *path, bool def, bool *out, verr *e);
 /* A "YYYY-MM-DD" date or absent (*out = NULL). */
 int v_date(const json_t *obj, const char *key, const char *path, const char **out, verr *e);
-/* An array of at most max strings of 1..maxbytes each. Absent: *out = NULL. */
+/* An array of at most max strings of 1..maxbytes each, every bad item
+ * named. Absent or bad: *out = NULL. */
 int v_string_list(const json_t *obj, const char *key, const char *path, size_t max, size_t maxbytes,
                   json_t **out, verr *e);
 

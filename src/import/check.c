@@ -379,7 +379,9 @@ static json_t *profile_of(struct cells *x, int64_t job_level)
         json_object_set_new(profile, "job_level", json_integer(job_level));
     json_t *clean = NULL;
     verr e = {0};
-    if (profile_validate(profile, "", &clean, &e) != 0) {
+    /* now = 0: the profile checked holds no time_zone (added below), so no
+     * offset is derived from one; the file's utc_offset column stands. */
+    if (profile_validate(profile, "", 0, &clean, &e) != 0) {
         const char *key;
         json_t *v;
         json_object_foreach(profile, key, v)
@@ -387,7 +389,8 @@ static json_t *profile_of(struct cells *x, int64_t job_level)
             json_t *one = json_object();
             json_object_set(one, key, v);
             json_t *ok = NULL;
-            if (profile_validate(one, "", &ok, &e) != 0) {
+            e = (verr){0}; /* a verr collects: one per cell */
+            if (profile_validate(one, "", 0, &ok, &e) != 0) {
                 enum import_col k = col_named(key);
                 if (strcmp(e.field, key) == 0)
                     bad(x, k, "%s", e.msg);

@@ -412,7 +412,7 @@ static int insert_invitations(struct import_job *j, const size_t *items, size_t 
                          SV_INT(pl->participation_id),
                          by,
                          SV_INT(j->now),
-                         SV_INT(j->now + (int64_t)INVITATION_DAYS * 86400)};
+                         SV_INT(j->now + (int64_t)LIMIT_INVITATION_DAYS * 86400)};
         rc = add_row(j, b, v, k, n, 1);
     }
     if ((rc = end_batch(b, rc)) != STORE_OK)

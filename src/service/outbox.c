@@ -1,5 +1,9 @@
 #include "service/outbox.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
 #include "base/str.h"
 
 int svc_outbox_add(store *db, const char *to, int64_t person_id, int64_t program_id,
@@ -53,4 +57,68 @@ int svc_outbox_to_participation(store *db, int64_t participation_id, const char 
     if (rc != SVC_OK)
         return rc;
     return svc_outbox_add(db, to.email, to.person_id, to.program_id, kind, subject, body, now);
+}
+
+static char *dup_col(store_rows *r, int col)
+{
+    return store_col_null(r, col) ? NULL : xstrdup(store_col_text(r, col));
+}
+
+int svc_outbox_list(store *db, const char *to, int64_t limit, int64_t offset,
+                    struct svc_mail_page *out)
+{
+    memset(out, 0, sizeof *out);
+    store_val p[] = {SV_TEXT(to), SV_INT(limit), SV_INT(offset)};
+    int rc = store_query_int(
+        db, "SELECT COUNT(*) FROM outbox WHERE CAST(?1 AS TEXT) IS NULL OR to_address = ?1", p, 1,
+        &out->total);
+    if (rc < 0)
+        return rc;
+    store_rows *rows = NULL;
+    if ((rc = store_query(db,
+                          "SELECT id, created_at, to_address, subject, body, kind, program_id, "
+                          "attempts, sent_at, last_error FROM outbox WHERE CAST(?1 AS TEXT) IS "
+                          "NULL OR to_address = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3",
+                          p, 3, &rows)) != STORE_OK)
+        return rc;
+    size_t cap = 0;
+    while ((rc = store_next(rows)) == 1) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 32;
+            out->items = xrealloc(out->items, cap * sizeof *out->items);
+        }
+        struct svc_mail *m = &out->items[out->n++];
+        m->id = store_col_int(rows, 0);
+        m->created_at = store_col_int(rows, 1);
+        m->to = dup_col(rows, 2);
+        m->subject = dup_col(rows, 3);
+        m->body = dup_col(rows, 4);
+        m->kind = dup_col(rows, 5);
+        m->program_id = store_col_int(rows, 6);
+        m->attempts = store_col_int(rows, 7);
+        m->sent_at = store_col_int(rows, 8);
+        m->last_error = dup_col(rows, 9);
+    }
+    store_rows_free(rows);
+    if (rc < 0) {
+        svc_mail_page_cleanup(out);
+        return rc;
+    }
+    return SVC_OK;
+}
+
+void svc_mail_page_cleanup(struct svc_mail_page *page)
+{
+    if (!page)
+        return;
+    for (size_t i = 0; i < page->n; i++) {
+        struct svc_mail *m = &page->items[i];
+        free(m->to);
+        free(m->subject);
+        free(m->body);
+        free(m->kind);
+        free(m->last_error);
+    }
+    free(page->items);
+    memset(page, 0, sizeof *page);
 }

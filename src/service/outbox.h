@@ -3,6 +3,7 @@
 #ifndef TANDEM_SERVICE_OUTBOX_H
 #define TANDEM_SERVICE_OUTBOX_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/limits.h"
@@ -31,5 +32,23 @@ int svc_outbox_recipient(store *db, int64_t participation_id, struct svc_recipie
  * tell), or a store status. */
 int svc_outbox_to_participation(store *db, int64_t participation_id, const char *kind,
                                 const char *subject, const char *body, int64_t now);
+
+/* A stored e-mail, as admins read the outbox. Strings are owned. */
+struct svc_mail {
+    int64_t id, created_at, program_id, attempts, sent_at; /* program_id, sent_at: 0 when none */
+    char *to, *subject, *body, *kind, *last_error;         /* last_error: NULL when none */
+};
+
+struct svc_mail_page {
+    struct svc_mail *items; /* owned, n of them */
+    size_t n;
+    int64_t total;
+};
+
+/* A page of the outbox, newest first, to one address or (to NULL) all.
+ * SVC_OK or a store status. */
+int svc_outbox_list(store *db, const char *to, int64_t limit, int64_t offset,
+                    struct svc_mail_page *out);
+void svc_mail_page_cleanup(struct svc_mail_page *page); /* NULL allowed */
 
 #endif

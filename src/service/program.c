@@ -96,6 +96,8 @@ int svc_program_get(store *db, const svc_actor *actor, int64_t id, struct svc_pr
      * so they can read it and apply; invite-only ones stay hidden. */
     bool visible = perm_allows(out->roles, PERM_PROGRAM, PERM_READ) ||
                    (actor->person_id && out->cfg.selection.access != PROGRAM_INVITE_ONLY);
+    out->has_enrolment = true;
+    out->enrolment = program_enrolment_at(&out->cfg, clock_now());
     rc = visible ? SVC_OK : SVC_NOT_FOUND;
 done:
     store_rows_free(rows);
@@ -114,25 +116,73 @@ void svc_program_page_cleanup(struct svc_program_page *page)
     memset(page, 0, sizeof *page);
 }
 
+/* The joinable programs: enrolling, taking applications (not invite
+ * only), enrolment not closed, the person not in them yet. Their
+ * configuration decides, so they are filtered here and the page cut
+ * after; there are few programs enrolling at a time. */
+static int list_joinable(store *db, const svc_actor *actor, int64_t limit, int64_t offset,
+                         struct svc_program_page *out)
+{
+    store_val p[] = {SV_INT(actor->person_id)};
+    store_rows *rows = NULL;
+    int64_t now = clock_now();
+    int rc = store_query(db,
+                         "SELECT " PROGRAM_COLS ", config FROM programs WHERE status = 'enrolling' "
+                         "AND id NOT IN (SELECT program_id FROM participations WHERE person_id = "
+                         "?1) ORDER BY created_at DESC, id DESC",
+                         p, 1, &rows);
+    size_t cap = 0;
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        rc = STORE_OK;
+        struct program_config cfg;
+        if (program_config_read(json_loads(store_col_text(rows, 7), 0, NULL), &cfg)) {
+            rc = STORE_ERROR; /* a corrupt document */
+            break;
+        }
+        enum program_enrolment when = program_enrolment_at(&cfg, now);
+        bool takes =
+            cfg.selection.access != PROGRAM_INVITE_ONLY && when != PROGRAM_ENROLMENT_CLOSED;
+        char opens[11];
+        str_fmt(opens, sizeof opens, "%s",
+                cfg.dates.enrolment_opens ? cfg.dates.enrolment_opens : "");
+        program_config_cleanup(&cfg);
+        if (!takes)
+            continue;
+        if (out->total++ < offset || (int64_t)out->n >= limit)
+            continue;
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            out->items = xrealloc(out->items, cap * sizeof *out->items);
+        }
+        struct svc_program *it = &out->items[out->n++];
+        memset(it, 0, sizeof *it);
+        read_program(rows, it);
+        it->has_enrolment = true;
+        it->enrolment = when;
+        str_fmt(it->enrolment_opens, sizeof it->enrolment_opens, "%s", opens);
+    }
+    store_rows_free(rows);
+    return rc < 0 ? rc : STORE_OK;
+}
+
 int svc_program_list(store *db, const svc_actor *actor, bool joinable, int64_t limit,
                      int64_t offset, struct svc_program_page *out)
 {
     memset(out, 0, sizeof *out);
-    bool all = actor->site_role == SITE_ADMIN && !joinable;
-    /* Joinable: enrolling, taking applications (the configuration is our
-     * own compact JSON), and the person not in it yet. */
-    const char *where =
-        joinable ? " WHERE status = 'enrolling' AND config NOT LIKE "
-                   "'%\"access\":\"invite_only\"%' "
-                   "AND id NOT IN (SELECT program_id FROM participations WHERE person_id = ?1)"
-        : all    ? ""
-                 : " WHERE id IN (SELECT program_id FROM participations "
-                   "WHERE person_id = ?1 AND status NOT IN ('declined', 'withdrawn'))";
+    bool all = actor->site_role == SITE_ADMIN;
+    const char *where = all ? ""
+                            : " WHERE id IN (SELECT program_id FROM participations "
+                              "WHERE person_id = ?1 AND status NOT IN ('declined', 'withdrawn'))";
     char sql[640];
     store_val p[] = {SV_INT(actor->person_id), SV_INT(limit), SV_INT(offset)};
     store_rows *rows = NULL;
+    int rc;
+    if (joinable) {
+        rc = list_joinable(db, actor, limit, offset, out);
+        goto roles;
+    }
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM programs%s", where);
-    int rc = store_query_int(db, sql, p, all ? 0 : 1, &out->total);
+    rc = store_query_int(db, sql, p, all ? 0 : 1, &out->total);
     if (rc < 0)
         return rc;
     snprintf(sql, sizeof sql,
@@ -153,6 +203,7 @@ int svc_program_list(store *db, const svc_actor *actor, bool joinable, int64_t l
     }
     store_rows_free(rows);
     rows = NULL;
+roles:
     for (size_t i = 0; rc == 0 && i < out->n; i++)
         rc = svc_program_roles(db, actor, out->items[i].id, &out->items[i].roles);
 done:

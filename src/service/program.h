@@ -29,9 +29,12 @@ struct svc_program {
     int64_t id, created_at, updated_at, version;
     char name[LIMIT_NAME_BYTES + 1];
     char status[16];
-    char *description;         /* owned */
-    struct program_config cfg; /* filled by svc_program_get; empty in lists */
-    perm_roles roles;          /* the actor's roles in it */
+    char *description;                /* owned */
+    struct program_config cfg;        /* filled by svc_program_get; empty in lists */
+    perm_roles roles;                 /* the actor's roles in it */
+    bool has_enrolment;               /* enrolment is known: svc_program_get, joinable lists */
+    enum program_enrolment enrolment; /* whether people may apply on their own now */
+    char enrolment_opens[11];         /* "YYYY-MM-DD" or "" (with has_enrolment) */
 };
 void svc_program_cleanup(struct svc_program *p); /* NULL allowed */
 
@@ -42,7 +45,9 @@ int svc_program_get(store *db, const svc_actor *actor, int64_t id, struct svc_pr
 
 /* A page of the programs the actor takes part in (every program for an
  * admin) or, with `joinable`, of those enrolling that take applications
- * and that the actor is not in yet; newest first, with the total count. */
+ * (not invite-only, enrolment not closed: program_enrolment_at) and that
+ * the actor is not in yet; newest first, with the total count. Joinable
+ * ones say whether enrolment is open or not yet. */
 struct svc_program_page {
     struct svc_program *items; /* owned, n of them */
     size_t n;

@@ -43,3 +43,10 @@ const char *svc_public_url(void)
 {
     return public_url;
 }
+
+int svc_health(store *db)
+{
+    int64_t one = 0;
+    int rc = store_query_int(db, "SELECT 1", NULL, 0, &one);
+    return rc < 0 ? rc : rc == 1 && one == 1 ? STORE_OK : STORE_ERROR;
+}

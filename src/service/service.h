@@ -52,6 +52,10 @@ int svc_fail(verr *e, int status, const char *field, const char *fmt, ...)
  * "not found", "forbidden", "stale", "database error", "database busy". */
 const char *svc_status_name(int status);
 
+/* Whether the database answers: STORE_OK, or the store status it failed
+ * with (for /healthz). */
+int svc_health(store *db);
+
 /* Settings shared by the services, set once at start (tandem serve,
  * tandem jobs, tandem import) before any service runs. */
 struct svc_config {

@@ -60,7 +60,8 @@ def test_a_mentee_applies_is_approved_trains_and_the_funnel_shows_it(admin, make
     assert [m["id"] for m in modules] == ["orientation"]  # the mentor module is not theirs
     assert "<script>" not in modules[0]["content_html"] and "&lt;script&gt;" in modules[0]["content_html"]
     assert "<h1>Welcome</h1>" in modules[0]["content_html"] and modules[0]["completed_at"] is None
-    problem(mentee.post(url(program, "/training/orientation/completion"), json={"answers": {}}), 422, "answers")
+    problem(mentee.post(url(program, "/training/orientation/completion"), json={"answers": {}}), 422,
+            "answers.ready")
     problem(mentee.post(url(program, "/training/mentoring101/completion"), json={}), 403)
     problem(mentee.post(url(program, "/training/nope/completion"), json={}), 404)
     done = mentee.post(url(program, "/training/orientation/completion"), json={"answers": {"ready": 5}})
@@ -268,17 +269,24 @@ def test_programs_taking_applications_can_be_found_and_read(admin, make_person):
     problem(p.get("/api/v1/programs", params={"joinable": "maybe"}), 400, "joinable")
 
 
-def test_funnel_never_widens(admin, make_person, program):
+def test_funnel_counts_each_stage_as_defined(admin, make_person, program):
     # Someone applies without an invitation; another is added and approved
-    # without applying: every stage before the furthest still counts.
+    # without applying: each counts at the stages they reached, no other.
     a = make_person()
     a.post(url(program, "/participants"), json={"role": "mentee", "answers": {"motivation": "x", "track": "tech"}})
     r = admin.post(url(program, "/participants"), json={"email": "direct@example.org", "name": "Direct", "role": "mentee"})
     admin.patch(url(program, "/participants/%d" % r.json()["id"]), json={"status": "approved"})
     counts = funnel(admin, program)
-    assert counts["invited"] == 2 and counts["applied"] == 2 and counts["approved"] == 1
-    stages = admin.get(url(program, "/reports/funnel")).json()["stages"]
-    assert all(s["conversion_from_previous"] is None or s["conversion_from_previous"] <= 1 for s in stages)
+    assert counts["invited"] == 1 and counts["applied"] == 1 and counts["approved"] == 1
+    report = admin.get(url(program, "/reports/funnel")).json()
+    stages = {s["stage"]: s for s in report["stages"]}
+    assert report["everyone"] == 2
+    # Nobody invited applied; the one approved was not among those who applied.
+    assert stages["applied"]["conversion_from_previous"] == 0
+    assert stages["approved"]["conversion_from_previous"] == 0
+    assert stages["approved"]["conversion_from_first"] == 0.5
+    assert all(s["conversion_from_previous"] is None or 0 <= s["conversion_from_previous"] <= 1
+               for s in report["stages"])
     rows = admin.get(url(program, "/participants"), params={"sort": "status"}).json()["items"]
     order = [r["status"] for r in rows]
     assert order.index("applied") < order.index("approved")

@@ -152,7 +152,9 @@ MATRIX = [
     ("DELETE", "/api/v1/calendar/feed", None, codes(None)),
     ("GET", "/api/v1/calendar/{token}.ics", None, codes(404, anon=404)),
     ("POST", "/api/v1/invitations/accept", {"token": "not-a-token", "password": "long enough pass"}, codes(404, anon=404)),
+    ("GET", "/api/v1/invitations/{token}", None, codes(404, anon=404)),
     ("GET", "/api/v1/outbox", None, codes(404, admin=200)),
+    ("GET", "/api/v1/time-zones", None, READ_ALL),
     # Surveys: {S} is anonymous, sent to every mentor and mentee of the program.
     ("GET", "/api/v1/survey-templates", None, READ_ALL),
     ("GET", "/api/v1/programs/{P}/surveys", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),

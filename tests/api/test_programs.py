@@ -36,7 +36,13 @@ def test_the_whole_configuration_round_trips(admin):
                           {"id": "motivation", "role": "both", "type": "long_text", "label": "Why?",
                            "required": True, "options": []},
                           {"id": "track", "role": "mentee", "type": "single_choice", "label": "Track",
-                           "required": False, "options": ["tech", "people"]}]},
+                           "required": False, "options": ["tech", "people"]}],
+                      "profile_fields": {
+                          "expertise": {"options": ["SQL", "Leadership"], "other": False},
+                          "languages": {"options": ["English", "Portuguese"], "other": True},
+                          "personality": {"questions": [
+                              {"label": "I enjoy meeting new people", "low": "Not at all", "high": "Very much"}],
+                              "scale": 5}}},
         "matching": {"mode": "hybrid", "relationship_type": "group", "direction": "reverse",
                      "objective": "fair", "min_score": 0.3, "power_differential_rule": False,
                      "max_mentors_per_mentee": 2, "request_expiry_days": 5, "criteria": [

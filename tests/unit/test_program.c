@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/limits.h"
 #include "domain/program.h"
 
@@ -212,6 +213,147 @@ static void test_the_wants_rule(void **state)
     assert_int_equal(LIMIT_IMPORT_CAPACITY, LIMIT_CAPACITY_MAX);
 }
 
+static const char *field_at(const verr *e, int i)
+{
+    const char *f, *m;
+    return verr_at(e, i, &f, &m) ? f : NULL;
+}
+
+/* Every bad field of the configuration is named at once. */
+static verr all_refused(const char *text)
+{
+    json_t *in = json_loads(text, 0, NULL);
+    assert_non_null(in);
+    struct program_config cfg;
+    verr e = VERR_COLLECT;
+    assert_int_equal(program_config_normalize(in, NULL, &cfg, &e), -1);
+    assert_null(cfg.doc);
+    json_decref(in);
+    return e;
+}
+
+static void test_every_bad_field_at_once(void **state)
+{
+    (void)state;
+    verr e = all_refused("{\"selection\": {\"default_capacity\": 0, \"access\": \"secret\"}, "
+                         "\"matching\": {\"min_score\": 3, \"criteria\": [{\"name\": \"a\", "
+                         "\"kind\": \"nope\"}, {\"kind\": \"shared\", \"field\": \"shoe\"}]}, "
+                         "\"renewals\": -1}");
+    assert_int_equal(v_count(&e), 7);
+    assert_string_equal(e.field, "selection.access");
+    assert_string_equal(field_at(&e, 1), "selection.default_capacity");
+    assert_string_equal(field_at(&e, 2), "matching.min_score");
+    assert_string_equal(field_at(&e, 3), "matching.criteria[0].kind");
+    assert_string_equal(field_at(&e, 4), "matching.criteria[1].name");
+    assert_string_equal(field_at(&e, 5), "matching.criteria[1].field");
+    assert_string_equal(field_at(&e, 6), "renewals");
+    /* A plain verr gets the first of them. */
+    verr one = {0};
+    assert_string_equal(refused("{\"selection\": {\"access\": \"x\"}, \"renewals\": -1}", &one),
+                        "selection.access");
+}
+
+static void test_dates_in_an_order_that_makes_sense(void **state)
+{
+    (void)state;
+    /* The wizard's two bad dates: both named in one refusal. */
+    verr e =
+        all_refused("{\"dates\": {\"enrolment_opens\": \"2027-03-01\", "
+                    "\"enrolment_closes\": \"2027-02-01\", \"matching_date\": \"2027-02-15\"}}");
+    assert_int_equal(v_count(&e), 2);
+    assert_string_equal(e.field, "dates.enrolment_closes");
+    assert_string_equal(field_at(&e, 1), "dates.matching_date");
+    assert_non_null(strstr(e.more[0].msg, "must not be before enrolment opens (2027-03-01)"));
+    e = all_refused("{\"dates\": {\"starts\": \"2027-05-01\", \"ends\": \"2027-04-01\", "
+                    "\"matching_date\": \"2027-06-01\", \"enrolment_closes\": \"2027-07-01\"}}");
+    assert_string_equal(e.field, "dates.ends");
+    assert_string_equal(field_at(&e, 1), "dates.matching_date");
+    assert_string_equal(field_at(&e, 2), "dates.enrolment_closes");
+    e = all_refused("{\"dates\": {\"starts\": \"2027-13-01\", \"ends\": \"soon\"}}");
+    assert_int_equal(v_count(&e), 2);
+    assert_string_equal(e.msg, "must be a date YYYY-MM-DD");
+    /* In order, or on the same day: fine. */
+    struct program_config cfg = normalized(
+        "{\"dates\": {\"enrolment_opens\": \"2027-01-01\", \"enrolment_closes\": \"2027-01-31\", "
+        "\"matching_date\": \"2027-01-31\", \"starts\": \"2027-02-10\", \"ends\": "
+        "\"2027-08-10\"}}");
+    assert_string_equal(cfg.dates.enrolment_opens, "2027-01-01");
+    assert_string_equal(cfg.dates.ends, "2027-08-10");
+    program_config_cleanup(&cfg);
+    /* A program may start before enrolment opens (people join as it runs). */
+    cfg = normalized(
+        "{\"dates\": {\"starts\": \"2027-01-01\", \"enrolment_opens\": \"2027-02-01\"}}");
+    program_config_cleanup(&cfg);
+}
+
+static void test_the_enrolment_window(void **state)
+{
+    (void)state;
+    struct program_config cfg = normalized(
+        "{\"dates\": {\"enrolment_opens\": \"2027-01-10\", \"enrolment_closes\": \"2027-01-20\"}}");
+    int64_t t;
+    assert_int_equal(clock_parse("2027-01-09T23:59:59Z", &t), 0);
+    assert_int_equal(program_enrolment_at(&cfg, t), PROGRAM_ENROLMENT_NOT_YET);
+    assert_int_equal(program_enrolment_at(&cfg, t + 1), PROGRAM_ENROLMENT_OPEN);
+    assert_int_equal(clock_parse("2027-01-20T23:59:59Z", &t), 0);
+    assert_int_equal(program_enrolment_at(&cfg, t),
+                     PROGRAM_ENROLMENT_OPEN); /* the whole last day */
+    assert_int_equal(program_enrolment_at(&cfg, t + 1), PROGRAM_ENROLMENT_CLOSED);
+    program_config_cleanup(&cfg);
+    struct program_config none = normalized("{}");
+    assert_null(none.dates.enrolment_opens);
+    assert_int_equal(program_enrolment_at(&none, 0), PROGRAM_ENROLMENT_OPEN);
+    program_config_cleanup(&none);
+}
+
+static void test_profile_field_choices(void **state)
+{
+    (void)state;
+    struct program_config cfg = normalized(
+        "{\"selection\": {\"profile_fields\": {\"expertise\": {\"options\": [\"SQL\"]}, "
+        "\"values\": {\"questions\": [{\"label\": \"Honesty\", \"high\": \"Matters most\"}]}}}}");
+    const json_t *exp = json_object_get(cfg.selection.profile_fields, "expertise");
+    assert_false(json_is_true(json_object_get(exp, "other")));
+    const json_t *val = json_object_get(cfg.selection.profile_fields, "values");
+    assert_int_equal(json_integer_value(json_object_get(val, "scale")), 5);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(val, "questions"), 0), "low")),
+                        "");
+    program_config_cleanup(&cfg);
+    verr e = all_refused("{\"selection\": {\"profile_fields\": {\"expertise\": {\"options\": []}, "
+                         "\"languages\": {\"options\": [\"en\", \"en\"]}, \"job_level\": {}, "
+                         "\"shoe\": {}, \"personality\": {\"questions\": [], \"scale\": 11}}}}");
+    const char *want[] = {"selection.profile_fields.expertise.options",
+                          "selection.profile_fields.languages.options[1]",
+                          "selection.profile_fields.job_level",
+                          "selection.profile_fields.shoe",
+                          "selection.profile_fields.personality.scale",
+                          "selection.profile_fields.personality.questions"};
+    assert_int_equal(v_count(&e), 6);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        bool seen = false;
+        for (int k = 0; k < v_count(&e); k++)
+            seen = seen || strcmp(field_at(&e, k), want[i]) == 0;
+        if (!seen)
+            fail_msg("not named: %s", want[i]);
+    }
+    /* A score field a criterion compares gets a questionnaire of its own,
+     * unless the program wrote one. */
+    struct program_config sim =
+        normalized("{\"matching\": {\"criteria\": [{\"name\": \"p\", \"kind\": \"similarity\", "
+                   "\"field\": \"personality\"}]}}");
+    const json_t *pers = json_object_get(sim.selection.profile_fields, "personality");
+    assert_int_equal(json_array_size(json_object_get(pers, "questions")), 8);
+    assert_int_equal(json_integer_value(json_object_get(pers, "scale")), 5);
+    assert_null(json_object_get(sim.selection.profile_fields, "values"));
+    program_config_cleanup(&sim);
+    /* An older document without them reads as none. */
+    struct program_config old = {0};
+    assert_int_equal(program_config_read(json_loads("{\"selection\": {}}", 0, NULL), &old), 0);
+    assert_int_equal(json_object_size(old.selection.profile_fields), 0);
+    program_config_cleanup(&old);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -222,6 +364,10 @@ int main(void)
         cmocka_unit_test(test_read_an_older_document),
         cmocka_unit_test(test_the_surveys_section),
         cmocka_unit_test(test_the_wants_rule),
+        cmocka_unit_test(test_every_bad_field_at_once),
+        cmocka_unit_test(test_dates_in_an_order_that_makes_sense),
+        cmocka_unit_test(test_the_enrolment_window),
+        cmocka_unit_test(test_profile_field_choices),
     };
     return cmocka_run_group_tests_name("program", tests, NULL, NULL);
 }

@@ -1,7 +1,7 @@
 // Enrolment as the API shows it: participations and their funnel stages,
 // profiles, enrolment answers, training, the funnel report and the CSV
 // import report; plus the conversions between profile forms and the API.
-import type { Schema } from './api';
+import { get, type Schema } from './api';
 import { PROFILE_FIELDS, type Criterion, type Program, type Question } from './program';
 
 export const STAGES = [
@@ -54,6 +54,8 @@ export type FunnelRow = Funnel['stages'][number];
 export type FunnelExit = Funnel['exits'][number];
 export type ImportError = Schema<'ImportError'>;
 export type ImportReport = Schema<'ImportReport'>;
+export type Invitation = Schema<'Invitation'>;
+export type TimeZone = Schema<'TimeZone'>;
 
 // ---- questions and answers ----------------------------------------------
 
@@ -84,6 +86,11 @@ export function cleanAnswers(answers: AnswerForm): Answers {
 
 export type ProfileKind = 'tags' | 'value' | 'number' | 'vector' | 'time_zone' | 'text' | 'long_text';
 
+/** What a program lets people choose from for one field (selection.profile_fields). */
+export type FieldChoices = Schema<'ProfileFieldChoices'>;
+export type PickList = { options: string[]; other: boolean };
+export type Questionnaire = { questions: { label: string; low: string; high: string }[]; scale: number };
+
 export interface ProfileFieldInfo {
   name: string;
   label: string;
@@ -92,29 +99,50 @@ export interface ProfileFieldInfo {
   min?: number;
   max?: number;
   step?: number;
+  /** The program's list of values (tags, values). */
+  pick?: PickList;
+  /** The program's statements to answer (score fields). */
+  questionnaire?: Questionnaire;
 }
 
 const EXTRA_FIELDS: ProfileFieldInfo[] = [
   { name: 'headline', label: 'Headline', kind: 'text', hint: 'One line about you, shown to the people you may be matched with.' },
-  { name: 'time_zone', label: 'Time zone', kind: 'time_zone', hint: 'A name like Europe/Lisbon or America/New_York.' },
+  { name: 'time_zone', label: 'Time zone', kind: 'time_zone', hint: 'Where you work from. Meetings are planned in it.' },
   { name: 'bio', label: 'About you', kind: 'long_text' },
 ];
 
 const NUMBER_RANGES: Record<string, { min: number; max: number; step: number; hint?: string }> = {
-  utc_offset: { min: -14, max: 14, step: 0.5, hint: 'Hours from UTC, from -14 to 14.' },
   years_experience: { min: 0, max: 80, step: 1 },
   job_level: { min: 0, max: 30, step: 1 },
 };
 
-/** What the page needs to know to edit a profile field. */
-export function profileField(name: string): ProfileFieldInfo {
+function isPick(c: FieldChoices | undefined): c is PickList {
+  return !!c && Array.isArray((c as PickList).options);
+}
+
+function isQuestionnaire(c: FieldChoices | undefined): c is Questionnaire {
+  return !!c && Array.isArray((c as Questionnaire).questions);
+}
+
+/** What the page needs to know to edit a profile field in this program. */
+export function profileField(name: string, program?: Program | null): ProfileFieldInfo {
+  // The UTC offset is derived from the time zone: people pick a zone.
+  if (name === 'utc_offset') name = 'time_zone';
   const extra = EXTRA_FIELDS.find((f) => f.name === name);
   if (extra) return extra;
   const f = PROFILE_FIELDS.find((x) => x.value === name);
   if (!f) return { name, label: name.replace(/_/g, ' '), kind: 'text' };
-  const info: ProfileFieldInfo = { name, label: f.label, kind: f.type };
-  if (f.type === 'tags') info.hint = 'Separate with commas.';
-  if (f.type === 'vector') info.hint = 'Numbers, separated with commas.';
+  const info: ProfileFieldInfo = { name, label: f.label.replace(/ \(scores\)$/, ''), kind: f.type };
+  const choices = (program?.selection?.profile_fields || {})[name] as FieldChoices | undefined;
+  if (f.type === 'tags') {
+    if (isPick(choices) && choices.options.length) info.pick = choices;
+    info.hint = info.pick ? (info.pick.other ? 'Pick all that apply, or add your own.' : 'Pick all that apply.') : 'Separate with commas.';
+  }
+  if (f.type === 'value' && isPick(choices) && choices.options.length) info.pick = choices;
+  if (f.type === 'vector') {
+    if (isQuestionnaire(choices) && choices.questions.length) info.questionnaire = choices;
+    else info.hint = 'Numbers, separated with commas.';
+  }
   if (f.type === 'number') Object.assign(info, NUMBER_RANGES[name] || {});
   return info;
 }
@@ -123,43 +151,75 @@ function isProfileField(name: string | undefined): name is string {
   return !!name && PROFILE_FIELDS.some((f) => f.value === name);
 }
 
-/**
- * The profile fields the program's matching criteria ask of a role (the
- * server reports the same list as `asked_fields` on a participation).
- */
-export function askedFields(criteria: Criterion[] | undefined, role: string): string[] {
+function fieldsOf(criteria: Criterion[] | undefined, role: string, requiredOnly: boolean): string[] {
   const out: string[] = [];
   for (const c of criteria || []) {
+    if (requiredOnly && !c.required) continue;
     const f = c.field || (role === 'mentor' ? c.mentor_field : c.mentee_field);
     if (isProfileField(f) && !out.includes(f)) out.push(f);
   }
   return out;
 }
 
+/**
+ * The profile fields the program's matching criteria ask of a role (the
+ * server reports the same list as `asked_fields` on a participation).
+ */
+export function askedFields(criteria: Criterion[] | undefined, role: string): string[] {
+  return fieldsOf(criteria, role, false);
+}
+
+/**
+ * The fields a required criterion uses: without them nobody is matched
+ * (`required_fields` on a participation).
+ */
+export function requiredFields(criteria: Criterion[] | undefined, role: string): string[] {
+  return fieldsOf(criteria, role, true);
+}
+
+/** The name a field is edited under: the UTC offset through the time zone. */
+export function editedAs(name: string): string {
+  return name === 'utc_offset' ? 'time_zone' : name;
+}
+
 /** The fields a profile editor shows: those asked, those filled, then the general ones. */
 export function editableFields(asked: string[], profile: Profile): string[] {
-  const out = [...asked];
-  for (const k of Object.keys(profile)) if (!out.includes(k) && k !== 'headline' && k !== 'bio' && k !== 'time_zone') out.push(k);
-  for (const f of EXTRA_FIELDS) if (!out.includes(f.name)) out.push(f.name);
+  const out: string[] = [];
+  const add = (f: string) => {
+    const e = editedAs(f);
+    if (!out.includes(e)) out.push(e);
+  };
+  asked.forEach(add);
+  for (const k of Object.keys(profile)) if (k !== 'headline' && k !== 'bio') add(k);
+  for (const f of EXTRA_FIELDS) add(f.name);
   return out;
 }
 
-/** The profile form holds text for tags and vectors, numbers as numbers (or null). */
-export type ProfileForm = Record<string, string | number | null>;
+/**
+ * The profile form: text for free tags and values, a list of the picked
+ * values (the program's or their own) for tags with a pick-list, numbers as
+ * numbers (or null), one answer (or null) per statement of a questionnaire.
+ */
+export type ProfileFormValue = string | number | null | string[] | (number | null)[];
+export type ProfileForm = Record<string, ProfileFormValue>;
 
-export function profileToForm(profile: Profile, fields: string[]): ProfileForm {
+export function profileToForm(profile: Profile, fields: string[], program?: Program | null): ProfileForm {
   const form: ProfileForm = {};
   for (const name of fields) {
     const v = profile[name];
-    const kind = profileField(name).kind;
-    if (kind === 'number') form[name] = typeof v === 'number' ? v : null;
-    else if (Array.isArray(v)) form[name] = v.join(', ');
+    const f = profileField(name, program);
+    if (f.kind === 'number') form[name] = typeof v === 'number' ? v : null;
+    else if (f.kind === 'tags' && f.pick) form[name] = Array.isArray(v) ? v.map(String) : [];
+    else if (f.kind === 'vector' && f.questionnaire) {
+      const have = Array.isArray(v) ? v : [];
+      form[name] = f.questionnaire.questions.map((_, i) => (typeof have[i] === 'number' ? (have[i] as number) : null));
+    } else if (Array.isArray(v)) form[name] = v.join(', ');
     else form[name] = v === null || v === undefined ? '' : String(v);
   }
   return form;
 }
 
-function splitList(text: string): string[] {
+export function splitList(text: string): string[] {
   return text
     .split(',')
     .map((s) => s.trim())
@@ -171,22 +231,56 @@ function splitList(text: string): string[] {
  * (or null when `clear`, which removes them on PATCH). Fields the form does
  * not show are kept from `base`.
  */
-export function formToProfile(form: ProfileForm, base: Profile = {}, clear = false): Profile {
+export function formToProfile(form: ProfileForm, base: Profile = {}, clear = false, program?: Program | null): Profile {
   const out: Profile = { ...base };
   for (const [name, v] of Object.entries(form)) {
-    const kind = profileField(name).kind;
+    const f = profileField(name, program);
     let value: Profile[string] = null;
-    if (kind === 'number') value = typeof v === 'number' && !Number.isNaN(v) ? v : null;
-    else if (kind === 'tags') value = splitList(String(v ?? ''));
-    else if (kind === 'vector') value = splitList(String(v ?? '')).map((s) => (/^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s));
+    if (f.kind === 'number') value = typeof v === 'number' && !Number.isNaN(v) ? v : null;
+    else if (Array.isArray(v)) {
+      // picked tags, or a questionnaire: answered only when every statement is
+      const list = v as (string | number | null)[];
+      value = f.kind === 'vector' ? (list.some((x) => x === null) ? [] : (list as number[])) : (list as string[]);
+    } else if (f.kind === 'tags') value = splitList(String(v ?? ''));
+    else if (f.kind === 'vector') value = splitList(String(v ?? '')).map((s) => (/^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s));
     else value = String(v ?? '').trim();
     const empty = value === null || value === '' || (Array.isArray(value) && value.length === 0);
     if (empty) {
       if (clear) out[name] = null;
       else delete out[name];
     } else out[name] = value;
+    // The offset is the server's to derive from the zone.
+    if (name === 'time_zone') delete out.utc_offset;
   }
   return out;
+}
+
+/**
+ * The form's own checks: a field a required criterion uses must be filled,
+ * and a questionnaire answered whole. Errors by field path.
+ */
+export function checkProfile(form: ProfileForm, required: string[], program: Program | null, prefix = 'profile'): Record<string, string> {
+  const e: Record<string, string> = {};
+  for (const [name, v] of Object.entries(form)) {
+    const f = profileField(name, program);
+    const path = `${prefix}.${name}`;
+    const isEmpty =
+      v === null ||
+      v === undefined ||
+      (typeof v === 'string' && (f.kind === 'tags' ? splitList(v).length === 0 : v.trim() === '')) ||
+      (Array.isArray(v) && (f.kind === 'vector' ? (v as unknown[]).every((x) => x === null) : v.length === 0));
+    if (isEmpty && required.map(editedAs).includes(name)) {
+      e[path] =
+        f.kind === 'tags'
+          ? `Add at least one: the program only matches people who share ${f.label.toLowerCase()}.`
+          : f.kind === 'vector'
+            ? 'Answer every statement: the program matches on these answers.'
+            : 'Fill this in: the program matches on it.';
+    } else if (f.questionnaire && Array.isArray(v) && !isEmpty && (v as unknown[]).some((x) => x === null)) {
+      e[path] = 'Answer every statement, or none.';
+    }
+  }
+  return e;
 }
 
 /** Whether a profile value counts as filled in. */
@@ -204,16 +298,53 @@ export function formatDate(iso: string | null | undefined): string {
   return isNaN(d.getTime()) ? '' : d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
+/** A day of the program configuration ("2027-03-10") as people read it. */
+export function formatDay(day: string | null | undefined): string {
+  if (!day) return '';
+  const d = new Date(`${day}T00:00:00Z`);
+  return isNaN(d.getTime()) ? day : d.toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+}
+
 export function percent(v: number | null | undefined): string {
   return v === null || v === undefined ? '—' : `${Math.round(v * 100)} %`;
 }
 
-/** The time-zone names this browser knows, for suggestions; the server decides. */
-export function timeZones(): string[] {
-  const intl = Intl as unknown as { supportedValuesOf?: (k: string) => string[] };
+// ---- time zones ---------------------------------------------------------
+
+let zoneList: Promise<TimeZone[]> | null = null;
+
+/** The zones a profile may name, from the server's tz database (once a page load). */
+export function timeZoneList(): Promise<TimeZone[]> {
+  if (!zoneList)
+    zoneList = get('/time-zones').then(
+      (r) => r.items,
+      (e) => {
+        zoneList = null;
+        throw e;
+      },
+    );
+  return zoneList;
+}
+
+/** "UTC+01:00" */
+export function offsetText(offset: string): string {
+  return `UTC${offset}`;
+}
+
+/** A zone as people look for it: its region, and the place with the offset now. */
+export function zoneParts(z: TimeZone): { region: string; place: string } {
+  const i = z.name.indexOf('/');
+  const region = i < 0 ? 'Universal' : z.name.slice(0, i);
+  const place = (i < 0 ? z.name : z.name.slice(i + 1)).replace(/_/g, ' ').replace(/\//g, ' / ');
+  return { region, place: `${place} (${offsetText(z.offset)})` };
+}
+
+/** The zone this browser is in, when the server knows it. */
+export function browserZone(zones: TimeZone[]): string {
   try {
-    return intl.supportedValuesOf ? intl.supportedValuesOf('timeZone') : [];
+    const z = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return zones.some((x) => x.name === z) ? z : '';
   } catch {
-    return [];
+    return '';
   }
 }

@@ -15,7 +15,10 @@ import {
   LIMIT_MEETING_LENGTH_MIN,
   LIMIT_MEETINGS_PER_MONTH_MAX,
   LIMIT_NAME_BYTES,
+  LIMIT_PROFILE_OPTIONS,
+  LIMIT_PROFILE_VECTOR_ITEMS,
   LIMIT_PROGRAM_PHASES,
+  LIMIT_QUESTIONNAIRE_SCALE_MAX,
   LIMIT_RENEWALS_MAX,
   LIMIT_REQUEST_EXPIRY_DAYS_MAX,
   LIMIT_WANTS_MAX,
@@ -107,7 +110,7 @@ export const PROFILE_FIELDS: { value: string; label: string; type: FieldType }[]
   { value: 'location', label: 'Location', type: 'value' },
   { value: 'department', label: 'Department', type: 'value' },
   { value: 'learning_style', label: 'Learning style', type: 'value' },
-  { value: 'utc_offset', label: 'UTC offset (hours)', type: 'number' },
+  { value: 'utc_offset', label: 'Time zone (its UTC offset)', type: 'number' },
   { value: 'years_experience', label: 'Years of experience', type: 'number' },
   { value: 'job_level', label: 'Job level', type: 'number' },
   { value: 'values', label: 'Values (scores)', type: 'vector' },
@@ -227,6 +230,16 @@ export interface MeasureForm {
   target: number | null;
 }
 
+/** What people choose from for the profile fields (selection.profile_fields), as the editor holds it. */
+export interface PickListForm {
+  options: string[];
+  other: boolean;
+}
+export interface QuestionnaireForm {
+  questions: { label: string; low: string; high: string }[];
+  scale: number | null;
+}
+
 export interface ProgramForm {
   name: string;
   description: string;
@@ -238,6 +251,8 @@ export interface ProgramForm {
     default_capacity: number | null;
     default_wants: number | null;
     questions: QuestionForm[];
+    pick_lists: Record<string, PickListForm>;
+    questionnaires: Record<string, QuestionnaireForm>;
   };
   matching: {
     mode: string;
@@ -350,6 +365,8 @@ export function defaultForm(): ProgramForm {
           autoId: false,
         },
       ],
+      pick_lists: {},
+      questionnaires: {},
     },
     matching: {
       mode: 'admin',
@@ -423,6 +440,7 @@ export function fromApi(p: Program): ProgramForm {
         options: [...(q.options || [])],
         autoId: false,
       })),
+      ...choicesFromApi(p.selection?.profile_fields),
     },
     matching: {
       mode: m.mode || 'admin',
@@ -490,6 +508,50 @@ export function fromApi(p: Program): ProgramForm {
   };
 }
 
+function choicesFromApi(pf: Record<string, Schema<'ProfileFieldChoices'>> | undefined) {
+  const pick_lists: Record<string, PickListForm> = {};
+  const questionnaires: Record<string, QuestionnaireForm> = {};
+  for (const [name, c] of Object.entries(pf || {})) {
+    if ('options' in c) pick_lists[name] = { options: [...c.options], other: !!c.other };
+    else questionnaires[name] = { questions: c.questions.map((q) => ({ ...q })), scale: c.scale };
+  }
+  return { pick_lists, questionnaires };
+}
+
+/** The profile fields the criteria compare, in order (mentee's field first). */
+export function criteriaFields(criteria: CriterionForm[]): string[] {
+  const out: string[] = [];
+  for (const c of criteria) {
+    if (c.kind === 'choice') continue;
+    const fs = c.kind === 'overlap' || c.split ? [c.mentee_field, c.mentor_field] : [c.field];
+    for (const f of fs) if (f && PROFILE_FIELDS.some((x) => x.value === f) && !out.includes(f)) out.push(f);
+  }
+  return out;
+}
+
+/** The kind of choices a profile field takes: a pick-list, a questionnaire, or none. */
+export function choicesKind(field: string): 'pick' | 'questionnaire' | null {
+  const t = PROFILE_FIELDS.find((x) => x.value === field)?.type;
+  return t === 'tags' || t === 'value' ? 'pick' : t === 'vector' ? 'questionnaire' : null;
+}
+
+function choicesToApi(f: ProgramForm): Record<string, unknown> {
+  const used = criteriaFields(f.matching.criteria);
+  const out: Record<string, unknown> = {};
+  // Choices for a field no criterion uses any more are kept (they still
+  // shape the profile form); an empty questionnaire leaves the program's
+  // own default statements to the server.
+  for (const [name, c] of Object.entries(f.selection.pick_lists))
+    out[name] = { options: c.options.map((o) => o.trim()), other: c.other };
+  for (const [name, c] of Object.entries(f.selection.questionnaires))
+    if (c.questions.length || !used.includes(name))
+      out[name] = {
+        questions: c.questions.map((q) => ({ label: q.label.trim(), low: q.low.trim(), high: q.high.trim() })),
+        scale: c.scale ?? 5,
+      };
+  return out;
+}
+
 function criterionToApi(c: CriterionForm): Criterion {
   const out: Criterion = {
     name: c.name.trim() || criterionAutoName(c),
@@ -544,6 +606,7 @@ export function toApi(f: ProgramForm, opts: { status?: boolean } = {}): Record<s
         required: q.required,
         options: CHOICE_TYPES.includes(q.type) ? q.options.map((o) => o.trim()) : [],
       })),
+      profile_fields: choicesToApi(f),
     },
     matching: {
       mode: f.matching.mode,
@@ -630,6 +693,8 @@ export type Section = (typeof SECTIONS)[number];
 /** Which form section a field path belongs to. */
 export function sectionOf(path: string): Section {
   const head = path.split(/[.[]/)[0];
+  // The profile fields' choices are edited beside the criteria that use them.
+  if (path.startsWith('selection.profile_fields')) return 'matching';
   switch (head) {
     case 'name':
     case 'description':
@@ -709,6 +774,27 @@ export function validate(f: ProgramForm, only?: Section[]): Errors {
     });
   }
 
+  if (want('matching')) {
+    for (const [name, c] of Object.entries(f.selection.pick_lists)) {
+      const p = `selection.profile_fields.${name}`;
+      const opts = c.options.map((o) => o.trim());
+      if (opts.filter(Boolean).length === 0) e[`${p}.options`] = 'List at least one value, or let people type their own.';
+      else if (opts.length > LIMIT_PROFILE_OPTIONS) e[`${p}.options`] = `Keep it to ${LIMIT_PROFILE_OPTIONS} values.`;
+      opts.forEach((o, i) => {
+        if (!o) e[`${p}.options[${i}]`] = 'Fill in or remove the empty value.';
+        else if (opts.indexOf(o) !== i) e[`${p}.options[${i}]`] = 'This value is listed already.';
+      });
+    }
+    for (const [name, c] of Object.entries(f.selection.questionnaires)) {
+      const p = `selection.profile_fields.${name}`;
+      if (c.questions.length > LIMIT_PROFILE_VECTOR_ITEMS) e[`${p}.questions`] = `Keep it to ${LIMIT_PROFILE_VECTOR_ITEMS} statements.`;
+      c.questions.forEach((q, i) => {
+        if (!q.label.trim()) e[`${p}.questions[${i}].label`] = 'Write the statement, or remove it.';
+      });
+      if (c.questions.length) intIn(e, `${p}.scale`, c.scale, 2, LIMIT_QUESTIONNAIRE_SCALE_MAX, 'the top of the scale');
+    }
+  }
+
   if (want('training')) {
     f.training.modules.forEach((m, i) => {
       if (!m.title.trim()) e[`training.modules[${i}].title`] = 'Enter a title.';
@@ -746,4 +832,69 @@ export function validate(f: ProgramForm, only?: Section[]): Errors {
   }
 
   return e;
+}
+
+// ---- the matching in people's words ---------------------------------------
+
+function fieldWords(f: string | undefined): string {
+  const words: Record<string, string> = {
+    expertise: 'expertise',
+    development_needs: 'what they want to learn',
+    languages: 'languages',
+    interests: 'interests',
+    communication: 'ways of communicating',
+    availability: 'availability',
+    location: 'location',
+    department: 'department',
+    learning_style: 'learning style',
+    utc_offset: 'time zone',
+    years_experience: 'years of experience',
+    job_level: 'job level',
+    values: 'values',
+    personality: 'working style',
+  };
+  return (f && words[f]) || (f || '').replace(/_/g, ' ');
+}
+
+/**
+ * What one criterion looks for, as a sentence for the people being
+ * matched: no weights, no scales, no scores.
+ */
+export function criterionWords(c: Criterion, questions: { id: string; label: string }[] = []): string {
+  const q = (f?: string) => questions.find((x) => x.id === f)?.label;
+  const w = (f?: string) => (q(f) ? `the answer to “${q(f)}”` : fieldWords(f));
+  switch (c.kind) {
+    case 'overlap':
+      return `A mentor whose ${w(c.mentor_field)} covers ${
+        c.mentee_field === 'development_needs' ? 'what the mentee wants to learn' : `the mentee's ${w(c.mentee_field)}`
+      }`;
+    case 'shared':
+      return c.field === 'languages' ? 'At least one language in common' : `At least one of the same ${w(c.field)}`;
+    case 'same':
+      return c.different ? `A different ${w(c.field)}` : `The same ${w(c.field)}`;
+    case 'distance':
+      return c.field === 'utc_offset' ? 'Time zones close to each other, so meetings fit both days' : `A similar ${w(c.field)}`;
+    case 'gap':
+      return `A mentor ahead in ${w(c.field)}${c.min !== undefined && c.max !== undefined ? ` (by ${c.min} to ${c.max})` : ''}`;
+    case 'similarity':
+      return `Similar answers about ${w(c.field || c.mentee_field)}`;
+    case 'choice':
+      return 'The mentors a mentee chose';
+    default:
+      return c.name;
+  }
+}
+
+/** The criteria in people's words, the ones that weigh most first. */
+export function matchingInWords(p: Program): { text: string; required: boolean; most: boolean }[] {
+  const criteria = [...(p.matching?.criteria || [])].filter((c) => (c.weight ?? 1) > 0 || c.required);
+  const top = Math.max(0, ...criteria.map((c) => c.weight ?? 1));
+  const lead = criteria.filter((c) => (c.weight ?? 1) === top).length;
+  return criteria
+    .sort((a, b) => (b.weight ?? 1) - (a.weight ?? 1))
+    .map((c) => ({
+      text: criterionWords(c, p.selection?.questions || []),
+      required: !!c.required,
+      most: lead < criteria.length && (c.weight ?? 1) === top,
+    }));
 }

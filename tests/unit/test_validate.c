@@ -1,0 +1,175 @@
+/* test_validate.c - the field checks and the verr (domain/validate.h):
+ * a collecting verr names every bad field, a plain one keeps the last,
+ * failed checks leave their defaults, and a check may refine what an
+ * inner one said about the same field. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "domain/validate.h"
+
+static json_t *obj(const char *text)
+{
+    json_t *o = json_loads(text, 0, NULL);
+    assert_non_null(o);
+    return o;
+}
+
+static const char *field_at(const verr *e, int i)
+{
+    const char *f, *m;
+    return verr_at(e, i, &f, &m) ? f : NULL;
+}
+
+static void test_a_collecting_verr_names_every_bad_field(void **state)
+{
+    (void)state;
+    json_t *body = obj("{\"name\": 7, \"capacity\": 99, \"colour\": \"red\", \"shape\": 1}");
+    static const char *const keys[] = {"name", "capacity", "when", NULL};
+    verr e = VERR_COLLECT;
+    const char *name, *when;
+    int64_t capacity;
+    v_known_keys(body, "", keys, &e);
+    v_string(body, "name", "", true, false, 10, "x", &name, &e);
+    v_int(body, "capacity", "", 1, 50, 2, false, &capacity, &e);
+    v_date(body, "when", "", &when, &e);
+    assert_true(v_failed(&e));
+    assert_int_equal(v_count(&e), 4);
+    /* In the order found; the first is field/msg as callers read it. */
+    assert_string_equal(e.field, "colour");
+    assert_string_equal(field_at(&e, 1), "shape");
+    assert_string_equal(field_at(&e, 2), "name");
+    assert_string_equal(field_at(&e, 3), "capacity");
+    assert_null(field_at(&e, 4));
+    /* Failed checks leave their defaults for the checks after them. */
+    assert_string_equal(name, "x");
+    assert_int_equal(capacity, 2);
+    assert_null(when);
+    json_decref(body);
+}
+
+static void test_a_plain_verr_keeps_the_last(void **state)
+{
+    (void)state;
+    json_t *body = obj("{\"a\": 1, \"b\": 2}");
+    verr e = {0};
+    const char *s;
+    v_string(body, "a", "", true, false, 10, NULL, &s, &e);
+    v_string(body, "b", "", true, false, 10, NULL, &s, &e);
+    assert_int_equal(v_count(&e), 1);
+    assert_string_equal(e.field, "b");
+    assert_string_equal(e.msg, "must be a string");
+    /* v_add still appends to a plain one. */
+    v_add(&e, "", "c", "more");
+    assert_int_equal(v_count(&e), 2);
+    assert_string_equal(field_at(&e, 1), "c");
+    json_decref(body);
+}
+
+static void test_a_check_refines_the_same_field(void **state)
+{
+    (void)state;
+    json_t *body = obj("{\"when\": 12}");
+    verr e = VERR_COLLECT;
+    const char *when;
+    assert_int_equal(v_date(body, "when", "dates", &when, &e), -1);
+    assert_int_equal(v_count(&e), 1); /* one error for the field, the date's own words */
+    assert_string_equal(e.field, "dates.when");
+    assert_string_equal(e.msg, "must be a date YYYY-MM-DD");
+    json_decref(body);
+}
+
+static void test_the_list_has_a_limit(void **state)
+{
+    (void)state;
+    verr e = VERR_COLLECT;
+    for (int i = 0; i < LIMIT_FIELD_ERRORS + 5; i++) {
+        char k[16];
+        snprintf(k, sizeof k, "f%d", i);
+        assert_int_equal(v_fail(&e, "", k, "bad"), -1);
+    }
+    assert_int_equal(v_count(&e), LIMIT_FIELD_ERRORS);
+    char last[16];
+    snprintf(last, sizeof last, "f%d", LIMIT_FIELD_ERRORS - 1);
+    assert_string_equal(field_at(&e, LIMIT_FIELD_ERRORS - 1), last);
+}
+
+static void test_merging(void **state)
+{
+    (void)state;
+    verr from = VERR_COLLECT;
+    v_fail(&from, "dates", "starts", "first");
+    v_fail(&from, "dates", "ends", "second");
+    verr all = VERR_COLLECT, one = {0};
+    v_fail(&all, "", "name", "before");
+    v_merge(&all, &from);
+    assert_int_equal(v_count(&all), 3);
+    assert_string_equal(field_at(&all, 2), "dates.ends");
+    v_merge(&one, &from);
+    assert_int_equal(v_count(&one), 1);
+    assert_string_equal(one.field, "dates.starts");
+}
+
+static void test_string_lists_name_each_bad_item(void **state)
+{
+    (void)state;
+    json_t *body = obj("{\"tags\": [\"ok\", \"\", 3, \"fine\"]}");
+    verr e = VERR_COLLECT;
+    json_t *tags = (json_t *)1;
+    assert_int_equal(v_string_list(body, "tags", "p", 10, 10, &tags, &e), -1);
+    assert_null(tags);
+    assert_int_equal(v_count(&e), 2);
+    assert_string_equal(e.field, "p.tags[1]");
+    assert_string_equal(field_at(&e, 1), "p.tags[2]");
+    verr ok = VERR_COLLECT;
+    json_t *good = obj("{\"tags\": [\"a\", \"b\"]}");
+    assert_int_equal(v_string_list(good, "tags", "", 10, 10, &tags, &ok), 0);
+    assert_int_equal(json_array_size(tags), 2);
+    assert_false(v_failed(&ok));
+    json_decref(good);
+    json_decref(body);
+}
+
+static void test_values_and_bounds(void **state)
+{
+    (void)state;
+    json_t *body = obj("{\"n\": 3, \"x\": 0.5, \"b\": true, \"s\": \"  \", \"k\": \"blue\"}");
+    verr e = VERR_COLLECT;
+    int64_t n;
+    double x;
+    bool b;
+    const char *s, *k;
+    static const char *const colours[] = {"red", "green", NULL};
+    assert_int_equal(v_int(body, "n", "", 1, 5, 0, true, &n, &e), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(v_number(body, "x", "", 0, 1, 0, true, &x, &e), 0);
+    assert_true(x == 0.5);
+    assert_int_equal(v_bool(body, "b", "", false, &b, &e), 0);
+    assert_true(b);
+    assert_int_equal(v_string(body, "s", "", true, false, 10, NULL, &s, &e), -1);
+    assert_int_equal(v_enum(body, "k", "", colours, "red", &k, &e), -1);
+    assert_string_equal(k, "red");
+    assert_string_equal(field_at(&e, 1), "k");
+    assert_string_equal(e.msg, "must not be empty");
+    json_decref(body);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a_collecting_verr_names_every_bad_field),
+        cmocka_unit_test(test_a_plain_verr_keeps_the_last),
+        cmocka_unit_test(test_a_check_refines_the_same_field),
+        cmocka_unit_test(test_the_list_has_a_limit),
+        cmocka_unit_test(test_merging),
+        cmocka_unit_test(test_string_lists_name_each_bad_item),
+        cmocka_unit_test(test_values_and_bounds),
+    };
+    return cmocka_run_group_tests_name("validate", tests, NULL, NULL);
+}
