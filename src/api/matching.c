@@ -18,7 +18,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* The figures of the pairs as they stand after any hand edits. */
-static json_t *pair_stats(const struct svc_run *r)
+static json_t *pair_stats(const struct svc_run *r, const struct svc_run_figures *f)
 {
     size_t n = r->npairs;
     double *scores = malloc((n + 1) * sizeof *scores), total = 0;
@@ -33,13 +33,52 @@ static json_t *pair_stats(const struct svc_run *r)
         n ? json_real(n % 2 ? scores[n / 2] : (scores[n / 2 - 1] + scores[n / 2]) / 2)
           : json_null());
     free(scores);
+    json_object_set_new(st, "unmatched", json_integer((json_int_t)f->nunmatched));
+    json_object_set_new(st, "mentor_load",
+                        json_pack("{s:I, s:I, s:I, s:I}", "used", (json_int_t)f->load_used,
+                                  "capacity", (json_int_t)f->load_capacity, "mentors_full",
+                                  (json_int_t)f->mentors_full, "mentors_with_no_mentee",
+                                  (json_int_t)f->mentors_idle));
+    json_object_set_new(st, "edited", json_boolean(f->edited));
+    json_object_set_new(st, "engine_total_score", json_real(f->engine_total));
     return st;
 }
 
-/* The run as the API shows it: pairs with names, the engine's report and
- * the statistics of the pairs. */
+static json_t *left_json(const struct svc_run_left *l, size_t n, const char *key, bool reasons)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_pack("{s:I, s:s, s:I}", key, (json_int_t)l[i].part, "name", l[i].name,
+                              reasons ? "slots" : "free", (json_int_t)l[i].slots);
+        if (reasons)
+            json_object_set_new(o, "reason", json_string(l[i].reason ? l[i].reason : ""));
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
+/* Those the run left out, with why. */
+static json_t *left_out_json(const struct svc_run *r)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < r->npeople; i++) {
+        const struct svc_run_person *p = &r->people[i];
+        if (p->reason)
+            json_array_append_new(a,
+                                  json_pack("{s:I, s:s, s:s, s:s}", "participation",
+                                            (json_int_t)p->part, "name", p->name, "role",
+                                            p->mentor ? "mentor" : "mentee", "reason", p->reason));
+    }
+    return a;
+}
+
+/* The run as the API shows it: pairs with names, the engine's report, the
+ * figures as the pairs stand (unmatched and mentor load included), who was
+ * left out of the run and why, and who can be added by hand. */
 static json_t *run_json(const struct svc_run *r)
 {
+    struct svc_run_figures f;
+    svc_proposal_figures(r, &f);
     json_t *pairs = json_array();
     for (size_t i = 0; i < r->npairs; i++) {
         const struct svc_run_pair *p = &r->pairs[i];
@@ -50,14 +89,21 @@ static json_t *run_json(const struct svc_run *r)
                                         p->mentor_name, "score", p->score, "explain", p->explain,
                                         "locked", p->locked, "manual", p->manual));
     }
-    json_t *o = json_pack("{s:I, s:I, s:o, s:s, s:s, s:O, s:O, s:O, s:I, s:o, s:o}", "id",
-                          (json_int_t)r->id, "program_id", (json_int_t)r->program_id, "created_at",
-                          api_time(r->created_at), "objective", r->objective, "status", r->status,
-                          "engine_stats", r->engine_stats, "unmatched", r->unmatched,
-                          "hard_to_match", r->hard_to_match, "version", (json_int_t)r->version,
-                          "stats", pair_stats(r), "pairs", pairs);
+    json_t *o = json_pack(
+        "{s:I, s:I, s:o, s:s, s:s, s:O, s:o, s:O, s:I, s:o, s:o}", "id", (json_int_t)r->id,
+        "program_id", (json_int_t)r->program_id, "created_at", api_time(r->created_at), "objective",
+        r->objective, "status", r->status, "engine_stats", r->engine_stats, "unmatched",
+        left_json(f.unmatched, f.nunmatched, "mentee", true), "hard_to_match", r->hard_to_match,
+        "version", (json_int_t)r->version, "stats", pair_stats(r, &f), "pairs", pairs);
     json_object_set_new(o, "published_at",
                         r->published_at ? api_time(r->published_at) : json_null());
+    json_object_set_new(o, "not_in_run", left_out_json(r));
+    json_object_set_new(
+        o, "candidates",
+        json_pack("{s:o, s:o}", "mentees",
+                  left_json(f.mentees_free, f.nmentees_free, "participation", false), "mentors",
+                  left_json(f.mentors_free, f.nmentors_free, "participation", false)));
+    svc_run_figures_cleanup(&f);
     return o;
 }
 

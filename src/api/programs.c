@@ -2,11 +2,14 @@
  * rules are service/program.c's; this file reads bodies and shapes
  * replies. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/handlers.h"
 #include "base/limits.h"
+#include "base/mem.h"
 #include "domain/program.h"
+#include "service/dashboard.h"
 #include "service/program.h"
 
 /* The actor's roles in a program as names, coordinator first. */
@@ -43,24 +46,59 @@ static json_t *program_json(const struct svc_program *p)
     return o;
 }
 
+/* What waits in a program for its coordinator; null when not theirs. */
+static json_t *counts_json(const struct svc_program_counts *n)
+{
+    if (!n->known)
+        return json_null();
+    return json_pack("{s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I}}", "pending_applications",
+                     (json_int_t)n->pending, "unmatched_mentees", (json_int_t)n->unmatched,
+                     "untrained_mentees", (json_int_t)n->untrained, "open_requests",
+                     (json_int_t)n->requests, "relationships", "active", (json_int_t)n->active,
+                     "paused", (json_int_t)n->paused, "closing", (json_int_t)n->closing,
+                     "completed", (json_int_t)n->completed, "ended_early",
+                     (json_int_t)n->ended_early);
+}
+
 int h_programs_list(api_ctx *c)
 {
     int64_t limit, offset;
     if (api_page(c, &limit, &offset))
         return -1;
-    const char *joinable = http_req_query(c->req, "joinable");
+    const char *joinable = http_req_query(c->req, "joinable"),
+               *counts = http_req_query(c->req, "counts");
     bool join = joinable && strcmp(joinable, "true") == 0;
+    bool count = counts && strcmp(counts, "true") == 0;
     if (joinable && !join && strcmp(joinable, "false") != 0)
         return api_problem(c, 400, "joinable", "joinable is true or false");
+    if (counts && !count && strcmp(counts, "false") != 0)
+        return api_problem(c, 400, "counts", "counts is true or false");
     svc_actor actor = api_actor(c);
     struct svc_program_page page;
     int rc = svc_program_list(c->db, &actor, join, limit, offset, &page);
     if (rc != SVC_OK)
         return api_fail(c, rc, NULL);
+    /* What waits in each program the actor coordinates, when asked. */
+    struct svc_program_counts *cn = xcalloc(page.n + 1, sizeof *cn);
+    int64_t *ids = xcalloc(page.n + 1, sizeof *ids);
+    for (size_t i = 0; i < page.n; i++)
+        ids[i] = page.items[i].id;
+    if (count && (rc = svc_dashboard_counts(c->db, &actor, ids, page.n, cn)) != STORE_OK) {
+        free(cn);
+        free(ids);
+        svc_program_page_cleanup(&page);
+        return api_fail(c, rc, NULL);
+    }
+    free(ids);
     /* The list carries the summary; the configuration is one GET away. */
     json_t *items = json_array();
-    for (size_t i = 0; i < page.n; i++)
-        json_array_append_new(items, program_json(&page.items[i]));
+    for (size_t i = 0; i < page.n; i++) {
+        json_t *o = program_json(&page.items[i]);
+        if (count)
+            json_object_set_new(o, "counts", counts_json(&cn[i]));
+        json_array_append_new(items, o);
+    }
+    free(cn);
     json_int_t total = page.total;
     svc_program_page_cleanup(&page);
     return api_json(c, 200,
@@ -68,10 +106,10 @@ int h_programs_list(api_ctx *c)
                               (json_int_t)limit, "offset", (json_int_t)offset));
 }
 
-static const char *const top_keys[] = {"name",      "description",     "status",   "objectives",
-                                       "selection", "matching",        "training", "meetings",
-                                       "goals",     "duration_months", "renewals", "phases",
-                                       "dates",     "surveys",         "version",  NULL};
+static const char *const top_keys[] = {
+    "name",     "description", "status",  "objectives",      "selection", "matching",
+    "training", "meetings",    "goals",   "duration_months", "renewals",  "renewal_window_days",
+    "phases",   "dates",       "surveys", "version",         NULL};
 
 /* Validates the body of a create or change: name, description and status
  * (absent ones keep the values in *in), the version, and the

@@ -1,6 +1,7 @@
 /* relationships.c - pairing people by hand, listing relationships, and
- * their status: pause, resume, closing, closure with reflection, ending
- * early without blame, renewal (product.md §5-6). The rules are
+ * their status: pause, resume, closure with each member's reflection and
+ * renewal (proposed by one, agreed by the others), ending early without
+ * blame (product.md §5-6). The rules are
  * service/relationship.c's; this file reads bodies and shapes replies. */
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,31 @@
 #include "base/limits.h"
 #include "base/str.h"
 #include "service/program.h"
+
+/* The closure or renewal waiting for consent: who proposed it, when, who
+ * agreed and who is still to; null when none. */
+static json_t *proposal_json(const struct svc_rel *r, const json_t *members)
+{
+    if (r->proposal == REL_PROPOSAL_NONE)
+        return json_null();
+    json_t *agreed = json_array(), *waiting = json_array();
+    for (size_t i = 0; i < r->nagreed; i++)
+        json_array_append_new(agreed, json_integer(r->agreed[i]));
+    size_t i;
+    const json_t *m;
+    json_array_foreach(members, i, m)
+    {
+        json_int_t part = json_integer_value(json_object_get(m, "participation_id"));
+        bool yes = false;
+        for (size_t k = 0; k < r->nagreed; k++)
+            yes = yes || r->agreed[k] == part;
+        if (!yes)
+            json_array_append_new(waiting, json_integer(part));
+    }
+    return json_pack("{s:s, s:I, s:o, s:o, s:o}", "action", rel_proposal_name(r->proposal),
+                     "proposed_by", (json_int_t)r->proposed_by, "proposed_at",
+                     api_time(r->proposed_at), "agreed", agreed, "waiting_for", waiting);
+}
 
 /* The relationship as the API shows it, in *out. A store status. */
 static int rel_json(api_ctx *c, const struct svc_rel *r, const struct program_config *cfg,
@@ -29,6 +55,12 @@ static int rel_json(api_ctx *c, const struct svc_rel *r, const struct program_co
         strcmp(r->status, "completed") == 0);
     json_object_set_new(o, "ended_at", r->ended_at ? api_time(r->ended_at) : json_null());
     json_object_set_new(o, "my_role", r->my_part ? json_string(r->my_role) : json_null());
+    json_object_set_new(o, "renewal_window_days", json_integer(cfg->renewal_window_days));
+    json_object_set_new(o, "renewal_opens_at",
+                        api_time(rel_renewal_opens(r->planned_end_at, cfg->renewal_window_days)));
+    json_object_set_new(o, "renewed_end_at",
+                        api_time(rel_planned_end(r->planned_end_at, cfg->duration_months)));
+    json_object_set_new(o, "proposal", proposal_json(r, members));
     *out = o;
     if (rc != STORE_OK) {
         json_decref(o);
@@ -203,9 +235,9 @@ int h_relationship_patch(api_ctx *c)
     }
     int a = rel_action_parse(action);
     if (a < 0) {
-        result =
-            api_problem(c, 422, "action",
-                        "action: one of pause, resume, start_closing, close, end_early, renew");
+        result = api_problem(c, 422, "action",
+                             "action: one of pause, resume, close, end_early, renew, decline, "
+                             "withdraw");
         goto done;
     }
     in.action = (enum rel_action)a;

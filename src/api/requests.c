@@ -66,9 +66,20 @@ int h_recommendations(api_ctx *c)
                                                "score", it->score, "explain", ex, "card",
                                                card ? card : json_null()));
     }
-    result = api_json(c, 200,
-                      json_pack("{s:I, s:o, s:I}", "mentee", (json_int_t)mentee, "items", items,
-                                "not_allowed", (json_int_t)not_allowed));
+    const char *missing[LIMIT_REQUIRED_FIELDS];
+    size_t nmissing = 0;
+    if ((rc = svc_request_missing(c->db, &cfg, mentee, missing, &nmissing)) != STORE_OK) {
+        json_decref(items);
+        result = api_fail(c, rc, NULL);
+        goto done;
+    }
+    json_t *mf = json_array();
+    for (size_t i = 0; i < nmissing; i++)
+        json_array_append_new(mf, json_string(missing[i]));
+    result =
+        api_json(c, 200,
+                 json_pack("{s:I, s:o, s:I, s:o}", "mentee", (json_int_t)mentee, "items", items,
+                           "not_allowed", (json_int_t)not_allowed, "missing_fields", mf));
 done:
     svc_mentor_cards_free(cards, ncards);
     svc_recommendations_cleanup(&rec);
@@ -99,6 +110,18 @@ static json_t *request_json(const struct svc_request *r, bool names)
         json_object_set_new(o, "choice_names", cn);
         json_object_set_new(o, "mentee_name", json_string(r->mentee_name));
         json_object_set_new(o, "mentor_name", json_string(r->mentor_name));
+        const struct svc_requester *m = r->card;
+        json_t *card = json_null();
+        if (m) {
+            card = json_pack("{s:I, s:I, s:O, s:O}", "participation_id",
+                             (json_int_t)m->participation_id, "person_id", (json_int_t)m->person_id,
+                             "profile", m->profile, "answers", m->answers);
+            json_object_set_new(card, "department",
+                                m->department ? json_string(m->department) : json_null());
+            json_object_set_new(card, "job_title",
+                                m->job_title ? json_string(m->job_title) : json_null());
+        }
+        json_object_set_new(o, "mentee_card", card);
     }
     return o;
 }

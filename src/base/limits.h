@@ -72,23 +72,25 @@
 
 /* Program configuration and participations (the UI reads these too, from
  * the generated web/src/lib/limits.ts) */
-#define LIMIT_CAPACITY_MAX 50            /* mentees a mentor takes at once */
-#define LIMIT_WANTS_MAX 10               /* mentors a mentee wants */
-#define LIMIT_REQUEST_EXPIRY_DAYS_MAX 90 /* days a self-matching request stays open */
-#define LIMIT_REQUEST_CHOICES 3          /* mentors one self-matching request names */
-#define LIMIT_REQUESTS_LISTED 200        /* requests one inbox shows, newest first */
-#define LIMIT_GOALS_COUNT_MAX 10         /* goals a program asks for */
-#define LIMIT_RENEWALS_MAX 10            /* renewals a program allows */
-#define LIMIT_REASON_BYTES 2000          /* a decline or ending reason, a mentor's answer */
-#define LIMIT_REQUEST_MESSAGE_BYTES 2000 /* a mentee's note with a mentoring request */
-#define LIMIT_DURATION_MONTHS_MAX 60     /* a program's relationships last at most */
-#define LIMIT_MEETINGS_PER_MONTH_MAX 31  /* meetings a program asks for each month */
-#define LIMIT_MEETING_LENGTH_MIN 5       /* minutes, a program's usual meeting */
-#define LIMIT_MEETING_LENGTH_MAX 480     /* minutes, a program's usual meeting */
-#define LIMIT_GOALS_DUE_DAYS_MAX 365     /* days to set the goals in */
-#define LIMIT_PROFILE_VALUE_BYTES 200    /* one profile value or tag */
-#define LIMIT_PROFILE_TEXT_BYTES 2000    /* a profile's headline or bio */
-#define LIMIT_PROFILE_TAGS 32            /* tags in one profile field */
+#define LIMIT_CAPACITY_MAX 50             /* mentees a mentor takes at once */
+#define LIMIT_WANTS_MAX 10                /* mentors a mentee wants */
+#define LIMIT_REQUEST_EXPIRY_DAYS_MAX 90  /* days a self-matching request stays open */
+#define LIMIT_REQUEST_CHOICES 3           /* mentors one self-matching request names */
+#define LIMIT_REQUIRED_FIELDS 16          /* missing fields a mentee is told of */
+#define LIMIT_REQUESTS_LISTED 200         /* requests one inbox shows, newest first */
+#define LIMIT_GOALS_COUNT_MAX 10          /* goals a program asks for */
+#define LIMIT_RENEWALS_MAX 10             /* renewals a program allows */
+#define LIMIT_RENEWAL_WINDOW_DAYS_MAX 365 /* days before the planned end renewal opens */
+#define LIMIT_REASON_BYTES 2000           /* a decline or ending reason, a mentor's answer */
+#define LIMIT_REQUEST_MESSAGE_BYTES 2000  /* a mentee's note with a mentoring request */
+#define LIMIT_DURATION_MONTHS_MAX 60      /* a program's relationships last at most */
+#define LIMIT_MEETINGS_PER_MONTH_MAX 31   /* meetings a program asks for each month */
+#define LIMIT_MEETING_LENGTH_MIN 5        /* minutes, a program's usual meeting */
+#define LIMIT_MEETING_LENGTH_MAX 480      /* minutes, a program's usual meeting */
+#define LIMIT_GOALS_DUE_DAYS_MAX 365      /* days to set the goals in */
+#define LIMIT_PROFILE_VALUE_BYTES 200     /* one profile value or tag */
+#define LIMIT_PROFILE_TEXT_BYTES 2000     /* a profile's headline or bio */
+#define LIMIT_PROFILE_TAGS 32             /* tags in one profile field */
 #define LIMIT_PROFILE_VECTOR_ITEMS 32 /* numbers in a score field, statements in a questionnaire */
 #define LIMIT_PROFILE_OPTIONS 200     /* values a program offers for one profile field */
 #define LIMIT_QUESTIONNAIRE_SCALE_MAX 10    /* the top of a questionnaire's 1..N answers */

@@ -64,6 +64,8 @@ enum eligibility participation_eligible(enum stage status, bool trained, bool tr
     if (status < STAGE_APPROVED || status == STAGE_DECLINED || status == STAGE_WITHDRAWN ||
         status >= STAGE_COUNT)
         return NOT_APPROVED;
+    if (status == STAGE_COMPLETED)
+        return COMPLETED;
     if (training_gate && !trained)
         return NOT_TRAINED;
     return ELIGIBLE;

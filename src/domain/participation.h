@@ -44,10 +44,12 @@ const char *participation_withdraw(enum stage from);
 
 /* Whether a participation may be matched now - the one rule behind
  * creating a relationship and building the matching engine's input:
- * approved or further along (one whose relationship ended, completed or
- * early, may be matched again), not declined or withdrawn, and trained
- * when the program's training gates matching (`training_gate`). */
-enum eligibility { ELIGIBLE, NOT_APPROVED, NOT_TRAINED };
+ * approved or further along (one whose relationship ended early may be
+ * matched again), not declined or withdrawn, not completed (a
+ * participation completes only when no place of it is left for
+ * matching), and trained when the program's training gates matching
+ * (`training_gate`). */
+enum eligibility { ELIGIBLE, NOT_APPROVED, NOT_TRAINED, COMPLETED };
 enum eligibility participation_eligible(enum stage status, bool trained, bool training_gate);
 
 /* The funnel report (product.md §8). Each stage counts the participations

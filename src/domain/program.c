@@ -10,9 +10,19 @@
 #include "base/limits.h"
 #include "base/str.h"
 
-const char *const program_config_keys[] = {"objectives", "selection", "matching",        "training",
-                                           "meetings",   "goals",     "duration_months", "renewals",
-                                           "phases",     "dates",     "surveys",         NULL};
+const char *const program_config_keys[] = {"objectives",
+                                           "selection",
+                                           "matching",
+                                           "training",
+                                           "meetings",
+                                           "goals",
+                                           "duration_months",
+                                           "renewals",
+                                           "renewal_window_days",
+                                           "phases",
+                                           "dates",
+                                           "surveys",
+                                           NULL};
 const char *const program_statuses[] = {"draft",   "enrolling", "matching",
                                         "running", "closed",    NULL};
 
@@ -735,16 +745,20 @@ int program_config_normalize(const json_t *in, const json_t *base, struct progra
     json_object_set_new(cfg, "surveys", surveys(SECTION("surveys"), "surveys", e));
 #undef SECTION
 
-    /* The two scalars: from in, else base, else the default. */
+    /* The scalars: from in, else base, else the default. */
     const json_t *src = json_object_get(in, "duration_months") ? in : base;
-    int64_t months, renewals;
+    int64_t months, renewals, window;
     v_int(src ? src : empty, "duration_months", "", 1, LIMIT_DURATION_MONTHS_MAX,
           PROGRAM_DEFAULT_DURATION_MONTHS, false, &months, e);
     src = json_object_get(in, "renewals") ? in : base;
     v_int(src ? src : empty, "renewals", "", 0, LIMIT_RENEWALS_MAX, PROGRAM_DEFAULT_RENEWALS, false,
           &renewals, e);
+    src = json_object_get(in, "renewal_window_days") ? in : base;
+    v_int(src ? src : empty, "renewal_window_days", "", 1, LIMIT_RENEWAL_WINDOW_DAYS_MAX,
+          PROGRAM_DEFAULT_RENEWAL_WINDOW_DAYS, false, &window, e);
     json_object_set_new(cfg, "duration_months", json_integer(months));
     json_object_set_new(cfg, "renewals", json_integer(renewals));
+    json_object_set_new(cfg, "renewal_window_days", json_integer(window));
     json_decref(empty);
     if (v_failed(e)) {
         v_merge(caller, e);

@@ -32,6 +32,7 @@ enum {
     PROGRAM_DEFAULT_GOAL_DUE_DAYS = 30,
     PROGRAM_DEFAULT_DURATION_MONTHS = 12,
     PROGRAM_DEFAULT_RENEWALS = 1,
+    PROGRAM_DEFAULT_RENEWAL_WINDOW_DAYS = 30,
     PROGRAM_DEFAULT_QUESTIONNAIRE_SCALE = 5,
     PROGRAM_DEFAULT_ANONYMITY_THRESHOLD = 5,
     PROGRAM_DEFAULT_HEALTH_CHECK_DAYS = 30,
@@ -95,6 +96,7 @@ struct program_config {
         int health_check_days;   /* how often each party is asked for a health check */
     } surveys;
     int duration_months, renewals;
+    int renewal_window_days; /* renewal is offered in the last days before the planned end */
 };
 
 /* Validates the configuration sections found in `in` (an object holding

@@ -135,6 +135,10 @@ int program_config_read(json_t *doc, struct program_config *out)
 
     out->duration_months = int_or(doc, "duration_months", PROGRAM_DEFAULT_DURATION_MONTHS);
     out->renewals = int_or(doc, "renewals", PROGRAM_DEFAULT_RENEWALS);
+    out->renewal_window_days =
+        int_or(doc, "renewal_window_days", PROGRAM_DEFAULT_RENEWAL_WINDOW_DAYS);
+    if (!json_is_integer(member(doc, "renewal_window_days"))) /* older than the setting */
+        json_object_set_new(doc, "renewal_window_days", json_integer(out->renewal_window_days));
     return 0;
 }
 

@@ -6,12 +6,12 @@
 #include <string.h>
 #include <time.h>
 
-static const char *const actions[] = {"pause", "resume",    "start_closing",
-                                      "close", "end_early", "renew"};
+static const char *const actions[REL_ACTION_COUNT] = {"pause", "resume",  "close",   "end_early",
+                                                      "renew", "decline", "withdraw"};
 
 int rel_action_parse(const char *s)
 {
-    for (int i = 0; s && i < (int)(sizeof actions / sizeof actions[0]); i++)
+    for (int i = 0; s && i < REL_ACTION_COUNT; i++)
         if (strcmp(actions[i], s) == 0)
             return i;
     return -1;
@@ -19,43 +19,137 @@ int rel_action_parse(const char *s)
 
 const char *rel_action_name(enum rel_action a)
 {
-    return actions[a];
+    return (unsigned)a < REL_ACTION_COUNT ? actions[a] : "unknown";
 }
 
-const char *rel_transition(const char *status, enum rel_action action, int renewals,
-                           int renewals_allowed, const char **next)
+int rel_proposal_parse(const char *s)
 {
-    bool active = strcmp(status, "active") == 0, paused = strcmp(status, "paused") == 0;
-    bool closing = strcmp(status, "closing") == 0;
+    return !s                        ? REL_PROPOSAL_NONE
+           : strcmp(s, "close") == 0 ? REL_PROPOSAL_CLOSE
+           : strcmp(s, "renew") == 0 ? REL_PROPOSAL_RENEW
+                                     : REL_PROPOSAL_NONE;
+}
+
+const char *rel_proposal_name(enum rel_proposal p)
+{
+    return p == REL_PROPOSAL_CLOSE ? "close" : p == REL_PROPOSAL_RENEW ? "renew" : NULL;
+}
+
+static const char *decided(struct rel_decision *out, enum rel_effect effect,
+                           enum rel_proposal about, const char *next)
+{
+    out->effect = effect;
+    out->about = about;
+    out->next = next;
+    return NULL;
+}
+
+/* A member's close or renew: propose it, agree to it, or carry it out when
+ * the actor is the last to agree. */
+static const char *consent(const struct rel_situation *s, enum rel_proposal what, const char *done,
+                           const char *pending, struct rel_decision *out)
+{
+    if (s->proposal == REL_PROPOSAL_NONE)
+        return s->others_waiting > 0 ? decided(out, REL_PROPOSE, what, pending)
+                                     : decided(out, REL_CARRY_OUT, what, done);
+    if (s->proposal != what)
+        return what == REL_PROPOSAL_CLOSE
+                   ? "a renewal is proposed: accept, decline or withdraw it first"
+                   : "closing is proposed: decline or withdraw it first";
+    if (s->proposer)
+        return what == REL_PROPOSAL_CLOSE ? "you proposed closing; the others are asked to confirm"
+                                          : "you proposed renewing; the others are asked to accept";
+    if (s->agreed)
+        return what == REL_PROPOSAL_CLOSE ? "you have confirmed closing already"
+                                          : "you have accepted the renewal already";
+    return s->others_waiting > 0 ? decided(out, REL_AGREE, what, s->status)
+                                 : decided(out, REL_CARRY_OUT, what, done);
+}
+
+const char *rel_decide(const struct rel_situation *s, enum rel_action a, struct rel_decision *out)
+{
+    bool active = strcmp(s->status, "active") == 0, paused = strcmp(s->status, "paused") == 0;
+    bool closing = strcmp(s->status, "closing") == 0;
     if (!active && !paused && !closing)
         return "the relationship has ended";
-    switch (action) {
+    switch (a) {
     case REL_PAUSE:
         if (!active)
-            return "only an active relationship can be paused";
-        *next = "paused";
-        return NULL;
+            return closing ? "closing is proposed: confirm, decline or withdraw it"
+                           : "only an active relationship can be paused";
+        return decided(out, REL_MOVE, s->proposal, "paused");
     case REL_RESUME:
-        if (!paused && !closing)
-            return "the relationship is active already";
-        *next = "active";
-        return NULL;
-    case REL_START_CLOSING:
-        if (closing)
-            return "the relationship is closing already";
-        *next = "closing";
-        return NULL;
-    case REL_CLOSE: *next = "completed"; return NULL;
-    case REL_END_EARLY: *next = "ended_early"; return NULL;
+        if (!paused)
+            return closing ? "closing is proposed: confirm, decline or withdraw it"
+                           : "the relationship is active already";
+        return decided(out, REL_MOVE, s->proposal, "active");
+    case REL_END_EARLY: return decided(out, REL_MOVE, s->proposal, "ended_early");
+    case REL_CLOSE:
+        if (!s->member)
+            return decided(out, REL_CARRY_OUT, REL_PROPOSAL_CLOSE, "completed");
+        return consent(s, REL_PROPOSAL_CLOSE, "completed", "closing", out);
     case REL_RENEW:
-        if (renewals >= renewals_allowed)
-            return renewals_allowed == 0
+        if (s->renewals >= s->renewals_allowed)
+            return s->renewals_allowed == 0
                        ? "this program allows no renewal"
                        : "the relationship has been renewed as often as the program allows";
-        *next = "active";
-        return NULL;
+        if (closing)
+            return "closing is proposed: decline or withdraw it first";
+        if (!s->member)
+            return decided(out, REL_CARRY_OUT, REL_PROPOSAL_RENEW, s->status);
+        return consent(s, REL_PROPOSAL_RENEW, s->status, s->status, out);
+    case REL_DECLINE:
+    case REL_WITHDRAW:
+        if (!s->member)
+            return "only the members answer a proposal; a coordinator closes or renews at once";
+        if (s->proposal == REL_PROPOSAL_NONE)
+            return "nothing is proposed";
+        if (a == REL_DECLINE && s->proposer)
+            return "you made the proposal: withdraw it instead";
+        if (a == REL_WITHDRAW && !s->proposer)
+            return "only who proposed it withdraws it; you can decline it";
+        return decided(out, REL_DROP, s->proposal, closing ? "active" : s->status);
     }
     return "unknown action";
+}
+
+const char *rel_why_not_matchable(enum stage status, bool trained, bool gate, bool mentor,
+                                  int64_t slots, int64_t taken, char *buf, size_t len)
+{
+    switch (participation_eligible(status, trained, gate)) {
+    case NOT_APPROVED:
+        str_fmt(buf, len, "%s",
+                status == STAGE_DECLINED    ? "was declined"
+                : status == STAGE_WITHDRAWN ? "has withdrawn"
+                : status == STAGE_INVITED   ? "has not applied yet"
+                                            : "has not been approved yet");
+        return buf;
+    case NOT_TRAINED:
+        str_fmt(buf, len,
+                "has not completed training, which this program requires before matching");
+        return buf;
+    case COMPLETED: str_fmt(buf, len, "has completed the program"); return buf;
+    case ELIGIBLE: break;
+    }
+    if (taken < slots)
+        return NULL;
+    if (mentor)
+        str_fmt(buf, len, "has no free place (%lld of %lld taken)", (long long)taken,
+                (long long)slots);
+    else
+        str_fmt(buf, len, "has all the mentors they want (%lld of %lld)", (long long)taken,
+                (long long)slots);
+    return buf;
+}
+
+bool rel_member_completes(bool peer, int64_t open, int64_t filled, int64_t slots)
+{
+    return open == 0 && (peer || filled >= slots);
+}
+
+int64_t rel_renewal_opens(int64_t planned_end, int window_days)
+{
+    return planned_end - (int64_t)window_days * 86400;
 }
 
 int64_t rel_planned_end(int64_t start, int months)

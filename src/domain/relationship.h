@@ -1,6 +1,7 @@
 /* relationship.h - a mentoring relationship's status machine (product.md
- * §6): active <-> paused, -> closing, -> completed, or ended early by
- * either party; renewal while it is open. */
+ * §6): active <-> paused; closure proposed by one member (closing) and
+ * confirmed by the others (completed), or ended early by either party
+ * alone; renewal proposed and accepted near the planned end. */
 #ifndef TANDEM_DOMAIN_RELATIONSHIP_H
 #define TANDEM_DOMAIN_RELATIONSHIP_H
 
@@ -8,17 +9,83 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The actions of PATCH /relationships/{rid}. */
-enum rel_action { REL_PAUSE, REL_RESUME, REL_START_CLOSING, REL_CLOSE, REL_END_EARLY, REL_RENEW };
+#include "domain/participation.h"
+
+/* The actions of PATCH /relationships/{rid}. Closing and renewing are
+ * agreed by every member: one proposes, the others confirm (close, renew)
+ * or decline it, and who proposed may withdraw it; a coordinator closes
+ * or renews at once. Pausing, resuming and ending early take one party. */
+enum rel_action {
+    REL_PAUSE,
+    REL_RESUME,
+    REL_CLOSE,
+    REL_END_EARLY,
+    REL_RENEW,
+    REL_DECLINE,
+    REL_WITHDRAW
+};
+#define REL_ACTION_COUNT 7
 
 int rel_action_parse(const char *s); /* enum rel_action, or -1 */
 const char *rel_action_name(enum rel_action a);
 
-/* NULL when `action` may be taken on a relationship in `status` with
- * `renewals` done of `renewals_allowed`; else a static message. *next
- * receives the status after the action. */
-const char *rel_transition(const char *status, enum rel_action action, int renewals,
-                           int renewals_allowed, const char **next);
+/* A proposal waiting for the other members' consent. */
+enum rel_proposal { REL_PROPOSAL_NONE, REL_PROPOSAL_CLOSE, REL_PROPOSAL_RENEW };
+int rel_proposal_parse(const char *s);              /* "close", "renew"; else REL_PROPOSAL_NONE */
+const char *rel_proposal_name(enum rel_proposal p); /* "close", "renew", NULL for none */
+
+/* What an action meets: the relationship and the actor's part in it. */
+struct rel_situation {
+    const char *status; /* active, paused, closing, completed, ended_early */
+    int renewals, renewals_allowed;
+    enum rel_proposal proposal; /* pending, or REL_PROPOSAL_NONE */
+    bool member;                /* the actor is a member; else they coordinate */
+    bool proposer;              /* the actor made the pending proposal */
+    bool agreed;                /* the actor agreed to it (the proposer has) */
+    int others_waiting;         /* members besides the actor yet to agree */
+};
+
+/* What an allowed action does. */
+enum rel_effect {
+    REL_MOVE,      /* the status changes: pause, resume, end early */
+    REL_PROPOSE,   /* the actor proposes (and agrees); the others are asked */
+    REL_AGREE,     /* the actor agrees; others are still to agree */
+    REL_CARRY_OUT, /* close or renew now; a pending proposal is fulfilled */
+    REL_DROP,      /* the pending proposal is declined or withdrawn */
+};
+
+struct rel_decision {
+    enum rel_effect effect;
+    enum rel_proposal about; /* what is proposed, agreed, carried out or dropped */
+    const char *next;        /* the status afterwards */
+};
+
+/* NULL when action `a` may be taken in situation *s, with *out saying
+ * what it does; else a static message saying why not. Ending early drops
+ * any proposal. The renewal window is the caller's to check
+ * (rel_renewal_opens). */
+const char *rel_decide(const struct rel_situation *s, enum rel_action a, struct rel_decision *out);
+
+/* When renewal is first offered for a relationship planned to end at
+ * `planned_end`: `window_days` days before it. */
+int64_t rel_renewal_opens(int64_t planned_end, int window_days);
+
+/* Whether a member completes the program as a relationship of theirs
+ * completes: when none of theirs is open any more and no place of theirs
+ * is left for matching - `filled` of their `slots` (a mentor's capacity,
+ * a mentee's wanted mentors) were taken by relationships that completed
+ * (an early end frees its place). In a peer circle, places do not count.
+ */
+bool rel_member_completes(bool peer, int64_t open, int64_t filled, int64_t slots);
+
+/* Why a participation cannot be matched now, as words for a person
+ * ("has not completed training, which this program requires before
+ * matching"), into buf; NULL when it can. The rule is
+ * participation_eligible() (status, and training where `gate`) and a free
+ * place: `taken` of `slots` (a mentor's capacity, counted in mentees; a
+ * mentee's wanted mentors) are in open relationships. */
+const char *rel_why_not_matchable(enum stage status, bool trained, bool gate, bool mentor,
+                                  int64_t slots, int64_t taken, char *buf, size_t len);
 
 /* true while members may still work in a relationship in `status`:
  * active, paused or closing (not completed, not ended early). */

@@ -6,6 +6,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "domain/participation.h"
+#include "service/matchable.h"
 #include "service/participation.h"
 
 void svc_match_input_cleanup(struct match_input *mi)
@@ -139,14 +140,12 @@ struct person {
 static int load_side(store *db, int64_t program, const char *role, bool gate, int64_t only,
                      bool include_full, struct person **out, size_t *n)
 {
-    char statuses[256], sql[1400];
+    char statuses[256], sql[2048];
     svc_participation_matchable_sql(statuses, sizeof statuses);
     str_fmt(sql, sizeof sql,
             "SELECT pa.id, pa.person_id, pe.manager_id, pe.name, pa.profile, pa.application, "
-            "COALESCE(CASE WHEN pa.role = 'mentor' THEN pa.capacity ELSE pa.wants END, 1) - "
-            "(SELECT COUNT(*) FROM relationship_members m JOIN relationships r ON r.id = "
-            "m.relationship_id WHERE m.participation_id = pa.id "
-            "AND r.status IN ('active', 'paused', 'closing')), pa.status, "
+            "COALESCE(CASE WHEN pa.role = 'mentor' THEN pa.capacity ELSE pa.wants END, 1) "
+            "- " SVC_TAKEN_SQL ", pa.status, "
             "CASE WHEN ?3 = 0 THEN 0 WHEN EXISTS (SELECT 1 FROM participation_stages s WHERE "
             "s.participation_id = pa.id AND s.stage = 'trained') THEN 1 ELSE 0 END "
             "FROM participations pa JOIN people pe ON pe.id = pa.person_id "

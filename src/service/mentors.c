@@ -4,6 +4,7 @@
 
 #include "base/mem.h"
 #include "base/str.h"
+#include "service/matchable.h"
 #include "service/participation.h"
 
 void svc_mentor_cards_free(struct svc_mentor_card *cards, size_t n)
@@ -24,13 +25,11 @@ static char *dup_or_null(const char *s)
 int svc_mentor_cards(store *db, int64_t program_id, int64_t limit, int64_t offset,
                      struct svc_mentor_card **out, size_t *n)
 {
-    char statuses[256], sql[1024];
+    char statuses[256], sql[2048];
     svc_participation_matchable_sql(statuses, sizeof statuses);
     str_fmt(sql, sizeof sql,
             "SELECT pa.id, pe.name, pe.department, pe.job_title, pa.profile, "
-            "COALESCE(pa.capacity, 1), (SELECT COUNT(*) FROM relationship_members m JOIN "
-            "relationships r ON r.id = m.relationship_id WHERE m.participation_id = pa.id AND "
-            "r.status IN ('active', 'paused', 'closing')) "
+            "COALESCE(pa.capacity, 1), " SVC_TAKEN_SQL " "
             "FROM participations pa JOIN people pe ON pe.id = pa.person_id "
             "WHERE pa.program_id = ?1 AND pa.role = 'mentor' AND pa.status IN (%s) %s",
             statuses, limit > 0 ? "ORDER BY pe.name, pa.id LIMIT ?2 OFFSET ?3" : "ORDER BY pa.id");

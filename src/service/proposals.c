@@ -9,6 +9,7 @@
 #include "match/rank.h"
 #include "service/audit.h"
 #include "service/match_input.h"
+#include "service/matchable.h"
 #include "service/program.h"
 #include "service/relationship.h"
 
@@ -51,6 +52,9 @@ void svc_run_cleanup(struct svc_run *r)
     for (size_t i = 0; i < r->npairs; i++)
         json_decref(r->pairs[i].explain);
     free(r->pairs);
+    for (size_t i = 0; i < r->npeople; i++)
+        free(r->people[i].reason);
+    free(r->people);
     memset(r, 0, sizeof *r);
 }
 
@@ -111,12 +115,160 @@ int svc_proposal_get(store *db, int64_t id, struct svc_run *out)
         pr->locked = store_col_int(rows, 6) != 0;
         pr->manual = store_col_int(rows, 7) != 0;
     }
+    store_rows_free(rows);
+    rows = NULL;
+    cap = 0;
+    if (rc >= 0)
+        rc = store_query(db,
+                         "SELECT mp.participation_id, pa.sort_name, mp.side, mp.slots, mp.reason "
+                         "FROM match_run_people mp JOIN participations pa ON pa.id = "
+                         "mp.participation_id WHERE mp.run_id = ?1 ORDER BY mp.side, "
+                         "pa.sort_name, mp.participation_id",
+                         p, 1, &rows);
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        rc = STORE_OK;
+        if (out->npeople == cap) {
+            cap = cap ? cap * 2 : 64;
+            out->people = xrealloc(out->people, cap * sizeof *out->people);
+        }
+        struct svc_run_person *pp = &out->people[out->npeople++];
+        pp->part = store_col_int(rows, 0);
+        str_fmt(pp->name, sizeof pp->name, "%s", store_col_text(rows, 1));
+        pp->mentor = strcmp(store_col_text(rows, 2), "mentor") == 0;
+        pp->slots = store_col_int(rows, 3);
+        pp->reason = store_col_null(rows, 4) ? NULL : xstrdup(store_col_text(rows, 4));
+    }
     rc = rc < 0 ? rc : SVC_OK;
 done:
     store_rows_free(rows);
     if (rc != SVC_OK)
         svc_run_cleanup(out);
     return rc;
+}
+
+/* ---- the figures after hand edits ---- */
+
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* How often `id` occurs in the sorted ids[0..n). */
+static int64_t occurrences(const int64_t *ids, size_t n, int64_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int64_t k = 0;
+    while (lo < n && ids[lo++] == id)
+        k++;
+    return k;
+}
+
+/* The engine's reason for leaving mentee `part` unmatched, or NULL. */
+static const char *engine_reason(const json_t *unmatched, int64_t part)
+{
+    size_t i;
+    const json_t *u;
+    json_array_foreach(unmatched, i,
+                       u) if (json_integer_value(json_object_get(u, "mentee")) ==
+                              part) return json_string_value(json_object_get(u, "reason"));
+    return NULL;
+}
+
+static int64_t stat_int(const json_t *stats, const char *a, const char *b)
+{
+    const json_t *v = json_object_get(stats, a);
+    return json_integer_value(b ? json_object_get(v, b) : v);
+}
+
+void svc_proposal_figures(const struct svc_run *r, struct svc_run_figures *out)
+{
+    memset(out, 0, sizeof *out);
+    const json_t *es = r->engine_stats;
+    out->engine_total = json_number_value(json_object_get(es, "total_score"));
+    bool manual = false;
+    for (size_t i = 0; i < r->npairs; i++)
+        manual = manual || r->pairs[i].manual;
+    out->edited = manual || (int64_t)r->npairs != stat_int(es, "matched", NULL);
+    out->known = r->npeople > 0;
+    out->unmatched =
+        xcalloc(r->npeople + json_array_size(r->unmatched) + 1, sizeof *out->unmatched);
+    out->mentees_free = xcalloc(r->npeople + 1, sizeof *out->mentees_free);
+    out->mentors_free = xcalloc(r->npeople + 1, sizeof *out->mentors_free);
+    if (!out->known) {
+        /* Made before its people were recorded: the engine's figures. */
+        size_t i;
+        const json_t *u;
+        json_array_foreach(r->unmatched, i, u)
+        {
+            struct svc_run_left *l = &out->unmatched[out->nunmatched++];
+            l->part = json_integer_value(json_object_get(u, "mentee"));
+            const char *name = json_string_value(json_object_get(u, "name"));
+            str_fmt(l->name, sizeof l->name, "%s", name ? name : "");
+            l->slots = json_integer_value(json_object_get(u, "slots"));
+            l->reason = json_string_value(json_object_get(u, "reason"));
+        }
+        out->load_used = stat_int(es, "mentor_load", "used");
+        out->load_capacity = stat_int(es, "mentor_load", "capacity");
+        out->mentors_full = stat_int(es, "mentor_load", "mentors_full");
+        out->mentors_idle = stat_int(es, "mentor_load", "mentors_with_no_mentee");
+        return;
+    }
+    int64_t *mentees = xcalloc(r->npairs + 1, sizeof *mentees),
+            *mentors = xcalloc(r->npairs + 1, sizeof *mentors);
+    for (size_t i = 0; i < r->npairs; i++) {
+        mentees[i] = r->pairs[i].mentee;
+        mentors[i] = r->pairs[i].mentor;
+    }
+    qsort(mentees, r->npairs, sizeof *mentees, cmp_id);
+    qsort(mentors, r->npairs, sizeof *mentors, cmp_id);
+    for (size_t i = 0; i < r->npeople; i++) {
+        const struct svc_run_person *p = &r->people[i];
+        if (p->reason)
+            continue; /* left out of the run: listed apart */
+        int64_t used = occurrences(p->mentor ? mentors : mentees, r->npairs, p->part);
+        int64_t left = p->slots > used ? p->slots - used : 0;
+        if (p->mentor) {
+            out->load_used += used < p->slots ? used : p->slots;
+            out->load_capacity += p->slots;
+            out->mentors_full += used >= p->slots;
+            out->mentors_idle += used == 0;
+        } else if (left > 0) {
+            struct svc_run_left *l = &out->unmatched[out->nunmatched++];
+            l->part = p->part;
+            str_fmt(l->name, sizeof l->name, "%s", p->name);
+            l->slots = left;
+            l->reason = engine_reason(r->unmatched, p->part);
+            if (!l->reason)
+                l->reason = "removed from this proposal by hand";
+        }
+        if (left > 0) {
+            struct svc_run_left *f = p->mentor ? &out->mentors_free[out->nmentors_free++]
+                                               : &out->mentees_free[out->nmentees_free++];
+            f->part = p->part;
+            str_fmt(f->name, sizeof f->name, "%s", p->name);
+            f->slots = left;
+        }
+    }
+    free(mentees);
+    free(mentors);
+}
+
+void svc_run_figures_cleanup(struct svc_run_figures *f)
+{
+    if (!f)
+        return;
+    free(f->unmatched);
+    free(f->mentees_free);
+    free(f->mentors_free);
+    memset(f, 0, sizeof *f);
 }
 
 int svc_proposal_list(store *db, int64_t program_id, struct svc_run_summary **out, size_t *n)
@@ -164,10 +316,52 @@ static json_t *explain_json(const match_result *r, const match_pair *p)
     return ex;
 }
 
+static int add_person(store *db, int64_t run, int64_t part, const char *side, int64_t slots,
+                      const char *reason)
+{
+    store_val p[] = {SV_INT(run), SV_INT(part), SV_TEXT(side), SV_INT(slots),
+                     reason ? SV_TEXT(reason) : SV_NULL};
+    return store_exec(db,
+                      "INSERT INTO match_run_people (run_id, participation_id, side, slots, "
+                      "reason) VALUES (?1, ?2, ?3, ?4, ?5)",
+                      p, 5, NULL);
+}
+
+/* Records the run's people: each one given to the engine with the places
+ * they had free, and each approved one of the side left out, with why. */
+static int store_people(store *db, int64_t run, int64_t program, const struct program_config *cfg,
+                        const struct match_input *mi, bool mentor)
+{
+    const char *side = mentor ? "mentor" : "mentee";
+    size_t n = mentor ? mi->nmentors : mi->nmentees;
+    int rc = STORE_OK;
+    for (size_t i = 0; i < n && rc == STORE_OK; i++)
+        rc = add_person(db, run, mentor ? mi->mentor_part[i] : mi->mentee_part[i], side,
+                        mentor ? mi->mentor_free[i] : mi->mentee_free[i], NULL);
+    struct svc_matchable *all = NULL;
+    size_t nall = 0;
+    if (rc == STORE_OK)
+        rc = svc_matchable_list(db, program, side, 0, &all, &nall);
+    for (size_t i = 0; i < nall && rc == STORE_OK; i++) {
+        char why[160];
+        const struct svc_matchable *m = &all[i];
+        long at = mentor ? svc_match_input_mentor(mi, m->participation_id)
+                         : svc_match_input_mentee(mi, m->participation_id);
+        /* Approved ones only: applications wait in review, exits left. */
+        if (at >= 0 || m->status < STAGE_APPROVED || m->status == STAGE_DECLINED ||
+            m->status == STAGE_WITHDRAWN || !svc_matchable_why_not(m, cfg, why, sizeof why))
+            continue;
+        rc = add_person(db, run, m->participation_id, side, 0, why);
+    }
+    free(all);
+    return rc;
+}
+
 /* Stores a solved proposal: its pairs, the quality report, the unmatched
- * and the hard to match (by participation, with names). */
+ * and the hard to match (by participation, with names), and its people. */
 static int store_run(store *db, const svc_actor *actor, int64_t program,
-                     const struct match_input *mi, const match_result *r, int64_t *run_id)
+                     const struct program_config *cfg, const struct match_input *mi,
+                     const match_result *r, int64_t *run_id)
 {
     char *text = match_json_dumps(mi->inst, r);
     json_t *d = text ? json_loads(text, 0, NULL) : NULL;
@@ -227,6 +421,10 @@ static int store_run(store *db, const svc_actor *actor, int64_t program,
                         q, 6, NULL);
         free(et);
     }
+    if (rc == STORE_OK)
+        rc = store_people(db, *run_id, program, cfg, mi, false);
+    if (rc == STORE_OK)
+        rc = store_people(db, *run_id, program, cfg, mi, true);
     return rc;
 }
 
@@ -244,7 +442,7 @@ int svc_proposal_make(store *db, const svc_actor *actor, int64_t program_id,
     if (match_solve(mi.inst, &opts, &res, err, sizeof err))
         rc = svc_fail(e, SVC_REFUSED, NULL, "the proposal cannot be made: %s", err);
     else
-        rc = store_run(db, actor, program_id, &mi, res, id);
+        rc = store_run(db, actor, program_id, cfg, &mi, res, id);
     match_result_free(res);
     svc_match_input_cleanup(&mi);
     if (rc == STORE_OK)
@@ -268,11 +466,9 @@ static int score_pair(store *db, int64_t program, const struct program_config *c
     if (rc != SVC_OK)
         return rc > 0 ? svc_fail(e, rc, "mentor", "%s", why) : rc;
     long m = svc_match_input_mentee(&mi, mentee), r = svc_match_input_mentor(&mi, mentor);
-    if (m < 0 || r < 0) {
-        rc = svc_fail(e, SVC_REFUSED, "mentor", "%s is not eligible (approved%s, with %s left)",
-                      m < 0 ? "the mentee" : "the mentor",
-                      cfg->training.required_before_matching ? " and trained" : "",
-                      m < 0 ? "wants" : "capacity");
+    if (m < 0 || r < 0) { /* check_side() said why; this is a change meanwhile */
+        rc = svc_fail(e, SVC_REFUSED, m < 0 ? "mentee" : "mentor", "the %s cannot be matched now",
+                      m < 0 ? "mentee" : "mentor");
         goto done;
     }
     if (match_rank(mi.inst, (size_t)m, &rk, why, sizeof why)) {
@@ -314,20 +510,53 @@ static int count_of(store *db, const char *sql, int64_t a, int64_t b, int64_t *n
     return rc < 0 ? rc : STORE_OK;
 }
 
-/* Adds a pair by hand, within the capacity and wants this proposal leaves. */
+/* Whether `part` may go into a hand-made pair on its side of the run,
+ * naming the condition that fails; *free receives the places it has for
+ * this proposal: those recorded when it was made, else those free now. */
+static int check_side(store *db, const struct svc_run_head *run, const struct program_config *cfg,
+                      int64_t part, bool mentor, int64_t *free_places, verr *e)
+{
+    const char *side = mentor ? "mentor" : "mentee";
+    struct svc_matchable *m = NULL;
+    size_t n = 0;
+    char why[160];
+    int64_t recorded = -1;
+    int rc = svc_matchable_list(db, run->program_id, side, part, &m, &n);
+    if (rc != STORE_OK)
+        return rc;
+    if (n == 0) {
+        rc = svc_fail(e, SVC_REFUSED, side, "%lld is not a %s of this program", (long long)part,
+                      side);
+    } else if (svc_matchable_why_not(&m[0], cfg, why, sizeof why)) {
+        rc = svc_fail(e, SVC_REFUSED, side, "%s %s", m[0].name, why);
+    } else {
+        store_val q[] = {SV_INT(run->id), SV_INT(part)};
+        if ((rc = store_query_int(db,
+                                  "SELECT slots FROM match_run_people WHERE run_id = ?1 AND "
+                                  "participation_id = ?2 AND reason IS NULL",
+                                  q, 2, &recorded)) >= 0) {
+            *free_places = rc == 1 ? recorded : m[0].slots - m[0].taken;
+            rc = SVC_OK;
+        }
+    }
+    free(m);
+    return rc;
+}
+
+/* Adds a pair by hand, within the places this proposal leaves. */
 static int add_pair(store *db, const struct svc_run_head *run, int64_t mentee, int64_t mentor,
                     verr *e)
 {
     struct program_config cfg;
     json_t *explain = NULL;
     double score = 0;
-    int64_t used = 0, taken = 0, cap = 1, wants = 1;
+    int64_t used = 0, taken = 0, cap = 0, wants = 0;
     int rc = svc_program_config(db, run->program_id, &cfg, NULL, 0);
     if (rc != SVC_OK)
         return rc > 0 ? STORE_ERROR : rc;
-    if ((rc = score_pair(db, run->program_id, &cfg, mentee, mentor, &score, &explain, e)))
+    if ((rc = check_side(db, run, &cfg, mentee, false, &wants, e)) ||
+        (rc = check_side(db, run, &cfg, mentor, true, &cap, e)))
         goto done;
-    store_val pm[] = {SV_INT(mentor)}, pe[] = {SV_INT(mentee)};
     if ((rc = count_of(db,
                        "SELECT COUNT(*) FROM match_run_pairs WHERE run_id = ?1 AND mentor_id = ?2",
                        run->id, mentor, &used)) ||
@@ -335,22 +564,22 @@ static int add_pair(store *db, const struct svc_run_head *run, int64_t mentee, i
                        "SELECT COUNT(*) FROM match_run_pairs WHERE run_id = ?1 AND mentee_id = ?2",
                        run->id, mentee, &taken)))
         goto done;
-    if ((rc = store_query_int(db, "SELECT COALESCE(capacity, 1) FROM participations WHERE id = ?1",
-                              pm, 1, &cap)) < 0 ||
-        (rc = store_query_int(db, "SELECT COALESCE(wants, 1) FROM participations WHERE id = ?1", pe,
-                              1, &wants)) < 0)
-        goto done;
     if (used >= cap) {
         rc = svc_fail(e, SVC_REFUSED, "mentor",
-                      "the mentor's capacity is used up in this proposal: remove one of their "
-                      "pairs first");
+                      "the mentor's free places are all used in this proposal (%lld of %lld): "
+                      "remove one of their pairs first",
+                      (long long)used, (long long)cap);
         goto done;
     }
     if (taken >= wants) {
         rc = svc_fail(e, SVC_REFUSED, "mentee",
-                      "the mentee has all their mentors in this proposal: remove their pair first");
+                      "the mentee has all the mentors they want in this proposal (%lld of %lld): "
+                      "remove their pair first",
+                      (long long)taken, (long long)wants);
         goto done;
     }
+    if ((rc = score_pair(db, run->program_id, &cfg, mentee, mentor, &score, &explain, e)))
+        goto done;
     char *et = json_dumps(explain, JSON_COMPACT);
     store_val q[] = {SV_INT(run->id), SV_INT(mentee), SV_INT(mentor), SV_REAL(score), SV_TEXT(et)};
     rc = store_exec(db,

@@ -1,22 +1,26 @@
 #include "service/relationship.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/clock.h"
 #include "base/mem.h"
 #include "base/str.h"
 #include "service/audit.h"
 #include "service/followup.h"
+#include "service/matchable.h"
 #include "service/outbox.h"
 #include "service/participation.h"
 #include "service/program.h"
+#include "service/reflection.h"
 
 /* ---- reading ---- */
 
 #define REL_COLS                                                                                   \
-    "id, program_id, kind, status, phase, phase_started_at, started_at, planned_end_at, "          \
-    "ended_at, renewals, version"
+    "r.id, r.program_id, r.kind, r.status, r.phase, r.phase_started_at, r.started_at, "            \
+    "r.planned_end_at, r.ended_at, r.renewals, r.version, p.action, p.proposed_by, p.proposed_at"
 
 static void read_rel(store_rows *rows, struct svc_rel *out)
 {
@@ -31,6 +35,33 @@ static void read_rel(store_rows *rows, struct svc_rel *out)
     out->ended_at = store_col_int(rows, 8);
     out->renewals = (int)store_col_int(rows, 9);
     out->version = store_col_int(rows, 10);
+    if (!store_col_null(rows, 11)) {
+        out->proposal = (enum rel_proposal)rel_proposal_parse(store_col_text(rows, 11));
+        out->proposed_by = store_col_int(rows, 12);
+        out->proposed_at = store_col_int(rows, 13);
+    }
+}
+
+/* Who has agreed to r's proposal, the proposer first. A store status. */
+static int read_consents(store *db, struct svc_rel *r)
+{
+    store_rows *rows = NULL;
+    store_val p[] = {SV_INT(r->id), SV_INT(r->proposed_by)};
+    r->nagreed = 0;
+    if (r->proposal == REL_PROPOSAL_NONE)
+        return STORE_OK;
+    int rc = store_query(db,
+                         "SELECT participation_id FROM relationship_consents WHERE "
+                         "relationship_id = ?1 ORDER BY participation_id <> ?2, given_at, "
+                         "participation_id",
+                         p, 2, &rows);
+    while (rc == STORE_OK && r->nagreed < LIMIT_RELATIONSHIP_MEMBERS &&
+           (rc = store_next(rows)) == 1) {
+        r->agreed[r->nagreed++] = store_col_int(rows, 0);
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    return rc < 0 ? rc : STORE_OK;
 }
 
 int svc_relationship_get(store *db, const svc_actor *actor, int64_t id, enum perm_access need,
@@ -39,7 +70,10 @@ int svc_relationship_get(store *db, const svc_actor *actor, int64_t id, enum per
     store_rows *rows = NULL;
     store_val p[] = {SV_INT(id)};
     memset(out, 0, sizeof *out);
-    int rc = store_query(db, "SELECT " REL_COLS " FROM relationships WHERE id = ?1", p, 1, &rows);
+    int rc = store_query(db,
+                         "SELECT " REL_COLS " FROM relationships r LEFT JOIN "
+                         "relationship_proposals p ON p.relationship_id = r.id WHERE r.id = ?1",
+                         p, 1, &rows);
     if (rc != STORE_OK)
         goto done;
     if ((rc = store_next(rows)) != 1) {
@@ -49,6 +83,8 @@ int svc_relationship_get(store *db, const svc_actor *actor, int64_t id, enum per
     read_rel(rows, out);
     store_rows_free(rows);
     rows = NULL;
+    if ((rc = read_consents(db, out)) != STORE_OK)
+        goto done;
 
     store_val q[] = {SV_INT(id), SV_INT(actor->person_id)};
     if ((rc = store_query(db,
@@ -141,7 +177,7 @@ int svc_relationship_list(store *db, const svc_actor *actor, int64_t program_id,
 struct part {
     int64_t person;
     enum stage status;
-    int64_t capacity, wants, open; /* open: relationships it is in now */
+    int64_t capacity, wants, open; /* open: places taken now (SVC_TAKEN_SQL) */
     bool trained;
 };
 
@@ -166,11 +202,8 @@ static int lock_part(store *db, int64_t program, int64_t id, const char *role, s
     rc = store_query(db,
                      "SELECT person_id, status, COALESCE(capacity, 1), COALESCE(wants, 1), "
                      "(SELECT COUNT(*) FROM participation_stages s WHERE s.participation_id = "
-                     "pa.id AND s.stage = 'trained'), "
-                     "(SELECT COUNT(*) FROM relationship_members m JOIN relationships r ON r.id = "
-                     "m.relationship_id WHERE m.participation_id = pa.id "
-                     "AND r.status IN ('active', 'paused', 'closing')) "
-                     "FROM participations pa WHERE id = ?1",
+                     "pa.id AND s.stage = 'trained'), " SVC_TAKEN_SQL
+                     " FROM participations pa WHERE id = ?1",
                      q, 1, &rows);
     if (rc == STORE_OK && (rc = store_next(rows)) == 1) {
         int st = stage_parse(store_col_text(rows, 1));
@@ -200,6 +233,9 @@ static int check_eligible(const struct part *p, const struct program_config *cfg
                         stage_name(p->status));
     case NOT_TRAINED:
         return svc_fail(e, SVC_REFUSED, field, "%s%shas not completed training", who,
+                        *who ? " " : "");
+    case COMPLETED:
+        return svc_fail(e, SVC_REFUSED, field, "%s%shas completed the program", who,
                         *who ? " " : "");
     }
     return SVC_REFUSED;
@@ -337,23 +373,6 @@ int svc_relationship_create(store *db, const svc_actor *actor, int64_t program_i
 
 /* ---- status moves ---- */
 
-static int save_reflection(store *db, const struct svc_rel *r, const struct svc_reflection *refl)
-{
-    store_val p[] = {SV_INT(r->id),
-                     SV_INT(r->my_part),
-                     SV_TEXT(refl->learned),
-                     SV_TEXT(refl->next_steps ? refl->next_steps : ""),
-                     SV_TEXT(refl->program_feedback ? refl->program_feedback : ""),
-                     SV_INT(clock_now())};
-    return store_exec(
-        db,
-        "INSERT INTO reflections (relationship_id, participation_id, learned, next_steps, "
-        "program_feedback, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-        "ON CONFLICT (relationship_id, participation_id) DO UPDATE SET learned = excluded.learned, "
-        "next_steps = excluded.next_steps, program_feedback = excluded.program_feedback",
-        p, 6, NULL);
-}
-
 /* Stores the e-mail for every person a query returns (email, person id)
  * - at most LIMIT_RELATIONSHIP_MEMBERS of them. A store status. */
 static int mail_each(store *db, const char *sql, const store_val *p, int np, int64_t program,
@@ -421,24 +440,235 @@ static int end_early(store *db, const svc_actor *actor, const struct svc_rel *r,
     return rc;
 }
 
+/* A date as people read it: "15 March 2027" (UTC). */
+static void day_text(int64_t t, char out[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    if (!strftime(out, 32, "%e %B %Y", &tm))
+        out[0] = '\0';
+    if (out[0] == ' ')
+        memmove(out, out + 1, strlen(out));
+}
+
+static bool has_agreed(const struct svc_rel *r, int64_t part)
+{
+    for (size_t i = 0; i < r->nagreed; i++)
+        if (r->agreed[i] == part)
+            return true;
+    return false;
+}
+
+/* The names of the members who have not agreed to r's proposal, besides
+ * `except`: "Ana" or "Ana, Ben and Cai" ("" when none). */
+static void waiting_names(const struct svc_rel *r, const struct svc_rel_member *m, size_t n,
+                          int64_t except, char *out, size_t len)
+{
+    size_t k = 0, total = 0, used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        total += m[i].participation_id != except && !has_agreed(r, m[i].participation_id);
+    for (size_t i = 0; i < n; i++) {
+        if (m[i].participation_id == except || has_agreed(r, m[i].participation_id))
+            continue;
+        k++;
+        const char *sep = k == 1 ? "" : k == total ? " and " : ", ";
+        used += (size_t)snprintf(out + used, used < len ? len - used : 0, "%s%s", sep, m[i].name);
+        if (used >= len)
+            break;
+    }
+}
+
+/* Records what the decision does to the waiting proposal: a new one, one
+ * more consent, or none left (carried out, dropped, or ended early). */
+static int write_proposal(store *db, const struct svc_rel *r, const struct rel_decision *d,
+                          int64_t now)
+{
+    store_val p[] = {SV_INT(r->id), SV_TEXT(rel_proposal_name(d->about)), SV_INT(r->my_part),
+                     SV_INT(now)};
+    bool consents = d->effect == REL_PROPOSE || d->effect == REL_AGREE;
+    bool gone = d->effect == REL_CARRY_OUT || d->effect == REL_DROP ||
+                (d->effect == REL_MOVE && strcmp(d->next, "ended_early") == 0);
+    int rc = STORE_OK;
+    if (d->effect == REL_PROPOSE)
+        rc = store_exec(db,
+                        "INSERT INTO relationship_proposals (relationship_id, action, "
+                        "proposed_by, proposed_at) VALUES (?1, ?2, ?3, ?4)",
+                        p, 4, NULL);
+    store_val c[] = {SV_INT(r->id), SV_INT(r->my_part), SV_INT(now)};
+    if (rc == STORE_OK && consents)
+        rc = store_exec(db,
+                        "INSERT INTO relationship_consents (relationship_id, participation_id, "
+                        "given_at) VALUES (?1, ?2, ?3) "
+                        "ON CONFLICT (relationship_id, participation_id) DO NOTHING",
+                        c, 3, NULL);
+    if (rc == STORE_OK && gone)
+        rc = store_exec(db, "DELETE FROM relationship_consents WHERE relationship_id = ?1", p, 1,
+                        NULL);
+    if (rc == STORE_OK && gone)
+        rc = store_exec(db, "DELETE FROM relationship_proposals WHERE relationship_id = ?1", p, 1,
+                        NULL);
+    return rc;
+}
+
+/* Every member whose last relationship this was, and whose places are all
+ * taken by relationships that completed, completes the program
+ * (rel_member_completes); the others keep their status and may be matched
+ * again. A store status. */
+static int complete_members(store *db, const struct svc_rel *r, int64_t now)
+{
+    store_rows *rows = NULL;
+    store_val p[] = {SV_INT(r->id)};
+    int64_t done[LIMIT_RELATIONSHIP_MEMBERS];
+    size_t n = 0;
+    bool peer = strcmp(r->kind, "peer") == 0;
+    int rc = store_query(
+        db,
+        "SELECT pa.id, COALESCE(CASE WHEN pa.role = 'mentor' THEN pa.capacity ELSE pa.wants END, "
+        "1), (SELECT COUNT(*) FROM relationship_members m JOIN relationships o ON o.id = "
+        "m.relationship_id WHERE m.participation_id = pa.id AND o.status IN ('active', 'paused', "
+        "'closing')), (SELECT COUNT(*) FROM relationship_members m JOIN relationships o ON o.id "
+        "= m.relationship_id JOIN relationship_members x ON x.relationship_id = o.id AND "
+        "x.role = CASE WHEN m.role = 'mentor' THEN 'mentee' ELSE 'mentor' END "
+        "WHERE m.participation_id = pa.id AND m.role IN ('mentor', 'mentee') AND o.status = "
+        "'completed') FROM participations pa WHERE pa.id IN (SELECT participation_id FROM "
+        "relationship_members WHERE relationship_id = ?1) ORDER BY pa.id",
+        p, 1, &rows);
+    while (rc == STORE_OK && n < LIMIT_RELATIONSHIP_MEMBERS && (rc = store_next(rows)) == 1) {
+        if (rel_member_completes(peer, store_col_int(rows, 2), store_col_int(rows, 3),
+                                 store_col_int(rows, 1)))
+            done[n++] = store_col_int(rows, 0);
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    for (size_t i = 0; i < n && rc >= 0; i++)
+        rc = svc_participation_stage(db, done[i], STAGE_COMPLETED, now);
+    return rc < 0 ? rc : STORE_OK;
+}
+
+/* The mail that follows a decision, to the other members. */
+static int tell_members(store *db, const svc_actor *actor, const struct svc_rel *before,
+                        const struct svc_rel *after, const struct rel_decision *d,
+                        enum rel_action action, const struct svc_rel_member *m, size_t n,
+                        const struct program_config *cfg)
+{
+    char who[LIMIT_NAME_BYTES + 1] = "Your coordinator", subject[LIMIT_NAME_BYTES + 80],
+                                body[LIMIT_NAME_BYTES * LIMIT_RELATIONSHIP_MEMBERS + 600],
+                                link[256], end[32], next[32],
+                                waiting[LIMIT_NAME_BYTES * LIMIT_RELATIONSHIP_MEMBERS + 64];
+    for (size_t i = 0; i < n; i++)
+        if (m[i].participation_id == before->my_part)
+            str_fmt(who, sizeof who, "%s", m[i].name);
+    str_fmt(link, sizeof link, "%s/relationships/%lld", svc_public_url(), (long long)before->id);
+    day_text(before->planned_end_at, end);
+    day_text(after->planned_end_at, next);
+    waiting_names(after, m, n, 0, waiting, sizeof waiting);
+    bool close = d->about == REL_PROPOSAL_CLOSE;
+    const char *kind = close ? "closing" : "renewal";
+    switch (d->effect) {
+    case REL_MOVE: return STORE_OK; /* pause, resume; ending early tells its own */
+    case REL_PROPOSE:
+        str_fmt(subject, sizeof subject, "%s proposes to %s your mentoring relationship", who,
+                close ? "close" : "renew");
+        if (close)
+            str_fmt(body, sizeof body,
+                    "%s proposes to close your mentoring relationship and has written their "
+                    "reflection. If you agree, confirm with your own reflection: what you "
+                    "learned, and what comes next. If not, decline, and you carry on working "
+                    "together.\n%s\n",
+                    who, link);
+        else
+            str_fmt(body, sizeof body,
+                    "%s proposes to renew your mentoring relationship, planned to end on %s, for "
+                    "another %d months. Accept or decline:\n%s\n",
+                    who, end, cfg->duration_months, link);
+        break;
+    case REL_AGREE:
+        str_fmt(subject, sizeof subject, "%s agreed to the %s of your mentoring relationship", who,
+                kind);
+        str_fmt(body, sizeof body,
+                "%s agreed to the %s of your mentoring relationship. Still to "
+                "agree: %s.\n%s\n",
+                who, kind, waiting, link);
+        break;
+    case REL_DROP:
+        str_fmt(subject, sizeof subject, "%s %s the proposal to %s your mentoring relationship",
+                who, action == REL_WITHDRAW ? "withdrew" : "declined", close ? "close" : "renew");
+        str_fmt(body, sizeof body,
+                "%s %s the proposal to %s your mentoring relationship. It goes on as before%s%s."
+                "\n%s\n",
+                who, action == REL_WITHDRAW ? "withdrew" : "declined", close ? "close" : "renew",
+                close ? "" : ", planned to end on ", close ? "" : end, link);
+        break;
+    case REL_CARRY_OUT:
+        if (close) {
+            str_fmt(subject, sizeof subject, "Your mentoring relationship is complete");
+            str_fmt(body, sizeof body,
+                    "Your mentoring relationship has been closed%s. Thank you! You stay "
+                    "connected as alumni. Write your reflection if you have not yet:\n%s\n",
+                    before->my_part ? "" : " by your coordinator", link);
+        } else {
+            str_fmt(subject, sizeof subject, "Your mentoring relationship is renewed");
+            str_fmt(body, sizeof body,
+                    "Your mentoring relationship has been renewed%s: it is now planned to end on "
+                    "%s.\n%s\n",
+                    before->my_part ? "" : " by your coordinator", next, link);
+        }
+        break;
+    }
+    return svc_relationship_notify(db, actor, before,
+                                   d->effect == REL_CARRY_OUT ? (close ? "closed" : "renewed")
+                                   : close                    ? "closing"
+                                                              : "renewal",
+                                   subject, body);
+}
+
 int svc_relationship_change(store *db, const svc_actor *actor, struct svc_rel *r,
                             const struct program_config *cfg, const struct svc_rel_change *in,
                             verr *e)
 {
     enum rel_action action = in->action;
-    const char *reason = in->reason ? in->reason : "", *next = NULL, *why;
+    const char *reason = in->reason ? in->reason : "", *why;
     int64_t now = clock_now(), end = r->planned_end_at;
+    struct svc_rel_member m[LIMIT_RELATIONSHIP_MEMBERS];
+    struct rel_decision d;
+    size_t n = 0;
     int rc;
     if (in->version != r->version)
         return svc_fail(e, SVC_STALE, "version",
                         "the relationship changed meanwhile (now version %lld)",
                         (long long)r->version);
-    if ((why = rel_transition(r->status, action, r->renewals, cfg->renewals, &next)))
+    if ((rc = svc_relationship_members(db, r->id, m, &n)) != STORE_OK)
+        return rc;
+    struct rel_situation sit = {.status = r->status,
+                                .renewals = r->renewals,
+                                .renewals_allowed = cfg->renewals,
+                                .proposal = r->proposal,
+                                .member = r->my_part != 0,
+                                .proposer = r->my_part && r->proposed_by == r->my_part,
+                                .agreed = r->my_part && has_agreed(r, r->my_part)};
+    for (size_t i = 0; i < n; i++)
+        sit.others_waiting +=
+            m[i].participation_id != r->my_part && !has_agreed(r, m[i].participation_id);
+    if ((why = rel_decide(&sit, action, &d)))
         return svc_fail(e, SVC_REFUSED, "action", "%s", why);
+    if (action == REL_RENEW) {
+        int64_t opens = rel_renewal_opens(r->planned_end_at, cfg->renewal_window_days);
+        if (now < opens) {
+            char from[32], planned[32];
+            day_text(opens, from);
+            day_text(r->planned_end_at, planned);
+            return svc_fail(e, SVC_REFUSED, "action",
+                            "renewal is offered from %s, %d days before the planned end (%s)", from,
+                            cfg->renewal_window_days, planned);
+        }
+    }
     if (in->reflection) {
         if (!r->my_part)
             return svc_fail(e, SVC_INVALID, "reflection", "only the partners write reflections");
-        if ((rc = save_reflection(db, r, in->reflection)) != STORE_OK)
+        bool replaced;
+        if ((rc = svc_reflection_write(db, actor, r, in->reflection, &replaced, e)) != SVC_OK)
             return rc;
     }
     if (action == REL_CLOSE && r->my_part) {
@@ -453,14 +683,16 @@ int svc_relationship_change(store *db, const svc_actor *actor, struct svc_rel *r
             return svc_fail(e, SVC_INVALID, "reflection",
                             "closing asks what you learned (reflection.learned)");
     }
-    if (action == REL_RENEW)
+    bool renewed = d.effect == REL_CARRY_OUT && d.about == REL_PROPOSAL_RENEW;
+    bool closed = d.effect == REL_CARRY_OUT && d.about == REL_PROPOSAL_CLOSE;
+    bool ending = closed || action == REL_END_EARLY;
+    if (renewed)
         end = rel_planned_end(r->planned_end_at, cfg->duration_months);
-    bool ending = action == REL_CLOSE || action == REL_END_EARLY;
     store_val u[] = {SV_INT(r->id),
-                     SV_TEXT(next),
+                     SV_TEXT(d.next),
                      SV_INT(now),
                      SV_INT(end),
-                     SV_INT(action == REL_RENEW ? 1 : 0),
+                     SV_INT(renewed ? 1 : 0),
                      ending ? SV_INT(now) : SV_NULL,
                      SV_TEXT(ending && *reason ? reason : NULL),
                      SV_INT(r->version)};
@@ -475,23 +707,23 @@ int svc_relationship_change(store *db, const svc_actor *actor, struct svc_rel *r
         return rc;
     if (changed != 1)
         return svc_fail(e, SVC_STALE, "version", "changed meanwhile; retry");
-    if (action == REL_CLOSE) {
-        rc = svc_relationship_stage_all(db, r->id, STAGE_COMPLETED, now);
-        if (rc == STORE_OK)
-            rc = svc_relationship_notify(
-                db, actor, r, "closed", "Your mentoring relationship is complete",
-                "Your mentoring relationship has been closed. Thank you! You stay connected "
-                "as alumni; write your reflection if you have not yet.");
-    } else if (action == REL_END_EARLY) {
+    if ((rc = write_proposal(db, r, &d, now)) != STORE_OK)
+        return rc;
+    if (closed)
+        rc = complete_members(db, r, now);
+    else if (action == REL_END_EARLY)
         rc = end_early(db, actor, r, reason, now);
-    }
     if (rc == STORE_OK && ending)
         rc = svc_followup_ended(db, r->id, now);
-    if (rc == STORE_OK)
-        rc = svc_audit(db, actor, "relationship.update", "relationship", r->id,
-                       json_pack("{s:s}", "action", rel_action_name(action)));
+    struct svc_rel before = *r;
     if (rc == STORE_OK && (rc = svc_relationship_get(db, actor, r->id, PERM_READ, r)) > 0)
         rc = STORE_ERROR; /* it was there a moment ago */
+    if (rc == STORE_OK && action != REL_END_EARLY)
+        rc = tell_members(db, actor, &before, r, &d, action, m, n, cfg);
+    if (rc == STORE_OK)
+        rc =
+            svc_audit(db, actor, "relationship.update", "relationship", r->id,
+                      json_pack("{s:s, s:s}", "action", rel_action_name(action), "status", d.next));
     return rc;
 }
 
@@ -527,9 +759,12 @@ int svc_relationship_stage_all(store *db, int64_t id, enum stage s, int64_t now)
     }
     store_rows_free(rows);
     for (int i = 0; i < n && rc == STORE_OK; i++) {
-        /* Only forward: a later stage already reached is kept as the status. */
+        /* Only forward: a later stage already reached is kept as the
+         * status - except that someone matched again after a relationship
+         * ended early is matched now, no longer counted as having left. */
         int cur = statuses[i];
-        if (cur >= 0 && (cur >= (int)s || stage_is_exit((enum stage)cur)))
+        bool again = s == STAGE_MATCHED && cur == STAGE_ENDED_EARLY;
+        if (cur >= 0 && !again && (cur >= (int)s || stage_is_exit((enum stage)cur)))
             rc = svc_participation_reached(db, ids[i], s, now);
         else
             rc = svc_participation_stage(db, ids[i], s, now);

@@ -1,8 +1,10 @@
 /* relationship.h (service) - mentoring relationships (product.md §5-6):
  * creating one with every matching rule re-checked under lock, loading
  * one as the actor may see it, listing them, and their status moves -
- * pause, resume, closing, closure with reflection, ending early without
- * blame, renewal - with the stages and the mail that follow.
+ * pause, resume, closure and renewal agreed by every member (one proposes,
+ * the others confirm; a coordinator does it at once), ending early
+ * without blame by either party alone - with the stages and the mail
+ * that follow.
  *
  * Every function runs in the caller's transaction.
  */
@@ -31,6 +33,11 @@ struct svc_rel {
     int64_t my_part;  /* the actor's participation in it; 0 when not a member */
     char my_role[16]; /* mentor, mentee or peer; "" when not a member */
     perm_roles roles; /* the actor's roles in the program */
+    /* The closure or renewal waiting for the members' consent, if any. */
+    enum rel_proposal proposal;
+    int64_t proposed_by, proposed_at;           /* a participation; 0 when none */
+    int64_t agreed[LIMIT_RELATIONSHIP_MEMBERS]; /* who agreed, the proposer first */
+    size_t nagreed;
 };
 
 /* Loads relationship `id` and checks the actor may `need` (PERM_READ or
@@ -99,14 +106,27 @@ struct svc_rel_change {
 
 /* Applies the change to *r (loaded with svc_relationship_get; the actor
  * is a member or coordinates the program), whose program's configuration
- * is cfg: the status machine (rel_transition) and the renewals the
- * program allows, the planned end on renewal, the reflection (partners
- * only; closing asks a partner for theirs), the stages that follow
- * (completed; ended early without blame, so mentees may be matched
- * again), and the mail to the other members and, when it ends early, to
- * the coordinators. *r is reloaded. SVC_OK; SVC_STALE ("version") when r
+ * is cfg, by rel_decide():
+ *
+ * - close: a member's proposes closing (status closing) with their
+ *   reflection; each other member's confirms with theirs, and the last
+ *   one completes it; a coordinator's completes it at once;
+ * - renew: only in the last cfg->renewal_window_days days before the
+ *   planned end and within cfg->renewals; a member's proposes, the
+ *   others' accept, and the last acceptance (or a coordinator's renew)
+ *   moves the planned end on by the program's duration;
+ * - decline (another member) or withdraw (the proposer) drops a proposal;
+ * - pause, resume, and end early (either party alone, without blame; it
+ *   drops any proposal).
+ *
+ * When a relationship completes, each member whose last relationship it
+ * was, with no place still open for matching, completes the program
+ * (rel_member_completes); an early end lets mentees be matched again.
+ * The other members are mailed at every step, the coordinators when it
+ * ends early. *r is reloaded. SVC_OK; SVC_STALE ("version") when r
  * changed since in->version; SVC_REFUSED ("action") when the move is not
- * allowed now; SVC_INVALID ("reflection"); or a store status. */
+ * allowed now, saying why; SVC_INVALID ("reflection"); or a store
+ * status. */
 int svc_relationship_change(store *db, const svc_actor *actor, struct svc_rel *r,
                             const struct program_config *cfg, const struct svc_rel_change *in,
                             verr *e);
@@ -117,8 +137,8 @@ int svc_relationship_notify(store *db, const svc_actor *actor, const struct svc_
                             const char *kind, const char *subject, const char *body);
 
 /* Records stage `s` for every member participation that has not reached
- * it (only forward: a later stage or an exit stays the status). A store
- * status. */
+ * it (only forward: a later stage or an exit stays the status, but one
+ * matched again after an early end is matched). A store status. */
 int svc_relationship_stage_all(store *db, int64_t id, enum stage s, int64_t now);
 
 #endif

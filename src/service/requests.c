@@ -7,6 +7,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "service/audit.h"
+#include "service/matchable.h"
 #include "service/outbox.h"
 #include "service/participation.h"
 #include "service/program.h"
@@ -26,8 +27,67 @@ void svc_request_cleanup(struct svc_request *r)
         return;
     free(r->message);
     json_decref(r->history);
+    if (r->card) {
+        free(r->card->department);
+        free(r->card->job_title);
+        json_decref(r->card->profile);
+        json_decref(r->card->answers);
+        free(r->card);
+    }
     r->message = NULL;
     r->history = NULL;
+    r->card = NULL;
+}
+
+/* The mentee's answers to the program's questions for mentees, with their
+ * labels, in the program's order. */
+static json_t *answers_of(const struct program_config *cfg, const json_t *application)
+{
+    json_t *out = json_array();
+    size_t i;
+    const json_t *q;
+    json_array_foreach(cfg->selection.questions, i, q)
+    {
+        const char *id = json_string_value(json_object_get(q, "id"));
+        const char *role = json_string_value(json_object_get(q, "role"));
+        const json_t *a = id ? json_object_get(application, id) : NULL;
+        if (!a || json_is_null(a) || (role && strcmp(role, "mentor") == 0))
+            continue;
+        const char *label = json_string_value(json_object_get(q, "label"));
+        json_array_append_new(out, json_pack("{s:s, s:s, s:O}", "question", id, "label",
+                                             label ? label : id, "answer", a));
+    }
+    return out;
+}
+
+/* The card of the mentee of r, for whoever answers it. */
+static int requester(store *db, const struct program_config *cfg, struct svc_request *r)
+{
+    store_rows *rows = NULL;
+    store_val p[] = {SV_INT(r->mentee)};
+    int rc = store_query(db,
+                         "SELECT pa.person_id, pe.department, pe.job_title, pa.profile, "
+                         "pa.application FROM participations pa JOIN people pe ON pe.id = "
+                         "pa.person_id WHERE pa.id = ?1",
+                         p, 1, &rows);
+    if (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        struct svc_requester *c = r->card = xcalloc(1, sizeof *c);
+        c->participation_id = r->mentee;
+        c->person_id = store_col_int(rows, 0);
+        c->department = store_col_text(rows, 1) ? xstrdup(store_col_text(rows, 1)) : NULL;
+        c->job_title = store_col_text(rows, 2) ? xstrdup(store_col_text(rows, 2)) : NULL;
+        c->profile = json_loads(store_col_text(rows, 3), 0, NULL);
+        if (!json_is_object(c->profile)) {
+            json_decref(c->profile);
+            c->profile = json_object();
+        }
+        json_t *application = json_loads(store_col_text(rows, 4), 0, NULL);
+        c->answers = answers_of(cfg, application);
+        json_decref(application);
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    return rc < 0 ? rc : STORE_OK;
 }
 
 void svc_request_list_free(struct svc_request *items, size_t n)
@@ -164,9 +224,14 @@ int svc_request_list(store *db, const svc_actor *actor, int64_t program_id, bool
         (*out)[(*n)++] = r;
     }
     store_rows_free(rows);
-    /* Names, for the inbox. */
+    /* Names, for the inbox, and the card of who asks for the one who answers. */
+    struct program_config cfg = {0};
+    if (rc >= 0 && (rc = svc_program_config(db, program_id, &cfg, NULL, 0)) > 0)
+        rc = STORE_ERROR; /* a participation's program exists */
     for (size_t i = 0; rc >= 0 && i < *n; i++) {
         struct svc_request *r = &(*out)[i];
+        if (strcmp(r->status, "pending") == 0 && (all || (my_mentor && r->mentor == my_mentor)))
+            rc = requester(db, &cfg, r);
         for (size_t k = 0; rc >= 0 && k < r->nchoices; k++)
             rc = name_of(db, r->choices[k], r->choice_names[k], sizeof r->choice_names[k]);
         if (rc >= 0)
@@ -174,6 +239,7 @@ int svc_request_list(store *db, const svc_actor *actor, int64_t program_id, bool
         if (rc >= 0)
             rc = name_of(db, r->mentor, r->mentor_name, sizeof r->mentor_name);
     }
+    program_config_cleanup(&cfg);
     if (rc < 0) {
         svc_request_list_free(*out, *n);
         *out = NULL;
@@ -213,6 +279,97 @@ void svc_recommendations_cleanup(struct svc_recommendations *r)
     r->rk = NULL;
 }
 
+/* Why the mentee cannot ask for a mentor now, in words for them, with the
+ * field that says what to do: "status" (wait for approval), "training"
+ * (complete it first), "wants" (they have the mentors they want). */
+static int not_matchable(store *db, int64_t program_id, const struct program_config *cfg,
+                         int64_t mentee, verr *e)
+{
+    struct svc_matchable *m = NULL;
+    size_t n = 0;
+    int rc = svc_matchable_list(db, program_id, "mentee", mentee, &m, &n);
+    if (rc != STORE_OK)
+        return rc;
+    if (n == 0) {
+        free(m);
+        return STORE_ERROR; /* the asker's own participation, read a moment ago */
+    }
+    struct svc_matchable me = m[0];
+    free(m);
+    switch (participation_eligible(me.status, me.trained, cfg->training.required_before_matching)) {
+    case NOT_APPROVED:
+        if (me.status == STAGE_DECLINED || me.status == STAGE_WITHDRAWN)
+            return svc_fail(e, SVC_REFUSED, "status",
+                            "you are no longer taking part in this program as a mentee (%s)",
+                            stage_name(me.status));
+        return svc_fail(e, SVC_REFUSED, "status",
+                        "your application is waiting for a coordinator's approval; you can ask "
+                        "for a mentor once it is approved");
+    case NOT_TRAINED:
+        return svc_fail(e, SVC_REFUSED, "training",
+                        "complete your training first: this program asks for it before you are "
+                        "matched");
+    case COMPLETED:
+        return svc_fail(e, SVC_REFUSED, "wants",
+                        "you have completed the program; your relationships are under My "
+                        "relationships");
+    case ELIGIBLE: break;
+    }
+    if (me.slots <= 1)
+        return svc_fail(e, SVC_REFUSED, "wants",
+                        "you have the mentor you asked for; your relationship is under My "
+                        "relationships");
+    return svc_fail(e, SVC_REFUSED, "wants",
+                    "you have all the mentors you want (%lld of %lld); your relationships are "
+                    "under My relationships",
+                    (long long)me.taken, (long long)me.slots);
+}
+
+/* Whether v holds nothing a criterion could score. */
+static bool empty_value(const json_t *v)
+{
+    return !v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v)) ||
+           (json_is_array(v) && json_array_size(v) == 0);
+}
+
+int svc_request_missing(store *db, const struct program_config *cfg, int64_t mentee,
+                        const char *out[LIMIT_REQUIRED_FIELDS], size_t *n)
+{
+    store_rows *rows = NULL;
+    store_val p[] = {SV_INT(mentee)};
+    json_t *profile = NULL, *answers = NULL;
+    *n = 0;
+    int rc = store_query(db, "SELECT profile, application FROM participations WHERE id = ?1", p, 1,
+                         &rows);
+    if (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        profile = json_loads(store_col_text(rows, 0), 0, NULL);
+        answers = json_loads(store_col_text(rows, 1), 0, NULL);
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    size_t i;
+    const json_t *c;
+    json_array_foreach(cfg->matching.criteria, i, c)
+    {
+        if (rc != STORE_OK || !json_is_true(json_object_get(c, "required")))
+            continue;
+        const char *f = json_string_value(json_object_get(c, "mentee_field"));
+        if (!f)
+            f = json_string_value(json_object_get(c, "field"));
+        if (!f || !empty_value(json_object_get(profile, f)) ||
+            !empty_value(json_object_get(answers, f)))
+            continue;
+        bool seen = false;
+        for (size_t k = 0; k < *n; k++)
+            seen = seen || strcmp(out[k], f) == 0;
+        if (!seen && *n < LIMIT_REQUIRED_FIELDS)
+            out[(*n)++] = f; /* borrowed from cfg's document */
+    }
+    json_decref(profile);
+    json_decref(answers);
+    return rc < 0 ? rc : STORE_OK;
+}
+
 int svc_request_recommend(store *db, int64_t program_id, const struct program_config *cfg,
                           int64_t mentee, struct svc_recommendations *out, verr *e)
 {
@@ -224,10 +381,7 @@ int svc_request_recommend(store *db, int64_t program_id, const struct program_co
     long m = svc_match_input_mentee(&out->mi, mentee);
     if (m < 0) {
         svc_recommendations_cleanup(out);
-        return svc_fail(e, SVC_REFUSED, NULL,
-                        "you can ask for a mentor once you are approved%s and have a mentor "
-                        "slot free",
-                        cfg->training.required_before_matching ? " and trained" : "");
+        return not_matchable(db, program_id, cfg, mentee, e);
     }
     if (match_rank(out->mi.inst, (size_t)m, &out->rk, why, sizeof why)) {
         svc_recommendations_cleanup(out);

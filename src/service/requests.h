@@ -34,6 +34,17 @@ struct svc_request {
     /* Names, filled by svc_request_list for the inbox. */
     char mentee_name[LIMIT_NAME_BYTES + 1], mentor_name[LIMIT_NAME_BYTES + 1];
     char choice_names[LIMIT_REQUEST_CHOICES][LIMIT_NAME_BYTES + 1];
+    /* The mentee's card, filled by svc_request_list for the mentor asked
+     * now and for coordinators (NULL otherwise): so nobody answers blind. */
+    struct svc_requester *card; /* owned */
+};
+
+/* Who asks: what a mentor reads before answering a request. */
+struct svc_requester {
+    int64_t participation_id, person_id;
+    char *department, *job_title; /* owned; NULL when unset */
+    json_t *profile;              /* owned: the mentee's profile (matching answers) */
+    json_t *answers;              /* owned: [{question, label, answer}], the mentee's questions */
 };
 void svc_request_cleanup(struct svc_request *r); /* NULL allowed */
 
@@ -48,7 +59,10 @@ int svc_request_asker(store *db, const svc_actor *actor, int64_t program_id, con
 /* Every mentor with a free place ranked for the mentee, scored and
  * explained as the engine scores a proposal (with the engine's input, so
  * mi.mentor_part names each mentor). Release with
- * svc_recommendations_cleanup. */
+ * svc_recommendations_cleanup. SVC_OK; SVC_REFUSED when the mentee cannot
+ * ask now, saying why with the field that names what to do: "status"
+ * (not approved yet, or left), "training" (to complete first), "wants"
+ * (they have the mentors they want); or a store status. */
 struct svc_recommendations {
     struct match_input mi;
     match_ranking *rk;
@@ -56,6 +70,12 @@ struct svc_recommendations {
 int svc_request_recommend(store *db, int64_t program_id, const struct program_config *cfg,
                           int64_t mentee, struct svc_recommendations *out, verr *e);
 void svc_recommendations_cleanup(struct svc_recommendations *r); /* NULL allowed */
+
+/* The profile fields of the program's required criteria that the mentee
+ * leaves empty (then every mentor scores 0 on them: no pair is allowed)
+ * into out[0..*n), borrowed from cfg. A store status. */
+int svc_request_missing(store *db, const struct program_config *cfg, int64_t mentee,
+                        const char *out[LIMIT_REQUIRED_FIELDS], size_t *n);
 
 /* A new request: the mentors asked, in order of preference. */
 struct svc_request_new {
@@ -98,7 +118,9 @@ int svc_request_answer(store *db, const svc_actor *actor, struct svc_request *r,
 /* The program's requests the actor may see, newest first (at most
  * LIMIT_REQUESTS_LISTED): all of them when `all`; else the mentee's own, and for
  * a mentor the ones that reached them (asked now, or asked before and
- * answered), not those still waiting for an earlier choice. With names.
+ * answered), not those still waiting for an earlier choice. With names,
+ * and the mentee's card on the pending ones the actor is to answer (all of
+ * them for coordinators).
  * *out (free each with svc_request_cleanup, then the array). A store
  * status. */
 int svc_request_list(store *db, const svc_actor *actor, int64_t program_id, bool all,

@@ -160,3 +160,93 @@ def test_objectives_fair_and_stable(admin, program, people):
     for obj in ["fair", "stable"]:
         run = admin.post(runs_url(program), json={"objective": obj}).json()
         assert run["objective"] == obj and run["stats"]["matched"] == 3
+
+
+def test_the_figures_follow_hand_edits(admin, program, people):
+    """Issue 9 item 4: after a hand edit the counts, the unmatched list and
+    the mentor load are counted again, and the proposal says it is no
+    longer the engine's."""
+    mentors, mentees = people
+    run = admin.post(runs_url(program)).json()
+    st = run["stats"]
+    assert st["matched"] == 3 and st["unmatched"] == 1 and st["edited"] is False
+    assert st["mentor_load"] == {"used": 3, "capacity": 3, "mentors_full": 2, "mentors_with_no_mentee": 0}
+    assert st["engine_total_score"] == pytest.approx(st["total_score"])
+    assert run["candidates"]["mentors"] == [] and [m["participation"] for m in run["candidates"]["mentees"]] == [mentees["d"]]
+
+    url = "/api/v1/match-runs/%d/pairs" % run["id"]
+    r = admin.post(url, json={"action": "remove", "mentee": mentees["a"], "mentor": mentors["sql"]})
+    assert r.status_code == 200, r.text
+    edited = r.json()
+    st = edited["stats"]
+    assert st["matched"] == 2 and st["unmatched"] == 2 and st["edited"] is True
+    assert st["mentor_load"] == {"used": 2, "capacity": 3, "mentors_full": 1, "mentors_with_no_mentee": 1}
+    assert st["total_score"] < st["engine_total_score"] == pytest.approx(run["stats"]["total_score"])
+    left = {u["mentee"]: u for u in edited["unmatched"]}
+    assert set(left) == {mentees["a"], mentees["d"]}
+    assert left[mentees["a"]]["reason"] == "removed from this proposal by hand" and left[mentees["a"]]["slots"] == 1
+    assert left[mentees["d"]]["reason"] == run["unmatched"][0]["reason"]
+    assert edited["engine_stats"]["optimal"] is True          # the engine's proposal was; this one is edited
+    assert {m["participation"]: m["free"] for m in edited["candidates"]["mentors"]} == {mentors["sql"]: 1}
+    assert {m["participation"] for m in edited["candidates"]["mentees"]} == {mentees["a"], mentees["d"]}
+
+    # Put back by hand: every place used again, still an edited proposal.
+    r = admin.post(url, json={"action": "add", "mentee": mentees["a"], "mentor": mentors["sql"]})
+    st = r.json()["stats"]
+    assert st["matched"] == 3 and st["unmatched"] == 1 and st["edited"] is True
+    assert st["mentor_load"]["used"] == 3
+    # The compare page reads the same figures.
+    other = admin.post(runs_url(program)).json()
+    cmp = admin.get("/api/v1/match-runs/%d/compare/%d" % (run["id"], other["id"])).json()
+    assert cmp["stats"]["edited"] is True and cmp["other_stats"]["edited"] is False
+
+
+def test_who_is_not_in_the_run_and_why(admin, make_person):
+    """Issue 9 items 4 and 13: approved people the run was not made with are
+    listed with the reason; a pair added by hand is refused naming the
+    condition that fails; the picker offers only who can be paired."""
+    p = admin.post("/api/v1/programs", json={
+        "name": "Trained first", "selection": {"access": "open", "questions": []},
+        "training": {"required_before_matching": True, "modules": [
+            {"id": "orientation", "role": "both", "title": "Orientation", "content_md": "Hello", "questions": []}]},
+        "matching": {"mode": "admin", "criteria": CRITERIA}}).json()
+    profile = {"development_needs": ["sql"], "expertise": ["sql"], "languages": ["English"]}
+
+    def person(name, role, trained, **extra):
+        c = make_person(name=name)
+        pid = join(c, p, role, profile, **extra)
+        if trained:
+            r = c.post("/api/v1/programs/%d/training/orientation/completion" % p["id"], json={"answers": {}})
+            assert r.status_code in (200, 201), r.text
+        return pid
+
+    tia = person("Tia Trained", "mentor", True, capacity=2)
+    kim = person("Kim Trained", "mentee", True)
+    ned = person("Ned Untrained", "mentee", False)
+    uma = person("Uma Untrained", "mentor", False)
+    run = admin.post(runs_url(p)).json()
+    assert [(x["mentee"], x["mentor"]) for x in run["pairs"]] == [(kim, tia)]
+    out = {x["participation"]: x for x in run["not_in_run"]}
+    assert set(out) == {ned, uma}
+    assert out[ned]["role"] == "mentee" and out[ned]["name"] == "Ned Untrained"
+    assert out[ned]["reason"] == "has not completed training, which this program requires before matching"
+    assert out[uma]["role"] == "mentor"
+    # Only those who can be paired are offered; Ned is refused with the reason.
+    assert [m["participation"] for m in run["candidates"]["mentors"]] == [tia]
+    assert run["candidates"]["mentees"] == []
+    url = "/api/v1/match-runs/%d/pairs" % run["id"]
+    body = problem(admin.post(url, json={"action": "add", "mentee": ned, "mentor": tia}), 409, "mentee")
+    assert "Ned Untrained has not completed training" in body["detail"]
+    body = problem(admin.post(url, json={"action": "add", "mentee": kim, "mentor": uma}), 409, "mentor")
+    assert "Uma Untrained has not completed training" in body["detail"]
+    body = problem(admin.post(url, json={"action": "add", "mentee": tia, "mentor": tia}), 409, "mentee")
+    assert "is not a mentee of this program" in body["detail"]
+
+    # Published, Kim has the mentor she wants: the next run says so.
+    assert admin.post("/api/v1/match-runs/%d/publish" % run["id"]).status_code == 200
+    nxt = admin.post(runs_url(p)).json()
+    out = {x["participation"]: x["reason"] for x in nxt["not_in_run"]}
+    assert out[kim] == "has all the mentors they want (1 of 1)"
+    body = problem(admin.post("/api/v1/match-runs/%d/pairs" % nxt["id"],
+                              json={"action": "add", "mentee": kim, "mentor": tia}), 409, "mentee")
+    assert "Kim Trained has all the mentors they want (1 of 1)" in body["detail"]

@@ -1,5 +1,6 @@
 """Relationships: pairing by hand with every rule re-checked, the status
-machine (pause, close with reflection, end early, renew), and who sees
+machine (pause; closure and renewal proposed by one party and agreed by
+the other; ending early alone), who completes with them, and who sees
 what."""
 import pytest
 from conftest import problem
@@ -55,27 +56,212 @@ def test_a_pair_is_never_matched_twice(admin, make_person, program):
     problem(pair(admin, program, mentor, [mentee]), 409, "mentees[0]")
 
 
-def test_status_machine_close_end_early_renew(admin, make_person, program):
+def part_of(client, program, pid):
+    return client.get("/api/v1/programs/%d/participants/%d" % (program["id"], pid)).json()
+
+
+def mail(admin, person, kind=None):
+    items = admin.get("/api/v1/outbox", params={"to": person.person["email"]}).json()["items"]
+    return [x for x in items if kind is None or x["kind"] == kind]
+
+
+def test_pause_and_resume(admin, make_person, program):
     m, e = make_person(), make_person()
-    mentor, mentee = join(m, program, "mentor"), join(e, program, "mentee")
-    rel = pair(admin, program, mentor, [mentee]).json()
+    rel = pair(admin, program, join(m, program, "mentor"), [join(e, program, "mentee")]).json()
     url = "/api/v1/relationships/%d" % rel["id"]
     assert e.patch(url, json={"action": "pause"}).json()["status"] == "paused"
     problem(e.patch(url, json={"action": "pause"}), 409, "action")
     assert m.patch(url, json={"action": "resume"}).json()["status"] == "active"
-    r = m.patch(url, json={"action": "renew"})
-    assert r.json()["renewals"] == 1 and r.json()["planned_end_at"] > rel["planned_end_at"]
-    problem(m.patch(url, json={"action": "renew"}), 409, "action")     # once by default
-    problem(m.patch(url, json={"action": "close"}), 422, "reflection")
-    problem(m.patch(url, json={"action": "close", "reflection": {"learned": ""}}), 422, "reflection.learned")
     problem(m.patch(url, json={"action": "fly"}), 422, "action")
-    problem(m.patch(url, json={"action": "close", "version": 1}), 409, "version")
+    problem(m.patch(url, json={"action": "start_closing"}), 422, "action")
+    problem(m.patch(url, json={"action": "pause", "version": 1}), 409, "version")
+
+
+def test_closing_takes_both_parties(admin, make_person, program):
+    """Issue 9 item 2: one party proposes closure with their reflection,
+    the other confirms with theirs (or declines, or the proposer
+    withdraws); either may reflect after it closed."""
+    m, e = make_person(name="Maya Mentor"), make_person(name="Eli Mentee")
+    mentor, mentee = join(m, program, "mentor"), join(e, program, "mentee")
+    rel = pair(admin, program, mentor, [mentee]).json()
+    url = "/api/v1/relationships/%d" % rel["id"]
+    assert rel["proposal"] is None
+    problem(e.patch(url, json={"action": "close"}), 422, "reflection")
+    problem(e.patch(url, json={"action": "close", "reflection": {"learned": ""}}), 422, "reflection.learned")
+
+    # The mentee proposes: closing, not completed, and the mentor is asked.
+    r = e.patch(url, json={"action": "close", "reflection": {"learned": "Ask early"}})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["status"] == "closing" and got["alumni"] is False and got["ended_at"] is None
+    assert got["proposal"]["action"] == "close"
+    assert got["proposal"]["proposed_by"] == mentee
+    assert got["proposal"]["agreed"] == [mentee] and got["proposal"]["waiting_for"] == [mentor]
+    assert part_of(e, program, mentee)["status"] != "completed"
+    asked = mail(admin, m, "closing")
+    assert asked and "Eli Mentee proposes to close" in asked[0]["subject"]
+    assert "/relationships/%d" % rel["id"] in asked[0]["body"]
+    # Proposing twice, pausing, renewing meanwhile: refused, saying why.
+    body = problem(e.patch(url, json={"action": "close", "reflection": {"learned": "x"}}), 409, "action")
+    assert "you proposed closing" in body["detail"]
+    problem(m.patch(url, json={"action": "pause"}), 409, "action")
+    problem(m.patch(url, json={"action": "withdraw"}), 409, "action")
+
+    # The mentor declines: active again, and the mentee hears it.
+    r = m.patch(url, json={"action": "decline"})
+    assert r.json()["status"] == "active" and r.json()["proposal"] is None
+    assert any("declined the proposal to close" in x["subject"] for x in mail(admin, e, "closing"))
+
+    # Proposed again and withdrawn by the mentee.
+    assert e.patch(url, json={"action": "close", "reflection": {"learned": "Ask early"}}).json()["status"] == "closing"
+    problem(e.patch(url, json={"action": "decline"}), 409, "action")
+    assert e.patch(url, json={"action": "withdraw"}).json()["status"] == "active"
+
+    # Proposed a third time; the mentor confirms with their reflection.
+    e.patch(url, json={"action": "close", "reflection": {"learned": "Ask early"}})
+    problem(m.patch(url, json={"action": "close"}), 422, "reflection")
     r = m.patch(url, json={"action": "close", "reflection": {"learned": "Patience", "next_steps": "Lead a project"}})
     assert r.status_code == 200, r.text
-    assert r.json()["status"] == "completed" and r.json()["alumni"] is True
+    assert r.json()["status"] == "completed" and r.json()["alumni"] is True and r.json()["proposal"] is None
     problem(m.patch(url, json={"action": "resume"}), 409, "action")
-    stages = e.get("/api/v1/programs/%d/participants/%d" % (program["id"], mentee)).json()["stages"]
-    assert "completed" in stages
+    assert "completed" in part_of(e, program, mentee)["stages"]
+    assert any(x["subject"] == "Your mentoring relationship is complete" for x in mail(admin, e, "closed"))
+
+    # Reflections stay open after closing: the mentee rewrites theirs.
+    r = e.post(url + "/reflections", json={"learned": "Ask early and often"})
+    assert r.status_code == 200, r.text
+    refl = {x["participation_id"]: x["reflection"] for x in r.json()["items"]}
+    assert refl[mentee]["learned"] == "Ask early and often" and refl[mentor]["learned"] == "Patience"
+
+
+def test_a_coordinator_closes_at_once_and_ending_early_stays_one_sided(admin, make_person, program):
+    m, e = make_person(), make_person()
+    mentor, mentee = join(m, program, "mentor", capacity=2), join(e, program, "mentee")
+    rel = pair(admin, program, mentor, [mentee]).json()
+    url = "/api/v1/relationships/%d" % rel["id"]
+    problem(admin.patch(url, json={"action": "close", "reflection": {"learned": "x"}}), 422, "reflection")
+    problem(admin.patch(url, json={"action": "decline"}), 409, "action")
+    r = admin.patch(url, json={"action": "close"})
+    assert r.json()["status"] == "completed"
+    told = mail(admin, m, "closed")
+    assert told and "closed by your coordinator" in told[0]["body"] and "reflection" in told[0]["body"]
+    # Either member may still write a reflection afterwards.
+    assert m.post(url + "/reflections", json={"learned": "Less talking"}).status_code == 201
+
+    # Ending early needs nobody's consent, even with closure proposed.
+    e2 = make_person()
+    rel2 = pair(admin, program, mentor, [join(e2, program, "mentee")]).json()
+    url2 = "/api/v1/relationships/%d" % rel2["id"]
+    assert m.patch(url2, json={"action": "close", "reflection": {"learned": "x"}}).json()["status"] == "closing"
+    r = e2.patch(url2, json={"action": "end_early", "reason": "New job"})
+    assert r.json()["status"] == "ended_early" and r.json()["proposal"] is None
+
+
+def test_a_group_closes_when_every_member_confirms(admin, make_person, program):
+    mc = make_person()
+    mentor = join(mc, program, "mentor", capacity=3)
+    people = [make_person() for _ in range(3)]
+    mentees = [join(p, program, "mentee") for p in people]
+    rel = pair(admin, program, mentor, mentees).json()
+    url = "/api/v1/relationships/%d" % rel["id"]
+    mc.patch(url, json={"action": "close", "reflection": {"learned": "Groups"}})
+    for i, p in enumerate(people):
+        r = p.patch(url, json={"action": "close", "reflection": {"learned": "Peers %d" % i}})
+        assert r.status_code == 200, r.text
+        if i < 2:
+            assert r.json()["status"] == "closing"
+            assert sorted(r.json()["proposal"]["waiting_for"]) == sorted(mentees[i + 1:])
+    assert r.json()["status"] == "completed"
+
+
+def test_renewal_is_proposed_and_accepted_near_the_planned_end(admin, make_person):
+    """Issue 9 item 3: renewal is offered in the last renewal_window_days
+    days, proposed by one party and accepted by the other, within the
+    limit; a coordinator renews at once."""
+    def program_with(**cfg):
+        r = admin.post("/api/v1/programs", json={
+            "name": "Renewals", "selection": {"access": "open", "questions": []},
+            "training": {"required_before_matching": False, "modules": []}, **cfg})
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    far = program_with(duration_months=6, renewals=1)
+    assert far["renewal_window_days"] == 30
+    m, e = make_person(), make_person()
+    rel = pair(admin, far, join(m, far, "mentor"), [join(e, far, "mentee")]).json()
+    assert rel["renewal_window_days"] == 30 and rel["renewal_opens_at"] < rel["planned_end_at"]
+    url = "/api/v1/relationships/%d" % rel["id"]
+    # Day one of six months: too early, for a member and for the coordinator.
+    body = problem(m.patch(url, json={"action": "renew"}), 409, "action")
+    assert "renewal is offered from" in body["detail"] and "30 days before the planned end" in body["detail"]
+    problem(admin.patch(url, json={"action": "renew"}), 409, "action")
+    assert e.get(url).json()["renewals"] == 0 and e.get(url).json()["proposal"] is None
+
+    # A one-month term with a 120-day window: renewal is offered at once.
+    near = program_with(duration_months=1, renewals=2, renewal_window_days=120)
+    mentor, mentee = join(m, near, "mentor"), join(e, near, "mentee")
+    rel = pair(admin, near, mentor, [mentee]).json()
+    url = "/api/v1/relationships/%d" % rel["id"]
+    r = m.patch(url, json={"action": "renew"})
+    assert r.status_code == 200, r.text
+    assert r.json()["proposal"]["action"] == "renew" and r.json()["proposal"]["waiting_for"] == [mentee]
+    assert r.json()["renewals"] == 0 and r.json()["planned_end_at"] == rel["planned_end_at"]
+    assert any("proposes to renew" in x["subject"] for x in mail(admin, e, "renewal"))
+    problem(m.patch(url, json={"action": "renew"}), 409, "action")      # not twice by the proposer
+    # The mentor withdraws it; proposes again; the mentee accepts.
+    assert m.patch(url, json={"action": "withdraw"}).json()["proposal"] is None
+    m.patch(url, json={"action": "renew"})
+    problem(e.patch(url, json={"action": "close", "reflection": {"learned": "x"}}), 409, "action")
+    r = e.patch(url, json={"action": "renew"})
+    assert r.json()["renewals"] == 1 and r.json()["planned_end_at"] > rel["planned_end_at"]
+    assert r.json()["proposal"] is None and r.json()["status"] == "active"
+    # The coordinator renews the second time directly; a third is past the limit.
+    r = admin.patch(url, json={"action": "renew"})
+    assert r.json()["renewals"] == 2
+    body = problem(e.patch(url, json={"action": "renew"}), 409, "action")
+    assert "renewed as often as the program allows" in body["detail"]
+
+    none = program_with(renewals=0)
+    rel = pair(admin, none, join(m, none, "mentor"), [join(e, none, "mentee")]).json()
+    body = problem(admin.patch("/api/v1/relationships/%d" % rel["id"], json={"action": "renew"}), 409, "action")
+    assert body["detail"].endswith("this program allows no renewal")
+
+
+def test_renewal_window_is_part_of_the_configuration(admin):
+    base = {"name": "Window", "selection": {"access": "open", "questions": []}}
+    problem(admin.post("/api/v1/programs", json={**base, "renewal_window_days": 0}), 422, "renewal_window_days")
+    problem(admin.post("/api/v1/programs", json={**base, "renewal_window_days": 366}), 422, "renewal_window_days")
+    p = admin.post("/api/v1/programs", json={**base, "renewal_window_days": 45}).json()
+    assert p["renewal_window_days"] == 45
+    r = admin.patch("/api/v1/programs/%d" % p["id"], json={"renewal_window_days": 14, "version": p["version"]})
+    assert r.status_code == 200, r.text
+    assert r.json()["renewal_window_days"] == 14 and r.json()["renewals"] == 1
+
+
+def funnel(client, program):
+    r = client.get("/api/v1/programs/%d/reports/funnel" % program["id"])
+    assert r.status_code == 200, r.text
+    return {x["stage"]: x["count"] for x in r.json()["stages"]}
+
+
+def test_a_mentor_completes_with_the_last_mentee(admin, make_person, program):
+    """Issue 9 item 1: Bilal mentors Sofia and Ines; Sofia's relationship
+    closing leaves him mentoring, not completed; Ines's closing completes
+    him; the funnel counts each one when it happens."""
+    b, s, i = make_person(name="Bilal"), make_person(name="Sofia"), make_person(name="Ines")
+    bilal = join(b, program, "mentor", capacity=2)
+    sofia, ines = join(s, program, "mentee"), join(i, program, "mentee")
+    with_sofia = pair(admin, program, bilal, [sofia]).json()
+    with_ines = pair(admin, program, bilal, [ines]).json()
+    assert admin.patch("/api/v1/relationships/%d" % with_sofia["id"], json={"action": "close"}).json()["status"] == "completed"
+    me = part_of(b, program, bilal)
+    assert me["status"] == "matched" and "completed" not in me["stages"]
+    assert part_of(s, program, sofia)["status"] == "completed"
+    assert funnel(admin, program)["completed"] == 1
+    assert admin.patch("/api/v1/relationships/%d" % with_ines["id"], json={"action": "close"}).json()["status"] == "completed"
+    me = part_of(b, program, bilal)
+    assert me["status"] == "completed" and "completed" in me["stages"]
+    assert funnel(admin, program)["completed"] == 3
 
 
 def test_ending_early_tells_the_coordinator_and_frees_the_mentee(admin, make_person, program):

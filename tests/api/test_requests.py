@@ -135,3 +135,82 @@ def test_a_mentor_keeps_the_requests_they_answered(admin, make_person, program):
     assert m3.get(url(program, "/requests")).json()["items"] == []
     mine = e.get(url(program, "/requests")).json()["items"][0]
     assert mine["choice_names"] == [m1.person["name"], m2.person["name"], m3.person["name"]]
+
+
+def test_what_a_mentee_is_missing_is_named(admin, make_person):
+    """Issue 9 item 5: a required criterion on a field the mentee left empty
+    excludes every mentor; the reply names the field, not "no free place"."""
+    p = admin.post("/api/v1/programs", json={
+        "name": "Languages required", "selection": {"access": "open", "questions": []},
+        "training": {"required_before_matching": False, "modules": []},
+        "matching": {"mode": "self", "criteria": [
+            {"name": "language", "kind": "shared", "field": "languages", "weight": 1, "required": True},
+            {"name": "skills", "kind": "overlap", "mentee_field": "development_needs",
+             "mentor_field": "expertise", "weight": 1}]}}).json()
+    join(make_person(), p, "mentor", {"expertise": ["sql"], "languages": ["English"]}, capacity=2)
+    e = make_person()
+    me = join(e, p, "mentee", {"development_needs": ["sql"]})
+    rec = e.get(url(p, "/recommendations")).json()
+    assert rec["items"] == [] and rec["not_allowed"] == 1
+    assert rec["missing_fields"] == ["languages"]
+    r = e.patch(url(p, "/participants/%d" % me), json={"profile": {"development_needs": ["sql"], "languages": ["English"]}})
+    assert r.status_code == 200, r.text
+    rec = e.get(url(p, "/recommendations")).json()
+    assert len(rec["items"]) == 1 and rec["not_allowed"] == 0 and rec["missing_fields"] == []
+
+
+def test_why_a_mentee_cannot_ask_yet(admin, make_person):
+    """Issue 9 item 13: a matched mentee is told they have their mentor,
+    not to get approved and trained; one not trained is told to train."""
+    p = admin.post("/api/v1/programs", json={
+        "name": "Ask when ready", "selection": {"access": "open", "questions": []},
+        "training": {"required_before_matching": True, "modules": [
+            {"id": "orientation", "role": "both", "title": "Orientation", "content_md": "Hi", "questions": []}]},
+        "matching": {"mode": "self", "criteria": [
+            {"name": "skills", "kind": "overlap", "mentee_field": "development_needs", "mentor_field": "expertise", "weight": 1}]}}).json()
+    m, e = make_person(), make_person()
+    mentor = join(m, p, "mentor", {"expertise": ["sql"]}, capacity=2)
+    join(e, p, "mentee", {"development_needs": ["sql"]})
+    body = problem(e.get(url(p, "/recommendations")), 409, "training")
+    assert "complete your training first" in body["detail"]
+    for who in (m, e):
+        assert who.post(url(p, "/training/orientation/completion"), json={"answers": {}}).status_code in (200, 201)
+    req = e.post(url(p, "/requests"), json={"mentors": [mentor]}).json()
+    assert m.patch("/api/v1/requests/%d" % req["id"], json={"action": "accept"}).json()["status"] == "accepted"
+    body = problem(e.get(url(p, "/recommendations")), 409, "wants")
+    assert "you have the mentor you asked for" in body["detail"]
+    assert "approved" not in body["detail"]
+
+
+def test_the_mentor_reads_who_asks(admin, make_person):
+    """Issue 9 item 11: the request in the mentor's inbox carries the
+    mentee's card - profile, answers to the mentee questions, and the
+    message saying why they chose this mentor - and only for the mentor
+    asked (and coordinators)."""
+    p = admin.post("/api/v1/programs", json={
+        "name": "Cards in the inbox", "selection": {"access": "open", "questions": [
+            {"id": "goal", "role": "mentee", "type": "text", "label": "What do you want to achieve?"},
+            {"id": "offer", "role": "mentor", "type": "text", "label": "What can you offer?"}]},
+        "training": {"required_before_matching": False, "modules": []},
+        "matching": {"mode": "self", "criteria": [
+            {"name": "skills", "kind": "overlap", "mentee_field": "development_needs", "mentor_field": "expertise", "weight": 1}]}}).json()
+    m1, m2, e = make_person(name="First Choice"), make_person(name="Second Choice"), make_person(name="Asking Mentee")
+    a = join(m1, p, "mentor", {"expertise": ["sql"]}, answers={"offer": "SQL"})
+    b = join(m2, p, "mentor", {"expertise": ["sql"]}, answers={"offer": "Go"})
+    me = join(e, p, "mentee", {"development_needs": ["sql"], "headline": "Analyst moving to data engineering"},
+              answers={"goal": "Lead a migration"})
+    req = e.post(url(p, "/requests"), json={"mentors": [a, b], "message": "You wrote the SQL guide I learned from"}).json()
+    inbox = m1.get(url(p, "/requests")).json()["items"]
+    card = inbox[0]["mentee_card"]
+    assert card["participation_id"] == me and card["person_id"] == e.person["id"]
+    assert card["profile"]["headline"] == "Analyst moving to data engineering"
+    assert card["answers"] == [{"question": "goal", "label": "What do you want to achieve?", "answer": "Lead a migration"}]
+    assert inbox[0]["message"] == "You wrote the SQL guide I learned from"
+    # The second choice is not asked yet and sees nothing; the mentee sees no card of their own.
+    assert m2.get(url(p, "/requests")).json()["items"] == []
+    assert e.get(url(p, "/requests")).json()["items"][0]["mentee_card"] is None
+    assert admin.get(url(p, "/requests")).json()["items"][0]["mentee_card"]["participation_id"] == me
+    # Once answered, the card is gone from the mentor's list.
+    m1.patch("/api/v1/requests/%d" % req["id"], json={"action": "decline"})
+    assert m1.get(url(p, "/requests")).json()["items"][0]["mentee_card"] is None
+    assert m2.get(url(p, "/requests")).json()["items"][0]["mentee_card"]["participation_id"] == me

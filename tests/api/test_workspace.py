@@ -382,6 +382,8 @@ def test_reflections_one_per_member(ws):
 def test_a_closed_relationship_is_read_only(ws):
     r = ws.mentor.patch(ws.url, json={"action": "close", "reflection": {"learned": "Much"}})
     assert r.status_code == 200, r.text
+    r = ws.mentee.patch(ws.url, json={"action": "close", "reflection": {"learned": "Lots"}})
+    assert r.json()["status"] == "completed", r.text  # both parties close it
     problem(ws.mentee.post(ws.url + "/goals", json={"statement": "Too late"}), 409)
     problem(ws.mentee.post(ws.url + "/messages", json={"body": "Too late"}), 409)
     problem(ws.mentee.post(ws.url + "/agreement/signatures", json={}), 409)

@@ -1,7 +1,8 @@
 // Admin matching and the relationship workspace: a coordinator runs and
 // compares proposals, reads an explanation and publishes; the mentor and
 // the mentee sign the agreement, set a goal, meet, move on a phase and
-// close the relationship with a reflection.
+// close the relationship: one proposes, the other confirms, each with a
+// reflection.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -143,17 +144,21 @@ test('the coordinator runs matching, compares, explains and publishes', { skip: 
     await page.getByLabel('Lowest score shown').fill('');
     await row.waitFor();
 
-    // Lock and unlock; adding the same pair again is refused by the server.
+    // Lock and unlock; the picker offers no mentee (Eli has his mentor) and
+    // Maya with the one place her capacity of two leaves.
     await page.getByRole('button', { name: /^Lock/ }).click();
     await page.getByTestId('status').getByText(/Locked/).waitFor();
     assert.match(await row.textContent(), /Locked/);
     await page.getByRole('button', { name: /^Unlock/ }).click();
     await page.getByTestId('status').getByText(/Unlocked/).waitFor();
-    await page.getByLabel('Mentee', { exact: true }).selectOption({ label: 'Eli Mentee' });
-    await page.getByLabel('Mentor', { exact: true }).selectOption({ label: 'Maya Mentor' });
+    assert.equal(await page.getByLabel('Mentee', { exact: true }).locator('option').count(), 1);
+    assert.deepEqual(await page.getByLabel('Mentor', { exact: true }).locator('option').allTextContents(), [
+      'Choose a mentor',
+      'Maya Mentor (1 place free)',
+    ]);
     await page.getByRole('button', { name: 'Add pair' }).click();
-    await page.getByTestId('add-error').waitFor();
-    assert.match(await page.getByTestId('add-error').textContent(), /already/i);
+    await page.getByTestId('add-error').getByText('Pick a mentee and a mentor.').waitFor();
+    assert.equal(await page.getByTestId('edited-note').count(), 0, 'a lock is no edit of the pairs');
     await shot('add-refused');
 
     // Compare the two proposals side by side.
@@ -331,20 +336,41 @@ test('mentor and mentee work in the workspace and close it with a reflection', {
     assert.match(await m.page.getByTestId('phase-name').textContent(), /Phase 2 of 3: Growing/);
     await mshot('phase-moved');
 
-    // The mentor closes the relationship with a reflection; an empty one is refused first.
-    await m.page.getByRole('button', { name: 'Close with a reflection…' }).click();
-    await m.page.getByRole('button', { name: 'Close relationship' }).click();
+    // The mentor proposes closing with a reflection; an empty one is refused first.
+    await m.page.getByRole('button', { name: 'Propose closing…' }).click();
+    await m.page.getByRole('button', { name: 'Propose closing', exact: true }).click();
     await m.page.getByText('Say in a sentence or two what you learned.').waitFor();
     assert.equal(await m.page.evaluate(() => document.activeElement?.id), 'f-close-reflection-learned');
+    // Phase 2 of 3: the form says that ending early is the blameless way to stop before time.
+    await m.page.getByTestId('early-close-warning').waitFor();
     await m.page.getByLabel('What did you learn?').fill('Listening beats advising');
     await m.page.getByLabel(/^Next steps for the mentee/).fill('Lead the spring project');
     await m.page.getByLabel(/^Feedback on the program/).fill('More time for the first phase');
     await mshot('close-form');
-    await m.page.getByRole('button', { name: 'Close relationship' }).click();
-    await m.page.getByTestId('status-message').waitFor();
-    assert.match(await m.page.getByTestId('rel-status').textContent(), /Completed/);
-    assert.match(await m.page.getByTestId('reflections').textContent(), /Listening beats advising/);
-    assert.equal(await m.page.getByRole('button', { name: 'New goal' }).count(), 0, 'read-only once closed');
+    await m.page.getByRole('button', { name: 'Propose closing', exact: true }).click();
+    await m.page.getByTestId('status-message').getByText(/You proposed closing/).waitFor();
+    assert.match(await m.page.getByTestId('rel-status').textContent(), /Closing/);
+    assert.match(await m.page.getByTestId('proposal').textContent(), /You proposed closing/);
+    assert.match(await m.page.getByTestId('proposal').textContent(), /Waiting for Eli Mentee/);
+    await mshot('closing-proposed');
+
+    // The mentee sees who proposed it and confirms with their own reflection.
+    await e.page.reload();
+    await e.page.getByTestId('proposal').waitFor();
+    assert.match(await e.page.getByTestId('proposal').textContent(), /Maya Mentor proposed closing/);
+    await e.page.getByRole('button', { name: 'Confirm with my reflection…' }).click();
+    await e.page.getByLabel('What did you learn?').fill('Ask for feedback early');
+    await narrow('confirm closing');
+    await eshot('confirm-closing');
+    await e.page.getByRole('button', { name: 'Confirm closing', exact: true }).click();
+    await e.page.getByTestId('status-message').getByText('The relationship is complete. Thank you!').waitFor();
+    assert.match(await e.page.getByTestId('rel-status').textContent(), /Completed/);
+    assert.match(await e.page.getByTestId('reflections').textContent(), /Listening beats advising/);
+    assert.match(await e.page.getByTestId('reflections').textContent(), /Ask for feedback early/);
+    assert.equal(await e.page.getByRole('button', { name: 'New goal' }).count(), 0, 'read-only once closed');
+
+    await m.page.reload();
+    await m.page.getByText('This relationship has been completed').waitFor();
     await mshot('closed');
 
     await e.page.reload();

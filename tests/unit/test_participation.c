@@ -49,7 +49,7 @@ static void test_who_may_be_matched(void **state)
     assert_int_equal(participation_eligible(STAGE_ACTIVE, false, false), ELIGIBLE);
     /* Matched again after a relationship ended, either way. */
     assert_int_equal(participation_eligible(STAGE_ENDED_EARLY, false, false), ELIGIBLE);
-    assert_int_equal(participation_eligible(STAGE_COMPLETED, false, false), ELIGIBLE);
+    assert_int_equal(participation_eligible(STAGE_COMPLETED, false, false), COMPLETED);
     /* The training gate. */
     assert_int_equal(participation_eligible(STAGE_APPROVED, false, true), NOT_TRAINED);
     assert_int_equal(participation_eligible(STAGE_TRAINED, true, true), ELIGIBLE);

@@ -4,6 +4,7 @@
  * them (a store status, never a refusal). */
 #include "svc_fixture.h"
 
+#include "base/clock.h"
 #include "service/relationship.h"
 
 /* A program, its coordinator, and the configuration. */
@@ -140,6 +141,14 @@ static void test_capacity_and_wants(void **state)
     struct svc_rel rel;
     assert_int_equal(svc_relationship_get(w.db, &coord, id, PERM_READ, &rel), SVC_OK);
     assert_string_equal(rel.kind, "group");
+    /* The group took two of Otto's three places, not one. */
+    int64_t more[] = {
+        fx_part(w.db, w.program, fx_person(w.db, "Dan", 0), "mentee", STAGE_APPROVED, 0, 1, false),
+        fx_part(w.db, w.program, fx_person(w.db, "Eve", 0), "mentee", STAGE_APPROVED, 0, 1, false)};
+    int64_t id2;
+    assert_int_equal(pair(&w, other, more, 2, &id2, &e), SVC_REFUSED);
+    assert_string_equal(e.msg, "the mentor is at capacity (3)");
+    assert_int_equal(pair(&w, other, more, 1, &id2, &e), SVC_OK);
     /* A coordinator reads, never writes, a relationship they are not in. */
     assert_int_equal(svc_relationship_get(w.db, &coord, id, PERM_WRITE, &rel), SVC_FORBIDDEN);
     svc_actor stranger = {.person_id = fx_person(w.db, "Stranger", 0)};
@@ -211,10 +220,55 @@ static void test_peer_circles_and_sizes(void **state)
     program_config_cleanup(&w.cfg);
 }
 
+/* Applies `action` as `who` to relationship `id` (reloaded first); the
+ * service status. */
+static int act(struct world *w, int64_t who, int64_t id, enum rel_action action,
+               const char *learned, struct svc_rel *rel, verr *e)
+{
+    svc_actor a = {.person_id = who};
+    struct svc_reflection refl = {.learned = learned};
+    memset(e, 0, sizeof *e);
+    int rc = svc_relationship_get(w->db, &a, id, PERM_READ, rel);
+    if (rc != SVC_OK)
+        return rc;
+    struct svc_rel_change ch = {.action = action,
+                                .reason = "",
+                                .reflection = learned ? &refl : NULL,
+                                .version = rel->version};
+    rc = svc_relationship_change(w->db, &a, rel, &w->cfg, &ch, e);
+    if (rc < 0)
+        print_error("%s\n", store_errmsg(w->db));
+    return rc;
+}
+
+static const char *status_of(store *db, int64_t part)
+{
+    static char out[32];
+    store_rows *rows = NULL;
+    store_val p[] = {SV_INT(part)};
+    out[0] = '\0';
+    if (store_query(db, "SELECT status FROM participations WHERE id = ?1", p, 1, &rows) ==
+            STORE_OK &&
+        store_next(rows) == 1)
+        str_fmt(out, sizeof out, "%s", store_col_text(rows, 0));
+    store_rows_free(rows);
+    return out;
+}
+
+static int64_t completed_stages(store *db, int64_t part)
+{
+    return fx_count(db,
+                    "SELECT COUNT(*) FROM participation_stages WHERE stage = 'completed' AND "
+                    "participation_id = ?1",
+                    part);
+}
+
 static void test_status_moves(void **state)
 {
+    /* Renewal is offered at once: the window is longer than the term. */
     struct world w = world(state, "{\"training\": {\"required_before_matching\": false}, "
-                                  "\"duration_months\": 6, \"renewals\": 1}");
+                                  "\"duration_months\": 6, \"renewals\": 1, "
+                                  "\"renewal_window_days\": 365}");
     int64_t rp = fx_person(w.db, "Ruth", 0), ep = fx_person(w.db, "Emil", 0);
     int64_t mentor = fx_part(w.db, w.program, rp, "mentor", STAGE_APPROVED, 2, 0, false);
     int64_t mentee = fx_part(w.db, w.program, ep, "mentee", STAGE_APPROVED, 0, 1, false);
@@ -234,32 +288,199 @@ static void test_status_moves(void **state)
     assert_string_equal(e.field, "version");
     ch.version = rel.version;
     assert_int_equal(svc_relationship_change(w.db, &emil, &rel, &w.cfg, &ch, &e), SVC_OK);
-    /* Renewal: once, six months on from the planned end. */
-    ch = (struct svc_rel_change){.action = REL_RENEW, .reason = "", .version = rel.version};
-    assert_int_equal(svc_relationship_change(w.db, &emil, &rel, &w.cfg, &ch, &e), SVC_OK);
+
+    /* Renewal: Emil proposes, nothing moves yet; Ruth accepts. */
+    assert_int_equal(act(&w, ep, id, REL_RENEW, NULL, &rel, &e), SVC_OK);
+    assert_int_equal(rel.proposal, REL_PROPOSAL_RENEW);
+    assert_int_equal(rel.proposed_by, mentee);
+    assert_int_equal(rel.renewals, 0);
+    assert_int_equal(rel.planned_end_at, first_end);
+    assert_int_equal(act(&w, ep, id, REL_RENEW, NULL, &rel, &e), SVC_REFUSED);
+    assert_string_equal(e.msg, "you proposed renewing; the others are asked to accept");
+    assert_int_equal(act(&w, rp, id, REL_RENEW, NULL, &rel, &e), SVC_OK);
     assert_int_equal(rel.planned_end_at, rel_planned_end(first_end, 6));
     assert_int_equal(rel.renewals, 1);
-    ch.version = rel.version;
-    assert_int_equal(svc_relationship_change(w.db, &emil, &rel, &w.cfg, &ch, &e), SVC_REFUSED);
+    assert_int_equal(rel.proposal, REL_PROPOSAL_NONE);
+    assert_int_equal(act(&w, ep, id, REL_RENEW, NULL, &rel, &e), SVC_REFUSED);
     assert_string_equal(e.field, "action");
-    /* Closing asks a partner what they learned, then completes everyone. */
-    ch = (struct svc_rel_change){.action = REL_CLOSE, .reason = "", .version = rel.version};
-    assert_int_equal(svc_relationship_change(w.db, &emil, &rel, &w.cfg, &ch, &e), SVC_INVALID);
+
+    /* Closing: Emil proposes with what he learned; Ruth confirms. */
+    assert_int_equal(act(&w, ep, id, REL_CLOSE, NULL, &rel, &e), SVC_INVALID);
     assert_string_equal(e.field, "reflection");
-    struct svc_reflection refl = {.learned = "to ask for help"};
-    ch.reflection = &refl;
-    assert_int_equal(svc_relationship_change(w.db, &emil, &rel, &w.cfg, &ch, &e), SVC_OK);
-    assert_string_equal(rel.status, "completed");
+    assert_int_equal(act(&w, ep, id, REL_CLOSE, "to ask for help", &rel, &e), SVC_OK);
+    assert_string_equal(rel.status, "closing");
+    assert_int_equal(rel.proposal, REL_PROPOSAL_CLOSE);
+    assert_int_equal(rel.nagreed, 1);
+    assert_int_equal(completed_stages(w.db, mentee), 0);
     assert_int_equal(fx_count(w.db,
-                              "SELECT COUNT(*) FROM participation_stages WHERE stage = "
-                              "'completed' AND participation_id IN (SELECT participation_id FROM "
-                              "relationship_members WHERE relationship_id = ?1)",
-                              id),
-                     2);
+                              "SELECT COUNT(*) FROM outbox WHERE to_person_id = ?1 AND kind = "
+                              "'closing' AND subject LIKE 'Emil proposes to close%'",
+                              rp),
+                     1);
+    assert_int_equal(act(&w, rp, id, REL_CLOSE, NULL, &rel, &e), SVC_INVALID);
+    assert_int_equal(act(&w, rp, id, REL_CLOSE, "patience", &rel, &e), SVC_OK);
+    assert_string_equal(rel.status, "completed");
+    assert_int_equal(rel.proposal, REL_PROPOSAL_NONE);
+    assert_int_equal(completed_stages(w.db, mentee), 1);
+    assert_int_equal(completed_stages(w.db, mentor), 0); /* a place is still open */
+    assert_string_equal(status_of(w.db, mentee), "completed");
+    assert_int_equal(
+        fx_count(w.db, "SELECT COUNT(*) FROM reflections WHERE relationship_id = ?1", id), 2);
     /* Nothing moves an ended relationship. */
-    ch = (struct svc_rel_change){.action = REL_PAUSE, .reason = "", .version = rel.version};
-    assert_int_equal(svc_relationship_change(w.db, &emil, &rel, &w.cfg, &ch, &e), SVC_REFUSED);
+    assert_int_equal(act(&w, ep, id, REL_PAUSE, NULL, &rel, &e), SVC_REFUSED);
     assert_string_equal(e.msg, "the relationship has ended");
+    program_config_cleanup(&w.cfg);
+}
+
+static void test_renewal_window(void **state)
+{
+    struct world w = world(state, "{\"training\": {\"required_before_matching\": false}, "
+                                  "\"duration_months\": 6, \"renewals\": 1}");
+    assert_int_equal(w.cfg.renewal_window_days, 30);
+    int64_t rp = fx_person(w.db, "Ruth", 0), ep = fx_person(w.db, "Emil", 0);
+    int64_t mentor = fx_part(w.db, w.program, rp, "mentor", STAGE_APPROVED, 2, 0, false);
+    int64_t mentee = fx_part(w.db, w.program, ep, "mentee", STAGE_APPROVED, 0, 1, false);
+    int64_t id;
+    verr e;
+    struct svc_rel rel;
+    assert_int_equal(pair(&w, mentor, &mentee, 1, &id, &e), SVC_OK);
+    /* Day one: too early, for a member and for a coordinator. */
+    assert_int_equal(act(&w, ep, id, REL_RENEW, NULL, &rel, &e), SVC_REFUSED);
+    assert_string_equal(e.field, "action");
+    assert_non_null(strstr(e.msg, "renewal is offered from"));
+    assert_non_null(strstr(e.msg, "30 days before the planned end"));
+    assert_int_equal(act(&w, w.coord, id, REL_RENEW, NULL, &rel, &e), SVC_REFUSED);
+    /* Ten days before the planned end it is offered; the coordinator renews at once. */
+    int64_t planned = rel.planned_end_at;
+    store_val p[] = {SV_INT(id), SV_INT(clock_now() + 10 * 86400)};
+    assert_int_equal(
+        store_exec(w.db, "UPDATE relationships SET planned_end_at = ?2 WHERE id = ?1", p, 2, NULL),
+        STORE_OK);
+    assert_int_equal(act(&w, w.coord, id, REL_RENEW, NULL, &rel, &e), SVC_OK);
+    assert_int_equal(rel.renewals, 1);
+    assert_true(rel.planned_end_at > planned);
+    assert_int_equal(fx_count(w.db,
+                              "SELECT COUNT(*) FROM outbox WHERE kind = 'renewed' AND body LIKE "
+                              "'%renewed by your coordinator%' AND to_person_id = ?1",
+                              ep),
+                     1);
+    program_config_cleanup(&w.cfg);
+}
+
+static void test_proposals_declined_withdrawn_and_closed_by_a_coordinator(void **state)
+{
+    struct world w = world(state, open_cfg);
+    int64_t rp = fx_person(w.db, "Ruth", 0), ep = fx_person(w.db, "Emil", 0);
+    int64_t mentor = fx_part(w.db, w.program, rp, "mentor", STAGE_APPROVED, 1, 0, false);
+    int64_t mentee = fx_part(w.db, w.program, ep, "mentee", STAGE_APPROVED, 0, 1, false);
+    int64_t id;
+    verr e;
+    struct svc_rel rel;
+    assert_int_equal(pair(&w, mentor, &mentee, 1, &id, &e), SVC_OK);
+    /* Proposed and declined: active again, the proposer told. */
+    assert_int_equal(act(&w, ep, id, REL_CLOSE, "a lot", &rel, &e), SVC_OK);
+    assert_int_equal(act(&w, ep, id, REL_DECLINE, NULL, &rel, &e), SVC_REFUSED);
+    assert_int_equal(act(&w, rp, id, REL_WITHDRAW, NULL, &rel, &e), SVC_REFUSED);
+    assert_int_equal(act(&w, w.coord, id, REL_DECLINE, NULL, &rel, &e), SVC_REFUSED);
+    assert_int_equal(act(&w, rp, id, REL_DECLINE, NULL, &rel, &e), SVC_OK);
+    assert_string_equal(rel.status, "active");
+    assert_int_equal(rel.proposal, REL_PROPOSAL_NONE);
+    assert_int_equal(fx_count(w.db,
+                              "SELECT COUNT(*) FROM outbox WHERE to_person_id = ?1 AND subject "
+                              "LIKE 'Ruth declined the proposal to close%'",
+                              ep),
+                     1);
+    /* Proposed again, then withdrawn by its proposer. */
+    assert_int_equal(act(&w, rp, id, REL_CLOSE, "more", &rel, &e), SVC_OK);
+    assert_int_equal(rel.proposed_by, mentor);
+    assert_int_equal(act(&w, rp, id, REL_WITHDRAW, NULL, &rel, &e), SVC_OK);
+    assert_string_equal(rel.status, "active");
+    assert_int_equal(fx_count(w.db,
+                              "SELECT COUNT(*) FROM relationship_consents WHERE "
+                              "relationship_id = ?1",
+                              id),
+                     0);
+    /* A coordinator closes it at once: both complete (Ruth's one place was this). */
+    assert_int_equal(act(&w, w.coord, id, REL_CLOSE, NULL, &rel, &e), SVC_OK);
+    assert_string_equal(rel.status, "completed");
+    assert_string_equal(status_of(w.db, mentor), "completed");
+    assert_string_equal(status_of(w.db, mentee), "completed");
+    assert_int_equal(fx_count(w.db,
+                              "SELECT COUNT(*) FROM outbox WHERE kind = 'closed' AND body LIKE "
+                              "'%closed by your coordinator%' AND program_id = ?1",
+                              w.program),
+                     2);
+    program_config_cleanup(&w.cfg);
+}
+
+static void test_a_mentor_completes_with_the_last_mentee(void **state)
+{
+    struct world w = world(state, open_cfg);
+    int64_t bp = fx_person(w.db, "Bilal", 0), sp = fx_person(w.db, "Sofia", 0),
+            ip = fx_person(w.db, "Ines", 0);
+    int64_t bilal = fx_part(w.db, w.program, bp, "mentor", STAGE_APPROVED, 2, 0, false);
+    int64_t sofia = fx_part(w.db, w.program, sp, "mentee", STAGE_APPROVED, 0, 1, false);
+    int64_t ines = fx_part(w.db, w.program, ip, "mentee", STAGE_APPROVED, 0, 1, false);
+    int64_t with_sofia, with_ines;
+    verr e;
+    struct svc_rel rel;
+    assert_int_equal(pair(&w, bilal, &sofia, 1, &with_sofia, &e), SVC_OK);
+    assert_int_equal(pair(&w, bilal, &ines, 1, &with_ines, &e), SVC_OK);
+    assert_int_equal(act(&w, sp, with_sofia, REL_CLOSE, "confidence", &rel, &e), SVC_OK);
+    assert_int_equal(act(&w, bp, with_sofia, REL_CLOSE, "listening", &rel, &e), SVC_OK);
+    assert_string_equal(rel.status, "completed");
+    /* Sofia completes; Bilal mentors Ines still. */
+    assert_string_equal(status_of(w.db, sofia), "completed");
+    assert_string_equal(status_of(w.db, bilal), "matched");
+    assert_int_equal(completed_stages(w.db, bilal), 0);
+    assert_int_equal(fx_count(w.db, "SELECT furthest FROM participations WHERE id = ?1", bilal),
+                     STAGE_MATCHED);
+    /* Ines's relationship closes too: now Bilal has completed. */
+    assert_int_equal(act(&w, w.coord, with_ines, REL_CLOSE, NULL, &rel, &e), SVC_OK);
+    assert_string_equal(status_of(w.db, bilal), "completed");
+    assert_int_equal(completed_stages(w.db, bilal), 1);
+    program_config_cleanup(&w.cfg);
+
+    /* With a third place free, the mentor is still open for matching. */
+    struct world w2 = world(state, open_cfg);
+    int64_t m3 = fx_part(w2.db, w2.program, bp, "mentor", STAGE_APPROVED, 3, 0, false);
+    int64_t a = fx_part(w2.db, w2.program, sp, "mentee", STAGE_APPROVED, 0, 1, false);
+    int64_t r3;
+    assert_int_equal(pair(&w2, m3, &a, 1, &r3, &e), SVC_OK);
+    assert_int_equal(act(&w2, w2.coord, r3, REL_CLOSE, NULL, &rel, &e), SVC_OK);
+    assert_string_equal(status_of(w2.db, a), "completed");
+    assert_string_equal(status_of(w2.db, m3), "matched");
+    /* ... and matched again, the mentee too (not counted as having left). */
+    int64_t b = fx_part(w2.db, w2.program, ip, "mentee", STAGE_APPROVED, 0, 1, false);
+    assert_int_equal(pair(&w2, m3, &b, 1, &r3, &e), SVC_OK);
+    program_config_cleanup(&w2.cfg);
+}
+
+static void test_a_group_closes_when_every_member_confirms(void **state)
+{
+    struct world w = world(state, open_cfg);
+    int64_t rp = fx_person(w.db, "Ruth", 0), ap = fx_person(w.db, "Ada", 0),
+            bp = fx_person(w.db, "Ben", 0);
+    int64_t mentor = fx_part(w.db, w.program, rp, "mentor", STAGE_APPROVED, 2, 0, false);
+    int64_t group[] = {fx_part(w.db, w.program, ap, "mentee", STAGE_APPROVED, 0, 1, false),
+                       fx_part(w.db, w.program, bp, "mentee", STAGE_APPROVED, 0, 1, false)};
+    int64_t id;
+    verr e;
+    struct svc_rel rel;
+    assert_int_equal(pair(&w, mentor, group, 2, &id, &e), SVC_OK);
+    assert_int_equal(act(&w, rp, id, REL_CLOSE, "groups work", &rel, &e), SVC_OK);
+    assert_int_equal(act(&w, ap, id, REL_CLOSE, "peers help", &rel, &e), SVC_OK);
+    assert_string_equal(rel.status, "closing"); /* Ben is still to confirm */
+    assert_int_equal(rel.nagreed, 2);
+    assert_int_equal(rel.agreed[0], mentor); /* the proposer first */
+    assert_int_equal(fx_count(w.db,
+                              "SELECT COUNT(*) FROM outbox WHERE to_person_id = ?1 AND body LIKE "
+                              "'%Still to agree: Ben.%'",
+                              rp),
+                     1);
+    assert_int_equal(act(&w, bp, id, REL_CLOSE, "structure", &rel, &e), SVC_OK);
+    assert_string_equal(rel.status, "completed");
+    assert_string_equal(status_of(w.db, mentor), "completed"); /* two mentees, two places */
     program_config_cleanup(&w.cfg);
 }
 
@@ -354,6 +575,10 @@ int main(void)
         FX_TEST(test_never_self_never_a_manager_never_again),
         FX_TEST(test_peer_circles_and_sizes),
         FX_TEST(test_status_moves),
+        FX_TEST(test_renewal_window),
+        FX_TEST(test_proposals_declined_withdrawn_and_closed_by_a_coordinator),
+        FX_TEST(test_a_mentor_completes_with_the_last_mentee),
+        FX_TEST(test_a_group_closes_when_every_member_confirms),
         FX_TEST(test_ending_early_frees_the_mentee),
         FX_TEST(test_a_failing_database_is_no_refusal),
     };

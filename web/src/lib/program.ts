@@ -20,6 +20,7 @@ import {
   LIMIT_PROGRAM_PHASES,
   LIMIT_QUESTIONNAIRE_SCALE_MAX,
   LIMIT_RENEWALS_MAX,
+  LIMIT_RENEWAL_WINDOW_DAYS_MAX,
   LIMIT_REQUEST_EXPIRY_DAYS_MAX,
   LIMIT_WANTS_MAX,
 } from './limits';
@@ -270,6 +271,7 @@ export interface ProgramForm {
   goals: { count: number | null; due_days: number | null; questions: string[] };
   duration_months: number | null;
   renewals: number | null;
+  renewal_window_days: number | null;
   phases: { template: string; items: Phase[] };
   dates: Required<{ [K in keyof Dates]: string }>;
   surveys: { anonymity_threshold: number | null; health_check_days: number | null };
@@ -401,6 +403,7 @@ export function defaultForm(): ProgramForm {
     goals: { count: 3, due_days: 30, questions: [...DIRECTION_QUESTIONS] },
     duration_months: 12,
     renewals: 1,
+    renewal_window_days: 30,
     phases: { template: 'zachary', items: [] },
     dates: { enrolment_opens: '', enrolment_closes: '', matching_date: '', starts: '', ends: '' },
     surveys: { anonymity_threshold: 5, health_check_days: 30 },
@@ -493,6 +496,7 @@ export function fromApi(p: Program): ProgramForm {
     },
     duration_months: num(p.duration_months, 12),
     renewals: num(p.renewals, 1),
+    renewal_window_days: num(p.renewal_window_days, 30),
     phases: { template: p.phases?.template || 'zachary', items: clonePhases(p.phases?.items) },
     dates: {
       enrolment_opens: p.dates?.enrolment_opens || '',
@@ -641,6 +645,7 @@ export function toApi(f: ProgramForm, opts: { status?: boolean } = {}): Record<s
     },
     duration_months: f.duration_months,
     renewals: f.renewals,
+    renewal_window_days: f.renewal_window_days,
     phases:
       f.phases.template === 'custom'
         ? {
@@ -702,6 +707,7 @@ export function sectionOf(path: string): Section {
       return 'basics';
     case 'duration_months':
     case 'renewals':
+    case 'renewal_window_days':
     case 'phases':
       return 'duration';
     default:
@@ -820,6 +826,7 @@ export function validate(f: ProgramForm, only?: Section[]): Errors {
   if (want('duration')) {
     intIn(e, 'duration_months', f.duration_months, 1, LIMIT_DURATION_MONTHS_MAX, 'the duration in months');
     intIn(e, 'renewals', f.renewals, 0, LIMIT_RENEWALS_MAX, 'how many renewals');
+    intIn(e, 'renewal_window_days', f.renewal_window_days, 1, LIMIT_RENEWAL_WINDOW_DAYS_MAX, 'a number of days');
     if (f.phases.template === 'custom') {
       if (f.phases.items.length < 1 || f.phases.items.length > LIMIT_PROGRAM_PHASES)
         e['phases.items'] = `A custom model needs 1 to ${LIMIT_PROGRAM_PHASES} phases.`;
