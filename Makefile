@@ -8,7 +8,7 @@
 # them in mk/<name>.mk and append their test target to CHECK_TARGETS.
 
 CC       ?= cc
-PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium libcurl libcmark-gfm icu-i18n
+PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium libcurl libcmark-gfm icu-i18n cairo pangocairo
 PYTHON   ?= /usr/bin/python3
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 

@@ -11,9 +11,11 @@ set -euo pipefail
 
 build=(build-essential pkg-config python3 ca-certificates
        libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev libcurl4-openssl-dev
-       libcmark-gfm-dev libcmark-gfm-extensions-dev libicu-dev)
+       libcmark-gfm-dev libcmark-gfm-extensions-dev libicu-dev
+       libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-droid-fallback)
 test=(libcmocka-dev python3-pytest python3-requests python3-scipy python3-icalendar python3-jsonschema
-      liblemon-dev postgresql sqlite3 chromium clang-format clang libclang-rt-14-dev)
+      liblemon-dev postgresql sqlite3 chromium clang-format clang libclang-rt-14-dev
+      poppler-utils)
 bench=(wrk nginx-light hyperfine nlohmann-json3-dev)
 
 case "${1:-build}" in

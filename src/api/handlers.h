@@ -122,6 +122,26 @@ int h_meeting_ics(api_ctx *c);
 /* reports.c */
 int h_report(api_ctx *c);
 
+/* resources.c */
+int h_program_resources_list(api_ctx *c);
+int h_program_resource_create(api_ctx *c);
+int h_program_resource_hide(api_ctx *c);
+int h_site_resources_list(api_ctx *c);
+int h_site_resource_create(api_ctx *c);
+int h_resource_get(api_ctx *c);
+int h_resource_patch(api_ctx *c);
+int h_resource_open(api_ctx *c);
+int h_relationship_resources(api_ctx *c);
+
+/* recognition.c */
+int h_relationship_recognition(api_ctx *c);
+int h_kudos_create(api_ctx *c);
+int h_highlight_put(api_ctx *c);
+int h_highlight_delete(api_ctx *c);
+int h_program_highlights(api_ctx *c);
+int h_participant_badges(api_ctx *c);
+int h_certificate(api_ctx *c);
+
 /* surveys.c */
 int h_survey_templates(api_ctx *c);
 int h_surveys_list(api_ctx *c);

@@ -138,6 +138,18 @@ _Static_assert(LIMIT_IMPORT_WANTS == LIMIT_WANTS_MAX, "import wants are the coor
 #define LIMIT_MEETING_BEFORE_START_DAYS 30 /* a meeting logged before the relationship began */
 #define LIMIT_AGREEMENT_VERSIONS 100       /* versions of an agreement shown, newest first */
 
+/* Resources (the help library) and recognition */
+#define LIMIT_RESOURCE_TITLE_BYTES 300     /* a resource's title */
+#define LIMIT_RESOURCE_BODY_BYTES 100000   /* an article's Markdown */
+#define LIMIT_URL_BYTES 2000               /* a link's address */
+#define LIMIT_RESOURCE_TAGS 20             /* phases, topics or roles one resource names */
+#define LIMIT_RESOURCE_TAG_BYTES 100       /* one phase name or topic */
+#define LIMIT_RESOURCES_PER_LIBRARY 1000   /* resources of one program, or site-wide */
+#define LIMIT_KUDOS_BYTES 1000             /* one kudos message */
+#define LIMIT_KUDOS_PER_RELATIONSHIP 500   /* kudos kept for one relationship */
+#define LIMIT_HIGHLIGHT_BYTES 2000         /* a coordinator's highlight of a relationship */
+#define LIMIT_CERTIFICATE_BYTES (4u << 20) /* one certificate PDF */
+
 /* Surveys, health checks, at-risk follow-up (issue 12) */
 #define LIMIT_SURVEYS_PER_PROGRAM 100     /* surveys a program keeps */
 #define LIMIT_SURVEY_QUESTIONS 50         /* questions in one survey */

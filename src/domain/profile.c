@@ -242,7 +242,7 @@ json_t *profile_required_fields(const json_t *criteria, const char *role)
     return fields_of(criteria, role, true);
 }
 
-static bool filled(const json_t *v)
+bool profile_value_filled(const json_t *v)
 {
     if (!v || json_is_null(v))
         return false;
@@ -259,7 +259,8 @@ double profile_completeness(const json_t *profile, const json_t *criteria, const
     size_t n = json_array_size(asked), have = 0;
     size_t i;
     json_t *f;
-    json_array_foreach(asked, i, f) if (filled(json_object_get(profile, json_string_value(f))))
+    json_array_foreach(asked, i,
+                       f) if (profile_value_filled(json_object_get(profile, json_string_value(f))))
         have++;
     json_decref(asked);
     return n ? (double)have / (double)n : 1.0;

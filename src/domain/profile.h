@@ -46,6 +46,10 @@ json_t *profile_asked_fields(const json_t *criteria, const char *role);
  * required criterion), so the forms mark them required. */
 json_t *profile_required_fields(const json_t *criteria, const char *role);
 
+/* true when v holds something a criterion could score: not missing, not
+ * null, not an empty string or list. */
+bool profile_value_filled(const json_t *v);
+
 /* true for an IANA time-zone name that this machine's tz database has. */
 bool profile_time_zone_valid(const char *tz);
 

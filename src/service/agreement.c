@@ -10,6 +10,7 @@
 #include "service/audit.h"
 #include "service/program.h"
 #include "service/workspace.h"
+#include "service/recognition.h"
 
 void svc_agreement_cleanup(struct svc_agreement *a)
 {
@@ -278,7 +279,8 @@ int svc_agreement_sign(store *db, const svc_actor *actor, const struct svc_rel *
     if ((rc = svc_agreement_get(db, r, out)) != STORE_OK)
         return rc;
     if (out->signed_by_all &&
-        (rc = svc_relationship_stage_all(db, r->id, STAGE_AGREEMENT_SIGNED, now)) != STORE_OK)
+        ((rc = svc_relationship_stage_all(db, r->id, STAGE_AGREEMENT_SIGNED, now)) != STORE_OK ||
+         (rc = svc_recognition_update(db, r->id, now)) != STORE_OK))
         return rc;
     return svc_audit(
         db, actor, "agreement.sign", "relationship", r->id,

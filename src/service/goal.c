@@ -10,6 +10,7 @@
 #include "domain/when.h"
 #include "service/audit.h"
 #include "service/workspace.h"
+#include "service/recognition.h"
 
 #define GOAL_COLS                                                                                  \
     "id, statement, measure, why, target_date, status, progress, created_by, created_at, "         \
@@ -240,6 +241,8 @@ int svc_goal_create(store *db, const svc_actor *actor, const struct svc_rel *r,
                               p, 9, &id)) != 1)
         return rc < 0 ? rc : STORE_ERROR;
     if ((rc = svc_relationship_stage_all(db, r->id, STAGE_GOALS_SET, now)) != STORE_OK ||
+        (in->status && strcmp(in->status, "achieved") == 0 &&
+         (rc = svc_recognition_update(db, r->id, now)) != STORE_OK) ||
         (rc = svc_audit(db, actor, "goal.create", "goal", id,
                         json_pack("{s:I}", "relationship_id", (json_int_t)r->id))) != STORE_OK)
         return rc;
@@ -283,6 +286,8 @@ int svc_goal_update(store *db, const svc_actor *actor, const struct svc_rel *r, 
                          "UPDATE goals SET statement = ?2, measure = ?3, why = ?4, target_date = "
                          "?5, status = ?6, progress = ?7 WHERE id = ?1",
                          p, 7, NULL)) != STORE_OK ||
+        (in->status && strcmp(in->status, "achieved") == 0 &&
+         (rc = svc_recognition_update(db, r->id, now)) != STORE_OK) ||
         (rc = svc_audit(db, actor, "goal.update", "goal", gid,
                         json_pack("{s:s}", "status", in->status ? in->status : cur.status))) !=
             STORE_OK)

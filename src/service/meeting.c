@@ -15,6 +15,7 @@
 #include "service/followup.h"
 #include "service/outbox.h"
 #include "service/workspace.h"
+#include "service/recognition.h"
 
 #define MEETING_COLS                                                                               \
     "id, uid, sequence, starts_at, duration_minutes, time_zone, mode, location, agenda, recap, "   \
@@ -466,7 +467,8 @@ int svc_meeting_update(store *db, const svc_actor *actor, const struct svc_rel *
             goto done;
     }
     if (strcmp(status, "held") == 0 &&
-        (rc = svc_relationship_stage_all(db, r->id, STAGE_ACTIVE, now)) != STORE_OK)
+        ((rc = svc_relationship_stage_all(db, r->id, STAGE_ACTIVE, now)) != STORE_OK ||
+         (rc = svc_recognition_update(db, r->id, now)) != STORE_OK))
         goto done;
     if (holding && (rc = svc_followup_meeting_held(db, r->id, mid, now)) != STORE_OK)
         goto done;

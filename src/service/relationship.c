@@ -15,6 +15,7 @@
 #include "service/participation.h"
 #include "service/program.h"
 #include "service/reflection.h"
+#include "service/recognition.h"
 
 /* ---- reading ---- */
 
@@ -709,9 +710,11 @@ int svc_relationship_change(store *db, const svc_actor *actor, struct svc_rel *r
         return svc_fail(e, SVC_STALE, "version", "changed meanwhile; retry");
     if ((rc = write_proposal(db, r, &d, now)) != STORE_OK)
         return rc;
-    if (closed)
+    if (closed) {
         rc = complete_members(db, r, now);
-    else if (action == REL_END_EARLY)
+        if (rc == STORE_OK)
+            rc = svc_recognition_update(db, r->id, now);
+    } else if (action == REL_END_EARLY)
         rc = end_early(db, actor, r, reason, now);
     if (rc == STORE_OK && ending)
         rc = svc_followup_ended(db, r->id, now);

@@ -6,6 +6,7 @@
 #include "base/clock.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "domain/profile.h"
 #include "service/audit.h"
 #include "service/matchable.h"
 #include "service/outbox.h"
@@ -325,13 +326,6 @@ static int not_matchable(store *db, int64_t program_id, const struct program_con
                     (long long)me.taken, (long long)me.slots);
 }
 
-/* Whether v holds nothing a criterion could score. */
-static bool empty_value(const json_t *v)
-{
-    return !v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v)) ||
-           (json_is_array(v) && json_array_size(v) == 0);
-}
-
 int svc_request_missing(store *db, const struct program_config *cfg, int64_t mentee,
                         const char *out[LIMIT_REQUIRED_FIELDS], size_t *n)
 {
@@ -356,8 +350,8 @@ int svc_request_missing(store *db, const struct program_config *cfg, int64_t men
         const char *f = json_string_value(json_object_get(c, "mentee_field"));
         if (!f)
             f = json_string_value(json_object_get(c, "field"));
-        if (!f || !empty_value(json_object_get(profile, f)) ||
-            !empty_value(json_object_get(answers, f)))
+        if (!f || profile_value_filled(json_object_get(profile, f)) ||
+            profile_value_filled(json_object_get(answers, f)))
             continue;
         bool seen = false;
         for (size_t k = 0; k < *n; k++)

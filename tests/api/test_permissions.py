@@ -48,6 +48,10 @@ def world(admin, make_person, server):
     N = mentee.post("/api/v1/relationships/%d/notes" % R, json={"body": "My private thought", "visibility": "private"}).json()["id"]
     REQ = people["third_mentee"].post("/api/v1/programs/%d/requests" % P, json={"mentors": [ids["other_mentor"]]}).json()["id"]
     RUN = coord.post("/api/v1/programs/%d/match-runs" % P).json()["id"]
+    RES = coord.post("/api/v1/programs/%d/resources" % P, json={"title": "Ours", "body_md": "x"}).json()["id"]
+    SITE = next(r["id"] for r in admin.get("/api/v1/resources").json()["items"] if r["starter"])
+    return {"people": people, "P": P, "R": R, "G": G, "MS": MS, "MT": MT, "N": N, "REQ": REQ, "RUN": RUN,
+            "E": ids["mentee"], "RES": RES, "SITE": SITE}
     # An anonymous survey sent to everyone, that the mentee answered.
     S = coord.post("/api/v1/programs/%d/surveys" % P, json={
         "title": "Anonymous", "anonymous": True, "trigger": {"on": "manual"},
@@ -155,6 +159,24 @@ MATRIX = [
     ("GET", "/api/v1/invitations/{token}", None, codes(404, anon=404)),
     ("GET", "/api/v1/outbox", None, codes(404, admin=200)),
     ("GET", "/api/v1/time-zones", None, READ_ALL),
+    # The help library and recognition (test_resources.py, test_recognition.py).
+    ("GET", "/api/v1/resources", None, READ_ALL),
+    ("POST", "/api/v1/resources", {"title": "x", "body_md": "y"}, codes(403, admin=None)),
+    ("GET", "/api/v1/resources/{RES}", None, PROGRAM_READ),
+    ("PATCH", "/api/v1/resources/{RES}", {"title": "x"}, COORD_WRITE),
+    ("POST", "/api/v1/resources/{RES}/opens", None, PROGRAM_READ),
+    ("GET", "/api/v1/programs/{P}/resources", None, PROGRAM_READ),
+    ("POST", "/api/v1/programs/{P}/resources", {"title": "x", "body_md": "y"}, COORD_WRITE),
+    ("PATCH", "/api/v1/programs/{P}/resources/{SITE}", {"hidden": False}, COORD_WRITE),
+    ("GET", "/api/v1/programs/{P}/highlights", None, PROGRAM_READ),
+    ("GET", "/api/v1/programs/{P}/participants/{E}/badges", None, codes(404, admin=200, coord=200, mentor=200, mentee=200)),
+    ("GET", "/api/v1/relationships/{R}/resources", None, REL_READ),
+    ("GET", "/api/v1/relationships/{R}/recognition", None, REL_READ),
+    ("POST", "/api/v1/relationships/{R}/kudos", {"message": "x"}, REL_WRITE),
+    ("PUT", "/api/v1/relationships/{R}/highlight", {"text": "x"}, codes(404, admin=None, coord=None, mentor=403, mentee=403)),
+    ("DELETE", "/api/v1/relationships/{R}/highlight", None, codes(404, admin=None, coord=None, mentor=403, mentee=403)),
+    # Before the relationship is completed there is no certificate (409) for anyone who reads it.
+    ("GET", "/api/v1/relationships/{R}/certificate.pdf", None, codes(404, admin=409, coord=409, mentor=409, mentee=409)),
     # Surveys: {S} is anonymous, sent to every mentor and mentee of the program.
     ("GET", "/api/v1/survey-templates", None, READ_ALL),
     ("GET", "/api/v1/programs/{P}/surveys", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
@@ -194,6 +216,8 @@ def pattern_of(path):
             out.append("{id}")
         elif s == "{E}":
             out.append("{pid}")
+        elif s in ("{RES}", "{SITE}"):
+            out.append("{resid}")
         elif s in ("{R}", "{REQ}"):
             out.append("{rid}")
         elif s == "{RUN}":
@@ -229,6 +253,7 @@ def test_every_routed_endpoint_is_in_the_matrix(server):
 def test_matrix(world, method, path, body, expected):
     w = world
     concrete = path
+    for key in ["P", "E", "REQ", "RUN", "RES", "SITE", "R", "G", "MS", "MT", "N"]:
     for key in ["P", "E", "REQ", "RUN", "R", "G", "MS", "MT", "N", "S"]:
         concrete = concrete.replace("{%s}" % key, str(w[key]))
     concrete = concrete.replace("{token}", "not-a-feed-token")
