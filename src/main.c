@@ -35,7 +35,8 @@ static const struct command {
     {"serve", cli_serve,
      "serve   --db URL --listen HOST:PORT   run the web server and API, and the jobs\n"
      "        [--access-log FILE|-|off] [--threads N] [--secure-cookies]\n"
-     "        [--public-url URL] [--jobs-every SECONDS (0: no jobs)]"},
+     "        [--public-url URL] [--jobs-every SECONDS (0: no jobs)]\n"
+     "        [--smtp URL] [--mail-from ADDRESS] [--mail-attempts N]   deliver mail"},
     {"init", cli_init,
      "init    --db URL --admin-email EMAIL --admin-password PASSWORD [--admin-name NAME]\n"
      "        create or migrate the database and the first admin"},
@@ -48,7 +49,8 @@ static const struct command {
      "        bad row is reported as FILE:LINE:COLUMN and nothing is written"},
     {"jobs", cli_jobs,
      "jobs    --db URL [--once] [--now TIME] [--every SECONDS] [--public-url URL]\n"
-     "        run the time-driven jobs (request expiry ...): once, or every\n"
+     "        [--smtp URL] [--mail-from ADDRESS] [--mail-attempts N]\n"
+     "        run the time-driven jobs (request expiry, mail ...): once, or every\n"
      "        SECONDS until SIGTERM; TIME is RFC 3339, e.g. 2027-01-15T09:00:00Z"},
     {"match", cli_match,
      "match   INPUT.json [-o OUTPUT.json] [--objective total|fair|stable]\n"
@@ -82,7 +84,10 @@ static int help(int argc, char **argv)
         print_usage("  ", commands[i].usage);
     puts("\n"
          "URL is a file path, sqlite:PATH, or postgres://... / postgresql://...\n"
-         "TANDEM_DB and TANDEM_LISTEN give --db and --listen when the flags are absent.\n"
+         "TANDEM_DB and TANDEM_LISTEN give --db and --listen when the flags are absent;\n"
+         "TANDEM_SMTP_URL, TANDEM_SMTP_PASSWORD, TANDEM_MAIL_FROM and TANDEM_MAIL_ATTEMPTS\n"
+         "the mail settings. --smtp smtp://[USER[:PASSWORD]@]HOST[:PORT] requires STARTTLS;\n"
+         "smtps:// is TLS from the start; ?starttls=no is accepted for a loopback host only.\n"
          "Exit status: 0 success, 1 failure, 2 bad usage or bad input.");
     return 0;
 }

@@ -15,7 +15,7 @@ build=(build-essential pkg-config python3 ca-certificates
        libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-droid-fallback)
 test=(libcmocka-dev python3-pytest python3-requests python3-scipy python3-icalendar python3-jsonschema
       liblemon-dev postgresql sqlite3 chromium clang-format clang libclang-rt-14-dev
-      poppler-utils)
+      poppler-utils python3-aiosmtpd)
 bench=(wrk nginx-light hyperfine nlohmann-json3-dev)
 
 case "${1:-build}" in

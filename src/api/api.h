@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/limits.h"
 #include "domain/permissions.h"
 #include "domain/validate.h"
 #include "http/http.h"
@@ -24,6 +25,10 @@ struct api_actor {
     enum site_role site_role;
     int64_t session_id;  /* 0 unless signed in by cookie */
     char csrf_token[48]; /* the session's; "" for bearer tokens */
+    /* The person's address and name, read with the credential (the
+     * identity look-up is one read); "" when anonymous. */
+    char email[LIMIT_EMAIL_BYTES + 1];
+    char name[LIMIT_NAME_BYTES + 1];
 };
 
 typedef struct api_ctx {

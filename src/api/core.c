@@ -6,6 +6,7 @@
 
 #include "api/api.h"
 #include "base/clock.h"
+#include "base/jsonbuf.h"
 #include "base/limits.h"
 #include "base/log.h"
 #include "base/mem.h"
@@ -72,14 +73,26 @@ store *api_db(void)
     return s;
 }
 
+/* obj's text straight into the reply's body: base/jsonbuf writes what
+ * json_dumps(JSON_COMPACT) does at a fraction of its cost (jansson checks
+ * every object and array for loops through a hash table, and formats
+ * through a callback per piece: it was a sixth of a GET /api/v1/me). */
+static int reply_json(api_ctx *c, int status, const char *type, const json_t *obj)
+{
+    buf_reset(&c->resp->body);
+    if (!obj || jsonbuf_value(&c->resp->body, obj) != 0)
+        return -1;
+    c->resp->status = status;
+    c->resp->content_type = type;
+    return 0;
+}
+
 int api_json(api_ctx *c, int status, json_t *obj)
 {
-    char *text = json_dumps(obj, JSON_COMPACT);
+    int rc = reply_json(c, status, "application/json", obj);
     json_decref(obj);
-    if (!text)
+    if (rc != 0)
         return api_problem(c, 500, NULL, "the reply could not be encoded");
-    http_resp_body(c->resp, status, "application/json", text, strlen(text));
-    free(text);
     return 0;
 }
 
@@ -126,10 +139,9 @@ static int problem(api_ctx *c, int status, const char *detail, const verr *e)
     }
     if (errors)
         json_object_set_new(p, "errors", errors);
-    char *text = json_dumps(p, JSON_COMPACT);
+    if (reply_json(c, status, "application/problem+json", p) != 0)
+        http_resp_body(c->resp, status, "application/problem+json", "", 0);
     json_decref(p);
-    http_resp_body(c->resp, status, "application/problem+json", text, text ? strlen(text) : 0);
-    free(text);
     return -1;
 }
 

@@ -45,6 +45,8 @@ int h_invitation_accept(api_ctx *c);
 
 /* outbox.c */
 int h_outbox_list(api_ctx *c);
+int h_outbox_retry(api_ctx *c);
+int h_mail_status(api_ctx *c);
 
 /* time_zones.c */
 int h_time_zones(api_ctx *c);

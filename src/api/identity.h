@@ -1,5 +1,7 @@
-/* identity.h - accounts, passwords, sessions and API tokens. The sign-in
- * rate limit is service/ratelimit.h. */
+/* identity.h - who is asking: the bearer token or the session cookie of a
+ * request, read through the services (service/identity.h, sessions.h,
+ * tokens.h), which hold every rule and statement of accounts, passwords,
+ * sessions and tokens. The sign-in rate limit is service/ratelimit.h. */
 #ifndef TANDEM_API_IDENTITY_H
 #define TANDEM_API_IDENTITY_H
 
@@ -24,24 +26,20 @@ void identity_new_secret(const char *prefix, char out[IDENTITY_TOKEN_CHARS]);
  * (secret_hash). */
 void identity_secret_hash(const char *secret, char out[IDENTITY_HASH_HEX]);
 
-/* argon2id (libsodium) PHC string of the password; NULL only when out of
- * memory for the hash. The caller frees the result. */
+/* argon2id PHC string of the password (svc_password_hash); the caller
+ * frees it. */
 char *identity_password_hash(const char *password);
-/* true when password matches hash; a NULL hash (no such account, or no
- * password set) takes as long as a real check and gives false. */
+/* svc_password_verify: true when password matches hash. */
 bool identity_password_verify(const char *hash, const char *password);
 
-/* Creates a person with an account. email is lower-cased; password may be
- * NULL (an invited person without one yet). Returns 0, SVC_INVALID with *e
- * set (bad e-mail, weak password, e-mail taken) or a store status (< 0). */
-int identity_create_person(store *db, const char *email, const char *name, const char *password,
-                           enum site_role role, int64_t *id, verr *e);
-
-/* Works out who is asking from the bearer token or the session cookie and
- * fills c->actor. Returns 0 (the actor may be anonymous), or -1 after
- * answering 401 for a bearer token that is not valid. */
+/* Works out who is asking from the bearer token or the session cookie, in
+ * one read (service/tokens.h, service/sessions.h), and fills c->actor
+ * (the person's address and name included) and the uses due to be
+ * recorded. Returns 0 (the actor may be anonymous), or -1 after
+ * answering 401 for a bearer token that is not valid or a store failure. */
 int identity_authenticate(api_ctx *c);
 
+/* svc_site_role_name / svc_site_role_parse. */
 const char *identity_site_role_name(enum site_role r);
 enum site_role identity_site_role_parse(const char *s);
 

@@ -14,6 +14,7 @@
 #include "base/str.h"
 #include "http/assets.h"
 #include "http/router.h"
+#include "service/sessions.h"
 #include "service/tokens.h"
 #include "service/sessions.h"
 
@@ -105,6 +106,8 @@ static const struct route routes[] = {
     {HTTP_GET, "/api/v1/invitations/{token}", h_invitation_get, PUBLIC},
     {HTTP_POST, "/api/v1/invitations/accept", h_invitation_accept, PUBLIC | READ_FIRST},
     {HTTP_GET, "/api/v1/outbox", h_outbox_list, 0},
+    {HTTP_POST, "/api/v1/outbox/{id}/retry", h_outbox_retry, 0},
+    {HTTP_GET, "/api/v1/mail", h_mail_status, 0},
     {HTTP_GET, "/api/v1/time-zones", h_time_zones, 0},
     /* The help library and recognition (resources.c, recognition.c). */
     {HTTP_GET, "/api/v1/resources", h_site_resources_list, 0},

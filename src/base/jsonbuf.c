@@ -162,3 +162,20 @@ int jsonbuf_value(buf *b, const json_t *v)
     free(o.p);
     return rc;
 }
+
+/* The pieces, for a reply written without building a tree. */
+int jsonbuf_string(buf *b, const char *s, size_t n)
+{
+    struct out o = {0};
+    text(&o, s, n);
+    int rc = buf_append(b, o.p, o.len);
+    free(o.p);
+    return rc;
+}
+
+int jsonbuf_integer(buf *b, json_int_t x)
+{
+    struct out o = {.p = (char[24]){0}, .cap = 24};
+    integer(&o, x);
+    return buf_append(b, o.p, o.len);
+}

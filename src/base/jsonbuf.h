@@ -21,4 +21,11 @@
  * (base/mem.h). */
 int jsonbuf_value(buf *b, const json_t *v);
 
+/* Appends n bytes of UTF-8 as a JSON string, or an integer, exactly as
+ * jsonbuf_value writes them inside a value: for a reply written piece by
+ * piece where building the tree would cost more than the text. 0, or -1
+ * past b's cap (b unchanged). */
+int jsonbuf_string(buf *b, const char *s, size_t n);
+int jsonbuf_integer(buf *b, json_int_t x);
+
 #endif

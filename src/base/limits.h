@@ -34,6 +34,7 @@
 #define LIMIT_NAME_BYTES 200                 /* a person's or program's name */
 #define LIMIT_SESSION_IDLE_S (2 * 3600)      /* (config) session idle expiry */
 #define LIMIT_SESSION_ABSOLUTE_S (7 * 86400) /* (config) session absolute expiry */
+#define LIMIT_SEEN_EVERY_S 60                /* a session's or token's use written this often */
 #define LIMIT_LOGIN_ATTEMPTS 10              /* failed sign-ins per window per account */
 #define LIMIT_LOGIN_ADDRESS_ATTEMPTS 50      /* failed sign-ins per window per client address */
 #define LIMIT_LOGIN_WINDOW_S 300             /* the window for the counts above */
@@ -118,6 +119,18 @@ _Static_assert(LIMIT_IMPORT_WANTS == LIMIT_WANTS_MAX, "import wants are the coor
 
 /* Jobs (jobs/) */
 #define LIMIT_JOBS_EVERY_S 60 /* (config) how often tandem serve runs the jobs */
+
+/* Mail (domain/mail.h, domain/mime.h, jobs/mail.c) */
+#define LIMIT_MAIL_BODY_BYTES (256u << 10)  /* one rendered body (text or HTML) */
+#define LIMIT_MAIL_MESSAGE_BYTES (2u << 20) /* one MIME message as sent */
+#define LIMIT_MAIL_HEADER_BYTES 4096        /* one header's value before encoding */
+#define LIMIT_MAIL_BATCH 50          /* messages one claim takes; one connection sends them */
+#define LIMIT_MAIL_LEASE_S 120       /* a claim's lease: another sender may take the rows after */
+#define LIMIT_MAIL_SEND_TIMEOUT_S 30 /* one message's SMTP exchange */
+#define LIMIT_MAIL_CONNECT_TIMEOUT_S 10 /* reaching the mail server */
+#define LIMIT_MAIL_POLL_S 1             /* how often tandem serve looks for due mail */
+#define LIMIT_MAIL_REPLY_BYTES 500      /* the mail server's reply kept on a row */
+#define LIMIT_MAIL_VALUES 16            /* named values one mail's template takes */
 
 /* Matching */
 #define LIMIT_RUNS_LISTED 100 /* proposals one list shows, newest first */

@@ -124,6 +124,17 @@ bool str_fmt(char *dst, size_t size, const char *fmt, ...)
     return n >= 0 && (size_t)n < size;
 }
 
+bool str_copy(char *dst, size_t size, const char *src)
+{
+    size_t n = src ? strnlen(src, size) : 0;
+    bool whole = n < size;
+    if (!whole)
+        n = size - 1;
+    memcpy(dst, src ? src : "", n);
+    dst[n] = '\0';
+    return whole;
+}
+
 bool str_eq(const char *a, const char *b)
 {
     if (!a || !b)

@@ -30,6 +30,11 @@ char *str_ascii_lower(char *s);
  * the output was truncated. */
 bool str_fmt(char *dst, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Copies src (NULL as "") into a fixed array that always terminates, as
+ * str_fmt(dst, size, "%s", src) does without the cost of a format; returns
+ * false when it was cut. size > 0. */
+bool str_copy(char *dst, size_t size, const char *src);
+
 bool str_eq(const char *a, const char *b); /* NULL-safe equality */
 bool str_starts(const char *s, const char *prefix);
 

@@ -18,6 +18,7 @@
 #include "base/limits.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "service/service.h"
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/db.h"
@@ -140,6 +141,7 @@ int cli_import(int argc, char **argv)
         public_url = getenv("TANDEM_PUBLIC_URL");
     if (!public_url || !*public_url)
         public_url = "http://127.0.0.1:8080";
+    svc_configure(&(struct svc_config){.public_url = public_url}); /* the mail's links */
 
     char *data = NULL;
     size_t len = 0;

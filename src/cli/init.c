@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/db.h"
 #include "domain/password.h"
+#include "service/identity.h"
 
 int cli_init(int argc, char **argv)
 {
@@ -50,7 +51,7 @@ int cli_init(int argc, char **argv)
     int64_t id;
     int rc = store_begin(s);
     if (rc == STORE_OK)
-        rc = identity_create_person(s, email, name, password, SITE_ADMIN, &id, &e);
+        rc = svc_identity_create_person(s, email, name, password, SITE_ADMIN, &id, &e);
     if (rc == STORE_OK)
         rc = store_commit(s);
     if (rc != STORE_OK) {

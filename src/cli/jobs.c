@@ -2,6 +2,7 @@
  * command line, once or on a timer.
  *
  *   tandem jobs --db URL [--once] [--now TIME] [--every SECONDS] [--public-url URL]
+ *               [--smtp URL] [--mail-from ADDRESS] [--mail-attempts N]
  *
  * --once runs every job once, prints what each did and exits 0 (1 when a
  * job failed); without it the jobs run every --every seconds until SIGTERM
@@ -18,6 +19,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/db.h"
+#include "cli/mail.h"
 #include "jobs/jobs.h"
 #include "service/service.h"
 
@@ -35,7 +37,9 @@ int cli_jobs(int argc, char **argv)
 {
     const char *db = NULL, *now_text = NULL, *every_text = NULL, *public_url = NULL;
     bool once = false;
-    const struct cli_flag flags[] = {{"--db", &db, NULL},
+    struct cli_mail_flags mail = {0};
+    const struct cli_flag flags[] = {CLI_MAIL_FLAGS(mail),
+                                     {"--db", &db, NULL},
                                      {"--once", NULL, &once},
                                      {"--now", &now_text, NULL},
                                      {"--every", &every_text, NULL},
@@ -57,7 +61,9 @@ int cli_jobs(int argc, char **argv)
     }
     if (!public_url)
         public_url = getenv("TANDEM_PUBLIC_URL");
-    svc_configure(&(struct svc_config){.public_url = public_url});
+    bool delivering;
+    if (cli_mail_setup("jobs", &mail, public_url, &delivering))
+        return 2;
 
     int status;
     store *s = cli_open_db("jobs", db, &status);

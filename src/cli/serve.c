@@ -10,8 +10,11 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/db.h"
+#include "cli/mail.h"
 #include "http/server.h"
+#include "base/log.h"
 #include "jobs/jobs.h"
+#include "jobs/mail.h"
 
 int cli_serve(int argc, char **argv)
 {
@@ -19,7 +22,9 @@ int cli_serve(int argc, char **argv)
                *deadline = NULL, *proxies = NULL, *token_days = NULL, *token_max_days = NULL,
                *jobs_every = NULL;
     bool secure = false;
-    const struct cli_flag flags[] = {{"--db", &db, NULL},
+    struct cli_mail_flags mail = {0};
+    const struct cli_flag flags[] = {CLI_MAIL_FLAGS(mail),
+                                     {"--db", &db, NULL},
                                      {"--listen", &listen, NULL},
                                      {"--access-log", &access_log, NULL},
                                      {"--threads", &threads, NULL},
@@ -81,6 +86,9 @@ int cli_serve(int argc, char **argv)
         fprintf(stderr, "tandem serve: --jobs-every: give seconds from 0 (no jobs) to 86400\n");
         return 2;
     }
+    bool delivering;
+    if (cli_mail_setup("serve", &mail, NULL, &delivering))
+        return 2;
     /* Migrations run once here, before any worker opens its connection. */
     int status;
     store *s = cli_open_db("serve", db, &status);
@@ -101,6 +109,15 @@ int cli_serve(int argc, char **argv)
                              .token_days = tdays,
                              .token_max_days = tmax};
     api_configure(&cfg);
+    if (!delivering)
+        log_warn("mail", "no SMTP server (--smtp or TANDEM_SMTP_URL): mail is stored in the outbox "
+                         "and not delivered; pages say it is queued");
+    else if (every == 0)
+        log_info("mail",
+                 "mail goes through %s, delivered by a separate tandem jobs (--jobs-every 0)",
+                 jobs_mail_server());
+    else
+        log_info("mail", "delivering mail through %s as %s", jobs_mail_server(), svc_mail_from());
     struct http_server_config hc = {
         .host = host,
         .port = port,

@@ -100,22 +100,3 @@ int enrolment_check_answers(const json_t *answers, const json_t *questions, cons
     *clean = out;
     return 0;
 }
-
-void enrolment_review_text(buf *subject, buf *body, const char *name, const char *program,
-                           bool approved, bool training, const char *reason)
-{
-    buf_reset(subject);
-    buf_reset(body);
-    buf_printf(subject, approved ? "You are in: %s" : "About your application: %s", program);
-    buf_printf(body, "Hello %s,\n\n", name);
-    if (approved)
-        buf_printf(body,
-                   "your application to \"%s\" is approved. Sign in to complete your profile%s.",
-                   program, training ? " and your training" : "");
-    else
-        buf_printf(body,
-                   "thank you for applying to \"%s\". This time the coordinators could not offer "
-                   "you a place: %s",
-                   program, reason ? reason : "");
-    buf_puts(body, "\n\nTandem\n");
-}

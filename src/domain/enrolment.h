@@ -1,14 +1,13 @@
 /* enrolment.h - the pure rules of taking part (product.md §4): the answers
- * to a program's enrolment questions, and the e-mails of enrolment (the
- * invitation, the outcome of a review). Which review moves are allowed is
- * domain/participation.h's. */
+ * to a program's enrolment questions. Which review moves are allowed is
+ * domain/participation.h's; the e-mails of enrolment (the invitation, the
+ * outcome of a review) are templates of domain/mail.c. */
 #ifndef TANDEM_DOMAIN_ENROLMENT_H
 #define TANDEM_DOMAIN_ENROLMENT_H
 
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "base/buf.h"
 #include "domain/validate.h"
 
 /* Checks answers (an object keyed by question id; NULL is none) against
@@ -19,12 +18,5 @@
  * new object of the given answers in *clean, or -1 with *clean NULL. */
 int enrolment_check_answers(const json_t *answers, const json_t *questions, const char *role,
                             const char *path, json_t **clean, verr *e);
-
-/* The e-mail telling `name` the outcome of their application to
- * `program`: approved (with what to do next: training when the role has
- * some), or declined with the coordinator's reason. Subject and body into
- * the buffers (reset first). */
-void enrolment_review_text(buf *subject, buf *body, const char *name, const char *program,
-                           bool approved, bool training, const char *reason);
 
 #endif

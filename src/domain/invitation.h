@@ -1,21 +1,24 @@
-/* invitation.h - the words of an invitation to take part in a program,
+/* invitation.h - what an invitation to take part in a program says,
  * shared by every way people are invited (one by one through the API, many
- * at once by the CSV import), so that both say the same. */
+ * at once by the CSV import), so that both say the same: the values of the
+ * "invitation" mail template (domain/mail.c). The link works
+ * LIMIT_INVITATION_DAYS, once. */
 #ifndef TANDEM_DOMAIN_INVITATION_H
 #define TANDEM_DOMAIN_INVITATION_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-#include "base/buf.h"
 #include "base/limits.h"
+#include "domain/mail.h"
 
-/* Writes the invitation e-mail for `name` to take part in `program` as a
- * `role`, with the link base_url/invite/token, into b (reset first).
- * Pieces, not a printf: the CSV import writes one per row. */
-void invitation_text(buf *b, const char *name, const char *program, const char *role,
-                     const char *base_url, const char *token);
+#define INVITATION_VALUES 3
 
-/* Writes the e-mail's subject ("Invitation: PROGRAM") into out[0..n). */
-void invitation_subject(char *out, size_t n, const char *program);
+/* Fills v[0..INVITATION_VALUES) with the "invitation" template's own
+ * values for a `role`: the days the link works and the link
+ * base_url/invite/token, written into link[0..size). v points into role
+ * and link: keep both while v is used. false when the link did not fit. */
+bool invitation_values(struct mail_value v[INVITATION_VALUES], char *link, size_t size,
+                       const char *role, const char *base_url, const char *token);
 
 #endif

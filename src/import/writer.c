@@ -13,6 +13,7 @@
 #include "domain/participation.h"
 #include "import/batch.h"
 #include "service/audit.h"
+#include "service/outbox.h"
 
 #define TELL_EVERY 512 /* rows between progress reports while writing */
 
@@ -386,9 +387,9 @@ static int insert_invitations(struct import_job *j, const size_t *items, size_t 
     static const char *const stage_cols[] = {"participation_id", "stage", "reached_at"};
     static const char *const inv_cols[] = {"token_hash", "program_id", "participation_id",
                                            "created_by", "created_at", "expires_at"};
-    static const char *const mail_cols[] = {"created_at", "to_address",     "to_person_id",
-                                            "subject",    "body",           "kind",
-                                            "program_id", "next_attempt_at"};
+    static const char *const mail_cols[] = {"created_at", "to_address", "to_person_id",
+                                            "subject",    "body",       "html",
+                                            "kind",       "program_id", "next_attempt_at"};
     store_val by = j->actor && j->actor->person_id ? SV_INT(j->actor->person_id) : SV_NULL;
     store_batch *b = NULL;
     int rc = store_batch_begin(j->db, "participation_stages", stage_cols, 3, &b);
@@ -418,22 +419,31 @@ static int insert_invitations(struct import_job *j, const size_t *items, size_t 
     if ((rc = end_batch(b, rc)) != STORE_OK)
         return rc;
 
-    char subject[LIMIT_NAME_BYTES + 64];
-    invitation_subject(subject, sizeof subject, j->program_name);
-    buf body;
-    buf_init(&body, SIZE_MAX / 2);
-    rc = store_batch_begin(j->db, "outbox", mail_cols, 8, &b);
+    rc = store_batch_begin(j->db, "outbox", mail_cols, 9, &b);
     for (size_t k = 0; k < n && rc == STORE_OK; k++) {
         const struct import_row *w = &j->roster.rows.items[items[k]];
         const struct import_person *p = person_of_row(j, w);
-        invitation_text(&body, p->name, j->program_name, import_role_name(w->role), j->base_url,
-                        j->plans[items[k]].token);
-        store_val v[] = {SV_INT(j->now),           SV_TEXT(w->email),  SV_INT(p->id),
-                         SV_TEXT(subject),         SV_TEXT(body.data), SV_TEXT("invitation"),
-                         SV_INT(j->o->program_id), SV_INT(j->now)};
+        char link[LIMIT_HTTP_URL_BYTES + SECRET_TOKEN_CHARS];
+        struct mail_value mv[INVITATION_VALUES];
+        invitation_values(mv, link, sizeof link, import_role_name(w->role), j->base_url,
+                          j->plans[items[k]].token);
+        struct svc_mail m = {.kind = "invitation",
+                             .name = p->name,
+                             .program = j->program_name,
+                             .values = mv,
+                             .nvalues = INVITATION_VALUES};
+        struct mail_rendered r;
+        verr e = {0};
+        if (svc_outbox_render(&m, &r, &e) != SVC_OK) {
+            rc = STORE_ERROR; /* the template wants a value: a bug, logged */
+            break;
+        }
+        store_val v[] = {SV_INT(j->now),        SV_TEXT(w->email),        SV_INT(p->id),
+                         SV_TEXT(r.subject),    SV_TEXT(r.text),          SV_TEXT(r.html),
+                         SV_TEXT("invitation"), SV_INT(j->o->program_id), SV_INT(j->now)};
         rc = add_row(j, b, v, k, n, 1);
+        mail_rendered_cleanup(&r);
     }
-    buf_cleanup(&body);
     return end_batch(b, rc);
 }
 

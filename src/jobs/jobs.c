@@ -11,7 +11,8 @@
 #include "base/mem.h"
 
 /* The jobs, in the order they run. A new job is a file of its own with its
- * run function, declared in jobs.h, and a line here. */
+ * run function, declared in jobs.h, and a line here. The mail job comes
+ * last: a run delivers the mail the jobs before it stored. */
 static const struct job table[] = {
     {"expire-requests", "moves self-matching requests whose days ran out on to the next mentor", 0,
      job_expire_requests},
@@ -20,6 +21,7 @@ static const struct job table[] = {
     {"health-reminders", "reminds each party whose health check is due", 0, job_health_reminders},
     {"at-risk", "records at-risk flags raised and cleared, for the at-risk report", 3600,
      job_at_risk},
+    {"mail", "delivers the outbox over SMTP (with --smtp)", LIMIT_MAIL_POLL_S, job_mail},
 };
 #define NJOBS (sizeof table / sizeof table[0])
 
@@ -54,15 +56,20 @@ struct jobs_runner {
     bool stop;
     char *db_url;
     int64_t every_s, offset_s;
-    int64_t last[NJOBS]; /* when each job last started, on the runner's clock */
+    double last[NJOBS]; /* when each job last started (clock_mono); 0: never */
 };
 
 /* Waits up to s seconds or until asked to stop; true when asked. */
-static bool wait_or_stop(jobs_runner *r, int64_t s)
+static bool wait_or_stop(jobs_runner *r, double s)
 {
     struct timespec until;
     clock_gettime(CLOCK_MONOTONIC, &until);
     until.tv_sec += (time_t)s;
+    until.tv_nsec += (long)((s - (double)(time_t)s) * 1e9);
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
     pthread_mutex_lock(&r->mu);
     while (!r->stop && pthread_cond_timedwait(&r->wake, &r->mu, &until) != ETIMEDOUT) {
     }
@@ -79,32 +86,47 @@ static bool stopping(jobs_runner *r)
     return stop;
 }
 
+/* How often job i runs: its own interval, or the runner's tick. */
+static double interval(const jobs_runner *r, size_t i)
+{
+    return (double)(table[i].every_s ? table[i].every_s : r->every_s);
+}
+
 static void *run(void *arg)
 {
     jobs_runner *r = arg;
     store *db = NULL;
+    double wait = 0;
     do {
         if (!db) {
             char err[256];
+            wait = (double)r->every_s;
             if (store_open(r->db_url, &db, err, sizeof err) != STORE_OK) {
                 log_error("jobs", "cannot open the database (trying again): %s", err);
                 db = NULL;
                 continue;
             }
         }
+        /* Each job runs when its interval has passed since it last
+         * started (on the monotonic clock); the thread then sleeps until
+         * the next one is due. */
+        wait = (double)r->every_s;
         for (size_t i = 0; i < NJOBS && !stopping(r); i++) {
-            int64_t now = clock_now() + r->offset_s;
-            if (r->last[i] && now - r->last[i] < table[i].every_s)
+            double t = clock_mono(), left = r->last[i] + interval(r, i) - t;
+            if (r->last[i] > 0 && left > 0) {
+                wait = left < wait ? left : wait;
                 continue;
-            r->last[i] = now;
+            }
+            r->last[i] = t;
+            wait = interval(r, i) < wait ? interval(r, i) : wait;
             size_t done = 0;
-            int rc = table[i].run(db, now, &done);
+            int rc = table[i].run(db, clock_now() + r->offset_s, &done);
             if (rc != STORE_OK)
                 log_error("jobs", "%s failed: %s", table[i].name, store_errmsg(db));
             else if (done)
                 log_info("jobs", "%s: %zu done", table[i].name, done);
         }
-    } while (!wait_or_stop(r, r->every_s));
+    } while (!wait_or_stop(r, wait));
     store_free(db);
     return NULL;
 }

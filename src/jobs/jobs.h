@@ -24,7 +24,7 @@
 struct job {
     const char *name; /* "expire-requests" */
     const char *what; /* one line, for `tandem jobs --help` and the log */
-    int64_t every_s;  /* the runner starts it at most this often; 0: at every tick */
+    int64_t every_s;  /* the runner starts it this often; 0: at every tick (--jobs-every) */
     /* Does what is due at `now`; *done counts the items handled. A store
      * status (the items done before a failure stay done). */
     int (*run)(store *db, int64_t now, size_t *done);
@@ -77,5 +77,10 @@ int job_health_reminders(store *db, int64_t now, size_t *done);
 /* jobs/at_risk.c: at-risk flags raised and cleared in the history the
  * at-risk report reads (service/risk.h). */
 int job_at_risk(store *db, int64_t now, size_t *done);
+
+/* jobs/mail.c: delivers the outbox over SMTP (settings in jobs/mail.h);
+ * last in the table, so a run delivers the mail the jobs before it
+ * stored. Does nothing when no SMTP server is configured. */
+int job_mail(store *db, int64_t now, size_t *done);
 
 #endif

@@ -226,12 +226,10 @@ int svc_agreement_edit(store *db, const svc_actor *actor, const struct svc_rel *
     text = json_dumps(next, JSON_COMPACT);
     store_val p[] = {SV_INT(r->id), SV_TEXT(text), SV_INT(actor->person_id), SV_INT(now),
                      SV_INT(v)};
-    char link[LIMIT_HTTP_URL_BYTES], body[LIMIT_HTTP_URL_BYTES + 200];
+    char link[LIMIT_HTTP_URL_BYTES], vtext[24];
     svc_workspace_link(link, sizeof link, r->id, "agreement");
-    str_fmt(body, sizeof body,
-            "Your partnership agreement was edited (version %lld). Please read what changed and "
-            "sign the new version:\n%s\n",
-            (long long)v, link);
+    str_fmt(vtext, sizeof vtext, "%lld", (long long)v);
+    struct mail_value mv[] = {{"version", vtext}, {"link", link}};
     if ((rc = store_exec(db,
                          "UPDATE agreements SET content = ?2, version = ?5, updated_by = ?3, "
                          "updated_at = ?4 WHERE relationship_id = ?1",
@@ -242,8 +240,7 @@ int svc_agreement_edit(store *db, const svc_actor *actor, const struct svc_rel *
                          p, 5, NULL)) != STORE_OK ||
         (rc = store_exec(db, "DELETE FROM agreement_signatures WHERE relationship_id = ?1", p, 1,
                          NULL)) != STORE_OK ||
-        (rc = svc_relationship_notify(db, actor, r, "agreement_changed",
-                                      "Your partnership agreement changed", body)) != STORE_OK ||
+        (rc = svc_relationship_notify(db, actor, r, "agreement_changed", mv, 2)) != STORE_OK ||
         (rc = svc_audit(db, actor, "agreement.edit", "relationship", r->id,
                         json_pack("{s:I}", "version", (json_int_t)v))) != STORE_OK)
         goto done;

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/buf.h"
 #include "base/mem.h"
 #include "base/str.h"
 #include "domain/enrolment.h"
@@ -261,15 +260,20 @@ int svc_enrolment_invite(store *db, const svc_actor *actor, int64_t participatio
                     p, 6, NULL);
     if (rc != STORE_OK)
         return rc;
-    buf body;
-    buf_init(&body, 8192);
-    invitation_text(&body, to.name, to.program_name, to.role, svc_public_url(), token);
-    char subject[LIMIT_NAME_BYTES + 32];
-    invitation_subject(subject, sizeof subject, to.program_name);
-    rc = svc_outbox_add(db, to.email, to.person_id, to.program_id, "invitation", subject, body.data,
-                        now);
-    buf_cleanup(&body);
-    return rc;
+    char link[LIMIT_HTTP_URL_BYTES + SECRET_TOKEN_CHARS];
+    struct mail_value v[INVITATION_VALUES];
+    invitation_values(v, link, sizeof link, to.role, svc_public_url(), token);
+    struct svc_mail m = {.kind = "invitation",
+                         .to = to.email,
+                         .person_id = to.person_id,
+                         .program_id = to.program_id,
+                         .name = to.name,
+                         .program = to.program_name,
+                         .values = v,
+                         .nvalues = INVITATION_VALUES};
+    verr e = {0};
+    rc = svc_outbox_mail(db, &m, now, &e);
+    return rc > 0 ? STORE_ERROR : rc; /* a template refusal is a bug, logged */
 }
 
 void svc_invitation_cleanup(struct svc_invitation *inv)

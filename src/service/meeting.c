@@ -169,40 +169,36 @@ static int tell_others(store *db, const svc_actor *actor, const struct svc_rel *
                        const struct svc_meeting *m, enum news what, int64_t was)
 {
     static const char *const kinds[] = {"meeting_scheduled", "meeting_moved", "meeting_cancelled"};
-    static const char *const subjects[] = {"A meeting was scheduled", "A meeting moved",
-                                           "A meeting was cancelled"};
     struct svc_ws_person to[LIMIT_RELATIONSHIP_MEMBERS];
     size_t n;
-    char link[LIMIT_HTTP_URL_BYTES], section[48], when[160], before[160], body[1200];
+    char link[LIMIT_HTTP_URL_BYTES], section[48], when[160], before[160], minutes[24];
+    char program[LIMIT_NAME_BYTES + 1] = "";
     int rc = svc_workspace_others(db, actor, r->id, to, &n);
+    if (rc == STORE_OK && n > 0)
+        rc = svc_outbox_program_name(db, r->program_id, program, sizeof program);
     str_fmt(section, sizeof section, "meetings/%lld", (long long)m->id);
     svc_workspace_link(link, sizeof link, r->id, section);
+    str_fmt(minutes, sizeof minutes, "%lld", (long long)m->duration_minutes);
     int64_t now = clock_now();
     for (size_t i = 0; rc == STORE_OK && i < n; i++) {
         when_text(m->starts_at, to[i].time_zone, when, sizeof when);
         when_text(was, to[i].time_zone, before, sizeof before);
-        switch (what) {
-        case NEWS_SCHEDULED:
-            str_fmt(body, sizeof body,
-                    "A mentoring meeting was scheduled for %s, %lld minutes (%s).\n\n"
-                    "See it, add to the agenda or add it to your calendar:\n%s\n",
-                    when, (long long)m->duration_minutes, meeting_mode_words(m->mode), link);
-            break;
-        case NEWS_MOVED:
-            str_fmt(body, sizeof body,
-                    "A mentoring meeting moved from %s to %s, %lld minutes (%s).\n\n"
-                    "See it and update your calendar:\n%s\n",
-                    before, when, (long long)m->duration_minutes, meeting_mode_words(m->mode),
-                    link);
-            break;
-        case NEWS_CANCELLED:
-            str_fmt(body, sizeof body,
-                    "The mentoring meeting of %s was cancelled.\n\nSee the meetings:\n%s\n", when,
-                    link);
-            break;
-        }
-        rc = svc_outbox_add(db, to[i].email, to[i].person_id, r->program_id, kinds[what],
-                            subjects[what], body, now);
+        struct mail_value v[] = {{"when", when},
+                                 {"before", before},
+                                 {"minutes", minutes},
+                                 {"mode", meeting_mode_words(m->mode)},
+                                 {"link", link}};
+        struct svc_mail mail = {.kind = kinds[what],
+                                .to = to[i].email,
+                                .person_id = to[i].person_id,
+                                .program_id = r->program_id,
+                                .name = to[i].name,
+                                .program = program,
+                                .values = v,
+                                .nvalues = 5};
+        verr e = {0};
+        rc = svc_outbox_mail(db, &mail, now, &e);
+        rc = rc > 0 ? STORE_ERROR : rc; /* a template refusal is a bug, logged */
     }
     return rc;
 }

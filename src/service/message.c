@@ -100,13 +100,10 @@ int svc_message_create(store *db, const svc_actor *actor, const struct svc_rel *
     if (rc != STORE_OK)
         return rc < 0 ? rc : STORE_ERROR;
     /* The mail says who wrote and where to read it, not what. */
-    char link[LIMIT_HTTP_URL_BYTES], mail[LIMIT_NAME_BYTES + LIMIT_HTTP_URL_BYTES + 64];
+    char link[LIMIT_HTTP_URL_BYTES];
     svc_workspace_link(link, sizeof link, r->id, "messages");
-    str_fmt(mail, sizeof mail, "%s wrote you a message. Read it and answer in Tandem:\n%s\n",
-            out->author.name, link);
-    if ((rc = svc_relationship_notify(db, actor, r, "message",
-                                      "A new message in your mentoring relationship", mail)) !=
-            STORE_OK ||
+    struct mail_value mv[] = {{"author", out->author.name}, {"link", link}};
+    if ((rc = svc_relationship_notify(db, actor, r, "message", mv, 2)) != STORE_OK ||
         (rc = svc_audit(db, actor, "message.create", "message", id,
                         json_pack("{s:I}", "relationship_id", (json_int_t)r->id))) != STORE_OK) {
         svc_message_cleanup(out);

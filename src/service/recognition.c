@@ -439,14 +439,10 @@ int svc_kudos_send(store *db, const svc_actor *actor, const struct svc_rel *r, i
     for (size_t i = 0; i < n; i++)
         if (m[i].participation_id == r->my_part)
             from = m[i].name;
-    char link[512], subject[LIMIT_NAME_BYTES + 40], body[LIMIT_NAME_BYTES + 800];
+    char link[512];
     svc_workspace_link(link, sizeof link, r->id, "recognition");
-    str_fmt(subject, sizeof subject, "Kudos from %s", from);
-    str_fmt(body, sizeof body,
-            "%s sent you kudos for your mentoring relationship. Read what they wrote in "
-            "Tandem:\n\n%s\n",
-            from, link);
-    if ((rc = svc_outbox_to_participation(db, to, "kudos", subject, body, now)) != STORE_OK ||
+    struct mail_value mv[] = {{"from", from}, {"link", link}};
+    if ((rc = svc_outbox_mail_participation(db, to, "kudos", mv, 2, now)) != STORE_OK ||
         (rc = svc_audit(db, actor, "kudos.create", "relationship", r->id,
                         json_pack("{s:I, s:I}", "kudos_id", (json_int_t)id, "to",
                                   (json_int_t)to))) != STORE_OK)
@@ -495,15 +491,10 @@ int svc_highlight_set(store *db, const svc_actor *actor, const struct svc_rel *r
     for (size_t i = 0; i < n && rc == STORE_OK; i++)
         rc = record(db, m[i].participation_id, r->id, REC_HIGHLIGHTED, 0, now);
     if (rc == STORE_OK && !was) {
-        char link[512], body[1024];
+        char link[512];
         svc_workspace_link(link, sizeof link, r->id, "recognition");
-        str_fmt(body, sizeof body,
-                "Your program's coordinators highlighted your mentoring relationship as a "
-                "success. The highlight, with your names, is shown to the people of your "
-                "program. See it in Tandem:\n\n%s\n",
-                link);
-        rc = svc_relationship_notify(db, actor, r, "highlighted",
-                                     "Your mentoring relationship is highlighted", body);
+        struct mail_value mv[] = {{"link", link}};
+        rc = svc_relationship_notify(db, actor, r, "highlighted", mv, 1);
     }
     if (rc == STORE_OK)
         rc = svc_audit(db, actor, "relationship.highlight", "relationship", r->id, NULL);

@@ -272,13 +272,9 @@ static int matched_before(store *db, int64_t mentee, int64_t mentor, bool *yes)
 /* The mail that tells every member where to start. */
 static int tell_matched(store *db, const struct svc_rel *made, bool peer)
 {
-    char body[600];
-    str_fmt(body, sizeof body,
-            "You have been matched in a mentoring relationship. Sign in to meet your %s, "
-            "agree your partnership and set your first goals:\n%s/relationships/%lld\n",
-            peer ? "peers" : "partner", svc_public_url(), (long long)made->id);
+    struct mail_value v[] = {{"partner", peer ? "peers" : "partner"}};
     const svc_actor nobody = {0}; /* mail every member, the actor included */
-    return svc_relationship_notify(db, &nobody, made, "matched", "You have been matched", body);
+    return svc_relationship_notify(db, &nobody, made, "matched", v, 1);
 }
 
 int svc_relationship_create(store *db, const svc_actor *actor, int64_t program_id,
@@ -374,37 +370,57 @@ int svc_relationship_create(store *db, const svc_actor *actor, int64_t program_i
 
 /* ---- status moves ---- */
 
-/* Stores the e-mail for every person a query returns (email, person id)
- * - at most LIMIT_RELATIONSHIP_MEMBERS of them. A store status. */
+/* Stores mail of `kind` for every person a query returns (email, person
+ * id, name) - at most LIMIT_RELATIONSHIP_MEMBERS of them - about the
+ * program, with the values. A store status. */
 static int mail_each(store *db, const char *sql, const store_val *p, int np, int64_t program,
-                     const char *kind, const char *subject, const char *body)
+                     const char *kind, const struct mail_value *values, size_t nv)
 {
     store_rows *rows = NULL;
     char to[LIMIT_RELATIONSHIP_MEMBERS][LIMIT_EMAIL_BYTES + 1];
+    char names[LIMIT_RELATIONSHIP_MEMBERS][LIMIT_NAME_BYTES + 1];
+    char program_name[LIMIT_NAME_BYTES + 1] = "";
     int64_t ids[LIMIT_RELATIONSHIP_MEMBERS], now = clock_now();
     int n = 0;
     int rc = store_query(db, sql, p, np, &rows);
     while (rc == STORE_OK && n < LIMIT_RELATIONSHIP_MEMBERS && (rc = store_next(rows)) == 1) {
         str_fmt(to[n], sizeof to[n], "%s", store_col_text(rows, 0));
-        ids[n++] = store_col_int(rows, 1);
+        ids[n] = store_col_int(rows, 1);
+        str_fmt(names[n++], sizeof names[0], "%s", store_col_text(rows, 2));
         rc = STORE_OK;
     }
     store_rows_free(rows);
-    for (int i = 0; i < n && rc >= 0; i++)
-        rc = svc_outbox_add(db, to[i], ids[i], program, kind, subject, body, now);
-    return rc < 0 ? rc : STORE_OK;
+    if (rc < 0)
+        return rc;
+    if (n > 0 && (rc = svc_outbox_program_name(db, program, program_name, sizeof program_name)) < 0)
+        return rc;
+    for (int i = 0; i < n && rc == STORE_OK; i++) {
+        verr e = {0};
+        struct svc_mail m = {.kind = kind,
+                             .to = to[i],
+                             .person_id = ids[i],
+                             .program_id = program,
+                             .name = names[i],
+                             .program = program_name,
+                             .values = values,
+                             .nvalues = nv};
+        rc = svc_outbox_mail(db, &m, now, &e);
+        rc = rc > 0 ? STORE_ERROR : rc; /* a template refusal is a bug, logged */
+    }
+    return rc;
 }
 
 /* Mails the program's approved coordinators. */
-static int tell_coordinators(store *db, int64_t program, const char *kind, const char *subject,
-                             const char *body)
+static int tell_coordinators(store *db, int64_t program, const char *kind,
+                             const struct mail_value *values, size_t n)
 {
     store_val p[] = {SV_INT(program)};
     return mail_each(
         db,
-        "SELECT pe.email, pe.id FROM participations pa JOIN people pe ON pe.id = pa.person_id "
-        "WHERE pa.program_id = ?1 AND pa.role = 'coordinator' AND pa.status = 'approved'",
-        p, 1, program, kind, subject, body);
+        "SELECT pe.email, pe.id, pe.name FROM participations pa JOIN people pe ON pe.id = "
+        "pa.person_id WHERE pa.program_id = ?1 AND pa.role = 'coordinator' AND pa.status = "
+        "'approved'",
+        p, 1, program, kind, values, n);
 }
 
 /* Ending early, without blame: the mentees (or peers) leave the funnel here
@@ -426,17 +442,20 @@ static int end_early(store *db, const svc_actor *actor, const struct svc_rel *r,
                         "WHERE id IN (SELECT participation_id FROM relationship_members WHERE "
                         "relationship_id = ?1 AND role IN ('mentee', 'peer'))",
                         q, 2, NULL);
-    if (rc == STORE_OK)
-        rc = svc_relationship_notify(
-            db, actor, r, "ended_early", "Your mentoring relationship has ended",
-            "Your mentoring relationship has ended early. That happens, and nobody is to "
-            "blame. Your coordinator can help you find a new match if you wish.");
     if (rc == STORE_OK) {
-        char text[LIMIT_REASON_BYTES + 200];
-        str_fmt(text, sizeof text, "Relationship %lld ended early.%s%s\n", (long long)r->id,
-                *reason ? " Reason given: " : "", reason);
-        rc =
-            tell_coordinators(db, r->program_id, "ended_early", "A relationship ended early", text);
+        /* The relationship's page is read-only now; the member's list of
+         * relationships is where a new match shows. */
+        char link[LIMIT_HTTP_URL_BYTES];
+        svc_outbox_link(link, sizeof link, "/relationships");
+        struct mail_value v[] = {{"link", link}};
+        rc = svc_relationship_notify(db, actor, r, "ended_early", v, 1);
+    }
+    if (rc == STORE_OK) {
+        char id[24], link[LIMIT_HTTP_URL_BYTES];
+        str_fmt(id, sizeof id, "%lld", (long long)r->id);
+        svc_outbox_link(link, sizeof link, "/relationships/%lld", (long long)r->id);
+        struct mail_value v[] = {{"relationship", id}, {"reason", reason}, {"link", link}};
+        rc = tell_coordinators(db, r->program_id, "ended_early_alert", v, 3);
     }
     return rc;
 }
@@ -548,81 +567,42 @@ static int complete_members(store *db, const struct svc_rel *r, int64_t now)
     return rc < 0 ? rc : STORE_OK;
 }
 
-/* The mail that follows a decision, to the other members. */
+/* The mail that follows a decision, to the other members: a template per
+ * kind (domain/mail.c) - closing_ or renewal_ proposed, agreed or
+ * dropped, then closed or renewed. */
 static int tell_members(store *db, const svc_actor *actor, const struct svc_rel *before,
                         const struct svc_rel *after, const struct rel_decision *d,
                         enum rel_action action, const struct svc_rel_member *m, size_t n,
                         const struct program_config *cfg)
 {
-    char who[LIMIT_NAME_BYTES + 1] = "Your coordinator", subject[LIMIT_NAME_BYTES + 80],
-                                body[LIMIT_NAME_BYTES * LIMIT_RELATIONSHIP_MEMBERS + 600],
-                                link[256], end[32], next[32],
+    char who[LIMIT_NAME_BYTES + 1] = "Your coordinator", end[32], next[32], months[16],
                                 waiting[LIMIT_NAME_BYTES * LIMIT_RELATIONSHIP_MEMBERS + 64];
     for (size_t i = 0; i < n; i++)
         if (m[i].participation_id == before->my_part)
             str_fmt(who, sizeof who, "%s", m[i].name);
-    str_fmt(link, sizeof link, "%s/relationships/%lld", svc_public_url(), (long long)before->id);
     day_text(before->planned_end_at, end);
     day_text(after->planned_end_at, next);
+    str_fmt(months, sizeof months, "%d", cfg->duration_months);
     waiting_names(after, m, n, 0, waiting, sizeof waiting);
     bool close = d->about == REL_PROPOSAL_CLOSE;
-    const char *kind = close ? "closing" : "renewal";
+    const char *kind = NULL;
+    struct mail_value v[] = {{"who", who},
+                             {"end", end},
+                             {"months", months},
+                             {"waiting", waiting},
+                             {"how", action == REL_WITHDRAW ? "withdrew" : "declined"},
+                             {"by_coordinator", before->my_part ? "" : "yes"}};
     switch (d->effect) {
     case REL_MOVE: return STORE_OK; /* pause, resume; ending early tells its own */
-    case REL_PROPOSE:
-        str_fmt(subject, sizeof subject, "%s proposes to %s your mentoring relationship", who,
-                close ? "close" : "renew");
-        if (close)
-            str_fmt(body, sizeof body,
-                    "%s proposes to close your mentoring relationship and has written their "
-                    "reflection. If you agree, confirm with your own reflection: what you "
-                    "learned, and what comes next. If not, decline, and you carry on working "
-                    "together.\n%s\n",
-                    who, link);
-        else
-            str_fmt(body, sizeof body,
-                    "%s proposes to renew your mentoring relationship, planned to end on %s, for "
-                    "another %d months. Accept or decline:\n%s\n",
-                    who, end, cfg->duration_months, link);
-        break;
-    case REL_AGREE:
-        str_fmt(subject, sizeof subject, "%s agreed to the %s of your mentoring relationship", who,
-                kind);
-        str_fmt(body, sizeof body,
-                "%s agreed to the %s of your mentoring relationship. Still to "
-                "agree: %s.\n%s\n",
-                who, kind, waiting, link);
-        break;
-    case REL_DROP:
-        str_fmt(subject, sizeof subject, "%s %s the proposal to %s your mentoring relationship",
-                who, action == REL_WITHDRAW ? "withdrew" : "declined", close ? "close" : "renew");
-        str_fmt(body, sizeof body,
-                "%s %s the proposal to %s your mentoring relationship. It goes on as before%s%s."
-                "\n%s\n",
-                who, action == REL_WITHDRAW ? "withdrew" : "declined", close ? "close" : "renew",
-                close ? "" : ", planned to end on ", close ? "" : end, link);
-        break;
+    case REL_PROPOSE: kind = close ? "closing_proposed" : "renewal_proposed"; break;
+    case REL_AGREE: kind = close ? "closing_agreed" : "renewal_agreed"; break;
+    case REL_DROP: kind = close ? "closing_dropped" : "renewal_dropped"; break;
     case REL_CARRY_OUT:
-        if (close) {
-            str_fmt(subject, sizeof subject, "Your mentoring relationship is complete");
-            str_fmt(body, sizeof body,
-                    "Your mentoring relationship has been closed%s. Thank you! You stay "
-                    "connected as alumni. Write your reflection if you have not yet:\n%s\n",
-                    before->my_part ? "" : " by your coordinator", link);
-        } else {
-            str_fmt(subject, sizeof subject, "Your mentoring relationship is renewed");
-            str_fmt(body, sizeof body,
-                    "Your mentoring relationship has been renewed%s: it is now planned to end on "
-                    "%s.\n%s\n",
-                    before->my_part ? "" : " by your coordinator", next, link);
-        }
+        kind = close ? "closed" : "renewed";
+        v[1].value = next; /* the plan as it is now */
         break;
     }
-    return svc_relationship_notify(db, actor, before,
-                                   d->effect == REL_CARRY_OUT ? (close ? "closed" : "renewed")
-                                   : close                    ? "closing"
-                                                              : "renewal",
-                                   subject, body);
+    return svc_relationship_notify(db, actor, before, kind, v, sizeof v / sizeof v[0]);
 }
 
 int svc_relationship_change(store *db, const svc_actor *actor, struct svc_rel *r,
@@ -733,14 +713,21 @@ int svc_relationship_change(store *db, const svc_actor *actor, struct svc_rel *r
 /* ---- shared by the workspace ---- */
 
 int svc_relationship_notify(store *db, const svc_actor *actor, const struct svc_rel *r,
-                            const char *kind, const char *subject, const char *body)
+                            const char *kind, const struct mail_value *values, size_t n)
 {
+    struct mail_value v[LIMIT_MAIL_VALUES];
+    char link[LIMIT_HTTP_URL_BYTES];
+    svc_outbox_link(link, sizeof link, "/relationships/%lld", (long long)r->id);
+    size_t nv = 0;
+    v[nv++] = (struct mail_value){"link", link}; /* the caller's own link comes later and wins */
+    for (size_t i = 0; i < n && nv < LIMIT_MAIL_VALUES; i++)
+        v[nv++] = values[i];
     store_val p[] = {SV_INT(r->id), SV_INT(actor->person_id)};
     return mail_each(db,
-                     "SELECT pe.email, pe.id FROM relationship_members m "
+                     "SELECT pe.email, pe.id, pe.name FROM relationship_members m "
                      "JOIN participations pa ON pa.id = m.participation_id JOIN people pe ON "
                      "pe.id = pa.person_id WHERE m.relationship_id = ?1 AND pe.id <> ?2",
-                     p, 2, r->program_id, kind, subject, body);
+                     p, 2, r->program_id, kind, v, nv);
 }
 
 int svc_relationship_stage_all(store *db, int64_t id, enum stage s, int64_t now)

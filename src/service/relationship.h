@@ -19,6 +19,7 @@
 #include "domain/participation.h"
 #include "domain/program.h"
 #include "domain/relationship.h"
+#include "domain/mail.h"
 #include "service/service.h"
 
 /* A relationship as one actor sees it. */
@@ -131,10 +132,11 @@ int svc_relationship_change(store *db, const svc_actor *actor, struct svc_rel *r
                             const struct program_config *cfg, const struct svc_rel_change *in,
                             verr *e);
 
-/* Stores an e-mail about relationship r to every member but the actor. A
- * store status. */
+/* Stores an e-mail of `kind` (a template of domain/mail.c) about
+ * relationship r to every member but the actor, with the kind's values;
+ * `link` (the relationship's page) is added to them. A store status. */
 int svc_relationship_notify(store *db, const svc_actor *actor, const struct svc_rel *r,
-                            const char *kind, const char *subject, const char *body);
+                            const char *kind, const struct mail_value *values, size_t n);
 
 /* Records stage `s` for every member participation that has not reached
  * it (only forward: a later stage or an exit stays the status, but one

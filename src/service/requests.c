@@ -402,9 +402,15 @@ static int due(store *db, int64_t now, int64_t mentee, int64_t *ids, size_t max,
     return rc < 0 ? rc : STORE_OK;
 }
 
-static const char ask_subject[] = "A mentee asks you to mentor them";
-static const char ask_body[] = "A mentee has asked you to be their mentor. Sign in to read their "
-                               "request and answer.";
+/* Asks mentor participation `mentor` in program_id, by mail, to answer
+ * a request on the program's requests page. */
+static int ask(store *db, int64_t program_id, int64_t mentor, int64_t now)
+{
+    char link[LIMIT_HTTP_URL_BYTES];
+    svc_outbox_link(link, sizeof link, "/programs/%lld/requests", (long long)program_id);
+    struct mail_value v[] = {{"link", link}};
+    return svc_outbox_mail_participation(db, mentor, "request", v, 1, now);
+}
 
 int svc_request_create(store *db, const svc_actor *actor, int64_t program_id,
                        const struct program_config *cfg, int64_t mentee,
@@ -488,8 +494,7 @@ int svc_request_create(store *db, const svc_actor *actor, int64_t program_id,
     free(ct);
     if (rc != 1)
         return rc < 0 ? rc : STORE_ERROR;
-    if ((rc = svc_outbox_to_participation(db, in->mentors[0], "request", ask_subject, ask_body,
-                                          now)) != STORE_OK)
+    if ((rc = ask(db, program_id, in->mentors[0], now)) != STORE_OK)
         return rc;
     return svc_audit(db, actor, "request.create", "request", *id, NULL);
 }
@@ -526,19 +531,19 @@ static int cascade(store *db, const struct svc_request *r, const char *outcome, 
                         "asked_at = ?5, expires_at = ?6 WHERE id = ?1",
                         p, 6, NULL);
         if (rc == STORE_OK)
-            rc = svc_outbox_to_participation(db, next, "request", ask_subject, ask_body, now);
+            rc = ask(db, r->program_id, next, now);
     } else {
         store_val p[] = {SV_INT(r->id), SV_TEXT(final), SV_TEXT(ht), SV_INT(now)};
         rc = store_exec(db,
                         "UPDATE mentoring_requests SET status = ?2, history = ?3, responded_at = "
                         "?4 WHERE id = ?1",
                         p, 4, NULL);
-        if (rc == STORE_OK)
-            rc = svc_outbox_to_participation(
-                db, r->mentee, "request_closed", "Your mentoring request",
-                "None of the mentors you asked could take you on this time. "
-                "Look at the recommendations again, or ask your coordinator.",
-                now);
+        if (rc == STORE_OK) {
+            char link[LIMIT_HTTP_URL_BYTES];
+            svc_outbox_link(link, sizeof link, "/programs/%lld/mentors", (long long)r->program_id);
+            struct mail_value v[] = {{"link", link}};
+            rc = svc_outbox_mail_participation(db, r->mentee, "request_closed", v, 1, now);
+        }
     }
     free(ht);
     return rc;
@@ -607,9 +612,12 @@ static int accept(store *db, const svc_actor *actor, const struct svc_request *r
                     "relationship_id = ?3, history = ?4 WHERE id = ?1 AND status = 'pending'",
                     a, 4, NULL);
     free(ht);
-    if (rc == STORE_OK && *message)
-        rc = svc_outbox_to_participation(db, r->mentee, "request_accepted", "Your mentor said yes",
-                                         message, now);
+    if (rc == STORE_OK && *message) {
+        char link[LIMIT_HTTP_URL_BYTES];
+        svc_outbox_link(link, sizeof link, "/relationships/%lld", (long long)rel);
+        struct mail_value v[] = {{"message", message}, {"link", link}};
+        rc = svc_outbox_mail_participation(db, r->mentee, "request_accepted", v, 2, now);
+    }
     return rc;
 }
 

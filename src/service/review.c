@@ -3,30 +3,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/buf.h"
 #include "base/mem.h"
 #include "base/str.h"
-#include "domain/enrolment.h"
 #include "service/audit.h"
 #include "service/outbox.h"
 
+/* Tells the person of p how their application went, with a link to the
+ * program: approved (and whether training comes next), or declined with
+ * the coordinator's reason. */
 static int tell(store *db, const struct program_config *cfg, const struct svc_participation *p,
                 bool approve, const char *reason, int64_t now)
 {
-    struct svc_recipient to;
-    int rc = svc_outbox_recipient(db, p->id, &to);
-    if (rc != SVC_OK)
-        return rc > 0 ? STORE_ERROR : rc; /* the participation exists */
-    buf subject, body;
-    buf_init(&subject, 512);
-    buf_init(&body, 8192);
-    enrolment_review_text(&subject, &body, to.name, to.program_name, approve,
-                          program_role_has_training(cfg, p->role), reason);
-    rc = svc_outbox_add(db, to.email, to.person_id, to.program_id,
-                        approve ? "approved" : "declined", subject.data, body.data, now);
-    buf_cleanup(&subject);
-    buf_cleanup(&body);
-    return rc;
+    char link[LIMIT_HTTP_URL_BYTES];
+    svc_outbox_link(link, sizeof link, "/programs/%lld", (long long)p->program_id);
+    if (approve) {
+        struct mail_value v[] = {
+            {"link", link}, {"training", program_role_has_training(cfg, p->role) ? "yes" : ""}};
+        return svc_outbox_mail_participation(db, p->id, "approved", v, 2, now);
+    }
+    struct mail_value v[] = {{"link", link}, {"reason", reason ? reason : ""}};
+    return svc_outbox_mail_participation(db, p->id, "declined", v, 2, now);
 }
 
 /* The move itself, checked already. */

@@ -1,7 +1,7 @@
 /* review.h (service) - coordinators approve or decline applications, one
  * by one or in bulk (product.md §4). Which moves are allowed is
- * domain/participation.h's (participation_review); the e-mails' wording
- * is domain/enrolment.h's. */
+ * domain/participation.h's (participation_review); the e-mails are
+ * the "approved" and "declined" templates of domain/mail.c. */
 #ifndef TANDEM_SERVICE_REVIEW_H
 #define TANDEM_SERVICE_REVIEW_H
 

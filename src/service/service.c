@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "base/limits.h"
 #include "base/str.h"
 
 int svc_fail(verr *e, int status, const char *field, const char *fmt, ...)
@@ -33,10 +34,27 @@ const char *svc_status_name(int status)
 
 static char public_url[512] = "http://127.0.0.1:8080";
 
+static char mail_from[LIMIT_EMAIL_BYTES + 1] = "tandem@localhost";
+static bool mail_delivery;
+
 void svc_configure(const struct svc_config *cfg)
 {
     if (cfg->public_url && *cfg->public_url)
         str_fmt(public_url, sizeof public_url, "%s", cfg->public_url);
+    if (cfg->mail_from && *cfg->mail_from) { /* the mail settings come together */
+        str_fmt(mail_from, sizeof mail_from, "%s", cfg->mail_from);
+        mail_delivery = cfg->mail_delivery;
+    }
+}
+
+const char *svc_mail_from(void)
+{
+    return mail_from;
+}
+
+bool svc_mail_delivery(void)
+{
+    return mail_delivery;
 }
 
 const char *svc_public_url(void)

@@ -60,9 +60,15 @@ int svc_health(store *db);
  * tandem jobs, tandem import) before any service runs. */
 struct svc_config {
     const char *public_url; /* how people reach the server, for links in e-mail */
+    const char *mail_from;  /* the sender's address (Message-IDs are made from it); NULL: keep */
+    bool mail_delivery; /* mail is delivered (an SMTP server is configured); set with mail_from */
 };
 void svc_configure(const struct svc_config *cfg);
 /* The public URL as configured (default http://127.0.0.1:8080); never NULL. */
 const char *svc_public_url(void);
+/* The sender's address as configured (default tandem@localhost); never NULL. */
+const char *svc_mail_from(void);
+/* true when this process was told mail is delivered (--smtp given). */
+bool svc_mail_delivery(void);
 
 #endif

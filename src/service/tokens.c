@@ -1,22 +1,17 @@
 #include "service/tokens.h"
 
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/mem.h"
+#include "base/secret.h"
 #include "base/str.h"
+#include "domain/session.h"
 #include "service/audit.h"
 
 #define PREFIX "tdm_"
-#define HASH_HEX (2 * crypto_hash_sha256_BYTES + 1)
 
-static void hash_of(const char *secret, char out[HASH_HEX])
-{
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)secret, strlen(secret));
-    sodium_bin2hex(out, HASH_HEX, h, sizeof h);
-}
+_Static_assert(TOKENS_SECRET_CHARS == SECRET_TOKEN_CHARS, "a token is a secret of base/secret.h");
 
 int svc_token_create(store *db, const svc_actor *actor, const struct svc_token_input *in,
                      int64_t now, char secret[TOKENS_SECRET_CHARS], int64_t *id, verr *e)
@@ -33,14 +28,9 @@ int svc_token_create(store *db, const svc_actor *actor, const struct svc_token_i
         return svc_fail(e, SVC_REFUSED, NULL,
                         "at most %d live tokens per person: revoke one on the tokens page",
                         LIMIT_TOKENS_PER_PERSON);
-    unsigned char raw[32];
-    randombytes_buf(raw, sizeof raw);
-    memcpy(secret, PREFIX, sizeof PREFIX - 1);
-    sodium_bin2base64(secret + sizeof PREFIX - 1, TOKENS_SECRET_CHARS - (sizeof PREFIX - 1), raw,
-                      sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    sodium_memzero(raw, sizeof raw);
-    char hash[HASH_HEX];
-    hash_of(secret, hash);
+    secret_new(PREFIX, secret);
+    char hash[SECRET_HASH_HEX];
+    secret_hash(secret, hash);
     store_val p[] = {SV_TEXT(hash), SV_INT(person), SV_TEXT(in->name), SV_INT(now),
                      SV_INT(in->expires_at)};
     store_rows *rows;
@@ -114,29 +104,26 @@ int svc_token_revoke(store *db, const svc_actor *actor, int64_t id, int64_t now,
     return svc_audit(db, actor, "token.revoke", "api_token", id, NULL);
 }
 
-int svc_token_find(store *db, const char *secret, int64_t now, int64_t *person,
-                   const char **site_role, int64_t *id, int64_t *last_used_at)
+int svc_token_find(store *db, const char *secret, int64_t now, struct svc_identity *out)
 {
-    char hash[HASH_HEX];
-    hash_of(secret, hash);
-    store_rows *rows;
+    memset(out, 0, sizeof *out);
+    char hash[SECRET_HASH_HEX];
+    secret_hash(secret, hash);
+    store_rows *rows = NULL;
     store_val p[] = {SV_TEXT(hash), SV_INT(now)};
     int rc = store_query(db,
-                         "SELECT t.person_id, p.site_role, t.id, t.last_used_at FROM api_tokens t "
-                         "JOIN people p ON p.id = t.person_id WHERE t.token_hash = ?1 "
-                         "AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?2)",
+                         "SELECT t.person_id, p.site_role, t.id, t.last_used_at, p.email, p.name "
+                         "FROM api_tokens t JOIN people p ON p.id = t.person_id "
+                         "WHERE t.token_hash = ?1 AND t.revoked_at IS NULL "
+                         "AND (t.expires_at IS NULL OR t.expires_at > ?2)",
                          p, 2, &rows);
-    if (rc != STORE_OK)
-        return rc;
-    rc = store_next(rows);
-    if (rc == 1) {
-        *person = store_col_int(rows, 0);
-        const char *role = store_col_text(rows, 1);
-        *site_role = str_eq(role, "admin")         ? "admin"
-                     : str_eq(role, "coordinator") ? "coordinator"
-                                                   : "member";
-        *id = store_col_int(rows, 2);
-        *last_used_at = store_col_int(rows, 3);
+    if (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        out->person_id = store_col_int(rows, 0);
+        out->site_role = svc_site_role_parse(store_col_text(rows, 1));
+        out->token_id = store_col_int(rows, 2);
+        out->seen_due = session_seen_due(now, store_col_int(rows, 3));
+        str_copy(out->email, sizeof out->email, store_col_text(rows, 4));
+        str_copy(out->name, sizeof out->name, store_col_text(rows, 5));
     }
     store_rows_free(rows);
     return rc < 0 ? rc : rc == 1 ? SVC_OK : SVC_NOT_FOUND;

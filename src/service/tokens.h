@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "base/limits.h"
+#include "service/identity.h"
 #include "service/service.h"
 
 #define TOKENS_SECRET_CHARS 64 /* room for "tdm_" + base64url of 32 bytes + NUL */
@@ -53,12 +54,12 @@ int svc_token_list(store *db, const svc_actor *actor, int64_t now, struct token_
  * transaction. SVC_NOT_FOUND when it is not theirs or already revoked. */
 int svc_token_revoke(store *db, const svc_actor *actor, int64_t id, int64_t now, verr *e);
 
-/* Who a presented token belongs to: SVC_OK with *person, *site_role (a
- * static string: "admin", "coordinator" or "member"), *id and
- * *last_used_at when it is live; SVC_NOT_FOUND when it is unknown,
- * revoked or expired. */
-int svc_token_find(store *db, const char *secret, int64_t now, int64_t *person,
-                   const char **site_role, int64_t *id, int64_t *last_used_at);
+/* Who a presented token belongs to, with the person, in one read: SVC_OK
+ * with *out filled (token_id and seen_due set) when it is live;
+ * SVC_NOT_FOUND when it is unknown, revoked or expired; or a store
+ * status. Nothing is remembered between calls: a token revoked through
+ * any server is refused by the next look-up anywhere. */
+int svc_token_find(store *db, const char *secret, int64_t now, struct svc_identity *out);
 
 /* Records that token id was used at now. A store status. */
 int svc_token_touch(store *db, int64_t id, int64_t now);

@@ -10,6 +10,7 @@ import requests
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from server import ADMIN_EMAIL, ADMIN_PASSWORD, Server  # noqa: E402
+from smtp import Receiver  # noqa: E402
 
 import contract  # noqa: E402
 
@@ -44,8 +45,16 @@ class Client(requests.Session):
 
 
 @pytest.fixture(scope="session")
-def server():
-    s = Server(name="api").start()
+def mailbox():
+    """The real SMTP receiver the session's server delivers to (tests/lib/smtp.py)."""
+    rx = Receiver().start()
+    yield rx
+    rx.stop()
+
+
+@pytest.fixture(scope="session")
+def server(mailbox):
+    s = Server(name="api", env=mailbox.env()).start()
     yield s
     # A clean stop is part of the contract (and, in the sanitizer build,
     # the moment leaks are reported).

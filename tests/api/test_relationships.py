@@ -98,7 +98,7 @@ def test_closing_takes_both_parties(admin, make_person, program):
     assert got["proposal"]["proposed_by"] == mentee
     assert got["proposal"]["agreed"] == [mentee] and got["proposal"]["waiting_for"] == [mentor]
     assert part_of(e, program, mentee)["status"] != "completed"
-    asked = mail(admin, m, "closing")
+    asked = mail(admin, m, "closing_proposed")
     assert asked and "Eli Mentee proposes to close" in asked[0]["subject"]
     assert "/relationships/%d" % rel["id"] in asked[0]["body"]
     # Proposing twice, pausing, renewing meanwhile: refused, saying why.
@@ -110,7 +110,7 @@ def test_closing_takes_both_parties(admin, make_person, program):
     # The mentor declines: active again, and the mentee hears it.
     r = m.patch(url, json={"action": "decline"})
     assert r.json()["status"] == "active" and r.json()["proposal"] is None
-    assert any("declined the proposal to close" in x["subject"] for x in mail(admin, e, "closing"))
+    assert any("declined the proposal to close" in x["subject"] for x in mail(admin, e, "closing_dropped"))
 
     # Proposed again and withdrawn by the mentee.
     assert e.patch(url, json={"action": "close", "reflection": {"learned": "Ask early"}}).json()["status"] == "closing"
@@ -206,7 +206,7 @@ def test_renewal_is_proposed_and_accepted_near_the_planned_end(admin, make_perso
     assert r.status_code == 200, r.text
     assert r.json()["proposal"]["action"] == "renew" and r.json()["proposal"]["waiting_for"] == [mentee]
     assert r.json()["renewals"] == 0 and r.json()["planned_end_at"] == rel["planned_end_at"]
-    assert any("proposes to renew" in x["subject"] for x in mail(admin, e, "renewal"))
+    assert any("proposes to renew" in x["subject"] for x in mail(admin, e, "renewal_proposed"))
     problem(m.patch(url, json={"action": "renew"}), 409, "action")      # not twice by the proposer
     # The mentor withdraws it; proposes again; the mentee accepts.
     assert m.patch(url, json={"action": "withdraw"}).json()["proposal"] is None
@@ -273,7 +273,7 @@ def test_ending_early_tells_the_coordinator_and_frees_the_mentee(admin, make_per
     told = admin.get("/api/v1/outbox", params={"to": m.person["email"]}).json()["items"]
     assert told[0]["kind"] == "ended_early" and "blame" in told[0]["body"]
     coordinator_mail = admin.get("/api/v1/outbox", params={"to": "admin@example.org"}).json()["items"]
-    assert any(x["kind"] == "ended_early" and "Moved team" in x["body"] for x in coordinator_mail)
+    assert any(x["kind"] == "ended_early_alert" and "Moved team" in x["body"] for x in coordinator_mail)
     other = join(make_person(), program, "mentor")
     assert pair(admin, program, other, [mentee]).status_code == 201   # matched again
 

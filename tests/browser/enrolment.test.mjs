@@ -431,7 +431,7 @@ test('an invitation link: set a password, then apply in the invited role', { ski
     await page.getByRole('button', { name: 'Send invitation' }).click();
     await page.getByText(`Invitation sent to ${invitee.email} as mentor.`).waitFor();
   });
-  const token = await invitationToken(await apiSession(), invitee.email);
+  const token = await invitationToken(invitee.email);
 
   const { context, page, problems } = await openPage(browser);
   const shot = screenshots(page, 'enrol-invite');

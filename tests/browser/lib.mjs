@@ -1,6 +1,6 @@
 // Shared helpers for the browser tests: the browser, screenshots, sign-in and
 // a check that the page raised no script error and no CSP violation.
-import { mkdirSync } from 'node:fs';
+import fs, { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
@@ -160,14 +160,50 @@ export async function createPerson(admin, { email, name, siteRole = 'member', pa
   return r.body;
 }
 
-/** The invitation token from the newest e-mail to `email`, read from the outbox by `admin` (an apiSession()). */
-export async function invitationToken(admin, email) {
-  const r = await admin('GET', `/outbox?to=${encodeURIComponent(email)}`);
-  assert.equal(r.status, 200, JSON.stringify(r.body));
-  const mail = r.body.items.find((m) => m.kind === 'invitation');
-  assert.ok(mail, `an invitation to ${email} is in the outbox`);
-  const m = /\/invite\/([A-Za-z0-9_-]+)/.exec(mail.body);
-  assert.ok(m, 'the invitation carries a link');
+/** The text part of a received message (quoted-printable decoded). */
+function textPart(raw) {
+  const m = /Content-Type: text\/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n([\s\S]*?)(\r\n--=_tandem_alt|$)/.exec(raw);
+  const qp = m ? m[1] : raw;
+  const bytes = [];
+  const flat = qp.replace(/=\r\n/g, '');
+  for (let i = 0; i < flat.length; i++) {
+    if (flat[i] === '=' && /^[0-9A-F]{2}$/.test(flat.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(flat.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(flat.charCodeAt(i));
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** The messages the SMTP receiver got for `email` (tests/browser/serve.py), oldest first: {raw, text}. */
+export function receivedMail(email) {
+  const dir = process.env.TANDEM_MAILDIR;
+  assert.ok(dir, 'TANDEM_MAILDIR is set by tests/browser/serve.py');
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.eml'))
+    .sort()
+    .map((f) => fs.readFileSync(path.join(dir, f), 'latin1'))
+    .filter((raw) => new RegExp(`^To: .*<${email.replace(/[.+]/g, '\\$&')}>`, 'mi').test(raw))
+    .map((raw) => ({ raw, text: textPart(raw) }));
+}
+
+/** Waits for a message to `email` whose text matches `pattern`; returns the match. */
+export async function waitForMail(email, pattern, timeoutMs = 20000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    for (const m of receivedMail(email).reverse()) {
+      const hit = pattern.exec(m.text);
+      if (hit) return hit;
+    }
+    if (Date.now() > until) assert.fail(`no mail to ${email} matching ${pattern} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The invitation token from the newest invitation received by `email` (the outbox shows it redacted). */
+export async function invitationToken(email) {
+  const m = await waitForMail(email, /\/invite\/([A-Za-z0-9_-]+)/);
   return m[1];
 }
 

@@ -235,7 +235,7 @@ for (const [label, viewport] of [
     const invitee = email(`ivo-${label}`);
     const r = await coord('POST', `/programs/${open.id}/participants`, { email: invitee, name: 'Ivo Invited', role: 'mentor' });
     assert.equal(r.status, 201, JSON.stringify(r.body));
-    const token = await invitationToken(await apiSession(), invitee);
+    const token = await invitationToken(invitee);
     await as(null, `people-${label}-invite`, async (page, shot) => {
       await page.goto(`/invite/${token}`);
       const what = page.getByTestId('invitation-for');

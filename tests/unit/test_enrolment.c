@@ -1,6 +1,6 @@
 /* test_enrolment.c - the pure rules of enrolment (domain/enrolment.h):
- * answers to the program's questions, every bad one named, and the
- * e-mails' words. */
+ * answers to the program's questions, every bad one named. (The e-mails'
+ * words are templates: tests/unit/test_mail.c.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +12,6 @@
 
 #include "base/limits.h"
 #include "domain/enrolment.h"
-#include "domain/invitation.h"
 
 static const char *QUESTIONS =
     "[{\"id\": \"motivation\", \"role\": \"both\", \"type\": \"long_text\", \"required\": true},"
@@ -93,37 +92,11 @@ static void test_every_bad_answer_is_named(void **state)
     json_decref(qs);
 }
 
-static void test_the_emails(void **state)
-{
-    (void)state;
-    buf b, s;
-    buf_init(&b, 4096);
-    buf_init(&s, 512);
-    invitation_text(&b, "Ana", "Leaders", "mentee", "https://t.example", "TOKEN");
-    assert_non_null(strstr(b.data, "Hello Ana,"));
-    assert_non_null(strstr(b.data, "\"Leaders\" as a mentee"));
-    assert_non_null(strstr(b.data, "https://t.example/invite/TOKEN"));
-    char days[64];
-    snprintf(days, sizeof days, "for %d days", LIMIT_INVITATION_DAYS);
-    assert_non_null(strstr(b.data, days));
-    enrolment_review_text(&s, &b, "Ana", "Leaders", true, true, NULL);
-    assert_string_equal(s.data, "You are in: Leaders");
-    assert_non_null(strstr(b.data, "complete your profile and your training"));
-    enrolment_review_text(&s, &b, "Ana", "Leaders", true, false, NULL);
-    assert_null(strstr(b.data, "training"));
-    enrolment_review_text(&s, &b, "Ana", "Leaders", false, false, "the places are taken");
-    assert_string_equal(s.data, "About your application: Leaders");
-    assert_non_null(strstr(b.data, "could not offer you a place: the places are taken"));
-    buf_cleanup(&b);
-    buf_cleanup(&s);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_answers_are_kept),
         cmocka_unit_test(test_every_bad_answer_is_named),
-        cmocka_unit_test(test_the_emails),
     };
     return cmocka_run_group_tests_name("enrolment", tests, NULL, NULL);
 }

@@ -80,17 +80,21 @@ static void test_the_outbox_list_and_health(void **state)
     assert_int_equal(svc_outbox_add(db, "b@example.org", 0, 0, "k", "Two", "Body 2", 2), STORE_OK);
     assert_int_equal(svc_outbox_add(db, "a@example.org", 0, 0, "k", "Three", "Body 3", 3),
                      STORE_OK);
-    struct svc_mail_page page;
-    assert_int_equal(svc_outbox_list(db, "a@example.org", 10, 0, &page), SVC_OK);
+    svc_actor admin = {.person_id = fx_person(db, "Admin", 0), .site_role = SITE_ADMIN};
+    struct svc_outbox_filter f = {.to = "a@example.org", .limit = 10};
+    struct svc_outbox_page page;
+    verr e = {0};
+    assert_int_equal(svc_outbox_list(db, &admin, &f, &page, &e), SVC_OK);
     assert_int_equal(page.total, 2);
     assert_string_equal(page.items[0].subject, "Three"); /* newest first */
     assert_null(page.items[0].last_error);
     assert_int_equal(page.items[0].sent_at, 0);
-    svc_mail_page_cleanup(&page);
-    assert_int_equal(svc_outbox_list(db, NULL, 1, 0, &page), SVC_OK);
+    svc_outbox_page_cleanup(&page);
+    f = (struct svc_outbox_filter){.limit = 1};
+    assert_int_equal(svc_outbox_list(db, &admin, &f, &page, &e), SVC_OK);
     assert_int_equal(page.total, 3);
     assert_int_equal(page.n, 1);
-    svc_mail_page_cleanup(&page);
+    svc_outbox_page_cleanup(&page);
 }
 
 int main(void)

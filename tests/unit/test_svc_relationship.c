@@ -314,7 +314,7 @@ static void test_status_moves(void **state)
     assert_int_equal(completed_stages(w.db, mentee), 0);
     assert_int_equal(fx_count(w.db,
                               "SELECT COUNT(*) FROM outbox WHERE to_person_id = ?1 AND kind = "
-                              "'closing' AND subject LIKE 'Emil proposes to close%'",
+                              "'closing_proposed' AND subject LIKE 'Emil proposes to close%'",
                               rp),
                      1);
     assert_int_equal(act(&w, rp, id, REL_CLOSE, NULL, &rel, &e), SVC_INVALID);
@@ -524,7 +524,7 @@ static void test_ending_early_frees_the_mentee(void **state)
                      1);
     assert_int_equal(fx_count(w.db,
                               "SELECT COUNT(*) FROM outbox WHERE to_person_id = ?1 AND kind = "
-                              "'ended_early' AND body LIKE '%moved away%'",
+                              "'ended_early_alert' AND body LIKE '%moved away%'",
                               w.coord),
                      1);
     /* ... and may be matched with someone else. */

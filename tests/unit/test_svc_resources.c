@@ -266,6 +266,14 @@ static void test_milestones_once_each_as_they_happen(void **state)
     char name[96];
     assert_int_equal(svc_certificate_pdf(l.db, &r, 0, &pdf, name, sizeof name, &e), SVC_REFUSED);
     assert_int_equal(svc_relationship_change(l.db, &l.as_mentee, &r, &l.cfg, &ch, &e), SVC_OK);
+    /* Closing is agreed: the mentee proposed it, the mentor confirms. */
+    assert_int_equal(milestones(l.db, l.mentee_part, "relationship_completed"), 0);
+    struct svc_rel rm;
+    assert_int_equal(svc_relationship_get(l.db, &l.as_mentor, l.rel, PERM_READ, &rm), SVC_OK);
+    ch.version = rm.version;
+    assert_int_equal(svc_relationship_change(l.db, &l.as_mentor, &rm, &l.cfg, &ch, &e), SVC_OK);
+    assert_int_equal(svc_relationship_get(l.db, &l.as_mentee, l.rel, PERM_READ, &r), SVC_OK);
+    assert_string_equal(r.status, "completed");
     assert_int_equal(milestones(l.db, l.mentee_part, "relationship_completed"), 1);
     assert_int_equal(milestones(l.db, l.mentee_part, "program_completed"), 1);
 

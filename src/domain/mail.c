@@ -1,0 +1,410 @@
+#include "domain/mail.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/limits.h"
+#include "base/str.h"
+
+/* The kinds. Text bodies are plain paragraphs with links on lines of
+ * their own; HTML bodies the same as paragraphs. A new kind is a row here
+ * (and its test in tests/unit/test_mail.c and tests/api/test_mail.py). */
+static const struct mail_template templates[] = {
+    {"invitation", MAIL_REQUIRED, "Invitation to a program", "Invitation: {{program}}",
+     "You are invited to take part in \"{{program}}\" as a {{role}}.\n\n"
+     "Accept the invitation here (the link works once, for {{days}} days):\n{{link}}\n",
+     "<p>You are invited to take part in <strong>{{program}}</strong> as a {{role}}.</p>\n"
+     "<p><a href=\"{{link}}\">Accept the invitation</a> (the link works once, for {{days}} "
+     "days).</p>\n"},
+    {"approved", MAIL_NOTIFICATION, "Application approved", "You are in: {{program}}",
+     "Your application to \"{{program}}\" is approved. Sign in to complete your "
+     "profile{{#training}} and your training{{/training}}:\n{{link}}\n",
+     "<p>Your application to <strong>{{program}}</strong> is approved.</p>\n"
+     "<p><a href=\"{{link}}\">Sign in to complete your profile{{#training}} and your "
+     "training{{/training}}</a>.</p>\n"},
+    {"declined", MAIL_NOTIFICATION, "Application declined", "About your application: {{program}}",
+     "Thank you for applying to \"{{program}}\". This time the coordinators could not offer you "
+     "a place: {{reason}}\n\nThe program's page:\n{{link}}\n",
+     "<p>Thank you for applying to <strong>{{program}}</strong>. This time the coordinators "
+     "could not offer you a place: {{reason}}</p>\n<p><a href=\"{{link}}\">The program's "
+     "page</a></p>\n"},
+    {"matched", MAIL_NOTIFICATION, "Matched in a relationship", "You have been matched",
+     "You have been matched in a mentoring relationship. Sign in to meet your {{partner}}, agree "
+     "your partnership and set your first goals:\n{{link}}\n",
+     "<p>You have been matched in a mentoring relationship.</p>\n"
+     "<p><a href=\"{{link}}\">Meet your {{partner}}</a>, agree your partnership and set your "
+     "first goals.</p>\n"},
+    {"request", MAIL_NOTIFICATION, "A mentee asks for a mentor", "A mentee asks you to mentor them",
+     "A mentee has asked you to be their mentor. Read their profile and answer the request:\n"
+     "{{link}}\n",
+     "<p>A mentee has asked you to be their mentor.</p>\n"
+     "<p><a href=\"{{link}}\">Read their profile and answer the request</a>.</p>\n"},
+    {"request_accepted", MAIL_NOTIFICATION, "A mentor said yes", "Your mentor said yes",
+     "Your mentor said yes to your request.{{#message}} They wrote:\n\n{{message}}\n{{/message}}\n"
+     "Start here:\n{{link}}\n",
+     "<p>Your mentor said yes to your request.{{#message}} They wrote:</p>\n"
+     "<blockquote>{{message}}</blockquote>\n<p>{{/message}}"
+     "<a href=\"{{link}}\">Start your relationship</a>.</p>\n"},
+    {"request_closed", MAIL_NOTIFICATION, "A request found no mentor", "Your mentoring request",
+     "None of the mentors you asked could take you on this time. Look at the recommendations "
+     "again, or ask your coordinator:\n{{link}}\n",
+     "<p>None of the mentors you asked could take you on this time.</p>\n"
+     "<p><a href=\"{{link}}\">Look at the recommendations again</a>, or ask your "
+     "coordinator.</p>\n"},
+    {"closed", MAIL_NOTIFICATION, "A relationship completed",
+     "Your mentoring relationship is complete",
+     "Your mentoring relationship has been closed{{#by_coordinator}} by your "
+     "coordinator{{/by_coordinator}}. Thank you! You stay connected as alumni; write your "
+     "reflection if you have not yet:\n{{link}}\n",
+     "<p>Your mentoring relationship has been closed{{#by_coordinator}} by your "
+     "coordinator{{/by_coordinator}}. Thank you! You stay connected as alumni.</p>\n"
+     "<p><a href=\"{{link}}\">Write your reflection</a> if you have not yet.</p>\n"},
+    /* Closing and renewing, agreed by every member: {{who}} is the member
+     * (or coordinator) who acted; {{end}} and {{months}} the plan. */
+    {"closing_proposed", MAIL_NOTIFICATION, "A proposal to close a relationship",
+     "{{who}} proposes to close your mentoring relationship",
+     "{{who}} proposes to close your mentoring relationship and has written their reflection. "
+     "If you agree, confirm with your own reflection: what you learned, and what comes next. "
+     "If not, decline, and you carry on working together.\n\n{{link}}\n",
+     "<p>{{who}} proposes to close your mentoring relationship and has written their "
+     "reflection.</p>\n<p>If you agree, confirm with your own reflection: what you learned, and "
+     "what comes next. If not, decline, and you carry on working together.</p>\n"
+     "<p><a href=\"{{link}}\">Confirm or decline</a></p>\n"},
+    {"closing_agreed", MAIL_NOTIFICATION, "Agreement to close a relationship",
+     "{{who}} agreed to the closing of your mentoring relationship",
+     "{{who}} agreed to the closing of your mentoring relationship. Still to agree: "
+     "{{waiting}}.\n\n{{link}}\n",
+     "<p>{{who}} agreed to the closing of your mentoring relationship. Still to agree: "
+     "{{waiting}}.</p>\n<p><a href=\"{{link}}\">Your relationship</a></p>\n"},
+    {"closing_dropped", MAIL_NOTIFICATION, "A proposal to close withdrawn or declined",
+     "{{who}} {{how}} the proposal to close your mentoring relationship",
+     "{{who}} {{how}} the proposal to close your mentoring relationship. It goes on as "
+     "before.\n\n{{link}}\n",
+     "<p>{{who}} {{how}} the proposal to close your mentoring relationship. It goes on as "
+     "before.</p>\n<p><a href=\"{{link}}\">Your relationship</a></p>\n"},
+    {"renewal_proposed", MAIL_NOTIFICATION, "A proposal to renew a relationship",
+     "{{who}} proposes to renew your mentoring relationship",
+     "{{who}} proposes to renew your mentoring relationship, planned to end on {{end}}, for "
+     "another {{months}} months. Accept or decline:\n{{link}}\n",
+     "<p>{{who}} proposes to renew your mentoring relationship, planned to end on {{end}}, for "
+     "another {{months}} months.</p>\n<p><a href=\"{{link}}\">Accept or decline</a></p>\n"},
+    {"renewal_agreed", MAIL_NOTIFICATION, "Agreement to renew a relationship",
+     "{{who}} agreed to the renewal of your mentoring relationship",
+     "{{who}} agreed to the renewal of your mentoring relationship. Still to agree: "
+     "{{waiting}}.\n\n{{link}}\n",
+     "<p>{{who}} agreed to the renewal of your mentoring relationship. Still to agree: "
+     "{{waiting}}.</p>\n<p><a href=\"{{link}}\">Your relationship</a></p>\n"},
+    {"renewal_dropped", MAIL_NOTIFICATION, "A proposal to renew withdrawn or declined",
+     "{{who}} {{how}} the proposal to renew your mentoring relationship",
+     "{{who}} {{how}} the proposal to renew your mentoring relationship. It goes on as before, "
+     "planned to end on {{end}}.\n\n{{link}}\n",
+     "<p>{{who}} {{how}} the proposal to renew your mentoring relationship. It goes on as "
+     "before, planned to end on {{end}}.</p>\n<p><a href=\"{{link}}\">Your relationship</a></p>\n"},
+    {"renewed", MAIL_NOTIFICATION, "A relationship renewed",
+     "Your mentoring relationship is renewed",
+     "Your mentoring relationship has been renewed{{#by_coordinator}} by your "
+     "coordinator{{/by_coordinator}}: it is now planned to end on {{end}}.\n\n{{link}}\n",
+     "<p>Your mentoring relationship has been renewed{{#by_coordinator}} by your "
+     "coordinator{{/by_coordinator}}: it is now planned to end on <strong>{{end}}</strong>.</p>\n"
+     "<p><a href=\"{{link}}\">Your relationship</a></p>\n"},
+    {"ended_early", MAIL_NOTIFICATION, "A relationship ended early",
+     "Your mentoring relationship has ended",
+     "Your mentoring relationship has ended early. That happens, and nobody is to blame. Your "
+     "coordinator can help you find a new match if you wish:\n{{link}}\n",
+     "<p>Your mentoring relationship has ended early. That happens, and nobody is to blame.</p>\n"
+     "<p>Your coordinator can help you find a new match if you wish: <a href=\"{{link}}\">your "
+     "relationships</a>.</p>\n"},
+    {"ended_early_alert", MAIL_NOTIFICATION, "A relationship in your program ended early",
+     "A relationship ended early",
+     "Relationship {{relationship}} in \"{{program}}\" ended early.{{#reason}} Reason given: "
+     "{{reason}}{{/reason}}\n\n{{link}}\n",
+     "<p>Relationship {{relationship}} in <strong>{{program}}</strong> ended early."
+     "{{#reason}} Reason given: {{reason}}{{/reason}}</p>\n"
+     "<p><a href=\"{{link}}\">Open the relationship</a></p>\n"},
+    /* Recognition: {{from}} wrote the kudos. */
+    {"kudos", MAIL_NOTIFICATION, "Kudos from a partner", "Kudos from {{from}}",
+     "{{from}} sent you kudos for your mentoring relationship. Read what they wrote in Tandem:\n"
+     "{{link}}\n",
+     "<p>{{from}} sent you kudos for your mentoring relationship.</p>\n"
+     "<p><a href=\"{{link}}\">Read what they wrote in Tandem</a></p>\n"},
+    {"highlighted", MAIL_NOTIFICATION, "A relationship highlighted",
+     "Your mentoring relationship is highlighted",
+     "Your program's coordinators highlighted your mentoring relationship as a success. The "
+     "highlight, with your names, is shown to the people of your program. See it in Tandem:\n"
+     "{{link}}\n",
+     "<p>Your program's coordinators highlighted your mentoring relationship as a success. The "
+     "highlight, with your names, is shown to the people of your program.</p>\n"
+     "<p><a href=\"{{link}}\">See it in Tandem</a></p>\n"},
+    /* Meetings: {{when}} and {{before}} in the recipient's time zone. */
+    {"meeting_scheduled", MAIL_NOTIFICATION, "A meeting scheduled", "A meeting was scheduled",
+     "A mentoring meeting was scheduled for {{when}}, {{minutes}} minutes ({{mode}}).\n\n"
+     "See it, add to the agenda or add it to your calendar:\n{{link}}\n",
+     "<p>A mentoring meeting was scheduled for <strong>{{when}}</strong>, {{minutes}} minutes "
+     "({{mode}}).</p>\n<p><a href=\"{{link}}\">See it, add to the agenda or add it to your "
+     "calendar</a></p>\n"},
+    {"meeting_moved", MAIL_NOTIFICATION, "A meeting moved", "A meeting moved",
+     "A mentoring meeting moved from {{before}} to {{when}}, {{minutes}} minutes ({{mode}}).\n\n"
+     "See it and update your calendar:\n{{link}}\n",
+     "<p>A mentoring meeting moved from {{before}} to <strong>{{when}}</strong>, {{minutes}} "
+     "minutes ({{mode}}).</p>\n<p><a href=\"{{link}}\">See it and update your calendar</a></p>\n"},
+    {"meeting_cancelled", MAIL_NOTIFICATION, "A meeting cancelled", "A meeting was cancelled",
+     "The mentoring meeting of {{when}} was cancelled.\n\nSee the meetings:\n{{link}}\n",
+     "<p>The mentoring meeting of <strong>{{when}}</strong> was cancelled.</p>\n"
+     "<p><a href=\"{{link}}\">See the meetings</a></p>\n"},
+    {"message", MAIL_NOTIFICATION, "A new message", "A new message in your mentoring relationship",
+     "{{author}} wrote you a message. Read it and answer in Tandem:\n{{link}}\n",
+     "<p>{{author}} wrote you a message.</p>\n<p><a href=\"{{link}}\">Read it and answer in "
+     "Tandem</a></p>\n"},
+    {"agreement_changed", MAIL_NOTIFICATION, "The agreement changed",
+     "Your partnership agreement changed",
+     "Your partnership agreement was edited (version {{version}}). Please read what changed and "
+     "sign the new version:\n{{link}}\n",
+     "<p>Your partnership agreement was edited (version {{version}}).</p>\n<p><a "
+     "href=\"{{link}}\">Read what changed and sign the new version</a></p>\n"},
+};
+#define NTEMPLATES (sizeof templates / sizeof templates[0])
+
+#define GREETING_TEXT "Hello{{#name}} {{name}}{{/name}},\n\n"
+#define GREETING_HTML "<p>Hello{{#name}} {{name}}{{/name}},</p>\n"
+#define FOOTER_TEXT "\n-- \nTandem{{#program}} - {{program}}{{/program}}\n{{url}}\n"
+#define FOOTER_HTML                                                                                \
+    "<p style=\"margin-top:2em;color:#555;font-size:90%\">Tandem{{#program}} - "                   \
+    "{{program}}{{/program}}<br><a href=\"{{url}}\" style=\"color:#555\">{{url}}</a></p>\n"
+
+/* The HTML around the body: one column, readable without CSS. */
+#define HTML_HEAD                                                                                  \
+    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"                                        \
+    "<meta name=\"viewport\" content=\"width=device-width\"><title>"
+#define HTML_BODY                                                                                  \
+    "</title></head>\n<body style=\"margin:0;padding:1em;font-family:sans-serif;line-height:1.5;"  \
+    "color:#222\">\n<div style=\"max-width:36em\">\n"
+#define HTML_END "</div>\n</body></html>\n"
+
+const struct mail_template *mail_template_find(const char *kind)
+{
+    for (size_t i = 0; kind && i < NTEMPLATES; i++)
+        if (strcmp(templates[i].kind, kind) == 0)
+            return &templates[i];
+    return NULL;
+}
+
+const struct mail_template *mail_templates(size_t *n)
+{
+    *n = NTEMPLATES;
+    return templates;
+}
+
+void mail_rendered_cleanup(struct mail_rendered *m)
+{
+    if (!m)
+        return;
+    free(m->subject);
+    free(m->text);
+    free(m->html);
+    *m = (struct mail_rendered){0};
+}
+
+enum esc { ESC_NONE, ESC_HTML, ESC_LINE };
+
+static int put_escaped(buf *b, const char *s, enum esc how)
+{
+    const char *run = s; /* bytes that go in as they are, appended at once */
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        const char *rep = NULL;
+        if (how == ESC_HTML) {
+            switch (ch) {
+            case '&': rep = "&amp;"; break;
+            case '<': rep = "&lt;"; break;
+            case '>': rep = "&gt;"; break;
+            case '"': rep = "&quot;"; break;
+            case '\'': rep = "&#39;"; break;
+            case '\n': rep = "<br>\n"; break;
+            default: break;
+            }
+        } else if (how == ESC_LINE && (ch < 0x20 || ch == 0x7f)) {
+            rep = " "; /* a subject is one line, whatever a name holds */
+        }
+        if (!rep)
+            continue;
+        if (buf_append(b, run, (size_t)(s - run)) || buf_puts(b, rep))
+            return -1;
+        run = s + 1;
+    }
+    return buf_append(b, run, (size_t)(s - run));
+}
+
+/* The value named name[0..len), or NULL when none is given. */
+static const char *lookup(const struct mail_value *v, size_t n, const char *name, size_t len)
+{
+    for (size_t i = n; i-- > 0;)
+        if (strlen(v[i].name) == len && memcmp(v[i].name, name, len) == 0)
+            return v[i].value ? v[i].value : "";
+    return NULL;
+}
+
+/* Expands one template into b. */
+static int expand(buf *b, const char *t, const struct mail_value *v, size_t n, enum esc how,
+                  char *err, size_t errlen)
+{
+    while (*t) {
+        const char *open = strstr(t, "{{");
+        if (!open)
+            return buf_puts(b, t);
+        if (buf_append(b, t, (size_t)(open - t)))
+            return -1;
+        const char *close = strstr(open, "}}");
+        if (!close) {
+            str_fmt(err, errlen, "template: unclosed {{");
+            return -1;
+        }
+        const char *name = open + 2;
+        char sigil = *name == '#' || *name == '/' ? *name++ : 0;
+        size_t len = (size_t)(close - name);
+        const char *val = lookup(v, n, name, len);
+        if (!val) {
+            str_fmt(err, errlen, "template: no value for %.*s", (int)len, name);
+            return -1;
+        }
+        t = close + 2;
+        if (sigil == '/')
+            continue; /* the end of a part that was shown */
+        if (sigil == '#') {
+            if (*val)
+                continue; /* shown: go on inside it */
+            char end[80];
+            str_fmt(end, sizeof end, "{{/%.*s}}", (int)len, name);
+            const char *stop = strstr(t, end);
+            if (!stop) {
+                str_fmt(err, errlen, "template: no %s", end);
+                return -1;
+            }
+            t = stop + strlen(end);
+            continue;
+        }
+        if (put_escaped(b, val, how))
+            return -1;
+    }
+    return 0;
+}
+
+static int render_one(char **out, const char *const *parts, size_t nparts,
+                      const struct mail_value *v, size_t n, enum esc how, char *err, size_t errlen)
+{
+    buf b;
+    buf_init(&b, LIMIT_MAIL_BODY_BYTES);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < nparts; i++)
+        rc = expand(&b, parts[i], v, n, how, err, errlen);
+    if (rc == 0 && !b.data)
+        rc = buf_puts(&b, "");
+    if (rc) {
+        if (!err[0])
+            str_fmt(err, errlen, "the mail is longer than %u bytes", LIMIT_MAIL_BODY_BYTES);
+        buf_cleanup(&b);
+        return -1;
+    }
+    *out = buf_take(&b);
+    return 0;
+}
+
+int mail_render(const char *kind, const struct mail_value *values, size_t n,
+                struct mail_rendered *out, char *err, size_t errlen)
+{
+    *out = (struct mail_rendered){0};
+    err[0] = '\0';
+    const struct mail_template *t = mail_template_find(kind);
+    if (!t) {
+        str_fmt(err, errlen, "no template for mail of kind '%s'", kind ? kind : "");
+        return -1;
+    }
+    const char *subject[] = {t->subject};
+    const char *text[] = {GREETING_TEXT, t->text, FOOTER_TEXT};
+    int rc = render_one(&out->subject, subject, 1, values, n, ESC_LINE, err, errlen);
+    if (rc == 0)
+        rc = render_one(&out->text, text, 3, values, n, ESC_NONE, err, errlen);
+    const char *html[] = {GREETING_HTML, t->html, FOOTER_HTML};
+    if (rc == 0)
+        rc = render_one(&out->html, html, 3, values, n, ESC_HTML, err, errlen);
+    if (rc)
+        mail_rendered_cleanup(out);
+    return rc;
+}
+
+int mail_html_page(buf *out, const char *subject, const char *fragment)
+{
+    if (buf_puts(out, HTML_HEAD) || put_escaped(out, subject ? subject : "", ESC_HTML) ||
+        buf_puts(out, HTML_BODY) || buf_puts(out, fragment ? fragment : "") ||
+        buf_puts(out, HTML_END))
+        return -1;
+    return 0;
+}
+
+/* ---- redaction ---- */
+
+/* Paths whose next segment is a secret that grants access by itself. */
+static const char *const secret_paths[] = {"/invite/", "/password-reset/", "/unsubscribe/"};
+
+static bool token_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '~';
+}
+
+char *mail_redact(const char *text)
+{
+    buf b;
+    buf_init(&b, (size_t)-1);
+    const char *p = text ? text : "";
+    while (*p) {
+        const char *hit = NULL, *path = NULL;
+        for (size_t i = 0; i < sizeof secret_paths / sizeof secret_paths[0]; i++) {
+            const char *h = strstr(p, secret_paths[i]);
+            if (h && (!hit || h < hit)) {
+                hit = h;
+                path = secret_paths[i];
+            }
+        }
+        if (!hit) {
+            (void)buf_puts(&b, p);
+            break;
+        }
+        const char *tok = hit + strlen(path), *end = tok;
+        while (token_char(*end))
+            end++;
+        (void)buf_append(&b, p, (size_t)(tok - p));
+        if (end > tok)
+            (void)buf_puts(&b, "\xe2\x80\xa6"); /* … */
+        p = end;
+    }
+    (void)buf_puts(&b, "");
+    return buf_take(&b);
+}
+
+/* ---- sending ---- */
+
+int64_t mail_backoff_s(int attempts)
+{
+    int64_t s = MAIL_BACKOFF_FIRST_S;
+    for (int i = 1; i < attempts && s < MAIL_BACKOFF_MAX_S; i++)
+        s *= 2;
+    return s < MAIL_BACKOFF_MAX_S ? s : MAIL_BACKOFF_MAX_S;
+}
+
+enum mail_next mail_after_failure(int attempts, int max_attempts, bool permanent)
+{
+    return permanent || attempts >= max_attempts ? MAIL_DEAD : MAIL_RETRY;
+}
+
+bool mail_message_id(int64_t id, int64_t created_at, const char *from, char *out, size_t size)
+{
+    const char *at = from ? strrchr(from, '@') : NULL;
+    const char *domain = at && at[1] ? at + 1 : "localhost";
+    for (const char *d = domain; *d; d++)
+        if (!token_char(*d))
+            domain = "localhost"; /* a Message-ID is ASCII without brackets or spaces */
+    return str_fmt(out, size, "<tandem.%lld.%lld@%s>", (long long)id, (long long)created_at,
+                   domain);
+}
