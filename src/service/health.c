@@ -235,16 +235,11 @@ int svc_health_remind(store *db, int64_t rel_id, int64_t participation_id, int64
         return rc;
     if (!open)
         return STORE_OK; /* ended or paused: no reminder for this due date */
-    char link[LIMIT_HTTP_URL_BYTES], body[LIMIT_HTTP_URL_BYTES + 600];
-    svc_workspace_link(link, sizeof link, rel_id, "health");
-    str_fmt(body, sizeof body,
-            "It is time for a health check of your mentoring relationship: rate the eight "
-            "qualities of a successful relationship (listening, respect, goal clarity ...), 1 to "
-            "5. It takes two minutes, and your partner sees your ratings only if you both choose "
-            "to share them.\n\n%s\n",
-            link);
-    if ((rc = svc_outbox_to_participation(db, participation_id, "health_check_due",
-                                          "Time for a health check", body, now)) == STORE_OK)
+    char link[LIMIT_HTTP_URL_BYTES];
+    svc_outbox_link(link, sizeof link, "/relationships/%lld/health", (long long)rel_id);
+    struct mail_value v[] = {{"link", link}};
+    if ((rc = svc_outbox_mail_participation(db, participation_id, "health_check_due", v, 1, now)) ==
+        STORE_OK)
         *sent = true;
     return rc;
 }

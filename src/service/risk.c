@@ -555,23 +555,12 @@ int svc_risk_nudge(store *db, const svc_actor *actor, const struct svc_rel *r, c
     size_t n = 0;
     svc_actor nobody = {0}; /* every member, whoever nudges */
     int rc = svc_workspace_others(db, &nobody, r->id, to, &n);
-    char link[LIMIT_HTTP_URL_BYTES], body[LIMIT_NUDGE_BYTES + LIMIT_HTTP_URL_BYTES + 400];
-    svc_workspace_link(link, sizeof link, r->id, NULL);
-    if (message && *message)
-        str_fmt(body, sizeof body,
-                "Your program coordinator sent you a note about your mentoring relationship:\n\n"
-                "%s\n\nSee your relationship:\n%s\n",
-                message, link);
-    else
-        str_fmt(body, sizeof body,
-                "Your program coordinator is checking in on your mentoring relationship. When did "
-                "you last meet? Plan your next meeting, or tell your coordinator how they can "
-                "help:\n%s\n",
-                link);
+    char link[LIMIT_HTTP_URL_BYTES];
+    svc_outbox_link(link, sizeof link, "/relationships/%lld", (long long)r->id);
+    struct mail_value v[] = {{"message", message ? message : ""}, {"link", link}};
     int64_t now = clock_now();
     for (size_t i = 0; rc == STORE_OK && i < n; i++) {
-        rc = svc_outbox_add(db, to[i].email, to[i].person_id, r->program_id, "nudge",
-                            "A note from your program coordinator", body, now);
+        rc = svc_outbox_mail_person(db, to[i].person_id, r->program_id, "nudge", v, 2, now);
         *told += rc == STORE_OK;
     }
     if (rc == STORE_OK)

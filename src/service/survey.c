@@ -411,25 +411,19 @@ static int ask(store *db, const struct svc_survey *s, int64_t round, int64_t rel
                         p, 4, &changes);
     if (rc != STORE_OK || changes == 0)
         return rc;
-    char with[LIMIT_NAME_BYTES * 2] = "", link[LIMIT_HTTP_URL_BYTES],
-                                 subject[LIMIT_NAME_BYTES + 32];
-    char body[LIMIT_NAME_BYTES * 4 + LIMIT_HTTP_URL_BYTES + 400], until[32];
+    char with[LIMIT_NAME_BYTES * 2] = "", link[LIMIT_HTTP_URL_BYTES], until[32];
     if (rel_id && (rc = others_text(db, rel_id, part, with, sizeof with)) != STORE_OK)
         return rc;
-    str_fmt(link, sizeof link, "%s/surveys/%lld?round=%lld", svc_public_url(), (long long)s->id,
-            (long long)round);
+    svc_outbox_link(link, sizeof link, "/surveys/%lld?round=%lld", (long long)s->id,
+                    (long long)round);
     clock_rfc3339(closes_at, until);
     until[10] = '\0';
-    str_fmt(subject, sizeof subject, "A survey for you: %s", s->def.title);
-    str_fmt(body, sizeof body,
-            "Please answer \"%s\"%s%s. It takes a minute or two and stays open until %s.%s\n\n"
-            "%s\n",
-            s->def.title, with[0] ? " about your mentoring relationship with " : "", with, until,
-            s->def.anonymous ? "\n\nYour answers are anonymous: nobody sees who said what, and "
-                               "results show only once enough people have answered."
-                             : "",
-            link);
-    return svc_outbox_to_participation(db, part, "survey_due", subject, body, now);
+    struct mail_value v[] = {{"title", s->def.title},
+                             {"with", with},
+                             {"until", until},
+                             {"anonymous", s->def.anonymous ? "yes" : ""},
+                             {"link", link}};
+    return svc_outbox_mail_participation(db, part, "survey_due", v, 5, now);
 }
 
 /* Opens round `seq` of survey s for a subject; *round_id is 0 when that
