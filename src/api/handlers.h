@@ -153,4 +153,31 @@ int h_program_highlights(api_ctx *c);
 int h_participant_badges(api_ctx *c);
 int h_certificate(api_ctx *c);
 
+/* surveys.c */
+int h_survey_templates(api_ctx *c);
+int h_surveys_list(api_ctx *c);
+int h_survey_create(api_ctx *c);
+int h_survey_get(api_ctx *c);
+int h_survey_patch(api_ctx *c);
+int h_survey_send(api_ctx *c);
+int h_survey_respond(api_ctx *c);
+int h_survey_responses(api_ctx *c);
+int h_survey_results(api_ctx *c);
+int h_my_surveys(api_ctx *c);
+
+/* health.c */
+int h_health_list(api_ctx *c);
+int h_health_create(api_ctx *c);
+int h_health_share(api_ctx *c);
+
+/* at_risk.c */
+int h_at_risk(api_ctx *c);
+int h_coord_notes_list(api_ctx *c);
+int h_coord_note_create(api_ctx *c);
+int h_nudge(api_ctx *c);
+int h_reassign(api_ctx *c);
+int h_rematch_agree(api_ctx *c);
+int h_rematch_list(api_ctx *c);
+int h_rematch_dismiss(api_ctx *c);
+
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/at_risk.h"
 #include "base/clock.h"
 
 #include "api/handlers.h"
@@ -111,7 +112,10 @@ int h_report(api_ctx *c)
     const char *name = c->req->params[1];
     if (strcmp(name, "funnel") == 0)
         return funnel(c, pid);
+    if (strcmp(name, "at-risk") == 0)
+        return api_report_at_risk(c, pid, wants_csv(c));
     if (svc_report_known(name)) /* and not the funnel: its JSON is its own */
         return tables(c, pid, name);
-    return api_problem(c, 404, "name", "no report named '%s' (try %s)", name, svc_report_names());
+    return api_problem(c, 404, "name", "no report named '%s' (try %s or at-risk)", name,
+                       svc_report_names());
 }

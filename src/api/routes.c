@@ -127,6 +127,28 @@ static const struct route routes[] = {
     {HTTP_PUT, "/api/v1/relationships/{rid}/highlight", h_highlight_put, 0},
     {HTTP_DELETE, "/api/v1/relationships/{rid}/highlight", h_highlight_delete, 0},
     {HTTP_GET, "/api/v1/relationships/{rid}/certificate.pdf", h_certificate, 0},
+    /* Surveys, health checks, at-risk and rematching (issue 12). */
+    {HTTP_GET, "/api/v1/survey-templates", h_survey_templates, 0},
+    {HTTP_GET, "/api/v1/programs/{id}/surveys", h_surveys_list, 0},
+    {HTTP_POST, "/api/v1/programs/{id}/surveys", h_survey_create, 0},
+    {HTTP_GET, "/api/v1/surveys/{sid}", h_survey_get, 0},
+    {HTTP_PATCH, "/api/v1/surveys/{sid}", h_survey_patch, 0},
+    {HTTP_POST, "/api/v1/surveys/{sid}/send", h_survey_send, 0},
+    {HTTP_GET, "/api/v1/surveys/{sid}/responses", h_survey_responses, 0},
+    {HTTP_POST, "/api/v1/surveys/{sid}/responses", h_survey_respond, 0},
+    {HTTP_GET, "/api/v1/surveys/{sid}/results", h_survey_results, 0},
+    {HTTP_GET, "/api/v1/me/surveys", h_my_surveys, 0},
+    {HTTP_GET, "/api/v1/relationships/{rid}/health-checks", h_health_list, 0},
+    {HTTP_POST, "/api/v1/relationships/{rid}/health-checks", h_health_create, 0},
+    {HTTP_PUT, "/api/v1/relationships/{rid}/health-checks/sharing", h_health_share, 0},
+    {HTTP_GET, "/api/v1/programs/{id}/at-risk", h_at_risk, 0},
+    {HTTP_GET, "/api/v1/relationships/{rid}/coordinator-notes", h_coord_notes_list, 0},
+    {HTTP_POST, "/api/v1/relationships/{rid}/coordinator-notes", h_coord_note_create, 0},
+    {HTTP_POST, "/api/v1/relationships/{rid}/nudge", h_nudge, 0},
+    {HTTP_POST, "/api/v1/relationships/{rid}/reassign", h_reassign, 0},
+    {HTTP_POST, "/api/v1/relationships/{rid}/rematch", h_rematch_agree, 0},
+    {HTTP_GET, "/api/v1/programs/{id}/rematch", h_rematch_list, 0},
+    {HTTP_DELETE, "/api/v1/programs/{id}/rematch/{pid}", h_rematch_dismiss, 0},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 

@@ -173,4 +173,24 @@ _Static_assert(LIMIT_IMPORT_WANTS == LIMIT_WANTS_MAX, "import wants are the coor
 #define LIMIT_OUTCOME_VALUE_BYTES 80 /* an outcome record's value (1, 0 or a band) */
 #define LIMIT_OUTCOME_KINDS 20       /* kinds compared in one outcomes report */
 
+/* Surveys, health checks, at-risk follow-up (issue 12) */
+#define LIMIT_SURVEYS_PER_PROGRAM 100     /* surveys a program keeps */
+#define LIMIT_SURVEY_QUESTIONS 50         /* questions in one survey */
+#define LIMIT_SURVEY_OPTIONS 20           /* options of a choice question */
+#define LIMIT_SURVEY_ANSWER_BYTES 2000    /* one free-text answer */
+#define LIMIT_SURVEY_INTRO_BYTES 2000     /* the words above a survey's questions */
+#define LIMIT_SURVEY_DAYS_MAX 3650        /* a trigger's after_days and every_days */
+#define LIMIT_SURVEY_TIMES_MAX 100        /* rounds a trigger opens per relationship */
+#define LIMIT_SURVEY_OPEN_DAYS 30         /* days a round stays open to answer */
+#define LIMIT_ANONYMITY_THRESHOLD_MIN 3   /* the fewest responses an aggregate may show */
+#define LIMIT_ANONYMITY_THRESHOLD_MAX 100 /* a program's anonymity threshold */
+#define LIMIT_HEALTH_CHECK_DAYS_MIN 7     /* a program's health-check cadence */
+#define LIMIT_HEALTH_CHECK_DAYS_MAX 365
+#define LIMIT_HEALTH_COMMENT_BYTES 2000 /* a health check's comment */
+#define LIMIT_HEALTH_CHECKS_LISTED 200  /* health checks one history shows, newest first */
+#define LIMIT_RISK_NOTE_BYTES 4000      /* a coordinator's note on a relationship */
+#define LIMIT_NUDGE_BYTES 2000          /* a coordinator's words in a nudge */
+#define LIMIT_AT_RISK_LISTED 500        /* relationships one at-risk list shows */
+#define LIMIT_REMATCH_LISTED 500        /* mentees one rematch queue shows */
+
 #endif

@@ -137,6 +137,38 @@ static const struct mail_template templates[] = {
      "<p>Your program's coordinators highlighted your mentoring relationship as a success. The "
      "highlight, with your names, is shown to the people of your program.</p>\n"
      "<p><a href=\"{{link}}\">See it in Tandem</a></p>\n"},
+    /* Follow-up (docs/internals/surveys.md): {{title}} the survey's, {{with}}
+     * the partners' names (may be empty), {{until}} the day it closes,
+     * {{anonymous}} non-empty for an anonymous survey, {{message}} the
+     * coordinator's note (may be empty). */
+    {"survey_due", MAIL_NOTIFICATION, "A survey to answer", "A survey for you: {{title}}",
+     "Please answer \"{{title}}\"{{#with}} about your mentoring relationship with "
+     "{{with}}{{/with}}. It takes a minute or two and stays open until {{until}}."
+     "{{#anonymous}}\n\nYour answers are anonymous: nobody sees who said what, and results "
+     "show only once enough people have answered.{{/anonymous}}\n\nAnswer it here:\n{{link}}\n",
+     "<p>Please answer <strong>{{title}}</strong>{{#with}} about your mentoring relationship "
+     "with {{with}}{{/with}}. It takes a minute or two and stays open until {{until}}.</p>\n"
+     "{{#anonymous}}<p>Your answers are anonymous: nobody sees who said what, and results show "
+     "only once enough people have answered.</p>\n{{/anonymous}}"
+     "<p><a href=\"{{link}}\">Answer the survey</a></p>\n"},
+    {"health_check_due", MAIL_NOTIFICATION, "A health check due", "Time for a health check",
+     "It is time for a health check of your mentoring relationship: rate the eight qualities of "
+     "a successful relationship (listening, respect, goal clarity ...), 1 to 5. It takes two "
+     "minutes, and your partner sees your ratings only if you both choose to share them.\n\n"
+     "{{link}}\n",
+     "<p>It is time for a health check of your mentoring relationship: rate the eight qualities "
+     "of a successful relationship (listening, respect, goal clarity ...), 1 to 5.</p>\n"
+     "<p>It takes two minutes, and your partner sees your ratings only if you both choose to "
+     "share them.</p>\n<p><a href=\"{{link}}\">Rate your relationship</a></p>\n"},
+    {"nudge", MAIL_NOTIFICATION, "A note from a coordinator",
+     "A note from your program coordinator",
+     "Your program coordinator is checking in on your mentoring relationship.{{#message}} They "
+     "wrote:\n\n{{message}}{{/message}}\n\nWhen did you last meet? Plan your next meeting, or "
+     "tell your coordinator how they can help:\n{{link}}\n",
+     "<p>Your program coordinator is checking in on your mentoring relationship.{{#message}} "
+     "They wrote:</p>\n<blockquote>{{message}}</blockquote>\n<p>{{/message}} When did you last "
+     "meet? <a href=\"{{link}}\">Plan your next meeting</a>, or tell your coordinator how they "
+     "can help.</p>\n"},
     /* Meetings: {{when}} and {{before}} in the recipient's time zone. */
     {"meeting_scheduled", MAIL_NOTIFICATION, "A meeting scheduled", "A meeting was scheduled",
      "A mentoring meeting was scheduled for {{when}}, {{minutes}} minutes ({{mode}}).\n\n"

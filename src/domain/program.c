@@ -10,10 +10,19 @@
 #include "base/limits.h"
 #include "base/str.h"
 
-const char *const program_config_keys[] = {"objectives",      "selection", "matching",
-                                           "training",        "meetings",  "goals",
-                                           "duration_months", "renewals",  "renewal_window_days",
-                                           "phases",          "dates",     NULL};
+const char *const program_config_keys[] = {"objectives",
+                                           "selection",
+                                           "matching",
+                                           "training",
+                                           "meetings",
+                                           "goals",
+                                           "duration_months",
+                                           "renewals",
+                                           "renewal_window_days",
+                                           "phases",
+                                           "dates",
+                                           "surveys",
+                                           NULL};
 const char *const program_statuses[] = {"draft",   "enrolling", "matching",
                                         "running", "closed",    NULL};
 
@@ -583,6 +592,21 @@ static json_t *phases(const json_t *in, const char *path, verr *e)
     return json_pack("{s:s, s:o}", "template", tmpl, "items", c.out);
 }
 
+/* Surveys and the follow-up of relationships (issue 12): the anonymity
+ * threshold of results and the health-check cadence. */
+static json_t *surveys(const json_t *in, const char *path, verr *e)
+{
+    static const char *const keys[] = {"anonymity_threshold", "health_check_days", NULL};
+    int64_t threshold, days;
+    v_known_keys(in, path, keys, e);
+    v_int(in, "anonymity_threshold", path, LIMIT_ANONYMITY_THRESHOLD_MIN,
+          LIMIT_ANONYMITY_THRESHOLD_MAX, PROGRAM_DEFAULT_ANONYMITY_THRESHOLD, false, &threshold, e);
+    v_int(in, "health_check_days", path, LIMIT_HEALTH_CHECK_DAYS_MIN, LIMIT_HEALTH_CHECK_DAYS_MAX,
+          PROGRAM_DEFAULT_HEALTH_CHECK_DAYS, false, &days, e);
+    return json_pack("{s:I, s:I}", "anonymity_threshold", (json_int_t)threshold,
+                     "health_check_days", (json_int_t)days);
+}
+
 /* ---- dates ---- */
 
 /* The dates, in the order a program runs through them. */
@@ -718,6 +742,7 @@ int program_config_normalize(const json_t *in, const json_t *base, struct progra
     json_object_set_new(cfg, "goals", goals(SECTION("goals"), "goals", e));
     json_object_set_new(cfg, "phases", phases(SECTION("phases"), "phases", e));
     json_object_set_new(cfg, "dates", dates(SECTION("dates"), "dates", e));
+    json_object_set_new(cfg, "surveys", surveys(SECTION("surveys"), "surveys", e));
 #undef SECTION
 
     /* The scalars: from in, else base, else the default. */

@@ -34,6 +34,8 @@ enum {
     PROGRAM_DEFAULT_RENEWALS = 1,
     PROGRAM_DEFAULT_RENEWAL_WINDOW_DAYS = 30,
     PROGRAM_DEFAULT_QUESTIONNAIRE_SCALE = 5,
+    PROGRAM_DEFAULT_ANONYMITY_THRESHOLD = 5,
+    PROGRAM_DEFAULT_HEALTH_CHECK_DAYS = 30,
 };
 
 enum program_access { PROGRAM_APPROVAL, PROGRAM_OPEN, PROGRAM_INVITE_ONLY };
@@ -89,6 +91,10 @@ struct program_config {
         /* "YYYY-MM-DD" (borrowed from doc), NULL when not set */
         const char *enrolment_opens, *enrolment_closes, *matching_date, *starts, *ends;
     } dates;
+    struct {
+        int anonymity_threshold; /* no aggregate of fewer responses is shown (>= 3) */
+        int health_check_days;   /* how often each party is asked for a health check */
+    } surveys;
     int duration_months, renewals;
     int renewal_window_days; /* renewal is offered in the last days before the planned end */
 };

@@ -125,6 +125,14 @@ int program_config_read(json_t *doc, struct program_config *out)
     out->dates.starts = json_string_value(member(d, "starts"));
     out->dates.ends = json_string_value(member(d, "ends"));
 
+    json_t *sv = json_object_get(doc, "surveys");
+    out->surveys.anonymity_threshold =
+        int_or(sv, "anonymity_threshold", PROGRAM_DEFAULT_ANONYMITY_THRESHOLD);
+    if (out->surveys.anonymity_threshold < LIMIT_ANONYMITY_THRESHOLD_MIN)
+        out->surveys.anonymity_threshold = LIMIT_ANONYMITY_THRESHOLD_MIN;
+    out->surveys.health_check_days =
+        int_or(sv, "health_check_days", PROGRAM_DEFAULT_HEALTH_CHECK_DAYS);
+
     out->duration_months = int_or(doc, "duration_months", PROGRAM_DEFAULT_DURATION_MONTHS);
     out->renewals = int_or(doc, "renewals", PROGRAM_DEFAULT_RENEWALS);
     out->renewal_window_days =

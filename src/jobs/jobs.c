@@ -16,6 +16,11 @@
 static const struct job table[] = {
     {"expire-requests", "moves self-matching requests whose days ran out on to the next mentor", 0,
      job_expire_requests},
+    {"survey-triggers", "opens the survey rounds whose time came and mails the people asked", 0,
+     job_survey_triggers},
+    {"health-reminders", "reminds each party whose health check is due", 0, job_health_reminders},
+    {"at-risk", "records at-risk flags raised and cleared, for the at-risk report", 3600,
+     job_at_risk},
     {"mail", "delivers the outbox over SMTP (with --smtp)", LIMIT_MAIL_POLL_S, job_mail},
 };
 #define NJOBS (sizeof table / sizeof table[0])

@@ -66,6 +66,18 @@ void jobs_runner_stop(jobs_runner *r);
  * on to their next choice, or end (service/requests.h). */
 int job_expire_requests(store *db, int64_t now, size_t *done);
 
+/* jobs/survey_triggers.c: the survey rounds whose time came open, and
+ * the people asked are mailed (service/survey.h). */
+int job_survey_triggers(store *db, int64_t now, size_t *done);
+
+/* jobs/health_reminders.c: parties whose health check is due on the
+ * program's cadence are reminded, once per due date (service/health.h). */
+int job_health_reminders(store *db, int64_t now, size_t *done);
+
+/* jobs/at_risk.c: at-risk flags raised and cleared in the history the
+ * at-risk report reads (service/risk.h). */
+int job_at_risk(store *db, int64_t now, size_t *done);
+
 /* jobs/mail.c: delivers the outbox over SMTP (settings in jobs/mail.h);
  * last in the table, so a run delivers the mail the jobs before it
  * stored. Does nothing when no SMTP server is configured. */

@@ -12,6 +12,7 @@
 #include "domain/profile.h"
 #include "domain/when.h"
 #include "service/audit.h"
+#include "service/followup.h"
 #include "service/outbox.h"
 #include "service/workspace.h"
 #include "service/recognition.h"
@@ -464,6 +465,8 @@ int svc_meeting_update(store *db, const svc_actor *actor, const struct svc_rel *
     if (strcmp(status, "held") == 0 &&
         ((rc = svc_relationship_stage_all(db, r->id, STAGE_ACTIVE, now)) != STORE_OK ||
          (rc = svc_recognition_update(db, r->id, now)) != STORE_OK))
+        goto done;
+    if (holding && (rc = svc_followup_meeting_held(db, r->id, mid, now)) != STORE_OK)
         goto done;
 reply:
     if ((rc = svc_meeting_get(db, actor, r, mid, out)) != SVC_OK || !asked)

@@ -9,6 +9,7 @@
 #include "domain/enrolment.h"
 #include "domain/profile.h"
 #include "service/audit.h"
+#include "service/followup.h"
 #include "service/program.h"
 
 /* ---- the record ---- */
@@ -402,9 +403,10 @@ int svc_participation_stage(store *db, int64_t participation_id, enum stage s, i
                    "UPDATE participations SET status = ?2, updated_at = ?3, "
                    "furthest = CASE WHEN ?4 > furthest THEN ?4 ELSE furthest END WHERE id = ?1",
                    p, 4, NULL);
-    if (rc != STORE_OK)
+    if (rc != STORE_OK ||
+        (rc = svc_participation_reached(db, participation_id, s, now)) != STORE_OK)
         return rc;
-    return svc_participation_reached(db, participation_id, s, now);
+    return s == STAGE_TRAINED ? svc_followup_trained(db, participation_id, now) : STORE_OK;
 }
 
 int svc_participation_reached(store *db, int64_t participation_id, enum stage s, int64_t now)

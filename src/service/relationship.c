@@ -9,6 +9,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "service/audit.h"
+#include "service/followup.h"
 #include "service/matchable.h"
 #include "service/outbox.h"
 #include "service/participation.h"
@@ -357,7 +358,8 @@ int svc_relationship_create(store *db, const svc_actor *actor, int64_t program_i
                         "role) VALUES (?1, ?2, ?3)",
                         m, 3, NULL);
     }
-    if (rc != STORE_OK || (rc = svc_relationship_stage_all(db, *id, STAGE_MATCHED, now)))
+    if (rc != STORE_OK || (rc = svc_relationship_stage_all(db, *id, STAGE_MATCHED, now)) ||
+        (rc = svc_followup_started(db, *id, now)))
         return rc;
     struct svc_rel made = {.id = *id, .program_id = program_id};
     if ((rc = tell_matched(db, &made, peer)) != STORE_OK)
@@ -694,6 +696,8 @@ int svc_relationship_change(store *db, const svc_actor *actor, struct svc_rel *r
             rc = svc_recognition_update(db, r->id, now);
     } else if (action == REL_END_EARLY)
         rc = end_early(db, actor, r, reason, now);
+    if (rc == STORE_OK && ending)
+        rc = svc_followup_ended(db, r->id, now);
     struct svc_rel before = *r;
     if (rc == STORE_OK && (rc = svc_relationship_get(db, actor, r->id, PERM_READ, r)) > 0)
         rc = STORE_ERROR; /* it was there a moment ago */

@@ -2,6 +2,7 @@
 received by a real SMTP receiver: the right recipient and subject, both
 MIME alternatives from the kind's template, and links that lead to the
 page the mail is about (the recipient can open what it points at)."""
+import datetime
 import re
 
 import requests
@@ -43,7 +44,7 @@ def api_of(link, base):
     return "/api/v1" + link[len(base):]
 
 
-def test_every_kind_arrives_with_its_template_and_links(admin, make_person, mailbox, base):
+def test_every_kind_arrives_with_its_template_and_links(admin, make_person, mailbox, base, server):
     # approved and declined: a program that reviews applications.
     review = program(admin, "Kinds review", selection={"access": "approval", "questions": []})
     yes, no = make_person(), make_person()
@@ -157,6 +158,48 @@ def test_every_kind_arrives_with_its_template_and_links(admin, make_person, mail
     r = ask2.patch("/api/v1/requests/%d" % req2["id"], json={"action": "decline", "message": "Full"})
     assert r.status_code == 200, r.text
     received(mailbox, base, seeker2, "Your mentoring request", r"/programs/%d/mentors" % selfm["id"])
+
+    # Following a relationship (issue 12): a survey sent to the pair, a
+    # coordinator's nudge, and the health check the program's cadence asks for.
+    follow = program(admin, "Kinds follow-up", surveys={"anonymity_threshold": 5, "health_check_days": 7})
+    fm, fe = make_person(name="Fay Mentor"), make_person(name="Gus Mentee")
+    rel4 = admin.post("/api/v1/programs/%d/relationships" % follow["id"], json={
+        "mentor": join(fm, follow, "mentor"), "mentees": [join(fe, follow, "mentee")]}).json()
+    fws, furl = r"/relationships/%d" % rel4["id"], "/api/v1/relationships/%d" % rel4["id"]
+    survey = admin.post("/api/v1/programs/%d/surveys" % follow["id"], json={
+        "title": "Pulse <now>", "anonymous": True, "audience": "both", "status": "active",
+        "trigger": {"on": "manual"},
+        "questions": [{"id": "useful", "kind": "likert", "label": "It is useful"}]}).json()
+    r = admin.post("/api/v1/surveys/%d/send" % survey["id"])
+    assert r.status_code == 201 and r.json()["asked"] == 2, r.text
+    for who in (fm, fe):
+        link, got = received(mailbox, base, who, "A survey for you: Pulse <now>",
+                             r"/surveys/%d\?round=\d+" % survey["id"])
+        assert "Your answers are anonymous" in got.text and "Pulse &lt;now&gt;" in got.html
+        # The link's round is the one due for them, and they can answer it.
+        round_id = int(link.rsplit("=", 1)[1])
+        due = who.get("/api/v1/me/surveys").json()["items"]
+        assert [(d["survey_id"], d["round_id"]) for d in due] == [(survey["id"], round_id)]
+        r = who.post("/api/v1/surveys/%d/responses" % survey["id"],
+                     json={"round_id": round_id, "answers": {"useful": 4}})
+        assert r.status_code == 201, r.text
+    r = admin.post(furl + "/nudge", json={"message": "Have you <met> this month?"})
+    assert r.status_code == 200 and r.json()["told"] == 2, r.text
+    for who in (fm, fe):
+        link, got = received(mailbox, base, who, "A note from your program coordinator", fws)
+        assert "They wrote:" in got.text and "Have you <met> this month?" in got.text
+        assert "<blockquote>Have you &lt;met&gt; this month?</blockquote>" in got.html
+        assert who.get(api_of(link, base)).status_code == 200
+    later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=8)
+    run = server.run("jobs", "--db", server.db, "--once", "--now", later.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                     "--public-url", base)
+    assert run.returncode == 0, run.stdout + run.stderr
+    for who in (fm, fe):
+        link, got = received(mailbox, base, who, "Time for a health check", fws + r"/health")
+        assert "rate the eight qualities" in got.text
+        # The page the link names is the relationship's health check.
+        assert link.endswith("/relationships/%d/health" % rel4["id"])
+        assert who.get(furl + "/health-checks").status_code == 200
 
     # Every kind the templates know was among them (invitation: test_mail.py).
     kinds = {k["kind"] for k in admin.get("/api/v1/mail").json()["kinds"]}

@@ -50,8 +50,14 @@ def world(admin, make_person, server):
     RUN = coord.post("/api/v1/programs/%d/match-runs" % P).json()["id"]
     RES = coord.post("/api/v1/programs/%d/resources" % P, json={"title": "Ours", "body_md": "x"}).json()["id"]
     SITE = next(r["id"] for r in admin.get("/api/v1/resources").json()["items"] if r["starter"])
+    # An anonymous survey sent to everyone, that the mentee answered.
+    S = coord.post("/api/v1/programs/%d/surveys" % P, json={
+        "title": "Anonymous", "anonymous": True, "trigger": {"on": "manual"},
+        "questions": [{"id": "only_in_answers", "kind": "likert", "label": "How is it going?"}]}).json()["id"]
+    assert coord.post("/api/v1/surveys/%d/send" % S).status_code == 201
+    assert mentee.post("/api/v1/surveys/%d/responses" % S, json={"answers": {"only_in_answers": 2}}).status_code == 201
     return {"people": people, "P": P, "R": R, "G": G, "MS": MS, "MT": MT, "N": N, "REQ": REQ, "RUN": RUN,
-            "E": ids["mentee"], "RES": RES, "SITE": SITE}
+            "E": ids["mentee"], "RES": RES, "SITE": SITE, "S": S}
 
 
 def codes(default=None, **kw):
@@ -179,6 +185,30 @@ MATRIX = [
     ("DELETE", "/api/v1/relationships/{R}/highlight", None, codes(404, admin=None, coord=None, mentor=403, mentee=403)),
     # Before the relationship is completed there is no certificate (409) for anyone who reads it.
     ("GET", "/api/v1/relationships/{R}/certificate.pdf", None, codes(404, admin=409, coord=409, mentor=409, mentee=409)),
+    # Surveys: {S} is anonymous, sent to every mentor and mentee of the program.
+    ("GET", "/api/v1/survey-templates", None, READ_ALL),
+    ("GET", "/api/v1/programs/{P}/surveys", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
+    ("POST", "/api/v1/programs/{P}/surveys", {"template": "closure"}, COORD_WRITE),
+    ("GET", "/api/v1/surveys/{S}", None, codes(200, other_program=404, stranger=404)),
+    ("PATCH", "/api/v1/surveys/{S}", {"title": "x"}, COORD_WRITE),
+    ("POST", "/api/v1/surveys/{S}/send", None, COORD_WRITE),
+    # An anonymous survey's individual answers: nobody's, not even one's own (nothing links them).
+    ("GET", "/api/v1/surveys/{S}/responses", None, codes(403, mentor=200, mentee=200, other_mentor=200, other_program=404, stranger=404)),
+    ("POST", "/api/v1/surveys/{S}/responses", {"answers": {"only_in_answers": 3}},
+     codes(403, mentor=None, mentee=422, other_mentor=None, other_program=404, stranger=404)),
+    ("GET", "/api/v1/surveys/{S}/results", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
+    ("GET", "/api/v1/me/surveys", None, READ_ALL),
+    ("GET", "/api/v1/relationships/{R}/health-checks", None, REL_READ),
+    ("POST", "/api/v1/relationships/{R}/health-checks", {"ratings": {}}, codes(404, admin=403, coord=403, mentor=None, mentee=None)),
+    ("PUT", "/api/v1/relationships/{R}/health-checks/sharing", {"share": True}, REL_WRITE),
+    ("GET", "/api/v1/programs/{P}/at-risk", None, COORD_READ),
+    ("GET", "/api/v1/relationships/{R}/coordinator-notes", None, COORD_ONLY_404),
+    ("POST", "/api/v1/relationships/{R}/coordinator-notes", {"body": "x"}, COORD_ONLY_WRITE_404),
+    ("POST", "/api/v1/relationships/{R}/nudge", {}, codes(404, admin=None, coord=None, mentor=403, mentee=403)),
+    ("POST", "/api/v1/relationships/{R}/reassign", {"mentor": 1}, codes(404, admin=None, coord=None, mentor=403, mentee=403)),
+    ("POST", "/api/v1/relationships/{R}/rematch", {}, codes(404, admin=None, coord=None, mentor=403, mentee=403)),
+    ("GET", "/api/v1/programs/{P}/rematch", None, COORD_READ),
+    ("DELETE", "/api/v1/programs/{P}/rematch/{E}", None, COORD_WRITE),
 ]
 
 PARAM_OF = {"{id}": "{P}", "{pid}": "{E}", "{rid}": "{R}", "{mid}": None, "{gid}": "{G}", "{nid}": "{N}",
@@ -208,6 +238,8 @@ def pattern_of(path):
             out.append("{mid}.ics")
         elif s == "{N}":
             out.append("{nid}")
+        elif s == "{S}":
+            out.append("{sid}")
         elif s == "intro":
             out.append("{module}")
         elif s in ("funnel", "matching", "engagement", "phases", "resources", "outcomes") and segs[i - 1] == "reports":
@@ -229,7 +261,7 @@ def test_every_routed_endpoint_is_in_the_matrix(server):
 def test_matrix(world, method, path, body, expected):
     w = world
     concrete = path
-    for key in ["P", "E", "REQ", "RUN", "RES", "SITE", "R", "G", "MS", "MT", "N"]:
+    for key in ["P", "E", "REQ", "RUN", "RES", "SITE", "R", "G", "MS", "MT", "N", "S"]:
         concrete = concrete.replace("{%s}" % key, str(w[key]))
     concrete = concrete.replace("{token}", "not-a-feed-token")
     concrete = concrete.replace("{TOK}", "999999")  # nobody's token
@@ -323,3 +355,36 @@ def test_a_draft_is_listed_for_its_coordinators_alone(world, shut):
         ids = [p["id"] for p in world["people"][actor].get("/api/v1/programs", params={"limit": 500}).json()["items"]]
         assert (shut["draft"] in ids) == sees, actor
         assert shut["closed"] in ids, actor
+
+
+def keys_in(doc):
+    """Every object key anywhere in a JSON document."""
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            yield k
+            yield from keys_in(v)
+    elif isinstance(doc, list):
+        for v in doc:
+            yield from keys_in(v)
+
+
+def test_an_anonymous_answer_reaches_no_coordinator_viewer_or_admin(world):
+    """The question id of {S} is a key only in an answer: no reply of any
+    GET endpoint to a coordinator, a viewer or an admin holds it, and the
+    results stay suppressed under the threshold."""
+    w = world
+    for actor in ["coord", "viewer", "admin"]:
+        client = w["people"][actor]
+        for method, path, _, expected in MATRIX:
+            if method != "GET" or expected[actor] != 200 or "{token}" in path:
+                continue
+            concrete = path
+            for key in ["P", "E", "REQ", "RUN", "RES", "SITE", "R", "G", "MS", "MT", "N", "S"]:
+                concrete = concrete.replace("{%s}" % key, str(w[key]))
+            r = client.get(concrete)
+            assert r.status_code == 200, (actor, concrete)
+            if r.headers.get("Content-Type", "").startswith("application/json"):
+                assert "only_in_answers" not in set(keys_in(r.json())), (actor, concrete)
+        res = client.get("/api/v1/surveys/%d/results" % w["S"]).json()
+        assert res["suppressed"] is True and res["responses"] == 1
+        assert all(set(q) == {"id", "kind", "label"} for q in res["questions"])

@@ -116,6 +116,20 @@ before(async () => {
   assert.equal(r.status, 201, JSON.stringify(r.body));
   r = await mentor.api('PUT', `${ws}/agreement`, { goals_summary: 'Grow into a team lead' });
   assert.equal(r.status, 200, JSON.stringify(r.body));
+  // The follow-up's mail: a survey sent to the pair and a coordinator's nudge.
+  r = await admin('POST', `/programs/${program.id}/surveys`, {
+    title: 'How is it going?',
+    anonymous: false,
+    audience: 'both',
+    status: 'active',
+    trigger: { on: 'manual' },
+    questions: [{ id: 'useful', kind: 'likert', label: 'Our meetings are useful' }],
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  r = await admin('POST', `/surveys/${r.body.id}/send`);
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  r = await admin('POST', `${ws}/nudge`, { message: 'Have you met this month?' });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
 });
 
 after(async () => {
@@ -140,7 +154,7 @@ test('every link in the outbox and in calendars opens a real page', { skip: SKIP
     // The mentee's own mail, kind by kind, followed as the mentee.
     const mine = (await admin('GET', `/outbox?to=${encodeURIComponent(mentee.email)}&limit=100`)).body.items;
     const kinds = new Set(mine.map((m) => m.kind));
-    for (const k of ['matched', 'meeting_scheduled', 'meeting_moved', 'meeting_cancelled', 'message', 'agreement_changed'])
+    for (const k of ['matched', 'meeting_scheduled', 'meeting_moved', 'meeting_cancelled', 'message', 'agreement_changed', 'survey_due', 'nudge'])
       assert.ok(kinds.has(k), `the mentee got a ${k} mail`);
     for (const m of mine) {
       const urls = ours(m.body);
@@ -159,6 +173,9 @@ test('every link in the outbox and in calendars opens a real page', { skip: SKIP
           await card.waitFor();
           await inView(e.page, `meeting-${meetingLink[1]}`);
           assert.match(await card.getAttribute('class'), /focused/);
+        } else if (/^\/surveys\/\d+$/.test(path)) {
+          // The survey to answer, not a list to look for it in.
+          await e.page.getByRole('heading', { level: 1, name: 'How is it going?' }).waitFor();
         } else if (section) {
           await e.page.locator(`#${section[1]}`).waitFor();
           await inView(e.page, section[1]);

@@ -350,6 +350,9 @@ test('settings: a change is saved and kept; errors show at their field', { skip:
     page.once('dialog', (d) => d.accept());
     await page.getByRole('link', { name: 'Back to the program' }).click();
     await page.waitForURL(`**/programs/${programId}`);
+    // The URL changes before the overview has loaded the program: read it
+    // once its summary is shown.
+    await page.locator('#sum-duration').waitFor();
     const text = await page.locator('main').textContent();
     assert.ok(text.includes('Getting to know each other'));
     assert.ok(!text.includes('A change nobody saves.'));

@@ -61,6 +61,17 @@ class Server:
         if not self.shared:
             self.run("init", "--db", self.db, "--admin-email", ADMIN_EMAIL,
                      "--admin-password", ADMIN_PASSWORD)
+        return self.serve()
+
+    def restart(self, **env):
+        """Stops and serves the same database again with env changed (e.g.
+        TANDEM_NOW, to see it as at another time); returns the exit status."""
+        code = self.stop()
+        self.env.update(env)
+        self.serve()
+        return code
+
+    def serve(self):
         self.log = open(self.log_path, "a")
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--db", self.db, "--listen", "127.0.0.1:%d" % self.port, *self.args],

@@ -47,6 +47,10 @@ static const struct mail_value all[] = {
     {"how", "declined"},
     {"by_coordinator", "yes"},
     {"from", "Eli"},
+    {"title", "Pulse <check>"},
+    {"with", "Maya"},
+    {"until", "2027-02-01"},
+    {"anonymous", "yes"},
 };
 #define NALL (sizeof all / sizeof all[0])
 

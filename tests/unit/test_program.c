@@ -165,6 +165,35 @@ static void test_read_an_older_document(void **state)
     assert_int_equal(program_config_read(NULL, &cfg), -1);
 }
 
+static void test_the_surveys_section(void **state)
+{
+    (void)state;
+    struct program_config cfg = normalized("{}");
+    assert_int_equal(cfg.surveys.anonymity_threshold, 5);
+    assert_int_equal(cfg.surveys.health_check_days, 30);
+    program_config_cleanup(&cfg);
+    cfg = normalized("{\"surveys\": {\"anonymity_threshold\": 3, \"health_check_days\": 14}}");
+    assert_int_equal(cfg.surveys.anonymity_threshold, 3);
+    assert_int_equal(cfg.surveys.health_check_days, 14);
+    program_config_cleanup(&cfg);
+    verr e = {0};
+    /* Never below 3: an aggregate of two answers gives each away. */
+    assert_string_equal(refused("{\"surveys\": {\"anonymity_threshold\": 2}}", &e),
+                        "surveys.anonymity_threshold");
+    e = (verr){0};
+    assert_string_equal(refused("{\"surveys\": {\"health_check_days\": 3}}", &e),
+                        "surveys.health_check_days");
+    e = (verr){0};
+    assert_string_equal(refused("{\"surveys\": {\"threshold\": 5}}", &e), "surveys.threshold");
+    /* A stored document from before the section reads the defaults; one
+     * edited by hand below the floor reads the floor. */
+    json_t *old = json_loads("{\"surveys\": {\"anonymity_threshold\": 1}}", 0, NULL);
+    assert_int_equal(program_config_read(old, &cfg), 0);
+    assert_int_equal(cfg.surveys.anonymity_threshold, LIMIT_ANONYMITY_THRESHOLD_MIN);
+    assert_int_equal(cfg.surveys.health_check_days, 30);
+    program_config_cleanup(&cfg);
+}
+
 static void test_the_wants_rule(void **state)
 {
     (void)state;
@@ -336,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_bounds_come_from_limits),
         cmocka_unit_test(test_patch_keeps_the_base),
         cmocka_unit_test(test_read_an_older_document),
+        cmocka_unit_test(test_the_surveys_section),
         cmocka_unit_test(test_the_wants_rule),
         cmocka_unit_test(test_every_bad_field_at_once),
         cmocka_unit_test(test_dates_in_an_order_that_makes_sense),

@@ -3,10 +3,14 @@
 import type { Schema } from './api';
 import { utf8Length } from './format';
 import {
+  LIMIT_ANONYMITY_THRESHOLD_MAX,
+  LIMIT_ANONYMITY_THRESHOLD_MIN,
   LIMIT_CAPACITY_MAX,
   LIMIT_DURATION_MONTHS_MAX,
   LIMIT_GOALS_COUNT_MAX,
   LIMIT_GOALS_DUE_DAYS_MAX,
+  LIMIT_HEALTH_CHECK_DAYS_MAX,
+  LIMIT_HEALTH_CHECK_DAYS_MIN,
   LIMIT_MEETING_LENGTH_MAX,
   LIMIT_MEETING_LENGTH_MIN,
   LIMIT_MEETINGS_PER_MONTH_MAX,
@@ -270,6 +274,7 @@ export interface ProgramForm {
   renewal_window_days: number | null;
   phases: { template: string; items: Phase[] };
   dates: Required<{ [K in keyof Dates]: string }>;
+  surveys: { anonymity_threshold: number | null; health_check_days: number | null };
 }
 
 export function slug(text: string, fallback: string): string {
@@ -401,6 +406,7 @@ export function defaultForm(): ProgramForm {
     renewal_window_days: 30,
     phases: { template: 'zachary', items: [] },
     dates: { enrolment_opens: '', enrolment_closes: '', matching_date: '', starts: '', ends: '' },
+    surveys: { anonymity_threshold: 5, health_check_days: 30 },
   };
 }
 
@@ -498,6 +504,10 @@ export function fromApi(p: Program): ProgramForm {
       matching_date: p.dates?.matching_date || '',
       starts: p.dates?.starts || '',
       ends: p.dates?.ends || '',
+    },
+    surveys: {
+      anonymity_threshold: num(p.surveys?.anonymity_threshold, 5),
+      health_check_days: num(p.surveys?.health_check_days, 30),
     },
   };
 }
@@ -650,6 +660,7 @@ export function toApi(f: ProgramForm, opts: { status?: boolean } = {}): Record<s
           }
         : { template: f.phases.template },
     dates,
+    surveys: { anonymity_threshold: f.surveys.anonymity_threshold, health_check_days: f.surveys.health_check_days },
   };
   if (opts.status) body.status = f.status;
   return body;
@@ -680,6 +691,7 @@ export const SECTIONS = [
   'goals',
   'duration',
   'dates',
+  'surveys',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 
@@ -804,6 +816,11 @@ export function validate(f: ProgramForm, only?: Section[]): Errors {
   if (want('goals')) {
     intIn(e, 'goals.count', f.goals.count, 1, LIMIT_GOALS_COUNT_MAX, 'how many goals');
     intIn(e, 'goals.due_days', f.goals.due_days, 1, LIMIT_GOALS_DUE_DAYS_MAX, 'a number of days');
+  }
+
+  if (want('surveys')) {
+    intIn(e, 'surveys.anonymity_threshold', f.surveys.anonymity_threshold, LIMIT_ANONYMITY_THRESHOLD_MIN, LIMIT_ANONYMITY_THRESHOLD_MAX, 'the fewest responses to show');
+    intIn(e, 'surveys.health_check_days', f.surveys.health_check_days, LIMIT_HEALTH_CHECK_DAYS_MIN, LIMIT_HEALTH_CHECK_DAYS_MAX, 'a number of days');
   }
 
   if (want('duration')) {

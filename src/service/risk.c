@@ -1,0 +1,570 @@
+#include "service/risk.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "domain/survey.h"
+#include "service/audit.h"
+#include "service/outbox.h"
+#include "service/program.h"
+#include "service/workspace.h"
+
+#define OPEN_STATUSES "('active', 'paused', 'closing')"
+#define WHICH "r.program_id = ?1 AND r.status IN " OPEN_STATUSES " AND (?2 = 0 OR r.id = ?2)"
+
+void svc_risk_items_free(struct svc_risk_item *items, size_t n)
+{
+    for (size_t i = 0; items && i < n; i++)
+        free(items[i].members);
+    free(items);
+}
+
+/* What one open relationship is made of, while it is assessed. */
+struct rel_facts {
+    struct svc_risk_item item;
+    int phase;
+    int64_t phase_started_at, last_meeting_at, goals, members, signings, agreement;
+    struct risk_party *parties; /* one per member, same order */
+};
+
+static void facts_free(struct rel_facts *f, size_t n)
+{
+    for (size_t i = 0; f && i < n; i++) {
+        free(f[i].item.members);
+        free(f[i].parties);
+    }
+    free(f);
+}
+
+/* The relationship with this id among f[0..n) (sorted by id), or NULL. */
+static struct rel_facts *find(struct rel_facts *f, size_t n, int64_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f[mid].item.relationship_id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && f[lo].item.relationship_id == id ? &f[lo] : NULL;
+}
+
+static struct risk_party *party_of(struct rel_facts *f, int64_t part)
+{
+    for (size_t i = 0; f && i < f->item.nmembers; i++)
+        if (f->item.members[i].participation_id == part)
+            return &f->parties[i];
+    return NULL;
+}
+
+/* Reads the program's open relationships (or only rel_id) with their
+ * members, health checks and pairing-fit answers. */
+static int load_facts(store *db, int64_t program_id, int64_t rel_id, struct rel_facts **out,
+                      size_t *n)
+{
+    store_rows *rows = NULL;
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    store_val p[] = {SV_INT(program_id), SV_INT(rel_id)};
+    int rc = store_query(
+        db,
+        "SELECT r.id, r.status, r.started_at, r.phase, r.phase_started_at, "
+        "(SELECT MAX(mt.starts_at) FROM meetings mt WHERE mt.relationship_id = r.id AND "
+        "mt.status = 'held'), "
+        "(SELECT COUNT(*) FROM goals g WHERE g.relationship_id = r.id AND g.status <> 'dropped'), "
+        "(SELECT COUNT(*) FROM relationship_members m WHERE m.relationship_id = r.id), "
+        "(SELECT COUNT(*) FROM agreements a JOIN agreement_signings s ON s.relationship_id = "
+        "a.relationship_id AND s.version = a.version WHERE a.relationship_id = r.id), "
+        "(SELECT COUNT(*) FROM agreements a WHERE a.relationship_id = r.id), "
+        "(SELECT COUNT(*) FROM coordinator_notes cn WHERE cn.relationship_id = r.id), "
+        "(SELECT MAX(cn.created_at) FROM coordinator_notes cn WHERE cn.relationship_id = r.id) "
+        "FROM relationships r WHERE " WHICH " ORDER BY r.id",
+        p, 2, &rows);
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            *out = xrealloc(*out, cap * sizeof **out);
+        }
+        struct rel_facts *f = &(*out)[(*n)++];
+        memset(f, 0, sizeof *f);
+        f->item.relationship_id = store_col_int(rows, 0);
+        str_fmt(f->item.status, sizeof f->item.status, "%s", store_col_text(rows, 1));
+        f->item.started_at = store_col_int(rows, 2);
+        f->phase = (int)store_col_int(rows, 3);
+        f->phase_started_at = store_col_int(rows, 4);
+        f->last_meeting_at = store_col_null(rows, 5) ? 0 : store_col_int(rows, 5);
+        f->goals = store_col_int(rows, 6);
+        f->members = store_col_int(rows, 7);
+        f->signings = store_col_int(rows, 8);
+        f->agreement = store_col_int(rows, 9);
+        f->item.notes = store_col_int(rows, 10);
+        f->item.last_note_at = store_col_null(rows, 11) ? 0 : store_col_int(rows, 11);
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    if (rc < 0)
+        goto fail;
+
+    rc = store_query(db,
+                     "SELECT m.relationship_id, m.participation_id, pa.person_id, pe.name, m.role "
+                     "FROM relationships r JOIN relationship_members m ON m.relationship_id = "
+                     "r.id JOIN participations pa ON pa.id = m.participation_id JOIN people pe "
+                     "ON pe.id = pa.person_id WHERE " WHICH " ORDER BY m.relationship_id, CASE "
+                     "m.role WHEN 'mentor' THEN 0 ELSE 1 END, pe.name, m.participation_id",
+                     p, 2, &rows);
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        struct rel_facts *f = find(*out, *n, store_col_int(rows, 0));
+        rc = STORE_OK;
+        if (!f || f->item.nmembers >= LIMIT_RELATIONSHIP_MEMBERS)
+            continue;
+        if (!f->item.members) {
+            size_t want = f->members > 0 && f->members <= LIMIT_RELATIONSHIP_MEMBERS
+                              ? (size_t)f->members
+                              : LIMIT_RELATIONSHIP_MEMBERS;
+            f->item.members = xcalloc(want, sizeof *f->item.members);
+            f->parties = xcalloc(want, sizeof *f->parties);
+            f->members = (int64_t)want;
+        }
+        if ((int64_t)f->item.nmembers >= f->members)
+            continue;
+        struct svc_rel_member *m = &f->item.members[f->item.nmembers];
+        struct risk_party *pt = &f->parties[f->item.nmembers++];
+        m->participation_id = store_col_int(rows, 1);
+        m->person_id = store_col_int(rows, 2);
+        str_fmt(m->name, sizeof m->name, "%s", store_col_text(rows, 3));
+        str_fmt(m->role, sizeof m->role, "%s", store_col_text(rows, 4));
+        str_fmt(pt->role, sizeof pt->role, "%s", m->role);
+        str_fmt(pt->name, sizeof pt->name, "%s", m->name);
+    }
+    store_rows_free(rows);
+    if (rc < 0)
+        goto fail;
+
+    /* Each party's checks, newest first: the first two count. */
+    rc = store_query(db,
+                     "SELECT h.relationship_id, h.participation_id, h.articulation, h.listening, "
+                     "h.respect, h.goal_clarity, h.challenge, h.self_awareness, "
+                     "h.commitment_to_learning, h.reflection_and_preparation FROM relationships r "
+                     "JOIN health_checks h ON h.relationship_id = r.id WHERE " WHICH
+                     " ORDER BY h.relationship_id, h.participation_id, h.id DESC",
+                     p, 2, &rows);
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        struct risk_party *pt =
+            party_of(find(*out, *n, store_col_int(rows, 0)), store_col_int(rows, 1));
+        rc = STORE_OK;
+        if (!pt || pt->has_prev)
+            continue;
+        int *into = pt->has_last ? pt->prev : pt->last;
+        for (int q = 0; q < HEALTH_QUALITIES; q++)
+            into[q] = (int)store_col_int(rows, 2 + q);
+        if (pt->has_last)
+            pt->has_prev = true;
+        else
+            pt->has_last = true;
+    }
+    store_rows_free(rows);
+    if (rc < 0)
+        goto fail;
+
+    /* Each party's latest pairing-fit answer. */
+    rc = store_query(db,
+                     "SELECT sr.relationship_id, sr.participation_id, sr.answers FROM "
+                     "relationships r JOIN survey_responses sr ON sr.relationship_id = r.id JOIN "
+                     "surveys s ON s.id = sr.survey_id WHERE " WHICH
+                     " AND s.purpose = 'pairing_fit' ORDER BY sr.relationship_id, "
+                     "sr.participation_id, sr.id DESC",
+                     p, 2, &rows);
+    int64_t last_rel = 0, last_part = 0;
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        int64_t rid = store_col_int(rows, 0), part = store_col_int(rows, 1);
+        rc = STORE_OK;
+        if (rid == last_rel && part == last_part)
+            continue; /* an older answer */
+        last_rel = rid, last_part = part;
+        struct risk_party *pt = party_of(find(*out, *n, rid), part);
+        if (!pt)
+            continue;
+        json_t *a = json_loads(store_col_text(rows, 2), 0, NULL);
+        pt->fit_no = str_eq(json_string_value(json_object_get(a, SURVEY_FIT_QUESTION)), "No");
+        const char *why = json_string_value(json_object_get(a, "why"));
+        if (pt->fit_no && why)
+            str_fmt(pt->fit_why, sizeof pt->fit_why, "%s", why);
+        json_decref(a);
+    }
+    store_rows_free(rows);
+    if (rc < 0)
+        goto fail;
+    return STORE_OK;
+fail:
+    facts_free(*out, *n);
+    *out = NULL;
+    *n = 0;
+    return rc;
+}
+
+/* Assesses every relationship of f[0..n) with the program's guideline. */
+static void assess_all(struct rel_facts *f, size_t n, const struct program_config *cfg, int64_t now)
+{
+    for (size_t i = 0; i < n; i++) {
+        const json_t *ph = program_phase(cfg, f[i].phase);
+        const char *name = json_string_value(json_object_get(ph, "name"));
+        const json_t *days = json_object_get(ph, "timeframe_days");
+        str_fmt(f[i].item.phase_name, sizeof f[i].item.phase_name, "%s", name ? name : "");
+        struct risk_input in = {
+            .status = f[i].item.status,
+            .started_at = f[i].item.started_at,
+            .phase_started_at = f[i].phase_started_at,
+            .last_meeting_at = f[i].last_meeting_at,
+            .phase_name = f[i].item.phase_name,
+            .phase_timeframe_days = json_is_integer(days) ? (int)json_integer_value(days) : 0,
+            .meetings_per_month = cfg->meetings.frequency_per_month,
+            .due_days = cfg->goals.due_days,
+            .agreement_signed = f[i].agreement > 0 && f[i].members > 0 &&
+                                f[i].signings >= (int64_t)f[i].item.nmembers &&
+                                f[i].item.nmembers > 0,
+            .goals = f[i].goals,
+            .parties = f[i].parties,
+            .nparties = f[i].item.nmembers,
+        };
+        f[i].item.nreasons = risk_assess(&in, now, f[i].item.reasons);
+    }
+}
+
+/* The program's assessment at now (of one relationship when rel_id). */
+static int assess(store *db, int64_t program_id, int64_t rel_id, int64_t now, struct rel_facts **f,
+                  size_t *n)
+{
+    struct program_config cfg = {0};
+    int rc = svc_program_config(db, program_id, &cfg, NULL, 0);
+    if (rc != SVC_OK)
+        return rc == SVC_NOT_FOUND ? (*f = NULL, *n = 0, STORE_OK) : rc;
+    if ((rc = load_facts(db, program_id, rel_id, f, n)) == STORE_OK)
+        assess_all(*f, *n, &cfg, now);
+    program_config_cleanup(&cfg);
+    return rc;
+}
+
+/* The open flags of the program (or of rel_id). */
+struct open_flag {
+    int64_t id, relationship_id, raised_at;
+    int code;
+    bool keep;
+};
+
+static int open_flags(store *db, int64_t program_id, int64_t rel_id, struct open_flag **out,
+                      size_t *n)
+{
+    store_rows *rows = NULL;
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    store_val p[] = {SV_INT(program_id), SV_INT(rel_id)};
+    int rc = store_query(db,
+                         "SELECT id, relationship_id, code, raised_at FROM risk_flags WHERE "
+                         "program_id = ?1 AND cleared_at IS NULL AND (?2 = 0 OR relationship_id "
+                         "= ?2) ORDER BY relationship_id, id",
+                         p, 2, &rows);
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            *out = xrealloc(*out, cap * sizeof **out);
+        }
+        struct open_flag *o = &(*out)[(*n)++];
+        o->id = store_col_int(rows, 0);
+        o->relationship_id = store_col_int(rows, 1);
+        o->code = risk_code_parse(store_col_text(rows, 2));
+        o->raised_at = store_col_int(rows, 3);
+        o->keep = false;
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    if (rc < 0) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc < 0 ? rc : STORE_OK;
+}
+
+int svc_risk_list(store *db, int64_t program_id, int64_t now, struct svc_risk_item **out, size_t *n,
+                  int64_t *open)
+{
+    struct rel_facts *f = NULL;
+    struct open_flag *of = NULL;
+    size_t nf = 0, nof = 0;
+    *out = NULL;
+    *n = 0;
+    *open = 0;
+    int rc = assess(db, program_id, 0, now, &f, &nf);
+    if (rc == STORE_OK)
+        rc = open_flags(db, program_id, 0, &of, &nof);
+    if (rc != STORE_OK)
+        goto done;
+    *open = (int64_t)nf;
+    *out = xcalloc(nf ? nf : 1, sizeof **out);
+    for (size_t i = 0; i < nf && *n < LIMIT_AT_RISK_LISTED; i++) {
+        if (!f[i].item.nreasons)
+            continue;
+        struct svc_risk_item *it = &(*out)[(*n)++];
+        *it = f[i].item;
+        f[i].item.members = NULL; /* handed over */
+        for (size_t r = 0; r < it->nreasons; r++)
+            for (size_t k = 0; k < nof; k++)
+                if (of[k].relationship_id == it->relationship_id &&
+                    of[k].code == (int)it->reasons[r].code)
+                    it->since[r] = of[k].raised_at;
+    }
+done:
+    facts_free(f, nf);
+    free(of);
+    return rc;
+}
+
+static int record(store *db, int64_t program_id, int64_t rel_id, int64_t now, size_t *changed)
+{
+    struct rel_facts *f = NULL;
+    struct open_flag *of = NULL;
+    size_t nf = 0, nof = 0;
+    *changed = 0;
+    int rc = assess(db, program_id, rel_id, now, &f, &nf);
+    if (rc == STORE_OK)
+        rc = open_flags(db, program_id, rel_id, &of, &nof);
+    for (size_t i = 0; rc == STORE_OK && i < nf; i++) {
+        const struct svc_risk_item *it = &f[i].item;
+        for (size_t r = 0; rc == STORE_OK && r < it->nreasons; r++) {
+            bool have = false;
+            for (size_t k = 0; k < nof; k++)
+                if (of[k].relationship_id == it->relationship_id &&
+                    of[k].code == (int)it->reasons[r].code)
+                    have = of[k].keep = true;
+            if (have)
+                continue;
+            store_val p[] = {SV_INT(it->relationship_id), SV_INT(program_id),
+                             SV_TEXT(risk_code_name(it->reasons[r].code)),
+                             SV_TEXT(it->reasons[r].text), SV_INT(now)};
+            rc = store_exec(db,
+                            "INSERT INTO risk_flags (relationship_id, program_id, code, text, "
+                            "raised_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                            p, 5, NULL);
+            *changed += rc == STORE_OK;
+        }
+    }
+    for (size_t k = 0; rc == STORE_OK && k < nof; k++) {
+        if (of[k].keep)
+            continue;
+        store_val p[] = {SV_INT(of[k].id), SV_INT(now)};
+        rc = store_exec(db, "UPDATE risk_flags SET cleared_at = ?2 WHERE id = ?1", p, 2, NULL);
+        *changed += rc == STORE_OK;
+    }
+    facts_free(f, nf);
+    free(of);
+    return rc;
+}
+
+int svc_risk_record(store *db, int64_t program_id, int64_t now, size_t *changed)
+{
+    return record(db, program_id, 0, now, changed);
+}
+
+int svc_risk_record_relationship(store *db, int64_t rel_id, int64_t now)
+{
+    int64_t program_id = 0;
+    size_t changed;
+    store_val p[] = {SV_INT(rel_id)};
+    int rc = store_query_int(db, "SELECT program_id FROM relationships WHERE id = ?1", p, 1,
+                             &program_id);
+    if (rc <= 0)
+        return rc;
+    return record(db, program_id, rel_id, now, &changed);
+}
+
+int svc_risk_programs(store *db, int64_t **ids, size_t *n)
+{
+    store_rows *rows = NULL;
+    size_t cap = 0;
+    *ids = NULL;
+    *n = 0;
+    int rc =
+        store_query(db,
+                    "SELECT DISTINCT program_id FROM relationships WHERE status IN " OPEN_STATUSES
+                    " UNION SELECT DISTINCT program_id FROM risk_flags WHERE cleared_at IS "
+                    "NULL ORDER BY 1",
+                    NULL, 0, &rows);
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *ids = xrealloc(*ids, cap * sizeof **ids);
+        }
+        (*ids)[(*n)++] = store_col_int(rows, 0);
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    if (rc < 0) {
+        free(*ids);
+        *ids = NULL;
+        *n = 0;
+    }
+    return rc < 0 ? rc : STORE_OK;
+}
+
+int svc_risk_report(store *db, int64_t program_id, struct svc_risk_report *out)
+{
+    memset(out, 0, sizeof *out);
+    store_val p[] = {SV_INT(program_id)};
+    store_rows *rows = NULL;
+    int rc;
+    if ((rc = store_query_int(db,
+                              "SELECT COUNT(*) FROM relationships WHERE program_id = ?1 AND "
+                              "status IN " OPEN_STATUSES,
+                              p, 1, &out->open)) < 0 ||
+        (rc = store_query_int(db,
+                              "SELECT COUNT(DISTINCT relationship_id) FROM risk_flags WHERE "
+                              "program_id = ?1 AND cleared_at IS NULL",
+                              p, 1, &out->flagged_now)) < 0 ||
+        (rc = store_query_int(db,
+                              "SELECT COUNT(DISTINCT relationship_id) FROM risk_flags WHERE "
+                              "program_id = ?1",
+                              p, 1, &out->flagged_ever)) < 0 ||
+        (rc = store_query_int(
+             db,
+             "SELECT COUNT(DISTINCT f.relationship_id) FROM risk_flags f JOIN relationships r ON "
+             "r.id = f.relationship_id WHERE f.program_id = ?1 AND r.status <> 'ended_early' AND "
+             "NOT EXISTS (SELECT 1 FROM risk_flags o WHERE o.relationship_id = f.relationship_id "
+             "AND o.cleared_at IS NULL)",
+             p, 1, &out->recovered)) < 0)
+        return rc;
+    rc = store_query(db,
+                     "SELECT code, COUNT(DISTINCT relationship_id), COUNT(DISTINCT CASE WHEN "
+                     "cleared_at IS NULL THEN relationship_id END) FROM risk_flags WHERE "
+                     "program_id = ?1 GROUP BY code",
+                     p, 1, &rows);
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        int c = risk_code_parse(store_col_text(rows, 0));
+        if (c >= 0) {
+            out->ever_by[c] = store_col_int(rows, 1);
+            out->now_by[c] = store_col_int(rows, 2);
+        }
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    return rc < 0 ? rc : STORE_OK;
+}
+
+/* ---- notes and nudges ---- */
+
+void svc_coord_notes_free(struct svc_coord_note *notes, size_t n)
+{
+    for (size_t i = 0; notes && i < n; i++)
+        free(notes[i].body);
+    free(notes);
+}
+
+static int read_notes(store *db, int64_t rel_id, int64_t only_id, struct svc_coord_note **out,
+                      size_t *n)
+{
+    store_rows *rows = NULL;
+    *out = xcalloc(LIMIT_PAGE_MAX, sizeof **out);
+    *n = 0;
+    store_val p[] = {SV_INT(rel_id), SV_INT(only_id)};
+    int rc = store_query(db,
+                         "SELECT cn.id, cn.author_id, pe.name, cn.body, cn.created_at FROM "
+                         "coordinator_notes cn LEFT JOIN people pe ON pe.id = cn.author_id WHERE "
+                         "cn.relationship_id = ?1 AND (?2 = 0 OR cn.id = ?2) ORDER BY cn.id DESC",
+                         p, 2, &rows);
+    while (rc == STORE_OK && *n < LIMIT_PAGE_MAX && (rc = store_next(rows)) == 1) {
+        struct svc_coord_note *c = &(*out)[(*n)++];
+        c->id = store_col_int(rows, 0);
+        c->relationship_id = rel_id;
+        c->author_id = store_col_null(rows, 1) ? 0 : store_col_int(rows, 1);
+        str_fmt(c->author, sizeof c->author, "%s",
+                store_col_text(rows, 2) ? store_col_text(rows, 2) : "");
+        c->body = xstrdup(store_col_text(rows, 3));
+        c->created_at = store_col_int(rows, 4);
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    if (rc < 0) {
+        svc_coord_notes_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc < 0 ? rc : STORE_OK;
+}
+
+int svc_coord_notes(store *db, const svc_actor *actor, const struct svc_rel *r,
+                    struct svc_coord_note **out, size_t *n)
+{
+    (void)actor;
+    *out = NULL;
+    *n = 0;
+    if (!perm_coordinates(r->roles))
+        return SVC_NOT_FOUND;
+    return read_notes(db, r->id, 0, out, n);
+}
+
+int svc_coord_note_add(store *db, const svc_actor *actor, const struct svc_rel *r, const char *body,
+                       struct svc_coord_note *out, verr *e)
+{
+    memset(out, 0, sizeof *out);
+    if (!perm_coordinates(r->roles))
+        return SVC_NOT_FOUND;
+    if (!body || !*body)
+        return svc_fail(e, SVC_INVALID, "body", "is required");
+    if (strlen(body) > LIMIT_RISK_NOTE_BYTES)
+        return svc_fail(e, SVC_INVALID, "body", "must be at most %d bytes", LIMIT_RISK_NOTE_BYTES);
+    int64_t id = 0, now = clock_now();
+    store_val p[] = {SV_INT(r->id), actor->person_id ? SV_INT(actor->person_id) : SV_NULL,
+                     SV_TEXT(body), SV_INT(now)};
+    int rc = store_query_int(db,
+                             "INSERT INTO coordinator_notes (relationship_id, author_id, body, "
+                             "created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+                             p, 4, &id);
+    if (rc != 1)
+        return rc < 0 ? rc : STORE_ERROR;
+    struct svc_coord_note *one = NULL;
+    size_t n = 0;
+    if ((rc = read_notes(db, r->id, id, &one, &n)) != STORE_OK)
+        return rc;
+    if (n == 1) {
+        *out = one[0];
+        one[0].body = NULL;
+    }
+    svc_coord_notes_free(one, n);
+    if (n != 1)
+        return STORE_ERROR;
+    return svc_audit(db, actor, "relationship.coordinator_note", "relationship", r->id,
+                     json_pack("{s:I}", "note_id", (json_int_t)id));
+}
+
+int svc_risk_nudge(store *db, const svc_actor *actor, const struct svc_rel *r, const char *message,
+                   size_t *told, verr *e)
+{
+    *told = 0;
+    if (!perm_coordinates(r->roles))
+        return svc_fail(e, SVC_FORBIDDEN, "", "only the program's coordinators nudge a pair");
+    if (!rel_status_open(r->status))
+        return svc_fail(e, SVC_REFUSED, "", "the relationship has ended");
+    if (message && strlen(message) > LIMIT_NUDGE_BYTES)
+        return svc_fail(e, SVC_INVALID, "message", "must be at most %d bytes", LIMIT_NUDGE_BYTES);
+    struct svc_ws_person to[LIMIT_RELATIONSHIP_MEMBERS];
+    size_t n = 0;
+    svc_actor nobody = {0}; /* every member, whoever nudges */
+    int rc = svc_workspace_others(db, &nobody, r->id, to, &n);
+    char link[LIMIT_HTTP_URL_BYTES];
+    svc_outbox_link(link, sizeof link, "/relationships/%lld", (long long)r->id);
+    struct mail_value v[] = {{"message", message ? message : ""}, {"link", link}};
+    int64_t now = clock_now();
+    for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+        rc = svc_outbox_mail_person(db, to[i].person_id, r->program_id, "nudge", v, 2, now);
+        *told += rc == STORE_OK;
+    }
+    if (rc == STORE_OK)
+        rc = svc_audit(db, actor, "relationship.nudge", "relationship", r->id,
+                       json_pack("{s:I}", "told", (json_int_t)*told));
+    return rc;
+}
