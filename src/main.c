@@ -52,7 +52,7 @@ static const struct command {
     {"report", cli_report,
      "report  --db URL --program ID NAME [--format json|csv] [--table TABLE]\n"
      "        [--from DATE] [--to DATE]   print a report (funnel, matching,\n"
-     "        engagement, phases, outcomes)"},
+     "        engagement, phases, resources, outcomes)"},
     {"jobs", cli_jobs,
      "jobs    --db URL [--once] [--now TIME] [--every SECONDS] [--public-url URL]\n"
      "        [--smtp URL] [--mail-from ADDRESS] [--mail-attempts N]\n"

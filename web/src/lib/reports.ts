@@ -10,6 +10,11 @@ export type ReportTable = Schema<'ReportTable'>;
 export type Cell = string | number | null;
 export type ReportName = 'matching' | 'engagement' | 'phases' | 'resources' | 'outcomes';
 
+/** Whether a reply of the report route is one of the tabled reports (not the funnel's or the at-risk list's own shape). */
+export function isTabled(r: { report: string }): r is Report {
+  return 'tables' in r;
+}
+
 export const REPORTS: { name: ReportName; title: string; lead: string }[] = [
   { name: 'matching', title: 'Match quality', lead: 'How well the published run matched people, the mentors’ load now, who is waiting for a new match, and how long a match took.' },
   { name: 'engagement', title: 'Engagement', lead: 'How often pairs meet, whether agreements and goals were set on time, goal and milestone completion, and who was active lately.' },
