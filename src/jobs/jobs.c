@@ -31,6 +31,55 @@ const struct job *jobs_table(size_t *n)
     return table;
 }
 
+static int sweep_one(store *db, const struct job_sweep *s, const struct job_item *item, int64_t now,
+                     bool *did)
+{
+    int rc = store_begin(db);
+    if (rc != STORE_OK)
+        return rc;
+    if ((rc = s->one(db, item, now, did)) == STORE_OK)
+        rc = store_commit(db);
+    if (rc != STORE_OK)
+        store_rollback(db);
+    return rc;
+}
+
+int jobs_sweep(store *db, int64_t now, const struct job_sweep *s, size_t *done)
+{
+    struct job_item items[JOBS_SWEEP_BATCH];
+    size_t n;
+    int rc = STORE_OK;
+    *done = 0;
+    /* A handled item leaves the due set, so each round shrinks it; the
+     * bound is a safety net. */
+    for (int round = 0; round < LIMIT_PAGE_MAX; round++) {
+        if ((rc = store_begin_read(db)) != STORE_OK)
+            return rc;
+        rc = s->due(db, now, items, JOBS_SWEEP_BATCH, &n);
+        if (rc == STORE_OK)
+            rc = store_commit(db);
+        if (rc != STORE_OK) {
+            store_rollback(db);
+            return rc;
+        }
+        int failed = STORE_OK;
+        for (size_t i = 0; i < n; i++) {
+            bool did = false;
+            if ((rc = sweep_one(db, s, &items[i], now, &did)) != STORE_OK) {
+                log_error("jobs", "%s: %s %lld: %s", s->name, s->noun, (long long)items[i].a,
+                          store_errmsg(db));
+                failed = failed ? failed : rc;
+            }
+            *done += did;
+        }
+        if (failed)
+            return failed; /* the rest is due at the next run */
+        if (n < JOBS_SWEEP_BATCH)
+            break;
+    }
+    return STORE_OK;
+}
+
 int jobs_run_all(store *db, int64_t now,
                  void (*report)(const struct job *job, int status, size_t done, void *arg),
                  void *arg)

@@ -40,6 +40,32 @@ int jobs_run_all(store *db, int64_t now,
                  void (*report)(const struct job *job, int status, size_t done, void *arg),
                  void *arg);
 
+/* ---- a sweep: what is due, each item in a transaction of its own ---- */
+
+#define JOBS_SWEEP_BATCH 100 /* items one read of the due index takes */
+
+/* One due item: a row id (b unused), or a relationship and a participation. */
+struct job_item {
+    int64_t a, b;
+};
+
+struct job_sweep {
+    const char *name; /* the job's name, for the log */
+    const char *noun; /* what `a` names in the log ("request") */
+    /* Reads up to max due items into out, *n their number; a store status. */
+    int (*due)(store *db, int64_t now, struct job_item *out, size_t max, size_t *n);
+    /* Handles one item in the caller's transaction; *did when it acted. */
+    int (*one)(store *db, const struct job_item *item, int64_t now, bool *did);
+};
+
+/* Reads the due items in batches (in a read transaction) and handles each
+ * in a write transaction of its own, until fewer than a batch are due;
+ * an item that fails is logged and rolled back, the others go on, and the
+ * first failure is returned after the batch (the rest waits for the next
+ * run). Handling an item must move it out of the due set. *done counts
+ * the items acted on. */
+int jobs_sweep(store *db, int64_t now, const struct job_sweep *s, size_t *done);
+
 /* ---- the runner of tandem serve and tandem jobs ---- */
 
 struct jobs_runner_config {
