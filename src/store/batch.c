@@ -1,7 +1,7 @@
 /* batch.c - writing many rows: store_batch_*, store_bulk and
  * store_rows_per_statement (see store.h). The argument checks and the
  * state every backend shares are here; the backends do the writing
- * (sqlite.c: a prepared INSERT per row, pg.c: COPY ... FROM STDIN). */
+ * (sqlite.c: multi-row INSERTs prepared once, pg.c: COPY ... FROM STDIN). */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
