@@ -383,10 +383,21 @@ static int batch_prepare(struct sq *q, const struct sq_batch *b, int rows, sqlit
     return rc;
 }
 
+static void batch_free(struct sq_batch *b)
+{
+    if (!b)
+        return;
+    sqlite3_finalize(b->full);
+    free(b->head);
+    free(b->row);
+    buf_cleanup(&b->text);
+    free(b);
+}
+
 static int sq_batch_begin(store *s, const char *table, const char *const *cols, int ncols,
                           void **state)
 {
-    (void)s;
+    struct sq *q = (struct sq *)s;
     struct sq_batch *b = xcalloc(1, sizeof *b);
     buf head;
     buf_init(&head, SIZE_MAX / 2);
@@ -401,19 +412,15 @@ static int sq_batch_begin(store *s, const char *table, const char *const *cols, 
         b->per = 1;
     b->row = xmalloc(sizeof *b->row * (size_t)(b->per * ncols));
     buf_init(&b->text, SIZE_MAX / 2);
+    /* prepared now, so that a table or column that does not exist is
+     * refused here, as on PostgreSQL */
+    int rc = batch_prepare(q, b, b->per, &b->full);
+    if (rc) {
+        batch_free(b);
+        return rc;
+    }
     *state = b;
     return STORE_OK;
-}
-
-static void batch_free(struct sq_batch *b)
-{
-    if (!b)
-        return;
-    sqlite3_finalize(b->full);
-    free(b->head);
-    free(b->row);
-    buf_cleanup(&b->text);
-    free(b);
 }
 
 /* Writes the rows kept, through st (which carries exactly b->nrows). */
@@ -475,8 +482,7 @@ static int sq_batch_add(store *s, void *state, const store_val *vals, int ncols)
     }
     if (++b->nrows < b->per)
         return STORE_OK;
-    int rc = b->full ? STORE_OK : batch_prepare(q, b, b->per, &b->full);
-    return rc == STORE_OK ? batch_step(q, b, b->full) : rc;
+    return batch_step(q, b, b->full);
 }
 
 static int sq_batch_end(store *s, void *state, bool ok)
