@@ -31,10 +31,20 @@ typedef struct match_attr {
     double *vec;
 } match_attr;
 
+/* one slot: the hash's high bits and the key's first bytes (zero-padded;
+ * the whole key when it is shorter than MATCH_STRMAP_HEAD) sit next to the
+ * value, so a probe and, for short keys such as ids, the comparison touch
+ * one cache line and never the key itself */
+#define MATCH_STRMAP_HEAD 16
+typedef struct match_strslot {
+    uint32_t hash;
+    int32_t val;
+    char *key; /* owned; NULL: an empty slot */
+    char head[MATCH_STRMAP_HEAD];
+} match_strslot;
+
 typedef struct match_strmap {
-    char **keys;
-    int32_t *vals;
-    uint32_t *hashes;   /* compared before the key: a probe rarely touches a key */
+    match_strslot *slots;
     size_t size, count; /* size is a power of two */
 } match_strmap;
 
