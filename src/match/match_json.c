@@ -1122,8 +1122,12 @@ typedef struct wr {
 
 static void w_nl(wr *W)
 {
-    fputc('\n', W->f);
-    for (int i = 0; i < W->depth; i++)
+    /* a line break and the indent in one write: a call per space was a
+     * tenth of writing the L result */
+    static const char nl[] = "\n                                ";
+    int n = W->depth;
+    fwrite(nl, 1, (size_t)(n < 32 ? n : 32) + 1, W->f);
+    for (n -= 32; n > 0; n--)
         fputc(' ', W->f);
 }
 
