@@ -116,7 +116,7 @@ static void push(jdoc *d, jv v)
     d->stack[d->sn++] = v;
 }
 
-static void skip_ws(jdoc *d)
+static void skip_ws_run(jdoc *d)
 {
     const char *p = d->p, *e = d->end;
     while (p < e) {
@@ -131,6 +131,15 @@ static void skip_ws(jdoc *d)
             break;
     }
     d->p = p;
+}
+
+/* most tokens of a compact file follow each other with no space: that
+ * case is one test at the call */
+static inline void skip_ws(jdoc *d)
+{
+    if (d->p < d->end && (unsigned char)*d->p > ' ')
+        return;
+    skip_ws_run(d);
 }
 
 static int hexval(char c)
