@@ -318,3 +318,12 @@ def test_phase_overdue_and_inactive_when_turned_on(make_person, server, mailbox,
     w.jobs(51)
     assert len(w.got(e, "Reminder: the Getting started phase is past its timeframe")) == 1
     assert len(w.got(m, "Your mentoring relationship has been quiet")) == 1
+
+
+def test_every_reminder_kind_was_received(admin):
+    """The scenarios above caused each reminder template; each was sent."""
+    kinds = [k["kind"] for k in admin.get("/api/v1/mail").json()["kinds"] if k["kind"].startswith("reminder_")]
+    assert len(kinds) == 10, kinds
+    for k in kinds:
+        sent = admin.get("/api/v1/outbox", params={"kind": k, "state": "sent"}).json()["items"]
+        assert sent, "no %s mail was sent" % k
