@@ -8,7 +8,8 @@ import re
 import time
 
 import requests
-from conftest import problem, versioned
+from conftest import PASSWORD, Client, problem, versioned
+from server import ADMIN_EMAIL, ADMIN_PASSWORD, Server
 
 DAY = 86400
 
@@ -209,6 +210,51 @@ def test_a_catch_up_sends_the_2x_but_not_the_stale_nudge(make_person, server, ma
     w.jobs(31)  # down from day 1 to day 31
     mailbox.wait_for(to=w.coord.person["email"], subject_has="have not met for 31 days")
     assert w.got(m, NO_MEETING) == [] and w.got(e, NO_MEETING) == []
+
+
+def test_a_meeting_held_starts_the_count_again(mailbox):
+    """A server of its own whose clock moves (TANDEM_NOW), so a meeting can
+    be held on day 10: the 1x nudge due on day 15 is cleared, not sent, and
+    the next one comes 15 days after that meeting."""
+    t0 = int(time.time())
+    s = Server(name="reminders-time", env=dict(mailbox.env(), TANDEM_NOW=str(t0))).start()
+    try:
+        def signed_in(email, password=PASSWORD):
+            return Client(s.url).sign_in(email, password)
+
+        def jobs(days):
+            at = datetime.datetime.fromtimestamp(t0 + days * DAY, datetime.timezone.utc)
+            run = s.run("jobs", "--db", s.db, "--once", "--now", at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        "--public-url", s.url)
+            assert run.returncode == 0, run.stderr
+
+        admin = signed_in(ADMIN_EMAIL, ADMIN_PASSWORD)
+        emails = {}
+        for who in ("mentor", "mentee"):
+            emails[who] = "%s-held-%d@example.org" % (who, t0)
+            r = admin.post("/api/v1/people", json={"email": emails[who], "name": who.title(), "password": PASSWORD})
+            assert r.status_code == 201, r.text
+        prog = new_program(admin, "Held", meetings={"frequency_per_month": 2})
+        m, e = signed_in(emails["mentor"]), signed_in(emails["mentee"])
+        pm, pe = join(m, prog, "mentor"), join(e, prog, "mentee")
+        rel = admin.post("/api/v1/programs/%d/relationships" % prog["id"], json={"mentor": pm, "mentees": [pe]}).json()
+        s.restart(TANDEM_NOW=str(t0 + 10 * DAY))
+        e = signed_in(emails["mentee"])
+        ws = "/api/v1/relationships/%d" % rel["id"]
+        starts = datetime.datetime.fromtimestamp(t0 + 10 * DAY - 3600, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        mt = e.post(ws + "/meetings", json={"starts_at": starts, "duration_minutes": 30, "mode": "video"})
+        assert mt.status_code == 201, mt.text
+        r = e.patch(ws + "/meetings/%d" % mt.json()["id"], json={"recap": {"discussed": "Plans"}})
+        assert r.status_code == 200, r.text
+        jobs(15.1)
+        jobs(24.8)
+        nudges = [x for x in mailbox.to(emails["mentor"]) if x.subject == NO_MEETING]
+        assert nudges == []
+        jobs(25.1)
+        mail = mailbox.wait_for(to=emails["mentor"], subject=NO_MEETING)
+        assert "15 days" in mail.text
+    finally:
+        assert s.stop() == 0
 
 
 def test_changed_rules_take_effect_and_bad_rules_are_named(make_person, server, mailbox):
