@@ -58,10 +58,12 @@
 /* Store */
 #define LIMIT_STORE_PARAMS 4096             /* bound parameters in one statement (batches) */
 #define LIMIT_STORE_SQLITE_QUERY_PARAMS 256 /* parameters of one batched look-up on SQLite */
-#define LIMIT_STORE_BATCH_COLUMNS 64        /* columns of one store_batch */
-#define LIMIT_STORE_BULK_CACHE (256u << 20) /* SQLite page cache while a bulk write runs */
-#define LIMIT_STORE_BUSY_MS 5000            /* SQLite busy timeout */
-#define LIMIT_STORE_STMT_CACHE 128          /* prepared statements kept per connection */
+#define LIMIT_STORE_SQLITE_BATCH_PARAMS 256 /* parameters of one multi-row INSERT on SQLite */
+#define LIMIT_STORE_SQLITE_STMT_JOURNAL (16u << 20) /* a statement's undo pages kept in memory */
+#define LIMIT_STORE_BATCH_COLUMNS 64                /* columns of one store_batch */
+#define LIMIT_STORE_BULK_CACHE (256u << 20)         /* SQLite page cache while a bulk write runs */
+#define LIMIT_STORE_BUSY_MS 5000                    /* SQLite busy timeout */
+#define LIMIT_STORE_STMT_CACHE 128                  /* prepared statements kept per connection */
 
 /* CSV files (base/csv.c) and the participant import (import/) */
 #define LIMIT_CSV_FIELDS 256               /* fields in one record */
@@ -133,6 +135,7 @@ _Static_assert(LIMIT_IMPORT_WANTS == LIMIT_WANTS_MAX, "import wants are the coor
 #define LIMIT_MAIL_POLL_S 1             /* how often tandem serve looks for due mail */
 #define LIMIT_MAIL_REPLY_BYTES 500      /* the mail server's reply kept on a row */
 #define LIMIT_MAIL_VALUES 16            /* named values one mail's template takes */
+#define LIMIT_MAIL_PLAN_CUTS 16         /* open values cut out of one part of a mail plan */
 
 /* Matching */
 #define LIMIT_RUNS_LISTED 100 /* proposals one list shows, newest first */

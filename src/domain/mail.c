@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "base/limits.h"
+#include "base/mem.h"
 #include "base/str.h"
 
 /* The kinds. Text bodies are plain paragraphs with links on lines of
@@ -352,9 +353,46 @@ static const char *lookup(const struct mail_value *v, size_t n, const char *name
     return NULL;
 }
 
-/* Expands one template into b. */
+/* A rendered part of a plan (mail_plan_make): the text with the open
+ * values cut out, and where each goes. */
+struct plan_part {
+    const char *const *open; /* the names left open */
+    size_t nopen;
+    bool *shown; /* per open value: a section over it is shown, so it may not be empty */
+    char *text;
+    struct {
+        size_t at;   /* in text */
+        size_t open; /* which open value goes there */
+    } cuts[LIMIT_MAIL_PLAN_CUTS];
+    size_t ncuts;
+    bool full; /* more cuts than the array holds */
+    enum esc how;
+};
+
+/* Whether {{sigil name}} names an open value; then a plain one is cut
+ * out at b's end, and a section over it counts as shown. */
+static bool plan_open(struct plan_part *pp, const buf *b, char sigil, const char *name, size_t len)
+{
+    size_t i = 0;
+    while (i < pp->nopen && !(strlen(pp->open[i]) == len && memcmp(pp->open[i], name, len) == 0))
+        i++;
+    if (i == pp->nopen)
+        return false;
+    if (sigil == '#')
+        pp->shown[i] = true;
+    else if (!sigil && pp->ncuts == LIMIT_MAIL_PLAN_CUTS)
+        pp->full = true;
+    else if (!sigil) {
+        pp->cuts[pp->ncuts].at = b->len;
+        pp->cuts[pp->ncuts++].open = i;
+    }
+    return true;
+}
+
+/* Expands one template into b; with pp (a plan being made), the values
+ * named open in it are left as cuts, and sections over them shown. */
 static int expand(buf *b, const char *t, const struct mail_value *v, size_t n, enum esc how,
-                  char *err, size_t errlen)
+                  struct plan_part *pp, char *err, size_t errlen)
 {
     while (*t) {
         const char *open = strstr(t, "{{");
@@ -370,6 +408,15 @@ static int expand(buf *b, const char *t, const struct mail_value *v, size_t n, e
         const char *name = open + 2;
         char sigil = *name == '#' || *name == '/' ? *name++ : 0;
         size_t len = (size_t)(close - name);
+        if (pp && plan_open(pp, b, sigil, name, len)) {
+            if (pp->full) {
+                str_fmt(err, errlen, "template: more than %d open values in a part",
+                        LIMIT_MAIL_PLAN_CUTS);
+                return -1;
+            }
+            t = close + 2; /* left open, or a section over an open value: shown */
+            continue;
+        }
         const char *val = lookup(v, n, name, len);
         if (!val) {
             str_fmt(err, errlen, "template: no value for %.*s", (int)len, name);
@@ -398,13 +445,14 @@ static int expand(buf *b, const char *t, const struct mail_value *v, size_t n, e
 }
 
 static int render_one(char **out, const char *const *parts, size_t nparts,
-                      const struct mail_value *v, size_t n, enum esc how, char *err, size_t errlen)
+                      const struct mail_value *v, size_t n, enum esc how, struct plan_part *pp,
+                      char *err, size_t errlen)
 {
     buf b;
     buf_init(&b, LIMIT_MAIL_BODY_BYTES);
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < nparts; i++)
-        rc = expand(&b, parts[i], v, n, how, err, errlen);
+        rc = expand(&b, parts[i], v, n, how, pp, err, errlen);
     if (rc == 0 && !b.data)
         rc = buf_puts(&b, "");
     if (rc) {
@@ -429,15 +477,109 @@ int mail_render(const char *kind, const struct mail_value *values, size_t n,
     }
     const char *subject[] = {t->subject};
     const char *text[] = {GREETING_TEXT, t->text, FOOTER_TEXT};
-    int rc = render_one(&out->subject, subject, 1, values, n, ESC_LINE, err, errlen);
+    int rc = render_one(&out->subject, subject, 1, values, n, ESC_LINE, NULL, err, errlen);
     if (rc == 0)
-        rc = render_one(&out->text, text, 3, values, n, ESC_NONE, err, errlen);
+        rc = render_one(&out->text, text, 3, values, n, ESC_NONE, NULL, err, errlen);
     const char *html[] = {GREETING_HTML, t->html, FOOTER_HTML};
     if (rc == 0)
-        rc = render_one(&out->html, html, 3, values, n, ESC_HTML, err, errlen);
+        rc = render_one(&out->html, html, 3, values, n, ESC_HTML, NULL, err, errlen);
     if (rc)
         mail_rendered_cleanup(out);
     return rc;
+}
+
+/* ---- plans: a template rendered once, some values left open ---- */
+
+struct mail_plan {
+    struct plan_part parts[3]; /* subject, text, html */
+    bool shown[LIMIT_MAIL_VALUES];
+    size_t nopen;
+};
+
+void mail_plan_free(struct mail_plan *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < 3; i++)
+        free(p->parts[i].text);
+    free(p);
+}
+
+int mail_plan_make(const char *kind, const struct mail_value *values, size_t n,
+                   const char *const *open, size_t nopen, struct mail_plan **out, char *err,
+                   size_t errlen)
+{
+    *out = NULL;
+    err[0] = '\0';
+    const struct mail_template *t = mail_template_find(kind);
+    if (!t) {
+        str_fmt(err, errlen, "no template for mail of kind '%s'", kind ? kind : "");
+        return -1;
+    }
+    if (nopen > LIMIT_MAIL_VALUES) {
+        str_fmt(err, errlen, "more than %d open values", LIMIT_MAIL_VALUES);
+        return -1;
+    }
+    struct mail_plan *p = xcalloc(1, sizeof *p);
+    p->nopen = nopen;
+    const char *subject[] = {t->subject};
+    const char *text[] = {GREETING_TEXT, t->text, FOOTER_TEXT};
+    const char *html[] = {GREETING_HTML, t->html, FOOTER_HTML};
+    const char *const *parts[] = {subject, text, html};
+    const size_t nparts[] = {1, 3, 3};
+    const enum esc how[] = {ESC_LINE, ESC_NONE, ESC_HTML};
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < 3; i++) {
+        struct plan_part *pp = &p->parts[i];
+        *pp = (struct plan_part){.open = open, .nopen = nopen, .shown = p->shown, .how = how[i]};
+        rc = render_one(&pp->text, parts[i], nparts[i], values, n, how[i], pp, err, errlen);
+        pp->open = NULL; /* the caller's; only needed while making */
+    }
+    if (rc) {
+        mail_plan_free(p);
+        return -1;
+    }
+    *out = p;
+    return 0;
+}
+
+static int fill_part(const struct plan_part *pp, const char *const *values, char **out)
+{
+    buf b;
+    buf_init(&b, LIMIT_MAIL_BODY_BYTES);
+    size_t at = 0;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < pp->ncuts; i++) {
+        const char *v = values[pp->cuts[i].open];
+        rc = buf_append(&b, pp->text + at, pp->cuts[i].at - at) ||
+             put_escaped(&b, v ? v : "", pp->how);
+        at = pp->cuts[i].at;
+    }
+    if (rc == 0)
+        rc = buf_puts(&b, pp->text + at);
+    if (rc == 0 && !b.data)
+        rc = buf_puts(&b, "");
+    if (rc) {
+        buf_cleanup(&b);
+        return -1;
+    }
+    *out = buf_take(&b);
+    return 0;
+}
+
+int mail_plan_fill(const struct mail_plan *p, const char *const *values, struct mail_rendered *out)
+{
+    *out = (struct mail_rendered){0};
+    for (size_t i = 0; i < p->nopen; i++)
+        if (p->shown[i] && (!values[i] || !*values[i]))
+            return 1; /* a section the plan showed would be hidden */
+    char **dst[] = {&out->subject, &out->text, &out->html};
+    for (size_t i = 0; i < 3; i++)
+        if (fill_part(&p->parts[i], values, dst[i])) {
+            mail_rendered_cleanup(out);
+            return -1;
+        }
+    return 0;
 }
 
 int mail_html_page(buf *out, const char *subject, const char *fragment)
