@@ -54,6 +54,9 @@
 #define LIMIT_SIGNUP_LINK_S (2 * 86400) /* a sign-up's verification link works this long */
 #define LIMIT_SIGNUP_DOMAINS 50         /* e-mail domains self sign-up may be open to */
 #define LIMIT_DOMAIN_BYTES 253          /* one domain name */
+#define LIMIT_ICAL_TZ_CHANGES 256       /* offset changes one VTIMEZONE lists */
+#define LIMIT_ICAL_TZ_MARGIN_S                                                                     \
+    (366 * 86400) /* a VTIMEZONE covers its events and this either side */
 
 /* Validation */
 #define LIMIT_FIELD_ERRORS 16 /* bad fields one refusal names */

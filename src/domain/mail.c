@@ -195,6 +195,15 @@ static const struct mail_template templates[] = {
      "sign the new version:\n{{link}}\n",
      "<p>Your partnership agreement was edited (version {{version}}).</p>\n<p><a "
      "href=\"{{link}}\">Read what changed and sign the new version</a></p>\n"},
+    /* The organiser's own copy of a meeting's calendar invitation (service/meeting.c) */
+    {"meeting_calendar", MAIL_NOTIFICATION, "A meeting for your calendar",
+     "For your calendar: a mentoring meeting {{what}}",
+     "The mentoring meeting you {{what}} is attached for your calendar: {{when}}, {{minutes}} "
+     "minutes ({{mode}}). Your partners got it too.\n\nSee the meeting:\n{{link}}\n",
+     "<p>The mentoring meeting you {{what}} is attached for your calendar: "
+     "<strong>{{when}}</strong>, "
+     "{{minutes}} minutes ({{mode}}). Your partners got it too.</p>\n"
+     "<p><a href=\"{{link}}\">See the meeting</a></p>\n"},
     /* Accounts by mail (service/account.c) */
     {"password_reset", MAIL_REQUIRED, "Password reset", "Reset your Tandem password",
      "Someone asked to reset the password of the Tandem account of this address. Choose a new "
