@@ -122,7 +122,9 @@ static int time_line(buf *out, const char *name, int64_t t)
 static int zoned_line(buf *out, const char *name, int64_t t, const char *zone)
 {
     int offset;
-    if (!zone || !*zone || tz_offset(zone, t, &offset, NULL) != 0)
+    /* Years 1 to 9999 only: a local time outside them is no DATE-TIME. */
+    if (!zone || !*zone || t < -62135596800 + 86400 || t > 253402300799 - 86400 ||
+        tz_offset(zone, t, &offset, NULL) != 0)
         return time_line(out, name, t);
     char prop[TZ_NAME_BYTES + 32], v[16];
     str_fmt(prop, sizeof prop, "%s;TZID=%s", name, zone);

@@ -500,6 +500,10 @@ int tz_changes(const char *zone, int64_t from, int64_t to, struct tz_change *out
 {
     struct zone z;
     *n = 0;
+    /* Years 1 to 9999: what a calendar can hold, and no overflow below. */
+    const int64_t lo = -62135596800, hi = 253402300799;
+    from = from < lo ? lo : from > hi ? hi : from;
+    to = to < lo ? lo : to > hi ? hi : to;
     if (load(zone, &z))
         return -1;
     offset_at(&z, from, offset, dst);
@@ -507,7 +511,7 @@ int tz_changes(const char *zone, int64_t from, int64_t to, struct tz_change *out
     bool d = *dst;
     /* The table's transitions after from, while the table governs. */
     int64_t table_end = INT64_MIN;
-    for (uint32_t i = 0; i < z.timecnt; i++) {
+    for (uint32_t i = 0; i < z.timecnt && *n <= max; i++) {
         int64_t t = transition(&z, i);
         table_end = t;
         if (t <= from || t >= to)
@@ -518,7 +522,7 @@ int tz_changes(const char *zone, int64_t from, int64_t to, struct tz_change *out
     /* Past the table, the footer's rule, year by year. */
     if (z.footer.ok && z.footer.has_dst) {
         int64_t begin = from > table_end ? from : table_end;
-        for (int64_t y = year_of(begin); y <= year_of(to); y++) {
+        for (int64_t y = year_of(begin); y <= year_of(to) && *n <= max; y++) {
             int64_t start = rule_local(&z.footer.start, y) - z.footer.std_off;
             int64_t end = rule_local(&z.footer.end, y) - z.footer.dst_off;
             int64_t first = start < end ? start : end, second = start < end ? end : start;
