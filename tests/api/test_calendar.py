@@ -214,3 +214,37 @@ def test_the_feed_carries_a_vtimezone_per_zone(ws, base):  # noqa: F811
         assert r.status_code == 201, r.text
     raw = fetch(base, feed_url(ws.mentee)).content
     assert_zones(raw, {"Australia/Sydney", "Asia/Tokyo", "UTC"})
+
+
+def test_a_group_meeting_invites_every_member(admin, make_person, mailbox):
+    """Each party of a group relationship gets the invitation, each with
+    every member as an attendee."""
+    r = admin.post("/api/v1/programs", json={"status": "enrolling", "name": "Calendar group", "duration_months": 6,
+                                             "selection": {"access": "open", "questions": []},
+                                             "training": {"required_before_matching": False, "modules": []}})
+    assert r.status_code == 201, r.text
+    prog = r.json()
+    people, parts = [], []
+    for role in ("mentor", "mentee", "mentee", "mentee"):
+        p = make_person(name="Group %s %d" % (role, len(people)))
+        extra = {"capacity": 3} if role == "mentor" else {}
+        r = p.post("/api/v1/programs/%d/participants" % prog["id"], json=dict(role=role, **extra))
+        assert r.status_code == 201, r.text
+        people.append(p)
+        parts.append(r.json()["id"])
+    r = admin.post("/api/v1/programs/%d/relationships" % prog["id"], json={"mentor": parts[0], "mentees": parts[1:]})
+    assert r.status_code == 201, r.text
+    rel = r.json()
+    r = people[1].post("/api/v1/relationships/%d/meetings" % rel["id"],
+                       json={"starts_at": day(4) + "T12:00:00+02:00", "time_zone": "Africa/Johannesburg"})
+    assert r.status_code == 201, r.text
+    uid = r.json()["uid"]
+    emails = sorted("mailto:" + p.person["email"] for p in people)
+    for i, p in enumerate(people):
+        subject = "For your calendar: a mentoring meeting scheduled" if i == 1 else "A meeting was scheduled"
+        got = mailbox.wait_for(to=p.person["email"], subject=subject)
+        cal, ev, raw = calendar_part(got)
+        assert cal["METHOD"] == "REQUEST" and str(ev["UID"]) == uid
+        assert sorted(str(a) for a in ev["ATTENDEE"]) == emails
+        assert str(ev["ORGANIZER"]) == "mailto:" + people[1].person["email"]
+        assert_zones(raw, {"Africa/Johannesburg"})
