@@ -42,6 +42,29 @@ static int refused(api_ctx *c, int rc, int64_t retry_after, const verr *e)
     return api_fail(c, rc, e);
 }
 
+/* Hashes password into *hash with no transaction held (argon2id takes a
+ * while): the request's read ends, a write transaction begins. 0, or -1
+ * answered (the write could not begin, or 422 when hashing failed). */
+static int hash_outside(api_ctx *c, const char *password, char **hash)
+{
+    api_end_read(c);
+    *hash = identity_password_hash(password);
+    if (api_begin_write(c))
+        return -1;
+    if (!*hash)
+        return api_problem(c, 422, "password", "password: could not be hashed");
+    return 0;
+}
+
+/* Wipes and frees a password hash (NULL allowed). */
+static void wipe(char *hash)
+{
+    if (hash) {
+        sodium_memzero(hash, strlen(hash));
+        free(hash);
+    }
+}
+
 /* POST /api/v1/password-reset {"email"}: 202 and the same body whatever
  * the address; a link is mailed when it is an account's. */
 int h_password_reset(api_ctx *c)
@@ -98,14 +121,8 @@ int h_password_reset_complete(api_ctx *c)
     }
     /* argon2id runs with no transaction held; svc_reset_complete's
      * single-use check catches a second use meanwhile. */
-    api_end_read(c);
-    hash = identity_password_hash(password);
-    if (api_begin_write(c))
+    if (hash_outside(c, password, &hash))
         goto done;
-    if (!hash) {
-        result = api_problem(c, 422, "password", "password: could not be hashed");
-        goto done;
-    }
     if ((rc = svc_reset_complete(c->db, &r, hash, clock_now(), &e)) != SVC_OK) {
         result = api_fail(c, rc, &e);
         goto done;
@@ -115,10 +132,7 @@ int h_password_reset_complete(api_ctx *c)
                      "tandem_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
     result = api_no_content(c);
 done:
-    if (hash) {
-        sodium_memzero(hash, strlen(hash));
-        free(hash);
-    }
+    wipe(hash);
     json_decref(body);
     return result;
 }
@@ -227,14 +241,8 @@ int h_signup(api_ctx *c)
         result = api_invalid(c, &e);
         goto done;
     }
-    api_end_read(c);
-    hash = identity_password_hash(password);
-    if (api_begin_write(c))
+    if (hash_outside(c, password, &hash))
         goto done;
-    if (!hash) {
-        result = api_problem(c, 422, "password", "password: could not be hashed");
-        goto done;
-    }
     int64_t retry = 0;
     rc = svc_signup_request(c->db, email, name, hash, c->req->client_ip, clock_now(), &retry, &e);
     if (rc != SVC_OK) {
@@ -245,10 +253,7 @@ int h_signup(api_ctx *c)
                       json_pack("{s:s, s:I}", "status", "accepted", "link_days",
                                 (json_int_t)(LIMIT_SIGNUP_LINK_S / 86400)));
 done:
-    if (hash) {
-        sodium_memzero(hash, strlen(hash));
-        free(hash);
-    }
+    wipe(hash);
     json_decref(body);
     return result;
 }

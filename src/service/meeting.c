@@ -166,6 +166,25 @@ enum news { NEWS_SCHEDULED, NEWS_MOVED, NEWS_CANCELLED, NEWS_RESTORED };
 
 #define PRODID "-//Tandem//Tandem " TANDEM_VERSION "//EN"
 
+/* One meeting mail of kind to a member, with the calendar part. */
+static int mail_member(store *db, const char *kind, const struct svc_ws_person *to,
+                       const struct svc_rel *r, const char *program, const struct mail_value *v,
+                       size_t nv, const char *ics, int64_t now)
+{
+    struct svc_mail mail = {.kind = kind,
+                            .to = to->email,
+                            .person_id = to->person_id,
+                            .program_id = r->program_id,
+                            .name = to->name,
+                            .program = program,
+                            .values = v,
+                            .nvalues = nv,
+                            .ics = ics};
+    verr e = {0};
+    int rc = svc_outbox_mail(db, &mail, now, &e);
+    return rc > 0 ? STORE_ERROR : rc; /* a template refusal is a bug, logged */
+}
+
 /* Mails every member but the actor about meeting m, with its time in the
  * recipient's zone and the link to the meeting's page, and the actor a
  * copy for their calendar; each mail carries the meeting as an iCalendar
@@ -207,18 +226,7 @@ static int tell_others(store *db, const svc_actor *actor, const struct svc_rel *
                                  {"minutes", minutes},
                                  {"mode", meeting_mode_words(m->mode)},
                                  {"link", link}};
-        struct svc_mail mail = {.kind = kinds[what],
-                                .to = to[i].email,
-                                .person_id = to[i].person_id,
-                                .program_id = r->program_id,
-                                .name = to[i].name,
-                                .program = program,
-                                .values = v,
-                                .nvalues = 5,
-                                .ics = ics.data};
-        verr e = {0};
-        rc = svc_outbox_mail(db, &mail, now, &e);
-        rc = rc > 0 ? STORE_ERROR : rc; /* a template refusal is a bug, logged */
+        rc = mail_member(db, kinds[what], &to[i], r, program, v, 5, ics.data, now);
     }
     /* The actor's own copy, for their calendar. */
     for (size_t i = 0; rc == STORE_OK && i < nall; i++) {
@@ -230,18 +238,7 @@ static int tell_others(store *db, const svc_actor *actor, const struct svc_rel *
                                  {"minutes", minutes},
                                  {"mode", meeting_mode_words(m->mode)},
                                  {"link", link}};
-        struct svc_mail mail = {.kind = "meeting_calendar",
-                                .to = all[i].email,
-                                .person_id = all[i].person_id,
-                                .program_id = r->program_id,
-                                .name = all[i].name,
-                                .program = program,
-                                .values = v,
-                                .nvalues = 5,
-                                .ics = ics.data};
-        verr e = {0};
-        rc = svc_outbox_mail(db, &mail, now, &e);
-        rc = rc > 0 ? STORE_ERROR : rc;
+        rc = mail_member(db, "meeting_calendar", &all[i], r, program, v, 5, ics.data, now);
         break;
     }
     buf_cleanup(&ics);

@@ -91,15 +91,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     e.summary = summary;
     e.description = description;
     e.location = location;
-    static const char *const zones[] = {"Europe/Paris", "Australia/Sydney", "America/Sao_Paulo",
-                                        "Asia/Kathmandu", "UTC", NULL};
+    static const char *const zones[] = {
+        "Europe/Paris", "Australia/Sydney", "America/Sao_Paulo", "Asia/Kathmandu", "UTC", NULL};
     uint8_t pick = fuzz_u8(&in) % 6;
     e.tzid = zones[pick] ? zones[pick] : zone;
     int64_t span = fuzz_i64(&in) % (200LL * 366 * 86400);
 
     buf cal;
     buf_init(&cal, 1u << 20);
-    int rc = ical_begin(&cal, "-//Tandem//fuzz//EN", e.cancelled ? "CANCEL" : "REQUEST", name, zone);
+    int rc =
+        ical_begin(&cal, "-//Tandem//fuzz//EN", e.cancelled ? "CANCEL" : "REQUEST", name, zone);
     fuzz_assert(rc == 0);
     bool known = tz_known(e.tzid);
     int64_t from = e.start > INT64_MIN + 200LL * 366 * 86400 ? e.start - span : e.start;
