@@ -17,6 +17,7 @@
 #include "service/outbox.h"
 #include "service/workspace.h"
 #include "service/recognition.h"
+#include "service/reminder.h"
 
 #define MEETING_COLS                                                                               \
     "id, uid, sequence, starts_at, duration_minutes, time_zone, mode, location, agenda, recap, "   \
@@ -357,6 +358,8 @@ int svc_meeting_create(store *db, const svc_actor *actor, const struct svc_rel *
         (rc = svc_meeting_get(db, actor, r, id, out)) != SVC_OK ||
         (rc = tell_others(db, actor, r, out, NEWS_SCHEDULED, 0)) != STORE_OK)
         goto done;
+    if ((rc = svc_reminder_relationship(db, r->id, now)) != STORE_OK)
+        goto done;
     rc = svc_audit(db, actor, "meeting.create", "meeting", id,
                    json_pack("{s:I}", "relationship_id", (json_int_t)r->id));
 done:
@@ -520,6 +523,8 @@ reply:
     enum news news = cancelled ? NEWS_CANCELLED : restored ? NEWS_RESTORED : NEWS_MOVED;
     if ((cancelled || moved || restored) &&
         (rc = tell_others(db, actor, r, out, news, old_start)) != STORE_OK)
+        goto done;
+    if ((rc = svc_reminder_relationship(db, r->id, now)) != STORE_OK)
         goto done;
     rc = svc_audit(db, actor, "meeting.update", "meeting", mid,
                    json_pack("{s:s}", "status", status));

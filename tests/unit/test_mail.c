@@ -53,6 +53,10 @@ static const struct mail_value all[] = {
     {"anonymous", "yes"},
     {"what", "scheduled"},
     {"signin", "https://t.example/signin"},
+    {"phase", "Initiation"},
+    {"frequency", "2"},
+    {"names", "Maya and Eli"},
+    {"mentee", "Eli"},
 };
 #define NALL (sizeof all / sizeof all[0])
 
