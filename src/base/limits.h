@@ -45,6 +45,18 @@
 #define LIMIT_INVITATION_DAYS 30             /* an invitation link works this long */
 #define LIMIT_TOKEN_DAYS_DEFAULT 90 /* (config) an API token's lifetime when none is asked */
 #define LIMIT_TOKEN_DAYS_MAX 365    /* (config) the longest lifetime a token may ask for */
+/* Accounts by mail (service/account.c) */
+#define LIMIT_RESET_LINK_S 3600         /* a password-reset link works this long */
+#define LIMIT_RESET_ADDRESS_ATTEMPTS 3  /* reset (or sign-up) mails per window per e-mail address */
+#define LIMIT_RESET_CLIENT_ATTEMPTS 20  /* reset and sign-up requests per window per client */
+#define LIMIT_RESET_WINDOW_S 3600       /* the window for the counts above */
+#define LIMIT_RESET_LOCK_S 3600         /* how long a reached limit holds */
+#define LIMIT_SIGNUP_LINK_S (2 * 86400) /* a sign-up's verification link works this long */
+#define LIMIT_SIGNUP_DOMAINS 50         /* e-mail domains self sign-up may be open to */
+#define LIMIT_DOMAIN_BYTES 253          /* one domain name */
+#define LIMIT_ICAL_TZ_CHANGES 256       /* offset changes one VTIMEZONE lists */
+#define LIMIT_ICAL_TZ_MARGIN_S                                                                     \
+    (366 * 86400) /* a VTIMEZONE covers its events and this either side */
 
 /* Validation */
 #define LIMIT_FIELD_ERRORS 16 /* bad fields one refusal names */

@@ -196,6 +196,47 @@ static const struct mail_template templates[] = {
      "sign the new version:\n{{link}}\n",
      "<p>Your partnership agreement was edited (version {{version}}).</p>\n<p><a "
      "href=\"{{link}}\">Read what changed and sign the new version</a></p>\n"},
+    /* The organiser's own copy of a meeting's calendar invitation (service/meeting.c) */
+    {"meeting_calendar", MAIL_NOTIFICATION, "A meeting for your calendar",
+     "For your calendar: a mentoring meeting {{what}}",
+     "The mentoring meeting you {{what}} is attached for your calendar: {{when}}, {{minutes}} "
+     "minutes ({{mode}}). Your partners got it too.\n\nSee the meeting:\n{{link}}\n",
+     "<p>The mentoring meeting you {{what}} is attached for your calendar: "
+     "<strong>{{when}}</strong>, "
+     "{{minutes}} minutes ({{mode}}). Your partners got it too.</p>\n"
+     "<p><a href=\"{{link}}\">See the meeting</a></p>\n"},
+    /* Accounts by mail (service/account.c) */
+    {"password_reset", MAIL_REQUIRED, "Password reset", "Reset your Tandem password",
+     "Someone asked to reset the password of the Tandem account of this address. Choose a new "
+     "password here (the link works once, for {{minutes}} minutes):\n{{link}}\n\n"
+     "If it was not you, ignore this mail: your password stays as it is.\n",
+     "<p>Someone asked to reset the password of the Tandem account of this address.</p>\n"
+     "<p><a href=\"{{link}}\">Choose a new password</a> (the link works once, for {{minutes}} "
+     "minutes).</p>\n<p>If it was not you, ignore this mail: your password stays as it "
+     "is.</p>\n"},
+    {"password_changed", MAIL_REQUIRED, "Password changed", "Your Tandem password was changed",
+     "The password of your Tandem account was changed with a reset link. Every browser signed "
+     "in to it was signed out and its API tokens were revoked.\n\nIf it was not you, reset it "
+     "again at once and tell your administrator:\n{{link}}\n",
+     "<p>The password of your Tandem account was changed with a reset link. Every browser "
+     "signed in to it was signed out and its API tokens were revoked.</p>\n<p>If it was not "
+     "you, <a href=\"{{link}}\">reset it again</a> at once and tell your administrator.</p>\n"},
+    {"sign_up_verify", MAIL_REQUIRED, "Confirm your address", "Confirm your address for Tandem",
+     "Someone signed up to Tandem with this address. Confirm it to finish (the link works "
+     "once, for {{days}} days):\n{{link}}\n\nIf it was not you, ignore this mail: no account "
+     "is made.\n",
+     "<p>Someone signed up to Tandem with this address.</p>\n<p><a href=\"{{link}}\">Confirm "
+     "it to finish</a> (the link works once, for {{days}} days).</p>\n<p>If it was not you, "
+     "ignore this mail: no account is made.</p>\n"},
+    {"sign_up_exists", MAIL_REQUIRED, "Sign-up with an existing address",
+     "You have a Tandem account already",
+     "Someone tried to sign up to Tandem with this address, which has an account already. "
+     "Sign in here:\n{{signin}}\n\nForgot your password? Reset it:\n{{link}}\n\n"
+     "If it was not you, ignore this mail: nothing changed.\n",
+     "<p>Someone tried to sign up to Tandem with this address, which has an account "
+     "already.</p>\n<p><a href=\"{{signin}}\">Sign in</a>, or <a href=\"{{link}}\">reset your "
+     "password</a> if you forgot it.</p>\n<p>If it was not you, ignore this mail: nothing "
+     "changed.</p>\n"},
     /* Reminders (docs/internals/reminders.md): {{days}} how long it has
      * been, {{when}} the meeting in the recipient's zone, {{phase}} the
      * phase's name, {{frequency}} the meetings a month of the guideline,
@@ -594,7 +635,8 @@ int mail_html_page(buf *out, const char *subject, const char *fragment)
 /* ---- redaction ---- */
 
 /* Paths whose next segment is a secret that grants access by itself. */
-static const char *const secret_paths[] = {"/invite/", "/password-reset/", "/unsubscribe/"};
+static const char *const secret_paths[] = {"/invite/", "/password-reset/", "/unsubscribe/",
+                                           "/verify/"};
 
 static bool token_char(char c)
 {

@@ -51,6 +51,8 @@ static const struct mail_value all[] = {
     {"with", "Maya"},
     {"until", "2027-02-01"},
     {"anonymous", "yes"},
+    {"what", "scheduled"},
+    {"signin", "https://t.example/signin"},
     {"phase", "Initiation"},
     {"frequency", "2"},
     {"names", "Maya and Eli"},
@@ -93,6 +95,11 @@ static void test_every_kind_renders(void **state)
     assert_non_null(mail_template_find("invitation"));
     assert_int_equal(mail_template_find("invitation")->class, MAIL_REQUIRED);
     assert_int_equal(mail_template_find("matched")->class, MAIL_NOTIFICATION);
+    /* Accounts by mail: a person must get them. */
+    assert_int_equal(mail_template_find("password_reset")->class, MAIL_REQUIRED);
+    assert_int_equal(mail_template_find("password_changed")->class, MAIL_REQUIRED);
+    assert_int_equal(mail_template_find("sign_up_verify")->class, MAIL_REQUIRED);
+    assert_int_equal(mail_template_find("sign_up_exists")->class, MAIL_REQUIRED);
     assert_null(mail_template_find("nope"));
 }
 
@@ -455,6 +462,11 @@ static void test_redaction(void **state)
     char *r = mail_redact("Accept here:\nhttps://t.example/invite/AbC-12_x\nand /invite/\nend");
     assert_string_equal(r,
                         "Accept here:\nhttps://t.example/invite/\xe2\x80\xa6\nand /invite/\nend");
+    free(r);
+    r = mail_redact(
+        "https://t.example/password-reset/Xy_9 and https://t.example/sign-up/verify/Qz-1");
+    assert_string_equal(r, "https://t.example/password-reset/\xe2\x80\xa6 and "
+                           "https://t.example/sign-up/verify/\xe2\x80\xa6");
     free(r);
     r = mail_redact("no links");
     assert_string_equal(r, "no links");
