@@ -33,6 +33,9 @@ static json_t *program_json(const struct svc_program *p)
     if (p->cfg.doc) {
         json_object_set_new(o, "version", json_integer(p->version));
         json_object_update(o, p->cfg.doc);
+        /* The webhook is a credential of the chat: its coordinators' alone. */
+        if (!perm_allows(p->roles, PERM_PROGRAM, PERM_WRITE))
+            json_object_del(o, "alerts");
     }
     if (p->has_enrolment) {
         static const char *const states[] = {"open", "not_yet", "closed"};

@@ -195,15 +195,28 @@ static const struct mail_template templates[] = {
      "sign the new version:\n{{link}}\n",
      "<p>Your partnership agreement was edited (version {{version}}).</p>\n<p><a "
      "href=\"{{link}}\">Read what changed and sign the new version</a></p>\n"},
+    /* The daily digest (docs/internals/notifications.md): {{count}} items
+     * of {{day}}, listed by the service as {{items}} (text) and
+     * {{{items_html}}} (markup of escaped values). */
+    {"digest", MAIL_DIGEST, "The daily digest", "Your Tandem digest: {{count}} new",
+     "Here is what happened in Tandem on {{day}}:\n\n{{items}}\nAll your notifications:\n"
+     "{{link}}\n",
+     "<p>Here is what happened in Tandem on {{day}}:</p>\n{{{items_html}}}"
+     "<p><a href=\"{{link}}\">All your notifications</a></p>\n"},
 };
 #define NTEMPLATES (sizeof templates / sizeof templates[0])
 
 #define GREETING_TEXT "Hello{{#name}} {{name}}{{/name}},\n\n"
 #define GREETING_HTML "<p>Hello{{#name}} {{name}}{{/name}},</p>\n"
-#define FOOTER_TEXT "\n-- \nTandem{{#program}} - {{program}}{{/program}}\n{{url}}\n"
+#define FOOTER_TEXT                                                                                \
+    "\n-- \nTandem{{#program}} - {{program}}{{/program}}\n{{url}}\n"                               \
+    "{{#unsubscribe_url}}Stop this kind of mail, or choose a daily digest: "                       \
+    "{{unsubscribe_url}}\n{{/unsubscribe_url}}"
 #define FOOTER_HTML                                                                                \
     "<p style=\"margin-top:2em;color:#555;font-size:90%\">Tandem{{#program}} - "                   \
-    "{{program}}{{/program}}<br><a href=\"{{url}}\" style=\"color:#555\">{{url}}</a></p>\n"
+    "{{program}}{{/program}}<br><a href=\"{{url}}\" style=\"color:#555\">{{url}}</a>"              \
+    "{{#unsubscribe_url}}<br><a href=\"{{unsubscribe_url}}\" style=\"color:#555\">Stop this kind " \
+    "of mail, or choose a daily digest</a>{{/unsubscribe_url}}</p>\n"
 
 /* The HTML around the body: one column, readable without CSS. */
 #define HTML_HEAD                                                                                  \
@@ -293,14 +306,31 @@ static int expand(buf *b, const char *t, const struct mail_value *v, size_t n, e
             return -1;
         }
         const char *name = open + 2;
-        char sigil = *name == '#' || *name == '/' ? *name++ : 0;
+        char sigil = *name == '#' || *name == '/' || *name == '{' ? *name++ : 0;
+        if (sigil == '{' && !(close = strstr(open, "}}}"))) {
+            str_fmt(err, errlen, "template: unclosed {{{");
+            return -1;
+        }
         size_t len = (size_t)(close - name);
         const char *val = lookup(v, n, name, len);
+        if (!val && len == 15 && memcmp(name, "unsubscribe_url", 15) == 0)
+            val = ""; /* only notification mail has one */
         if (!val) {
             str_fmt(err, errlen, "template: no value for %.*s", (int)len, name);
             return -1;
         }
-        t = close + 2;
+        t = close + (sigil == '{' ? 3 : 2);
+        if (sigil == '{') {
+            /* Markup the service made from escaped values (a digest's
+             * list): in the HTML body as it is, never in the others. */
+            if (how != ESC_HTML) {
+                str_fmt(err, errlen, "template: {{{%.*s}}} outside the HTML body", (int)len, name);
+                return -1;
+            }
+            if (buf_puts(b, val))
+                return -1;
+            continue;
+        }
         if (sigil == '/')
             continue; /* the end of a part that was shown */
         if (sigil == '#') {
@@ -363,6 +393,11 @@ int mail_render(const char *kind, const struct mail_value *values, size_t n,
     if (rc)
         mail_rendered_cleanup(out);
     return rc;
+}
+
+int mail_html_escape(buf *out, const char *s)
+{
+    return put_escaped(out, s ? s : "", ESC_HTML);
 }
 
 int mail_html_page(buf *out, const char *subject, const char *fragment)

@@ -133,6 +133,9 @@ int program_config_read(json_t *doc, struct program_config *out)
     out->surveys.health_check_days =
         int_or(sv, "health_check_days", PROGRAM_DEFAULT_HEALTH_CHECK_DAYS);
 
+    const char *hook = json_string_value(member(json_object_get(doc, "alerts"), "webhook_url"));
+    out->alerts.webhook_url = hook ? hook : "";
+
     out->duration_months = int_or(doc, "duration_months", PROGRAM_DEFAULT_DURATION_MONTHS);
     out->renewals = int_or(doc, "renewals", PROGRAM_DEFAULT_RENEWALS);
     out->renewal_window_days =

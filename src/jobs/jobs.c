@@ -21,6 +21,9 @@ static const struct job table[] = {
     {"health-reminders", "reminds each party whose health check is due", 0, job_health_reminders},
     {"at-risk", "records at-risk flags raised and cleared, for the at-risk report", 3600,
      job_at_risk},
+    {"digests", "stores each person's daily digest of the day before", 60, job_digests},
+    {"alerts", "posts coordinator alerts to the programs' chat webhooks", LIMIT_MAIL_POLL_S,
+     job_alerts},
     {"mail", "delivers the outbox over SMTP (with --smtp)", LIMIT_MAIL_POLL_S, job_mail},
 };
 #define NJOBS (sizeof table / sizeof table[0])

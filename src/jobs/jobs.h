@@ -104,6 +104,14 @@ int job_health_reminders(store *db, int64_t now, size_t *done);
  * at-risk report reads (service/risk.h). */
 int job_at_risk(store *db, int64_t now, size_t *done);
 
+/* jobs/digests.c: each person's daily digest of held notification mail,
+ * once the day is over, once (service/notification.h). */
+int job_digests(store *db, int64_t now, size_t *done);
+
+/* jobs/alerts.c: posts due coordinator alerts to the programs' incoming
+ * webhooks, with back-off (service/alert.h). Never inside a request. */
+int job_alerts(store *db, int64_t now, size_t *done);
+
 /* jobs/mail.c: delivers the outbox over SMTP (settings in jobs/mail.h);
  * last in the table, so a run delivers the mail the jobs before it
  * stored. Does nothing when no SMTP server is configured. */
