@@ -51,6 +51,10 @@ static const struct mail_value all[] = {
     {"with", "Maya"},
     {"until", "2027-02-01"},
     {"anonymous", "yes"},
+    {"day", "1 December 2026"},
+    {"count", "2"},
+    {"items", "- A new message\n  https://t.example/x\n"},
+    {"items_html", "<ul><li>made by the service</li></ul>"},
 };
 #define NALL (sizeof all / sizeof all[0])
 
