@@ -201,7 +201,8 @@ def test_every_kind_arrives_with_its_template_and_links(admin, make_person, mail
         assert link.endswith("/relationships/%d/health" % rel4["id"])
         assert who.get(furl + "/health-checks").status_code == 200
 
-    # Every kind the templates know was among them (invitation: test_mail.py).
+    # Every kind the templates know was among them (invitation: test_mail.py;
+    # the daily digest: test_notifications.py).
     kinds = {k["kind"] for k in admin.get("/api/v1/mail").json()["kinds"]}
     sent = {m["kind"] for m in admin.get("/api/v1/outbox", params={"state": "sent", "limit": 500}).json()["items"]}
-    assert kinds - {"invitation"} <= sent, kinds - sent
+    assert kinds - {"invitation", "digest"} <= sent, kinds - sent

@@ -11,7 +11,9 @@ import time
 import urllib.parse
 
 import requests
-from conftest import problem
+from conftest import PASSWORD, Client, problem
+from server import ADMIN_EMAIL, ADMIN_PASSWORD, Server
+from smtp import Receiver
 from test_mail import sql
 
 OPEN = {"status": "enrolling", "selection": {"access": "open", "questions": []},
@@ -172,7 +174,30 @@ def day_after(t, days=1, hour=6):
     return "%sT%02d:00:00Z" % (d.isoformat(), hour)
 
 
-def test_a_daily_digest_is_one_mail_per_day_with_the_items(admin, make_person, mailbox, server, base):
+def test_a_daily_digest_is_one_mail_per_day_with_the_items():
+    """On a server of its own: its jobs run days ahead."""
+    mailbox = Receiver().start()
+    server = Server(name="digests", env=mailbox.env()).start()
+    try:
+        base = server.url
+        admin = Client(base).sign_in(ADMIN_EMAIL, ADMIN_PASSWORD)
+        n = [0]
+
+        def make_person(name=None):
+            n[0] += 1
+            email = "digest%d@example.org" % n[0]
+            r = admin.post("/api/v1/people", json={"email": email, "name": name or "Digest %d" % n[0],
+                                                   "password": PASSWORD})
+            assert r.status_code == 201, r.text
+            return Client(base).sign_in(email, PASSWORD)
+
+        digest_walk(admin, make_person, mailbox, server, base)
+    finally:
+        assert server.stop() == 0
+        mailbox.stop()
+
+
+def digest_walk(admin, make_person, mailbox, server, base):
     _, mentor, mentee, rel = pair(admin, make_person, "Digest program")
     mailbox.wait_for(to=mentor.person["email"], subject="You have been matched")
     settings(mentor, message="daily", kudos="daily")
@@ -205,6 +230,16 @@ def test_a_daily_digest_is_one_mail_per_day_with_the_items(admin, make_person, m
     assert len(outbox_of(admin, mentor, "digest")) == 1
     # The mentee chose nothing: their mail came at once, and no digest.
     assert outbox_of(admin, mentee, "digest") == []
+    # The digest's own link turns off what it holds, and only that.
+    url = got.email["List-Unsubscribe"][1:-1]
+    token = url.rsplit("/", 1)[1]
+    info = requests.get(base + "/api/v1/unsubscribe/" + token).json()
+    assert info["kind"] == "digest" and info["off"] is False
+    assert sorted(info["digest_kinds"]) == ["A new message", "Kudos from a partner"]
+    assert requests.post(url, data="List-Unsubscribe=One-Click",
+                         headers={"Content-Type": "application/x-www-form-urlencoded"}).status_code == 200
+    modes = {k["kind"]: k["mode"] for k in mentor.get("/api/v1/me/notification-settings").json()["kinds"]}
+    assert (modes["message"], modes["kudos"], modes["matched"]) == ("off", "off", "immediately")
 
 
 def unsubscribe_link(got):
