@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "base/str.h"
 #include "jobs/jobs.h"
+#include "jobs/mail_smtp.h"
 #include "service/alert.h"
 
 #define BATCH 20
@@ -30,6 +31,7 @@ static long post(const char *url, const char *body, char *err, size_t errlen)
     char curl_err[CURL_ERROR_SIZE] = "";
     long status = 0;
     err[0] = '\0';
+    mail_smtp_global_init(); /* libcurl's global state, once per process */
     CURL *h = curl_easy_init();
     if (!h) {
         str_fmt(err, errlen, "libcurl could not start");
