@@ -112,7 +112,8 @@ int h_programs_list(api_ctx *c)
 static const char *const top_keys[] = {
     "name",     "description", "status",  "objectives",      "selection", "matching",
     "training", "meetings",    "goals",   "duration_months", "renewals",  "renewal_window_days",
-    "phases",   "dates",       "surveys", "version",         "alerts",    NULL};
+    "phases",   "dates",       "surveys", "version",         "reminders", "alerts",
+    NULL};
 
 /* Validates the body of a create or change: name, description and status
  * (absent ones keep the values in *in), the version, and the

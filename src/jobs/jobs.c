@@ -21,6 +21,8 @@ static const struct job table[] = {
     {"health-reminders", "reminds each party whose health check is due", 0, job_health_reminders},
     {"at-risk", "records at-risk flags raised and cleared, for the at-risk report", 3600,
      job_at_risk},
+    {"reminders", "sends the reminders that fell due (agreement, goals, meetings, requests ...)", 0,
+     job_reminders},
     {"digests", "stores each person's daily digest of the day before", 60, job_digests},
     {"alerts", "posts coordinator alerts to the programs' chat webhooks", LIMIT_MAIL_POLL_S,
      job_alerts},

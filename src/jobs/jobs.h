@@ -104,6 +104,9 @@ int job_health_reminders(store *db, int64_t now, size_t *done);
  * at-risk report reads (service/risk.h). */
 int job_at_risk(store *db, int64_t now, size_t *done);
 
+/* jobs/reminders.c: the reminders that fell due are sent, once each,
+ * if their condition still holds (service/reminder.h). */
+int job_reminders(store *db, int64_t now, size_t *done);
 /* jobs/digests.c: each person's daily digest of held notification mail,
  * once the day is over, once (service/notification.h). */
 int job_digests(store *db, int64_t now, size_t *done);
