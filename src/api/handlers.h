@@ -187,4 +187,19 @@ int h_rematch_agree(api_ctx *c);
 int h_rematch_list(api_ctx *c);
 int h_rematch_dismiss(api_ctx *c);
 
+/* notifications.c */
+int h_notifications_list(api_ctx *c);
+int h_notifications_unread(api_ctx *c);
+int h_notification_read(api_ctx *c);
+int h_notifications_read_all(api_ctx *c);
+int h_notification_settings_get(api_ctx *c);
+int h_notification_settings_put(api_ctx *c);
+int h_unsubscribe_get(api_ctx *c);
+int h_unsubscribe_post(api_ctx *c);
+int h_unsubscribe_page(api_ctx *c);
+
+/* alerts.c */
+int h_alerts_list(api_ctx *c);
+int h_alert_test(api_ctx *c);
+
 #endif

@@ -33,6 +33,9 @@ static json_t *program_json(const struct svc_program *p)
     if (p->cfg.doc) {
         json_object_set_new(o, "version", json_integer(p->version));
         json_object_update(o, p->cfg.doc);
+        /* The webhook is a credential of the chat: its coordinators' alone. */
+        if (!perm_allows(p->roles, PERM_PROGRAM, PERM_WRITE))
+            json_object_del(o, "alerts");
     }
     if (p->has_enrolment) {
         static const char *const states[] = {"open", "not_yet", "closed"};
@@ -109,7 +112,8 @@ int h_programs_list(api_ctx *c)
 static const char *const top_keys[] = {
     "name",     "description", "status",  "objectives",      "selection", "matching",
     "training", "meetings",    "goals",   "duration_months", "renewals",  "renewal_window_days",
-    "phases",   "dates",       "surveys", "version",         "reminders", NULL};
+    "phases",   "dates",       "surveys", "version",         "reminders", "alerts",
+    NULL};
 
 /* Validates the body of a create or change: name, description and status
  * (absent ones keep the values in *in), the version, and the

@@ -155,6 +155,19 @@ static const struct route routes[] = {
     {HTTP_POST, "/api/v1/relationships/{rid}/rematch", h_rematch_agree, 0},
     {HTTP_GET, "/api/v1/programs/{id}/rematch", h_rematch_list, 0},
     {HTTP_DELETE, "/api/v1/programs/{id}/rematch/{pid}", h_rematch_dismiss, 0},
+    /* Notifications, settings, unsubscribing and chat alerts (notifications.c, alerts.c). */
+    {HTTP_GET, "/api/v1/notifications", h_notifications_list, 0},
+    {HTTP_GET, "/api/v1/notifications/unread", h_notifications_unread, 0},
+    {HTTP_POST, "/api/v1/notifications/read", h_notifications_read_all, 0},
+    {HTTP_POST, "/api/v1/notifications/{id}/read", h_notification_read, 0},
+    {HTTP_GET, "/api/v1/me/notification-settings", h_notification_settings_get, 0},
+    {HTTP_PUT, "/api/v1/me/notification-settings", h_notification_settings_put, 0},
+    {HTTP_GET, "/api/v1/unsubscribe/{token}", h_unsubscribe_get, PUBLIC},
+    {HTTP_POST, "/api/v1/unsubscribe/{token}", h_unsubscribe_post, PUBLIC},
+    {HTTP_GET, "/unsubscribe/{token}", h_unsubscribe_page, PUBLIC | NO_DB},
+    {HTTP_POST, "/unsubscribe/{token}", h_unsubscribe_post, PUBLIC},
+    {HTTP_GET, "/api/v1/programs/{id}/alerts", h_alerts_list, 0},
+    {HTTP_POST, "/api/v1/programs/{id}/alerts/test", h_alert_test, 0},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 

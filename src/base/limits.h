@@ -215,4 +215,16 @@ _Static_assert(LIMIT_IMPORT_WANTS == LIMIT_WANTS_MAX, "import wants are the coor
 #define LIMIT_AT_RISK_LISTED 500        /* relationships one at-risk list shows */
 #define LIMIT_REMATCH_LISTED 500        /* mentees one rematch queue shows */
 
+/* Notifications, digests, unsubscribing and chat alerts
+ * (docs/internals/notifications.md). */
+#define LIMIT_NOTIFICATIONS_PAGE 100 /* notifications one page of the list holds */
+#define LIMIT_DIGEST_ITEMS 50        /* items one digest mail lists (the rest: a count) */
+#define LIMIT_UNSUBSCRIBE_DAYS 60    /* how long an unsubscribe link works */
+#define LIMIT_WEBHOOK_URL_BYTES 1024 /* a program's incoming-webhook URL */
+#define LIMIT_ALERT_TEXT_BYTES 2000  /* one chat alert's text */
+#define LIMIT_ALERT_ATTEMPTS 12      /* posts of an alert before it is dead */
+#define LIMIT_ALERT_TIMEOUT_S 10     /* one post to a webhook */
+#define LIMIT_ALERT_LEASE_S 60       /* a claimed alert's lease */
+#define LIMIT_ALERTS_LISTED 100      /* alerts the program's list shows, newest first */
+
 #endif

@@ -312,15 +312,28 @@ static const struct mail_template templates[] = {
      "<p>Nothing has happened between {{names}} for {{days}} days, and they were reminded. "
      "Should the relationship be closed?</p>\n<p><a href=\"{{link}}\">Close it, end it "
      "early, or leave it open</a></p>\n"},
+    /* The daily digest (docs/internals/notifications.md): {{count}} items
+     * of {{day}}, listed by the service as {{items}} (text) and
+     * {{{items_html}}} (markup of escaped values). */
+    {"digest", MAIL_DIGEST, "The daily digest", "Your Tandem digest: {{count}} new",
+     "Here is what happened in Tandem on {{day}}:\n\n{{items}}\nAll your notifications:\n"
+     "{{link}}\n",
+     "<p>Here is what happened in Tandem on {{day}}:</p>\n{{{items_html}}}"
+     "<p><a href=\"{{link}}\">All your notifications</a></p>\n"},
 };
 #define NTEMPLATES (sizeof templates / sizeof templates[0])
 
 #define GREETING_TEXT "Hello{{#name}} {{name}}{{/name}},\n\n"
 #define GREETING_HTML "<p>Hello{{#name}} {{name}}{{/name}},</p>\n"
-#define FOOTER_TEXT "\n-- \nTandem{{#program}} - {{program}}{{/program}}\n{{url}}\n"
+#define FOOTER_TEXT                                                                                \
+    "\n-- \nTandem{{#program}} - {{program}}{{/program}}\n{{url}}\n"                               \
+    "{{#unsubscribe_url}}Stop this kind of mail, or choose a daily digest: "                       \
+    "{{unsubscribe_url}}\n{{/unsubscribe_url}}"
 #define FOOTER_HTML                                                                                \
     "<p style=\"margin-top:2em;color:#555;font-size:90%\">Tandem{{#program}} - "                   \
-    "{{program}}{{/program}}<br><a href=\"{{url}}\" style=\"color:#555\">{{url}}</a></p>\n"
+    "{{program}}{{/program}}<br><a href=\"{{url}}\" style=\"color:#555\">{{url}}</a>"              \
+    "{{#unsubscribe_url}}<br><a href=\"{{unsubscribe_url}}\" style=\"color:#555\">Stop this kind " \
+    "of mail, or choose a daily digest</a>{{/unsubscribe_url}}</p>\n"
 
 /* The HTML around the body: one column, readable without CSS. */
 #define HTML_HEAD                                                                                  \
@@ -447,7 +460,11 @@ static int expand(buf *b, const char *t, const struct mail_value *v, size_t n, e
             return -1;
         }
         const char *name = open + 2;
-        char sigil = *name == '#' || *name == '/' ? *name++ : 0;
+        char sigil = *name == '#' || *name == '/' || *name == '{' ? *name++ : 0;
+        if (sigil == '{' && !(close = strstr(open, "}}}"))) {
+            str_fmt(err, errlen, "template: unclosed {{{");
+            return -1;
+        }
         size_t len = (size_t)(close - name);
         if (pp && plan_open(pp, b, sigil, name, len)) {
             if (pp->full) {
@@ -459,11 +476,24 @@ static int expand(buf *b, const char *t, const struct mail_value *v, size_t n, e
             continue;
         }
         const char *val = lookup(v, n, name, len);
+        if (!val && len == 15 && memcmp(name, "unsubscribe_url", 15) == 0)
+            val = ""; /* only notification mail has one */
         if (!val) {
             str_fmt(err, errlen, "template: no value for %.*s", (int)len, name);
             return -1;
         }
-        t = close + 2;
+        t = close + (sigil == '{' ? 3 : 2);
+        if (sigil == '{') {
+            /* Markup the service made from escaped values (a digest's
+             * list): in the HTML body as it is, never in the others. */
+            if (how != ESC_HTML) {
+                str_fmt(err, errlen, "template: {{{%.*s}}} outside the HTML body", (int)len, name);
+                return -1;
+            }
+            if (buf_puts(b, val))
+                return -1;
+            continue;
+        }
         if (sigil == '/')
             continue; /* the end of a part that was shown */
         if (sigil == '#') {
@@ -621,6 +651,11 @@ int mail_plan_fill(const struct mail_plan *p, const char *const *values, struct 
             return -1;
         }
     return 0;
+}
+
+int mail_html_escape(buf *out, const char *s)
+{
+    return put_escaped(out, s ? s : "", ESC_HTML);
 }
 
 int mail_html_page(buf *out, const char *subject, const char *fragment)

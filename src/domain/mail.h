@@ -7,6 +7,10 @@
  *   {{name}}              the value, as given (HTML-escaped in the HTML body;
  *                         control characters become spaces in the subject)
  *   {{#name}}...{{/name}} the part between, only when the value is not empty
+ *   {{{name}}}            markup the service made of escaped values, as it is
+ *                         (the HTML body only)
+ *   {{unsubscribe_url}}   the one value that may be missing (the footer's
+ *                         link on notification mail; "" otherwise)
  *
  * The service gives every mail the values `name` (the recipient's name,
  * may be empty), `program` (may be empty) and `url` (the public URL); a
@@ -29,6 +33,8 @@
 enum mail_class {
     MAIL_NOTIFICATION, /* may be turned off by the person; List-Unsubscribe */
     MAIL_REQUIRED,     /* must reach the person: no List-Unsubscribe, no opting out */
+    MAIL_DIGEST,       /* the daily digest of held notifications: List-Unsubscribe, no
+                        * setting of its own, no in-app notification */
 };
 
 struct mail_template {
@@ -83,6 +89,9 @@ int mail_plan_make(const char *kind, const struct mail_value *values, size_t n,
  * mail_render), -1 when the mail is over LIMIT_MAIL_BODY_BYTES. */
 int mail_plan_fill(const struct mail_plan *p, const char *const *values, struct mail_rendered *out);
 void mail_plan_free(struct mail_plan *p); /* NULL allowed */
+/* Appends s (NULL: nothing) escaped for HTML text and attribute values,
+ * as template values are. 0, or -1 when out's cap was reached. */
+int mail_html_escape(buf *out, const char *s);
 
 /* Appends the HTML page every HTML part is: the document, its title
  * (subject, escaped) and one readable column around the stored fragment.

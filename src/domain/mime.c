@@ -286,8 +286,9 @@ int mime_write(buf *out, const struct mime_message *m, char *err, size_t errlen)
     if (m->unsubscribe && *m->unsubscribe) {
         if (!ascii_token(m->unsubscribe, false))
             return refuse(err, errlen, "the List-Unsubscribe URL");
+        /* RFC 8058: a POST to the URL turns the mail off in one click. */
         if (buf_puts(out, "List-Unsubscribe: <") || buf_puts(out, m->unsubscribe) ||
-            buf_puts(out, ">\r\n"))
+            buf_puts(out, ">\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"))
             goto full;
     }
     const char *auto_sub = m->auto_submitted ? m->auto_submitted : "auto-generated";

@@ -14,7 +14,7 @@ const char *const program_config_keys[] = {"objectives",      "selection", "matc
                                            "training",        "meetings",  "goals",
                                            "duration_months", "renewals",  "renewal_window_days",
                                            "phases",          "dates",     "surveys",
-                                           "reminders",       NULL};
+                                           "reminders",       "alerts",    NULL};
 const char *const program_statuses[] = {"draft",   "enrolling", "matching",
                                         "running", "closed",    NULL};
 
@@ -654,6 +654,58 @@ static json_t *reminders(const json_t *in, const json_t *base, const char *path,
     return out;
 }
 
+/* ---- chat alerts ---- */
+
+const char *program_webhook_problem(const char *url)
+{
+    if (!url || !*url)
+        return NULL; /* none: no alerts are posted */
+    size_t len = strlen(url);
+    if (len > LIMIT_WEBHOOK_URL_BYTES)
+        return "is too long";
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)url[i] <= 0x20 || url[i] == 0x7f || (unsigned char)url[i] >= 0x80)
+            return "must be a URL without spaces or control characters";
+    const char *host;
+    bool https = strncmp(url, "https://", 8) == 0;
+    if (https)
+        host = url + 8;
+    else if (strncmp(url, "http://", 7) == 0)
+        host = url + 7;
+    else
+        return "must be an https:// URL (http:// only to this machine: 127.0.0.1, localhost, "
+               "[::1])";
+    size_t hl = strcspn(host, "/?#");
+    if (hl == 0 || memchr(host, '@', hl))
+        return "must name a host (and no user or password)";
+    if (https)
+        return NULL;
+    /* Plain HTTP only on the loopback: a receiver on the same machine. */
+    static const char *const loopback[] = {"127.0.0.1", "localhost", "[::1]"};
+    for (size_t i = 0; i < 3; i++) {
+        size_t n = strlen(loopback[i]);
+        if (hl >= n && strncmp(host, loopback[i], n) == 0 && (hl == n || host[n] == ':'))
+            return NULL;
+    }
+    return "must be an https:// URL (http:// only to this machine: 127.0.0.1, localhost, [::1])";
+}
+
+/* Coordinator alerts posted to a chat's incoming webhook. */
+static json_t *alerts(const json_t *in, const char *path, verr *e)
+{
+    static const char *const keys[] = {"webhook_url", NULL};
+    const char *url = NULL;
+    v_known_keys(in, path, keys, e);
+    const json_t *u = json_object_get(in, "webhook_url");
+    if (u && !json_is_null(u)) {
+        v_string(in, "webhook_url", path, false, true, LIMIT_WEBHOOK_URL_BYTES, "", &url, e);
+        const char *why = url ? program_webhook_problem(url) : NULL;
+        if (why)
+            v_fail(e, path, "webhook_url", "%s", why);
+    }
+    return json_pack("{s:s}", "webhook_url", or_empty(url));
+}
+
 /* ---- dates ---- */
 
 /* The dates, in the order a program runs through them. */
@@ -794,6 +846,7 @@ int program_config_normalize(const json_t *in, const json_t *base, struct progra
     json_object_set_new(
         cfg, "reminders",
         reminders(SECTION("reminders"), json_object_get(base, "reminders"), "reminders", e));
+    json_object_set_new(cfg, "alerts", alerts(SECTION("alerts"), "alerts", e));
 #undef SECTION
 
     /* The scalars: from in, else base, else the default. */

@@ -126,6 +126,9 @@ struct program_config {
     struct {
         struct program_remind_rule rule[PROGRAM_REMIND_COUNT]; /* by enum program_remind */
     } reminders;
+    struct {
+        const char *webhook_url; /* an incoming webhook for coordinator alerts; "" none */
+    } alerts;
     int duration_months, renewals;
     int renewal_window_days; /* renewal is offered in the last days before the planned end */
 };
@@ -150,6 +153,11 @@ int program_config_read(json_t *doc, struct program_config *out);
 
 /* Releases the document; the struct is empty afterwards. NULL allowed. */
 void program_config_cleanup(struct program_config *cfg);
+
+/* Why url cannot be a program's incoming webhook (NULL when it can, or
+ * when it is empty: none). https://, or http:// only to the loopback
+ * (127.0.0.1, localhost, [::1]); no user or password, no spaces. */
+const char *program_webhook_problem(const char *url);
 
 /* The wants rule, the one place it is written: a mentee asks for 1 ..
  * max_mentors_per_mentee mentors, whoever sets it (the mentee applying or

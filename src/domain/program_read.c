@@ -142,6 +142,8 @@ int program_config_read(json_t *doc, struct program_config *out)
         if (sp->unit && out->reminders.rule[i].n < 1)
             out->reminders.rule[i].n = sp->n;
     }
+    const char *hook = json_string_value(member(json_object_get(doc, "alerts"), "webhook_url"));
+    out->alerts.webhook_url = hook ? hook : "";
 
     out->duration_months = int_or(doc, "duration_months", PROGRAM_DEFAULT_DURATION_MONTHS);
     out->renewals = int_or(doc, "renewals", PROGRAM_DEFAULT_RENEWALS);

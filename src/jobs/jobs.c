@@ -23,6 +23,9 @@ static const struct job table[] = {
      job_at_risk},
     {"reminders", "sends the reminders that fell due (agreement, goals, meetings, requests ...)", 0,
      job_reminders},
+    {"digests", "stores each person's daily digest of the day before", 60, job_digests},
+    {"alerts", "posts coordinator alerts to the programs' chat webhooks", LIMIT_MAIL_POLL_S,
+     job_alerts},
     {"mail", "delivers the outbox over SMTP (with --smtp)", LIMIT_MAIL_POLL_S, job_mail},
 };
 #define NJOBS (sizeof table / sizeof table[0])

@@ -107,6 +107,13 @@ int job_at_risk(store *db, int64_t now, size_t *done);
 /* jobs/reminders.c: the reminders that fell due are sent, once each,
  * if their condition still holds (service/reminder.h). */
 int job_reminders(store *db, int64_t now, size_t *done);
+/* jobs/digests.c: each person's daily digest of held notification mail,
+ * once the day is over, once (service/notification.h). */
+int job_digests(store *db, int64_t now, size_t *done);
+
+/* jobs/alerts.c: posts due coordinator alerts to the programs' incoming
+ * webhooks, with back-off (service/alert.h). Never inside a request. */
+int job_alerts(store *db, int64_t now, size_t *done);
 
 /* jobs/mail.c: delivers the outbox over SMTP (settings in jobs/mail.h);
  * last in the table, so a run delivers the mail the jobs before it

@@ -9,7 +9,9 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "service/alert.h"
 #include "service/audit.h"
+#include "service/notification.h"
 
 /* ---- storing mail ---- */
 
@@ -49,37 +51,30 @@ bool svc_outbox_link(char *out, size_t size, const char *path_fmt, ...)
     return n >= 0 && (size_t)n < sizeof path && str_fmt(out, size, "%.*s%s", (int)bl, base, path);
 }
 
-void svc_outbox_unsubscribe_url(int64_t person_id, const char *kind, char *out, size_t size)
-{
-    const struct mail_template *t = mail_template_find(kind);
-    out[0] = '\0';
-    if (!t || t->class != MAIL_NOTIFICATION || person_id == 0)
-        return;
-    /* Where a person chooses which mail they get. A signed one-click
-     * link (RFC 8058) replaces this once preferences are stored. */
-    if (!svc_outbox_link(out, size, "/settings/notifications"))
-        out[0] = '\0';
-}
-
-/* The values every mail gets (name, program, url), then m's own. */
-static size_t mail_values(const struct svc_mail *m, struct mail_value v[LIMIT_MAIL_VALUES + 3])
+/* The values every mail gets (name, program, url, unsubscribe_url: unsub,
+ * "" for none), then m's own; m->nvalues is at most LIMIT_MAIL_VALUES. */
+static size_t mail_values(const struct svc_mail *m, const char *unsub,
+                          struct mail_value v[LIMIT_MAIL_VALUES + 4])
 {
     size_t n = 0;
     v[n++] = (struct mail_value){"name", m->name ? m->name : ""};
     v[n++] = (struct mail_value){"program", m->program ? m->program : ""};
     v[n++] = (struct mail_value){"url", svc_public_url()};
+    v[n++] = (struct mail_value){"unsubscribe_url", unsub};
     for (size_t i = 0; i < m->nvalues; i++)
         v[n++] = m->values[i];
     return n;
 }
 
-int svc_outbox_render(const struct svc_mail *m, struct mail_rendered *out, verr *e)
+/* Renders m with the values every mail gets; unsub is the footer's
+ * unsubscribe link ("" for none). */
+static int render(const struct svc_mail *m, const char *unsub, struct mail_rendered *out, verr *e)
 {
-    struct mail_value v[LIMIT_MAIL_VALUES + 3];
+    struct mail_value v[LIMIT_MAIL_VALUES + 4];
     *out = (struct mail_rendered){0};
     if (m->nvalues > LIMIT_MAIL_VALUES)
         return svc_fail(e, SVC_INVALID, "values", "more than %d values", LIMIT_MAIL_VALUES);
-    size_t n = mail_values(m, v);
+    size_t n = mail_values(m, unsub, v);
     char err[200];
     if (mail_render(m->kind, v, n, out, err, sizeof err)) {
         log_error("mail", "mail of kind %s not stored: %s", m->kind ? m->kind : "?", err);
@@ -88,14 +83,19 @@ int svc_outbox_render(const struct svc_mail *m, struct mail_rendered *out, verr 
     return SVC_OK;
 }
 
+int svc_outbox_render(const struct svc_mail *m, struct mail_rendered *out, verr *e)
+{
+    return render(m, "", out, e);
+}
+
 int svc_outbox_plan(const struct svc_mail *m, const char *const *open, size_t nopen,
                     struct mail_plan **out, verr *e)
 {
-    struct mail_value v[LIMIT_MAIL_VALUES + 3];
+    struct mail_value v[LIMIT_MAIL_VALUES + 4];
     *out = NULL;
     if (m->nvalues > LIMIT_MAIL_VALUES)
         return svc_fail(e, SVC_INVALID, "values", "more than %d values", LIMIT_MAIL_VALUES);
-    size_t n = mail_values(m, v);
+    size_t n = mail_values(m, "", v);
     char err[200];
     if (mail_plan_make(m->kind, v, n, open, nopen, out, err, sizeof err)) {
         log_error("mail", "mail of kind %s not planned: %s", m->kind ? m->kind : "?", err);
@@ -107,13 +107,21 @@ int svc_outbox_plan(const struct svc_mail *m, const char *const *open, size_t no
 int svc_outbox_mail(store *db, const struct svc_mail *m, int64_t now, verr *e)
 {
     struct mail_rendered r;
-    int rc = svc_outbox_render(m, &r, e);
-    if (rc != SVC_OK)
+    char unsub[LIMIT_HTTP_URL_BYTES];
+    /* Notification mail carries a signed link that turns its kind off
+     * (List-Unsubscribe and the footer); required mail none. */
+    int rc = svc_unsubscribe_url(db, m->person_id, m->kind, now, unsub, sizeof unsub);
+    if (rc != STORE_OK)
         return rc;
-    char unsub[1024];
-    svc_outbox_unsubscribe_url(m->person_id, m->kind, unsub, sizeof unsub);
-    rc = insert(db, m->to, m->person_id, m->program_id, m->kind, r.subject, r.text, r.html, m->ics,
-                unsub, now);
+    if ((rc = render(m, unsub, &r, e)) != SVC_OK)
+        return rc;
+    /* The one place every mail passes: the in-app notification, and the
+     * person's choice (now, in the day's digest, or no mail). */
+    bool send = true;
+    rc = svc_notification_note(db, m, r.subject, now, &send);
+    if (rc == STORE_OK && send)
+        rc = insert(db, m->to, m->person_id, m->program_id, m->kind, r.subject, r.text, r.html,
+                    m->ics, unsub, now);
     mail_rendered_cleanup(&r);
     return rc;
 }
@@ -350,6 +358,31 @@ int svc_outbox_sent(store *db, int64_t id, const char *owner, int64_t now, bool 
     return rc;
 }
 
+/* A dead letter about a program is news for its coordinators' chat. */
+static int alert_dead(store *db, int64_t id, const char *reply, int64_t now)
+{
+    store_rows *rows = NULL;
+    store_val q[] = {SV_INT(id)};
+    int rc = store_query(db,
+                         "SELECT program_id, to_address, subject FROM outbox WHERE id = ?1 AND "
+                         "program_id IS NOT NULL",
+                         q, 1, &rows);
+    char text[LIMIT_ALERT_TEXT_BYTES], link[LIMIT_HTTP_URL_BYTES];
+    int64_t program = 0;
+    if (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        program = store_col_int(rows, 0);
+        str_fmt(text, sizeof text,
+                "Mail to %s (\"%s\") could not be delivered and was given up: %s",
+                store_col_text(rows, 1), store_col_text(rows, 2), reply);
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    if (rc != STORE_OK || program == 0)
+        return rc < 0 ? rc : STORE_OK;
+    svc_outbox_link(link, sizeof link, "/programs/%lld/participants", (long long)program);
+    return svc_alert(db, program, "dead_letter", text, link, now);
+}
+
 int svc_outbox_failed(store *db, int64_t id, const char *owner, int64_t now, const char *reply,
                       bool permanent, int max_attempts, enum mail_next *next)
 {
@@ -375,11 +408,12 @@ int svc_outbox_failed(store *db, int64_t id, const char *owner, int64_t now, con
     store_val p[] = {SV_INT(id), SV_INT(now), SV_TEXT(kept),
                      SV_INT(now + (dead ? 0 : mail_backoff_s(tried))),
                      dead ? SV_INT(now) : SV_NULL};
-    return store_exec(db,
-                      "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?2, "
-                      "last_error = ?3, next_attempt_at = ?4, dead_at = ?5, lease_owner = NULL, "
-                      "lease_until = NULL WHERE id = ?1",
-                      p, 5, NULL);
+    rc = store_exec(db,
+                    "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?2, "
+                    "last_error = ?3, next_attempt_at = ?4, dead_at = ?5, lease_owner = NULL, "
+                    "lease_until = NULL WHERE id = ?1",
+                    p, 5, NULL);
+    return rc == STORE_OK && dead ? alert_dead(db, id, kept, now) : rc;
 }
 
 int svc_outbox_release(store *db, int64_t id, const char *owner, int64_t next_at)

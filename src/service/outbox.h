@@ -38,7 +38,10 @@ struct svc_mail {
     const char *ics; /* an iCalendar text with its METHOD line; NULL: none */
 };
 
-/* Renders m's template and stores the mail, due now. SVC_OK, SVC_INVALID
+/* Renders m's template and stores the mail, due now - or, for
+ * notification mail to a person with an account, records the in-app
+ * notification and stores the mail as the person chose: now, held for
+ * the daily digest, or not at all (service/notification.h). SVC_OK, SVC_INVALID
  * when the template refuses the values (a missing value names it in e;
  * a programming error: it is logged too), or a store status. */
 int svc_outbox_mail(store *db, const struct svc_mail *m, int64_t now, verr *e);
@@ -96,11 +99,6 @@ int svc_outbox_to_participation(store *db, int64_t participation_id, const char 
  * the links mail carries. false when it did not fit. */
 bool svc_outbox_link(char *out, size_t size, const char *path_fmt, ...)
     __attribute__((format(printf, 3, 4)));
-
-/* The List-Unsubscribe URL of mail of `kind` to person_id, or "" when
- * it carries none (required mail, or nobody with an account). The hook
- * for signed one-click links (docs/internals/mail.md). */
-void svc_outbox_unsubscribe_url(int64_t person_id, const char *kind, char *out, size_t size);
 
 /* ---- delivering (the mail job) ---- */
 

@@ -8,6 +8,7 @@
 
 #include "base/limits.h"
 #include "base/str.h"
+#include "service/secrets.h"
 
 #define SECRET_NAME "signin_counters"
 #define SECRET_BYTES 32
@@ -35,48 +36,11 @@ static const struct svc_ratelimit_config *or_defaults(const struct svc_ratelimit
     return tmp;
 }
 
-/* The shared secret: 1 and *secret filled when there is one, 0 when none
- * exists yet (create set: made now, which needs a write transaction), or
- * a store status. */
+/* The shared secret (service/secrets.h): 1 and *secret filled, 0 when
+ * none exists yet and create is not set, or a store status. */
 static int secret_of(store *db, bool create, unsigned char secret[SECRET_BYTES], int64_t now)
 {
-    for (int round = 0; round < 2; round++) {
-        store_rows *rows;
-        store_val p[] = {SV_TEXT(SECRET_NAME)};
-        int rc = store_query(db, "SELECT value FROM server_secrets WHERE name = ?1", p, 1, &rows);
-        if (rc != STORE_OK)
-            return rc;
-        int found = 0;
-        if ((rc = store_next(rows)) == 1) {
-            const char *hex = store_col_text(rows, 0);
-            size_t got = 0;
-            found = hex &&
-                    sodium_hex2bin(secret, SECRET_BYTES, hex, strlen(hex), NULL, &got, NULL) == 0 &&
-                    got == SECRET_BYTES;
-        }
-        store_rows_free(rows);
-        if (rc < 0)
-            return rc;
-        if (found)
-            return 1;
-        if (!create || round)
-            return 0;
-        unsigned char fresh[SECRET_BYTES];
-        char hex[2 * SECRET_BYTES + 1];
-        randombytes_buf(fresh, sizeof fresh);
-        sodium_bin2hex(hex, sizeof hex, fresh, sizeof fresh);
-        sodium_memzero(fresh, sizeof fresh);
-        /* Another server may make it at the same moment: theirs then wins. */
-        store_val q[] = {SV_TEXT(SECRET_NAME), SV_TEXT(hex), SV_INT(now)};
-        rc = store_exec(db,
-                        "INSERT INTO server_secrets (name, value, created_at) VALUES (?1, ?2, ?3) "
-                        "ON CONFLICT (name) DO NOTHING",
-                        q, 3, NULL);
-        sodium_memzero(hex, sizeof hex);
-        if (rc != STORE_OK)
-            return rc;
-    }
-    return 0;
+    return svc_server_secret(db, SECRET_NAME, create, secret, now);
 }
 
 /* The text an address counts under: IPv4 as given, IPv6 as its /64. */

@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "service/alert.h"
 #include "service/audit.h"
 #include "service/followup.h"
 #include "service/matchable.h"
@@ -457,6 +458,12 @@ static int end_early(store *db, const svc_actor *actor, const struct svc_rel *r,
         svc_outbox_link(link, sizeof link, "/relationships/%lld", (long long)r->id);
         struct mail_value v[] = {{"relationship", id}, {"reason", reason}, {"link", link}};
         rc = tell_coordinators(db, r->program_id, "ended_early_alert", v, 3);
+        if (rc == STORE_OK) {
+            char text[LIMIT_ALERT_TEXT_BYTES];
+            str_fmt(text, sizeof text, "Relationship %s ended early.%s%s", id,
+                    reason && *reason ? " Reason given: " : "", reason ? reason : "");
+            rc = svc_alert(db, r->program_id, "ended_early", text, link, now);
+        }
     }
     return rc;
 }

@@ -7,6 +7,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "domain/profile.h"
+#include "service/alert.h"
 #include "service/audit.h"
 #include "service/matchable.h"
 #include "service/outbox.h"
@@ -591,10 +592,23 @@ int svc_request_expire(store *db, int64_t id, int64_t now, bool *moved)
         rc = rc > 0 ? STORE_ERROR : rc;
         goto done;
     }
+    bool next = (size_t)r.current + 1 < r.nchoices;
     rc = cascade(db, &r, "expired", "expired", cfg.matching.request_expiry_days, now);
     if (rc == STORE_OK)
         rc = svc_reminder_request(db, id, now);
     *moved = rc == STORE_OK;
+    if (rc == STORE_OK) {
+        /* The coordinators' chat hears of requests left waiting. */
+        char text[200], link[LIMIT_HTTP_URL_BYTES];
+        str_fmt(text, sizeof text,
+                next ? "A mentee's request waited %d days without an answer and moved on to "
+                       "their next choice."
+                     : "A mentee's request waited %d days without an answer; none of their "
+                       "choices is left, so it ended.",
+                cfg.matching.request_expiry_days);
+        svc_outbox_link(link, sizeof link, "/programs/%lld/requests", (long long)r.program_id);
+        rc = svc_alert(db, r.program_id, "request_waiting", text, link, now);
+    }
 done:
     program_config_cleanup(&cfg);
     svc_request_cleanup(&r);

@@ -7,6 +7,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "domain/survey.h"
+#include "service/alert.h"
 #include "service/audit.h"
 #include "service/outbox.h"
 #include "service/program.h"
@@ -352,6 +353,14 @@ static int record(store *db, int64_t program_id, int64_t rel_id, int64_t now, si
                             "raised_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                             p, 5, NULL);
             *changed += rc == STORE_OK;
+            if (rc == STORE_OK) {
+                /* A flag raised is news for the coordinators' chat. */
+                char text[LIMIT_ALERT_TEXT_BYTES], link[LIMIT_HTTP_URL_BYTES];
+                str_fmt(text, sizeof text, "Relationship %lld is at risk: %s",
+                        (long long)it->relationship_id, it->reasons[r].text);
+                svc_outbox_link(link, sizeof link, "/programs/%lld/at-risk", (long long)program_id);
+                rc = svc_alert(db, program_id, "at_risk", text, link, now);
+            }
         }
     }
     for (size_t k = 0; rc == STORE_OK && k < nof; k++) {

@@ -128,7 +128,10 @@ def test_notification_mail_carries_list_unsubscribe(admin, make_person, mailbox,
                     json={"status": "declined", "decline_reason": "Full <this> round & more"})
     assert r.status_code == 200, r.text
     got = mailbox.wait_for(to=p.person["email"])
-    assert got.email["List-Unsubscribe"] == "<%s/settings/notifications>" % base
+    # A signed link that turns this kind off, also by one click (RFC 8058).
+    assert re.fullmatch(r"<%s/unsubscribe/%d\.declined\.\d+\.[A-Za-z0-9_-]{43}>" % (re.escape(base), p.person["id"]),
+                        got.email["List-Unsubscribe"]), got.email["List-Unsubscribe"]
+    assert got.email["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "Full <this> round & more" in got.text
     assert "Full &lt;this&gt; round &amp; more" in got.html
 

@@ -207,9 +207,10 @@ def test_every_kind_arrives_with_its_template_and_links(admin, make_person, mail
 
     # Every kind the templates know was among them (invitation: test_mail.py;
     # the accounts' kinds on a server of their own: test_accounts.py; the
-    # reminders: test_reminders.py receives each over weeks of jobs).
+    # daily digest: test_notifications.py; the reminders: test_reminders.py
+    # receives each over weeks of jobs).
     kinds = {k["kind"] for k in admin.get("/api/v1/mail").json()["kinds"]}
     kinds = {k for k in kinds if not k.startswith("reminder_")}
     sent = {m["kind"] for m in admin.get("/api/v1/outbox", params={"state": "sent", "limit": 500}).json()["items"]}
     accounts = {"password_reset", "password_changed", "sign_up_verify", "sign_up_exists"}
-    assert kinds - {"invitation"} - accounts <= sent, kinds - sent
+    assert kinds - {"invitation", "digest"} - accounts <= sent, kinds - sent

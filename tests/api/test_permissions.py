@@ -218,6 +218,21 @@ MATRIX = [
     ("POST", "/api/v1/relationships/{R}/rematch", {}, codes(404, admin=None, coord=None, mentor=403, mentee=403)),
     ("GET", "/api/v1/programs/{P}/rematch", None, COORD_READ),
     ("DELETE", "/api/v1/programs/{P}/rematch/{E}", None, COORD_WRITE),
+    # Notifications are each person's own; settings too (test_notifications.py).
+    ("GET", "/api/v1/notifications", None, READ_ALL),
+    ("GET", "/api/v1/notifications/unread", None, READ_ALL),
+    ("POST", "/api/v1/notifications/read", None, codes(200)),
+    ("POST", "/api/v1/notifications/{TOK}/read", None, codes(404)),  # nobody's notification
+    ("GET", "/api/v1/me/notification-settings", None, READ_ALL),
+    ("PUT", "/api/v1/me/notification-settings", {"kinds": [{"kind": "invitation", "mode": "off"}]}, codes(422)),
+    # An unsubscribe link is its own credential: a bad one is 404 for everyone.
+    ("GET", "/api/v1/unsubscribe/{token}", None, codes(404, anon=404)),
+    ("POST", "/api/v1/unsubscribe/{token}", None, codes(404, anon=404)),
+    ("GET", "/unsubscribe/{token}", None, codes(200, anon=200)),
+    ("POST", "/unsubscribe/{token}", None, codes(404, anon=404)),
+    # Chat alerts are the coordinators' (no webhook here: the test alert is refused).
+    ("GET", "/api/v1/programs/{P}/alerts", None, codes(403, admin=200, coord=200, other_program=404, stranger=404)),
+    ("POST", "/api/v1/programs/{P}/alerts/test", None, codes(403, admin=409, coord=409, other_program=404, stranger=404)),
 ]
 
 PARAM_OF = {"{id}": "{P}", "{pid}": "{E}", "{rid}": "{R}", "{mid}": None, "{gid}": "{G}", "{nid}": "{N}",

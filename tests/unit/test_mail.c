@@ -57,6 +57,10 @@ static const struct mail_value all[] = {
     {"frequency", "2"},
     {"names", "Maya and Eli"},
     {"mentee", "Eli"},
+    {"day", "1 December 2026"},
+    {"count", "2"},
+    {"items", "- A new message\n  https://t.example/x\n"},
+    {"items_html", "<ul><li>made by the service</li></ul>"},
 };
 #define NALL (sizeof all / sizeof all[0])
 

@@ -279,6 +279,7 @@ export interface ProgramForm {
   phases: { template: string; items: Phase[] };
   dates: Required<{ [K in keyof Dates]: string }>;
   surveys: { anonymity_threshold: number | null; health_check_days: number | null };
+  alerts: { webhook_url: string };
   reminders: Record<ReminderRule, ReminderForm>;
 }
 
@@ -470,6 +471,7 @@ export function defaultForm(): ProgramForm {
     phases: { template: 'zachary', items: [] },
     dates: { enrolment_opens: '', enrolment_closes: '', matching_date: '', starts: '', ends: '' },
     surveys: { anonymity_threshold: 5, health_check_days: 30 },
+    alerts: { webhook_url: '' },
     reminders: defaultReminders(),
   };
 }
@@ -573,6 +575,7 @@ export function fromApi(p: Program): ProgramForm {
       anonymity_threshold: num(p.surveys?.anonymity_threshold, 5),
       health_check_days: num(p.surveys?.health_check_days, 30),
     },
+    alerts: { webhook_url: p.alerts?.webhook_url || '' },
     reminders: remindersFromApi(p.reminders as Record<string, Record<string, unknown>> | undefined),
   };
 }
@@ -726,6 +729,7 @@ export function toApi(f: ProgramForm, opts: { status?: boolean } = {}): Record<s
         : { template: f.phases.template },
     dates,
     surveys: { anonymity_threshold: f.surveys.anonymity_threshold, health_check_days: f.surveys.health_check_days },
+    alerts: { webhook_url: f.alerts.webhook_url.trim() },
     reminders: remindersToApi(f.reminders),
   };
   if (opts.status) body.status = f.status;
@@ -758,6 +762,7 @@ export const SECTIONS = [
   'duration',
   'dates',
   'surveys',
+  'alerts',
   'reminders',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -888,6 +893,12 @@ export function validate(f: ProgramForm, only?: Section[]): Errors {
   if (want('surveys')) {
     intIn(e, 'surveys.anonymity_threshold', f.surveys.anonymity_threshold, LIMIT_ANONYMITY_THRESHOLD_MIN, LIMIT_ANONYMITY_THRESHOLD_MAX, 'the fewest responses to show');
     intIn(e, 'surveys.health_check_days', f.surveys.health_check_days, LIMIT_HEALTH_CHECK_DAYS_MIN, LIMIT_HEALTH_CHECK_DAYS_MAX, 'a number of days');
+  }
+
+  if (want('alerts')) {
+    const u = f.alerts.webhook_url.trim();
+    if (u && !/^https:\/\/[^/?#@\s]+/.test(u) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])([:/?#]|$)/.test(u))
+      e['alerts.webhook_url'] = 'Give the webhook as an https:// address (the chat service shows it when you add an incoming webhook).';
   }
 
   if (want('reminders')) {
