@@ -1,11 +1,11 @@
 # bench-soak: mixed reads and writes at ~80 % of the measured peak for a
 # long time, failing on memory growth or any error. See bench/soak/run.py.
 #   make bench-soak [BENCH_SOAK_SECONDS=600] [BENCH_SOAK_KIND=sqlite|postgres]
-#   make soak-check  the short soak of make check: 30 s on SQLite, and
-#                    30 s on PostgreSQL when TANDEM_TEST_PG names a server
+#   make soak-check  the short soak of make check: 40 s on SQLite, and
+#                    40 s on PostgreSQL when TANDEM_TEST_PG names a server
 BENCH_SOAK_SECONDS ?= 600
 BENCH_SOAK_KIND ?= sqlite
-SOAK_CHECK_SECONDS ?= 30
+SOAK_CHECK_SECONDS ?= 40
 
 .PHONY: bench-soak soak-check
 bench-soak: tandem

@@ -21,11 +21,12 @@ repeats a mix of ten operations:
 First every worker runs flat out for --peak seconds (10): the sum is the
 peak. Then each paces itself to its share of --load x peak for --seconds.
 The server's resident memory (VmRSS) is read every --sample seconds.
-After the warm-up (a third of the run, at most 120 s) the median of the
-first three samples is the baseline; the run fails when the median of the
-last three exceeds it by more than --growth (5 %), on any reply that is
-not the one expected, or when the rate achieved falls below 90 % of the
-target. RSS samples go to TEST_OUTPUT/soak-rss.csv, the summary to stdout.
+After the warm-up (a third of the run, at least 20 s and at most 120 s)
+the median of the first three samples is the baseline; the run fails
+when the median of the last three exceeds it by more than --growth
+(5 %), on any reply that is not the one expected, or when the server
+exits uncleanly. A rate below 90 % of the target is reported, not failed
+(the machine may be busy). RSS samples go to TEST_OUTPUT/soak-rss.csv, the summary to stdout.
 Exit 0 when it held, 1 when not.
 """
 import argparse
@@ -235,7 +236,7 @@ def main():
         ops = sum(g[0] for g in got)
         errors = sum(g[1] for g in got)
         achieved = ops / a.seconds
-        warm = min(a.seconds / 3, 120)
+        warm = min(max(a.seconds / 3, 20), 120)
         after = [kib for t, kib in samples if t >= warm]
         if len(after) < 6:
             print("soak: too few samples after the warm-up (%d); run longer" % len(after))
@@ -253,7 +254,9 @@ def main():
                   samples[0][1] if samples else 0, base, warm, last,
                   max(k for _, k in samples) if samples else 0, growth * 100, a.growth * 100))
         print("soak: load %s" % open("/proc/loadavg").read().strip())
-        if errors or growth > a.growth or achieved < 0.9 * target:
+        if achieved < 0.9 * target:  # the machine was busy: said, not failed
+            print("soak: note: the rate fell short of the target (other work on the machine?)")
+        if errors or growth > a.growth:
             ok = False
     finally:
         code = s.stop()
