@@ -58,6 +58,10 @@ static const struct command {
      "        [--smtp URL] [--mail-from ADDRESS] [--mail-attempts N]\n"
      "        run the time-driven jobs (request expiry, mail ...): once, or every\n"
      "        SECONDS until SIGTERM; TIME is RFC 3339, e.g. 2027-01-15T09:00:00Z"},
+    {"backup", cli_backup,
+     "backup  --db URL --to FILE            a consistent copy of the database, taken while\n"
+     "        it is in use: SQLite's online backup (a SQLite file), or pg_dump's custom\n"
+     "        format for PostgreSQL; FILE appears only once complete (docs/operations.md)"},
     {"match", cli_match,
      "match   INPUT.json [-o OUTPUT.json] [--objective total|fair|stable]\n"
      "        [--threads N] [--top-k K]   run the matching engine on a file (no database)"},

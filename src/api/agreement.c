@@ -110,7 +110,7 @@ int h_agreement_put(api_ctx *c)
     int result = -1, rc;
     if (rel_open(c, 0, PERM_WRITE, &r) || api_body_object(c, &body))
         goto done;
-    if (v_int(body, "version", "", 1, INT32_MAX, 0, false, &version, &e)) {
+    if (v_int(body, "version", "", 1, INT32_MAX, 0, true, &version, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }

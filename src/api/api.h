@@ -96,6 +96,12 @@ int api_store_failed(api_ctx *c, int status);
 /* Parses the body as one JSON object: 400 naming line and column when it is
  * malformed, 415 when the Content-Type is not JSON. The caller owns *out. */
 int api_body_object(api_ctx *c, json_t **out);
+
+/* The pure part of api_body_object: 0 with *out a new JSON object (the
+ * caller owns it), or the status to answer (415, 400) with why[0..n)
+ * saying what is wrong and *out NULL. Fuzzed by tests/fuzz/fuzz_body.c. */
+int api_body_decode(const char *content_type, const char *body, size_t len, json_t **out, char *why,
+                    size_t n);
 /* Route parameter i as a positive id; answers 404 and returns -1 when it
  * is not one. */
 int api_param_id(api_ctx *c, int i, int64_t *out);

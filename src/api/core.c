@@ -215,26 +215,41 @@ int api_store_failed(api_ctx *c, int status)
     return api_problem(c, 500, NULL, "the database failed; nothing was changed");
 }
 
-int api_body_object(api_ctx *c, json_t **out)
+int api_body_decode(const char *content_type, const char *body, size_t len, json_t **out, char *why,
+                    size_t n)
 {
     *out = NULL;
-    const char *ct = http_req_header(c->req, "Content-Type");
+    const char *ct = content_type;
     if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
-        (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' '))
-        return api_problem(c, 415, NULL, "send the body as application/json");
-    if (!str_utf8_valid(c->req->body, c->req->body_len))
-        return api_problem(c, 400, NULL, "the body is not valid UTF-8");
+        (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')) {
+        str_fmt(why, n, "send the body as application/json");
+        return 415;
+    }
+    if (!str_utf8_valid(body, len)) {
+        str_fmt(why, n, "the body is not valid UTF-8");
+        return 400;
+    }
     json_error_t err;
-    json_t *v = json_loadb(c->req->body, c->req->body_len, JSON_REJECT_DUPLICATES, &err);
-    if (!v)
-        return api_problem(c, 400, NULL, "malformed JSON at line %d, column %d: %s", err.line,
-                           err.column, err.text);
+    json_t *v = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+    if (!v) {
+        str_fmt(why, n, "malformed JSON at line %d, column %d: %s", err.line, err.column, err.text);
+        return 400;
+    }
     if (!json_is_object(v)) {
         json_decref(v);
-        return api_problem(c, 400, NULL, "the body must be a JSON object");
+        str_fmt(why, n, "the body must be a JSON object");
+        return 400;
     }
     *out = v;
     return 0;
+}
+
+int api_body_object(api_ctx *c, json_t **out)
+{
+    char why[400];
+    int status = api_body_decode(http_req_header(c->req, "Content-Type"), c->req->body,
+                                 c->req->body_len, out, why, sizeof why);
+    return status ? api_problem(c, status, NULL, "%s", why) : 0;
 }
 
 int api_param_id(api_ctx *c, int i, int64_t *out)

@@ -196,7 +196,7 @@ int h_survey_patch(api_ctx *c)
     if (survey_open(c, &s) || managed(c, &s) || api_body_object(c, &body))
         goto done;
     int64_t version;
-    if (v_int(body, "version", "", 1, INT64_MAX / 2, s.version, false, &version, &e)) {
+    if (v_int(body, "version", "", 1, INT64_MAX / 2, s.version, true, &version, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }

@@ -1,5 +1,6 @@
 #include "base/clock.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,16 +8,22 @@
 
 #include "base/str.h"
 
+static pthread_once_t fixed_once = PTHREAD_ONCE_INIT;
+static int64_t fixed; /* TANDEM_NOW, read once; 0: the real clock */
+
+static void read_fixed(void)
+{
+    const char *s = getenv("TANDEM_NOW");
+    if (s && str_to_i64(s, 0, INT64_MAX / 2, &fixed) != 0)
+        fixed = 0;
+}
+
+/* TANDEM_NOW is read once, by whichever thread asks first: pthread_once
+ * (a plain flag was a data race between the jobs thread and the server's
+ * workers, found by ThreadSanitizer). */
 int64_t clock_now(void)
 {
-    static int checked;
-    static int64_t fixed;
-    if (!checked) {
-        const char *s = getenv("TANDEM_NOW");
-        if (s && str_to_i64(s, 0, INT64_MAX / 2, &fixed) != 0)
-            fixed = 0;
-        checked = 1;
-    }
+    pthread_once(&fixed_once, read_fixed);
     return fixed ? fixed : (int64_t)time(NULL);
 }
 

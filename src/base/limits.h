@@ -75,7 +75,8 @@
 #define LIMIT_STORE_BATCH_COLUMNS 64                /* columns of one store_batch */
 #define LIMIT_STORE_BULK_CACHE (256u << 20)         /* SQLite page cache while a bulk write runs */
 #define LIMIT_STORE_BUSY_MS 5000                    /* SQLite busy timeout */
-#define LIMIT_STORE_STMT_CACHE 128                  /* prepared statements kept per connection */
+#define LIMIT_PATH_BYTES 4096      /* a file name given on the command line (tandem backup) */
+#define LIMIT_STORE_STMT_CACHE 128 /* prepared statements kept per connection */
 
 /* CSV files (base/csv.c) and the participant import (import/) */
 #define LIMIT_CSV_FIELDS 256               /* fields in one record */

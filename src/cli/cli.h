@@ -12,5 +12,6 @@ int cli_match(int argc, char **argv); /* cli/match_cmd.c: the engine's file cont
 int cli_import(int argc, char **argv);
 int cli_jobs(int argc, char **argv);   /* cli/jobs.c: the time-driven jobs */
 int cli_report(int argc, char **argv); /* cli/report.c: a program's report */
+int cli_backup(int argc, char **argv); /* cli/backup.c: a copy of the database */
 
 #endif

@@ -670,8 +670,11 @@ int mail_html_page(buf *out, const char *subject, const char *fragment)
 /* ---- redaction ---- */
 
 /* Paths whose next segment is a secret that grants access by itself. */
-static const char *const secret_paths[] = {"/invite/", "/password-reset/", "/unsubscribe/",
-                                           "/verify/"};
+/* Link paths whose next segment is a secret: the same pages the access log
+ * redacts (http/access_log.c), the reset and verification links of the
+ * web UI under either name. */
+static const char *const secret_paths[] = {"/invite/", "/password-reset/", "/reset/", "/verify/",
+                                           "/unsubscribe/"};
 
 static bool token_char(char c)
 {

@@ -400,6 +400,10 @@ int svc_resource_update(store *db, const svc_actor *actor, int64_t id,
                                      : "only site admins change the site-wide library");
         goto done;
     }
+    if (!in->version) { /* a change names what it changes: no silent lost update */
+        rc = svc_fail(e, SVC_INVALID, "version", "is required: the version you read");
+        goto done;
+    }
     if ((rc = lock_library(db, cur.program_id)) != STORE_OK)
         goto done;
     svc_resource_cleanup(&cur);

@@ -79,8 +79,9 @@ int svc_resource_create(store *db, const svc_actor *actor, int64_t program_id,
 
 /* Changes resource `id`: the fields given (an article's text or a link
  * may be taken away as long as one is left), its position in its library
- * (the others move up or down), retired or restored. in->version, when
- * given, must be the current one (SVC_STALE naming "version"). SVC_OK;
+ * (the others move up or down), retired or restored. in->version is
+ * required (SVC_INVALID naming "version" when 0, after the access check)
+ * and must be the current one (SVC_STALE naming "version"). SVC_OK;
  * SVC_NOT_FOUND; SVC_FORBIDDEN for a reader who is not an editor;
  * SVC_INVALID naming each bad field; or a store status. */
 int svc_resource_update(store *db, const svc_actor *actor, int64_t id,

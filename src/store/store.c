@@ -32,6 +32,21 @@ static void set_err(char *err, size_t errlen, const char *msg)
         str_fmt(err, errlen, "%s", msg);
 }
 
+const char *store_sqlite_path(const char *url)
+{
+    if (!url || str_starts(url, "postgres://") || str_starts(url, "postgresql://"))
+        return NULL;
+    const char *path = url;
+    if (str_starts(url, "sqlite:")) {
+        path = url + strlen("sqlite:");
+        if (str_starts(path, "//"))
+            path += 2;
+    } else if (strstr(url, "://")) {
+        return NULL;
+    }
+    return *path ? path : NULL;
+}
+
 int store_open(const char *url, store **out, char *err, size_t errlen)
 {
     *out = NULL;

@@ -68,6 +68,20 @@ static inline store_val store_text_val(const char *s)
 STORE_MUST_USE int store_open(const char *url, store **out, char *err, size_t errlen);
 void store_free(store *s); /* closes; NULL allowed */
 
+/* The file path of a SQLite URL ("sqlite:PATH", "sqlite://PATH" or a
+ * plain path), borrowed from url; NULL for a PostgreSQL URL, an unknown
+ * scheme or an empty path. */
+const char *store_sqlite_path(const char *url);
+
+/* Copies the SQLite database at `path` (in use or not: SQLite's online
+ * backup API, a consistent snapshot) into a new file `to`: written as
+ * TO.partial beside it, checked (PRAGMA quick_check), synced and renamed
+ * onto `to` once complete, so `to` is either absent or a whole database
+ * (in rollback-journal mode: one file). A TO.partial left by a killed
+ * run is replaced. STORE_OK, or STORE_ERROR with err holding a one-line
+ * message (nothing left behind). src/store/backup.c. */
+STORE_MUST_USE int store_sqlite_backup(const char *path, const char *to, char *err, size_t errlen);
+
 enum store_backend store_backend_of(const store *s);
 const char *store_errmsg(const store *s); /* message of the last failure, never NULL */
 

@@ -6,7 +6,7 @@ import datetime
 import time
 
 import pytest
-from conftest import PASSWORD, Client, problem
+from conftest import PASSWORD, Client, problem, versioned
 from server import ADMIN_EMAIL, ADMIN_PASSWORD, Server
 
 GOOD = {"articulation": 4, "listening": 4, "respect": 5, "goal_clarity": 4, "challenge": 4,
@@ -176,7 +176,7 @@ def test_every_reason_of_time_appears_and_clears(make_person):
         assert e.post(ws + "/goals", json={"statement": "Learn SQL"}).status_code == 201
         assert set(dict((r["code"], 1) for r in a.get(risk).json()["items"][0]["reasons"])) == {
             "agreement_unsigned", "no_meeting", "phase_overdue"}
-        assert e.put(ws + "/agreement", json={"goals_summary": "SQL"}).status_code == 200
+        assert e.put(ws + "/agreement", json={"goals_summary": "SQL", **versioned(e, ws + "/agreement")}).status_code == 200
         for who in (m, e):
             assert who.post(ws + "/agreement/signatures", json={}).status_code in (200, 201)
         mt = e.post(ws + "/meetings", json={"starts_at": datetime.datetime.fromtimestamp(

@@ -125,7 +125,7 @@ def test_serve_runs_the_jobs_on_its_timer():
         assert s.stop() == 0, "tandem serve did not stop cleanly; see " + s.log_path
 
 
-@pytest.mark.parametrize("cmd", ["serve", "init", "migrate", "demo", "import", "jobs", "match",
+@pytest.mark.parametrize("cmd", ["serve", "init", "migrate", "demo", "import", "jobs", "backup", "match",
                                  "routes", "version", "help"])
 def test_every_command_answers_help(server, cmd):
     for flag in ["--help", "-h"]:

@@ -83,7 +83,8 @@ def test_every_kind_arrives_with_its_template_and_links(admin, make_person, mail
     assert mentee.post(rurl + "/messages", json={"body": "Hello there"}).status_code == 201
     _, got = received(mailbox, base, mentor, "A new message in your mentoring relationship", section)
     assert "Eli Mentee wrote you a message" in got.text and "Hello there" not in got.text
-    assert mentee.put(rurl + "/agreement", json={"goals_summary": "Lead a team"}).status_code == 200
+    assert mentee.put(rurl + "/agreement", json={"goals_summary": "Lead a team",
+                                                  **versioned(mentee, rurl + "/agreement")}).status_code == 200
     received(mailbox, base, mentor, "Your partnership agreement changed", section)
     # Recognition: kudos from a partner, a coordinator's highlight.
     assert mentee.post(rurl + "/kudos", json={"message": "Thank <you>!"}).status_code == 201

@@ -88,7 +88,7 @@ def test_agreement_and_goals_fire_once_and_not_after_they_are_done(make_person, 
     m2, e2, rel2 = w.pair("Max Mentor", "Ida Mentee")
     ws2 = "/api/v1/relationships/%d" % rel2
     # The second pair writes and signs its agreement, and sets a goal, in time.
-    assert e2.put(ws2 + "/agreement", json={"goals_summary": "SQL"}).status_code == 200
+    assert e2.put(ws2 + "/agreement", json={"goals_summary": "SQL", **versioned(e2, ws2 + "/agreement")}).status_code == 200
     for who in (m2, e2):
         assert who.post(ws2 + "/agreement/signatures", json={}).status_code in (200, 201)
     assert e2.post(ws2 + "/goals", json={"statement": "Learn SQL"}).status_code == 201
@@ -119,7 +119,7 @@ def test_goals_reminder_and_only_the_unsigned_party(make_person, server, mailbox
     w = World(make_person, server, mailbox, "Goal-less pairs")
     m, e, rel = w.pair()
     ws = "/api/v1/relationships/%d" % rel
-    assert e.put(ws + "/agreement", json={"goals_summary": "SQL"}).status_code == 200
+    assert e.put(ws + "/agreement", json={"goals_summary": "SQL", **versioned(e, ws + "/agreement")}).status_code == 200
     assert e.post(ws + "/agreement/signatures", json={}).status_code in (200, 201)
     w.jobs(7.1)
     mailbox.wait_for(to=m.person["email"], subject=AGREEMENT)

@@ -7,7 +7,7 @@ changed."""
 from types import SimpleNamespace
 
 import pytest
-from conftest import problem
+from conftest import problem, versioned
 
 PROGRAM = {
     "status": "enrolling", "selection": {"access": "open", "questions": []},
@@ -102,7 +102,8 @@ def test_coordinators_create_edit_order_and_retire(lib):
     assert r.status_code == 200 and r.json()["version"] == 2
     problem(c.patch("/api/v1/resources/%d" % link["id"], json={"title": "Lost update", "version": 1}), 409, "version")
     # Order: the link first.
-    r = c.patch("/api/v1/resources/%d" % link["id"], json={"position": 0})
+    problem(c.patch("/api/v1/resources/%d" % link["id"], json={"position": 0}), 422, "version")
+    r = c.patch("/api/v1/resources/%d" % link["id"], json={"position": 0, "version": 2})
     assert r.json()["position"] == 0
     assert titles(c.get(lib.url).json()["items"])[:2] == ["Our mentoring page", "Local welcome pack"]
     # Filters.
@@ -112,13 +113,15 @@ def test_coordinators_create_edit_order_and_retire(lib):
     assert titles(lib.mentor.get(lib.url, params={"phase": "growing"}).json()["items"]) == ["Our mentoring page"]
     problem(lib.mentor.get(lib.url, params={"role": "boss"}), 400)
     # Retire: gone for readers (404 by id), kept for editors, restorable.
-    r = c.patch("/api/v1/resources/%d" % pack["id"], json={"retired": True})
+    r = c.patch("/api/v1/resources/%d" % pack["id"], json={"retired": True,
+                                                           **versioned(c, "/api/v1/resources/%d" % pack["id"])})
     assert r.json()["retired"] is True and r.json()["retired_at"]
     assert "Local welcome pack" not in titles(lib.mentee.get(lib.url).json()["items"])
     problem(lib.mentee.get("/api/v1/resources/%d" % pack["id"]), 404)
     assert "Local welcome pack" in titles(c.get(lib.url, params={"all": "true"}).json()["items"])
     assert "Local welcome pack" not in titles(c.get(lib.url).json()["items"])
-    r = c.patch("/api/v1/resources/%d" % pack["id"], json={"retired": False})
+    r = c.patch("/api/v1/resources/%d" % pack["id"], json={"retired": False,
+                                                           **versioned(c, "/api/v1/resources/%d" % pack["id"])})
     assert r.json()["retired"] is False
     assert "Local welcome pack" in titles(lib.mentee.get(lib.url).json()["items"])
     # A site-wide one is hidden from this program, not retired for all.
@@ -131,7 +134,7 @@ def test_coordinators_create_edit_order_and_retire(lib):
     problem(lib.mentor.patch(lib.url + "/%d" % starter["id"], json={"hidden": False}), 403)
     c.patch(lib.url + "/%d" % starter["id"], json={"hidden": False})
     assert "Closing well" in titles(lib.mentee.get(lib.url).json()["items"])
-    problem(c.patch("/api/v1/resources/%d" % starter["id"], json={"title": "Mine now"}), 403)
+    problem(c.patch("/api/v1/resources/%d" % starter["id"], json={"title": "Mine now", "version": 1}), 403)
 
 
 def test_bad_input_names_every_field_and_changes_nothing(lib):
@@ -155,7 +158,7 @@ def test_bad_input_names_every_field_and_changes_nothing(lib):
                                                                   "retired": "yes"}), 422)
     assert {e["field"] for e in p["errors"]} == {"url", "position", "retired"}
     # Taking the link away would leave nothing to open.
-    problem(c.patch("/api/v1/resources/%d" % link["id"], json={"url": None}), 422, "body_md")
+    problem(c.patch("/api/v1/resources/%d" % link["id"], json={"url": None, "version": 1}), 422, "body_md")
     assert c.get("/api/v1/resources/%d" % link["id"]).json()["url"] == "https://example.org/"
     after = c.get(lib.url, params={"all": "true"}).json()["items"]
     assert len(after) == len(before) + 1
@@ -204,5 +207,7 @@ def test_opens_are_recorded_per_person(lib):
     assert got["opens"] == 3 and got["people"] == 2
     assert "opens" not in lib.mentee.get("/api/v1/resources/%d" % art["id"]).json()
     # A retired resource is opened by nobody.
-    c.patch("/api/v1/resources/%d" % art["id"], json={"retired": True})
+    r = c.patch("/api/v1/resources/%d" % art["id"], json={"retired": True,
+                                                          **versioned(c, "/api/v1/resources/%d" % art["id"])})
+    assert r.status_code == 200, r.text
     problem(lib.mentee.post(one), 404)

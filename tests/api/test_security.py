@@ -624,6 +624,39 @@ def test_a_patch_names_the_version_it_changes(admin, make_person):
     problem(m.patch(rurl, json={"action": "resume", "version": rel["version"]}), 409, "version")
 
 
+def test_every_change_to_a_versioned_thing_names_its_version(admin, make_person):
+    """Resources, surveys and agreements have a version too, and a change
+    that left it out overwrote what another person had saved meanwhile
+    (each answered 200). Each now needs it: 422 naming it, nothing
+    changed; with it the change is made; the same one again is stale."""
+    r = admin.post("/api/v1/programs", json={"name": "More versions", "status": "enrolling",
+                                             "selection": {"access": "open", "questions": []},
+                                             "training": {"required_before_matching": False, "modules": []}})
+    url = "/api/v1/programs/%d" % r.json()["id"]
+    res = admin.post(url + "/resources", json={"title": "Guide", "url": "https://example.org/guide"})
+    assert res.status_code == 201, res.text
+    sv = admin.post(url + "/surveys", json={"title": "Check-in", "trigger": {"on": "manual"},
+                                            "questions": [{"kind": "likert", "label": "How is it going?"}]})
+    assert sv.status_code == 201, sv.text
+    m, e = make_person(), make_person()
+    ids = [c.post(url + "/participants", json={"role": role, "profile": {}}).json()["id"]
+           for c, role in [(m, "mentor"), (e, "mentee")]]
+    rel = admin.post(url + "/relationships", json={"mentor": ids[0], "mentees": [ids[1]]}).json()
+    agreement = "/api/v1/relationships/%d/agreement" % rel["id"]
+    for who, method, thing, change, key in [
+            (admin, "PATCH", "/api/v1/resources/%d" % res.json()["id"], {"title": "Renamed"}, "title"),
+            (admin, "PATCH", "/api/v1/surveys/%d" % sv.json()["id"], {"title": "Renamed"}, "title"),
+            (e, "PUT", agreement, {"goals_summary": "Lead a team"}, None)]:
+        before = who.get(thing).json()
+        problem(who.request(method, thing, json=change), 422, "version")
+        assert who.get(thing).json() == before, thing
+        r = who.request(method, thing, json=dict(change, version=before["version"]))
+        assert r.status_code == 200 and r.json()["version"] == before["version"] + 1, (thing, r.text)
+        if key:
+            assert r.json()[key] == "Renamed"
+        problem(who.request(method, thing, json=dict(change, version=before["version"])), 409, "version")
+
+
 # ---- 12. a viewer's own participation ----
 
 

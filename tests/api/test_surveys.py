@@ -7,7 +7,7 @@ import sqlite3
 import subprocess
 
 import pytest
-from conftest import problem
+from conftest import problem, versioned
 
 
 def at(days, hours=0):
@@ -277,7 +277,8 @@ def test_bad_answers_are_refused_and_change_nothing(world, make_person):
     # A survey a trigger opens is not sent by hand; a closed one is not answered.
     trig = world.coord.post(world.surveys, json=dict(PULSE)).json()
     problem(world.coord.post("/api/v1/surveys/%d/send" % trig["id"]), 409, "trigger.on")
-    r = world.coord.patch("/api/v1/surveys/%d" % other["id"], json={"status": "closed"})
+    r = world.coord.patch("/api/v1/surveys/%d" % other["id"],
+                          json={"status": "closed", **versioned(world.coord, "/api/v1/surveys/%d" % other["id"])})
     assert r.status_code == 200
     problem(p.post("/api/v1/surveys/%d/responses" % other["id"], json={"answers": {"elsewhere": 2}}), 409)
 
@@ -382,7 +383,8 @@ def test_a_draft_is_never_asked_and_closing_stops_it(world, server):
     assert rounds(world.coord, s["id"]) == 0
     jobs(server, at(30, 1))
     assert rounds(world.coord, s["id"]) == 3
-    closed = world.coord.patch("/api/v1/surveys/%d" % s["id"], json={"status": "closed"}).json()
+    closed = world.coord.patch("/api/v1/surveys/%d" % s["id"],
+                               json={"status": "closed", **versioned(world.coord, "/api/v1/surveys/%d" % s["id"])}).json()
     assert closed["status"] == "closed"
     jobs(server, at(400))
     assert rounds(world.coord, s["id"]) == 3

@@ -107,7 +107,8 @@ def test_agreement_defaults_edits_and_signatures(ws):
     assert not any(s["signed"] for s in a["signatures"])
     assert mail(ws, ws.mentor, "agreement_changed")
     # Saving the same text is not a change.
-    assert ws.mentee.put(ws.url + "/agreement", json={"goals_summary": "Lead a team within a year"}).json()["version"] == 2
+    assert ws.mentee.put(ws.url + "/agreement", json={"goals_summary": "Lead a team within a year",
+                                                      "version": 2}).json()["version"] == 2
     problem(ws.mentor.post(ws.url + "/agreement/signatures", json={"version": 1}), 409, "version")
     problem(ws.mentor.put(ws.url + "/agreement", json={"duration": "forever", "version": 1}), 409, "version")
 
@@ -123,9 +124,10 @@ def test_agreement_refusals_change_nothing(ws):
     problem(ws.coordinator.post(ws.url + "/agreement/signatures", json={}), 403)
     problem(ws.admin.post(ws.url + "/agreement/signatures", json={}), 403)
     problem(ws.stranger.post(ws.url + "/agreement/signatures", json={}), 404)
-    problem(ws.coordinator.put(ws.url + "/agreement", json={"duration": "1 week"}), 403)
-    problem(ws.mentor.put(ws.url + "/agreement", json={"duration": 12}), 422, "duration")
-    problem(ws.mentor.put(ws.url + "/agreement", json={"colour": "red"}), 422, "colour")
+    problem(ws.coordinator.put(ws.url + "/agreement", json={"duration": "1 week", "version": 1}), 403)
+    problem(ws.mentor.put(ws.url + "/agreement", json={"duration": 12, "version": 1}), 422, "duration")
+    problem(ws.mentor.put(ws.url + "/agreement", json={"duration": "1 week"}), 422, "version")
+    problem(ws.mentor.put(ws.url + "/agreement", json={"colour": "red", "version": 1}), 422, "colour")
     problem(ws.mentor.post(ws.url + "/agreement/signatures", json={"colour": "red"}), 422, "colour")
     a = ws.mentor.get(ws.url + "/agreement").json()
     assert a["version"] == 1 and not any(s["signed"] for s in a["signatures"])

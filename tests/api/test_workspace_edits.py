@@ -6,7 +6,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import icalendar
-from conftest import problem
+from conftest import problem, versioned
 from test_workspace import day, mail, ws  # noqa: F401  (the fixture: a paired mentor and mentee)
 
 
@@ -65,7 +65,7 @@ def test_message_and_agreement_mail_link_the_sections(ws):
     [m] = mail(ws, ws.mentor, "message")
     assert links(m["body"]) and links(m["body"])[0].endswith("/relationships/%d/messages" % ws.rel["id"])
     assert "Hi" not in m["body"]
-    ws.mentee.put(ws.url + "/agreement", json={"goals_summary": "Lead"})
+    ws.mentee.put(ws.url + "/agreement", json={"goals_summary": "Lead", **versioned(ws.mentee, ws.url + "/agreement")})
     [m] = mail(ws, ws.mentor, "agreement_changed")
     assert links(m["body"])[0].endswith("/relationships/%d/agreement" % ws.rel["id"])
 
@@ -141,11 +141,12 @@ def test_the_workspace_edits_what_it_made(ws):
 
 def test_the_agreement_keeps_its_clauses_and_shows_what_changed(ws):
     a = ws.url + "/agreement"
-    body = problem(ws.mentee.put(a, json={"confidentiality": "", "no_fault_exit": "  "}), 422, "confidentiality")
+    body = problem(ws.mentee.put(a, json={"confidentiality": "", "no_fault_exit": "  ", "version": 1}), 422, "confidentiality")
     assert {e["field"] for e in body["errors"]} == {"confidentiality", "no_fault_exit"}
     assert ws.mentee.get(a).json()["version"] == 1
     assert ws.mentor.post(a + "/signatures", json={}).status_code == 201
-    r = ws.mentee.put(a, json={"goals_summary": "Lead a team", "confidentiality": "Only between us."})
+    r = ws.mentee.put(a, json={"goals_summary": "Lead a team", "confidentiality": "Only between us.",
+                                 "version": 1})
     assert r.status_code == 200, r.text
     doc = r.json()
     assert doc["version"] == 2 and doc["required"] == ["confidentiality", "boundaries", "no_fault_exit"]

@@ -114,7 +114,8 @@ before(async () => {
   heldMeeting = r.body;
   r = await mentor.api('POST', `${ws}/messages`, { body: 'Looking forward to it' });
   assert.equal(r.status, 201, JSON.stringify(r.body));
-  r = await mentor.api('PUT', `${ws}/agreement`, { goals_summary: 'Grow into a team lead' });
+  r = await mentor.api('GET', `${ws}/agreement`);
+  r = await mentor.api('PUT', `${ws}/agreement`, { goals_summary: 'Grow into a team lead', version: r.body.version });
   assert.equal(r.status, 200, JSON.stringify(r.body));
   // The follow-up's mail: a survey sent to the pair and a coordinator's nudge.
   r = await admin('POST', `/programs/${program.id}/surveys`, {

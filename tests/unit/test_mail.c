@@ -471,6 +471,12 @@ static void test_redaction(void **state)
         "https://t.example/password-reset/Xy_9 and https://t.example/sign-up/verify/Qz-1");
     assert_string_equal(r, "https://t.example/password-reset/\xe2\x80\xa6 and "
                            "https://t.example/sign-up/verify/\xe2\x80\xa6");
+    /* Reset and verification links, whichever path the page has. */
+    r = mail_redact("https://t.example/reset/Rk9v?x and https://t.example/password-reset/QQ, "
+                    "https://t.example/verify/vv_1");
+    assert_string_equal(r, "https://t.example/reset/\xe2\x80\xa6?x and "
+                           "https://t.example/password-reset/\xe2\x80\xa6, "
+                           "https://t.example/verify/\xe2\x80\xa6");
     free(r);
     r = mail_redact("no links");
     assert_string_equal(r, "no links");

@@ -74,6 +74,16 @@ static int patch(struct lib *l, const svc_actor *who, int64_t id, const char *js
     return rc;
 }
 
+/* patch() with the resource's current version added to the fields
+ * (`fields` is the inside of a JSON object, without its braces). */
+static int vpatch(struct lib *l, const svc_actor *who, int64_t id, const char *fields, verr *e)
+{
+    char json[512];
+    int64_t v = fx_count(l->db, "SELECT version FROM resources WHERE id = ?1", id);
+    snprintf(json, sizeof json, "{\"version\": %lld, %s}", (long long)v, fields);
+    return patch(l, who, id, json, e);
+}
+
 static int64_t starters(store *db)
 {
     return fx_count(db, "SELECT COUNT(*) FROM resources WHERE starter IS NOT NULL AND ?1 = ?1", 0);
@@ -107,16 +117,20 @@ static void test_editors_phases_versions_and_order(void **state)
     assert_int_equal(patch(&l, &l.as_coord, a, "{\"title\": \"A3\", \"version\": 1}", &e),
                      SVC_STALE);
     assert_string_equal(e.field, "version");
+    /* ... and a change without one is refused too, after the access check. */
+    memset(&e, 0, sizeof e);
+    assert_int_equal(patch(&l, &l.as_coord, a, "{\"title\": \"A3\"}", &e), SVC_INVALID);
+    assert_string_equal(e.field, "version");
     assert_int_equal(patch(&l, &l.as_mentee, a, "{\"title\": \"Mine\"}", &e), SVC_FORBIDDEN);
     assert_int_equal(patch(&l, &l.as_coord, site, "{\"title\": \"Mine\"}", &e), SVC_FORBIDDEN);
     /* Nothing left to open. */
     memset(&e, 0, sizeof e);
-    assert_int_equal(patch(&l, &l.as_coord, b, "{\"url\": null}", &e), SVC_INVALID);
+    assert_int_equal(vpatch(&l, &l.as_coord, b, "\"url\": null", &e), SVC_INVALID);
     assert_string_equal(e.field, "body_md");
 
     /* Order: C to the top, then A to the bottom; positions stay 0, 1, 2. */
-    assert_int_equal(patch(&l, &l.as_coord, c, "{\"position\": 0}", &e), SVC_OK);
-    assert_int_equal(patch(&l, &l.as_coord, a, "{\"position\": 99}", &e), SVC_OK);
+    assert_int_equal(vpatch(&l, &l.as_coord, c, "\"position\": 0", &e), SVC_OK);
+    assert_int_equal(vpatch(&l, &l.as_coord, a, "\"position\": 99", &e), SVC_OK);
     struct svc_resource_list list;
     assert_int_equal(svc_resource_list(l.db, &l.as_mentee, l.program, NULL, &list), STORE_OK);
     assert_false(list.editor);
@@ -130,7 +144,7 @@ static void test_editors_phases_versions_and_order(void **state)
     svc_resource_list_cleanup(&list);
 
     /* Retired and hidden: readers lose them, editors see them with all. */
-    assert_int_equal(patch(&l, &l.as_coord, b, "{\"retired\": true}", &e), SVC_OK);
+    assert_int_equal(vpatch(&l, &l.as_coord, b, "\"retired\": true", &e), SVC_OK);
     assert_int_equal(svc_resource_hide(l.db, &l.as_coord, l.program, site, true, &e), SVC_OK);
     assert_int_equal(svc_resource_hide(l.db, &l.as_coord, l.program, a, true, &e), SVC_REFUSED);
     assert_int_equal(svc_resource_hide(l.db, &l.as_mentor, l.program, site, false, &e),
