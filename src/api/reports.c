@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/at_risk.h"
 #include "base/clock.h"
 
 #include "api/handlers.h"
@@ -73,7 +72,7 @@ static int funnel(api_ctx *c, int64_t pid)
 
 /* Any other report: typed tables (domain/report.h), all of them as JSON,
  * or one (?table=, the first by default) as CSV. */
-static int tables(api_ctx *c, int64_t pid, const char *name)
+static int tables(api_ctx *c, int64_t pid, const char *name, perm_roles roles)
 {
     verr e = VERR_COLLECT;
     struct svc_period period;
@@ -83,6 +82,8 @@ static int tables(api_ctx *c, int64_t pid, const char *name)
                             clock_now(), &e);
     if (rc != SVC_OK)
         return api_fail(c, rc, &e);
+    /* A stakeholder sees aggregates only: no list of people. */
+    period.aggregates_only = !perm_coordinates(roles);
     int out;
     if ((rc = svc_report_run(c->db, pid, name, &period, &r, &e)) != SVC_OK) {
         out = api_fail(c, rc, &e);
@@ -106,16 +107,14 @@ done:
 int h_report(api_ctx *c)
 {
     int64_t pid;
+    perm_roles roles = 0;
     if (api_program_access(c, 0, PERM_REPORT, PERM_READ,
-                           "reports are for coordinators and stakeholders", &pid, NULL))
+                           "reports are for coordinators and stakeholders", &pid, &roles))
         return -1;
     const char *name = c->req->params[1];
     if (strcmp(name, "funnel") == 0)
         return funnel(c, pid);
-    if (strcmp(name, "at-risk") == 0)
-        return api_report_at_risk(c, pid, wants_csv(c));
     if (svc_report_known(name)) /* and not the funnel: its JSON is its own */
-        return tables(c, pid, name);
-    return api_problem(c, 404, "name", "no report named '%s' (try %s or at-risk)", name,
-                       svc_report_names());
+        return tables(c, pid, name, roles);
+    return api_problem(c, 404, "name", "no report named '%s' (try %s)", name, svc_report_names());
 }

@@ -129,6 +129,9 @@ static const struct {
     {"phases", svc_report_phases},
     {"resources", svc_report_resources},
     {"outcomes", svc_report_outcomes},
+    {"satisfaction", svc_report_satisfaction},
+    {"equity", svc_report_equity},
+    {"at-risk", svc_report_at_risk},
 };
 
 bool svc_report_known(const char *name)
@@ -141,7 +144,8 @@ bool svc_report_known(const char *name)
 
 const char *svc_report_names(void)
 {
-    return "funnel, matching, engagement, phases, resources, outcomes";
+    return "funnel, matching, engagement, phases, resources, outcomes, satisfaction, equity, "
+           "at-risk";
 }
 
 int svc_report_run(store *db, int64_t program_id, const char *name, const struct svc_period *p,

@@ -31,6 +31,7 @@ struct svc_period {
     char from[11], to[11];
     int64_t from_t, to_t; /* Unix seconds: the first and the last second in it */
     int64_t now;          /* the clock when the report is made */
+    bool aggregates_only; /* who reads it sees aggregates only (a viewer): counts, no lists */
 };
 
 /* Checks and sets the period (either date may be NULL or "": open).
@@ -62,6 +63,12 @@ int svc_report_phases(store *db, int64_t program_id, const struct program_config
                       const struct svc_period *p, struct report *r);
 int svc_report_resources(store *db, int64_t program_id, const struct program_config *cfg,
                          const struct svc_period *p, struct report *r);
+int svc_report_satisfaction(store *db, int64_t program_id, const struct program_config *cfg,
+                            const struct svc_period *p, struct report *r);
+int svc_report_equity(store *db, int64_t program_id, const struct program_config *cfg,
+                      const struct svc_period *p, struct report *r);
+int svc_report_at_risk(store *db, int64_t program_id, const struct program_config *cfg,
+                       const struct svc_period *p, struct report *r);
 int svc_report_outcomes(store *db, int64_t program_id, const struct program_config *cfg,
                         const struct svc_period *p, struct report *r);
 

@@ -8,7 +8,7 @@ import type { Schema } from './api';
 export type Report = Schema<'Report'>;
 export type ReportTable = Schema<'ReportTable'>;
 export type Cell = string | number | null;
-export type ReportName = 'matching' | 'engagement' | 'phases' | 'resources' | 'outcomes';
+export type ReportName = 'matching' | 'engagement' | 'phases' | 'resources' | 'outcomes' | 'satisfaction' | 'equity' | 'at-risk';
 
 /** Whether a reply of the report route is one of the tabled reports (not the funnel's or the at-risk list's own shape). */
 export function isTabled(r: { report: string }): r is Report {
@@ -21,6 +21,9 @@ export const REPORTS: { name: ReportName; title: string; lead: string }[] = [
   { name: 'phases', title: 'Phases', lead: 'Where the relationships are in the phase model now, and how long they stayed in each phase.' },
   { name: 'resources', title: 'Resource use', lead: 'How the program’s mentors and mentees use the help library: readers and opens by resource, and by the phase each resource belongs to.' },
   { name: 'outcomes', title: 'Outcomes', lead: 'Outcome records of the program’s matched participants against people who never joined a program, with the difference and whether it is more than chance.' },
+  { name: 'satisfaction', title: 'Satisfaction', lead: 'What mentors and mentees answered in the program’s surveys: the mean of each rated question and its net promoter score, by role, and who answered of those asked.' },
+  { name: 'equity', title: 'Equity', lead: 'Who the program serves well and who it does not: match rate, score, time to match, completion and outcomes by department, job level and location.' },
+  { name: 'at-risk', title: 'At risk', lead: 'Relationships that need a coordinator now and why, and how many were ever flagged and recovered.' },
 ];
 
 export function reportTitle(name: string): string {
@@ -55,6 +58,24 @@ const WORDS: Record<string, string> = {
   ci_high: 'to',
   p_value: 'p-value',
   resource_id: 'Id',
+  anonymity_threshold: 'Smallest group shown',
+  responses: 'Responses',
+  response_rate: 'Response rate',
+  mean_rating: 'Mean rating (1–5)',
+  nps: 'Net promoter score',
+  suppressed: 'Not shown because',
+  relationships_ended: 'Relationships ended',
+  completion_rate: 'Completed, of those ended',
+  match_rate: 'Match rate',
+  open_relationships: 'Open relationships',
+  at_risk_now: 'At risk now',
+  share_at_risk: 'Share at risk',
+  flagged_now: 'Flagged (recorded)',
+  flagged_ever: 'Ever flagged',
+  recovered: 'Recovered',
+  relationship_id: 'Relationship',
+  started_on: 'Started',
+  survey_id: 'Survey',
 };
 
 /** A column or metric name in words: "meetings_held" -> "Meetings held". */
@@ -64,7 +85,7 @@ export function words(name: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-const SHARES = /^(share_|goal_completion|milestone_completion|participant_rate|other_rate|difference|ci_)/;
+const SHARES = /^(share_|goal_completion|milestone_completion|participant_rate|other_rate|difference|ci_|response_rate|match_rate|completion_rate|rate$)/;
 
 /** A cell as people read it: shares as percentages, other reals to two places. */
 export function cellText(column: string, v: Cell): string {
@@ -143,6 +164,40 @@ export const CHARTS: Record<string, ChartSpec> = {
       { column: 'other_rate', name: 'Never joined' },
     ],
     percent: true,
+  },
+  'satisfaction.questions': {
+    type: 'bar',
+    label: (r) => `${r.label} (${r.role})`,
+    series: [{ column: 'mean', name: 'Mean answer' }],
+  },
+  'satisfaction.response_rates': {
+    type: 'bar',
+    label: (r) => `${r.survey} (${r.role})`,
+    series: [{ column: 'response_rate', name: 'Response rate' }],
+    percent: true,
+  },
+  'equity.groups': {
+    type: 'bar',
+    label: (r) => `${words(String(r.field))}: ${r.group}`,
+    series: [
+      { column: 'match_rate', name: 'Match rate' },
+      { column: 'completion_rate', name: 'Completed, of those ended' },
+    ],
+    percent: true,
+  },
+  'equity.outcomes': {
+    type: 'bar',
+    label: (r) => `${words(String(r.kind))} · ${words(String(r.field))}: ${r.group}`,
+    series: [{ column: 'rate', name: 'Yes' }],
+    percent: true,
+  },
+  'at-risk.reasons': {
+    type: 'bar',
+    label: (r) => words(String(r.reason)),
+    series: [
+      { column: 'at_risk_now', name: 'At risk now' },
+      { column: 'flagged_ever', name: 'Ever flagged' },
+    ],
   },
   'outcomes.bands': {
     type: 'bar',
