@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from scipy import stats
-from conftest import versioned
+from conftest import problem, versioned
 from test_reports import assert_csv_agrees, day, metrics, report, table
 
 PROGRAM = {
@@ -178,3 +178,40 @@ def test_a_viewer_reads_equity_without_a_name(world):
     assert "Secret" not in rep.text and world.tag + "-" not in rep.text
     for who in world.others:
         assert who.person["email"] not in rep.text and who.person["name"] not in rep.text
+
+
+def test_measurable_objectives_with_their_current_value(world):
+    """After the outcomes above: each objective measured, with where it stands."""
+    url = "/api/v1/programs/%d" % world.program["id"]
+    kind = "retention_%s" % world.tag
+    bad = {"objectives": {"measures": [{"name": "A", "target": 1, "tracks": "speed"},
+                                       {"name": "B", "target": 1, "tracks": "nps", "by": "2027-02-30"}]}}
+    body = problem(world.coord.patch(url, json={**bad, **versioned(world.coord, url)}), 422)
+    assert {e["field"] for e in body["errors"]} == {"objectives.measures[0].tracks", "objectives.measures[1].by"}
+    measures = [
+        {"name": "Retention of participants", "unit": "%", "baseline": 60, "target": 80, "tracks": "outcome:" + kind,
+         "by": day(335)},
+        {"name": "Match rate soon", "unit": "%", "baseline": 50, "target": 90, "tracks": "match_rate", "by": day(30)},
+        {"name": "Match rate later", "unit": "%", "baseline": 50, "target": 90, "tracks": "match_rate", "by": day(3000)},
+        {"name": "Told as text", "target": 3},
+        {"name": "Surveys", "target": 30, "tracks": "nps"},
+    ]
+    r = world.coord.patch(url, json={"objectives": {"summary": "", "measures": measures},
+                                     "dates": {"starts": day(-30)}, **versioned(world.coord, url)})
+    assert r.status_code == 200, r.text
+    assert r.json()["objectives"]["measures"][0]["tracks"] == "outcome:" + kind
+    rep = report(world.viewer, world.program, "outcomes")
+    rows = {x["objective"]: x for x in table(rep, "objectives")}
+    ret = rows["Retention of participants"]
+    assert ret["current"] == pytest.approx(100 * 10 / 12) and ret["status"] == "met"
+    assert (ret["baseline"], ret["target"], ret["by"]) == (60, 80, day(335))
+    matched = sum(m[3] for m in MENTEES)
+    rate = 100 * matched / len(MENTEES)
+    soon, later = rows["Match rate soon"], rows["Match rate later"]
+    assert soon["current"] == pytest.approx(rate) and later["current"] == pytest.approx(rate)
+    # Half way (30 of 60 days) the line stands at 70: 61.5 is behind it;
+    # with years to go it stands at about 50.4: on track.
+    assert soon["status"] == "behind" and later["status"] == "on_track"
+    assert rows["Told as text"]["status"] == "not_measured" and rows["Told as text"]["current"] is None
+    assert rows["Surveys"]["status"] == "no_data"
+    assert_csv_agrees(world.viewer, world.program, rep)

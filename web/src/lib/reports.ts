@@ -78,6 +78,15 @@ const WORDS: Record<string, string> = {
   survey_id: 'Survey',
 };
 
+/** An objective's standing (outcomes.objectives). */
+export const STATUS_WORDS: Record<string, string> = {
+  met: 'Met',
+  on_track: 'On track',
+  behind: 'Behind',
+  no_data: 'No data yet',
+  not_measured: 'Not measured',
+};
+
 /** A column or metric name in words: "meetings_held" -> "Meetings held". */
 export function words(name: string): string {
   if (WORDS[name]) return WORDS[name];
@@ -90,7 +99,11 @@ const SHARES = /^(share_|goal_completion|milestone_completion|participant_rate|o
 /** A cell as people read it: shares as percentages, other reals to two places. */
 export function cellText(column: string, v: Cell): string {
   if (v === null || v === undefined) return '—';
-  if (typeof v === 'string') return column === 'test' ? (v === 'fisher_exact' ? 'Fisher’s exact' : 'z-test') : v;
+  if (typeof v === 'string') {
+    if (column === 'test') return v === 'fisher_exact' ? 'Fisher’s exact' : 'z-test';
+    if (column === 'status' && STATUS_WORDS[v]) return STATUS_WORDS[v];
+    return v;
+  }
   if (SHARES.test(column)) return `${(v * 100).toFixed(1).replace(/\.0$/, '')} %`;
   if (column === 'p_value') return v < 0.001 ? '< 0.001' : v.toFixed(3);
   return Number.isInteger(v) ? String(v) : v.toFixed(2);
