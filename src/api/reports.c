@@ -15,6 +15,21 @@ static bool wants_csv(api_ctx *c)
     return accept && strstr(accept, "text/csv") != NULL;
 }
 
+static int csv_reply(api_ctx *c, const struct report_table *t, const char *name);
+
+/* The report as JSON, or its table ?table= (the first by default) as CSV. */
+static int send_report(api_ctx *c, const struct report *r, const char *name)
+{
+    if (!wants_csv(c))
+        return api_json(c, 200, report_json(r));
+    const char *table = http_req_query(c->req, "table");
+    const struct report_table *t = table ? report_find((struct report *)r, table) : &r->tables[0];
+    if (!t || !r->ntables)
+        return api_problem(c, 404, "table", "the %s report has no table '%s'", name,
+                           table ? table : "");
+    return csv_reply(c, t, name);
+}
+
 /* Table t as the CSV reply, a file named after the report and table. */
 static int csv_reply(api_ctx *c, const struct report_table *t, const char *name)
 {
@@ -77,7 +92,6 @@ static int tables(api_ctx *c, int64_t pid, const char *name, perm_roles roles)
     verr e = VERR_COLLECT;
     struct svc_period period;
     struct report r = {0};
-    const char *table = http_req_query(c->req, "table");
     int rc = svc_period_set(&period, http_req_query(c->req, "from"), http_req_query(c->req, "to"),
                             clock_now(), &e);
     if (rc != SVC_OK)
@@ -89,16 +103,7 @@ static int tables(api_ctx *c, int64_t pid, const char *name, perm_roles roles)
         out = api_fail(c, rc, &e);
         goto done;
     }
-    if (!wants_csv(c)) {
-        out = api_json(c, 200, report_json(&r));
-        goto done;
-    }
-    const struct report_table *t = table ? report_find(&r, table) : &r.tables[0];
-    if (!t) {
-        out = api_problem(c, 404, "table", "the %s report has no table '%s'", name, table);
-        goto done;
-    }
-    out = csv_reply(c, t, name);
+    out = send_report(c, &r, name);
 done:
     report_cleanup(&r);
     return out;
@@ -117,4 +122,26 @@ int h_report(api_ctx *c)
     if (svc_report_known(name)) /* and not the funnel: its JSON is its own */
         return tables(c, pid, name, roles);
     return api_problem(c, 404, "name", "no report named '%s' (try %s)", name, svc_report_names());
+}
+
+/* GET /reports/{name}: the report across the programs whose reports the
+ * actor reads (service/report_rollup.c). */
+int h_rollup(api_ctx *c)
+{
+    verr e = VERR_COLLECT;
+    struct svc_period period;
+    struct report r = {0};
+    const char *name = c->req->params[0];
+    int rc = svc_period_set(&period, http_req_query(c->req, "from"), http_req_query(c->req, "to"),
+                            clock_now(), &e);
+    if (rc != SVC_OK)
+        return api_fail(c, rc, &e);
+    svc_actor actor = api_actor(c);
+    int out;
+    if ((rc = svc_report_rollup(c->db, &actor, name, &period, &r, &e)) != SVC_OK)
+        out = api_fail(c, rc, &e);
+    else
+        out = send_report(c, &r, name);
+    report_cleanup(&r);
+    return out;
 }

@@ -53,6 +53,20 @@ const char *svc_report_names(void);
 int svc_report_run(store *db, int64_t program_id, const char *name, const struct svc_period *p,
                    struct report *out, verr *e);
 
+/* ---- across programs (service/report_rollup.c) ---- */
+
+/* true when report `name` adds up across programs (funnel, at-risk). */
+bool svc_rollup_known(const char *name);
+const char *svc_rollup_names(void); /* "funnel, at-risk" */
+
+/* Report `name` across the programs whose reports the actor reads (NULL
+ * or the system: every program) into *out (report_cleanup() whatever the
+ * status); program_id 0. SVC_OK, SVC_NOT_FOUND naming "name" for a report
+ * that does not add up, SVC_FORBIDDEN for someone who reads no program's
+ * reports, or a store status. */
+int svc_report_rollup(store *db, const svc_actor *actor, const char *name,
+                      const struct svc_period *p, struct report *out, verr *e);
+
 /* The reports, one module each (service/report_<name>.c); r is initialised
  * by the caller. SVC_OK or a store status. */
 int svc_report_matching(store *db, int64_t program_id, const struct program_config *cfg,

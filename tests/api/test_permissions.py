@@ -118,6 +118,8 @@ MATRIX = [
     ("GET", "/api/v1/programs/{P}/reports/equity", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
     # At risk: the list for coordinators, its counts alone for a viewer (test below).
     ("GET", "/api/v1/programs/{P}/reports/at-risk", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
+    # Across programs: whoever reads some program's reports (their programs only).
+    ("GET", "/api/v1/reports/funnel", None, codes(403, admin=200, coord=200, viewer=200)),
     ("POST", "/api/v1/outcomes/imports", None, codes(403, admin=422)),
     ("GET", "/api/v1/programs/{P}/relationships", None, codes(200, viewer=403, other_program=404, stranger=404)),
     ("POST", "/api/v1/programs/{P}/relationships", {"mentor": 1, "mentees": [2]}, COORD_WRITE),
@@ -405,8 +407,9 @@ def test_a_viewers_reports_name_nobody(world):
     people = world["people"]
     viewer = people["viewer"]
     P = world["P"]
-    for name in REPORT_NAMES:
-        url = "/api/v1/programs/%d/reports/%s" % (P, name)
+    urls = [(n, "/api/v1/programs/%d/reports/%s" % (P, n)) for n in REPORT_NAMES]
+    urls += [(n + " across programs", "/api/v1/reports/" + n) for n in ("funnel", "at-risk")]
+    for name, url in urls:
         r = viewer.get(url)
         assert r.status_code == 200, (name, r.text)
         texts = [r.text]
@@ -416,6 +419,9 @@ def test_a_viewers_reports_name_nobody(world):
             texts.append(c.text)
         if name == "at-risk":
             assert [t["name"] for t in r.json()["tables"]] == ["summary", "reasons"]
+        if name.startswith("at-risk"):
+            assert "relationships" not in [t["name"] for t in r.json()["tables"]]
+        if name == "at-risk":
             assert [t["name"] for t in people["coord"].get(url).json()["tables"]][-1] == "relationships"
         for text in texts:
             for who, client in people.items():

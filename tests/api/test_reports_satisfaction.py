@@ -208,3 +208,66 @@ def test_a_viewer_reads_every_report_and_no_personal_data(world):
                 for who in people:
                     assert who.person["email"] not in text and who.person["name"] not in text, name
                 assert "Secret" not in text, name
+
+
+def test_the_roll_up_adds_up_the_programs_a_reader_may_read(world, admin, make_person, server):
+    """GET /reports/{name}: the funnel and at-risk summed over the programs
+    one reads; the programs table gives each one's figures."""
+    import json
+    pid = world.program["id"]
+    mine = report(world.coord, world.program, "at-risk")
+    got = world.viewer.get("/api/v1/reports/at-risk")
+    assert got.status_code == 200, got.text
+    rep = got.json()
+    assert rep["report"] == "at-risk" and rep["program_id"] is None
+    assert [t["name"] for t in rep["tables"]] == ["summary", "reasons", "programs"]
+    progs = table(rep, "programs")
+    assert [p["program_id"] for p in progs] == [pid]                 # the viewer views this one alone
+    assert metrics(rep)["at_risk_now"] == metrics(mine)["at_risk_now"] == progs[0]["at_risk_now"]
+    assert "Secret" not in got.text
+    # An admin's covers every program: the sums are the programs' sums.
+    every = admin.get("/api/v1/reports/at-risk").json()
+    rows = table(every, "programs")
+    assert pid in [p["program_id"] for p in rows] and len(rows) >= 1
+    m = metrics(every)
+    assert m["at_risk_now"] == sum(p["at_risk_now"] for p in rows)
+    assert m["open_relationships"] == sum(p["open_relationships"] for p in rows)
+    assert m["share_at_risk"] == pytest.approx(m["at_risk_now"] / m["open_relationships"])
+    # The funnel: stage counts summed, conversions from the sums.
+    f = admin.get("/api/v1/reports/funnel").json()
+    stages = {r["stage"]: r for r in table(f, "stages")}
+    byp = table(f, "programs")
+    assert stages["matched"]["count"] == sum(p["matched"] for p in byp)
+    assert stages["approved"]["count"] == sum(p["approved"] for p in byp)
+    ours = next(p for p in byp if p["program_id"] == pid)
+    assert ours["matched"] == 12                                   # six mentors, six mentees
+    everyone = sum(p["everyone"] for p in byp)
+    assert stages["matched"]["conversion_from_first"] == pytest.approx(stages["matched"]["count"] / everyone)
+    assert_csv_agrees_rollup(admin, f)
+    # Someone who reads no program's reports; a report that does not add up.
+    problem(world.mentors[0].get("/api/v1/reports/funnel"), 403)
+    problem(make_person().get("/api/v1/reports/at-risk"), 403)
+    problem(admin.get("/api/v1/reports/satisfaction"), 404, "name")
+    problem(admin.get("/api/v1/reports/funnel", params={"to": "2026-02-30"}), 422, "to")
+    # The command line, without --program: every program, as an admin sees it.
+    run = server.run("report", "--db", server.db, "funnel")
+    assert run.returncode == 0, run.stderr
+    assert table(json.loads(run.stdout), "stages") == table(f, "stages")
+    run = server.run("report", "--db", server.db, "satisfaction", check=False)
+    assert run.returncode == 2 and "--program" in run.stderr
+
+
+def assert_csv_agrees_rollup(client, rep):
+    import csv
+    import io
+    for t in rep["tables"]:
+        r = client.get("/api/v1/reports/%s" % rep["report"], params={"table": t["name"]},
+                       headers={"Accept": "text/csv"})
+        assert r.status_code == 200, r.text
+        rows = list(csv.reader(io.StringIO(r.text, newline="")))
+        assert rows[0] == [c["name"] for c in t["columns"]] and len(rows) - 1 == len(t["rows"])
+        for got, want in zip(rows[1:], t["rows"]):
+            for cell, value in zip(got, want):
+                assert cell == ("" if value is None else value if isinstance(value, str) else cell)
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    assert float(cell) == value
