@@ -226,6 +226,25 @@ for (const [label, viewport] of [
     assert.ok(listed.includes('Person ea') && listed.includes('low_rating'), listed);
     await assertNoOverflowX(page, 'the at-risk report');
     await shot('at-risk');
+
+    // Across programs: the coordinator's one program, its counts and the funnel's sums.
+    await page.goto('/programs');
+    await page.getByTestId('rollup-links').getByRole('link', { name: 'at risk' }).click();
+    await page.waitForURL('**/reports/at-risk');
+    await page.getByRole('heading', { level: 1, name: 'At risk across programs' }).waitFor();
+    assert.equal(await page.locator('[data-metric="at_risk_now"] dd').textContent(), '1');
+    assert.equal(await page.locator('[data-metric="open_relationships"] dd').textContent(), '2');
+    const prow = await page.getByTestId('table-programs').locator('tbody tr').allTextContents();
+    assert.equal(prow.length, 1);
+    assert.ok(prow[0].includes(p.name), prow[0]);
+    await page.getByTestId('chart-programs').locator('canvas').waitFor();
+    await assertNoOverflowX(page, 'at risk across programs');
+    await shot('rollup-at-risk');
+    await page.goto('/reports/funnel');
+    await page.getByTestId('table-stages').waitFor();
+    const matched = await page.getByTestId('table-stages').locator('tbody tr', { hasText: 'matched' }).first().locator('td').allTextContents();
+    assert.equal(matched[1], '4');                                                  // two mentors, two mentees
+    await shot('rollup-funnel');
     assertClean(problems);
     await context.close();
   });

@@ -7,6 +7,7 @@ import type { Schema } from './api';
 
 export type Report = Schema<'Report'>;
 export type ReportTable = Schema<'ReportTable'>;
+export type RollUp = Schema<'RollUpReport'>;
 export type Cell = string | number | null;
 export type ReportName = 'matching' | 'engagement' | 'phases' | 'resources' | 'outcomes' | 'satisfaction' | 'equity' | 'at-risk';
 
@@ -24,6 +25,12 @@ export const REPORTS: { name: ReportName; title: string; lead: string }[] = [
   { name: 'satisfaction', title: 'Satisfaction', lead: 'What mentors and mentees answered in the program’s surveys: the mean of each rated question and its net promoter score, by role, and who answered of those asked.' },
   { name: 'equity', title: 'Equity', lead: 'Who the program serves well and who it does not: match rate, score, time to match, completion and outcomes by department, job level and location.' },
   { name: 'at-risk', title: 'At risk', lead: 'Relationships that need a coordinator now and why, and how many were ever flagged and recovered.' },
+];
+
+/** The reports that add up across programs (GET /reports/{name}). */
+export const ROLLUPS: { name: 'funnel' | 'at-risk'; title: string; lead: string }[] = [
+  { name: 'funnel', title: 'The funnel', lead: 'Every program’s mentors and mentees by the stage they reached, added up; the conversions are those of the sums. Each program’s own figures follow.' },
+  { name: 'at-risk', title: 'At risk', lead: 'Relationships at risk now, ever flagged and recovered, added up over the programs; each program’s own counts follow. Counts only: the lists are each program’s coordinators’.' },
 ];
 
 export function reportTitle(name: string): string {
@@ -94,7 +101,7 @@ export function words(name: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-const SHARES = /^(share_|goal_completion|milestone_completion|participant_rate|other_rate|difference|ci_|response_rate|match_rate|completion_rate|rate$)/;
+const SHARES = /^(share_|conversion_|goal_completion|milestone_completion|participant_rate|other_rate|difference|ci_|response_rate|match_rate|completion_rate|rate$)/;
 
 /** A cell as people read it: shares as percentages, other reals to two places. */
 export function cellText(column: string, v: Cell): string {
@@ -210,6 +217,20 @@ export const CHARTS: Record<string, ChartSpec> = {
     series: [
       { column: 'at_risk_now', name: 'At risk now' },
       { column: 'flagged_ever', name: 'Ever flagged' },
+    ],
+  },
+  'funnel.programs': {
+    type: 'bar',
+    label: (r) => String(r.program),
+    series: [{ column: 'conversion_to_matched', name: 'Matched, of everyone' }],
+    percent: true,
+  },
+  'at-risk.programs': {
+    type: 'bar',
+    label: (r) => String(r.program),
+    series: [
+      { column: 'open_relationships', name: 'Open relationships' },
+      { column: 'at_risk_now', name: 'At risk now' },
     ],
   },
   'outcomes.bands': {
