@@ -109,7 +109,7 @@ int h_programs_list(api_ctx *c)
 static const char *const top_keys[] = {
     "name",     "description", "status",  "objectives",      "selection", "matching",
     "training", "meetings",    "goals",   "duration_months", "renewals",  "renewal_window_days",
-    "phases",   "dates",       "surveys", "version",         NULL};
+    "phases",   "dates",       "surveys", "version",         "reminders", NULL};
 
 /* Validates the body of a create or change: name, description and status
  * (absent ones keep the values in *in), the version, and the

@@ -187,6 +187,13 @@ _Static_assert(LIMIT_IMPORT_WANTS == LIMIT_WANTS_MAX, "import wants are the coor
 #define LIMIT_ANONYMITY_THRESHOLD_MAX 100 /* a program's anonymity threshold */
 #define LIMIT_HEALTH_CHECK_DAYS_MIN 7     /* a program's health-check cadence */
 #define LIMIT_HEALTH_CHECK_DAYS_MAX 365
+/* Reminder rules (domain/reminder.h): each rule's N, and how many
+ * upcoming meetings of one relationship carry a 24-hour reminder. */
+#define LIMIT_REMINDER_DAYS_MIN 1
+#define LIMIT_REMINDER_DAYS_MAX 365
+#define LIMIT_REMINDER_HOURS_MIN 1
+#define LIMIT_REMINDER_HOURS_MAX 168
+#define LIMIT_REMINDER_MEETINGS 8
 #define LIMIT_HEALTH_COMMENT_BYTES 2000 /* a health check's comment */
 #define LIMIT_HEALTH_CHECKS_LISTED 200  /* health checks one history shows, newest first */
 #define LIMIT_RISK_NOTE_BYTES 4000      /* a coordinator's note on a relationship */

@@ -195,6 +195,81 @@ static const struct mail_template templates[] = {
      "sign the new version:\n{{link}}\n",
      "<p>Your partnership agreement was edited (version {{version}}).</p>\n<p><a "
      "href=\"{{link}}\">Read what changed and sign the new version</a></p>\n"},
+    /* Reminders (docs/internals/reminders.md): {{days}} how long it has
+     * been, {{when}} the meeting in the recipient's zone, {{phase}} the
+     * phase's name, {{frequency}} the meetings a month of the guideline,
+     * {{names}} the partners', {{mentee}} the asker's, {{title}} and
+     * {{until}} the survey's. */
+    {"reminder_agreement", MAIL_NOTIFICATION, "Reminder: the agreement is not signed",
+     "Reminder: sign your partnership agreement",
+     "Your mentoring relationship started {{days}} days ago and its partnership agreement is not "
+     "signed by everyone yet. Read it, change what you need together, and sign it:\n{{link}}\n",
+     "<p>Your mentoring relationship started {{days}} days ago and its partnership agreement is "
+     "not signed by everyone yet.</p>\n<p><a href=\"{{link}}\">Read and sign the "
+     "agreement</a></p>\n"},
+    {"reminder_goals", MAIL_NOTIFICATION, "Reminder: no goals yet", "Reminder: set your first goal",
+     "Your mentoring relationship started {{days}} days ago and has no goal yet. A goal or two "
+     "gives your meetings a direction; write the first one together:\n{{link}}\n",
+     "<p>Your mentoring relationship started {{days}} days ago and has no goal yet. A goal or two "
+     "gives your meetings a direction.</p>\n<p><a href=\"{{link}}\">Write the first "
+     "goal</a></p>\n"},
+    {"reminder_meeting", MAIL_NOTIFICATION, "Reminder: a meeting soon",
+     "Reminder: your mentoring meeting on {{when}}",
+     "Your mentoring meeting is on {{when}}. See the agenda and add what you want to talk "
+     "about:\n{{link}}\n",
+     "<p>Your mentoring meeting is on <strong>{{when}}</strong>.</p>\n<p><a "
+     "href=\"{{link}}\">See the agenda and add to it</a></p>\n"},
+    {"reminder_no_meeting", MAIL_NOTIFICATION, "Reminder: time to meet",
+     "Reminder: time for your next meeting",
+     "No meeting was held in your mentoring relationship for {{days}} days; the program suggests "
+     "{{frequency}} a month. Plan your next one:\n{{link}}\n",
+     "<p>No meeting was held in your mentoring relationship for {{days}} days; the program "
+     "suggests {{frequency}} a month.</p>\n<p><a href=\"{{link}}\">Plan your next "
+     "meeting</a></p>\n"},
+    {"reminder_coordinator_no_meeting", MAIL_NOTIFICATION,
+     "For coordinators: a pair has not met for twice the guideline",
+     "At risk: {{names}} have not met for {{days}} days",
+     "{{names}} have held no meeting for {{days}} days, twice the guideline interval of "
+     "{{frequency}} meetings a month. The relationship is flagged at risk. See it, write a note "
+     "or nudge them:\n{{link}}\n",
+     "<p>{{names}} have held no meeting for {{days}} days, twice the guideline interval of "
+     "{{frequency}} meetings a month. The relationship is flagged at risk.</p>\n<p><a "
+     "href=\"{{link}}\">See the at-risk list</a></p>\n"},
+    {"reminder_request", MAIL_NOTIFICATION, "Reminder: a mentee waits for your answer",
+     "Reminder: {{mentee}} waits for your answer",
+     "{{mentee}} asked you to be their mentor {{days}} days ago. Please say yes or no, so they "
+     "can move on if you cannot:\n{{link}}\n",
+     "<p>{{mentee}} asked you to be their mentor {{days}} days ago. Please say yes or no, so they "
+     "can move on if you cannot.</p>\n<p><a href=\"{{link}}\">Answer the request</a></p>\n"},
+    {"reminder_survey", MAIL_NOTIFICATION, "Reminder: a survey to answer",
+     "Reminder: a survey for you: {{title}}",
+     "You have not answered \"{{title}}\" yet. It takes a minute or two and stays open until "
+     "{{until}}:\n{{link}}\n",
+     "<p>You have not answered <strong>{{title}}</strong> yet. It takes a minute or two and stays "
+     "open until {{until}}.</p>\n<p><a href=\"{{link}}\">Answer the survey</a></p>\n"},
+    {"reminder_phase", MAIL_NOTIFICATION, "Reminder: a phase past its timeframe",
+     "Reminder: the {{phase}} phase is past its timeframe",
+     "Your mentoring relationship has been in its {{phase}} phase longer than the {{days}} days "
+     "it suggests. Look at what the phase asks, and move on when you are ready:\n{{link}}\n",
+     "<p>Your mentoring relationship has been in its <strong>{{phase}}</strong> phase longer "
+     "than the {{days}} days it suggests.</p>\n<p><a href=\"{{link}}\">See the phase and move "
+     "on when you are ready</a></p>\n"},
+    {"reminder_inactive", MAIL_NOTIFICATION, "Reminder: a quiet relationship",
+     "Your mentoring relationship has been quiet",
+     "Nothing has happened in your mentoring relationship for {{days}} days: no message, meeting "
+     "or goal. Write to your partner or plan a meeting; if it should end, say so:\n{{link}}\n",
+     "<p>Nothing has happened in your mentoring relationship for {{days}} days: no message, "
+     "meeting or goal.</p>\n<p><a href=\"{{link}}\">Write to your partner or plan a "
+     "meeting</a></p>\n"},
+    {"reminder_coordinator_inactive", MAIL_NOTIFICATION,
+     "For coordinators: close an inactive relationship?",
+     "Close it? {{names}} have been inactive for {{days}} days",
+     "Nothing has happened between {{names}} for {{days}} days, and they were reminded. Should "
+     "the relationship be closed? Close it or end it early from its page, or leave it "
+     "open:\n{{link}}\n",
+     "<p>Nothing has happened between {{names}} for {{days}} days, and they were reminded. "
+     "Should the relationship be closed?</p>\n<p><a href=\"{{link}}\">Close it, end it "
+     "early, or leave it open</a></p>\n"},
 };
 #define NTEMPLATES (sizeof templates / sizeof templates[0])
 

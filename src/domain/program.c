@@ -10,19 +10,11 @@
 #include "base/limits.h"
 #include "base/str.h"
 
-const char *const program_config_keys[] = {"objectives",
-                                           "selection",
-                                           "matching",
-                                           "training",
-                                           "meetings",
-                                           "goals",
-                                           "duration_months",
-                                           "renewals",
-                                           "renewal_window_days",
-                                           "phases",
-                                           "dates",
-                                           "surveys",
-                                           NULL};
+const char *const program_config_keys[] = {"objectives",      "selection", "matching",
+                                           "training",        "meetings",  "goals",
+                                           "duration_months", "renewals",  "renewal_window_days",
+                                           "phases",          "dates",     "surveys",
+                                           "reminders",       NULL};
 const char *const program_statuses[] = {"draft",   "enrolling", "matching",
                                         "running", "closed",    NULL};
 
@@ -614,6 +606,61 @@ static json_t *surveys(const json_t *in, const char *path, verr *e)
                      "health_check_days", (json_int_t)days);
 }
 
+/* ---- reminders ---- */
+
+const struct program_remind_spec program_remind_specs[PROGRAM_REMIND_COUNT] = {
+    [PROGRAM_REMIND_AGREEMENT] = {"agreement_unsigned", "days", true, 7},
+    [PROGRAM_REMIND_NO_GOALS] = {"no_goals", "days", true, 14},
+    [PROGRAM_REMIND_MEETING] = {"meeting_soon", "hours", true, 24},
+    [PROGRAM_REMIND_NO_MEETING] = {"no_meeting", NULL, true, 0},
+    [PROGRAM_REMIND_REQUEST] = {"request_pending", "days", true, 3},
+    [PROGRAM_REMIND_SURVEY] = {"survey_unanswered", "days", true, 3},
+    [PROGRAM_REMIND_PHASE] = {"phase_overdue", NULL, true, 0},
+    [PROGRAM_REMIND_INACTIVE] = {"inactive", "days", false, 30},
+};
+
+/* The reminder rules: each {"enabled": bool, "days" | "hours": N}. (A
+ * request reminder that would fall due once the request has moved on to
+ * its next choice is not armed: domain/reminder.h.) */
+static json_t *reminders(const json_t *in, const json_t *base, const char *path, verr *e)
+{
+    const char *keys[PROGRAM_REMIND_COUNT + 1];
+    for (int i = 0; i < PROGRAM_REMIND_COUNT; i++)
+        keys[i] = program_remind_specs[i].name;
+    keys[PROGRAM_REMIND_COUNT] = NULL;
+    v_known_keys(in, path, keys, e);
+    json_t *out = json_object();
+    for (int i = 0; i < PROGRAM_REMIND_COUNT; i++) {
+        const struct program_remind_spec *sp = &program_remind_specs[i];
+        char rp[160];
+        v_join(rp, sizeof rp, path, sp->name);
+        /* A rule's fields not named keep the values they had (PATCH). */
+        const json_t *given = json_object_get(in, sp->name);
+        json_t *r = json_is_object(json_object_get(base, sp->name))
+                        ? json_deep_copy(json_object_get(base, sp->name))
+                        : json_object();
+        if (given && !json_is_null(given) && !json_is_object(given))
+            v_fail(e, path, sp->name, "must be an object");
+        else if (json_is_object(given))
+            json_object_update(r, (json_t *)given);
+        const char *const rkeys[] = {"enabled", sp->unit, NULL};
+        v_known_keys(r, rp, rkeys, e);
+        bool on = sp->enabled;
+        v_bool(r, "enabled", rp, sp->enabled, &on, e);
+        json_t *o = json_pack("{s:b}", "enabled", on);
+        if (sp->unit) {
+            bool hours = strcmp(sp->unit, "hours") == 0;
+            int64_t n = sp->n;
+            v_int(r, sp->unit, rp, hours ? LIMIT_REMINDER_HOURS_MIN : LIMIT_REMINDER_DAYS_MIN,
+                  hours ? LIMIT_REMINDER_HOURS_MAX : LIMIT_REMINDER_DAYS_MAX, sp->n, false, &n, e);
+            json_object_set_new(o, sp->unit, json_integer(n));
+        }
+        json_decref(r);
+        json_object_set_new(out, sp->name, o);
+    }
+    return out;
+}
+
 /* ---- dates ---- */
 
 /* The dates, in the order a program runs through them. */
@@ -750,6 +797,10 @@ int program_config_normalize(const json_t *in, const json_t *base, struct progra
     json_object_set_new(cfg, "phases", phases(SECTION("phases"), "phases", e));
     json_object_set_new(cfg, "dates", dates(SECTION("dates"), "dates", e));
     json_object_set_new(cfg, "surveys", surveys(SECTION("surveys"), "surveys", e));
+    /* The rules named in `in` over those of base, field by field. */
+    json_object_set_new(
+        cfg, "reminders",
+        reminders(SECTION("reminders"), json_object_get(base, "reminders"), "reminders", e));
 #undef SECTION
 
     /* The scalars: from in, else base, else the default. */

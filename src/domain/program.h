@@ -39,6 +39,34 @@ enum {
     PROGRAM_DEFAULT_HEALTH_CHECK_DAYS = 30,
 };
 
+/* The reminder rules of the `reminders` section (domain/reminder.h), in
+ * the order the settings page shows them. */
+enum program_remind {
+    PROGRAM_REMIND_AGREEMENT, /* agreement_unsigned: days after the start (or a new version) */
+    PROGRAM_REMIND_NO_GOALS,  /* no_goals: days after the start */
+    PROGRAM_REMIND_MEETING,   /* meeting_soon: hours before a scheduled meeting */
+    PROGRAM_REMIND_NO_MEETING, /* no_meeting: the guideline interval (meetings.frequency_per_month) */
+    PROGRAM_REMIND_REQUEST,    /* request_pending: days a request waits on its mentor */
+    PROGRAM_REMIND_SURVEY,     /* survey_unanswered: days after a person was asked */
+    PROGRAM_REMIND_PHASE,      /* phase_overdue: the phase's own timeframe_days */
+    PROGRAM_REMIND_INACTIVE,   /* inactive: days without activity (off by default) */
+    PROGRAM_REMIND_COUNT
+};
+
+/* A rule's name in the document, the unit of its N ("days", "hours"; NULL
+ * when the program's other settings give the time), and its defaults. */
+struct program_remind_spec {
+    const char *name, *unit;
+    bool enabled;
+    int n;
+};
+extern const struct program_remind_spec program_remind_specs[PROGRAM_REMIND_COUNT];
+
+struct program_remind_rule {
+    bool enabled;
+    int n; /* days or hours, per its spec's unit; 0 when it has none */
+};
+
 enum program_access { PROGRAM_APPROVAL, PROGRAM_OPEN, PROGRAM_INVITE_ONLY };
 enum program_mode { PROGRAM_MATCH_ADMIN, PROGRAM_MATCH_SELF, PROGRAM_MATCH_HYBRID };
 enum program_rel_type { PROGRAM_ONE_TO_ONE, PROGRAM_GROUP, PROGRAM_PEER };
@@ -130,6 +158,9 @@ struct program_config {
         int anonymity_threshold; /* no aggregate of fewer responses is shown (>= 3) */
         int health_check_days;   /* how often each party is asked for a health check */
     } surveys;
+    struct {
+        struct program_remind_rule rule[PROGRAM_REMIND_COUNT]; /* by enum program_remind */
+    } reminders;
     int duration_months, renewals;
     int renewal_window_days; /* renewal is offered in the last days before the planned end */
     /* The measurable objectives (objectives.measures[], issue 13). */

@@ -151,6 +151,16 @@ int program_config_read(json_t *doc, struct program_config *out)
     out->surveys.health_check_days =
         int_or(sv, "health_check_days", PROGRAM_DEFAULT_HEALTH_CHECK_DAYS);
 
+    json_t *rm = json_object_get(doc, "reminders");
+    for (int i = 0; i < PROGRAM_REMIND_COUNT; i++) {
+        const struct program_remind_spec *sp = &program_remind_specs[i];
+        json_t *r = json_object_get(rm, sp->name);
+        out->reminders.rule[i].enabled = bool_or(r, "enabled", sp->enabled);
+        out->reminders.rule[i].n = sp->unit ? int_or(r, sp->unit, sp->n) : 0;
+        if (sp->unit && out->reminders.rule[i].n < 1)
+            out->reminders.rule[i].n = sp->n;
+    }
+
     out->duration_months = int_or(doc, "duration_months", PROGRAM_DEFAULT_DURATION_MONTHS);
     out->renewals = int_or(doc, "renewals", PROGRAM_DEFAULT_RENEWALS);
     out->renewal_window_days =

@@ -21,6 +21,8 @@ static const struct job table[] = {
     {"health-reminders", "reminds each party whose health check is due", 0, job_health_reminders},
     {"at-risk", "records at-risk flags raised and cleared, for the at-risk report", 3600,
      job_at_risk},
+    {"reminders", "sends the reminders that fell due (agreement, goals, meetings, requests ...)", 0,
+     job_reminders},
     {"mail", "delivers the outbox over SMTP (with --smtp)", LIMIT_MAIL_POLL_S, job_mail},
 };
 #define NJOBS (sizeof table / sizeof table[0])

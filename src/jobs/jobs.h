@@ -104,6 +104,10 @@ int job_health_reminders(store *db, int64_t now, size_t *done);
  * at-risk report reads (service/risk.h). */
 int job_at_risk(store *db, int64_t now, size_t *done);
 
+/* jobs/reminders.c: the reminders that fell due are sent, once each,
+ * if their condition still holds (service/reminder.h). */
+int job_reminders(store *db, int64_t now, size_t *done);
+
 /* jobs/mail.c: delivers the outbox over SMTP (settings in jobs/mail.h);
  * last in the table, so a run delivers the mail the jobs before it
  * stored. Does nothing when no SMTP server is configured. */

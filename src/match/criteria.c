@@ -24,11 +24,6 @@ static void seterr(char *err, size_t errlen, const char *msg)
         str_fmt(err, errlen, "%s", msg);
 }
 
-int64_t match_iscore(double s)
-{
-    return (int64_t)llround(s * MATCH_SCALE);
-}
-
 /* ---- value of one criterion for one pair ----
  *
  * Mentor columns are stored for streaming: tag bitsets word-major

@@ -14,6 +14,7 @@
 
 #include "base/limits.h"
 
+#include <math.h>
 #include <stdint.h>
 
 #define MATCH_MAX_CRITERIA LIMIT_PROGRAM_CRITERIA
@@ -31,10 +32,20 @@ typedef struct match_attr {
     double *vec;
 } match_attr;
 
+/* one slot: the hash's high bits and the key's first bytes (zero-padded;
+ * the whole key when it is shorter than MATCH_STRMAP_HEAD) sit next to the
+ * value, so a probe and, for short keys such as ids, the comparison touch
+ * one cache line and never the key itself */
+#define MATCH_STRMAP_HEAD 16
+typedef struct match_strslot {
+    uint32_t hash;
+    int32_t val;
+    char *key; /* owned; NULL: an empty slot */
+    char head[MATCH_STRMAP_HEAD];
+} match_strslot;
+
 typedef struct match_strmap {
-    char **keys;
-    int32_t *vals;
-    uint32_t *hashes;   /* compared before the key: a probe rarely touches a key */
+    match_strslot *slots;
     size_t size, count; /* size is a power of two */
 } match_strmap;
 
@@ -152,7 +163,21 @@ void match_model_reorder(const match_model *m, const uint32_t *perm_e, const uin
  * to match_model_pair, except that pairs the mentee chose get ok = 0. */
 void match_model_col(const match_model *m, size_t r, size_t b, size_t n, double *score,
                      uint8_t *ok);
-int64_t match_iscore(double s);
+/* round(s * MATCH_SCALE), halves away from zero: exactly llround's
+ * result, inline, because it runs once per scored pair (a libm call was
+ * 4 % of the instructions at M). Below 2^52 the fraction x - trunc(x) is
+ * exact, so the comparison with 0.5 decides as llround does; NaN and
+ * larger values go to llround itself. */
+static inline int64_t match_iscore(double s)
+{
+    double x = s * MATCH_SCALE;
+    if (!(x > -4503599627370496.0 && x < 4503599627370496.0))
+        return (int64_t)llround(x);
+    double a = x < 0.0 ? -x : x;
+    int64_t i = (int64_t)a;
+    i += a - (double)i >= 0.5;
+    return x < 0.0 ? -i : i;
+}
 
 /* ---- block bounds (bounds.c) ---- */
 

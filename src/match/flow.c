@@ -186,6 +186,8 @@ static void certify(const match_graph *g, const int64_t *wants, const int64_t *c
 
 /* ---- successive shortest paths ---- */
 
+#define SSP_AHEAD 8 /* arcs ahead to prefetch a head's state: 8 measured */
+
 typedef struct node_state {
     int64_t p;     /* potential */
     int64_t dist;  /* tentative distance in the current search */
@@ -268,7 +270,12 @@ static void ssp(const match_graph *g, const int64_t *wants, const int64_t *caps,
                             end = -1 - (int64_t)e;
                         }
                     }
-                    for (size_t a = g->off[e]; a < g->off[e + 1]; a++) {
+                    size_t a_end = g->off[e + 1];
+                    for (size_t a = g->off[e]; a < a_end; a++) {
+                        /* the heads' states are scattered: ask for them a few
+                         * arcs ahead, the search's one memory stall */
+                        if (a + SSP_AHEAD < a_end)
+                            __builtin_prefetch(&N[ne + g->head[a + SSP_AHEAD]]);
                         if (f->x[a] || g->w[a] < thr)
                             continue;
                         uint32_t node = (uint32_t)ne + g->head[a];

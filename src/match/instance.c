@@ -16,56 +16,69 @@ static void seterr(char *err, size_t errlen, const char *msg)
 
 /* ---- string map: open addressing, FNV-1a ---- */
 
-static uint64_t hash(const char *s)
+/* the key's hash; *len its length and head its first bytes, zero-padded */
+static uint64_t hash(const char *s, size_t *len, char head[MATCH_STRMAP_HEAD])
 {
     uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    size_t n = 0;
+    memset(head, 0, MATCH_STRMAP_HEAD);
+    for (; s[n]; n++) {
+        if (n < MATCH_STRMAP_HEAD)
+            head[n] = s[n];
+        h = (h ^ (unsigned char)s[n]) * 1099511628211ull;
+    }
     /* FNV's low bits cluster on ids like "m1", "m2": mix before masking */
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdull;
     h ^= h >> 33;
+    *len = n;
     return h;
+}
+
+/* a key shorter than the head is equal when its head is; a longer one
+ * compares the rest too */
+static bool slot_is(const match_strslot *sl, uint32_t h32, const char *key, size_t len,
+                    const char head[MATCH_STRMAP_HEAD])
+{
+    if (sl->hash != h32 || memcmp(sl->head, head, MATCH_STRMAP_HEAD) != 0)
+        return false;
+    return len < MATCH_STRMAP_HEAD || strcmp(sl->key, key) == 0;
 }
 
 int match_strmap_get(const match_strmap *m, const char *key)
 {
     if (!m->size)
         return -1;
-    size_t mask = m->size - 1;
-    uint64_t h = hash(key);
+    size_t mask = m->size - 1, len;
+    char head[MATCH_STRMAP_HEAD];
+    uint64_t h = hash(key, &len, head);
     uint32_t h32 = (uint32_t)(h >> 32);
     for (size_t i = h & mask;; i = (i + 1) & mask) {
-        if (!m->keys[i])
+        const match_strslot *sl = &m->slots[i];
+        if (!sl->key)
             return -1;
-        if (m->hashes[i] == h32 && strcmp(m->keys[i], key) == 0)
-            return m->vals[i];
+        if (slot_is(sl, h32, key, len, head))
+            return sl->val;
     }
 }
 
 static void strmap_grow(match_strmap *m)
 {
     size_t nsize = m->size ? m->size * 2 : 16;
-    char **keys = xcalloc(nsize, sizeof *keys);
-    int32_t *vals = xcalloc(nsize, sizeof *vals);
-    uint32_t *hashes = xcalloc(nsize, sizeof *hashes);
+    match_strslot *slots = xcalloc(nsize, sizeof *slots);
     for (size_t i = 0; i < m->size; i++) {
-        if (!m->keys[i])
+        if (!m->slots[i].key)
             continue;
-        uint64_t h = hash(m->keys[i]);
+        size_t len;
+        char head[MATCH_STRMAP_HEAD];
+        uint64_t h = hash(m->slots[i].key, &len, head);
         size_t j = h & (nsize - 1);
-        while (keys[j])
+        while (slots[j].key)
             j = (j + 1) & (nsize - 1);
-        keys[j] = m->keys[i];
-        vals[j] = m->vals[i];
-        hashes[j] = (uint32_t)(h >> 32);
+        slots[j] = m->slots[i];
     }
-    free(m->keys);
-    free(m->vals);
-    free(m->hashes);
-    m->keys = keys;
-    m->vals = vals;
-    m->hashes = hashes;
+    free(m->slots);
+    m->slots = slots;
     m->size = nsize;
 }
 
@@ -73,18 +86,21 @@ int match_strmap_put(match_strmap *m, const char *key, int32_t val)
 {
     if ((m->count + 1) * 2 > m->size)
         strmap_grow(m);
-    size_t mask = m->size - 1;
-    uint64_t h = hash(key);
+    size_t mask = m->size - 1, len;
+    char head[MATCH_STRMAP_HEAD];
+    uint64_t h = hash(key, &len, head);
     uint32_t h32 = (uint32_t)(h >> 32);
     size_t i = h & mask;
-    while (m->keys[i]) {
-        if (m->hashes[i] == h32 && strcmp(m->keys[i], key) == 0)
+    while (m->slots[i].key) {
+        if (slot_is(&m->slots[i], h32, key, len, head))
             return -1;
         i = (i + 1) & mask;
     }
-    m->keys[i] = xstrdup(key);
-    m->vals[i] = val;
-    m->hashes[i] = h32;
+    match_strslot *sl = &m->slots[i];
+    sl->key = xstrdup(key);
+    sl->val = val;
+    sl->hash = h32;
+    memcpy(sl->head, head, MATCH_STRMAP_HEAD);
     m->count++;
     return 0;
 }
@@ -92,10 +108,8 @@ int match_strmap_put(match_strmap *m, const char *key, int32_t val)
 void match_strmap_cleanup(match_strmap *m)
 {
     for (size_t i = 0; i < m->size; i++)
-        free(m->keys[i]);
-    free(m->keys);
-    free(m->vals);
-    free(m->hashes);
+        free(m->slots[i].key);
+    free(m->slots);
     memset(m, 0, sizeof *m);
 }
 

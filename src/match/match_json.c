@@ -116,7 +116,7 @@ static void push(jdoc *d, jv v)
     d->stack[d->sn++] = v;
 }
 
-static void skip_ws(jdoc *d)
+static void skip_ws_run(jdoc *d)
 {
     const char *p = d->p, *e = d->end;
     while (p < e) {
@@ -131,6 +131,15 @@ static void skip_ws(jdoc *d)
             break;
     }
     d->p = p;
+}
+
+/* most tokens of a compact file follow each other with no space: that
+ * case is one test at the call */
+static inline void skip_ws(jdoc *d)
+{
+    if (d->p < d->end && (unsigned char)*d->p > ' ')
+        return;
+    skip_ws_run(d);
 }
 
 static int hexval(char c)
@@ -1122,8 +1131,12 @@ typedef struct wr {
 
 static void w_nl(wr *W)
 {
-    fputc('\n', W->f);
-    for (int i = 0; i < W->depth; i++)
+    /* a line break and the indent in one write: a call per space was a
+     * tenth of writing the L result */
+    static const char nl[] = "\n                                ";
+    int n = W->depth;
+    fwrite(nl, 1, (size_t)(n < 32 ? n : 32) + 1, W->f);
+    for (n -= 32; n > 0; n--)
         fputc(' ', W->f);
 }
 

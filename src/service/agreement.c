@@ -11,6 +11,7 @@
 #include "service/program.h"
 #include "service/workspace.h"
 #include "service/recognition.h"
+#include "service/reminder.h"
 
 void svc_agreement_cleanup(struct svc_agreement *a)
 {
@@ -241,6 +242,7 @@ int svc_agreement_edit(store *db, const svc_actor *actor, const struct svc_rel *
         (rc = store_exec(db, "DELETE FROM agreement_signatures WHERE relationship_id = ?1", p, 1,
                          NULL)) != STORE_OK ||
         (rc = svc_relationship_notify(db, actor, r, "agreement_changed", mv, 2)) != STORE_OK ||
+        (rc = svc_reminder_relationship(db, r->id, now)) != STORE_OK ||
         (rc = svc_audit(db, actor, "agreement.edit", "relationship", r->id,
                         json_pack("{s:I}", "version", (json_int_t)v))) != STORE_OK)
         goto done;
@@ -273,7 +275,8 @@ int svc_agreement_sign(store *db, const svc_actor *actor, const struct svc_rel *
                          p, 4, NULL)) != STORE_OK)
         return rc;
     svc_agreement_cleanup(out);
-    if ((rc = svc_agreement_get(db, r, out)) != STORE_OK)
+    if ((rc = svc_agreement_get(db, r, out)) != STORE_OK ||
+        (rc = svc_reminder_relationship(db, r->id, now)) != STORE_OK)
         return rc;
     if (out->signed_by_all &&
         ((rc = svc_relationship_stage_all(db, r->id, STAGE_AGREEMENT_SIGNED, now)) != STORE_OK ||

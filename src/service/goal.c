@@ -11,6 +11,7 @@
 #include "service/audit.h"
 #include "service/workspace.h"
 #include "service/recognition.h"
+#include "service/reminder.h"
 
 #define GOAL_COLS                                                                                  \
     "id, statement, measure, why, target_date, status, progress, created_by, created_at, "         \
@@ -241,6 +242,7 @@ int svc_goal_create(store *db, const svc_actor *actor, const struct svc_rel *r,
                               p, 9, &id)) != 1)
         return rc < 0 ? rc : STORE_ERROR;
     if ((rc = svc_relationship_stage_all(db, r->id, STAGE_GOALS_SET, now)) != STORE_OK ||
+        (rc = svc_reminder_relationship(db, r->id, now)) != STORE_OK ||
         (in->status && strcmp(in->status, "achieved") == 0 &&
          (rc = svc_recognition_update(db, r->id, now)) != STORE_OK) ||
         (rc = svc_audit(db, actor, "goal.create", "goal", id,
@@ -288,6 +290,7 @@ int svc_goal_update(store *db, const svc_actor *actor, const struct svc_rel *r, 
                          p, 7, NULL)) != STORE_OK ||
         (in->status && strcmp(in->status, "achieved") == 0 &&
          (rc = svc_recognition_update(db, r->id, now)) != STORE_OK) ||
+        (rc = svc_reminder_relationship(db, r->id, now)) != STORE_OK ||
         (rc = svc_audit(db, actor, "goal.update", "goal", gid,
                         json_pack("{s:s}", "status", in->status ? in->status : cur.status))) !=
             STORE_OK)

@@ -16,6 +16,7 @@
 #include "service/outbox.h"
 #include "service/workspace.h"
 #include "service/recognition.h"
+#include "service/reminder.h"
 
 #define MEETING_COLS                                                                               \
     "id, uid, sequence, starts_at, duration_minutes, time_zone, mode, location, agenda, recap, "   \
@@ -315,6 +316,8 @@ int svc_meeting_create(store *db, const svc_actor *actor, const struct svc_rel *
         (rc = svc_meeting_get(db, actor, r, id, out)) != SVC_OK ||
         (rc = tell_others(db, actor, r, out, NEWS_SCHEDULED, 0)) != STORE_OK)
         goto done;
+    if ((rc = svc_reminder_relationship(db, r->id, now)) != STORE_OK)
+        goto done;
     rc = svc_audit(db, actor, "meeting.create", "meeting", id,
                    json_pack("{s:I}", "relationship_id", (json_int_t)r->id));
 done:
@@ -477,6 +480,8 @@ reply:
     if ((cancelled || moved) &&
         (rc = tell_others(db, actor, r, out, cancelled ? NEWS_CANCELLED : NEWS_MOVED, old_start)) !=
             STORE_OK)
+        goto done;
+    if ((rc = svc_reminder_relationship(db, r->id, now)) != STORE_OK)
         goto done;
     rc = svc_audit(db, actor, "meeting.update", "meeting", mid,
                    json_pack("{s:s}", "status", status));

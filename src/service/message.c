@@ -8,6 +8,7 @@
 #include "base/str.h"
 #include "service/audit.h"
 #include "service/workspace.h"
+#include "service/reminder.h"
 
 #define MESSAGE_SELECT                                                                             \
     "SELECT ms.id, ms.body, ms.created_at, ms.author_id, pa.person_id, pe.name, m.role "           \
@@ -104,6 +105,7 @@ int svc_message_create(store *db, const svc_actor *actor, const struct svc_rel *
     svc_workspace_link(link, sizeof link, r->id, "messages");
     struct mail_value mv[] = {{"author", out->author.name}, {"link", link}};
     if ((rc = svc_relationship_notify(db, actor, r, "message", mv, 2)) != STORE_OK ||
+        (rc = svc_reminder_relationship(db, r->id, clock_now())) != STORE_OK ||
         (rc = svc_audit(db, actor, "message.create", "message", id,
                         json_pack("{s:I}", "relationship_id", (json_int_t)r->id))) != STORE_OK) {
         svc_message_cleanup(out);

@@ -11,6 +11,7 @@
 #include "domain/phase.h"
 #include "service/audit.h"
 #include "service/workspace.h"
+#include "service/reminder.h"
 
 void svc_phase_cleanup(struct svc_phase *p)
 {
@@ -226,6 +227,8 @@ int svc_phase_advance(store *db, const svc_actor *actor, struct svc_rel *r,
         return rc;
     r->phase++;
     r->phase_started_at = now;
+    if ((rc = svc_reminder_relationship(db, r->id, now)) != STORE_OK)
+        return rc;
     r->version++;
     return SVC_OK;
 }

@@ -8,6 +8,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "service/audit.h"
+#include "service/reminder.h"
 
 int svc_program_config(store *db, int64_t id, struct program_config *cfg, char *name,
                        size_t namelen)
@@ -273,6 +274,17 @@ done:
 int svc_program_update(store *db, const svc_actor *actor, int64_t id,
                        const struct svc_program_input *in, verr *e)
 {
+    /* The configuration as it was, to see whether the reminders' rules
+     * changed. */
+    json_t *was = NULL;
+    store_rows *rows = NULL;
+    store_val q0[] = {SV_INT(id)};
+    int qrc = store_query(db, "SELECT config FROM programs WHERE id = ?1", q0, 1, &rows);
+    if (qrc == STORE_OK && (qrc = store_next(rows)) == 1)
+        was = json_loads(store_col_text(rows, 0), 0, NULL);
+    store_rows_free(rows);
+    if (qrc < 0)
+        return qrc;
     char *cfgtext = json_dumps(in->cfg->doc, JSON_COMPACT);
     store_val p[] = {SV_TEXT(in->name),  SV_TEXT(in->description), SV_TEXT(in->status),
                      SV_TEXT(cfgtext),   SV_INT(clock_now()),      SV_INT(id),
@@ -283,6 +295,8 @@ int svc_program_update(store *db, const svc_actor *actor, int64_t id,
                         "?4, updated_at = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
                         p, 7, &changed);
     free(cfgtext);
+    if (rc != STORE_OK || changed != 1)
+        json_decref(was);
     if (rc != STORE_OK)
         return rc;
     if (changed != 1) {
@@ -295,5 +309,16 @@ int svc_program_update(store *db, const svc_actor *actor, int64_t id,
                         "the program was changed meanwhile (now version %lld); reload and retry",
                         (long long)now_version);
     }
+    /* The rules of its reminders, or what they count from, changed: the
+     * reminders job arms them again (service/reminder.h). */
+    const json_t *now_doc = in->cfg->doc;
+    static const char *const sections[] = {"reminders", "meetings", "phases", "matching"};
+    bool rearm = false;
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
+        rearm = rearm || !json_equal(json_object_get(now_doc, sections[i]),
+                                     json_object_get(was, sections[i]));
+    json_decref(was);
+    if (rearm && (rc = svc_reminder_program(db, id, clock_now(), NULL)) != STORE_OK)
+        return rc;
     return svc_audit(db, actor, "program.update", "program", id, NULL);
 }

@@ -16,6 +16,7 @@
 #include "service/program.h"
 #include "service/reflection.h"
 #include "service/recognition.h"
+#include "service/reminder.h"
 
 /* ---- reading ---- */
 
@@ -359,7 +360,7 @@ int svc_relationship_create(store *db, const svc_actor *actor, int64_t program_i
                         m, 3, NULL);
     }
     if (rc != STORE_OK || (rc = svc_relationship_stage_all(db, *id, STAGE_MATCHED, now)) ||
-        (rc = svc_followup_started(db, *id, now)))
+        (rc = svc_followup_started(db, *id, now)) || (rc = svc_reminder_relationship(db, *id, now)))
         return rc;
     struct svc_rel made = {.id = *id, .program_id = program_id};
     if ((rc = tell_matched(db, &made, peer)) != STORE_OK)
@@ -698,6 +699,8 @@ int svc_relationship_change(store *db, const svc_actor *actor, struct svc_rel *r
         rc = end_early(db, actor, r, reason, now);
     if (rc == STORE_OK && ending)
         rc = svc_followup_ended(db, r->id, now);
+    if (rc == STORE_OK)
+        rc = svc_reminder_relationship(db, r->id, now);
     struct svc_rel before = *r;
     if (rc == STORE_OK && (rc = svc_relationship_get(db, actor, r->id, PERM_READ, r)) > 0)
         rc = STORE_ERROR; /* it was there a moment ago */

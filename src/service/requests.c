@@ -13,6 +13,7 @@
 #include "service/participation.h"
 #include "service/program.h"
 #include "service/relationship.h"
+#include "service/reminder.h"
 
 #define DAY_S 86400
 
@@ -501,7 +502,8 @@ int svc_request_create(store *db, const svc_actor *actor, int64_t program_id,
         return svc_fail(e, SVC_REFUSED, "mentors", "%s", one_pending);
     if (rc != 1)
         return rc < 0 ? rc : STORE_ERROR;
-    if ((rc = ask(db, program_id, in->mentors[0], now)) != STORE_OK)
+    if ((rc = ask(db, program_id, in->mentors[0], now)) != STORE_OK ||
+        (rc = svc_reminder_request(db, *id, now)) != STORE_OK)
         return rc;
     return svc_audit(db, actor, "request.create", "request", *id, NULL);
 }
@@ -590,6 +592,8 @@ int svc_request_expire(store *db, int64_t id, int64_t now, bool *moved)
         goto done;
     }
     rc = cascade(db, &r, "expired", "expired", cfg.matching.request_expiry_days, now);
+    if (rc == STORE_OK)
+        rc = svc_reminder_request(db, id, now);
     *moved = rc == STORE_OK;
 done:
     program_config_cleanup(&cfg);
@@ -670,6 +674,8 @@ int svc_request_answer(store *db, const svc_actor *actor, struct svc_request *r,
     } else {
         rc = accept(db, actor, r, &cfg, message, now, e);
     }
+    if (rc == STORE_OK)
+        rc = svc_reminder_request(db, id, now);
     if (rc == STORE_OK)
         rc = svc_audit(db, actor, "request.answer", "request", r->id,
                        json_pack("{s:s}", "action", names[action]));

@@ -13,6 +13,7 @@
 #include "service/program.h"
 #include "service/relationship.h"
 #include "service/risk.h"
+#include "service/reminder.h"
 
 #define DAY 86400
 #define OPEN_STATUSES "('active', 'paused', 'closing')"
@@ -441,7 +442,9 @@ static int ask(store *db, const struct svc_survey *s, int64_t round, int64_t rel
                              {"until", until},
                              {"anonymous", s->def.anonymous ? "yes" : ""},
                              {"link", link}};
-    return svc_outbox_mail_participation(db, part, "survey_due", v, 5, now);
+    if ((rc = svc_outbox_mail_participation(db, part, "survey_due", v, 5, now)) != STORE_OK)
+        return rc;
+    return svc_reminder_survey_ask(db, round, part, now);
 }
 
 /* Opens round `seq` of survey s for a subject; *round_id is 0 when that
@@ -615,6 +618,8 @@ int svc_survey_respond(store *db, const svc_actor *actor, const struct svc_surve
                       "you have already answered this survey");
         goto done;
     }
+    if ((rc = svc_reminder_survey_ask(db, round, part, now)) != STORE_OK)
+        goto done;
     text = json_dumps(clean, JSON_COMPACT);
     bool anon = s->def.anonymous;
     store_val w[] = {SV_INT(s->id),

@@ -9,15 +9,23 @@
 #include "jobs/jobs.h"
 #include "service/requests.h"
 
-/* A self-matching request to two mentors; returns its id, *due its expiry. */
-static int64_t a_request(store *db, int64_t *due)
+/* A self-matching request to two mentors; returns its id, *due its expiry.
+ * Its mentor's reminder is on when `remind` (test_the_reminders_job). */
+static int64_t a_request_reminded(store *db, int64_t *due, bool remind)
 {
-    int64_t program = fx_program(db, fx_person(db, "Coordinator", 0),
-                                 "{\"training\": {\"required_before_matching\": false}, "
-                                 "\"matching\": {\"mode\": \"self\", \"criteria\": [{\"name\": "
-                                 "\"skills\", \"kind\": \"overlap\", \"mentee_field\": "
-                                 "\"development_needs\", \"mentor_field\": \"expertise\", "
-                                 "\"weight\": 1}]}}");
+    int64_t program =
+        fx_program(db, fx_person(db, "Coordinator", 0),
+                   remind ? "{\"training\": {\"required_before_matching\": false}, "
+                            "\"matching\": {\"mode\": \"self\", \"criteria\": [{\"name\": "
+                            "\"skills\", \"kind\": \"overlap\", \"mentee_field\": "
+                            "\"development_needs\", \"mentor_field\": \"expertise\", "
+                            "\"weight\": 1}]}}"
+                          : "{\"training\": {\"required_before_matching\": false}, "
+                            "\"reminders\": {\"request_pending\": {\"enabled\": false}}, "
+                            "\"matching\": {\"mode\": \"self\", \"criteria\": [{\"name\": "
+                            "\"skills\", \"kind\": \"overlap\", \"mentee_field\": "
+                            "\"development_needs\", \"mentor_field\": \"expertise\", "
+                            "\"weight\": 1}]}}");
     int64_t m1 =
         fx_part(db, program, fx_person(db, "Ruth", 0), "mentor", STAGE_APPROVED, 1, 0, false);
     int64_t m2 =
@@ -33,6 +41,12 @@ static int64_t a_request(store *db, int64_t *due)
     program_config_cleanup(&cfg);
     *due = fx_count(db, "SELECT expires_at FROM mentoring_requests WHERE id = ?1", id);
     return id;
+}
+
+/* The expiry's own tests: no reminder counts among the items done. */
+static int64_t a_request(store *db, int64_t *due)
+{
+    return a_request_reminded(db, due, false);
 }
 
 static void test_the_table(void **state)
@@ -111,12 +125,61 @@ static void test_the_runner(void **state)
     jobs_runner_stop(NULL);
 }
 
+/* The reminders job: the request's reminder to its mentor is sent once
+ * when due, never again (a second run, another runner), and the database
+ * refuses a second row for the same occurrence. */
+static void test_the_reminders_job(void **state)
+{
+    store *db = *state;
+    int64_t due, id = a_request_reminded(db, &due, true);
+    int64_t asked = fx_count(db, "SELECT asked_at FROM mentoring_requests WHERE id = ?1", id);
+    int64_t at = asked + 3 * 86400;
+    size_t done = 0;
+    assert_int_equal(job_reminders(db, at - 1, &done), STORE_OK);
+    assert_int_equal(done, 0);
+    assert_int_equal(job_reminders(db, at, &done), STORE_OK);
+    assert_int_equal(done, 1);
+    assert_int_equal(
+        fx_count(db, "SELECT COUNT(*) FROM outbox WHERE kind = 'reminder_request' AND ?1 > 0", 1),
+        1);
+    assert_int_equal(job_reminders(db, at + 60, &done), STORE_OK);
+    assert_int_equal(done, 0);
+    assert_int_equal(jobs_run_all(db, at + 120, NULL, NULL), STORE_OK);
+    assert_int_equal(
+        fx_count(db, "SELECT COUNT(*) FROM outbox WHERE kind = 'reminder_request' AND ?1 > 0", 1),
+        1);
+    assert_int_equal(fx_count(db,
+                              "SELECT COUNT(*) FROM reminders WHERE request_id = ?1 AND outcome = "
+                              "'sent'",
+                              id),
+                     1);
+    /* The same occurrence cannot be armed twice: a unique key, not code. */
+    store_val p[] = {SV_INT(id)};
+    assert_int_equal(store_exec(db,
+                                "INSERT INTO reminders (kind, subject, occurrence, program_id, "
+                                "request_id, due_at) SELECT kind, subject, occurrence, program_id, "
+                                "request_id, 0 FROM reminders WHERE request_id = ?1 AND outcome = "
+                                "'sent'",
+                                p, 1, NULL),
+                     STORE_CONFLICT);
+    /* Moved on to the next mentor (the expiry): another occurrence, due
+     * three days after they were asked. */
+    assert_int_equal(jobs_run_all(db, due, NULL, NULL), STORE_OK);
+    assert_int_equal(fx_count(db,
+                              "SELECT COUNT(*) FROM reminders WHERE request_id = ?1 AND "
+                              "fired_at IS NULL AND cleared_at IS NULL AND due_at = "
+                              "(SELECT asked_at FROM mentoring_requests WHERE id = ?1) + 259200",
+                              id),
+                     1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         FX_TEST(test_the_table),
         FX_TEST(test_run_at_a_time),
         FX_TEST(test_the_runner),
+        FX_TEST(test_the_reminders_job),
     };
     return FX_MAIN("jobs", tests);
 }

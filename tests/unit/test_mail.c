@@ -51,6 +51,10 @@ static const struct mail_value all[] = {
     {"with", "Maya"},
     {"until", "2027-02-01"},
     {"anonymous", "yes"},
+    {"phase", "Initiation"},
+    {"frequency", "2"},
+    {"names", "Maya and Eli"},
+    {"mentee", "Eli"},
 };
 #define NALL (sizeof all / sizeof all[0])
 

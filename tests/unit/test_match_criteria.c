@@ -470,9 +470,63 @@ static void test_bounds_hold(void **state)
     }
 }
 
+/* the inline rounding of scores to integers is llround's, bit for bit:
+ * at halves, next to them, at the ends of [0, 1], random scores, and
+ * beyond the range where the fast path holds */
+static void test_iscore_is_llround(void **state)
+{
+    (void)state;
+    /* 4.9999999999999994e-7: x + 0.5 rounds up to 1 where llround gives 0 */
+    double edge[] = {4.9999999999999994e-7,
+                     0.0,
+                     -0.0,
+                     1.0,
+                     -1.0,
+                     0.5e-6,
+                     1.5e-6,
+                     2.5e-6,
+                     0.4999995,
+                     0.5000005,
+                     0.9999995,
+                     1e-7,
+                     4.4e-7,
+                     123456.5,
+                     -2.5e-6,
+                     4503599627.370496,
+                     4503599627.370497,
+                     1e300,
+                     -1e300,
+                     NAN};
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+        double v = edge[i];
+        for (int k = -3; k <= 3; k++) {
+            double x = v;
+            for (int j = 0; j < (k < 0 ? -k : k); j++)
+                x = nextafter(x, k < 0 ? -INFINITY : INFINITY);
+            if (isnan(x) || fabs(x * MATCH_SCALE) < 9e18)
+                assert_int_equal(match_iscore(x), (int64_t)llround(x * MATCH_SCALE));
+        }
+    }
+    /* every half-unit in [0, 1] and its neighbours */
+    for (int64_t n = 0; n <= 2 * MATCH_SCALE; n += 1) {
+        double x = (double)n / (2.0 * MATCH_SCALE);
+        double c[] = {x, nextafter(x, 0.0), nextafter(x, 2.0)};
+        for (size_t j = 0; j < 3; j++)
+            if (match_iscore(c[j]) != (int64_t)llround(c[j] * MATCH_SCALE))
+                fail_msg("%.17g: %lld against llround's %lld", c[j], (long long)match_iscore(c[j]),
+                         (long long)llround(c[j] * MATCH_SCALE));
+    }
+    srand(7);
+    for (int i = 0; i < 1000000; i++) {
+        double x = (double)rand() / RAND_MAX;
+        assert_int_equal(match_iscore(x), (int64_t)llround(x * MATCH_SCALE));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_iscore_is_llround),
         cmocka_unit_test(test_overlap),
         cmocka_unit_test(test_shared),
         cmocka_unit_test(test_same),

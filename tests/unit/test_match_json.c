@@ -155,13 +155,58 @@ static void test_write_file(void **state)
     match_instance_free(in);
 }
 
+/* ids are looked up by their first 16 bytes in the map's slot: ids that
+ * share those bytes, and ids on either side of that length, stay apart */
+static void test_long_ids(void **state)
+{
+    (void)state;
+    const char *ids[] = {"abcdefghijklmno",     /* 15: the whole key in the slot */
+                         "abcdefghijklmnop",    /* 16 */
+                         "abcdefghijklmnopq",   /* 17 */
+                         "abcdefghijklmnopqr1", /* the same first 16 bytes */
+                         "abcdefghijklmnopqr2", "abcdefghijklmnopqr2-and-then-some-more", "a"};
+    size_t n = sizeof ids / sizeof ids[0];
+    match_instance *in = match_instance_new();
+    for (size_t i = 0; i < n; i++) {
+        size_t idx;
+        assert_int_equal(match_add_mentor(in, ids[i], 1, &idx, err, sizeof err), 0);
+        assert_int_equal(idx, i);
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t idx;
+        assert_int_equal(match_find(in, MATCH_MENTOR, ids[i]), (long)i);
+        assert_int_not_equal(match_add_mentor(in, ids[i], 1, &idx, err, sizeof err), 0);
+        assert_non_null(strstr(err, "duplicate id"));
+    }
+    assert_int_equal(match_find(in, MATCH_MENTOR, "abcdefghijklmnopqr3"), -1);
+    assert_int_equal(match_find(in, MATCH_MENTOR, "abcdefghijklmnopqr2-and-then-some"), -1);
+    assert_int_equal(match_find(in, MATCH_MENTOR, "abcdefghijklmn"), -1);
+    /* and through the file: a mentee chooses the 17-byte one */
+    match_instance_free(in);
+    assert_int_equal(rd("{\"mentors\": [{\"id\": \"abcdefghijklmnopqr1\"},"
+                        " {\"id\": \"abcdefghijklmnopqr2\"}],"
+                        " \"mentees\": [{\"id\": \"e\"}],"
+                        " \"scores\": [[\"e\", \"abcdefghijklmnopqr2\", 0.5],"
+                        " [\"e\", \"abcdefghijklmnopqr1\", 0.25]]}",
+                        &in),
+                     0);
+    match_result *r;
+    assert_int_equal(match_solve(in, NULL, &r, err, sizeof err), 0);
+    assert_int_equal(r->npairs, 1);
+    assert_string_equal(match_mentor_id(in, r->pairs[0].mentor), "abcdefghijklmnopqr2");
+    match_result_free(r);
+    match_instance_free(in);
+    refused("{\"mentors\": [{\"id\": \"abcdefghijklmnopqr1\"}, {\"id\": \"abcdefghijklmnopqr1\"}],"
+            " \"mentees\": [{\"id\": \"e\"}], \"scores\": []}",
+            "duplicate");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_missing_fields),
-        cmocka_unit_test(test_refusals),
-        cmocka_unit_test(test_write_file),
+        cmocka_unit_test(test_defaults), cmocka_unit_test(test_missing_fields),
+        cmocka_unit_test(test_refusals), cmocka_unit_test(test_write_file),
+        cmocka_unit_test(test_long_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

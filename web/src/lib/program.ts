@@ -10,6 +10,10 @@ import {
   LIMIT_GOALS_COUNT_MAX,
   LIMIT_GOALS_DUE_DAYS_MAX,
   LIMIT_HEALTH_CHECK_DAYS_MAX,
+  LIMIT_REMINDER_DAYS_MAX,
+  LIMIT_REMINDER_DAYS_MIN,
+  LIMIT_REMINDER_HOURS_MAX,
+  LIMIT_REMINDER_HOURS_MIN,
   LIMIT_HEALTH_CHECK_DAYS_MIN,
   LIMIT_MEETING_LENGTH_MAX,
   LIMIT_MEETING_LENGTH_MIN,
@@ -291,6 +295,65 @@ export interface ProgramForm {
   phases: { template: string; items: Phase[] };
   dates: Required<{ [K in keyof Dates]: string }>;
   surveys: { anonymity_threshold: number | null; health_check_days: number | null };
+  reminders: Record<ReminderRule, ReminderForm>;
+}
+
+// ---- reminder rules (docs/internals/reminders.md) -------------------------
+
+export type ReminderRule =
+  | 'agreement_unsigned'
+  | 'no_goals'
+  | 'meeting_soon'
+  | 'no_meeting'
+  | 'request_pending'
+  | 'survey_unanswered'
+  | 'phase_overdue'
+  | 'inactive';
+
+export interface ReminderForm {
+  enabled: boolean;
+  n: number | null; // days or hours (unit below); null for a rule with no N of its own
+}
+
+/** The rules, in the order the settings show them, with their defaults
+ * (the server's, src/domain/program.c). */
+export const REMINDER_RULES: { rule: ReminderRule; unit: 'days' | 'hours' | null; enabled: boolean; n: number | null }[] = [
+  { rule: 'agreement_unsigned', unit: 'days', enabled: true, n: 7 },
+  { rule: 'no_goals', unit: 'days', enabled: true, n: 14 },
+  { rule: 'meeting_soon', unit: 'hours', enabled: true, n: 24 },
+  { rule: 'no_meeting', unit: null, enabled: true, n: null },
+  { rule: 'request_pending', unit: 'days', enabled: true, n: 3 },
+  { rule: 'survey_unanswered', unit: 'days', enabled: true, n: 3 },
+  { rule: 'phase_overdue', unit: null, enabled: true, n: null },
+  { rule: 'inactive', unit: 'days', enabled: false, n: 30 },
+];
+
+function defaultReminders(): Record<ReminderRule, ReminderForm> {
+  const out = {} as Record<ReminderRule, ReminderForm>;
+  for (const r of REMINDER_RULES) out[r.rule] = { enabled: r.enabled, n: r.n };
+  return out;
+}
+
+function remindersFromApi(api: Record<string, Record<string, unknown>> | undefined): Record<ReminderRule, ReminderForm> {
+  const out = defaultReminders();
+  for (const r of REMINDER_RULES) {
+    const got = api?.[r.rule];
+    if (!got) continue;
+    out[r.rule] = {
+      enabled: typeof got.enabled === 'boolean' ? got.enabled : r.enabled,
+      n: r.unit ? num(got[r.unit], r.n) : null,
+    };
+  }
+  return out;
+}
+
+function remindersToApi(f: Record<ReminderRule, ReminderForm>): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const r of REMINDER_RULES) {
+    const v = f[r.rule];
+    out[r.rule] = r.unit ? { enabled: v.enabled, [r.unit]: v.n } : { enabled: v.enabled };
+  }
+  return out;
 }
 
 export function slug(text: string, fallback: string): string {
@@ -423,6 +486,7 @@ export function defaultForm(): ProgramForm {
     phases: { template: 'zachary', items: [] },
     dates: { enrolment_opens: '', enrolment_closes: '', matching_date: '', starts: '', ends: '' },
     surveys: { anonymity_threshold: 5, health_check_days: 30 },
+    reminders: defaultReminders(),
   };
 }
 
@@ -528,6 +592,7 @@ export function fromApi(p: Program): ProgramForm {
       anonymity_threshold: num(p.surveys?.anonymity_threshold, 5),
       health_check_days: num(p.surveys?.health_check_days, 30),
     },
+    reminders: remindersFromApi(p.reminders as Record<string, Record<string, unknown>> | undefined),
   };
 }
 
@@ -682,6 +747,7 @@ export function toApi(f: ProgramForm, opts: { status?: boolean } = {}): Record<s
         : { template: f.phases.template },
     dates,
     surveys: { anonymity_threshold: f.surveys.anonymity_threshold, health_check_days: f.surveys.health_check_days },
+    reminders: remindersToApi(f.reminders),
   };
   if (opts.status) body.status = f.status;
   return body;
@@ -713,6 +779,7 @@ export const SECTIONS = [
   'duration',
   'dates',
   'surveys',
+  'reminders',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 
@@ -844,6 +911,16 @@ export function validate(f: ProgramForm, only?: Section[]): Errors {
   if (want('surveys')) {
     intIn(e, 'surveys.anonymity_threshold', f.surveys.anonymity_threshold, LIMIT_ANONYMITY_THRESHOLD_MIN, LIMIT_ANONYMITY_THRESHOLD_MAX, 'the fewest responses to show');
     intIn(e, 'surveys.health_check_days', f.surveys.health_check_days, LIMIT_HEALTH_CHECK_DAYS_MIN, LIMIT_HEALTH_CHECK_DAYS_MAX, 'a number of days');
+  }
+
+  if (want('reminders')) {
+    for (const r of REMINDER_RULES) {
+      if (!r.unit || !f.reminders[r.rule].enabled) continue;
+      const hours = r.unit === 'hours';
+      intIn(e, `reminders.${r.rule}.${r.unit}`, f.reminders[r.rule].n,
+        hours ? LIMIT_REMINDER_HOURS_MIN : LIMIT_REMINDER_DAYS_MIN,
+        hours ? LIMIT_REMINDER_HOURS_MAX : LIMIT_REMINDER_DAYS_MAX, `a number of ${r.unit}`);
+    }
   }
 
   if (want('duration')) {
