@@ -24,7 +24,7 @@ export const REPORTS: { name: ReportName; title: string; lead: string }[] = [
   { name: 'outcomes', title: 'Outcomes', lead: 'Outcome records of the program’s matched participants against people who never joined a program, with the difference and whether it is more than chance.' },
   { name: 'satisfaction', title: 'Satisfaction', lead: 'What mentors and mentees answered in the program’s surveys: the mean of each rated question and its net promoter score, by role, and who answered of those asked.' },
   { name: 'equity', title: 'Equity', lead: 'Who the program serves well and who it does not: match rate, score, time to match, completion and outcomes by department, job level and location.' },
-  { name: 'at-risk', title: 'At risk', lead: 'Relationships that need a coordinator now and why, and how many were ever flagged and recovered.' },
+  { name: 'at-risk', title: 'At-risk figures', lead: 'Relationships that need a coordinator now and why, and how many were ever flagged and recovered.' },
 ];
 
 /** The reports that add up across programs (GET /reports/{name}). */
