@@ -133,11 +133,8 @@ struct ocount {
 static int outcomes(store *db, int64_t program_id, const struct svc_period *p, int threshold,
                     struct report_table *t)
 {
-    char from[11] = "0000-00-00", to[11] = "9999-99-99";
-    if (p->from[0])
-        memcpy(from, p->from, sizeof from);
-    if (p->to[0])
-        memcpy(to, p->to, sizeof to);
+    char from[11], to[11];
+    svc_period_days(p, from, to);
     store_val pv[] = {SV_INT(program_id), SV_TEXT(from), SV_TEXT(to)};
     store_rows *rows = NULL;
     VEC(struct ocount) oc = {0};

@@ -135,11 +135,8 @@ int svc_report_outcomes(store *db, int64_t program_id, const struct program_conf
     struct kind_count kinds[LIMIT_OUTCOME_KINDS];
     size_t nkinds = 0;
     store_rows *rows = NULL;
-    char from[11] = "0000-00-00", to[11] = "9999-99-99";
-    if (p->from[0])
-        memcpy(from, p->from, sizeof from);
-    if (p->to[0])
-        memcpy(to, p->to, sizeof to);
+    char from[11], to[11];
+    svc_period_days(p, from, to);
     store_val pv[] = {SV_INT(program_id), SV_TEXT(from), SV_TEXT(to)};
     /* Each person's latest record of each kind in the period, with the
      * group the person is in (0 participant, 1 never joined), counted by

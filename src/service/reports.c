@@ -81,6 +81,12 @@ int svc_period_set(struct svc_period *p, const char *from, const char *to, int64
     return bad ? SVC_INVALID : SVC_OK;
 }
 
+void svc_period_days(const struct svc_period *p, char from[11], char to[11])
+{
+    memcpy(from, p->from[0] ? p->from : "0000-00-00", 11);
+    memcpy(to, p->to[0] ? p->to : "9999-99-99", 11);
+}
+
 /* The funnel as a table: stages with their conversions, then the exits. */
 static int funnel_table(store *db, int64_t program_id, const struct program_config *cfg,
                         const struct svc_period *p, struct report *r)

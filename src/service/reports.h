@@ -39,6 +39,10 @@ struct svc_period {
  * `to` before `from`); every bad one is named. */
 int svc_period_set(struct svc_period *p, const char *from, const char *to, int64_t now, verr *e);
 
+/* The period's first and last days as "YYYY-MM-DD" for comparing with
+ * stored dates (outcome records): "0000-00-00" and "9999-99-99" when open. */
+void svc_period_days(const struct svc_period *p, char from[11], char to[11]);
+
 /* True when `name` is a report svc_report_run makes. */
 bool svc_report_known(const char *name);
 
