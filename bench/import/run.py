@@ -3,7 +3,7 @@
 list at that size, on SQLite and PostgreSQL in one run.
 
     run.py [--tandem ./tandem] [--compare OLD_TANDEM] [--repeat N] [--rows 50000] [--seed N]
-           [--requests 200] [--keep]
+           [--requests 200] [--callgrind 10000] [--keep]
 
 Steps:
   1. gen.py writes a seeded CSV of --rows participants with every column.
@@ -17,6 +17,11 @@ Steps:
      /api/v1/programs/1/participants?status=invited&sort=name&limit=50
      (--requests times) and GET /api/v1/programs/1/reports/funnel (a
      quarter as many), one keep-alive client, latency per request.
+  5. The instructions of a SQLite import of --callgrind rows (10,000; 0:
+     none) under valgrind's callgrind, which the machine's load does not
+     change (the wall times it does).
+Each import's CPU time is printed next to its wall time: tandem's (user +
+system, from getrusage) and, on PostgreSQL, the server's (/proc).
 With --repeat N every import runs N times (a fresh database each) and the
 best and the median are printed; with --compare OLD_TANDEM an older build
 is measured in the same run, its imports taking turns with the new one's
@@ -167,6 +172,22 @@ def latencies(tandem, url, n, logdir, label):
         log.close()
 
 
+def instructions(tandem, rows, seed, tmp, label):
+    """Instructions (callgrind's Ir) of `tandem import` of `rows` generated
+    rows into a fresh SQLite database; None without valgrind."""
+    if not rows or not shutil.which("valgrind"):
+        return None
+    csv_path = os.path.join(tmp, "callgrind-%d.csv" % rows)
+    if not os.path.exists(csv_path):
+        run([PY, os.path.join(HERE, "gen.py"), "--rows", str(rows), "--seed", str(seed), csv_path])
+    url = "sqlite:" + os.path.join(tmp, "callgrind-%s.sqlite" % label)
+    prepare(tandem, url)
+    r = run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", tandem, "import",
+             "--db", url, "--program", "1", csv_path])
+    m = re.search(r"Collected : (\d+)", r.stderr)
+    return int(m.group(1)) if m else None
+
+
 def median(xs):
     xs = sorted(xs)
     n = len(xs)
@@ -183,6 +204,8 @@ def main():
     ap.add_argument("--seed", type=int, default=20261123)
     ap.add_argument("--requests", type=int, default=200)
     ap.add_argument("--repeat", type=int, default=1, help="imports per database and binary")
+    ap.add_argument("--callgrind", type=int, default=10000, metavar="ROWS",
+                    help="instructions of a SQLite import of ROWS rows under callgrind (0: none)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     a = ap.parse_args()
     binaries = [("new", os.path.abspath(a.tandem))]
@@ -227,6 +250,8 @@ def main():
             die("the anchor stored %s rows" % rows)
         anchor_secs = float(secs)
 
+        irs = {label: instructions(tandem, a.callgrind, a.seed, tmp, label) for label, tandem in binaries}
+
         for label, (tandem, sqlite_url, pg_url) in last.items():
             http[label] = {"sqlite": latencies(tandem, sqlite_url, a.requests, tmp, label + "-sqlite"),
                            "postgres": latencies(tandem, pg_url, a.requests, tmp, label + "-postgres")}
@@ -244,23 +269,30 @@ def main():
           "load average before them %.1f-%.1f" % (a.rows, size / 1e6, cpu, os.cpu_count(),
                                                   time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                                                   a.repeat, min(loads), max(loads)))
-    print("%-56s %10s %10s %10s %8s" % ("import", "best", "median", "target", "met"))
+    print("%-44s %9s %9s %8s %5s  %s" % ("import", "best", "median", "target", "met",
+                                          "CPU of the best: tandem (+ server)"))
 
     def shown(v):
         return "%.3f s" % v if v >= 0.1 else "%.1f ms" % (v * 1000)
 
-    def line(label, values, target):
-        best, mid = min(values), median(values)
-        met = "-" if target is None else ("yes" if best <= target else "NO")
-        tshown = "" if target is None else ("%.0f ms" % (target * 1000) if target < 1 else "%.1f s" % target)
-        print("%-56s %10s %10s %10s %8s" % (label, shown(best), shown(mid), tshown, met))
+    def import_line(label, runs, target):
+        best = min(runs)  # by wall time; its CPU beside it
+        mid = median([t[0] for t in runs])
+        cpu = "%.2f s" % best[1] + (" + %.2f s" % best[2] if best[2] else "")
+        print("%-44s %9s %9s %8s %5s  %s" % (label, shown(best[0]), shown(mid), "%.1f s" % target,
+                                              "yes" if best[0] <= target else "NO", cpu))
 
     for label, _ in binaries:
         tag = "" if len(binaries) == 1 else " [%s]" % label
         for kind, name in (("sqlite", "SQLite"), ("postgres", "PostgreSQL")):
-            line("tandem import, %s%s" % (name, tag), [t[0] for t in imports[(label, kind)]],
-                 TARGETS["import-" + kind])
-    line("anchor: Python csv + SQLite executemany", [anchor_secs], None)
+            import_line("tandem import, %s%s" % (name, tag), imports[(label, kind)],
+                        TARGETS["import-" + kind])
+    print("%-44s %9s" % ("anchor: Python csv + SQLite executemany", shown(anchor_secs)))
+    for label, _ in binaries:
+        tag = "" if len(binaries) == 1 else " [%s]" % label
+        if irs.get(label):
+            print("instructions%s: SQLite import of %d rows under callgrind: %.3f G"
+                  % (tag, a.callgrind, irs[label] / 1e9))
     for label, _ in binaries:
         tag = "" if len(binaries) == 1 else " [%s]" % label
         s_runs, p_runs = imports[(label, "sqlite")], imports[(label, "postgres")]

@@ -51,6 +51,13 @@ int api_import_invalid(api_ctx *c, const struct import_problem *errors, size_t n
 /* invitations.c */
 int h_invitation_get(api_ctx *c);
 int h_invitation_accept(api_ctx *c);
+/* accounts by mail (api/account.c) */
+int h_password_reset(api_ctx *c);
+int h_password_reset_complete(api_ctx *c);
+int h_signup_settings_get(api_ctx *c);
+int h_signup_settings_put(api_ctx *c);
+int h_signup(api_ctx *c);
+int h_signup_verify(api_ctx *c);
 
 /* outbox.c */
 int h_outbox_list(api_ctx *c);

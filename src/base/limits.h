@@ -45,6 +45,18 @@
 #define LIMIT_INVITATION_DAYS 30             /* an invitation link works this long */
 #define LIMIT_TOKEN_DAYS_DEFAULT 90 /* (config) an API token's lifetime when none is asked */
 #define LIMIT_TOKEN_DAYS_MAX 365    /* (config) the longest lifetime a token may ask for */
+/* Accounts by mail (service/account.c) */
+#define LIMIT_RESET_LINK_S 3600         /* a password-reset link works this long */
+#define LIMIT_RESET_ADDRESS_ATTEMPTS 3  /* reset (or sign-up) mails per window per e-mail address */
+#define LIMIT_RESET_CLIENT_ATTEMPTS 20  /* reset and sign-up requests per window per client */
+#define LIMIT_RESET_WINDOW_S 3600       /* the window for the counts above */
+#define LIMIT_RESET_LOCK_S 3600         /* how long a reached limit holds */
+#define LIMIT_SIGNUP_LINK_S (2 * 86400) /* a sign-up's verification link works this long */
+#define LIMIT_SIGNUP_DOMAINS 50         /* e-mail domains self sign-up may be open to */
+#define LIMIT_DOMAIN_BYTES 253          /* one domain name */
+#define LIMIT_ICAL_TZ_CHANGES 256       /* offset changes one VTIMEZONE lists */
+#define LIMIT_ICAL_TZ_MARGIN_S                                                                     \
+    (366 * 86400) /* a VTIMEZONE covers its events and this either side */
 
 /* Validation */
 #define LIMIT_FIELD_ERRORS 16 /* bad fields one refusal names */
@@ -58,10 +70,12 @@
 /* Store */
 #define LIMIT_STORE_PARAMS 4096             /* bound parameters in one statement (batches) */
 #define LIMIT_STORE_SQLITE_QUERY_PARAMS 256 /* parameters of one batched look-up on SQLite */
-#define LIMIT_STORE_BATCH_COLUMNS 64        /* columns of one store_batch */
-#define LIMIT_STORE_BULK_CACHE (256u << 20) /* SQLite page cache while a bulk write runs */
-#define LIMIT_STORE_BUSY_MS 5000            /* SQLite busy timeout */
-#define LIMIT_STORE_STMT_CACHE 128          /* prepared statements kept per connection */
+#define LIMIT_STORE_SQLITE_BATCH_PARAMS 256 /* parameters of one multi-row INSERT on SQLite */
+#define LIMIT_STORE_SQLITE_STMT_JOURNAL (16u << 20) /* a statement's undo pages kept in memory */
+#define LIMIT_STORE_BATCH_COLUMNS 64                /* columns of one store_batch */
+#define LIMIT_STORE_BULK_CACHE (256u << 20)         /* SQLite page cache while a bulk write runs */
+#define LIMIT_STORE_BUSY_MS 5000                    /* SQLite busy timeout */
+#define LIMIT_STORE_STMT_CACHE 128                  /* prepared statements kept per connection */
 
 /* CSV files (base/csv.c) and the participant import (import/) */
 #define LIMIT_CSV_FIELDS 256               /* fields in one record */
@@ -133,6 +147,7 @@ _Static_assert(LIMIT_IMPORT_WANTS == LIMIT_WANTS_MAX, "import wants are the coor
 #define LIMIT_MAIL_POLL_S 1             /* how often tandem serve looks for due mail */
 #define LIMIT_MAIL_REPLY_BYTES 500      /* the mail server's reply kept on a row */
 #define LIMIT_MAIL_VALUES 16            /* named values one mail's template takes */
+#define LIMIT_MAIL_PLAN_CUTS 16         /* open values cut out of one part of a mail plan */
 
 /* Matching */
 #define LIMIT_RUNS_LISTED 100 /* proposals one list shows, newest first */

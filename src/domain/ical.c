@@ -1,9 +1,13 @@
 #include "domain/ical.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "base/limits.h"
+#include "base/mem.h"
 #include "base/str.h"
+#include "domain/tz.h"
 
 void ical_utc(int64_t t, char out[17])
 {
@@ -11,6 +15,25 @@ void ical_utc(int64_t t, char out[17])
     struct tm tm;
     if (!gmtime_r(&tt, &tm) || strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm) == 0)
         str_fmt(out, 17, "19700101T000000Z");
+}
+
+void ical_local(int64_t t, int offset, char out[16])
+{
+    time_t tt = (time_t)(t + offset);
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || strftime(out, 16, "%Y%m%dT%H%M%S", &tm) == 0)
+        str_fmt(out, 16, "19700101T000000");
+}
+
+void ical_utc_offset(int offset, char out[8])
+{
+    int a = offset < 0 ? -offset : offset;
+    char sign = offset < 0 ? '-' : '+';
+    int h = (a / 3600) % 100, m = (a / 60) % 60, s = a % 60;
+    if (s)
+        str_fmt(out, 8, "%c%02d%02d%02d", sign, h, m, s);
+    else
+        str_fmt(out, 8, "%c%02d%02d", sign, h, m);
 }
 
 int ical_escape(buf *out, const char *s)
@@ -95,6 +118,56 @@ static int time_line(buf *out, const char *name, int64_t t)
     return ical_line(out, name, v);
 }
 
+/* NAME;TZID=zone:local time, or NAME:...Z when the zone is none or unknown. */
+static int zoned_line(buf *out, const char *name, int64_t t, const char *zone)
+{
+    int offset;
+    /* Years 1 to 9999 only: a local time outside them is no DATE-TIME. */
+    if (!zone || !*zone || t < -62135596800 + 86400 || t > 253402300799 - 86400 ||
+        tz_offset(zone, t, &offset, NULL) != 0)
+        return time_line(out, name, t);
+    char prop[TZ_NAME_BYTES + 32], v[16];
+    str_fmt(prop, sizeof prop, "%s;TZID=%s", name, zone);
+    ical_local(t, offset, v);
+    return ical_line(out, prop, v);
+}
+
+/* One observance of a VTIMEZONE. */
+static int observance(buf *out, bool dst, int64_t at, int from, int to)
+{
+    char start[16], f[8], t[8];
+    ical_local(at, from, start);
+    ical_utc_offset(from, f);
+    ical_utc_offset(to, t);
+    const char *kind = dst ? "DAYLIGHT" : "STANDARD";
+    return ical_line(out, "BEGIN", kind) || ical_line(out, "DTSTART", start) ||
+                   ical_line(out, "TZOFFSETFROM", f) || ical_line(out, "TZOFFSETTO", t) ||
+                   ical_line(out, "END", kind)
+               ? -1
+               : 0;
+}
+
+int ical_timezone(buf *out, const char *zone, int64_t from, int64_t to)
+{
+    struct tz_change *ch = xmalloc(LIMIT_ICAL_TZ_CHANGES * sizeof *ch);
+    size_t n = 0;
+    int offset = 0;
+    bool dst = false;
+    int rc = -1;
+    if (tz_changes(zone, from, to, ch, LIMIT_ICAL_TZ_CHANGES, &n, &offset, &dst) != 0)
+        goto done;
+    if (ical_line(out, "BEGIN", "VTIMEZONE") || ical_line(out, "TZID", zone) ||
+        observance(out, dst, from, offset, offset))
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        if (observance(out, ch[i].dst, ch[i].at, ch[i].from, ch[i].to))
+            goto done;
+    rc = ical_line(out, "END", "VTIMEZONE");
+done:
+    free(ch);
+    return rc;
+}
+
 int ical_begin(buf *out, const char *prodid, const char *method, const char *name,
                const char *time_zone)
 {
@@ -144,8 +217,9 @@ int ical_event(buf *out, const struct ical_event *e)
     if (ical_line(out, "BEGIN", "VEVENT") || ical_line(out, "UID", e->uid) ||
         time_line(out, "DTSTAMP", e->stamp) ||
         (e->created && time_line(out, "CREATED", e->created)) ||
-        time_line(out, "LAST-MODIFIED", e->stamp) || time_line(out, "DTSTART", e->start) ||
-        time_line(out, "DTEND", end_of(e)) || ical_line(out, "SEQUENCE", seq) ||
+        time_line(out, "LAST-MODIFIED", e->stamp) ||
+        zoned_line(out, "DTSTART", e->start, e->tzid) ||
+        zoned_line(out, "DTEND", end_of(e), e->tzid) || ical_line(out, "SEQUENCE", seq) ||
         ical_line(out, "STATUS", e->cancelled ? "CANCELLED" : "CONFIRMED") ||
         text_line(out, "SUMMARY", e->summary) || text_line(out, "DESCRIPTION", e->description) ||
         text_line(out, "LOCATION", e->location) ||

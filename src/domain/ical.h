@@ -3,8 +3,12 @@
  *
  * Every line ends in CRLF and is folded at 75 octets without splitting a
  * UTF-8 sequence; TEXT values are escaped (\\ \; \, \n) and other control
- * characters dropped. Times are written in UTC ("...Z"), so no VTIMEZONE
- * is needed; X-WR-TIMEZONE may name the zone a reader should show them in.
+ * characters dropped. An event's times are local times of its zone
+ * (DTSTART;TZID=Europe/Paris:...), and the calendar carries a VTIMEZONE
+ * for each zone its events use (ical_timezone), made from this machine's
+ * tz database; an event without a zone (or one the database lacks) is
+ * written in UTC ("...Z"). X-WR-TIMEZONE may name the zone a reader
+ * should show them in.
  *
  * Functions that write return 0, or -1 when the buffer's cap was reached
  * (the buffer then holds a partial calendar the caller must not send).
@@ -41,6 +45,7 @@ struct ical_event {
     const struct ical_person *organizer; /* NULL: left out */
     const struct ical_person *attendees; /* n_attendees of them, may be NULL */
     size_t n_attendees;
+    const char *tzid; /* DTSTART/DTEND in this zone's local time; NULL: in UTC */
 };
 
 /* Writes BEGIN:VCALENDAR with PRODID, VERSION:2.0, CALSCALE:GREGORIAN and
@@ -53,6 +58,23 @@ int ical_begin(buf *out, const char *prodid, const char *method, const char *nam
 
 /* Writes one VEVENT. */
 int ical_event(buf *out, const struct ical_event *e);
+
+/* Writes a VTIMEZONE for zone (TZID the IANA name): an observance for the
+ * offset in force at `from` (STANDARD or DAYLIGHT, starting then) and one
+ * per change of offset until `to` (tz_changes), each DTSTART in the local
+ * time before the change with TZOFFSETFROM/TZOFFSETTO. Callers pass a
+ * range around their events (a year either side), so every event falls
+ * under an observance. At most LIMIT_ICAL_TZ_CHANGES changes are written.
+ * 0; -1 when the buffer is full or the zone is unknown. */
+int ical_timezone(buf *out, const char *zone, int64_t from, int64_t to);
+
+/* Formats an offset in seconds as a UTC-OFFSET value: "+0100", "-0330",
+ * "+001512" (with seconds only when there are some), into out[8]. */
+void ical_utc_offset(int offset, char out[8]);
+
+/* Formats Unix seconds shifted by offset as a local DATE-TIME,
+ * "20260310T090000" (no Z), into out[16]. */
+void ical_local(int64_t t, int offset, char out[16]);
 
 /* Writes END:VCALENDAR. */
 int ical_end(buf *out);

@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "base/limits.h"
+#include "base/mem.h"
 #include "base/str.h"
 
 /* The kinds. Text bodies are plain paragraphs with links on lines of
@@ -195,6 +196,47 @@ static const struct mail_template templates[] = {
      "sign the new version:\n{{link}}\n",
      "<p>Your partnership agreement was edited (version {{version}}).</p>\n<p><a "
      "href=\"{{link}}\">Read what changed and sign the new version</a></p>\n"},
+    /* The organiser's own copy of a meeting's calendar invitation (service/meeting.c) */
+    {"meeting_calendar", MAIL_NOTIFICATION, "A meeting for your calendar",
+     "For your calendar: a mentoring meeting {{what}}",
+     "The mentoring meeting you {{what}} is attached for your calendar: {{when}}, {{minutes}} "
+     "minutes ({{mode}}). Your partners got it too.\n\nSee the meeting:\n{{link}}\n",
+     "<p>The mentoring meeting you {{what}} is attached for your calendar: "
+     "<strong>{{when}}</strong>, "
+     "{{minutes}} minutes ({{mode}}). Your partners got it too.</p>\n"
+     "<p><a href=\"{{link}}\">See the meeting</a></p>\n"},
+    /* Accounts by mail (service/account.c) */
+    {"password_reset", MAIL_REQUIRED, "Password reset", "Reset your Tandem password",
+     "Someone asked to reset the password of the Tandem account of this address. Choose a new "
+     "password here (the link works once, for {{minutes}} minutes):\n{{link}}\n\n"
+     "If it was not you, ignore this mail: your password stays as it is.\n",
+     "<p>Someone asked to reset the password of the Tandem account of this address.</p>\n"
+     "<p><a href=\"{{link}}\">Choose a new password</a> (the link works once, for {{minutes}} "
+     "minutes).</p>\n<p>If it was not you, ignore this mail: your password stays as it "
+     "is.</p>\n"},
+    {"password_changed", MAIL_REQUIRED, "Password changed", "Your Tandem password was changed",
+     "The password of your Tandem account was changed with a reset link. Every browser signed "
+     "in to it was signed out and its API tokens were revoked.\n\nIf it was not you, reset it "
+     "again at once and tell your administrator:\n{{link}}\n",
+     "<p>The password of your Tandem account was changed with a reset link. Every browser "
+     "signed in to it was signed out and its API tokens were revoked.</p>\n<p>If it was not "
+     "you, <a href=\"{{link}}\">reset it again</a> at once and tell your administrator.</p>\n"},
+    {"sign_up_verify", MAIL_REQUIRED, "Confirm your address", "Confirm your address for Tandem",
+     "Someone signed up to Tandem with this address. Confirm it to finish (the link works "
+     "once, for {{days}} days):\n{{link}}\n\nIf it was not you, ignore this mail: no account "
+     "is made.\n",
+     "<p>Someone signed up to Tandem with this address.</p>\n<p><a href=\"{{link}}\">Confirm "
+     "it to finish</a> (the link works once, for {{days}} days).</p>\n<p>If it was not you, "
+     "ignore this mail: no account is made.</p>\n"},
+    {"sign_up_exists", MAIL_REQUIRED, "Sign-up with an existing address",
+     "You have a Tandem account already",
+     "Someone tried to sign up to Tandem with this address, which has an account already. "
+     "Sign in here:\n{{signin}}\n\nForgot your password? Reset it:\n{{link}}\n\n"
+     "If it was not you, ignore this mail: nothing changed.\n",
+     "<p>Someone tried to sign up to Tandem with this address, which has an account "
+     "already.</p>\n<p><a href=\"{{signin}}\">Sign in</a>, or <a href=\"{{link}}\">reset your "
+     "password</a> if you forgot it.</p>\n<p>If it was not you, ignore this mail: nothing "
+     "changed.</p>\n"},
     /* Reminders (docs/internals/reminders.md): {{days}} how long it has
      * been, {{when}} the meeting in the recipient's zone, {{phase}} the
      * phase's name, {{frequency}} the meetings a month of the guideline,
@@ -352,9 +394,46 @@ static const char *lookup(const struct mail_value *v, size_t n, const char *name
     return NULL;
 }
 
-/* Expands one template into b. */
+/* A rendered part of a plan (mail_plan_make): the text with the open
+ * values cut out, and where each goes. */
+struct plan_part {
+    const char *const *open; /* the names left open */
+    size_t nopen;
+    bool *shown; /* per open value: a section over it is shown, so it may not be empty */
+    char *text;
+    struct {
+        size_t at;   /* in text */
+        size_t open; /* which open value goes there */
+    } cuts[LIMIT_MAIL_PLAN_CUTS];
+    size_t ncuts;
+    bool full; /* more cuts than the array holds */
+    enum esc how;
+};
+
+/* Whether {{sigil name}} names an open value; then a plain one is cut
+ * out at b's end, and a section over it counts as shown. */
+static bool plan_open(struct plan_part *pp, const buf *b, char sigil, const char *name, size_t len)
+{
+    size_t i = 0;
+    while (i < pp->nopen && !(strlen(pp->open[i]) == len && memcmp(pp->open[i], name, len) == 0))
+        i++;
+    if (i == pp->nopen)
+        return false;
+    if (sigil == '#')
+        pp->shown[i] = true;
+    else if (!sigil && pp->ncuts == LIMIT_MAIL_PLAN_CUTS)
+        pp->full = true;
+    else if (!sigil) {
+        pp->cuts[pp->ncuts].at = b->len;
+        pp->cuts[pp->ncuts++].open = i;
+    }
+    return true;
+}
+
+/* Expands one template into b; with pp (a plan being made), the values
+ * named open in it are left as cuts, and sections over them shown. */
 static int expand(buf *b, const char *t, const struct mail_value *v, size_t n, enum esc how,
-                  char *err, size_t errlen)
+                  struct plan_part *pp, char *err, size_t errlen)
 {
     while (*t) {
         const char *open = strstr(t, "{{");
@@ -370,6 +449,15 @@ static int expand(buf *b, const char *t, const struct mail_value *v, size_t n, e
         const char *name = open + 2;
         char sigil = *name == '#' || *name == '/' ? *name++ : 0;
         size_t len = (size_t)(close - name);
+        if (pp && plan_open(pp, b, sigil, name, len)) {
+            if (pp->full) {
+                str_fmt(err, errlen, "template: more than %d open values in a part",
+                        LIMIT_MAIL_PLAN_CUTS);
+                return -1;
+            }
+            t = close + 2; /* left open, or a section over an open value: shown */
+            continue;
+        }
         const char *val = lookup(v, n, name, len);
         if (!val) {
             str_fmt(err, errlen, "template: no value for %.*s", (int)len, name);
@@ -398,13 +486,14 @@ static int expand(buf *b, const char *t, const struct mail_value *v, size_t n, e
 }
 
 static int render_one(char **out, const char *const *parts, size_t nparts,
-                      const struct mail_value *v, size_t n, enum esc how, char *err, size_t errlen)
+                      const struct mail_value *v, size_t n, enum esc how, struct plan_part *pp,
+                      char *err, size_t errlen)
 {
     buf b;
     buf_init(&b, LIMIT_MAIL_BODY_BYTES);
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < nparts; i++)
-        rc = expand(&b, parts[i], v, n, how, err, errlen);
+        rc = expand(&b, parts[i], v, n, how, pp, err, errlen);
     if (rc == 0 && !b.data)
         rc = buf_puts(&b, "");
     if (rc) {
@@ -429,15 +518,109 @@ int mail_render(const char *kind, const struct mail_value *values, size_t n,
     }
     const char *subject[] = {t->subject};
     const char *text[] = {GREETING_TEXT, t->text, FOOTER_TEXT};
-    int rc = render_one(&out->subject, subject, 1, values, n, ESC_LINE, err, errlen);
+    int rc = render_one(&out->subject, subject, 1, values, n, ESC_LINE, NULL, err, errlen);
     if (rc == 0)
-        rc = render_one(&out->text, text, 3, values, n, ESC_NONE, err, errlen);
+        rc = render_one(&out->text, text, 3, values, n, ESC_NONE, NULL, err, errlen);
     const char *html[] = {GREETING_HTML, t->html, FOOTER_HTML};
     if (rc == 0)
-        rc = render_one(&out->html, html, 3, values, n, ESC_HTML, err, errlen);
+        rc = render_one(&out->html, html, 3, values, n, ESC_HTML, NULL, err, errlen);
     if (rc)
         mail_rendered_cleanup(out);
     return rc;
+}
+
+/* ---- plans: a template rendered once, some values left open ---- */
+
+struct mail_plan {
+    struct plan_part parts[3]; /* subject, text, html */
+    bool shown[LIMIT_MAIL_VALUES];
+    size_t nopen;
+};
+
+void mail_plan_free(struct mail_plan *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < 3; i++)
+        free(p->parts[i].text);
+    free(p);
+}
+
+int mail_plan_make(const char *kind, const struct mail_value *values, size_t n,
+                   const char *const *open, size_t nopen, struct mail_plan **out, char *err,
+                   size_t errlen)
+{
+    *out = NULL;
+    err[0] = '\0';
+    const struct mail_template *t = mail_template_find(kind);
+    if (!t) {
+        str_fmt(err, errlen, "no template for mail of kind '%s'", kind ? kind : "");
+        return -1;
+    }
+    if (nopen > LIMIT_MAIL_VALUES) {
+        str_fmt(err, errlen, "more than %d open values", LIMIT_MAIL_VALUES);
+        return -1;
+    }
+    struct mail_plan *p = xcalloc(1, sizeof *p);
+    p->nopen = nopen;
+    const char *subject[] = {t->subject};
+    const char *text[] = {GREETING_TEXT, t->text, FOOTER_TEXT};
+    const char *html[] = {GREETING_HTML, t->html, FOOTER_HTML};
+    const char *const *parts[] = {subject, text, html};
+    const size_t nparts[] = {1, 3, 3};
+    const enum esc how[] = {ESC_LINE, ESC_NONE, ESC_HTML};
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < 3; i++) {
+        struct plan_part *pp = &p->parts[i];
+        *pp = (struct plan_part){.open = open, .nopen = nopen, .shown = p->shown, .how = how[i]};
+        rc = render_one(&pp->text, parts[i], nparts[i], values, n, how[i], pp, err, errlen);
+        pp->open = NULL; /* the caller's; only needed while making */
+    }
+    if (rc) {
+        mail_plan_free(p);
+        return -1;
+    }
+    *out = p;
+    return 0;
+}
+
+static int fill_part(const struct plan_part *pp, const char *const *values, char **out)
+{
+    buf b;
+    buf_init(&b, LIMIT_MAIL_BODY_BYTES);
+    size_t at = 0;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < pp->ncuts; i++) {
+        const char *v = values[pp->cuts[i].open];
+        rc = buf_append(&b, pp->text + at, pp->cuts[i].at - at) ||
+             put_escaped(&b, v ? v : "", pp->how);
+        at = pp->cuts[i].at;
+    }
+    if (rc == 0)
+        rc = buf_puts(&b, pp->text + at);
+    if (rc == 0 && !b.data)
+        rc = buf_puts(&b, "");
+    if (rc) {
+        buf_cleanup(&b);
+        return -1;
+    }
+    *out = buf_take(&b);
+    return 0;
+}
+
+int mail_plan_fill(const struct mail_plan *p, const char *const *values, struct mail_rendered *out)
+{
+    *out = (struct mail_rendered){0};
+    for (size_t i = 0; i < p->nopen; i++)
+        if (p->shown[i] && (!values[i] || !*values[i]))
+            return 1; /* a section the plan showed would be hidden */
+    char **dst[] = {&out->subject, &out->text, &out->html};
+    for (size_t i = 0; i < 3; i++)
+        if (fill_part(&p->parts[i], values, dst[i])) {
+            mail_rendered_cleanup(out);
+            return -1;
+        }
+    return 0;
 }
 
 int mail_html_page(buf *out, const char *subject, const char *fragment)
@@ -452,7 +635,8 @@ int mail_html_page(buf *out, const char *subject, const char *fragment)
 /* ---- redaction ---- */
 
 /* Paths whose next segment is a secret that grants access by itself. */
-static const char *const secret_paths[] = {"/invite/", "/password-reset/", "/unsubscribe/"};
+static const char *const secret_paths[] = {"/invite/", "/password-reset/", "/unsubscribe/",
+                                           "/verify/"};
 
 static bool token_char(char c)
 {

@@ -67,6 +67,23 @@ void mail_rendered_cleanup(struct mail_rendered *m); /* NULL and {0} allowed */
 int mail_render(const char *kind, const struct mail_value *values, size_t n,
                 struct mail_rendered *out, char *err, size_t errlen);
 
+/* A template rendered once with some values left open, for many mails
+ * that differ only in those (an import's invitations): mail_plan_fill
+ * copies the rendered text and escapes only the open values, giving the
+ * same bytes mail_render gives with every value. */
+struct mail_plan;
+/* Makes kind's plan from values (as mail_render takes them) with the
+ * values named open[0..nopen) left open (open is read only here).
+ * 0 and *out (free with mail_plan_free), or -1 with err as mail_render's. */
+int mail_plan_make(const char *kind, const struct mail_value *values, size_t n,
+                   const char *const *open, size_t nopen, struct mail_plan **out, char *err,
+                   size_t errlen);
+/* Renders one mail with values[i] for open[i]: 0, 1 when the plan does not
+ * fit these values (a section over an open value that is empty: use
+ * mail_render), -1 when the mail is over LIMIT_MAIL_BODY_BYTES. */
+int mail_plan_fill(const struct mail_plan *p, const char *const *values, struct mail_rendered *out);
+void mail_plan_free(struct mail_plan *p); /* NULL allowed */
+
 /* Appends the HTML page every HTML part is: the document, its title
  * (subject, escaped) and one readable column around the stored fragment.
  * 0, or -1 when out's cap was reached. */

@@ -478,3 +478,65 @@ int tz_each_zone(void (*fn)(const char *zone, void *ctx), void *ctx)
     free(names);
     return count;
 }
+
+/* ---- the changes of a zone's offset, for VTIMEZONE ---- */
+
+/* Appends a change to out when it changes anything, keeping the last
+ * offset in *off and *dst. */
+static void add_change(struct tz_change *out, size_t max, size_t *n, int64_t at, int to, bool dst,
+                       int *off, bool *was_dst)
+{
+    if (to == *off && dst == *was_dst)
+        return;
+    if (*n < max)
+        out[*n] = (struct tz_change){.at = at, .from = *off, .to = to, .dst = dst};
+    (*n)++;
+    *off = to;
+    *was_dst = dst;
+}
+
+int tz_changes(const char *zone, int64_t from, int64_t to, struct tz_change *out, size_t max,
+               size_t *n, int *offset, bool *dst)
+{
+    struct zone z;
+    *n = 0;
+    /* Years 1 to 9999: what a calendar can hold, and no overflow below. */
+    const int64_t lo = -62135596800, hi = 253402300799;
+    from = from < lo ? lo : from > hi ? hi : from;
+    to = to < lo ? lo : to > hi ? hi : to;
+    if (load(zone, &z))
+        return -1;
+    offset_at(&z, from, offset, dst);
+    int off = *offset;
+    bool d = *dst;
+    /* The table's transitions after from, while the table governs. */
+    int64_t table_end = INT64_MIN;
+    for (uint32_t i = 0; i < z.timecnt && *n <= max; i++) {
+        int64_t t = transition(&z, i);
+        table_end = t;
+        if (t <= from || t >= to)
+            continue;
+        const struct ttinfo *ty = &z.types[z.idx[i]];
+        add_change(out, max, n, t, ty->utoff, ty->dst, &off, &d);
+    }
+    /* Past the table, the footer's rule, year by year. */
+    if (z.footer.ok && z.footer.has_dst) {
+        int64_t begin = from > table_end ? from : table_end;
+        for (int64_t y = year_of(begin); y <= year_of(to) && *n <= max; y++) {
+            int64_t start = rule_local(&z.footer.start, y) - z.footer.std_off;
+            int64_t end = rule_local(&z.footer.end, y) - z.footer.dst_off;
+            int64_t first = start < end ? start : end, second = start < end ? end : start;
+            bool first_dst = start < end;
+            if (first > begin && first > from && first < to)
+                add_change(out, max, n, first, first_dst ? z.footer.dst_off : z.footer.std_off,
+                           first_dst, &off, &d);
+            if (second > begin && second > from && second < to)
+                add_change(out, max, n, second, first_dst ? z.footer.std_off : z.footer.dst_off,
+                           !first_dst, &off, &d);
+        }
+    }
+    free(z.data);
+    if (*n > max)
+        *n = max;
+    return 0;
+}

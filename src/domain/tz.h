@@ -34,6 +34,22 @@ int tz_standard_offset(const char *zone, int64_t t, int *offset);
  * is daylight time (may be NULL) and the standard offset. 0 or -1. */
 int tz_describe(const char *zone, int64_t t, int *offset, bool *dst, int *standard);
 
+/* A change of a zone's offset: at Unix time `at` the offset goes from
+ * `from` to `to` (seconds east of UTC), into daylight time or out of it. */
+struct tz_change {
+    int64_t at;
+    int from, to;
+    bool dst; /* after the change */
+};
+
+/* The changes of zone's offset after `from` and before `to`, oldest first
+ * (the table's, then the POSIX rule's beyond it), at most max of them into
+ * out (*n how many), and the offset and daylight flag in force at `from`.
+ * A transition that changes neither (a new abbreviation only) is left
+ * out. 0, or -1 when the zone is unknown or its file cannot be read. */
+int tz_changes(const char *zone, int64_t from, int64_t to, struct tz_change *out, size_t max,
+               size_t *n, int *offset, bool *dst);
+
 /* Formats an offset in seconds as "+01:00", "-05:00", "+05:45" into out. */
 void tz_offset_text(int offset, char out[8]);
 

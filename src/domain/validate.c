@@ -8,19 +8,50 @@
 #include "base/clock.h"
 #include "base/str.h"
 
+/* Field names are built for every value checked, error or not (an
+ * import checks hundreds of thousands), so by copying, not by
+ * snprintf: the same bytes, cut the same way at outlen - 1. */
+static size_t put(char *out, size_t outlen, size_t at, const char *s)
+{
+    if (!s)
+        s = "(null)"; /* as printf's %s */
+    size_t n = strlen(s);
+    if (at + 1 >= outlen)
+        return at;
+    if (n > outlen - 1 - at)
+        n = outlen - 1 - at;
+    memcpy(out + at, s, n);
+    out[at + n] = '\0';
+    return at + n;
+}
+
 void v_join(char *out, size_t outlen, const char *path, const char *key)
 {
+    if (!outlen)
+        return;
+    out[0] = '\0';
     if (!path || !*path)
-        str_fmt(out, outlen, "%s", key);
+        put(out, outlen, 0, key);
     else if (!key || !*key)
-        str_fmt(out, outlen, "%s", path);
+        put(out, outlen, 0, path);
     else
-        str_fmt(out, outlen, "%s.%s", path, key);
+        put(out, outlen, put(out, outlen, put(out, outlen, 0, path), "."), key);
 }
 
 void v_index(char *out, size_t outlen, const char *path, size_t i)
 {
-    str_fmt(out, outlen, "%s[%zu]", path, i);
+    char num[24];
+    size_t k = sizeof num;
+    num[--k] = '\0';
+    num[--k] = ']';
+    do
+        num[--k] = (char)('0' + i % 10);
+    while (i /= 10);
+    num[--k] = '[';
+    if (!outlen)
+        return;
+    out[0] = '\0';
+    put(out, outlen, put(out, outlen, 0, path), num + k);
 }
 
 /* Where the error for `field` goes: the entry already naming it (its

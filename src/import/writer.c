@@ -419,6 +419,9 @@ static int insert_invitations(struct import_job *j, const size_t *items, size_t 
     if ((rc = end_batch(b, rc)) != STORE_OK)
         return rc;
 
+    /* the mail rendered once a role, the name and the link left open */
+    static const char *const open[] = {"name", "link"};
+    struct mail_plan *plan[IMPORT_NROLES] = {0};
     rc = store_batch_begin(j->db, "outbox", mail_cols, 9, &b);
     for (size_t k = 0; k < n && rc == STORE_OK; k++) {
         const struct import_row *w = &j->roster.rows.items[items[k]];
@@ -434,8 +437,13 @@ static int insert_invitations(struct import_job *j, const size_t *items, size_t 
                              .nvalues = INVITATION_VALUES};
         struct mail_rendered r;
         verr e = {0};
-        if (svc_outbox_render(&m, &r, &e) != SVC_OK) {
+        if (!plan[w->role] && svc_outbox_plan(&m, open, 2, &plan[w->role], &e) != SVC_OK) {
             rc = STORE_ERROR; /* the template wants a value: a bug, logged */
+            break;
+        }
+        int filled = mail_plan_fill(plan[w->role], (const char *const[]){p->name, link}, &r);
+        if (filled < 0 || (filled > 0 && svc_outbox_render(&m, &r, &e) != SVC_OK)) {
+            rc = STORE_ERROR; /* over the size, or the template wants a value: a bug */
             break;
         }
         store_val v[] = {SV_INT(j->now),        SV_TEXT(w->email),        SV_INT(p->id),
@@ -444,6 +452,8 @@ static int insert_invitations(struct import_job *j, const size_t *items, size_t 
         rc = add_row(j, b, v, k, n, 1);
         mail_rendered_cleanup(&r);
     }
+    for (int i = 0; i < IMPORT_NROLES; i++)
+        mail_plan_free(plan[i]);
     return end_batch(b, rc);
 }
 

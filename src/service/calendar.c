@@ -1,5 +1,6 @@
 #include "service/calendar.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -7,14 +8,70 @@
 #include "base/clock.h"
 #include "base/str.h"
 #include "domain/ical.h"
+#include "base/mem.h"
 #include "domain/meeting.h"
+#include "domain/tz.h"
 #include "service/audit.h"
 #include "service/workspace.h"
 
 #define EVENT_COLS                                                                                 \
     "mt.id, mt.uid, mt.sequence, mt.starts_at, mt.duration_minutes, mt.time_zone, mt.mode, "       \
     "mt.location, mt.agenda, mt.status, mt.created_at, mt.updated_at, mt.relationship_id, "        \
-    "mt.created_by"
+    "mt.created_by, COALESCE(cp.time_zone, '')"
+#define EVENT_FROM "FROM meetings mt LEFT JOIN people cp ON cp.id = mt.created_by "
+
+/* The zone an event is written in: the meeting's own, else (a zone this
+ * machine's tz database no longer has) its organiser's, else UTC. */
+static const char *event_zone(store_rows *rows)
+{
+    const char *own = store_col_text(rows, 5), *organiser = store_col_text(rows, 14);
+    if (own && tz_known(own))
+        return own;
+    if (organiser && tz_known(organiser))
+        return organiser;
+    return "UTC";
+}
+
+/* The zones of a calendar's events and the span of each. */
+struct zone_span {
+    char name[TZ_NAME_BYTES];
+    int64_t first, last;
+};
+
+struct zone_spans {
+    struct zone_span *items;
+    size_t n, cap;
+};
+
+static void span_add(struct zone_spans *z, const char *zone, int64_t start, int64_t end)
+{
+    for (size_t i = 0; i < z->n; i++)
+        if (str_eq(z->items[i].name, zone)) {
+            if (start < z->items[i].first)
+                z->items[i].first = start;
+            if (end > z->items[i].last)
+                z->items[i].last = end;
+            return;
+        }
+    if (z->n == z->cap) {
+        z->cap = z->cap ? 2 * z->cap : 4;
+        z->items = xrealloc(z->items, z->cap * sizeof *z->items);
+    }
+    struct zone_span *s = &z->items[z->n++];
+    str_copy(s->name, sizeof s->name, zone);
+    s->first = start;
+    s->last = end;
+}
+
+/* A VTIMEZONE for each zone, covering its events and a year either side. */
+static int write_zones(buf *out, const struct zone_spans *z)
+{
+    for (size_t i = 0; i < z->n; i++)
+        if (ical_timezone(out, z->items[i].name, z->items[i].first - LIMIT_ICAL_TZ_MARGIN_S,
+                          z->items[i].last + LIMIT_ICAL_TZ_MARGIN_S))
+            return -1;
+    return 0;
+}
 
 int svc_calendar_feed_set(store *db, const svc_actor *actor, const char *hash)
 {
@@ -130,6 +187,7 @@ static int write_event(buf *out, store_rows *rows, const json_t *names,
         .organizer = org,
         .attendees = att,
         .n_attendees = natt,
+        .tzid = event_zone(rows),
     };
     if (!e.summary)
         e.summary = "Mentoring meeting";
@@ -171,19 +229,31 @@ int svc_calendar_feed(store *db, const char *prodid, const char *hash, buf *out)
         goto done;
     store_val q[] = {SV_INT(person), SV_INT(LIMIT_CALENDAR_EVENTS)};
     if ((rc = store_query(db,
-                          "SELECT " EVENT_COLS " FROM meetings mt WHERE mt.relationship_id IN "
+                          "SELECT " EVENT_COLS " " EVENT_FROM "WHERE mt.relationship_id IN "
                           "(SELECT m.relationship_id FROM relationship_members m JOIN "
                           "participations pa ON pa.id = m.participation_id WHERE pa.person_id = "
                           "?1) ORDER BY mt.starts_at DESC, mt.id DESC LIMIT ?2",
                           q, 2, &rows)) != STORE_OK)
         goto done;
-    int bad = ical_begin(out, prodid, "PUBLISH", "Mentoring meetings", tz);
+    /* The events first, apart, to learn which zones they need. */
+    buf events;
+    buf_init(&events, out->cap);
+    struct zone_spans zones = {0};
+    int bad = 0;
     while (!bad && (rc = store_next(rows)) == 1) {
-        bad = write_event(out, rows, names, NULL, NULL, 0);
+        int64_t start = store_col_int(rows, 3);
+        span_add(&zones, event_zone(rows), start, start + store_col_int(rows, 4) * 60);
+        bad = write_event(&events, rows, names, NULL, NULL, 0);
         rc = STORE_OK;
     }
     if (rc >= 0)
-        rc = bad || ical_end(out) ? SVC_REFUSED : STORE_OK;
+        rc = bad || ical_begin(out, prodid, "PUBLISH", "Mentoring meetings", tz) ||
+                     write_zones(out, &zones) || buf_append(out, events.data, events.len) ||
+                     ical_end(out)
+                 ? SVC_REFUSED
+                 : STORE_OK;
+    buf_cleanup(&events);
+    free(zones.items);
 done:
     store_rows_free(rows);
     json_decref(names);
@@ -192,6 +262,12 @@ done:
 
 int svc_calendar_meeting(store *db, const char *prodid, const struct svc_rel *r, int64_t mid,
                          buf *out)
+{
+    return svc_calendar_invitation(db, prodid, r, mid, NULL, out);
+}
+
+int svc_calendar_invitation(store *db, const char *prodid, const struct svc_rel *r, int64_t mid,
+                            const char *method, buf *out)
 {
     store_rows *rows = NULL;
     json_t *names = json_object();
@@ -210,7 +286,7 @@ int svc_calendar_meeting(store *db, const char *prodid, const struct svc_rel *r,
     store_val p[] = {SV_INT(mid), SV_INT(r->id)};
     if (rc == STORE_OK)
         rc = store_query(db,
-                         "SELECT " EVENT_COLS " FROM meetings mt WHERE mt.id = ?1 AND "
+                         "SELECT " EVENT_COLS " " EVENT_FROM "WHERE mt.id = ?1 AND "
                          "mt.relationship_id = ?2",
                          p, 2, &rows);
     if (rc != STORE_OK || (rc = store_next(rows)) != 1) {
@@ -227,8 +303,15 @@ int svc_calendar_meeting(store *db, const char *prodid, const struct svc_rel *r,
     if (!org && n)
         org = &att[0]; /* the mentor, or the first peer */
     bool cancelled = str_eq(store_col_text(rows, 9), "cancelled");
-    if (ical_begin(out, prodid, cancelled ? "CANCEL" : "PUBLISH", NULL, store_col_text(rows, 5)) ||
-        write_event(out, rows, names, org, att, n) || ical_end(out))
+    if (!method)
+        method = cancelled ? "CANCEL" : "PUBLISH";
+    struct zone_spans zones = {0};
+    int64_t start = store_col_int(rows, 3);
+    span_add(&zones, event_zone(rows), start, start + store_col_int(rows, 4) * 60);
+    int bad = ical_begin(out, prodid, method, NULL, event_zone(rows)) || write_zones(out, &zones) ||
+              write_event(out, rows, names, org, att, n) || ical_end(out);
+    free(zones.items);
+    if (bad)
         rc = SVC_REFUSED;
     else
         rc = SVC_OK;

@@ -39,4 +39,13 @@ int svc_calendar_feed(store *db, const char *prodid, const char *hash, buf *out)
 int svc_calendar_meeting(store *db, const char *prodid, const struct svc_rel *r, int64_t mid,
                          buf *out);
 
+/* Meeting mid of r as an invitation by mail (RFC 5546): as
+ * svc_calendar_meeting with METHOD method ("REQUEST" to add or move it,
+ * "CANCEL" to remove it; NULL: PUBLISH, or CANCEL once cancelled). Every
+ * calendar this module writes carries a VTIMEZONE for each zone its
+ * events are in: the meeting's recorded zone, else its organiser's, else
+ * UTC. SVC_OK, SVC_NOT_FOUND, SVC_REFUSED (too large), or a store status. */
+int svc_calendar_invitation(store *db, const char *prodid, const struct svc_rel *r, int64_t mid,
+                            const char *method, buf *out);
+
 #endif

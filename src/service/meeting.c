@@ -12,6 +12,7 @@
 #include "domain/profile.h"
 #include "domain/when.h"
 #include "service/audit.h"
+#include "service/calendar.h"
 #include "service/followup.h"
 #include "service/outbox.h"
 #include "service/workspace.h"
@@ -162,21 +163,58 @@ int svc_meeting_default_zone(store *db, const svc_actor *actor, const struct svc
 }
 
 /* What the mail about a meeting says. */
-enum news { NEWS_SCHEDULED, NEWS_MOVED, NEWS_CANCELLED };
+enum news { NEWS_SCHEDULED, NEWS_MOVED, NEWS_CANCELLED, NEWS_RESTORED };
+
+#define PRODID "-//Tandem//Tandem " TANDEM_VERSION "//EN"
+
+/* One meeting mail of kind to a member, with the calendar part. */
+static int mail_member(store *db, const char *kind, const struct svc_ws_person *to,
+                       const struct svc_rel *r, const char *program, const struct mail_value *v,
+                       size_t nv, const char *ics, int64_t now)
+{
+    struct svc_mail mail = {.kind = kind,
+                            .to = to->email,
+                            .person_id = to->person_id,
+                            .program_id = r->program_id,
+                            .name = to->name,
+                            .program = program,
+                            .values = v,
+                            .nvalues = nv,
+                            .ics = ics};
+    verr e = {0};
+    int rc = svc_outbox_mail(db, &mail, now, &e);
+    return rc > 0 ? STORE_ERROR : rc; /* a template refusal is a bug, logged */
+}
 
 /* Mails every member but the actor about meeting m, with its time in the
- * recipient's zone and the link to the meeting's page. */
+ * recipient's zone and the link to the meeting's page, and the actor a
+ * copy for their calendar; each mail carries the meeting as an iCalendar
+ * invitation (METHOD:REQUEST, or CANCEL once cancelled) with the
+ * meeting's UID and its SEQUENCE of now, so calendar clients add, move or
+ * remove the one event. */
 static int tell_others(store *db, const svc_actor *actor, const struct svc_rel *r,
                        const struct svc_meeting *m, enum news what, int64_t was)
 {
-    static const char *const kinds[] = {"meeting_scheduled", "meeting_moved", "meeting_cancelled"};
-    struct svc_ws_person to[LIMIT_RELATIONSHIP_MEMBERS];
-    size_t n;
+    static const char *const kinds[] = {"meeting_scheduled", "meeting_moved", "meeting_cancelled",
+                                        "meeting_scheduled"};
+    static const char *const verbs[] = {"scheduled", "moved", "cancelled", "scheduled again"};
+    struct svc_ws_person to[LIMIT_RELATIONSHIP_MEMBERS], all[LIMIT_RELATIONSHIP_MEMBERS];
+    size_t n, nall = 0;
+    buf ics;
+    buf_init(&ics, LIMIT_CALENDAR_BYTES);
     char link[LIMIT_HTTP_URL_BYTES], section[48], when[160], before[160], minutes[24];
     char program[LIMIT_NAME_BYTES + 1] = "";
+    const svc_actor nobody = {0}; /* every member */
     int rc = svc_workspace_others(db, actor, r->id, to, &n);
-    if (rc == STORE_OK && n > 0)
+    if (rc == STORE_OK)
+        rc = svc_workspace_others(db, &nobody, r->id, all, &nall);
+    if (rc == STORE_OK && nall > 0)
         rc = svc_outbox_program_name(db, r->program_id, program, sizeof program);
+    if (rc == STORE_OK && nall > 0) {
+        int got = svc_calendar_invitation(db, PRODID, r, m->id,
+                                          what == NEWS_CANCELLED ? "CANCEL" : "REQUEST", &ics);
+        rc = got == SVC_OK ? STORE_OK : got < 0 ? got : STORE_ERROR;
+    }
     str_fmt(section, sizeof section, "meetings/%lld", (long long)m->id);
     svc_workspace_link(link, sizeof link, r->id, section);
     str_fmt(minutes, sizeof minutes, "%lld", (long long)m->duration_minutes);
@@ -189,18 +227,22 @@ static int tell_others(store *db, const svc_actor *actor, const struct svc_rel *
                                  {"minutes", minutes},
                                  {"mode", meeting_mode_words(m->mode)},
                                  {"link", link}};
-        struct svc_mail mail = {.kind = kinds[what],
-                                .to = to[i].email,
-                                .person_id = to[i].person_id,
-                                .program_id = r->program_id,
-                                .name = to[i].name,
-                                .program = program,
-                                .values = v,
-                                .nvalues = 5};
-        verr e = {0};
-        rc = svc_outbox_mail(db, &mail, now, &e);
-        rc = rc > 0 ? STORE_ERROR : rc; /* a template refusal is a bug, logged */
+        rc = mail_member(db, kinds[what], &to[i], r, program, v, 5, ics.data, now);
     }
+    /* The actor's own copy, for their calendar. */
+    for (size_t i = 0; rc == STORE_OK && i < nall; i++) {
+        if (all[i].person_id != actor->person_id)
+            continue;
+        when_text(m->starts_at, all[i].time_zone, when, sizeof when);
+        struct mail_value v[] = {{"when", when},
+                                 {"what", verbs[what]},
+                                 {"minutes", minutes},
+                                 {"mode", meeting_mode_words(m->mode)},
+                                 {"link", link}};
+        rc = mail_member(db, "meeting_calendar", &all[i], r, program, v, 5, ics.data, now);
+        break;
+    }
+    buf_cleanup(&ics);
     return rc;
 }
 
@@ -475,11 +517,12 @@ reply:
     if ((rc = svc_meeting_get(db, actor, r, mid, out)) != SVC_OK || !asked)
         goto done;
     bool cancelled = strcmp(status, "cancelled") == 0 && strcmp(was, "cancelled") != 0;
-    bool moved = strcmp(status, "cancelled") != 0 && strcmp(status, "held") != 0 &&
+    bool restored = strcmp(status, "scheduled") == 0 && strcmp(was, "cancelled") == 0;
+    bool moved = !restored && strcmp(status, "cancelled") != 0 && strcmp(status, "held") != 0 &&
                  (m.starts_at != old_start || m.duration_minutes != old_minutes);
-    if ((cancelled || moved) &&
-        (rc = tell_others(db, actor, r, out, cancelled ? NEWS_CANCELLED : NEWS_MOVED, old_start)) !=
-            STORE_OK)
+    enum news news = cancelled ? NEWS_CANCELLED : restored ? NEWS_RESTORED : NEWS_MOVED;
+    if ((cancelled || moved || restored) &&
+        (rc = tell_others(db, actor, r, out, news, old_start)) != STORE_OK)
         goto done;
     if ((rc = svc_reminder_relationship(db, r->id, now)) != STORE_OK)
         goto done;

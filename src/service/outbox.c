@@ -61,21 +61,44 @@ void svc_outbox_unsubscribe_url(int64_t person_id, const char *kind, char *out, 
         out[0] = '\0';
 }
 
-int svc_outbox_render(const struct svc_mail *m, struct mail_rendered *out, verr *e)
+/* The values every mail gets (name, program, url), then m's own. */
+static size_t mail_values(const struct svc_mail *m, struct mail_value v[LIMIT_MAIL_VALUES + 3])
 {
-    struct mail_value v[LIMIT_MAIL_VALUES + 3];
-    *out = (struct mail_rendered){0};
-    if (m->nvalues > LIMIT_MAIL_VALUES)
-        return svc_fail(e, SVC_INVALID, "values", "more than %d values", LIMIT_MAIL_VALUES);
     size_t n = 0;
     v[n++] = (struct mail_value){"name", m->name ? m->name : ""};
     v[n++] = (struct mail_value){"program", m->program ? m->program : ""};
     v[n++] = (struct mail_value){"url", svc_public_url()};
     for (size_t i = 0; i < m->nvalues; i++)
         v[n++] = m->values[i];
+    return n;
+}
+
+int svc_outbox_render(const struct svc_mail *m, struct mail_rendered *out, verr *e)
+{
+    struct mail_value v[LIMIT_MAIL_VALUES + 3];
+    *out = (struct mail_rendered){0};
+    if (m->nvalues > LIMIT_MAIL_VALUES)
+        return svc_fail(e, SVC_INVALID, "values", "more than %d values", LIMIT_MAIL_VALUES);
+    size_t n = mail_values(m, v);
     char err[200];
     if (mail_render(m->kind, v, n, out, err, sizeof err)) {
         log_error("mail", "mail of kind %s not stored: %s", m->kind ? m->kind : "?", err);
+        return svc_fail(e, SVC_INVALID, "kind", "%s", err);
+    }
+    return SVC_OK;
+}
+
+int svc_outbox_plan(const struct svc_mail *m, const char *const *open, size_t nopen,
+                    struct mail_plan **out, verr *e)
+{
+    struct mail_value v[LIMIT_MAIL_VALUES + 3];
+    *out = NULL;
+    if (m->nvalues > LIMIT_MAIL_VALUES)
+        return svc_fail(e, SVC_INVALID, "values", "more than %d values", LIMIT_MAIL_VALUES);
+    size_t n = mail_values(m, v);
+    char err[200];
+    if (mail_plan_make(m->kind, v, n, open, nopen, out, err, sizeof err)) {
+        log_error("mail", "mail of kind %s not planned: %s", m->kind ? m->kind : "?", err);
         return svc_fail(e, SVC_INVALID, "kind", "%s", err);
     }
     return SVC_OK;

@@ -48,6 +48,11 @@ int svc_outbox_mail(store *db, const struct svc_mail *m, int64_t now, verr *e);
  * batches (the CSV import). SVC_OK (out filled; clean it up), or
  * SVC_INVALID with e naming what the template lacks. */
 int svc_outbox_render(const struct svc_mail *m, struct mail_rendered *out, verr *e);
+/* svc_outbox_render() once for many mails that differ only in the values
+ * named open (mail_plan_make; "name" may be one of them): SVC_OK and *out
+ * (mail_plan_free it), or SVC_INVALID as svc_outbox_render's. */
+int svc_outbox_plan(const struct svc_mail *m, const char *const *open, size_t nopen,
+                    struct mail_plan **out, verr *e);
 
 /* Who a participation's mail goes to, and about which program. */
 struct svc_recipient {

@@ -23,6 +23,7 @@ void svc_ratelimit_defaults(struct svc_ratelimit_config *cfg)
     cfg->window_s = LIMIT_LOGIN_WINDOW_S;
     cfg->lock_s = LIMIT_LOGIN_LOCK_S;
     cfg->max_counters = LIMIT_LOGIN_COUNTERS;
+    cfg->scope = NULL;
 }
 
 static const struct svc_ratelimit_config *or_defaults(const struct svc_ratelimit_config *cfg,
@@ -106,18 +107,36 @@ static void key_of(const unsigned char secret[SECRET_BYTES], const char *input, 
     sodium_bin2hex(out, KEY_HEX, h, sizeof h);
 }
 
-static void account_key(const unsigned char *secret, const char *email, char out[KEY_HEX])
+/* The scope before every key: "" for the sign-in's counters (their keys
+ * as they always were), "reset:" and the like for a limit of its own. */
+static const char *scope_of(const struct svc_ratelimit_config *cfg)
 {
-    char text[LIMIT_EMAIL_BYTES + 8];
-    str_fmt(text, sizeof text, "a:%s", email ? email : "");
+    return cfg->scope ? cfg->scope : "";
+}
+
+static void account_key(const struct svc_ratelimit_config *cfg, const unsigned char *secret,
+                        const char *email, char out[KEY_HEX])
+{
+    char text[LIMIT_EMAIL_BYTES + 40];
+    str_fmt(text, sizeof text, "%sa:%s", scope_of(cfg), email ? email : "");
     str_ascii_lower(text);
     key_of(secret, text, out);
 }
 
-static void address_key(const unsigned char *secret, const char *ip, char out[KEY_HEX])
+static void address_key(const struct svc_ratelimit_config *cfg, const unsigned char *secret,
+                        const char *ip, char out[KEY_HEX])
 {
-    char text[INET6_ADDRSTRLEN + 8];
+    char text[INET6_ADDRSTRLEN + 8], scoped[INET6_ADDRSTRLEN + 40];
     address_input(ip, text, sizeof text);
+    str_fmt(scoped, sizeof scoped, "%s%s", scope_of(cfg), text);
+    key_of(secret, scoped, out);
+}
+
+static void global_key(const struct svc_ratelimit_config *cfg, const unsigned char *secret,
+                       char out[KEY_HEX])
+{
+    char text[40];
+    str_fmt(text, sizeof text, "%s" GLOBAL_INPUT, scope_of(cfg));
     key_of(secret, text, out);
 }
 
@@ -155,23 +174,34 @@ static int live_count(store *db, const struct svc_ratelimit_config *cfg, int64_t
 int svc_ratelimit_check(store *db, const struct svc_ratelimit_config *cfg, const char *email,
                         const char *ip, int64_t now, int64_t *retry_after)
 {
+    int64_t by_address, by_account;
+    int rc = svc_ratelimit_check_each(db, cfg, email, ip, now, &by_address, &by_account);
+    *retry_after = by_address > by_account ? by_address : by_account;
+    return rc;
+}
+
+int svc_ratelimit_check_each(store *db, const struct svc_ratelimit_config *cfg, const char *email,
+                             const char *ip, int64_t now, int64_t *by_address, int64_t *by_account)
+{
     struct svc_ratelimit_config tmp;
     cfg = or_defaults(cfg, &tmp);
-    *retry_after = 0;
+    *by_address = *by_account = 0;
     unsigned char secret[SECRET_BYTES];
     int rc = secret_of(db, false, secret, now);
     if (rc <= 0)
         return rc; /* no secret yet: nothing was ever counted */
     char key[KEY_HEX];
     int64_t until = 0;
+    int64_t *held = by_address; /* which limit a lock found is */
     /* The address first: a refused address costs nothing more. */
-    address_key(secret, ip, key);
+    address_key(cfg, secret, ip, key);
     int has_address = lock_of(db, key, now, &until);
     if (has_address < 0 || until) {
         rc = has_address;
         goto done;
     }
-    account_key(secret, email, key);
+    held = by_account;
+    account_key(cfg, secret, email, key);
     int has_account = lock_of(db, key, now, &until);
     if (has_account < 0 || until) {
         rc = has_account;
@@ -179,12 +209,14 @@ int svc_ratelimit_check(store *db, const struct svc_ratelimit_config *cfg, const
     }
     if (!has_address || !has_account) {
         /* A failure now would need a new counter; while the table is full
-         * it would go to the global one, so that one decides. */
+         * it would go to the global one, so that one decides (for the
+         * client when it is the one without a counter). */
         int64_t live;
         if ((rc = live_count(db, cfg, now, &live)) < 0)
             goto done;
         if (live >= cfg->max_counters) {
-            key_of(secret, GLOBAL_INPUT, key);
+            held = has_address ? by_account : by_address;
+            global_key(cfg, secret, key);
             rc = lock_of(db, key, now, &until);
         }
     }
@@ -192,7 +224,7 @@ done:
     sodium_memzero(secret, sizeof secret);
     if (rc < 0)
         return rc;
-    *retry_after = until ? until - now : 0;
+    *held = until ? until - now : 0;
     return 0;
 }
 
@@ -276,18 +308,18 @@ int svc_ratelimit_failed(store *db, const struct svc_ratelimit_config *cfg, cons
         return rc < 0 ? rc : STORE_ERROR;
     char key[KEY_HEX];
     bool swept = false;
-    address_key(secret, ip, key);
+    address_key(cfg, secret, ip, key);
     int by_address = count(db, cfg, key, cfg->address_attempts, now, &swept);
     int by_account = 0;
     if (by_address >= 0) {
-        account_key(secret, email, key);
+        account_key(cfg, secret, email, key);
         by_account = count(db, cfg, key, cfg->account_attempts, now, &swept);
     }
     rc = by_address < 0 ? by_address : by_account < 0 ? by_account : 0;
     if (rc == 0 && (by_address == 1 || by_account == 1)) {
         /* A key without a counter of its own, in a full table: the failure
          * counts once in the global counter, which always has room. */
-        key_of(secret, GLOBAL_INPUT, key);
+        global_key(cfg, secret, key);
         rc = bump(db, cfg, key, cfg->global_attempts, now);
         if (rc == 0)
             rc = insert(db, key, cfg->global_attempts, now, now + cfg->lock_s);
@@ -308,13 +340,12 @@ int svc_ratelimit_succeeded(store *db, const struct svc_ratelimit_config *cfg, c
 {
     struct svc_ratelimit_config tmp;
     cfg = or_defaults(cfg, &tmp);
-    (void)cfg;
     unsigned char secret[SECRET_BYTES];
     int rc = secret_of(db, false, secret, now);
     if (rc <= 0)
         return rc;
     char key[KEY_HEX];
-    account_key(secret, email, key);
+    account_key(cfg, secret, email, key);
     sodium_memzero(secret, sizeof secret);
     store_val p[] = {SV_TEXT(key), SV_INT(now)};
     return store_exec(db,

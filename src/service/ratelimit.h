@@ -31,6 +31,8 @@ struct svc_ratelimit_config {
     int64_t window_s;
     int64_t lock_s;
     int64_t max_counters; /* live rows kept before new keys fall under the global count */
+    const char *scope;    /* NULL: the sign-in's counters; a word ("reset:") keeps counts of its
+                             own in the same table, keyed apart from the sign-in's */
 };
 
 /* The limits.h values. */
@@ -42,6 +44,13 @@ void svc_ratelimit_defaults(struct svc_ratelimit_config *cfg);
  * database fails. cfg NULL means the defaults. */
 int svc_ratelimit_check(store *db, const struct svc_ratelimit_config *cfg, const char *email,
                         const char *ip, int64_t now, int64_t *retry_after);
+
+/* As svc_ratelimit_check, telling the two limits apart: *by_address the
+ * seconds the client address is refused for, *by_account the e-mail
+ * address's (0: not refused). The address is read first: when it is
+ * refused the account is not read and *by_account stays 0. */
+int svc_ratelimit_check_each(store *db, const struct svc_ratelimit_config *cfg, const char *email,
+                             const char *ip, int64_t now, int64_t *by_address, int64_t *by_account);
 
 /* Counts a failed sign-in against the address and the account (or the
  * global count when the table is full). Needs a write transaction.

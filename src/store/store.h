@@ -111,9 +111,10 @@ STORE_MUST_USE int store_query_int(store *s, const char *sql, const store_val *p
  *
  * A batch inserts rows into one table inside the open transaction, by the
  * fastest way each backend has: a COPY ... FROM STDIN on PostgreSQL (no
- * statement per row to parse, plan or answer), one prepared one-row INSERT
- * stepped per row on SQLite (a statement writing several rows keeps a
- * statement journal that spills to a temporary file). Constraints and
+ * statement per row to parse, plan or answer), multi-row INSERTs prepared
+ * once on SQLite (rows are kept until a statement's worth is there, so a
+ * failure may surface at a later add or at the end; the statement journal
+ * such a statement keeps stays in memory). Constraints and
  * foreign keys are checked as for an INSERT; a column not named takes its
  * default. While a batch is open no other statement may run on the
  * connection. A failure spoils the transaction (see store_begin).

@@ -24,12 +24,14 @@ def join(person, prog, role, **extra):
     return r.json()["id"]
 
 
-def received(mailbox, base, who, subject, path):
-    """The mail to `who` with `subject`: checked as MIME, its link to `path`
+def received(mailbox, base, who, subject, path, calendar=False):
+    """The mail to `who` with `subject`: checked as MIME (with a calendar
+    invitation as a third alternative when `calendar`), its link to `path`
     (a regular expression) returned."""
     got = mailbox.wait_for(to=who.person["email"] if hasattr(who, "person") else who, subject=subject)
     assert got.email.get_content_type() == "multipart/alternative", got.raw[:400]
-    assert [p.get_content_type() for p in got.email.iter_parts()] == ["text/plain", "text/html"]
+    parts = ["text/plain", "text/html"] + (["text/calendar"] if calendar else [])
+    assert [p.get_content_type() for p in got.email.iter_parts()] == parts
     assert got.text.startswith("Hello") and got.html.startswith("<!DOCTYPE html>")
     assert got.message_id.startswith("<tandem.")
     links = [l for l in got.links if re.fullmatch(re.escape(base) + path, l)]
@@ -70,12 +72,14 @@ def test_every_kind_arrives_with_its_template_and_links(admin, make_person, mail
         assert who.get(api_of(link, base)).status_code == 200
     rurl = "/api/v1/relationships/%d" % rel["id"]
     meeting = mentee.post(rurl + "/meetings", json={"starts_at": "2027-03-02T10:00:00Z"}).json()
-    _, got = received(mailbox, base, mentor, "A meeting was scheduled", section)
+    _, got = received(mailbox, base, mentor, "A meeting was scheduled", section, calendar=True)
     assert "2027" in got.text and "minutes" in got.text
     assert mentee.patch(rurl + "/meetings/%d" % meeting["id"], json={"starts_at": "2027-03-03T10:00:00Z"}).status_code == 200
-    received(mailbox, base, mentor, "A meeting moved", section)
+    received(mailbox, base, mentor, "A meeting moved", section, calendar=True)
     assert mentee.patch(rurl + "/meetings/%d" % meeting["id"], json={"status": "cancelled"}).status_code == 200
-    received(mailbox, base, mentor, "A meeting was cancelled", section)
+    received(mailbox, base, mentor, "A meeting was cancelled", section, calendar=True)
+    # The organiser's own copy, for their calendar.
+    received(mailbox, base, mentee, "For your calendar: a mentoring meeting scheduled", section, calendar=True)
     assert mentee.post(rurl + "/messages", json={"body": "Hello there"}).status_code == 201
     _, got = received(mailbox, base, mentor, "A new message in your mentoring relationship", section)
     assert "Eli Mentee wrote you a message" in got.text and "Hello there" not in got.text
@@ -202,8 +206,10 @@ def test_every_kind_arrives_with_its_template_and_links(admin, make_person, mail
         assert who.get(furl + "/health-checks").status_code == 200
 
     # Every kind the templates know was among them (invitation: test_mail.py;
-    # the reminders: test_reminders.py receives each over weeks of jobs).
+    # the accounts' kinds on a server of their own: test_accounts.py; the
+    # reminders: test_reminders.py receives each over weeks of jobs).
     kinds = {k["kind"] for k in admin.get("/api/v1/mail").json()["kinds"]}
     kinds = {k for k in kinds if not k.startswith("reminder_")}
     sent = {m["kind"] for m in admin.get("/api/v1/outbox", params={"state": "sent", "limit": 500}).json()["items"]}
-    assert kinds - {"invitation"} <= sent, kinds - sent
+    accounts = {"password_reset", "password_changed", "sign_up_verify", "sign_up_exists"}
+    assert kinds - {"invitation"} - accounts <= sent, kinds - sent

@@ -167,6 +167,15 @@ MATRIX = [
     ("DELETE", "/api/v1/calendar/feed", None, codes(None)),
     ("GET", "/api/v1/calendar/{token}.ics", None, codes(404, anon=404)),
     ("POST", "/api/v1/invitations/accept", {"token": "not-a-token", "password": "long enough pass"}, codes(404, anon=404)),
+    # Accounts by mail: open to anyone; the scenarios are in test_accounts.py.
+    ("POST", "/api/v1/password-reset", {"email": "not an address"}, codes(422, anon=422)),
+    ("POST", "/api/v1/password-reset/complete", {"token": "not-a-token", "password": "long enough pass"},
+     codes(404, anon=404)),
+    ("GET", "/api/v1/sign-up/settings", None, codes(200, anon=200)),
+    ("PUT", "/api/v1/sign-up/settings", {"enabled": False, "domains": []}, codes(403, admin=200)),
+    ("POST", "/api/v1/sign-up", {"email": "a@example.org", "name": "A", "password": "long enough pass"},
+     codes(409, anon=409)),
+    ("POST", "/api/v1/sign-up/verify", {"token": "not-a-token"}, codes(404, anon=404)),
     ("GET", "/api/v1/invitations/{token}", None, codes(404, anon=404)),
     ("GET", "/api/v1/outbox", None, codes(404, admin=200)),
     # An admin's retry answers 200 or 409 by the row's state: test_mail.py walks it.

@@ -214,14 +214,19 @@ test('every link in the outbox and in calendars opens a real page', { skip: SKIP
       const seen = new Set();
       for (const m of all) {
         for (let u of ours(m.body)) {
-          // The outbox shows an invitation's link shortened (it lets someone
-          // in): the mail the receiver got has it whole.
-          if (/\/invite\/\u2026/.test(u)) u = (await waitForMail(m.to, /(https?:\/\/\S+\/invite\/[A-Za-z0-9_-]+)/))[1];
+          // The outbox shows a link that lets someone in shortened (an
+          // invitation, a password reset, a sign-up's confirmation): the mail
+          // the receiver got has it whole.
+          const secret = /\/(invite|password-reset|sign-up\/verify)\/\u2026/.exec(u);
+          if (secret) {
+            const path = secret[1].replace('/', '\\/');
+            u = (await waitForMail(m.to, new RegExp(`(https?:\\/\\/\\S+\\/${path}\\/[A-Za-z0-9_-]+)`)))[1];
+          }
           const form = `${m.kind} ${new URL(u).pathname.replace(/\d+/g, 'N').replace(/[A-Za-z0-9_-]{20,}/g, 'T')}`;
           if (seen.has(form)) continue;
           seen.add(form);
-          // An invitation link is opened signed out, as its recipient would.
-          if (/\/invite\//.test(u)) {
+          // A link that lets someone in is opened signed out, as its recipient would.
+          if (/\/(invite|password-reset|sign-up\/verify)\//.test(u)) {
             const anon = await openPage(browser);
             try {
               await follow(anon.page, u, `the ${m.kind} mail`);

@@ -6,10 +6,15 @@
  * line is at most 75 octets and continuation lines start with a space;
  * a fold never splits a UTF-8 sequence of valid input; and unfolding and
  * unescaping the SUMMARY gives back the summary as RFC 5545 TEXT keeps it
- * (line breaks as LF, other control characters dropped). */
+ * (line breaks as LF, other control characters dropped). The event is in
+ * a zone (one of a few real ones, or the fuzzed name, which the tz
+ * database mostly does not know) and the calendar carries its VTIMEZONE
+ * over a fuzzed span: the lines keep their properties, a known zone's
+ * VTIMEZONE is written whole, every DTSTART;TZID names it. */
 #include "base/buf.h"
 #include "base/str.h"
 #include "domain/ical.h"
+#include "domain/tz.h"
 #include "fuzz.h"
 
 /* What a TEXT value should read back as. */
@@ -86,13 +91,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     e.summary = summary;
     e.description = description;
     e.location = location;
+    static const char *const zones[] = {
+        "Europe/Paris", "Australia/Sydney", "America/Sao_Paulo", "Asia/Kathmandu", "UTC", NULL};
+    uint8_t pick = fuzz_u8(&in) % 6;
+    e.tzid = zones[pick] ? zones[pick] : zone;
+    int64_t span = fuzz_i64(&in) % (200LL * 366 * 86400);
 
     buf cal;
     buf_init(&cal, 1u << 20);
     int rc =
-        ical_begin(&cal, "-//Tandem//fuzz//EN", e.cancelled ? "CANCEL" : "REQUEST", name, zone) ||
-        ical_event(&cal, &e) || ical_end(&cal);
+        ical_begin(&cal, "-//Tandem//fuzz//EN", e.cancelled ? "CANCEL" : "REQUEST", name, zone);
     fuzz_assert(rc == 0);
+    bool known = tz_known(e.tzid);
+    int64_t from = e.start > INT64_MIN + 200LL * 366 * 86400 ? e.start - span : e.start;
+    int64_t to = e.start < INT64_MAX - 200LL * 366 * 86400 ? e.start + span : e.start;
+    rc = ical_timezone(&cal, e.tzid, from < to ? from : to, from < to ? to : from);
+    if (known)
+        fuzz_assert(rc == 0);
+    rc = ical_event(&cal, &e) || ical_end(&cal);
+    fuzz_assert(rc == 0);
+    if (known && strstr(cal.data, "BEGIN:VTIMEZONE\r\n")) {
+        fuzz_assert(strstr(cal.data, "END:VTIMEZONE\r\n") != NULL);
+        const char *dt = strstr(cal.data, "DTSTART;TZID=");
+        if (dt)
+            fuzz_assert(strncmp(dt + 13, e.tzid, strlen(e.tzid)) == 0);
+    }
 
     bool valid = str_utf8_valid(name, strlen(name)) && str_utf8_valid(zone, strlen(zone)) &&
                  str_utf8_valid(summary, strlen(summary)) &&

@@ -51,6 +51,8 @@ static const struct mail_value all[] = {
     {"with", "Maya"},
     {"until", "2027-02-01"},
     {"anonymous", "yes"},
+    {"what", "scheduled"},
+    {"signin", "https://t.example/signin"},
     {"phase", "Initiation"},
     {"frequency", "2"},
     {"names", "Maya and Eli"},
@@ -93,7 +95,61 @@ static void test_every_kind_renders(void **state)
     assert_non_null(mail_template_find("invitation"));
     assert_int_equal(mail_template_find("invitation")->class, MAIL_REQUIRED);
     assert_int_equal(mail_template_find("matched")->class, MAIL_NOTIFICATION);
+    /* Accounts by mail: a person must get them. */
+    assert_int_equal(mail_template_find("password_reset")->class, MAIL_REQUIRED);
+    assert_int_equal(mail_template_find("password_changed")->class, MAIL_REQUIRED);
+    assert_int_equal(mail_template_find("sign_up_verify")->class, MAIL_REQUIRED);
+    assert_int_equal(mail_template_find("sign_up_exists")->class, MAIL_REQUIRED);
     assert_null(mail_template_find("nope"));
+}
+
+/* A plan filled in gives the bytes mail_render gives with the same
+ * values, for every kind, with the open values escaped in each part; a
+ * section over an open value that is empty sends the caller back to
+ * mail_render. */
+static void test_plans_render_as_mail_render_does(void **state)
+{
+    (void)state;
+    static const char *const open[] = {"name", "link", "program"};
+    static const char *const names[] = {"Ana", "O'Brien & <Sons> \"Q\"", "two\nlines", "x"};
+    static const char *const links[] = {"https://t.example/invite/abc", "", "a&b<c>\"d'"};
+    size_t n;
+    const struct mail_template *t = mail_templates(&n);
+    for (size_t i = 0; i < n; i++) {
+        struct mail_plan *plan = NULL;
+        char err[200];
+        if (mail_plan_make(t[i].kind, all, NALL, open, 3, &plan, err, sizeof err))
+            fail_msg("%s: %s", t[i].kind, err);
+        for (size_t a = 0; a < sizeof names / sizeof *names; a++)
+            for (size_t b = 0; b < sizeof links / sizeof *links; b++) {
+                struct mail_value v[NALL + 3];
+                memcpy(v, all, sizeof all);
+                v[NALL] = (struct mail_value){"name", names[a]};
+                v[NALL + 1] = (struct mail_value){"link", links[b]};
+                v[NALL + 2] = (struct mail_value){"program", names[(a + b) % 4]};
+                struct mail_rendered want, got;
+                assert_int_equal(mail_render(t[i].kind, v, NALL + 3, &want, err, sizeof err), 0);
+                const char *vals[] = {names[a], links[b], names[(a + b) % 4]};
+                assert_int_equal(mail_plan_fill(plan, vals, &got), 0);
+                assert_string_equal(got.subject, want.subject);
+                assert_string_equal(got.text, want.text);
+                assert_string_equal(got.html, want.html);
+                mail_rendered_cleanup(&want);
+                mail_rendered_cleanup(&got);
+            }
+        /* the greeting shows the name only when there is one */
+        struct mail_rendered got;
+        assert_int_equal(mail_plan_fill(plan, (const char *const[]){"", "l", "p"}, &got), 1);
+        assert_null(got.text);
+        mail_plan_free(plan);
+    }
+    struct mail_plan *plan = NULL;
+    char err[200];
+    assert_int_equal(mail_plan_make("no-such-kind", all, NALL, open, 3, &plan, err, sizeof err),
+                     -1);
+    assert_null(plan);
+    assert_non_null(strstr(err, "no-such-kind"));
+    mail_plan_free(NULL);
 }
 
 static void test_missing_values_and_optional_parts(void **state)
@@ -407,6 +463,11 @@ static void test_redaction(void **state)
     assert_string_equal(r,
                         "Accept here:\nhttps://t.example/invite/\xe2\x80\xa6\nand /invite/\nend");
     free(r);
+    r = mail_redact(
+        "https://t.example/password-reset/Xy_9 and https://t.example/sign-up/verify/Qz-1");
+    assert_string_equal(r, "https://t.example/password-reset/\xe2\x80\xa6 and "
+                           "https://t.example/sign-up/verify/\xe2\x80\xa6");
+    free(r);
     r = mail_redact("no links");
     assert_string_equal(r, "no links");
     free(r);
@@ -475,6 +536,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_kind_renders),
+        cmocka_unit_test(test_plans_render_as_mail_render_does),
         cmocka_unit_test(test_missing_values_and_optional_parts),
         cmocka_unit_test(test_subject_stays_one_line),
         cmocka_unit_test(test_the_enrolment_mail),

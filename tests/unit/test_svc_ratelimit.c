@@ -246,6 +246,45 @@ static void test_ipv6_counts_per_64(void **state)
     assert_int_equal(wait_for(s, "x@example.org", "::ffff:192.0.2.200", T0 + 1), 99);
 }
 
+/* A scope keeps counts of its own in the same table: a reset's counts do
+ * not lock sign-in, and each limit is told apart. */
+static void test_a_scope_counts_apart(void **state)
+{
+    store *s = *state;
+    struct svc_ratelimit_config reset = cfg;
+    reset.scope = "mail:";
+    reset.max_counters = 100;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(store_begin(s), 0);
+        assert_int_equal(svc_ratelimit_failed(s, &reset, "a@example.org", "192.0.2.9", T0), 0);
+        assert_int_equal(store_commit(s), 0);
+    }
+    int64_t by_address = -1, by_account = -1;
+    assert_int_equal(store_begin_read(s), 0);
+    assert_int_equal(svc_ratelimit_check_each(s, &reset, "a@example.org", "192.0.2.9", T0 + 1,
+                                              &by_address, &by_account),
+                     0);
+    assert_int_equal(store_commit(s), 0);
+    assert_int_equal(by_address, 0); /* 3 of the client's 5 */
+    assert_int_equal(by_account, 99);
+    /* Signing in, in the default scope, is not held back. */
+    assert_int_equal(wait_for(s, "a@example.org", "192.0.2.9", T0 + 1), 0);
+    /* The client's own limit, named as such. */
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(store_begin(s), 0);
+        assert_int_equal(svc_ratelimit_failed(s, &reset, "b@example.org", "192.0.2.9", T0 + 2), 0);
+        assert_int_equal(store_commit(s), 0);
+    }
+    assert_int_equal(store_begin_read(s), 0);
+    assert_int_equal(svc_ratelimit_check_each(s, &reset, "c@example.org", "192.0.2.9", T0 + 2,
+                                              &by_address, &by_account),
+                     0);
+    assert_int_equal(store_commit(s), 0);
+    assert_int_equal(by_address, 100);
+    assert_int_equal(by_account, 0);
+    assert_int_equal(wait_for(s, "c@example.org", "192.0.2.9", T0 + 2), 0);
+}
+
 static void test_two_connections_share_the_counts(void **state)
 {
     store *a = *state, *b = open_ok();
@@ -269,6 +308,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_keys_are_keyed_hashes, setup, teardown),
     cmocka_unit_test_setup_teardown(test_ipv6_counts_per_64, setup, teardown),
     cmocka_unit_test_setup_teardown(test_two_connections_share_the_counts, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_a_scope_counts_apart, setup, teardown),
 };
 
 /* The PostgreSQL URL of a database named db on the server of base. */

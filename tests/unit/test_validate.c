@@ -220,6 +220,39 @@ static void test_single_lines_refuse_breaks_controls_and_overrides(void **state)
     json_decref(body);
 }
 
+/* Field names are copied, not printed: the same bytes as snprintf's,
+ * cut the same way, at every buffer size. */
+static void test_field_names_match_printf_at_every_size(void **state)
+{
+    (void)state;
+    static const char *const paths[] = {"", "profile", "profile.skills", NULL};
+    static const char *const keys[] = {"", "skills", "a", NULL};
+    static const size_t indexes[] = {0, 7, 10, 123456789};
+    char got[32], want[32];
+    for (size_t size = 1; size <= sizeof got; size++) {
+        for (size_t p = 0; p < sizeof paths / sizeof *paths; p++) {
+            for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+                const char *path = paths[p], *key = keys[k];
+                memset(got, 'x', sizeof got);
+                v_join(got, size, path, key);
+                if (!path || !*path)
+                    snprintf(want, size, "%s", key ? key : "(null)");
+                else if (!key || !*key)
+                    snprintf(want, size, "%s", path);
+                else
+                    snprintf(want, size, "%s.%s", path, key);
+                assert_string_equal(got, want);
+            }
+            for (size_t i = 0; i < sizeof indexes / sizeof *indexes; i++) {
+                const char *path = paths[p] ? paths[p] : "(null)";
+                v_index(got, size, paths[p], indexes[i]);
+                snprintf(want, size, "%s[%zu]", path, indexes[i]);
+                assert_string_equal(got, want);
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +264,7 @@ int main(void)
         cmocka_unit_test(test_string_lists_name_each_bad_item),
         cmocka_unit_test(test_values_and_bounds),
         cmocka_unit_test(test_single_lines_refuse_breaks_controls_and_overrides),
+        cmocka_unit_test(test_field_names_match_printf_at_every_size),
     };
     return cmocka_run_group_tests_name("validate", tests, NULL, NULL);
 }

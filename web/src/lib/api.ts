@@ -27,7 +27,7 @@ type JsonBody<O> = O extends { requestBody: { content: { 'application/json': inf
   : O extends { requestBody?: { content: { 'application/json': infer B } } }
     ? B | undefined
     : undefined;
-type SuccessOf<O> = O extends { responses: infer R } ? R[Extract<keyof R, 200 | 201 | 204>] : never;
+type SuccessOf<O> = O extends { responses: infer R } ? R[Extract<keyof R, 200 | 201 | 202 | 204>] : never;
 type JsonOf<R> = R extends { content: { 'application/json': infer J } } ? J : undefined;
 /** The JSON reply of a successful call. */
 export type Reply<P, M extends Method = 'get'> = JsonOf<SuccessOf<Op<P, M>>>;
