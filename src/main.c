@@ -50,9 +50,10 @@ static const struct command {
      "import  --db URL --outcomes FILE [--dry-run]\n"
      "        add outcome records (email,date,kind,value) from CSV"},
     {"report", cli_report,
-     "report  --db URL --program ID NAME [--format json|csv] [--table TABLE]\n"
+     "report  --db URL [--program ID] NAME [--format json|csv] [--table TABLE]\n"
      "        [--from DATE] [--to DATE]   print a report (funnel, matching,\n"
-     "        engagement, phases, resources, outcomes)"},
+     "        engagement, phases, resources, outcomes, satisfaction, equity,\n"
+     "        at-risk); without --program across every program (funnel, at-risk)"},
     {"jobs", cli_jobs,
      "jobs    --db URL [--once] [--now TIME] [--every SECONDS] [--public-url URL]\n"
      "        [--smtp URL] [--mail-from ADDRESS] [--mail-attempts N]\n"

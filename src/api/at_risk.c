@@ -8,12 +8,12 @@
  *   GET  /programs/{id}/rematch                  the rematch queue
  *   DELETE /programs/{id}/rematch/{pid}          take a mentee out of it
  *
- * and the at-risk report of GET /programs/{id}/reports/at-risk. The rules
- * are service/risk.h's and service/rematch.h's. */
+ * The at-risk report (GET /programs/{id}/reports/at-risk) is a report of
+ * service/reports.h, made from the same list. The rules are
+ * service/risk.h's and service/rematch.h's. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/at_risk.h"
 #include "api/handlers.h"
 #include "api/relationship.h"
 #include "base/buf.h"
@@ -295,35 +295,4 @@ int h_rematch_dismiss(api_ctx *c)
     if (rc != SVC_OK)
         return api_fail(c, rc, &e);
     return api_no_content(c);
-}
-
-int api_report_at_risk(api_ctx *c, int64_t pid, bool csv)
-{
-    struct svc_risk_report r;
-    int rc = svc_risk_report(c->db, pid, &r);
-    if (rc != STORE_OK)
-        return api_fail(c, rc, NULL);
-    if (csv) {
-        buf *b = &c->resp->body;
-        buf_puts(b, "reason,relationships_now,relationships_ever\r\n");
-        for (int k = 0; k < RISK_COUNT; k++)
-            buf_printf(b, "%s,%lld,%lld\r\n", risk_code_name((enum risk_code)k),
-                       (long long)r.now_by[k], (long long)r.ever_by[k]);
-        buf_printf(b, "any,%lld,%lld\r\n", (long long)r.flagged_now, (long long)r.flagged_ever);
-        c->resp->status = 200;
-        c->resp->content_type = "text/csv; charset=utf-8";
-        http_resp_header(c->resp, "Content-Disposition", "attachment; filename=\"at-risk.csv\"");
-        return 0;
-    }
-    json_t *reasons = json_array();
-    for (int k = 0; k < RISK_COUNT; k++)
-        json_array_append_new(
-            reasons, json_pack("{s:s, s:I, s:I}", "code", risk_code_name((enum risk_code)k), "now",
-                               (json_int_t)r.now_by[k], "ever", (json_int_t)r.ever_by[k]));
-    return api_json(c, 200,
-                    json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:o}", "report", "at-risk",
-                              "program_id", (json_int_t)pid, "open_relationships",
-                              (json_int_t)r.open, "flagged_now", (json_int_t)r.flagged_now,
-                              "flagged_ever", (json_int_t)r.flagged_ever, "recovered",
-                              (json_int_t)r.recovered, "reasons", reasons));
 }

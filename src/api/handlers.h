@@ -139,6 +139,7 @@ int h_meeting_ics(api_ctx *c);
 
 /* reports.c */
 int h_report(api_ctx *c);
+int h_rollup(api_ctx *c); /* GET /reports/{name}: across programs */
 
 /* resources.c */
 int h_program_resources_list(api_ctx *c);

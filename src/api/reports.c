@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/at_risk.h"
 #include "base/clock.h"
 
 #include "api/handlers.h"
@@ -14,6 +13,21 @@ static bool wants_csv(api_ctx *c)
 {
     const char *accept = http_req_header(c->req, "Accept");
     return accept && strstr(accept, "text/csv") != NULL;
+}
+
+static int csv_reply(api_ctx *c, const struct report_table *t, const char *name);
+
+/* The report as JSON, or its table ?table= (the first by default) as CSV. */
+static int send_report(api_ctx *c, const struct report *r, const char *name)
+{
+    if (!wants_csv(c))
+        return api_json(c, 200, report_json(r));
+    const char *table = http_req_query(c->req, "table");
+    const struct report_table *t = table ? report_find((struct report *)r, table) : &r->tables[0];
+    if (!t || !r->ntables)
+        return api_problem(c, 404, "table", "the %s report has no table '%s'", name,
+                           table ? table : "");
+    return csv_reply(c, t, name);
 }
 
 /* Table t as the CSV reply, a file named after the report and table. */
@@ -73,31 +87,23 @@ static int funnel(api_ctx *c, int64_t pid)
 
 /* Any other report: typed tables (domain/report.h), all of them as JSON,
  * or one (?table=, the first by default) as CSV. */
-static int tables(api_ctx *c, int64_t pid, const char *name)
+static int tables(api_ctx *c, int64_t pid, const char *name, perm_roles roles)
 {
     verr e = VERR_COLLECT;
     struct svc_period period;
     struct report r = {0};
-    const char *table = http_req_query(c->req, "table");
     int rc = svc_period_set(&period, http_req_query(c->req, "from"), http_req_query(c->req, "to"),
                             clock_now(), &e);
     if (rc != SVC_OK)
         return api_fail(c, rc, &e);
+    /* A stakeholder sees aggregates only: no list of people. */
+    period.aggregates_only = !perm_coordinates(roles);
     int out;
     if ((rc = svc_report_run(c->db, pid, name, &period, &r, &e)) != SVC_OK) {
         out = api_fail(c, rc, &e);
         goto done;
     }
-    if (!wants_csv(c)) {
-        out = api_json(c, 200, report_json(&r));
-        goto done;
-    }
-    const struct report_table *t = table ? report_find(&r, table) : &r.tables[0];
-    if (!t) {
-        out = api_problem(c, 404, "table", "the %s report has no table '%s'", name, table);
-        goto done;
-    }
-    out = csv_reply(c, t, name);
+    out = send_report(c, &r, name);
 done:
     report_cleanup(&r);
     return out;
@@ -106,16 +112,36 @@ done:
 int h_report(api_ctx *c)
 {
     int64_t pid;
+    perm_roles roles = 0;
     if (api_program_access(c, 0, PERM_REPORT, PERM_READ,
-                           "reports are for coordinators and stakeholders", &pid, NULL))
+                           "reports are for coordinators and stakeholders", &pid, &roles))
         return -1;
     const char *name = c->req->params[1];
     if (strcmp(name, "funnel") == 0)
         return funnel(c, pid);
-    if (strcmp(name, "at-risk") == 0)
-        return api_report_at_risk(c, pid, wants_csv(c));
     if (svc_report_known(name)) /* and not the funnel: its JSON is its own */
-        return tables(c, pid, name);
-    return api_problem(c, 404, "name", "no report named '%s' (try %s or at-risk)", name,
-                       svc_report_names());
+        return tables(c, pid, name, roles);
+    return api_problem(c, 404, "name", "no report named '%s' (try %s)", name, svc_report_names());
+}
+
+/* GET /reports/{name}: the report across the programs whose reports the
+ * actor reads (service/report_rollup.c). */
+int h_rollup(api_ctx *c)
+{
+    verr e = VERR_COLLECT;
+    struct svc_period period;
+    struct report r = {0};
+    const char *name = c->req->params[0];
+    int rc = svc_period_set(&period, http_req_query(c->req, "from"), http_req_query(c->req, "to"),
+                            clock_now(), &e);
+    if (rc != SVC_OK)
+        return api_fail(c, rc, &e);
+    svc_actor actor = api_actor(c);
+    int out;
+    if ((rc = svc_report_rollup(c->db, &actor, name, &period, &r, &e)) != SVC_OK)
+        out = api_fail(c, rc, &e);
+    else
+        out = send_report(c, &r, name);
+    report_cleanup(&r);
+    return out;
 }

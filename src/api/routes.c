@@ -60,6 +60,7 @@ static const struct route routes[] = {
     {HTTP_POST, "/api/v1/programs/{id}/training/{module}/completion", h_training_complete, 0},
     {HTTP_GET, "/api/v1/programs/{id}/mentors", h_mentors_list, 0},
     {HTTP_GET, "/api/v1/programs/{id}/reports/{name}", h_report, 0},
+    {HTTP_GET, "/api/v1/reports/{name}", h_rollup, 0},
     {HTTP_GET, "/api/v1/programs/{id}/relationships", h_relationships_list, 0},
     {HTTP_POST, "/api/v1/programs/{id}/relationships", h_relationship_create, 0},
     {HTTP_GET, "/api/v1/programs/{id}/recommendations", h_recommendations, 0},

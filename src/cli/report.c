@@ -1,9 +1,10 @@
 /* report.c - `tandem report`: one of a program's reports on standard
  * output, as the API gives it (the figures are service/reports'):
  *
- *   tandem report --db URL --program ID NAME [--format json|csv]
+ *   tandem report --db URL [--program ID] NAME [--format json|csv]
  *                 [--table TABLE] [--from DATE] [--to DATE]
  *
+ * Without --program: the report across every program (funnel, at-risk).
  * JSON is every table of the report; CSV one table (the first unless
  * --table names another). Bad usage or input: a message and exit 2.
  */
@@ -35,13 +36,20 @@ int cli_report(int argc, char **argv)
         return 2;
     if (!(db = cli_db_url(db, "report")))
         return 2;
-    int64_t program_id;
-    if (!program || str_to_i64(program, 1, INT64_MAX / 2, &program_id)) {
-        fprintf(stderr, "tandem report: give the program with --program ID (a positive number)\n");
+    int64_t program_id = 0;
+    if (program && str_to_i64(program, 1, INT64_MAX / 2, &program_id)) {
+        fprintf(stderr, "tandem report: --program is a program's id (a positive number)\n");
         return 2;
     }
     if (npos != 1 || !svc_report_known(name)) {
         fprintf(stderr, "tandem report: name the report: %s\n", svc_report_names());
+        return 2;
+    }
+    if (!program && !svc_rollup_known(name)) {
+        fprintf(stderr,
+                "tandem report: give the program with --program ID; across every program only %s "
+                "add up\n",
+                svc_rollup_names());
         return 2;
     }
     if (strcmp(format, "json") != 0 && strcmp(format, "csv") != 0) {
@@ -64,7 +72,8 @@ int cli_report(int argc, char **argv)
         goto done;
     int rc = store_begin_read(s);
     if (rc == STORE_OK)
-        rc = svc_report_run(s, program_id, name, &period, &r, &e);
+        rc = program ? svc_report_run(s, program_id, name, &period, &r, &e)
+                     : svc_report_rollup(s, NULL, name, &period, &r, &e);
     store_rollback(s);
     if (rc == SVC_NOT_FOUND) {
         fprintf(stderr, "tandem report: there is no program %lld\n", (long long)program_id);

@@ -81,20 +81,27 @@ static void measure(const json_t *m, const char *mp, size_t i, void *ctx)
     void **c = ctx;
     json_t *ms = c[0];
     verr *e = c[1];
-    static const char *const mkeys[] = {"name", "unit", "baseline", "target", NULL};
-    const char *name, *unit;
+    static const char *const mkeys[] = {"name", "unit", "baseline", "target", "tracks", "by", NULL};
+    const char *name, *unit, *tracks, *by;
     double baseline, target;
     v_known_keys(m, mp, mkeys, e);
     v_line(m, "name", mp, true, false, LIMIT_NAME_BYTES, NULL, &name, e);
     v_string(m, "unit", mp, false, true, LIMIT_CONFIG_UNIT_BYTES, "", &unit, e);
     v_number(m, "baseline", mp, -1e12, 1e12, 0, false, &baseline, e);
     v_number(m, "target", mp, -1e12, 1e12, 0, true, &target, e);
+    /* What makes it measurable (program_objective_tracks). */
+    if (v_line(m, "tracks", mp, false, true, LIMIT_OUTCOME_KIND_BYTES + 8, "", &tracks, e) == 0 &&
+        tracks && *tracks && !program_tracks_valid(tracks))
+        v_add(e, mp, "tracks", "must be an outcome kind as outcome:KIND, or one of %s",
+              PROGRAM_MEASURES_TEXT);
+    v_date(m, "by", mp, &by, e);
     json_t *baseline_v = json_object_get(m, "baseline");
     json_array_append_new(
-        ms, json_pack("{s:s, s:s, s:o, s:f}", "name", or_empty(name), "unit", or_empty(unit),
-                      "baseline",
+        ms, json_pack("{s:s, s:s, s:o, s:f, s:s, s:o}", "name", or_empty(name), "unit",
+                      or_empty(unit), "baseline",
                       baseline_v && !json_is_null(baseline_v) ? json_real(baseline) : json_null(),
-                      "target", target));
+                      "target", target, "tracks", or_empty(tracks), "by",
+                      by ? json_string(by) : json_null()));
 }
 
 static json_t *objectives(const json_t *in, const char *path, verr *e)

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/limits.h"
 #include "domain/validate.h"
 
 /* The configuration sections, in the order the setup wizard shows them. */
@@ -69,6 +70,40 @@ struct program_remind_rule {
 enum program_access { PROGRAM_APPROVAL, PROGRAM_OPEN, PROGRAM_INVITE_ONLY };
 enum program_mode { PROGRAM_MATCH_ADMIN, PROGRAM_MATCH_SELF, PROGRAM_MATCH_HYBRID };
 enum program_rel_type { PROGRAM_ONE_TO_ONE, PROGRAM_GROUP, PROGRAM_PEER };
+
+/* ---- measurable objectives (issue 13) ----
+ * An objective measures something the reports compute: an outcome kind's
+ * yes-rate among the program's matched participants ("outcome:KIND",
+ * in %), or one of the program's own measures (program_measures: shares
+ * in %, the NPS -100..100, the mean rating 1..5). "" tracks nothing (it is
+ * shown, never measured). */
+#define PROGRAM_MEASURES_TEXT                                                                      \
+    "match_rate, share_active, share_meeting_guideline, goal_completion, nps, mean_rating"
+extern const char *const program_measures[]; /* NULL-terminated, as in PROGRAM_MEASURES_TEXT */
+
+/* true when `tracks` is "outcome:KIND" (KIND lower-case letters, digits
+ * and _, as an outcome record's) or one of program_measures. */
+bool program_tracks_valid(const char *tracks);
+
+struct program_objective {
+    const char *name, *unit, *tracks; /* borrowed from the document; tracks "" for none */
+    const char *by;                   /* "YYYY-MM-DD" to reach the target by, or NULL */
+    bool has_baseline;
+    double baseline, target;
+};
+
+enum objective_status { OBJECTIVE_NO_DATA, OBJECTIVE_MET, OBJECTIVE_ON_TRACK, OBJECTIVE_BEHIND };
+const char *objective_status_name(enum objective_status s); /* "no_data", "met", ... */
+
+/* Where objective o stands with the current value (has_current false:
+ * nothing to measure yet -> NO_DATA). The target's side is the baseline's
+ * opposite (higher is better without a baseline). MET once the current
+ * value reaches the target; else ON_TRACK when it is at least where a
+ * straight line from the baseline at `start` (the program's start, Unix
+ * seconds; 0 unknown) to the target on `by` puts it at `now`; else BEHIND
+ * (also when there is no baseline, start or by to draw that line). */
+enum objective_status program_objective_status(const struct program_objective *o, bool has_current,
+                                               double current, int64_t start, int64_t now);
 
 /* A program's configuration, typed. `doc` is the normalised JSON document:
  * what the store keeps and the API returns. The fields are what code
@@ -131,6 +166,11 @@ struct program_config {
     } alerts;
     int duration_months, renewals;
     int renewal_window_days; /* renewal is offered in the last days before the planned end */
+    /* The measurable objectives (objectives.measures[], issue 13). */
+    struct {
+        struct program_objective items[LIMIT_PROGRAM_LIST_ITEMS];
+        size_t count;
+    } objectives;
 };
 
 /* Validates the configuration sections found in `in` (an object holding

@@ -125,6 +125,24 @@ int program_config_read(json_t *doc, struct program_config *out)
     out->dates.starts = json_string_value(member(d, "starts"));
     out->dates.ends = json_string_value(member(d, "ends"));
 
+    json_t *ob = json_object_get(doc, "objectives");
+    const json_t *measures = json_is_object(ob) ? json_object_get(ob, "measures") : NULL;
+    for (size_t i = 0; i < json_array_size(measures) && i < LIMIT_PROGRAM_LIST_ITEMS; i++) {
+        const json_t *mj = json_array_get(measures, i);
+        struct program_objective *o = &out->objectives.items[out->objectives.count++];
+        const char *tr = json_string_value(json_object_get(mj, "tracks"));
+        o->name = json_string_value(json_object_get(mj, "name"));
+        o->name = o->name ? o->name : "";
+        o->unit = json_string_value(json_object_get(mj, "unit"));
+        o->unit = o->unit ? o->unit : "";
+        o->tracks = tr ? tr : "";
+        o->by = json_string_value(json_object_get(mj, "by"));
+        const json_t *b = json_object_get(mj, "baseline");
+        o->has_baseline = json_is_number(b);
+        o->baseline = o->has_baseline ? json_number_value(b) : 0;
+        o->target = json_number_value(json_object_get(mj, "target"));
+    }
+
     json_t *sv = json_object_get(doc, "surveys");
     out->surveys.anonymity_threshold =
         int_or(sv, "anonymity_threshold", PROGRAM_DEFAULT_ANONYMITY_THRESHOLD);
@@ -223,4 +241,54 @@ enum program_enrolment program_enrolment_at(const struct program_config *cfg, in
     if (closes && clock_parse(closes, &t) == 0 && now >= t + 86400)
         return PROGRAM_ENROLMENT_CLOSED;
     return PROGRAM_ENROLMENT_OPEN;
+}
+
+/* ---- measurable objectives ---- */
+
+const char *const program_measures[] = {"match_rate",
+                                        "share_active",
+                                        "share_meeting_guideline",
+                                        "goal_completion",
+                                        "nps",
+                                        "mean_rating",
+                                        NULL};
+
+bool program_tracks_valid(const char *tracks)
+{
+    if (strncmp(tracks, "outcome:", 8) == 0) {
+        const char *k = tracks + 8;
+        if (!*k || strlen(k) > LIMIT_OUTCOME_KIND_BYTES)
+            return false;
+        for (; *k; k++)
+            if (!((*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9') || *k == '_'))
+                return false;
+        return true;
+    }
+    for (size_t i = 0; program_measures[i]; i++)
+        if (strcmp(program_measures[i], tracks) == 0)
+            return true;
+    return false;
+}
+
+const char *objective_status_name(enum objective_status s)
+{
+    static const char *const names[] = {"no_data", "met", "on_track", "behind"};
+    return names[s];
+}
+
+enum objective_status program_objective_status(const struct program_objective *o, bool has_current,
+                                               double current, int64_t start, int64_t now)
+{
+    if (!has_current)
+        return OBJECTIVE_NO_DATA;
+    bool up = !o->has_baseline || o->target >= o->baseline;
+    if (up ? current >= o->target : current <= o->target)
+        return OBJECTIVE_MET;
+    int64_t by;
+    if (!o->has_baseline || !o->by || !start || clock_parse(o->by, &by) || by + 86399 <= start)
+        return OBJECTIVE_BEHIND;
+    by += 86399; /* the end of that day */
+    double f = now <= start ? 0 : now >= by ? 1 : (double)(now - start) / (double)(by - start);
+    double expected = o->baseline + (o->target - o->baseline) * f;
+    return (up ? current >= expected : current <= expected) ? OBJECTIVE_ON_TRACK : OBJECTIVE_BEHIND;
 }

@@ -87,3 +87,33 @@ void stats_compare(int64_t x1, int64_t n1, int64_t x2, int64_t n2, struct stats_
     out->z = out->diff / pooled_se;
     out->p_value = 2 * stats_normal_sf(fabs(out->z));
 }
+
+bool stats_suppress(const int64_t *n, const bool *unshown, size_t k, int64_t threshold, bool *hide)
+{
+    int64_t total = 0;
+    for (size_t i = 0; i < k; i++)
+        total += n[i];
+    if (total < threshold) {
+        for (size_t i = 0; i < k; i++)
+            hide[i] = true;
+        return true;
+    }
+    size_t unknown = 0, hidden = 0;
+    for (size_t i = 0; i < k; i++) {
+        hide[i] = n[i] > 0 && n[i] < threshold;
+        hidden += hide[i];
+        unknown += n[i] > 0 && (hide[i] || (unshown && unshown[i]));
+    }
+    /* One unknown cell is the total minus the others: when it is a small
+     * one, hide the smallest cell shown besides it. (A cell never shown
+     * that is not small may be worked out: it was safe to show.) */
+    if (unknown == 1 && hidden == 1) {
+        size_t best = k;
+        for (size_t i = 0; i < k; i++)
+            if (n[i] > 0 && !hide[i] && !(unshown && unshown[i]) && (best == k || n[i] < n[best]))
+                best = i;
+        if (best < k)
+            hide[best] = true;
+    }
+    return false;
+}

@@ -46,4 +46,15 @@ struct stats_comparison {
  * (nobody or everybody) has p = 1. */
 void stats_compare(int64_t x1, int64_t n1, int64_t x2, int64_t n2, struct stats_comparison *out);
 
+/* Small-cell suppression with the complementary rule (docs/internals/
+ * reports.md): the k cells n[0..k) add up to a total. hide[i] is set for
+ * every cell a report must not show: each of fewer than `threshold`
+ * (but more than none), and - when exactly one cell with someone in it
+ * would then be unknown (hidden, or never shown: unshown[i], may be NULL)
+ * while the total is shown - also the smallest shown cell with someone in
+ * it, so no hidden cell can be worked out from the total by subtraction.
+ * Returns true when the total itself is under the threshold: then every
+ * cell is hidden too. */
+bool stats_suppress(const int64_t *n, const bool *unshown, size_t k, int64_t threshold, bool *hide);
+
 #endif

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/vec.h"
 #include "domain/stats.h"
 #include "service/reports.h"
@@ -23,6 +24,110 @@ struct kind_count {
     bool binary;
 };
 
+/* The value of a summary metric of report r; false when it has none. */
+static bool summary_metric(struct report *r, const char *name, double *v)
+{
+    const struct report_table *t = report_find(r, "summary");
+    for (size_t i = 0; t && i < report_rows(t); i++) {
+        const struct report_cell *m = report_cell_at(t, i, 0), *c = report_cell_at(t, i, 1);
+        if (m->kind == REPORT_TEXT && strcmp(m->s, name) == 0) {
+            if (c->kind == REPORT_INT)
+                *v = (double)c->i;
+            else if (c->kind == REPORT_REAL)
+                *v = c->r;
+            return c->kind == REPORT_INT || c->kind == REPORT_REAL;
+        }
+    }
+    return false;
+}
+
+/* The current value of what objective o tracks, over the period. */
+static int measure(store *db, int64_t program_id, const struct program_config *cfg,
+                   const struct svc_period *p, const struct kind_count *kinds, size_t nkinds,
+                   const char *tracks, bool *has, double *v)
+{
+    *has = false;
+    if (strncmp(tracks, "outcome:", 8) == 0) {
+        for (size_t k = 0; k < nkinds; k++)
+            if (strcmp(kinds[k].kind, tracks + 8) == 0 && kinds[k].binary && kinds[k].n[0]) {
+                *v = 100.0 * (double)kinds[k].yes[0] / (double)kinds[k].n[0];
+                *has = true;
+            }
+        return SVC_OK;
+    }
+    if (strcmp(tracks, "match_rate") == 0) {
+        struct svc_funnel f;
+        int rc = svc_report_funnel(db, program_id, "mentee", &f);
+        if (rc != SVC_OK)
+            return rc;
+        if (f.stages.reached[STAGE_APPROVED]) {
+            *v = 100.0 * (double)f.stages.reached[STAGE_MATCHED] /
+                 (double)f.stages.reached[STAGE_APPROVED];
+            *has = true;
+        }
+        return SVC_OK;
+    }
+    bool satisfaction = strcmp(tracks, "nps") == 0 || strcmp(tracks, "mean_rating") == 0;
+    if (!satisfaction && !*tracks)
+        return SVC_OK;
+    struct report m;
+    report_init(&m, satisfaction ? "satisfaction" : "engagement", program_id);
+    int rc = satisfaction ? svc_report_satisfaction(db, program_id, cfg, p, &m)
+                          : svc_report_engagement(db, program_id, cfg, p, &m);
+    const char *metric = strcmp(tracks, "share_active") == 0 ? "share_active_last_30_days" : tracks;
+    if (rc == SVC_OK && summary_metric(&m, metric, v)) {
+        *has = true;
+        if (!satisfaction) /* a share, in % */
+            *v *= 100.0;
+    }
+    report_cleanup(&m);
+    return rc;
+}
+
+/* Each measurable objective with its baseline, target, current value and
+ * where it stands (domain/program.h: program_objective_status). */
+static int objectives(store *db, int64_t program_id, const struct program_config *cfg,
+                      const struct svc_period *p, const struct kind_count *kinds, size_t nkinds,
+                      struct report *r)
+{
+    struct report_table *t =
+        report_table(r, "objectives", "Measurable objectives",
+                     "objective:s,unit:s,tracks:s,baseline:n,target:n,by:s,current:n,status:s");
+    int64_t start = 0;
+    if (!cfg->dates.starts || clock_parse(cfg->dates.starts, &start))
+        start = 0;
+    for (size_t i = 0; i < cfg->objectives.count; i++) {
+        const struct program_objective *o = &cfg->objectives.items[i];
+        bool has = false;
+        double v = 0;
+        int rc = measure(db, program_id, cfg, p, kinds, nkinds, o->tracks, &has, &v);
+        if (rc != SVC_OK)
+            return rc;
+        /* The end of the period, when it is before now, is "now". */
+        int64_t at = p->to_t < p->now ? p->to_t : p->now;
+        report_text(t, o->name);
+        report_text(t, o->unit);
+        report_text(t, o->tracks);
+        if (o->has_baseline)
+            report_real(t, o->baseline);
+        else
+            report_null(t);
+        report_real(t, o->target);
+        if (o->by)
+            report_text(t, o->by);
+        else
+            report_null(t);
+        if (has)
+            report_real(t, v);
+        else
+            report_null(t);
+        report_text(t, *o->tracks
+                           ? objective_status_name(program_objective_status(o, has, v, start, at))
+                           : "not_measured");
+    }
+    return SVC_OK;
+}
+
 int svc_report_outcomes(store *db, int64_t program_id, const struct program_config *cfg,
                         const struct svc_period *p, struct report *r)
 {
@@ -30,11 +135,8 @@ int svc_report_outcomes(store *db, int64_t program_id, const struct program_conf
     struct kind_count kinds[LIMIT_OUTCOME_KINDS];
     size_t nkinds = 0;
     store_rows *rows = NULL;
-    char from[11] = "0000-00-00", to[11] = "9999-99-99";
-    if (p->from[0])
-        memcpy(from, p->from, sizeof from);
-    if (p->to[0])
-        memcpy(to, p->to, sizeof to);
+    char from[11], to[11];
+    svc_period_days(p, from, to);
     store_val pv[] = {SV_INT(program_id), SV_TEXT(from), SV_TEXT(to)};
     /* Each person's latest record of each kind in the period, with the
      * group the person is in (0 participant, 1 never joined), counted by
@@ -161,5 +263,5 @@ int svc_report_outcomes(store *db, int64_t program_id, const struct program_conf
     struct report_table tmp = r->tables[r->ntables - 2];
     r->tables[r->ntables - 2] = r->tables[r->ntables - 1];
     r->tables[r->ntables - 1] = tmp;
-    return SVC_OK;
+    return objectives(db, program_id, cfg, p, kinds, nkinds, r);
 }

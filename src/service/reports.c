@@ -81,6 +81,12 @@ int svc_period_set(struct svc_period *p, const char *from, const char *to, int64
     return bad ? SVC_INVALID : SVC_OK;
 }
 
+void svc_period_days(const struct svc_period *p, char from[11], char to[11])
+{
+    memcpy(from, p->from[0] ? p->from : "0000-00-00", 11);
+    memcpy(to, p->to[0] ? p->to : "9999-99-99", 11);
+}
+
 /* The funnel as a table: stages with their conversions, then the exits. */
 static int funnel_table(store *db, int64_t program_id, const struct program_config *cfg,
                         const struct svc_period *p, struct report *r)
@@ -129,6 +135,9 @@ static const struct {
     {"phases", svc_report_phases},
     {"resources", svc_report_resources},
     {"outcomes", svc_report_outcomes},
+    {"satisfaction", svc_report_satisfaction},
+    {"equity", svc_report_equity},
+    {"at-risk", svc_report_at_risk},
 };
 
 bool svc_report_known(const char *name)
@@ -141,7 +150,8 @@ bool svc_report_known(const char *name)
 
 const char *svc_report_names(void)
 {
-    return "funnel, matching, engagement, phases, resources, outcomes";
+    return "funnel, matching, engagement, phases, resources, outcomes, satisfaction, equity, "
+           "at-risk";
 }
 
 int svc_report_run(store *db, int64_t program_id, const char *name, const struct svc_period *p,

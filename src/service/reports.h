@@ -31,12 +31,17 @@ struct svc_period {
     char from[11], to[11];
     int64_t from_t, to_t; /* Unix seconds: the first and the last second in it */
     int64_t now;          /* the clock when the report is made */
+    bool aggregates_only; /* who reads it sees aggregates only (a viewer): counts, no lists */
 };
 
 /* Checks and sets the period (either date may be NULL or "": open).
  * SVC_OK, or SVC_INVALID with e naming "from" or "to" (not a date, or
  * `to` before `from`); every bad one is named. */
 int svc_period_set(struct svc_period *p, const char *from, const char *to, int64_t now, verr *e);
+
+/* The period's first and last days as "YYYY-MM-DD" for comparing with
+ * stored dates (outcome records): "0000-00-00" and "9999-99-99" when open. */
+void svc_period_days(const struct svc_period *p, char from[11], char to[11]);
 
 /* True when `name` is a report svc_report_run makes. */
 bool svc_report_known(const char *name);
@@ -52,6 +57,20 @@ const char *svc_report_names(void);
 int svc_report_run(store *db, int64_t program_id, const char *name, const struct svc_period *p,
                    struct report *out, verr *e);
 
+/* ---- across programs (service/report_rollup.c) ---- */
+
+/* true when report `name` adds up across programs (funnel, at-risk). */
+bool svc_rollup_known(const char *name);
+const char *svc_rollup_names(void); /* "funnel, at-risk" */
+
+/* Report `name` across the programs whose reports the actor reads (NULL
+ * or the system: every program) into *out (report_cleanup() whatever the
+ * status); program_id 0. SVC_OK, SVC_NOT_FOUND naming "name" for a report
+ * that does not add up, SVC_FORBIDDEN for someone who reads no program's
+ * reports, or a store status. */
+int svc_report_rollup(store *db, const svc_actor *actor, const char *name,
+                      const struct svc_period *p, struct report *out, verr *e);
+
 /* The reports, one module each (service/report_<name>.c); r is initialised
  * by the caller. SVC_OK or a store status. */
 int svc_report_matching(store *db, int64_t program_id, const struct program_config *cfg,
@@ -62,6 +81,12 @@ int svc_report_phases(store *db, int64_t program_id, const struct program_config
                       const struct svc_period *p, struct report *r);
 int svc_report_resources(store *db, int64_t program_id, const struct program_config *cfg,
                          const struct svc_period *p, struct report *r);
+int svc_report_satisfaction(store *db, int64_t program_id, const struct program_config *cfg,
+                            const struct svc_period *p, struct report *r);
+int svc_report_equity(store *db, int64_t program_id, const struct program_config *cfg,
+                      const struct svc_period *p, struct report *r);
+int svc_report_at_risk(store *db, int64_t program_id, const struct program_config *cfg,
+                       const struct svc_period *p, struct report *r);
 int svc_report_outcomes(store *db, int64_t program_id, const struct program_config *cfg,
                         const struct svc_period *p, struct report *r);
 

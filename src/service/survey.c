@@ -73,27 +73,26 @@ static int read_survey(store_rows *rows, struct svc_survey *s)
     return 0;
 }
 
-int svc_survey_list(store *db, const svc_actor *actor, int64_t program_id, struct svc_survey **out,
-                    size_t *n)
+/* The program's surveys, each with `access` and `coordinator` as given. */
+static int list_program(store *db, int64_t program_id, enum svc_survey_access access,
+                        bool coordinator, struct svc_survey **out, size_t *n)
 {
-    perm_roles roles = 0;
     store_rows *rows = NULL;
     *out = NULL;
     *n = 0;
-    int rc = svc_program_roles(db, actor, program_id, &roles);
     store_val p[] = {SV_INT(program_id)};
-    if (rc != STORE_OK ||
-        (rc = store_query(db,
-                          "SELECT " SURVEY_COLS " FROM surveys s WHERE s.program_id = ?1 "
-                          "ORDER BY s.id",
-                          p, 1, &rows)) != STORE_OK)
+    int rc = store_query(db,
+                         "SELECT " SURVEY_COLS " FROM surveys s WHERE s.program_id = ?1 "
+                         "ORDER BY s.id",
+                         p, 1, &rows);
+    if (rc != STORE_OK)
         return rc;
     *out = xcalloc(LIMIT_SURVEYS_PER_PROGRAM + 1, sizeof **out);
     while (*n <= LIMIT_SURVEYS_PER_PROGRAM && (rc = store_next(rows)) == 1) {
         struct svc_survey *s = &(*out)[*n];
         if (read_survey(rows, s) == 0) {
-            s->coordinator = perm_coordinates(roles);
-            s->access = perm_coordinates(roles) ? SVC_SURVEY_MANAGE : SVC_SURVEY_AGGREGATES;
+            s->coordinator = coordinator;
+            s->access = access;
             (*n)++;
         }
         rc = STORE_OK;
@@ -105,6 +104,25 @@ int svc_survey_list(store *db, const svc_actor *actor, int64_t program_id, struc
         *n = 0;
     }
     return rc < 0 ? rc : STORE_OK;
+}
+
+int svc_survey_list(store *db, const svc_actor *actor, int64_t program_id, struct svc_survey **out,
+                    size_t *n)
+{
+    perm_roles roles = 0;
+    *out = NULL;
+    *n = 0;
+    int rc = svc_program_roles(db, actor, program_id, &roles);
+    if (rc != STORE_OK)
+        return rc;
+    return list_program(db, program_id,
+                        perm_coordinates(roles) ? SVC_SURVEY_MANAGE : SVC_SURVEY_AGGREGATES,
+                        perm_coordinates(roles), out, n);
+}
+
+int svc_survey_list_aggregates(store *db, int64_t program_id, struct svc_survey **out, size_t *n)
+{
+    return list_program(db, program_id, SVC_SURVEY_AGGREGATES, false, out, n);
 }
 
 /* Survey `id` whoever asks: SVC_OK, SVC_NOT_FOUND, or a store status. */

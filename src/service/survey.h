@@ -50,6 +50,10 @@ void svc_surveys_free(struct svc_survey *s, size_t n); /* NULL allowed */
 int svc_survey_list(store *db, const svc_actor *actor, int64_t program_id, struct svc_survey **out,
                     size_t *n);
 
+/* The same for the reports, whoever reads them: every survey of the
+ * program as aggregates (access SVC_SURVEY_AGGREGATES). A store status. */
+int svc_survey_list_aggregates(store *db, int64_t program_id, struct svc_survey **out, size_t *n);
+
 /* Survey `id` as the actor may see it (out->access). SVC_OK,
  * SVC_NOT_FOUND (absent or not theirs to see), or a store status. */
 int svc_survey_get(store *db, const svc_actor *actor, int64_t id, struct svc_survey *out);

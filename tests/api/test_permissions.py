@@ -114,6 +114,12 @@ MATRIX = [
     ("GET", "/api/v1/programs/{P}/reports/phases", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
     ("GET", "/api/v1/programs/{P}/reports/resources", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
     ("GET", "/api/v1/programs/{P}/reports/outcomes", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
+    ("GET", "/api/v1/programs/{P}/reports/satisfaction", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
+    ("GET", "/api/v1/programs/{P}/reports/equity", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
+    # At risk: the list for coordinators, its counts alone for a viewer (test below).
+    ("GET", "/api/v1/programs/{P}/reports/at-risk", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
+    # Across programs: whoever reads some program's reports (their programs only).
+    ("GET", "/api/v1/reports/funnel", None, codes(403, admin=200, coord=200, viewer=200)),
     ("POST", "/api/v1/outcomes/imports", None, codes(403, admin=422)),
     ("GET", "/api/v1/programs/{P}/relationships", None, codes(200, viewer=403, other_program=404, stranger=404)),
     ("POST", "/api/v1/programs/{P}/relationships", {"mentor": 1, "mentees": [2]}, COORD_WRITE),
@@ -266,7 +272,8 @@ def pattern_of(path):
             out.append("{sid}")
         elif s == "intro":
             out.append("{module}")
-        elif s in ("funnel", "matching", "engagement", "phases", "resources", "outcomes") and segs[i - 1] == "reports":
+        elif s in ("funnel", "matching", "engagement", "phases", "resources", "outcomes", "satisfaction", "equity",
+                   "at-risk") and segs[i - 1] == "reports":
             out.append("{name}")
         else:
             out.append(s)
@@ -412,3 +419,37 @@ def test_an_anonymous_answer_reaches_no_coordinator_viewer_or_admin(world):
         res = client.get("/api/v1/surveys/%d/results" % w["S"]).json()
         assert res["suppressed"] is True and res["responses"] == 1
         assert all(set(q) == {"id", "kind", "label"} for q in res["questions"])
+
+
+REPORT_NAMES = ("funnel", "matching", "engagement", "phases", "resources", "outcomes", "satisfaction", "equity",
+                "at-risk")
+
+
+def test_a_viewers_reports_name_nobody(world):
+    """Every report, every table, as JSON and as CSV: no name or e-mail of
+    anyone in the program reaches a viewer; the at-risk list is not there."""
+    people = world["people"]
+    viewer = people["viewer"]
+    P = world["P"]
+    urls = [(n, "/api/v1/programs/%d/reports/%s" % (P, n)) for n in REPORT_NAMES]
+    urls += [(n + " across programs", "/api/v1/reports/" + n) for n in ("funnel", "at-risk")]
+    for name, url in urls:
+        r = viewer.get(url)
+        assert r.status_code == 200, (name, r.text)
+        texts = [r.text]
+        for t in r.json().get("tables", []):
+            c = viewer.get(url, params={"table": t["name"]}, headers={"Accept": "text/csv"})
+            assert c.status_code == 200, (name, t["name"])
+            texts.append(c.text)
+        if name == "at-risk":
+            assert [t["name"] for t in r.json()["tables"]] == ["summary", "reasons"]
+        if name.startswith("at-risk"):
+            assert "relationships" not in [t["name"] for t in r.json()["tables"]]
+        if name == "at-risk":
+            assert [t["name"] for t in people["coord"].get(url).json()["tables"]][-1] == "relationships"
+        for text in texts:
+            for who, client in people.items():
+                if who == "anon" or not getattr(client, "person", None):
+                    continue
+                assert client.person["email"] not in text, (name, who)
+                assert client.person["name"] not in text, (name, who)

@@ -30,7 +30,8 @@ def test_the_whole_configuration_round_trips(admin):
     cfg = {
         "name": "Leadership circle", "description": "For new managers", "status": "enrolling",
         "objectives": {"summary": "Grow leaders", "measures": [
-            {"name": "Internal promotion rate", "unit": "%", "baseline": 10, "target": 15}]},
+            {"name": "Internal promotion rate", "unit": "%", "baseline": 10, "target": 15,
+             "tracks": "outcome:promotion", "by": "2027-12-31"}]},
         "selection": {"access": "invite_only", "mentor_voluntary": True, "default_capacity": 3,
                       "default_wants": 2, "questions": [
                           {"id": "motivation", "role": "both", "type": "long_text", "label": "Why?",

@@ -52,6 +52,9 @@ test('create a program through the wizard', { skip: SKIP }, async () => {
     await page.getByLabel('Unit').fill('%');
     await page.getByLabel('Baseline').fill('80');
     await page.getByLabel('Target').fill('88');
+    await page.getByLabel('Measured by').selectOption('outcome');
+    await page.getByLabel('Outcome kind (yes-rate of participants, %)').fill('retention_12m');
+    await page.getByLabel('Reach it by').fill('2027-12-31');
     await shot('objectives');
     await next(page, 2);
 
@@ -168,7 +171,9 @@ test('create a program through the wizard', { skip: SKIP }, async () => {
     assert.equal(p.phases.template, 'kram');
     assert.equal(p.duration_months, 9);
     assert.equal(p.matching.min_score, 0.25);
-    assert.deepEqual(p.objectives.measures[0], { name: '12-month retention of new hires', unit: '%', baseline: 80, target: 88 });
+    assert.deepEqual(p.objectives.measures[0], {
+      name: '12-month retention of new hires', unit: '%', baseline: 80, target: 88, tracks: 'outcome:retention_12m', by: '2027-12-31',
+    });
     const question = p.selection.questions.find((x) => x.id === 'which_languages_do_you_speak');
     assert.deepEqual(question.options, ['English', 'French', 'German']);
     assert.equal(question.type, 'multiple_choice');

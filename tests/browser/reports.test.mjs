@@ -73,6 +73,22 @@ async function setup() {
     recap: { discussed: 'Start', decisions: '', next_steps: '' },
   });
   assert.equal(held.status, 200, JSON.stringify(held.body));
+  // A survey everyone answers: four answers, under the threshold of five.
+  const sv = await coord('POST', `/programs/${program.id}/surveys`, {
+    title: 'Pulse', anonymous: false, status: 'draft', trigger: { on: 'manual' },
+    questions: [{ id: 'useful', kind: 'likert', label: 'It is useful' }],
+  });
+  assert.equal(sv.status, 201, JSON.stringify(sv.body));
+  assert.equal((await coord('POST', `/surveys/${sv.body.id}/send`)).status, 201);
+  for (const who of ['mo', 'mi', 'ea']) {
+    const a = await parts[who].session('POST', `/surveys/${sv.body.id}/responses`, { answers: { useful: 4 } });
+    assert.equal(a.status, 201, JSON.stringify(a.body));
+  }
+  // A low health check puts the first pair at risk.
+  const ratings = Object.fromEntries(['articulation', 'listening', 'respect', 'goal_clarity', 'challenge', 'self_awareness',
+    'commitment_to_learning', 'reflection_and_preparation'].map((k) => [k, k === 'listening' ? 1 : 4]));
+  const hc = await parts.ea.session('POST', `/relationships/${rels[0]}/health-checks`, { ratings });
+  assert.equal(hc.status, 201, JSON.stringify(hc.body));
   return program;
 }
 
@@ -93,6 +109,10 @@ for (const [label, viewport] of [
     assert.equal(await figure(page, 'active').textContent(), '2');
     assert.equal(await figure(page, 'meetings').textContent(), '1');
     assert.equal(await figure(page, 'guideline').textContent(), '0 %');
+    assert.equal(await figure(page, 'at-risk').textContent(), '1');
+    assert.equal(await figure(page, 'satisfaction').textContent(), '—');          // 3 answers: not shown
+    assert.equal(await figure(page, 'objectives').textContent(), '—');            // none measured
+    assert.equal(await page.locator('[data-figure="satisfaction"] a').getAttribute('href'), `/programs/${p.id}/reports/satisfaction`);
     await assertNoOverflowX(page, 'the program overview');
     await shot('overview');
 
@@ -168,6 +188,63 @@ for (const [label, viewport] of [
     await page.goto(`/programs/${p.id}/reports/outcomes`);
     await page.getByRole('heading', { level: 2, name: 'Participants against people who never joined' }).waitFor();
     await shot('outcomes');
+
+    // Satisfaction: three answers of four asked are too few to show a mean,
+    // and the page says so; the response rates are charted.
+    await page.goto(`/programs/${p.id}/reports/satisfaction`);
+    await page.getByTestId('table-questions').waitFor();
+    const q = await page.getByTestId('table-questions').locator('tbody tr').first().locator('td').allTextContents();
+    assert.deepEqual(q.slice(5), ['all', '—', '—', '—', 'fewer than 5 answers']);
+    assert.match(await page.getByTestId('chart-response_rates').getAttribute('aria-label'),
+      /Pulse \(mentee\): Response rate 50 %; Pulse \(mentor\): Response rate 100 %/);
+    assert.equal(await page.locator('[data-metric="response_rate"] dd').textContent(), '75 %');
+    await page.getByTestId('suppression-hint').waitFor();
+    await assertNoOverflowX(page, 'the satisfaction report');
+    await shot('satisfaction');
+    const [qcsv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-table="questions"]').getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    const qtext = readFileSync(await qcsv.path(), 'utf8').split('\r\n');
+    assert.equal(qtext[0], 'survey_id,survey,question,label,kind,role,answered,mean,nps,suppressed');
+    assert.match(qtext[1], /,Pulse,useful,It is useful,likert,all,,,,fewer than 5 answers$/);
+
+    // Equity: two mentees with no department are fewer than five.
+    await page.goto(`/programs/${p.id}/reports/equity`);
+    await page.getByTestId('table-groups').waitFor();
+    const g = await page.getByTestId('table-groups').locator('tbody tr').first().locator('td').allTextContents();
+    assert.deepEqual([g[0], g[1], g[2], g[9]], ['department', '(not given)', '—', 'fewer than 5 people']);
+    await assertNoOverflowX(page, 'the equity report');
+    await shot('equity');
+
+    // At risk: the reasons charted, the pair listed for the coordinator.
+    await page.goto(`/programs/${p.id}/reports/at-risk`);
+    await page.getByTestId('chart-reasons').locator('canvas').waitFor();
+    assert.match(await page.getByTestId('chart-reasons').getAttribute('aria-label'), /Low rating: At risk now 1/);
+    assert.equal(await page.locator('[data-metric="at_risk_now"] dd').textContent(), '1');
+    const listed = await page.getByTestId('table-relationships').locator('tbody tr').first().textContent();
+    assert.ok(listed.includes('Person ea') && listed.includes('low_rating'), listed);
+    await assertNoOverflowX(page, 'the at-risk report');
+    await shot('at-risk');
+
+    // Across programs: the coordinator's one program, its counts and the funnel's sums.
+    await page.goto('/programs');
+    await page.getByTestId('rollup-links').getByRole('link', { name: 'at risk' }).click();
+    await page.waitForURL('**/reports/at-risk');
+    await page.getByRole('heading', { level: 1, name: 'At risk across programs' }).waitFor();
+    assert.equal(await page.locator('[data-metric="at_risk_now"] dd').textContent(), '1');
+    assert.equal(await page.locator('[data-metric="open_relationships"] dd').textContent(), '2');
+    const prow = await page.getByTestId('table-programs').locator('tbody tr').allTextContents();
+    assert.equal(prow.length, 1);
+    assert.ok(prow[0].includes(p.name), prow[0]);
+    await page.getByTestId('chart-programs').locator('canvas').waitFor();
+    await assertNoOverflowX(page, 'at risk across programs');
+    await shot('rollup-at-risk');
+    await page.goto('/reports/funnel');
+    await page.getByTestId('table-stages').waitFor();
+    const matched = await page.getByTestId('table-stages').locator('tbody tr', { hasText: 'matched' }).first().locator('td').allTextContents();
+    assert.equal(matched[1], '4');                                                  // two mentors, two mentees
+    await shot('rollup-funnel');
     assertClean(problems);
     await context.close();
   });

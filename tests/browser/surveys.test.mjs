@@ -287,7 +287,7 @@ test('a low health check puts the pair on the at-risk list; note, nudge and rema
     const shot = screenshots(page, `at-risk-${width}`);
     await signIn(page);
     await page.goto(`/programs/${program.id}`);
-    await page.getByRole('link', { name: 'At risk' }).click();
+    await page.getByRole('link', { name: 'At risk', exact: true }).click();
     await page.getByRole('heading', { name: 'Relationships at risk' }).waitFor();
     const item = page.getByTestId('at-risk-item').filter({ hasText: 'Emma Mentee' });
     await item.waitFor();

@@ -357,6 +357,60 @@ static void test_profile_field_choices(void **state)
     program_config_cleanup(&old);
 }
 
+/* Measurable objectives: what they track is checked, and where each
+ * stands against a straight line from the baseline to the target. */
+static void test_measurable_objectives(void **state)
+{
+    (void)state;
+    json_t *in = json_pack(
+        "{s:{s:[{s:s, s:f, s:f, s:s, s:s}, {s:s, s:f, s:s}, {s:s, s:f, s:s, s:s}]}}", "objectives",
+        "measures", "name", "Retention", "baseline", 80.0, "target", 88.0, "tracks",
+        "outcome:retention_12m", "by", "2027-12-31", "name", "Bad", "target", 1.0, "tracks",
+        "Outcome:Nope", "name", "Bad date", "target", 1.0, "tracks", "nps", "by", "2027-02-30");
+    struct program_config cfg;
+    verr e = VERR_COLLECT;
+    assert_int_equal(program_config_normalize(in, NULL, &cfg, &e), -1);
+    bool tracks = false, by = false;
+    for (int i = 0; i < v_count(&e); i++) {
+        const char *f = i == 0 ? e.field : e.more[i - 1].field;
+        tracks |= strcmp(f, "objectives.measures[1].tracks") == 0;
+        by |= strcmp(f, "objectives.measures[2].by") == 0;
+    }
+    assert_true(tracks && by);
+    json_array_remove(json_object_get(json_object_get(in, "objectives"), "measures"), 2);
+    json_array_remove(json_object_get(json_object_get(in, "objectives"), "measures"), 1);
+    e = (verr)VERR_COLLECT;
+    assert_int_equal(program_config_normalize(in, NULL, &cfg, &e), 0);
+    assert_int_equal(cfg.objectives.count, 1);
+    const struct program_objective *o = &cfg.objectives.items[0];
+    assert_string_equal(o->tracks, "outcome:retention_12m");
+    assert_string_equal(o->by, "2027-12-31");
+    assert_true(o->has_baseline);
+    int64_t start, mid;
+    assert_int_equal(clock_parse("2027-01-01", &start), 0);
+    assert_int_equal(clock_parse("2027-07-02", &mid), 0); /* about half way */
+    assert_int_equal(program_objective_status(o, false, 0, start, mid), OBJECTIVE_NO_DATA);
+    assert_int_equal(program_objective_status(o, true, 88, start, mid), OBJECTIVE_MET);
+    assert_int_equal(program_objective_status(o, true, 84.5, start, mid), OBJECTIVE_ON_TRACK);
+    assert_int_equal(program_objective_status(o, true, 83.5, start, mid), OBJECTIVE_BEHIND);
+    assert_int_equal(program_objective_status(o, true, 83.5, 0, mid),
+                     OBJECTIVE_BEHIND); /* no start */
+    /* Lower is better when the target is below the baseline. */
+    struct program_objective down = {.name = "Attrition",
+                                     .tracks = "outcome:left",
+                                     .by = "2027-12-31",
+                                     .has_baseline = true,
+                                     .baseline = 20,
+                                     .target = 10};
+    assert_int_equal(program_objective_status(&down, true, 14, start, mid), OBJECTIVE_ON_TRACK);
+    assert_int_equal(program_objective_status(&down, true, 16, start, mid), OBJECTIVE_BEHIND);
+    assert_int_equal(program_objective_status(&down, true, 9, start, mid), OBJECTIVE_MET);
+    assert_true(program_tracks_valid("match_rate") && program_tracks_valid("outcome:a_1"));
+    assert_false(program_tracks_valid("outcome:") || program_tracks_valid("speed"));
+    program_config_cleanup(&cfg);
+    json_decref(in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +425,7 @@ int main(void)
         cmocka_unit_test(test_dates_in_an_order_that_makes_sense),
         cmocka_unit_test(test_the_enrolment_window),
         cmocka_unit_test(test_profile_field_choices),
+        cmocka_unit_test(test_measurable_objectives),
     };
     return cmocka_run_group_tests_name("program", tests, NULL, NULL);
 }

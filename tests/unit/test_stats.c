@@ -119,6 +119,49 @@ static void test_median(void **state)
     close_to(m, -1);
 }
 
+/* No cell under the threshold, and none that the total gives back by
+ * subtraction. */
+static void test_suppress(void **state)
+{
+    (void)state;
+    bool hide[4];
+    /* All big: nothing hidden. */
+    int64_t big[] = {6, 7, 9};
+    assert_false(stats_suppress(big, NULL, 3, 5, hide));
+    assert_false(hide[0] || hide[1] || hide[2]);
+    /* One small cell: it and the smallest other go. */
+    int64_t one[] = {3, 9, 7};
+    assert_false(stats_suppress(one, NULL, 3, 5, hide));
+    assert_true(hide[0]);
+    assert_false(hide[1]);
+    assert_true(hide[2]);
+    /* Two small cells hide each other; empty cells are no secret. */
+    int64_t two[] = {3, 2, 9, 0};
+    assert_false(stats_suppress(two, NULL, 4, 5, hide));
+    assert_true(hide[0] && hide[1]);
+    assert_false(hide[2] || hide[3]);
+    /* A cell never shown (the answers without a role) counts as unknown:
+     * small, it takes the smallest shown cell with it... */
+    int64_t rest[] = {8, 6, 2};
+    bool unshown[] = {false, false, true};
+    assert_false(stats_suppress(rest, unshown, 3, 5, hide));
+    assert_false(hide[0]);
+    assert_true(hide[1] && hide[2]);
+    /* ...big, it leaves a small shown cell unknown beside it: enough. */
+    int64_t rest_big[] = {8, 3, 6};
+    assert_false(stats_suppress(rest_big, unshown, 3, 5, hide));
+    assert_false(hide[0]);
+    assert_true(hide[1]);
+    /* A total under the threshold hides everything. */
+    int64_t tiny[] = {2, 2};
+    assert_true(stats_suppress(tiny, NULL, 2, 5, hide));
+    assert_true(hide[0] && hide[1]);
+    /* Exactly at the threshold is shown. */
+    int64_t edge[] = {5, 5};
+    assert_false(stats_suppress(edge, NULL, 2, 5, hide));
+    assert_false(hide[0] || hide[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -126,6 +169,7 @@ int main(void)
         cmocka_unit_test(test_z_test_matches_scipy),
         cmocka_unit_test(test_small_groups_use_fisher),
         cmocka_unit_test(test_median),
+        cmocka_unit_test(test_suppress),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -145,7 +145,19 @@ export interface Measure {
   unit?: string;
   baseline?: number | null;
   target?: number | null;
+  tracks?: string;
+  by?: string | null;
 }
+
+/** What a measurable objective can track (domain/program.h: program_measures), besides "outcome:KIND". */
+export const MEASURES: { value: string; label: string; unit: string }[] = [
+  { value: 'match_rate', label: 'Mentees matched, of those approved', unit: '%' },
+  { value: 'share_active', label: 'Relationships active in the last 30 days', unit: '%' },
+  { value: 'share_meeting_guideline', label: 'Relationships meeting the guideline', unit: '%' },
+  { value: 'goal_completion', label: 'Goal completion', unit: '%' },
+  { value: 'nps', label: 'Net promoter score of the surveys', unit: '' },
+  { value: 'mean_rating', label: 'Mean survey rating (1–5)', unit: '' },
+];
 
 export interface Question {
   id: string;
@@ -233,6 +245,10 @@ export interface MeasureForm {
   unit: string;
   baseline: number | null;
   target: number | null;
+  /** '' (not measured), one of MEASURES, or 'outcome' with `outcome` the kind. */
+  tracks: string;
+  outcome: string;
+  by: string;
 }
 
 /** What people choose from for the profile fields (selection.profile_fields), as the editor holds it. */
@@ -493,6 +509,9 @@ export function fromApi(p: Program): ProgramForm {
         unit: x.unit || '',
         baseline: num(x.baseline),
         target: num(x.target),
+        tracks: (x.tracks || '').startsWith('outcome:') ? 'outcome' : x.tracks || '',
+        outcome: (x.tracks || '').startsWith('outcome:') ? (x.tracks || '').slice(8) : '',
+        by: x.by || '',
       })),
     },
     selection: {
@@ -662,6 +681,8 @@ export function toApi(f: ProgramForm, opts: { status?: boolean } = {}): Record<s
         const out: Measure = { name: m.name.trim(), unit: m.unit.trim() };
         if (m.baseline !== null) out.baseline = m.baseline;
         if (m.target !== null) out.target = m.target;
+        out.tracks = m.tracks === 'outcome' ? `outcome:${m.outcome.trim()}` : m.tracks;
+        out.by = m.by || null;
         return out;
       }),
     },
@@ -800,6 +821,8 @@ export function validate(f: ProgramForm, only?: Section[]): Errors {
     f.objectives.measures.forEach((m, i) => {
       if (!m.name.trim()) e[`objectives.measures[${i}].name`] = 'Say what is measured, or remove this objective.';
       if (m.target === null || m.target === undefined) e[`objectives.measures[${i}].target`] = 'Enter the target.';
+      if (m.tracks === 'outcome' && !/^[a-z0-9_]+$/.test(m.outcome.trim()))
+        e[`objectives.measures[${i}].tracks`] = 'Name the outcome kind as it is imported, e.g. retention_12m.';
     });
   }
 

@@ -7,8 +7,9 @@ import type { Schema } from './api';
 
 export type Report = Schema<'Report'>;
 export type ReportTable = Schema<'ReportTable'>;
+export type RollUp = Schema<'RollUpReport'>;
 export type Cell = string | number | null;
-export type ReportName = 'matching' | 'engagement' | 'phases' | 'resources' | 'outcomes';
+export type ReportName = 'matching' | 'engagement' | 'phases' | 'resources' | 'outcomes' | 'satisfaction' | 'equity' | 'at-risk';
 
 /** Whether a reply of the report route is one of the tabled reports (not the funnel's or the at-risk list's own shape). */
 export function isTabled(r: { report: string }): r is Report {
@@ -21,6 +22,15 @@ export const REPORTS: { name: ReportName; title: string; lead: string }[] = [
   { name: 'phases', title: 'Phases', lead: 'Where the relationships are in the phase model now, and how long they stayed in each phase.' },
   { name: 'resources', title: 'Resource use', lead: 'How the program’s mentors and mentees use the help library: readers and opens by resource, and by the phase each resource belongs to.' },
   { name: 'outcomes', title: 'Outcomes', lead: 'Outcome records of the program’s matched participants against people who never joined a program, with the difference and whether it is more than chance.' },
+  { name: 'satisfaction', title: 'Satisfaction', lead: 'What mentors and mentees answered in the program’s surveys: the mean of each rated question and its net promoter score, by role, and who answered of those asked.' },
+  { name: 'equity', title: 'Equity', lead: 'Who the program serves well and who it does not: match rate, score, time to match, completion and outcomes by department, job level and location.' },
+  { name: 'at-risk', title: 'At-risk figures', lead: 'Relationships that need a coordinator now and why, and how many were ever flagged and recovered.' },
+];
+
+/** The reports that add up across programs (GET /reports/{name}). */
+export const ROLLUPS: { name: 'funnel' | 'at-risk'; title: string; lead: string }[] = [
+  { name: 'funnel', title: 'The funnel', lead: 'Every program’s mentors and mentees by the stage they reached, added up; the conversions are those of the sums. Each program’s own figures follow.' },
+  { name: 'at-risk', title: 'At risk', lead: 'Relationships at risk now, ever flagged and recovered, added up over the programs; each program’s own counts follow. Counts only: the lists are each program’s coordinators’.' },
 ];
 
 export function reportTitle(name: string): string {
@@ -55,6 +65,33 @@ const WORDS: Record<string, string> = {
   ci_high: 'to',
   p_value: 'p-value',
   resource_id: 'Id',
+  anonymity_threshold: 'Smallest group shown',
+  responses: 'Responses',
+  response_rate: 'Response rate',
+  mean_rating: 'Mean rating (1–5)',
+  nps: 'Net promoter score',
+  suppressed: 'Not shown because',
+  relationships_ended: 'Relationships ended',
+  completion_rate: 'Completed, of those ended',
+  match_rate: 'Match rate',
+  open_relationships: 'Open relationships',
+  at_risk_now: 'At risk now',
+  share_at_risk: 'Share at risk',
+  flagged_now: 'Flagged (recorded)',
+  flagged_ever: 'Ever flagged',
+  recovered: 'Recovered',
+  relationship_id: 'Relationship',
+  started_on: 'Started',
+  survey_id: 'Survey',
+};
+
+/** An objective's standing (outcomes.objectives). */
+export const STATUS_WORDS: Record<string, string> = {
+  met: 'Met',
+  on_track: 'On track',
+  behind: 'Behind',
+  no_data: 'No data yet',
+  not_measured: 'Not measured',
 };
 
 /** A column or metric name in words: "meetings_held" -> "Meetings held". */
@@ -64,12 +101,16 @@ export function words(name: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-const SHARES = /^(share_|goal_completion|milestone_completion|participant_rate|other_rate|difference|ci_)/;
+const SHARES = /^(share_|conversion_|goal_completion|milestone_completion|participant_rate|other_rate|difference|ci_|response_rate|match_rate|completion_rate|rate$)/;
 
 /** A cell as people read it: shares as percentages, other reals to two places. */
 export function cellText(column: string, v: Cell): string {
   if (v === null || v === undefined) return '—';
-  if (typeof v === 'string') return column === 'test' ? (v === 'fisher_exact' ? 'Fisher’s exact' : 'z-test') : v;
+  if (typeof v === 'string') {
+    if (column === 'test') return v === 'fisher_exact' ? 'Fisher’s exact' : 'z-test';
+    if (column === 'status' && STATUS_WORDS[v]) return STATUS_WORDS[v];
+    return v;
+  }
   if (SHARES.test(column)) return `${(v * 100).toFixed(1).replace(/\.0$/, '')} %`;
   if (column === 'p_value') return v < 0.001 ? '< 0.001' : v.toFixed(3);
   return Number.isInteger(v) ? String(v) : v.toFixed(2);
@@ -143,6 +184,54 @@ export const CHARTS: Record<string, ChartSpec> = {
       { column: 'other_rate', name: 'Never joined' },
     ],
     percent: true,
+  },
+  'satisfaction.questions': {
+    type: 'bar',
+    label: (r) => `${r.label} (${r.role})`,
+    series: [{ column: 'mean', name: 'Mean answer' }],
+  },
+  'satisfaction.response_rates': {
+    type: 'bar',
+    label: (r) => `${r.survey} (${r.role})`,
+    series: [{ column: 'response_rate', name: 'Response rate' }],
+    percent: true,
+  },
+  'equity.groups': {
+    type: 'bar',
+    label: (r) => `${words(String(r.field))}: ${r.group}`,
+    series: [
+      { column: 'match_rate', name: 'Match rate' },
+      { column: 'completion_rate', name: 'Completed, of those ended' },
+    ],
+    percent: true,
+  },
+  'equity.outcomes': {
+    type: 'bar',
+    label: (r) => `${words(String(r.kind))} · ${words(String(r.field))}: ${r.group}`,
+    series: [{ column: 'rate', name: 'Yes' }],
+    percent: true,
+  },
+  'at-risk.reasons': {
+    type: 'bar',
+    label: (r) => words(String(r.reason)),
+    series: [
+      { column: 'at_risk_now', name: 'At risk now' },
+      { column: 'flagged_ever', name: 'Ever flagged' },
+    ],
+  },
+  'funnel.programs': {
+    type: 'bar',
+    label: (r) => String(r.program),
+    series: [{ column: 'conversion_to_matched', name: 'Matched, of everyone' }],
+    percent: true,
+  },
+  'at-risk.programs': {
+    type: 'bar',
+    label: (r) => String(r.program),
+    series: [
+      { column: 'open_relationships', name: 'Open relationships' },
+      { column: 'at_risk_now', name: 'At risk now' },
+    ],
   },
   'outcomes.bands': {
     type: 'bar',
