@@ -101,7 +101,7 @@ export function words(name: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-const SHARES = /^(share_|conversion_|goal_completion|milestone_completion|participant_rate|other_rate|difference|ci_|response_rate|match_rate|completion_rate|rate$)/;
+const SHARES = /^(share_|conversion_|goal_completion|milestone_completion|participant_rate|other_rate|difference|ci_|response_rate|match_rate|completion_rate|rate$|share$)/;
 
 /** A cell as people read it: shares as percentages, other reals to two places. */
 export function cellText(column: string, v: Cell): string {
