@@ -2,7 +2,8 @@
  *
  * "New-hire mentoring" at a fictional company: one coordinator, 14
  * mentors and 28 mentees with profiles, approved and trained, ready to be
- * matched. Every demo account signs in with the same password, printed
+ * matched, and a second one five months into its life (demo_life.c) so
+ * the dashboard and every report have data. Every demo account signs in with the same password, printed
  * once (or TANDEM_DEMO_PASSWORD). Running it twice changes nothing.
  */
 #include <jansson.h>
@@ -17,6 +18,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/db.h"
+#include "cli/demo_life.h"
 #include "domain/program.h"
 #include "service/participation.h"
 
@@ -273,6 +275,8 @@ static int load_demo(store *s, const char *hash)
                     "UPDATE people SET manager_id = (SELECT id FROM people WHERE email = ?1) "
                     "WHERE email = 'olga.rossi@demo.tandem.example'",
                     m, 1, NULL);
+    if (rc == STORE_OK)
+        rc = demo_load_running(s, hash, coord, now);
 done:
     free(cfgtext);
     return rc;
@@ -323,9 +327,10 @@ int cli_demo(int argc, char **argv)
         return 1;
     }
     printf("tandem demo: loaded \"%s\": 1 coordinator, 14 mentors, 28 mentees\n"
+           "  and \"%s\", five months in: 14 mentors, 26 mentees, 22 relationships\n"
            "  sign in as coordinator@demo.tandem.example (or any demo person, e.g.\n"
            "  ada.okafor@demo.tandem.example, a mentor) with the password: %s\n",
-           DEMO_PROGRAM, pw);
+           DEMO_PROGRAM, DEMO_RUNNING_PROGRAM, pw);
     store_free(s);
     return 0;
 }
