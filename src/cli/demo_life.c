@@ -19,10 +19,12 @@
 #include <time.h>
 
 #include "base/str.h"
+#include "domain/agreement.h"
 #include "domain/participation.h"
 #include "domain/program.h"
 #include "import/outcomes.h"
 #include "service/participation.h"
+#include "service/program.h"
 #include "service/risk.h"
 
 #define DAY 86400
@@ -53,9 +55,9 @@ struct rel_spec {
 static const struct rel_spec rels[] = {
     {0, "active", 18, 4, 0},        {0, "active", 25, 9, 0},      {0, "active", 150, 48, 0},
     {1, "active", 50, 8, 0},        {1, "active", 60, 6, 0},      {1, "active", 55, 12, 1},
-    {1, "active", 45, 5, 0},        {2, "active", 150, 3, 0},     {2, "active", 150, 6, 0},
+    {1, "active", 45, 5, 0},        {2, "active", 150, 0, 0},     {2, "active", 150, 6, 0},
     {2, "active", 150, 11, 2},      {2, "active", 120, 4, 0},     {2, "active", 150, 9, 0},
-    {2, "active", 150, 13, 0},      {2, "active", 120, 2, 0},     {3, "active", 150, 7, 0},
+    {2, "active", 150, 13, 0},      {2, "active", 120, 0, 0},     {3, "active", 150, 7, 0},
     {3, "active", 150, 10, 0},      {2, "paused", 150, 40, 0},    {1, "paused", 150, 52, 0},
     {3, "completed", 150, 9, 0},    {3, "completed", 150, 14, 0}, {1, "ended_early", 150, 70, 0},
     {1, "ended_early", 150, 95, 0},
@@ -198,7 +200,7 @@ static char *program_config(int64_t now)
         "meeting, and a program people recommend.",
         "measures", "name", "12-month retention of graduates", "unit", "%", "baseline", 80,
         "target", 90, "tracks", "outcome:retention_12m", "by", by, "name",
-        "Pairs meeting twice a month", "unit", "%", "baseline", 40, "target", 75, "tracks",
+        "Pairs meeting twice a month", "unit", "%", "baseline", 40, "target", 90, "tracks",
         "share_meeting_guideline", "by", by, "name", "Mentees matched", "unit", "%", "baseline", 70,
         "target", 90, "tracks", "match_rate", "by", by, "name",
         "Participants recommending the program (NPS)", "unit", "", "baseline", 0, "target", 40,
@@ -277,6 +279,13 @@ static int load_people(store *s, const char *hash, int64_t program, int64_t now,
     return rc;
 }
 
+/* The day of `t` at a working hour (UTC), on the same side of now. */
+static int64_t working_hour(int64_t t, int64_t now, unsigned *rng)
+{
+    int64_t at = t - t % DAY + (8 + (int64_t)(rnd(rng) % 8)) * 3600 + (rnd(rng) % 2) * 1800;
+    return (t <= now) == (at <= now) ? at : t;
+}
+
 static int add_meeting(store *s, int64_t rel, int n, int64_t at, const char *status,
                        const int64_t members[2], int rating_lo, unsigned *rng)
 {
@@ -333,8 +342,9 @@ static int health_check(store *s, int64_t rel, int64_t part, const int q[8], int
 }
 
 /* One relationship with its whole history. */
-static int load_relationship(store *s, int64_t program, int64_t run, int64_t coord, size_t r,
-                             const struct cast *c, int64_t now, unsigned *rng, int64_t *rel_id)
+static int load_relationship(store *s, int64_t program, int64_t run,
+                             const struct program_config *cfg, size_t r, const struct cast *c,
+                             int64_t now, unsigned *rng, int64_t *rel_id)
 {
     const struct rel_spec *sp = &rels[r];
     int mentor = (int)(r % NMENTORS), mentee = NMENTORS + (int)r;
@@ -342,7 +352,8 @@ static int load_relationship(store *s, int64_t program, int64_t run, int64_t coo
     int64_t start = now - sp->started * (int64_t)DAY;
     bool ended = strcmp(sp->status, "completed") == 0 || strcmp(sp->status, "ended_early") == 0;
     int64_t end = ended ? now - sp->quiet * (int64_t)DAY : 0;
-    int64_t last_meeting = now - sp->quiet * (int64_t)DAY - (ended ? 3 * DAY : 0);
+    /* Earlier today for the pairs that met today (quiet 0). */
+    int64_t last_meeting = now - sp->quiet * (int64_t)DAY - (ended ? 3 * DAY : 2 * 3600);
     int64_t phase_at = start;
     for (int k = 0; k < sp->phase; k++)
         phase_at = start + move_day[k] * (int64_t)DAY;
@@ -392,30 +403,27 @@ static int load_relationship(store *s, int64_t program, int64_t run, int64_t coo
                   q, 5);
     }
 
-    /* The agreement, signed by both within a week (not yet by the newest pair). */
+    /* The agreement the program proposes, with the pair's goals, signed by
+     * both within a week (not yet by the newest pair). */
     bool signed_ = sp->started > 20;
     int64_t signed_at = start + 5 * DAY;
-    if (rc == STORE_OK) {
-        char content[512];
-        str_fmt(content, sizeof content,
-                "{\"goals_summary\": \"%s\", \"meeting_frequency\": \"Twice a month, an hour\", "
-                "\"meeting_mode\": \"Video, and in person when we are in the same office\", "
-                "\"confidentiality\": \"What we discuss stays between us.\", \"boundaries\": "
-                "\"Not line management or a performance review.\", \"no_fault_exit\": \"Either "
-                "of us may end it without blame.\"}",
-                goal_texts[r % 6][0]);
-        store_val q[] = {SV_INT(rel), SV_TEXT(content), SV_INT(c->person[mentee]),
-                         SV_INT(start + 2 * DAY)};
+    json_t *agreement = agreement_defaults(cfg, start + 365 * (int64_t)DAY);
+    json_object_set_new(agreement, "goals_summary", json_string(goal_texts[r % 6][0]));
+    char *content = json_dumps(agreement, JSON_COMPACT);
+    json_decref(agreement);
+    store_val ag[] = {SV_INT(rel), SV_TEXT(content), SV_INT(c->person[mentee]),
+                      SV_INT(start + 2 * DAY)};
+    if (rc == STORE_OK)
         rc = exec(s,
                   "INSERT INTO agreements (relationship_id, content, version, updated_by, "
                   "updated_at) VALUES (?1, ?2, 1, ?3, ?4)",
-                  q, 4);
-        if (rc == STORE_OK)
-            rc = exec(s,
-                      "INSERT INTO agreement_versions (relationship_id, version, content, "
-                      "edited_by, edited_at) VALUES (?1, 1, ?2, ?3, ?4)",
-                      q, 4);
-    }
+                  ag, 4);
+    if (rc == STORE_OK)
+        rc = exec(s,
+                  "INSERT INTO agreement_versions (relationship_id, version, content, "
+                  "edited_by, edited_at) VALUES (?1, 1, ?2, ?3, ?4)",
+                  ag, 4);
+    free(content);
     for (int m = 0; m < 2 && rc == STORE_OK && signed_; m++) {
         store_val q[] = {SV_INT(rel), SV_INT(members[m]), SV_INT(signed_at + m * DAY)};
         rc = exec(s,
@@ -431,15 +439,18 @@ static int load_relationship(store *s, int64_t program, int64_t run, int64_t coo
     for (; rc == STORE_OK && t < last_meeting - 5 * DAY; n++) {
         first_meeting = first_meeting ? first_meeting : t;
         bool cancelled = rnd(rng) % 11 == 0;
-        rc = add_meeting(s, rel, n, t, cancelled ? "cancelled" : "held", members, lo, rng);
+        rc = add_meeting(s, rel, n, working_hour(t, now, rng), cancelled ? "cancelled" : "held",
+                         members, lo, rng);
         t += (13 + (int64_t)(rnd(rng) % 4)) * DAY;
     }
     if (rc == STORE_OK && last_meeting > start) {
         first_meeting = first_meeting ? first_meeting : last_meeting;
-        rc = add_meeting(s, rel, n++, last_meeting, "held", members, lo, rng);
+        rc = add_meeting(s, rel, n++, working_hour(last_meeting, now, rng), "held", members, lo,
+                         rng);
     }
     if (rc == STORE_OK && strcmp(sp->status, "active") == 0 && sp->quiet < 30)
-        rc = add_meeting(s, rel, n++, now + (3 + (int64_t)(rnd(rng) % 9)) * DAY + 10 * 3600,
+        rc = add_meeting(s, rel, n++,
+                         working_hour(now + (3 + (int64_t)(rnd(rng) % 9)) * DAY, now, rng),
                          "scheduled", members, lo, rng);
 
     /* Goals with milestones: the longer it has run, the more is done. */
@@ -542,7 +553,6 @@ static int load_relationship(store *s, int64_t program, int64_t run, int64_t coo
             st[k] = STAGE_ENDED_EARLY, at[k++] = end;
         rc = stages(s, members[m], st, at, k);
     }
-    (void)coord;
     return rc;
 }
 
@@ -700,10 +710,15 @@ static int load_resource_opens(store *s, const struct cast *c, int64_t now, unsi
         return rc;
     rc = STORE_OK;
     for (int i = 0; i < NMENTORS + NMENTEES && n && rc == STORE_OK; i++) {
-        int k0 = (int)(rnd(rng) % n), count = 1 + (int)(rnd(rng) % 4);
-        for (int k = 0; k < count && (size_t)k < n && rc == STORE_OK; k++) {
+        /* The library is in phase order: people read up to a little past
+         * the phase their relationship is in. */
+        size_t r = i < NMENTORS ? (size_t)i : (size_t)(i - NMENTORS);
+        size_t upto = (r < NRELS ? (size_t)rels[r].phase : 0) + 2;
+        upto = upto < n ? upto : n;
+        int count = 1 + (int)(rnd(rng) % upto);
+        for (int k = 0; k < count && rc == STORE_OK; k++) {
             int64_t firsts = now - (5 + (int64_t)(rnd(rng) % (STARTED_DAYS - 5))) * DAY;
-            store_val p[] = {SV_INT(ids[((size_t)k0 + (size_t)k * 3) % n]), SV_INT(c->person[i]),
+            store_val p[] = {SV_INT(ids[upto - 1 - (size_t)k]), SV_INT(c->person[i]),
                              SV_INT(firsts), SV_INT(firsts + (int64_t)(rnd(rng) % 4) * DAY),
                              SV_INT(1 + rnd(rng) % 3)};
             rc = exec(s,
@@ -720,7 +735,6 @@ static int load_resource_opens(store *s, const struct cast *c, int64_t now, unsi
  * the outcome import. */
 static int load_outcomes(store *s, const struct cast *c, int64_t now, unsigned *rng)
 {
-    static const char *const bands[] = {"Exceeds", "Meets", "Meets", "Below"};
     char day[11];
     day_text(now - 5 * (int64_t)DAY, day);
     size_t cap = 64 * (NMENTORS + NMENTEES + NOTHERS) * 3, len = 0;
@@ -734,7 +748,10 @@ static int load_outcomes(store *s, const struct cast *c, int64_t now, unsigned *
             continue; /* never matched: in neither group */
         int stay = other ? rnd(rng) % 100 < 72 : rnd(rng) % 100 < 92;
         int promoted = other ? rnd(rng) % 100 < 14 : rnd(rng) % 100 < 31;
-        const char *band = bands[(rnd(rng) + (other ? 1u : 0u)) % 4];
+        unsigned b = rnd(rng) % 100;
+        const char *band = b < (other ? 15u : 27u)   ? "Exceeds"
+                           : b < (other ? 78u : 85u) ? "Meets"
+                                                     : "Below";
         len += (size_t)snprintf(csv + len, cap - len,
                                 "%s,%s,retention_12m,%d\n%s,%s,promotion,%d\n"
                                 "%s,%s,performance_band,%s\n",
@@ -800,8 +817,13 @@ int demo_load_running(store *s, const char *hash, int64_t coord, int64_t now)
                   "(?1, ?2, ?3, ?4)",
                   q, 4);
     }
+    struct program_config pc;
+    memset(&pc, 0, sizeof pc);
+    if (rc == STORE_OK)
+        rc = svc_program_config(s, program, &pc, NULL, 0) == SVC_OK ? STORE_OK : STORE_ERROR;
     for (size_t r = 0; r < NRELS && rc == STORE_OK; r++)
-        rc = load_relationship(s, program, run, coord, r, c, now, &rng, &rel_ids[r]);
+        rc = load_relationship(s, program, run, &pc, r, c, now, &rng, &rel_ids[r]);
+    program_config_cleanup(&pc);
     if (rc == STORE_OK)
         rc = load_surveys(s, program, coord, rel_ids, c, now, &rng);
     if (rc == STORE_OK)
