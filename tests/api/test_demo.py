@@ -1,6 +1,7 @@
 """`tandem demo`: the second program, months into its life, gives the
 dashboard, every report and the at-risk list real-looking data."""
 import csv
+import subprocess
 import io
 
 import requests
@@ -136,5 +137,33 @@ def test_demo_holds_a_running_program_with_data_for_every_report():
         p = requests.post(s.url + "/api/v1/session",
                           json={"email": "abebe.achebe@demo.tandem.example", "password": PASSWORD})
         assert p.status_code == 200, p.text
+    finally:
+        s.stop()
+
+
+def sql(s, text):
+    if s.kind == "sqlite":
+        subprocess.run(["sqlite3", s.db[len("sqlite:"):], "PRAGMA foreign_keys = ON; " + text], check=True)
+    else:
+        subprocess.run(["psql", "-q", s.db, "-c", text], check=True)
+
+
+def test_demo_adds_the_running_program_to_an_older_demo():
+    s = Server(name="demo-older", env={"TANDEM_DEMO_PASSWORD": PASSWORD}).start()
+    try:
+        s.run("demo", "--db", s.db)
+        # A database loaded before the demo had its running program.
+        sql(s, "DELETE FROM programs WHERE name = '%s'; DELETE FROM people WHERE email LIKE "
+               "'%%@demo.tandem.example' AND id NOT IN (SELECT person_id FROM participations)"
+               % RUNNING)
+        out = s.run("demo", "--db", s.db).stdout
+        assert "added" in out and RUNNING in out
+        assert "already" in s.run("demo", "--db", s.db).stdout
+        # Its people sign in with the password the demo already had.
+        for email in ["coordinator@demo.tandem.example", "abebe.achebe@demo.tandem.example"]:
+            r = requests.post(s.url + "/api/v1/session", json={"email": email, "password": PASSWORD})
+            assert r.status_code == 200, r.text
+        me = requests.get(s.url + "/api/v1/me", cookies=r.cookies).json()
+        assert [p["program_name"] for p in me["participations"]] == [RUNNING]
     finally:
         s.stop()
