@@ -203,7 +203,7 @@ static char *program_config(int64_t now)
         "Pairs meeting twice a month", "unit", "%", "baseline", 40, "target", 90, "tracks",
         "share_meeting_guideline", "by", by, "name", "Mentees matched", "unit", "%", "baseline", 70,
         "target", 90, "tracks", "match_rate", "by", by, "name",
-        "Participants recommending the program (NPS)", "unit", "", "baseline", 0, "target", 40,
+        "Participants recommending the program (NPS)", "unit", "", "baseline", 20, "target", 60,
         "tracks", "nps", "by", by, "selection", "access", "approval", "default_capacity", 2,
         "default_wants", 1, "matching", "mode", "hybrid", "objective", "total", "min_score",
         "criteria", "name", "skills", "kind", "overlap", "mentee_field", "development_needs",
@@ -403,6 +403,26 @@ static int load_relationship(store *s, int64_t program, int64_t run,
                   q, 5);
     }
 
+    /* The key actions of each phase behind them, ticked off before they
+     * moved on, and the first of the current one's once it has run a while. */
+    for (int k = 0; k <= sp->phase && rc == STORE_OK; k++) {
+        const json_t *acts =
+            json_object_get(json_array_get(cfg->phases.items, (size_t)k), "key_actions");
+        int64_t until = k < sp->phase ? start + move_day[k] * (int64_t)DAY : now;
+        size_t nacts = k < sp->phase                         ? json_array_size(acts)
+                       : now - phase_at > 14 * DAY && !ended ? 1
+                                                             : 0;
+        for (size_t a = 0; a < nacts && a < json_array_size(acts) && rc == STORE_OK; a++) {
+            store_val q[] = {SV_INT(rel), SV_INT(k), SV_INT((int64_t)a),
+                             SV_INT(c->person[a % 2 ? mentor : mentee]),
+                             SV_INT(until - (int64_t)(nacts - a) * 2 * DAY)};
+            rc = exec(s,
+                      "INSERT INTO phase_checks (relationship_id, phase, item, done_by, done_at) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5)",
+                      q, 5);
+        }
+    }
+
     /* The agreement the program proposes, with the pair's goals, signed by
      * both within a week (not yet by the newest pair). */
     bool signed_ = sp->started > 20;
@@ -556,7 +576,7 @@ static int load_relationship(store *s, int64_t program, int64_t run,
     return rc;
 }
 
-/* Two surveys: a named mid-point check-in most pairs answered (one
+/* Two surveys: a named two-month check-in most pairs answered (one
  * question too few mentors answered to show), and an anonymous pulse only
  * four people answered, so the threshold hides it. */
 static int load_surveys(store *s, int64_t program, int64_t coord, const int64_t *rel_ids,
@@ -564,46 +584,46 @@ static int load_surveys(store *s, int64_t program, int64_t coord, const int64_t 
 {
     static const char midpoint_q[] =
         "[{\"id\": \"meetings_useful\", \"kind\": \"likert\", \"label\": \"Our meetings are "
-        "useful to me\", \"options\": [], \"required\": true},"
-        " {\"id\": \"recommend\", \"kind\": \"nps\", \"label\": \"How likely are you to "
-        "recommend the program to a colleague?\", \"options\": [], \"required\": true},"
-        " {\"id\": \"training_helped\", \"kind\": \"likert\", \"label\": \"The orientation "
+        "useful\", \"options\": [], \"required\": true},"
+        " {\"id\": \"recommend\", \"kind\": \"nps\", \"label\": \"Would you recommend "
+        "the program?\", \"options\": [], \"required\": true},"
+        " {\"id\": \"training_helped\", \"kind\": \"likert\", \"label\": \"Orientation "
         "prepared me well\", \"options\": [], \"required\": false},"
         " {\"id\": \"best_part\", \"kind\": \"text\", \"label\": \"What has been the best part "
         "so far?\", \"options\": [], \"required\": false}]";
     static const char pulse_q[] =
         "[{\"id\": \"supported\", \"kind\": \"likert\", \"label\": \"I feel supported by the "
         "program team\", \"options\": [], \"required\": true},"
-        " {\"id\": \"recommend\", \"kind\": \"nps\", \"label\": \"How likely are you to "
-        "recommend the program to a colleague?\", \"options\": [], \"required\": true}]";
+        " {\"id\": \"recommend\", \"kind\": \"nps\", \"label\": \"Would you recommend "
+        "the program?\", \"options\": [], \"required\": true}]";
     static const char *const best[] = {"Having someone outside my team to ask",
                                        "The honest feedback", "Learning how decisions get made",
                                        "Meeting people across the company"};
     int64_t created = now - (STARTED_DAYS + 10) * (int64_t)DAY, mid, pulse;
     store_val p[] = {SV_INT(program),
-                     SV_TEXT("Mid-point check-in"),
-                     SV_TEXT("Five questions on how your mentoring is going."),
+                     SV_TEXT("Two-month check-in"),
+                     SV_TEXT("Four questions on how your mentoring is going, two months in."),
                      SV_TEXT(midpoint_q),
                      SV_INT(coord),
                      SV_INT(created)};
     int rc = insert_id(s,
                        "INSERT INTO surveys (program_id, purpose, title, intro, anonymous, "
-                       "audience, questions, trigger_on, status, created_by, created_at, "
-                       "updated_at) VALUES (?1, 'feedback', ?2, ?3, 0, 'both', ?4, 'midpoint', "
-                       "'active', ?5, ?6, ?6) RETURNING id",
+                       "audience, questions, trigger_on, after_days, times, status, created_by, "
+                       "created_at, updated_at) VALUES (?1, 'feedback', ?2, ?3, 0, 'both', ?4, "
+                       "'relationship_started', 60, 1, 'active', ?5, ?6, ?6) RETURNING id",
                        p, 6, &mid);
     int training_mentors = 0;
     for (size_t r = 0; r < NRELS && rc == STORE_OK; r++) {
         if (rels[r].started < 120)
-            continue; /* not half-way yet */
-        int64_t opened = now - (rels[r].started - 70) * (int64_t)DAY, round;
+            continue; /* the later pairs answer in a few weeks */
+        int64_t opened = now - (rels[r].started - 60) * (int64_t)DAY, round;
         char subject[32];
         str_fmt(subject, sizeof subject, "r%lld", (long long)rel_ids[r]);
         store_val q[] = {SV_INT(mid), SV_TEXT(subject), SV_INT(rel_ids[r]), SV_INT(opened),
                          SV_INT(opened + 14 * DAY)};
         rc = insert_id(s,
                        "INSERT INTO survey_rounds (survey_id, subject, event, seq, "
-                       "relationship_id, opened_at, closes_at) VALUES (?1, ?2, 'midpoint', 1, ?3, "
+                       "relationship_id, opened_at, closes_at) VALUES (?1, ?2, 'start', 1, ?3, "
                        "?4, ?5) RETURNING id",
                        q, 5, &round);
         for (int m = 0; m < 2 && rc == STORE_OK; m++) {
@@ -622,7 +642,7 @@ static int load_surveys(store *s, int64_t program, int64_t coord, const int64_t 
             json_t *ans =
                 json_pack("{s:i, s:i}", "meetings_useful",
                           weak ? 2 + (int)(rnd(rng) % 2) : 4 + (int)(rnd(rng) % 2), "recommend",
-                          weak ? 4 + (int)(rnd(rng) % 3) : 7 + (int)(rnd(rng) % 4));
+                          weak ? 4 + (int)(rnd(rng) % 3) : 8 + (int)(rnd(rng) % 3));
             if (m == 1 || training_mentors < 3) {
                 json_object_set_new(ans, "training_helped", json_integer(3 + (int)(rnd(rng) % 3)));
                 training_mentors += m == 0;
