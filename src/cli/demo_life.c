@@ -843,7 +843,6 @@ int demo_load_running(store *s, const char *hash, int64_t coord, int64_t now)
         rc = svc_program_config(s, program, &pc, NULL, 0) == SVC_OK ? STORE_OK : STORE_ERROR;
     for (size_t r = 0; r < NRELS && rc == STORE_OK; r++)
         rc = load_relationship(s, program, run, &pc, r, c, now, &rng, &rel_ids[r]);
-    program_config_cleanup(&pc);
     if (rc == STORE_OK)
         rc = load_surveys(s, program, coord, rel_ids, c, now, &rng);
     if (rc == STORE_OK)
@@ -869,13 +868,43 @@ int demo_load_running(store *s, const char *hash, int64_t coord, int64_t now)
     size_t changed = 0;
     if (rc == STORE_OK)
         rc = svc_risk_record(s, program, now, &changed);
-    /* The job would have raised them over the last days, not all just now. */
+    /* The daily job would have raised each when its cause arose, not all
+     * just now: a missed meeting once the gap passed twice the guideline's
+     * interval, a rating with the check that gave it, the rest lately. */
     store_val q[] = {SV_INT(program), SV_INT(now)};
     if (rc == STORE_OK)
         rc = exec(s,
                   "UPDATE risk_flags SET raised_at = ?2 - (3 + id % 9) * 86400 WHERE program_id = "
                   "?1 AND cleared_at IS NULL",
                   q, 2);
+    if (rc == STORE_OK)
+        rc = exec(s,
+                  "UPDATE risk_flags SET raised_at = (SELECT MAX(m.starts_at) FROM meetings m "
+                  "WHERE m.relationship_id = risk_flags.relationship_id AND m.status = 'held') + "
+                  "31 * 86400 WHERE program_id = ?1 AND cleared_at IS NULL AND code = 'no_meeting' "
+                  "AND EXISTS (SELECT 1 FROM meetings m WHERE m.relationship_id = "
+                  "risk_flags.relationship_id AND m.status = 'held')",
+                  q, 1);
+    if (rc == STORE_OK)
+        rc =
+            exec(s,
+                 "UPDATE risk_flags SET raised_at = (SELECT MAX(h.created_at) FROM health_checks h "
+                 "WHERE h.relationship_id = risk_flags.relationship_id) WHERE program_id = ?1 AND "
+                 "cleared_at IS NULL AND code IN ('low_rating', 'rating_drop')",
+                 q, 1);
+    for (size_t r = 0; r < NRELS && rc == STORE_OK; r++) {
+        int64_t phase_at = now - rels[r].started * (int64_t)DAY;
+        if (rels[r].phase)
+            phase_at += move_day[rels[r].phase - 1] * (int64_t)DAY;
+        json_int_t days = json_integer_value(json_object_get(
+            json_array_get(pc.phases.items, (size_t)rels[r].phase), "timeframe_days"));
+        store_val w[] = {SV_INT(rel_ids[r]), SV_INT(phase_at + (2 * days + 1) * DAY)};
+        rc = exec(s,
+                  "UPDATE risk_flags SET raised_at = ?2 WHERE relationship_id = ?1 AND code = "
+                  "'phase_overdue' AND cleared_at IS NULL",
+                  w, 2);
+    }
+    program_config_cleanup(&pc);
     free(cfg);
     free(c);
     return rc;
