@@ -167,3 +167,21 @@ def test_demo_adds_the_running_program_to_an_older_demo():
         assert [p["program_name"] for p in me["participations"]] == [RUNNING]
     finally:
         s.stop()
+
+
+def test_demo_is_the_same_every_time(tmp_path):
+    """Generated from a fixed seed: two loads give the same reports."""
+    from test_cli import tandem
+    outs = []
+    for name in ["a", "b"]:
+        url = "sqlite:" + str(tmp_path / (name + ".sqlite"))
+        assert tandem("demo", "--db", url).returncode == 0
+        reports = {}
+        for rep in ["funnel", "matching", "engagement", "phases", "satisfaction", "equity",
+                    "at-risk", "resources", "outcomes"]:
+            r = tandem("report", "--db", url, "--program", "2", rep, "--format", "json")
+            assert r.returncode == 0, r.stderr
+            reports[rep] = r.stdout
+        outs.append(reports)
+    assert outs[0] == outs[1]
+    assert "retention_12m" in outs[0]["outcomes"]
