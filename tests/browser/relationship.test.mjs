@@ -23,11 +23,6 @@ let admin;
 
 /** YYYY-MM-DD, `days` from today (UTC): the rules compare dates with now. */
 const day = (days) => new Date(Date.now() + days * 86400_000).toISOString().slice(0, 10);
-/** The UTC hour of 09:00 in Paris on date d (summer time or not). */
-const parisNineInUtc = (d) => {
-  const noon = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', hourCycle: 'h23' });
-  return String(9 - (Number(noon.format(new Date(`${d}T12:00:00Z`))) - 12)).padStart(2, '0');
-};
 let program;
 let mentor;
 let mentee;
@@ -286,7 +281,9 @@ test('mentor and mentee work in the workspace and close it with a reflection', {
     const ics = await meeting.getByRole('link', { name: /Download \.ics/ }).getAttribute('href');
     assert.match(ics, new RegExp(`^/api/v1/relationships/${relId}/meetings/\\d+\\.ics$`));
     const icsText = await e.page.evaluate((u) => fetch(u).then((r) => r.text()), ics);
-    assert.match(icsText, new RegExp(`DTSTART[^:\\r\\n]*:${day(-1).replace(/-/g, '')}T${parisNineInUtc(day(-1))}3000Z`));
+    // Paris time, as scheduled, with the zone's VTIMEZONE in the file.
+    assert.match(icsText, new RegExp(`\r\nDTSTART;TZID=Europe/Paris:${day(-1).replace(/-/g, '')}T093000\r\n`));
+    assert.match(icsText, /BEGIN:VTIMEZONE\r\nTZID:Europe\/Paris\r\n/);
     await meeting.getByRole('button', { name: 'Write recap' }).click();
     await meeting.getByLabel('What we discussed').fill('Where to start');
     await meeting.getByLabel('Decisions').fill('Meet every two weeks');
