@@ -33,7 +33,13 @@
  *  25  someone a coordinator adds            (enrolment_add_read)
  *  26  a participation's PATCH               (enrolment_change_read)
  *  27  a review of many applications         (enrolment_bulk_read)
- * (28-47 as 0) and the rest is the body, sent as application/json.
+ *  28  a sign-in                             (account_sign_in_read)
+ *  29  a password reset request              (account_reset_read)
+ *  30  a password reset's completion         (account_reset_complete_read)
+ *  31  a self sign-up                        (account_signup_read)
+ *  32  a sign-up's verification              (account_verify_read)
+ *  33  an invitation's acceptance            (account_invitation_read)
+ * (34-47 as 0) and the rest is the body, sent as application/json.
  *
  * Properties, beyond no crash, leak or undefined behaviour:
  *  - decoding gives an object (status 0) exactly when the bytes are UTF-8
@@ -69,6 +75,11 @@
  *    validates; accepted, an application has a role, an added person an
  *    e-mail and a one-line name if any, a decline a reason; a review's ids
  *    are the body's, in order
+ *  - an address read is lower-case, within LIMIT_EMAIL_BYTES and (but at
+ *    sign-in, which only compares it) a valid address; tokens, passwords
+ *    and names are present and within their limits, names on one line;
+ *    a sign-in takes exactly email and password as strings (its one
+ *    refusal without a field is of other keys)
  */
 #include "fuzz.h"
 
@@ -77,6 +88,7 @@
 #include "api/api.h"
 #include "base/limits.h"
 #include "base/str.h"
+#include "domain/account.h"
 #include "domain/agreement.h"
 #include "domain/enrolment.h"
 #include "domain/goal.h"
@@ -639,6 +651,74 @@ static void enrol_bulk(const json_t *body)
     free(ids);
 }
 
+static bool lower_case(const char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'A' && *s <= 'Z')
+            return false;
+    return true;
+}
+
+static void sign_in(const json_t *body)
+{
+    char email[LIMIT_EMAIL_BYTES + 1];
+    const char *password = NULL;
+    verr e = VERR_COLLECT;
+    int rc = account_sign_in_read(body, email, &password, &e);
+    check_verr(rc, &e);
+    bool shape = json_object_size(body) == 2 && json_is_string(json_object_get(body, "email")) &&
+                 json_is_string(json_object_get(body, "password"));
+    fuzz_assert((rc == 0) == (shape && strlen(json_string_value(json_object_get(body, "email"))) <=
+                                           LIMIT_EMAIL_BYTES));
+    if (rc == 0)
+        fuzz_assert(password && lower_case(email) && strlen(email) <= LIMIT_EMAIL_BYTES);
+}
+
+static void address_check(const char *email)
+{
+    fuzz_assert(lower_case(email) && strlen(email) <= LIMIT_EMAIL_BYTES && str_email_valid(email));
+}
+
+static void secret_check(const char *token, const char *password)
+{
+    fuzz_assert(token && !blank(token) && strlen(token) <= 128);
+    fuzz_assert(password && !blank(password) && strlen(password) <= LIMIT_PASSWORD_MAX);
+}
+
+static void account(const json_t *body, int which)
+{
+    char email[LIMIT_EMAIL_BYTES + 1] = "";
+    const char *token = NULL, *password = NULL, *name = NULL;
+    bool email_ok = false;
+    verr e = VERR_COLLECT;
+    int rc = -1;
+    switch (which) {
+    case 29: rc = account_reset_read(body, email, &e); break;
+    case 30: rc = account_reset_complete_read(body, &token, &password, &e); break;
+    case 31: rc = account_signup_read(body, email, &name, &password, &email_ok, &e); break;
+    case 32: rc = account_verify_read(body, &token, &e); break;
+    default: rc = account_invitation_read(body, &token, &password, &name, &e); break;
+    }
+    check_verr(rc, &e);
+    if (email_ok)
+        address_check(email);
+    if (name)
+        fuzz_assert(!blank(name) && strlen(name) <= LIMIT_NAME_BYTES &&
+                    v_line_problem(name, strlen(name)) == NULL);
+    if (rc)
+        return;
+    switch (which) {
+    case 29: address_check(email); break;
+    case 30: secret_check(token, password); break;
+    case 31:
+        fuzz_assert(email_ok && name && password && !blank(password));
+        address_check(email);
+        break;
+    case 32: fuzz_assert(token && !blank(token) && strlen(token) <= 128); break;
+    default: secret_check(token, password); break;
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1 || size > 1 << 16)
@@ -694,6 +774,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 25: enrol_add(obj); break;
     case 26: enrol_change(obj); break;
     case 27: enrol_bulk(obj); break;
+    case 28: sign_in(obj); break;
+    case 29:
+    case 30:
+    case 31:
+    case 32:
+    case 33: account(obj, which); break;
     default: break;
     }
     json_decref(obj);
