@@ -39,7 +39,10 @@
  *  31  a self sign-up                        (account_signup_read)
  *  32  a sign-up's verification              (account_verify_read)
  *  33  an invitation's acceptance            (account_invitation_read)
- * (34-47 as 0) and the rest is the body, sent as application/json.
+ *  34  kudos                                 (kudos_input_read)
+ *  35  a relationship's highlight            (highlight_input_read)
+ *  36  notification settings                 (notification_changes_read)
+ * (37-47 as 0) and the rest is the body, sent as application/json.
  *
  * Properties, beyond no crash, leak or undefined behaviour:
  *  - decoding gives an object (status 0) exactly when the bytes are UTF-8
@@ -80,6 +83,10 @@
  *    and names are present and within their limits, names on one line;
  *    a sign-in takes exactly email and password as strings (its one
  *    refusal without a field is of other keys)
+ *  - kudos go to a positive participation (or 0: not named) with a
+ *    message without NUL within LIMIT_KUDOS_BYTES; a highlight is
+ *    non-blank; notification changes are the body's items, in order, each
+ *    with a kind and a mode
  */
 #include "fuzz.h"
 
@@ -94,11 +101,13 @@
 #include "domain/goal.h"
 #include "domain/health.h"
 #include "domain/meeting.h"
+#include "domain/notification.h"
 #include "domain/note.h"
 #include "domain/profile.h"
 #include "domain/relationship.h"
 #include "domain/request.h"
 #include "domain/program.h"
+#include "domain/recognition.h"
 #include "domain/resource.h"
 #include "domain/survey.h"
 #include "domain/validate.h"
@@ -719,6 +728,50 @@ static void account(const json_t *body, int which)
     }
 }
 
+static void kudos(const json_t *body)
+{
+    int64_t to = -1;
+    const char *message = NULL;
+    verr e = VERR_COLLECT;
+    int rc = kudos_input_read(body, &to, &message, &e);
+    check_verr(rc, &e);
+    if (rc)
+        return;
+    fuzz_assert(to >= 0 && (to > 0) == (json_object_get(body, "to") != NULL));
+    fuzz_assert(message && strlen(message) <= LIMIT_KUDOS_BYTES &&
+                strlen(message) == json_string_length(json_object_get(body, "message")));
+}
+
+static void highlight(const json_t *body)
+{
+    const char *text = NULL;
+    verr e = VERR_COLLECT;
+    int rc = highlight_input_read(body, &text, &e);
+    check_verr(rc, &e);
+    if (rc == 0)
+        fuzz_assert(text && !blank(text) && strlen(text) <= LIMIT_HIGHLIGHT_BYTES);
+}
+
+static void notification_settings(const json_t *body)
+{
+    struct notification_change ch[8];
+    size_t n = 99;
+    verr e = VERR_COLLECT;
+    int rc = notification_changes_read(body, ch, 8, &n, &e);
+    check_verr(rc, &e);
+    fuzz_assert(n <= 8);
+    if (rc)
+        return;
+    const json_t *list = json_object_get(body, "kinds");
+    fuzz_assert(n == json_array_size(list));
+    for (size_t i = 0; i < n; i++) {
+        const json_t *it = json_array_get(list, i);
+        fuzz_assert(ch[i].kind && ch[i].mode && !blank(ch[i].kind) && !blank(ch[i].mode));
+        fuzz_assert(!strcmp(ch[i].kind, json_string_value(json_object_get(it, "kind"))));
+        fuzz_assert(!strcmp(ch[i].mode, json_string_value(json_object_get(it, "mode"))));
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1 || size > 1 << 16)
@@ -780,6 +833,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 31:
     case 32:
     case 33: account(obj, which); break;
+    case 34: kudos(obj); break;
+    case 35: highlight(obj); break;
+    case 36: notification_settings(obj); break;
     default: break;
     }
     json_decref(obj);
