@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/str.h"
+#include "domain/password.h"
 
 /* A lower-cased address from body's "email" into out: 0, or -1 with e set. */
 static int email_of(const json_t *body, char out[LIMIT_EMAIL_BYTES + 1], verr *e)
@@ -82,5 +83,27 @@ int account_invitation_read(const json_t *body, const char **token, const char *
     v_string(body, "token", "", true, false, 128, NULL, token, e);
     v_string(body, "password", "", true, false, LIMIT_PASSWORD_MAX, NULL, password, e);
     v_line(body, "name", "", false, false, LIMIT_NAME_BYTES, NULL, name, e);
+    return v_failed(e) ? -1 : 0;
+}
+
+int account_person_read(const json_t *body, const char **email, const char **name,
+                        const char **password, const char **site_role,
+                        char lower[LIMIT_EMAIL_BYTES + 1], verr *e)
+{
+    static const char *const keys[] = {"email", "name", "password", "site_role", NULL};
+    static const char *const roles[] = {"admin", "coordinator", "member", NULL};
+    v_known_keys(body, "", keys, e);
+    v_string(body, "email", "", true, false, LIMIT_EMAIL_BYTES, NULL, email, e);
+    v_line(body, "name", "", true, false, LIMIT_NAME_BYTES, NULL, name, e);
+    v_string(body, "password", "", false, false, LIMIT_PASSWORD_MAX, NULL, password, e);
+    v_enum(body, "site_role", "", roles, "member", site_role, e);
+    lower[0] = '\0';
+    if (*email) {
+        str_fmt(lower, LIMIT_EMAIL_BYTES + 1, "%s", *email);
+        str_ascii_lower(lower);
+    }
+    const char *why = *password ? password_weakness(*password, lower) : NULL;
+    if (why)
+        v_fail(e, "", "password", "%s", why);
     return v_failed(e) ? -1 : 0;
 }

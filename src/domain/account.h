@@ -48,4 +48,15 @@ int account_verify_read(const json_t *body, const char **token, verr *e);
 int account_invitation_read(const json_t *body, const char **token, const char **password,
                             const char **name, verr *e);
 
+/* POST /people (an admin makes an account) {"email", "name",
+ * "password"?, "site_role"?}: email required (the service checks it is
+ * an address and free; lower-cased copy in lower, "" when absent), a
+ * one-line name required, a password when given that password_weakness
+ * accepts for that address, site_role admin, coordinator or member
+ * (default). Strings borrowed. Every bad field is named; the caller goes
+ * on to the service, which adds its own. Returns 0 or -1. */
+int account_person_read(const json_t *body, const char **email, const char **name,
+                        const char **password, const char **site_role,
+                        char lower[LIMIT_EMAIL_BYTES + 1], verr *e);
+
 #endif

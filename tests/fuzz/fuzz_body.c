@@ -42,7 +42,12 @@
  *  34  kudos                                 (kudos_input_read)
  *  35  a relationship's highlight            (highlight_input_read)
  *  36  notification settings                 (notification_changes_read)
- * (37-47 as 0) and the rest is the body, sent as application/json.
+ *  37  a phase checklist tick                (phase_check_read)
+ *  38  a phase advance                       (phase_advance_read)
+ *  39  a matching run's options              (proposal_run_read)
+ *  40  a hand edit of a proposed pair        (proposal_pair_read)
+ *  41  an account an admin makes             (account_person_read)
+ * (42-47 as 0) and the rest is the body, sent as application/json.
  *
  * Properties, beyond no crash, leak or undefined behaviour:
  *  - decoding gives an object (status 0) exactly when the bytes are UTF-8
@@ -87,6 +92,12 @@
  *    message without NUL within LIMIT_KUDOS_BYTES; a highlight is
  *    non-blank; notification changes are the body's items, in order, each
  *    with a kind and a mode
+ *  - a phase tick names an item >= 0 and a phase >= -1; a run's
+ *    objective is total, fair or stable and its minimum score in 0..1
+ *    (the program's kept when not given); a pair edit has positive ids
+ *  - an account made by an admin has an address (its lower-cased copy),
+ *    a one-line name, a role among admin, coordinator and member, and a
+ *    password (if any) that password_weakness accepts
  */
 #include "fuzz.h"
 
@@ -102,11 +113,14 @@
 #include "domain/health.h"
 #include "domain/meeting.h"
 #include "domain/notification.h"
+#include "domain/password.h"
+#include "domain/phase.h"
 #include "domain/note.h"
 #include "domain/profile.h"
 #include "domain/relationship.h"
 #include "domain/request.h"
 #include "domain/program.h"
+#include "domain/proposal.h"
 #include "domain/recognition.h"
 #include "domain/resource.h"
 #include "domain/survey.h"
@@ -772,6 +786,72 @@ static void notification_settings(const json_t *body)
     }
 }
 
+static void phase(const json_t *body, bool advance)
+{
+    verr e = VERR_COLLECT;
+    int64_t ph = -2, item = -2;
+    bool done = false, override = true;
+    int rc = advance ? phase_advance_read(body, &override, &e)
+                     : phase_check_read(body, &ph, &item, &done, &e);
+    check_verr(rc, &e);
+    if (rc)
+        return;
+    if (advance) {
+        fuzz_assert(override == json_is_true(json_object_get(body, "override")));
+    } else {
+        fuzz_assert(item >= 0 && item <= INT32_MAX && ph >= -1 && ph <= INT32_MAX);
+        fuzz_assert((ph == -1) == !json_is_integer(json_object_get(body, "phase")));
+        fuzz_assert(done == !json_is_false(json_object_get(body, "done")));
+    }
+}
+
+static void match_run(const json_t *body)
+{
+    static const char *const objs[] = {"total", "fair", "stable", NULL};
+    const char *objective = "fair";
+    double min_score = 0.25;
+    verr e = VERR_COLLECT;
+    int rc = proposal_run_read(body, &objective, &min_score, &e);
+    check_verr(rc, &e);
+    if (rc)
+        return;
+    fuzz_assert(objective && among(objective, objs) && min_score >= 0 && min_score <= 1);
+    if (!json_object_get(body, "objective") || json_is_null(json_object_get(body, "objective")))
+        fuzz_assert(!strcmp(objective, "fair"));
+    if (!json_object_get(body, "min_score") || json_is_null(json_object_get(body, "min_score")))
+        fuzz_assert(min_score == 0.25);
+}
+
+static void match_pair(const json_t *body)
+{
+    static const char *const names[] = {"lock", "unlock", "exclude", "include", "add", "remove"};
+    enum proposal_pair_action a = (enum proposal_pair_action) - 1;
+    int64_t mentee = 0, mentor = 0;
+    verr e = VERR_COLLECT;
+    int rc = proposal_pair_read(body, &a, &mentee, &mentor, &e);
+    check_verr(rc, &e);
+    if (rc)
+        return;
+    fuzz_assert((unsigned)a <= PAIR_REMOVE && mentee >= 1 && mentor >= 1);
+    fuzz_assert(!strcmp(names[a], json_string_value(json_object_get(body, "action"))));
+}
+
+static void person(const json_t *body)
+{
+    static const char *const roles[] = {"admin", "coordinator", "member", NULL};
+    const char *email = NULL, *name = NULL, *password = NULL, *role = NULL;
+    char lower[LIMIT_EMAIL_BYTES + 1];
+    verr e = VERR_COLLECT;
+    int rc = account_person_read(body, &email, &name, &password, &role, lower, &e);
+    check_verr(rc, &e);
+    if (rc)
+        return;
+    fuzz_assert(email && name && role && among(role, roles) && lower_case(lower));
+    fuzz_assert(strlen(lower) == strlen(email) && strlen(email) <= LIMIT_EMAIL_BYTES);
+    fuzz_assert(!blank(name) && v_line_problem(name, strlen(name)) == NULL);
+    fuzz_assert(!password || password_weakness(password, lower) == NULL);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1 || size > 1 << 16)
@@ -836,6 +916,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 34: kudos(obj); break;
     case 35: highlight(obj); break;
     case 36: notification_settings(obj); break;
+    case 37:
+    case 38: phase(obj, which == 38); break;
+    case 39: match_run(obj); break;
+    case 40: match_pair(obj); break;
+    case 41: person(obj); break;
     default: break;
     }
     json_decref(obj);
