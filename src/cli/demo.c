@@ -2,7 +2,8 @@
  *
  * "New-hire mentoring" at a fictional company: one coordinator, 14
  * mentors and 28 mentees with profiles, approved and trained, ready to be
- * matched. Every demo account signs in with the same password, printed
+ * matched, and a second one five months into its life (demo_life.c) so
+ * the dashboard and every report have data. Every demo account signs in with the same password, printed
  * once (or TANDEM_DEMO_PASSWORD). Running it twice changes nothing.
  */
 #include <jansson.h>
@@ -17,6 +18,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/db.h"
+#include "cli/demo_life.h"
 #include "domain/program.h"
 #include "service/participation.h"
 
@@ -273,9 +275,57 @@ static int load_demo(store *s, const char *hash)
                     "UPDATE people SET manager_id = (SELECT id FROM people WHERE email = ?1) "
                     "WHERE email = 'olga.rossi@demo.tandem.example'",
                     m, 1, NULL);
+    if (rc == STORE_OK)
+        rc = demo_load_running(s, hash, coord, now);
 done:
     free(cfgtext);
     return rc;
+}
+
+/* A database loaded before the demo had its running program: adds it, for
+ * the demo's coordinator, with the password the demo people already have.
+ * 0, or 1 with the error printed. */
+static int add_running(store *s)
+{
+    int64_t n = 0, coord = 0;
+    char *hash = NULL;
+    store_val p[] = {SV_TEXT(DEMO_RUNNING_PROGRAM)};
+    int rc = store_query_int(s, "SELECT COUNT(*) FROM programs WHERE name = ?1", p, 1, &n);
+    if (rc >= 0 && n > 0) {
+        printf("tandem demo: the demo programs are there already\n");
+        return 0;
+    }
+    store_rows *rows = NULL;
+    if (rc >= 0)
+        rc = store_query(s,
+                         "SELECT id, password_hash FROM people WHERE email = "
+                         "'coordinator@demo.tandem.example'",
+                         NULL, 0, &rows);
+    if (rc >= 0 && (rc = store_next(rows)) == 1) {
+        coord = store_col_int(rows, 0);
+        hash = xstrdup(store_col_text(rows, 1));
+        rc = STORE_OK;
+    } else if (rc == 0) {
+        rc = STORE_ERROR;
+    }
+    store_rows_free(rows);
+    if (rc == STORE_OK)
+        rc = store_begin(s);
+    if (rc == STORE_OK)
+        rc = demo_load_running(s, hash, coord, clock_now());
+    if (rc == STORE_OK)
+        rc = store_commit(s);
+    free(hash);
+    if (rc != STORE_OK) {
+        store_rollback(s);
+        fprintf(stderr, "tandem demo: %s\n",
+                coord ? store_errmsg(s) : "the demo coordinator is missing");
+        return 1;
+    }
+    printf("tandem demo: added \"%s\", five months in: 14 mentors, 26 mentees,\n"
+           "  22 relationships; its people sign in with the demo's password\n",
+           DEMO_RUNNING_PROGRAM);
+    return 0;
 }
 
 int cli_demo(int argc, char **argv)
@@ -298,9 +348,9 @@ int cli_demo(int argc, char **argv)
         return 1;
     }
     if (n > 0) {
-        printf("tandem demo: the demo program is there already\n");
+        int added = add_running(s);
         store_free(s);
-        return 0;
+        return added;
     }
     const char *pw = getenv("TANDEM_DEMO_PASSWORD");
     char generated[IDENTITY_TOKEN_CHARS];
@@ -323,9 +373,10 @@ int cli_demo(int argc, char **argv)
         return 1;
     }
     printf("tandem demo: loaded \"%s\": 1 coordinator, 14 mentors, 28 mentees\n"
+           "  and \"%s\", five months in: 14 mentors, 26 mentees, 22 relationships\n"
            "  sign in as coordinator@demo.tandem.example (or any demo person, e.g.\n"
            "  ada.okafor@demo.tandem.example, a mentor) with the password: %s\n",
-           DEMO_PROGRAM, pw);
+           DEMO_PROGRAM, DEMO_RUNNING_PROGRAM, pw);
     store_free(s);
     return 0;
 }

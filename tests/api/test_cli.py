@@ -76,8 +76,9 @@ def test_demo_loads_once_and_people_can_sign_in():
                           json={"email": "coordinator@demo.tandem.example", "password": "demo password 2026"})
         assert r.status_code == 200, r.text
         me = requests.get(s.url + "/api/v1/me", cookies=r.cookies).json()
-        assert [p["role"] for p in me["participations"]] == ["coordinator"]
-        pid = me["participations"][0]["program_id"]
+        assert [p["role"] for p in me["participations"]] == ["coordinator", "coordinator"]
+        pid = next(p["program_id"] for p in me["participations"]
+                   if p["program_name"] == "New-hire mentoring (demo)")
         prog = requests.get(s.url + "/api/v1/programs/%d" % pid, cookies=r.cookies).json()
         assert len(prog["matching"]["criteria"]) == 5
     finally:

@@ -10,6 +10,7 @@ import time
 import requests
 from conftest import PASSWORD, Client, problem, versioned
 from server import ADMIN_EMAIL, ADMIN_PASSWORD, Server
+from webhook import Hook
 
 DAY = 86400
 
@@ -167,7 +168,9 @@ def test_meeting_soon_once_and_a_catch_up_drops_what_is_past(make_person, server
 
 def test_no_meeting_nudges_then_tells_the_coordinator_and_flags_at_risk(make_person, server, mailbox, base):
     # Two meetings a month: the interval is 15 days, twice it 30.
-    w = World(make_person, server, mailbox, "Quiet pairs", meetings={"frequency_per_month": 2})
+    hook = Hook().start()
+    w = World(make_person, server, mailbox, "Quiet pairs", meetings={"frequency_per_month": 2},
+              alerts={"webhook_url": hook.url})
     m, e, rel = w.pair()
     w.jobs(14)
     assert w.got(m, NO_MEETING) == []
@@ -184,12 +187,20 @@ def test_no_meeting_nudges_then_tells_the_coordinator_and_flags_at_risk(make_per
     link_opens(base, mail, r"/programs/%d/at-risk" % w.program["id"])
     # Flagged at risk: the history the at-risk report reads has the flag.
     rep = w.coord.get("/api/v1/programs/%d/reports/at-risk" % w.program["id"]).json()
-    assert {x["code"]: x["now"] for x in rep["reasons"]}["no_meeting"] == 1
+    t = next(t for t in rep["tables"] if t["name"] == "reasons")
+    reasons = [dict(zip([c["name"] for c in t["columns"]], row)) for row in t["rows"]]
+    assert {x["reason"]: x["flagged_now"] for x in reasons}["no_meeting"] == 1
+    # The program's chat hears of the flag too (a post for each reason), once.
+    (_, _, body, _), = hook.wait_for("is at risk: No meeting held in the 30 days")
+    assert body["text"].endswith("/programs/%d/at-risk" % w.program["id"]), body
     w.jobs(31)
     assert len(w.got(w.coord, subject)) == 1
     assert len(w.got(m, NO_MEETING)) == 1
     # The mentor and mentee were not told the coordinator was.
     assert w.got(m, subject) == [] and w.got(e, subject) == []
+    time.sleep(1)
+    assert len([t for t in hook.texts() if "is at risk: No meeting held" in t]) == 1
+    hook.stop()
 
 
 def test_a_meeting_planned_or_held_stops_the_nudge(make_person, server, mailbox):

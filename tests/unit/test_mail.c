@@ -471,6 +471,7 @@ static void test_redaction(void **state)
         "https://t.example/password-reset/Xy_9 and https://t.example/sign-up/verify/Qz-1");
     assert_string_equal(r, "https://t.example/password-reset/\xe2\x80\xa6 and "
                            "https://t.example/sign-up/verify/\xe2\x80\xa6");
+    free(r);
     /* Reset and verification links, whichever path the page has. */
     r = mail_redact("https://t.example/reset/Rk9v?x and https://t.example/password-reset/QQ, "
                     "https://t.example/verify/vv_1");
