@@ -42,7 +42,8 @@ static const struct command {
      "        create or migrate the database and the first admin"},
     {"migrate", cli_migrate,
      "migrate status|up --db URL            show or apply schema migrations"},
-    {"demo", cli_demo, "demo    --db URL                      two sample programs: one to match, one months in"},
+    {"demo", cli_demo,
+     "demo    --db URL                      two sample programs: one to match, one months in"},
     {"import", cli_import,
      "import  --db URL --program ID FILE [--dry-run] [--public-url URL]\n"
      "        add a program's participants from CSV and invite them; every\n"

@@ -259,19 +259,24 @@ int svc_report_equity(store *db, int64_t program_id, const struct program_config
     rows = NULL;
     if (rc < 0)
         goto done;
+    /* Joins to per-mentee aggregates, not three subqueries per mentee:
+     * PostgreSQL planned those at a cost that switched on JIT compilation
+     * and ran 5x slower (bench/reports). */
     store_val pv[] = {SV_INT(program_id), SV_INT(p->from_t), SV_INT(p->to_t), SV_INT(run)};
     rc = store_query(
         db,
-        "SELECT pe.department, pe.job_level, pe.location, a.reached_at, m.reached_at, (SELECT "
-        "AVG(q.score) FROM match_run_pairs q WHERE q.run_id = ?4 AND q.mentee_id = pa.id), "
-        "(SELECT COUNT(*) FROM relationship_members rm JOIN relationships rel ON rel.id = "
-        "rm.relationship_id WHERE rm.participation_id = pa.id AND rel.status IN ('completed', "
-        "'ended_early')), (SELECT COUNT(*) FROM relationship_members rm JOIN relationships rel "
-        "ON rel.id = rm.relationship_id WHERE rm.participation_id = pa.id AND rel.status = "
-        "'completed') FROM participations pa JOIN people pe ON pe.id = pa.person_id JOIN "
-        "participation_stages a ON a.participation_id = pa.id AND a.stage = 'approved' LEFT "
-        "JOIN participation_stages m ON m.participation_id = pa.id AND m.stage = 'matched' "
-        "WHERE pa.program_id = ?1 AND pa.role = 'mentee' AND a.reached_at BETWEEN ?2 AND ?3",
+        "SELECT pe.department, pe.job_level, pe.location, a.reached_at, m.reached_at, q.score, "
+        "COALESCE(e.ended, 0), COALESCE(e.completed, 0) FROM participations pa JOIN people pe ON "
+        "pe.id = pa.person_id JOIN participation_stages a ON a.participation_id = pa.id AND "
+        "a.stage = 'approved' LEFT JOIN participation_stages m ON m.participation_id = pa.id AND "
+        "m.stage = 'matched' LEFT JOIN (SELECT mentee_id, AVG(score) AS score FROM "
+        "match_run_pairs WHERE run_id = ?4 GROUP BY mentee_id) q ON q.mentee_id = pa.id LEFT "
+        "JOIN (SELECT rm.participation_id, COUNT(*) AS ended, SUM(CASE WHEN rel.status = "
+        "'completed' THEN 1 ELSE 0 END) AS completed FROM relationship_members rm JOIN "
+        "relationships rel ON rel.id = rm.relationship_id WHERE rel.program_id = ?1 AND "
+        "rel.status IN ('completed', 'ended_early') GROUP BY rm.participation_id) e ON "
+        "e.participation_id = pa.id WHERE pa.program_id = ?1 AND pa.role = 'mentee' AND "
+        "a.reached_at BETWEEN ?2 AND ?3",
         pv, 4, &rows);
     while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
         rc = STORE_OK;

@@ -158,9 +158,17 @@ int svc_report_outcomes(store *db, int64_t program_id, const struct program_conf
              latest);
     struct report_table *bands =
         report_table(r, "bands", "Bands by group", "kind:s,value:s,participants:i,others:i");
-    /* First pass: the kinds and whether each is yes/no. */
+    /* One query; its rows (a few per kind, group and value) are kept, as
+     * the bands need to know first which kinds are yes/no. */
+    struct band_row {
+        char kind[LIMIT_OUTCOME_KIND_BYTES + 1], value[LIMIT_OUTCOME_VALUE_BYTES + 1];
+        int grp;
+        int64_t n;
+    };
+    VEC(struct band_row) got = {0};
     int rc = store_query(db, sql, pv, 3, &rows);
     while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        rc = STORE_OK;
         const char *kind = store_col_text(rows, 0), *value = store_col_text(rows, 2);
         int grp = (int)store_col_int(rows, 1);
         int64_t n = store_col_int(rows, 3);
@@ -168,10 +176,8 @@ int svc_report_outcomes(store *db, int64_t program_id, const struct program_conf
         while (k < nkinds && strcmp(kinds[k].kind, kind) != 0)
             k++;
         if (k == nkinds) {
-            if (nkinds == LIMIT_OUTCOME_KINDS) {
-                rc = STORE_OK;
+            if (nkinds == LIMIT_OUTCOME_KINDS)
                 continue;
-            }
             memset(&kinds[k], 0, sizeof kinds[k]);
             snprintf(kinds[k].kind, sizeof kinds[k].kind, "%s", kind);
             kinds[k].binary = true;
@@ -182,49 +188,40 @@ int svc_report_outcomes(store *db, int64_t program_id, const struct program_conf
             kinds[k].yes[grp] += n;
         else if (strcmp(value, "0") != 0)
             kinds[k].binary = false;
-        rc = STORE_OK;
+        struct band_row *row = VEC_PUSH(&got);
+        snprintf(row->kind, sizeof row->kind, "%s", kind);
+        snprintf(row->value, sizeof row->value, "%s", value);
+        row->grp = grp;
+        row->n = n;
     }
     store_rows_free(rows);
     rows = NULL;
-    if (rc < 0)
+    if (rc < 0) {
+        VEC_FREE(&got);
         return rc;
-    /* Second pass: the bands of the kinds that are not yes/no. */
-    rc = store_query(db, sql, pv, 3, &rows);
-    const char *last_kind = NULL;
-    char kind_seen[LIMIT_OUTCOME_KIND_BYTES + 1] = "",
-                                              value_seen[LIMIT_OUTCOME_VALUE_BYTES + 1] = "";
-    int64_t counts[2] = {0, 0};
-    bool pending = false;
-    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
-        const char *kind = store_col_text(rows, 0), *value = store_col_text(rows, 2);
+    }
+    /* The bands of the kinds that are not yes/no: the rows come by kind,
+     * value and group, so a band's two groups are next to each other. */
+    for (size_t i = 0; i < got.len;) {
+        const struct band_row *row = &got.items[i];
         size_t k = 0;
-        while (k < nkinds && strcmp(kinds[k].kind, kind) != 0)
+        while (k < nkinds && strcmp(kinds[k].kind, row->kind) != 0)
             k++;
-        rc = STORE_OK;
-        if (k == nkinds || kinds[k].binary)
-            continue;
-        if (pending && (strcmp(kind_seen, kind) != 0 || strcmp(value_seen, value) != 0)) {
-            report_text(bands, kind_seen);
-            report_text(bands, value_seen);
+        int64_t counts[2] = {0, 0};
+        size_t j = i;
+        for (; j < got.len && strcmp(got.items[j].kind, row->kind) == 0 &&
+               strcmp(got.items[j].value, row->value) == 0;
+             j++)
+            counts[got.items[j].grp] += got.items[j].n;
+        if (k < nkinds && !kinds[k].binary) {
+            report_text(bands, row->kind);
+            report_text(bands, row->value);
             report_int(bands, counts[0]);
             report_int(bands, counts[1]);
-            counts[0] = counts[1] = 0;
         }
-        snprintf(kind_seen, sizeof kind_seen, "%s", kind);
-        snprintf(value_seen, sizeof value_seen, "%s", value);
-        counts[store_col_int(rows, 1)] += store_col_int(rows, 3);
-        pending = true;
-        last_kind = kind_seen;
+        i = j;
     }
-    store_rows_free(rows);
-    if (rc < 0)
-        return rc;
-    if (pending && last_kind) {
-        report_text(bands, kind_seen);
-        report_text(bands, value_seen);
-        report_int(bands, counts[0]);
-        report_int(bands, counts[1]);
-    }
+    VEC_FREE(&got);
 
     struct report_table *t = report_table(
         r, "comparison", "Participants against people who never joined",

@@ -180,6 +180,8 @@ def test_matching_load_rematch_queue_and_time_to_match(world):
     load = {r["mentees"]: r["mentors"] for r in table(rep, "mentor_load")}
     assert load == {0: 2, 2: 1}                                              # m2 (r3 ended) and m3; m1 has two
     assert len(table(rep, "score_histogram")) == 10 and table(rep, "unmatched") == []
+    # No `choice` criterion: the top-three table says so instead of counting.
+    assert table(rep, "top_three") == [{"choice": "no_choice_criterion", "mentees": None, "share": None}]
     assert_csv_agrees(world.coord, world.program, rep)
 
 
@@ -331,3 +333,56 @@ def test_resources_opens_by_resource_and_phase(world):
     # Opened today: a period that ended yesterday has no readers.
     old = report(c, world.program, "resources", to=day(-1))
     assert all(r["readers"] == 0 for r in table(old, "resources"))
+
+
+def test_matching_top_three_share_by_the_rank_of_the_choice_got(admin, make_person):
+    """Six mentors of one place each and seven mentees, five of whom asked
+    for mentors (their choices, 1st first); the published run pairs them
+    by hand so that two get their 1st choice, one their 2nd, one their 3rd,
+    one none of the three, and two who named nobody get a mentor too."""
+    coord = make_person("coordinator", name="Cora Choices")
+    body = dict(PROGRAM, name="Choices %d" % coord.person["id"],
+                matching={"mode": "hybrid", "criteria": [{"name": "picked", "kind": "choice", "weight": 1}]})
+    r = coord.post("/api/v1/programs", json=body)
+    assert r.status_code == 201, r.text
+    program = r.json()
+    pid = program["id"]
+    people, parts = {}, {}
+    for key, role in [("m%d" % i, "mentor") for i in range(1, 7)] + [("e%d" % i, "mentee") for i in range(1, 8)]:
+        people[key] = make_person(name="Chooser %s" % key)
+        extra = {"capacity": 1} if role == "mentor" else {}
+        r = people[key].post("/api/v1/programs/%d/participants" % pid, json={"role": role, **extra})
+        assert r.status_code == 201, r.text
+        parts[key] = r.json()["id"]
+    choices = {"e1": ["m1", "m2", "m3"], "e2": ["m6"], "e3": ["m5", "m2"], "e4": ["m4", "m5", "m3"],
+               "e5": ["m1"]}
+    for e, ms in choices.items():
+        r = people[e].post("/api/v1/programs/%d/requests" % pid, json={"mentors": [parts[m] for m in ms]})
+        assert r.status_code == 201, r.text
+    # Before any run: no pairs to count, and no share that looks like data.
+    rows = table(report(coord, program, "matching"), "top_three")
+    assert [(x["choice"], x["mentees"], x["share"]) for x in rows] == [
+        ("first", 0, None), ("second", 0, None), ("third", 0, None), ("none", 0, None), ("no_choices", 0, None)]
+    r = admin.post("/api/v1/programs/%d/match-runs" % pid)
+    assert r.status_code == 201, r.text
+    run = r.json()
+    url = "/api/v1/match-runs/%d/pairs" % run["id"]
+    for x in run["pairs"]:
+        assert admin.post(url, json={"action": "remove", "mentee": x["mentee"], "mentor": x["mentor"]}).status_code == 200
+    wanted = [("e1", "m1"), ("e2", "m6"), ("e3", "m2"), ("e4", "m3"), ("e5", "m5"), ("e6", "m4")]
+    for e, m in wanted:
+        r = admin.post(url, json={"action": "add", "mentee": parts[e], "mentor": parts[m]})
+        assert r.status_code == 200, r.text
+    assert admin.post("/api/v1/match-runs/%d/publish" % run["id"]).status_code == 200
+    rep = report(coord, program, "matching")
+    assert metrics(rep)["pairs"] == 6
+    got = {x["choice"]: (x["mentees"], x["share"]) for x in table(rep, "top_three")}
+    # e1, e2 first; e3 second; e4 third; e5 asked for m1 only and got m5; e6 named nobody.
+    assert got == {"first": (2, 2 / 6), "second": (1, 1 / 6), "third": (1, 1 / 6), "none": (1, 1 / 6),
+                   "no_choices": (1, 1 / 6)}
+    assert_csv_agrees(coord, program, rep)
+    # A viewer sees the same aggregate.
+    viewer = make_person(name="Choice Viewer")
+    assert coord.post("/api/v1/programs/%d/participants" % pid,
+                      json={"email": viewer.person["email"], "role": "viewer", "invite": False}).status_code == 201
+    assert table(report(viewer, program, "matching"), "top_three") == table(rep, "top_three")

@@ -101,7 +101,17 @@ export function words(name: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-const SHARES = /^(share_|conversion_|goal_completion|milestone_completion|participant_rate|other_rate|difference|ci_|response_rate|match_rate|completion_rate|rate$)/;
+/** The matching report's top-three rows, as people read them. */
+export const CHOICE_WORDS: Record<string, string> = {
+  first: '1st choice',
+  second: '2nd choice',
+  third: '3rd choice',
+  none: 'None of their choices',
+  no_choices: 'Named no choice',
+  no_choice_criterion: 'Not counted: this program does not match on choices',
+};
+
+const SHARES = /^(share_|conversion_|goal_completion|milestone_completion|participant_rate|other_rate|difference|ci_|response_rate|match_rate|completion_rate|rate$|share$)/;
 
 /** A cell as people read it: shares as percentages, other reals to two places. */
 export function cellText(column: string, v: Cell): string {
@@ -109,6 +119,7 @@ export function cellText(column: string, v: Cell): string {
   if (typeof v === 'string') {
     if (column === 'test') return v === 'fisher_exact' ? 'Fisher’s exact' : 'z-test';
     if (column === 'status' && STATUS_WORDS[v]) return STATUS_WORDS[v];
+    if (column === 'choice' && CHOICE_WORDS[v]) return CHOICE_WORDS[v];
     return v;
   }
   if (SHARES.test(column)) return `${(v * 100).toFixed(1).replace(/\.0$/, '')} %`;
