@@ -13,22 +13,10 @@
 #include "base/clock.h"
 #include "base/limits.h"
 #include "base/str.h"
+#include "domain/account.h"
 #include "domain/password.h"
 #include "service/account.h"
 #include "service/sessions.h"
-
-/* A lower-cased address from body's "email" into out: 0, or -1 with e set. */
-static int email_of(const json_t *body, char out[LIMIT_EMAIL_BYTES + 1], verr *e)
-{
-    const char *email = NULL;
-    if (v_string(body, "email", "", true, false, LIMIT_EMAIL_BYTES, NULL, &email, e))
-        return -1;
-    str_copy(out, LIMIT_EMAIL_BYTES + 1, email);
-    str_ascii_lower(out);
-    if (!str_email_valid(out))
-        return v_fail(e, "", "email", "is not a valid e-mail address");
-    return 0;
-}
 
 /* 429 with Retry-After for a client over its limit, else api_fail. */
 static int refused(api_ctx *c, int rc, int64_t retry_after, const verr *e)
@@ -72,13 +60,11 @@ int h_password_reset(api_ctx *c)
     json_t *body;
     if (api_body_object(c, &body))
         return -1;
-    static const char *const keys[] = {"email", NULL};
     verr e = VERR_COLLECT;
     char email[LIMIT_EMAIL_BYTES + 1] = "";
-    v_known_keys(body, "", keys, &e);
-    email_of(body, email, &e);
+    int bad = account_reset_read(body, email, &e);
     json_decref(body);
-    if (v_failed(&e))
+    if (bad)
         return api_invalid(c, &e);
     int64_t retry = 0;
     int rc = svc_reset_request(c->db, email, c->req->client_ip, clock_now(), &retry, &e);
@@ -97,15 +83,11 @@ int h_password_reset_complete(api_ctx *c)
     json_t *body;
     if (api_body_object(c, &body))
         return -1;
-    static const char *const keys[] = {"token", "password", NULL};
     verr e = VERR_COLLECT;
     const char *token = NULL, *password = NULL;
     char *hash = NULL;
     int result = -1, rc;
-    v_known_keys(body, "", keys, &e);
-    v_string(body, "token", "", true, false, 128, NULL, &token, &e);
-    v_string(body, "password", "", true, false, LIMIT_PASSWORD_MAX, NULL, &password, &e);
-    if (v_failed(&e)) {
+    if (account_reset_complete_read(body, &token, &password, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
@@ -210,7 +192,6 @@ int h_signup(api_ctx *c)
     json_t *body;
     if (api_body_object(c, &body))
         return -1;
-    static const char *const keys[] = {"email", "name", "password", NULL};
     verr e = VERR_COLLECT;
     char email[LIMIT_EMAIL_BYTES + 1] = "";
     const char *name = NULL, *password = NULL;
@@ -225,10 +206,8 @@ int h_signup(api_ctx *c)
         result = api_fail(c, svc_signup_allowed(&s, email, &e), &e);
         goto done;
     }
-    v_known_keys(body, "", keys, &e);
-    bool email_ok = email_of(body, email, &e) == 0;
-    v_line(body, "name", "", true, false, LIMIT_NAME_BYTES, NULL, &name, &e);
-    v_string(body, "password", "", true, false, LIMIT_PASSWORD_MAX, NULL, &password, &e);
+    bool email_ok;
+    account_signup_read(body, email, &name, &password, &email_ok, &e);
     if (email_ok) {
         verr d = {0};
         if (svc_signup_allowed(&s, email, &d) != SVC_OK)
@@ -265,12 +244,9 @@ int h_signup_verify(api_ctx *c)
     json_t *body;
     if (api_body_object(c, &body))
         return -1;
-    static const char *const keys[] = {"token", NULL};
     verr e = VERR_COLLECT;
     const char *token = NULL;
-    v_known_keys(body, "", keys, &e);
-    v_string(body, "token", "", true, false, 128, NULL, &token, &e);
-    if (v_failed(&e)) {
+    if (account_verify_read(body, &token, &e)) {
         json_decref(body);
         return api_invalid(c, &e);
     }

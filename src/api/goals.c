@@ -58,32 +58,6 @@ int h_goals_list(api_ctx *c)
                               "limit", (json_int_t)limit, "offset", (json_int_t)offset));
 }
 
-/* Reads a goal's fields from the body into *g (absent ones are kept). */
-static int goal_input(const json_t *body, bool create, struct svc_goal_change *g, verr *e)
-{
-    static const char *const keys[] = {"statement", "measure",  "why", "target_date",
-                                       "status",    "progress", NULL};
-    const char *date;
-    if (v_known_keys(body, "", keys, e) ||
-        v_string(body, "statement", "", create, false, LIMIT_WORKSPACE_SHORT_BYTES, NULL,
-                 &g->statement, e) ||
-        v_string(body, "measure", "", false, true, LIMIT_WORKSPACE_SHORT_BYTES, NULL, &g->measure,
-                 e) ||
-        v_string(body, "why", "", false, true, LIMIT_WORKSPACE_SHORT_BYTES, NULL, &g->why, e) ||
-        v_date(body, "target_date", "", &date, e) ||
-        v_enum(body, "status", "", goal_statuses, "", &g->status, e) ||
-        v_int(body, "progress", "", 0, 100, 0, false, &g->progress, e))
-        return -1;
-    if (json_is_null(json_object_get(body, "statement")))
-        return v_fail(e, "", "statement", "is required");
-    if (!*g->status)
-        g->status = NULL; /* absent: kept */
-    g->set_progress = json_object_get(body, "progress") != NULL;
-    g->set_target_date = json_object_get(body, "target_date") != NULL;
-    g->target_date = date;
-    return 0;
-}
-
 static int goal_reply(api_ctx *c, int status, int rc, struct svc_goal *g, verr *e)
 {
     if (rc != SVC_OK)
@@ -98,12 +72,12 @@ int h_goal_create(api_ctx *c)
     struct svc_rel r;
     json_t *body = NULL;
     struct svc_goal g = {0};
-    struct svc_goal_change in = {0};
+    struct goal_change in = {0};
     verr e = {0};
     int result = -1;
     if (rel_open(c, 0, PERM_WRITE, &r) || api_body_object(c, &body))
         goto done;
-    if (goal_input(body, true, &in, &e)) {
+    if (goal_change_read(body, true, &in, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
@@ -119,13 +93,13 @@ int h_goal_patch(api_ctx *c)
     struct svc_rel r;
     json_t *body = NULL;
     struct svc_goal g = {0};
-    struct svc_goal_change in = {0};
+    struct goal_change in = {0};
     verr e = {0};
     int64_t gid;
     int result = -1;
     if (rel_open(c, 0, PERM_WRITE, &r) || api_param_id(c, 1, &gid) || api_body_object(c, &body))
         goto done;
-    if (goal_input(body, false, &in, &e)) {
+    if (goal_change_read(body, false, &in, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
@@ -134,22 +108,6 @@ int h_goal_patch(api_ctx *c)
 done:
     json_decref(body);
     return result;
-}
-
-static int milestone_input(const json_t *body, bool create, struct svc_milestone_change *m, verr *e)
-{
-    static const char *const keys[] = {"title", "due_date", "done", NULL};
-    static const char *const create_keys[] = {"title", "due_date", NULL};
-    bool done = false;
-    if (v_known_keys(body, "", create ? create_keys : keys, e) ||
-        v_line(body, "title", "", create, false, LIMIT_WORKSPACE_SHORT_BYTES, NULL, &m->title, e) ||
-        v_date(body, "due_date", "", &m->due_date, e) || v_bool(body, "done", "", false, &done, e))
-        return -1;
-    if (json_is_null(json_object_get(body, "title")))
-        return v_fail(e, "", "title", "is required");
-    m->set_due_date = json_object_get(body, "due_date") != NULL;
-    m->done = json_object_get(body, "done") ? done : -1;
-    return 0;
 }
 
 static int milestone_reply(api_ctx *c, int status, int rc, struct svc_milestone *m, verr *e)
@@ -166,13 +124,13 @@ int h_milestone_create(api_ctx *c)
     struct svc_rel r;
     json_t *body = NULL;
     struct svc_milestone m = {0};
-    struct svc_milestone_change in = {0};
+    struct milestone_change in = {0};
     verr e = {0};
     int64_t gid;
     int result = -1;
     if (rel_open(c, 0, PERM_WRITE, &r) || api_param_id(c, 1, &gid) || api_body_object(c, &body))
         goto done;
-    if (milestone_input(body, true, &in, &e)) {
+    if (milestone_change_read(body, true, &in, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
@@ -189,14 +147,14 @@ int h_milestone_patch(api_ctx *c)
     struct svc_rel r;
     json_t *body = NULL;
     struct svc_milestone m = {0};
-    struct svc_milestone_change in = {0};
+    struct milestone_change in = {0};
     verr e = {0};
     int64_t gid, mid;
     int result = -1;
     if (rel_open(c, 0, PERM_WRITE, &r) || api_param_id(c, 1, &gid) || api_param_id(c, 2, &mid) ||
         api_body_object(c, &body))
         goto done;
-    if (milestone_input(body, false, &in, &e)) {
+    if (milestone_change_read(body, false, &in, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }

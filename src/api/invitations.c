@@ -9,6 +9,7 @@
 #include "base/clock.h"
 #include "base/limits.h"
 #include "base/str.h"
+#include "domain/account.h"
 #include "domain/password.h"
 #include "service/enrolment.h"
 #include "service/sessions.h"
@@ -41,17 +42,12 @@ int h_invitation_accept(api_ctx *c)
     json_t *body;
     if (api_body_object(c, &body))
         return -1;
-    static const char *const keys[] = {"token", "password", "name", NULL};
     verr e = VERR_COLLECT;
     const char *token, *password, *name;
     int result = -1, rc;
     char *hash = NULL;
     struct svc_invitation inv = {0};
-    v_known_keys(body, "", keys, &e);
-    v_string(body, "token", "", true, false, 128, NULL, &token, &e);
-    v_string(body, "password", "", true, false, LIMIT_PASSWORD_MAX, NULL, &password, &e);
-    v_line(body, "name", "", false, false, LIMIT_NAME_BYTES, NULL, &name, &e);
-    if (v_failed(&e)) {
+    if (account_invitation_read(body, &token, &password, &name, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }

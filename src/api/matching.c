@@ -144,8 +144,6 @@ int h_match_run_create(api_ctx *c)
     if (api_program_access(c, 0, PERM_OTHER_PROFILE, PERM_WRITE,
                            "matching is for the program's coordinators", &pid, NULL))
         return -1;
-    static const char *const keys[] = {"objective", "min_score", NULL};
-    static const char *const objs[] = {"total", "fair", "stable", NULL};
     json_t *body = NULL;
     struct program_config cfg = {0};
     verr e = {0};
@@ -158,11 +156,7 @@ int h_match_run_create(api_ctx *c)
     }
     /* The body may change the objective and the minimum score for this run
      * only: the program keeps its own. */
-    if (body &&
-        (v_known_keys(body, "", keys, &e) ||
-         v_enum(body, "objective", "", objs, cfg.matching.objective, &cfg.matching.objective, &e) ||
-         v_number(body, "min_score", "", 0, 1, cfg.matching.min_score, false,
-                  &cfg.matching.min_score, &e))) {
+    if (body && proposal_run_read(body, &cfg.matching.objective, &cfg.matching.min_score, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
@@ -213,29 +207,19 @@ int h_match_run_pairs(api_ctx *c)
     struct svc_run_head run;
     if (open_run(c, true, &run))
         return -1;
-    static const char *const keys[] = {"action", "mentee", "mentor", NULL};
-    static const char *const actions[] = {"lock", "unlock", "exclude", "include",
-                                          "add",  "remove", NULL};
     json_t *body;
     verr e = {0};
-    const char *action;
+    enum proposal_pair_action a;
     int64_t mentee, mentor;
     int result = -1, rc;
     if (api_body_object(c, &body))
         return -1;
-    if (v_known_keys(body, "", keys, &e) ||
-        v_enum(body, "action", "", actions, NULL, &action, &e) ||
-        v_int(body, "mentee", "", 1, INT64_MAX / 2, 0, true, &mentee, &e) ||
-        v_int(body, "mentor", "", 1, INT64_MAX / 2, 0, true, &mentor, &e)) {
+    if (proposal_pair_read(body, &a, &mentee, &mentor, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
-    int a = 0;
-    while (strcmp(actions[a], action) != 0)
-        a++; /* v_enum found it: the same order as enum svc_pair_action */
     svc_actor actor = api_actor(c);
-    if ((rc = svc_proposal_edit(c->db, &actor, &run, (enum svc_pair_action)a, mentee, mentor,
-                                &e)) != SVC_OK) {
+    if ((rc = svc_proposal_edit(c->db, &actor, &run, a, mentee, mentor, &e)) != SVC_OK) {
         result = api_fail(c, rc, &e);
         goto done;
     }

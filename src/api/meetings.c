@@ -88,76 +88,6 @@ int h_meeting_get(api_ctx *c)
     return api_json(c, 200, o);
 }
 
-/* Checks "recap": {"discussed", "decisions", "next_steps"}; *out is a new
- * clean object. */
-static int check_recap(const json_t *in, json_t **out, verr *e)
-{
-    static const char *const keys[] = {"discussed", "decisions", "next_steps", NULL};
-    *out = NULL;
-    if (v_known_keys(in, "recap", keys, e))
-        return -1;
-    json_t *o = json_object();
-    for (const char *const *k = keys; *k; k++) {
-        const char *v;
-        if (v_string(in, *k, "recap", false, true, LIMIT_TEXT_BYTES, "", &v, e)) {
-            json_decref(o);
-            return -1;
-        }
-        json_object_set_new(o, *k, json_string(v));
-    }
-    *out = o;
-    return 0;
-}
-
-/* Reads the body of a POST or PATCH into *in; *recap (new) and *agenda
- * (borrowed) back it. */
-static int meeting_input(const json_t *body, bool create, struct svc_meeting_change *in,
-                         json_t **recap, verr *e)
-{
-    static const char *const create_keys[] = {"starts_at", "duration_minutes", "time_zone", "mode",
-                                              "location",  "agenda",           NULL};
-    static const char *const keys[] = {"starts_at",  "duration_minutes", "time_zone", "mode",
-                                       "location",   "agenda",           "status",    "recap",
-                                       "attendance", "rating",           NULL};
-    const char *starts;
-    json_t *agenda, *recap_in, *d = json_object_get(body, "duration_minutes");
-    *recap = NULL;
-    if (v_known_keys(body, "", create ? create_keys : keys, e) ||
-        v_instant(body, "starts_at", "", create, &starts, &in->starts_at, e))
-        return -1;
-    if (!create && json_is_null(json_object_get(body, "starts_at")))
-        return v_fail(e, "", "starts_at", "is required");
-    in->set_starts_at = starts != NULL;
-    if (json_is_integer(d) && json_integer_value(d) <= 0)
-        return v_fail(e, "", "duration_minutes",
-                      "a meeting must end after it starts (give at least 1 minute)");
-    if (v_int(body, "duration_minutes", "", 1, LIMIT_MEETING_MINUTES, 0, false, &in->minutes, e) ||
-        v_string(body, "time_zone", "", false, false, 64, NULL, &in->time_zone, e) ||
-        v_enum(body, "mode", "", meeting_modes, "", &in->mode, e) ||
-        v_string(body, "location", "", false, true, LIMIT_WORKSPACE_SHORT_BYTES, NULL,
-                 &in->location, e) ||
-        v_string_list(body, "agenda", "", LIMIT_MEETING_AGENDA_ITEMS, LIMIT_WORKSPACE_SHORT_BYTES,
-                      &agenda, e) ||
-        v_enum(body, "status", "", meeting_statuses, "", &in->status, e) ||
-        v_object(body, "recap", "", false, &recap_in, e) ||
-        (recap_in && check_recap(recap_in, recap, e)) ||
-        v_int(body, "rating", "", 1, 5, 0, false, &in->rating, e))
-        return -1;
-    in->set_minutes = d != NULL;
-    if (!*in->mode)
-        in->mode = NULL; /* absent: kept */
-    if (!*in->status)
-        in->status = NULL;
-    in->set_agenda = json_object_get(body, "agenda") != NULL;
-    in->agenda = agenda;
-    in->recap = *recap;
-    json_t *att = json_object_get(body, "attendance");
-    if (att && !json_is_object(att) && !json_is_null(att))
-        return v_fail(e, "", "attendance", "must be an object keyed by participation id");
-    in->attendance = json_is_object(att) ? att : NULL;
-    return 0;
-}
-
 static int meeting_reply(api_ctx *c, int status, int rc, struct svc_meeting *m, verr *e)
 {
     if (rc != SVC_OK)
@@ -173,12 +103,12 @@ int h_meeting_create(api_ctx *c)
     json_t *body = NULL, *recap = NULL;
     struct program_config cfg = {0};
     struct svc_meeting m = {0};
-    struct svc_meeting_change in = {0};
+    struct meeting_change in = {0};
     verr e = {0};
     int result = -1, rc;
     if (rel_open(c, 0, PERM_WRITE, &r) || api_body_object(c, &body))
         goto done;
-    if (meeting_input(body, true, &in, &recap, &e)) {
+    if (meeting_change_read(body, true, &in, &recap, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
@@ -201,13 +131,13 @@ int h_meeting_patch(api_ctx *c)
     struct svc_rel r;
     json_t *body = NULL, *recap = NULL;
     struct svc_meeting m = {0};
-    struct svc_meeting_change in = {0};
+    struct meeting_change in = {0};
     verr e = {0};
     int64_t mid;
     int result = -1;
     if (rel_open(c, 0, PERM_WRITE, &r) || api_param_id(c, 1, &mid) || api_body_object(c, &body))
         goto done;
-    if (meeting_input(body, false, &in, &recap, &e)) {
+    if (meeting_change_read(body, false, &in, &recap, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }

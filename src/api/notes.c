@@ -7,6 +7,7 @@
 #include "api/handlers.h"
 #include "api/relationship.h"
 #include "base/str.h"
+#include "domain/note.h"
 #include "service/message.h"
 #include "service/note.h"
 
@@ -54,21 +55,6 @@ int h_notes_list(api_ctx *c)
                               "limit", (json_int_t)limit, "offset", (json_int_t)offset));
 }
 
-/* body and visibility from a POST or PATCH body. */
-static int note_input(const json_t *body, bool create, const char **text, const char **vis, verr *e)
-{
-    static const char *const keys[] = {"body", "visibility", NULL};
-    if (v_known_keys(body, "", keys, e) ||
-        v_string(body, "body", "", create, false, LIMIT_TEXT_BYTES, NULL, text, e) ||
-        v_enum(body, "visibility", "", svc_note_visibilities, "", vis, e))
-        return -1;
-    if (json_is_null(json_object_get(body, "body")))
-        return v_fail(e, "", "body", "is required");
-    if (!**vis)
-        *vis = NULL; /* absent: kept, or private for a new note */
-    return 0;
-}
-
 int h_note_create(api_ctx *c)
 {
     struct svc_rel r;
@@ -79,7 +65,7 @@ int h_note_create(api_ctx *c)
     int result = -1;
     if (rel_open(c, 0, PERM_WRITE, &r) || api_body_object(c, &body))
         goto done;
-    if (note_input(body, true, &text, &vis, &e)) {
+    if (note_input_read(body, true, &text, &vis, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
@@ -112,7 +98,7 @@ int h_note_patch(api_ctx *c)
     int result = -1;
     if (rel_open(c, 0, PERM_READ, &r) || api_param_id(c, 1, &nid) || api_body_object(c, &body))
         goto done;
-    if (note_input(body, false, &text, &vis, &e)) {
+    if (note_input_read(body, false, &text, &vis, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
@@ -172,7 +158,6 @@ int h_messages_list(api_ctx *c)
 
 int h_message_create(api_ctx *c)
 {
-    static const char *const keys[] = {"body", NULL};
     struct svc_rel r;
     struct svc_message m = {0};
     json_t *body = NULL;
@@ -181,8 +166,7 @@ int h_message_create(api_ctx *c)
     int result = -1, rc;
     if (rel_open(c, 0, PERM_WRITE, &r) || api_body_object(c, &body))
         goto done;
-    if (v_known_keys(body, "", keys, &e) ||
-        v_string(body, "body", "", true, false, LIMIT_MESSAGE_BYTES, NULL, &text, &e)) {
+    if (message_input_read(body, &text, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }

@@ -127,34 +127,14 @@ int h_notification_settings_get(api_ctx *c)
  * the kinds named change, the others stay. */
 int h_notification_settings_put(api_ctx *c)
 {
-    json_t *body, *list = NULL;
+    json_t *body;
     if (api_body_object(c, &body))
         return -1;
-    static const char *const keys[] = {"kinds", NULL};
-    static const char *const item_keys[] = {"kind", "mode", NULL};
     verr e = VERR_COLLECT;
-    struct svc_notification_change ch[MAX_KINDS];
+    struct notification_change ch[MAX_KINDS];
     size_t n = 0;
     int result = -1;
-    v_known_keys(body, "", keys, &e);
-    if (!json_object_get(body, "kinds"))
-        v_fail(&e, "", "kinds", "name the kinds to change: [{\"kind\", \"mode\"}]");
-    v_array(body, "kinds", "", MAX_KINDS, &list, &e);
-    for (size_t i = 0; list && i < json_array_size(list); i++) {
-        char path[32];
-        str_fmt(path, sizeof path, "kinds[%zu]", i);
-        json_t *it = json_array_get(list, i);
-        if (!json_is_object(it)) {
-            v_fail(&e, "", path, "must be an object {\"kind\", \"mode\"}");
-            continue;
-        }
-        v_known_keys(it, path, item_keys, &e);
-        const char *kind = NULL, *mode = NULL;
-        v_string(it, "kind", path, true, false, 64, NULL, &kind, &e);
-        v_string(it, "mode", path, true, false, 32, NULL, &mode, &e);
-        ch[n++] = (struct svc_notification_change){kind, mode};
-    }
-    if (v_failed(&e)) {
+    if (notification_changes_read(body, ch, MAX_KINDS, &n, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }

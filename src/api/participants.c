@@ -123,33 +123,6 @@ int h_participants_list(api_ctx *c)
                               (json_int_t)f.limit, "offset", (json_int_t)f.offset));
 }
 
-/* ---- reading a body ---- */
-
-/* capacity and wants: integers when given (their bounds are the
- * service's rule). Records what is wrong and goes on. */
-static void read_numbers(const json_t *body, struct svc_numbers *n, verr *e)
-{
-    n->has_capacity = json_object_get(body, "capacity") != NULL;
-    n->has_wants = json_object_get(body, "wants") != NULL;
-    if (v_int(body, "capacity", "", INT64_MIN / 2, INT64_MAX / 2, 0, false, &n->capacity, e))
-        n->has_capacity = false;
-    if (v_int(body, "wants", "", INT64_MIN / 2, INT64_MAX / 2, 0, false, &n->wants, e))
-        n->has_wants = false;
-    if (json_is_null(json_object_get(body, "capacity")))
-        n->has_capacity = false;
-    if (json_is_null(json_object_get(body, "wants")))
-        n->has_wants = false;
-}
-
-/* The body's profile, validated (*profile NULL when absent or bad). */
-static void read_profile(const json_t *body, json_t **profile, verr *e)
-{
-    json_t *in;
-    *profile = NULL;
-    if (!v_object(body, "profile", "", false, &in, e) && in)
-        profile_validate(in, "profile", clock_now(), profile, e);
-}
-
 /* ---- create: apply, or a coordinator adds someone ---- */
 
 static int reply_new(api_ctx *c, int64_t pid, int64_t part, const struct program_config *cfg)
@@ -166,20 +139,10 @@ static int reply_new(api_ctx *c, int64_t pid, int64_t part, const struct program
 static int add_by_coordinator(api_ctx *c, int64_t pid, const struct program_config *cfg,
                               const json_t *body)
 {
-    static const char *const keys[] = {"email",    "name",  "role",    "invite",
-                                       "capacity", "wants", "profile", NULL};
-    static const char *const roles[] = {"mentor", "mentee", "coordinator", "viewer", NULL};
     verr e = VERR_COLLECT;
     json_t *profile = NULL;
-    struct svc_enrolment_add in = {0};
-    v_known_keys(body, "", keys, &e);
-    v_string(body, "email", "", true, false, LIMIT_EMAIL_BYTES, NULL, &in.email, &e);
-    v_line(body, "name", "", false, false, LIMIT_NAME_BYTES, NULL, &in.name, &e);
-    v_enum(body, "role", "", roles, NULL, &in.role, &e);
-    v_bool(body, "invite", "", true, &in.invite, &e);
-    read_numbers(body, &in.numbers, &e);
-    read_profile(body, &profile, &e);
-    in.profile = profile;
+    struct enrolment_add in = {0};
+    enrolment_add_read(body, clock_now(), &in, &profile, &e); /* the service names the rest */
     svc_actor actor = api_actor(c);
     int64_t part;
     int rc = svc_enrolment_add(c->db, &actor, pid, cfg, &in, clock_now(), &part, &e);
@@ -191,16 +154,10 @@ static int add_by_coordinator(api_ctx *c, int64_t pid, const struct program_conf
 
 static int apply(api_ctx *c, int64_t pid, const struct program_config *cfg, const json_t *body)
 {
-    static const char *const keys[] = {"role", "answers", "profile", "capacity", "wants", NULL};
-    static const char *const roles[] = {"mentor", "mentee", NULL};
     verr e = VERR_COLLECT;
     json_t *profile = NULL;
-    struct svc_application in = {.answers = json_object_get(body, "answers")};
-    v_known_keys(body, "", keys, &e);
-    v_enum(body, "role", "", roles, NULL, &in.role, &e);
-    read_numbers(body, &in.numbers, &e);
-    read_profile(body, &profile, &e);
-    in.profile = profile;
+    struct enrolment_application in = {0};
+    enrolment_application_read(body, clock_now(), &in, &profile, &e);
     svc_actor actor = api_actor(c);
     int64_t part;
     int rc = svc_enrolment_apply(c->db, &actor, pid, cfg, &in, clock_now(), &part, &e);
@@ -292,21 +249,10 @@ int h_participant_patch(api_ctx *c)
     }
     if (api_body_object(c, &body))
         goto done;
-    static const char *const keys[] = {"status", "decline_reason", "profile", "capacity",
-                                       "wants",  "answers",        NULL};
-    static const char *const statuses[] = {"approved", "declined", "withdrawn", NULL};
     verr e = VERR_COLLECT;
     const char *status, *reason;
-    struct svc_participation_change in = {.answers = json_object_get(body, "answers")};
-    v_known_keys(body, "", keys, &e);
-    v_enum(body, "status", "", statuses, "", &status, &e);
-    v_string(body, "decline_reason", "", false, false, LIMIT_REASON_BYTES, NULL, &reason, &e);
-    read_numbers(body, &in.numbers, &e);
-    read_profile(body, &profile, &e);
-    in.profile = profile;
-    status = status ? status : "";
-    if (strcmp(status, "declined") == 0 && !reason)
-        v_fail(&e, "", "decline_reason", "say why, kindly");
+    struct enrolment_change in = {0};
+    enrolment_change_read(body, clock_now(), &in, &status, &reason, &profile, &e);
     if (*status && strcmp(status, "withdrawn") != 0 && !view.coordinator) {
         result = api_problem(c, 403, "status", "only coordinators approve or decline");
         goto done;
@@ -349,29 +295,12 @@ int h_participants_bulk(api_ctx *c)
     struct program_config cfg = {0};
     if (api_body_object(c, &body))
         return -1;
-    static const char *const keys[] = {"action", "ids", "decline_reason", NULL};
-    static const char *const actions[] = {"approve", "decline", NULL};
     verr e = VERR_COLLECT;
     const char *action, *reason;
-    json_t *ids;
     int result = -1, rc;
     int64_t *list = NULL;
-    v_known_keys(body, "", keys, &e);
-    v_enum(body, "action", "", actions, NULL, &action, &e);
-    v_string(body, "decline_reason", "", false, false, LIMIT_REASON_BYTES, NULL, &reason, &e);
-    v_array(body, "ids", "", LIMIT_PAGE_MAX * 10, &ids, &e);
-    size_t n = json_array_size(ids), i;
-    json_t *v;
-    list = xmalloc((n ? n : 1) * sizeof *list);
-    json_array_foreach(ids, i, v)
-    {
-        if (!json_is_integer(v)) {
-            char field[32];
-            str_fmt(field, sizeof field, "ids[%zu]", i);
-            v_fail(&e, "", field, "must be the id of a participation");
-        }
-        list[i] = json_integer_value(v);
-    }
+    size_t n;
+    enrolment_bulk_read(body, &action, &reason, &list, &n, &e);
     if (!action) { /* nothing to review with: name the rest and stop */
         result = api_invalid(c, &e);
         goto done;

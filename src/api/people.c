@@ -8,6 +8,7 @@
 #include "api/identity.h"
 #include "base/limits.h"
 #include "base/str.h"
+#include "domain/account.h"
 #include "domain/password.h"
 #include "service/people.h"
 
@@ -24,25 +25,12 @@ int h_people_create(api_ctx *c)
     json_t *body;
     if (api_body_object(c, &body))
         return -1;
-    static const char *const keys[] = {"email", "name", "password", "site_role", NULL};
-    static const char *const roles[] = {"admin", "coordinator", "member", NULL};
     verr e = VERR_COLLECT;
     struct svc_person_new in = {0};
     const char *password;
     char *hash = NULL;
-    v_known_keys(body, "", keys, &e);
-    v_string(body, "email", "", true, false, LIMIT_EMAIL_BYTES, NULL, &in.email, &e);
-    v_line(body, "name", "", true, false, LIMIT_NAME_BYTES, NULL, &in.name, &e);
-    v_string(body, "password", "", false, false, LIMIT_PASSWORD_MAX, NULL, &password, &e);
-    v_enum(body, "site_role", "", roles, "member", &in.site_role, &e);
-    char lower[LIMIT_EMAIL_BYTES + 1] = "";
-    if (in.email) {
-        str_fmt(lower, sizeof lower, "%s", in.email);
-        str_ascii_lower(lower);
-    }
-    const char *why = password ? password_weakness(password, lower) : NULL;
-    if (why)
-        v_fail(&e, "", "password", "%s", why);
+    char lower[LIMIT_EMAIL_BYTES + 1];
+    account_person_read(body, &in.email, &in.name, &password, &in.site_role, lower, &e);
     if (password && !v_failed(&e) && !(hash = identity_password_hash(password)))
         v_fail(&e, "", "password", "could not be hashed");
     in.password_hash = hash;

@@ -3,6 +3,7 @@
  * §6). The rules are service/phase.h's and domain/phase.h's. */
 #include "api/handlers.h"
 #include "api/relationship.h"
+#include "domain/phase.h"
 #include "service/phase.h"
 #include "service/program.h"
 
@@ -106,7 +107,6 @@ int h_phase_get(api_ctx *c)
 
 int h_phase_check(api_ctx *c)
 {
-    static const char *const keys[] = {"phase", "item", "done", NULL};
     struct svc_rel r;
     struct program_config cfg = {0};
     json_t *body = NULL;
@@ -116,10 +116,7 @@ int h_phase_check(api_ctx *c)
     verr e = {0};
     int64_t phase, item;
     bool done_flag;
-    if (v_known_keys(body, "", keys, &e) ||
-        v_int(body, "phase", "", 0, INT32_MAX, -1, false, &phase, &e) ||
-        v_int(body, "item", "", 0, INT32_MAX, 0, true, &item, &e) ||
-        v_bool(body, "done", "", true, &done_flag, &e)) {
+    if (phase_check_read(body, &phase, &item, &done_flag, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
@@ -137,7 +134,6 @@ done:
 
 int h_phase_advance(api_ctx *c)
 {
-    static const char *const keys[] = {"override", NULL};
     struct svc_rel r;
     struct program_config cfg = {0};
     json_t *body = NULL;
@@ -146,7 +142,7 @@ int h_phase_advance(api_ctx *c)
         goto done;
     verr e = {0};
     bool override;
-    if (v_known_keys(body, "", keys, &e) || v_bool(body, "override", "", false, &override, &e)) {
+    if (phase_advance_read(body, &override, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }

@@ -10,6 +10,7 @@
 #include "api/relationship.h"
 #include "base/limits.h"
 #include "base/str.h"
+#include "domain/recognition.h"
 #include "service/recognition.h"
 
 static json_t *milestone_json(const struct svc_milestone_view *m)
@@ -74,7 +75,6 @@ int h_relationship_recognition(api_ctx *c)
 
 int h_kudos_create(api_ctx *c)
 {
-    static const char *const keys[] = {"to", "message", NULL};
     struct svc_rel r;
     json_t *body = NULL;
     struct svc_kudos k = {0};
@@ -84,21 +84,7 @@ int h_kudos_create(api_ctx *c)
         goto done;
     int64_t to = 0;
     const char *message = NULL;
-    int bad = v_known_keys(body, "", keys, &e);
-    json_t *t = json_object_get(body, "to");
-    if (t && (!json_is_integer(t) || json_integer_value(t) < 1))
-        bad = v_add(&e, "", "to", "must be a member's participation id");
-    else if (t)
-        to = json_integer_value(t);
-    json_t *m = json_object_get(body, "message");
-    if (!json_is_string(m))
-        bad = v_add(&e, "", "message", "is required: say what you appreciate");
-    else if (json_string_length(m) > LIMIT_KUDOS_BYTES)
-        bad = v_add(&e, "", "message", "must be at most %d bytes", LIMIT_KUDOS_BYTES);
-    else if (strlen(json_string_value(m)) != json_string_length(m))
-        bad = v_add(&e, "", "message", "must not contain NUL characters");
-    else
-        message = json_string_value(m);
+    int bad = kudos_input_read(body, &to, &message, &e);
     if (bad) {
         result = api_invalid(c, &e);
         goto done;
@@ -117,7 +103,6 @@ done:
 
 int h_highlight_put(api_ctx *c)
 {
-    static const char *const keys[] = {"text", NULL};
     struct svc_rel r;
     json_t *body = NULL;
     verr e = {0};
@@ -125,8 +110,7 @@ int h_highlight_put(api_ctx *c)
     const char *text;
     if (rel_open(c, 0, PERM_READ, &r) || api_body_object(c, &body))
         goto done;
-    if (v_known_keys(body, "", keys, &e) ||
-        v_string(body, "text", "", true, false, LIMIT_HIGHLIGHT_BYTES, NULL, &text, &e)) {
+    if (highlight_input_read(body, &text, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }

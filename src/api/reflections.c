@@ -41,20 +41,15 @@ int h_reflections_list(api_ctx *c)
 
 int h_reflection_put(api_ctx *c)
 {
-    static const char *const keys[] = {"learned", "next_steps", "program_feedback", NULL};
     struct svc_rel r;
     json_t *body = NULL;
     verr e = {0};
-    struct svc_reflection in = {0};
+    struct rel_reflection in = {0};
     bool replaced;
     int result = -1, rc;
     if (rel_open(c, 0, PERM_WRITE, &r) || api_body_object(c, &body))
         goto done;
-    if (v_known_keys(body, "", keys, &e) ||
-        v_string(body, "learned", "", true, false, LIMIT_TEXT_BYTES, NULL, &in.learned, &e) ||
-        v_string(body, "next_steps", "", false, true, LIMIT_TEXT_BYTES, "", &in.next_steps, &e) ||
-        v_string(body, "program_feedback", "", false, true, LIMIT_TEXT_BYTES, "",
-                 &in.program_feedback, &e)) {
+    if (rel_reflection_read(body, "", &in, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }

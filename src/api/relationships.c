@@ -190,24 +190,6 @@ int h_relationship_get(api_ctx *c)
     return result;
 }
 
-/* The body's reflection: what was learned (required), next steps and
- * feedback on the program. */
-static int check_reflection(const json_t *refl, struct svc_reflection *out, verr *e)
-{
-    static const char *const keys[] = {"learned", "next_steps", "program_feedback", NULL};
-    if (!json_is_object(refl))
-        return v_fail(e, "", "reflection", "must be an object");
-    return v_known_keys(refl, "reflection", keys, e) ||
-                   v_string(refl, "learned", "reflection", true, false, LIMIT_TEXT_BYTES, NULL,
-                            &out->learned, e) ||
-                   v_string(refl, "next_steps", "reflection", false, true, LIMIT_TEXT_BYTES, "",
-                            &out->next_steps, e) ||
-                   v_string(refl, "program_feedback", "reflection", false, true, LIMIT_TEXT_BYTES,
-                            "", &out->program_feedback, e)
-               ? -1
-               : 0;
-}
-
 int h_relationship_patch(api_ctx *c)
 {
     struct svc_rel r;
@@ -215,33 +197,18 @@ int h_relationship_patch(api_ctx *c)
         return -1;
     if (!r.my_part && !perm_coordinates(r.roles))
         return api_not_found(c);
-    static const char *const keys[] = {"action", "reason", "reflection", "version", NULL};
-    json_t *body = NULL, *refl;
+    json_t *body = NULL;
     struct program_config cfg = {0};
-    struct svc_reflection reflection;
-    struct svc_rel_change in = {.version = r.version};
-    const char *action;
+    struct rel_reflection reflection;
+    struct rel_change in = {0};
     verr e = {0};
     int result = -1, rc;
     if (api_body_object(c, &body))
         goto done;
-    if (v_known_keys(body, "", keys, &e) ||
-        v_string(body, "action", "", true, false, 32, NULL, &action, &e) ||
-        v_string(body, "reason", "", false, true, LIMIT_REASON_BYTES, "", &in.reason, &e) ||
-        v_int(body, "version", "", 1, INT64_MAX / 2, r.version, true, &in.version, &e) ||
-        ((refl = json_object_get(body, "reflection")) && check_reflection(refl, &reflection, &e))) {
+    if (rel_change_read(body, &in, &reflection, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
-    int a = rel_action_parse(action);
-    if (a < 0) {
-        result = api_problem(c, 422, "action",
-                             "action: one of pause, resume, close, end_early, renew, decline, "
-                             "withdraw");
-        goto done;
-    }
-    in.action = (enum rel_action)a;
-    in.reflection = refl ? &reflection : NULL;
     svc_actor actor = api_actor(c);
     if ((rc = svc_program_config(c->db, r.program_id, &cfg, NULL, 0)) != SVC_OK ||
         (rc = svc_relationship_change(c->db, &actor, &r, &cfg, &in, &e)) != SVC_OK) {

@@ -126,39 +126,16 @@ static json_t *request_json(const struct svc_request *r, bool names)
     return o;
 }
 
-/* The body's mentors: participation ids, in order of preference. */
-static int check_mentors(api_ctx *c, const json_t *list, int64_t ids[LIMIT_REQUEST_CHOICES],
-                         size_t *n)
-{
-    size_t i;
-    const json_t *v;
-    *n = 0;
-    if (!list || json_array_size(list) == 0)
-        return api_problem(c, 422, "mentors",
-                           "mentors: name one mentor, or up to three in order of preference");
-    json_array_foreach(list, i, v)
-    {
-        if (!json_is_integer(v)) {
-            char f[32];
-            str_fmt(f, sizeof f, "mentors[%zu]", i);
-            return api_problem(c, 422, f, "%s: not a mentor of this program", f);
-        }
-        ids[(*n)++] = json_integer_value(v);
-    }
-    return 0;
-}
-
 int h_request_create(api_ctx *c)
 {
     int64_t pid, mentee, ids[LIMIT_REQUEST_CHOICES], id;
     if (api_program_access(c, 0, PERM_PROGRAM, PERM_READ, "", &pid, NULL))
         return -1;
-    static const char *const keys[] = {"mentors", "message", NULL};
     svc_actor actor = api_actor(c);
     struct program_config cfg;
     struct svc_request r = {0};
-    json_t *body = NULL, *mentors;
-    struct svc_request_new in = {.mentors = ids};
+    json_t *body = NULL;
+    struct request_new in = {.mentors = ids};
     verr e = {0};
     int result = -1;
     int rc = svc_request_asker(c->db, &actor, pid, not_mentee_requests, &mentee, &cfg, &e);
@@ -166,15 +143,10 @@ int h_request_create(api_ctx *c)
         return api_fail(c, rc, &e);
     if (api_body_object(c, &body))
         goto done;
-    if (v_known_keys(body, "", keys, &e) ||
-        v_array(body, "mentors", "", LIMIT_REQUEST_CHOICES, &mentors, &e) ||
-        v_string(body, "message", "", false, true, LIMIT_REQUEST_MESSAGE_BYTES, "", &in.message,
-                 &e)) {
+    if (request_new_read(body, ids, &in, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
-    if (check_mentors(c, mentors, ids, &in.n))
-        goto done;
     if ((rc = svc_request_create(c->db, &actor, pid, &cfg, mentee, &in, &id, &e)) != SVC_OK ||
         (rc = svc_request_get(c->db, id, &r)) != SVC_OK) {
         result = api_fail(c, rc, &e);
@@ -214,12 +186,11 @@ int h_request_patch(api_ctx *c)
     int64_t rid;
     if (api_param_id(c, 0, &rid))
         return -1;
-    static const char *const keys[] = {"action", "message", NULL};
-    static const char *const actions[] = {"accept", "decline", "withdraw", NULL};
     svc_actor actor = api_actor(c);
     struct svc_request r;
     json_t *body = NULL;
-    const char *action, *message;
+    const char *message;
+    enum request_action a;
     bool as_mentee, as_mentor;
     verr e = {0};
     int result = -1;
@@ -228,15 +199,10 @@ int h_request_patch(api_ctx *c)
         return api_fail(c, rc, NULL);
     if (api_body_object(c, &body))
         goto done;
-    if (v_known_keys(body, "", keys, &e) ||
-        v_enum(body, "action", "", actions, NULL, &action, &e) ||
-        v_string(body, "message", "", false, true, LIMIT_REASON_BYTES, "", &message, &e)) {
+    if (request_answer_read(body, &a, &message, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
-    enum svc_request_action a = strcmp(action, "accept") == 0    ? REQUEST_ACCEPT
-                                : strcmp(action, "decline") == 0 ? REQUEST_DECLINE
-                                                                 : REQUEST_WITHDRAW;
     if ((rc = svc_request_answer(c->db, &actor, &r, a, message, &e)) != SVC_OK) {
         result = api_fail(c, rc, &e);
         goto done;

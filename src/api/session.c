@@ -10,6 +10,7 @@
 #include "base/limits.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "domain/account.h"
 #include "service/identity.h"
 #include "service/sessions.h"
 #include "service/tokens.h"
@@ -70,22 +71,13 @@ int h_session_create(api_ctx *c)
     json_t *body;
     if (api_body_object(c, &body))
         return -1;
-    const char *email = NULL, *password = NULL;
-    json_error_t err;
-    if (json_unpack_ex(body, &err, JSON_STRICT, "{s:s, s:s}", "email", &email, "password",
-                       &password)) {
-        json_decref(body);
-        const char *field = strstr(err.text, "password") ? "password" : "email";
-        if (strstr(err.text, "unpacked"))
-            return api_problem(c, 422, NULL, "only email and password are accepted");
-        return api_problem(c, 422, field, "%s: a string is required", field);
-    }
+    const char *password = NULL;
     char lower[LIMIT_EMAIL_BYTES + 1];
-    if (!str_fmt(lower, sizeof lower, "%s", email)) {
+    verr e = {0};
+    if (account_sign_in_read(body, lower, &password, &e)) {
         json_decref(body);
-        return api_problem(c, 422, "email", "email: too long");
+        return api_invalid(c, &e);
     }
-    str_ascii_lower(lower);
     int64_t id;
     int v = verify_password(c, lower, password, &id);
     json_decref(body);

@@ -1,6 +1,7 @@
 #include "base/clock.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,12 +51,24 @@ static int days_in_month(int y, int m)
     return d[m - 1];
 }
 
+/* true when s holds `pattern`'s characters, where each 'd' is a digit:
+ * sscanf's %d alone would also take a space or a sign ("2027-03- 1"). */
+static bool shaped(const char *s, const char *pattern)
+{
+    for (; *pattern; s++, pattern++)
+        if (*pattern == 'd' ? !(*s >= '0' && *s <= '9') : *s != *pattern)
+            return false;
+    return true;
+}
+
 int clock_parse(const char *s, int64_t *out)
 {
     int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
     if (!s)
         return -1;
     size_t len = strlen(s);
+    if (!shaped(s, len == 10 ? "dddd-dd-dd" : "dddd-dd-ddTdd:dd:dd"))
+        return -1;
     if (len == 10) {
         if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
             return -1;
@@ -76,7 +89,8 @@ int clock_parse(const char *s, int64_t *out)
         }
         if ((rest[0] == 'Z' || rest[0] == 'z') && rest[1] == '\0') {
             offset = 0;
-        } else if ((rest[0] == '+' || rest[0] == '-') && strlen(rest) == 6 && rest[3] == ':') {
+        } else if ((rest[0] == '+' || rest[0] == '-') && strlen(rest) == 6 &&
+                   shaped(rest + 1, "dd:dd")) {
             int oh, om;
             if (sscanf(rest + 1, "%2d:%2d", &oh, &om) != 2 || oh > 23 || om > 59)
                 return -1;

@@ -155,3 +155,31 @@ int notification_digest_list(const struct notification_item *items, size_t n, si
         return -1;
     return 0;
 }
+
+int notification_changes_read(const json_t *body, struct notification_change *ch, size_t max,
+                              size_t *n, verr *e)
+{
+    static const char *const keys[] = {"kinds", NULL};
+    static const char *const item_keys[] = {"kind", "mode", NULL};
+    json_t *list = NULL;
+    *n = 0;
+    v_known_keys(body, "", keys, e);
+    if (!json_object_get(body, "kinds"))
+        v_fail(e, "", "kinds", "name the kinds to change: [{\"kind\", \"mode\"}]");
+    v_array(body, "kinds", "", max, &list, e);
+    for (size_t i = 0; list && i < json_array_size(list); i++) {
+        char path[32];
+        str_fmt(path, sizeof path, "kinds[%zu]", i);
+        json_t *it = json_array_get(list, i);
+        if (!json_is_object(it)) {
+            v_fail(e, "", path, "must be an object {\"kind\", \"mode\"}");
+            continue;
+        }
+        v_known_keys(it, path, item_keys, e);
+        const char *kind = NULL, *mode = NULL;
+        v_string(it, "kind", path, true, false, 64, NULL, &kind, e);
+        v_string(it, "mode", path, true, false, 32, NULL, &mode, e);
+        ch[(*n)++] = (struct notification_change){kind, mode};
+    }
+    return v_failed(e) ? -1 : 0;
+}

@@ -6,11 +6,13 @@
 #ifndef TANDEM_DOMAIN_NOTIFICATION_H
 #define TANDEM_DOMAIN_NOTIFICATION_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "base/buf.h"
+#include "domain/validate.h"
 
 /* How a person wants mail of one kind. */
 enum notification_mode {
@@ -75,5 +77,18 @@ struct notification_item {
  * -1 when a buffer's cap was reached. */
 int notification_digest_list(const struct notification_item *items, size_t n, size_t more,
                              buf *text, buf *html);
+
+/* One change asked for: mode is the name given ("daily" ...). */
+struct notification_change {
+    const char *kind, *mode;
+};
+
+/* Reads the body of PUT /me/notification-settings {"kinds": [{"kind",
+ * "mode"}]}: at most max items into out[0..*n), each an object of the
+ * two strings (kind at most 64 bytes, mode 32; borrowed; which kinds and
+ * modes exist is the service's to say). Names every bad field
+ * ("kinds[2].mode"). Returns 0 or -1. */
+int notification_changes_read(const json_t *body, struct notification_change *out, size_t max,
+                              size_t *n, verr *e);
 
 #endif

@@ -36,3 +36,21 @@ bool phase_overdue(int64_t started, int64_t days, bool open, int64_t now)
 {
     return open && days > 0 && now > phase_due(started, days);
 }
+
+int phase_check_read(const json_t *body, int64_t *phase, int64_t *item, bool *done, verr *e)
+{
+    static const char *const keys[] = {"phase", "item", "done", NULL};
+    return v_known_keys(body, "", keys, e) ||
+                   v_int(body, "phase", "", 0, INT32_MAX, -1, false, phase, e) ||
+                   v_int(body, "item", "", 0, INT32_MAX, 0, true, item, e) ||
+                   v_bool(body, "done", "", true, done, e)
+               ? -1
+               : 0;
+}
+
+int phase_advance_read(const json_t *body, bool *override, verr *e)
+{
+    static const char *const keys[] = {"override", NULL};
+    return v_known_keys(body, "", keys, e) || v_bool(body, "override", "", false, override, e) ? -1
+                                                                                               : 0;
+}

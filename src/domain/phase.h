@@ -8,9 +8,12 @@
 #ifndef TANDEM_DOMAIN_PHASE_H
 #define TANDEM_DOMAIN_PHASE_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "domain/validate.h"
 
 /* How many of the n key actions are not ticked (done[i] false). */
 size_t phase_unmet(const bool *done, size_t n);
@@ -36,5 +39,15 @@ const char *phase_check_allowed(int64_t phase, int current);
  * (never for a timeframe of 0, or a relationship no longer open). */
 int64_t phase_due(int64_t started, int64_t days);
 bool phase_overdue(int64_t started, int64_t days, bool open, int64_t now);
+
+/* Reads the body of POST .../phase/check: `phase` (0..INT32_MAX; -1 when
+ * absent: the current one), `item` (required, 0..INT32_MAX) and `done`
+ * (default true). Stops at the first bad field, named in e. Returns 0 or
+ * -1. Whether the phase and item exist is the service's to say. */
+int phase_check_read(const json_t *body, int64_t *phase, int64_t *item, bool *done, verr *e);
+
+/* Reads the body of POST .../phase/advance: `override` (default false).
+ * Returns 0, or -1 naming the field. */
+int phase_advance_read(const json_t *body, bool *override, verr *e);
 
 #endif

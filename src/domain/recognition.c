@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "base/limits.h"
 #include "base/str.h"
 
 static const char *const names[REC_KIND_COUNT] = {
@@ -77,4 +78,37 @@ size_t rec_badges(const struct rec_milestone *m, size_t n, struct rec_badge out[
         if (by[i].count)
             out[k++] = by[i];
     return k;
+}
+
+int kudos_input_read(const json_t *body, int64_t *to, const char **message, verr *e)
+{
+    static const char *const keys[] = {"to", "message", NULL};
+    *to = 0;
+    *message = NULL;
+    int bad = v_known_keys(body, "", keys, e);
+    json_t *t = json_object_get(body, "to");
+    if (t && (!json_is_integer(t) || json_integer_value(t) < 1))
+        bad = v_add(e, "", "to", "must be a member's participation id");
+    else if (t)
+        *to = json_integer_value(t);
+    json_t *m = json_object_get(body, "message");
+    if (!json_is_string(m))
+        bad = v_add(e, "", "message", "is required: say what you appreciate");
+    else if (json_string_length(m) > LIMIT_KUDOS_BYTES)
+        bad = v_add(e, "", "message", "must be at most %d bytes", LIMIT_KUDOS_BYTES);
+    else if (strlen(json_string_value(m)) != json_string_length(m))
+        bad = v_add(e, "", "message", "must not contain NUL characters");
+    else
+        *message = json_string_value(m);
+    return bad ? -1 : 0;
+}
+
+int highlight_input_read(const json_t *body, const char **text, verr *e)
+{
+    static const char *const keys[] = {"text", NULL};
+    *text = NULL;
+    return v_known_keys(body, "", keys, e) ||
+                   v_string(body, "text", "", true, false, LIMIT_HIGHLIGHT_BYTES, NULL, text, e)
+               ? -1
+               : 0;
 }

@@ -6,9 +6,12 @@
 #ifndef TANDEM_DOMAIN_RECOGNITION_H
 #define TANDEM_DOMAIN_RECOGNITION_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "domain/validate.h"
 
 enum rec_kind {
     REC_FIRST_MEETING,          /* the first meeting of a relationship was held */
@@ -63,5 +66,16 @@ struct rec_badge {
 /* The badges of milestones m[0..n), one per kind reached, in the order of
  * enum rec_kind, into out; returns how many. */
 size_t rec_badges(const struct rec_milestone *m, size_t n, struct rec_badge out[REC_KIND_COUNT]);
+
+/* Reads the body of POST /relationships/{rid}/kudos: `to` (a positive
+ * participation id; 0 when absent: the service picks the other member)
+ * and `message` (a string of at most LIMIT_KUDOS_BYTES without NUL;
+ * whether it says something is the service's rule), borrowed. Names
+ * every bad field. Returns 0 or -1. */
+int kudos_input_read(const json_t *body, int64_t *to, const char **message, verr *e);
+
+/* Reads the body of PUT .../highlight: `text`, required, not blank, at
+ * most LIMIT_HIGHLIGHT_BYTES, borrowed. Returns 0, or -1 naming it. */
+int highlight_input_read(const json_t *body, const char **text, verr *e);
 
 #endif

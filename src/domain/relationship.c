@@ -192,3 +192,41 @@ bool rel_members_check(bool peer, size_t mentees, char *why, size_t whylen)
     }
     return true;
 }
+
+int rel_reflection_read(const json_t *obj, const char *path, struct rel_reflection *out, verr *e)
+{
+    static const char *const keys[] = {"learned", "next_steps", "program_feedback", NULL};
+    return v_known_keys(obj, path, keys, e) ||
+                   v_string(obj, "learned", path, true, false, LIMIT_TEXT_BYTES, NULL,
+                            &out->learned, e) ||
+                   v_string(obj, "next_steps", path, false, true, LIMIT_TEXT_BYTES, "",
+                            &out->next_steps, e) ||
+                   v_string(obj, "program_feedback", path, false, true, LIMIT_TEXT_BYTES, "",
+                            &out->program_feedback, e)
+               ? -1
+               : 0;
+}
+
+int rel_change_read(const json_t *body, struct rel_change *out, struct rel_reflection *refl,
+                    verr *e)
+{
+    static const char *const keys[] = {"action", "reason", "reflection", "version", NULL};
+    const char *action;
+    if (v_known_keys(body, "", keys, e) ||
+        v_string(body, "action", "", true, false, 32, NULL, &action, e) ||
+        v_string(body, "reason", "", false, true, LIMIT_REASON_BYTES, "", &out->reason, e) ||
+        v_int(body, "version", "", 1, INT64_MAX / 2, 0, true, &out->version, e))
+        return -1;
+    const json_t *r = json_object_get(body, "reflection");
+    if (r && !json_is_object(r))
+        return v_fail(e, "", "reflection", "must be an object");
+    if (r && rel_reflection_read(r, "reflection", refl, e))
+        return -1;
+    int a = rel_action_parse(action);
+    if (a < 0)
+        return v_fail(e, "", "action",
+                      "one of pause, resume, close, end_early, renew, decline, withdraw");
+    out->action = (enum rel_action)a;
+    out->reflection = r ? refl : NULL;
+    return 0;
+}

@@ -5,11 +5,13 @@
 #ifndef TANDEM_DOMAIN_RELATIONSHIP_H
 #define TANDEM_DOMAIN_RELATIONSHIP_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "domain/participation.h"
+#include "domain/validate.h"
 
 /* The actions of PATCH /relationships/{rid}. Closing and renewing are
  * agreed by every member: one proposes, the others confirm (close, renew)
@@ -103,5 +105,36 @@ bool rel_members_check(bool peer, size_t mentees, char *why, size_t whylen);
 /* The planned end of a relationship started at `start` lasting `months`
  * (calendar months, same day of month, clamped to the month's end). */
 int64_t rel_planned_end(int64_t start, int months);
+
+/* A partner's reflection at the end (what was learned is required).
+ * Strings are borrowed from the body they were read from. */
+struct rel_reflection {
+    const char *learned, *next_steps, *program_feedback;
+};
+
+/* Reads a reflection from obj (the body of PUT .../reflection, path "",
+ * or PATCH's "reflection" object): the known keys, `learned` required,
+ * next_steps and program_feedback ("" when absent), each at most
+ * LIMIT_TEXT_BYTES. Stops at the first bad field, named under path in e.
+ * Returns 0 or -1. Pure. */
+int rel_reflection_read(const json_t *obj, const char *path, struct rel_reflection *out, verr *e);
+
+/* A status move of PATCH /relationships/{rid}. */
+struct rel_change {
+    enum rel_action action;
+    const char *reason;                      /* why it ends; "" for none */
+    const struct rel_reflection *reflection; /* the actor's, or NULL */
+    int64_t version;                         /* the version the change was made against */
+};
+
+/* Reads the body of PATCH /relationships/{rid} into *out: an action among
+ * rel_action_parse's, a reason of at most LIMIT_REASON_BYTES ("" when
+ * none), the version (required, 1..INT64_MAX/2) and an optional
+ * reflection (an object: learned required, next_steps and
+ * program_feedback of at most LIMIT_TEXT_BYTES each), read into *refl,
+ * which out->reflection then points at (NULL when the body has none).
+ * Stops at the first bad field, named in e. Returns 0 or -1. Pure. */
+int rel_change_read(const json_t *body, struct rel_change *out, struct rel_reflection *refl,
+                    verr *e);
 
 #endif

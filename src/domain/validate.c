@@ -10,7 +10,8 @@
 
 /* Field names are built for every value checked, error or not (an
  * import checks hundreds of thousands), so by copying, not by
- * snprintf: the same bytes, cut the same way at outlen - 1. */
+ * snprintf: the same bytes, cut at outlen - 1 as snprintf cuts, or
+ * before it at the start of the character it would split. */
 static size_t put(char *out, size_t outlen, size_t at, const char *s)
 {
     if (!s)
@@ -18,8 +19,13 @@ static size_t put(char *out, size_t outlen, size_t at, const char *s)
     size_t n = strlen(s);
     if (at + 1 >= outlen)
         return at;
-    if (n > outlen - 1 - at)
+    if (n > outlen - 1 - at) {
         n = outlen - 1 - at;
+        /* never inside a character: a name cut there is not UTF-8, and a
+         * reply naming it would not serialise */
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
     memcpy(out + at, s, n);
     out[at + n] = '\0';
     return at + n;

@@ -17,7 +17,7 @@
  * program's defaults unless the body names its own; 0 where the role has
  * none. */
 static void numbers_of(const struct program_config *cfg, const char *role,
-                       const struct svc_numbers *in, int64_t *capacity, int64_t *wants)
+                       const struct enrolment_numbers *in, int64_t *capacity, int64_t *wants)
 {
     bool mentor = role && strcmp(role, "mentor") == 0, mentee = role && strcmp(role, "mentee") == 0;
     *capacity = !mentor ? 0 : in->has_capacity ? in->capacity : cfg->selection.default_capacity;
@@ -108,7 +108,7 @@ static int enrolment_window(const struct program_config *cfg, int64_t now, verr 
 }
 
 int svc_enrolment_apply(store *db, const svc_actor *actor, int64_t program_id,
-                        const struct program_config *cfg, const struct svc_application *in,
+                        const struct program_config *cfg, const struct enrolment_application *in,
                         int64_t now, int64_t *participation_id, verr *e)
 {
     json_t *answers = NULL;
@@ -199,8 +199,8 @@ done:
 }
 
 int svc_enrolment_add(store *db, const svc_actor *actor, int64_t program_id,
-                      const struct program_config *cfg, const struct svc_enrolment_add *in,
-                      int64_t now, int64_t *participation_id, verr *e)
+                      const struct program_config *cfg, const struct enrolment_add *in, int64_t now,
+                      int64_t *participation_id, verr *e)
 {
     char lower[LIMIT_EMAIL_BYTES + 1] = "";
     int64_t person = 0, part = 0, capacity, wants, dup = 0;

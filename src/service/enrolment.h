@@ -15,14 +15,6 @@
 #include "service/participation.h"
 #include "service/service.h"
 
-/* An application by the actor themself. */
-struct svc_application {
-    const char *role;      /* "mentor" or "mentee"; NULL when the body's was bad */
-    const json_t *answers; /* to the enrolment questions, unchecked; NULL: none */
-    const json_t *profile; /* checked by profile_validate(); NULL: none */
-    struct svc_numbers numbers;
-};
-
 /* The actor applies to program `program_id` (its configuration cfg):
  *  - SVC_NOT_FOUND for an invite-only program they are not invited to;
  *  - SVC_FORBIDDEN for an invite-only one they are in, but not in the role;
@@ -35,19 +27,8 @@ struct svc_application {
  * An open program approves them at once (and trains them when their role
  * has no training). SVC_OK with *participation_id, or a store status. */
 int svc_enrolment_apply(store *db, const svc_actor *actor, int64_t program_id,
-                        const struct program_config *cfg, const struct svc_application *in,
+                        const struct program_config *cfg, const struct enrolment_application *in,
                         int64_t now, int64_t *participation_id, verr *e);
-
-/* Someone a coordinator adds: by e-mail address, a new account (with
- * `name`) when there is none. */
-struct svc_enrolment_add {
-    const char *email;     /* checked by the service */
-    const char *name;      /* required for someone new; NULL */
-    const char *role;      /* mentor, mentee, coordinator, viewer; NULL when the body's was bad */
-    bool invite;           /* send the invitation e-mail */
-    const json_t *profile; /* checked by profile_validate(); NULL: none */
-    struct svc_numbers numbers;
-};
 
 /* Adds a participation to program `program_id`: coordinators and viewers
  * take part at once (approved), mentors and mentees are invited. Every bad
@@ -55,8 +36,8 @@ struct svc_enrolment_add {
  * ("email") when the person takes part in the role already. SVC_OK with
  * *participation_id, or a store status. */
 int svc_enrolment_add(store *db, const svc_actor *actor, int64_t program_id,
-                      const struct program_config *cfg, const struct svc_enrolment_add *in,
-                      int64_t now, int64_t *participation_id, verr *e);
+                      const struct program_config *cfg, const struct enrolment_add *in, int64_t now,
+                      int64_t *participation_id, verr *e);
 
 /* Whether the actor is in program `program_id` in any role (any status):
  * invite-only programs show themselves to their people alone. A store

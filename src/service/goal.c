@@ -186,7 +186,7 @@ int svc_goal_get(store *db, const svc_actor *actor, const struct svc_rel *r, int
 
 /* Checks the new values of a goal: the statement not blank, a new target
  * date (one that differs from `was`) not in the past. */
-static int check_goal(const struct svc_goal_change *in, const char *statement, const char *target,
+static int check_goal(const struct goal_change *in, const char *statement, const char *target,
                       const char *was, const char *today, verr *e)
 {
     const char *why;
@@ -207,7 +207,7 @@ static int check_goal(const struct svc_goal_change *in, const char *statement, c
 }
 
 int svc_goal_create(store *db, const svc_actor *actor, const struct svc_rel *r,
-                    const struct svc_goal_change *in, struct svc_goal *out, verr *e)
+                    const struct goal_change *in, struct svc_goal *out, verr *e)
 {
     char today[11];
     int64_t count = 0, now = clock_now(), id = 0;
@@ -263,7 +263,7 @@ static int lock_goal(store *db, const struct svc_rel *r, int64_t gid, int64_t no
 }
 
 int svc_goal_update(store *db, const svc_actor *actor, const struct svc_rel *r, int64_t gid,
-                    const struct svc_goal_change *in, struct svc_goal *out, verr *e)
+                    const struct goal_change *in, struct svc_goal *out, verr *e)
 {
     char today[11];
     struct svc_goal cur = {0};
@@ -320,7 +320,7 @@ static int load_milestone(store *db, int64_t gid, int64_t mid, const char *today
     return rc == 1 ? SVC_OK : rc == 0 ? SVC_NOT_FOUND : rc;
 }
 
-static int check_milestone(const struct svc_milestone_change *in, bool create, const char *was,
+static int check_milestone(const struct milestone_change *in, bool create, const char *was,
                            const char *today, verr *e)
 {
     const char *why;
@@ -339,7 +339,7 @@ static int check_milestone(const struct svc_milestone_change *in, bool create, c
 }
 
 int svc_milestone_create(store *db, const svc_actor *actor, const struct svc_rel *r, int64_t gid,
-                         const struct svc_milestone_change *in, struct svc_milestone *out, verr *e)
+                         const struct milestone_change *in, struct svc_milestone *out, verr *e)
 {
     char today[11];
     int64_t now = clock_now(), id = 0, count = 0;
@@ -372,8 +372,8 @@ int svc_milestone_create(store *db, const svc_actor *actor, const struct svc_rel
 }
 
 int svc_milestone_update(store *db, const svc_actor *actor, const struct svc_rel *r, int64_t gid,
-                         int64_t mid, const struct svc_milestone_change *in,
-                         struct svc_milestone *out, verr *e)
+                         int64_t mid, const struct milestone_change *in, struct svc_milestone *out,
+                         verr *e)
 {
     char today[11];
     struct svc_milestone cur = {0};

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "domain/goal.h"
 #include "service/relationship.h"
 
 struct svc_milestone {
@@ -49,47 +50,30 @@ int svc_goal_list(store *db, const svc_actor *actor, const struct svc_rel *r, in
 int svc_goal_get(store *db, const svc_actor *actor, const struct svc_rel *r, int64_t gid,
                  struct svc_goal *out);
 
-/* What a goal is made of, or what changes: NULL (or set_* false) keeps. */
-struct svc_goal_change {
-    const char *statement, *measure, *why, *status;
-    const char *target_date; /* YYYY-MM-DD, or NULL with set_target_date to clear it */
-    bool set_target_date;
-    int64_t progress;
-    bool set_progress;
-};
-
 /* Adds a goal to r as the actor (a member of the open relationship): the
  * statement is required; a target date may not be in the past (422 naming
  * target_date). At most LIMIT_GOALS_PER_RELATIONSHIP. The first goal
  * records the stage goals_set for every member. *out is the new goal.
  * SVC_OK, SVC_INVALID, SVC_REFUSED, SVC_FORBIDDEN, or a store status. */
 int svc_goal_create(store *db, const svc_actor *actor, const struct svc_rel *r,
-                    const struct svc_goal_change *in, struct svc_goal *out, verr *e);
+                    const struct goal_change *in, struct svc_goal *out, verr *e);
 
 /* Changes goal `gid` of r: the fields given; a new target date may not be
  * in the past, one already set may stay. SVC_NOT_FOUND when it is not
  * r's; else as svc_goal_create. */
 int svc_goal_update(store *db, const svc_actor *actor, const struct svc_rel *r, int64_t gid,
-                    const struct svc_goal_change *in, struct svc_goal *out, verr *e);
-
-/* What a milestone is made of, or what changes. */
-struct svc_milestone_change {
-    const char *title;    /* NULL keeps (required on creation) */
-    const char *due_date; /* YYYY-MM-DD, or NULL with set_due_date to clear it */
-    bool set_due_date;
-    int done; /* -1 keeps, 0 not done, 1 done (ticking again keeps the first time) */
-};
+                    const struct goal_change *in, struct svc_goal *out, verr *e);
 
 /* Adds a milestone to goal `gid` of r (at most LIMIT_MILESTONES_PER_GOAL;
  * a due date not in the past). Statuses as svc_goal_update. */
 int svc_milestone_create(store *db, const svc_actor *actor, const struct svc_rel *r, int64_t gid,
-                         const struct svc_milestone_change *in, struct svc_milestone *out, verr *e);
+                         const struct milestone_change *in, struct svc_milestone *out, verr *e);
 
 /* Changes milestone `mid` of goal `gid` of r. Statuses as
  * svc_goal_update. */
 int svc_milestone_update(store *db, const svc_actor *actor, const struct svc_rel *r, int64_t gid,
-                         int64_t mid, const struct svc_milestone_change *in,
-                         struct svc_milestone *out, verr *e);
+                         int64_t mid, const struct milestone_change *in, struct svc_milestone *out,
+                         verr *e);
 
 /* Frees what *m owns. */
 void svc_milestone_cleanup(struct svc_milestone *m);

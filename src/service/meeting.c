@@ -248,7 +248,7 @@ static int tell_others(store *db, const svc_actor *actor, const struct svc_rel *
 
 /* Checks the schedule fields of a change against meeting *m (which they
  * update) and the relationship; every bad field is named. */
-static int apply_schedule(const struct svc_meeting_change *in, const struct svc_rel *r,
+static int apply_schedule(const struct meeting_change *in, const struct svc_rel *r,
                           struct svc_meeting *m, int64_t now, verr *e)
 {
     char why[200];
@@ -299,7 +299,7 @@ static void new_uid_part(char hex[17])
 }
 
 int svc_meeting_create(store *db, const svc_actor *actor, const struct svc_rel *r,
-                       const struct program_config *cfg, const struct svc_meeting_change *in,
+                       const struct program_config *cfg, const struct meeting_change *in,
                        struct svc_meeting *out, verr *e)
 {
     struct svc_meeting m = {0};
@@ -372,7 +372,7 @@ done:
     return rc;
 }
 
-static bool change_asked(const struct svc_meeting_change *in)
+static bool change_asked(const struct meeting_change *in)
 {
     return in->set_starts_at || in->set_minutes || in->time_zone || in->mode || in->location ||
            in->set_agenda || in->status || in->recap || in->attendance || in->rating;
@@ -425,7 +425,7 @@ static int save_attendance(store *db, int64_t mid, const json_t *att)
 }
 
 int svc_meeting_update(store *db, const svc_actor *actor, const struct svc_rel *r, int64_t mid,
-                       const struct svc_meeting_change *in, struct svc_meeting *out, verr *e)
+                       const struct meeting_change *in, struct svc_meeting *out, verr *e)
 {
     struct svc_meeting m = {0};
     char *agenda = NULL, *recap = NULL;

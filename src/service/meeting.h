@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "domain/meeting.h"
 #include "service/relationship.h"
 
 /* A member and whether they attended (1, 0, or -1 when nobody said). */
@@ -55,21 +56,6 @@ int svc_meeting_get(store *db, const svc_actor *actor, const struct svc_rel *r, 
 int svc_meeting_default_zone(store *db, const svc_actor *actor, const struct svc_rel *r,
                              char out[72]);
 
-/* What a meeting is made of, or what changes (set_* false, NULL keeps). */
-struct svc_meeting_change {
-    bool set_starts_at;
-    int64_t starts_at;
-    bool set_minutes;
-    int64_t minutes; /* 1..LIMIT_MEETING_MINUTES */
-    const char *time_zone, *mode, *location;
-    bool set_agenda;
-    const json_t *agenda;     /* strings; NULL with set_agenda clears */
-    const char *status;       /* scheduled, held, cancelled */
-    const json_t *recap;      /* a checked {discussed, decisions, next_steps}; marks it held */
-    const json_t *attendance; /* {"<participation id>": true|false|null} */
-    int64_t rating;           /* 1-5, the actor's own; 0 none */
-};
-
 /* Schedules (or logs) a meeting of r as the actor, a member of the open
  * relationship: starts_at is required and not long before the
  * relationship began; the length defaults to the program's, the mode to
@@ -77,7 +63,7 @@ struct svc_meeting_change {
  * LIMIT_MEETINGS_PER_RELATIONSHIP. SVC_OK with *out; SVC_INVALID naming
  * the field; SVC_REFUSED; SVC_FORBIDDEN; or a store status. */
 int svc_meeting_create(store *db, const svc_actor *actor, const struct svc_rel *r,
-                       const struct program_config *cfg, const struct svc_meeting_change *in,
+                       const struct program_config *cfg, const struct meeting_change *in,
                        struct svc_meeting *out, verr *e);
 
 /* Changes meeting mid of r (any change bumps SEQUENCE; nothing asked
@@ -88,6 +74,6 @@ int svc_meeting_create(store *db, const svc_actor *actor, const struct svc_rel *
  * (SVC_INVALID naming "attendance.<id>") and the actor's rating (only once
  * held). SVC_NOT_FOUND when it is not r's; else as svc_meeting_create. */
 int svc_meeting_update(store *db, const svc_actor *actor, const struct svc_rel *r, int64_t mid,
-                       const struct svc_meeting_change *in, struct svc_meeting *out, verr *e);
+                       const struct meeting_change *in, struct svc_meeting *out, verr *e);
 
 #endif

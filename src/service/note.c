@@ -9,8 +9,6 @@
 #include "service/audit.h"
 #include "service/workspace.h"
 
-const char *const svc_note_visibilities[] = {"private", "shared", NULL};
-
 /* What a note's reader may see: shared notes, and private ones whose
  * author is the actor. ?1 is the relationship, ?2 the actor's person id. */
 #define NOTE_SELECT                                                                                \

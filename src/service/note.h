@@ -22,8 +22,6 @@ struct svc_note {
     bool mine;
 };
 
-extern const char *const svc_note_visibilities[]; /* private, shared; NULL-ended */
-
 void svc_note_cleanup(struct svc_note *n);
 void svc_notes_free(struct svc_note *n, size_t count);
 

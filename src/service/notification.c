@@ -251,8 +251,8 @@ static int set_mode(store *db, int64_t person_id, const char *kind, enum notific
 }
 
 int svc_notification_settings_put(store *db, const svc_actor *actor,
-                                  const struct svc_notification_change *changes, size_t n,
-                                  int64_t now, verr *e)
+                                  const struct notification_change *changes, size_t n, int64_t now,
+                                  verr *e)
 {
     verr all = VERR_COLLECT;
     for (size_t i = 0; i < n; i++) {

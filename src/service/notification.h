@@ -78,18 +78,13 @@ struct svc_notification_setting {
 int svc_notification_settings(store *db, int64_t person_id, struct svc_notification_setting *out,
                               size_t max, size_t *n);
 
-/* One change asked for: mode is the name given ("daily" ...). */
-struct svc_notification_change {
-    const char *kind, *mode;
-};
-
 /* Sets the modes of person_id's kinds named in changes (kinds not named
  * stay as they are). Every bad item is named ("kinds[2].kind": unknown
  * or required mail; "kinds[2].mode": not immediately, daily or off) and
  * nothing is changed: SVC_INVALID. Writes the audit record. */
 int svc_notification_settings_put(store *db, const svc_actor *actor,
-                                  const struct svc_notification_change *changes, size_t n,
-                                  int64_t now, verr *e);
+                                  const struct notification_change *changes, size_t n, int64_t now,
+                                  verr *e);
 
 /* ---- unsubscribing ---- */
 

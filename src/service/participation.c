@@ -317,8 +317,8 @@ void svc_participant_page_cleanup(struct svc_participant_page *page)
 
 /* ---- changes ---- */
 
-int svc_participation_check_numbers(const struct program_config *cfg, const struct svc_numbers *n,
-                                    verr *e)
+int svc_participation_check_numbers(const struct program_config *cfg,
+                                    const struct enrolment_numbers *n, verr *e)
 {
     int rc = 0;
     int wants_max = program_wants_max(cfg);
@@ -330,8 +330,8 @@ int svc_participation_check_numbers(const struct program_config *cfg, const stru
 }
 
 int svc_participation_update(store *db, const svc_actor *actor, const struct program_config *cfg,
-                             const struct svc_participation *p,
-                             const struct svc_participation_change *in, int64_t now, verr *e)
+                             const struct svc_participation *p, const struct enrolment_change *in,
+                             int64_t now, verr *e)
 {
     json_t *answers = NULL;
     svc_participation_check_numbers(cfg, &in->numbers, e);

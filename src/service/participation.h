@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "base/limits.h"
+#include "domain/enrolment.h"
 #include "domain/participation.h"
 #include "domain/program.h"
 #include "service/service.h"
@@ -107,25 +108,12 @@ void svc_participant_page_cleanup(struct svc_participant_page *page); /* NULL al
 
 /* ---- changes ---- */
 
-/* The numbers of a participation as a body gives them: absent ones keep
- * their value. */
-struct svc_numbers {
-    bool has_capacity, has_wants;
-    int64_t capacity, wants;
-};
-
 /* Checks the numbers by their one rule: a mentor takes 1 ..
  * LIMIT_CAPACITY_MAX mentees, a mentee wants what program_wants_max()
  * allows, whoever sets it. Records every bad one in e and returns -1,
  * else 0. */
-int svc_participation_check_numbers(const struct program_config *cfg, const struct svc_numbers *n,
-                                    verr *e);
-
-struct svc_participation_change {
-    const json_t *profile; /* checked by profile_validate(); NULL: kept */
-    const json_t *answers; /* to the enrolment questions, unchecked; NULL: kept */
-    struct svc_numbers numbers;
-};
+int svc_participation_check_numbers(const struct program_config *cfg,
+                                    const struct enrolment_numbers *n, verr *e);
 
 /* Changes participation p (loaded by svc_participation_get with write
  * access) as the actor asks: the profile, checked against the program's
@@ -136,8 +124,8 @@ struct svc_participation_change {
  * when e holds an error nothing is written and SVC_INVALID is returned.
  * SVC_OK, SVC_INVALID, or a store status. */
 int svc_participation_update(store *db, const svc_actor *actor, const struct program_config *cfg,
-                             const struct svc_participation *p,
-                             const struct svc_participation_change *in, int64_t now, verr *e);
+                             const struct svc_participation *p, const struct enrolment_change *in,
+                             int64_t now, verr *e);
 
 /* The time zone a profile names becomes its person's: meetings and e-mail
  * are written in it. Nothing happens when the profile names none. A store

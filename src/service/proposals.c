@@ -594,7 +594,7 @@ done:
 }
 
 int svc_proposal_edit(store *db, const svc_actor *actor, const struct svc_run_head *run,
-                      enum svc_pair_action action, int64_t mentee, int64_t mentor, verr *e)
+                      enum proposal_pair_action action, int64_t mentee, int64_t mentor, verr *e)
 {
     static const char *const names[] = {"lock", "unlock", "exclude", "include", "add", "remove"};
     int64_t in_run = 0, now = clock_now();

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "base/limits.h"
+#include "domain/proposal.h"
 #include "domain/program.h"
 #include "service/service.h"
 
@@ -112,8 +113,6 @@ struct svc_run_summary {
 };
 int svc_proposal_list(store *db, int64_t program_id, struct svc_run_summary **out, size_t *n);
 
-enum svc_pair_action { PAIR_LOCK, PAIR_UNLOCK, PAIR_EXCLUDE, PAIR_INCLUDE, PAIR_ADD, PAIR_REMOVE };
-
 /* A coordinator's hand edit of a proposed run (opened for editing). Lock
  * and unlock a pair in it (kept by re-runs); exclude a pair (never
  * proposed again) or include it again; remove a pair; add one, scored and
@@ -123,7 +122,7 @@ enum svc_pair_action { PAIR_LOCK, PAIR_UNLOCK, PAIR_EXCLUDE, PAIR_INCLUDE, PAIR_
  * training, ..."). SVC_OK; SVC_INVALID or SVC_REFUSED with e naming
  * "mentee" or "mentor"; or a store status. */
 int svc_proposal_edit(store *db, const svc_actor *actor, const struct svc_run_head *run,
-                      enum svc_pair_action action, int64_t mentee, int64_t mentor, verr *e);
+                      enum proposal_pair_action action, int64_t mentee, int64_t mentor, verr *e);
 
 /* Publishes a proposal: one relationship per pair (per mentor in a group
  * program), every rule checked again by svc_relationship_create; the

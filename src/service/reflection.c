@@ -63,7 +63,7 @@ int svc_reflection_list(store *db, const struct svc_rel *r, struct svc_reflectio
 }
 
 int svc_reflection_write(store *db, const svc_actor *actor, const struct svc_rel *r,
-                         const struct svc_reflection *in, bool *replaced, verr *e)
+                         const struct rel_reflection *in, bool *replaced, verr *e)
 {
     int64_t had = 0;
     int rc;

@@ -31,6 +31,6 @@ int svc_reflection_list(store *db, const struct svc_rel *r, struct svc_reflectio
 /* Writes or replaces the actor's reflection (a member: SVC_FORBIDDEN
  * otherwise); `learned` is required. *replaced tells which. */
 int svc_reflection_write(store *db, const svc_actor *actor, const struct svc_rel *r,
-                         const struct svc_reflection *in, bool *replaced, verr *e);
+                         const struct rel_reflection *in, bool *replaced, verr *e);
 
 #endif

@@ -614,8 +614,7 @@ static int tell_members(store *db, const svc_actor *actor, const struct svc_rel 
 }
 
 int svc_relationship_change(store *db, const svc_actor *actor, struct svc_rel *r,
-                            const struct program_config *cfg, const struct svc_rel_change *in,
-                            verr *e)
+                            const struct program_config *cfg, const struct rel_change *in, verr *e)
 {
     enum rel_action action = in->action;
     const char *reason = in->reason ? in->reason : "", *why;

@@ -92,19 +92,6 @@ int svc_relationship_list(store *db, const svc_actor *actor, int64_t program_id,
                           const char *status, int64_t limit, int64_t offset, struct svc_rel **out,
                           size_t *n);
 
-/* A partner's reflection at the end (what was learned is required). */
-struct svc_reflection {
-    const char *learned, *next_steps, *program_feedback;
-};
-
-/* A status move of PATCH /relationships/{rid}. */
-struct svc_rel_change {
-    enum rel_action action;
-    const char *reason;                      /* why it ends; "" for none */
-    const struct svc_reflection *reflection; /* the actor's, or NULL */
-    int64_t version;                         /* the version the change was made against */
-};
-
 /* Applies the change to *r (loaded with svc_relationship_get; the actor
  * is a member or coordinates the program), whose program's configuration
  * is cfg, by rel_decide():
@@ -129,8 +116,7 @@ struct svc_rel_change {
  * allowed now, saying why; SVC_INVALID ("reflection"); or a store
  * status. */
 int svc_relationship_change(store *db, const svc_actor *actor, struct svc_rel *r,
-                            const struct program_config *cfg, const struct svc_rel_change *in,
-                            verr *e);
+                            const struct program_config *cfg, const struct rel_change *in, verr *e);
 
 /* Stores an e-mail of `kind` (a template of domain/mail.c) about
  * relationship r to every member but the actor, with the kind's values;

@@ -130,7 +130,7 @@ static int end_early(store *db, const svc_actor *actor, struct svc_rel *r,
 {
     if (!perm_coordinates(r->roles))
         return svc_fail(e, SVC_FORBIDDEN, "", "only the program's coordinators do this");
-    struct svc_rel_change ch = {.action = REL_END_EARLY, .reason = reason, .version = version};
+    struct rel_change ch = {.action = REL_END_EARLY, .reason = reason, .version = version};
     return svc_relationship_change(db, actor, r, cfg, &ch, e);
 }
 

@@ -420,7 +420,7 @@ static int ask(store *db, int64_t program_id, int64_t mentor, int64_t now)
 
 int svc_request_create(store *db, const svc_actor *actor, int64_t program_id,
                        const struct program_config *cfg, int64_t mentee,
-                       const struct svc_request_new *in, int64_t *id, verr *e)
+                       const struct request_new *in, int64_t *id, verr *e)
 {
     int64_t now = clock_now(), ids[LIMIT_REQUEST_CHOICES], pending = 0;
     struct svc_recommendations rec = {0};
@@ -647,7 +647,7 @@ static int accept(store *db, const svc_actor *actor, const struct svc_request *r
 }
 
 int svc_request_answer(store *db, const svc_actor *actor, struct svc_request *r,
-                       enum svc_request_action action, const char *message, verr *e)
+                       enum request_action action, const char *message, verr *e)
 {
     static const char *const names[] = {"accept", "decline", "withdraw"};
     struct program_config cfg = {0};

@@ -15,6 +15,7 @@
 
 #include "base/limits.h"
 #include "domain/program.h"
+#include "domain/request.h"
 #include "match/rank.h"
 #include "service/match_input.h"
 #include "service/service.h"
@@ -77,13 +78,6 @@ void svc_recommendations_cleanup(struct svc_recommendations *r); /* NULL allowed
 int svc_request_missing(store *db, const struct program_config *cfg, int64_t mentee,
                         const char *out[LIMIT_REQUIRED_FIELDS], size_t *n);
 
-/* A new request: the mentors asked, in order of preference. */
-struct svc_request_new {
-    const int64_t *mentors; /* participations */
-    size_t n;               /* 1 .. LIMIT_REQUEST_CHOICES */
-    const char *message;
-};
-
 /* Creates the mentee's request (svc_request_asker gave mentee and cfg):
  * one pending request at a time (the mentee's own expired one moves on
  * first); every choice a mentor of the program, listed once, with a free
@@ -92,7 +86,7 @@ struct svc_request_new {
  * "mentors" or "mentors[i]"; or a store status. */
 int svc_request_create(store *db, const svc_actor *actor, int64_t program_id,
                        const struct program_config *cfg, int64_t mentee,
-                       const struct svc_request_new *in, int64_t *id, verr *e);
+                       const struct request_new *in, int64_t *id, verr *e);
 
 /* Loads request `id`. SVC_OK, SVC_NOT_FOUND, or a store status. */
 int svc_request_get(store *db, int64_t id, struct svc_request *out);
@@ -103,8 +97,6 @@ int svc_request_get(store *db, int64_t id, struct svc_request *out);
 int svc_request_open(store *db, const svc_actor *actor, int64_t id, struct svc_request *out,
                      bool *as_mentee, bool *as_mentor);
 
-enum svc_request_action { REQUEST_ACCEPT, REQUEST_DECLINE, REQUEST_WITHDRAW };
-
 /* The answer to request r (opened with svc_request_open): the mentor
  * asked accepts (the relationship is made, svc_relationship_create) or
  * declines (the request moves to the next choice, or ends) before it
@@ -113,7 +105,7 @@ enum svc_request_action { REQUEST_ACCEPT, REQUEST_DECLINE, REQUEST_WITHDRAW };
  * SVC_OK; SVC_FORBIDDEN or SVC_REFUSED with e naming "action"; or a store
  * status. */
 int svc_request_answer(store *db, const svc_actor *actor, struct svc_request *r,
-                       enum svc_request_action action, const char *message, verr *e);
+                       enum request_action action, const char *message, verr *e);
 
 /* The program's requests the actor may see, newest first (at most
  * LIMIT_REQUESTS_LISTED): all of them when `all`; else the mentee's own, and for

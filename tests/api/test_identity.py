@@ -38,6 +38,10 @@ def test_wrong_password_and_unknown_address_look_the_same(anon):
 def test_sign_in_input_is_checked(anon):
     problem(anon.post("/api/v1/session", json={"email": ADMIN_EMAIL}), 422, "password")
     problem(anon.post("/api/v1/session", json={"email": 5, "password": "x"}), 422, "email")
+    # a password that is no string is named as the password, not the address
+    problem(anon.post("/api/v1/session", json={"email": ADMIN_EMAIL, "password": 12}), 422, "password")
+    problem(anon.post("/api/v1/session", json={"email": ADMIN_EMAIL, "password": None, "x": 1}), 422,
+            "password")
     problem(anon.post("/api/v1/session", json={"email": ADMIN_EMAIL, "password": "x", "extra": 1}), 422)
     problem(anon.post("/api/v1/session", data='{"email": "a@b.c", "password": ',
                       headers={"Content-Type": "application/json"}), 400)

@@ -34,7 +34,7 @@ static int64_t a_request_reminded(store *db, int64_t *due, bool remind)
     int64_t mentee = fx_part(db, program, emil, "mentee", STAGE_APPROVED, 0, 1, false);
     struct program_config cfg = fx_config(db, program);
     int64_t mentors[] = {m1, m2}, id;
-    struct svc_request_new in = {.mentors = mentors, .n = 2, .message = ""};
+    struct request_new in = {.mentors = mentors, .n = 2, .message = ""};
     svc_actor actor = {.person_id = emil};
     verr e = {0};
     assert_int_equal(svc_request_create(db, &actor, program, &cfg, mentee, &in, &id, &e), SVC_OK);

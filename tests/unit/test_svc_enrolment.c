@@ -46,7 +46,7 @@ static void test_applying_in_the_window(void **state)
     struct program_config cfg = fx_config(db, program);
     svc_actor ann = {.person_id = fx_person(db, "Ann", 0)};
     json_t *answers = obj("{\"motivation\": \"grow\", \"track\": \"tech\"}");
-    struct svc_application in = {.role = "mentee", .answers = answers};
+    struct enrolment_application in = {.role = "mentee", .answers = answers};
     int64_t part;
     /* Before enrolment opens, and after it closes: refused, naming the date. */
     verr e = VERR_COLLECT;
@@ -91,10 +91,10 @@ static void test_every_bad_field_of_an_application(void **state)
     svc_actor bo = {.person_id = fx_person(db, "Bo", 0)};
     json_t *answers = obj("{\"track\": \"art\"}");
     json_t *profile = obj("{\"expertise\": [\"Cobol\"]}");
-    struct svc_application in = {.role = "mentee",
-                                 .answers = answers,
-                                 .profile = profile,
-                                 .numbers = {.has_wants = true, .wants = 4}};
+    struct enrolment_application in = {.role = "mentee",
+                                       .answers = answers,
+                                       .profile = profile,
+                                       .numbers = {.has_wants = true, .wants = 4}};
     verr e = VERR_COLLECT;
     v_fail(&e, "", "colour", "unknown field"); /* the caller's own check of the body */
     int64_t part;
@@ -122,8 +122,8 @@ static void test_open_programs_approve_and_train_at_once(void **state)
                                  "\"questions\": []}}");
     struct program_config cfg = fx_config(db, program);
     svc_actor cy = {.person_id = fx_person(db, "Cy", 0)};
-    struct svc_application in = {.role = "mentor",
-                                 .numbers = {.has_capacity = true, .capacity = 3}};
+    struct enrolment_application in = {.role = "mentor",
+                                       .numbers = {.has_capacity = true, .capacity = 3}};
     verr e = VERR_COLLECT;
     int64_t part;
     assert_int_equal(svc_enrolment_apply(db, &cy, program, &cfg, &in, 100, &part, &e), SVC_OK);
@@ -156,7 +156,7 @@ static void test_invite_only_and_coordinators_adding_people(void **state)
                    "{\"enrolment_opens\": \"2027-01-10\", \"enrolment_closes\": \"2027-01-20\"}}");
     struct program_config cfg = fx_config(db, program);
     svc_actor stranger = {.person_id = fx_person(db, "Stranger", 0)};
-    struct svc_application apply = {.role = "mentee"};
+    struct enrolment_application apply = {.role = "mentee"};
     verr e = VERR_COLLECT;
     int64_t part;
     /* Someone not invited does not learn the program exists. */
@@ -164,7 +164,7 @@ static void test_invite_only_and_coordinators_adding_people(void **state)
                      SVC_NOT_FOUND);
     /* A coordinator adds someone new, with an invitation. */
     svc_actor c = {.person_id = coord};
-    struct svc_enrolment_add add = {.email = "Dee@Example.org", .role = "mentee", .invite = true};
+    struct enrolment_add add = {.email = "Dee@Example.org", .role = "mentee", .invite = true};
     e = VERR_COLLECT;
     assert_int_equal(svc_enrolment_add(db, &c, program, &cfg, &add, 50, &part, &e), SVC_INVALID);
     assert_string_equal(e.field, "name"); /* someone new needs a name */
@@ -199,7 +199,7 @@ static void test_invite_only_and_coordinators_adding_people(void **state)
         svc_enrolment_apply(db, &d, program, &cfg, &apply, at("2027-01-15T00:00:00Z"), &part, &e),
         SVC_FORBIDDEN);
     /* Coordinators and viewers take part at once. */
-    struct svc_enrolment_add viewer = {.email = "vi@example.org", .name = "Vi", .role = "viewer"};
+    struct enrolment_add viewer = {.email = "vi@example.org", .name = "Vi", .role = "viewer"};
     e = VERR_COLLECT;
     assert_int_equal(svc_enrolment_add(db, &c, program, &cfg, &viewer, 60, &part, &e), SVC_OK);
     assert_int_equal(

@@ -167,7 +167,7 @@ static void test_changing_a_participation(void **state)
     assert_int_equal(svc_participation_load(db, program, id, &p), SVC_OK);
     json_t *bad = json_pack("{s:[s]}", "expertise", "Cobol");
     json_t *answers = json_pack("{s:s}", "nope", "x");
-    struct svc_participation_change in = {
+    struct enrolment_change in = {
         .profile = bad, .answers = answers, .numbers = {.has_wants = true, .wants = 3}};
     verr e = VERR_COLLECT;
     assert_int_equal(svc_participation_update(db, &ann, &cfg, &p, &in, 10, &e), SVC_INVALID);
@@ -176,7 +176,7 @@ static void test_changing_a_participation(void **state)
     assert_int_equal(fx_count(db, "SELECT wants FROM participations WHERE id = ?1", id), 1);
     json_t *good = json_pack("{s:[s], s:s}", "expertise", "SQL", "time_zone", "Europe/Lisbon");
     json_t *fine = json_pack("{s:s}", "why", "to learn");
-    struct svc_participation_change ok = {
+    struct enrolment_change ok = {
         .profile = good, .answers = fine, .numbers = {.has_wants = true, .wants = 2}};
     e = VERR_COLLECT;
     assert_int_equal(svc_participation_update(db, &ann, &cfg, &p, &ok, 20, &e), SVC_OK);

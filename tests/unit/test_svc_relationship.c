@@ -182,7 +182,7 @@ static void test_never_self_never_a_manager_never_again(void **state)
     svc_actor coord = {.person_id = w.coord};
     struct svc_rel rel;
     assert_int_equal(svc_relationship_get(w.db, &coord, id, PERM_READ, &rel), SVC_OK);
-    struct svc_rel_change end = {.action = REL_END_EARLY, .reason = "", .version = rel.version};
+    struct rel_change end = {.action = REL_END_EARLY, .reason = "", .version = rel.version};
     assert_int_equal(svc_relationship_change(w.db, &coord, &rel, &w.cfg, &end, &e), SVC_OK);
     assert_int_equal(pair(&w, mentor, &self_mentee, 1, &id, &e), SVC_REFUSED);
     assert_string_equal(e.msg, "this pair has been matched in this program before");
@@ -226,15 +226,15 @@ static int act(struct world *w, int64_t who, int64_t id, enum rel_action action,
                const char *learned, struct svc_rel *rel, verr *e)
 {
     svc_actor a = {.person_id = who};
-    struct svc_reflection refl = {.learned = learned};
+    struct rel_reflection refl = {.learned = learned};
     memset(e, 0, sizeof *e);
     int rc = svc_relationship_get(w->db, &a, id, PERM_READ, rel);
     if (rc != SVC_OK)
         return rc;
-    struct svc_rel_change ch = {.action = action,
-                                .reason = "",
-                                .reflection = learned ? &refl : NULL,
-                                .version = rel->version};
+    struct rel_change ch = {.action = action,
+                            .reason = "",
+                            .reflection = learned ? &refl : NULL,
+                            .version = rel->version};
     rc = svc_relationship_change(w->db, &a, rel, &w->cfg, &ch, e);
     if (rc < 0)
         print_error("%s\n", store_errmsg(w->db));
@@ -279,7 +279,7 @@ static void test_status_moves(void **state)
     struct svc_rel rel;
     assert_int_equal(svc_relationship_get(w.db, &emil, id, PERM_WRITE, &rel), SVC_OK);
     int64_t first_end = rel.planned_end_at;
-    struct svc_rel_change ch = {.action = REL_PAUSE, .reason = "", .version = rel.version};
+    struct rel_change ch = {.action = REL_PAUSE, .reason = "", .version = rel.version};
     assert_int_equal(svc_relationship_change(w.db, &emil, &rel, &w.cfg, &ch, &e), SVC_OK);
     assert_string_equal(rel.status, "paused");
     /* The old version is refused: someone changed it meanwhile. */
@@ -496,14 +496,14 @@ static void test_ending_early_frees_the_mentee(void **state)
     svc_actor ruth = {.person_id = rp};
     struct svc_rel rel;
     assert_int_equal(svc_relationship_get(w.db, &ruth, id, PERM_WRITE, &rel), SVC_OK);
-    struct svc_rel_change ch = {
+    struct rel_change ch = {
         .action = REL_END_EARLY, .reason = "moved away", .version = rel.version};
     /* A coordinator who is no partner writes no reflection. */
-    struct svc_reflection refl = {.learned = "x"};
+    struct rel_reflection refl = {.learned = "x"};
     svc_actor coord = {.person_id = w.coord};
     struct svc_rel as_coord;
     assert_int_equal(svc_relationship_get(w.db, &coord, id, PERM_READ, &as_coord), SVC_OK);
-    struct svc_rel_change with = ch;
+    struct rel_change with = ch;
     with.reflection = &refl;
     assert_int_equal(svc_relationship_change(w.db, &coord, &as_coord, &w.cfg, &with, &e),
                      SVC_INVALID);
@@ -558,8 +558,8 @@ static void test_a_failing_database_is_no_refusal(void **state)
     svc_actor emil = {
         .person_id = fx_count(w.db, "SELECT person_id FROM participations WHERE id = ?1", mentee)};
     assert_int_equal(svc_relationship_get(w.db, &emil, id, PERM_WRITE, &rel), SVC_OK);
-    struct svc_reflection refl = {.learned = "x"};
-    struct svc_rel_change ch = {
+    struct rel_reflection refl = {.learned = "x"};
+    struct rel_change ch = {
         .action = REL_CLOSE, .reason = "", .reflection = &refl, .version = rel.version};
     assert_true(svc_relationship_change(w.db, &emil, &rel, &w.cfg, &ch, &e) < 0);
     fx_exec(w.db, "ALTER TABLE away RENAME TO reflections");

@@ -54,7 +54,7 @@ static struct world world(void **state, const char *mode)
 
 static int ask(struct world *w, const int64_t *mentors, size_t n, int64_t *id, verr *e)
 {
-    struct svc_request_new in = {.mentors = mentors, .n = n, .message = "please"};
+    struct request_new in = {.mentors = mentors, .n = n, .message = "please"};
     memset(e, 0, sizeof *e);
     return svc_request_create(w->db, &w->as_emil, w->program, &w->cfg, w->mentee, &in, id, e);
 }

@@ -272,8 +272,8 @@ static void test_milestones_once_each_as_they_happen(void **state)
     /* Completion through the relationship's close records both kinds. */
     struct svc_rel r;
     assert_int_equal(svc_relationship_get(l.db, &l.as_mentee, l.rel, PERM_READ, &r), SVC_OK);
-    struct svc_reflection refl = {.learned = "a lot"};
-    struct svc_rel_change ch = {
+    struct rel_reflection refl = {.learned = "a lot"};
+    struct rel_change ch = {
         .action = REL_CLOSE, .reason = "", .reflection = &refl, .version = r.version};
     buf pdf;
     buf_init(&pdf, LIMIT_CERTIFICATE_BYTES);

@@ -118,10 +118,10 @@ static void test_a_series_opens_on_time_once_and_stops(void **state)
     struct svc_rel r;
     verr e = {0};
     assert_int_equal(svc_relationship_get(w.db, &coord, w.rel, PERM_READ, &r), SVC_OK);
-    struct svc_rel_change pause = {.action = REL_PAUSE, .reason = "", .version = r.version};
+    struct rel_change pause = {.action = REL_PAUSE, .reason = "", .version = r.version};
     assert_int_equal(svc_relationship_change(w.db, &coord, &r, &w.cfg, &pause, &e), SVC_OK);
     assert_int_equal(run_job(w.db, job_survey_triggers, now + 91 * DAY), 0);
-    struct svc_rel_change resume = {.action = REL_RESUME, .reason = "", .version = r.version};
+    struct rel_change resume = {.action = REL_RESUME, .reason = "", .version = r.version};
     assert_int_equal(svc_relationship_change(w.db, &coord, &r, &w.cfg, &resume, &e), SVC_OK);
     assert_int_equal(run_job(w.db, job_survey_triggers, now + 151 * DAY), 1);
     /* times 3: the series ends after its third point (the second was skipped). */
@@ -145,7 +145,7 @@ static void test_an_ended_relationship_drops_its_series_and_opens_closure(void *
     struct svc_rel r;
     verr e = {0};
     assert_int_equal(svc_relationship_get(w.db, &emil, w.rel, PERM_WRITE, &r), SVC_OK);
-    struct svc_rel_change end = {.action = REL_END_EARLY, .reason = "busy", .version = r.version};
+    struct rel_change end = {.action = REL_END_EARLY, .reason = "busy", .version = r.version};
     assert_int_equal(svc_relationship_change(w.db, &emil, &r, &w.cfg, &end, &e), SVC_OK);
     assert_int_equal(fx_count(w.db, "SELECT COUNT(*) FROM survey_timers WHERE survey_id = ?1", sid),
                      0);
@@ -296,7 +296,7 @@ static void test_a_low_check_raises_a_flag_and_a_better_one_clears_it(void **sta
     struct svc_rel r;
     verr e = {0};
     assert_int_equal(svc_relationship_get(w.db, &emil, w.rel, PERM_WRITE, &r), SVC_OK);
-    struct svc_rel_change end = {.action = REL_END_EARLY, .reason = "", .version = r.version};
+    struct rel_change end = {.action = REL_END_EARLY, .reason = "", .version = r.version};
     assert_int_equal(svc_relationship_change(w.db, &emil, &r, &w.cfg, &end, &e), SVC_OK);
     assert_int_equal(run_job(w.db, job_at_risk, clock_now() + 31 * DAY), 4);
     assert_int_equal(svc_risk_report(w.db, w.program, &rep), STORE_OK);

@@ -155,11 +155,11 @@ static void test_goal_dates_in_the_readers_zone(void **state)
     struct svc_rel r = open_as(&w, &w.as_mentee);
     struct svc_goal g = {0};
     verr e = {0};
-    struct svc_goal_change past = {
+    struct goal_change past = {
         .statement = "Speak", .target_date = "2026-11-30", .set_target_date = true};
     assert_int_equal(svc_goal_create(w.db, &w.as_mentee, &r, &past, &g, &e), SVC_INVALID);
     assert_string_equal(e.field, "target_date");
-    struct svc_goal_change in = {
+    struct goal_change in = {
         .statement = "Speak", .target_date = "2026-12-20", .set_target_date = true};
     memset(&e, 0, sizeof e);
     assert_int_equal(svc_goal_create(w.db, &w.as_mentee, &r, &in, &g, &e), SVC_OK);
@@ -167,7 +167,7 @@ static void test_goal_dates_in_the_readers_zone(void **state)
     int64_t gid = g.id;
     svc_goal_cleanup(&g);
     /* Setting a past date later is refused too; other edits are not. */
-    struct svc_goal_change back = {.target_date = "2026-01-01", .set_target_date = true};
+    struct goal_change back = {.target_date = "2026-01-01", .set_target_date = true};
     assert_int_equal(svc_goal_update(w.db, &w.as_mentee, &r, gid, &back, &g, &e), SVC_INVALID);
     assert_string_equal(e.field, "target_date");
     /* Time passes: the date is stored, as it was set before today. */
@@ -175,29 +175,29 @@ static void test_goal_dates_in_the_readers_zone(void **state)
     assert_int_equal(
         store_exec(w.db, "UPDATE goals SET target_date = '2026-11-02' WHERE id = ?1", p, 1, NULL),
         STORE_OK);
-    struct svc_goal_change progress = {.progress = 40, .set_progress = true};
+    struct goal_change progress = {.progress = 40, .set_progress = true};
     memset(&e, 0, sizeof e);
     assert_int_equal(svc_goal_update(w.db, &w.as_mentee, &r, gid, &progress, &g, &e), SVC_OK);
     assert_true(g.overdue);
     assert_int_equal(g.progress, 40);
     svc_goal_cleanup(&g);
-    struct svc_goal_change done = {.status = "achieved"};
+    struct goal_change done = {.status = "achieved"};
     assert_int_equal(svc_goal_update(w.db, &w.as_mentee, &r, gid, &done, &g, &e), SVC_OK);
     assert_false(g.overdue);
     svc_goal_cleanup(&g);
 
     struct svc_milestone m = {0};
-    struct svc_milestone_change late = {
+    struct milestone_change late = {
         .title = "Outline", .due_date = "2026-10-01", .set_due_date = true, .done = -1};
     assert_int_equal(svc_milestone_create(w.db, &w.as_mentee, &r, gid, &late, &m, &e), SVC_INVALID);
     assert_string_equal(e.field, "due_date");
-    struct svc_milestone_change ok = {
+    struct milestone_change ok = {
         .title = "Outline", .due_date = "2026-12-10", .set_due_date = true, .done = -1};
     memset(&e, 0, sizeof e);
     assert_int_equal(svc_milestone_create(w.db, &w.as_mentee, &r, gid, &ok, &m, &e), SVC_OK);
     int64_t mid = m.id;
     svc_milestone_cleanup(&m);
-    struct svc_milestone_change rename = {.title = "Outline v2", .done = 1};
+    struct milestone_change rename = {.title = "Outline v2", .done = 1};
     assert_int_equal(svc_milestone_update(w.db, &w.as_mentor, &r, gid, mid, &rename, &m, &e),
                      SVC_OK);
     assert_string_equal(m.title, "Outline v2");
@@ -215,11 +215,11 @@ static void test_meeting_times_and_mail_in_each_zone(void **state)
     struct svc_meeting m = {0};
     verr e = {0};
     /* Years before the relationship began: refused. */
-    struct svc_meeting_change old = {.set_starts_at = true, .starts_at = NOW - 3 * 365 * DAY};
+    struct meeting_change old = {.set_starts_at = true, .starts_at = NOW - 3 * 365 * DAY};
     assert_int_equal(svc_meeting_create(w.db, &w.as_mentor, &r, &w.cfg, &old, &m, &e), SVC_INVALID);
     assert_string_equal(e.field, "starts_at");
     /* Tuesday 8 December 2026, 15:30 UTC. */
-    struct svc_meeting_change in = {.set_starts_at = true, .starts_at = NOW + 7 * DAY + 3.5 * 3600};
+    struct meeting_change in = {.set_starts_at = true, .starts_at = NOW + 7 * DAY + 3.5 * 3600};
     memset(&e, 0, sizeof e);
     assert_int_equal(svc_meeting_create(w.db, &w.as_mentor, &r, &w.cfg, &in, &m, &e), SVC_OK);
     assert_string_equal(m.time_zone, "Europe/Paris"); /* Maya's own */
@@ -239,15 +239,15 @@ static void test_meeting_times_and_mail_in_each_zone(void **state)
     /* Not started yet: no recap, not held. */
     json_t *recap =
         json_pack("{s:s, s:s, s:s}", "discussed", "x", "decisions", "", "next_steps", "");
-    struct svc_meeting_change held = {.recap = recap};
+    struct meeting_change held = {.recap = recap};
     assert_int_equal(svc_meeting_update(w.db, &w.as_mentor, &r, mid, &held, &m, &e), SVC_INVALID);
     assert_string_equal(e.field, "recap");
-    struct svc_meeting_change mark = {.status = "held"};
+    struct meeting_change mark = {.status = "held"};
     assert_int_equal(svc_meeting_update(w.db, &w.as_mentor, &r, mid, &mark, &m, &e), SVC_INVALID);
     assert_string_equal(e.field, "status");
 
     /* Reschedule, then cancel: same UID, growing SEQUENCE, mail each time. */
-    struct svc_meeting_change move = {.set_starts_at = true, .starts_at = NOW + 8 * DAY};
+    struct meeting_change move = {.set_starts_at = true, .starts_at = NOW + 8 * DAY};
     memset(&e, 0, sizeof e);
     assert_int_equal(svc_meeting_update(w.db, &w.as_mentor, &r, mid, &move, &m, &e), SVC_OK);
     char uid[96];
@@ -255,7 +255,7 @@ static void test_meeting_times_and_mail_in_each_zone(void **state)
     assert_int_equal(m.sequence, 1);
     svc_meeting_cleanup(&m);
     assert_int_equal(mails(&w, "meeting_moved", "%moved from Tuesday 8 December 2026, 10:30%"), 1);
-    struct svc_meeting_change cancel = {.status = "cancelled"};
+    struct meeting_change cancel = {.status = "cancelled"};
     assert_int_equal(svc_meeting_update(w.db, &w.as_mentor, &r, mid, &cancel, &m, &e), SVC_OK);
     assert_string_equal(m.uid, uid);
     assert_int_equal(m.sequence, 2);
@@ -272,7 +272,7 @@ static void test_meeting_times_and_mail_in_each_zone(void **state)
     buf_cleanup(&cal);
 
     /* A meeting logged in the past is held and recapped. */
-    struct svc_meeting_change past = {.set_starts_at = true, .starts_at = NOW - DAY};
+    struct meeting_change past = {.set_starts_at = true, .starts_at = NOW - DAY};
     assert_int_equal(svc_meeting_create(w.db, &w.as_mentor, &r, &w.cfg, &past, &m, &e), SVC_OK);
     mid = m.id;
     svc_meeting_cleanup(&m);
@@ -325,7 +325,7 @@ static void test_notes_messages_and_reflections(void **state)
     assert_false(more);
     svc_messages_free(list, count);
 
-    struct svc_reflection refl = {.learned = "Listening"};
+    struct rel_reflection refl = {.learned = "Listening"};
     bool replaced;
     assert_int_equal(svc_reflection_write(w.db, &w.as_coord, &rc_, &refl, &replaced, &e),
                      SVC_FORBIDDEN);
@@ -386,7 +386,7 @@ static void test_calendar_feed(void **state)
     assert_int_equal(svc_calendar_feed_set(w.db, &w.as_mentee, "hash1"), STORE_OK);
     struct svc_meeting m = {0};
     verr e = {0};
-    struct svc_meeting_change in = {.set_starts_at = true, .starts_at = NOW + DAY};
+    struct meeting_change in = {.set_starts_at = true, .starts_at = NOW + DAY};
     assert_int_equal(svc_meeting_create(w.db, &w.as_mentor, &r, &w.cfg, &in, &m, &e), SVC_OK);
     svc_meeting_cleanup(&m);
     assert_int_equal(svc_calendar_feed(w.db, "-//t//EN", "hash1", &cal), SVC_OK);
@@ -419,11 +419,11 @@ static void test_an_ended_relationship_is_read_only(void **state)
     verr e = {0};
     struct svc_note n = {0};
     struct svc_goal g = {0};
-    struct svc_goal_change in = {.statement = "Late"};
+    struct goal_change in = {.statement = "Late"};
     assert_int_equal(svc_note_create(w.db, &w.as_mentor, &r, "x", NULL, &n, &e), SVC_REFUSED);
     assert_int_equal(svc_goal_create(w.db, &w.as_mentor, &r, &in, &g, &e), SVC_REFUSED);
     /* Reflection belongs to closure: still open. */
-    struct svc_reflection refl = {.learned = "Much"};
+    struct rel_reflection refl = {.learned = "Much"};
     bool replaced;
     assert_int_equal(svc_reflection_write(w.db, &w.as_mentor, &r, &refl, &replaced, &e), SVC_OK);
     program_config_cleanup(&w.cfg);

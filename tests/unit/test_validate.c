@@ -85,6 +85,79 @@ static void test_a_check_refines_the_same_field(void **state)
     json_decref(body);
 }
 
+/* sscanf's %d takes a space or a sign before the digits; a date or an
+ * instant has digits where RFC 3339 has them, and nothing else. */
+static void test_dates_and_instants_have_digits_only(void **state)
+{
+    (void)state;
+    static const char *const dates[] = {"2027-03- 1", "2027-03-+1", "2027- 3-01", " 2027-03-01",
+                                        "+2027-3-01", "2027-03-0 ", NULL};
+    static const char *const instants[] = {"2026-03-10T 9:00:00Z",
+                                           "2026-03-10T09:-0:00Z",
+                                           "2026-03-10T09:00:+0Z",
+                                           "2026-03-10T09:00:00+ 1:00",
+                                           "2026-03-10T09:00:00+01:-0",
+                                           "2026-03- 9T09:00:00Z",
+                                           NULL};
+    for (const char *const *d = dates; *d; d++) {
+        char text[64];
+        snprintf(text, sizeof text, "{\"when\": \"%s\"}", *d);
+        json_t *body = obj(text);
+        verr e = VERR_COLLECT;
+        const char *when;
+        assert_int_equal(v_date(body, "when", "", &when, &e), -1);
+        assert_null(when);
+        json_decref(body);
+    }
+    for (const char *const *d = instants; *d; d++) {
+        char text[64];
+        snprintf(text, sizeof text, "{\"at\": \"%s\"}", *d);
+        json_t *body = obj(text);
+        verr e = VERR_COLLECT;
+        const char *at;
+        int64_t t;
+        assert_int_equal(v_instant(body, "at", "", true, &at, &t, &e), -1);
+        json_decref(body);
+    }
+    json_t *good = obj("{\"when\": \"2028-02-29\", \"at\": \"2026-03-10T09:00:00.5-01:30\"}");
+    verr e = VERR_COLLECT;
+    const char *when, *at;
+    int64_t t;
+    assert_int_equal(v_date(good, "when", "", &when, &e), 0);
+    assert_int_equal(v_instant(good, "at", "", true, &at, &t, &e), 0);
+    assert_int_equal(t, 1773138600); /* 10:30 UTC */
+    json_decref(good);
+}
+
+/* A long unknown key is named cut to the field's size, never inside a
+ * character (a reply naming a field that is not UTF-8 cannot be sent). */
+static void test_a_long_field_name_is_cut_between_characters(void **state)
+{
+    (void)state;
+    verr probe;
+    size_t room = sizeof probe.field - 1;
+    for (size_t at = room - 3; at <= room; at++) {
+        char key[400], text[512];
+        memset(key, 'k', sizeof key);
+        memcpy(key + at - 1, "\xc3\xa9\xe2\x82\xac", 5); /* é€ across the cut */
+        key[sizeof key - 1] = '\0';
+        snprintf(text, sizeof text, "{\"%s\": 1}", key);
+        json_t *body = obj(text);
+        static const char *const none[] = {NULL};
+        verr e = VERR_COLLECT, plain = {0};
+        assert_int_equal(v_known_keys(body, "", none, &e), -1);
+        assert_int_equal(v_known_keys(body, "", none, &plain), -1);
+        for (int k = 0; k < 2; k++) {
+            const char *field = k ? plain.field : field_at(&e, 0);
+            assert_true(strlen(field) <= room && strlen(field) >= room - 3);
+            json_t *s = json_string(field); /* NULL when not UTF-8 */
+            assert_non_null(s);
+            json_decref(s);
+        }
+        json_decref(body);
+    }
+}
+
 static void test_the_list_has_a_limit(void **state)
 {
     (void)state;
@@ -263,6 +336,8 @@ int main(void)
         cmocka_unit_test(test_merging),
         cmocka_unit_test(test_string_lists_name_each_bad_item),
         cmocka_unit_test(test_values_and_bounds),
+        cmocka_unit_test(test_dates_and_instants_have_digits_only),
+        cmocka_unit_test(test_a_long_field_name_is_cut_between_characters),
         cmocka_unit_test(test_single_lines_refuse_breaks_controls_and_overrides),
         cmocka_unit_test(test_field_names_match_printf_at_every_size),
     };
