@@ -172,82 +172,78 @@ done:
     return result;
 }
 
-/* Reads {"reason"?, "version"?} (and "mentor" when wanted) from the body. */
-static int action_body(api_ctx *c, json_t *body, const struct svc_rel *r, bool mentor,
-                       const char **reason, int64_t *version, int64_t *mentor_id, verr *e)
+/* A coordinator's action on a relationship: the relationship, its body
+ * {"reason"?, "version"?} (and "mentor" when asked for) and the program's
+ * configuration the services take. */
+struct coord_action {
+    struct svc_rel r;
+    json_t *body;
+    struct program_config cfg;
+    const char *reason;
+    int64_t version, mentor;
+};
+
+/* Fills a for the request: 0, or -1 with the reply sent. Call
+ * action_cleanup(a) either way. */
+static int action_open(api_ctx *c, struct coord_action *a, bool mentor)
 {
     static const char *const with_mentor[] = {"mentor", "reason", "version", NULL};
     static const char *const plain[] = {"reason", "version", NULL};
-    (void)c;
-    return v_known_keys(body, "", mentor ? with_mentor : plain, e) ||
-           v_string(body, "reason", "", false, true, LIMIT_REASON_BYTES, "", reason, e) ||
-           v_int(body, "version", "", 1, INT64_MAX / 2, r->version, false, version, e) ||
-           (mentor && v_int(body, "mentor", "", 1, INT64_MAX / 2, 0, true, mentor_id, e));
+    verr e = {0};
+    *a = (struct coord_action){0};
+    if (coord_rel(c, &a->r) || api_body_object(c, &a->body))
+        return -1;
+    if (v_known_keys(a->body, "", mentor ? with_mentor : plain, &e) ||
+        v_string(a->body, "reason", "", false, true, LIMIT_REASON_BYTES, "", &a->reason, &e) ||
+        v_int(a->body, "version", "", 1, INT64_MAX / 2, a->r.version, false, &a->version, &e) ||
+        (mentor && v_int(a->body, "mentor", "", 1, INT64_MAX / 2, 0, true, &a->mentor, &e)))
+        return api_invalid(c, &e);
+    int rc = svc_program_config(c->db, a->r.program_id, &a->cfg, NULL, 0);
+    if (rc != SVC_OK)
+        return api_fail(c, rc > 0 ? STORE_ERROR : rc, NULL);
+    return 0;
+}
+
+static void action_cleanup(struct coord_action *a)
+{
+    program_config_cleanup(&a->cfg);
+    json_decref(a->body);
 }
 
 int h_reassign(api_ctx *c)
 {
-    struct svc_rel r;
-    json_t *body = NULL;
-    struct program_config cfg = {0};
+    struct coord_action a;
     verr e = {0};
-    int result = -1, rc;
-    if (coord_rel(c, &r) || api_body_object(c, &body))
-        goto done;
-    const char *reason;
-    int64_t version, mentor, ended = r.id, id;
-    if (action_body(c, body, &r, true, &reason, &version, &mentor, &e)) {
-        result = api_invalid(c, &e);
-        goto done;
+    int64_t id;
+    int result = -1;
+    if (action_open(c, &a, true) == 0) {
+        int64_t ended = a.r.id; /* read before the service writes to a.r */
+        svc_actor actor = api_actor(c);
+        int rc = svc_rematch_reassign(c->db, &actor, &a.r, &a.cfg, a.mentor, a.reason, a.version,
+                                      &id, &e);
+        result = rc != SVC_OK ? api_fail(c, rc, &e)
+                              : api_json(c, 201,
+                                         json_pack("{s:I, s:I}", "ended", (json_int_t)ended,
+                                                   "relationship_id", (json_int_t)id));
     }
-    if ((rc = svc_program_config(c->db, r.program_id, &cfg, NULL, 0)) != SVC_OK) {
-        result = api_fail(c, rc > 0 ? STORE_ERROR : rc, NULL);
-        goto done;
-    }
-    svc_actor actor = api_actor(c);
-    if ((rc = svc_rematch_reassign(c->db, &actor, &r, &cfg, mentor, reason, version, &id, &e)) !=
-        SVC_OK) {
-        result = api_fail(c, rc, &e);
-        goto done;
-    }
-    result = api_json(
-        c, 201,
-        json_pack("{s:I, s:I}", "ended", (json_int_t)ended, "relationship_id", (json_int_t)id));
-done:
-    program_config_cleanup(&cfg);
-    json_decref(body);
+    action_cleanup(&a);
     return result;
 }
 
 int h_rematch_agree(api_ctx *c)
 {
-    struct svc_rel r;
-    json_t *body = NULL;
-    struct program_config cfg = {0};
+    struct coord_action a;
     verr e = {0};
-    int result = -1, rc;
-    if (coord_rel(c, &r) || api_body_object(c, &body))
-        goto done;
-    const char *reason;
-    int64_t version;
-    if (action_body(c, body, &r, false, &reason, &version, NULL, &e)) {
-        result = api_invalid(c, &e);
-        goto done;
+    int result = -1;
+    if (action_open(c, &a, false) == 0) {
+        svc_actor actor = api_actor(c);
+        int rc = svc_rematch_agree(c->db, &actor, &a.r, &a.cfg, a.reason, a.version, &e);
+        result = rc != SVC_OK ? api_fail(c, rc, &e)
+                              : api_json(c, 200,
+                                         json_pack("{s:I, s:s}", "relationship_id",
+                                                   (json_int_t)a.r.id, "status", a.r.status));
     }
-    if ((rc = svc_program_config(c->db, r.program_id, &cfg, NULL, 0)) != SVC_OK) {
-        result = api_fail(c, rc > 0 ? STORE_ERROR : rc, NULL);
-        goto done;
-    }
-    svc_actor actor = api_actor(c);
-    if ((rc = svc_rematch_agree(c->db, &actor, &r, &cfg, reason, version, &e)) != SVC_OK) {
-        result = api_fail(c, rc, &e);
-        goto done;
-    }
-    result = api_json(
-        c, 200, json_pack("{s:I, s:s}", "relationship_id", (json_int_t)r.id, "status", r.status));
-done:
-    program_config_cleanup(&cfg);
-    json_decref(body);
+    action_cleanup(&a);
     return result;
 }
 
