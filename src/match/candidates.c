@@ -176,8 +176,6 @@ static int cmp_cand_r(const void *a, const void *b)
     return x->r < y->r ? -1 : x->r > y->r;
 }
 
-#define NBUCKET 128
-
 typedef struct viol {
     int64_t by, w; /* how far the pair breaks the dual; its score */
     uint32_t e;
@@ -185,16 +183,15 @@ typedef struct viol {
 
 typedef struct bq_item {
     double ub;
-    uint32_t id; /* < number of blocks: a block; else nb + a group */
+    uint32_t id; /* a block, or B_GROUP + a group */
 } bq_item;
+#define B_GROUP 0x80000000u
 
 typedef struct scratch {
     double *ub, *ws;
     double *gub, *gws; /* the same for groups of blocks */
     bq_item *q;        /* groups and blocks by bound */
     size_t nq;
-    uint32_t *order;
-    uint32_t bucket[NBUCKET + 1];
     double score[MATCH_BLOCK];
     uint8_t ok[MATCH_BLOCK];
     cand *heap;
@@ -202,36 +199,6 @@ typedef struct scratch {
     viol *viol;
     size_t viol_cap;
 } scratch;
-
-/* blocks with ub >= 0, best first (by buckets of 1/NBUCKET): returns how many */
-static size_t order_blocks(scratch *sc, size_t nb)
-{
-    memset(sc->bucket, 0, sizeof sc->bucket);
-    size_t n = 0;
-    for (size_t b = 0; b < nb; b++) {
-        double u = sc->ub[b];
-        if (u < 0.0)
-            continue;
-        int q = (int)(u * NBUCKET);
-        q = q > NBUCKET - 1 ? NBUCKET - 1 : q;
-        sc->bucket[NBUCKET - 1 - q]++;
-        n++;
-    }
-    uint32_t pos[NBUCKET], acc = 0;
-    for (int q = 0; q < NBUCKET; q++) {
-        pos[q] = acc;
-        acc += sc->bucket[q];
-    }
-    for (size_t b = 0; b < nb; b++) {
-        double u = sc->ub[b];
-        if (u < 0.0)
-            continue;
-        int q = (int)(u * NBUCKET);
-        q = q > NBUCKET - 1 ? NBUCKET - 1 : q;
-        sc->order[pos[NBUCKET - 1 - q]++] = (uint32_t)b;
-    }
-    return n;
-}
 
 /* the queue of groups and blocks by bound, best first (ties: lower id) */
 static bool bq_before(bq_item a, bq_item b)
@@ -273,6 +240,44 @@ static bq_item bq_pop(scratch *sc)
     return top;
 }
 
+/* Best bound first over groups of MATCH_GROUP blocks (G) and blocks (B)
+ * of the other side against person x: a group is opened (its blocks
+ * bounded and queued) only when it comes first, so a group whose bound
+ * cannot enter a list is passed over without bounding its blocks. */
+static void bq_start(scratch *sc, const match_model *rm, const match_bounds *G, size_t x)
+{
+    match_bounds_ub(rm, G, x, sc->gub, sc->gws);
+    sc->nq = 0;
+    for (size_t g = 0; g < G->nb; g++)
+        if (sc->gub[g] >= 0.0)
+            bq_push(sc, sc->gub[g], (uint32_t)(B_GROUP + g));
+}
+
+/* the next block to score (its bound in sc->ub), or false when the best
+ * bound left is below thr (*cut set: something was left) or none is left */
+static bool bq_next(scratch *sc, const match_model *rm, const match_bounds *B, size_t x, double thr,
+                    size_t *block, bool *cut)
+{
+    while (sc->nq) {
+        bq_item it = bq_pop(sc);
+        if (it.ub < thr) {
+            *cut = true;
+            return false;
+        }
+        if (it.id < B_GROUP) {
+            *block = it.id;
+            return true;
+        }
+        size_t b0 = (it.id - B_GROUP) * MATCH_GROUP;
+        size_t b1 = b0 + MATCH_GROUP < B->nb ? b0 + MATCH_GROUP : B->nb;
+        match_bounds_ub_range(rm, B, x, b0, b1, sc->ub, sc->ws);
+        for (size_t b = b0; b < b1; b++)
+            if (sc->ub[b] >= 0.0)
+                bq_push(sc, sc->ub[b], (uint32_t)b);
+    }
+    return false;
+}
+
 static cand *scratch_heap(scratch *sc, size_t k)
 {
     if (k > sc->heap_cap) {
@@ -289,7 +294,6 @@ static scratch *scratch_new(int threads, size_t nb)
     for (int t = 0; t < threads; t++) {
         sc[t].ub = xmalloc((nb + 1) * sizeof(double));
         sc[t].ws = xmalloc((2 * nb + 2) * sizeof(double));
-        sc[t].order = xmalloc((nb + 1) * sizeof(uint32_t));
         sc[t].gub = xmalloc((ng + 1) * sizeof(double));
         sc[t].gws = xmalloc((2 * ng + 2) * sizeof(double));
         sc[t].q = xmalloc((ng + nb + 1) * sizeof *sc[t].q);
@@ -302,7 +306,6 @@ static void scratch_free(scratch *sc, int threads)
     for (int t = 0; t < threads; t++) {
         free(sc[t].ub);
         free(sc[t].ws);
-        free(sc[t].order);
         free(sc[t].gub);
         free(sc[t].gws);
         free(sc[t].q);
@@ -320,6 +323,7 @@ void match_index_free(match_index *ix)
     match_bounds_free(&ix->be);
     match_bounds_free(&ix->br);
     match_bounds_free(&ix->ge);
+    match_bounds_free(&ix->gr);
     free(ix->perm_e);
     free(ix->perm_r);
     free(ix->pos_e);
@@ -346,6 +350,7 @@ static match_index *index_new(const match_model *m)
     match_bounds_build(&ix->rm, 0, &ix->be);
     match_bounds_build(&ix->rm, 1, &ix->br);
     match_bounds_build_n(&ix->rm, 0, (size_t)MATCH_BLOCK * MATCH_GROUP, &ix->ge);
+    match_bounds_build_n(&ix->rm, 1, (size_t)MATCH_BLOCK * MATCH_GROUP, &ix->gr);
     return ix;
 }
 
@@ -418,32 +423,28 @@ static void build_row(void *arg, int tid, size_t i)
         n++;
         heap_offer(h, &nh, k, x);
     }
-    size_t nord;
-    if (c->count_only) { /* the blocks in order, tested one by one below */
-        nord = ix->br.nb;
-        for (size_t b = 0; b < nord; b++) {
-            sc->ub[b] = 1.0;
-            sc->order[b] = (uint32_t)b;
-        }
-    } else {
-        match_bounds_ub(rm, &ix->br, i, sc->ub, sc->ws);
-        nord = order_blocks(sc, ix->br.nb);
-    }
     bool skipped = false;
     size_t scored = 0;
     double thr = nh == k ? enter_thr(h[0].w) : -1.0;
-    for (size_t t = 0; t < nord; t++) {
-        size_t b = sc->order[t];
-        if (c->count_only && nh == k) {
-            skipped = true;
+    /* counting: the blocks in order until the row is full; else the best
+     * bound first, groups of mentor blocks before their blocks (bq_start) */
+    if (!c->count_only)
+        bq_start(sc, rm, &ix->gr, i);
+    for (size_t t = 0;; t++) {
+        size_t b;
+        if (c->count_only) {
+            if (t >= ix->br.nb)
+                break;
+            if (nh == k) {
+                skipped = true;
+                break;
+            }
+            b = t;
+            if (!match_bounds_may(rm, &ix->br, i, b))
+                continue;
+        } else if (!bq_next(sc, rm, &ix->br, i, thr, &b, &skipped)) {
             break;
         }
-        if (sc->ub[b] < thr) {
-            skipped = true;
-            continue;
-        }
-        if (c->count_only && !match_bounds_may(rm, &ix->br, i, b))
-            continue;
         size_t r0 = b * MATCH_BLOCK, nb = rm->nr - r0 < MATCH_BLOCK ? rm->nr - r0 : MATCH_BLOCK;
         match_model_block(rm, i, r0, nb, sc->score, sc->ok);
         scored += nb;
@@ -496,38 +497,13 @@ static void build_col(void *arg, int tid, size_t j)
     int64_t seen = 0;
     size_t scored = 0;
     double thr = -1.0;
-    /* Best bound first over groups of MATCH_GROUP blocks and blocks: a
-     * group is opened (its blocks bounded and queued) only when it comes
-     * first, so a group whose bound cannot enter the list is passed over
-     * without bounding its blocks (at L most of the 1,563 mentee blocks sit
-     * in groups far below a mentor's list). A group is a block of
-     * MATCH_GROUP * MATCH_BLOCK people with the same summaries, so its
-     * bound holds for each member as a block's does. Blocks are scored in
-     * the order of their bounds across groups, so the list fills with the
-     * best first and the blocks after it are cut as before. */
-    const size_t nbk = ix->be.nb;
-    match_bounds_ub(rm, &ix->ge, j, sc->gub, sc->gws);
-    sc->nq = 0;
-    for (size_t g = 0; g < ix->ge.nb; g++)
-        if (sc->gub[g] >= 0.0)
-            bq_push(sc, sc->gub[g], (uint32_t)(nbk + g));
-    while (sc->nq) {
-        bq_item it = bq_pop(sc);
-        if (it.ub < thr) {
-            skipped = true;
-            break;
-        }
-        if (it.id >= nbk) { /* a group: queue its blocks */
-            size_t b0 = (it.id - nbk) * MATCH_GROUP;
-            size_t b1 = b0 + MATCH_GROUP < nbk ? b0 + MATCH_GROUP : nbk;
-            match_bounds_ub_range(rm, &ix->be, j, b0, b1, sc->ub, sc->ws);
-            for (size_t bb = b0; bb < b1; bb++)
-                if (sc->ub[bb] >= 0.0)
-                    bq_push(sc, sc->ub[bb], (uint32_t)bb);
-            continue;
-        }
-        size_t e0 = (size_t)it.id * MATCH_BLOCK;
-        size_t nb = rm->ne - e0 < MATCH_BLOCK ? rm->ne - e0 : MATCH_BLOCK;
+    /* groups first (bq_start): at L most of the 1,563 mentee blocks sit in
+     * groups far below a mentor's list; the blocks are scored in the order
+     * of their bounds across groups, so the list fills with the best first */
+    size_t b;
+    bq_start(sc, rm, &ix->ge, j);
+    while (bq_next(sc, rm, &ix->be, j, thr, &b, &skipped)) {
+        size_t e0 = b * MATCH_BLOCK, nb = rm->ne - e0 < MATCH_BLOCK ? rm->ne - e0 : MATCH_BLOCK;
         match_model_col(rm, j, e0, nb, sc->score, sc->ok);
         scored += nb;
         for (size_t a = 0; a < nb; a++) {

@@ -232,7 +232,7 @@ typedef struct match_index {
     uint32_t *perm_e, *perm_r; /* position -> person */
     uint32_t *pos_e, *pos_r;   /* person -> position */
     match_bounds be, br;       /* mentee blocks, mentor blocks */
-    match_bounds ge;           /* mentee groups of MATCH_GROUP blocks */
+    match_bounds ge, gr;       /* mentee groups, mentor groups of MATCH_GROUP blocks */
 } match_index;
 void match_index_free(match_index *ix);
 
