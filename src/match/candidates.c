@@ -749,6 +749,7 @@ typedef struct viol_ctx {
     /* per mentee block: least u, largest cut, any mentee inside cut k */
     int64_t *minu, *maxcut;
     int64_t *cut_pos; /* cut[] by position */
+    int64_t *u_pos;   /* u[] by position, when the duals are all there is to check */
     uint8_t *reach[2];
     int64_t umin;
     scratch *sc;
@@ -887,10 +888,21 @@ static void viol_col(void *arg, int tid, size_t r)
         size_t e0 = b * MATCH_BLOCK, nb = rm->ne - e0 < MATCH_BLOCK ? rm->ne - e0 : MATCH_BLOCK;
         /* the members one by one: a pruned pair of e scores at most cut[e] */
         size_t any = 0;
-        for (size_t a = 0; a < nb; a++) {
-            size_t i = e0 + a;
-            int64_t ne_ = need_of_e(vc, r, i, margin);
-            any += vc->cut_pos[i] >= ne_ && sc->ub[b] >= enter_thr(ne_);
+        if (vc->u_pos) { /* need_of_e without cuts, over arrays in position order */
+            const int64_t base = c->v[r] - c->M - margin + 1, lo = c->dual_thr_min;
+            const double ubb = sc->ub[b];
+            const int64_t *up = vc->u_pos + e0, *cp = vc->cut_pos + e0;
+            for (size_t a = 0; a < nb; a++) {
+                int64_t d = base + up[a];
+                int64_t ne_ = d > lo ? d : lo;
+                any += cp[a] >= ne_ && ubb >= enter_thr(ne_);
+            }
+        } else {
+            for (size_t a = 0; a < nb; a++) {
+                size_t i = e0 + a;
+                int64_t ne_ = need_of_e(vc, r, i, margin);
+                any += vc->cut_pos[i] >= ne_ && sc->ub[b] >= enter_thr(ne_);
+            }
         }
         if (!any)
             continue;
@@ -966,6 +978,11 @@ size_t match_graph_violations(const match_model *m, const match_graph *g, const 
     vc.cut_pos = xmalloc((g->ne + 1) * sizeof *vc.cut_pos);
     for (size_t i = 0; i < g->ne; i++)
         vc.cut_pos[i] = g->cut[ix->perm_e[i]];
+    if (c->u && !c->cut_e[0] && !c->cut_e[1]) {
+        vc.u_pos = xmalloc((g->ne + 1) * sizeof *vc.u_pos);
+        for (size_t i = 0; i < g->ne; i++)
+            vc.u_pos[i] = c->u[ix->perm_e[i]];
+    }
     for (size_t b = 0; b < nb; b++) {
         vc.minu[b] = NEVER;
         vc.maxcut[b] = -1;
@@ -994,6 +1011,7 @@ size_t match_graph_violations(const match_model *m, const match_graph *g, const 
     free(vc.minu);
     free(vc.maxcut);
     free(vc.cut_pos);
+    free(vc.u_pos);
     free(vc.reach[0]);
     free(vc.reach[1]);
     pthread_mutex_destroy(&vc.lock);
