@@ -468,6 +468,7 @@ struct pg_copy {
     buf data;
     char *sql; /* COPY table (columns) FROM STDIN */
     bool started;
+    size_t ask_at; /* while the last COPY ends: the length at which to ask again */
 };
 
 static void copy_free(struct pg_copy *c)
@@ -596,8 +597,12 @@ static int pg_batch_add(store *s, void *state, const store_val *vals, int ncols)
     buf_append(&c->data, "\n", 1);
     if (c->data.len < COPY_FLUSH_BYTES)
         return STORE_OK;
-    if (!c->started && c->data.len < LIMIT_STORE_PG_COPY_AHEAD && still_ending(p))
+    if (!c->started && c->data.len < LIMIT_STORE_PG_COPY_AHEAD && c->data.len < c->ask_at)
+        return STORE_OK; /* asked too recently whether the last COPY has ended */
+    if (!c->started && c->data.len < LIMIT_STORE_PG_COPY_AHEAD && still_ending(p)) {
+        c->ask_at = c->data.len + COPY_FLUSH_BYTES; /* a read from the socket each time */
         return STORE_OK; /* the server is still checking the last COPY's rows */
+    }
     return copy_flush(p, c);
 }
 
