@@ -291,27 +291,38 @@ static bool time_zone_known(struct import_checker *c, const char *tz)
     return ok;
 }
 
+/* The next trimmed, non-empty tag of a list "a; b;c" at *s, its length
+ * in *m; *s moves past it. NULL at the end of the list. */
+static const char *next_tag(const char **s, size_t *m)
+{
+    while (**s) {
+        const char *end = strchr(*s, ';');
+        size_t n = end ? (size_t)(end - *s) : strlen(*s);
+        *m = n;
+        const char *t = trim(*s, m);
+        *s += n;
+        if (**s == ';')
+            (*s)++;
+        if (*m)
+            return t;
+    }
+    return NULL;
+}
+
 /* Splits "a; b;c" into a JSON array of the trimmed, non-empty, distinct tags. */
 static json_t *tags(const char *s)
 {
     json_t *a = json_array();
-    while (*s) {
-        const char *end = strchr(s, ';');
-        size_t n = end ? (size_t)(end - s) : strlen(s);
-        size_t m = n;
-        const char *t = trim(s, &m);
-        if (m) {
-            bool dup = false;
-            for (size_t i = 0; i < json_array_size(a) && !dup; i++) {
-                const json_t *w = json_array_get(a, i);
-                dup = json_string_length(w) == m && memcmp(json_string_value(w), t, m) == 0;
-            }
-            if (!dup)
-                json_array_append_new(a, json_stringn(t, m));
+    const char *t;
+    size_t m;
+    while ((t = next_tag(&s, &m))) {
+        bool dup = false;
+        for (size_t i = 0; i < json_array_size(a) && !dup; i++) {
+            const json_t *w = json_array_get(a, i);
+            dup = json_string_length(w) == m && memcmp(json_string_value(w), t, m) == 0;
         }
-        s += n;
-        if (*s == ';')
-            s++;
+        if (!dup)
+            json_array_append_new(a, json_stringn(t, m));
     }
     return a;
 }
@@ -428,29 +439,20 @@ struct pvalue {
  * than a profile takes, or one of a length the profile refuses. */
 static bool read_tags(struct pvalue *v)
 {
-    const char *s = v->s;
-    size_t shortest = SIZE_MAX, longest = 0;
-    while (*s) {
-        const char *end = strchr(s, ';');
-        size_t n = end ? (size_t)(end - s) : strlen(s);
-        size_t m = n;
-        const char *t = trim(s, &m);
-        if (m) {
-            bool dup = false;
-            for (size_t i = 0; i < v->ntags && !dup; i++)
-                dup = v->tag_len[i] == m && memcmp(v->tag[i], t, m) == 0;
-            if (!dup) {
-                if (v->ntags == LIMIT_PROFILE_TAGS)
-                    return false;
-                v->tag[v->ntags] = t;
-                v->tag_len[v->ntags++] = m;
-                shortest = m < shortest ? m : shortest;
-                longest = m > longest ? m : longest;
-            }
-        }
-        s += n;
-        if (*s == ';')
-            s++;
+    const char *s = v->s, *t;
+    size_t m, shortest = SIZE_MAX, longest = 0;
+    while ((t = next_tag(&s, &m))) {
+        bool dup = false;
+        for (size_t i = 0; i < v->ntags && !dup; i++)
+            dup = v->tag_len[i] == m && memcmp(v->tag[i], t, m) == 0;
+        if (dup)
+            continue;
+        if (v->ntags == LIMIT_PROFILE_TAGS)
+            return false;
+        v->tag[v->ntags] = t;
+        v->tag_len[v->ntags++] = m;
+        shortest = m < shortest ? m : shortest;
+        longest = m > longest ? m : longest;
     }
     return profile_tags_fit(columns[v->k].name, v->ntags, shortest, longest);
 }
