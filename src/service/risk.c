@@ -62,6 +62,56 @@ static struct risk_party *party_of(struct rel_facts *f, int64_t part)
     return NULL;
 }
 
+/* The count (or latest time) columns of one grouped query, set on the
+ * relationship each row names. */
+enum fact { F_LAST_MEETING, F_GOALS, F_MEMBERS, F_AGREEMENT, F_NOTES };
+
+static void put_fact(struct rel_facts *f, enum fact which, store_rows *rows)
+{
+    switch (which) {
+    case F_LAST_MEETING:
+        f->last_meeting_at = store_col_null(rows, 1) ? 0 : store_col_int(rows, 1);
+        break;
+    case F_GOALS: f->goals = store_col_int(rows, 1); break;
+    case F_MEMBERS: f->members = store_col_int(rows, 1); break;
+    case F_AGREEMENT:
+        f->agreement = store_col_int(rows, 1);
+        f->signings = store_col_int(rows, 2);
+        break;
+    case F_NOTES:
+        f->item.notes = store_col_int(rows, 1);
+        f->item.last_note_at = store_col_null(rows, 2) ? 0 : store_col_int(rows, 2);
+        break;
+    }
+}
+
+/* Each query groups one table's rows by relationship over the program's
+ * open relationships (WHICH): one pass over the table's index, not one
+ * lookup per relationship, and a relationship without rows keeps 0. */
+static const struct {
+    enum fact which;
+    const char *sql;
+} FACTS[] = {
+    {F_LAST_MEETING, "SELECT mt.relationship_id, MAX(mt.starts_at) FROM relationships r JOIN "
+                     "meetings mt ON mt.relationship_id = r.id WHERE " WHICH
+                     " AND mt.status = 'held' GROUP BY mt.relationship_id"},
+    {F_GOALS, "SELECT g.relationship_id, COUNT(*) FROM relationships r JOIN goals g ON "
+              "g.relationship_id = r.id WHERE " WHICH
+              " AND g.status <> 'dropped' GROUP BY g.relationship_id"},
+    {F_MEMBERS, "SELECT m.relationship_id, COUNT(*) FROM relationships r JOIN "
+                "relationship_members m ON m.relationship_id = r.id WHERE " WHICH
+                " GROUP BY m.relationship_id"},
+    /* One agreement per relationship: 1, and its current version's
+     * signings. */
+    {F_AGREEMENT, "SELECT a.relationship_id, 1, COUNT(s.relationship_id) FROM relationships r "
+                  "JOIN agreements a ON a.relationship_id = r.id LEFT JOIN agreement_signings s "
+                  "ON s.relationship_id = a.relationship_id AND s.version = a.version WHERE " WHICH
+                  " GROUP BY a.relationship_id"},
+    {F_NOTES, "SELECT cn.relationship_id, COUNT(*), MAX(cn.created_at) FROM relationships r JOIN "
+              "coordinator_notes cn ON cn.relationship_id = r.id WHERE " WHICH
+              " GROUP BY cn.relationship_id"},
+};
+
 /* Reads the program's open relationships (or only rel_id) with their
  * members, health checks and pairing-fit answers. */
 static int load_facts(store *db, int64_t program_id, int64_t rel_id, struct rel_facts **out,
@@ -72,20 +122,10 @@ static int load_facts(store *db, int64_t program_id, int64_t rel_id, struct rel_
     *out = NULL;
     *n = 0;
     store_val p[] = {SV_INT(program_id), SV_INT(rel_id)};
-    int rc = store_query(
-        db,
-        "SELECT r.id, r.status, r.started_at, r.phase, r.phase_started_at, "
-        "(SELECT MAX(mt.starts_at) FROM meetings mt WHERE mt.relationship_id = r.id AND "
-        "mt.status = 'held'), "
-        "(SELECT COUNT(*) FROM goals g WHERE g.relationship_id = r.id AND g.status <> 'dropped'), "
-        "(SELECT COUNT(*) FROM relationship_members m WHERE m.relationship_id = r.id), "
-        "(SELECT COUNT(*) FROM agreements a JOIN agreement_signings s ON s.relationship_id = "
-        "a.relationship_id AND s.version = a.version WHERE a.relationship_id = r.id), "
-        "(SELECT COUNT(*) FROM agreements a WHERE a.relationship_id = r.id), "
-        "(SELECT COUNT(*) FROM coordinator_notes cn WHERE cn.relationship_id = r.id), "
-        "(SELECT MAX(cn.created_at) FROM coordinator_notes cn WHERE cn.relationship_id = r.id) "
-        "FROM relationships r WHERE " WHICH " ORDER BY r.id",
-        p, 2, &rows);
+    int rc = store_query(db,
+                         "SELECT r.id, r.status, r.started_at, r.phase, r.phase_started_at FROM "
+                         "relationships r WHERE " WHICH " ORDER BY r.id",
+                         p, 2, &rows);
     while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
@@ -98,18 +138,24 @@ static int load_facts(store *db, int64_t program_id, int64_t rel_id, struct rel_
         f->item.started_at = store_col_int(rows, 2);
         f->phase = (int)store_col_int(rows, 3);
         f->phase_started_at = store_col_int(rows, 4);
-        f->last_meeting_at = store_col_null(rows, 5) ? 0 : store_col_int(rows, 5);
-        f->goals = store_col_int(rows, 6);
-        f->members = store_col_int(rows, 7);
-        f->signings = store_col_int(rows, 8);
-        f->agreement = store_col_int(rows, 9);
-        f->item.notes = store_col_int(rows, 10);
-        f->item.last_note_at = store_col_null(rows, 11) ? 0 : store_col_int(rows, 11);
         rc = STORE_OK;
     }
     store_rows_free(rows);
     if (rc < 0)
         goto fail;
+
+    for (size_t q = 0; q < sizeof FACTS / sizeof FACTS[0]; q++) {
+        rc = store_query(db, FACTS[q].sql, p, 2, &rows);
+        while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+            struct rel_facts *f = find(*out, *n, store_col_int(rows, 0));
+            if (f)
+                put_fact(f, FACTS[q].which, rows);
+            rc = STORE_OK;
+        }
+        store_rows_free(rows);
+        if (rc < 0)
+            goto fail;
+    }
 
     rc = store_query(db,
                      "SELECT m.relationship_id, m.participation_id, pa.person_id, pe.name, m.role "
@@ -292,8 +338,30 @@ static int open_flags(store *db, int64_t program_id, int64_t rel_id, struct open
     return rc < 0 ? rc : STORE_OK;
 }
 
+/* The index of rel_id's first flag among of[0..n) (sorted by
+ * relationship), or n: its flags are those from there with its id. */
+static size_t first_flag(const struct open_flag *of, size_t n, int64_t rel_id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (of[mid].relationship_id < rel_id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 int svc_risk_list(store *db, int64_t program_id, int64_t now, struct svc_risk_item **out, size_t *n,
                   int64_t *open)
+{
+    struct svc_risk_counts counts;
+    return svc_risk_list_counted(db, program_id, now, out, n, open, &counts);
+}
+
+int svc_risk_list_counted(store *db, int64_t program_id, int64_t now, struct svc_risk_item **out,
+                          size_t *n, int64_t *open, struct svc_risk_counts *counts)
 {
     struct rel_facts *f = NULL;
     struct open_flag *of = NULL;
@@ -301,6 +369,7 @@ int svc_risk_list(store *db, int64_t program_id, int64_t now, struct svc_risk_it
     *out = NULL;
     *n = 0;
     *open = 0;
+    memset(counts, 0, sizeof *counts);
     int rc = assess(db, program_id, 0, now, &f, &nf);
     if (rc == STORE_OK)
         rc = open_flags(db, program_id, 0, &of, &nof);
@@ -308,16 +377,21 @@ int svc_risk_list(store *db, int64_t program_id, int64_t now, struct svc_risk_it
         goto done;
     *open = (int64_t)nf;
     *out = xcalloc(nf ? nf : 1, sizeof **out);
-    for (size_t i = 0; i < nf && *n < LIMIT_AT_RISK_LISTED; i++) {
+    for (size_t i = 0; i < nf; i++) {
         if (!f[i].item.nreasons)
             continue;
+        counts->at_risk++;
+        for (size_t r = 0; r < f[i].item.nreasons; r++)
+            counts->by[f[i].item.reasons[r].code]++;
+        if (*n == LIMIT_AT_RISK_LISTED)
+            continue; /* counted, not listed */
         struct svc_risk_item *it = &(*out)[(*n)++];
         *it = f[i].item;
         f[i].item.members = NULL; /* handed over */
+        size_t k0 = first_flag(of, nof, it->relationship_id);
         for (size_t r = 0; r < it->nreasons; r++)
-            for (size_t k = 0; k < nof; k++)
-                if (of[k].relationship_id == it->relationship_id &&
-                    of[k].code == (int)it->reasons[r].code)
+            for (size_t k = k0; k < nof && of[k].relationship_id == it->relationship_id; k++)
+                if (of[k].code == (int)it->reasons[r].code)
                     it->since[r] = of[k].raised_at;
     }
 done:
@@ -337,11 +411,11 @@ static int record(store *db, int64_t program_id, int64_t rel_id, int64_t now, si
         rc = open_flags(db, program_id, rel_id, &of, &nof);
     for (size_t i = 0; rc == STORE_OK && i < nf; i++) {
         const struct svc_risk_item *it = &f[i].item;
+        size_t k0 = first_flag(of, nof, it->relationship_id);
         for (size_t r = 0; rc == STORE_OK && r < it->nreasons; r++) {
             bool have = false;
-            for (size_t k = 0; k < nof; k++)
-                if (of[k].relationship_id == it->relationship_id &&
-                    of[k].code == (int)it->reasons[r].code)
+            for (size_t k = k0; k < nof && of[k].relationship_id == it->relationship_id; k++)
+                if (of[k].code == (int)it->reasons[r].code)
                     have = of[k].keep = true;
             if (have)
                 continue;
