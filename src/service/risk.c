@@ -23,12 +23,22 @@ void svc_risk_items_free(struct svc_risk_item *items, size_t n)
     free(items);
 }
 
-/* What one open relationship is made of, while it is assessed. */
+/* What one open relationship is made of, while it is assessed: the
+ * reasons' codes only (a few bytes, where an item with their sentences is
+ * 3 KB: 50 MB at 18,000 relationships); the sentences are written again
+ * for the relationships listed or flagged (reassess). */
 struct rel_facts {
-    struct svc_risk_item item;
+    struct {
+        int64_t relationship_id, started_at, notes, last_note_at;
+        char status[16];
+        struct svc_rel_member *members; /* mentor first */
+        size_t nmembers;
+    } item;
     int phase;
     int64_t phase_started_at, last_meeting_at, goals, members, signings, agreement;
     struct risk_party *parties; /* one per member, same order */
+    size_t nreasons;
+    enum risk_code codes[RISK_COUNT];
 };
 
 static void facts_free(struct rel_facts *f, size_t n)
@@ -254,45 +264,74 @@ fail:
     return rc;
 }
 
-/* Assesses every relationship of f[0..n) with the program's guideline. */
+/* The reasons of relationship *f at now under the program's guideline,
+ * into it (its phase's name, reasons and their count). */
+static void reassess(const struct rel_facts *f, const struct program_config *cfg, int64_t now,
+                     struct svc_risk_item *it)
+{
+    const json_t *ph = program_phase(cfg, f->phase);
+    const char *name = json_string_value(json_object_get(ph, "name"));
+    const json_t *days = json_object_get(ph, "timeframe_days");
+    str_fmt(it->phase_name, sizeof it->phase_name, "%s", name ? name : "");
+    struct risk_input in = {
+        .status = f->item.status,
+        .started_at = f->item.started_at,
+        .phase_started_at = f->phase_started_at,
+        .last_meeting_at = f->last_meeting_at,
+        .phase_name = it->phase_name,
+        .phase_timeframe_days = json_is_integer(days) ? (int)json_integer_value(days) : 0,
+        .meetings_per_month = cfg->meetings.frequency_per_month,
+        .due_days = cfg->goals.due_days,
+        .agreement_signed = f->agreement > 0 && f->members > 0 &&
+                            f->signings >= (int64_t)f->item.nmembers && f->item.nmembers > 0,
+        .goals = f->goals,
+        .parties = f->parties,
+        .nparties = f->item.nmembers,
+    };
+    it->nreasons = risk_assess(&in, now, it->reasons);
+}
+
+/* Item *it of relationship *f: its fields, members handed over, reasons. */
+static void item_of(struct rel_facts *f, const struct program_config *cfg, int64_t now,
+                    struct svc_risk_item *it)
+{
+    memset(it, 0, sizeof *it);
+    it->relationship_id = f->item.relationship_id;
+    it->started_at = f->item.started_at;
+    memcpy(it->status, f->item.status, sizeof it->status);
+    it->members = f->item.members;
+    it->nmembers = f->item.nmembers;
+    f->item.members = NULL; /* handed over */
+    it->notes = f->item.notes;
+    it->last_note_at = f->item.last_note_at;
+    reassess(f, cfg, now, it);
+}
+
+/* Assesses every relationship of f[0..n) with the program's guideline:
+ * the codes of their reasons. */
 static void assess_all(struct rel_facts *f, size_t n, const struct program_config *cfg, int64_t now)
 {
+    struct svc_risk_item one;
     for (size_t i = 0; i < n; i++) {
-        const json_t *ph = program_phase(cfg, f[i].phase);
-        const char *name = json_string_value(json_object_get(ph, "name"));
-        const json_t *days = json_object_get(ph, "timeframe_days");
-        str_fmt(f[i].item.phase_name, sizeof f[i].item.phase_name, "%s", name ? name : "");
-        struct risk_input in = {
-            .status = f[i].item.status,
-            .started_at = f[i].item.started_at,
-            .phase_started_at = f[i].phase_started_at,
-            .last_meeting_at = f[i].last_meeting_at,
-            .phase_name = f[i].item.phase_name,
-            .phase_timeframe_days = json_is_integer(days) ? (int)json_integer_value(days) : 0,
-            .meetings_per_month = cfg->meetings.frequency_per_month,
-            .due_days = cfg->goals.due_days,
-            .agreement_signed = f[i].agreement > 0 && f[i].members > 0 &&
-                                f[i].signings >= (int64_t)f[i].item.nmembers &&
-                                f[i].item.nmembers > 0,
-            .goals = f[i].goals,
-            .parties = f[i].parties,
-            .nparties = f[i].item.nmembers,
-        };
-        f[i].item.nreasons = risk_assess(&in, now, f[i].item.reasons);
+        reassess(&f[i], cfg, now, &one);
+        f[i].nreasons = one.nreasons;
+        for (size_t r = 0; r < one.nreasons; r++)
+            f[i].codes[r] = one.reasons[r].code;
     }
 }
 
-/* The program's assessment at now (of one relationship when rel_id). */
+/* The program's assessment at now (of one relationship when rel_id), and
+ * its configuration into *cfg (the caller's to clean up). */
 static int assess(store *db, int64_t program_id, int64_t rel_id, int64_t now, struct rel_facts **f,
-                  size_t *n)
+                  size_t *n, struct program_config *cfg)
 {
-    struct program_config cfg = {0};
-    int rc = svc_program_config(db, program_id, &cfg, NULL, 0);
+    *f = NULL;
+    *n = 0;
+    int rc = svc_program_config(db, program_id, cfg, NULL, 0);
     if (rc != SVC_OK)
-        return rc == SVC_NOT_FOUND ? (*f = NULL, *n = 0, STORE_OK) : rc;
+        return rc == SVC_NOT_FOUND ? STORE_OK : rc;
     if ((rc = load_facts(db, program_id, rel_id, f, n)) == STORE_OK)
-        assess_all(*f, *n, &cfg, now);
-    program_config_cleanup(&cfg);
+        assess_all(*f, *n, cfg, now);
     return rc;
 }
 
@@ -365,12 +404,13 @@ int svc_risk_list_counted(store *db, int64_t program_id, int64_t now, struct svc
 {
     struct rel_facts *f = NULL;
     struct open_flag *of = NULL;
+    struct program_config cfg = {0};
     size_t nf = 0, nof = 0;
     *out = NULL;
     *n = 0;
     *open = 0;
     memset(counts, 0, sizeof *counts);
-    int rc = assess(db, program_id, 0, now, &f, &nf);
+    int rc = assess(db, program_id, 0, now, &f, &nf, &cfg);
     if (rc == STORE_OK)
         rc = open_flags(db, program_id, 0, &of, &nof);
     if (rc != STORE_OK)
@@ -378,16 +418,15 @@ int svc_risk_list_counted(store *db, int64_t program_id, int64_t now, struct svc
     *open = (int64_t)nf;
     *out = xcalloc(nf ? nf : 1, sizeof **out);
     for (size_t i = 0; i < nf; i++) {
-        if (!f[i].item.nreasons)
+        if (!f[i].nreasons)
             continue;
         counts->at_risk++;
-        for (size_t r = 0; r < f[i].item.nreasons; r++)
-            counts->by[f[i].item.reasons[r].code]++;
+        for (size_t r = 0; r < f[i].nreasons; r++)
+            counts->by[f[i].codes[r]]++;
         if (*n == LIMIT_AT_RISK_LISTED)
             continue; /* counted, not listed */
         struct svc_risk_item *it = &(*out)[(*n)++];
-        *it = f[i].item;
-        f[i].item.members = NULL; /* handed over */
+        item_of(&f[i], &cfg, now, it);
         size_t k0 = first_flag(of, nof, it->relationship_id);
         for (size_t r = 0; r < it->nreasons; r++)
             for (size_t k = k0; k < nof && of[k].relationship_id == it->relationship_id; k++)
@@ -397,6 +436,7 @@ int svc_risk_list_counted(store *db, int64_t program_id, int64_t now, struct svc
 done:
     facts_free(f, nf);
     free(of);
+    program_config_cleanup(&cfg);
     return rc;
 }
 
@@ -404,13 +444,20 @@ static int record(store *db, int64_t program_id, int64_t rel_id, int64_t now, si
 {
     struct rel_facts *f = NULL;
     struct open_flag *of = NULL;
+    struct program_config cfg = {0};
+    struct svc_risk_item one;
     size_t nf = 0, nof = 0;
     *changed = 0;
-    int rc = assess(db, program_id, rel_id, now, &f, &nf);
+    int rc = assess(db, program_id, rel_id, now, &f, &nf, &cfg);
     if (rc == STORE_OK)
         rc = open_flags(db, program_id, rel_id, &of, &nof);
     for (size_t i = 0; rc == STORE_OK && i < nf; i++) {
-        const struct svc_risk_item *it = &f[i].item;
+        if (!f[i].nreasons)
+            continue;
+        struct svc_risk_item *it = &one;
+        item_of(&f[i], &cfg, now, it);
+        free(it->members); /* only the reasons are needed */
+        it->members = NULL;
         size_t k0 = first_flag(of, nof, it->relationship_id);
         for (size_t r = 0; rc == STORE_OK && r < it->nreasons; r++) {
             bool have = false;
@@ -446,6 +493,7 @@ static int record(store *db, int64_t program_id, int64_t rel_id, int64_t now, si
     }
     facts_free(f, nf);
     free(of);
+    program_config_cleanup(&cfg);
     return rc;
 }
 
