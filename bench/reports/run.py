@@ -412,7 +412,9 @@ def anchor_sqlite(path, name, n):
 
 def anchor_postgres(url, pgdir, name, n):
     """The wall times (ms) of n runs, and the server's CPU per run."""
-    script = "\\timing on\n" + (anchor_sql(name, "postgres") + "\n") * n
+    # As tandem's sessions: JIT off (compiling a query of these costs
+    # 100-300 ms, more than running it).
+    script = "SET jit = off;\n\\timing on\n" + (anchor_sql(name, "postgres") + "\n") * n
     cpu0 = server_cpu(pgdir)
     out = psql(url, stdin=script).stdout
     return ([float(x) for x in re.findall(r"Time: ([0-9.]+) ms", out)],
