@@ -342,19 +342,19 @@ struct open_flag {
     bool keep;
 };
 
-static int open_flags(store *db, int64_t program_id, int64_t rel_id, struct open_flag **out,
-                      size_t *n)
+static int open_flags(store *db, int64_t program_id, int64_t rel_id, int64_t up_to,
+                      struct open_flag **out, size_t *n)
 {
     store_rows *rows = NULL;
     size_t cap = 0;
     *out = NULL;
     *n = 0;
-    store_val p[] = {SV_INT(program_id), SV_INT(rel_id)};
+    store_val p[] = {SV_INT(program_id), SV_INT(rel_id), SV_INT(up_to)};
     int rc = store_query(db,
                          "SELECT id, relationship_id, code, raised_at FROM risk_flags WHERE "
                          "program_id = ?1 AND cleared_at IS NULL AND (?2 = 0 OR relationship_id "
-                         "= ?2) ORDER BY relationship_id, id",
-                         p, 2, &rows);
+                         "= ?2) AND (?3 = 0 OR relationship_id <= ?3) ORDER BY relationship_id, id",
+                         p, 3, &rows);
     while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
@@ -411,12 +411,10 @@ int svc_risk_list_counted(store *db, int64_t program_id, int64_t now, struct svc
     *open = 0;
     memset(counts, 0, sizeof *counts);
     int rc = assess(db, program_id, 0, now, &f, &nf, &cfg);
-    if (rc == STORE_OK)
-        rc = open_flags(db, program_id, 0, &of, &nof);
     if (rc != STORE_OK)
         goto done;
     *open = (int64_t)nf;
-    *out = xcalloc(nf ? nf : 1, sizeof **out);
+    *out = xcalloc(nf < LIMIT_AT_RISK_LISTED ? nf + 1 : LIMIT_AT_RISK_LISTED, sizeof **out);
     for (size_t i = 0; i < nf; i++) {
         if (!f[i].nreasons)
             continue;
@@ -425,8 +423,15 @@ int svc_risk_list_counted(store *db, int64_t program_id, int64_t now, struct svc
             counts->by[f[i].codes[r]]++;
         if (*n == LIMIT_AT_RISK_LISTED)
             continue; /* counted, not listed */
-        struct svc_risk_item *it = &(*out)[(*n)++];
-        item_of(&f[i], &cfg, now, it);
+        item_of(&f[i], &cfg, now, &(*out)[(*n)++]);
+    }
+    /* When each listed reason was flagged: the open flags up to the last
+     * listed relationship (the list is in id order). */
+    if (*n &&
+        (rc = open_flags(db, program_id, 0, (*out)[*n - 1].relationship_id, &of, &nof)) != STORE_OK)
+        goto done;
+    for (size_t i = 0; i < *n; i++) {
+        struct svc_risk_item *it = &(*out)[i];
         size_t k0 = first_flag(of, nof, it->relationship_id);
         for (size_t r = 0; r < it->nreasons; r++)
             for (size_t k = k0; k < nof && of[k].relationship_id == it->relationship_id; k++)
@@ -434,6 +439,11 @@ int svc_risk_list_counted(store *db, int64_t program_id, int64_t now, struct svc
                     it->since[r] = of[k].raised_at;
     }
 done:
+    if (rc != STORE_OK) {
+        svc_risk_items_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
     facts_free(f, nf);
     free(of);
     program_config_cleanup(&cfg);
@@ -450,7 +460,7 @@ static int record(store *db, int64_t program_id, int64_t rel_id, int64_t now, si
     *changed = 0;
     int rc = assess(db, program_id, rel_id, now, &f, &nf, &cfg);
     if (rc == STORE_OK)
-        rc = open_flags(db, program_id, rel_id, &of, &nof);
+        rc = open_flags(db, program_id, rel_id, 0, &of, &nof);
     for (size_t i = 0; rc == STORE_OK && i < nf; i++) {
         if (!f[i].nreasons)
             continue;
