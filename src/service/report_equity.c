@@ -4,7 +4,10 @@
  * how many, the share matched, the published run's mean score for them,
  * the median days from approval to a match, and the share of their ended
  * relationships that completed; and the yes/no outcomes of the program's
- * matched participants by the same groups. A group of fewer people than
+ * matched participants by the same groups. The program may declare more
+ * fields to group by (reports.equity_groups: an enrolment question's
+ * answer, the profile's learning style, the person's time zone or job
+ * title). A group of fewer people than
  * the anonymity threshold shows no figure, nor one a total would give
  * back by subtraction (domain/stats.h: stats_suppress). */
 #include <stdio.h>
@@ -16,10 +19,73 @@
 #include "domain/survey.h"
 #include "service/reports.h"
 
-#define FIELDS 3
-static const char *const FIELD[FIELDS] = {"department", "job_level", "location"};
+#define BUILTIN 3
+#define FIELDS_MAX (BUILTIN + LIMIT_EQUITY_GROUP_FIELDS)
 #define NOT_GIVEN "(not given)"
 #define OTHER "(other)"
+
+/* Where a field's value is read from: a column of the row (the person's
+ * record) or a key of the participation's application or profile. */
+enum source { FROM_COLUMN, FROM_APPLICATION, FROM_PROFILE };
+
+struct field_src {
+    const char *name;
+    enum source from;
+    int col; /* FROM_COLUMN: the column of the row */
+};
+
+/* The fields of this program's report: the built-in three, then the
+ * declared ones. `first` is the column of the row where the person's
+ * department is, the rest following as `person_columns` lists them. */
+struct fields {
+    struct field_src f[FIELDS_MAX];
+    int n;
+    bool json; /* a declared field reads the application or the profile */
+};
+
+/* The row's columns from `first` on: the person's fields, then the
+ * participation's documents. */
+#define PERSON_COLUMNS "pe.department, pe.job_level, pe.location, pe.job_title, pe.time_zone"
+#define DOC_COLUMNS "w.application, w.profile"
+
+static void fields_of(const struct program_config *cfg, int first, struct fields *out)
+{
+    static const char *const builtin[BUILTIN] = {"department", "job_level", "location"};
+    memset(out, 0, sizeof *out);
+    for (int i = 0; i < BUILTIN; i++)
+        out->f[out->n++] = (struct field_src){builtin[i], FROM_COLUMN, first + i};
+    size_t i;
+    const json_t *g;
+    json_array_foreach(cfg->reports.equity_groups, i, g)
+    {
+        const char *name = json_string_value(g);
+        if (!name || out->n == FIELDS_MAX)
+            continue;
+        struct field_src *f = &out->f[out->n++];
+        f->name = name;
+        if (strcmp(name, "job_title") == 0) {
+            f->col = first + 3;
+        } else if (strcmp(name, "time_zone") == 0) {
+            f->col = first + 4;
+        } else {
+            f->from = strcmp(name, "learning_style") == 0 ? FROM_PROFILE : FROM_APPLICATION;
+            out->json = true;
+        }
+    }
+}
+
+/* A row's application and profile (columns first+5, first+6), parsed
+ * when a field reads them; release with json_decref. */
+static void docs_of(store_rows *rows, const struct fields *fs, int first, json_t **app,
+                    json_t **prof)
+{
+    *app = *prof = NULL;
+    if (!fs->json)
+        return;
+    const char *a = store_col_text(rows, first + 5), *p = store_col_text(rows, first + 6);
+    *app = a ? json_loads(a, 0, NULL) : NULL;
+    *prof = p ? json_loads(p, 0, NULL) : NULL;
+}
 
 struct group {
     char name[LIMIT_NAME_BYTES + 1];
@@ -53,15 +119,27 @@ static size_t groups_in(const struct field *f)
     return f->g[LIMIT_REPORT_GROUPS].n ? LIMIT_REPORT_GROUPS + 1 : f->n;
 }
 
-/* The group a person's field value names: text as it is, the job level
- * as a number, NOT_GIVEN when empty. */
-static void value_of(store_rows *rows, int col, char *out, size_t n)
+/* The group a person's field value names: text as it is, numbers
+ * (the job level, a scale answer) as numbers, NOT_GIVEN when empty. */
+static void value_of(store_rows *rows, const struct field_src *f, const json_t *app,
+                     const json_t *prof, char *out, size_t n)
 {
-    const char *v = store_col_text(rows, col);
-    if (store_col_null(rows, col) || !v || !*v)
-        snprintf(out, n, "%s", NOT_GIVEN);
-    else if (col == 1)
-        snprintf(out, n, "%lld", (long long)store_col_int(rows, col));
+    snprintf(out, n, "%s", NOT_GIVEN);
+    if (f->from != FROM_COLUMN) {
+        const json_t *v = json_object_get(f->from == FROM_PROFILE ? prof : app, f->name);
+        if (json_is_string(v) && *json_string_value(v))
+            snprintf(out, n, "%s", json_string_value(v));
+        else if (json_is_integer(v))
+            snprintf(out, n, "%lld", (long long)json_integer_value(v));
+        else if (json_is_real(v))
+            snprintf(out, n, "%g", json_real_value(v));
+        return;
+    }
+    const char *v = store_col_text(rows, f->col);
+    if (store_col_null(rows, f->col) || !v || !*v)
+        return;
+    if (strcmp(f->name, "job_level") == 0)
+        snprintf(out, n, "%lld", (long long)store_col_int(rows, f->col));
     else
         snprintf(out, n, "%s", v);
 }
@@ -130,35 +208,51 @@ struct ocount {
     bool binary;
 };
 
-static int outcomes(store *db, int64_t program_id, const struct svc_period *p, int threshold,
-                    struct report_table *t)
+/* The matched participants' latest record of each kind in the period
+ * (ROW_NUMBER, not a NOT EXISTS per record: bench/reports), counted by
+ * the person's fields - and by the participation's documents when a
+ * declared field reads them (a mentee's before a mentor's: one per
+ * person). */
+static const char OUTCOMES_SQL[] =
+    "WITH w AS (%s), latest AS (SELECT person_id, kind, value FROM (SELECT o.person_id, o.kind, "
+    "o.value, ROW_NUMBER() OVER (PARTITION BY o.person_id, o.kind ORDER BY o.recorded_on DESC) "
+    "AS k FROM outcome_records o JOIN w ON w.person_id = o.person_id WHERE o.recorded_on "
+    "BETWEEN ?2 AND ?3) x WHERE k = 1) SELECT l.kind, l.value, COUNT(*), %s FROM latest l JOIN "
+    "people pe ON pe.id = l.person_id%s GROUP BY l.kind, l.value, %s";
+static const char WHO_SQL[] =
+    "SELECT DISTINCT pa.person_id FROM participations pa JOIN participation_stages s ON "
+    "s.participation_id = pa.id AND s.stage = 'matched' WHERE pa.program_id = ?1 AND pa.role IN "
+    "('mentor', 'mentee')";
+static const char WHO_DOCS_SQL[] =
+    "SELECT person_id, application, profile FROM (SELECT pa.person_id, pa.application, "
+    "pa.profile, ROW_NUMBER() OVER (PARTITION BY pa.person_id ORDER BY pa.role, pa.id) AS k FROM "
+    "participations pa JOIN participation_stages s ON s.participation_id = pa.id AND s.stage = "
+    "'matched' WHERE pa.program_id = ?1 AND pa.role IN ('mentor', 'mentee')) y WHERE y.k = 1";
+
+static int outcomes(store *db, int64_t program_id, const struct program_config *cfg,
+                    const struct svc_period *p, int threshold, struct report_table *t)
 {
     char from[11], to[11];
     svc_period_days(p, from, to);
     store_val pv[] = {SV_INT(program_id), SV_TEXT(from), SV_TEXT(to)};
     store_rows *rows = NULL;
     VEC(struct ocount) oc = {0};
-    /* The program's matched participants' latest record of each kind in
-     * the period, counted by the person's field values. */
-    int rc = store_query(
-        db,
-        "WITH who AS (SELECT DISTINCT pa.person_id FROM participations pa JOIN "
-        "participation_stages s ON s.participation_id = pa.id AND s.stage = 'matched' WHERE "
-        "pa.program_id = ?1 AND pa.role IN ('mentor', 'mentee')), latest AS (SELECT o.person_id, "
-        "o.kind, o.value FROM outcome_records o JOIN who ON who.person_id = o.person_id WHERE "
-        "o.recorded_on BETWEEN ?2 AND ?3 AND NOT EXISTS (SELECT 1 FROM outcome_records n WHERE "
-        "n.person_id = o.person_id AND n.kind = o.kind AND n.recorded_on BETWEEN ?2 AND ?3 AND "
-        "n.recorded_on > o.recorded_on)) SELECT pe.department, pe.job_level, pe.location, "
-        "l.kind, l.value, COUNT(*) FROM latest l JOIN people pe ON pe.id = l.person_id GROUP BY "
-        "pe.department, pe.job_level, pe.location, l.kind, l.value",
-        pv, 3, &rows);
+    struct fields fs;
+    fields_of(cfg, 3, &fs);
+    char cols[128], sql[2048];
+    snprintf(cols, sizeof cols, "%s%s", PERSON_COLUMNS, fs.json ? ", " DOC_COLUMNS : "");
+    snprintf(sql, sizeof sql, OUTCOMES_SQL, fs.json ? WHO_DOCS_SQL : WHO_SQL, cols,
+             fs.json ? " JOIN w ON w.person_id = l.person_id" : "", cols);
+    int rc = store_query(db, sql, pv, 3, &rows);
     while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
         rc = STORE_OK;
-        const char *kind = store_col_text(rows, 3), *value = store_col_text(rows, 4);
-        int64_t n = store_col_int(rows, 5);
-        for (int f = 0; f < FIELDS; f++) {
+        const char *kind = store_col_text(rows, 0), *value = store_col_text(rows, 1);
+        int64_t n = store_col_int(rows, 2);
+        json_t *app, *prof;
+        docs_of(rows, &fs, 3, &app, &prof);
+        for (int f = 0; f < fs.n; f++) {
             char g[LIMIT_NAME_BYTES + 1];
-            value_of(rows, f, g, sizeof g);
+            value_of(rows, &fs.f[f], app, prof, g, sizeof g);
             struct ocount *c = NULL;
             for (size_t i = 0; i < oc.len && !c; i++)
                 if (oc.items[i].field == f && strcmp(oc.items[i].kind, kind) == 0 &&
@@ -177,6 +271,8 @@ static int outcomes(store *db, int64_t program_id, const struct svc_period *p, i
             else if (strcmp(value, "0") != 0)
                 c->binary = false;
         }
+        json_decref(app);
+        json_decref(prof);
     }
     store_rows_free(rows);
     if (rc < 0)
@@ -187,7 +283,7 @@ static int outcomes(store *db, int64_t program_id, const struct svc_period *p, i
             if (!oc.items[j].binary && strcmp(oc.items[j].kind, oc.items[i].kind) == 0)
                 oc.items[i].binary = false;
     /* Each field and kind: its groups in name order, suppressed together. */
-    for (int f = 0; f < FIELDS; f++) {
+    for (int f = 0; f < fs.n; f++) {
         for (size_t i = 0; i < oc.len; i++) {
             struct ocount *first = &oc.items[i];
             if (first->field != f || !first->binary || first->n < 0)
@@ -212,7 +308,7 @@ static int outcomes(store *db, int64_t program_id, const struct svc_period *p, i
             stats_suppress(counts, NULL, k, threshold, hide);
             for (size_t a = 0; a < k; a++) {
                 struct ocount *c = &oc.items[idx[a]];
-                report_text(t, FIELD[f]);
+                report_text(t, fs.f[f].name);
                 report_text(t, c->group);
                 report_text(t, c->kind);
                 if (hide[a]) {
@@ -237,11 +333,30 @@ done:
     return rc;
 }
 
+/* The cohort: the program's mentees approved in the period, with their
+ * approval and match, their pairs' mean score in the published run and
+ * their ended relationships. Joins to per-mentee aggregates, not three
+ * subqueries per mentee: PostgreSQL planned those at a cost that switched
+ * on JIT compilation and ran 5x slower (bench/reports). */
+static const char COHORT_SQL[] =
+    "SELECT a.reached_at, m.reached_at, q.score, COALESCE(e.ended, 0), COALESCE(e.completed, 0), "
+    "%s FROM participations w JOIN people pe ON pe.id = w.person_id JOIN participation_stages a "
+    "ON a.participation_id = w.id AND a.stage = 'approved' LEFT JOIN participation_stages m ON "
+    "m.participation_id = w.id AND m.stage = 'matched' LEFT JOIN (SELECT mentee_id, AVG(score) "
+    "AS score FROM match_run_pairs WHERE run_id = ?4 GROUP BY mentee_id) q ON q.mentee_id = w.id "
+    "LEFT JOIN (SELECT rm.participation_id, COUNT(*) AS ended, SUM(CASE WHEN rel.status = "
+    "'completed' THEN 1 ELSE 0 END) AS completed FROM relationship_members rm JOIN relationships "
+    "rel ON rel.id = rm.relationship_id WHERE rel.program_id = ?1 AND rel.status IN "
+    "('completed', 'ended_early') GROUP BY rm.participation_id) e ON e.participation_id = w.id "
+    "WHERE w.program_id = ?1 AND w.role = 'mentee' AND a.reached_at BETWEEN ?2 AND ?3";
+
 int svc_report_equity(store *db, int64_t program_id, const struct program_config *cfg,
                       const struct svc_period *p, struct report *r)
 {
     int threshold = survey_threshold(cfg->surveys.anonymity_threshold);
-    struct field *fields = calloc(FIELDS, sizeof *fields);
+    struct fields fs;
+    fields_of(cfg, 5, &fs);
+    struct field *fields = calloc((size_t)fs.n, sizeof *fields);
     store_rows *rows = NULL;
     int64_t run = 0;
     if (!fields)
@@ -259,45 +374,35 @@ int svc_report_equity(store *db, int64_t program_id, const struct program_config
     rows = NULL;
     if (rc < 0)
         goto done;
-    /* Joins to per-mentee aggregates, not three subqueries per mentee:
-     * PostgreSQL planned those at a cost that switched on JIT compilation
-     * and ran 5x slower (bench/reports). */
+    char sql[2048];
+    snprintf(sql, sizeof sql, COHORT_SQL,
+             fs.json ? PERSON_COLUMNS ", " DOC_COLUMNS : PERSON_COLUMNS);
     store_val pv[] = {SV_INT(program_id), SV_INT(p->from_t), SV_INT(p->to_t), SV_INT(run)};
-    rc = store_query(
-        db,
-        "SELECT pe.department, pe.job_level, pe.location, a.reached_at, m.reached_at, q.score, "
-        "COALESCE(e.ended, 0), COALESCE(e.completed, 0) FROM participations pa JOIN people pe ON "
-        "pe.id = pa.person_id JOIN participation_stages a ON a.participation_id = pa.id AND "
-        "a.stage = 'approved' LEFT JOIN participation_stages m ON m.participation_id = pa.id AND "
-        "m.stage = 'matched' LEFT JOIN (SELECT mentee_id, AVG(score) AS score FROM "
-        "match_run_pairs WHERE run_id = ?4 GROUP BY mentee_id) q ON q.mentee_id = pa.id LEFT "
-        "JOIN (SELECT rm.participation_id, COUNT(*) AS ended, SUM(CASE WHEN rel.status = "
-        "'completed' THEN 1 ELSE 0 END) AS completed FROM relationship_members rm JOIN "
-        "relationships rel ON rel.id = rm.relationship_id WHERE rel.program_id = ?1 AND "
-        "rel.status IN ('completed', 'ended_early') GROUP BY rm.participation_id) e ON "
-        "e.participation_id = pa.id WHERE pa.program_id = ?1 AND pa.role = 'mentee' AND "
-        "a.reached_at BETWEEN ?2 AND ?3",
-        pv, 4, &rows);
+    rc = store_query(db, sql, pv, 4, &rows);
     while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
         rc = STORE_OK;
-        bool matched = !store_col_null(rows, 4);
-        for (int f = 0; f < FIELDS; f++) {
+        bool matched = !store_col_null(rows, 1);
+        json_t *app, *prof;
+        docs_of(rows, &fs, 5, &app, &prof);
+        for (int f = 0; f < fs.n; f++) {
             char name[LIMIT_NAME_BYTES + 1];
-            value_of(rows, f, name, sizeof name);
+            value_of(rows, &fs.f[f], app, prof, name, sizeof name);
             struct group *g = group_of(&fields[f], name);
             g->n++;
             if (matched) {
                 g->matched++;
-                int64_t d = store_col_int(rows, 4) - store_col_int(rows, 3);
+                int64_t d = store_col_int(rows, 1) - store_col_int(rows, 0);
                 *VEC_PUSH(&g->days) = (double)(d < 0 ? 0 : d) / 86400.0;
             }
-            if (!store_col_null(rows, 5)) {
-                g->score_sum += store_col_real(rows, 5);
+            if (!store_col_null(rows, 2)) {
+                g->score_sum += store_col_real(rows, 2);
                 g->scored++;
             }
-            g->ended += store_col_int(rows, 6);
-            g->completed += store_col_int(rows, 7);
+            g->ended += store_col_int(rows, 3);
+            g->completed += store_col_int(rows, 4);
         }
+        json_decref(app);
+        json_decref(prof);
     }
     store_rows_free(rows);
     rows = NULL;
@@ -307,16 +412,16 @@ int svc_report_equity(store *db, int64_t program_id, const struct program_config
         r, "groups", "Mentees by group",
         "field:s,group:s,mentees:i,matched:i,match_rate:n,mean_score:n,median_days_to_match:n,"
         "relationships_ended:i,completion_rate:n,suppressed:s");
-    for (int f = 0; f < FIELDS; f++)
-        put_groups(t, FIELD[f], &fields[f], threshold);
+    for (int f = 0; f < fs.n; f++)
+        put_groups(t, fs.f[f].name, &fields[f], threshold);
     struct report_table *o =
         report_table(r, "outcomes", "Participants' yes/no outcomes by group",
                      "field:s,group:s,kind:s,participants:i,yes:i,rate:n,suppressed:s");
-    rc = outcomes(db, program_id, p, threshold, o);
+    rc = outcomes(db, program_id, cfg, p, threshold, o);
     if (rc == STORE_OK)
         rc = SVC_OK;
 done:
-    for (int f = 0; f < FIELDS; f++)
+    for (int f = 0; f < fs.n; f++)
         for (size_t i = 0; i <= LIMIT_REPORT_GROUPS; i++)
             VEC_FREE(&fields[f].g[i].days);
     free(fields);
