@@ -229,30 +229,32 @@ static const char WHO_DOCS_SQL[] =
     "participations pa JOIN participation_stages s ON s.participation_id = pa.id AND s.stage = "
     "'matched' WHERE pa.program_id = ?1 AND pa.role IN ('mentor', 'mentee')) y WHERE y.k = 1";
 
-static int outcomes(store *db, int64_t program_id, const struct program_config *cfg,
-                    const struct svc_period *p, int threshold, struct report_table *t)
+typedef VEC(struct ocount) ocount_vec;
+
+/* Adds the program's matched participants' outcomes to *oc by the fields
+ * of fs (made with first = 3). STORE_OK or a store status. */
+static int outcomes_add(store *db, int64_t program_id, const struct svc_period *p,
+                        const struct fields *fs, ocount_vec *oc_out)
 {
     char from[11], to[11];
     svc_period_days(p, from, to);
     store_val pv[] = {SV_INT(program_id), SV_TEXT(from), SV_TEXT(to)};
     store_rows *rows = NULL;
-    VEC(struct ocount) oc = {0};
-    struct fields fs;
-    fields_of(cfg, 3, &fs);
+    ocount_vec oc = *oc_out;
     char cols[128], sql[2048];
-    snprintf(cols, sizeof cols, "%s%s", PERSON_COLUMNS, fs.json ? ", " DOC_COLUMNS : "");
-    snprintf(sql, sizeof sql, OUTCOMES_SQL, fs.json ? WHO_DOCS_SQL : WHO_SQL, cols,
-             fs.json ? " JOIN w ON w.person_id = l.person_id" : "", cols);
+    snprintf(cols, sizeof cols, "%s%s", PERSON_COLUMNS, fs->json ? ", " DOC_COLUMNS : "");
+    snprintf(sql, sizeof sql, OUTCOMES_SQL, fs->json ? WHO_DOCS_SQL : WHO_SQL, cols,
+             fs->json ? " JOIN w ON w.person_id = l.person_id" : "", cols);
     int rc = store_query(db, sql, pv, 3, &rows);
     while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
         rc = STORE_OK;
         const char *kind = store_col_text(rows, 0), *value = store_col_text(rows, 1);
         int64_t n = store_col_int(rows, 2);
         json_t *app, *prof;
-        docs_of(rows, &fs, 3, &app, &prof);
-        for (int f = 0; f < fs.n; f++) {
+        docs_of(rows, fs, 3, &app, &prof);
+        for (int f = 0; f < fs->n; f++) {
             char g[LIMIT_NAME_BYTES + 1];
-            value_of(rows, &fs.f[f], app, prof, g, sizeof g);
+            value_of(rows, &fs->f[f], app, prof, g, sizeof g);
             struct ocount *c = NULL;
             for (size_t i = 0; i < oc.len && !c; i++)
                 if (oc.items[i].field == f && strcmp(oc.items[i].kind, kind) == 0 &&
@@ -275,15 +277,24 @@ static int outcomes(store *db, int64_t program_id, const struct program_config *
         json_decref(prof);
     }
     store_rows_free(rows);
-    if (rc < 0)
-        goto done;
+    *oc_out = oc;
+    return rc < 0 ? rc : STORE_OK;
+}
+
+/* The outcomes table from the counts: each field and yes/no kind, its
+ * groups suppressed together. */
+static void outcomes_put(ocount_vec *ocv, const struct fields *fsp, int threshold,
+                         struct report_table *t)
+{
+    ocount_vec oc = *ocv;
+    const struct fields *fs = fsp;
     /* A kind is yes/no when every value of it is. */
     for (size_t i = 0; i < oc.len; i++)
         for (size_t j = 0; j < oc.len; j++)
             if (!oc.items[j].binary && strcmp(oc.items[j].kind, oc.items[i].kind) == 0)
                 oc.items[i].binary = false;
     /* Each field and kind: its groups in name order, suppressed together. */
-    for (int f = 0; f < fs.n; f++) {
+    for (int f = 0; f < fs->n; f++) {
         for (size_t i = 0; i < oc.len; i++) {
             struct ocount *first = &oc.items[i];
             if (first->field != f || !first->binary || first->n < 0)
@@ -308,7 +319,7 @@ static int outcomes(store *db, int64_t program_id, const struct program_config *
             stats_suppress(counts, NULL, k, threshold, hide);
             for (size_t a = 0; a < k; a++) {
                 struct ocount *c = &oc.items[idx[a]];
-                report_text(t, fs.f[f].name);
+                report_text(t, fs->f[f].name);
                 report_text(t, c->group);
                 report_text(t, c->kind);
                 if (hide[a]) {
@@ -327,10 +338,6 @@ static int outcomes(store *db, int64_t program_id, const struct program_config *
                 oc.items[idx[a]].n = -1; /* written */
         }
     }
-    rc = STORE_OK;
-done:
-    VEC_FREE(&oc);
-    return rc;
 }
 
 /* The cohort: the program's mentees approved in the period, with their
@@ -350,17 +357,15 @@ static const char COHORT_SQL[] =
     "('completed', 'ended_early') GROUP BY rm.participation_id) e ON e.participation_id = w.id "
     "WHERE w.program_id = ?1 AND w.role = 'mentee' AND a.reached_at BETWEEN ?2 AND ?3";
 
-int svc_report_equity(store *db, int64_t program_id, const struct program_config *cfg,
-                      const struct svc_period *p, struct report *r)
+/* Adds the program's cohort to groups[] by the fields of fs (made with
+ * first = 5); *mentees, *matched (may be NULL) count it whole. STORE_OK
+ * or a store status. */
+static int cohort_add(store *db, int64_t program_id, const struct svc_period *p,
+                      const struct fields *fs, struct field *groups, int64_t *mentees,
+                      int64_t *matched_n)
 {
-    int threshold = survey_threshold(cfg->surveys.anonymity_threshold);
-    struct fields fs;
-    fields_of(cfg, 5, &fs);
-    struct field *fields = calloc((size_t)fs.n, sizeof *fields);
     store_rows *rows = NULL;
     int64_t run = 0;
-    if (!fields)
-        return STORE_ERROR;
     store_val pv0[] = {SV_INT(program_id)};
     int rc = store_query(db,
                          "SELECT MAX(id) FROM match_runs WHERE program_id = ?1 AND status = "
@@ -373,21 +378,25 @@ int svc_report_equity(store *db, int64_t program_id, const struct program_config
     store_rows_free(rows);
     rows = NULL;
     if (rc < 0)
-        goto done;
+        return rc;
     char sql[2048];
     snprintf(sql, sizeof sql, COHORT_SQL,
-             fs.json ? PERSON_COLUMNS ", " DOC_COLUMNS : PERSON_COLUMNS);
+             fs->json ? PERSON_COLUMNS ", " DOC_COLUMNS : PERSON_COLUMNS);
     store_val pv[] = {SV_INT(program_id), SV_INT(p->from_t), SV_INT(p->to_t), SV_INT(run)};
     rc = store_query(db, sql, pv, 4, &rows);
     while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
         rc = STORE_OK;
         bool matched = !store_col_null(rows, 1);
+        if (mentees)
+            ++*mentees;
+        if (matched_n && matched)
+            ++*matched_n;
         json_t *app, *prof;
-        docs_of(rows, &fs, 5, &app, &prof);
-        for (int f = 0; f < fs.n; f++) {
+        docs_of(rows, fs, 5, &app, &prof);
+        for (int f = 0; f < fs->n; f++) {
             char name[LIMIT_NAME_BYTES + 1];
-            value_of(rows, &fs.f[f], app, prof, name, sizeof name);
-            struct group *g = group_of(&fields[f], name);
+            value_of(rows, &fs->f[f], app, prof, name, sizeof name);
+            struct group *g = group_of(&groups[f], name);
             g->n++;
             if (matched) {
                 g->matched++;
@@ -405,25 +414,113 @@ int svc_report_equity(store *db, int64_t program_id, const struct program_config
         json_decref(prof);
     }
     store_rows_free(rows);
-    rows = NULL;
-    if (rc < 0)
-        goto done;
-    struct report_table *t = report_table(
+    return rc < 0 ? rc : STORE_OK;
+}
+
+static struct report_table *groups_table(struct report *r)
+{
+    return report_table(
         r, "groups", "Mentees by group",
         "field:s,group:s,mentees:i,matched:i,match_rate:n,mean_score:n,median_days_to_match:n,"
         "relationships_ended:i,completion_rate:n,suppressed:s");
-    for (int f = 0; f < fs.n; f++)
-        put_groups(t, fs.f[f].name, &fields[f], threshold);
-    struct report_table *o =
-        report_table(r, "outcomes", "Participants' yes/no outcomes by group",
-                     "field:s,group:s,kind:s,participants:i,yes:i,rate:n,suppressed:s");
-    rc = outcomes(db, program_id, cfg, p, threshold, o);
-    if (rc == STORE_OK)
-        rc = SVC_OK;
-done:
-    for (int f = 0; f < fs.n; f++)
+}
+
+static struct report_table *outcomes_table(struct report *r)
+{
+    return report_table(r, "outcomes", "Participants' yes/no outcomes by group",
+                        "field:s,group:s,kind:s,participants:i,yes:i,rate:n,suppressed:s");
+}
+
+static void groups_free(struct field *groups, int n)
+{
+    for (int f = 0; groups && f < n; f++)
         for (size_t i = 0; i <= LIMIT_REPORT_GROUPS; i++)
-            VEC_FREE(&fields[f].g[i].days);
-    free(fields);
+            VEC_FREE(&groups[f].g[i].days);
+    free(groups);
+}
+
+int svc_report_equity(store *db, int64_t program_id, const struct program_config *cfg,
+                      const struct svc_period *p, struct report *r)
+{
+    int threshold = survey_threshold(cfg->surveys.anonymity_threshold);
+    struct fields fs, ofs;
+    fields_of(cfg, 5, &fs);
+    fields_of(cfg, 3, &ofs);
+    struct field *groups = calloc((size_t)fs.n, sizeof *groups);
+    ocount_vec oc = {0};
+    if (!groups)
+        return STORE_ERROR;
+    int rc = cohort_add(db, program_id, p, &fs, groups, NULL, NULL);
+    if (rc == STORE_OK)
+        rc = outcomes_add(db, program_id, p, &ofs, &oc);
+    if (rc == STORE_OK) {
+        struct report_table *t = groups_table(r);
+        for (int f = 0; f < fs.n; f++)
+            put_groups(t, fs.f[f].name, &groups[f], threshold);
+        outcomes_put(&oc, &ofs, threshold, outcomes_table(r));
+        rc = SVC_OK;
+    }
+    VEC_FREE(&oc);
+    groups_free(groups, fs.n);
+    return rc;
+}
+
+int svc_report_equity_rollup(store *db, const struct svc_rollup_program *ps, size_t n,
+                             const struct svc_period *p, struct report *r)
+{
+    /* Across programs: the built-in fields (a declared one is a program's
+     * own), every program's people pooled, under the strictest threshold
+     * of them. */
+    struct program_config none = {0};
+    struct fields fs, ofs;
+    fields_of(&none, 5, &fs);
+    fields_of(&none, 3, &ofs);
+    int threshold = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ps[i].threshold > threshold)
+            threshold = ps[i].threshold;
+    threshold = survey_threshold(threshold);
+    struct field *groups = calloc(BUILTIN, sizeof *groups);
+    ocount_vec oc = {0};
+    int64_t *counts = calloc(2 * (n ? n : 1), sizeof *counts);
+    int rc = groups && counts ? STORE_OK : STORE_ERROR;
+    for (size_t i = 0; i < n && rc == STORE_OK; i++) {
+        rc = cohort_add(db, ps[i].id, p, &fs, groups, &counts[2 * i], &counts[2 * i + 1]);
+        if (rc == STORE_OK)
+            rc = outcomes_add(db, ps[i].id, p, &ofs, &oc);
+    }
+    if (rc == STORE_OK) {
+        struct report_table *t = groups_table(r);
+        for (int f = 0; f < fs.n; f++)
+            put_groups(t, fs.f[f].name, &groups[f], threshold);
+        outcomes_put(&oc, &ofs, threshold, outcomes_table(r));
+        /* Each program's cohort, under its own threshold. */
+        t = report_table(r, "programs", "By program",
+                         "program_id:i,program:s,mentees:i,matched:i,match_rate:n,suppressed:s");
+        for (size_t i = 0; i < n; i++) {
+            int64_t m = counts[2 * i], k = counts[2 * i + 1];
+            int th = survey_threshold(ps[i].threshold);
+            report_int(t, ps[i].id);
+            report_text(t, ps[i].name);
+            if (m > 0 && m < th) {
+                report_null(t);
+                report_null(t);
+                report_null(t);
+                why(t, true, th);
+                continue;
+            }
+            report_int(t, m);
+            report_int(t, k);
+            if (m)
+                report_real(t, (double)k / (double)m);
+            else
+                report_null(t);
+            report_null(t);
+        }
+        rc = SVC_OK;
+    }
+    free(counts);
+    VEC_FREE(&oc);
+    groups_free(groups, BUILTIN);
     return rc;
 }
