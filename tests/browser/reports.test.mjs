@@ -225,11 +225,27 @@ for (const [label, viewport] of [
     assert.equal(qtext[0], 'survey_id,survey,question,label,kind,role,answered,mean,nps,suppressed');
     assert.match(qtext[1], /,Pulse,useful,It is useful,likert,all,,,,fewer than 5 answers$/);
 
-    // Equity: two mentees with no department are fewer than five.
+    // The settings declare the learning style a group field of equity.
+    await page.goto(`/programs/${p.id}/settings`);
+    const groupBox = page.getByRole('group', { name: /The equity report also groups by/ }).getByLabel('Learning style (profile)');
+    await groupBox.waitFor();
+    if (!(await groupBox.isChecked())) {
+      await groupBox.check();
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByTestId('save-status').filter({ hasText: /./ }).waitFor();
+    }
+    const admin = await apiSession();
+    const cfg = await admin('GET', `/programs/${p.id}`);
+    assert.deepEqual(cfg.body.reports, { equity_groups: ['learning_style'] });
+
+    // Equity: two mentees with no department are fewer than five, and so
+    // are they by learning style.
     await page.goto(`/programs/${p.id}/reports/equity`);
     await page.getByTestId('table-groups').waitFor();
     const g = await page.getByTestId('table-groups').locator('tbody tr').first().locator('td').allTextContents();
     assert.deepEqual([g[0], g[1], g[2], g[9]], ['department', '(not given)', '—', 'fewer than 5 people']);
+    const ls = await page.getByTestId('table-groups').locator('tbody tr', { hasText: 'learning_style' }).first().locator('td').allTextContents();
+    assert.deepEqual([ls[0], ls[1], ls[2], ls[9]], ['learning_style', '(not given)', '—', 'fewer than 5 people']);
     await assertNoOverflowX(page, 'the equity report');
     await shot('equity');
 
