@@ -208,17 +208,20 @@ struct ocount {
     bool binary;
 };
 
-/* The matched participants' latest record of each kind in the period
- * (ROW_NUMBER, not a NOT EXISTS per record: bench/reports), counted by
- * the person's fields - and by the participation's documents when a
- * declared field reads them (a mentee's before a mentor's: one per
- * person). */
+/* The matched participants' latest record of each kind in the period,
+ * counted by the person's fields - and by the participation's documents
+ * when a declared field reads them (a mentee's before a mentor's: one per
+ * person). The latest by NOT EXISTS: SQLite answers it from the unique
+ * index (person, kind, date) faster than a ROW_NUMBER() sort or a
+ * max-date join (bench/README.md, equity), and PostgreSQL plans it as one
+ * hash anti-join, not a probe per record. */
 static const char OUTCOMES_SQL[] =
-    "WITH w AS (%s), latest AS (SELECT person_id, kind, value FROM (SELECT o.person_id, o.kind, "
-    "o.value, ROW_NUMBER() OVER (PARTITION BY o.person_id, o.kind ORDER BY o.recorded_on DESC) "
-    "AS k FROM outcome_records o JOIN w ON w.person_id = o.person_id WHERE o.recorded_on "
-    "BETWEEN ?2 AND ?3) x WHERE k = 1) SELECT l.kind, l.value, COUNT(*), %s FROM latest l JOIN "
-    "people pe ON pe.id = l.person_id%s GROUP BY l.kind, l.value, %s";
+    "WITH w AS (%s), latest AS (SELECT o.person_id, o.kind, o.value FROM outcome_records o JOIN w "
+    "ON w.person_id = o.person_id WHERE o.recorded_on BETWEEN ?2 AND ?3 AND NOT EXISTS (SELECT 1 "
+    "FROM outcome_records n WHERE n.person_id = o.person_id AND n.kind = o.kind AND "
+    "n.recorded_on BETWEEN ?2 AND ?3 AND n.recorded_on > o.recorded_on)) SELECT l.kind, l.value, "
+    "COUNT(*), %s FROM latest l JOIN people pe ON pe.id = l.person_id%s GROUP BY l.kind, "
+    "l.value, %s";
 static const char WHO_SQL[] =
     "SELECT DISTINCT pa.person_id FROM participations pa JOIN participation_stages s ON "
     "s.participation_id = pa.id AND s.stage = 'matched' WHERE pa.program_id = ?1 AND pa.role IN "
