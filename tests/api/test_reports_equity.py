@@ -242,6 +242,11 @@ def test_declared_group_fields_are_checked_and_grouped_by(world):
     assert_csv_agrees(world.coord, world.program, rep)
     v = world.viewer.get("/api/v1/programs/%d/reports/equity" % world.program["id"])
     assert v.status_code == 200 and "Secret" not in v.text
+    # The person's time zone alone (nobody gave one): one group of all 13.
+    r = world.coord.patch(url, json={"reports": {"equity_groups": ["time_zone"]}, **versioned(world.coord, url)})
+    assert r.status_code == 200, r.text
+    rows = [r for r in table(report(world.coord, world.program, "equity"), "groups") if r["field"] == "time_zone"]
+    assert [(r["group"], r["mentees"], r["matched"]) for r in rows] == [("(not given)", 13, 8)]
 
 
 def test_a_viewer_reads_equity_without_a_name(world):
