@@ -5,14 +5,13 @@ out again from the sums), each program's own figures in `programs`, JSON
 and CSV agreeing; the equity report pools the two cohorts and suppresses
 the pooled groups under the threshold again; a viewer of one program reads
 that program alone and no name; the command line reaches the roll-up."""
-import csv
-import io
 import json
 from types import SimpleNamespace
 
 import pytest
 from conftest import problem
 from test_reports import metrics, table
+from test_reports_satisfaction import assert_csv_agrees_rollup
 
 PROGRAM = {
     "status": "enrolling",
@@ -35,20 +34,6 @@ def rollup(client, name, **params):
     r = client.get("/api/v1/reports/" + name, params=params)
     assert r.status_code == 200, r.text
     return r.json()
-
-
-def assert_rollup_csv_agrees(client, rep):
-    for t in rep["tables"]:
-        r = client.get("/api/v1/reports/" + rep["report"], params={"table": t["name"]},
-                       headers={"Accept": "text/csv"})
-        assert r.status_code == 200, r.text
-        rows = list(csv.reader(io.StringIO(r.text, newline="")))
-        assert rows[0] == [c["name"] for c in t["columns"]] and len(rows) - 1 == len(t["rows"])
-        for got, want in zip(rows[1:], t["rows"]):
-            for cell, value in zip(got, want):
-                assert cell == ("" if value is None else value if isinstance(value, str) else cell)
-                if value is not None and not isinstance(value, str):
-                    assert float(cell) == value
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +88,7 @@ def test_every_report_rolls_up_with_each_program_and_csv(world):
         progs = table(rep, "programs")
         assert sorted({r["program_id"] for r in progs}) == ids or (name == "outcomes" and progs == [])
         assert "Secret" not in json.dumps(rep)
-        assert_rollup_csv_agrees(world.coord, rep)
+        assert_csv_agrees_rollup(world.coord, rep)
     problem(world.coord.get("/api/v1/reports/nonsense"), 404, "name")
     problem(world.coord.get("/api/v1/reports/equity", params={"from": "2027-02-30"}), 422, "from")
 
