@@ -23,7 +23,7 @@ export const REPORTS: { name: ReportName; title: string; lead: string }[] = [
   { name: 'resources', title: 'Resource use', lead: 'How the program’s mentors and mentees use the help library: readers and opens by resource, and by the phase each resource belongs to.' },
   { name: 'outcomes', title: 'Outcomes', lead: 'Outcome records of the program’s matched participants against people who never joined a program, with the difference and whether it is more than chance.' },
   { name: 'satisfaction', title: 'Satisfaction', lead: 'What mentors and mentees answered in the program’s surveys: the mean of each rated question and its net promoter score, by role, and who answered of those asked.' },
-  { name: 'equity', title: 'Equity', lead: 'Who the program serves well and who it does not: match rate, score, time to match, completion and outcomes by department, job level and location.' },
+  { name: 'equity', title: 'Equity', lead: 'Who the program serves well and who it does not: match rate, score, time to match, completion and outcomes by department, job level, location and any group field the program declares in its settings.' },
   { name: 'at-risk', title: 'At-risk figures', lead: 'Relationships that need a coordinator now and why, and how many were ever flagged and recovered.' },
 ];
 
