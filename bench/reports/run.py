@@ -481,7 +481,15 @@ def main():
     ap.add_argument("--tandem", default=os.path.join(ROOT, "tandem"))
     ap.add_argument("--requests", type=int, default=20)
     ap.add_argument("--no-postgres", action="store_true")
+    ap.add_argument("--only", help="these reports alone, comma-separated (equity,outcomes)")
     a = ap.parse_args()
+    if a.only:
+        unknown = set(a.only.split(",")) - set(REPORTS)
+        if unknown:
+            print("run.py: no report %s (try %s)" % (", ".join(sorted(unknown)), ",".join(REPORTS)),
+                  file=sys.stderr)
+            return 2
+        REPORTS[:] = [n for n in REPORTS if n in a.only.split(",")]
     if not os.access(a.tandem, os.X_OK):
         print("run.py: %s is not built" % a.tandem, file=sys.stderr)
         return 2

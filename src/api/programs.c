@@ -113,7 +113,7 @@ static const char *const top_keys[] = {
     "name",     "description", "status",  "objectives",      "selection", "matching",
     "training", "meetings",    "goals",   "duration_months", "renewals",  "renewal_window_days",
     "phases",   "dates",       "surveys", "version",         "reminders", "alerts",
-    NULL};
+    "reports",  NULL};
 
 /* Validates the body of a create or change: name, description and status
  * (absent ones keep the values in *in), the version, and the

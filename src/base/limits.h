@@ -189,6 +189,7 @@ _Static_assert(LIMIT_IMPORT_WANTS == LIMIT_WANTS_MAX, "import wants are the coor
 #define LIMIT_OUTCOME_KIND_BYTES 40  /* an outcome record's kind ("promotion") */
 #define LIMIT_OUTCOME_VALUE_BYTES 80 /* an outcome record's value (1, 0 or a band) */
 #define LIMIT_OUTCOME_KINDS 20       /* kinds compared in one outcomes report */
+#define LIMIT_EQUITY_GROUP_FIELDS 8  /* fields a program adds to the equity report's groups */
 #define LIMIT_REPORT_GROUPS 50       /* groups of one field in the equity report (more: "other") */
 
 /* Surveys, health checks, at-risk follow-up (issue 12) */
