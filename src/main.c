@@ -54,7 +54,7 @@ static const struct command {
      "report  --db URL [--program ID] NAME [--format json|csv] [--table TABLE]\n"
      "        [--from DATE] [--to DATE]   print a report (funnel, matching,\n"
      "        engagement, phases, resources, outcomes, satisfaction, equity,\n"
-     "        at-risk); without --program across every program (funnel, at-risk)"},
+     "        at-risk); without --program across every program"},
     {"jobs", cli_jobs,
      "jobs    --db URL [--once] [--now TIME] [--every SECONDS] [--public-url URL]\n"
      "        [--smtp URL] [--mail-from ADDRESS] [--mail-attempts N]\n"

@@ -14,6 +14,11 @@
  *   bench dump-engine SIZE CAPS SEED OUT       the engine's first candidate graph (as
  *                                              match_solve builds it), for lemon_oracle
  *   bench solve-graph FILE auto|ssp|cs         our solver alone on a dumped graph
+ *   bench write FILE OUT [ROUNDS]              solves FILE once, then writes the result to
+ *                                              OUT ROUNDS times (default 3) with one thread
+ *                                              and with two, interleaved: wall and CPU
+ *                                              seconds of each write, and whether the
+ *                                              files are byte for byte the same
  *
  * Each prints "key=value" lines: seconds, matched, total (integer score),
  * min, top3 share, optimal, maxrss_kb (peak resident memory).
@@ -428,6 +433,64 @@ static int run_top3(char **argv)
     return 0;
 }
 
+static char *slurp_file(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    *n = 0;
+    if (!f)
+        return NULL;
+    size_t cap = 0;
+    for (;;) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 1 << 20;
+            buf = xrealloc(buf, cap);
+        }
+        size_t got = fread(buf + *n, 1, cap - *n, f);
+        if (!got)
+            break;
+        *n += got;
+    }
+    fclose(f);
+    return buf;
+}
+
+static int run_write(char **argv, int argc)
+{
+    int rounds = argc > 2 ? atoi(argv[2]) : 3;
+    char err[512], path[4096];
+    match_instance *in;
+    match_result *r;
+    if (match_json_read(argv[0], &in, err, sizeof err) || match_solve(in, NULL, &r, err, sizeof err)) {
+        fprintf(stderr, "bench: %s\n", err);
+        return 1;
+    }
+    bool same = true;
+    for (int i = 0; i < rounds; i++)
+        for (int threads = 1; threads <= 2; threads++) {
+            snprintf(path, sizeof path, "%s.%d", argv[1], threads);
+            double t = clock_mono(), c = cpu_seconds();
+            if (match_json_write_threads(in, r, path, threads, err, sizeof err)) {
+                fprintf(stderr, "bench: %s\n", err);
+                return 1;
+            }
+            printf("write threads=%d seconds=%.4f cpu_seconds=%.4f\n", threads, clock_mono() - t,
+                   cpu_seconds() - c);
+        }
+    size_t n1, n2;
+    snprintf(path, sizeof path, "%s.1", argv[1]);
+    char *a = slurp_file(path, &n1);
+    snprintf(path, sizeof path, "%s.2", argv[1]);
+    char *b = slurp_file(path, &n2);
+    same = a && b && n1 == n2 && memcmp(a, b, n1) == 0;
+    printf("bytes=%zu\nsame=%d\n", n1, same);
+    free(a);
+    free(b);
+    match_result_free(r);
+    match_instance_free(in);
+    return same ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -457,6 +520,8 @@ int main(int argc, char **argv)
         return run_dump_engine(argv + 2);
     if (strcmp(mode, "solve-graph") == 0 && argc >= 4)
         return run_solve_graph(argv + 2);
+    if (strcmp(mode, "write") == 0 && argc >= 4)
+        return run_write(argv + 2, argc - 2);
     fprintf(stderr, "bench: unknown mode or missing arguments\n");
     return 2;
 }

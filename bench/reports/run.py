@@ -17,11 +17,13 @@ Steps:
      match run of their pairs, one survey (a 1-5 and a 0-10 question) with
      100,000 responses, and 50,000 outcome records (promotion: 30,000 for
      participants, 20,000 for people in no program). Then ANALYZE.
-  3. `tandem serve` on each; per report --requests GETs of
+  3. `tandem jobs --once` (the at-risk flags), then `tandem serve
+     --jobs-every 0` on each; per report --requests GETs of
      /api/v1/programs/{id}/reports/{name} as the admin; the p95, and the
      CPU seconds tandem (and the PostgreSQL server) spent per request.
-  4. The anchor: the report's central aggregate as one SQL query, run
-     --requests times by sqlite3 (.timer) and psql (\\timing).
+  4. The anchor: the aggregate the report returns as one hand-written
+     SQL query, run --requests times by sqlite3 (.timer) and psql
+     (\\timing).
   5. Prints tandem p95, anchor p95, the ratio and whether the targets
      (p95 <= 100 ms and <= 2x the anchor) are met, with the load average.
 Exit 0 when every report was measured, 2 when it could not be set up.
@@ -67,46 +69,225 @@ CONFIG = {
 REPORTS = ["funnel", "matching", "engagement", "phases", "satisfaction", "equity", "at-risk",
            "resources", "outcomes"]
 
-# One query per report: its central aggregate, written by hand.
+# One query per report: the aggregate the report returns, written by hand
+# (a placeholder {x} is filled per dialect by anchor_sql; {p} the program,
+# {now} the time of the run). Where the report reads the program's
+# configuration, the anchor has this program's values written in: the
+# guideline of 2 meetings a month (a gap of 30 days), goals due in 30 days,
+# the first phase's 30-day timeframe.
+DIALECT = {
+    "sqlite": {
+        "month": "(CAST(strftime('%Y', {t}, 'unixepoch') AS INTEGER) * 12 + "
+                 "CAST(strftime('%m', {t}, 'unixepoch') AS INTEGER) - 1)",
+        "month_start": "CAST(strftime('%s', printf('%04d-%02d-01', {m} / 12, {m} % 12 + 1)) AS "
+                       "INTEGER)",
+        "fit": "json_extract(sr.answers, '$.good_match')",
+        "q1": "json_extract(r.answers, '$.q1')", "q2": "json_extract(r.answers, '$.q2')",
+        "int_q1": "typeof(json_extract(r.answers, '$.q1')) = 'integer'",
+        "int_q2": "typeof(json_extract(r.answers, '$.q2')) = 'integer'",
+        "real": "REAL", "greatest": "MAX", "least": "MIN",
+        "tenth": "CAST(q.score * 10 AS INTEGER)",
+    },
+    "postgres": {
+        "month": "(EXTRACT(YEAR FROM to_timestamp({t}) AT TIME ZONE 'UTC')::int * 12 + "
+                 "EXTRACT(MONTH FROM to_timestamp({t}) AT TIME ZONE 'UTC')::int - 1)",
+        "month_start": "EXTRACT(EPOCH FROM make_timestamp({m} / 12, {m} % 12 + 1, 1, 0, 0, "
+                       "0))::bigint",
+        "fit": "(sr.answers::json->>'good_match')",
+        "q1": "(r.answers::json->>'q1')::int", "q2": "(r.answers::json->>'q2')::int",
+        "int_q1": "json_typeof(r.answers::json->'q1') = 'number'",
+        "int_q2": "json_typeof(r.answers::json->'q2') = 'number'",
+        "real": "DOUBLE PRECISION", "greatest": "GREATEST", "least": "LEAST",
+        "tenth": "FLOOR(q.score * 10)::int",
+    },
+}
+OPEN_REL = "r.program_id = {p} AND r.status IN " + OPEN
 ANCHORS = {
-    "funnel": "SELECT ps.stage, COUNT(*) FROM participation_stages ps JOIN participations pa ON "
-              "pa.id = ps.participation_id WHERE pa.program_id = {p} AND pa.role IN ('mentor', "
-              "'mentee') GROUP BY ps.stage;",
-    "matching": "SELECT CAST(score * 10 AS INTEGER), COUNT(*), AVG(score) FROM match_run_pairs WHERE "
-                "run_id = (SELECT MAX(id) FROM match_runs WHERE program_id = {p} AND status = "
-                "'published') GROUP BY 1;",
-    "engagement": "SELECT COUNT(DISTINCT r.id), COUNT(m.id) FROM relationships r LEFT JOIN meetings m "
-                  "ON m.relationship_id = r.id AND m.status = 'held' WHERE r.program_id = {p};",
-    "phases": "SELECT phase, COUNT(*) FROM relationships WHERE program_id = {p} AND status IN " + OPEN +
-              " GROUP BY phase;",
-    "satisfaction": {
-        "sqlite": "SELECT r.role, COUNT(*), AVG(json_extract(r.answers, '$.q1')), "
-                  "AVG(json_extract(r.answers, '$.q2')) FROM survey_responses r JOIN surveys s ON "
-                  "s.id = r.survey_id WHERE s.program_id = {p} GROUP BY r.role;",
-        "postgres": "SELECT r.role, COUNT(*), AVG((r.answers::json->>'q1')::int), "
-                    "AVG((r.answers::json->>'q2')::int) FROM survey_responses r JOIN surveys s ON "
-                    "s.id = r.survey_id WHERE s.program_id = {p} GROUP BY r.role;"},
-    "equity": "SELECT pe.department, pe.job_level, pe.location, COUNT(*), SUM(CASE WHEN pa.status IN "
-              "('matched', 'completed') THEN 1 ELSE 0 END) FROM participations pa JOIN people pe ON "
-              "pe.id = pa.person_id WHERE pa.program_id = {p} AND pa.role = 'mentee' GROUP BY "
+    # Each role's stage counts (reached and now at), as the funnel table.
+    "funnel": "SELECT pa.role, ps.stage, COUNT(*), SUM(CASE WHEN pa.status = ps.stage THEN 1 ELSE 0 "
+              "END) FROM participation_stages ps JOIN participations pa ON pa.id = "
+              "ps.participation_id WHERE pa.program_id = {p} AND pa.role IN ('mentor', 'mentee') "
+              "GROUP BY pa.role, ps.stage;",
+    # The six parts: the run's histogram and mean, the rematch queue, the
+    # days from approval to match (their median), the mentors' load, and
+    # who the run left out.
+    "matching": "WITH run AS (SELECT MAX(id) AS id FROM match_runs WHERE program_id = {p} AND "
+                "status = 'published'), hist AS (SELECT {tenth} AS b, "
+                "COUNT(*) AS n, SUM(q.score) AS s FROM match_run_pairs q JOIN run ON q.run_id = "
+                "run.id GROUP BY 1), ended AS (SELECT DISTINCT rm.participation_id AS id FROM "
+                "relationship_members rm JOIN relationships r ON r.id = rm.relationship_id WHERE "
+                "r.program_id = {p} AND rm.role = 'mentee' AND r.status = 'ended_early'), still AS "
+                "(SELECT DISTINCT rm.participation_id AS id FROM relationship_members rm JOIN "
+                "relationships r ON r.id = rm.relationship_id WHERE " + OPEN_REL + "), days AS "
+                "(SELECT (m.reached_at - a.reached_at) / 86400.0 AS d FROM participation_stages m "
+                "JOIN participation_stages a ON a.participation_id = m.participation_id AND a.stage "
+                "= 'approved' JOIN participations pa ON pa.id = m.participation_id WHERE "
+                "pa.program_id = {p} AND pa.role = 'mentee' AND m.stage = 'matched'), ranked AS "
+                "(SELECT d, ROW_NUMBER() OVER (ORDER BY d) AS k, COUNT(*) OVER () AS n FROM days), "
+                "loads AS (SELECT pa.id, COUNT(me.participation_id) AS n FROM participations pa "
+                "LEFT JOIN relationship_members rm ON rm.participation_id = pa.id AND rm.role = "
+                "'mentor' LEFT JOIN relationships r ON r.id = rm.relationship_id AND r.status IN " +
+                OPEN + " LEFT JOIN relationship_members me ON me.relationship_id = r.id AND me.role "
+                "= 'mentee' WHERE pa.program_id = {p} AND pa.role = 'mentor' AND pa.status NOT IN "
+                "('invited', 'applied', 'declined', 'withdrawn') GROUP BY pa.id), paired AS (SELECT "
+                "q.mentee_id AS id FROM match_run_pairs q JOIN run ON q.run_id = run.id UNION "
+                "SELECT q.mentor_id FROM match_run_pairs q JOIN run ON q.run_id = run.id) "
+                "SELECT 'hist', b, n, s FROM hist UNION ALL SELECT 'rematch', COUNT(*), 0, 0 FROM "
+                "ended WHERE id NOT IN (SELECT id FROM still) UNION ALL SELECT 'median', MAX(n), "
+                "COUNT(*), AVG(d) FROM ranked WHERE k IN ((n + 1) / 2, n / 2 + 1) UNION ALL SELECT "
+                "'load', n, COUNT(*), 0 FROM loads GROUP BY n UNION ALL SELECT 'unmatched', "
+                "COUNT(*), 0, 0 FROM match_run_people pp JOIN run ON pp.run_id = run.id WHERE "
+                "pp.reason IS NOT NULL OR (pp.slots > 0 AND pp.participation_id NOT IN (SELECT id "
+                "FROM paired));",
+    # The summary (relationships, meetings held, the guideline share, the
+    # agreement and goals in time, goal and milestone completion, messages,
+    # the share active in the last 30 days) and the table by month.
+    "engagement": "WITH RECURSIVE rel AS (SELECT r.id, r.started_at, r.ended_at FROM relationships "
+                  "r WHERE r.program_id = {p} AND r.started_at <= {now}), held AS (SELECT "
+                  "m.relationship_id AS rid, m.starts_at AS at FROM meetings m JOIN rel ON rel.id = "
+                  "m.relationship_id WHERE m.status = 'held' AND m.starts_at <= {now}), h AS "
+                  "(SELECT rid, COUNT(*) AS n, MAX(at) AS last_at FROM held GROUP BY rid), ms AS "
+                  "(SELECT g.relationship_id AS rid, COUNT(*) AS n, MAX(g.created_at) AS last_at "
+                  "FROM messages g JOIN rel ON rel.id = g.relationship_id WHERE g.created_at <= "
+                  "{now} GROUP BY g.relationship_id), gl AS (SELECT o.relationship_id AS rid, "
+                  "MIN(o.created_at) AS first_at FROM goals o JOIN rel ON rel.id = "
+                  "o.relationship_id GROUP BY o.relationship_id), mb AS (SELECT rm.relationship_id "
+                  "AS rid, COUNT(*) AS n FROM relationship_members rm JOIN rel ON rel.id = "
+                  "rm.relationship_id GROUP BY rm.relationship_id), sg AS (SELECT rid, COUNT(*) AS "
+                  "n, MAX(first_at) AS all_at FROM (SELECT s.relationship_id AS rid, "
+                  "s.participation_id, MIN(s.signed_at) AS first_at FROM agreement_signings s JOIN "
+                  "rel ON rel.id = s.relationship_id GROUP BY s.relationship_id, "
+                  "s.participation_id) x GROUP BY rid), per AS (SELECT rel.id, COALESCE(h.n, 0) AS "
+                  "held, COALESCE(ms.n, 0) AS msgs, CASE WHEN COALESCE(h.n, 0) >= 2 * "
+                  "{greatest}(1.0, ({least}(COALESCE(rel.ended_at, {now}), {now}) - "
+                  "rel.started_at) / 86400.0 / 30.436875) THEN 1 ELSE 0 END AS guide, CASE WHEN "
+                  "mb.n > 0 AND sg.n >= mb.n AND sg.all_at - rel.started_at <= 14 * 86400 THEN 1 "
+                  "ELSE 0 END AS agreed, CASE WHEN gl.first_at - rel.started_at <= 30 * 86400 THEN "
+                  "1 ELSE 0 END AS goals_set, CASE WHEN rel.ended_at IS NULL AND "
+                  "{greatest}(COALESCE(h.last_at, -1), COALESCE(ms.last_at, -1)) >= {now} - 30 * "
+                  "86400 THEN 1 ELSE 0 END AS active FROM rel LEFT JOIN h ON h.rid = rel.id LEFT "
+                  "JOIN ms ON ms.rid = rel.id LEFT JOIN gl ON gl.rid = rel.id LEFT JOIN mb ON "
+                  "mb.rid = rel.id LEFT JOIN sg ON sg.rid = rel.id), goal AS (SELECT COUNT(*) AS n, "
+                  "SUM(CASE WHEN o.status = 'achieved' THEN 1 ELSE 0 END) AS done FROM goals o JOIN "
+                  "rel ON rel.id = o.relationship_id WHERE o.status <> 'dropped'), mile AS (SELECT "
+                  "COUNT(*) AS n, SUM(CASE WHEN ml.done_at IS NULL THEN 0 ELSE 1 END) AS done FROM "
+                  "milestones ml JOIN goals o ON o.id = ml.goal_id JOIN rel ON rel.id = "
+                  "o.relationship_id WHERE o.status <> 'dropped'), bounds AS (SELECT "
+                  "{greatest}({month_of_first}, {month_now} - 59) AS m0, {month_now} AS m1), months "
+                  "AS (SELECT m0 AS m FROM bounds UNION ALL SELECT m + 1 FROM months, bounds WHERE "
+                  "m < bounds.m1), span AS (SELECT m, {month_start_m} AS a, {month_start_m1} - 1 AS "
+                  "b FROM months), pairs AS (SELECT span.m, rel.id FROM span JOIN rel ON "
+                  "rel.started_at <= span.b AND (rel.ended_at IS NULL OR rel.ended_at >= span.a) "
+                  "UNION SELECT {month_held}, rid FROM held) "
+                  "SELECT 'summary', COUNT(*), SUM(held), SUM(guide), SUM(agreed), SUM(goals_set), "
+                  "SUM(msgs), SUM(active), (SELECT n FROM goal), (SELECT done FROM goal), (SELECT n "
+                  "FROM mile), (SELECT done FROM mile) FROM per UNION ALL SELECT 'month', span.m, "
+                  "COALESCE(pc.n, 0), COALESCE(hc.n, 0), 0, 0, 0, 0, 0, 0, 0, 0 FROM span LEFT JOIN "
+                  "(SELECT m, COUNT(*) AS n FROM pairs GROUP BY m) pc ON pc.m = span.m LEFT JOIN "
+                  "(SELECT {month_held} AS m, COUNT(*) AS n FROM held GROUP BY 1) hc ON hc.m = "
+                  "span.m;",
+    "phases": "SELECT phase, COUNT(*) FROM relationships WHERE program_id = {p} AND status IN " +
+              OPEN + " GROUP BY phase;",
+    # Each rated question's count, mean and 0-10 counts (for the NPS) by
+    # role, and the response rates.
+    "satisfaction": "SELECT r.survey_id, r.role, COUNT(*), SUM(CASE WHEN {int_q1} THEN 1 ELSE 0 "
+                    "END), AVG({q1}), SUM(CASE WHEN {int_q2} THEN 1 ELSE 0 END), AVG({q2}), "
+                    "SUM(CASE WHEN {q2} >= 9 THEN 1 ELSE 0 END), SUM(CASE WHEN {q2} <= 6 THEN 1 "
+                    "ELSE 0 END) FROM survey_responses r JOIN surveys s ON s.id = r.survey_id WHERE "
+                    "s.program_id = {p} GROUP BY r.survey_id, r.role UNION ALL SELECT a.survey_id, "
+                    "pa.role, COUNT(*), COUNT(a.answered_at), 0, 0, 0, 0, 0 FROM survey_asks a JOIN "
+                    "surveys s ON s.id = a.survey_id JOIN participations pa ON pa.id = "
+                    "a.participation_id WHERE s.program_id = {p} GROUP BY a.survey_id, pa.role;",
+    "equity": "SELECT pe.department, pe.job_level, pe.location, COUNT(*), SUM(CASE WHEN pa.status "
+              "IN ('matched', 'completed') THEN 1 ELSE 0 END) FROM participations pa JOIN people pe "
+              "ON pe.id = pa.person_id WHERE pa.program_id = {p} AND pa.role = 'mentee' GROUP BY "
               "pe.department, pe.job_level, pe.location;",
-    "at-risk": "SELECT COUNT(*) FROM relationships r WHERE r.program_id = {p} AND r.status IN " + OPEN +
-               " AND NOT EXISTS (SELECT 1 FROM meetings m WHERE m.relationship_id = r.id AND "
-               "m.status = 'held' AND m.starts_at > {now} - 30 * 86400);",
+    # Every reason of every open relationship (the rules of domain/risk.h),
+    # the relationships with any, and the recorded flags' history.
+    "at-risk": "WITH rel AS (SELECT r.id, r.status, r.started_at, r.phase, r.phase_started_at, "
+               "CASE WHEN r.status = 'paused' THEN 1 ELSE 0 END AS waits FROM relationships r "
+               "WHERE " + OPEN_REL + "), last AS (SELECT mt.relationship_id AS rid, "
+               "MAX(mt.starts_at) AS at FROM meetings mt JOIN rel ON rel.id = mt.relationship_id "
+               "WHERE mt.status = 'held' GROUP BY mt.relationship_id), checks AS (SELECT "
+               "h.relationship_id AS rid, h.participation_id, ROW_NUMBER() OVER (PARTITION BY "
+               "h.relationship_id, h.participation_id ORDER BY h.id DESC) AS k, CAST(h.articulation "
+               "+ h.listening + h.respect + h.goal_clarity + h.challenge + h.self_awareness + "
+               "h.commitment_to_learning + h.reflection_and_preparation AS {real}) / 8 AS avg, "
+               "{least}(h.articulation, h.listening, h.respect, h.goal_clarity, h.challenge, "
+               "h.self_awareness, h.commitment_to_learning, h.reflection_and_preparation) AS low "
+               "FROM health_checks h JOIN rel ON rel.id = h.relationship_id), health AS (SELECT "
+               "c.rid, MAX(CASE WHEN c.low <= 2 THEN 1 ELSE 0 END) AS low_rating, MAX(CASE WHEN "
+               "p.avg - c.avg >= 1 - 1e-9 THEN 1 ELSE 0 END) AS rating_drop FROM checks c LEFT "
+               "JOIN checks p ON p.rid = c.rid AND p.participation_id = c.participation_id AND p.k "
+               "= 2 WHERE c.k = 1 GROUP BY c.rid), fits AS (SELECT sr.relationship_id AS rid, "
+               "sr.participation_id, {fit} AS fit, ROW_NUMBER() OVER (PARTITION BY "
+               "sr.relationship_id, sr.participation_id ORDER BY sr.id DESC) AS k FROM "
+               "survey_responses sr JOIN surveys s ON s.id = sr.survey_id AND s.purpose = "
+               "'pairing_fit' JOIN rel ON rel.id = sr.relationship_id), fit AS (SELECT rid, 1 AS "
+               "no FROM fits WHERE k = 1 AND fit = 'No' GROUP BY rid), goal AS (SELECT "
+               "g.relationship_id AS rid, COUNT(*) AS n FROM goals g JOIN rel ON rel.id = "
+               "g.relationship_id WHERE g.status <> 'dropped' GROUP BY g.relationship_id), members "
+               "AS (SELECT m.relationship_id AS rid, COUNT(*) AS n FROM relationship_members m JOIN "
+               "rel ON rel.id = m.relationship_id GROUP BY m.relationship_id), signed AS (SELECT "
+               "a.relationship_id AS rid, COUNT(s.relationship_id) AS n FROM agreements a JOIN rel "
+               "ON rel.id = a.relationship_id LEFT JOIN agreement_signings s ON s.relationship_id "
+               "= a.relationship_id AND s.version = a.version GROUP BY a.relationship_id), reasons "
+               "AS (SELECT rel.id, COALESCE(health.low_rating, 0) AS low_rating, "
+               "COALESCE(health.rating_drop, 0) AS rating_drop, CASE WHEN rel.waits = 0 AND {now} "
+               "- COALESCE(last.at, rel.started_at) > 30 * 86400 THEN 1 ELSE 0 END AS no_meeting, "
+               "COALESCE(fit.no, 0) AS pairing_fit, CASE WHEN rel.waits = 0 AND {now} - "
+               "rel.started_at > 30 * 86400 AND NOT (signed.n IS NOT NULL AND members.n > 0 AND "
+               "signed.n >= members.n) THEN 1 ELSE 0 END AS agreement_unsigned, CASE WHEN "
+               "rel.waits = 0 AND {now} - rel.started_at > 30 * 86400 AND goal.n IS NULL THEN 1 "
+               "ELSE 0 END AS no_goals, CASE WHEN rel.waits = 0 AND rel.phase = 0 AND {now} - "
+               "rel.phase_started_at > 60 * 86400 THEN 1 ELSE 0 END AS phase_overdue FROM rel LEFT "
+               "JOIN last ON last.rid = rel.id LEFT JOIN health ON health.rid = rel.id LEFT JOIN "
+               "fit ON fit.rid = rel.id LEFT JOIN goal ON goal.rid = rel.id LEFT JOIN members ON "
+               "members.rid = rel.id LEFT JOIN signed ON signed.rid = rel.id), flags AS (SELECT "
+               "f.relationship_id AS rid, f.code, MAX(CASE WHEN f.cleared_at IS NULL THEN 1 ELSE 0 "
+               "END) AS open FROM risk_flags f WHERE f.program_id = {p} GROUP BY f.relationship_id, "
+               "f.code), flagged AS (SELECT rid, MAX(open) AS open FROM flags GROUP BY rid) "
+               "SELECT 'now', COUNT(*), SUM(CASE WHEN low_rating + rating_drop + no_meeting + "
+               "pairing_fit + agreement_unsigned + no_goals + phase_overdue > 0 THEN 1 ELSE 0 END), "
+               "SUM(low_rating), SUM(rating_drop), SUM(no_meeting), SUM(pairing_fit), "
+               "SUM(agreement_unsigned), SUM(no_goals), SUM(phase_overdue) FROM reasons UNION ALL "
+               "SELECT 'flagged', COUNT(*), SUM(open), SUM(CASE WHEN open = 0 AND r.status <> "
+               "'ended_early' THEN 1 ELSE 0 END), 0, 0, 0, 0, 0, 0 FROM flagged JOIN "
+               "relationships r ON r.id = flagged.rid UNION ALL SELECT code, COUNT(*), SUM(open), "
+               "0, 0, 0, 0, 0, 0, 0 FROM flags GROUP BY code;",
     "resources": "SELECT o.resource_id, COUNT(*), SUM(o.opens) FROM resource_opens o JOIN "
                  "participations pa ON pa.person_id = o.person_id AND pa.program_id = {p} GROUP BY "
                  "o.resource_id;",
-    "outcomes": "SELECT o.kind, EXISTS (SELECT 1 FROM participations pa WHERE pa.person_id = "
-                "o.person_id AND pa.program_id = {p}) AS part, COUNT(*), SUM(CASE WHEN o.value = '1' "
-                "THEN 1 ELSE 0 END) FROM outcome_records o GROUP BY o.kind, part;",
+    # Each person's latest record per kind, their group (matched in the
+    # program, or never a mentor or mentee anywhere), counted by value.
+    "outcomes": "WITH latest AS (SELECT o.person_id, o.kind, o.value FROM outcome_records o JOIN "
+                "(SELECT person_id, kind, MAX(recorded_on) AS last_on FROM outcome_records GROUP "
+                "BY person_id, kind) x ON x.person_id = o.person_id AND x.kind = o.kind AND "
+                "x.last_on = o.recorded_on), matched AS (SELECT DISTINCT pa.person_id FROM "
+                "participations pa JOIN participation_stages s ON s.participation_id = pa.id AND "
+                "s.stage = 'matched' WHERE pa.program_id = {p} AND pa.role IN ('mentor', "
+                "'mentee')), joined AS (SELECT DISTINCT person_id FROM participations WHERE role IN "
+                "('mentor', 'mentee')) SELECT l.kind, CASE WHEN m.person_id IS NOT NULL THEN 0 ELSE "
+                "1 END AS grp, l.value, COUNT(*) FROM latest l LEFT JOIN matched m ON m.person_id = "
+                "l.person_id LEFT JOIN joined j ON j.person_id = l.person_id WHERE m.person_id IS "
+                "NOT NULL OR j.person_id IS NULL GROUP BY l.kind, 2, l.value;",
 }
 
 
 def anchor_sql(name, kind):
-    q = ANCHORS[name]
-    if isinstance(q, dict):
-        q = q[kind]
-    return q.format(p=P, now=NOW)
+    d = DIALECT[kind]
+
+    def month(t):
+        return d["month"].replace("{t}", t)
+
+    def start(m):
+        return d["month_start"].replace("{m}", m)
+
+    fill = dict(d, p=P, now=NOW, month_now=month(str(NOW)), month_held=month("held.at"),
+                month_of_first="(SELECT " + month("MIN(t)") + " FROM (SELECT started_at AS t "
+                "FROM rel UNION ALL SELECT at FROM held) f)",
+                month_start_m=start("m"), month_start_m1=start("(m + 1)"))
+    return ANCHORS[name].format(**fill)
 
 
 def generate(folder):
@@ -220,16 +401,24 @@ def load_postgres(url, tables):
 
 
 def anchor_sqlite(path, name, n):
+    """The wall times (ms) of n runs, and the CPU (user + sys) per run."""
     script = ".timer on\n" + (anchor_sql(name, "sqlite") + "\n") * n
     out = subprocess.run(["sqlite3", path], input=script, capture_output=True, text=True,
                          check=True).stdout
-    return [float(x) * 1000 for x in re.findall(r"Run Time: real ([0-9.]+)", out)]
+    runs = re.findall(r"Run Time: real ([0-9.]+) user ([0-9.]+) sys ([0-9.]+)", out)
+    return ([float(r[0]) * 1000 for r in runs],
+            sum(float(r[1]) + float(r[2]) for r in runs) * 1000 / max(len(runs), 1))
 
 
-def anchor_postgres(url, name, n):
-    script = "\\timing on\n" + (anchor_sql(name, "postgres") + "\n") * n
+def anchor_postgres(url, pgdir, name, n):
+    """The wall times (ms) of n runs, and the server's CPU per run."""
+    # As tandem's sessions: JIT off (compiling a query of these costs
+    # 100-300 ms, more than running it).
+    script = "SET jit = off;\n\\timing on\n" + (anchor_sql(name, "postgres") + "\n") * n
+    cpu0 = server_cpu(pgdir)
     out = psql(url, stdin=script).stdout
-    return [float(x) for x in re.findall(r"Time: ([0-9.]+) ms", out)]
+    return ([float(x) for x in re.findall(r"Time: ([0-9.]+) ms", out)],
+            (server_cpu(pgdir) - cpu0) * 1000 / n)
 
 
 def proc_cpu(pid):
@@ -241,8 +430,13 @@ def proc_cpu(pid):
 def measure(tandem, url, n, folder, label, pgdir):
     port = free_port()
     log = open(os.path.join(folder, "serve-%s.log" % label), "w")
+    # The flags of the at-risk report as the hourly job leaves them; then
+    # no jobs in the server, so that its CPU is the requests' alone.
+    subprocess.run([tandem, "jobs", "--once", "--db", url], stdout=log, stderr=subprocess.STDOUT,
+                   check=True)
     proc = subprocess.Popen([tandem, "serve", "--db", url, "--listen", "127.0.0.1:%d" % port,
-                             "--access-log", "off"], stdout=log, stderr=subprocess.STDOUT)
+                             "--access-log", "off", "--jobs-every", "0"], stdout=log,
+                            stderr=subprocess.STDOUT)
     base = "http://127.0.0.1:%d" % port
     out = {}
     try:
@@ -287,7 +481,15 @@ def main():
     ap.add_argument("--tandem", default=os.path.join(ROOT, "tandem"))
     ap.add_argument("--requests", type=int, default=20)
     ap.add_argument("--no-postgres", action="store_true")
+    ap.add_argument("--only", help="these reports alone, comma-separated (equity,outcomes)")
     a = ap.parse_args()
+    if a.only:
+        unknown = set(a.only.split(",")) - set(REPORTS)
+        if unknown:
+            print("run.py: no report %s (try %s)" % (", ".join(sorted(unknown)), ",".join(REPORTS)),
+                  file=sys.stderr)
+            return 2
+        REPORTS[:] = [n for n in REPORTS if n in a.only.split(",")]
     if not os.access(a.tandem, os.X_OK):
         print("run.py: %s is not built" % a.tandem, file=sys.stderr)
         return 2
@@ -314,11 +516,15 @@ def main():
             load_postgres(url, tables)
             print("PostgreSQL: loaded in %.1f s" % (time.time() - t))
             targets.append(("PostgreSQL", url, pgdir,
-                            lambda name, url=url: anchor_postgres(url, name, a.requests)))
+                            lambda name, url=url: anchor_postgres(url, pgdir, name, a.requests)))
         print("uptime before: %s" % subprocess.run(["uptime"], capture_output=True,
                                                      text=True).stdout.strip())
-        print("%-10s %-12s %10s %10s %10s %7s %s" % ("database", "report", "tandem p95", "CPU/req",
-                                                       "anchor p95", "ratio", "targets"))
+        # The CPU columns: tandem's (+ the PostgreSQL server's) per request,
+        # the anchor's (sqlite3's user + sys, or the server's) per run, and
+        # their ratio - what a loaded machine changes least.
+        print("%-10s %-12s %10s %10s %10s %7s %12s %12s %9s %s" % (
+            "database", "report", "tandem p95", "CPU/req", "anchor p95", "ratio", "tandem CPU",
+            "anchor CPU", "CPU ratio", "targets"))
         for label, url, pg, anchor in targets:
             got = measure(a.tandem, url, a.requests, folder, label, pg)
             for name in REPORTS:
@@ -326,14 +532,17 @@ def main():
                     print("%-10s %-12s %10s" % (label, name, "failed"))
                     continue
                 p95, cpu, srv = got[name]
-                anch = percentile(anchor(name), 95)
+                walls, anch_cpu = anchor(name)
+                anch = percentile(walls, 95)
                 ratio = p95 / anch if anch > 0 else float("inf")
+                total = cpu + srv
+                cpu_ratio = total / anch_cpu if anch_cpu > 0 else float("inf")
                 cpu_s = "%.1f" % cpu + ("+%.1f" % srv if pg else "")
                 met = "met" if p95 <= TARGET_MS and ratio <= TARGET_RATIO else (
                     "MISSED" + (" (p95)" if p95 > TARGET_MS else "") +
                     (" (ratio)" if ratio > TARGET_RATIO else ""))
-                print("%-10s %-12s %7.1f ms %7s ms %7.1f ms %6.1fx %s" % (label, name, p95, cpu_s,
-                                                                         anch, ratio, met))
+                print("%-10s %-12s %7.1f ms %7s ms %7.1f ms %6.1fx %9.1f ms %9.1f ms %8.1fx %s" % (
+                    label, name, p95, cpu_s, anch, ratio, total, anch_cpu, cpu_ratio, met))
         print("uptime after: %s" % subprocess.run(["uptime"], capture_output=True,
                                                     text=True).stdout.strip())
         return 0

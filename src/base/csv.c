@@ -126,6 +126,25 @@ static int add_field(csv_reader *r, size_t start, unsigned line, unsigned column
     return 0;
 }
 
+/* Copies the run of plain ASCII at pos - printable, no quote, and no
+ * comma when one ends the field - in one piece: 1 when there was one, 0
+ * when there was none, -1 past the record's cap. */
+static int ascii_run(csv_reader *r, bool comma_ends)
+{
+    size_t end = r->pos;
+    while (end < r->len && (unsigned char)r->data[end] >= 0x20 &&
+           (unsigned char)r->data[end] < 0x80 && r->data[end] != '"' &&
+           !(comma_ends && r->data[end] == ','))
+        end++;
+    if (end == r->pos)
+        return 0;
+    if (put(r, r->data + r->pos, end - r->pos))
+        return -1;
+    r->cur_col += (unsigned)(end - r->pos);
+    r->pos = end;
+    return 1;
+}
+
 static int quoted(csv_reader *r, unsigned line, unsigned column)
 {
     r->pos++; /* the opening quote */
@@ -153,6 +172,12 @@ static int quoted(csv_reader *r, unsigned line, unsigned column)
                 return -1;
             continue;
         }
+        /* a character at a time was 4 % of an import's instructions */
+        int run = ascii_run(r, false);
+        if (run < 0)
+            return -1;
+        if (run)
+            continue;
         size_t n = char_len(r);
         if (!n || put(r, r->data + r->pos, n))
             return -1;
@@ -175,18 +200,11 @@ static int unquoted(csv_reader *r)
         if (c == '"')
             return fail_at(r, r->cur_line, r->cur_col + 1,
                            "stray quote: quote the whole field and double the quotes inside it");
-        /* a run of plain ASCII in one copy */
-        size_t end = r->pos;
-        while (end < r->len && (unsigned char)r->data[end] >= 0x20 &&
-               (unsigned char)r->data[end] < 0x80 && r->data[end] != ',' && r->data[end] != '"')
-            end++;
-        if (end > r->pos) {
-            if (put(r, r->data + r->pos, end - r->pos))
-                return -1;
-            r->cur_col += (unsigned)(end - r->pos);
-            r->pos = end;
+        int run = ascii_run(r, true);
+        if (run < 0)
+            return -1;
+        if (run)
             continue;
-        }
         size_t n = char_len(r);
         if (!n || put(r, r->data + r->pos, n))
             return -1;

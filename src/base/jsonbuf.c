@@ -11,12 +11,7 @@
 /* The text is built in a scratch area of its own and appended to the buf
  * once: appending piece by piece (a quote, a key, a colon) cost more than
  * the text itself. */
-struct out {
-    char *p;
-    size_t len, cap;
-};
-
-static void room(struct out *o, size_t n)
+static void room(struct jsonbuf_out *o, size_t n)
 {
     if (o->cap - o->len >= n)
         return;
@@ -27,20 +22,20 @@ static void room(struct out *o, size_t n)
     o->cap = cap;
 }
 
-static inline void put(struct out *o, const char *s, size_t n)
+static inline void put(struct jsonbuf_out *o, const char *s, size_t n)
 {
     room(o, n);
     memcpy(o->p + o->len, s, n);
     o->len += n;
 }
 
-static inline void put1(struct out *o, char c)
+static inline void put1(struct jsonbuf_out *o, char c)
 {
     room(o, 1);
     o->p[o->len++] = c;
 }
 
-static void text(struct out *o, const char *s, size_t len)
+static void text(struct jsonbuf_out *o, const char *s, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF"; /* as jansson writes them */
     room(o, len + 2);
@@ -74,7 +69,7 @@ static void text(struct out *o, const char *s, size_t len)
     put1(o, '"');
 }
 
-static void integer(struct out *o, json_int_t x)
+static void integer(struct jsonbuf_out *o, json_int_t x)
 {
     char n[24];
     unsigned long long u = x < 0 ? 0ull - (unsigned long long)x : (unsigned long long)x;
@@ -88,7 +83,7 @@ static void integer(struct out *o, json_int_t x)
 }
 
 /* As jansson's jsonp_dtostr with its default precision. */
-static void real(struct out *o, double d)
+static void real(struct jsonbuf_out *o, double d)
 {
     char n[48];
     int len = snprintf(n, sizeof n, "%.17g", d);
@@ -114,7 +109,7 @@ static void real(struct out *o, double d)
     put(o, n, (size_t)len);
 }
 
-static void value(struct out *o, const json_t *v)
+static void value(struct jsonbuf_out *o, const json_t *v)
 {
     size_t i;
     json_t *item;
@@ -156,7 +151,7 @@ static void value(struct out *o, const json_t *v)
 
 int jsonbuf_value(buf *b, const json_t *v)
 {
-    struct out o = {0};
+    struct jsonbuf_out o = {0};
     value(&o, v);
     int rc = buf_append(b, o.p, o.len);
     free(o.p);
@@ -166,7 +161,7 @@ int jsonbuf_value(buf *b, const json_t *v)
 /* The pieces, for a reply written without building a tree. */
 int jsonbuf_string(buf *b, const char *s, size_t n)
 {
-    struct out o = {0};
+    struct jsonbuf_out o = {0};
     text(&o, s, n);
     int rc = buf_append(b, o.p, o.len);
     free(o.p);
@@ -175,7 +170,37 @@ int jsonbuf_string(buf *b, const char *s, size_t n)
 
 int jsonbuf_integer(buf *b, json_int_t x)
 {
-    struct out o = {.p = (char[24]){0}, .cap = 24};
+    struct jsonbuf_out o = {.p = (char[24]){0}, .cap = 24};
     integer(&o, x);
     return buf_append(b, o.p, o.len);
+}
+
+/* ---- a text written piece by piece ---- */
+
+void jsonbuf_put(struct jsonbuf_out *o, const char *s, size_t n)
+{
+    put(o, s, n);
+}
+
+void jsonbuf_put_string(struct jsonbuf_out *o, const char *s, size_t n)
+{
+    text(o, s, n);
+}
+
+void jsonbuf_put_integer(struct jsonbuf_out *o, json_int_t x)
+{
+    integer(o, x);
+}
+
+void jsonbuf_put_real(struct jsonbuf_out *o, double d)
+{
+    real(o, d);
+}
+
+void jsonbuf_out_free(struct jsonbuf_out *o)
+{
+    if (!o)
+        return;
+    free(o->p);
+    *o = (struct jsonbuf_out){0};
 }

@@ -28,4 +28,21 @@ int jsonbuf_value(buf *b, const json_t *v);
 int jsonbuf_string(buf *b, const char *s, size_t n);
 int jsonbuf_integer(buf *b, json_int_t x);
 
+/* A JSON text written piece by piece, in a scratch area it owns (start
+ * it as {0}; set len to 0 to reuse it; free with jsonbuf_out_free): for a
+ * caller that writes a value from fields it holds, where building a
+ * jansson tree would cost more than the text (the CSV import's profiles).
+ * The pieces are written as jsonbuf_value writes them. Cannot fail
+ * (base/mem.h); the caller bounds the size. */
+struct jsonbuf_out {
+    char *p;
+    size_t len, cap;
+};
+
+void jsonbuf_put(struct jsonbuf_out *o, const char *s, size_t n); /* raw bytes: punctuation */
+void jsonbuf_put_string(struct jsonbuf_out *o, const char *s, size_t n);
+void jsonbuf_put_integer(struct jsonbuf_out *o, json_int_t x);
+void jsonbuf_put_real(struct jsonbuf_out *o, double d);
+void jsonbuf_out_free(struct jsonbuf_out *o); /* o may be NULL */
+
 #endif

@@ -73,8 +73,9 @@
 #define LIMIT_STORE_SQLITE_BATCH_PARAMS 256 /* parameters of one multi-row INSERT on SQLite */
 #define LIMIT_STORE_SQLITE_STMT_JOURNAL (16u << 20) /* a statement's undo pages kept in memory */
 #define LIMIT_STORE_BATCH_COLUMNS 64                /* columns of one store_batch */
-#define LIMIT_STORE_BULK_CACHE (256u << 20)         /* SQLite page cache while a bulk write runs */
-#define LIMIT_STORE_BUSY_MS 5000                    /* SQLite busy timeout */
+#define LIMIT_STORE_PG_COPY_AHEAD (64u << 20) /* COPY rows formatted while the last COPY ends */
+#define LIMIT_STORE_BULK_CACHE (256u << 20)   /* SQLite page cache while a bulk write runs */
+#define LIMIT_STORE_BUSY_MS 5000              /* SQLite busy timeout */
 #define LIMIT_PATH_BYTES 4096      /* a file name given on the command line (tandem backup) */
 #define LIMIT_STORE_STMT_CACHE 128 /* prepared statements kept per connection */
 
@@ -188,6 +189,7 @@ _Static_assert(LIMIT_IMPORT_WANTS == LIMIT_WANTS_MAX, "import wants are the coor
 #define LIMIT_OUTCOME_KIND_BYTES 40  /* an outcome record's kind ("promotion") */
 #define LIMIT_OUTCOME_VALUE_BYTES 80 /* an outcome record's value (1, 0 or a band) */
 #define LIMIT_OUTCOME_KINDS 20       /* kinds compared in one outcomes report */
+#define LIMIT_EQUITY_GROUP_FIELDS 8  /* fields a program adds to the equity report's groups */
 #define LIMIT_REPORT_GROUPS 50       /* groups of one field in the equity report (more: "other") */
 
 /* Surveys, health checks, at-risk follow-up (issue 12) */

@@ -41,8 +41,12 @@ int cli_report(int argc, char **argv)
         fprintf(stderr, "tandem report: --program is a program's id (a positive number)\n");
         return 2;
     }
-    if (npos != 1 || !svc_report_known(name)) {
+    if (npos != 1) {
         fprintf(stderr, "tandem report: name the report: %s\n", svc_report_names());
+        return 2;
+    }
+    if (!svc_report_known(name)) {
+        fprintf(stderr, "tandem report: no report named '%s' (try %s)\n", name, svc_report_names());
         return 2;
     }
     if (!program && !svc_rollup_known(name)) {

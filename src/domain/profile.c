@@ -46,6 +46,44 @@ static void range_of(const char *key, double *lo, double *hi)
         }
 }
 
+/* The measures each kind of field may have: one place for the rules that
+ * check_value words as messages and profile_*_fits answers for callers
+ * holding the values unparsed (the CSV import). */
+static bool text_fits(const char *key, size_t len)
+{
+    if (is_text_field(key))
+        return len <= LIMIT_PROFILE_TEXT_BYTES;
+    return program_profile_field_kind(key) == 2 && len >= 1 && len <= LIMIT_PROFILE_VALUE_BYTES;
+}
+
+static bool tag_fits(size_t len)
+{
+    return len >= 1 && len <= LIMIT_PROFILE_VALUE_BYTES;
+}
+
+static bool number_fits(const char *key, double v)
+{
+    double lo, hi;
+    range_of(key, &lo, &hi);
+    return v >= lo && v <= hi;
+}
+
+bool profile_text_fits(const char *key, size_t len)
+{
+    return strcmp(key, "time_zone") != 0 && text_fits(key, len);
+}
+
+bool profile_tags_fit(const char *key, size_t count, size_t shortest, size_t longest)
+{
+    return program_profile_field_kind(key) == 1 && count <= LIMIT_PROFILE_TAGS &&
+           (count == 0 || (tag_fits(shortest) && tag_fits(longest)));
+}
+
+bool profile_number_fits(const char *key, double v)
+{
+    return program_profile_field_kind(key) == 3 && number_fits(key, v);
+}
+
 /* One field's value; records what is wrong with it and returns -1. */
 static int check_value(const char *key, const json_t *v, const char *fp, verr *e)
 {
@@ -56,7 +94,7 @@ static int check_value(const char *key, const json_t *v, const char *fp, verr *e
         return 0;
     }
     if (is_text_field(key)) {
-        if (!json_is_string(v) || json_string_length(v) > LIMIT_PROFILE_TEXT_BYTES)
+        if (!json_is_string(v) || !text_fits(key, json_string_length(v)))
             return v_fail(e, fp, "", "must be text of at most %d bytes", LIMIT_PROFILE_TEXT_BYTES);
         return 0;
     }
@@ -74,8 +112,7 @@ static int check_value(const char *key, const json_t *v, const char *fp, verr *e
         {
             char ip[176];
             v_index(ip, sizeof ip, fp, i);
-            if (kind == 1 && (!json_is_string(t) || json_string_length(t) == 0 ||
-                              json_string_length(t) > LIMIT_PROFILE_VALUE_BYTES))
+            if (kind == 1 && (!json_is_string(t) || !tag_fits(json_string_length(t))))
                 rc = v_fail(e, ip, "", "must be a tag of 1 to %d bytes", LIMIT_PROFILE_VALUE_BYTES);
             else if (kind == 4 && !json_is_number(t))
                 rc = v_fail(e, ip, "", "must be a number");
@@ -83,15 +120,14 @@ static int check_value(const char *key, const json_t *v, const char *fp, verr *e
         return rc;
     }
     if (kind == 2) {
-        if (!json_is_string(v) || json_string_length(v) == 0 ||
-            json_string_length(v) > LIMIT_PROFILE_VALUE_BYTES)
+        if (!json_is_string(v) || !text_fits(key, json_string_length(v)))
             return v_fail(e, fp, "", "must be text of 1 to %d bytes", LIMIT_PROFILE_VALUE_BYTES);
         return 0;
     }
     if (kind == 3) {
         double lo, hi;
         range_of(key, &lo, &hi);
-        if (!json_is_number(v) || json_number_value(v) < lo || json_number_value(v) > hi)
+        if (!json_is_number(v) || !number_fits(key, json_number_value(v)))
             return v_fail(e, fp, "", "must be a number from %g to %g", lo, hi);
         return 0;
     }

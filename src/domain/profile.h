@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "domain/validate.h"
@@ -24,6 +25,16 @@ struct program_config;
  * clears utc_offset with it. Returns 0, or -1 with *e naming the fields
  * (*out is then NULL). */
 int profile_validate(const json_t *in, const char *path, int64_t now, json_t **out, verr *e);
+
+/* What profile_validate takes of one field, answered from the value's
+ * measures for a caller that holds it unparsed (the CSV import, which
+ * writes the profile's JSON itself): text of len bytes for key (a text or
+ * a value field; not time_zone, which profile_time_zone_valid judges), a
+ * list of count tags whose shortest and longest have those lengths, a
+ * number. true when profile_validate would accept that value for key. */
+bool profile_text_fits(const char *key, size_t len);
+bool profile_tags_fit(const char *key, size_t count, size_t shortest, size_t longest);
+bool profile_number_fits(const char *key, double v);
 
 /* Checks a clean profile against what the program defines for its fields
  * (selection.profile_fields): a tag or value from the pick-list unless the

@@ -10,11 +10,22 @@
 #include "base/limits.h"
 #include "base/str.h"
 
-const char *const program_config_keys[] = {"objectives",      "selection", "matching",
-                                           "training",        "meetings",  "goals",
-                                           "duration_months", "renewals",  "renewal_window_days",
-                                           "phases",          "dates",     "surveys",
-                                           "reminders",       "alerts",    NULL};
+const char *const program_config_keys[] = {"objectives",
+                                           "selection",
+                                           "matching",
+                                           "training",
+                                           "meetings",
+                                           "goals",
+                                           "duration_months",
+                                           "renewals",
+                                           "renewal_window_days",
+                                           "phases",
+                                           "dates",
+                                           "surveys",
+                                           "reminders",
+                                           "alerts",
+                                           "reports",
+                                           NULL};
 const char *const program_statuses[] = {"draft",   "enrolling", "matching",
                                         "running", "closed",    NULL};
 
@@ -713,6 +724,60 @@ static json_t *alerts(const json_t *in, const char *path, verr *e)
     return json_pack("{s:s}", "webhook_url", or_empty(url));
 }
 
+/* ---- reports: the equity report's declared group fields ---- */
+
+const char *program_group_field_problem(const char *name, const json_t *questions)
+{
+    static const char *const builtin[] = {"department", "job_level", "location", NULL};
+    for (size_t i = 0; builtin[i]; i++)
+        if (strcmp(builtin[i], name) == 0)
+            return "is grouped by already (the person's record)";
+    if (strcmp(name, "job_title") == 0 || strcmp(name, "learning_style") == 0 ||
+        strcmp(name, "time_zone") == 0)
+        return NULL;
+    size_t i;
+    const json_t *q;
+    json_array_foreach(questions, i, q)
+    {
+        const char *id = json_string_value(json_object_get(q, "id"));
+        const char *type = json_string_value(json_object_get(q, "type"));
+        if (!id || strcmp(id, name) != 0)
+            continue;
+        if (strcmp(or_empty(type), "single_choice") == 0 || strcmp(or_empty(type), "scale") == 0)
+            return NULL;
+        return "must be a single-choice or scale question (one answer each)";
+    }
+    return "is not a single-choice or scale enrolment question, learning_style, time_zone or "
+           "job_title";
+}
+
+/* What the reports group by besides the built-in fields. */
+static json_t *reports(const json_t *in, const char *path, const json_t *questions, verr *e)
+{
+    static const char *const keys[] = {"equity_groups", NULL};
+    json_t *groups;
+    v_known_keys(in, path, keys, e);
+    v_string_list(in, "equity_groups", path, LIMIT_EQUITY_GROUP_FIELDS, LIMIT_CONFIG_ID_BYTES,
+                  &groups, e);
+    char gp[160];
+    v_join(gp, sizeof gp, path, "equity_groups");
+    size_t i;
+    json_t *g;
+    json_array_foreach(groups, i, g)
+    {
+        char ip[176];
+        v_index(ip, sizeof ip, gp, i);
+        const char *name = json_string_value(g);
+        const char *why = program_group_field_problem(name, questions);
+        for (size_t k = 0; !why && k < i; k++)
+            if (json_equal(json_array_get(groups, k), g))
+                why = "is listed twice";
+        if (why)
+            v_fail(e, ip, "", "'%s' %s", name, why);
+    }
+    return json_pack("{s:o}", "equity_groups", groups ? json_deep_copy(groups) : json_array());
+}
+
 /* ---- dates ---- */
 
 /* The dates, in the order a program runs through them. */
@@ -854,6 +919,7 @@ int program_config_normalize(const json_t *in, const json_t *base, struct progra
         cfg, "reminders",
         reminders(SECTION("reminders"), json_object_get(base, "reminders"), "reminders", e));
     json_object_set_new(cfg, "alerts", alerts(SECTION("alerts"), "alerts", e));
+    json_object_set_new(cfg, "reports", reports(SECTION("reports"), "reports", questions, e));
 #undef SECTION
 
     /* The scalars: from in, else base, else the default. */

@@ -164,6 +164,11 @@ struct program_config {
     struct {
         const char *webhook_url; /* an incoming webhook for coordinator alerts; "" none */
     } alerts;
+    struct {
+        /* The fields the equity report groups by besides department, job
+         * level and location: ["gender", "learning_style", ...] (strings). */
+        const json_t *equity_groups;
+    } reports;
     int duration_months, renewals;
     int renewal_window_days; /* renewal is offered in the last days before the planned end */
     /* The measurable objectives (objectives.measures[], issue 13). */
@@ -229,6 +234,12 @@ enum program_enrolment {
     PROGRAM_ENROLMENT_CLOSED,
 };
 enum program_enrolment program_enrolment_at(const struct program_config *cfg, int64_t now);
+
+/* Why `name` cannot be a group field of the equity report
+ * (reports.equity_groups), or NULL when it can: a single-choice or scale
+ * enrolment question of `questions` (the program's), the profile's
+ * learning_style or time_zone, or the person's job_title. */
+const char *program_group_field_problem(const char *name, const json_t *questions);
 
 /* true when name is a profile field a matching criterion may use. */
 int program_profile_field_kind(

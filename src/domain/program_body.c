@@ -6,7 +6,7 @@ static const char *const top_keys[] = {
     "name",     "description", "status",  "objectives",      "selection", "matching",
     "training", "meetings",    "goals",   "duration_months", "renewals",  "renewal_window_days",
     "phases",   "dates",       "surveys", "version",         "reminders", "alerts",
-    NULL};
+    "reports",  NULL};
 
 int program_body_read(const json_t *body, const json_t *base, struct program_fields *f,
                       struct program_config *cfg, verr *e)

@@ -160,6 +160,12 @@ int program_config_read(json_t *doc, struct program_config *out)
         if (sp->unit && out->reminders.rule[i].n < 1)
             out->reminders.rule[i].n = sp->n;
     }
+    json_t *rp = json_object_get(doc, "reports");
+    if (!json_is_object(rp)) {
+        json_object_set_new(doc, "reports", json_object());
+        rp = json_object_get(doc, "reports");
+    }
+    out->reports.equity_groups = list_of(rp, "equity_groups");
     const char *hook = json_string_value(member(json_object_get(doc, "alerts"), "webhook_url"));
     out->alerts.webhook_url = hook ? hook : "";
 

@@ -27,6 +27,7 @@
 
 #include "base/buf.h"
 #include "base/csv.h"
+#include "base/jsonbuf.h"
 #include "base/limits.h"
 #include "base/pool.h"
 #include "base/strmap.h"
@@ -134,6 +135,9 @@ struct import_checker {
     int64_t wants_max; /* the program's max_mentors_per_mentee (LIMIT_IMPORT_WANTS by default) */
     strmap time_zones; /* time zone -> 1 known, 0 unknown: each checked once */
     buf json;          /* scratch for a row's profile as JSON */
+    struct jsonbuf_out direct; /* scratch for a profile written from its cells */
+    bool tree_only;            /* every profile built and checked as a jansson tree, as rows with a
+                       bad profile cell are: the unit suite compares the two texts */
 };
 
 void import_checker_init(struct import_checker *c, pool *p, struct import_problems *found);

@@ -269,10 +269,13 @@ static size_t row_rank(struct import_job *j, const size_t *rank, size_t row)
     return rank[person];
 }
 
-/* Ends batch b (when open), keeping the first failure in rc. */
+/* Ends batch b (when open), keeping the first failure in rc. On
+ * PostgreSQL the server checks the rows' keys while the next batch's rows
+ * are formatted; a failure then comes from the next statement (and the
+ * commit at the latest). */
 static int end_batch(store_batch *b, int rc)
 {
-    int end = store_batch_end(b);
+    int end = store_batch_end_later(b);
     return rc != STORE_OK ? rc : end;
 }
 

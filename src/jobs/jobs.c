@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -68,7 +69,7 @@ int jobs_sweep(store *db, int64_t now, const struct job_sweep *s, size_t *done)
             return rc;
         }
         int failed = STORE_OK;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n && !jobs_stopping(); i++) {
             bool did = false;
             if ((rc = sweep_one(db, s, &items[i], now, &did)) != STORE_OK) {
                 log_error("jobs", "%s: %s %lld: %s", s->name, s->noun, (long long)items[i].a,
@@ -79,7 +80,7 @@ int jobs_sweep(store *db, int64_t now, const struct job_sweep *s, size_t *done)
         }
         if (failed)
             return failed; /* the rest is due at the next run */
-        if (n < JOBS_SWEEP_BATCH)
+        if (n < JOBS_SWEEP_BATCH || jobs_stopping())
             break;
     }
     return STORE_OK;
@@ -102,6 +103,15 @@ int jobs_run_all(store *db, int64_t now,
 }
 
 /* ---- the runner ---- */
+
+/* Set by jobs_runner_stop for the jobs in progress (jobs_stopping);
+ * cleared when a runner starts. */
+static atomic_bool stop_asked;
+
+bool jobs_stopping(void)
+{
+    return atomic_load(&stop_asked);
+}
 
 struct jobs_runner {
     pthread_t thread;
@@ -191,6 +201,7 @@ int jobs_runner_start(const struct jobs_runner_config *cfg, jobs_runner **out)
     r->db_url = xstrdup(cfg->db_url);
     r->every_s = cfg->every_s > 0 ? cfg->every_s : LIMIT_JOBS_EVERY_S;
     r->offset_s = cfg->offset_s;
+    atomic_store(&stop_asked, false);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -214,6 +225,7 @@ void jobs_runner_stop(jobs_runner *r)
 {
     if (!r)
         return;
+    atomic_store(&stop_asked, true);
     pthread_mutex_lock(&r->mu);
     r->stop = true;
     pthread_cond_signal(&r->wake);

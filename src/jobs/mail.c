@@ -121,17 +121,18 @@ static int compose(const struct svc_outbox_item *m, buf *b, buf *page, char *err
     return mime_write(b, &mm, err, errlen);
 }
 
-/* Records one outcome in its own transaction. */
+/* Records one outcome in its own transaction. A message not tried is
+ * given back: due again at next_at. */
 static int record(store *db, const struct svc_outbox_item *m, const char *owner,
                   enum mail_smtp_result res, const char *reply, int64_t base, bool tried,
-                  bool *sent)
+                  int64_t next_at, bool *sent)
 {
     int rc = store_begin(db);
     if (rc != STORE_OK)
         return rc;
     *sent = false;
     if (!tried) {
-        rc = svc_outbox_release(db, m->id, owner, base + MAIL_BACKOFF_FIRST_S);
+        rc = svc_outbox_release(db, m->id, owner, next_at);
     } else if (res == MAIL_SMTP_SENT) {
         bool ours = false;
         rc = svc_outbox_sent(db, m->id, owner, clock_now(), &ours);
@@ -210,9 +211,12 @@ static int send_batch(store *db, mail_smtp *smtp, struct svc_outbox_item *items,
             continue;
         char reply[LIMIT_MAIL_REPLY_BYTES + 1] = "", err[200];
         enum mail_smtp_result res = MAIL_SMTP_DOWN;
-        bool tried = !*stop;
+        /* The server stopping gives the rest back due at once, for the next
+         * start; the receiver unreachable, after the first back-off. */
+        bool leaving = jobs_stopping(), tried = !*stop && !leaving;
+        int64_t next_at = leaving ? base : base + MAIL_BACKOFF_FIRST_S;
         if (!tried) {
-            /* the server is unreachable: given back untried, below */
+            /* given back untried, below */
         } else if (compose(m, &msg, &page, err, sizeof err)) {
             res = MAIL_SMTP_PERMANENT; /* no attempt can send it */
             str_fmt(reply, sizeof reply, "not sent: %s", err);
@@ -224,7 +228,7 @@ static int send_batch(store *db, mail_smtp *smtp, struct svc_outbox_item *items,
             *stop = true;
         }
         bool ok = false;
-        rc = record(db, m, owner, res, reply, base, tried, &ok);
+        rc = record(db, m, owner, res, reply, base, tried, next_at, &ok);
         *sent += ok;
     }
     buf_cleanup(&msg);
@@ -260,7 +264,7 @@ int job_mail(store *db, int64_t now, size_t *done)
     }
     struct svc_outbox_item items[LIMIT_MAIL_BATCH];
     bool stop = false, any = false;
-    while (rc == STORE_OK && !stop) {
+    while (rc == STORE_OK && !stop && !jobs_stopping()) {
         size_t n = 0;
         int64_t lease_until = clock_now() + LIMIT_MAIL_LEASE_S;
         if ((rc = store_begin(db)) == STORE_OK &&

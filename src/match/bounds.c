@@ -87,9 +87,15 @@ void match_bounds_order(const match_model *m, int side, uint32_t *perm)
 
 void match_bounds_build(const match_model *rm, int side, match_bounds *B)
 {
+    match_bounds_build_n(rm, side, MATCH_BLOCK, B);
+}
+
+void match_bounds_build_n(const match_model *rm, int side, size_t bs, match_bounds *B)
+{
     memset(B, 0, sizeof *B);
-    size_t n = side == 0 ? rm->ne : rm->nr, nb = (n + MATCH_BLOCK - 1) / MATCH_BLOCK;
+    size_t n = side == 0 ? rm->ne : rm->nr, nb = (n + bs - 1) / bs;
     B->side = side;
+    B->bs = bs;
     B->n = n;
     B->nb = nb;
     B->ncol = rm->ncrit;
@@ -105,7 +111,7 @@ void match_bounds_build(const match_model *rm, int side, match_bounds *B)
             d->popmin = xmalloc((nb + 1) * sizeof *d->popmin);
             for (size_t b = 0; b < nb; b++) {
                 int32_t pm = INT32_MAX;
-                for (size_t i = b * MATCH_BLOCK; i < n && i < (b + 1) * MATCH_BLOCK; i++) {
+                for (size_t i = b * bs; i < n && i < (b + 1) * bs; i++) {
                     for (size_t w = 0; w < W; w++)
                         d->uni[w * nb + b] |=
                             side == 0 ? c->bits[0][i * W + w] : c->bits[1][w * rm->nr + i];
@@ -121,7 +127,7 @@ void match_bounds_build(const match_model *rm, int side, match_bounds *B)
             d->uniq = xmalloc((nb + 1) * sizeof *d->uniq);
             for (size_t b = 0; b < nb; b++) {
                 int32_t u = -3; /* -3: none yet, -1: one missing, -2: mixed */
-                for (size_t i = b * MATCH_BLOCK; i < n && i < (b + 1) * MATCH_BLOCK; i++) {
+                for (size_t i = b * bs; i < n && i < (b + 1) * bs; i++) {
                     int32_t v = c->str[side][i];
                     if (v >= 0)
                         d->bloom[b] |= 1ull << ((uint32_t)v * 2654435761u >> 26);
@@ -136,7 +142,7 @@ void match_bounds_build(const match_model *rm, int side, match_bounds *B)
             d->hi = xmalloc((nb + 1) * sizeof *d->hi);
             for (size_t b = 0; b < nb; b++) {
                 double lo = INFINITY, hi = -INFINITY;
-                for (size_t i = b * MATCH_BLOCK; i < n && i < (b + 1) * MATCH_BLOCK; i++) {
+                for (size_t i = b * bs; i < n && i < (b + 1) * bs; i++) {
                     double v = c->num[side][i];
                     if (v == v) {
                         lo = v < lo ? v : lo;
@@ -154,7 +160,7 @@ void match_bounds_build(const match_model *rm, int side, match_bounds *B)
             d->csin = xmalloc((nb + 1) * sizeof *d->csin);
             double *u = xmalloc((D + 1) * sizeof *u);
             for (size_t b = 0; b < nb; b++) {
-                size_t lo = b * MATCH_BLOCK, hi = lo + MATCH_BLOCK < n ? lo + MATCH_BLOCK : n;
+                size_t lo = b * bs, hi = lo + bs < n ? lo + bs : n;
                 double *cb = xcalloc(D + 1, sizeof *cb);
                 size_t cnt = 0;
                 for (size_t i = lo; i < hi; i++) {
@@ -256,12 +262,13 @@ bool match_bounds_may(const match_model *rm, const match_bounds *B, size_t x, si
 
 static inline __attribute__((always_inline)) void ub_body(const match_model *rm,
                                                           const match_bounds *B, size_t x,
+                                                          size_t b0, size_t b1,
                                                           double *restrict acc, double *restrict ws)
 {
     const size_t nb = B->nb;
     double *restrict fail = ws, *restrict cnt = ws + nb;
     const int side = B->side, other = 1 - side;
-    for (size_t b = 0; b < nb; b++) {
+    for (size_t b = b0; b < b1; b++) {
         acc[b] = 0.0;
         fail[b] = 0.0;
     }
@@ -274,24 +281,24 @@ static inline __attribute__((always_inline)) void ub_body(const match_model *rm,
         case MATCH_SHARED: {
             size_t W = c->words;
             const bool shared = c->kind == MATCH_SHARED;
-            for (size_t b = 0; b < nb; b++)
+            for (size_t b = b0; b < b1; b++)
                 cnt[b] = 0.0;
             for (size_t wd = 0; wd < W; wd++) {
                 uint64_t a = other == 0 ? c->bits[0][x * W + wd] : c->bits[1][wd * rm->nr + x];
                 const uint64_t *restrict u = d->uni + wd * nb;
-                for (size_t b = 0; b < nb; b++)
+                for (size_t b = b0; b < b1; b++)
                     cnt[b] += (double)__builtin_popcountll(a & u[b]);
             }
             if (other == 0) { /* a mentee against mentor blocks: cnt / |A| */
                 const double pa = (double)c->pop0[x];
-                for (size_t b = 0; b < nb; b++) {
+                for (size_t b = b0; b < b1; b++) {
                     double v = shared ? (cnt[b] > 0.0 ? 1.0 : 0.0) : pa > 0.0 ? cnt[b] / pa : 0.0;
                     fail[b] += v > 0.0 ? 0.0 : req;
                     acc[b] += w * v;
                 }
             } else { /* a mentor against mentee blocks: cnt / least |A| */
                 const int32_t *restrict pm = d->popmin;
-                for (size_t b = 0; b < nb; b++) {
+                for (size_t b = b0; b < b1; b++) {
                     double v = pm[b] == INT32_MAX ? 0.0 : cnt[b] / (double)pm[b];
                     v = v < 1.0 ? v : 1.0;
                     v = shared ? (cnt[b] > 0.0 ? 1.0 : 0.0) : v;
@@ -304,7 +311,7 @@ static inline __attribute__((always_inline)) void ub_body(const match_model *rm,
         case MATCH_SAME: {
             int32_t a = c->str[other][x];
             uint64_t bit = a >= 0 ? 1ull << ((uint32_t)a * 2654435761u >> 26) : 0;
-            for (size_t b = 0; b < nb; b++) {
+            for (size_t b = b0; b < b1; b++) {
                 int32_t u = d->uniq[b];
                 double v;
                 if (a < 0 || u == -1)
@@ -321,7 +328,7 @@ static inline __attribute__((always_inline)) void ub_body(const match_model *rm,
         case MATCH_DISTANCE: {
             const double a = c->num[other][x], scale = c->scale;
             const double *restrict lo = d->lo, *restrict hi = d->hi;
-            for (size_t b = 0; b < nb; b++) {
+            for (size_t b = b0; b < b1; b++) {
                 double below = lo[b] - a, above = a - hi[b];
                 double out = below > above ? below : above;
                 double v = lo[b] <= hi[b] ? decay(out, scale) : 0.0; /* NaN a: 0 */
@@ -334,7 +341,7 @@ static inline __attribute__((always_inline)) void ub_body(const match_model *rm,
             /* d = mentor - mentee over the block: [dlo, dhi] */
             const double a = c->num[other][x], L = c->min, H = c->max, scale = c->scale;
             const double *restrict lo = d->lo, *restrict hi = d->hi;
-            for (size_t b = 0; b < nb; b++) {
+            for (size_t b = b0; b < b1; b++) {
                 double dlo = other == 0 ? lo[b] - a : a - hi[b];
                 double dhi = other == 0 ? hi[b] - a : a - lo[b];
                 double below = L - dhi, above = dlo - H;
@@ -348,16 +355,16 @@ static inline __attribute__((always_inline)) void ub_body(const match_model *rm,
         case MATCH_SIMILARITY: {
             const size_t D = c->dims;
             const double nq = c->norm[other][x];
-            for (size_t b = 0; b < nb; b++)
+            for (size_t b = b0; b < b1; b++)
                 cnt[b] = 0.0;
             for (size_t q = 0; q < D; q++) {
                 const double aq = other == 0 ? c->vec[0][x * D + q] : c->vec[1][q * rm->nr + x];
                 const double *restrict cq = d->cen + q * nb;
-                for (size_t b = 0; b < nb; b++)
+                for (size_t b = b0; b < b1; b++)
                     cnt[b] += aq * cq[b];
             }
             const double *restrict ccos = d->ccos, *restrict csin = d->csin;
-            for (size_t b = 0; b < nb; b++) {
+            for (size_t b = b0; b < b1; b++) {
                 double dt = cnt[b];
                 double cp = nq > 0.0 ? dt / nq : 0.0;
                 cp = cp > 1.0 ? 1.0 : cp < -1.0 ? -1.0 : cp;
@@ -375,34 +382,38 @@ static inline __attribute__((always_inline)) void ub_body(const match_model *rm,
         case MATCH_CHOICE:
             /* chosen pairs are scored on their own; the rest score 0 here */
             if (c->required)
-                for (size_t b = 0; b < nb; b++)
+                for (size_t b = b0; b < b1; b++)
                     fail[b] += 1.0;
             break;
         }
     }
     const double wsum = rm->wsum, min = rm->min_score;
-    for (size_t b = 0; b < nb; b++) {
+    for (size_t b = b0; b < b1; b++) {
         double s = (wsum > 0.0 ? acc[b] / wsum : 0.0) + SLACK;
         acc[b] = fail[b] == 0.0 && s >= min ? s : -1.0;
     }
 }
 
-static void ub_base(const match_model *rm, const match_bounds *B, size_t x, double *acc, double *ws)
+static void ub_base(const match_model *rm, const match_bounds *B, size_t x, size_t b0, size_t b1,
+                    double *acc, double *ws)
 {
-    ub_body(rm, B, x, acc, ws);
+    ub_body(rm, B, x, b0, b1, acc, ws);
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx2,popcnt"))) static void
-ub_avx2(const match_model *rm, const match_bounds *B, size_t x, double *acc, double *ws)
+__attribute__((target("avx2,popcnt"))) static void ub_avx2(const match_model *rm,
+                                                           const match_bounds *B, size_t x,
+                                                           size_t b0, size_t b1, double *acc,
+                                                           double *ws)
 {
-    ub_body(rm, B, x, acc, ws);
+    ub_body(rm, B, x, b0, b1, acc, ws);
 }
 
 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx512vpopcntdq"))) static void
-ub_avx512(const match_model *rm, const match_bounds *B, size_t x, double *acc, double *ws)
+ub_avx512(const match_model *rm, const match_bounds *B, size_t x, size_t b0, size_t b1, double *acc,
+          double *ws)
 {
-    ub_body(rm, B, x, acc, ws);
+    ub_body(rm, B, x, b0, b1, acc, ws);
 }
 #endif
 
@@ -410,11 +421,17 @@ ub_avx512(const match_model *rm, const match_bounds *B, size_t x, double *acc, d
 
 void match_bounds_ub(const match_model *rm, const match_bounds *B, size_t x, double *ub, double *ws)
 {
+    match_bounds_ub_range(rm, B, x, 0, B->nb, ub, ws);
+}
+
+void match_bounds_ub_range(const match_model *rm, const match_bounds *B, size_t x, size_t b0,
+                           size_t b1, double *ub, double *ws)
+{
     switch (rm->kernel) {
 #if defined(__x86_64__)
-    case MATCH_KERNEL_AVX2: ub_avx2(rm, B, x, ub, ws); break;
-    case MATCH_KERNEL_AVX512: ub_avx512(rm, B, x, ub, ws); break;
+    case MATCH_KERNEL_AVX2: ub_avx2(rm, B, x, b0, b1, ub, ws); break;
+    case MATCH_KERNEL_AVX512: ub_avx512(rm, B, x, b0, b1, ub, ws); break;
 #endif
-    default: ub_base(rm, B, x, ub, ws); break;
+    default: ub_base(rm, B, x, b0, b1, ub, ws); break;
     }
 }

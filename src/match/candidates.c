@@ -176,17 +176,22 @@ static int cmp_cand_r(const void *a, const void *b)
     return x->r < y->r ? -1 : x->r > y->r;
 }
 
-#define NBUCKET 128
-
 typedef struct viol {
     int64_t by, w; /* how far the pair breaks the dual; its score */
     uint32_t e;
 } viol;
 
+typedef struct bq_item {
+    double ub;
+    uint32_t id; /* a block, or B_GROUP + a group */
+} bq_item;
+#define B_GROUP 0x80000000u
+
 typedef struct scratch {
     double *ub, *ws;
-    uint32_t *order;
-    uint32_t bucket[NBUCKET + 1];
+    double *gub, *gws; /* the same for groups of blocks */
+    bq_item *q;        /* groups and blocks by bound */
+    size_t nq;
     double score[MATCH_BLOCK];
     uint8_t ok[MATCH_BLOCK];
     cand *heap;
@@ -195,34 +200,82 @@ typedef struct scratch {
     size_t viol_cap;
 } scratch;
 
-/* blocks with ub >= 0, best first (by buckets of 1/NBUCKET): returns how many */
-static size_t order_blocks(scratch *sc, size_t nb)
+/* the queue of groups and blocks by bound, best first (ties: lower id) */
+static bool bq_before(bq_item a, bq_item b)
 {
-    memset(sc->bucket, 0, sizeof sc->bucket);
-    size_t n = 0;
-    for (size_t b = 0; b < nb; b++) {
-        double u = sc->ub[b];
-        if (u < 0.0)
-            continue;
-        int q = (int)(u * NBUCKET);
-        q = q > NBUCKET - 1 ? NBUCKET - 1 : q;
-        sc->bucket[NBUCKET - 1 - q]++;
-        n++;
+    return a.ub > b.ub || (a.ub == b.ub && a.id < b.id);
+}
+
+static void bq_push(scratch *sc, double ub, uint32_t id)
+{
+    bq_item *q = sc->q, x = {ub, id};
+    size_t i = sc->nq++;
+    while (i) {
+        size_t p = (i - 1) / 2;
+        if (!bq_before(x, q[p]))
+            break;
+        q[i] = q[p];
+        i = p;
     }
-    uint32_t pos[NBUCKET], acc = 0;
-    for (int q = 0; q < NBUCKET; q++) {
-        pos[q] = acc;
-        acc += sc->bucket[q];
+    q[i] = x;
+}
+
+static bq_item bq_pop(scratch *sc)
+{
+    bq_item *q = sc->q, top = q[0], x = q[--sc->nq];
+    size_t i = 0, n = sc->nq;
+    for (;;) {
+        size_t l = 2 * i + 1;
+        if (l >= n)
+            break;
+        if (l + 1 < n && bq_before(q[l + 1], q[l]))
+            l++;
+        if (!bq_before(q[l], x))
+            break;
+        q[i] = q[l];
+        i = l;
     }
-    for (size_t b = 0; b < nb; b++) {
-        double u = sc->ub[b];
-        if (u < 0.0)
-            continue;
-        int q = (int)(u * NBUCKET);
-        q = q > NBUCKET - 1 ? NBUCKET - 1 : q;
-        sc->order[pos[NBUCKET - 1 - q]++] = (uint32_t)b;
+    if (n)
+        q[i] = x;
+    return top;
+}
+
+/* Best bound first over groups of MATCH_GROUP blocks (G) and blocks (B)
+ * of the other side against person x: a group is opened (its blocks
+ * bounded and queued) only when it comes first, so a group whose bound
+ * cannot enter a list is passed over without bounding its blocks. */
+static void bq_start(scratch *sc, const match_model *rm, const match_bounds *G, size_t x)
+{
+    match_bounds_ub(rm, G, x, sc->gub, sc->gws);
+    sc->nq = 0;
+    for (size_t g = 0; g < G->nb; g++)
+        if (sc->gub[g] >= 0.0)
+            bq_push(sc, sc->gub[g], (uint32_t)(B_GROUP + g));
+}
+
+/* the next block to score (its bound in sc->ub), or false when the best
+ * bound left is below thr (*cut set: something was left) or none is left */
+static bool bq_next(scratch *sc, const match_model *rm, const match_bounds *B, size_t x, double thr,
+                    size_t *block, bool *cut)
+{
+    while (sc->nq) {
+        bq_item it = bq_pop(sc);
+        if (it.ub < thr) {
+            *cut = true;
+            return false;
+        }
+        if (it.id < B_GROUP) {
+            *block = it.id;
+            return true;
+        }
+        size_t b0 = (it.id - B_GROUP) * MATCH_GROUP;
+        size_t b1 = b0 + MATCH_GROUP < B->nb ? b0 + MATCH_GROUP : B->nb;
+        match_bounds_ub_range(rm, B, x, b0, b1, sc->ub, sc->ws);
+        for (size_t b = b0; b < b1; b++)
+            if (sc->ub[b] >= 0.0)
+                bq_push(sc, sc->ub[b], (uint32_t)b);
     }
-    return n;
+    return false;
 }
 
 static cand *scratch_heap(scratch *sc, size_t k)
@@ -237,10 +290,13 @@ static cand *scratch_heap(scratch *sc, size_t k)
 static scratch *scratch_new(int threads, size_t nb)
 {
     scratch *sc = xcalloc((size_t)threads, sizeof *sc);
+    size_t ng = (nb + MATCH_GROUP - 1) / MATCH_GROUP;
     for (int t = 0; t < threads; t++) {
         sc[t].ub = xmalloc((nb + 1) * sizeof(double));
         sc[t].ws = xmalloc((2 * nb + 2) * sizeof(double));
-        sc[t].order = xmalloc((nb + 1) * sizeof(uint32_t));
+        sc[t].gub = xmalloc((ng + 1) * sizeof(double));
+        sc[t].gws = xmalloc((2 * ng + 2) * sizeof(double));
+        sc[t].q = xmalloc((ng + nb + 1) * sizeof *sc[t].q);
     }
     return sc;
 }
@@ -250,7 +306,9 @@ static void scratch_free(scratch *sc, int threads)
     for (int t = 0; t < threads; t++) {
         free(sc[t].ub);
         free(sc[t].ws);
-        free(sc[t].order);
+        free(sc[t].gub);
+        free(sc[t].gws);
+        free(sc[t].q);
         free(sc[t].heap);
         free(sc[t].viol);
     }
@@ -264,6 +322,8 @@ void match_index_free(match_index *ix)
     match_model_cleanup(&ix->rm);
     match_bounds_free(&ix->be);
     match_bounds_free(&ix->br);
+    match_bounds_free(&ix->ge);
+    match_bounds_free(&ix->gr);
     free(ix->perm_e);
     free(ix->perm_r);
     free(ix->pos_e);
@@ -289,6 +349,8 @@ static match_index *index_new(const match_model *m)
     ix->rm.kernel = m->kernel;
     match_bounds_build(&ix->rm, 0, &ix->be);
     match_bounds_build(&ix->rm, 1, &ix->br);
+    match_bounds_build_n(&ix->rm, 0, (size_t)MATCH_BLOCK * MATCH_GROUP, &ix->ge);
+    match_bounds_build_n(&ix->rm, 1, (size_t)MATCH_BLOCK * MATCH_GROUP, &ix->gr);
     return ix;
 }
 
@@ -361,32 +423,28 @@ static void build_row(void *arg, int tid, size_t i)
         n++;
         heap_offer(h, &nh, k, x);
     }
-    size_t nord;
-    if (c->count_only) { /* the blocks in order, tested one by one below */
-        nord = ix->br.nb;
-        for (size_t b = 0; b < nord; b++) {
-            sc->ub[b] = 1.0;
-            sc->order[b] = (uint32_t)b;
-        }
-    } else {
-        match_bounds_ub(rm, &ix->br, i, sc->ub, sc->ws);
-        nord = order_blocks(sc, ix->br.nb);
-    }
     bool skipped = false;
     size_t scored = 0;
     double thr = nh == k ? enter_thr(h[0].w) : -1.0;
-    for (size_t t = 0; t < nord; t++) {
-        size_t b = sc->order[t];
-        if (c->count_only && nh == k) {
-            skipped = true;
+    /* counting: the blocks in order until the row is full; else the best
+     * bound first, groups of mentor blocks before their blocks (bq_start) */
+    if (!c->count_only)
+        bq_start(sc, rm, &ix->gr, i);
+    for (size_t t = 0;; t++) {
+        size_t b;
+        if (c->count_only) {
+            if (t >= ix->br.nb)
+                break;
+            if (nh == k) {
+                skipped = true;
+                break;
+            }
+            b = t;
+            if (!match_bounds_may(rm, &ix->br, i, b))
+                continue;
+        } else if (!bq_next(sc, rm, &ix->br, i, thr, &b, &skipped)) {
             break;
         }
-        if (sc->ub[b] < thr) {
-            skipped = true;
-            continue;
-        }
-        if (c->count_only && !match_bounds_may(rm, &ix->br, i, b))
-            continue;
         size_t r0 = b * MATCH_BLOCK, nb = rm->nr - r0 < MATCH_BLOCK ? rm->nr - r0 : MATCH_BLOCK;
         match_model_block(rm, i, r0, nb, sc->score, sc->ok);
         scored += nb;
@@ -435,18 +493,16 @@ static void build_col(void *arg, int tid, size_t j)
     size_t K = mentor_k(c->mentor_top, c->caps ? c->caps[r] : 0);
     size_t nh = 0;
     cand *h = scratch_heap(sc, K);
-    match_bounds_ub(rm, &ix->be, j, sc->ub, sc->ws);
-    size_t nord = order_blocks(sc, ix->be.nb);
     bool skipped = false;
     int64_t seen = 0;
     size_t scored = 0;
     double thr = -1.0;
-    for (size_t t = 0; t < nord; t++) {
-        size_t b = sc->order[t];
-        if (sc->ub[b] < thr) {
-            skipped = true;
-            continue;
-        }
+    /* groups first (bq_start): at L most of the 1,563 mentee blocks sit in
+     * groups far below a mentor's list; the blocks are scored in the order
+     * of their bounds across groups, so the list fills with the best first */
+    size_t b;
+    bq_start(sc, rm, &ix->ge, j);
+    while (bq_next(sc, rm, &ix->be, j, thr, &b, &skipped)) {
         size_t e0 = b * MATCH_BLOCK, nb = rm->ne - e0 < MATCH_BLOCK ? rm->ne - e0 : MATCH_BLOCK;
         match_model_col(rm, j, e0, nb, sc->score, sc->ok);
         scored += nb;
@@ -693,6 +749,7 @@ typedef struct viol_ctx {
     /* per mentee block: least u, largest cut, any mentee inside cut k */
     int64_t *minu, *maxcut;
     int64_t *cut_pos; /* cut[] by position */
+    int64_t *u_pos;   /* u[] by position, when the duals are all there is to check */
     uint8_t *reach[2];
     int64_t umin;
     scratch *sc;
@@ -831,10 +888,21 @@ static void viol_col(void *arg, int tid, size_t r)
         size_t e0 = b * MATCH_BLOCK, nb = rm->ne - e0 < MATCH_BLOCK ? rm->ne - e0 : MATCH_BLOCK;
         /* the members one by one: a pruned pair of e scores at most cut[e] */
         size_t any = 0;
-        for (size_t a = 0; a < nb; a++) {
-            size_t i = e0 + a;
-            int64_t ne_ = need_of_e(vc, r, i, margin);
-            any += vc->cut_pos[i] >= ne_ && sc->ub[b] >= enter_thr(ne_);
+        if (vc->u_pos) { /* need_of_e without cuts, over arrays in position order */
+            const int64_t base = c->v[r] - c->M - margin + 1, lo = c->dual_thr_min;
+            const double ubb = sc->ub[b];
+            const int64_t *up = vc->u_pos + e0, *cp = vc->cut_pos + e0;
+            for (size_t a = 0; a < nb; a++) {
+                int64_t d = base + up[a];
+                int64_t ne_ = d > lo ? d : lo;
+                any += cp[a] >= ne_ && ubb >= enter_thr(ne_);
+            }
+        } else {
+            for (size_t a = 0; a < nb; a++) {
+                size_t i = e0 + a;
+                int64_t ne_ = need_of_e(vc, r, i, margin);
+                any += vc->cut_pos[i] >= ne_ && sc->ub[b] >= enter_thr(ne_);
+            }
         }
         if (!any)
             continue;
@@ -910,6 +978,11 @@ size_t match_graph_violations(const match_model *m, const match_graph *g, const 
     vc.cut_pos = xmalloc((g->ne + 1) * sizeof *vc.cut_pos);
     for (size_t i = 0; i < g->ne; i++)
         vc.cut_pos[i] = g->cut[ix->perm_e[i]];
+    if (c->u && !c->cut_e[0] && !c->cut_e[1]) {
+        vc.u_pos = xmalloc((g->ne + 1) * sizeof *vc.u_pos);
+        for (size_t i = 0; i < g->ne; i++)
+            vc.u_pos[i] = c->u[ix->perm_e[i]];
+    }
     for (size_t b = 0; b < nb; b++) {
         vc.minu[b] = NEVER;
         vc.maxcut[b] = -1;
@@ -938,6 +1011,7 @@ size_t match_graph_violations(const match_model *m, const match_graph *g, const 
     free(vc.minu);
     free(vc.maxcut);
     free(vc.cut_pos);
+    free(vc.u_pos);
     free(vc.reach[0]);
     free(vc.reach[1]);
     pthread_mutex_destroy(&vc.lock);

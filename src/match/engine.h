@@ -182,6 +182,7 @@ static inline int64_t match_iscore(double s)
 /* ---- block bounds (bounds.c) ---- */
 
 #define MATCH_BLOCK 64 /* people per block */
+#define MATCH_GROUP 16 /* blocks per group: a mentor bounds a group before its blocks */
 #define MATCH_TOP_K 8  /* mentors kept per mentee when its row is kept in full */
 
 typedef struct match_bcol {
@@ -197,6 +198,7 @@ typedef struct match_bcol {
 typedef struct match_bounds {
     int side; /* 0: mentee blocks, 1: mentor blocks */
     size_t n, nb, ncol;
+    size_t bs; /* people per block: MATCH_BLOCK, or MATCH_BLOCK * MATCH_GROUP for groups */
     match_bcol *col;
 } match_bounds;
 
@@ -205,6 +207,9 @@ typedef struct match_bounds {
 void match_bounds_order(const match_model *m, int side, uint32_t *perm);
 /* Block summaries of one side of a reordered model. */
 void match_bounds_build(const match_model *rm, int side, match_bounds *B);
+/* The same with bs people per block (groups of blocks: bs a multiple of
+ * MATCH_BLOCK, so group g holds blocks g * bs / MATCH_BLOCK onwards). */
+void match_bounds_build_n(const match_model *rm, int side, size_t bs, match_bounds *B);
 void match_bounds_free(match_bounds *B);
 /* false when no member of block b can meet the required criteria with
  * person x of the other side (a quick test of the tag and value ones). */
@@ -214,6 +219,9 @@ bool match_bounds_may(const match_model *rm, const match_bounds *B, size_t x, si
  * ws: scratch of 2 * nb doubles. */
 void match_bounds_ub(const match_model *rm, const match_bounds *B, size_t x, double *ub,
                      double *ws);
+/* The same for blocks b0 .. b1 - 1 only (ub and ws indexed as above). */
+void match_bounds_ub_range(const match_model *rm, const match_bounds *B, size_t x, size_t b0,
+                           size_t b1, double *ub, double *ws);
 
 /* ---- the candidate graph (candidates.c) ---- */
 
@@ -224,6 +232,7 @@ typedef struct match_index {
     uint32_t *perm_e, *perm_r; /* position -> person */
     uint32_t *pos_e, *pos_r;   /* person -> position */
     match_bounds be, br;       /* mentee blocks, mentor blocks */
+    match_bounds ge, gr;       /* mentee groups, mentor groups of MATCH_GROUP blocks */
 } match_index;
 void match_index_free(match_index *ix);
 
@@ -291,6 +300,10 @@ size_t match_graph_rest(const match_model *m, const match_graph *g, size_t e, co
 size_t match_model_allowed(const match_model *m, size_t e, uint32_t **mentors, int64_t **w);
 
 int match_threads(int requested);
+/* match_json_write with the matches formatted by up to `threads` threads
+ * (1: in order by this one, as match_json_dumps does); the same bytes. */
+int match_json_write_threads(const match_instance *in, const match_result *r, const char *path,
+                             int threads, char *err, size_t errlen);
 
 /* ---- exact b-matching (flow.c) ---- */
 

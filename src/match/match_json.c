@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1225,30 +1226,84 @@ static void w_bool(wr *W, const char *key, bool v)
     fputs(v ? "true" : "false", W->f);
 }
 
-static void result_write(FILE *f, const match_instance *in, const match_result *r)
+/* matches [from, to) as items of the open "matches" array (W at its depth) */
+static void write_matches(wr *W, const match_instance *in, const match_result *r, size_t from,
+                          size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        const match_pair *p = &r->pairs[i];
+        w_open(W, NULL, '{');
+        w_sval(W, "mentee", match_mentee_id(in, p->mentee));
+        w_sval(W, "mentor", match_mentor_id(in, p->mentor));
+        w_real(W, "score", p->score);
+        w_open(W, "explain", '{');
+        if (p->explain)
+            for (size_t k = 0; k < r->ncrit; k++)
+                w_real(W, r->crit_names[k], p->explain[k]);
+        else
+            w_real(W, "score", p->score);
+        w_close(W, '}');
+        if (p->locked)
+            w_bool(W, "locked", true);
+        w_close(W, '}');
+    }
+}
+
+/* The matches are most of the result (25 MB at 60,000 pairs, nearly all
+ * of it reals through %.12g), so above WRITE_SPLIT pairs the second half
+ * is formatted into memory by a second thread while this one writes the
+ * first half, then appended: the same bytes, in about half the time. */
+#define WRITE_SPLIT 4096
+
+typedef struct half {
+    const match_instance *in;
+    const match_result *r;
+    size_t from, to;
+    char *buf;
+    size_t len;
+    bool ok;
+} half;
+
+static void *write_half(void *arg)
+{
+    half *H = arg;
+    FILE *m = open_memstream(&H->buf, &H->len);
+    if (!m)
+        return NULL;
+    /* an item after others: the first of this half starts with its comma */
+    wr T = {m, 2, false};
+    write_matches(&T, H->in, H->r, H->from, H->to);
+    H->ok = fclose(m) == 0;
+    return NULL;
+}
+
+static void write_all_matches(wr *W, const match_instance *in, const match_result *r, int threads)
+{
+    size_t n = r->npairs, mid = n / 2;
+    half H = {in, r, mid, n, NULL, 0, false};
+    pthread_t th;
+    bool split = n >= WRITE_SPLIT && threads > 1 && pthread_create(&th, NULL, write_half, &H) == 0;
+    if (!split) {
+        write_matches(W, in, r, 0, n);
+        return;
+    }
+    write_matches(W, in, r, 0, mid);
+    pthread_join(th, NULL);
+    if (H.ok)
+        fwrite(H.buf, 1, H.len, W->f);
+    else /* out of memory for the buffer: format it here */
+        write_matches(W, in, r, mid, n);
+    free(H.buf);
+}
+
+static void result_write(FILE *f, const match_instance *in, const match_result *r, int threads)
 {
     wr W = {f, 0, true};
     fputc('{', f);
     W.depth = 1;
     w_sval(&W, "objective", match_objective_name(r->objective));
     w_open(&W, "matches", '[');
-    for (size_t i = 0; i < r->npairs; i++) {
-        const match_pair *p = &r->pairs[i];
-        w_open(&W, NULL, '{');
-        w_sval(&W, "mentee", match_mentee_id(in, p->mentee));
-        w_sval(&W, "mentor", match_mentor_id(in, p->mentor));
-        w_real(&W, "score", p->score);
-        w_open(&W, "explain", '{');
-        if (p->explain)
-            for (size_t k = 0; k < r->ncrit; k++)
-                w_real(&W, r->crit_names[k], p->explain[k]);
-        else
-            w_real(&W, "score", p->score);
-        w_close(&W, '}');
-        if (p->locked)
-            w_bool(&W, "locked", true);
-        w_close(&W, '}');
-    }
+    write_all_matches(&W, in, r, threads);
     w_close(&W, ']');
     w_open(&W, "unmatched", '[');
     for (size_t i = 0; i < r->nunmatched; i++) {
@@ -1322,7 +1377,7 @@ char *match_json_dumps(const match_instance *in, const match_result *r)
     FILE *f = open_memstream(&buf, &n);
     if (!f)
         return NULL;
-    result_write(f, in, r);
+    result_write(f, in, r, 1);
     if (fclose(f)) {
         free(buf);
         return NULL;
@@ -1333,9 +1388,15 @@ char *match_json_dumps(const match_instance *in, const match_result *r)
 int match_json_write(const match_instance *in, const match_result *r, const char *path, char *err,
                      size_t errlen)
 {
+    return match_json_write_threads(in, r, path, match_threads(0), err, errlen);
+}
+
+int match_json_write_threads(const match_instance *in, const match_result *r, const char *path,
+                             int threads, char *err, size_t errlen)
+{
     int rc = -1;
     if (!path || strcmp(path, "-") == 0) {
-        result_write(stdout, in, r);
+        result_write(stdout, in, r, threads);
         rc = fputc('\n', stdout) == EOF || fflush(stdout) || ferror(stdout) ? -1 : 0;
         if (rc && err)
             str_fmt(err, errlen, "standard output: write failed");
@@ -1362,7 +1423,7 @@ int match_json_write(const match_instance *in, const match_result *r, const char
     }
     char *fbuf = xmalloc(1 << 16);
     setvbuf(f, fbuf, _IOFBF, 1 << 16);
-    result_write(f, in, r);
+    result_write(f, in, r, threads);
     bool ok = fputc('\n', f) != EOF && !ferror(f);
     ok = fflush(f) == 0 && ok;
     ok = fsync(fileno(f)) == 0 && ok;

@@ -20,15 +20,12 @@ int svc_report_at_risk(store *db, int64_t program_id, const struct program_confi
     struct svc_risk_item *items = NULL;
     size_t n = 0;
     int64_t open = 0;
+    struct svc_risk_counts now;
     int rc = svc_risk_report(db, program_id, &h);
     if (rc == STORE_OK)
-        rc = svc_risk_list(db, program_id, p->now, &items, &n, &open);
+        rc = svc_risk_list_counted(db, program_id, p->now, &items, &n, &open, &now);
     if (rc != STORE_OK)
         return rc;
-    int64_t now_by[RISK_COUNT] = {0};
-    for (size_t i = 0; i < n; i++)
-        for (size_t k = 0; k < items[i].nreasons; k++)
-            now_by[items[i].reasons[k].code]++;
 
     /* The list is worked out now; the flags are what the at-risk job (and
      * each health check) recorded: they agree once the job has run. */
@@ -36,10 +33,10 @@ int svc_report_at_risk(store *db, int64_t program_id, const struct program_confi
     report_text(s, "open_relationships");
     report_int(s, h.open);
     report_text(s, "at_risk_now");
-    report_int(s, (int64_t)n);
+    report_int(s, now.at_risk);
     report_text(s, "share_at_risk");
     if (open)
-        report_real(s, (double)n / (double)open);
+        report_real(s, (double)now.at_risk / (double)open);
     else
         report_null(s);
     report_text(s, "flagged_now");
@@ -53,7 +50,7 @@ int svc_report_at_risk(store *db, int64_t program_id, const struct program_confi
                                           "reason:s,at_risk_now:i,flagged_now:i,flagged_ever:i");
     for (int k = 0; k < RISK_COUNT; k++) {
         report_text(t, risk_code_name((enum risk_code)k));
-        report_int(t, now_by[k]);
+        report_int(t, now.by[k]);
         report_int(t, h.now_by[k]);
         report_int(t, h.ever_by[k]);
     }

@@ -12,6 +12,9 @@
 
 #define AGREEMENT_DAYS 14 /* an agreement signed by everyone within this of the start */
 #define ACTIVE_DAYS 30    /* active: a meeting held or a message in the last days */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define LATELY "?3 - " STR(ACTIVE_DAYS) " * 86400" /* the end less ACTIVE_DAYS, in SQL */
 #define MONTH_DAYS 30.436875
 
 struct rel_row {
@@ -68,6 +71,79 @@ static void count(struct report_table *t, const char *metric, int64_t v)
     report_int(t, v);
 }
 
+/* The relationship with this id among rels[0..n) (sorted by id), or NULL. */
+static struct rel_row *find_rel(struct rel_row *rels, size_t n, int64_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (rels[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && rels[lo].id == id ? &rels[lo] : NULL;
+}
+
+/* The relationships of the period: open at some time in it. */
+#define OF_PERIOD                                                                                  \
+    "rel.program_id = ?1 AND rel.started_at <= ?3 AND (rel.ended_at IS NULL OR rel.ended_at >= "   \
+    "?2)"
+
+/* What each grouped query gives a relationship of the period. */
+enum fact { F_MEMBERS, F_MESSAGES, F_FIRST_GOAL, F_LAST_MEETING, F_LAST_MESSAGE, F_SIGNERS };
+
+static void put_fact(struct rel_row *w, enum fact which, store_rows *rows)
+{
+    int64_t v = store_col_null(rows, 1) ? -1 : store_col_int(rows, 1);
+    switch (which) {
+    case F_MEMBERS: w->members = v; break;
+    case F_MESSAGES: w->messages = v; break;
+    case F_FIRST_GOAL: w->first_goal = v; break;
+    case F_LAST_MEETING:
+    case F_LAST_MESSAGE:
+        if (v > w->last_activity)
+            w->last_activity = v;
+        break;
+    case F_SIGNERS:
+        w->signers = v;
+        w->signed_all = store_col_null(rows, 2) ? -1 : store_col_int(rows, 2);
+        break;
+    }
+}
+
+/* One pass over each table, grouped by relationship (a relationship
+ * without rows keeps its zero or -1). */
+static const struct {
+    enum fact which;
+    const char *sql;
+} FACTS[] = {
+    {F_MEMBERS, "SELECT rm.relationship_id, COUNT(*) FROM relationships rel JOIN "
+                "relationship_members rm ON rm.relationship_id = rel.id WHERE " OF_PERIOD
+                " GROUP BY rm.relationship_id"},
+    {F_MESSAGES, "SELECT g.relationship_id, COUNT(*) FROM relationships rel JOIN messages g ON "
+                 "g.relationship_id = rel.id WHERE " OF_PERIOD
+                 " AND g.created_at BETWEEN ?2 AND ?3 GROUP BY g.relationship_id"},
+    {F_FIRST_GOAL,
+     "SELECT o.relationship_id, MIN(o.created_at) FROM relationships rel JOIN goals "
+     "o ON o.relationship_id = rel.id WHERE " OF_PERIOD " GROUP BY o.relationship_id"},
+    /* Active lately: the latest meeting held or message in the
+     * ACTIVE_DAYS before the end (an older one does not make it active). */
+    {F_LAST_MEETING,
+     "SELECT m.relationship_id, MAX(m.starts_at) FROM relationships rel JOIN "
+     "meetings m ON m.relationship_id = rel.id WHERE " OF_PERIOD
+     " AND m.status = 'held' AND m.starts_at BETWEEN " LATELY " AND ?3 GROUP BY m.relationship_id"},
+    {F_LAST_MESSAGE, "SELECT g.relationship_id, MAX(g.created_at) FROM relationships rel JOIN "
+                     "messages g ON g.relationship_id = rel.id WHERE " OF_PERIOD
+                     " AND g.created_at BETWEEN " LATELY " AND ?3 GROUP BY g.relationship_id"},
+    /* Who signed, and when the last of them first signed (any version). */
+    {F_SIGNERS,
+     "SELECT s.relationship_id, COUNT(*), MAX(s.first_at) FROM (SELECT "
+     "s.relationship_id, s.participation_id, MIN(s.signed_at) AS first_at FROM "
+     "relationships rel JOIN agreement_signings s ON s.relationship_id = rel.id WHERE " OF_PERIOD
+     " GROUP BY s.relationship_id, s.participation_id) s GROUP BY s.relationship_id"},
+};
+
 int svc_report_engagement(store *db, int64_t program_id, const struct program_config *cfg,
                           const struct svc_period *p, struct report *r)
 {
@@ -77,45 +153,37 @@ int svc_report_engagement(store *db, int64_t program_id, const struct program_co
     store_rows *rows = NULL;
     int64_t end = p->to_t < p->now ? p->to_t : p->now;
     store_val pv[] = {SV_INT(program_id), SV_INT(p->from_t), SV_INT(end)};
-    int rc = store_query(
-        db,
-        "SELECT rel.id, rel.started_at, rel.ended_at, "
-        "(SELECT COUNT(*) FROM meetings m WHERE m.relationship_id = rel.id AND m.status = 'held' "
-        "AND m.starts_at BETWEEN ?2 AND ?3), "
-        "(SELECT COUNT(*) FROM messages g WHERE g.relationship_id = rel.id "
-        "AND g.created_at BETWEEN ?2 AND ?3), "
-        "(SELECT MIN(o.created_at) FROM goals o WHERE o.relationship_id = rel.id), "
-        "(SELECT MAX(x.at) FROM (SELECT m.starts_at AS at FROM meetings m WHERE m.relationship_id "
-        "= rel.id AND m.status = 'held' AND m.starts_at <= ?3 UNION ALL SELECT g.created_at FROM "
-        "messages g WHERE g.relationship_id = rel.id AND g.created_at <= ?3) x), "
-        "(SELECT COUNT(*) FROM relationship_members rm WHERE rm.relationship_id = rel.id), "
-        "(SELECT COUNT(DISTINCT s.participation_id) FROM agreement_signings s "
-        "WHERE s.relationship_id = rel.id), "
-        "(SELECT MAX(s.signed_at) FROM agreement_signings s WHERE s.relationship_id = rel.id "
-        "AND NOT EXISTS (SELECT 1 FROM agreement_signings e WHERE e.relationship_id = "
-        "s.relationship_id AND e.participation_id = s.participation_id AND e.signed_at < "
-        "s.signed_at)) "
-        "FROM relationships rel WHERE rel.program_id = ?1 AND rel.started_at <= ?3 "
-        "AND (rel.ended_at IS NULL OR rel.ended_at >= ?2) ORDER BY rel.id",
-        pv, 3, &rows);
+    int rc = store_query(db,
+                         "SELECT rel.id, rel.started_at, rel.ended_at FROM relationships rel "
+                         "WHERE " OF_PERIOD " ORDER BY rel.id",
+                         pv, 3, &rows);
     while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
         struct rel_row *w = VEC_PUSH(&rels);
         w->id = store_col_int(rows, 0);
         w->started = store_col_int(rows, 1);
         w->ended = store_col_null(rows, 2) ? 0 : store_col_int(rows, 2);
-        w->held = store_col_int(rows, 3);
-        w->messages = store_col_int(rows, 4);
-        w->first_goal = store_col_null(rows, 5) ? -1 : store_col_int(rows, 5);
-        w->last_activity = store_col_null(rows, 6) ? -1 : store_col_int(rows, 6);
-        w->members = store_col_int(rows, 7);
-        w->signers = store_col_int(rows, 8);
-        w->signed_all = store_col_null(rows, 9) ? -1 : store_col_int(rows, 9);
+        w->first_goal = w->last_activity = w->signed_all = -1;
         rc = STORE_OK;
     }
     store_rows_free(rows);
     rows = NULL;
     if (rc < 0)
         goto done;
+    for (size_t q = 0; q < sizeof FACTS / sizeof FACTS[0]; q++) {
+        rc = store_query(db, FACTS[q].sql, pv, 3, &rows);
+        while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+            struct rel_row *w = find_rel(rels.items, rels.len, store_col_int(rows, 0));
+            if (w)
+                put_fact(w, FACTS[q].which, rows);
+            rc = STORE_OK;
+        }
+        store_rows_free(rows);
+        rows = NULL;
+        if (rc < 0)
+            goto done;
+    }
+    /* The meetings held in the period: counted per relationship here, by
+     * month below. */
     rc = store_query(db,
                      "SELECT m.relationship_id, m.starts_at FROM meetings m JOIN relationships "
                      "rel ON rel.id = m.relationship_id WHERE rel.program_id = ?1 AND m.status = "
@@ -126,8 +194,10 @@ int svc_report_engagement(store *db, int64_t program_id, const struct program_co
         int64_t id = store_col_int(rows, 0);
         while (at < rels.len && rels.items[at].id < id)
             at++;
-        if (at < rels.len && rels.items[at].id == id) /* a relationship of the period */
+        if (at < rels.len && rels.items[at].id == id) { /* a relationship of the period */
             *VEC_PUSH(&held_at) = (struct held){at, store_col_int(rows, 1)};
+            rels.items[at].held++;
+        }
         rc = STORE_OK;
     }
     store_rows_free(rows);

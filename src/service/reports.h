@@ -59,9 +59,23 @@ int svc_report_run(store *db, int64_t program_id, const char *name, const struct
 
 /* ---- across programs (service/report_rollup.c) ---- */
 
-/* true when report `name` adds up across programs (funnel, at-risk). */
+/* true when report `name` adds up across programs. */
 bool svc_rollup_known(const char *name);
-const char *svc_rollup_names(void); /* "funnel, at-risk" */
+const char *svc_rollup_names(void); /* "funnel, matching, ..." */
+
+/* A program a roll-up covers. */
+struct svc_rollup_program {
+    int64_t id;
+    char name[LIMIT_NAME_BYTES + 1];
+    int threshold; /* its surveys.anonymity_threshold */
+};
+
+/* The equity report across programs ps[0..n) into r (service/
+ * report_equity.c): the built-in fields' groups of every cohort pooled,
+ * suppressed under the strictest threshold of them, and a `programs`
+ * table of each cohort. SVC_OK or a store status. */
+int svc_report_equity_rollup(store *db, const struct svc_rollup_program *ps, size_t n,
+                             const struct svc_period *p, struct report *r);
 
 /* Report `name` across the programs whose reports the actor reads (NULL
  * or the system: every program) into *out (report_cleanup() whatever the

@@ -23,12 +23,22 @@ void svc_risk_items_free(struct svc_risk_item *items, size_t n)
     free(items);
 }
 
-/* What one open relationship is made of, while it is assessed. */
+/* What one open relationship is made of, while it is assessed: the
+ * reasons' codes only (a few bytes, where an item with their sentences is
+ * 3 KB: 50 MB at 18,000 relationships); the sentences are written again
+ * for the relationships listed or flagged (reassess). */
 struct rel_facts {
-    struct svc_risk_item item;
+    struct {
+        int64_t relationship_id, started_at, notes, last_note_at;
+        char status[16];
+        struct svc_rel_member *members; /* mentor first */
+        size_t nmembers;
+    } item;
     int phase;
     int64_t phase_started_at, last_meeting_at, goals, members, signings, agreement;
     struct risk_party *parties; /* one per member, same order */
+    size_t nreasons;
+    enum risk_code codes[RISK_COUNT];
 };
 
 static void facts_free(struct rel_facts *f, size_t n)
@@ -62,6 +72,56 @@ static struct risk_party *party_of(struct rel_facts *f, int64_t part)
     return NULL;
 }
 
+/* The count (or latest time) columns of one grouped query, set on the
+ * relationship each row names. */
+enum fact { F_LAST_MEETING, F_GOALS, F_MEMBERS, F_AGREEMENT, F_NOTES };
+
+static void put_fact(struct rel_facts *f, enum fact which, store_rows *rows)
+{
+    switch (which) {
+    case F_LAST_MEETING:
+        f->last_meeting_at = store_col_null(rows, 1) ? 0 : store_col_int(rows, 1);
+        break;
+    case F_GOALS: f->goals = store_col_int(rows, 1); break;
+    case F_MEMBERS: f->members = store_col_int(rows, 1); break;
+    case F_AGREEMENT:
+        f->agreement = store_col_int(rows, 1);
+        f->signings = store_col_int(rows, 2);
+        break;
+    case F_NOTES:
+        f->item.notes = store_col_int(rows, 1);
+        f->item.last_note_at = store_col_null(rows, 2) ? 0 : store_col_int(rows, 2);
+        break;
+    }
+}
+
+/* Each query groups one table's rows by relationship over the program's
+ * open relationships (WHICH): one pass over the table's index, not one
+ * lookup per relationship, and a relationship without rows keeps 0. */
+static const struct {
+    enum fact which;
+    const char *sql;
+} FACTS[] = {
+    {F_LAST_MEETING, "SELECT mt.relationship_id, MAX(mt.starts_at) FROM relationships r JOIN "
+                     "meetings mt ON mt.relationship_id = r.id WHERE " WHICH
+                     " AND mt.status = 'held' GROUP BY mt.relationship_id"},
+    {F_GOALS, "SELECT g.relationship_id, COUNT(*) FROM relationships r JOIN goals g ON "
+              "g.relationship_id = r.id WHERE " WHICH
+              " AND g.status <> 'dropped' GROUP BY g.relationship_id"},
+    {F_MEMBERS, "SELECT m.relationship_id, COUNT(*) FROM relationships r JOIN "
+                "relationship_members m ON m.relationship_id = r.id WHERE " WHICH
+                " GROUP BY m.relationship_id"},
+    /* One agreement per relationship: 1, and its current version's
+     * signings. */
+    {F_AGREEMENT, "SELECT a.relationship_id, 1, COUNT(s.relationship_id) FROM relationships r "
+                  "JOIN agreements a ON a.relationship_id = r.id LEFT JOIN agreement_signings s "
+                  "ON s.relationship_id = a.relationship_id AND s.version = a.version WHERE " WHICH
+                  " GROUP BY a.relationship_id"},
+    {F_NOTES, "SELECT cn.relationship_id, COUNT(*), MAX(cn.created_at) FROM relationships r JOIN "
+              "coordinator_notes cn ON cn.relationship_id = r.id WHERE " WHICH
+              " GROUP BY cn.relationship_id"},
+};
+
 /* Reads the program's open relationships (or only rel_id) with their
  * members, health checks and pairing-fit answers. */
 static int load_facts(store *db, int64_t program_id, int64_t rel_id, struct rel_facts **out,
@@ -72,20 +132,10 @@ static int load_facts(store *db, int64_t program_id, int64_t rel_id, struct rel_
     *out = NULL;
     *n = 0;
     store_val p[] = {SV_INT(program_id), SV_INT(rel_id)};
-    int rc = store_query(
-        db,
-        "SELECT r.id, r.status, r.started_at, r.phase, r.phase_started_at, "
-        "(SELECT MAX(mt.starts_at) FROM meetings mt WHERE mt.relationship_id = r.id AND "
-        "mt.status = 'held'), "
-        "(SELECT COUNT(*) FROM goals g WHERE g.relationship_id = r.id AND g.status <> 'dropped'), "
-        "(SELECT COUNT(*) FROM relationship_members m WHERE m.relationship_id = r.id), "
-        "(SELECT COUNT(*) FROM agreements a JOIN agreement_signings s ON s.relationship_id = "
-        "a.relationship_id AND s.version = a.version WHERE a.relationship_id = r.id), "
-        "(SELECT COUNT(*) FROM agreements a WHERE a.relationship_id = r.id), "
-        "(SELECT COUNT(*) FROM coordinator_notes cn WHERE cn.relationship_id = r.id), "
-        "(SELECT MAX(cn.created_at) FROM coordinator_notes cn WHERE cn.relationship_id = r.id) "
-        "FROM relationships r WHERE " WHICH " ORDER BY r.id",
-        p, 2, &rows);
+    int rc = store_query(db,
+                         "SELECT r.id, r.status, r.started_at, r.phase, r.phase_started_at FROM "
+                         "relationships r WHERE " WHICH " ORDER BY r.id",
+                         p, 2, &rows);
     while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
@@ -98,18 +148,24 @@ static int load_facts(store *db, int64_t program_id, int64_t rel_id, struct rel_
         f->item.started_at = store_col_int(rows, 2);
         f->phase = (int)store_col_int(rows, 3);
         f->phase_started_at = store_col_int(rows, 4);
-        f->last_meeting_at = store_col_null(rows, 5) ? 0 : store_col_int(rows, 5);
-        f->goals = store_col_int(rows, 6);
-        f->members = store_col_int(rows, 7);
-        f->signings = store_col_int(rows, 8);
-        f->agreement = store_col_int(rows, 9);
-        f->item.notes = store_col_int(rows, 10);
-        f->item.last_note_at = store_col_null(rows, 11) ? 0 : store_col_int(rows, 11);
         rc = STORE_OK;
     }
     store_rows_free(rows);
     if (rc < 0)
         goto fail;
+
+    for (size_t q = 0; q < sizeof FACTS / sizeof FACTS[0]; q++) {
+        rc = store_query(db, FACTS[q].sql, p, 2, &rows);
+        while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+            struct rel_facts *f = find(*out, *n, store_col_int(rows, 0));
+            if (f)
+                put_fact(f, FACTS[q].which, rows);
+            rc = STORE_OK;
+        }
+        store_rows_free(rows);
+        if (rc < 0)
+            goto fail;
+    }
 
     rc = store_query(db,
                      "SELECT m.relationship_id, m.participation_id, pa.person_id, pe.name, m.role "
@@ -208,45 +264,74 @@ fail:
     return rc;
 }
 
-/* Assesses every relationship of f[0..n) with the program's guideline. */
+/* The reasons of relationship *f at now under the program's guideline,
+ * into it (its phase's name, reasons and their count). */
+static void reassess(const struct rel_facts *f, const struct program_config *cfg, int64_t now,
+                     struct svc_risk_item *it)
+{
+    const json_t *ph = program_phase(cfg, f->phase);
+    const char *name = json_string_value(json_object_get(ph, "name"));
+    const json_t *days = json_object_get(ph, "timeframe_days");
+    str_fmt(it->phase_name, sizeof it->phase_name, "%s", name ? name : "");
+    struct risk_input in = {
+        .status = f->item.status,
+        .started_at = f->item.started_at,
+        .phase_started_at = f->phase_started_at,
+        .last_meeting_at = f->last_meeting_at,
+        .phase_name = it->phase_name,
+        .phase_timeframe_days = json_is_integer(days) ? (int)json_integer_value(days) : 0,
+        .meetings_per_month = cfg->meetings.frequency_per_month,
+        .due_days = cfg->goals.due_days,
+        .agreement_signed = f->agreement > 0 && f->members > 0 &&
+                            f->signings >= (int64_t)f->item.nmembers && f->item.nmembers > 0,
+        .goals = f->goals,
+        .parties = f->parties,
+        .nparties = f->item.nmembers,
+    };
+    it->nreasons = risk_assess(&in, now, it->reasons);
+}
+
+/* Item *it of relationship *f: its fields, members handed over, reasons. */
+static void item_of(struct rel_facts *f, const struct program_config *cfg, int64_t now,
+                    struct svc_risk_item *it)
+{
+    memset(it, 0, sizeof *it);
+    it->relationship_id = f->item.relationship_id;
+    it->started_at = f->item.started_at;
+    memcpy(it->status, f->item.status, sizeof it->status);
+    it->members = f->item.members;
+    it->nmembers = f->item.nmembers;
+    f->item.members = NULL; /* handed over */
+    it->notes = f->item.notes;
+    it->last_note_at = f->item.last_note_at;
+    reassess(f, cfg, now, it);
+}
+
+/* Assesses every relationship of f[0..n) with the program's guideline:
+ * the codes of their reasons. */
 static void assess_all(struct rel_facts *f, size_t n, const struct program_config *cfg, int64_t now)
 {
+    struct svc_risk_item one;
     for (size_t i = 0; i < n; i++) {
-        const json_t *ph = program_phase(cfg, f[i].phase);
-        const char *name = json_string_value(json_object_get(ph, "name"));
-        const json_t *days = json_object_get(ph, "timeframe_days");
-        str_fmt(f[i].item.phase_name, sizeof f[i].item.phase_name, "%s", name ? name : "");
-        struct risk_input in = {
-            .status = f[i].item.status,
-            .started_at = f[i].item.started_at,
-            .phase_started_at = f[i].phase_started_at,
-            .last_meeting_at = f[i].last_meeting_at,
-            .phase_name = f[i].item.phase_name,
-            .phase_timeframe_days = json_is_integer(days) ? (int)json_integer_value(days) : 0,
-            .meetings_per_month = cfg->meetings.frequency_per_month,
-            .due_days = cfg->goals.due_days,
-            .agreement_signed = f[i].agreement > 0 && f[i].members > 0 &&
-                                f[i].signings >= (int64_t)f[i].item.nmembers &&
-                                f[i].item.nmembers > 0,
-            .goals = f[i].goals,
-            .parties = f[i].parties,
-            .nparties = f[i].item.nmembers,
-        };
-        f[i].item.nreasons = risk_assess(&in, now, f[i].item.reasons);
+        reassess(&f[i], cfg, now, &one);
+        f[i].nreasons = one.nreasons;
+        for (size_t r = 0; r < one.nreasons; r++)
+            f[i].codes[r] = one.reasons[r].code;
     }
 }
 
-/* The program's assessment at now (of one relationship when rel_id). */
+/* The program's assessment at now (of one relationship when rel_id), and
+ * its configuration into *cfg (the caller's to clean up). */
 static int assess(store *db, int64_t program_id, int64_t rel_id, int64_t now, struct rel_facts **f,
-                  size_t *n)
+                  size_t *n, struct program_config *cfg)
 {
-    struct program_config cfg = {0};
-    int rc = svc_program_config(db, program_id, &cfg, NULL, 0);
+    *f = NULL;
+    *n = 0;
+    int rc = svc_program_config(db, program_id, cfg, NULL, 0);
     if (rc != SVC_OK)
-        return rc == SVC_NOT_FOUND ? (*f = NULL, *n = 0, STORE_OK) : rc;
+        return rc == SVC_NOT_FOUND ? STORE_OK : rc;
     if ((rc = load_facts(db, program_id, rel_id, f, n)) == STORE_OK)
-        assess_all(*f, *n, &cfg, now);
-    program_config_cleanup(&cfg);
+        assess_all(*f, *n, cfg, now);
     return rc;
 }
 
@@ -257,19 +342,19 @@ struct open_flag {
     bool keep;
 };
 
-static int open_flags(store *db, int64_t program_id, int64_t rel_id, struct open_flag **out,
-                      size_t *n)
+static int open_flags(store *db, int64_t program_id, int64_t rel_id, int64_t up_to,
+                      struct open_flag **out, size_t *n)
 {
     store_rows *rows = NULL;
     size_t cap = 0;
     *out = NULL;
     *n = 0;
-    store_val p[] = {SV_INT(program_id), SV_INT(rel_id)};
+    store_val p[] = {SV_INT(program_id), SV_INT(rel_id), SV_INT(up_to)};
     int rc = store_query(db,
                          "SELECT id, relationship_id, code, raised_at FROM risk_flags WHERE "
                          "program_id = ?1 AND cleared_at IS NULL AND (?2 = 0 OR relationship_id "
-                         "= ?2) ORDER BY relationship_id, id",
-                         p, 2, &rows);
+                         "= ?2) AND (?3 = 0 OR relationship_id <= ?3) ORDER BY relationship_id, id",
+                         p, 3, &rows);
     while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
@@ -292,37 +377,76 @@ static int open_flags(store *db, int64_t program_id, int64_t rel_id, struct open
     return rc < 0 ? rc : STORE_OK;
 }
 
+/* The index of rel_id's first flag among of[0..n) (sorted by
+ * relationship), or n: its flags are those from there with its id. */
+static size_t first_flag(const struct open_flag *of, size_t n, int64_t rel_id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (of[mid].relationship_id < rel_id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 int svc_risk_list(store *db, int64_t program_id, int64_t now, struct svc_risk_item **out, size_t *n,
                   int64_t *open)
 {
+    struct svc_risk_counts counts;
+    return svc_risk_list_counted(db, program_id, now, out, n, open, &counts);
+}
+
+int svc_risk_list_counted(store *db, int64_t program_id, int64_t now, struct svc_risk_item **out,
+                          size_t *n, int64_t *open, struct svc_risk_counts *counts)
+{
     struct rel_facts *f = NULL;
     struct open_flag *of = NULL;
+    struct program_config cfg = {0};
     size_t nf = 0, nof = 0;
     *out = NULL;
     *n = 0;
     *open = 0;
-    int rc = assess(db, program_id, 0, now, &f, &nf);
-    if (rc == STORE_OK)
-        rc = open_flags(db, program_id, 0, &of, &nof);
+    memset(counts, 0, sizeof *counts);
+    int rc = assess(db, program_id, 0, now, &f, &nf, &cfg);
     if (rc != STORE_OK)
         goto done;
     *open = (int64_t)nf;
-    *out = xcalloc(nf ? nf : 1, sizeof **out);
-    for (size_t i = 0; i < nf && *n < LIMIT_AT_RISK_LISTED; i++) {
-        if (!f[i].item.nreasons)
+    *out = xcalloc(nf < LIMIT_AT_RISK_LISTED ? nf + 1 : LIMIT_AT_RISK_LISTED, sizeof **out);
+    for (size_t i = 0; i < nf; i++) {
+        if (!f[i].nreasons)
             continue;
-        struct svc_risk_item *it = &(*out)[(*n)++];
-        *it = f[i].item;
-        f[i].item.members = NULL; /* handed over */
+        counts->at_risk++;
+        for (size_t r = 0; r < f[i].nreasons; r++)
+            counts->by[f[i].codes[r]]++;
+        if (*n == LIMIT_AT_RISK_LISTED)
+            continue; /* counted, not listed */
+        item_of(&f[i], &cfg, now, &(*out)[(*n)++]);
+    }
+    /* When each listed reason was flagged: the open flags up to the last
+     * listed relationship (the list is in id order). */
+    if (*n &&
+        (rc = open_flags(db, program_id, 0, (*out)[*n - 1].relationship_id, &of, &nof)) != STORE_OK)
+        goto done;
+    for (size_t i = 0; i < *n; i++) {
+        struct svc_risk_item *it = &(*out)[i];
+        size_t k0 = first_flag(of, nof, it->relationship_id);
         for (size_t r = 0; r < it->nreasons; r++)
-            for (size_t k = 0; k < nof; k++)
-                if (of[k].relationship_id == it->relationship_id &&
-                    of[k].code == (int)it->reasons[r].code)
+            for (size_t k = k0; k < nof && of[k].relationship_id == it->relationship_id; k++)
+                if (of[k].code == (int)it->reasons[r].code)
                     it->since[r] = of[k].raised_at;
     }
 done:
+    if (rc != STORE_OK) {
+        svc_risk_items_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
     facts_free(f, nf);
     free(of);
+    program_config_cleanup(&cfg);
     return rc;
 }
 
@@ -330,18 +454,25 @@ static int record(store *db, int64_t program_id, int64_t rel_id, int64_t now, si
 {
     struct rel_facts *f = NULL;
     struct open_flag *of = NULL;
+    struct program_config cfg = {0};
+    struct svc_risk_item one;
     size_t nf = 0, nof = 0;
     *changed = 0;
-    int rc = assess(db, program_id, rel_id, now, &f, &nf);
+    int rc = assess(db, program_id, rel_id, now, &f, &nf, &cfg);
     if (rc == STORE_OK)
-        rc = open_flags(db, program_id, rel_id, &of, &nof);
+        rc = open_flags(db, program_id, rel_id, 0, &of, &nof);
     for (size_t i = 0; rc == STORE_OK && i < nf; i++) {
-        const struct svc_risk_item *it = &f[i].item;
+        if (!f[i].nreasons)
+            continue;
+        struct svc_risk_item *it = &one;
+        item_of(&f[i], &cfg, now, it);
+        free(it->members); /* only the reasons are needed */
+        it->members = NULL;
+        size_t k0 = first_flag(of, nof, it->relationship_id);
         for (size_t r = 0; rc == STORE_OK && r < it->nreasons; r++) {
             bool have = false;
-            for (size_t k = 0; k < nof; k++)
-                if (of[k].relationship_id == it->relationship_id &&
-                    of[k].code == (int)it->reasons[r].code)
+            for (size_t k = k0; k < nof && of[k].relationship_id == it->relationship_id; k++)
+                if (of[k].code == (int)it->reasons[r].code)
                     have = of[k].keep = true;
             if (have)
                 continue;
@@ -372,6 +503,7 @@ static int record(store *db, int64_t program_id, int64_t rel_id, int64_t now, si
     }
     facts_free(f, nf);
     free(of);
+    program_config_cleanup(&cfg);
     return rc;
 }
 

@@ -41,6 +41,15 @@ void svc_risk_items_free(struct svc_risk_item *items, size_t n); /* NULL allowed
 int svc_risk_list(store *db, int64_t program_id, int64_t now, struct svc_risk_item **out, size_t *n,
                   int64_t *open);
 
+/* svc_risk_list, and *counts: how many open relationships have a reason
+ * and how many each reason, all of them (the list stops at
+ * LIMIT_AT_RISK_LISTED). For the at-risk report. A store status. */
+struct svc_risk_counts {
+    int64_t at_risk, by[RISK_COUNT];
+};
+int svc_risk_list_counted(store *db, int64_t program_id, int64_t now, struct svc_risk_item **out,
+                          size_t *n, int64_t *open, struct svc_risk_counts *counts);
+
 /* Records the program's flags as they stand at `now`: a flag raised for
  * each new reason, the flags whose reason is gone (or whose relationship
  * ended) cleared. *changed counts both. A store status. */

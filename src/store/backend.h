@@ -37,7 +37,9 @@ struct store_ops {
     int (*batch_begin)(store *s, const char *table, const char *const *cols, int ncols,
                        void **state);
     int (*batch_add)(store *s, void *state, const store_val *vals, int ncols);
-    int (*batch_end)(store *s, void *state, bool ok);
+    /* wait false: the backend may leave the result to the next statement,
+     * which then returns its failure (PostgreSQL: the COPY's key checks) */
+    int (*batch_end)(store *s, void *state, bool ok, bool wait);
     /* Tuning for a transaction writing about `rows` rows (store_bulk), and
      * undoing it when the transaction ends; either may be NULL. */
     int (*bulk)(store *s, size_t rows);

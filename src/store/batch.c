@@ -90,7 +90,7 @@ int store_batch_add(store_batch *b, const store_val *vals)
     return b->rc;
 }
 
-int store_batch_end(store_batch *b)
+static int end(store_batch *b, bool wait)
 {
     if (!b)
         return STORE_OK;
@@ -99,7 +99,7 @@ int store_batch_end(store_batch *b)
         free(b);
         return store_fail(s, STORE_ERROR, "store: the batch was rolled back");
     }
-    int rc = s->ops->batch_end(s, b->state, b->rc == STORE_OK);
+    int rc = s->ops->batch_end(s, b->state, b->rc == STORE_OK, wait);
     s->batch = NULL;
     if (b->rc)
         rc = b->rc;
@@ -107,12 +107,22 @@ int store_batch_end(store_batch *b)
     return note(s, rc);
 }
 
+int store_batch_end(store_batch *b)
+{
+    return end(b, true);
+}
+
+int store_batch_end_later(store_batch *b)
+{
+    return end(b, false);
+}
+
 void store_batch_abandon(store *s)
 {
     store_batch *b = s->batch;
     if (!b)
         return;
-    int rc = s->ops->batch_end(s, b->state, false);
+    int rc = s->ops->batch_end(s, b->state, false, true);
     (void)rc; /* rolling back anyway */
     b->state = NULL;
     b->abandoned = true;

@@ -8,6 +8,7 @@
  */
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@ struct prepared {
 struct pg {
     store base;
     PGconn *conn;
+    bool copy_ending; /* a COPY was ended and its result is still to be read (settle) */
     int ncache;
     unsigned next_id;
     uint64_t tick;
@@ -99,8 +101,32 @@ static uint64_t hash_sql(const char *s)
  * report's aggregate, more than the query takes (bench/reports). */
 static const char SESSION_SETTINGS[] = "SET client_min_messages = warning; SET jit = off";
 
+/* Reads the result of the COPY pg_batch_end ended without waiting:
+ * STORE_OK, or the COPY's failure (its rows refused: a key, a constraint),
+ * which the statement that comes next then returns. */
+static int settle(struct pg *p)
+{
+    if (!p->copy_ending)
+        return STORE_OK;
+    p->copy_ending = false;
+    int rc = STORE_OK;
+    PGresult *res;
+    while ((res = PQgetResult(p->conn))) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == STORE_OK)
+            rc = fail_res(p, res);
+        PQclear(res);
+    }
+    return rc;
+}
+
+/* The connection, ready for a statement: the last COPY's result read
+ * (its failure returned), and a lost connection reset outside a
+ * transaction. */
 static int ensure_conn(struct pg *p)
 {
+    int rc = settle(p);
+    if (rc)
+        return rc;
     if (PQstatus(p->conn) == CONNECTION_OK)
         return STORE_OK;
     if (p->base.in_tx)
@@ -322,6 +348,10 @@ static int pg_control(store *s, const char *sql)
 {
     struct pg *p = (struct pg *)s;
     PGresult *res = NULL;
+    if (strcmp(sql, "ROLLBACK") == 0) {
+        int failed = settle(p); /* rolling back anyway: its failure was the reason or is moot */
+        (void)failed;
+    }
     int rc = ensure_conn(p);
     if (!rc)
         rc = check_result(p, PQexec(p->conn, sql), &res);
@@ -426,35 +456,80 @@ static int pg_exec_script(store *s, const char *sql)
 
 #define COPY_FLUSH_BYTES (256u << 10) /* rows buffered before they go to libpq */
 
+/* A batch is one COPY. store_batch_end_later ends it without waiting for
+ * the server, which checks the rows' foreign keys only then (about half
+ * of a COPY's time on the import's tables, bench/README.md): the client
+ * meanwhile formats the next batch's rows, holding up to
+ * LIMIT_STORE_PG_COPY_AHEAD bytes of them until the server is done; the
+ * next statement reads the result first (settle) and returns its failure.
+ * A batch begun while a COPY is ending sends its own COPY command with
+ * its first rows (copy_start), any other at once. */
 struct pg_copy {
     buf data;
+    char *sql; /* COPY table (columns) FROM STDIN */
+    bool started;
+    size_t ask_at; /* while the last COPY ends: the length at which to ask again */
 };
 
-static int pg_batch_begin(store *s, const char *table, const char *const *cols, int ncols,
-                          void **state)
+static void copy_free(struct pg_copy *c)
 {
-    struct pg *p = (struct pg *)s;
-    *state = NULL;
+    buf_cleanup(&c->data);
+    free(c->sql);
+    free(c);
+}
+
+/* Sends the COPY command, once the previous COPY's result is in. */
+static int copy_start(struct pg *p, struct pg_copy *c)
+{
+    if (c->started)
+        return STORE_OK;
     int rc = ensure_conn(p);
     if (rc)
         return rc;
-    buf sql;
-    buf_init(&sql, SIZE_MAX / 2);
-    buf_printf(&sql, "COPY %s ", table);
-    store_sql_columns(&sql, cols, ncols);
-    buf_puts(&sql, " FROM STDIN");
-    PGresult *res = PQexec(p->conn, sql.data);
-    buf_cleanup(&sql);
+    PGresult *res = PQexec(p->conn, c->sql);
     if (PQresultStatus(res) != PGRES_COPY_IN) {
         rc = fail_res(p, res);
         PQclear(res);
         return rc;
     }
     PQclear(res);
+    c->started = true;
+    return STORE_OK;
+}
+
+static int pg_batch_begin(store *s, const char *table, const char *const *cols, int ncols,
+                          void **state)
+{
+    struct pg *p = (struct pg *)s;
+    *state = NULL;
+    buf sql;
+    buf_init(&sql, SIZE_MAX / 2);
+    buf_printf(&sql, "COPY %s ", table);
+    store_sql_columns(&sql, cols, ncols);
+    buf_puts(&sql, " FROM STDIN");
     struct pg_copy *c = xcalloc(1, sizeof *c);
+    c->sql = buf_take(&sql);
     buf_init(&c->data, SIZE_MAX / 2);
+    /* started now (a bad table or column is reported here) unless the
+     * last COPY is still ending: then with its first rows */
+    int rc = p->copy_ending ? STORE_OK : copy_start(p, c);
+    if (rc) {
+        copy_free(c);
+        return rc;
+    }
     *state = c;
     return STORE_OK;
+}
+
+/* true while the last COPY's result has not arrived (reading what the
+ * server has sent without blocking). */
+static bool still_ending(struct pg *p)
+{
+    if (!p->copy_ending)
+        return false;
+    if (!PQconsumeInput(p->conn))
+        return false; /* settle reports the failure */
+    return PQisBusy(p->conn) != 0;
 }
 
 /* Appends text with COPY's escapes: backslash, tab, newline, return. */
@@ -480,6 +555,9 @@ static void copy_text(buf *b, const char *t)
 
 static int copy_flush(struct pg *p, struct pg_copy *c)
 {
+    int rc = copy_start(p, c);
+    if (rc)
+        return rc;
     if (!c->data.len)
         return STORE_OK;
     if (PQputCopyData(p->conn, c->data.data, (int)c->data.len) != 1)
@@ -517,17 +595,38 @@ static int pg_batch_add(store *s, void *state, const store_val *vals, int ncols)
         }
     }
     buf_append(&c->data, "\n", 1);
-    return c->data.len >= COPY_FLUSH_BYTES ? copy_flush(p, c) : STORE_OK;
+    if (c->data.len < COPY_FLUSH_BYTES)
+        return STORE_OK;
+    if (!c->started && c->data.len < LIMIT_STORE_PG_COPY_AHEAD && c->data.len < c->ask_at)
+        return STORE_OK; /* asked too recently whether the last COPY has ended */
+    if (!c->started && c->data.len < LIMIT_STORE_PG_COPY_AHEAD && still_ending(p)) {
+        c->ask_at = c->data.len + COPY_FLUSH_BYTES; /* a read from the socket each time */
+        return STORE_OK; /* the server is still checking the last COPY's rows */
+    }
+    return copy_flush(p, c);
 }
 
-static int pg_batch_end(store *s, void *state, bool ok)
+static int pg_batch_end(store *s, void *state, bool ok, bool wait)
 {
     struct pg *p = (struct pg *)s;
     struct pg_copy *c = state;
+    if (!c->started && !ok) {
+        copy_free(c); /* nothing reached the server */
+        return STORE_OK;
+    }
     int rc = ok ? copy_flush(p, c) : STORE_OK;
+    if (!c->started) {
+        copy_free(c); /* the COPY could not start: rc says why */
+        return rc;
+    }
     bool sent = rc == STORE_OK && ok;
     if (PQputCopyEnd(p->conn, sent ? NULL : "abandoned") != 1 && rc == STORE_OK)
         rc = store_fail(s, STORE_ERROR, "postgresql: COPY failed: %s", PQerrorMessage(p->conn));
+    copy_free(c);
+    if (sent && rc == STORE_OK && !wait) {
+        p->copy_ending = true; /* its result is read by the next statement (settle) */
+        return STORE_OK;
+    }
     /* the COPY's result, then the end of the command */
     PGresult *res;
     while ((res = PQgetResult(p->conn))) {
@@ -535,8 +634,6 @@ static int pg_batch_end(store *s, void *state, bool ok)
             rc = sent ? fail_res(p, res) : STORE_ERROR;
         PQclear(res);
     }
-    buf_cleanup(&c->data);
-    free(c);
     return rc;
 }
 
@@ -556,12 +653,15 @@ static void pg_refresh(store *s, const char *table)
     /* VACUUM marks the new pages all-visible; ANALYZE would cost ten times
      * as much (it samples every column), and autovacuum does it soon */
     snprintf(sql, sizeof sql, "VACUUM %s", table);
-    PQclear(PQexec(p->conn, sql));
+    if (settle(p) == STORE_OK)
+        PQclear(PQexec(p->conn, sql));
 }
 
 static void pg_close(store *s)
 {
     struct pg *p = (struct pg *)s;
+    int ended = settle(p); /* closing: a failure is moot */
+    (void)ended;
     forget_all(p);
     PQfinish(p->conn);
     free(p);

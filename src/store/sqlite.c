@@ -485,8 +485,9 @@ static int sq_batch_add(store *s, void *state, const store_val *vals, int ncols)
     return batch_step(q, b, b->full);
 }
 
-static int sq_batch_end(store *s, void *state, bool ok)
+static int sq_batch_end(store *s, void *state, bool ok, bool wait)
 {
+    (void)wait; /* SQLite checks each row as it goes in */
     struct sq *q = (struct sq *)s;
     struct sq_batch *b = state;
     int rc = STORE_OK;

@@ -155,6 +155,13 @@ STORE_MUST_USE int store_batch_add(store_batch *b, const store_val *vals);
 /* Ends the batch: every row added is in, or the first failure is returned
  * (the transaction is spoiled then). Frees b; NULL gives STORE_OK. */
 STORE_MUST_USE int store_batch_end(store_batch *b);
+/* Ends the batch as store_batch_end does, except that a failure of its
+ * rows may be returned by the next statement or batch instead (and spoils
+ * the transaction then): PostgreSQL checks a COPY's foreign keys when it
+ * ends, and the caller formats its next rows meanwhile. For a writer that
+ * goes on in the same transaction and checks every status; the commit
+ * reports any failure not reported before. Frees b; NULL gives STORE_OK. */
+STORE_MUST_USE int store_batch_end_later(store_batch *b);
 
 /* Says the open transaction will write about `rows` rows, so the backend
  * can prepare for it: SQLite grows the connection's page cache (about

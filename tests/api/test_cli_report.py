@@ -81,3 +81,23 @@ def test_import_outcomes(db):
     r = tandem("import", "--db", db.db, "--outcomes", good)
     assert r.returncode == 0 and "0 created" in r.stdout and "1 unchanged" in r.stdout, r.stdout
     assert tandem("import", "--db", db.db, "--outcomes", good, "--program", "1").returncode == 2
+
+
+def test_report_without_program_rolls_up_every_program(db):
+    """`tandem report NAME` without --program: the report across every
+    program of the database, each program's own figures in `programs`."""
+    r = tandem("report", "--db", db.db, "engagement")
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)
+    assert rep["report"] == "engagement" and rep["program_id"] is None
+    tables = {t["name"]: t for t in rep["tables"]}
+    progs = [dict(zip([c["name"] for c in tables["programs"]["columns"]], row)) for row in tables["programs"]["rows"]]
+    assert [p["program_id"] for p in progs] == [1, 2]
+    total = {row[0]: row[1] for row in tables["summary"]["rows"]}
+    assert total["relationships"] == sum(p["relationships"] for p in progs) > 0
+    one = json.loads(tandem("report", "--db", db.db, "--program", "2", "engagement").stdout)
+    assert total["meetings_held"] == {row[0]: row[1] for row in one["tables"][0]["rows"]}["meetings_held"] + \
+        progs[0]["meetings_held"]
+    r = tandem("report", "--db", db.db, "equity", "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("field,group,mentees,matched,match_rate,")

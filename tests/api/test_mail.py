@@ -210,6 +210,27 @@ def test_the_receiver_stopped_mid_run_loses_nothing_and_sends_nothing_twice(own)
     assert outbox(admin, state="sent")["total"] == 500
 
 
+def test_stopping_the_server_mid_queue_waits_for_one_message_not_the_queue(own):
+    s, rx, admin = own("mail-stop")
+    rx.pause = 0.25                # 300 messages would take 75 s to send
+    enqueue(s, 300, "stop")
+    rx.wait_count(4, timeout=30)
+    began = time.time()
+    assert s.stop() == 0, s.log_path
+    assert time.time() - began < 10, "the server sent its queue before it stopped"
+    sent = len(rx.messages)
+    assert sent < 300
+    rx.pause = 0
+    s.serve()                      # the rest goes out at the next start, each once
+    rx.wait_count(300, timeout=120)
+    time.sleep(2)
+    ids = collections.Counter(m.message_id for m in rx.messages)
+    assert len(rx.messages) == 300 and max(ids.values()) == 1
+    assert sorted(m.to for m in rx.messages) == sorted("stop%d@example.org" % i for i in range(1, 301))
+    admin = Client(s.url).sign_in(ADMIN_EMAIL, ADMIN_PASSWORD)
+    assert outbox(admin, state="sent")["total"] == 300
+
+
 def test_two_servers_on_one_database_send_each_message_once(own):
     a, rx, admin = own("mail-two-a")
     b = Server(name="mail-two-b", env=rx.env())

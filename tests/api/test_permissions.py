@@ -120,6 +120,14 @@ MATRIX = [
     ("GET", "/api/v1/programs/{P}/reports/at-risk", None, codes(403, admin=200, coord=200, viewer=200, other_program=404, stranger=404)),
     # Across programs: whoever reads some program's reports (their programs only).
     ("GET", "/api/v1/reports/funnel", None, codes(403, admin=200, coord=200, viewer=200)),
+    ("GET", "/api/v1/reports/matching", None, codes(403, admin=200, coord=200, viewer=200)),
+    ("GET", "/api/v1/reports/engagement", None, codes(403, admin=200, coord=200, viewer=200)),
+    ("GET", "/api/v1/reports/phases", None, codes(403, admin=200, coord=200, viewer=200)),
+    ("GET", "/api/v1/reports/resources", None, codes(403, admin=200, coord=200, viewer=200)),
+    ("GET", "/api/v1/reports/outcomes", None, codes(403, admin=200, coord=200, viewer=200)),
+    ("GET", "/api/v1/reports/satisfaction", None, codes(403, admin=200, coord=200, viewer=200)),
+    ("GET", "/api/v1/reports/equity", None, codes(403, admin=200, coord=200, viewer=200)),
+    ("GET", "/api/v1/reports/at-risk", None, codes(403, admin=200, coord=200, viewer=200)),
     ("POST", "/api/v1/outcomes/imports", None, codes(403, admin=422)),
     ("GET", "/api/v1/programs/{P}/relationships", None, codes(200, viewer=403, other_program=404, stranger=404)),
     ("POST", "/api/v1/programs/{P}/relationships", {"mentor": 1, "mentees": [2]}, COORD_WRITE),
@@ -432,7 +440,7 @@ def test_a_viewers_reports_name_nobody(world):
     viewer = people["viewer"]
     P = world["P"]
     urls = [(n, "/api/v1/programs/%d/reports/%s" % (P, n)) for n in REPORT_NAMES]
-    urls += [(n + " across programs", "/api/v1/reports/" + n) for n in ("funnel", "at-risk")]
+    urls += [(n + " across programs", "/api/v1/reports/" + n) for n in REPORT_NAMES]
     for name, url in urls:
         r = viewer.get(url)
         assert r.status_code == 200, (name, r.text)

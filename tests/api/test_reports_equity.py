@@ -172,6 +172,83 @@ def test_outcomes_by_group_and_the_z_test(world):
     assert row["p_value"] == pytest.approx(p, rel=1e-9)
 
 
+# A declared group field: the mentees' answer to a single-choice question,
+# and the learning style of their profile (given by the first six).
+GENDER = ["Woman", "Woman", "Man", "Woman", "Man", "Woman", "Woman", "Man", "Nonbinary", "Woman",
+          "Man", "Woman", "Man"]
+QUESTIONS = [
+    {"id": "gender", "role": "both", "type": "single_choice", "label": "Gender",
+     "options": ["Woman", "Man", "Nonbinary"]},
+    {"id": "goal", "role": "both", "type": "text", "label": "Your goal?"},
+]
+
+
+def test_declared_group_fields_are_checked_and_grouped_by(world):
+    """After the outcomes above: the program declares its gender question
+    and the profile's learning style as group fields; the report groups
+    by each as it does by department, with the same suppression."""
+    url = "/api/v1/programs/%d" % world.program["id"]
+    sel = {"access": "open", "questions": QUESTIONS}
+    bad = {"selection": sel,
+           "reports": {"equity_groups": ["nope", "goal", "department", "gender", "gender"]}}
+    body = problem(world.coord.patch(url, json={**bad, **versioned(world.coord, url)}), 422)
+    assert {e["field"] for e in body["errors"]} == {
+        "reports.equity_groups[0]", "reports.equity_groups[1]", "reports.equity_groups[2]",
+        "reports.equity_groups[4]"}
+    assert "'goal' must be a single-choice or scale question" in body["detail"] + str(body["errors"])
+    body = problem(world.coord.patch(url, json={"reports": {"equity_groups": ["x"] * 9, "other": 1},
+                                                **versioned(world.coord, url)}), 422)
+    assert {"reports.other", "reports.equity_groups"} <= {e["field"] for e in body["errors"]}
+    assert world.coord.get(url).json()["reports"] == {"equity_groups": []}   # nothing changed
+    r = world.coord.patch(url, json={"selection": sel, "reports": {"equity_groups": ["gender", "learning_style"]},
+                                     **versioned(world.coord, url)})
+    assert r.status_code == 200, r.text
+    assert r.json()["reports"] == {"equity_groups": ["gender", "learning_style"]}
+
+    parts = world.coord.get(url + "/participants", params={"limit": 500}).json()["items"]
+    by_email = {p["email"]: p for p in parts}
+    for i, g in enumerate(GENDER):
+        part = by_email["%s-e%d@example.org" % (world.tag, i)]["id"]
+        change = {"answers": {"gender": g, "goal": "Secret goal"}}
+        if i < 6:
+            change["profile"] = {"learning_style": "Visual"}
+        r = world.coord.patch(url + "/participants/%d" % part, json=change)
+        assert r.status_code == 200, r.text
+
+    rep = report(world.coord, world.program, "equity")
+    rows = {(r["field"], r["group"]): r for r in table(rep, "groups")}
+    assert [k[1] for k in rows if k[0] == "gender"] == ["Man", "Nonbinary", "Woman"]
+    # Woman 7 (5 matched, ended 2: 1 completed) shown; Nonbinary 1 is
+    # small, and Man 5, the smallest other, hides with it.
+    woman = rows[("gender", "Woman")]
+    assert (woman["mentees"], woman["matched"], woman["relationships_ended"]) == (7, 5, 2)
+    assert woman["match_rate"] == pytest.approx(5 / 7) and woman["completion_rate"] == pytest.approx(0.5)
+    assert rows[("gender", "Nonbinary")]["suppressed"] == "fewer than 5 people"
+    assert rows[("gender", "Man")]["suppressed"].startswith("hidden so that")
+    assert rows[("gender", "Man")]["mentees"] is None and rows[("gender", "Man")]["matched"] is None
+    # Learning style: Visual 6 (4 matched), not given 7 (4 matched).
+    visual, none = rows[("learning_style", "Visual")], rows[("learning_style", "(not given)")]
+    assert (visual["mentees"], visual["matched"], none["mentees"], none["matched"]) == (6, 4, 7, 4)
+    # The built-in fields are as before.
+    assert rows[("department", "Engineering")]["mentees"] == 6
+    # Outcomes by gender: Woman 5 (3 yes) shown; Man 2, Nonbinary 1 and the
+    # mentors, who did not answer, (not given) 4, all small.
+    kind = "retention_%s" % world.tag
+    orows = {(r["field"], r["group"]): r for r in table(rep, "outcomes") if r["kind"] == kind}
+    w = orows[("gender", "Woman")]
+    assert (w["participants"], w["yes"], w["rate"]) == (5, 3, pytest.approx(0.6))
+    for g in ("Man", "Nonbinary", "(not given)"):
+        assert orows[("gender", g)]["suppressed"] == "fewer than 5 people"
+    assert_csv_agrees(world.coord, world.program, rep)
+    v = world.viewer.get("/api/v1/programs/%d/reports/equity" % world.program["id"])
+    assert v.status_code == 200 and "Secret" not in v.text
+    # The person's time zone alone (nobody gave one): one group of all 13.
+    r = world.coord.patch(url, json={"reports": {"equity_groups": ["time_zone"]}, **versioned(world.coord, url)})
+    assert r.status_code == 200, r.text
+    rows = [r for r in table(report(world.coord, world.program, "equity"), "groups") if r["field"] == "time_zone"]
+    assert [(r["group"], r["mentees"], r["matched"]) for r in rows] == [("(not given)", 13, 8)]
+
+
 def test_a_viewer_reads_equity_without_a_name(world):
     rep = world.viewer.get("/api/v1/programs/%d/reports/equity" % world.program["id"])
     assert rep.status_code == 200

@@ -244,17 +244,21 @@ def test_the_roll_up_adds_up_the_programs_a_reader_may_read(world, admin, make_p
     everyone = sum(p["everyone"] for p in byp)
     assert stages["matched"]["conversion_from_first"] == pytest.approx(stages["matched"]["count"] / everyone)
     assert_csv_agrees_rollup(admin, f)
-    # Someone who reads no program's reports; a report that does not add up.
+    # Someone who reads no program's reports; no such report.
     problem(world.mentors[0].get("/api/v1/reports/funnel"), 403)
     problem(make_person().get("/api/v1/reports/at-risk"), 403)
-    problem(admin.get("/api/v1/reports/satisfaction"), 404, "name")
+    problem(admin.get("/api/v1/reports/nonsense"), 404, "name")
+    # Satisfaction adds up its response rates, never a rating of a hidden cell.
+    sat = world.viewer.get("/api/v1/reports/satisfaction").json()
+    assert metrics(sat)["asked"] == metrics(report(world.coord, world.program, "satisfaction"))["asked"]
+    assert metrics(sat)["mean_rating"] is None
     problem(admin.get("/api/v1/reports/funnel", params={"to": "2026-02-30"}), 422, "to")
     # The command line, without --program: every program, as an admin sees it.
     run = server.run("report", "--db", server.db, "funnel")
     assert run.returncode == 0, run.stderr
     assert table(json.loads(run.stdout), "stages") == table(f, "stages")
-    run = server.run("report", "--db", server.db, "satisfaction", check=False)
-    assert run.returncode == 2 and "--program" in run.stderr
+    run = server.run("report", "--db", server.db, "nonsense", check=False)
+    assert run.returncode == 2 and "nonsense" in run.stderr
 
 
 def assert_csv_agrees_rollup(client, rep):

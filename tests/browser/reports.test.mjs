@@ -134,6 +134,18 @@ for (const [label, viewport] of [
     });
     assert.ok(painted, 'the chart is drawn');
     await assertNoOverflowX(page, 'the phases report');
+    // At phone width each row is a card: its cells stacked, each named by
+    // its column; at desktop width a table row.
+    const cell = rows.first().locator('td').nth(2);
+    const look = await cell.evaluate((td) => ({
+      display: getComputedStyle(td).display,
+      label: getComputedStyle(td, '::before').content,
+      row: getComputedStyle(td.parentElement).display,
+    }));
+    if (viewport.width < 600) assert.deepEqual(look, { display: 'flex', label: '"Relationships now"', row: 'block' });
+    else assert.equal(look.row, 'table-row');
+    // Bars lie down at phone width (labels beside them), stand at desktop.
+    assert.equal(await chart.getAttribute('data-axis'), viewport.width < 600 ? 'y' : 'x');
     await shot('phases');
 
     // CSV of the table: the same numbers, unformatted.
@@ -200,6 +212,10 @@ for (const [label, viewport] of [
     assert.equal(await page.locator('[data-metric="response_rate"] dd').textContent(), '75 %');
     await page.getByTestId('suppression-hint').waitFor();
     await assertNoOverflowX(page, 'the satisfaction report');
+    // The questions' long labels ("It is useful (all)") lie beside their
+    // bars at any width; the short ones of the response rates only on a phone.
+    assert.equal(await page.getByTestId('chart-questions').getAttribute('data-axis'), 'y');
+    assert.equal(await page.getByTestId('chart-response_rates').getAttribute('data-axis'), viewport.width < 600 ? 'y' : 'x');
     await shot('satisfaction');
     const [qcsv] = await Promise.all([
       page.waitForEvent('download'),
@@ -209,11 +225,27 @@ for (const [label, viewport] of [
     assert.equal(qtext[0], 'survey_id,survey,question,label,kind,role,answered,mean,nps,suppressed');
     assert.match(qtext[1], /,Pulse,useful,It is useful,likert,all,,,,fewer than 5 answers$/);
 
-    // Equity: two mentees with no department are fewer than five.
+    // The settings declare the learning style a group field of equity.
+    await page.goto(`/programs/${p.id}/settings`);
+    const groupBox = page.getByRole('group', { name: /The equity report also groups by/ }).getByLabel('Learning style (profile)');
+    await groupBox.waitFor();
+    if (!(await groupBox.isChecked())) {
+      await groupBox.check();
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByTestId('save-status').filter({ hasText: /./ }).waitFor();
+    }
+    const admin = await apiSession();
+    const cfg = await admin('GET', `/programs/${p.id}`);
+    assert.deepEqual(cfg.body.reports, { equity_groups: ['learning_style'] });
+
+    // Equity: two mentees with no department are fewer than five, and so
+    // are they by learning style.
     await page.goto(`/programs/${p.id}/reports/equity`);
     await page.getByTestId('table-groups').waitFor();
     const g = await page.getByTestId('table-groups').locator('tbody tr').first().locator('td').allTextContents();
     assert.deepEqual([g[0], g[1], g[2], g[9]], ['department', '(not given)', '—', 'fewer than 5 people']);
+    const ls = await page.getByTestId('table-groups').locator('tbody tr', { hasText: 'learning_style' }).first().locator('td').allTextContents();
+    assert.deepEqual([ls[0], ls[1], ls[2], ls[9]], ['learning_style', '(not given)', '—', 'fewer than 5 people']);
     await assertNoOverflowX(page, 'the equity report');
     await shot('equity');
 
@@ -245,6 +277,31 @@ for (const [label, viewport] of [
     const matched = await page.getByTestId('table-stages').locator('tbody tr', { hasText: 'matched' }).first().locator('td').allTextContents();
     assert.equal(matched[1], '4');                                                  // two mentors, two mentees
     await shot('rollup-funnel');
+    // Every other report rolls up too: engagement's totals and the programs.
+    await page.goto('/programs');
+    await page.getByTestId('rollup-links').getByRole('link', { name: 'engagement' }).click();
+    await page.waitForURL('**/reports/engagement');
+    await page.getByRole('heading', { level: 1, name: 'Engagement across programs' }).waitFor();
+    assert.equal(await page.locator('[data-metric="relationships"] dd').textContent(), '2');
+    assert.equal(await page.locator('[data-metric="meetings_held"] dd').textContent(), '1');
+    await page.getByTestId('chart-by_month').locator('canvas').waitFor();
+    const eprog = await page.getByTestId('table-programs').locator('tbody tr').first().locator('td').allTextContents();
+    assert.deepEqual(eprog.slice(1, 4), [p.name, '2', '1']);
+    await assertNoOverflowX(page, 'engagement across programs');
+    await shot('rollup-engagement');
+    const [pcsv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-table="programs"]').getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    const ptext = readFileSync(await pcsv.path(), 'utf8').split('\r\n');
+    assert.equal(ptext[0], 'program_id,program,relationships,meetings_held,share_meeting_guideline,goal_completion,share_active_last_30_days');
+    assert.match(ptext[1], new RegExp(`^${p.id},Reports ${stamp},2,1,0,`));
+    await page.goto('/reports/equity');
+    await page.getByTestId('table-groups').waitFor();
+    const eg = await page.getByTestId('table-groups').locator('tbody tr').first().locator('td').allTextContents();
+    assert.deepEqual([eg[0], eg[1], eg[2], eg[9]], ['department', '(not given)', '—', 'fewer than 5 people']);
+    await assertNoOverflowX(page, 'equity across programs');
+    await shot('rollup-equity');
     assertClean(problems);
     await context.close();
   });

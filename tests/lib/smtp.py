@@ -22,6 +22,7 @@ would. Run as a program it serves until killed and writes each message to
     python3 tests/lib/smtp.py --port 2525 [--dir DIR] [--quiet]
 """
 import argparse
+import asyncio
 import email
 import email.policy
 import os
@@ -70,6 +71,8 @@ class _Handler:
 
     async def handle_DATA(self, server, session, envelope):
         rx = self.rx
+        if rx.pause:
+            await asyncio.sleep(rx.pause)  # a slow receiver: each message takes this long
         with rx.lock:
             rx.data_commands += 1
             to = [a.lower() for a in envelope.rcpt_tos]
@@ -100,6 +103,7 @@ class Receiver:
         self.rules = {}
         self.data_commands = 0
         self.sessions = 0
+        self.pause = 0.0  # seconds each message takes to be accepted
         self.lock = threading.Lock()
         self.cond = threading.Condition(self.lock)
         self.controller = None

@@ -149,3 +149,31 @@ def run(cli, check):
     check(p.returncode == 0 and json.load(open(out))["objective"] == "stable",
           "--objective overrides", p.stderr)
     check(p.stderr == "", "silent when not a terminal", repr(p.stderr))
+
+    # A result of more than 4,096 pairs is written by two threads, the
+    # second half formatted apart and appended: the file and standard
+    # output hold every pair once, in order, with its score, and agree
+    # byte for byte up to the stats (which hold the run's seconds).
+    n = 6000
+    big = {"objective": "total",
+           "mentors": [{"id": f"m{j}", "capacity": 2} for j in range(n // 2)],
+           "mentees": [{"id": f"e{i}"} for i in range(n)],
+           "scores": [[f"e{i}", f"m{(i // 2 + k) % (n // 2)}", ((i * 7 + k * 3) % 97) / 97]
+                      for i in range(n) for k in range(2)]}
+    p = go(big)
+    check(p.returncode == 0, "big result", p.stderr.strip())
+    text = open(out).read()
+    res = json.loads(text)
+    got = [(x["mentee"], x["mentor"], x["score"]) for x in res["matches"]]
+    given = {(e, r): s for e, r, s in big["scores"]}
+    order = [int(e[1:]) for e, _, _ in got]
+    check(len(got) == res["stats"]["matched"] == n, "big result: every pair",
+          f"{len(got)} pairs, stats {res['stats']['matched']}")
+    check(order == sorted(order) and len(set(order)) == len(order), "big result: in order",
+          "pairs out of order or repeated")
+    check(all(abs(given[(e, r)] - s) < 1e-9 for e, r, s in got), "big result: scores",
+          "a score differs from the input")
+    p = subprocess.run([cli, "match", inp], capture_output=True, text=True)
+    head = text[:text.index('"stats"')]
+    check(p.returncode == 0 and len(head) > 100000 and p.stdout.startswith(head),
+          "big result: standard output the same bytes", p.stderr.strip())

@@ -538,9 +538,71 @@ def block_instance(rng, variant):
     return inst
 
 
-def test_blocks(rng, variant, objective, extra):
-    name = f"blocks-{variant}-{objective}{''.join(extra)}"
-    inst = block_instance(rng, variant)
+def group_instance(rng, variant, wide=False):
+    """Instances over several groups of 16 blocks (1,024 mentees), where a
+    mentor's list bounds a group before its blocks, with mentors the scarce
+    side so that their lists carry the optimum:
+      required - the required language follows the time zone (mentees are
+                 ordered by it), so whole groups share no language with a
+                 mentor and are ruled out without bounding their blocks
+      tight    - nine in ten mentees are one of three identical kinds, in
+                 runs longer than a group: a group's bound is the exact
+                 score of each member, and every list ties at its k-th score
+      far      - two thirds of the mentees live far from every mentor in
+                 time zone and seniority: their groups are bounded below
+                 every list and passed over
+    wide: the other way round, 1,100-1,300 mentors (two groups) against
+    150-200 mentees, the mentees the scarce side: their rows keep a best
+    top_k and bound the mentor groups first; "tight" and "far" then apply
+    to the mentors."""
+    ne, nr = rng.randint(2200, 2600), rng.randint(40, 60)
+    if wide:
+        ne, nr = rng.randint(150, 200), rng.randint(1100, 1300)
+    kinds = [(rng.sample(TAGS, 2), rng.randint(-2, 2), rng.randint(0, 5),
+              [rng.randint(1, 5) for _ in range(4)]) for _ in range(3)]
+    mentors, mentees = [], []
+    for i in range(nr):
+        tz = rng.randint(-9, 9) if variant == "required" else rng.randint(-2, 2)
+        sk, yr, p = rng.sample(TAGS, rng.randint(1, 4)), rng.randint(8, 25), \
+            [rng.randint(1, 5) for _ in range(4)]
+        if wide and variant == "tight" and rng.random() < 0.9:
+            sk, tz, yr, p = kinds[(i * 3) // nr]
+            yr += 8
+        elif wide and variant == "far" and i % 3:
+            tz, yr = rng.choice([-9, 9]), 0
+        lang = (["en"] if tz < 0 else ["fr"]) if variant == "required" else rng.sample(LANGS, 2)
+        mentors.append({"id": f"p{i}", "capacity": rng.randint(1, 3),
+                        "attrs": {"skills": sk, "langs": lang, "tz": tz, "years": yr, "p": p}})
+    for i in range(ne):
+        sk, tz, yr, p = (rng.sample(TAGS, rng.randint(1, 3)), rng.randint(-9, 9),
+                         rng.randint(0, 10), [rng.randint(1, 5) for _ in range(4)])
+        if wide:
+            tz = tz if variant == "required" else rng.randint(-2, 2)
+        elif variant == "tight" and rng.random() < 0.9:
+            sk, tz, yr, p = kinds[(i * 3) // ne]
+        elif variant == "far" and i % 3:
+            tz, yr = rng.choice([-9, 9]), 30
+        if variant == "required":
+            lang = ["en"] if tz < 0 else ["fr"]
+        else:
+            lang = rng.sample(LANGS, 1) if variant != "tight" else ["en"]
+        m = {"id": f"e{i}", "wants": rng.randint(1, 3),
+             "attrs": {"needs": sk, "langs": lang, "tz": tz, "years": yr, "p": p}}
+        if rng.random() < 0.2:
+            m["choices"] = [f"p{j}" for j in rng.sample(range(nr), 3)]
+        mentees.append(m)
+    if variant == "tight":
+        for m in mentors:
+            m["attrs"]["langs"] = ["en"]
+    inst = block_instance(rng, "ties")
+    inst["mentors"], inst["mentees"] = mentors, mentees
+    inst["forbidden"] = [[f"e{i}", f"p{rng.randrange(nr)}"] for i in range(0, ne, 11)]
+    return inst
+
+
+def test_blocks(rng, variant, objective, extra, make=block_instance, prefix="blocks"):
+    name = f"{prefix}-{variant}-{objective}{''.join(extra)}"
+    inst = make(rng, variant)
     inst["objective"] = objective
     allowed = pair_scores(inst)
     res, err = run_cli(inst, name, list(extra))
@@ -589,6 +651,13 @@ def main():
         test_blocks(rng, variant, "stable", ())
     test_blocks(rng, "required", "fair", ())
     test_blocks(rng, "ties", "fair", ("--top-k", "3"))
+    for variant in ("required", "tight", "far"):
+        for extra in ((), ("--top-k", "2")):
+            test_blocks(rng, variant, "total", extra, group_instance, "groups")
+    test_blocks(rng, "required", "fair", (), group_instance, "groups")
+    for variant in ("required", "tight", "far"):
+        test_blocks(rng, variant, "total", (), lambda r, v: group_instance(r, v, wide=True),
+                    "wide-groups")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

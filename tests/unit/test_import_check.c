@@ -145,6 +145,92 @@ static void test_a_good_row_is_read_into_its_fields(void **state)
     done(&f);
 }
 
+/* Each row's profile is written straight from its cells when every cell
+ * is a good profile value, and built as a jansson tree (and checked by
+ * profile_validate) otherwise: both give the same bytes - the same keys
+ * in the same order, escapes, numbers, tags - and take the same person
+ * attributes. */
+static void test_profiles_written_from_the_cells_match_the_tree(void **state)
+{
+    (void)state;
+    const char *text =
+        "email,name,role,department,job_level,location,time_zone,languages,expertise,"
+        "development_needs,interests,communication,availability,learning_style,utc_offset,"
+        "years_experience,bio,headline\n"
+        "a@example.org,Ann,mentor,Engineering,12,Lisbon,Europe/Lisbon,English; Portuguese;English; "
+        ","
+        "sql;;leadership,a;b,c,d,e,visual,0.5,20,\"Leads teams, \"\"calmly\"\"\",Head\n"
+        "b@example.org,Bob,mentee,,,,,,,,,,,,,,,\n"
+        "c@example.org,Cem,mentee, Ops ,0,São Paulo,America/Sao_Paulo,Türkçe;日本語,"
+        " x ; y ;x,,,,,,-3,0,\"tab\there, line\nbreak, back\\slash, bell\x07, slash/\",\"\"\n"
+        "d@example.org,Dee,mentor,R&D,30,,Asia/Kolkata,;;,,,,,,,5.5,1e1,\"\",\"quote \"\" \"\n"
+        "e@example.org,Eve,mentee,,,,,,,,,,,,-14,80.0,,\n"
+        "f@example.org,Fay,mentee,,,,,,,,,,,,14,0.125,,\n"
+        "g@example.org,Gus,mentee,,,,,,,,,,,,1E0,2.50,,\n";
+    struct checked direct, tree;
+    check_file(&direct, text);
+    memset(&tree, 0, sizeof tree);
+    import_checker_init(&tree.c, &tree.pool, &tree.problems);
+    tree.c.tree_only = true;
+    csv_reader r;
+    csv_init(&r, text, strlen(text));
+    assert_int_equal(import_check_header(&tree.c, &r), 0);
+    while (csv_next(&r) == 1) {
+        struct import_row w;
+        bool good = import_check_row(&tree.c, &r, &w);
+        tree.good += import_roster_add(&tree.roster, &w, good, &tree.problems, &tree.pool);
+    }
+    csv_cleanup(&r);
+    assert_int_equal(direct.problems.count, 0);
+    assert_int_equal(tree.problems.count, 0);
+    assert_int_equal(direct.good, 7);
+    assert_int_equal(tree.good, 7);
+    for (size_t i = 0; i < 7; i++) {
+        const struct import_row *a = &direct.roster.rows.items[i], *b = &tree.roster.rows.items[i];
+        assert_string_equal(a->profile, b->profile);
+#define SAME(f)                                                                                    \
+    do {                                                                                           \
+        if (a->f || b->f) {                                                                        \
+            assert_non_null(a->f);                                                                 \
+            assert_non_null(b->f);                                                                 \
+            assert_string_equal(a->f, b->f);                                                       \
+        }                                                                                          \
+    } while (0)
+        SAME(languages);
+        SAME(department);
+        SAME(location);
+        SAME(time_zone);
+#undef SAME
+    }
+    assert_string_equal(direct.roster.rows.items[1].profile, "{}");
+    assert_null(direct.roster.rows.items[1].languages);
+    assert_null(direct.roster.rows.items[3].languages); /* ";;": no tag */
+    assert_string_equal(direct.roster.rows.items[3].profile,
+                        "{\"department\":\"R&D\",\"utc_offset\":5.5,\"years_experience\":10.0,"
+                        "\"headline\":\"quote \\\"\",\"job_level\":30,"
+                        "\"time_zone\":\"Asia/Kolkata\"}");
+    done(&direct);
+    done(&tree);
+}
+
+/* A bad profile cell sends the row down the tree's path, which names it;
+ * the good cells of the same row are still read. */
+static void test_a_bad_profile_cell_is_named_as_before(void **state)
+{
+    (void)state;
+    struct checked f;
+    check_file(&f, "email,name,role,department,utc_offset,years_experience,time_zone\n"
+                   "a@example.org,Ann,mentor,Sales,15,3,Europe/Lisbon\n"
+                   "b@example.org,Bob,mentee,Sales,x,81,Nowhere/Else\n");
+    assert_int_equal(f.good, 0);
+    assert_int_equal(f.problems.count, 4);
+    expect(&f, 0, 2, "utc_offset", "must be a number from -14 to 14");
+    expect(&f, 1, 3, "utc_offset", "'x' is not a number");
+    expect(&f, 2, 3, "years_experience", "must be a number from 0 to 80");
+    expect(&f, 3, 3, "time_zone", "is not a known time zone");
+    done(&f);
+}
+
 /* Security probe defect 3: an import set wants above the program's
  * max_mentors_per_mentee. And defect 9: a name on two lines. */
 static void test_wants_keep_to_the_programs_maximum_and_names_to_one_line(void **state)
@@ -399,6 +485,8 @@ int main(void)
         cmocka_unit_test(test_a_csv_error_names_the_column_it_is_in),
         cmocka_unit_test(test_where_and_quote),
         cmocka_unit_test(test_problems_keep_file_order_and_a_cap),
+        cmocka_unit_test(test_profiles_written_from_the_cells_match_the_tree),
+        cmocka_unit_test(test_a_bad_profile_cell_is_named_as_before),
         cmocka_unit_test(test_one_row_per_person_and_role),
         cmocka_unit_test(test_managers_must_exist),
         cmocka_unit_test(test_managers_come_before_the_people_they_manage),

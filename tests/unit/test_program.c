@@ -411,6 +411,50 @@ static void test_measurable_objectives(void **state)
     json_decref(in);
 }
 
+static void test_equity_group_fields(void **state)
+{
+    (void)state;
+    json_t *qs =
+        json_pack("[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}]", "id", "gender", "type", "single_choice",
+                  "id", "confidence", "type", "scale", "id", "goal", "type", "text");
+    assert_null(program_group_field_problem("gender", qs));
+    assert_null(program_group_field_problem("confidence", qs));
+    assert_null(program_group_field_problem("learning_style", qs));
+    assert_null(program_group_field_problem("time_zone", qs));
+    assert_null(program_group_field_problem("job_title", qs));
+    assert_non_null(program_group_field_problem("goal", qs));       /* free text */
+    assert_non_null(program_group_field_problem("department", qs)); /* built in */
+    assert_non_null(program_group_field_problem("expertise", qs));  /* a tag set */
+    assert_non_null(program_group_field_problem("nope", qs));
+    assert_non_null(program_group_field_problem("gender", NULL)); /* no such question */
+    json_decref(qs);
+    /* The normaliser names each bad item and keeps a good list. */
+    verr e = VERR_COLLECT;
+    json_t *in =
+        json_loads("{\"selection\": {\"questions\": [{\"id\": \"gender\", \"type\": "
+                   "\"single_choice\", \"label\": \"Gender\", \"options\": [\"a\", "
+                   "\"b\"]}]}, \"reports\": {\"equity_groups\": [\"gender\", \"location\", "
+                   "\"gender\"]}}",
+                   0, NULL);
+    struct program_config cfg;
+    assert_int_equal(program_config_normalize(in, NULL, &cfg, &e), -1);
+    assert_int_equal(v_count(&e), 2);
+    assert_string_equal(e.field, "reports.equity_groups[1]");
+    assert_string_equal(e.more[0].field, "reports.equity_groups[2]");
+    json_array_remove(json_object_get(json_object_get(in, "reports"), "equity_groups"), 2);
+    json_array_remove(json_object_get(json_object_get(in, "reports"), "equity_groups"), 1);
+    e = (verr)VERR_COLLECT;
+    assert_int_equal(program_config_normalize(in, NULL, &cfg, &e), 0);
+    assert_int_equal(json_array_size(cfg.reports.equity_groups), 1);
+    assert_string_equal(json_string_value(json_array_get(cfg.reports.equity_groups, 0)), "gender");
+    program_config_cleanup(&cfg);
+    json_decref(in);
+    /* An older document without the section reads as no group field. */
+    cfg = normalized("{}");
+    assert_int_equal(json_array_size(cfg.reports.equity_groups), 0);
+    program_config_cleanup(&cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -426,6 +470,7 @@ int main(void)
         cmocka_unit_test(test_the_enrolment_window),
         cmocka_unit_test(test_profile_field_choices),
         cmocka_unit_test(test_measurable_objectives),
+        cmocka_unit_test(test_equity_group_fields),
     };
     return cmocka_run_group_tests_name("program", tests, NULL, NULL);
 }

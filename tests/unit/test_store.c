@@ -957,6 +957,76 @@ static void test_batch_conflict_spoils_the_transaction(void **state)
     assert_int_equal(n, 1);
 }
 
+/* store_batch_end_later: a batch's failure may come from the next
+ * statement or batch (PostgreSQL reads a COPY's result only then); it
+ * spoils the transaction as before, and good batches ended that way are
+ * all in at the commit, the next batch's rows included. */
+static void test_batch_ended_later_reports_at_the_next_statement(void **state)
+{
+    store *s = *state;
+    make_table(s);
+    exec_ok(s, "INSERT INTO u (name) VALUES ('taken')", NULL, 0);
+    static const char *const cols[] = {"name"};
+    assert_int_equal(store_begin(s), STORE_OK);
+    store_batch *b = NULL;
+    char name[32];
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(store_batch_begin(s, "u", cols, 1, &b), STORE_OK);
+        int rc = STORE_OK;
+        for (int i = 0; i < 3000 && rc == STORE_OK; i++) {
+            snprintf(name, sizeof name, "batch %d row %d", k, i);
+            rc = store_batch_add(b, (store_val[]){SV_TEXT(name)});
+        }
+        assert_int_equal(rc, STORE_OK);
+        assert_int_equal(store_batch_end_later(b), STORE_OK);
+    }
+    assert_int_equal(store_commit(s), STORE_OK);
+    int64_t n = 0;
+    assert_int_equal(store_query_int(s, "SELECT COUNT(*) FROM u", NULL, 0, &n), 1);
+    assert_int_equal(n, 6001);
+
+    /* a conflict in the first batch: the second batch or the query says so */
+    assert_int_equal(store_begin(s), STORE_OK);
+    assert_int_equal(store_batch_begin(s, "u", cols, 1, &b), STORE_OK);
+    int rc = store_batch_add(b, (store_val[]){SV_TEXT("new")});
+    if (rc == STORE_OK)
+        rc = store_batch_add(b, (store_val[]){SV_TEXT("taken")});
+    int end = store_batch_end_later(b);
+    if (rc == STORE_OK)
+        rc = end;
+    if (rc == STORE_OK) {
+        rc = store_batch_begin(s, "u", cols, 1, &b);
+        for (int i = 0; i < 40000 && rc == STORE_OK; i++) {
+            snprintf(name, sizeof name, "later %d", i);
+            rc = store_batch_add(b, (store_val[]){SV_TEXT(name)});
+        }
+        end = store_batch_end_later(b);
+        if (rc == STORE_OK)
+            rc = end;
+    }
+    if (rc == STORE_OK)
+        rc = store_query_int(s, "SELECT COUNT(*) FROM u", NULL, 0, &n);
+    assert_int_equal(rc, STORE_CONFLICT);
+    assert_int_equal(store_commit(s), STORE_ERROR);
+    assert_int_equal(store_query_int(s, "SELECT COUNT(*) FROM u", NULL, 0, &n), 1);
+    assert_int_equal(n, 6001);
+
+    /* the last batch's conflict, reported by the commit */
+    assert_int_equal(store_begin(s), STORE_OK);
+    assert_int_equal(store_batch_begin(s, "u", cols, 1, &b), STORE_OK);
+    rc = store_batch_add(b, (store_val[]){SV_TEXT("taken")});
+    end = store_batch_end_later(b);
+    if (rc == STORE_OK)
+        rc = end;
+    if (rc == STORE_OK)
+        rc = store_commit(s);
+    else
+        store_rollback(s);
+    assert_int_not_equal(rc, STORE_OK);
+    assert_int_equal(store_query_int(s, "SELECT COUNT(*) FROM u", NULL, 0, &n), 1);
+    assert_int_equal(n, 6001);
+}
+
 static void test_batch_refuses_misuse(void **state)
 {
     store *s = *state;
@@ -1201,6 +1271,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_pg_reconnect, setup, teardown),
     cmocka_unit_test_setup_teardown(test_batch_inserts_every_row_and_value, setup, teardown),
     cmocka_unit_test_setup_teardown(test_batch_conflict_spoils_the_transaction, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_batch_ended_later_reports_at_the_next_statement, setup,
+                                    teardown),
     cmocka_unit_test_setup_teardown(test_batch_refuses_misuse, setup, teardown),
     cmocka_unit_test_setup_teardown(test_bulk_tuning_lasts_one_transaction, setup, teardown),
     cmocka_unit_test_setup_teardown(test_rows_per_statement, setup, teardown),

@@ -297,6 +297,24 @@ export interface ProgramForm {
   surveys: { anonymity_threshold: number | null; health_check_days: number | null };
   alerts: { webhook_url: string };
   reminders: Record<ReminderRule, ReminderForm>;
+  /** The fields the equity report also groups by (reports.equity_groups). */
+  reports: { equity_groups: string[] };
+}
+
+/** What the equity report may group by besides department, job level and
+ * location: the program's single-choice and scale questions (by id), and
+ * three fields of the profile or the person (the server's
+ * program_group_field_problem). */
+export function equityGroupOptions(f: ProgramForm): { value: string; label: string }[] {
+  const qs = f.selection.questions
+    .filter((q) => (q.type === 'single_choice' || q.type === 'scale') && q.id)
+    .map((q) => ({ value: q.id, label: `Answer to “${q.label || q.id}”` }));
+  return [
+    ...qs,
+    { value: 'learning_style', label: 'Learning style (profile)' },
+    { value: 'time_zone', label: 'Time zone' },
+    { value: 'job_title', label: 'Job title' },
+  ];
 }
 
 // ---- reminder rules (docs/internals/reminders.md) -------------------------
@@ -489,6 +507,7 @@ export function defaultForm(): ProgramForm {
     surveys: { anonymity_threshold: 5, health_check_days: 30 },
     alerts: { webhook_url: '' },
     reminders: defaultReminders(),
+    reports: { equity_groups: [] },
   };
 }
 
@@ -596,6 +615,7 @@ export function fromApi(p: Program): ProgramForm {
     },
     alerts: { webhook_url: p.alerts?.webhook_url || '' },
     reminders: remindersFromApi(p.reminders as Record<string, Record<string, unknown>> | undefined),
+    reports: { equity_groups: [...(p.reports?.equity_groups || [])] },
   };
 }
 
@@ -752,6 +772,8 @@ export function toApi(f: ProgramForm, opts: { status?: boolean } = {}): Record<s
     surveys: { anonymity_threshold: f.surveys.anonymity_threshold, health_check_days: f.surveys.health_check_days },
     alerts: { webhook_url: f.alerts.webhook_url.trim() },
     reminders: remindersToApi(f.reminders),
+    // A group field whose question was removed goes with it.
+    reports: { equity_groups: f.reports.equity_groups.filter((g) => equityGroupOptions(f).some((o) => o.value === g)) },
   };
   if (opts.status) body.status = f.status;
   return body;
@@ -803,6 +825,8 @@ export function sectionOf(path: string): Section {
     case 'renewal_window_days':
     case 'phases':
       return 'duration';
+    case 'reports':
+      return 'surveys';
     default:
       return (SECTIONS as readonly string[]).includes(head) ? (head as Section) : 'basics';
   }

@@ -23,13 +23,21 @@ export const REPORTS: { name: ReportName; title: string; lead: string }[] = [
   { name: 'resources', title: 'Resource use', lead: 'How the program’s mentors and mentees use the help library: readers and opens by resource, and by the phase each resource belongs to.' },
   { name: 'outcomes', title: 'Outcomes', lead: 'Outcome records of the program’s matched participants against people who never joined a program, with the difference and whether it is more than chance.' },
   { name: 'satisfaction', title: 'Satisfaction', lead: 'What mentors and mentees answered in the program’s surveys: the mean of each rated question and its net promoter score, by role, and who answered of those asked.' },
-  { name: 'equity', title: 'Equity', lead: 'Who the program serves well and who it does not: match rate, score, time to match, completion and outcomes by department, job level and location.' },
+  { name: 'equity', title: 'Equity', lead: 'Who the program serves well and who it does not: match rate, score, time to match, completion and outcomes by department, job level, location and any group field the program declares in its settings.' },
   { name: 'at-risk', title: 'At-risk figures', lead: 'Relationships that need a coordinator now and why, and how many were ever flagged and recovered.' },
 ];
 
 /** The reports that add up across programs (GET /reports/{name}). */
-export const ROLLUPS: { name: 'funnel' | 'at-risk'; title: string; lead: string }[] = [
+export type RollUpName = 'funnel' | ReportName;
+export const ROLLUPS: { name: RollUpName; title: string; lead: string }[] = [
   { name: 'funnel', title: 'The funnel', lead: 'Every program’s mentors and mentees by the stage they reached, added up; the conversions are those of the sums. Each program’s own figures follow.' },
+  { name: 'matching', title: 'Match quality', lead: 'The published runs’ pairs, score buckets, mentor load and who was left out, added up over the programs; a median does not add up and is left out. Each program’s own figures follow.' },
+  { name: 'engagement', title: 'Engagement', lead: 'Relationships, meetings, goals and messages added up over the programs; each share is worked out again over all their relationships. Each program’s own figures follow.' },
+  { name: 'phases', title: 'Phases', lead: 'Relationships now in each phase, by the phase’s name, added up over the programs (medians do not add up). Each program’s own figures follow.' },
+  { name: 'resources', title: 'Resource use', lead: 'Readers and opens of each resource and phase, added up over the programs (someone in two programs counts in each). Each program’s own figures follow.' },
+  { name: 'satisfaction', title: 'Satisfaction', lead: 'Who was asked and who answered, by role, added up over the programs. Ratings stay with each program’s own questions and anonymity threshold, in the figures by program.' },
+  { name: 'equity', title: 'Equity', lead: 'Every program’s cohort pooled, by department, job level and location; a group smaller than the strictest threshold of the programs is not shown, nor one a total would give back. Each program’s cohort follows.' },
+  { name: 'outcomes', title: 'Outcomes', lead: 'Each program’s participants against people who never joined a program, program by program: the comparison group is the same for all, so the comparisons are not added up.' },
   { name: 'at-risk', title: 'At risk', lead: 'Relationships at risk now, ever flagged and recovered, added up over the programs; each program’s own counts follow. Counts only: the lists are each program’s coordinators’.' },
 ];
 
