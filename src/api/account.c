@@ -15,6 +15,7 @@
 #include "base/str.h"
 #include "domain/account.h"
 #include "domain/password.h"
+#include "domain/signup.h"
 #include "service/account.h"
 #include "service/sessions.h"
 
@@ -145,32 +146,9 @@ int h_signup_settings_put(api_ctx *c)
     json_t *body;
     if (api_body_object(c, &body))
         return -1;
-    static const char *const keys[] = {"enabled", "domains", NULL};
     verr e = VERR_COLLECT;
     struct svc_signup_settings s = {0};
-    json_t *list = NULL;
-    v_known_keys(body, "", keys, &e);
-    v_bool(body, "enabled", "", false, &s.enabled, &e);
-    if (!json_object_get(body, "domains"))
-        v_fail(&e, "", "domains", "is required (an empty list when none)");
-    else
-        v_string_list(body, "domains", "", LIMIT_SIGNUP_DOMAINS, LIMIT_DOMAIN_BYTES, &list, &e);
-    size_t i;
-    json_t *d;
-    json_array_foreach(list, i, d)
-    {
-        /* Lower-cased and trimmed of spaces: "Example.ORG " is example.org. */
-        const char *v = json_string_value(d);
-        while (*v == ' ')
-            v++;
-        str_copy(s.domains[s.n], sizeof s.domains[0], v);
-        size_t n = strlen(s.domains[s.n]);
-        while (n > 0 && s.domains[s.n][n - 1] == ' ')
-            s.domains[s.n][--n] = '\0';
-        str_ascii_lower(s.domains[s.n]);
-        s.n++;
-    }
-    json_decref(list);
+    signup_settings_read(body, &s.enabled, s.domains, &s.n, &e);
     json_decref(body);
     if (v_failed(&e))
         return api_invalid(c, &e);

@@ -110,12 +110,10 @@ int h_agreement_put(api_ctx *c)
     int result = -1, rc;
     if (rel_open(c, 0, PERM_WRITE, &r) || api_body_object(c, &body))
         goto done;
-    if (v_int(body, "version", "", 1, INT32_MAX, 0, true, &version, &e)) {
+    if (agreement_put_read(body, &version, &edit, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
-    edit = json_copy(body);
-    json_object_del(edit, "version");
     svc_actor actor = api_actor(c);
     if ((rc = svc_agreement_edit(c->db, &actor, &r, edit, version, &a, &e)) != SVC_OK) {
         result = api_fail(c, rc, &e);
@@ -131,17 +129,15 @@ done:
 
 int h_agreement_sign(api_ctx *c)
 {
-    static const char *const keys[] = {"version", NULL};
     struct svc_rel r;
     json_t *body = NULL;
     struct svc_agreement a = {0};
-    verr e = {0};
+    verr e = VERR_COLLECT;
     int64_t version;
     int result = -1, rc;
     if (rel_open(c, 0, PERM_WRITE, &r) || body_or_empty(c, &body))
         goto done;
-    if (v_known_keys(body, "", keys, &e) ||
-        v_int(body, "version", "", 1, INT32_MAX, 0, false, &version, &e)) {
+    if (agreement_sign_read(body, &version, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }

@@ -105,7 +105,7 @@ int h_coord_note_create(api_ctx *c)
     struct svc_rel r;
     json_t *body = NULL;
     struct svc_coord_note note = {0};
-    verr e = {0};
+    verr e = VERR_COLLECT;
     int result = -1, rc;
     if (rel_open(c, 0, PERM_READ, &r))
         return -1;
@@ -113,10 +113,8 @@ int h_coord_note_create(api_ctx *c)
         return api_not_found(c); /* its members never learn there are notes */
     if (api_body_object(c, &body))
         goto done;
-    static const char *const keys[] = {"body", NULL};
     const char *text;
-    if (v_known_keys(body, "", keys, &e) ||
-        v_string(body, "body", "", true, false, LIMIT_RISK_NOTE_BYTES, NULL, &text, &e)) {
+    if (risk_note_read(body, &text, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
@@ -147,14 +145,12 @@ int h_nudge(api_ctx *c)
 {
     struct svc_rel r;
     json_t *body = NULL;
-    verr e = {0};
+    verr e = VERR_COLLECT;
     int result = -1, rc;
     if (coord_rel(c, &r) || api_body_object(c, &body))
         goto done;
-    static const char *const keys[] = {"message", NULL};
     const char *message;
-    if (v_known_keys(body, "", keys, &e) ||
-        v_string(body, "message", "", false, true, LIMIT_NUDGE_BYTES, "", &message, &e)) {
+    if (risk_nudge_read(body, &message, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
@@ -179,24 +175,19 @@ struct coord_action {
     struct svc_rel r;
     json_t *body;
     struct program_config cfg;
-    const char *reason;
-    int64_t version, mentor;
+    struct risk_followup in;
 };
 
 /* Fills a for the request: 0, or -1 with the reply sent. Call
  * action_cleanup(a) either way. */
 static int action_open(api_ctx *c, struct coord_action *a, bool mentor)
 {
-    static const char *const with_mentor[] = {"mentor", "reason", "version", NULL};
-    static const char *const plain[] = {"reason", "version", NULL};
-    verr e = {0};
+    verr e = VERR_COLLECT;
     *a = (struct coord_action){0};
     if (coord_rel(c, &a->r) || api_body_object(c, &a->body))
         return -1;
-    if (v_known_keys(a->body, "", mentor ? with_mentor : plain, &e) ||
-        v_string(a->body, "reason", "", false, true, LIMIT_REASON_BYTES, "", &a->reason, &e) ||
-        v_int(a->body, "version", "", 1, INT64_MAX / 2, a->r.version, false, &a->version, &e) ||
-        (mentor && v_int(a->body, "mentor", "", 1, INT64_MAX / 2, 0, true, &a->mentor, &e)))
+    a->in.version = a->r.version;
+    if (risk_followup_read(a->body, mentor, &a->in, &e))
         return api_invalid(c, &e);
     int rc = svc_program_config(c->db, a->r.program_id, &a->cfg, NULL, 0);
     if (rc != SVC_OK)
@@ -219,8 +210,8 @@ int h_reassign(api_ctx *c)
     if (action_open(c, &a, true) == 0) {
         int64_t ended = a.r.id; /* read before the service writes to a.r */
         svc_actor actor = api_actor(c);
-        int rc = svc_rematch_reassign(c->db, &actor, &a.r, &a.cfg, a.mentor, a.reason, a.version,
-                                      &id, &e);
+        int rc = svc_rematch_reassign(c->db, &actor, &a.r, &a.cfg, a.in.mentor, a.in.reason,
+                                      a.in.version, &id, &e);
         result = rc != SVC_OK ? api_fail(c, rc, &e)
                               : api_json(c, 201,
                                          json_pack("{s:I, s:I}", "ended", (json_int_t)ended,
@@ -237,7 +228,7 @@ int h_rematch_agree(api_ctx *c)
     int result = -1;
     if (action_open(c, &a, false) == 0) {
         svc_actor actor = api_actor(c);
-        int rc = svc_rematch_agree(c->db, &actor, &a.r, &a.cfg, a.reason, a.version, &e);
+        int rc = svc_rematch_agree(c->db, &actor, &a.r, &a.cfg, a.in.reason, a.in.version, &e);
         result = rc != SVC_OK ? api_fail(c, rc, &e)
                               : api_json(c, 200,
                                          json_pack("{s:I, s:s}", "relationship_id",

@@ -71,27 +71,12 @@ int h_health_create(api_ctx *c)
     struct svc_rel r;
     json_t *body = NULL;
     struct program_config cfg = {0};
-    verr e = {0};
+    verr e = VERR_COLLECT;
     int result = -1, rc;
     if (rel_open(c, 0, PERM_WRITE, &r) || api_body_object(c, &body))
         goto done;
-    static const char *const keys[] = {"ratings", "comment", "share", NULL};
     struct svc_health_in in = {.share = -1};
-    json_t *share = json_object_get(body, "share");
-    if (v_known_keys(body, "", keys, &e) ||
-        v_string(body, "comment", "", false, true, LIMIT_HEALTH_COMMENT_BYTES, "", &in.comment,
-                 &e)) {
-        result = api_invalid(c, &e);
-        goto done;
-    }
-    if (share && !json_is_boolean(share) && !json_is_null(share)) {
-        v_fail(&e, "", "share", "must be true or false");
-        result = api_invalid(c, &e);
-        goto done;
-    }
-    if (json_is_boolean(share))
-        in.share = json_is_true(share);
-    if (health_ratings_check(json_object_get(body, "ratings"), in.ratings, &e)) {
+    if (health_check_read(body, in.ratings, &in.comment, &in.share, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
@@ -116,18 +101,12 @@ int h_health_share(api_ctx *c)
 {
     struct svc_rel r;
     json_t *body = NULL;
-    verr e = {0};
+    verr e = VERR_COLLECT;
     int result = -1, rc;
     if (rel_open(c, 0, PERM_WRITE, &r) || api_body_object(c, &body))
         goto done;
-    static const char *const keys[] = {"share", NULL};
     bool share;
-    if (v_known_keys(body, "", keys, &e) || v_bool(body, "share", "", false, &share, &e)) {
-        result = api_invalid(c, &e);
-        goto done;
-    }
-    if (!json_is_boolean(json_object_get(body, "share"))) {
-        v_fail(&e, "", "share", "is required (true or false)");
+    if (health_share_read(body, &share, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }

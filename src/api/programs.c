@@ -109,31 +109,23 @@ int h_programs_list(api_ctx *c)
                               (json_int_t)limit, "offset", (json_int_t)offset));
 }
 
-static const char *const top_keys[] = {
-    "name",     "description", "status",  "objectives",      "selection", "matching",
-    "training", "meetings",    "goals",   "duration_months", "renewals",  "renewal_window_days",
-    "phases",   "dates",       "surveys", "version",         "reminders", "alerts",
-    "reports",  NULL};
-
-/* Validates the body of a create or change: name, description and status
- * (absent ones keep the values in *in), the version, and the
- * configuration sections normalised over `base` (NULL when creating). */
+/* Validates the body of a create or change (program_body_read): name,
+ * description and status (absent ones keep the values in *in), the
+ * version, and the configuration normalised over `base` (NULL when
+ * creating). */
 static int check_body(const json_t *body, const json_t *base, struct svc_program_input *in,
                       struct program_config *cfg, verr *e)
 {
-    bool creating = base == NULL;
-    /* Every check runs, so the reply names every bad field at once. */
-    v_known_keys(body, "", top_keys, e);
-    v_line(body, "name", "", creating, false, LIMIT_NAME_BYTES, in->name, &in->name, e);
-    v_string(body, "description", "", false, true, LIMIT_TEXT_BYTES, in->description,
-             &in->description, e);
-    v_enum(body, "status", "", program_statuses, in->status, &in->status, e);
-    if (!creating)
-        v_int(body, "version", "", 1, INT64_MAX / 2, in->version, true, &in->version, e);
-    if (program_config_normalize(body, base, cfg, e) || v_failed(e)) {
-        program_config_cleanup(cfg);
+    struct program_fields f = {.name = in->name,
+                               .description = in->description,
+                               .status = in->status,
+                               .version = in->version};
+    if (program_body_read(body, base, &f, cfg, e))
         return -1;
-    }
+    in->name = f.name;
+    in->description = f.description;
+    in->status = f.status;
+    in->version = f.version;
     in->cfg = cfg;
     return 0;
 }

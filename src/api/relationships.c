@@ -78,56 +78,32 @@ static int reply_rel(api_ctx *c, int status, const struct svc_rel *r,
     return rc == STORE_OK ? api_json(c, status, out) : api_fail(c, rc, NULL);
 }
 
-/* The participation ids of body[key] into ids (at most max). */
-static int id_list(api_ctx *c, const json_t *list, const char *key, int64_t *ids, size_t *n)
-{
-    size_t i;
-    const json_t *v;
-    *n = 0;
-    json_array_foreach(list, i, v)
-    {
-        if (!json_is_integer(v)) {
-            char f[32];
-            str_fmt(f, sizeof f, "%s[%zu]", key, i);
-            return api_problem(c, 422, f, "%s: must be a participation id", f);
-        }
-        ids[(*n)++] = json_integer_value(v);
-    }
-    return 0;
-}
-
 int h_relationship_create(api_ctx *c)
 {
     int64_t pid;
     if (api_program_access(c, 0, PERM_OTHER_PROFILE, PERM_WRITE,
                            "only the program's coordinators pair people by hand", &pid, NULL))
         return -1;
-    static const char *const keys[] = {"mentor", "mentees", "peers", NULL};
-    json_t *body = NULL, *list;
+    json_t *body = NULL;
     struct program_config cfg = {0};
-    verr e = {0};
-    int64_t mentor = 0, ids[LIMIT_RELATIONSHIP_MEMBERS], id;
+    verr e = VERR_COLLECT;
+    int64_t ids[LIMIT_RELATIONSHIP_MEMBERS], id;
+    struct rel_new_input pair;
     struct svc_rel r;
-    size_t n = 0;
     int result = -1, rc;
     if (api_body_object(c, &body))
         goto done;
-    bool peer = json_object_get(body, "peers") != NULL;
-    const char *key = peer ? "peers" : "mentees";
-    if (v_known_keys(body, "", keys, &e) ||
-        (!peer && v_int(body, "mentor", "", 1, INT64_MAX / 2, 0, true, &mentor, &e)) ||
-        v_array(body, key, "", LIMIT_RELATIONSHIP_MEMBERS - 1, &list, &e)) {
+    if (rel_new_read(body, ids, &pair, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
-    if (id_list(c, list, key, ids, &n))
-        goto done;
     if ((rc = svc_program_config(c->db, pid, &cfg, NULL, 0)) != SVC_OK) {
         result = api_fail(c, rc, NULL);
         goto done;
     }
     svc_actor actor = api_actor(c);
-    struct svc_rel_new in = {.mentor = mentor, .mentees = ids, .n = n, .source = "manual"};
+    struct svc_rel_new in = {
+        .mentor = pair.mentor, .mentees = pair.ids, .n = pair.n, .source = "manual"};
     if ((rc = svc_relationship_create(c->db, &actor, pid, &cfg, &in, &id, &e)) != SVC_OK ||
         (rc = svc_relationship_get(c->db, &actor, id, PERM_READ, &r)) != SVC_OK) {
         result = api_fail(c, rc, &e);

@@ -215,10 +215,9 @@ done:
 
 int h_program_resource_hide(api_ctx *c)
 {
-    static const char *const keys[] = {"hidden", NULL};
     int64_t pid, id;
     json_t *body = NULL;
-    verr e = {0};
+    verr e = VERR_COLLECT;
     bool hidden;
     int rc, result = -1;
     if (api_program_access(c, 0, PERM_PROGRAM, PERM_WRITE,
@@ -226,13 +225,10 @@ int h_program_resource_hide(api_ctx *c)
                            NULL) ||
         api_param_id(c, 1, &id) || api_body_object(c, &body))
         goto done;
-    if (v_known_keys(body, "", keys, &e) || !json_is_boolean(json_object_get(body, "hidden"))) {
-        if (!e.n)
-            v_fail(&e, "", "hidden", "is required: true or false");
+    if (resource_hidden_read(body, &hidden, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
-    v_bool(body, "hidden", "", false, &hidden, &e);
     svc_actor actor = api_actor(c);
     if ((rc = svc_resource_hide(c->db, &actor, pid, id, hidden, &e)) != SVC_OK) {
         result = api_fail(c, rc, &e);

@@ -11,6 +11,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "domain/account.h"
+#include "domain/session.h"
 #include "service/identity.h"
 #include "service/sessions.h"
 #include "service/tokens.h"
@@ -213,16 +214,10 @@ int h_token_create(api_ctx *c)
     json_t *body;
     if (api_body_object(c, &body))
         return -1;
-    static const char *const keys[] = {"name", "expires_in_days", "password", NULL};
     const struct api_config *cfg = api_config();
-    verr e = {0};
-    const char *name, *password;
-    int64_t days;
-    if (v_known_keys(body, "", keys, &e) ||
-        v_line(body, "name", "", false, false, LIMIT_NAME_BYTES, "API token", &name, &e) ||
-        v_int(body, "expires_in_days", "", 1, cfg->token_max_days, cfg->token_days, false, &days,
-              &e) ||
-        v_string(body, "password", "", true, false, LIMIT_PASSWORD_MAX, NULL, &password, &e)) {
+    verr e = VERR_COLLECT;
+    struct token_request tr;
+    if (token_request_read(body, cfg->token_days, cfg->token_max_days, &tr, &e)) {
         json_decref(body);
         return api_invalid(c, &e);
     }
@@ -231,7 +226,7 @@ int h_token_create(api_ctx *c)
     str_fmt(email, sizeof email, "%s", c->actor.email);
     int64_t who;
     int rc;
-    int v = verify_password(c, email, password, &who);
+    int v = verify_password(c, email, tr.password, &who);
     if (v < 0) {
         json_decref(body);
         return -1;
@@ -242,7 +237,7 @@ int h_token_create(api_ctx *c)
     }
     char token[TOKENS_SECRET_CHARS];
     int64_t now = clock_now(), id = 0;
-    struct svc_token_input in = {.name = name, .expires_at = now + days * 86400};
+    struct svc_token_input in = {.name = tr.name, .expires_at = now + tr.days * 86400};
     svc_actor actor = api_actor(c);
     rc = svc_token_create(c->db, &actor, &in, now, token, &id, &e);
     if (rc != SVC_OK) {
@@ -250,8 +245,8 @@ int h_token_create(api_ctx *c)
         return api_fail(c, rc, &e);
     }
     json_t *out =
-        json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)id, "name", name, "token", token,
-                  "created_at", api_time(now), "expires_at", api_time(in.expires_at));
+        json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)id, "name", tr.name, "token",
+                  token, "created_at", api_time(now), "expires_at", api_time(in.expires_at));
     sodium_memzero(token, sizeof token);
     json_decref(body);
     return api_json(c, 201, out);

@@ -122,20 +122,11 @@ int h_survey_create(api_ctx *c)
         api_body_object(c, &body))
         goto done;
     /* From a built-in: its document, with whatever the body changes. */
-    const char *tmpl = NULL;
-    if (v_string(body, "template", "", false, false, 32, NULL, &tmpl, &e)) {
+    const char *tmpl;
+    if (survey_create_doc(body, &tmpl, &doc, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
-    if (tmpl && !(doc = survey_template_doc(tmpl))) {
-        v_fail(&e, "", "template", "there is no built-in survey '%s'", tmpl);
-        result = api_invalid(c, &e);
-        goto done;
-    }
-    if (!doc)
-        doc = json_object();
-    json_object_update(doc, body);
-    json_object_del(doc, "template");
     if (survey_def_normalize(doc, NULL, &def, &e)) {
         result = api_invalid(c, &e);
         goto done;
@@ -190,18 +181,17 @@ int h_survey_patch(api_ctx *c)
 {
     struct svc_survey s = {0};
     struct survey_def next = {0};
-    json_t *body = NULL;
+    json_t *body = NULL, *changes = NULL;
     verr e = {0};
     int result = -1, rc;
     if (survey_open(c, &s) || managed(c, &s) || api_body_object(c, &body))
         goto done;
     int64_t version;
-    if (v_int(body, "version", "", 1, INT64_MAX / 2, s.version, true, &version, &e)) {
+    if (survey_patch_read(body, &version, &changes, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
-    json_object_del(body, "version");
-    if (survey_def_normalize(body, &s.def, &next, &e)) {
+    if (survey_def_normalize(changes, &s.def, &next, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
@@ -214,6 +204,7 @@ int h_survey_patch(api_ctx *c)
 done:
     survey_def_cleanup(&next);
     svc_survey_cleanup(&s);
+    json_decref(changes);
     json_decref(body);
     return result;
 }
@@ -243,20 +234,18 @@ int h_survey_respond(api_ctx *c)
 {
     struct svc_survey s = {0};
     json_t *body = NULL;
-    verr e = {0};
+    verr e = VERR_COLLECT;
     int result = -1, rc;
     if (survey_open(c, &s) || api_body_object(c, &body))
         goto done;
-    static const char *const keys[] = {"answers", "round_id", NULL};
     int64_t round = 0, id = 0, now = clock_now();
-    if (v_known_keys(body, "", keys, &e) ||
-        v_int(body, "round_id", "", 1, INT64_MAX / 2, 0, false, &round, &e)) {
+    const json_t *answers;
+    if (survey_response_read(body, &round, &answers, &e)) {
         result = api_invalid(c, &e);
         goto done;
     }
     svc_actor actor = api_actor(c);
-    if ((rc = svc_survey_respond(c->db, &actor, &s, round, json_object_get(body, "answers"), now,
-                                 &id, &e)) != SVC_OK) {
+    if ((rc = svc_survey_respond(c->db, &actor, &s, round, answers, now, &id, &e)) != SVC_OK) {
         result = api_fail(c, rc, &e);
         goto done;
     }

@@ -7,6 +7,7 @@
 #include "api/handlers.h"
 #include "base/clock.h"
 #include "domain/markdown.h"
+#include "domain/training.h"
 #include "service/program.h"
 #include "service/training.h"
 
@@ -52,7 +53,8 @@ int h_training_complete(api_ctx *c)
     int64_t pid;
     if (api_program_access(c, 0, PERM_PROGRAM, PERM_READ, "", &pid, NULL))
         return -1;
-    json_t *body = NULL, *answers;
+    json_t *body = NULL;
+    const json_t *answers;
     struct program_config cfg;
     int result = -1;
     int rc = svc_program_config(c->db, pid, &cfg, NULL, 0);
@@ -65,12 +67,12 @@ int h_training_complete(api_ctx *c)
     }
     if (api_body_object(c, &body))
         goto done;
-    static const char *const keys[] = {"answers", "role", NULL};
     verr e = VERR_COLLECT;
     const char *role;
-    v_known_keys(body, "", keys, &e);
-    v_string(body, "role", "", false, false, 16, NULL, &role, &e);
-    v_object(body, "answers", "", false, &answers, &e);
+    if (training_completion_read(body, module, &role, &answers, &e)) {
+        result = api_invalid(c, &e);
+        goto done;
+    }
     svc_actor actor = api_actor(c);
     int64_t now = clock_now();
     bool trained;

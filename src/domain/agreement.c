@@ -164,3 +164,16 @@ json_t *agreement_changes(const json_t *before, const json_t *after)
     }
     return a;
 }
+
+int agreement_put_read(const json_t *body, int64_t *version, json_t **edit, verr *e)
+{
+    return v_version_split(body, INT32_MAX, version, edit, e);
+}
+
+int agreement_sign_read(const json_t *body, int64_t *version, verr *e)
+{
+    static const char *const keys[] = {"version", NULL};
+    int bad = v_known_keys(body, "", keys, e);
+    bad |= v_int(body, "version", "", 1, INT32_MAX, 0, false, version, e);
+    return bad ? -1 : 0;
+}

@@ -46,4 +46,15 @@ bool agreement_signed_by_all(const int64_t *signed_versions, size_t n, int64_t v
  * array of names in reading order (all of them when `before` is NULL). */
 json_t *agreement_changes(const json_t *before, const json_t *after);
 
+/* The body of PUT .../agreement: the clauses agreement_edit reads and the
+ * `version` the edit was made against (required, 1..INT32_MAX). *edit is
+ * a new copy of the body without `version` (NULL on failure), which the
+ * caller releases. Returns 0, or -1 naming the version. */
+int agreement_put_read(const json_t *body, int64_t *version, json_t **edit, verr *e);
+
+/* The body of POST .../agreement/signatures: {"version"?} (1..INT32_MAX;
+ * 0 when absent: the current one) and nothing else. Names every bad
+ * field. Returns 0 or -1. */
+int agreement_sign_read(const json_t *body, int64_t *version, verr *e);
+
 #endif

@@ -1,5 +1,7 @@
 #include "domain/health.h"
 
+#include "base/limits.h"
+
 #include <string.h>
 
 /* The qualities of a successful mentoring relationship (seeds: "Building
@@ -61,4 +63,35 @@ double health_average(const int r[HEALTH_QUALITIES])
     for (int i = 0; i < HEALTH_QUALITIES; i++)
         sum += r[i];
     return (double)sum / HEALTH_QUALITIES;
+}
+
+int health_check_read(const json_t *body, int ratings[HEALTH_QUALITIES], const char **comment,
+                      int *share, verr *e)
+{
+    static const char *const keys[] = {"ratings", "comment", "share", NULL};
+    *share = -1;
+    int bad = v_known_keys(body, "", keys, e);
+    bad |= v_string(body, "comment", "", false, true, LIMIT_HEALTH_COMMENT_BYTES, "", comment, e);
+    const json_t *s = json_object_get(body, "share");
+    if (json_is_boolean(s))
+        *share = json_is_true(s);
+    else if (s && !json_is_null(s))
+        bad = v_fail(e, "", "share", "must be true or false");
+    bad |= health_ratings_check(json_object_get(body, "ratings"), ratings, e);
+    return bad ? -1 : 0;
+}
+
+int health_share_read(const json_t *body, bool *share, verr *e)
+{
+    static const char *const keys[] = {"share", NULL};
+    *share = false;
+    int bad = v_known_keys(body, "", keys, e);
+    const json_t *s = json_object_get(body, "share");
+    if (json_is_boolean(s))
+        *share = json_is_true(s);
+    else if (!s || json_is_null(s))
+        bad = v_fail(e, "", "share", "is required (true or false)");
+    else
+        bad = v_fail(e, "", "share", "must be true or false");
+    return bad ? -1 : 0;
 }

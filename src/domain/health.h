@@ -35,4 +35,16 @@ double health_average(const int r[HEALTH_QUALITIES]);
 /* The index of a quality's key, or -1. */
 int health_quality_index(const char *key);
 
+/* The body of POST .../health-checks: `ratings` (health_ratings_check's),
+ * `comment` ("" when absent, at most LIMIT_HEALTH_COMMENT_BYTES) and
+ * `share` (true or false; null or absent leaves the pair's setting as it
+ * was: *share -1). Only those keys; the comment is borrowed. Names every
+ * bad field. Returns 0 or -1. */
+int health_check_read(const json_t *body, int ratings[HEALTH_QUALITIES], const char **comment,
+                      int *share, verr *e);
+
+/* The body of PUT .../health-checks/share: {"share": true|false}, the
+ * flag required. Returns 0, or -1 naming what is wrong. */
+int health_share_read(const json_t *body, bool *share, verr *e);
+
 #endif

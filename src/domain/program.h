@@ -245,4 +245,25 @@ const char *program_group_field_problem(const char *name, const json_t *question
 int program_profile_field_kind(
     const char *name); /* 0 unknown, 1 tags, 2 value, 3 number, 4 vector */
 
+/* The top-level fields of a program's create or PATCH body, beside its
+ * configuration: what they were (the defaults on create, the program's on
+ * PATCH) in, what the body makes them out; strings borrowed from the body
+ * or kept from in. */
+struct program_fields {
+    const char *name, *description, *status;
+    int64_t version; /* the version a PATCH was made against */
+};
+
+/* Reads a create (base NULL) or PATCH (base: the stored document) body:
+ * only the configuration's sections and name, description, status and
+ * version; the name one line of at most LIMIT_NAME_BYTES (required on
+ * create), the description at most LIMIT_TEXT_BYTES, the status one of
+ * program_statuses, the version required on PATCH (1..INT64_MAX/2); and
+ * the configuration normalised over base into *cfg
+ * (program_config_normalize). Every check runs, so e names every bad
+ * field. Returns 0 (release *cfg with program_config_cleanup), or -1
+ * with *cfg empty. Pure. */
+int program_body_read(const json_t *body, const json_t *base, struct program_fields *f,
+                      struct program_config *cfg, verr *e);
+
 #endif

@@ -230,3 +230,29 @@ int rel_change_read(const json_t *body, struct rel_change *out, struct rel_refle
     out->reflection = r ? refl : NULL;
     return 0;
 }
+
+int rel_new_read(const json_t *body, int64_t *ids, struct rel_new_input *out, verr *e)
+{
+    static const char *const keys[] = {"mentor", "mentees", "peers", NULL};
+    *out = (struct rel_new_input){.ids = ids};
+    out->peer = json_object_get(body, "peers") != NULL;
+    const char *key = out->peer ? "peers" : "mentees";
+    json_t *list = NULL;
+    int bad = v_known_keys(body, "", keys, e);
+    if (!out->peer)
+        bad |= v_int(body, "mentor", "", 1, INT64_MAX / 2, 0, true, &out->mentor, e);
+    bad |= v_array(body, key, "", LIMIT_RELATIONSHIP_MEMBERS - 1, &list, e);
+    size_t i;
+    const json_t *v;
+    json_array_foreach(list, i, v)
+    {
+        if (!json_is_integer(v)) {
+            char f[32];
+            v_index(f, sizeof f, key, i);
+            bad = v_add(e, "", f, "must be a participation id");
+        } else {
+            ids[out->n++] = json_integer_value(v);
+        }
+    }
+    return bad ? -1 : 0;
+}

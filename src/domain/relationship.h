@@ -137,4 +137,21 @@ struct rel_change {
 int rel_change_read(const json_t *body, struct rel_change *out, struct rel_reflection *refl,
                     verr *e);
 
+/* A pairing a coordinator makes by hand (POST /programs/{id}/relationships). */
+struct rel_new_input {
+    int64_t mentor; /* the mentor's participation id; 0 for a peer circle */
+    bool peer;      /* the body named "peers" */
+    int64_t *ids;   /* the mentees' or peers' participation ids, the body's order */
+    size_t n;
+};
+
+/* Reads {"mentor": id, "mentees": [id...]} or {"peers": [id...]}: only
+ * those keys; mentor required (an integer 1..INT64_MAX/2) unless peers
+ * are named; the list (absent: none) an array of at most
+ * LIMIT_RELATIONSHIP_MEMBERS - 1 integers. out->ids is the caller's
+ * array ids[LIMIT_RELATIONSHIP_MEMBERS]. Whether those people may be
+ * paired is the service's. Names every bad field ("mentees[2]").
+ * Returns 0 or -1. Pure. */
+int rel_new_read(const json_t *body, int64_t *ids, struct rel_new_input *out, verr *e);
+
 #endif

@@ -396,3 +396,16 @@ const char *resource_group_name(enum resource_group g)
     default: return "any";
     }
 }
+
+int resource_hidden_read(const json_t *body, bool *hidden, verr *e)
+{
+    static const char *const keys[] = {"hidden", NULL};
+    *hidden = false;
+    int bad = v_known_keys(body, "", keys, e);
+    const json_t *h = json_object_get(body, "hidden");
+    if (json_is_boolean(h))
+        *hidden = json_is_true(h);
+    else
+        bad = v_fail(e, "", "hidden", "is required: true or false");
+    return bad ? -1 : 0;
+}

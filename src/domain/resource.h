@@ -100,4 +100,9 @@ void resource_rank_sort(struct resource_rank *r, size_t n);
 
 const char *resource_group_name(enum resource_group g); /* "current", "any", "later", "earlier" */
 
+/* The body of PUT /programs/{id}/resources/{rid}/hidden: {"hidden":
+ * true|false}, the flag required, nothing else. Names every bad field.
+ * Returns 0 or -1. */
+int resource_hidden_read(const json_t *body, bool *hidden, verr *e);
+
 #endif

@@ -182,3 +182,33 @@ size_t risk_assess(const struct risk_input *in, int64_t now, struct risk_reason 
     }
     return n;
 }
+
+int risk_note_read(const json_t *body, const char **text, verr *e)
+{
+    static const char *const keys[] = {"body", NULL};
+    *text = NULL;
+    int bad = v_known_keys(body, "", keys, e);
+    bad |= v_string(body, "body", "", true, false, LIMIT_RISK_NOTE_BYTES, NULL, text, e);
+    return bad ? -1 : 0;
+}
+
+int risk_nudge_read(const json_t *body, const char **message, verr *e)
+{
+    static const char *const keys[] = {"message", NULL};
+    int bad = v_known_keys(body, "", keys, e);
+    bad |= v_string(body, "message", "", false, true, LIMIT_NUDGE_BYTES, "", message, e);
+    return bad ? -1 : 0;
+}
+
+int risk_followup_read(const json_t *body, bool with_mentor, struct risk_followup *out, verr *e)
+{
+    static const char *const with[] = {"mentor", "reason", "version", NULL};
+    static const char *const plain[] = {"reason", "version", NULL};
+    int bad = v_known_keys(body, "", with_mentor ? with : plain, e);
+    bad |= v_string(body, "reason", "", false, true, LIMIT_REASON_BYTES, "", &out->reason, e);
+    bad |= v_int(body, "version", "", 1, INT64_MAX / 2, out->version, false, &out->version, e);
+    out->mentor = 0;
+    if (with_mentor)
+        bad |= v_int(body, "mentor", "", 1, INT64_MAX / 2, 0, true, &out->mentor, e);
+    return bad ? -1 : 0;
+}

@@ -19,12 +19,14 @@
 #ifndef TANDEM_DOMAIN_RISK_H
 #define TANDEM_DOMAIN_RISK_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "base/limits.h"
 #include "domain/health.h"
+#include "domain/validate.h"
 
 enum risk_code {
     RISK_LOW_RATING,
@@ -80,5 +82,28 @@ size_t risk_assess(const struct risk_input *in, int64_t now, struct risk_reason 
 /* The guideline's "twice the interval" in seconds for a frequency per
  * month (a month taken as 30 days). */
 int64_t risk_meeting_gap_s(int meetings_per_month);
+
+/* The bodies of a coordinator's actions on a relationship at risk. Each
+ * takes only its own keys, borrows its strings from the body and names
+ * every bad field; 0 or -1. */
+
+/* POST .../coordinator-notes: `body`, required, not blank, at most
+ * LIMIT_RISK_NOTE_BYTES. */
+int risk_note_read(const json_t *body, const char **text, verr *e);
+
+/* POST .../nudge: `message`, optional ("" when absent), at most
+ * LIMIT_NUDGE_BYTES. */
+int risk_nudge_read(const json_t *body, const char **message, verr *e);
+
+/* A follow-up that ends the relationship (agree to a rematch; reassign
+ * when with_mentor): `reason` ("" when absent, at most
+ * LIMIT_REASON_BYTES), `version` (1..INT64_MAX/2; *version keeps what it
+ * held when absent) and, when with_mentor, `mentor` (required, a
+ * participation id 1..INT64_MAX/2). */
+struct risk_followup {
+    const char *reason;
+    int64_t version, mentor;
+};
+int risk_followup_read(const json_t *body, bool with_mentor, struct risk_followup *out, verr *e);
 
 #endif

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "base/limits.h"
+#include "base/str.h"
 
 const char *signup_domain_problem(const char *d)
 {
@@ -45,4 +46,35 @@ bool signup_email_allowed(const char *email, const char *const *domains, size_t 
         if (domains[i] && strcasecmp(at + 1, domains[i]) == 0)
             return true;
     return false;
+}
+
+int signup_settings_read(const json_t *body, bool *enabled,
+                         char domains[LIMIT_SIGNUP_DOMAINS][LIMIT_DOMAIN_BYTES + 1], size_t *n,
+                         verr *e)
+{
+    static const char *const keys[] = {"enabled", "domains", NULL};
+    json_t *list = NULL;
+    *n = 0;
+    int bad = v_known_keys(body, "", keys, e);
+    bad |= v_bool(body, "enabled", "", false, enabled, e);
+    if (!json_object_get(body, "domains"))
+        bad = v_fail(e, "", "domains", "is required (an empty list when none)");
+    else
+        bad |=
+            v_string_list(body, "domains", "", LIMIT_SIGNUP_DOMAINS, LIMIT_DOMAIN_BYTES, &list, e);
+    size_t i;
+    json_t *d;
+    json_array_foreach(list, i, d)
+    {
+        const char *v = json_string_value(d);
+        while (*v == ' ')
+            v++;
+        str_copy(domains[*n], LIMIT_DOMAIN_BYTES + 1, v);
+        size_t len = strlen(domains[*n]);
+        while (len > 0 && domains[*n][len - 1] == ' ')
+            domains[*n][--len] = '\0';
+        str_ascii_lower(domains[*n]);
+        (*n)++;
+    }
+    return bad ? -1 : 0;
 }

@@ -688,3 +688,17 @@ bool survey_next_due(int after_days, int every_days, int times, int64_t started_
     *next_seq = (int)k + 1;
     return true;
 }
+
+int survey_patch_read(const json_t *body, int64_t *version, json_t **changes, verr *e)
+{
+    return v_version_split(body, INT64_MAX / 2, version, changes, e);
+}
+
+int survey_response_read(const json_t *body, int64_t *round, const json_t **answers, verr *e)
+{
+    static const char *const keys[] = {"answers", "round_id", NULL};
+    int bad = v_known_keys(body, "", keys, e);
+    bad |= v_int(body, "round_id", "", 1, INT64_MAX / 2, 0, false, round, e);
+    *answers = json_object_get(body, "answers");
+    return bad ? -1 : 0;
+}

@@ -182,4 +182,17 @@ bool survey_first_due(enum survey_on on, int after_days, int every_days, int tim
 bool survey_next_due(int after_days, int every_days, int times, int64_t started_at, int seq,
                      int64_t now, int64_t *due, int *next_seq);
 
+/* The body of PATCH /surveys/{id}: the changed parts of the definition
+ * (survey_def_normalize reads them over the current one) and the
+ * `version` they were made against (required, 1..INT64_MAX/2). *changes
+ * is a new copy of the body without `version` (NULL on failure), which
+ * the caller releases. Returns 0, or -1 naming "version". */
+int survey_patch_read(const json_t *body, int64_t *version, json_t **changes, verr *e);
+
+/* The body of POST /surveys/{id}/responses: `answers` (borrowed as given:
+ * survey_answers_check judges it; NULL when absent) and `round_id` (the
+ * round answered, 1..INT64_MAX/2; 0 when absent), nothing else. Names
+ * every bad field. Returns 0 or -1. */
+int survey_response_read(const json_t *body, int64_t *round, const json_t **answers, verr *e);
+
 #endif

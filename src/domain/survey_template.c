@@ -139,3 +139,17 @@ json_t *survey_template_doc(const char *name)
             return json_loads(templates[i].json, 0, NULL);
     return NULL;
 }
+
+int survey_create_doc(const json_t *body, const char **tmpl, json_t **doc, verr *e)
+{
+    *doc = NULL;
+    if (v_string(body, "template", "", false, false, 32, NULL, tmpl, e))
+        return -1;
+    if (*tmpl && !(*doc = survey_template_doc(*tmpl)))
+        return v_fail(e, "", "template", "there is no built-in survey '%s'", *tmpl);
+    if (!*doc && !(*doc = json_object()))
+        return v_fail(e, "", "", "out of memory");
+    json_object_update(*doc, (json_t *)body);
+    json_object_del(*doc, "template");
+    return 0;
+}

@@ -453,3 +453,14 @@ int v_string_list(const json_t *obj, const char *key, const char *path, size_t m
         *out = arr;
     return rc;
 }
+
+int v_version_split(const json_t *body, int64_t max, int64_t *version, json_t **rest, verr *e)
+{
+    *rest = NULL;
+    if (v_int(body, "version", "", 1, max, 0, true, version, e))
+        return -1;
+    if (!(*rest = json_copy((json_t *)body)))
+        return v_fail(e, "", "", "out of memory");
+    json_object_del(*rest, "version");
+    return 0;
+}

@@ -140,4 +140,10 @@ bool v_instant_in_range(int64_t t);
 int v_string_list(const json_t *obj, const char *key, const char *path, size_t max, size_t maxbytes,
                   json_t **out, verr *e);
 
+/* The `version` of a versioned change (PUT/PATCH bodies that carry the
+ * changed fields beside it): required, an integer 1..max. *rest is a new
+ * copy of body without it (NULL on failure), for the caller to release.
+ * Returns 0, or -1 naming "version". */
+int v_version_split(const json_t *body, int64_t max, int64_t *version, json_t **rest, verr *e);
+
 #endif

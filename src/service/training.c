@@ -6,6 +6,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "domain/participation.h"
+#include "domain/training.h"
 #include "service/audit.h"
 #include "service/participation.h"
 
@@ -146,16 +147,7 @@ int svc_training_complete(store *db, const svc_actor *actor, int64_t program_id,
 {
     *trained = false;
     /* The end-of-training questions: every required one answered. */
-    size_t i;
-    const json_t *q;
-    json_array_foreach(json_object_get(module, "questions"), i, q)
-    {
-        const char *qid = json_string_value(json_object_get(q, "id"));
-        json_t *a = json_object_get(answers, qid);
-        if (json_is_true(json_object_get(q, "required")) &&
-            (!a || json_is_null(a) || (json_is_string(a) && json_string_length(a) == 0)))
-            v_fail(e, "answers", qid, "is required");
-    }
+    training_answers_check(module, answers, e);
     if (v_failed(e))
         return SVC_INVALID;
     struct mine mine;

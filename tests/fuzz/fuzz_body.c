@@ -2,8 +2,8 @@
  * handler hands the service: api_body_decode (the pure part of
  * api_body_object), then the body validator the first byte picks.
  *
- * The first byte chooses (modulo 48, so '0' + n picks n: ':' picks 10,
- * ';' 11, '@' 16, 'A' 17):
+ * The first byte chooses (its distance from '0', modulo 80, so '0' + n
+ * picks n: ':' picks 10, ';' 11, '@' 16, 'A' 17, 'Z' 42, 'a' 49):
  *   0  the decoding alone
  *   1  a program's configuration on create   (program_config_normalize)
  *   2  a program's configuration on PATCH, over the defaults
@@ -47,7 +47,25 @@
  *  39  a matching run's options              (proposal_run_read)
  *  40  a hand edit of a proposed pair        (proposal_pair_read)
  *  41  an account an admin makes             (account_person_read)
- * (42-47 as 0) and the rest is the body, sent as application/json.
+ *  42  a relationship made by hand           (rel_new_read)
+ *  43  an API token                          (token_request_read)
+ *  44  a coordinator's note on a relationship (risk_note_read)
+ *  45  a nudge                               (risk_nudge_read)
+ *  46  agreeing to a rematch                 (risk_followup_read)
+ *  47  a reassignment to another mentor      (risk_followup_read, with mentor)
+ *  48  a health check's envelope, ratings too (health_check_read)
+ *  49  a health check's share flag           (health_share_read)
+ *  50  an agreement edit's envelope, then the edit (agreement_put_read)
+ *  51  an agreement's signature              (agreement_sign_read)
+ *  52  a resource's hidden flag              (resource_hidden_read)
+ *  53  a survey on create, from a template or not (survey_create_doc)
+ *  54  a survey's PATCH, over the fixed survey (survey_patch_read)
+ *  55  a survey response's envelope, then the answers (survey_response_read)
+ *  56  a training module's completion         (training_completion_read)
+ *  57  the sign-up settings                  (signup_settings_read)
+ *  58  a program's body on create            (program_body_read)
+ *  59  a program's body on PATCH, over the defaults
+ * (60-79 as 0) and the rest is the body, sent as application/json.
  *
  * Properties, beyond no crash, leak or undefined behaviour:
  *  - decoding gives an object (status 0) exactly when the bytes are UTF-8
@@ -98,10 +116,33 @@
  *  - an account made by an admin has an address (its lower-cased copy),
  *    a one-line name, a role among admin, coordinator and member, and a
  *    password (if any) that password_weakness accepts
+ *  - a relationship made by hand has the body's integers in its order
+ *    (at most LIMIT_RELATIONSHIP_MEMBERS - 1) and a mentor >= 1 unless it
+ *    is a peer circle; a token a one-line name, a lifetime within the
+ *    maximum (the default when not given) and a password
+ *  - a coordinator's note is non-blank, a nudge and a follow-up's reason
+ *    within their limits ("" when absent); a follow-up's version is >= 1
+ *    (the relationship's when not given), a reassignment names a mentor
+ *  - a health check's share is -1 exactly when the body leaves it out,
+ *    its ratings 1-5; a share flag, a hidden flag and a signature's
+ *    version are what the body says
+ *  - an agreement edit and a survey PATCH carry a version >= 1 and the
+ *    rest of the body without it; a survey made from no template is the
+ *    body itself, from one never keeps the key "template"; what follows
+ *    (the edit, the survey) holds as in cases 4 and 8
+ *  - a survey response's answers are the body's; a training completion
+ *    answers the module's required question
+ *  - sign-up domains are the body's, trimmed and lower-cased, in order;
+ *    no reader takes a reference to the body it does not give back (the
+ *    body's values keep their count)
+ *  - a program's body has a one-line name, a description, a status among
+ *    program_statuses and (on PATCH) a version >= 1, what it does not name
+ *    kept from before, and a normalised configuration that is a fixed point
  */
 #include "fuzz.h"
 
 #include <jansson.h>
+#include <strings.h>
 
 #include "api/api.h"
 #include "base/limits.h"
@@ -123,7 +164,12 @@
 #include "domain/proposal.h"
 #include "domain/recognition.h"
 #include "domain/resource.h"
+#include "domain/risk.h"
+#include "domain/session.h"
+#include "domain/signup.h"
 #include "domain/survey.h"
+#include "domain/survey_template.h"
+#include "domain/training.h"
 #include "domain/validate.h"
 
 #define NOW 1780000000 /* 2026-05-28 */
@@ -131,6 +177,7 @@
 static struct survey_def survey;     /* every kind of question, for the answers */
 static struct program_config config; /* selection questions of every type */
 static json_t *agreement;            /* the defaults an edit starts from */
+static json_t *module;               /* a training module with a required question */
 static bool trace;                   /* FUZZ_TRACE set: say what each input gave */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -169,6 +216,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     }
     json_decref(in);
     agreement = agreement_defaults(&config, NOW + 86400 * 180);
+    module = json_loads("{\"id\": \"m1\", \"role\": \"both\", \"title\": \"T\", \"questions\": ["
+                        "{\"id\": \"q1\", \"label\": \"Q\", \"required\": true},"
+                        "{\"id\": \"q2\", \"label\": \"R\"}]}",
+                        0, NULL);
+    if (!agreement || !module)
+        abort();
     return 0;
 }
 
@@ -852,11 +905,293 @@ static void person(const json_t *body)
     fuzz_assert(!password || password_weakness(password, lower) == NULL);
 }
 
+static void rel_new(const json_t *body)
+{
+    int64_t ids[LIMIT_RELATIONSHIP_MEMBERS];
+    struct rel_new_input in;
+    verr e = VERR_COLLECT;
+    int rc = rel_new_read(body, ids, &in, &e);
+    check_verr(rc, &e);
+    fuzz_assert(in.ids == ids && in.n <= LIMIT_RELATIONSHIP_MEMBERS - 1);
+    fuzz_assert(in.peer == (json_object_get(body, "peers") != NULL));
+    if (rc)
+        return;
+    const json_t *list = json_object_get(body, in.peer ? "peers" : "mentees");
+    fuzz_assert(in.peer ? in.mentor == 0 : in.mentor >= 1);
+    fuzz_assert(in.n == json_array_size(list));
+    for (size_t i = 0; i < in.n; i++)
+        fuzz_assert(ids[i] == json_integer_value(json_array_get(list, i)));
+}
+
+static bool absent(const json_t *body, const char *key)
+{
+    const json_t *v = json_object_get(body, key);
+    return !v || json_is_null(v);
+}
+
+static void token(const json_t *body)
+{
+    struct token_request t;
+    verr e = VERR_COLLECT;
+    int rc = token_request_read(body, LIMIT_TOKEN_DAYS_DEFAULT, LIMIT_TOKEN_DAYS_MAX, &t, &e);
+    check_verr(rc, &e);
+    if (rc)
+        return;
+    fuzz_assert(t.name && !blank(t.name) && strlen(t.name) <= LIMIT_NAME_BYTES &&
+                v_line_problem(t.name, strlen(t.name)) == NULL);
+    fuzz_assert(t.days >= 1 && t.days <= LIMIT_TOKEN_DAYS_MAX);
+    if (absent(body, "expires_in_days"))
+        fuzz_assert(t.days == LIMIT_TOKEN_DAYS_DEFAULT);
+    fuzz_assert(t.password && !blank(t.password) && strlen(t.password) <= LIMIT_PASSWORD_MAX);
+}
+
+static void risk_note(const json_t *body, bool nudge)
+{
+    const char *text = NULL;
+    verr e = VERR_COLLECT;
+    int rc = nudge ? risk_nudge_read(body, &text, &e) : risk_note_read(body, &text, &e);
+    check_verr(rc, &e);
+    if (rc)
+        return;
+    fuzz_assert(text && strlen(text) <= (nudge ? LIMIT_NUDGE_BYTES : LIMIT_RISK_NOTE_BYTES));
+    if (nudge)
+        fuzz_assert(!absent(body, "message") || !*text);
+    else
+        fuzz_assert(!blank(text));
+}
+
+static void followup(const json_t *body, bool with_mentor)
+{
+    struct risk_followup f = {.version = 7};
+    verr e = VERR_COLLECT;
+    int rc = risk_followup_read(body, with_mentor, &f, &e);
+    check_verr(rc, &e);
+    if (rc)
+        return;
+    fuzz_assert(f.reason && strlen(f.reason) <= LIMIT_REASON_BYTES);
+    fuzz_assert(f.version >= 1 && (!absent(body, "version") || f.version == 7));
+    fuzz_assert(with_mentor ? f.mentor >= 1 : f.mentor == 0);
+}
+
+static void health_check(const json_t *body)
+{
+    int r[HEALTH_QUALITIES];
+    const char *comment = NULL;
+    int share = 9;
+    verr e = VERR_COLLECT;
+    int rc = health_check_read(body, r, &comment, &share, &e);
+    check_verr(rc, &e);
+    if (rc)
+        return;
+    for (int i = 0; i < HEALTH_QUALITIES; i++)
+        fuzz_assert(r[i] >= 1 && r[i] <= 5);
+    fuzz_assert(comment && strlen(comment) <= LIMIT_HEALTH_COMMENT_BYTES);
+    fuzz_assert(share ==
+                (absent(body, "share") ? -1 : json_is_true(json_object_get(body, "share"))));
+}
+
+static void flag(const json_t *body, int which)
+{
+    bool v = false;
+    int64_t version = -1;
+    verr e = VERR_COLLECT;
+    int rc = which == 49   ? health_share_read(body, &v, &e)
+             : which == 52 ? resource_hidden_read(body, &v, &e)
+                           : agreement_sign_read(body, &version, &e);
+    check_verr(rc, &e);
+    if (rc)
+        return;
+    if (which == 51) {
+        fuzz_assert(absent(body, "version") ? version == 0 : version >= 1 && version <= INT32_MAX);
+        return;
+    }
+    const json_t *f = json_object_get(body, which == 49 ? "share" : "hidden");
+    fuzz_assert(json_is_boolean(f) && v == json_is_true(f) && json_object_size(body) == 1);
+}
+
+/* A versioned change split: the version in range, the rest without it. */
+static void split_check(const json_t *body, int64_t version, int64_t max, const json_t *rest)
+{
+    fuzz_assert(version >= 1 && version <= max && json_is_object(rest));
+    fuzz_assert(!json_object_get(rest, "version"));
+    fuzz_assert(json_object_size(rest) + 1 == json_object_size(body));
+}
+
+static void agreement_put(const json_t *body)
+{
+    int64_t version = -1;
+    json_t *edit = NULL;
+    verr e = VERR_COLLECT;
+    int rc = agreement_put_read(body, &version, &edit, &e);
+    check_verr(rc, &e);
+    if (rc == 0) {
+        split_check(body, version, INT32_MAX, edit);
+        agreement_edit_(edit);
+    } else {
+        fuzz_assert(edit == NULL);
+    }
+    json_decref(edit);
+}
+
+static void survey_create(const json_t *body)
+{
+    const char *tmpl = "x";
+    json_t *doc = NULL;
+    verr e = VERR_COLLECT;
+    int rc = survey_create_doc(body, &tmpl, &doc, &e);
+    check_verr(rc, &e);
+    if (rc == 0) {
+        fuzz_assert(json_is_object(doc) && !json_object_get(doc, "template"));
+        if (absent(body, "template")) {
+            fuzz_assert(!tmpl);
+            fuzz_assert(json_object_size(doc) + (json_object_get(body, "template") != NULL) ==
+                        json_object_size(body));
+            const char *key;
+            json_t *v;
+            json_object_foreach(doc, key, v) fuzz_assert(json_equal(v, json_object_get(body, key)));
+        } else
+            fuzz_assert(tmpl &&
+                        !strcmp(tmpl, json_string_value(json_object_get(body, "template"))));
+        survey_def(doc);
+    } else {
+        fuzz_assert(doc == NULL);
+    }
+    json_decref(doc);
+}
+
+static void survey_patch(const json_t *body)
+{
+    int64_t version = -1;
+    json_t *changes = NULL;
+    struct survey_def out = {0}, again = {0};
+    verr e = VERR_COLLECT;
+    int rc = survey_patch_read(body, &version, &changes, &e);
+    check_verr(rc, &e);
+    if (rc) {
+        fuzz_assert(changes == NULL);
+        return;
+    }
+    split_check(body, version, INT64_MAX / 2, changes);
+    verr e2 = VERR_COLLECT;
+    rc = survey_def_normalize(changes, &survey, &out, &e2);
+    check_verr(rc, &e2);
+    if (rc == 0) {
+        verr e3 = VERR_COLLECT;
+        if (survey_def_normalize(out.doc, NULL, &again, &e3))
+            fuzz_fail("the changed survey is refused: %s: %s", e3.field, e3.msg);
+        fuzz_assert(json_equal(out.doc, again.doc));
+    }
+    survey_def_cleanup(&again);
+    survey_def_cleanup(&out);
+    json_decref(changes);
+}
+
+static void survey_response(const json_t *body)
+{
+    int64_t round = -1;
+    const json_t *given = (const json_t *)1;
+    verr e = VERR_COLLECT;
+    int rc = survey_response_read(body, &round, &given, &e);
+    check_verr(rc, &e);
+    fuzz_assert(given == json_object_get(body, "answers"));
+    if (rc)
+        return;
+    fuzz_assert(absent(body, "round_id") ? round == 0 : round >= 1);
+    answers(given);
+}
+
+static void training(const json_t *body)
+{
+    const char *role = "x";
+    const json_t *given = (const json_t *)1;
+    verr e = VERR_COLLECT;
+    int rc = training_completion_read(body, module, &role, &given, &e);
+    check_verr(rc, &e);
+    if (rc)
+        return;
+    fuzz_assert(!role || (!blank(role) && strlen(role) <= 16));
+    fuzz_assert(json_is_object(given) && given == json_object_get(body, "answers"));
+    const json_t *q1 = json_object_get(given, "q1");
+    fuzz_assert(q1 && !json_is_null(q1) && !(json_is_string(q1) && !json_string_length(q1)));
+}
+
+static void signup_settings(const json_t *body)
+{
+    static char domains[LIMIT_SIGNUP_DOMAINS][LIMIT_DOMAIN_BYTES + 1];
+    bool enabled = true;
+    size_t n = 99;
+    const json_t *list = json_object_get(body, "domains");
+    size_t refs = list ? list->refcount : 0;
+    verr e = VERR_COLLECT;
+    int rc = signup_settings_read(body, &enabled, domains, &n, &e);
+    check_verr(rc, &e);
+    fuzz_assert(n <= LIMIT_SIGNUP_DOMAINS);
+    if (list)
+        fuzz_assert(list->refcount == refs);
+    if (rc)
+        return;
+    fuzz_assert(enabled == json_is_true(json_object_get(body, "enabled")));
+    fuzz_assert(json_is_array(list) && n == json_array_size(list));
+    for (size_t i = 0; i < n; i++) {
+        const char *d = domains[i];
+        size_t len = strlen(d);
+        fuzz_assert(lower_case(d) && len <= LIMIT_DOMAIN_BYTES);
+        /* the item trimmed of spaces, compared without regard to case */
+        const char *src = json_string_value(json_array_get(list, i));
+        size_t sl;
+        while (*src == ' ')
+            src++;
+        for (sl = strlen(src); sl > 0 && src[sl - 1] == ' '; sl--)
+            ;
+        fuzz_assert(len == sl && strncasecmp(d, src, sl) == 0);
+    }
+}
+
+static void program_body(const json_t *body, bool patch)
+{
+    struct program_config base = {0}, cfg = {0}, again = {0};
+    verr e = VERR_COLLECT;
+    json_t *empty = json_object();
+    if (patch && program_config_normalize(empty, NULL, &base, &e))
+        fuzz_fail("the defaults are refused: %s: %s", e.field, e.msg);
+    struct program_fields was = {.name = patch ? "Before" : NULL,
+                                 .description = patch ? "As it was" : "",
+                                 .status = patch ? "running" : "draft",
+                                 .version = patch ? 3 : 0};
+    struct program_fields f = was;
+    e = VERR_COLLECT;
+    int rc = program_body_read(body, patch ? base.doc : NULL, &f, &cfg, &e);
+    check_verr(rc, &e);
+    if (rc) {
+        fuzz_assert(cfg.doc == NULL);
+    } else {
+        fuzz_assert(f.name && !blank(f.name) && strlen(f.name) <= LIMIT_NAME_BYTES &&
+                    v_line_problem(f.name, strlen(f.name)) == NULL);
+        fuzz_assert(f.description && strlen(f.description) <= LIMIT_TEXT_BYTES);
+        fuzz_assert(f.status && among(f.status, program_statuses));
+        fuzz_assert(!patch || f.version >= 1);
+        if (absent(body, "description"))
+            fuzz_assert(!strcmp(f.description, was.description));
+        if (absent(body, "status"))
+            fuzz_assert(!strcmp(f.status, was.status));
+        if (patch && absent(body, "name"))
+            fuzz_assert(!strcmp(f.name, was.name));
+        verr e2 = VERR_COLLECT;
+        if (program_config_normalize(cfg.doc, NULL, &again, &e2))
+            fuzz_fail("the normalised configuration is refused: %s: %s", e2.field, e2.msg);
+        fuzz_assert(json_equal(cfg.doc, again.doc));
+    }
+    program_config_cleanup(&again);
+    program_config_cleanup(&cfg);
+    program_config_cleanup(&base);
+    json_decref(empty);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1 || size > 1 << 16)
         return 0;
-    int which = data[0] % 48;
+    int which = (uint8_t)(data[0] - '0') % 80;
     const char *body = (const char *)data + 1;
     size_t len = size - 1;
     json_t *obj = NULL;
@@ -921,6 +1256,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 39: match_run(obj); break;
     case 40: match_pair(obj); break;
     case 41: person(obj); break;
+    case 42: rel_new(obj); break;
+    case 43: token(obj); break;
+    case 44:
+    case 45: risk_note(obj, which == 45); break;
+    case 46:
+    case 47: followup(obj, which == 47); break;
+    case 48: health_check(obj); break;
+    case 49:
+    case 51:
+    case 52: flag(obj, which); break;
+    case 50: agreement_put(obj); break;
+    case 53: survey_create(obj); break;
+    case 54: survey_patch(obj); break;
+    case 55: survey_response(obj); break;
+    case 56: training(obj); break;
+    case 57: signup_settings(obj); break;
+    case 58:
+    case 59: program_body(obj, which == 59); break;
     default: break;
     }
     json_decref(obj);
