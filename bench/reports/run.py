@@ -198,10 +198,43 @@ ANCHORS = {
                     "pa.role, COUNT(*), COUNT(a.answered_at), 0, 0, 0, 0, 0 FROM survey_asks a JOIN "
                     "surveys s ON s.id = a.survey_id JOIN participations pa ON pa.id = "
                     "a.participation_id WHERE s.program_id = {p} GROUP BY a.survey_id, pa.role;",
-    "equity": "SELECT pe.department, pe.job_level, pe.location, COUNT(*), SUM(CASE WHEN pa.status "
-              "IN ('matched', 'completed') THEN 1 ELSE 0 END) FROM participations pa JOIN people pe "
-              "ON pe.id = pa.person_id WHERE pa.program_id = {p} AND pa.role = 'mentee' GROUP BY "
-              "pe.department, pe.job_level, pe.location;",
+    # By department, job level and location: mentees, matched, the run's
+    # mean score, the median days from approval to a match, ended and
+    # completed; and each group's latest outcome records by kind and value.
+    "equity": "WITH run AS (SELECT MAX(id) AS id FROM match_runs WHERE program_id = {p} AND status "
+              "= 'published'), q AS (SELECT mentee_id, AVG(score) AS score FROM match_run_pairs "
+              "JOIN run ON run_id = run.id GROUP BY mentee_id), e AS (SELECT rm.participation_id "
+              "AS id, COUNT(*) AS ended, SUM(CASE WHEN rel.status = 'completed' THEN 1 ELSE 0 END) "
+              "AS completed FROM relationship_members rm JOIN relationships rel ON rel.id = "
+              "rm.relationship_id WHERE rel.program_id = {p} AND rel.status IN ('completed', "
+              "'ended_early') GROUP BY rm.participation_id), w AS (SELECT pe.department AS d, "
+              "CAST(pe.job_level AS TEXT) AS j, pe.location AS l, CASE WHEN m.reached_at IS NULL THEN 0 ELSE 1 "
+              "END AS matched, q.score, {greatest}(m.reached_at - a.reached_at, 0) / 86400.0 AS "
+              "days, COALESCE(e.ended, 0) AS ended, COALESCE(e.completed, 0) AS completed FROM "
+              "participations pa JOIN people pe ON pe.id = pa.person_id JOIN participation_stages "
+              "a ON a.participation_id = pa.id AND a.stage = 'approved' LEFT JOIN "
+              "participation_stages m ON m.participation_id = pa.id AND m.stage = 'matched' LEFT "
+              "JOIN q ON q.mentee_id = pa.id LEFT JOIN e ON e.id = pa.id WHERE pa.program_id = {p} "
+              "AND pa.role = 'mentee'), g AS (SELECT 'department' AS f, d AS v, matched, score, "
+              "days, ended, completed FROM w UNION ALL SELECT 'job_level', j, matched, score, days, "
+              "ended, completed FROM w UNION ALL SELECT 'location', l, matched, score, days, ended, "
+              "completed FROM w), ranked AS (SELECT f, v, days, ROW_NUMBER() OVER (PARTITION BY f, "
+              "v ORDER BY days) AS k, COUNT(*) OVER (PARTITION BY f, v) AS n FROM g WHERE days IS "
+              "NOT NULL), med AS (SELECT f, v, AVG(days) AS days FROM ranked WHERE k IN ((n + 1) / "
+              "2, n / 2 + 1) GROUP BY f, v), pin AS (SELECT DISTINCT pa.person_id FROM "
+              "participations pa JOIN participation_stages s ON s.participation_id = pa.id AND "
+              "s.stage = 'matched' WHERE pa.program_id = {p} AND pa.role IN ('mentor', 'mentee')), "
+              "latest AS (SELECT o.person_id, o.kind, o.value FROM outcome_records o JOIN pin ON "
+              "pin.person_id = o.person_id WHERE NOT EXISTS (SELECT 1 FROM outcome_records n "
+              "WHERE n.person_id = o.person_id AND n.kind = o.kind AND n.recorded_on > "
+              "o.recorded_on)), lo AS (SELECT pe.department AS d, CAST(pe.job_level "
+              "AS TEXT) AS j, pe.location AS l, latest.kind, latest.value FROM latest JOIN people pe ON "
+              "pe.id = latest.person_id), og AS (SELECT 'department' AS f, d AS "
+              "v, kind, value FROM lo UNION ALL SELECT 'job_level', j, kind, value FROM lo UNION "
+              "ALL SELECT 'location', l, kind, value FROM lo) SELECT 'group', g.f, g.v, COUNT(*), "
+              "SUM(g.matched), AVG(g.score), MAX(med.days), SUM(g.ended), SUM(g.completed) FROM g "
+              "LEFT JOIN med ON med.f = g.f AND med.v = g.v GROUP BY g.f, g.v UNION ALL SELECT "
+              "'outcome', f, v, COUNT(*), 0, 0, 0, 0, 0 FROM og GROUP BY f, v, kind, value;",
     # Every reason of every open relationship (the rules of domain/risk.h),
     # the relationships with any, and the recorded flags' history.
     "at-risk": "WITH rel AS (SELECT r.id, r.status, r.started_at, r.phase, r.phase_started_at, "
@@ -388,8 +421,11 @@ def load_sqlite(path, tables):
 
 
 def psql(url, *args, stdin=None):
-    return subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url, *args], input=stdin,
-                          capture_output=True, text=True, check=True)
+    r = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url, *args], input=stdin,
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("psql failed (%d): %s" % (r.returncode, r.stderr.strip()))
+    return r
 
 
 def load_postgres(url, tables):
