@@ -104,8 +104,8 @@ int jobs_run_all(store *db, int64_t now,
 
 /* ---- the runner ---- */
 
-/* Set by jobs_runner_stop for the jobs in progress (jobs_stopping);
- * cleared when a runner starts. */
+/* Raised by jobs_runner_stop for the job in progress (jobs_stopping),
+ * lowered once its thread has ended. */
 static atomic_bool stop_asked;
 
 bool jobs_stopping(void)
@@ -201,7 +201,6 @@ int jobs_runner_start(const struct jobs_runner_config *cfg, jobs_runner **out)
     r->db_url = xstrdup(cfg->db_url);
     r->every_s = cfg->every_s > 0 ? cfg->every_s : LIMIT_JOBS_EVERY_S;
     r->offset_s = cfg->offset_s;
-    atomic_store(&stop_asked, false);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -231,6 +230,7 @@ void jobs_runner_stop(jobs_runner *r)
     pthread_cond_signal(&r->wake);
     pthread_mutex_unlock(&r->mu);
     pthread_join(r->thread, NULL);
+    atomic_store(&stop_asked, false);
     pthread_cond_destroy(&r->wake);
     pthread_mutex_destroy(&r->mu);
     free(r->db_url);

@@ -86,10 +86,10 @@ int jobs_runner_start(const struct jobs_runner_config *cfg, jobs_runner **out);
  * the thread to end, and frees it. NULL allowed. */
 void jobs_runner_stop(jobs_runner *r);
 
-/* True once a runner was asked to stop. A job that may run long (the
- * mail queue, a sweep) checks it between items and leaves the rest due
- * for the next start, so stopping the server waits for one item at most,
- * not for the whole queue. */
+/* True while a runner is being stopped: from jobs_runner_stop until its
+ * thread has ended. A job that may run long (the mail queue, a sweep)
+ * checks it between items and leaves the rest due for the next start, so
+ * stopping the server waits for one item at most, not for the queue. */
 bool jobs_stopping(void);
 
 /* ---- the jobs (one file each) ---- */

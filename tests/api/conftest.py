@@ -34,7 +34,17 @@ class Client(requests.Session):
     def request(self, method, url, *args, **kwargs):
         if url.startswith("/"):
             url = self.base + url
-        return super().request(method, url, *args, **kwargs)
+        try:
+            return super().request(method, url, *args, **kwargs)
+        except requests.ConnectionError as e:
+            # The server closes a connection idle for 30 s (LIMIT_HTTP_TIMEOUT_S).
+            # A session-wide client that sends on it as it closes gets no
+            # answer to a request the server never read; a browser sends it
+            # again on a new connection, and so does this client, once. A
+            # server that is gone fails the second try as well.
+            if "RemoteDisconnected" not in repr(e):
+                raise
+            return super().request(method, url, *args, **kwargs)
 
     def sign_in(self, email, password):
         r = self.post("/api/v1/session", json={"email": email, "password": password})

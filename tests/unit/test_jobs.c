@@ -120,8 +120,11 @@ static void test_the_runner(void **state)
         current = fx_count(db, "SELECT current FROM mentoring_requests WHERE id = ?1", id);
     }
     assert_int_equal(current, 1);
-    /* Stopping waits for the thread, which frees its connection. */
+    /* Stopping waits for the thread, which frees its connection; once it
+     * has ended, jobs run alone go to the end of their work again. */
+    assert_false(jobs_stopping());
     jobs_runner_stop(r);
+    assert_false(jobs_stopping());
     jobs_runner_stop(NULL);
 }
 

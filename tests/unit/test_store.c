@@ -969,7 +969,7 @@ static void test_batch_ended_later_reports_at_the_next_statement(void **state)
     static const char *const cols[] = {"name"};
     assert_int_equal(store_begin(s), STORE_OK);
     store_batch *b = NULL;
-    char name[32];
+    char name[48];
     for (int k = 0; k < 2; k++) {
         assert_int_equal(store_batch_begin(s, "u", cols, 1, &b), STORE_OK);
         int rc = STORE_OK;

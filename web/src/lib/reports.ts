@@ -90,7 +90,7 @@ const WORDS: Record<string, string> = {
   recovered: 'Recovered',
   relationship_id: 'Relationship',
   started_on: 'Started',
-  survey_id: 'Survey',
+  survey_id: 'Survey no.',
 };
 
 /** An objective's standing (outcomes.objectives). */
