@@ -143,7 +143,7 @@ def test_demo_holds_a_running_program_with_data_for_every_report():
 
 def sql(s, text):
     if s.kind == "sqlite":
-        subprocess.run(["sqlite3", s.db[len("sqlite:"):], "PRAGMA foreign_keys = ON; " + text], check=True)
+        subprocess.run(["sqlite3", "-cmd", ".timeout 10000", s.db[len("sqlite:"):], "PRAGMA foreign_keys = ON; " + text], check=True)
     else:
         subprocess.run(["psql", "-q", s.db, "-c", text], check=True)
 

@@ -112,7 +112,7 @@ def test_bad_and_expired_cookies_are_anonymous(base, server):
     digest = hashlib.sha256(c.cookies.get("tandem_session").encode()).hexdigest()
     sql = "UPDATE sessions SET last_seen_at = last_seen_at - 86400 WHERE token_hash = '%s'" % digest
     if server.kind == "sqlite":
-        subprocess.run(["sqlite3", server.db[len("sqlite:"):], sql], check=True)
+        subprocess.run(["sqlite3", "-cmd", ".timeout 10000", server.db[len("sqlite:"):], sql], check=True)
     else:
         subprocess.run(["psql", "-q", server.db, "-c", sql], check=True)
     problem(c.get("/api/v1/me"), 401)

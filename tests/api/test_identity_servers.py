@@ -23,7 +23,7 @@ def stop(*ss):
 
 def sql(server, statement):
     if server.kind == "sqlite":
-        subprocess.run(["sqlite3", server.db[len("sqlite:"):], statement], check=True)
+        subprocess.run(["sqlite3", "-cmd", ".timeout 10000", server.db[len("sqlite:"):], statement], check=True)
     else:
         subprocess.run(["psql", "-q", server.db, "-c", statement], check=True,
                        stdout=subprocess.DEVNULL)

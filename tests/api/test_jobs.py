@@ -92,7 +92,7 @@ def test_jobs_command_refuses_bad_input(server):
 
 def sql(server, statement):
     if server.kind == "sqlite":
-        subprocess.run(["sqlite3", server.db[len("sqlite:"):], statement], check=True)
+        subprocess.run(["sqlite3", "-cmd", ".timeout 10000", server.db[len("sqlite:"):], statement], check=True)
     else:
         subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", server.db, "-c", statement], check=True)
 

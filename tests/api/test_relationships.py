@@ -312,7 +312,7 @@ def test_power_differential_rule(admin, make_person, program, server):
     import subprocess
     sql = "UPDATE people SET manager_id = %d WHERE id = %d" % (boss.person["id"], report.person["id"])
     if server.kind == "sqlite":
-        subprocess.run(["sqlite3", server.db[len("sqlite:"):], sql], check=True)
+        subprocess.run(["sqlite3", "-cmd", ".timeout 10000", server.db[len("sqlite:"):], sql], check=True)
     else:
         subprocess.run(["psql", "-q", server.db, "-c", sql], check=True)
     mentor, mentee = join(boss, program, "mentor"), join(report, program, "mentee")

@@ -85,7 +85,7 @@ def test_withdraw_and_expiry(admin, make_person, program, server):
     # Time passes: the first mentor's days run out.
     sql = "UPDATE mentoring_requests SET expires_at = expires_at - 4 * 86400 WHERE id = %d" % req["id"]
     if server.kind == "sqlite":
-        subprocess.run(["sqlite3", server.db[len("sqlite:"):], sql], check=True)
+        subprocess.run(["sqlite3", "-cmd", ".timeout 10000", server.db[len("sqlite:"):], sql], check=True)
     else:
         subprocess.run(["psql", "-q", server.db, "-c", sql], check=True)
     problem(m1.patch("/api/v1/requests/%d" % req["id"], json={"action": "accept"}), 409, "action")

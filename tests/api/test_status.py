@@ -15,7 +15,7 @@ from server import ADMIN_EMAIL, ADMIN_PASSWORD, Server
 
 def sql(server, statement):
     if server.kind == "sqlite":
-        subprocess.run(["sqlite3", server.db[len("sqlite:"):], statement], check=True)
+        subprocess.run(["sqlite3", "-cmd", ".timeout 10000", server.db[len("sqlite:"):], statement], check=True)
     else:
         subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", server.db, "-c", statement], check=True)
 
