@@ -35,12 +35,14 @@ import os
 import random
 import re
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+from tables import load_postgres, load_sqlite, psql  # noqa: E402  (bench/tables.py)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -105,32 +107,6 @@ def generate(n, folder):
         f.close()
     return [(t, cols, os.path.join(folder, t + ".csv")) for t, cols in tables.items()], rid - BASE_ID
 
-
-def load_sqlite(path, tables):
-    db = sqlite3.connect(path)
-    db.execute("PRAGMA foreign_keys = OFF")
-    for table, cols, csv_path in tables:
-        with open(csv_path, newline="") as f:
-            rows = [[None if v == "" else v for v in r] for r in csv.reader(f)]
-        db.executemany("INSERT INTO %s (%s) VALUES (%s)" % (table, ", ".join(cols),
-                                                            ", ".join("?" * len(cols))), rows)
-    db.commit()
-    db.execute("ANALYZE")
-    db.commit()
-    db.close()
-
-
-def psql(url, *args, stdin=None):
-    return subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url, *args], input=stdin,
-                          capture_output=True, text=True, check=True)
-
-
-def load_postgres(url, tables):
-    for table, cols, csv_path in tables:
-        with open(csv_path) as f:
-            psql(url, "-c", "\\copy %s (%s) FROM STDIN WITH (FORMAT csv)" % (table, ", ".join(cols)),
-                 stdin=f.read())
-    psql(url, "-c", "ANALYZE")
 
 
 def tick(binary, url, rounds):

@@ -35,7 +35,6 @@ import os
 import random
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -47,6 +46,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "bench", "import"))
 from run import free_port, percentile, server_cpu  # noqa: E402  (bench/import/run.py)
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+from tables import load_postgres, load_sqlite, psql  # noqa: E402  (bench/tables.py)
 
 ADMIN, PASSWORD = "admin@bench.example.org", "a long enough password"
 DAY = 86400
@@ -405,35 +406,6 @@ def generate(folder):
         f.close()
     return [(t, c, os.path.join(folder, t + ".csv")) for t, c in cols.items()]
 
-
-def load_sqlite(path, tables):
-    db = sqlite3.connect(path)
-    db.execute("PRAGMA foreign_keys = OFF")
-    for table, cols, csv_path in tables:
-        with open(csv_path, newline="") as f:
-            rows = [[None if v == "" else v for v in r] for r in csv.reader(f)]
-        db.executemany("INSERT INTO %s (%s) VALUES (%s)" % (table, ", ".join(cols),
-                                                            ", ".join("?" * len(cols))), rows)
-    db.commit()
-    db.execute("ANALYZE")
-    db.commit()
-    db.close()
-
-
-def psql(url, *args, stdin=None):
-    r = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url, *args], input=stdin,
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit("psql failed (%d): %s" % (r.returncode, r.stderr.strip()))
-    return r
-
-
-def load_postgres(url, tables):
-    for table, cols, csv_path in tables:
-        with open(csv_path) as f:
-            psql(url, "-c", "\\copy %s (%s) FROM STDIN WITH (FORMAT csv)" % (table, ", ".join(cols)),
-                 stdin=f.read())
-    psql(url, "-c", "ANALYZE")
 
 
 def anchor_sqlite(path, name, n):
