@@ -3,12 +3,14 @@
  * three that cascades on decline or expiry, and the mentor's answer. The
  * rules are service/requests.c's; expiry runs as a job (jobs/), never in a
  * GET. */
+#include <stddef.h>
 #include <string.h>
 
 #include "api/handlers.h"
 #include "api/mentors.h"
 #include "base/limits.h"
 #include "base/str.h"
+#include "base/vec.h"
 #include "service/requests.h"
 
 static const char not_mentee_recommendations[] = "recommendations are for the program's mentees";
@@ -18,15 +20,9 @@ static const char not_mentee_requests[] = "requests are made by the program's me
 static const struct svc_mentor_card *card_of(const struct svc_mentor_card *cards, size_t n,
                                              int64_t part)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (cards[mid].participation_id < part)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && cards[lo].participation_id == part ? &cards[lo] : NULL;
+    size_t i = vec_lower_bound(cards, n, sizeof *cards,
+                               offsetof(struct svc_mentor_card, participation_id), part);
+    return i < n && cards[i].participation_id == part ? &cards[i] : NULL;
 }
 
 int h_recommendations(api_ctx *c)

@@ -27,3 +27,18 @@ void vec_reserve(void **items, size_t *cap, size_t need, size_t elem)
     memset((char *)*items + old, 0, bytes - old);
     *cap = want;
 }
+
+size_t vec_lower_bound(const void *items, size_t n, size_t elem, size_t key_at, int64_t key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int64_t k;
+        memcpy(&k, (const char *)items + mid * elem + key_at, sizeof k);
+        if (k < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}

@@ -13,6 +13,7 @@
 #define TANDEM_BASE_VEC_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #define VEC_MIN_CAP 16
@@ -34,5 +35,10 @@ void vec_reserve(void **items, size_t *cap, size_t need, size_t elem);
 
 /* Frees the elements; the vector is empty after and may be used again. */
 #define VEC_FREE(v) (free((v)->items), (v)->items = NULL, (v)->len = (v)->cap = 0)
+
+/* In items[0..n) - elements of `elem` bytes, sorted ascending by the
+ * int64_t at byte `key_at` of each - the index of the first element whose
+ * key is >= key, or n when there is none. O(log n). */
+size_t vec_lower_bound(const void *items, size_t n, size_t elem, size_t key_at, int64_t key);
 
 #endif

@@ -3,6 +3,7 @@
  * goals set on time, goal and milestone completion, messages, the share
  * active lately. Over the relationships open at some time in the period. */
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -74,15 +75,8 @@ static void count(struct report_table *t, const char *metric, int64_t v)
 /* The relationship with this id among rels[0..n) (sorted by id), or NULL. */
 static struct rel_row *find_rel(struct rel_row *rels, size_t n, int64_t id)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (rels[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && rels[lo].id == id ? &rels[lo] : NULL;
+    size_t i = vec_lower_bound(rels, n, sizeof *rels, offsetof(struct rel_row, id), id);
+    return i < n && rels[i].id == id ? &rels[i] : NULL;
 }
 
 /* The relationships of the period: open at some time in it. */

@@ -1,11 +1,13 @@
 #include "service/risk.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "base/vec.h"
 #include "domain/survey.h"
 #include "service/alert.h"
 #include "service/audit.h"
@@ -53,15 +55,9 @@ static void facts_free(struct rel_facts *f, size_t n)
 /* The relationship with this id among f[0..n) (sorted by id), or NULL. */
 static struct rel_facts *find(struct rel_facts *f, size_t n, int64_t id)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (f[mid].item.relationship_id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && f[lo].item.relationship_id == id ? &f[lo] : NULL;
+    size_t i =
+        vec_lower_bound(f, n, sizeof *f, offsetof(struct rel_facts, item.relationship_id), id);
+    return i < n && f[i].item.relationship_id == id ? &f[i] : NULL;
 }
 
 static struct risk_party *party_of(struct rel_facts *f, int64_t part)
@@ -381,15 +377,7 @@ static int open_flags(store *db, int64_t program_id, int64_t rel_id, int64_t up_
  * relationship), or n: its flags are those from there with its id. */
 static size_t first_flag(const struct open_flag *of, size_t n, int64_t rel_id)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (of[mid].relationship_id < rel_id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return vec_lower_bound(of, n, sizeof *of, offsetof(struct open_flag, relationship_id), rel_id);
 }
 
 int svc_risk_list(store *db, int64_t program_id, int64_t now, struct svc_risk_item **out, size_t *n,
