@@ -85,6 +85,18 @@ struct match_instance {
     match_objective objective;
 };
 
+/* Attributes set by a second thread (match_json.c): a scratch instance
+ * that takes match_set_* for people [0, people) of either side without
+ * holding the people themselves (it has no ids); free it with
+ * match_instance_free. match_attrs_merge appends its attributes of `side`
+ * to in exactly as if they had been set on in in the same order (fields
+ * and strings in has not seen get the next numbers in the order the
+ * scratch first met them) and empties the scratch's. -1 when a field's
+ * type differs between them: in is then fit only to be freed (the reader
+ * reads again on one thread for the message). */
+match_instance *match_attrs_scratch(size_t people);
+int match_attrs_merge(match_instance *in, match_instance *scratch, match_side side);
+
 int match_strmap_get(const match_strmap *m, const char *key);        /* -1 if absent */
 int match_strmap_put(match_strmap *m, const char *key, int32_t val); /* copies key */
 void match_strmap_cleanup(match_strmap *m);
@@ -304,6 +316,10 @@ int match_threads(int requested);
  * (1: in order by this one, as match_json_dumps does); the same bytes. */
 int match_json_write_threads(const match_instance *in, const match_result *r, const char *path,
                              int threads, char *err, size_t errlen);
+/* match_json_read with a file of 1 MiB or more parsed by two threads when
+ * threads > 1 (1: by this one alone); the same instance, the same error. */
+int match_json_read_threads(const char *path, int threads, match_instance **out, char *err,
+                            size_t errlen);
 
 /* ---- exact b-matching (flow.c) ---- */
 

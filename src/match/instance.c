@@ -127,7 +127,7 @@ void match_instance_free(match_instance *in)
     if (!in)
         return;
     for (int s = 0; s < 2; s++) {
-        for (size_t i = 0; i < in->n[s]; i++)
+        for (size_t i = 0; in->ids[s] && i < in->n[s]; i++)
             free(in->ids[s][i]);
         free(in->ids[s]);
         free(in->count[s]);
@@ -375,6 +375,77 @@ int match_set_vector(match_instance *in, match_side side, size_t idx, const char
     if (n)
         memcpy(a->vec, v, n * sizeof(double));
     return 0;
+}
+
+/* ---- attributes set apart and merged ---- */
+
+match_instance *match_attrs_scratch(size_t people)
+{
+    match_instance *sc = match_instance_new();
+    /* people to check indexes against, with no ids (match_instance_free
+     * skips them) */
+    sc->n[MATCH_MENTEE] = sc->n[MATCH_MENTOR] = people;
+    return sc;
+}
+
+int match_attrs_merge(match_instance *in, match_instance *sc, match_side side)
+{
+    int rc = -1;
+    uint32_t *fmap = xcalloc(sc->nfields + 1, sizeof *fmap);
+    int32_t *smap = xcalloc(sc->nstrings + 1, sizeof *smap);
+    const char **names = xcalloc(sc->nstrings + 1, sizeof *names);
+    /* a field in in lacks a type only when it has been empty there: the
+     * checks give what setting them one by one gives */
+    for (size_t f = 0; f < sc->nfields; f++)
+        if (field_for(in, sc->field_names[f], sc->field_types[f], &fmap[f], NULL, 0))
+            goto done;
+    for (size_t i = 0; i < sc->strings.size; i++)
+        if (sc->strings.slots[i].key)
+            names[sc->strings.slots[i].val] = sc->strings.slots[i].key;
+    for (size_t i = 0; i < sc->nstrings; i++)
+        smap[i] = intern(in, names[i]);
+    bool same = true; /* numbered alike: nothing to renumber */
+    for (size_t f = 0; f < sc->nfields; f++)
+        same = same && fmap[f] == f;
+    for (size_t i = 0; i < sc->nstrings; i++)
+        same = same && smap[i] == (int32_t)i;
+    size_t n = sc->nattrs[side];
+    match_attr *dst;
+    if (!in->nattrs[side]) { /* the scratch's array becomes in's */
+        free(in->attrs[side]);
+        in->attrs[side] = sc->attrs[side];
+        in->cap_attrs[side] = sc->cap_attrs[side];
+        sc->attrs[side] = NULL;
+        sc->cap_attrs[side] = 0;
+        dst = in->attrs[side];
+    } else {
+        if (in->nattrs[side] + n > in->cap_attrs[side]) {
+            size_t cap = in->cap_attrs[side];
+            while (cap < in->nattrs[side] + n)
+                cap *= 2;
+            in->attrs[side] = xrealloc(in->attrs[side], cap * sizeof(match_attr));
+            in->cap_attrs[side] = cap;
+        }
+        dst = in->attrs[side] + in->nattrs[side];
+        memcpy(dst, sc->attrs[side], n * sizeof *dst);
+    }
+    for (size_t i = 0; i < n && !same; i++) {
+        match_attr *a = &dst[i];
+        a->field = fmap[a->field];
+        if (a->str >= 0)
+            a->str = smap[a->str];
+        if (a->type == FT_TAGS)
+            for (uint32_t k = 0; k < a->n; k++)
+                a->tags[k] = smap[a->tags[k]];
+    }
+    in->nattrs[side] += n;
+    sc->nattrs[side] = 0; /* their tags and vectors belong to in now */
+    rc = 0;
+done:
+    free(fmap);
+    free(smap);
+    free(names);
+    return rc;
 }
 
 /* ---- criteria and constraints ---- */
