@@ -82,7 +82,8 @@ static void strmap_grow(match_strmap *m)
     m->size = nsize;
 }
 
-int match_strmap_put(match_strmap *m, const char *key, int32_t val)
+/* puts a copy of key; the copy, or NULL when key is there already */
+static const char *strmap_put(match_strmap *m, const char *key, int32_t val)
 {
     if ((m->count + 1) * 2 > m->size)
         strmap_grow(m);
@@ -93,16 +94,21 @@ int match_strmap_put(match_strmap *m, const char *key, int32_t val)
     size_t i = h & mask;
     while (m->slots[i].key) {
         if (slot_is(&m->slots[i], h32, key, len, head))
-            return -1;
+            return NULL;
         i = (i + 1) & mask;
     }
     match_strslot *sl = &m->slots[i];
-    sl->key = xstrdup(key);
+    sl->key = xstrndup(key, len);
     sl->val = val;
     sl->hash = h32;
     memcpy(sl->head, head, MATCH_STRMAP_HEAD);
     m->count++;
-    return 0;
+    return sl->key;
+}
+
+int match_strmap_put(match_strmap *m, const char *key, int32_t val)
+{
+    return strmap_put(m, key, val) ? 0 : -1;
 }
 
 void match_strmap_cleanup(match_strmap *m)
@@ -127,9 +133,7 @@ void match_instance_free(match_instance *in)
     if (!in)
         return;
     for (int s = 0; s < 2; s++) {
-        for (size_t i = 0; in->ids[s] && i < in->n[s]; i++)
-            free(in->ids[s][i]);
-        free(in->ids[s]);
+        free(in->ids[s]); /* the id strings are the id map's keys */
         free(in->count[s]);
         match_strmap_cleanup(&in->idmap[s]);
         for (size_t i = 0; i < in->nattrs[s]; i++) {
@@ -184,7 +188,9 @@ static int add_person(match_instance *in, int side, const char *id, int64_t coun
         seterr(err, errlen, "too many people");
         return -1;
     }
-    if (match_strmap_get(&in->idmap[side], id) >= 0) {
+    /* one probe finds a duplicate or keeps the id: the map's copy is ids[k] */
+    const char *kept = strmap_put(&in->idmap[side], id, (int32_t)in->n[side]);
+    if (!kept) {
         if (err)
             str_fmt(err, errlen, "id: duplicate id \"%.80s\"", id);
         return -1;
@@ -200,13 +206,12 @@ static int add_person(match_instance *in, int side, const char *id, int64_t coun
         in->cap_people[side] = nc;
     }
     size_t k = in->n[side]++;
-    in->ids[side][k] = xstrdup(id);
+    in->ids[side][k] = (char *)kept;
     in->count[side][k] = count;
     if (side == MATCH_MENTEE) {
         in->choices[k] = NULL;
         in->nchoices[k] = 0;
     }
-    match_strmap_put(&in->idmap[side], id, (int32_t)k);
     if (idx)
         *idx = k;
     return 0;
