@@ -722,13 +722,16 @@ fail:
     return NULL;
 }
 
-/* the tree's accessors, shaped like the checks below use them */
-static jv *jv_get(const jv *o, const char *key)
+/* the tree's accessors, shaped like the checks below use them; a key's
+ * length is compared before its bytes (the keys asked for are literals,
+ * so their length is known when this is inlined) */
+static inline jv *jv_get(const jv *o, const char *key)
 {
     if (!o || o->t != JV_OBJ)
         return NULL;
+    size_t n = strlen(key);
     for (uint32_t i = 0; i < o->n; i++)
-        if (strcmp(o->u.kids[2 * i].u.s, key) == 0)
+        if (o->u.kids[2 * i].n == n && memcmp(o->u.kids[2 * i].u.s, key, n) == 0)
             return &o->u.kids[2 * i + 1];
     return NULL;
 }
@@ -1544,14 +1547,56 @@ static void w_int(wr *W, const char *key, int64_t v)
     fprintf(W->f, "%lld", (long long)v);
 }
 
+/* a real as jansson wrote it: %.12g, with ".0" when it looks like an
+ * integer; its length */
+static size_t real_text(char b[40], double v)
+{
+    int n = snprintf(b, 40, "%.12g", v);
+    if (n > 0 && !strpbrk(b, ".eE") && !strchr(b, 'n') && !strchr(b, 'i')) {
+        memcpy(b + n, ".0", 3);
+        n += 2;
+    }
+    return n > 0 ? (size_t)n : 0;
+}
+
 static void w_real(wr *W, const char *key, double v)
 {
     w_key(W, key);
     char b[40];
-    int n = snprintf(b, sizeof b, "%.12g", v);
-    if (n > 0 && !strpbrk(b, ".eE") && !strchr(b, 'n') && !strchr(b, 'i'))
-        memcpy(b + n, ".0", 3);
-    fputs(b, W->f);
+    fwrite(b, 1, real_text(b, v), W->f);
+}
+
+/* The shares of an explanation repeat: most criteria take few values (a
+ * choice or not, a shared language, whole hours apart), so each criterion
+ * keeps the text of the reals it wrote last, by their bits, in a small
+ * direct-mapped table, and writes a real it holds without formatting it
+ * again: the same bytes, and %.12g was most of writing a result. */
+#define MEMO_SLOTS 64
+typedef struct memo_slot {
+    uint64_t bits;
+    uint8_t len; /* 0: empty */
+    char s[31];
+} memo_slot;
+
+static void w_real_memo(wr *W, const char *key, double v, memo_slot *memo)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    memo_slot *sl = &memo[(bits * 0x9E3779B97F4A7C15ull) >> 58];
+    if (!sl->len || sl->bits != bits) {
+        char b[40];
+        size_t n = real_text(b, v);
+        if (!n || n >= sizeof sl->s) {
+            w_key(W, key);
+            fwrite(b, 1, n, W->f);
+            return;
+        }
+        memcpy(sl->s, b, n);
+        sl->len = (uint8_t)n;
+        sl->bits = bits;
+    }
+    w_key(W, key);
+    fwrite(sl->s, 1, sl->len, W->f);
 }
 
 static void w_sval(wr *W, const char *key, const char *v)
@@ -1570,6 +1615,7 @@ static void w_bool(wr *W, const char *key, bool v)
 static void write_matches(wr *W, const match_instance *in, const match_result *r, size_t from,
                           size_t to)
 {
+    memo_slot *memo = xcalloc((r->ncrit ? r->ncrit : 1) * MEMO_SLOTS, sizeof *memo);
     for (size_t i = from; i < to; i++) {
         const match_pair *p = &r->pairs[i];
         w_open(W, NULL, '{');
@@ -1579,7 +1625,7 @@ static void write_matches(wr *W, const match_instance *in, const match_result *r
         w_open(W, "explain", '{');
         if (p->explain)
             for (size_t k = 0; k < r->ncrit; k++)
-                w_real(W, r->crit_names[k], p->explain[k]);
+                w_real_memo(W, r->crit_names[k], p->explain[k], memo + k * MEMO_SLOTS);
         else
             w_real(W, "score", p->score);
         w_close(W, '}');
@@ -1587,6 +1633,7 @@ static void write_matches(wr *W, const match_instance *in, const match_result *r
             w_bool(W, "locked", true);
         w_close(W, '}');
     }
+    free(memo);
 }
 
 /* The matches are most of the result (25 MB at 60,000 pairs, nearly all
