@@ -90,13 +90,6 @@ def test_jobs_command_refuses_bad_input(server):
     assert r.returncode == 2 and "unknown option" in r.stderr
 
 
-def sql(server, statement):
-    if server.kind == "sqlite":
-        subprocess.run(["sqlite3", "-cmd", ".timeout 10000", server.db[len("sqlite:"):], statement], check=True)
-    else:
-        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", server.db, "-c", statement], check=True)
-
-
 def test_serve_runs_the_jobs_on_its_timer():
     """tandem serve moves a request on by itself, in its jobs thread, and
     stops cleanly on SIGTERM with the thread running."""
@@ -113,7 +106,7 @@ def test_serve_runs_the_jobs_on_its_timer():
             people.append((c, join(c, p, role, {"expertise": ["sql"], "development_needs": ["sql"]})))
         (_, a), (_, b), (e, _) = people
         req = e.post("/api/v1/programs/%d/requests" % p["id"], json={"mentors": [a, b]}).json()
-        sql(s, "UPDATE mentoring_requests SET expires_at = expires_at - 4 * 86400 WHERE id = %d" % req["id"])
+        s.sql("UPDATE mentoring_requests SET expires_at = expires_at - 4 * 86400 WHERE id = %d" % req["id"])
         deadline = time.time() + 15
         while time.time() < deadline:
             got = e.get("/api/v1/programs/%d/requests" % p["id"]).json()["items"][0]
