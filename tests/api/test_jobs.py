@@ -1,6 +1,7 @@
 """Work driven by time: request expiry runs as a job - from `tandem jobs`
 and on tandem serve's timer - and never inside a GET."""
 import datetime
+import itertools
 import subprocess
 import time
 
@@ -35,7 +36,26 @@ def inbox(admin, email):
     return [m for m in admin.get("/api/v1/outbox", params={"to": email, "limit": 500}).json()["items"]]
 
 
-def test_expiry_is_a_job_not_a_get(admin, make_person, server):
+@pytest.fixture
+def alone(mailbox):
+    """A server of its own, an admin on it and a maker of people: for a test
+    that counts what a jobs run did, which other tests' requests would change."""
+    s = Server(name="jobs-alone", env=mailbox.env()).start()
+    admin = Client(s.url).sign_in(ADMIN_EMAIL, ADMIN_PASSWORD)
+    made = itertools.count(1)
+
+    def make_person():
+        email = "alone%d@example.org" % next(made)
+        assert admin.post("/api/v1/people", json={"email": email, "name": email,
+                                                  "password": PASSWORD}).status_code == 201
+        return Client(s.url).sign_in(email, PASSWORD)
+
+    yield s, admin, make_person
+    assert s.stop() == 0, "tandem serve did not stop cleanly; see " + s.log_path
+
+
+def test_expiry_is_a_job_not_a_get(alone):
+    server, admin, make_person = alone
     p = self_matching(admin)
     m1, m2, e = make_person(), make_person(), make_person()
     a = join(m1, p, "mentor", {"expertise": ["sql"]})
