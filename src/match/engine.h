@@ -83,6 +83,7 @@ struct match_instance {
     size_t nforbidden, cap_forbidden, nlocked, cap_locked;
     double min_score;
     match_objective objective;
+    uint32_t field_next; /* field_for's first guess: the field after the last one asked for */
 };
 
 /* Attributes set by a second thread (match_json.c): a scratch instance

@@ -262,7 +262,12 @@ static int field_for(match_instance *in, const char *field, int type, uint32_t *
         seterr(err, errlen, "attribute name must be non-empty");
         return -1;
     }
-    int f = match_strmap_get(&in->fieldmap, field);
+    /* people list their attributes in the same order: the field after the
+     * last one (or the first) is nearly always the one asked for */
+    uint32_t g = in->field_next < in->nfields ? in->field_next : 0;
+    int f = g < in->nfields && strcmp(in->field_names[g], field) == 0
+                ? (int)g
+                : match_strmap_get(&in->fieldmap, field);
     if (f < 0) {
         if (in->nfields == in->cap_fields) {
             in->cap_fields = in->cap_fields ? in->cap_fields * 2 : 16;
@@ -283,6 +288,7 @@ static int field_for(match_instance *in, const char *field, int type, uint32_t *
             return -1;
         }
     }
+    in->field_next = (uint32_t)f + 1;
     *out = (uint32_t)f;
     return 0;
 }
