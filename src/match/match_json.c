@@ -993,17 +993,19 @@ static int read_attrs(rd *R, jv *attrs, match_side side, size_t idx)
  * so the message is the one that reader gives. */
 #define ATTRS_SPLIT_MIN 4096
 
-typedef struct attrs_part {
+/* a part of the reading done by a second thread, with its own message */
+typedef struct part {
     rd R;
-    jv *arr[2]; /* [MATCH_MENTEE], [MATCH_MENTOR] */
+    jv *arr[2]; /* the attributes: the people, [MATCH_MENTEE] and [MATCH_MENTOR] */
+    jv *root;   /* the choices: the root */
     int rc;
     char err[512];
     pthread_t th;
-} attrs_part;
+} part;
 
 static void *attrs_thread(void *arg)
 {
-    attrs_part *P = arg;
+    part *P = arg;
     match_side order[2] = {MATCH_MENTOR, MATCH_MENTEE};
     for (int k = 0; k < 2 && !P->rc; k++) {
         match_side side = order[k];
@@ -1028,12 +1030,12 @@ static int read_people_of(rd *R, jv *root, match_side side, bool attrs);
 static int read_people(rd *R, jv *root)
 {
     jv *e = jv_get(root, "mentees"), *r = jv_get(root, "mentors");
-    attrs_part P;
+    part P;
     bool two = false;
     if (R->threads > 1 && jv_is_array(e) && jv_is_array(r) &&
         jv_size(e) + jv_size(r) >= ATTRS_SPLIT_MIN) {
         size_t most = jv_size(e) > jv_size(r) ? jv_size(e) : jv_size(r);
-        P = (attrs_part){.arr = {e, r}};
+        P = (part){.arr = {e, r}};
         P.R = (rd){R->name, P.err, sizeof P.err, match_attrs_scratch(most), 1, false};
         two = pthread_create(&P.th, NULL, attrs_thread, &P) == 0;
         if (!two)
@@ -1329,17 +1331,9 @@ static int read_rest(rd *R, jv *root)
     return 0;
 }
 
-typedef struct choices_part {
-    rd R;
-    jv *root;
-    int rc;
-    char err[512];
-    pthread_t th;
-} choices_part;
-
 static void *choices_thread(void *arg)
 {
-    choices_part *C = arg;
+    part *C = arg;
     C->rc = read_choices(&C->R, C->root);
     return NULL;
 }
@@ -1369,7 +1363,7 @@ static int read_root(rd *R, jv *root)
     /* the choices touch only in's mentor ids and each mentee's choices, the
      * rest never those: a second thread reads them, and its message, if
      * any, comes first, as on one thread */
-    choices_part C = {.R = {R->name, NULL, 0, R->in, 1, false}, .root = root};
+    part C = {.R = {R->name, NULL, 0, R->in, 1, false}, .root = root};
     C.R.err = R->err ? C.err : NULL;
     C.R.errlen = R->err ? sizeof C.err : 0;
     bool two = R->parallel && pthread_create(&C.th, NULL, choices_thread, &C) == 0;
