@@ -313,14 +313,6 @@ size_t match_graph_rest(const match_model *m, const match_graph *g, size_t e, co
 size_t match_model_allowed(const match_model *m, size_t e, uint32_t **mentors, int64_t **w);
 
 int match_threads(int requested);
-/* match_json_write with the matches formatted by up to `threads` threads
- * (1: in order by this one, as match_json_dumps does); the same bytes. */
-int match_json_write_threads(const match_instance *in, const match_result *r, const char *path,
-                             int threads, char *err, size_t errlen);
-/* match_json_read with a file of 1 MiB or more parsed by two threads when
- * threads > 1 (1: by this one alone); the same instance, the same error. */
-int match_json_read_threads(const char *path, int threads, match_instance **out, char *err,
-                            size_t errlen);
 
 /* ---- exact b-matching (flow.c) ---- */
 

@@ -201,8 +201,15 @@ def run(cli, check):
     check(size > (1 << 20), "split reader: the file is long enough", f"{size} bytes")
     first_e = lines.index('], "mentees": [') + 1  # line index of mentee 0
     p = go(None, raw="\n".join(lines))
-    check(p.returncode == 0 and json.load(open(out))["stats"]["matched"] > 0,
+    two = open(out).read() if p.returncode == 0 else ""
+    check(p.returncode == 0 and json.loads(two)["stats"]["matched"] > 0,
           "split reader: a long good file", p.stderr.strip())
+    # --threads 1 reads and writes on one thread: the same result
+    p = go(None, "--threads", "1", raw="\n".join(lines))
+    one = open(out).read() if p.returncode == 0 else ""
+    check(p.returncode == 0 and len(two) > 100000 and
+          one[:one.index('"seconds"')] == two[:two.index('"seconds"')],
+          "split reader: --threads 1 gives the same result", p.stderr.strip())
 
     def spoilt(idx, old, new):
         ls = list(lines)
