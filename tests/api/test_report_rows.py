@@ -8,7 +8,6 @@ person's deletion - and check the reports follow, and that deriving every
 kept row again from the raw rows (`tandem migrate rebuild`, what the
 migration does) changes no report: a path that forgot its rows would."""
 import json
-import subprocess
 
 import pytest
 from test_reports import day, report, table, world  # noqa: F401  (world: the fixture)
@@ -17,18 +16,6 @@ from test_reports_satisfaction import answer, join
 from server import Server
 
 REPORTS = ["satisfaction", "outcomes", "equity"]
-
-
-def sql(s, text):
-    """Runs text on s's database; returns its output rows (tab-separated)."""
-    if s.kind == "sqlite":
-        out = subprocess.run(["sqlite3", "-cmd", ".timeout 10000", "-separator", "\t",
-                              s.db[len("sqlite:"):], "PRAGMA foreign_keys = ON; " + text],
-                             check=True, capture_output=True, text=True).stdout
-    else:
-        out = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-F", "\t", s.db, "-c", text],
-                             check=True, capture_output=True, text=True).stdout
-    return [line.split("\t") for line in out.splitlines() if line]
 
 
 def reports_of(client, program, **params):
@@ -99,9 +86,9 @@ def test_a_deleted_person_takes_their_kept_rows_along(world, server, make_person
                             for who in world.others[:3] + [leaver]], created=4)
     assert comparison(report(world.coord, world.program, "outcomes"), kind) == (0, 0, 4, 4)
     pid = leaver.person["id"]
-    assert sql(server, "SELECT COUNT(*) FROM outcome_latest WHERE person_id = %d" % pid) == [["1"]]
-    sql(server, "DELETE FROM people WHERE id = %d" % pid)
-    assert sql(server, "SELECT COUNT(*) FROM outcome_latest WHERE person_id = %d" % pid) == [["0"]]
+    assert server.sql("SELECT COUNT(*) FROM outcome_latest WHERE person_id = %d" % pid) == [("1",)]
+    server.sql("DELETE FROM people WHERE id = %d" % pid)
+    assert server.sql("SELECT COUNT(*) FROM outcome_latest WHERE person_id = %d" % pid) == [("0",)]
     assert comparison(report(world.coord, world.program, "outcomes"), kind) == (0, 0, 3, 3)
     assert_rebuild_changes_nothing(server, world.coord, world.program)
 
@@ -157,10 +144,10 @@ def test_answers_submitted_are_counted_and_go_with_their_survey(make_person, ser
             if x["survey_id"] == sid}[("useful", "all")] == 5
     assert_rebuild_changes_nothing(server, coord, program)
     # The counts go with their survey.
-    assert sql(server, "SELECT SUM(n) FROM survey_answer_counts WHERE survey_id = %d" % sid) == [["10"]]
-    sql(server, "DELETE FROM surveys WHERE id = %d" % sid)
-    assert sql(server, "SELECT COUNT(*) FROM survey_answer_counts WHERE survey_id = %d" % sid) == [["0"]]
-    assert sql(server, "SELECT COUNT(*) FROM survey_response_days WHERE survey_id = %d" % sid) == [["0"]]
+    assert server.sql("SELECT SUM(n) FROM survey_answer_counts WHERE survey_id = %d" % sid) == [("10",)]
+    server.sql("DELETE FROM surveys WHERE id = %d" % sid)
+    assert server.sql("SELECT COUNT(*) FROM survey_answer_counts WHERE survey_id = %d" % sid) == [("0",)]
+    assert server.sql("SELECT COUNT(*) FROM survey_response_days WHERE survey_id = %d" % sid) == [("0",)]
 
 
 def test_the_demo_keeps_its_rows_and_the_migration_derives_old_ones():
@@ -185,13 +172,13 @@ def test_the_demo_keeps_its_rows_and_the_migration_derives_old_ones():
         s.run("migrate", "rebuild", "--db", s.db)
         assert reports() == before
         s.stop()
-        version = int(sql(s, "SELECT version FROM schema_migrations WHERE name = 'report_rows'")[0][0])
-        if sql(s, "SELECT MAX(version) FROM schema_migrations")[0][0] != str(version):
+        version = int(s.sql("SELECT version FROM schema_migrations WHERE name = 'report_rows'")[0][0])
+        if s.sql("SELECT MAX(version) FROM schema_migrations")[0][0] != str(version):
             pytest.skip("a later migration than report_rows: it cannot be undone alone")
-        sql(s, "DROP TABLE survey_answer_counts; DROP TABLE survey_response_days; DROP TABLE "
+        s.sql("DROP TABLE survey_answer_counts; DROP TABLE survey_response_days; DROP TABLE "
                "outcome_latest; DELETE FROM schema_migrations WHERE version = %d" % version)
         s.run("migrate", "up", "--db", s.db)
-        assert sql(s, "SELECT COUNT(*) FROM outcome_latest")[0][0] != "0"
+        assert s.sql("SELECT COUNT(*) FROM outcome_latest")[0][0] != "0"
         assert reports() == before
     finally:
         s.stop()
