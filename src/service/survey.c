@@ -14,6 +14,7 @@
 #include "service/relationship.h"
 #include "service/risk.h"
 #include "service/reminder.h"
+#include "store/report_rows.h"
 
 #define DAY 86400
 #define OPEN_STATUSES "('active', 'paused', 'closing')"
@@ -639,6 +640,9 @@ int svc_survey_respond(store *db, const svc_actor *actor, const struct svc_surve
         goto done;
     }
     *response_id = anon ? 0 : id;
+    /* Its rated answers, one row per question, for the satisfaction report. */
+    if ((rc = store_survey_values_derive(db, id)) != STORE_OK)
+        goto done;
     /* A pairing fit answered moves the relationship's flags now. */
     if (s->def.purpose == SURVEY_PAIRING_FIT && rel_id &&
         (rc = svc_risk_record_relationship(db, rel_id, now)) != STORE_OK)
