@@ -23,6 +23,7 @@
 #include "domain/participation.h"
 #include "domain/program.h"
 #include "import/outcomes.h"
+#include "store/report_rows.h"
 #include "service/participation.h"
 #include "service/program.h"
 #include "service/risk.h"
@@ -658,11 +659,14 @@ static int load_surveys(store *s, int64_t program, int64_t coord, const int64_t 
                              SV_TEXT(m ? "mentee" : "mentor"),
                              SV_TEXT(text),
                              SV_INT(at)};
-            rc = exec(s,
-                      "INSERT INTO survey_responses (survey_id, round_id, participation_id, "
-                      "relationship_id, role, answers, submitted_at) VALUES (?1, ?2, ?3, ?4, ?5, "
-                      "?6, ?7)",
-                      w, 7);
+            int64_t response = 0;
+            rc = insert_id(s,
+                           "INSERT INTO survey_responses (survey_id, round_id, participation_id, "
+                           "relationship_id, role, answers, submitted_at) VALUES (?1, ?2, ?3, "
+                           "?4, ?5, ?6, ?7) RETURNING id",
+                           w, 7, &response);
+            if (rc == STORE_OK) /* its rated answers, as an answer through the service */
+                rc = store_survey_values_derive(s, response);
             free(text);
         }
     }
@@ -702,10 +706,13 @@ static int load_surveys(store *s, int64_t program, int64_t coord, const int64_t 
         char text[64];
         str_fmt(text, sizeof text, "{\"supported\": %d, \"recommend\": %d}", 3 + i % 3, 6 + i % 5);
         store_val v[] = {SV_INT(pulse), SV_TEXT(text), SV_INT((at / DAY) * DAY)};
-        rc = exec(s,
-                  "INSERT INTO survey_responses (survey_id, answers, submitted_at) VALUES (?1, "
-                  "?2, ?3)",
-                  v, 3);
+        int64_t response = 0;
+        rc = insert_id(s,
+                       "INSERT INTO survey_responses (survey_id, answers, submitted_at) VALUES "
+                       "(?1, ?2, ?3) RETURNING id",
+                       v, 3, &response);
+        if (rc == STORE_OK)
+            rc = store_survey_values_derive(s, response);
     }
     return rc;
 }
