@@ -479,6 +479,25 @@ static void reordered(const match_instance *in, match_model *m, match_model *rm)
     free(pr);
 }
 
+/* bounds_hold on one side of a random instance of random_instance_tags,
+ * with the bounds of every kernel variant the CPU runs */
+static size_t random_bounds_hold(size_t ne, size_t nr, unsigned seed, size_t maxt, size_t ntags,
+                                 int side, size_t bs)
+{
+    match_instance *in = random_instance_tags(ne, nr, seed, maxt, ntags);
+    match_model m, rm;
+    reordered(in, &m, &rm);
+    size_t tight = 0;
+    for (int k = MATCH_KERNEL_SCALAR; k <= match_kernel_best(); k++) {
+        rm.kernel = k;
+        tight = bounds_hold(&rm, side, bs);
+    }
+    match_model_cleanup(&rm);
+    match_model_cleanup(&m);
+    match_instance_free(in);
+    return tight;
+}
+
 static void test_bounds_hold(void **state)
 {
     (void)state;
@@ -502,17 +521,9 @@ static void test_bounds_hold(void **state)
 static void test_overlap_class_bounds(void **state)
 {
     (void)state;
-    for (unsigned seed = 1; seed <= 4; seed++) {
-        size_t ntags = seed % 2 ? 100 : 150;
-        match_instance *in = random_instance_tags(700, 90, seed, 9, ntags);
-        match_model m, rm;
-        reordered(in, &m, &rm);
-        size_t tight = bounds_hold(&rm, 0, MATCH_BLOCK);
-        print_message("seed %u: %zu tight mentee blocks\n", seed, tight);
-        match_model_cleanup(&rm);
-        match_model_cleanup(&m);
-        match_instance_free(in);
-    }
+    for (unsigned seed = 1; seed <= 4; seed++)
+        print_message("seed %u: %zu tight mentee blocks\n", seed,
+                      random_bounds_hold(700, 90, seed, 9, seed % 2 ? 100 : 150, 0, MATCH_BLOCK));
     /* one block by hand: one mentee needs {t0, t1, t2, t3, t4}, one {t5};
      * a mentor with {t0, t1} scores 2/5 and 0 with them; the bound is the
      * |A| >= 4 class's 2/5, where the least |A| of the block would give 1 */
@@ -549,18 +560,12 @@ static void test_group_bounds_hold(void **state)
     (void)state;
     const size_t gs = (size_t)MATCH_BLOCK * MATCH_GROUP;
     for (unsigned seed = 1; seed <= 2; seed++) {
-        match_instance *in = random_instance_tags(2 * gs + 300 + seed, 40, seed, 6, 100);
+        print_message("seed %u: %zu tight mentee groups\n", seed,
+                      random_bounds_hold(2 * gs + 300 + seed, 40, seed, 6, 100, 0, gs));
+        match_instance *in = random_instance_tags(60, gs + 200 + seed, seed + 10, 6, 100);
         match_model m, rm;
         reordered(in, &m, &rm);
-        size_t tight = bounds_hold(&rm, 0, gs);
-        print_message("seed %u: %zu tight mentee groups\n", seed, tight);
-        match_model_cleanup(&rm);
-        match_model_cleanup(&m);
-        match_instance_free(in);
-        in = random_instance_tags(60, gs + 200 + seed, seed + 10, 6, 100);
-        reordered(in, &m, &rm);
-        tight = bounds_hold(&rm, 1, gs);
-        print_message("seed %u: %zu tight mentor groups\n", seed, tight);
+        print_message("seed %u: %zu tight mentor groups\n", seed, bounds_hold(&rm, 1, gs));
         /* a group of one block is summarised as the block is */
         match_bounds B1, G1;
         match_bounds_build(&rm, 1, &B1);
