@@ -23,6 +23,7 @@
 #include "domain/participation.h"
 #include "domain/program.h"
 #include "import/outcomes.h"
+#include "store/report_rows.h"
 #include "service/participation.h"
 #include "service/program.h"
 #include "service/risk.h"
@@ -658,11 +659,14 @@ static int load_surveys(store *s, int64_t program, int64_t coord, const int64_t 
                              SV_TEXT(m ? "mentee" : "mentor"),
                              SV_TEXT(text),
                              SV_INT(at)};
-            rc = exec(s,
-                      "INSERT INTO survey_responses (survey_id, round_id, participation_id, "
-                      "relationship_id, role, answers, submitted_at) VALUES (?1, ?2, ?3, ?4, ?5, "
-                      "?6, ?7)",
-                      w, 7);
+            int64_t response = 0;
+            rc = insert_id(s,
+                           "INSERT INTO survey_responses (survey_id, round_id, participation_id, "
+                           "relationship_id, role, answers, submitted_at) VALUES (?1, ?2, ?3, "
+                           "?4, ?5, ?6, ?7) RETURNING id",
+                           w, 7, &response);
+            if (rc == STORE_OK) /* its rated answers, as an answer through the service */
+                rc = store_survey_values_derive(s, response);
             free(text);
         }
     }
@@ -702,10 +706,13 @@ static int load_surveys(store *s, int64_t program, int64_t coord, const int64_t 
         char text[64];
         str_fmt(text, sizeof text, "{\"supported\": %d, \"recommend\": %d}", 3 + i % 3, 6 + i % 5);
         store_val v[] = {SV_INT(pulse), SV_TEXT(text), SV_INT((at / DAY) * DAY)};
-        rc = exec(s,
-                  "INSERT INTO survey_responses (survey_id, answers, submitted_at) VALUES (?1, "
-                  "?2, ?3)",
-                  v, 3);
+        int64_t response = 0;
+        rc = insert_id(s,
+                       "INSERT INTO survey_responses (survey_id, answers, submitted_at) VALUES "
+                       "(?1, ?2, ?3) RETURNING id",
+                       v, 3, &response);
+        if (rc == STORE_OK)
+            rc = store_survey_values_derive(s, response);
     }
     return rc;
 }
@@ -715,20 +722,12 @@ static int load_resource_opens(store *s, const struct cast *c, int64_t now, unsi
 {
     int64_t ids[16];
     size_t n = 0;
-    store_rows *rows = NULL;
-    int rc = store_query(s,
-                         "SELECT id FROM resources WHERE program_id IS NULL AND starter IS NOT "
-                         "NULL ORDER BY position, id",
-                         NULL, 0, &rows);
-    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
-        if (n < sizeof ids / sizeof ids[0])
-            ids[n++] = store_col_int(rows, 0);
-        rc = STORE_OK;
-    }
-    store_rows_free(rows);
+    int rc = store_query_ints(s,
+                              "SELECT id FROM resources WHERE program_id IS NULL AND starter IS "
+                              "NOT NULL ORDER BY position, id",
+                              NULL, 0, ids, sizeof ids / sizeof ids[0], &n);
     if (rc < 0)
         return rc;
-    rc = STORE_OK;
     for (int i = 0; i < NMENTORS + NMENTEES && n && rc == STORE_OK; i++) {
         /* The library is in phase order: people read up to a little past
          * the phase their relationship is in. */
