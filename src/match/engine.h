@@ -206,7 +206,13 @@ typedef struct match_bcol {
     int32_t *uniq;       /* same: the value all share, -1 all missing, -2 mixed */
     double *cen;         /* similarity: unit centre, dimension-major */
     double *ccos, *csin; /* similarity: the cone's angle (ccos 2: no direction) */
+    /* overlap, mentee blocks: the union of the tag bits of the members with
+     * |A| = q + 1 for q < MATCH_POP_CLASSES - 1, and in the last class of
+     * those with more, whose least |A| is cpop; cuni[(q * words + w) * nb + b] */
+    uint64_t *cuni;
+    int32_t *cpop;
 } match_bcol;
+#define MATCH_POP_CLASSES 4
 
 typedef struct match_bounds {
     int side; /* 0: mentee blocks, 1: mentor blocks */
