@@ -10,7 +10,6 @@ import requests
 from conftest import PASSWORD, Client, problem
 from server import ADMIN_EMAIL, ADMIN_PASSWORD, Server
 from smtp import Receiver
-from test_mail import sql
 
 _client = itertools.count(1)
 
@@ -87,7 +86,7 @@ def test_reset_end_to_end(srv, rx, root, visitor):
     assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
     secret = link.rsplit("/", 1)[1]
     # Only the hash is stored.
-    assert not sql(srv, "SELECT id FROM account_links WHERE token_hash = '%s'" % secret)
+    assert not srv.sql("SELECT id FROM account_links WHERE token_hash = '%s'" % secret)
 
     # A weak password is refused naming the field, and uses nothing up.
     problem(visitor.post("/api/v1/password-reset/complete", json={"token": secret, "password": "short"}),
@@ -139,7 +138,7 @@ def test_reset_link_expires(srv, rx, root, visitor):
     email = person(root, srv)
     assert visitor.post("/api/v1/password-reset", json={"email": email}).status_code == 202
     link, _ = reset_link(rx, email)
-    sql(srv, "UPDATE account_links SET expires_at = created_at - 1 WHERE email = '%s'" % email)
+    srv.sql("UPDATE account_links SET expires_at = created_at - 1 WHERE email = '%s'" % email)
     problem(visitor.post("/api/v1/password-reset/complete",
                          json={"token": link.rsplit("/", 1)[1], "password": "a long enough password 2"}), 404, "token")
     Client(srv.url).sign_in(email, PASSWORD)
@@ -225,7 +224,7 @@ def test_signup_verify_end_to_end(srv, rx, root, visitor):
     assert requests.get(link).status_code == 200
     # Until the link is used there is no account: no sign-in.
     problem(Client(srv.url).post("/api/v1/session", json={"email": email, "password": PASSWORD}), 401)
-    assert not sql(srv, "SELECT id FROM people WHERE email = '%s'" % email)
+    assert not srv.sql("SELECT id FROM people WHERE email = '%s'" % email)
     c = Client(srv.url)
     r = c.post("/api/v1/sign-up/verify", json={"token": link.rsplit("/", 1)[1]})
     assert r.status_code == 200, r.text

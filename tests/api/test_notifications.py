@@ -14,7 +14,6 @@ import requests
 from conftest import PASSWORD, Client, problem
 from server import ADMIN_EMAIL, ADMIN_PASSWORD, Server
 from smtp import Receiver
-from test_mail import sql
 
 OPEN = {"status": "enrolling", "selection": {"access": "open", "questions": []},
         "training": {"required_before_matching": False, "modules": []}}
@@ -318,7 +317,7 @@ def test_forged_and_expired_links_are_refused_and_change_nothing(admin, make_per
                 assert r.status_code == 404, (t, r.text)
     # A genuine token past its time: signed here with the server's key, as
     # the server signs (domain/notification.h), to an expiry already gone.
-    key = bytes.fromhex(sql(server, "SELECT value FROM server_secrets WHERE name = 'unsubscribe'")[0][0])
+    key = bytes.fromhex(server.sql("SELECT value FROM server_secrets WHERE name = 'unsubscribe'")[0][0])
     fields = "%s.%s.%d" % (person, kind, int(time.time()) - 60)
     mac = base64.urlsafe_b64encode(hmac.new(key, b"unsubscribe:" + fields.encode(), hashlib.sha256).digest())
     expired = fields + "." + mac.decode().rstrip("=")
