@@ -30,6 +30,7 @@ struct held {
     size_t rel; /* index into the relationships */
     int64_t at;
 };
+typedef VEC(struct held) held_vec;
 
 static int month_of(int64_t t)
 {
@@ -143,6 +144,7 @@ static const struct {
 /* The sums over the relationships of the period. */
 struct totals {
     int64_t goals, achieved, milestones, milestones_done;
+    int64_t first_held; /* the first meeting held, from the facts (INT64_MAX: none) */
 };
 
 /* The whole-life case from the facts kept on write (relationship_facts,
@@ -164,7 +166,8 @@ static int from_facts(store *db, int64_t program_id, const struct svc_period *p,
         db,
         "SELECT rel.id, rel.started_at, rel.ended_at, f.relationship_id, f.members, f.held, "
         "f.last_held_at, f.messages, f.last_message_at, f.first_goal_at, f.signers, "
-        "f.signed_all_at, f.goals, f.goals_achieved, f.milestones, f.milestones_done FROM "
+        "f.signed_all_at, f.goals, f.goals_achieved, f.milestones, f.milestones_done, "
+        "f.first_held_at FROM "
         "relationships rel LEFT JOIN relationship_facts f ON f.relationship_id = rel.id WHERE "
         "rel.program_id = ?1 ORDER BY rel.id",
         pv, 1, &rows);
@@ -198,11 +201,14 @@ static int from_facts(store *db, int64_t program_id, const struct svc_period *p,
         t->achieved += store_col_int(rows, 13);
         t->milestones += store_col_int(rows, 14);
         t->milestones_done += store_col_int(rows, 15);
+        if (!store_col_null(rows, 16) && store_col_int(rows, 16) < t->first_held)
+            t->first_held = store_col_int(rows, 16);
     }
     store_rows_free(rows);
     if (rc < 0 || !whole) {
         rels->len = 0;
         memset(t, 0, sizeof *t);
+        t->first_held = INT64_MAX;
     }
     *used = rc >= 0 && whole;
     return rc < 0 ? rc : STORE_OK;
@@ -261,16 +267,85 @@ static int raw_facts(store *db, const store_val *pv, rel_vec *rels, struct total
                       pv, &t->milestones, &t->milestones_done);
 }
 
+/* The meetings held in the period, counted per relationship of rels and
+ * kept with their times (for the table by month). */
+static int raw_held(store *db, const store_val *pv, rel_vec *rels, held_vec *held_at)
+{
+    store_rows *rows = NULL;
+    int rc = store_query(db,
+                         "SELECT m.relationship_id, m.starts_at FROM meetings m JOIN relationships "
+                         "rel ON rel.id = m.relationship_id WHERE rel.program_id = ?1 AND m.status "
+                         "= 'held' AND m.starts_at BETWEEN ?2 AND ?3 ORDER BY m.relationship_id",
+                         pv, 3, &rows);
+    size_t at = 0;
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        int64_t id = store_col_int(rows, 0);
+        while (at < rels->len && rels->items[at].id < id)
+            at++;
+        if (at < rels->len && rels->items[at].id == id) { /* a relationship of the period */
+            *VEC_PUSH(held_at) = (struct held){at, store_col_int(rows, 1)};
+            rels->items[at].held++;
+        }
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    return rc < 0 ? rc : STORE_OK;
+}
+
+/* The whole-life table by month from the facts (relationship_months):
+ * into met_by[m - m0] the meetings held in month m, into extra_by[m - m0]
+ * the relationships that met in m while not open in it (a meeting logged
+ * before the start or after the end: only relationships whose first or
+ * last meeting lies outside their time are looked at). */
+static int months_from_facts(store *db, int64_t program_id, int m0, int m1, int64_t *met_by,
+                             int64_t *extra_by)
+{
+    store_rows *rows = NULL;
+    store_val pv[] = {SV_INT(program_id)};
+    int rc = store_query(db,
+                         "SELECT month_start, SUM(held) FROM relationship_months WHERE program_id "
+                         "= ?1 GROUP BY month_start",
+                         pv, 1, &rows);
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        int m = month_of(store_col_int(rows, 0));
+        if (m >= m0 && m <= m1)
+            met_by[m - m0] += store_col_int(rows, 1);
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    rows = NULL;
+    if (rc < 0)
+        return rc;
+    rc =
+        store_query(db,
+                    "SELECT rm.month_start, rel.started_at, rel.ended_at FROM relationship_facts f "
+                    "JOIN relationships rel ON rel.id = f.relationship_id JOIN "
+                    "relationship_months rm ON rm.relationship_id = f.relationship_id WHERE "
+                    "f.program_id = ?1 AND (f.first_held_at < rel.started_at OR "
+                    "f.last_held_at > rel.ended_at)",
+                    pv, 1, &rows);
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        int m = month_of(store_col_int(rows, 0));
+        int64_t a = month_start(m), b = month_start(m + 1) - 1, started = store_col_int(rows, 1);
+        int64_t ended = store_col_null(rows, 2) ? 0 : store_col_int(rows, 2);
+        if (m >= m0 && m <= m1 && !(started <= b && (!ended || ended >= a)))
+            extra_by[m - m0]++;
+        rc = STORE_OK;
+    }
+    store_rows_free(rows);
+    return rc < 0 ? rc : STORE_OK;
+}
+
 int svc_report_engagement(store *db, int64_t program_id, const struct program_config *cfg,
                           const struct svc_period *p, struct report *r)
 {
     rel_vec rels = {0};
-    VEC(struct held) held_at = {0};
+    held_vec held_at = {0};
     char *in_month = NULL; /* per relationship: counted in the month at hand */
-    store_rows *rows = NULL;
+    int64_t met_by[LIMIT_REPORT_MONTHS] = {0}, extra_by[LIMIT_REPORT_MONTHS] = {0};
     int64_t end = p->to_t < p->now ? p->to_t : p->now;
     store_val pv[] = {SV_INT(program_id), SV_INT(p->from_t), SV_INT(end)};
-    struct totals tot = {0};
+    struct totals tot = {.first_held = INT64_MAX};
     bool whole;
     int rc = from_facts(db, program_id, p, end, &rels, &tot, &whole);
     if (rc < 0)
@@ -279,28 +354,9 @@ int svc_report_engagement(store *db, int64_t program_id, const struct program_co
         rc = raw_facts(db, pv, &rels, &tot);
     if (rc < 0)
         goto done;
-    /* The meetings held in the period, by month below (and counted per
-     * relationship here when the facts did not count them). */
-    rc = store_query(db,
-                     "SELECT m.relationship_id, m.starts_at FROM meetings m JOIN relationships "
-                     "rel ON rel.id = m.relationship_id WHERE rel.program_id = ?1 AND m.status = "
-                     "'held' AND m.starts_at BETWEEN ?2 AND ?3 ORDER BY m.relationship_id",
-                     pv, 3, &rows);
-    size_t at = 0;
-    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
-        int64_t id = store_col_int(rows, 0);
-        while (at < rels.len && rels.items[at].id < id)
-            at++;
-        if (at < rels.len && rels.items[at].id == id) { /* a relationship of the period */
-            *VEC_PUSH(&held_at) = (struct held){at, store_col_int(rows, 1)};
-            if (!whole)
-                rels.items[at].held++;
-        }
-        rc = STORE_OK;
-    }
-    store_rows_free(rows);
-    rows = NULL;
-    if (rc < 0)
+    /* Any other period: the meetings held in it, counted per relationship
+     * here and by month below. */
+    if (!whole && (rc = raw_held(db, pv, &rels, &held_at)) < 0)
         goto done;
     int64_t goals = tot.goals, achieved = tot.achieved, milestones = tot.milestones,
             milestones_done = tot.milestones_done;
@@ -359,14 +415,22 @@ int svc_report_engagement(store *db, int64_t program_id, const struct program_co
         for (size_t i = 0; i < held_at.len; i++)
             if (held_at.items[i].at < first)
                 first = held_at.items[i].at;
+        if (tot.first_held < first)
+            first = tot.first_held;
         if (first < p->from_t)
             first = p->from_t;
         in_month = calloc(rels.len, 1);
         int m0 = month_of(first), m1 = month_of(end);
         if (m1 - m0 >= LIMIT_REPORT_MONTHS)
             m0 = m1 - LIMIT_REPORT_MONTHS + 1;
+        if (whole && (rc = months_from_facts(db, program_id, m0, m1, met_by, extra_by)) < 0)
+            goto done;
         for (int m = m0; m <= m1; m++) {
             int64_t a = month_start(m), b = month_start(m + 1) - 1, open = 0, met = 0;
+            if (whole) {
+                met = met_by[m - m0];
+                open = extra_by[m - m0];
+            }
             memset(in_month, 0, rels.len);
             for (size_t i = 0; i < rels.len; i++)
                 if (rels.items[i].started <= b &&

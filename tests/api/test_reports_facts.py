@@ -49,7 +49,7 @@ def follows(p):
     whole = report(p.coord, p.program, "engagement")
     period = report(p.coord, p.program, "engagement", **{"from": "2000-01-01", "to": day(0)})
     assert metrics(whole) == metrics(period)
-    assert table(whole, "by_month")[-1] == table(period, "by_month")[-1]
+    assert table(whole, "by_month") == table(period, "by_month")
     assert sum(r["meetings_held"] for r in table(whole, "by_month")) == metrics(whole)["meetings_held"]
     return metrics(whole)
 

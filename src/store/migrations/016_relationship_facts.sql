@@ -81,3 +81,37 @@ CREATE TABLE relationship_facts (
 CREATE INDEX relationship_facts_program ON relationship_facts(program_id, relationship_id);
 
 INSERT INTO relationship_facts SELECT * FROM relationship_facts_source;
+
+-- The meetings held per relationship and calendar month (UTC), for the
+-- engagement report's table by month. month_start is the month's first
+-- second, worked out with integers alone so that both databases give the
+-- same (the days since 1970 to a civil date and back to the 1st, as in
+-- H. Hinnant's days_from_civil; starts_at >= 0): z counts days from
+-- 0000-03-01, doe is the day of its 400-year era, yoe the year of the era,
+-- doy the day of a year that starts on 1 March, mp its month (0 = March).
+CREATE VIEW relationship_months_source AS
+SELECT y.relationship_id, y.program_id,
+    (y.days - y.doy + (153 * ((5 * y.doy + 2) / 153) + 2) / 5) * 86400 AS month_start,
+    COUNT(*) AS held
+FROM (SELECT x.relationship_id, x.program_id, x.days,
+        x.doe - (365 * x.yoe + x.yoe / 4 - x.yoe / 100) AS doy
+    FROM (SELECT w.relationship_id, w.program_id, w.days, w.doe,
+            (w.doe - w.doe / 1460 + w.doe / 36524 - w.doe / 146096) / 365 AS yoe
+        FROM (SELECT mt.relationship_id, r.program_id, mt.starts_at / 86400 AS days,
+                mt.starts_at / 86400 + 719468 - ((mt.starts_at / 86400 + 719468) / 146097)
+                    * 146097 AS doe
+            FROM meetings mt JOIN relationships r ON r.id = mt.relationship_id
+            WHERE mt.status = 'held' AND mt.starts_at >= 0) w) x) y
+GROUP BY y.relationship_id, y.program_id,
+    (y.days - y.doy + (153 * ((5 * y.doy + 2) / 153) + 2) / 5) * 86400;
+
+CREATE TABLE relationship_months (
+    relationship_id BIGINT NOT NULL REFERENCES relationships(id) ON DELETE CASCADE,
+    program_id BIGINT NOT NULL REFERENCES programs(id) ON DELETE CASCADE,
+    month_start BIGINT NOT NULL,               -- the month's first second, UTC
+    held BIGINT NOT NULL,                      -- meetings held in it
+    PRIMARY KEY (relationship_id, month_start)
+);
+CREATE INDEX relationship_months_program ON relationship_months(program_id, month_start, held);
+
+INSERT INTO relationship_months SELECT * FROM relationship_months_source;
