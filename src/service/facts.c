@@ -45,9 +45,15 @@ int svc_facts_rebuild(store *db)
     int rc = store_begin(db);
     if (rc != STORE_OK)
         return rc;
-    if ((rc = copy(db, "1 = 1", NULL, 0)) == STORE_OK)
-        return store_commit(db);
-    store_rollback(db);
+    if ((rc = copy(db, "1 = 1", NULL, 0)) != STORE_OK) {
+        store_rollback(db);
+        return rc;
+    }
+    /* The planner's statistics of the tables just filled (rows loaded
+     * around the server were analysed while these were empty). */
+    if ((rc = store_commit(db)) == STORE_OK &&
+        (rc = store_exec(db, "ANALYZE relationship_facts", NULL, 0, NULL)) == STORE_OK)
+        rc = store_exec(db, "ANALYZE relationship_months", NULL, 0, NULL);
     return rc;
 }
 

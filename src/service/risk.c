@@ -86,7 +86,7 @@ static struct risk_party *party_of(struct rel_facts *f, int64_t part)
 }
 
 /* Reads the program's open relationships (or only rel_id) with their
- * facts, and the health checks and pairing-fit answers of their members. */
+ * facts, and their parties' health checks and pairing-fit answers. */
 static int load_facts(store *db, int64_t program_id, int64_t rel_id, struct rel_facts **out,
                       size_t *n)
 {
@@ -128,14 +128,13 @@ static int load_facts(store *db, int64_t program_id, int64_t rel_id, struct rel_
     if (rc < 0)
         goto fail;
 
-    /* Each member's checks, newest first: the first two count. */
+    /* Each party's checks, newest first: the first two count (only members
+     * write them, and members never leave a relationship). */
     rc = store_query(db,
                      "SELECT h.relationship_id, h.participation_id, h.articulation, h.listening, "
                      "h.respect, h.goal_clarity, h.challenge, h.self_awareness, "
                      "h.commitment_to_learning, h.reflection_and_preparation FROM relationships r "
-                     "JOIN health_checks h ON h.relationship_id = r.id JOIN relationship_members "
-                     "m ON m.relationship_id = h.relationship_id AND m.participation_id = "
-                     "h.participation_id WHERE " WHICH
+                     "JOIN health_checks h ON h.relationship_id = r.id WHERE " WHICH
                      " ORDER BY h.relationship_id, h.participation_id, h.id DESC",
                      p, 2, &rows);
     while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
@@ -156,18 +155,28 @@ static int load_facts(store *db, int64_t program_id, int64_t rel_id, struct rel_
     if (rc < 0)
         goto fail;
 
-    /* Each member's latest pairing-fit answer. */
-    rc = store_query(db,
-                     "SELECT sr.relationship_id, sr.participation_id, sr.answers FROM "
-                     "relationships r JOIN survey_responses sr ON sr.relationship_id = r.id JOIN "
-                     "surveys s ON s.id = sr.survey_id JOIN relationship_members m ON "
-                     "m.relationship_id = sr.relationship_id AND m.participation_id = "
-                     "sr.participation_id WHERE " WHICH
-                     " AND s.purpose = 'pairing_fit' ORDER BY sr.relationship_id, "
-                     "sr.participation_id, sr.id DESC",
-                     p, 2, &rows);
+    /* Each party's latest pairing-fit answer, when the program has a
+     * pairing-fit survey (PostgreSQL would otherwise start parallel
+     * workers to join every response to none). */
+    int64_t fit_surveys = 0;
+    rows = NULL;
+    if ((rc = store_query_int(db,
+                              "SELECT COUNT(*) FROM surveys WHERE program_id = ?1 AND purpose = "
+                              "'pairing_fit'",
+                              p, 1, &fit_surveys)) < 0)
+        goto fail;
+    rc = !fit_surveys
+             ? STORE_OK
+             : store_query(
+                   db,
+                   "SELECT sr.relationship_id, sr.participation_id, sr.answers FROM "
+                   "relationships r JOIN survey_responses sr ON sr.relationship_id = r.id JOIN "
+                   "surveys s ON s.id = sr.survey_id WHERE " WHICH
+                   " AND s.purpose = 'pairing_fit' ORDER BY sr.relationship_id, "
+                   "sr.participation_id, sr.id DESC",
+                   p, 2, &rows);
     int64_t last_rel = 0, last_part = 0;
-    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+    while (rc == STORE_OK && fit_surveys && (rc = store_next(rows)) == 1) {
         int64_t rid = store_col_int(rows, 0), part = store_col_int(rows, 1);
         rc = STORE_OK;
         if (rid == last_rel && part == last_part)
@@ -321,26 +330,35 @@ static int assess(store *db, int64_t program_id, int64_t rel_id, int64_t now, st
     return rc;
 }
 
-/* The open flags of the program (or of rel_id). */
+/* The open flags of the program (or of rel_id, or of the relationships
+ * from id from up to id up_to when up_to). */
 struct open_flag {
     int64_t id, relationship_id, raised_at;
     int code;
     bool keep;
 };
 
-static int open_flags(store *db, int64_t program_id, int64_t rel_id, int64_t up_to,
+static int open_flags(store *db, int64_t program_id, int64_t rel_id, int64_t from, int64_t up_to,
                       struct open_flag **out, size_t *n)
 {
     store_rows *rows = NULL;
     size_t cap = 0;
     *out = NULL;
     *n = 0;
-    store_val p[] = {SV_INT(program_id), SV_INT(rel_id), SV_INT(up_to)};
-    int rc = store_query(db,
-                         "SELECT id, relationship_id, code, raised_at FROM risk_flags WHERE "
-                         "program_id = ?1 AND cleared_at IS NULL AND (?2 = 0 OR relationship_id "
-                         "= ?2) AND (?3 = 0 OR relationship_id <= ?3) ORDER BY relationship_id, id",
-                         p, 3, &rows);
+    store_val p[] = {SV_INT(program_id), SV_INT(rel_id), SV_INT(up_to), SV_INT(from)};
+    /* A range of relationships reads their flags by relationship (the
+     * rows of other programs' relationships in it are never looked up);
+     * the whole program by program. */
+    int rc =
+        store_query(db,
+                    up_to ? "SELECT id, relationship_id, code, raised_at FROM risk_flags WHERE "
+                            "relationship_id BETWEEN ?4 AND ?3 AND cleared_at IS NULL AND "
+                            "(?1 = ?1 AND ?2 = ?2) ORDER BY relationship_id, id"
+                          : "SELECT id, relationship_id, code, raised_at FROM risk_flags WHERE "
+                            "program_id = ?1 AND cleared_at IS NULL AND (?2 = 0 OR "
+                            "relationship_id = ?2) AND (?3 = ?3 AND ?4 = ?4) ORDER BY "
+                            "relationship_id, id",
+                    p, 4, &rows);
     while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
@@ -414,8 +432,8 @@ int svc_risk_list_counted(store *db, int64_t program_id, int64_t now, struct svc
             item_of(&f[i], &cfg, now, &(*out)[(*n)++]);
     /* When each listed reason was flagged: the open flags up to the last
      * listed relationship (the list is in id order). */
-    if (*n &&
-        (rc = open_flags(db, program_id, 0, (*out)[*n - 1].relationship_id, &of, &nof)) != STORE_OK)
+    if (*n && (rc = open_flags(db, program_id, 0, (*out)[0].relationship_id,
+                               (*out)[*n - 1].relationship_id, &of, &nof)) != STORE_OK)
         goto done;
     for (size_t i = 0; i < *n; i++) {
         struct svc_risk_item *it = &(*out)[i];
@@ -451,7 +469,7 @@ static int record(store *db, int64_t program_id, int64_t rel_id, int64_t now, si
     if (rc == STORE_OK)
         rc = load_members(db, program_id, rel_id, 0, f, nf);
     if (rc == STORE_OK)
-        rc = open_flags(db, program_id, rel_id, 0, &of, &nof);
+        rc = open_flags(db, program_id, rel_id, 0, 0, &of, &nof);
     if (rc == STORE_OK)
         touched = xcalloc(nf + nof + 1, sizeof *touched);
     for (size_t i = 0; rc == STORE_OK && i < nf; i++) {
