@@ -22,6 +22,7 @@ struct rel_row {
     int64_t id, started, ended; /* ended 0: open */
     int64_t held, messages, first_goal, last_activity;
     int64_t members, signers, signed_all; /* signed_all: when the last first signature came */
+    bool outside; /* from the facts: a meeting held before its start or after its end */
 };
 
 typedef VEC(struct rel_row) rel_vec;
@@ -201,8 +202,11 @@ static int from_facts(store *db, int64_t program_id, const struct svc_period *p,
         t->achieved += store_col_int(rows, 13);
         t->milestones += store_col_int(rows, 14);
         t->milestones_done += store_col_int(rows, 15);
-        if (!store_col_null(rows, 16) && store_col_int(rows, 16) < t->first_held)
-            t->first_held = store_col_int(rows, 16);
+        int64_t first_held = store_col_null(rows, 16) ? -1 : store_col_int(rows, 16);
+        if (first_held >= 0 && first_held < t->first_held)
+            t->first_held = first_held;
+        w->outside =
+            (first_held >= 0 && first_held < w->started) || (w->ended && last_held > w->ended);
     }
     store_rows_free(rows);
     if (rc < 0 || !whole) {
@@ -295,13 +299,20 @@ static int raw_held(store *db, const store_val *pv, rel_vec *rels, held_vec *hel
 /* The whole-life table by month from the facts (relationship_months):
  * into met_by[m - m0] the meetings held in month m, into extra_by[m - m0]
  * the relationships that met in m while not open in it (a meeting logged
- * before the start or after the end: only relationships whose first or
- * last meeting lies outside their time are looked at). */
-static int months_from_facts(store *db, int64_t program_id, int m0, int m1, int64_t *met_by,
-                             int64_t *extra_by)
+ * before the start or after the end: only the months of the relationships
+ * whose facts say so are read, the range of their ids). */
+static int months_from_facts(store *db, int64_t program_id, const rel_vec *rels, int m0, int m1,
+                             int64_t *met_by, int64_t *extra_by)
 {
     store_rows *rows = NULL;
-    store_val pv[] = {SV_INT(program_id)};
+    int64_t lo = 0, hi = -1;
+    for (size_t i = 0; i < rels->len; i++)
+        if (rels->items[i].outside) {
+            if (hi < lo)
+                lo = rels->items[i].id;
+            hi = rels->items[i].id;
+        }
+    store_val pv[] = {SV_INT(program_id), SV_INT(lo), SV_INT(hi)};
     int rc = store_query(db,
                          "SELECT month_start, SUM(held) FROM relationship_months WHERE program_id "
                          "= ?1 GROUP BY month_start",
@@ -314,21 +325,18 @@ static int months_from_facts(store *db, int64_t program_id, int m0, int m1, int6
     }
     store_rows_free(rows);
     rows = NULL;
-    if (rc < 0)
-        return rc;
-    rc =
-        store_query(db,
-                    "SELECT rm.month_start, rel.started_at, rel.ended_at FROM relationship_facts f "
-                    "JOIN relationships rel ON rel.id = f.relationship_id JOIN "
-                    "relationship_months rm ON rm.relationship_id = f.relationship_id WHERE "
-                    "f.program_id = ?1 AND (f.first_held_at < rel.started_at OR "
-                    "f.last_held_at > rel.ended_at)",
-                    pv, 1, &rows);
+    if (rc < 0 || hi < lo)
+        return rc < 0 ? rc : STORE_OK;
+    rc = store_query(db,
+                     "SELECT relationship_id, month_start FROM relationship_months WHERE "
+                     "program_id = ?1 AND relationship_id BETWEEN ?2 AND ?3",
+                     pv, 3, &rows);
     while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
-        int m = month_of(store_col_int(rows, 0));
-        int64_t a = month_start(m), b = month_start(m + 1) - 1, started = store_col_int(rows, 1);
-        int64_t ended = store_col_null(rows, 2) ? 0 : store_col_int(rows, 2);
-        if (m >= m0 && m <= m1 && !(started <= b && (!ended || ended >= a)))
+        const struct rel_row *w = find_rel(rels->items, rels->len, store_col_int(rows, 0));
+        int m = month_of(store_col_int(rows, 1));
+        int64_t a = month_start(m), b = month_start(m + 1) - 1;
+        if (w && w->outside && m >= m0 && m <= m1 &&
+            !(w->started <= b && (!w->ended || w->ended >= a)))
             extra_by[m - m0]++;
         rc = STORE_OK;
     }
@@ -423,7 +431,7 @@ int svc_report_engagement(store *db, int64_t program_id, const struct program_co
         int m0 = month_of(first), m1 = month_of(end);
         if (m1 - m0 >= LIMIT_REPORT_MONTHS)
             m0 = m1 - LIMIT_REPORT_MONTHS + 1;
-        if (whole && (rc = months_from_facts(db, program_id, m0, m1, met_by, extra_by)) < 0)
+        if (whole && (rc = months_from_facts(db, program_id, &rels, m0, m1, met_by, extra_by)) < 0)
             goto done;
         for (int m = m0; m <= m1; m++) {
             int64_t a = month_start(m), b = month_start(m + 1) - 1, open = 0, met = 0;
