@@ -716,20 +716,12 @@ static int load_resource_opens(store *s, const struct cast *c, int64_t now, unsi
 {
     int64_t ids[16];
     size_t n = 0;
-    store_rows *rows = NULL;
-    int rc = store_query(s,
-                         "SELECT id FROM resources WHERE program_id IS NULL AND starter IS NOT "
-                         "NULL ORDER BY position, id",
-                         NULL, 0, &rows);
-    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
-        if (n < sizeof ids / sizeof ids[0])
-            ids[n++] = store_col_int(rows, 0);
-        rc = STORE_OK;
-    }
-    store_rows_free(rows);
+    int rc = store_query_ints(s,
+                              "SELECT id FROM resources WHERE program_id IS NULL AND starter IS "
+                              "NOT NULL ORDER BY position, id",
+                              NULL, 0, ids, sizeof ids / sizeof ids[0], &n);
     if (rc < 0)
         return rc;
-    rc = STORE_OK;
     for (int i = 0; i < NMENTORS + NMENTEES && n && rc == STORE_OK; i++) {
         /* The library is in phase order: people read up to a little past
          * the phase their relationship is in. */

@@ -64,20 +64,12 @@ void svc_alert_item_cleanup(struct svc_alert_item *a)
 
 int svc_alerts_due(store *db, int64_t now, int64_t *ids, size_t max, size_t *n)
 {
-    store_rows *rows = NULL;
     store_val p[] = {SV_INT(now), SV_INT((int64_t)max)};
-    *n = 0;
-    int rc = store_query(db,
-                         "SELECT id FROM chat_alerts WHERE sent_at IS NULL AND dead_at IS NULL "
-                         "AND next_attempt_at <= ?1 AND (lease_until IS NULL OR lease_until <= "
-                         "?1) ORDER BY next_attempt_at, id LIMIT ?2",
-                         p, 2, &rows);
-    while (rc == STORE_OK && *n < max && (rc = store_next(rows)) == 1) {
-        ids[(*n)++] = store_col_int(rows, 0);
-        rc = STORE_OK;
-    }
-    store_rows_free(rows);
-    return rc < 0 ? rc : STORE_OK;
+    return store_query_ints(db,
+                            "SELECT id FROM chat_alerts WHERE sent_at IS NULL AND dead_at IS NULL "
+                            "AND next_attempt_at <= ?1 AND (lease_until IS NULL OR lease_until <= "
+                            "?1) ORDER BY next_attempt_at, id LIMIT ?2",
+                            p, 2, ids, max, n);
 }
 
 int svc_alert_claim(store *db, int64_t id, int64_t now, struct svc_alert_item *out, bool *got)

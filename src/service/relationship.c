@@ -49,23 +49,15 @@ static void read_rel(store_rows *rows, struct svc_rel *out)
 /* Who has agreed to r's proposal, the proposer first. A store status. */
 static int read_consents(store *db, struct svc_rel *r)
 {
-    store_rows *rows = NULL;
     store_val p[] = {SV_INT(r->id), SV_INT(r->proposed_by)};
     r->nagreed = 0;
     if (r->proposal == REL_PROPOSAL_NONE)
         return STORE_OK;
-    int rc = store_query(db,
-                         "SELECT participation_id FROM relationship_consents WHERE "
-                         "relationship_id = ?1 ORDER BY participation_id <> ?2, given_at, "
-                         "participation_id",
-                         p, 2, &rows);
-    while (rc == STORE_OK && r->nagreed < LIMIT_RELATIONSHIP_MEMBERS &&
-           (rc = store_next(rows)) == 1) {
-        r->agreed[r->nagreed++] = store_col_int(rows, 0);
-        rc = STORE_OK;
-    }
-    store_rows_free(rows);
-    return rc < 0 ? rc : STORE_OK;
+    return store_query_ints(db,
+                            "SELECT participation_id FROM relationship_consents WHERE "
+                            "relationship_id = ?1 ORDER BY participation_id <> ?2, given_at, "
+                            "participation_id",
+                            p, 2, r->agreed, LIMIT_RELATIONSHIP_MEMBERS, &r->nagreed);
 }
 
 int svc_relationship_get(store *db, const svc_actor *actor, int64_t id, enum perm_access need,
@@ -138,26 +130,20 @@ int svc_relationship_list(store *db, const svc_actor *actor, int64_t program_id,
                           const char *status, int64_t limit, int64_t offset, struct svc_rel **out,
                           size_t *n)
 {
-    store_rows *rows = NULL;
     store_val p[] = {SV_INT(program_id), SV_INT(all ? 0 : actor->person_id), SV_TEXT(status),
                      SV_INT(limit), SV_INT(offset)};
     *out = NULL;
     *n = 0;
-    int rc =
-        store_query(db,
-                    "SELECT r.id FROM relationships r WHERE r.program_id = ?1 "
-                    "AND (CAST(?3 AS TEXT) IS NULL OR r.status = ?3) AND (?2 = 0 OR EXISTS ("
-                    " SELECT 1 FROM relationship_members m JOIN participations pa ON pa.id = "
-                    "m.participation_id WHERE m.relationship_id = r.id AND pa.person_id = ?2)) "
-                    "ORDER BY r.id LIMIT ?4 OFFSET ?5",
-                    p, 5, &rows);
     int64_t ids[LIMIT_PAGE_MAX];
     size_t k = 0;
-    while (rc == STORE_OK && k < LIMIT_PAGE_MAX && (rc = store_next(rows)) == 1) {
-        ids[k++] = store_col_int(rows, 0);
-        rc = STORE_OK;
-    }
-    store_rows_free(rows);
+    int rc = store_query_ints(
+        db,
+        "SELECT r.id FROM relationships r WHERE r.program_id = ?1 "
+        "AND (CAST(?3 AS TEXT) IS NULL OR r.status = ?3) AND (?2 = 0 OR EXISTS ("
+        " SELECT 1 FROM relationship_members m JOIN participations pa ON pa.id = "
+        "m.participation_id WHERE m.relationship_id = r.id AND pa.person_id = ?2)) "
+        "ORDER BY r.id LIMIT ?4 OFFSET ?5",
+        p, 5, ids, LIMIT_PAGE_MAX, &k);
     if (rc < 0)
         return rc;
     *out = xcalloc(k + 1, sizeof **out);

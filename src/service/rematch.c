@@ -101,27 +101,8 @@ done:
 
 int svc_rematch_queue_ids(store *db, int64_t program_id, int64_t **ids, size_t *n)
 {
-    store_rows *rows = NULL;
-    size_t cap = 0;
-    *ids = NULL;
-    *n = 0;
     store_val p[] = {SV_INT(program_id)};
-    int rc = store_query(db, QUEUE_SQL, p, 1, &rows);
-    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            *ids = xrealloc(*ids, cap * sizeof **ids);
-        }
-        (*ids)[(*n)++] = store_col_int(rows, 0);
-        rc = STORE_OK;
-    }
-    store_rows_free(rows);
-    if (rc < 0) {
-        free(*ids);
-        *ids = NULL;
-        *n = 0;
-    }
-    return rc < 0 ? rc : STORE_OK;
+    return store_query_int_list(db, QUEUE_SQL, p, 1, ids, n);
 }
 
 /* Ends *r early as its coordinator, with the reason. */

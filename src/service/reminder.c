@@ -363,19 +363,11 @@ int svc_reminder_program(store *db, int64_t program_id, int64_t now, int64_t *qu
 
 int svc_reminders_due(store *db, int64_t now, bool sync, int64_t *ids, size_t max, size_t *n)
 {
-    store_rows *rows = NULL;
-    *n = 0;
     store_val p[] = {SV_INT(now), SV_INT((int64_t)max), SV_INT(sync)};
-    int rc = store_query(db,
-                         "SELECT id FROM reminders WHERE due_at <= ?1 AND " PENDING
-                         " AND (kind = 'sync') = (?3 = 1) ORDER BY due_at, id LIMIT ?2",
-                         p, 3, &rows);
-    while (rc == STORE_OK && *n < max && (rc = store_next(rows)) == 1) {
-        ids[(*n)++] = store_col_int(rows, 0);
-        rc = STORE_OK;
-    }
-    store_rows_free(rows);
-    return rc < 0 ? rc : STORE_OK;
+    return store_query_ints(db,
+                            "SELECT id FROM reminders WHERE due_at <= ?1 AND " PENDING
+                            " AND (kind = 'sync') = (?3 = 1) ORDER BY due_at, id LIMIT ?2",
+                            p, 3, ids, max, n);
 }
 
 /* A pending row. */
@@ -709,19 +701,13 @@ int svc_reminder_fire(store *db, int64_t id, int64_t now, bool *did)
 int svc_reminder_tell_coordinators(store *db, int64_t program_id, const char *kind,
                                    const struct mail_value *values, size_t n, int64_t now)
 {
-    store_rows *rows = NULL;
     store_val p[] = {SV_INT(program_id)};
     int64_t people[LIMIT_PAGE_MAX];
     size_t np = 0;
-    int rc = store_query(db,
-                         "SELECT person_id FROM participations WHERE program_id = ?1 AND role = "
-                         "'coordinator' AND status = 'approved' ORDER BY person_id",
-                         p, 1, &rows);
-    while (rc == STORE_OK && np < LIMIT_PAGE_MAX && (rc = store_next(rows)) == 1) {
-        people[np++] = store_col_int(rows, 0);
-        rc = STORE_OK;
-    }
-    store_rows_free(rows);
+    int rc = store_query_ints(db,
+                              "SELECT person_id FROM participations WHERE program_id = ?1 AND "
+                              "role = 'coordinator' AND status = 'approved' ORDER BY person_id",
+                              p, 1, people, LIMIT_PAGE_MAX, &np);
     if (rc < 0)
         return rc;
     for (size_t i = 0; i < np && rc == STORE_OK; i++)

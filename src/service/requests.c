@@ -389,19 +389,12 @@ int svc_request_recommend(store *db, int64_t program_id, const struct program_co
 /* Ids of the pending requests due at `now`, of one mentee when > 0. */
 static int due(store *db, int64_t now, int64_t mentee, int64_t *ids, size_t max, size_t *n)
 {
-    store_rows *rows = NULL;
-    store_val p[] = {SV_INT(now), SV_INT(mentee)};
-    *n = 0;
-    int rc = store_query(db,
-                         "SELECT id FROM mentoring_requests WHERE status = 'pending' AND "
-                         "expires_at <= ?1 AND (?2 = 0 OR mentee_id = ?2) ORDER BY expires_at, id",
-                         p, 2, &rows);
-    while (rc == STORE_OK && *n < max && (rc = store_next(rows)) == 1) {
-        ids[(*n)++] = store_col_int(rows, 0);
-        rc = STORE_OK;
-    }
-    store_rows_free(rows);
-    return rc < 0 ? rc : STORE_OK;
+    store_val p[] = {SV_INT(now), SV_INT(mentee), SV_INT((int64_t)max)};
+    return store_query_ints(db,
+                            "SELECT id FROM mentoring_requests WHERE status = 'pending' AND "
+                            "expires_at <= ?1 AND (?2 = 0 OR mentee_id = ?2) "
+                            "ORDER BY expires_at, id LIMIT ?3",
+                            p, 3, ids, max, n);
 }
 
 /* One pending request per mentee (the service checks, the database's

@@ -3,6 +3,7 @@
 #include "store/store.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/limits.h"
@@ -279,6 +280,47 @@ int store_query_int(store *s, const char *sql, const store_val *params, int npar
     if (rc == 1)
         *out = store_col_int(r, 0);
     store_rows_free(r);
+    return rc;
+}
+
+/* Reads the first column of the rows into *out, growing it when grow
+ * (then max is ignored). */
+static int query_ints(store *s, const char *sql, const store_val *params, int nparams,
+                      int64_t **out, size_t max, bool grow, size_t *n)
+{
+    store_rows *r = NULL;
+    size_t cap = grow ? 0 : max;
+    *n = 0;
+    int rc = store_query(s, sql, params, nparams, &r);
+    while (rc == STORE_OK && (grow || *n < max) && (rc = store_next(r)) == 1) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xrealloc(*out, cap * sizeof **out);
+        }
+        (*out)[(*n)++] = store_col_int(r, 0);
+        rc = STORE_OK;
+    }
+    store_rows_free(r);
+    if (rc < 0)
+        *n = 0;
+    return rc < 0 ? rc : STORE_OK;
+}
+
+int store_query_ints(store *s, const char *sql, const store_val *params, int nparams, int64_t *out,
+                     size_t max, size_t *n)
+{
+    return query_ints(s, sql, params, nparams, &out, max, false, n);
+}
+
+int store_query_int_list(store *s, const char *sql, const store_val *params, int nparams,
+                         int64_t **out, size_t *n)
+{
+    *out = NULL;
+    int rc = query_ints(s, sql, params, nparams, out, 0, true, n);
+    if (rc < 0) {
+        free(*out);
+        *out = NULL;
+    }
     return rc;
 }
 

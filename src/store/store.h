@@ -121,6 +121,18 @@ void store_rows_free(store_rows *r);                /* NULL allowed */
 STORE_MUST_USE int store_query_int(store *s, const char *sql, const store_val *params, int nparams,
                                    int64_t *out);
 
+/* Convenience: runs a query and reads its first column as integers, in
+ * order, into out[0..*n) - at most max of them (the rest are not read:
+ * give the query a LIMIT). Returns STORE_OK or a negative store status
+ * (*n is then 0). */
+STORE_MUST_USE int store_query_ints(store *s, const char *sql, const store_val *params, int nparams,
+                                    int64_t *out, size_t max, size_t *n);
+
+/* The same, every row, into a new array (*out, freed by the caller; NULL
+ * when no row came or on failure). */
+STORE_MUST_USE int store_query_int_list(store *s, const char *sql, const store_val *params,
+                                        int nparams, int64_t **out, size_t *n);
+
 /* ---- Writing many rows ----
  *
  * A batch inserts rows into one table inside the open transaction, by the

@@ -57,10 +57,7 @@ def test_refuses_a_newer_schema():
     s = Server(name="newer")
     s.run("init", "--db", s.db, "--admin-email", "a@example.org", "--admin-password", "long enough password")
     sql = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)"
-    if s.kind == "sqlite":
-        subprocess.run(["sqlite3", "-cmd", ".timeout 10000", s.db[len("sqlite:"):], sql], check=True)
-    else:
-        subprocess.run(["psql", "-q", s.db, "-c", sql], check=True)
+    s.sql(sql)
     r = s.run("serve", "--db", s.db, "--listen", "127.0.0.1:0", check=False)
     assert r.returncode == 2 and "999" in r.stderr
 

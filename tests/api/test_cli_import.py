@@ -1,7 +1,6 @@
 """`tandem import`: bad rows as FILE:LINE: column "NAME": messages with exit
 status 2 and nothing written; a clean file imported and summarised."""
 import os
-import sqlite3
 import subprocess
 import tempfile
 
@@ -33,13 +32,8 @@ def write(text, name="people.csv"):
 
 
 def count(db, sql):
-    """One number from the database (SQLite file or PostgreSQL URL)."""
-    if db.kind == "sqlite":
-        with sqlite3.connect(db.db.split(":", 1)[1]) as c:
-            return c.execute(sql).fetchone()[0]
-    out = subprocess.run(["psql", "-At", "-v", "ON_ERROR_STOP=1", db.db, "-c", sql],
-                         capture_output=True, text=True, check=True).stdout
-    return int(out.strip())
+    """One number from the database."""
+    return int(db.sql(sql)[0][0])
 
 
 def test_bad_rows_are_listed_by_file_line_and_column_name_and_nothing_is_written(db):

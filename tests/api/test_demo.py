@@ -1,7 +1,6 @@
 """`tandem demo`: the second program, months into its life, gives the
 dashboard, every report and the at-risk list real-looking data."""
 import csv
-import subprocess
 import io
 
 import requests
@@ -141,19 +140,12 @@ def test_demo_holds_a_running_program_with_data_for_every_report():
         s.stop()
 
 
-def sql(s, text):
-    if s.kind == "sqlite":
-        subprocess.run(["sqlite3", "-cmd", ".timeout 10000", s.db[len("sqlite:"):], "PRAGMA foreign_keys = ON; " + text], check=True)
-    else:
-        subprocess.run(["psql", "-q", s.db, "-c", text], check=True)
-
-
 def test_demo_adds_the_running_program_to_an_older_demo():
     s = Server(name="demo-older", env={"TANDEM_DEMO_PASSWORD": PASSWORD}).start()
     try:
         s.run("demo", "--db", s.db)
         # A database loaded before the demo had its running program.
-        sql(s, "DELETE FROM programs WHERE name = '%s'; DELETE FROM people WHERE email LIKE "
+        s.sql("DELETE FROM programs WHERE name = '%s'; DELETE FROM people WHERE email LIKE "
                "'%%@demo.tandem.example' AND id NOT IN (SELECT person_id FROM participations)"
                % RUNNING)
         out = s.run("demo", "--db", s.db).stdout

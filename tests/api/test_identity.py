@@ -1,6 +1,5 @@
 """Signing in and out, sessions, CSRF, bearer tokens, the rate limit."""
 import hashlib
-import subprocess
 
 import requests
 from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Client, problem
@@ -111,10 +110,7 @@ def test_bad_and_expired_cookies_are_anonymous(base, server):
     # Age this session past the idle limit, as time passing would.
     digest = hashlib.sha256(c.cookies.get("tandem_session").encode()).hexdigest()
     sql = "UPDATE sessions SET last_seen_at = last_seen_at - 86400 WHERE token_hash = '%s'" % digest
-    if server.kind == "sqlite":
-        subprocess.run(["sqlite3", "-cmd", ".timeout 10000", server.db[len("sqlite:"):], sql], check=True)
-    else:
-        subprocess.run(["psql", "-q", server.db, "-c", sql], check=True)
+    server.sql(sql)
     problem(c.get("/api/v1/me"), 401)
 
 

@@ -3,7 +3,6 @@ or a session ended through one server is refused by the very next request
 to another, on a connection that was already open and had just been
 served. Nothing about a credential may be remembered between requests.
 And GET /api/v1/me says exactly what is stored, whatever the characters."""
-import subprocess
 
 import requests
 from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Client, problem
@@ -19,14 +18,6 @@ def servers():
 def stop(*ss):
     for s in ss:
         assert s.stop() == 0
-
-
-def sql(server, statement):
-    if server.kind == "sqlite":
-        subprocess.run(["sqlite3", "-cmd", ".timeout 10000", server.db[len("sqlite:"):], statement], check=True)
-    else:
-        subprocess.run(["psql", "-q", server.db, "-c", statement], check=True,
-                       stdout=subprocess.DEVNULL)
 
 
 def test_a_token_revoked_on_one_server_is_refused_by_the_next_request_on_another():
@@ -60,7 +51,7 @@ def test_an_expired_token_is_refused_everywhere():
         b.headers["Authorization"] = "Bearer " + token
         assert b.get(two.url + "/api/v1/me").status_code == 200
         # Time passing, for this token: it ended a second ago.
-        sql(one, "UPDATE api_tokens SET expires_at = CAST(strftime('%%s','now') AS INTEGER) - 1 "
+        one.sql("UPDATE api_tokens SET expires_at = CAST(strftime('%%s','now') AS INTEGER) - 1 "
                  "WHERE id = %d" % tid if one.kind == "sqlite" else
             "UPDATE api_tokens SET expires_at = extract(epoch from now())::bigint - 1 WHERE id = %d" % tid)
         problem(b.get(two.url + "/api/v1/me"), 401)

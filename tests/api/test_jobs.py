@@ -1,6 +1,7 @@
 """Work driven by time: request expiry runs as a job - from `tandem jobs`
 and on tandem serve's timer - and never inside a GET."""
 import datetime
+import itertools
 import subprocess
 import time
 
@@ -35,7 +36,26 @@ def inbox(admin, email):
     return [m for m in admin.get("/api/v1/outbox", params={"to": email, "limit": 500}).json()["items"]]
 
 
-def test_expiry_is_a_job_not_a_get(admin, make_person, server):
+@pytest.fixture
+def alone(mailbox):
+    """A server of its own, an admin on it and a maker of people: for a test
+    that counts what a jobs run did, which other tests' requests would change."""
+    s = Server(name="jobs-alone", env=mailbox.env()).start()
+    admin = Client(s.url).sign_in(ADMIN_EMAIL, ADMIN_PASSWORD)
+    made = itertools.count(1)
+
+    def make_person():
+        email = "alone%d@example.org" % next(made)
+        assert admin.post("/api/v1/people", json={"email": email, "name": email,
+                                                  "password": PASSWORD}).status_code == 201
+        return Client(s.url).sign_in(email, PASSWORD)
+
+    yield s, admin, make_person
+    assert s.stop() == 0, "tandem serve did not stop cleanly; see " + s.log_path
+
+
+def test_expiry_is_a_job_not_a_get(alone):
+    server, admin, make_person = alone
     p = self_matching(admin)
     m1, m2, e = make_person(), make_person(), make_person()
     a = join(m1, p, "mentor", {"expertise": ["sql"]})
@@ -90,13 +110,6 @@ def test_jobs_command_refuses_bad_input(server):
     assert r.returncode == 2 and "unknown option" in r.stderr
 
 
-def sql(server, statement):
-    if server.kind == "sqlite":
-        subprocess.run(["sqlite3", "-cmd", ".timeout 10000", server.db[len("sqlite:"):], statement], check=True)
-    else:
-        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", server.db, "-c", statement], check=True)
-
-
 def test_serve_runs_the_jobs_on_its_timer():
     """tandem serve moves a request on by itself, in its jobs thread, and
     stops cleanly on SIGTERM with the thread running."""
@@ -113,7 +126,7 @@ def test_serve_runs_the_jobs_on_its_timer():
             people.append((c, join(c, p, role, {"expertise": ["sql"], "development_needs": ["sql"]})))
         (_, a), (_, b), (e, _) = people
         req = e.post("/api/v1/programs/%d/requests" % p["id"], json={"mentors": [a, b]}).json()
-        sql(s, "UPDATE mentoring_requests SET expires_at = expires_at - 4 * 86400 WHERE id = %d" % req["id"])
+        s.sql("UPDATE mentoring_requests SET expires_at = expires_at - 4 * 86400 WHERE id = %d" % req["id"])
         deadline = time.time() + 15
         while time.time() < deadline:
             got = e.get("/api/v1/programs/%d/requests" % p["id"]).json()["items"][0]

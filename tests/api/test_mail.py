@@ -4,7 +4,6 @@ admin, never lost and never sent twice - also with the receiver stopped
 mid-run and with two servers on one database."""
 import collections
 import re
-import sqlite3
 import subprocess
 import time
 
@@ -16,20 +15,10 @@ from smtp import Receiver
 from test_jobs import after, join, self_matching
 
 
-def sql(server, statement):
-    """Runs one statement against the server's database; rows as lists."""
-    if server.kind == "sqlite":
-        with sqlite3.connect(server.db.split(":", 1)[1]) as c:
-            return [list(r) for r in c.execute(statement).fetchall()]
-    out = subprocess.run(["psql", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1", server.db, "-c", statement],
-                         check=True, capture_output=True, text=True).stdout
-    return [line.split("\t") for line in out.splitlines() if line]
-
-
 def enqueue(server, n, prefix):
     """Stores n messages directly, as any event would."""
     now = int(time.time())
-    sql(server, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+    server.sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
                 "INSERT INTO outbox (created_at, to_address, subject, body, kind, next_attempt_at) "
                 "SELECT %d, '%s' || i || '@example.org', 'Message ' || i, 'Body ' || i, "
                 "'message', %d FROM n" % (n, now, prefix, now))

@@ -6,7 +6,7 @@ import datetime
 import re
 
 import requests
-from conftest import problem, versioned  # noqa: F401
+from conftest import versioned
 
 OPEN = {"status": "enrolling", "selection": {"access": "open", "questions": []},
         "training": {"required_before_matching": False, "modules": []}}

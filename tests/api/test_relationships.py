@@ -309,12 +309,8 @@ def test_groups_and_peer_circles(admin, make_person, program):
 
 def test_power_differential_rule(admin, make_person, program, server):
     boss, report = make_person(), make_person()
-    import subprocess
     sql = "UPDATE people SET manager_id = %d WHERE id = %d" % (boss.person["id"], report.person["id"])
-    if server.kind == "sqlite":
-        subprocess.run(["sqlite3", "-cmd", ".timeout 10000", server.db[len("sqlite:"):], sql], check=True)
-    else:
-        subprocess.run(["psql", "-q", server.db, "-c", sql], check=True)
+    server.sql(sql)
     mentor, mentee = join(boss, program, "mentor"), join(report, program, "mentee")
     problem(pair(admin, program, mentor, [mentee]), 409, "mentees[0]")
     admin.patch("/api/v1/programs/%d" % program["id"], json={**versioned(admin, "/api/v1/programs/%d" % program["id"]), "matching": {"power_differential_rule": False}})

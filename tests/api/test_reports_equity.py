@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from scipy import stats
 from conftest import problem, versioned
-from test_reports import assert_csv_agrees, day, metrics, report, table
+from test_reports import assert_csv_agrees, day, report, table
 
 PROGRAM = {
     "status": "enrolling",

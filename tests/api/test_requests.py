@@ -1,7 +1,6 @@
 """Self-matching: recommendations, requests that cascade through up to
 three choices, the mentor's answer, expiry, and capacity under races."""
 import concurrent.futures
-import subprocess
 
 import pytest
 from conftest import problem
@@ -84,10 +83,7 @@ def test_withdraw_and_expiry(admin, make_person, program, server):
     problem(m1.patch("/api/v1/requests/%d" % req["id"], json={"action": "withdraw"}), 403)
     # Time passes: the first mentor's days run out.
     sql = "UPDATE mentoring_requests SET expires_at = expires_at - 4 * 86400 WHERE id = %d" % req["id"]
-    if server.kind == "sqlite":
-        subprocess.run(["sqlite3", "-cmd", ".timeout 10000", server.db[len("sqlite:"):], sql], check=True)
-    else:
-        subprocess.run(["psql", "-q", server.db, "-c", sql], check=True)
+    server.sql(sql)
     problem(m1.patch("/api/v1/requests/%d" % req["id"], json={"action": "accept"}), 409, "action")
     server.run("jobs", "--db", server.db, "--once")  # expiry is a job, not a side effect of a GET
     moved = e.get(url(program, "/requests")).json()["items"][0]

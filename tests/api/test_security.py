@@ -42,15 +42,6 @@ def exchange(base, data, timeout=3):
             return out, True
 
 
-def sql(server, query):
-    """Runs one SQL statement on the server's database; returns its rows as text lines."""
-    if server.kind == "sqlite":
-        cmd = ["sqlite3", "-cmd", ".timeout 10000", server.db[len("sqlite:"):], query]
-    else:
-        cmd = ["psql", "-qtA", server.db, "-c", query]
-    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.split()
-
-
 def sign_in(base, email, password, via=None):
     h = {"X-Forwarded-For": via} if via else {}
     return requests.post(base + "/api/v1/session", json={"email": email, "password": password}, headers=h)
@@ -109,14 +100,14 @@ def test_a_flood_of_sign_ins_does_not_unlock_a_locked_account():
         problem(locked, 429)
         assert 290 <= int(locked.headers["Retry-After"]) <= 300
 
-        rows_before = int(sql(s, "SELECT COUNT(*) FROM signin_counters")[0])
+        rows_before = int(s.sql("SELECT COUNT(*) FROM signin_counters")[0][0])
         # Scaled down from the probe's 19,500, still twice the old table.
         statuses = flood(s.url, 8000, via="198.51.100.9")
         assert len(statuses) == 8000
         # The flooding address is itself locked after 50 failures: the rest
         # are refused before anything about their e-mail is read or stored.
         assert statuses.count(401) == 50 and statuses.count(429) == 8000 - 50
-        rows_after = int(sql(s, "SELECT COUNT(*) FROM signin_counters")[0])
+        rows_after = int(s.sql("SELECT COUNT(*) FROM signin_counters")[0][0])
         assert rows_after == rows_before + 1 + 50  # the flood's address and its 50 e-mails
         # From the locked address even the right password of an unlocked
         # account is refused, and nothing more is stored.
@@ -124,7 +115,7 @@ def test_a_flood_of_sign_ins_does_not_unlock_a_locked_account():
         r = sign_in(s.url, other, PASSWORD, via="198.51.100.9")
         problem(r, 429)
         assert 0 < int(r.headers["Retry-After"]) <= 300
-        assert int(sql(s, "SELECT COUNT(*) FROM signin_counters")[0]) == rows_after
+        assert int(s.sql("SELECT COUNT(*) FROM signin_counters")[0][0]) == rows_after
         assert sign_in(s.url, other, PASSWORD, via="198.51.100.10").status_code == 200
 
         # A flood from many addresses (behind the trusted proxy) cannot push it out either.
@@ -134,7 +125,7 @@ def test_a_flood_of_sign_ins_does_not_unlock_a_locked_account():
         problem(sign_in(s.url, email, PASSWORD, via="203.0.113.7"), 429)
         problem(sign_in(s.url, email, PASSWORD, via="203.0.113.99"), 429)  # the account, from anywhere
         # No e-mail address or IP address is stored in clear.
-        keys = sql(s, "SELECT counter_key FROM signin_counters")
+        keys = [k for (k,) in s.sql("SELECT counter_key FROM signin_counters")]
         assert keys and all(re.fullmatch(r"[0-9a-f]{32}", k) for k in keys)
     finally:
         assert s.stop() == 0
@@ -231,7 +222,7 @@ def test_tokens_expire_by_default_and_within_the_maximum(make_person, base, serv
     problem(make_token(p, expires_in_days=366), 422, "expires_in_days")
     problem(make_token(p, expires_in_days=0), 422, "expires_in_days")
     # Once its time is up a token no longer works, and the list says so.
-    sql(server, "UPDATE api_tokens SET expires_at = created_at - 1 WHERE id = %d" % t7["id"])
+    server.sql("UPDATE api_tokens SET expires_at = created_at - 1 WHERE id = %d" % t7["id"])
     problem(requests.get(base + "/api/v1/me", headers={"Authorization": "Bearer " + t7["token"]}), 401)
     [item] = [x for x in p.get("/api/v1/tokens").json()["items"] if x["id"] == t7["id"]]
     assert item["expired"] is True
@@ -255,14 +246,14 @@ def test_the_cap_counts_only_live_tokens(make_person, server):
     # 48 tokens made earlier (stored directly: each one made through the API
     # costs a password check), then the 49th and 50th through the API.
     now = int(time.time())
-    sql(server, "INSERT INTO api_tokens (token_hash, person_id, name, created_at, expires_at) VALUES %s" %
+    server.sql("INSERT INTO api_tokens (token_hash, person_id, name, created_at, expires_at) VALUES %s" %
         ", ".join("('%s', %d, 'old %d', %d, %d)" % (secrets.token_hex(32), pid, i, now, now + 86400)
                   for i in range(48)))
     made = [make_token(p, name="t%d" % i) for i in range(2)]
     assert all(r.status_code == 201 for r in made), made[0].text
     problem(make_token(p, name="one too many"), 409)
     # Expired and revoked tokens do not count: an account at the cap is not stuck there.
-    sql(server, "UPDATE api_tokens SET expires_at = created_at - 1 WHERE person_id = %d AND name IN ('old 0', 'old 1')"
+    server.sql("UPDATE api_tokens SET expires_at = created_at - 1 WHERE person_id = %d AND name IN ('old 0', 'old 1')"
         % pid)
     assert make_token(p, name="after expiry 1").status_code == 201
     assert make_token(p, name="after expiry 2").status_code == 201
@@ -506,8 +497,8 @@ def test_concurrent_requests_from_one_mentee_leave_one_pending(admin, make_perso
         for r in replies:
             if r.status_code == 409:
                 problem(r, 409, "mentors")
-        assert sql(server, "SELECT COUNT(*) FROM mentoring_requests WHERE mentee_id = %d "
-                           "AND status = 'pending'" % me) == ["1"]
+        assert server.sql("SELECT COUNT(*) FROM mentoring_requests WHERE mentee_id = %d "
+                           "AND status = 'pending'" % me) == [("1",)]
 
 
 def test_the_database_itself_refuses_a_second_pending_request(admin, make_person, server):
@@ -519,13 +510,13 @@ def test_the_database_itself_refuses_a_second_pending_request(admin, make_person
     insert = ("INSERT INTO mentoring_requests (program_id, mentee_id, choices, mentor_id, created_at, "
               "asked_at, expires_at) VALUES (%d, %d, '[%d]', %d, 0, 0, 0)" % (p, me, mentors[1], mentors[1]))
     with pytest.raises(subprocess.CalledProcessError) as refused:
-        sql(server, insert)
+        server.sql(insert)
     assert "UNIQUE" in refused.value.stderr.upper() or "unique" in refused.value.stderr
     # A request that is no longer pending does not count.
     withdraw = "UPDATE mentoring_requests SET status = 'withdrawn' WHERE mentee_id = %d" % me
-    sql(server, withdraw)
-    sql(server, insert)
-    sql(server, withdraw)  # the row written by hand is due at once: leave no job anything to expire
+    server.sql(withdraw)
+    server.sql(insert)
+    server.sql(withdraw)  # the row written by hand is due at once: leave no job anything to expire
 
 
 # ---- 9. line breaks, control characters and bidi overrides in single-line fields ----

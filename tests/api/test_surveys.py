@@ -3,8 +3,6 @@
 anonymity threshold and shown at it, anonymous answers that no endpoint
 gives back, and bad answers that change nothing."""
 import datetime
-import sqlite3
-import subprocess
 
 import pytest
 from conftest import problem, versioned
@@ -20,19 +18,6 @@ def jobs(server, when):
     run = server.run("jobs", "--db", server.db, "--once", "--now", when)
     assert run.returncode == 0, run.stdout + run.stderr
     return dict(line.split(": ") for line in run.stdout.splitlines() if ": " in line)
-
-
-def sql(server, query):
-    """Rows of a query on the server's database, as tuples of text."""
-    if server.db.startswith("sqlite:"):
-        con = sqlite3.connect(server.db[len("sqlite:"):])
-        try:
-            return [tuple("" if v is None else str(v) for v in row) for row in con.execute(query)]
-        finally:
-            con.close()
-    out = subprocess.run(["psql", "-At", "-F", "|", "-v", "ON_ERROR_STOP=1", server.db, "-c", query],
-                         capture_output=True, text=True, check=True).stdout
-    return [tuple(line.split("|")) for line in out.splitlines() if line]
 
 
 def rounds(coord, sid):
@@ -198,7 +183,7 @@ def test_an_anonymous_surveys_answers_are_never_reachable(world, server):
     assert mine["items"] == [] and mine["anonymous"] is True
     # The store keeps no person, round, relationship or role with them, and
     # only the day they came in.
-    rows = sql(server, "SELECT participation_id, round_id, relationship_id, role, submitted_at FROM "
+    rows = server.sql("SELECT participation_id, round_id, relationship_id, role, submitted_at FROM "
                        "survey_responses WHERE survey_id = %d" % s["id"])
     assert len(rows) == 6 and all(row[:4] == ("", "", "", "") for row in rows)
     assert all(int(row[4]) % 86400 == 0 for row in rows)

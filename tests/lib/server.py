@@ -34,6 +34,11 @@ def new_database(kind, folder):
     return base.rsplit("/", 1)[0] + "/" + name
 
 
+class SqlError(subprocess.CalledProcessError):
+    def __str__(self):
+        return "%s failed (%d): %s" % (self.cmd[0], self.returncode, self.stderr.strip())
+
+
 class Server:
     def __init__(self, binary=None, kind=None, name="server", env=None, args=(), db=None):
         """args are extra `tandem serve` flags; db shares another server's
@@ -56,6 +61,21 @@ class Server:
         """Runs a tandem subcommand against this database."""
         return subprocess.run([self.binary, *args], env=self.env, check=check,
                               capture_output=True, text=True)
+
+    def sql(self, statement):
+        """Runs SQL on this database as an operator would: sqlite3 with foreign
+        keys on, waiting up to 10 s for the server's writer, or psql stopping at
+        the first error. Returns the rows, each a tuple of text ("" for NULL);
+        a statement that fails fails the test with the client's message."""
+        if self.kind == "sqlite":
+            cmd = ["sqlite3", "-batch", "-cmd", ".timeout 10000", "-separator", "\x1f",
+                   self.db[len("sqlite:"):], "PRAGMA foreign_keys = ON; " + statement]
+        else:
+            cmd = ["psql", "-X", "-qAt", "-F", "\x1f", "-v", "ON_ERROR_STOP=1", self.db, "-c", statement]
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode != 0:
+            raise SqlError(r.returncode, cmd, r.stdout, r.stderr)
+        return [tuple(line.split("\x1f")) for line in r.stdout.splitlines() if line]
 
     def start(self):
         if not self.shared:

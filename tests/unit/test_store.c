@@ -545,6 +545,46 @@ static void test_query_int(void **state)
     assert_int_equal(store_query_int(s, "SELECT k FROM nowhere", NULL, 0, &v), STORE_ERROR);
 }
 
+/* The first column of every row, in order: into a bounded array (rows past
+ * the bound unread) and into a growing one (past its first 16). */
+static void test_query_ints(void **state)
+{
+    store *s = *state;
+    make_table(s);
+    int64_t few[3] = {-1, -1, -1}, *all = (int64_t *)1;
+    size_t n = 99;
+    assert_int_equal(store_query_ints(s, "SELECT k FROM t ORDER BY k", NULL, 0, few, 3, &n),
+                     STORE_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_query_int_list(s, "SELECT k FROM t", NULL, 0, &all, &n), STORE_OK);
+    assert_null(all);
+    assert_int_equal(n, 0);
+    for (int64_t k = 1; k <= 40; k++) {
+        store_val p[] = {SV_INT(k * 7 % 41)};
+        exec_ok(s, "INSERT INTO t (k) VALUES (?1)", p, 1);
+    }
+    store_val lo[] = {SV_INT(5)};
+    assert_int_equal(
+        store_query_ints(s, "SELECT k FROM t WHERE k > ?1 ORDER BY k DESC", lo, 1, few, 3, &n),
+        STORE_OK);
+    assert_int_equal(n, 3);
+    assert_true(few[0] == 40 && few[1] == 39 && few[2] == 38);
+    assert_int_equal(store_query_int_list(s, "SELECT k FROM t ORDER BY k", NULL, 0, &all, &n),
+                     STORE_OK);
+    assert_int_equal(n, 40);
+    for (size_t i = 0; i < n; i++)
+        assert_true(all[i] == (int64_t)i + 1);
+    free(all);
+    n = 99;
+    assert_int_equal(store_query_int_list(s, "SELECT k FROM nowhere", NULL, 0, &all, &n),
+                     STORE_ERROR);
+    assert_null(all);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_query_ints(s, "SELECT k FROM nowhere", NULL, 0, few, 3, &n),
+                     STORE_ERROR);
+    assert_int_equal(n, 0);
+}
+
 static void test_exec_script(void **state)
 {
     store *s = *state;
@@ -1261,6 +1301,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_failed_tx_must_roll_back, setup, teardown),
     cmocka_unit_test_setup_teardown(test_rows_iteration, setup, teardown),
     cmocka_unit_test_setup_teardown(test_query_int, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_query_ints, setup, teardown),
     cmocka_unit_test_setup_teardown(test_exec_script, setup, teardown),
     cmocka_unit_test_setup_teardown(test_statement_cache, setup, teardown),
     cmocka_unit_test_setup_teardown(test_concurrent_writers, setup, teardown),
