@@ -41,7 +41,9 @@ static const struct command {
      "init    --db URL --admin-email EMAIL --admin-password PASSWORD [--admin-name NAME]\n"
      "        create or migrate the database and the first admin"},
     {"migrate", cli_migrate,
-     "migrate status|up --db URL            show or apply schema migrations"},
+     "migrate status|up --db URL            show or apply schema migrations\n"
+     "migrate rebuild --db URL              derive the rows kept for the reports again\n"
+     "        (after rows were loaded around the server)"},
     {"demo", cli_demo,
      "demo    --db URL                      two sample programs: one to match, one months in"},
     {"import", cli_import,

@@ -352,6 +352,15 @@ static int run_solve_graph(char **argv)
     c = cpu_seconds() - c;
     printf("seconds=%.4f\ncpu_seconds=%.4f\nmatched=%lld\ntotal=%lld\noptimal=%d\nmaxrss_kb=%ld\n",
            secs, c, (long long)fl.matched, (long long)fl.total, fl.cert, maxrss_kb());
+    /* FNV-1a over the flow and both duals: solver variants must agree bit for bit */
+    uint64_t hx = 1469598103934665603ull;
+    for (size_t a = 0; a < na; a++)
+        hx = (hx ^ fl.x[a]) * 1099511628211ull;
+    for (size_t e = 0; e < ne; e++)
+        hx = (hx ^ (uint64_t)fl.u[e]) * 1099511628211ull;
+    for (size_t r = 0; r < nr; r++)
+        hx = (hx ^ (uint64_t)fl.v[r]) * 1099511628211ull;
+    printf("flow_hash=%016llx\n", (unsigned long long)hx);
     match_flow_cleanup(&fl);
     free(g.off);
     free(g.head);

@@ -17,8 +17,9 @@ Steps:
      match run of their pairs, one survey (a 1-5 and a 0-10 question) with
      100,000 responses, and 50,000 outcome records (promotion: 30,000 for
      participants, 20,000 for people in no program). Then ANALYZE, and
-     `tandem facts --rebuild`: the facts the reports read, built from
-     those rows by the server's own definition (migration 016).
+     `tandem migrate rebuild`: the rows kept for the reports (the
+     relationships' facts among them) built from those rows by the
+     server's own code.
   3. `tandem jobs --once` (the at-risk flags) and `tandem facts --check`,
      then `tandem serve
      --jobs-every 0` on each; per report --requests GETs of
@@ -29,6 +30,8 @@ Steps:
      (\\timing).
   5. Prints tandem p95, anchor p95, the ratio and whether the targets
      (p95 <= 100 ms and <= 2x the anchor) are met, with the load average.
+The numbers of satisfaction and outcomes are compared with their anchor's
+(CHECKS): a difference is printed and the exit status is 1.
 Exit 0 when every report was measured, 2 when it could not be set up.
 """
 import argparse
@@ -411,6 +414,19 @@ def generate(folder):
 
 
 
+def derive(tandem, url, kind):
+    """The rows the server keeps for the reports (survey answer counts, the
+    latest outcome per person and kind, the relationships' facts), derived
+    from the loaded tables by the server's own code (`tandem migrate
+    rebuild`), then ANALYZE. The
+    anchors read the loaded tables, not these."""
+    subprocess.run([tandem, "migrate", "rebuild", "--db", url], check=True, capture_output=True)
+    if kind == "sqlite":
+        subprocess.run(["sqlite3", url, "ANALYZE"], check=True)
+    else:
+        psql(url, "-c", "ANALYZE")
+
+
 def anchor_sqlite(path, name, n):
     """The wall times (ms) of n runs, and the CPU (user + sys) per run."""
     script = ".timer on\n" + (anchor_sql(name, "sqlite") + "\n") * n
@@ -430,6 +446,57 @@ def anchor_postgres(url, pgdir, name, n):
     out = psql(url, stdin=script).stdout
     return ([float(x) for x in re.findall(r"Time: ([0-9.]+) ms", out)],
             (server_cpu(pgdir) - cpu0) * 1000 / n)
+
+
+def anchor_rows(kind, url, name):
+    """The anchor's result rows, once, as lists of text."""
+    sql = anchor_sql(name, kind)
+    if kind == "sqlite":
+        out = subprocess.run(["sqlite3", "-csv", url, sql], capture_output=True, text=True,
+                             check=True).stdout
+    else:
+        out = psql(url, "-A", "-t", "-F", ",", "-c", "SET jit = off", "-c", sql).stdout
+    return [r for r in csv.reader(out.splitlines()) if r]
+
+
+def report_rows(body, table):
+    t = next(t for t in body["tables"] if t["name"] == table)
+    cols = [c["name"] for c in t["columns"]]
+    return [dict(zip(cols, r)) for r in t["rows"]]
+
+
+def check_satisfaction(body, rows):
+    """Each role's answered count, mean and NPS of both questions."""
+    got = {(r["question"], r["role"]): r for r in report_rows(body, "questions")}
+    bad = []
+    for r in rows:
+        if r[1] not in ("mentor", "mentee") or r[3] == "0" or len(r) < 9 or r[4] in ("", "0"):
+            continue
+        n1, m1, n2, m2, prom, detr = int(r[3]), float(r[4]), int(r[5]), float(r[6]), int(r[7]), int(r[8])
+        q1, q2 = got.get(("q1", r[1])), got.get(("q2", r[1]))
+        if not q1 or not q2 or q1["answered"] != n1 or abs(q1["mean"] - m1) > 1e-9 or \
+                q2["answered"] != n2 or abs(q2["mean"] - m2) > 1e-9 or \
+                abs(q2["nps"] - 100.0 * (prom - detr) / n2) > 1e-9:
+            bad.append(r[1])
+    return bad
+
+
+def check_outcomes(body, rows):
+    """Each kind's group sizes and yes counts."""
+    want = {}
+    for kind, grp, value, n in rows:
+        c = want.setdefault(kind, [0, 0, 0, 0])
+        c[2 * int(grp)] += int(n)
+        c[2 * int(grp) + 1] += int(n) if value == "1" else 0
+    got = {r["kind"]: [r["participants"], r["participants_yes"], r["others"], r["others_yes"]]
+           for r in report_rows(body, "comparison")}
+    return [k for k in set(want) | set(got) if want.get(k) != got.get(k)]
+
+
+# The reports whose numbers are compared with their anchor's on every run
+# (what proves the rows the server keeps for them right: the anchors read
+# the loaded tables).
+CHECKS = {"satisfaction": check_satisfaction, "outcomes": check_outcomes}
 
 
 def proc_cpu(pid):
@@ -489,7 +556,7 @@ def measure(tandem, url, n, folder, label, pgdir):
                 times.append((time.perf_counter() - t) * 1000)
                 assert r.status_code == 200
             out[name] = (percentile(times, 95), (proc_cpu(proc.pid) - cpu0) * 1000 / n,
-                         (server_cpu(pgdir) - srv0) * 1000 / n)
+                         (server_cpu(pgdir) - srv0) * 1000 / n, r.json())
         return out
     finally:
         proc.terminate()
@@ -525,12 +592,10 @@ def main():
         subprocess.run(init + [path], check=True, capture_output=True)
         t = time.time()
         load_sqlite(path, tables)
-        # The facts the reports read, built from the loaded rows by the
-        # server's own definition (migration 016's view).
-        subprocess.run([a.tandem, "facts", "--rebuild", "--db", path], check=True,
-                       capture_output=True)
+        derive(a.tandem, path, "sqlite")
         print("SQLite: loaded in %.1f s" % (time.time() - t))
-        targets = [("SQLite", path, None, lambda name: anchor_sqlite(path, name, a.requests))]
+        targets = [("SQLite", path, None, lambda name: anchor_sqlite(path, name, a.requests),
+                    lambda name: anchor_rows("sqlite", path, name))]
         if not a.no_postgres:
             pgdir = tempfile.mkdtemp(prefix="tandem-bench-pg-")
             os.chmod(pgdir, 0o755)
@@ -539,11 +604,11 @@ def main():
             subprocess.run(init + [url], check=True, capture_output=True)
             t = time.time()
             load_postgres(url, tables)
-            subprocess.run([a.tandem, "facts", "--rebuild", "--db", url], check=True,
-                           capture_output=True)
+            derive(a.tandem, url, "postgres")
             print("PostgreSQL: loaded in %.1f s" % (time.time() - t))
             targets.append(("PostgreSQL", url, pgdir,
-                            lambda name, url=url: anchor_postgres(url, pgdir, name, a.requests)))
+                            lambda name, url=url: anchor_postgres(url, pgdir, name, a.requests),
+                            lambda name, url=url: anchor_rows("postgres", url, name)))
         print("uptime before: %s" % subprocess.run(["uptime"], capture_output=True,
                                                      text=True).stdout.strip())
         # The CPU columns: tandem's (+ the PostgreSQL server's) per request,
@@ -552,13 +617,18 @@ def main():
         print("%-10s %-12s %10s %10s %10s %7s %12s %12s %9s %s" % (
             "database", "report", "tandem p95", "CPU/req", "anchor p95", "ratio", "tandem CPU",
             "anchor CPU", "CPU ratio", "targets"))
-        for label, url, pg, anchor in targets:
+        mismatched = []
+        for label, url, pg, anchor, rows_of in targets:
             got = measure(a.tandem, url, a.requests, folder, label, pg)
             for name in REPORTS:
                 if got.get(name) is None:
                     print("%-10s %-12s %10s" % (label, name, "failed"))
                     continue
-                p95, cpu, srv = got[name]
+                p95, cpu, srv, body = got[name]
+                if name in CHECKS:
+                    bad = CHECKS[name](body, rows_of(name))
+                    if bad:
+                        mismatched.append("%s %s: %s" % (label, name, ", ".join(bad)))
                 walls, anch_cpu = anchor(name)
                 anch = percentile(walls, 95)
                 ratio = p95 / anch if anch > 0 else float("inf")
@@ -572,7 +642,11 @@ def main():
                     label, name, p95, cpu_s, anch, ratio, total, anch_cpu, cpu_ratio, met))
         print("uptime after: %s" % subprocess.run(["uptime"], capture_output=True,
                                                     text=True).stdout.strip())
-        return 0
+        for m in mismatched:
+            print("NOT THE ANCHOR'S NUMBERS: " + m)
+        print("the report's numbers equal the anchor's: %s" % (
+            "no" if mismatched else ", ".join(n for n in REPORTS if n in CHECKS) or "none checked"))
+        return 1 if mismatched else 0
     finally:
         if pgdir:
             subprocess.run([os.path.join(ROOT, "tests", "pg.sh"), "stop", pgdir],

@@ -27,6 +27,7 @@
 #include "service/participation.h"
 #include "service/program.h"
 #include "service/risk.h"
+#include "store/report_rows.h"
 
 #define DAY 86400
 #define NMENTORS 14
@@ -659,11 +660,14 @@ static int load_surveys(store *s, int64_t program, int64_t coord, const int64_t 
                              SV_TEXT(m ? "mentee" : "mentor"),
                              SV_TEXT(text),
                              SV_INT(at)};
-            rc = exec(s,
-                      "INSERT INTO survey_responses (survey_id, round_id, participation_id, "
-                      "relationship_id, role, answers, submitted_at) VALUES (?1, ?2, ?3, ?4, ?5, "
-                      "?6, ?7)",
-                      w, 7);
+            int64_t response = 0;
+            rc = insert_id(s,
+                           "INSERT INTO survey_responses (survey_id, round_id, participation_id, "
+                           "relationship_id, role, answers, submitted_at) VALUES (?1, ?2, ?3, "
+                           "?4, ?5, ?6, ?7) RETURNING id",
+                           w, 7, &response);
+            if (rc == STORE_OK) /* its rated answers, as an answer through the service */
+                rc = store_survey_values_derive(s, response);
             free(text);
         }
     }
@@ -703,10 +707,13 @@ static int load_surveys(store *s, int64_t program, int64_t coord, const int64_t 
         char text[64];
         str_fmt(text, sizeof text, "{\"supported\": %d, \"recommend\": %d}", 3 + i % 3, 6 + i % 5);
         store_val v[] = {SV_INT(pulse), SV_TEXT(text), SV_INT((at / DAY) * DAY)};
-        rc = exec(s,
-                  "INSERT INTO survey_responses (survey_id, answers, submitted_at) VALUES (?1, "
-                  "?2, ?3)",
-                  v, 3);
+        int64_t response = 0;
+        rc = insert_id(s,
+                       "INSERT INTO survey_responses (survey_id, answers, submitted_at) VALUES "
+                       "(?1, ?2, ?3) RETURNING id",
+                       v, 3, &response);
+        if (rc == STORE_OK)
+            rc = store_survey_values_derive(s, response);
     }
     return rc;
 }

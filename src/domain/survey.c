@@ -551,6 +551,30 @@ void survey_tally_init(struct survey_tally *t, const struct survey_def *d)
     }
 }
 
+/* n answers x to rated question s, when x is in its range. */
+static void add_rated(struct survey_qstat *s, int64_t x, int64_t n)
+{
+    int64_t lo = s->kind == SURVEY_LIKERT ? 1 : 0;
+    if (x < lo || x - lo >= (int64_t)s->ncounts)
+        return;
+    s->counts[x - lo] += n;
+    s->sum += (double)x * (double)n;
+    s->answered += n;
+}
+
+void survey_tally_add_rated(struct survey_tally *t, const char *question, int64_t value, int64_t n)
+{
+    for (size_t i = 0; question && i < t->n; i++) {
+        struct survey_qstat *s = &t->q[i];
+        const char *id = json_string_value(json_object_get(s->q, "id"));
+        if ((s->kind == SURVEY_LIKERT || s->kind == SURVEY_NPS) && id &&
+            strcmp(id, question) == 0) {
+            add_rated(s, value, n);
+            return;
+        }
+    }
+}
+
 void survey_tally_add(struct survey_tally *t, const json_t *answers)
 {
     if (!json_is_object(answers))
@@ -563,15 +587,10 @@ void survey_tally_add(struct survey_tally *t, const json_t *answers)
             continue;
         switch (s->kind) {
         case SURVEY_LIKERT:
-        case SURVEY_NPS: {
-            int64_t lo = s->kind == SURVEY_LIKERT ? 1 : 0, x = json_integer_value(v);
-            if (!json_is_integer(v) || x < lo || x - lo >= (int64_t)s->ncounts)
-                break;
-            s->counts[x - lo]++;
-            s->sum += (double)x;
-            s->answered++;
+        case SURVEY_NPS:
+            if (json_is_integer(v))
+                add_rated(s, json_integer_value(v), 1);
             break;
-        }
         case SURVEY_SINGLE: {
             int k = json_is_string(v) ? option_index(s->q, json_string_value(v)) : -1;
             if (k >= 0 && (size_t)k < s->ncounts) {

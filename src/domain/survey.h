@@ -152,6 +152,11 @@ void survey_tally_init(struct survey_tally *t, const struct survey_def *d);
 /* Adds one stored response (checked answers; anything else in it is
  * skipped, so an old response never breaks the figures). */
 void survey_tally_add(struct survey_tally *t, const json_t *answers);
+/* Adds n answers `value` to the rated (likert or nps) question with the
+ * id `question`, as n responses holding it would: a question of another
+ * kind or none of that id, or a value out of range, adds nothing. It
+ * does not count responses (the caller counts them). */
+void survey_tally_add_rated(struct survey_tally *t, const char *question, int64_t value, int64_t n);
 void survey_tally_cleanup(struct survey_tally *t); /* NULL allowed */
 /* The label of count i of a question ("3", "Not sure"); never NULL. */
 const char *survey_count_label(const struct survey_qstat *s, size_t i, char buf[8]);

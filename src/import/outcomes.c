@@ -9,6 +9,7 @@
 #include "base/str.h"
 #include "base/strmap.h"
 #include "base/vec.h"
+#include "store/report_rows.h"
 
 enum col { C_EMAIL, C_DATE, C_KIND, C_VALUE, NCOLS };
 static const char *const NAMES[NCOLS] = {"email", "date", "kind", "value"};
@@ -116,7 +117,8 @@ static int write_row(store *db, const svc_actor *actor, const struct row *w, int
                         pv, 6, NULL);
         out->created += rc == STORE_OK;
     }
-    return rc;
+    /* The person's latest record of the kind, for the reports. */
+    return rc != STORE_OK ? rc : store_outcome_latest_derive(db, w->person, w->kind);
 }
 
 void outcome_import_cleanup(struct outcome_import_report *r)

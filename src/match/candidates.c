@@ -759,6 +759,16 @@ typedef struct viol_ctx {
     size_t n, cap;
     atomic_size_t nbreak;
     atomic_size_t scored;
+    /* two passes: the first scores only the blocks where a pair could break
+     * the dual (margin 0), the second, run only when some pair does, the
+     * blocks that can only hold near pairs; each mentor's heap of the worst
+     * pairs is kept between them (Q of them per mentor, at soff[r]) */
+    int pass;
+    viol *saved;
+    size_t *soff;
+    uint32_t *snh;
+    uint64_t *near; /* per mentor, nbw words: the blocks left for pass 2 */
+    size_t nbw;
 } viol_ctx;
 
 static void flush(viol_ctx *vc, const match_ipair *p, const int64_t *w, size_t n)
@@ -846,11 +856,51 @@ static int64_t need_of_e(const viol_ctx *vc, size_t r, size_t i, int64_t margin)
     return need;
 }
 
+/* whether mentee block b may hold a pruned pair of mentor r (bounds ub)
+ * that breaks the certificate (bit 1) or comes within margin of breaking
+ * its dual (bit 2): the block's bound and its largest cut reach the
+ * block's need, and some member's own cut does. Each test is monotone in
+ * the margin, so bit 1 implies bit 2. */
+static int viol_block(const viol_ctx *vc, size_t r, size_t b, const double *ub, int64_t margin)
+{
+    const match_check *c = vc->c;
+    const match_model *rm = &vc->ix->rm;
+    int64_t need = need_of(vc, r, (long)b, margin);
+    if (need == NEVER || vc->maxcut[b] < need || ub[b] < enter_thr(need))
+        return 0;
+    int64_t need0 = need_of(vc, r, (long)b, 0);
+    bool blk0 = need0 != NEVER && vc->maxcut[b] >= need0 && ub[b] >= enter_thr(need0);
+    size_t e0 = b * MATCH_BLOCK, nb = rm->ne - e0 < MATCH_BLOCK ? rm->ne - e0 : MATCH_BLOCK;
+    /* the members one by one: a pruned pair of e scores at most cut[e] */
+    size_t any = 0, any0 = 0;
+    if (vc->u_pos) { /* need_of_e without cuts, over arrays in position order */
+        const int64_t base = c->v[r] - c->M + 1, lo = c->dual_thr_min;
+        const double ubb = ub[b];
+        const int64_t *up = vc->u_pos + e0, *cp = vc->cut_pos + e0;
+        for (size_t a = 0; a < nb; a++) {
+            int64_t d = base + up[a], dm = d - margin;
+            int64_t n0 = d > lo ? d : lo, nm = dm > lo ? dm : lo;
+            any += cp[a] >= nm && ubb >= enter_thr(nm);
+            any0 += cp[a] >= n0 && ubb >= enter_thr(n0);
+        }
+    } else {
+        for (size_t a = 0; a < nb; a++) {
+            size_t i = e0 + a;
+            int64_t nm = need_of_e(vc, r, i, margin), n0 = need_of_e(vc, r, i, 0);
+            any += vc->cut_pos[i] >= nm && ub[b] >= enter_thr(nm);
+            any0 += vc->cut_pos[i] >= n0 && ub[b] >= enter_thr(n0);
+        }
+    }
+    return (any ? 2 : 0) | (blk0 && any0 ? 1 : 0);
+}
+
 /* A pruned pair (e, r) scores at most min(cut[e], cut_r[r]); it can break
  * the certificate only if that reaches need_of(). A mentor whose own list
  * bound is below its need (most of them: its list holds mentees it turned
  * down) is done at once; for the others only the mentee blocks whose bound
- * reaches the block's need are scored. */
+ * reaches the block's need are scored: in the first pass those where a pair
+ * could break the certificate, in the second (run only when one does) those
+ * that can only hold near pairs. */
 static void viol_col(void *arg, int tid, size_t r)
 {
     viol_ctx *vc = arg;
@@ -867,7 +917,9 @@ static void viol_col(void *arg, int tid, size_t r)
     scratch *sc = &vc->sc[tid];
     size_t j = ix->pos_r[r];
     const match_model *rm = &ix->rm;
-    match_bounds_ub(rm, &ix->be, j, sc->ub, sc->ws);
+    uint64_t *later = vc->near + r * vc->nbw;
+    if (vc->pass == 1)
+        match_bounds_ub(rm, &ix->be, j, sc->ub, sc->ws);
     /* only the mentor's Q worst pairs join the graph (the next round finds
      * the others if they still matter): in a crowded program thousands of
      * pruned pairs of a mentor may come near its price at first */
@@ -877,35 +929,27 @@ static void viol_col(void *arg, int tid, size_t r)
         sc->viol_cap = Q * 2;
         sc->viol = h = xrealloc(sc->viol, sc->viol_cap * sizeof *h);
     }
+    if (vc->pass == 2 && Q != SIZE_MAX) { /* the first pass's heap */
+        nh = vc->snh[r];
+        memcpy(h, vc->saved + vc->soff[r], nh * sizeof *h);
+    }
     match_ipair local[64];
     int64_t localw[64];
     size_t nl = 0, scored = 0;
     const int64_t margin = c->margin;
     for (size_t b = 0; b < ix->be.nb; b++) {
-        int64_t need = need_of(vc, r, (long)b, margin);
-        if (need == NEVER || vc->maxcut[b] < need || sc->ub[b] < enter_thr(need))
+        /* pass 1: the blocks where a pair could break the certificate,
+         * noting those that can only hold near pairs; pass 2: those */
+        if (vc->pass == 1) {
+            int k = viol_block(vc, r, b, sc->ub, margin);
+            if (k == 2)
+                later[b / 64] |= 1ull << (b % 64);
+            if (!(k & 1))
+                continue;
+        } else if (!(later[b / 64] >> (b % 64) & 1)) {
             continue;
-        size_t e0 = b * MATCH_BLOCK, nb = rm->ne - e0 < MATCH_BLOCK ? rm->ne - e0 : MATCH_BLOCK;
-        /* the members one by one: a pruned pair of e scores at most cut[e] */
-        size_t any = 0;
-        if (vc->u_pos) { /* need_of_e without cuts, over arrays in position order */
-            const int64_t base = c->v[r] - c->M - margin + 1, lo = c->dual_thr_min;
-            const double ubb = sc->ub[b];
-            const int64_t *up = vc->u_pos + e0, *cp = vc->cut_pos + e0;
-            for (size_t a = 0; a < nb; a++) {
-                int64_t d = base + up[a];
-                int64_t ne_ = d > lo ? d : lo;
-                any += cp[a] >= ne_ && ubb >= enter_thr(ne_);
-            }
-        } else {
-            for (size_t a = 0; a < nb; a++) {
-                size_t i = e0 + a;
-                int64_t ne_ = need_of_e(vc, r, i, margin);
-                any += vc->cut_pos[i] >= ne_ && sc->ub[b] >= enter_thr(ne_);
-            }
         }
-        if (!any)
-            continue;
+        size_t e0 = b * MATCH_BLOCK, nb = rm->ne - e0 < MATCH_BLOCK ? rm->ne - e0 : MATCH_BLOCK;
         match_model_col(rm, j, e0, nb, sc->score, sc->ok);
         scored += nb;
         for (size_t a = 0; a < nb; a++) {
@@ -938,6 +982,11 @@ static void viol_col(void *arg, int tid, size_t r)
                 nl = 0;
             }
         }
+    }
+    if (vc->pass == 1 && Q != SIZE_MAX) { /* kept for the second pass */
+        vc->snh[r] = (uint32_t)nh;
+        memcpy(vc->saved + vc->soff[r], h, nh * sizeof *h);
+        nh = 0;
     }
     for (size_t i = 0; i < nh; i++) {
         local[nl] = (match_ipair){h[i].e, (uint32_t)r};
@@ -1005,8 +1054,27 @@ size_t match_graph_violations(const match_model *m, const match_graph *g, const 
         if (vc.minu[b] == NEVER)
             vc.minu[b] = 0;
     vc.sc = scratch_new(threads, nb);
+    if (c->caps) {
+        vc.soff = xcalloc(g->nr + 1, sizeof *vc.soff);
+        for (size_t r = 0; r < g->nr; r++)
+            vc.soff[r + 1] = vc.soff[r] + (size_t)(2 * c->caps[r] + 8);
+        vc.saved = xmalloc((vc.soff[g->nr] + 1) * sizeof *vc.saved);
+        vc.snh = xcalloc(g->nr + 1, sizeof *vc.snh);
+    }
+    vc.nbw = (nb + 63) / 64;
+    vc.near = xcalloc(g->nr * vc.nbw + 1, sizeof *vc.near);
+    /* a proof that holds needs only the first pass */
+    vc.pass = 1;
     par_run(g->nr, threads, viol_col, &vc, "proving", progress, pctx);
+    if (atomic_load(&vc.nbreak)) {
+        vc.pass = 2;
+        par_run(g->nr, threads, viol_col, &vc, "proving", progress, pctx);
+    }
     scratch_free(vc.sc, threads);
+    free(vc.soff);
+    free(vc.saved);
+    free(vc.snh);
+    free(vc.near);
     *scored = atomic_load(&vc.scored);
     free(vc.minu);
     free(vc.maxcut);

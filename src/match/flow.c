@@ -236,6 +236,10 @@ static void ssp(const match_graph *g, const int64_t *wants, const int64_t *caps,
         slots = want_total;
     const int64_t M = (slots + 1) * (int64_t)MATCH_SCALE;
     const int64_t MB = M + MATCH_SCALE;
+    int64_t room = 0;
+    for (size_t r = 0; r < nr; r++)
+        room += caps[r];
+    const bool skip = 2 * want_total < room;
     heap Q = {0};
     uint32_t stamp = 0;
     int64_t matched = 0, units = 0;
@@ -271,12 +275,22 @@ static void ssp(const match_graph *g, const int64_t *wants, const int64_t *caps,
                         }
                     }
                     size_t a_end = g->off[e + 1];
+                    /* every potential is <= 0 (they start at 0 and only
+                     * fall), so an arc reaches its head at no less than
+                     * base - w: when that is >= D the arc cannot improve
+                     * the search and its head's state is never loaded.
+                     * Only where searches end next to their source (the
+                     * other side has over twice the room): there D is
+                     * known after an arc or two and most arcs are skipped;
+                     * in a crowded program the test mispredicts more than
+                     * the loads it saves (bench/README.md) */
+                    const int64_t base = skip ? dv + MATCH_SCALE + N[e].p : INT64_MIN / 2;
                     for (size_t a = g->off[e]; a < a_end; a++) {
                         /* the heads' states are scattered: ask for them a few
                          * arcs ahead, the search's one memory stall */
-                        if (a + SSP_AHEAD < a_end)
+                        if (a + SSP_AHEAD < a_end && base - g->w[a + SSP_AHEAD] < D)
                             __builtin_prefetch(&N[ne + g->head[a + SSP_AHEAD]]);
-                        if (f->x[a] || g->w[a] < thr)
+                        if (f->x[a] || g->w[a] < thr || base - g->w[a] >= D)
                             continue;
                         uint32_t node = (uint32_t)ne + g->head[a];
                         if (N[node].done == stamp)

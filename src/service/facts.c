@@ -1,6 +1,6 @@
 /* facts.c - the per-relationship facts (facts.h): the one definition is
  * the views relationship_facts_source and relationship_months_source
- * (migration 016); this copies them into relationship_facts and
+ * (migration 017); this copies them into relationship_facts and
  * relationship_months for one relationship, a program or all, and
  * compares the tables with the views. */
 #include "service/facts.h"

@@ -1,5 +1,5 @@
 /* facts.h - per-relationship facts kept up to date on write
- * (relationship_facts, migration 016; docs/internals/reports.md, "Facts
+ * (relationship_facts, migration 017; docs/internals/reports.md, "Facts
  * kept on write"): the held meetings, goals, milestones, messages,
  * agreement and signings, coordinators' notes and risk flags of each
  * relationship, which the at-risk list and the engagement report read

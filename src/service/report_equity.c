@@ -230,15 +230,12 @@ struct ocount {
  * counted by the person's fields - and by the participation's documents
  * when a declared field reads them (a mentee's before a mentor's: one per
  * person); grouped by the person's fields first (fewer key comparisons
- * than by kind first: 22 M instructions of 1.5 G). The latest by NOT EXISTS: SQLite answers it from the unique
- * index (person, kind, date) faster than a ROW_NUMBER() sort or a
- * max-date join (bench/README.md, equity), and PostgreSQL plans it as one
- * hash anti-join, not a probe per record. */
+ * than by kind first: 22 M instructions of 1.5 G). The latest records
+ * are svc_outcome_latest_sql's: those the import keeps when the period is
+ * open at its end, else found by NOT EXISTS a later one. */
 static const char OUTCOMES_SQL[] =
-    "WITH w AS (%s), latest AS (SELECT o.person_id, o.kind, o.value FROM outcome_records o JOIN w "
-    "ON w.person_id = o.person_id WHERE o.recorded_on BETWEEN ?2 AND ?3 AND NOT EXISTS (SELECT 1 "
-    "FROM outcome_records n WHERE n.person_id = o.person_id AND n.kind = o.kind AND "
-    "n.recorded_on BETWEEN ?2 AND ?3 AND n.recorded_on > o.recorded_on)) SELECT l.kind, l.value, "
+    "WITH w AS (%s), latest AS (SELECT o.person_id, o.kind, o.value FROM (%s) o JOIN w ON "
+    "w.person_id = o.person_id) SELECT l.kind, l.value, "
     "COUNT(*), %s FROM latest l JOIN people pe ON pe.id = l.person_id%s GROUP BY %s, l.kind, "
     "l.value";
 static const char WHO_SQL[] =
@@ -266,7 +263,8 @@ static int outcomes_add(store *db, int64_t program_id, const struct svc_period *
     char cols[160], group[160], sql[2048];
     columns_of(fs, false, cols, sizeof cols);
     columns_of(fs, true, group, sizeof group);
-    snprintf(sql, sizeof sql, OUTCOMES_SQL, fs->json ? WHO_DOCS_SQL : WHO_SQL, cols,
+    snprintf(sql, sizeof sql, OUTCOMES_SQL, fs->json ? WHO_DOCS_SQL : WHO_SQL,
+             svc_outcome_latest_sql(p), cols,
              fs->json ? " JOIN w ON w.person_id = l.person_id" : "", group);
     int rc = store_query(db, sql, pv, 3, &rows);
     while (rc == STORE_OK && (rc = store_next(rows)) == 1) {

@@ -15,6 +15,8 @@
 
 /* The cells of one question: the two roles a response keeps, and the
  * rest (anonymous answers, peers), which is never shown on its own. */
+#define DAY 86400 /* seconds: the counts are kept by day (store/report_rows.h) */
+
 enum { MENTOR, MENTEE, REST, CELLS };
 static const char *const CELL_ROLE[] = {"mentor", "mentee", NULL};
 
@@ -31,30 +33,55 @@ static int cell_of(const char *role)
     return REST;
 }
 
-/* The responses of the program's surveys in the period, tallied by survey
- * and role. */
+/* The index in sv[0..nsv) (sorted by id) of survey sid, from *at on; nsv
+ * when it is none of them. */
+static size_t survey_at(const struct svc_survey *sv, size_t nsv, size_t *at, int64_t sid)
+{
+    while (*at < nsv && sv[*at].id < sid)
+        (*at)++;
+    return *at < nsv && sv[*at].id == sid ? *at : nsv;
+}
+
+/* The rated answers of the program's surveys in the period, tallied by
+ * survey and role, and the responses counted: from the counts kept by
+ * survey, question, role, day and value when each response is written
+ * (store/report_rows.h), so no response's JSON is read. The period is
+ * whole UTC days (svc_period_set), so its days select exactly the
+ * answers of its seconds. */
 static int tally(store *db, int64_t program_id, const struct svc_period *p,
                  const struct svc_survey *sv, size_t nsv, struct tallies *tl, int64_t *responses)
 {
     store_rows *rows = NULL;
-    store_val pv[] = {SV_INT(program_id), SV_INT(p->from_t), SV_INT(p->to_t)};
+    store_val pv[] = {SV_INT(program_id), SV_INT(p->from_t / DAY), SV_INT(p->to_t / DAY)};
     int rc = store_query(db,
-                         "SELECT r.survey_id, r.role, r.answers FROM survey_responses r JOIN "
-                         "surveys s ON s.id = r.survey_id WHERE s.program_id = ?1 AND "
-                         "r.submitted_at BETWEEN ?2 AND ?3 ORDER BY r.survey_id",
+                         "SELECT c.survey_id, c.question, c.role, c.value, SUM(c.n) FROM "
+                         "survey_answer_counts c JOIN surveys s ON s.id = c.survey_id WHERE "
+                         "s.program_id = ?1 AND c.day BETWEEN ?2 AND ?3 GROUP BY c.survey_id, "
+                         "c.question, c.role, c.value ORDER BY c.survey_id",
                          pv, 3, &rows);
     size_t at = 0;
     while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
         rc = STORE_OK;
-        int64_t sid = store_col_int(rows, 0);
-        while (at < nsv && sv[at].id < sid)
-            at++;
-        if (at == nsv || sv[at].id != sid)
-            continue;
-        json_t *answers = json_loads(store_col_text(rows, 2), 0, NULL);
-        survey_tally_add(&tl[at].t[cell_of(store_col_text(rows, 1))], answers);
-        json_decref(answers);
-        (*responses)++;
+        size_t i = survey_at(sv, nsv, &at, store_col_int(rows, 0));
+        if (i < nsv)
+            survey_tally_add_rated(&tl[i].t[cell_of(store_col_text(rows, 2))],
+                                   store_col_text(rows, 1), store_col_int(rows, 3),
+                                   store_col_int(rows, 4));
+    }
+    store_rows_free(rows);
+    rows = NULL;
+    if (rc < 0)
+        return rc;
+    rc = store_query(db,
+                     "SELECT d.survey_id, SUM(d.n) FROM survey_response_days d JOIN surveys s ON "
+                     "s.id = d.survey_id WHERE s.program_id = ?1 AND d.day BETWEEN ?2 AND ?3 "
+                     "GROUP BY d.survey_id ORDER BY d.survey_id",
+                     pv, 3, &rows);
+    at = 0;
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        rc = STORE_OK;
+        if (survey_at(sv, nsv, &at, store_col_int(rows, 0)) < nsv)
+            *responses += store_col_int(rows, 1);
     }
     store_rows_free(rows);
     return rc < 0 ? rc : STORE_OK;

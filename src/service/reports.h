@@ -43,6 +43,13 @@ int svc_period_set(struct svc_period *p, const char *from, const char *to, int64
  * stored dates (outcome records): "0000-00-00" and "9999-99-99" when open. */
 void svc_period_days(const struct svc_period *p, char from[11], char to[11]);
 
+/* A subquery of each person's latest outcome record of each kind in
+ * period p - columns person_id, kind, value - where ?2 and ?3 are the
+ * period's days (svc_period_days). A period open at its end reads the
+ * latest records the import keeps (outcome_latest, store/report_rows.h);
+ * one that ends reads the records. Static text: never freed. */
+const char *svc_outcome_latest_sql(const struct svc_period *p);
+
 /* True when `name` is a report svc_report_run makes. */
 bool svc_report_known(const char *name);
 

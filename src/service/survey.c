@@ -14,6 +14,7 @@
 #include "service/relationship.h"
 #include "service/risk.h"
 #include "service/reminder.h"
+#include "store/report_rows.h"
 
 #define DAY 86400
 #define OPEN_STATUSES "('active', 'paused', 'closing')"
@@ -639,6 +640,9 @@ int svc_survey_respond(store *db, const svc_actor *actor, const struct svc_surve
         goto done;
     }
     *response_id = anon ? 0 : id;
+    /* Its rated answers, one row per question, for the satisfaction report. */
+    if ((rc = store_survey_values_derive(db, id)) != STORE_OK)
+        goto done;
     /* A pairing fit answered moves the relationship's flags now. */
     if (s->def.purpose == SURVEY_PAIRING_FIT && rel_id &&
         (rc = svc_risk_record_relationship(db, rel_id, now)) != STORE_OK)
@@ -1010,19 +1014,11 @@ int svc_survey_on_trained(store *db, int64_t participation_id, int64_t now)
 
 int svc_survey_timers_due(store *db, int64_t now, int64_t *ids, size_t max, size_t *n)
 {
-    store_rows *rows = NULL;
-    *n = 0;
     store_val p[] = {SV_INT(now), SV_INT((int64_t)max)};
-    int rc = store_query(db,
-                         "SELECT id FROM survey_timers WHERE due_at <= ?1 ORDER BY due_at, id "
-                         "LIMIT ?2",
-                         p, 2, &rows);
-    while (rc == STORE_OK && *n < max && (rc = store_next(rows)) == 1) {
-        ids[(*n)++] = store_col_int(rows, 0);
-        rc = STORE_OK;
-    }
-    store_rows_free(rows);
-    return rc < 0 ? rc : STORE_OK;
+    return store_query_ints(db,
+                            "SELECT id FROM survey_timers WHERE due_at <= ?1 ORDER BY due_at, id "
+                            "LIMIT ?2",
+                            p, 2, ids, max, n);
 }
 
 static int delete_timer(store *db, int64_t id)

@@ -9,12 +9,14 @@
  * write lock.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "store/backend.h"
 #include "store/migrations.h"
+#include "store/report_rows.h"
 #include "store/store.h"
 
 /* pg_advisory_lock key: "TANDEMMG" read as a big-endian integer, so it
@@ -128,6 +130,13 @@ static int step(store *s, int latest, bool *done)
         char first[STORE_ERRMSG_BYTES];
         copy_err(first, s);
         rc = store_fail(s, rc, "store: migration %03d_%s failed: %s", m->version, m->name, first);
+        goto fail;
+    }
+    /* The rows kept for the reports, derived from those already there. */
+    if (strcmp(m->name, "report_rows") == 0 && (rc = store_report_rows_rebuild(s))) {
+        char first[STORE_ERRMSG_BYTES];
+        copy_err(first, s);
+        rc = store_fail(s, rc, "store: deriving the report rows failed: %s", first);
         goto fail;
     }
     store_val p[] = {SV_INT(m->version), SV_TEXT(m->name), SV_INT(clock_now())};

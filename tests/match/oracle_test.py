@@ -635,6 +635,45 @@ def test_blocks(rng, variant, objective, extra, make=block_instance, prefix="blo
     check(res["stats"]["optimal"] is True, name, "not proven")
 
 
+def solver_instance(rng, variant):
+    """Instances for the solver's and the proof's own rules:
+      scarce - mentee slots more than twice the mentors' (the shortest-path
+               searches skip arcs that cannot beat the path found so far),
+               people of three identical kinds, so that many arcs tie with
+               the path's length exactly (the skip's bound is tight)
+      near   - a crowded program (capacities 3-9) of two kinds with a year
+               or two of seniority between people, so that many scores lie
+               within 0.01 of each other: the proof's first pass finds the
+               pairs that break the duals, its second the near ones"""
+    inst = block_instance(rng, "ties")
+    kinds = [(rng.sample(TAGS, 2), rng.randint(-2, 2), rng.randint(0, 5),
+              [rng.randint(1, 5) for _ in range(4)]) for _ in range(3)]
+    if variant == "scarce":
+        ne, nr, caps = rng.randint(300, 400), rng.randint(60, 80), (1, 2)
+    else:
+        ne, nr, caps = rng.randint(300, 400), rng.randint(60, 80), (3, 9)
+    mentors, mentees = [], []
+    for i in range(nr):
+        sk, tz, yr, p = kinds[rng.randrange(3 if variant == "scarce" else 2)]
+        if variant == "near":
+            yr += rng.randint(0, 2)
+        mentors.append({"id": f"p{i}", "capacity": rng.randint(*caps),
+                        "attrs": {"skills": sk, "langs": ["en"], "tz": tz, "years": yr + 8,
+                                  "p": p}})
+    for i in range(ne):
+        sk, tz, yr, p = kinds[rng.randrange(3 if variant == "scarce" else 2)]
+        if variant == "near":
+            yr += rng.randint(0, 2)
+        m = {"id": f"e{i}", "wants": rng.randint(1, 3),
+             "attrs": {"needs": sk, "langs": ["en"], "tz": tz, "years": yr, "p": p}}
+        if rng.random() < 0.2:
+            m["choices"] = [f"p{j}" for j in rng.sample(range(nr), 3)]
+        mentees.append(m)
+    inst["mentors"], inst["mentees"] = mentors, mentees
+    inst["forbidden"] = [[f"e{i}", f"p{rng.randrange(nr)}"] for i in range(0, ne, 9)]
+    return inst
+
+
 def main():
     rng = random.Random(SEED)
     for i in range(COUNT):
@@ -658,6 +697,10 @@ def main():
     for variant in ("required", "tight", "far"):
         test_blocks(rng, variant, "total", (), lambda r, v: group_instance(r, v, wide=True),
                     "wide-groups")
+    for variant in ("scarce", "near"):
+        for extra in ((), ("--top-k", "1")):
+            test_blocks(rng, variant, "total", extra, solver_instance, "solver")
+        test_blocks(rng, variant, "fair", ("--top-k", "1"), solver_instance, "solver")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -372,6 +372,46 @@ static void test_the_tally(void **state)
     survey_def_cleanup(&d);
 }
 
+/* Counted answers (the satisfaction report's rows) add up to what the
+ * same answers in responses give, and skip what a response would. */
+static void test_the_tally_of_counted_answers(void **state)
+{
+    (void)state;
+    struct survey_def d;
+    verr e = {0};
+    assert_int_equal(def_of(PULSE, &d, &e), 0);
+    struct survey_tally a, b;
+    survey_tally_init(&a, &d);
+    survey_tally_init(&b, &d);
+    const char *rs[] = {"{\"useful\": 5, \"q2\": 10}", "{\"useful\": 5, \"q2\": 3}",
+                        "{\"useful\": 2, \"q2\": 10}"};
+    for (size_t i = 0; i < 3; i++) {
+        json_t *j = json_loads(rs[i], 0, NULL);
+        survey_tally_add(&a, j);
+        json_decref(j);
+    }
+    survey_tally_add_rated(&b, "useful", 5, 2);
+    survey_tally_add_rated(&b, "useful", 2, 1);
+    survey_tally_add_rated(&b, "q2", 10, 2);
+    survey_tally_add_rated(&b, "q2", 3, 1);
+    survey_tally_add_rated(&b, "useful", 0, 4); /* under a likert's 1 */
+    survey_tally_add_rated(&b, "useful", 6, 4); /* over its 5 */
+    survey_tally_add_rated(&b, "q3", 1, 4);     /* a choice question: not rated */
+    survey_tally_add_rated(&b, "gone", 1, 4);   /* no such question */
+    survey_tally_add_rated(&b, NULL, 1, 4);
+    for (size_t q = 0; q < 2; q++) {
+        assert_int_equal(a.q[q].answered, b.q[q].answered);
+        assert_true(a.q[q].sum == b.q[q].sum);
+        assert_memory_equal(a.q[q].counts, b.q[q].counts, sizeof a.q[q].counts);
+    }
+    assert_int_equal(b.q[0].answered, 3);
+    assert_int_equal(b.q[2].answered, 0);
+    assert_int_equal(b.responses, 0); /* the caller counts responses */
+    survey_tally_cleanup(&a);
+    survey_tally_cleanup(&b);
+    survey_def_cleanup(&d);
+}
+
 static void test_when_rounds_open(void **state)
 {
     (void)state;
@@ -445,6 +485,7 @@ int main(void)
         cmocka_unit_test(test_nps),
         cmocka_unit_test(test_the_anonymity_threshold),
         cmocka_unit_test(test_the_tally),
+        cmocka_unit_test(test_the_tally_of_counted_answers),
         cmocka_unit_test(test_when_rounds_open),
         cmocka_unit_test(test_audiences),
     };
