@@ -76,7 +76,10 @@ int cli_match(int argc, char **argv)
     }
     char err[512];
     match_instance *in = NULL;
-    if (match_json_read(input, &in, err, sizeof err)) {
+    /* --threads bounds the reader and the writer too (none: one per CPU) */
+    int threads = opts.threads;
+    if (threads ? match_json_read_threads(input, threads, &in, err, sizeof err)
+                : match_json_read(input, &in, err, sizeof err)) {
         fprintf(stderr, "%s\n", err);
         return 2;
     }
@@ -96,7 +99,8 @@ int cli_match(int argc, char **argv)
         match_instance_free(in);
         return 2;
     }
-    rc = match_json_write(in, res, output, err, sizeof err);
+    rc = threads ? match_json_write_threads(in, res, output, threads, err, sizeof err)
+                 : match_json_write(in, res, output, err, sizeof err);
     if (rc)
         fprintf(stderr, "tandem match: %s\n", err);
     match_result_free(res);

@@ -120,6 +120,25 @@ void match_bounds_build_n(const match_model *rm, int side, size_t bs, match_boun
                 }
                 d->popmin[b] = pm;
             }
+            if (side == 0 && c->kind == MATCH_OVERLAP) {
+                const size_t Q = MATCH_POP_CLASSES;
+                d->cuni = xcalloc(Q * W * nb + 1, sizeof *d->cuni);
+                d->cpop = xmalloc((nb + 1) * sizeof *d->cpop);
+                for (size_t b = 0; b < nb; b++) {
+                    int32_t pm = INT32_MAX;
+                    for (size_t i = b * bs; i < n && i < (b + 1) * bs; i++) {
+                        int32_t pa = c->pop0[i];
+                        if (pa <= 0)
+                            continue; /* |A| = 0 scores 0 */
+                        size_t q = pa < (int32_t)Q ? (size_t)pa - 1 : Q - 1;
+                        if (q == Q - 1 && pa < pm)
+                            pm = pa;
+                        for (size_t w = 0; w < W; w++)
+                            d->cuni[(q * W + w) * nb + b] |= c->bits[0][i * W + w];
+                    }
+                    d->cpop[b] = pm;
+                }
+            }
             break;
         }
         case MATCH_SAME:
@@ -224,6 +243,8 @@ void match_bounds_free(match_bounds *B)
         free(d->cen);
         free(d->ccos);
         free(d->csin);
+        free(d->cuni);
+        free(d->cpop);
     }
     free(B->col);
     memset(B, 0, sizeof *B);
@@ -293,6 +314,39 @@ static inline __attribute__((always_inline)) void ub_body(const match_model *rm,
                 const double pa = (double)c->pop0[x];
                 for (size_t b = b0; b < b1; b++) {
                     double v = shared ? (cnt[b] > 0.0 ? 1.0 : 0.0) : pa > 0.0 ? cnt[b] / pa : 0.0;
+                    fail[b] += v > 0.0 ? 0.0 : req;
+                    acc[b] += w * v;
+                }
+            } else if (d->cuni) {
+                /* a mentor against mentee blocks, overlap: per class of
+                 * |A|, what the class's union meets of B over the least
+                 * |A| in the class; the best class */
+                const size_t Q = MATCH_POP_CLASSES;
+                for (size_t b = b0; b < b1; b++)
+                    cnt[b] = 0.0;
+                for (size_t c0 = b0; c0 < b1; c0 += MATCH_BLOCK) {
+                    const size_t c1 = c0 + MATCH_BLOCK < b1 ? c0 + MATCH_BLOCK : b1;
+                    for (size_t q = 0; q < Q; q++) {
+                        double cq[MATCH_BLOCK]; /* this class's count */
+                        for (size_t b = c0; b < c1; b++)
+                            cq[b - c0] = 0.0;
+                        for (size_t wd = 0; wd < W; wd++) {
+                            uint64_t a = c->bits[1][wd * rm->nr + x];
+                            const uint64_t *restrict u = d->cuni + (q * W + wd) * nb;
+                            for (size_t b = c0; b < c1; b++)
+                                cq[b - c0] += (double)__builtin_popcountll(a & u[b]);
+                        }
+                        const int32_t *restrict cp = d->cpop;
+                        const double pq = (double)(q + 1);
+                        for (size_t b = c0; b < c1; b++) {
+                            double den = q + 1 < Q ? pq : (double)cp[b];
+                            double v = cq[b - c0] > 0.0 ? cq[b - c0] / den : 0.0;
+                            cnt[b] = v > cnt[b] ? v : cnt[b];
+                        }
+                    }
+                }
+                for (size_t b = b0; b < b1; b++) {
+                    double v = cnt[b] < 1.0 ? cnt[b] : 1.0;
                     fail[b] += v > 0.0 ? 0.0 : req;
                     acc[b] += w * v;
                 }

@@ -83,7 +83,20 @@ struct match_instance {
     size_t nforbidden, cap_forbidden, nlocked, cap_locked;
     double min_score;
     match_objective objective;
+    uint32_t field_next; /* field_for's first guess: the field after the last one asked for */
 };
+
+/* Attributes set by a second thread (match_json.c): a scratch instance
+ * that takes match_set_* for people [0, people) of either side without
+ * holding the people themselves (it has no ids); free it with
+ * match_instance_free. match_attrs_merge appends its attributes of `side`
+ * to in exactly as if they had been set on in in the same order (fields
+ * and strings in has not seen get the next numbers in the order the
+ * scratch first met them) and empties the scratch's. -1 when a field's
+ * type differs between them: in is then fit only to be freed (the reader
+ * reads again on one thread for the message). */
+match_instance *match_attrs_scratch(size_t people);
+int match_attrs_merge(match_instance *in, match_instance *scratch, match_side side);
 
 int match_strmap_get(const match_strmap *m, const char *key);        /* -1 if absent */
 int match_strmap_put(match_strmap *m, const char *key, int32_t val); /* copies key */
@@ -193,7 +206,13 @@ typedef struct match_bcol {
     int32_t *uniq;       /* same: the value all share, -1 all missing, -2 mixed */
     double *cen;         /* similarity: unit centre, dimension-major */
     double *ccos, *csin; /* similarity: the cone's angle (ccos 2: no direction) */
+    /* overlap, mentee blocks: the union of the tag bits of the members with
+     * |A| = q + 1 for q < MATCH_POP_CLASSES - 1, and in the last class of
+     * those with more, whose least |A| is cpop; cuni[(q * words + w) * nb + b] */
+    uint64_t *cuni;
+    int32_t *cpop;
 } match_bcol;
+#define MATCH_POP_CLASSES 4
 
 typedef struct match_bounds {
     int side; /* 0: mentee blocks, 1: mentor blocks */
@@ -300,10 +319,6 @@ size_t match_graph_rest(const match_model *m, const match_graph *g, size_t e, co
 size_t match_model_allowed(const match_model *m, size_t e, uint32_t **mentors, int64_t **w);
 
 int match_threads(int requested);
-/* match_json_write with the matches formatted by up to `threads` threads
- * (1: in order by this one, as match_json_dumps does); the same bytes. */
-int match_json_write_threads(const match_instance *in, const match_result *r, const char *path,
-                             int threads, char *err, size_t errlen);
 
 /* ---- exact b-matching (flow.c) ---- */
 

@@ -82,7 +82,8 @@ static void strmap_grow(match_strmap *m)
     m->size = nsize;
 }
 
-int match_strmap_put(match_strmap *m, const char *key, int32_t val)
+/* puts a copy of key; the copy, or NULL when key is there already */
+static const char *strmap_put(match_strmap *m, const char *key, int32_t val)
 {
     if ((m->count + 1) * 2 > m->size)
         strmap_grow(m);
@@ -93,16 +94,21 @@ int match_strmap_put(match_strmap *m, const char *key, int32_t val)
     size_t i = h & mask;
     while (m->slots[i].key) {
         if (slot_is(&m->slots[i], h32, key, len, head))
-            return -1;
+            return NULL;
         i = (i + 1) & mask;
     }
     match_strslot *sl = &m->slots[i];
-    sl->key = xstrdup(key);
+    sl->key = xstrndup(key, len);
     sl->val = val;
     sl->hash = h32;
     memcpy(sl->head, head, MATCH_STRMAP_HEAD);
     m->count++;
-    return 0;
+    return sl->key;
+}
+
+int match_strmap_put(match_strmap *m, const char *key, int32_t val)
+{
+    return strmap_put(m, key, val) ? 0 : -1;
 }
 
 void match_strmap_cleanup(match_strmap *m)
@@ -127,9 +133,7 @@ void match_instance_free(match_instance *in)
     if (!in)
         return;
     for (int s = 0; s < 2; s++) {
-        for (size_t i = 0; i < in->n[s]; i++)
-            free(in->ids[s][i]);
-        free(in->ids[s]);
+        free(in->ids[s]); /* the id strings are the id map's keys */
         free(in->count[s]);
         match_strmap_cleanup(&in->idmap[s]);
         for (size_t i = 0; i < in->nattrs[s]; i++) {
@@ -184,7 +188,9 @@ static int add_person(match_instance *in, int side, const char *id, int64_t coun
         seterr(err, errlen, "too many people");
         return -1;
     }
-    if (match_strmap_get(&in->idmap[side], id) >= 0) {
+    /* one probe finds a duplicate or keeps the id: the map's copy is ids[k] */
+    const char *kept = strmap_put(&in->idmap[side], id, (int32_t)in->n[side]);
+    if (!kept) {
         if (err)
             str_fmt(err, errlen, "id: duplicate id \"%.80s\"", id);
         return -1;
@@ -200,13 +206,12 @@ static int add_person(match_instance *in, int side, const char *id, int64_t coun
         in->cap_people[side] = nc;
     }
     size_t k = in->n[side]++;
-    in->ids[side][k] = xstrdup(id);
+    in->ids[side][k] = (char *)kept;
     in->count[side][k] = count;
     if (side == MATCH_MENTEE) {
         in->choices[k] = NULL;
         in->nchoices[k] = 0;
     }
-    match_strmap_put(&in->idmap[side], id, (int32_t)k);
     if (idx)
         *idx = k;
     return 0;
@@ -257,7 +262,12 @@ static int field_for(match_instance *in, const char *field, int type, uint32_t *
         seterr(err, errlen, "attribute name must be non-empty");
         return -1;
     }
-    int f = match_strmap_get(&in->fieldmap, field);
+    /* people list their attributes in the same order: the field after the
+     * last one (or the first) is nearly always the one asked for */
+    uint32_t g = in->field_next < in->nfields ? in->field_next : 0;
+    int f = g < in->nfields && strcmp(in->field_names[g], field) == 0
+                ? (int)g
+                : match_strmap_get(&in->fieldmap, field);
     if (f < 0) {
         if (in->nfields == in->cap_fields) {
             in->cap_fields = in->cap_fields ? in->cap_fields * 2 : 16;
@@ -278,6 +288,7 @@ static int field_for(match_instance *in, const char *field, int type, uint32_t *
             return -1;
         }
     }
+    in->field_next = (uint32_t)f + 1;
     *out = (uint32_t)f;
     return 0;
 }
@@ -375,6 +386,77 @@ int match_set_vector(match_instance *in, match_side side, size_t idx, const char
     if (n)
         memcpy(a->vec, v, n * sizeof(double));
     return 0;
+}
+
+/* ---- attributes set apart and merged ---- */
+
+match_instance *match_attrs_scratch(size_t people)
+{
+    match_instance *sc = match_instance_new();
+    /* people to check indexes against, with no ids (match_instance_free
+     * skips them) */
+    sc->n[MATCH_MENTEE] = sc->n[MATCH_MENTOR] = people;
+    return sc;
+}
+
+int match_attrs_merge(match_instance *in, match_instance *sc, match_side side)
+{
+    int rc = -1;
+    uint32_t *fmap = xcalloc(sc->nfields + 1, sizeof *fmap);
+    int32_t *smap = xcalloc(sc->nstrings + 1, sizeof *smap);
+    const char **names = xcalloc(sc->nstrings + 1, sizeof *names);
+    /* a field in in lacks a type only when it has been empty there: the
+     * checks give what setting them one by one gives */
+    for (size_t f = 0; f < sc->nfields; f++)
+        if (field_for(in, sc->field_names[f], sc->field_types[f], &fmap[f], NULL, 0))
+            goto done;
+    for (size_t i = 0; i < sc->strings.size; i++)
+        if (sc->strings.slots[i].key)
+            names[sc->strings.slots[i].val] = sc->strings.slots[i].key;
+    for (size_t i = 0; i < sc->nstrings; i++)
+        smap[i] = intern(in, names[i]);
+    bool same = true; /* numbered alike: nothing to renumber */
+    for (size_t f = 0; f < sc->nfields; f++)
+        same = same && fmap[f] == f;
+    for (size_t i = 0; i < sc->nstrings; i++)
+        same = same && smap[i] == (int32_t)i;
+    size_t n = sc->nattrs[side];
+    match_attr *dst;
+    if (!in->nattrs[side]) { /* the scratch's array becomes in's */
+        free(in->attrs[side]);
+        in->attrs[side] = sc->attrs[side];
+        in->cap_attrs[side] = sc->cap_attrs[side];
+        sc->attrs[side] = NULL;
+        sc->cap_attrs[side] = 0;
+        dst = in->attrs[side];
+    } else {
+        if (in->nattrs[side] + n > in->cap_attrs[side]) {
+            size_t cap = in->cap_attrs[side];
+            while (cap < in->nattrs[side] + n)
+                cap *= 2;
+            in->attrs[side] = xrealloc(in->attrs[side], cap * sizeof(match_attr));
+            in->cap_attrs[side] = cap;
+        }
+        dst = in->attrs[side] + in->nattrs[side];
+        memcpy(dst, sc->attrs[side], n * sizeof *dst);
+    }
+    for (size_t i = 0; i < n && !same; i++) {
+        match_attr *a = &dst[i];
+        a->field = fmap[a->field];
+        if (a->str >= 0)
+            a->str = smap[a->str];
+        if (a->type == FT_TAGS)
+            for (uint32_t k = 0; k < a->n; k++)
+                a->tags[k] = smap[a->tags[k]];
+    }
+    in->nattrs[side] += n;
+    sc->nattrs[side] = 0; /* their tags and vectors belong to in now */
+    rc = 0;
+done:
+    free(fmap);
+    free(smap);
+    free(names);
+    return rc;
 }
 
 /* ---- criteria and constraints ---- */

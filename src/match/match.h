@@ -220,10 +220,19 @@ int match_json_read(const char *path, match_instance **out, char *err, size_t er
 /* The same from a NUL-terminated buffer; name is used in messages. */
 int match_json_read_string(const char *text, const char *name, match_instance **out, char *err,
                            size_t errlen);
+/* match_json_read with a file of 1 MiB or more read by two threads when
+ * threads > 1 (1: by this one alone; match_json_read uses one per online
+ * CPU, at most two); the same instance, the same message. */
+int match_json_read_threads(const char *path, int threads, match_instance **out, char *err,
+                            size_t errlen);
 /* Writes the result as JSON to path ("-" or NULL: standard output). A file
  * is written to a temporary name and renamed only on success. */
 int match_json_write(const match_instance *in, const match_result *r, const char *path, char *err,
                      size_t errlen);
+/* match_json_write with the matches formatted by up to `threads` threads
+ * (1: in order by this one, as match_json_dumps does); the same bytes. */
+int match_json_write_threads(const match_instance *in, const match_result *r, const char *path,
+                             int threads, char *err, size_t errlen);
 /* The result as a JSON text the caller frees with free(). */
 char *match_json_dumps(const match_instance *in, const match_result *r);
 

@@ -60,7 +60,28 @@ typedef struct jdoc {
     const char *p, *end, *line_start;
     int line, depth;
     jerr *je;
+    bool root_obj;       /* the root is an object */
+    struct jtail *tail;  /* the second thread's part, until taken or passed */
+    struct jtail *taken; /* taken: its root members are pushed after the array */
 } jdoc;
+
+/* The second half of a long file parsed by a second thread (see jparse):
+ * from `start`, the first byte of an item of an array that is a member of
+ * the root object, through that array's ']' (its items), and then through
+ * the root's '}' (its members after the array). The main parse takes them
+ * only if it reaches `start` itself as the start of an item of an array
+ * at depth 2 inside the root object; otherwise, or when the tail did not
+ * parse, it parses those bytes itself, so every error is the one the
+ * single-threaded parse gives, at the same line and column. */
+typedef struct jtail {
+    jdoc d;            /* the tail's own arena, stack and position */
+    jerr je;           /* its error, never reported */
+    const char *start; /* the first byte of its first item */
+    const char *stop;  /* just after the root's '}' */
+    size_t nitems;     /* the array's items, then the root's keys and values, on d's stack */
+    bool ok;
+    pthread_t th;
+} jtail;
 
 static void *arena_alloc(jdoc *d, size_t n)
 {
@@ -394,12 +415,60 @@ static const char *dup_key(const jv *kids, uint32_t n)
     return dup;
 }
 
+static void push_n(jdoc *d, const jv *v, size_t n)
+{
+    if (d->sn + n > d->scap) {
+        while (d->sn + n > d->scap)
+            d->scap = d->scap ? d->scap * 2 : 1024;
+        d->stack = xrealloc(d->stack, d->scap * sizeof *d->stack);
+    }
+    memcpy(d->stack + d->sn, v, n * sizeof *v);
+    d->sn += n;
+}
+
+/* d is at the tail's start, as the next item of an array in the root:
+ * when the tail parsed, its items go on d's stack, d is after the array,
+ * and the root's members follow (rest_of_root). false: d parses it all. */
+static bool take_tail(jdoc *d)
+{
+    jtail *t = d->tail;
+    d->tail = NULL;
+    pthread_join(t->th, NULL);
+    if (!t->ok)
+        return false;
+    push_n(d, t->d.stack, t->nitems);
+    d->taken = t;
+    return true;
+}
+
+/* after the array of the tail: the root's members of the tail, and d at
+ * the end of the root, on the line the tail counted to */
+static void rest_of_root(jdoc *d)
+{
+    jtail *t = d->taken;
+    d->taken = NULL;
+    push_n(d, t->d.stack + t->nitems, t->d.sn - t->nitems);
+    d->p = t->stop;
+    if (t->d.line > 1) {
+        d->line += t->d.line - 1;
+        d->line_start = t->d.line_start;
+    }
+    /* the tail's strings and containers now belong to d */
+    jchunk **last = &d->arena;
+    while (*last)
+        last = &(*last)->next;
+    *last = t->d.arena;
+    t->d.arena = NULL;
+}
+
 static int parse_container(jdoc *d, jv *out)
 {
     bool obj = *d->p == '{';
     char close = obj ? '}' : ']';
     if (++d->depth > LIMIT_JSON_DEPTH)
         return jfail(d, "maximum nesting depth reached");
+    if (d->depth == 1)
+        d->root_obj = obj;
     d->p++;
     size_t base = d->sn;
     skip_ws(d);
@@ -421,9 +490,16 @@ static int parse_container(jdoc *d, jv *out)
                 d->p++;
                 skip_ws(d);
             }
+            if (!obj && d->tail && d->p == d->tail->start && d->depth == 2 && d->root_obj &&
+                take_tail(d))
+                break;
             if (parse_value(d, &v))
                 return -1;
             push(d, v);
+            if (obj && d->taken) {
+                rest_of_root(d);
+                break;
+            }
             skip_ws(d);
             if (d->p < d->end && *d->p == ',') {
                 d->p++;
@@ -479,27 +555,129 @@ static int parse_value(jdoc *d, jv *out)
     }
 }
 
-/* the root of text, or NULL with je set; d is freed by jdoc_free either way */
-static jv *jparse(jdoc *d, const char *text, size_t n, jerr *je)
+/* the second thread: the items of an array from t->start through its
+ * ']', then the members of the object around it through its '}', as the
+ * main parse would read them at depths 2 and 1 */
+static void *parse_tail(void *arg)
+{
+    jtail *t = arg;
+    jdoc *d = &t->d;
+    jv v;
+    for (;;) {
+        skip_ws(d);
+        if (parse_value(d, &v))
+            return NULL;
+        push(d, v);
+        skip_ws(d);
+        if (d->p < d->end && *d->p == ',') {
+            d->p++;
+            continue;
+        }
+        if (d->p < d->end && *d->p == ']')
+            break;
+        return NULL;
+    }
+    d->p++;
+    t->nitems = d->sn;
+    d->depth = 1;
+    for (;;) {
+        skip_ws(d);
+        if (d->p < d->end && *d->p == '}')
+            break;
+        if (d->p >= d->end || *d->p != ',')
+            return NULL;
+        d->p++;
+        skip_ws(d);
+        if (d->p >= d->end || *d->p != '"' || parse_string(d, &v))
+            return NULL;
+        push(d, v);
+        skip_ws(d);
+        if (d->p >= d->end || *d->p != ':')
+            return NULL;
+        d->p++;
+        skip_ws(d);
+        if (parse_value(d, &v))
+            return NULL;
+        push(d, v);
+    }
+    t->stop = d->p + 1;
+    t->ok = true;
+    return NULL;
+}
+
+/* Files of TAIL_MIN_BYTES and more are read by two threads: the second
+ * starts at the first '{' after the middle that follows a ',' (an item of
+ * the mentees array, in a file of the contract). A guess that is wrong
+ * (inside a string, say) costs only the second thread's work. */
+#define TAIL_MIN_BYTES (1u << 20)
+#define TAIL_SCAN_BYTES (1u << 16)
+
+static const char *tail_start(const char *text, size_t n)
+{
+    const char *p = text + n / 2, *e = text + n;
+    const char *lim = (size_t)(e - p) > TAIL_SCAN_BYTES ? p + TAIL_SCAN_BYTES : e;
+    while (p < lim && (p = memchr(p, '{', (size_t)(lim - p)))) {
+        const char *q = p;
+        while (q > text && (q[-1] == ' ' || q[-1] == '\n' || q[-1] == '\t' || q[-1] == '\r'))
+            q--;
+        if (q > text && q[-1] == ',')
+            return p;
+        p++;
+    }
+    return NULL;
+}
+
+static void tail_begin(jdoc *d, jtail *t, const char *text, size_t n)
+{
+    memset(t, 0, sizeof *t);
+    t->start = n >= TAIL_MIN_BYTES ? tail_start(text, n) : NULL;
+    if (!t->start)
+        return;
+    t->d.p = t->d.line_start = t->start;
+    t->d.end = text + n;
+    t->d.line = 1;
+    t->d.depth = 2;
+    t->d.je = &t->je;
+    if (pthread_create(&t->th, NULL, parse_tail, t) == 0)
+        d->tail = t;
+}
+
+static void tail_end(jdoc *d, jtail *t)
+{
+    if (d->tail) /* never reached: the main parse stopped before it */
+        pthread_join(d->tail->th, NULL);
+    d->tail = d->taken = NULL;
+    jdoc_free(&t->d);
+}
+
+/* the root of text, or NULL with je set; d is freed by jdoc_free either
+ * way. threads > 1 lets a long text be read by two. */
+static jv *jparse(jdoc *d, const char *text, size_t n, jerr *je, int threads)
 {
     memset(d, 0, sizeof *d);
     d->p = d->line_start = text;
     d->end = text + n;
     d->line = 1;
     d->je = je;
+    jtail t;
+    memset(&t, 0, sizeof t);
+    if (threads > 1)
+        tail_begin(d, &t, text, n);
     jv *root = arena_alloc(d, sizeof *root);
     skip_ws(d);
     if (d->p >= d->end || (*d->p != '{' && *d->p != '[')) {
         jfail(d, "'[' or '{' expected");
-        return NULL;
+        root = NULL;
+    } else if (parse_container(d, root)) {
+        root = NULL;
+    } else {
+        skip_ws(d);
+        if (d->p < d->end) {
+            jfail(d, "end of file expected");
+            root = NULL;
+        }
     }
-    if (parse_container(d, root))
-        return NULL;
-    skip_ws(d);
-    if (d->p < d->end) {
-        jfail(d, "end of file expected");
-        return NULL;
-    }
+    tail_end(d, &t);
     return root;
 }
 
@@ -544,13 +722,16 @@ fail:
     return NULL;
 }
 
-/* the tree's accessors, shaped like the checks below use them */
-static jv *jv_get(const jv *o, const char *key)
+/* the tree's accessors, shaped like the checks below use them; a key's
+ * length is compared before its bytes (the keys asked for are literals,
+ * so their length is known when this is inlined) */
+static inline jv *jv_get(const jv *o, const char *key)
 {
     if (!o || o->t != JV_OBJ)
         return NULL;
+    size_t n = strlen(key);
     for (uint32_t i = 0; i < o->n; i++)
-        if (strcmp(o->u.kids[2 * i].u.s, key) == 0)
+        if (o->u.kids[2 * i].n == n && memcmp(o->u.kids[2 * i].u.s, key, n) == 0)
             return &o->u.kids[2 * i + 1];
     return NULL;
 }
@@ -621,6 +802,8 @@ typedef struct rd {
     char *err;
     size_t errlen;
     match_instance *in;
+    int threads;   /* > 1: the mentees' attributes may be read by two */
+    bool parallel; /* they were: an error is found again on one thread */
 } rd;
 
 static int fail(rd *R, const char *place, const char *msg)
@@ -690,6 +873,20 @@ static int only_keys(rd *R, const char *place, jv *obj, const char *const *keys)
     return 0;
 }
 
+/* true when every key of obj is among the NULL-terminated list */
+static bool keys_known(const jv *obj, const char *const *keys)
+{
+    for (uint32_t j = 0; j < obj->n; j++) {
+        const char *k = obj->u.kids[2 * j].u.s;
+        size_t i = 0;
+        while (keys[i] && strcmp(k, keys[i]) != 0)
+            i++;
+        if (!keys[i])
+            return false;
+    }
+    return true;
+}
+
 static int api_fail(rd *R, const char *place, const char *apierr)
 {
     /* API messages start with the field they concern: "capacity: must be >= 0" */
@@ -701,33 +898,45 @@ static int api_fail(rd *R, const char *place, const char *apierr)
 static int get_count(rd *R, const char *place, jv *obj, const char *key, int64_t *out)
 {
     jv *v = jv_get(obj, key);
-    char p[256];
-    pcat(p, sizeof p, place, ".", key);
     if (!v) {
         *out = 1;
         return 0;
     }
+    const char *why = NULL;
     if (!jv_is_integer(v))
-        return fail(R, p, "must be an integer");
-    *out = jv_int(v);
-    if (*out < 0)
-        return fail(R, p, "must be >= 0");
-    if (*out > MATCH_MAX_CAPACITY)
-        return fail(R, p, "too large");
-    return 0;
+        why = "must be an integer";
+    else if ((*out = jv_int(v)) < 0)
+        why = "must be >= 0";
+    else if (*out > MATCH_MAX_CAPACITY)
+        why = "too large";
+    if (!why)
+        return 0;
+    char p[256];
+    pcat(p, sizeof p, place, ".", key);
+    return fail(R, p, why);
 }
 
-static int read_attrs(rd *R, const char *place, jv *attrs, match_side side, size_t idx)
+/* "mentees[i].attrs", built only for a message */
+static void attrs_place(char *dst, size_t n, match_side side, size_t i)
 {
-    char err[256];
+    char pm[64];
+    pidx(pm, sizeof pm, side == MATCH_MENTOR ? "mentors" : "mentees", i);
+    pcat(dst, n, pm, ".", "attrs");
+}
+
+static int read_attrs(rd *R, jv *attrs, match_side side, size_t idx)
+{
+    char err[256], place[80], p[320];
     const char *k;
     jv *v;
-    if (!jv_is_object(attrs))
+    if (!jv_is_object(attrs)) {
+        attrs_place(place, sizeof place, side, idx);
         return fail(R, place, "must be an object");
+    }
     jv_object_foreach(attrs, k, v)
     {
-        char p[320];
-        pcat(p, sizeof p, place, ".", k);
+#define ATTR_PLACE()                                                                               \
+    (attrs_place(place, sizeof place, side, idx), pcat(p, sizeof p, place, ".", k), p)
         int rc = 0;
         if (jv_is_string(v)) {
             rc = match_set_string(R->in, side, idx, k, jv_str(v), err, sizeof err);
@@ -759,21 +968,96 @@ static int read_attrs(rd *R, const char *place, jv *attrs, match_side side, size
             } else if (!n) {
                 rc = match_set_tags(R->in, side, idx, k, NULL, 0, err, sizeof err);
             } else {
-                return fail(R, p, "must be a list of strings or a list of numbers");
+                return fail(R, ATTR_PLACE(), "must be a list of strings or a list of numbers");
             }
         } else {
-            return fail(R, p, "must be a string, a number, or a list of strings or numbers");
+            return fail(R, ATTR_PLACE(),
+                        "must be a string, a number, or a list of strings or numbers");
         }
         if (rc) {
             /* the API message starts with the field name; keep only its reason */
             const char *why = strstr(err, ": ");
-            return fail(R, p, why ? why + 2 : err);
+            return fail(R, ATTR_PLACE(), why ? why + 2 : err);
         }
+#undef ATTR_PLACE
     }
     return 0;
 }
 
-static int read_people(rd *R, jv *root, match_side side)
+/* In a long file the people's attributes are set by a second thread, the
+ * mentors' and then the mentees', into a scratch instance, while this one
+ * reads the people (ids, counts, keys), and then merged into the instance
+ * (match_attrs_merge): the same instance as on one thread, since the
+ * scratch meets every field and string in the same order. Any problem on
+ * either side, or at the merge, and the file is read again on one thread,
+ * so the message is the one that reader gives. */
+#define ATTRS_SPLIT_MIN 4096
+
+/* a part of the reading done by a second thread, with its own message */
+typedef struct part {
+    rd R;
+    jv *arr[2]; /* the attributes: the people, [MATCH_MENTEE] and [MATCH_MENTOR] */
+    jv *root;   /* the choices: the root */
+    int rc;
+    char err[512];
+    pthread_t th;
+} part;
+
+static void *attrs_thread(void *arg)
+{
+    part *P = arg;
+    match_side order[2] = {MATCH_MENTOR, MATCH_MENTEE};
+    for (int k = 0; k < 2 && !P->rc; k++) {
+        match_side side = order[k];
+        size_t i;
+        jv *p;
+        jv_array_foreach(P->arr[side], i, p)
+        {
+            jv *attrs = jv_is_object(p) ? jv_get(p, "attrs") : NULL;
+            if (attrs && read_attrs(&P->R, attrs, side, i)) {
+                P->rc = -1;
+                break;
+            }
+        }
+    }
+    return NULL;
+}
+
+static int read_people_of(rd *R, jv *root, match_side side, bool attrs);
+
+/* the mentors, then the mentees; their attributes by a second thread
+ * when R may use two and the file is long */
+static int read_people(rd *R, jv *root)
+{
+    jv *e = jv_get(root, "mentees"), *r = jv_get(root, "mentors");
+    part P;
+    bool two = false;
+    if (R->threads > 1 && jv_is_array(e) && jv_is_array(r) &&
+        jv_size(e) + jv_size(r) >= ATTRS_SPLIT_MIN) {
+        size_t most = jv_size(e) > jv_size(r) ? jv_size(e) : jv_size(r);
+        P = (part){.arr = {e, r}};
+        P.R = (rd){R->name, P.err, sizeof P.err, match_attrs_scratch(most), 1, false};
+        two = pthread_create(&P.th, NULL, attrs_thread, &P) == 0;
+        if (!two)
+            match_instance_free(P.R.in);
+        R->parallel = two;
+    }
+    int rc = read_people_of(R, root, MATCH_MENTOR, !two);
+    if (!rc)
+        rc = read_people_of(R, root, MATCH_MENTEE, !two);
+    if (two) {
+        pthread_join(P.th, NULL);
+        if (!rc && (P.rc || match_attrs_merge(R->in, P.R.in, MATCH_MENTOR) ||
+                    match_attrs_merge(R->in, P.R.in, MATCH_MENTEE)))
+            rc = -1;
+        match_instance_free(P.R.in);
+    }
+    return rc;
+}
+
+static int read_people_from(rd *R, jv *arr, match_side side, const char *const *keys, bool attrs);
+
+static int read_people_of(rd *R, jv *root, match_side side, bool attrs)
 {
     const char *key = side == MATCH_MENTOR ? "mentors" : "mentees";
     static const char *const mentor_keys[] = {"id", "capacity", "attrs", "name", NULL};
@@ -783,45 +1067,54 @@ static int read_people(rd *R, jv *root, match_side side)
         return fail(R, key, "required");
     if (!jv_is_array(arr))
         return fail(R, key, "must be a list");
+    return read_people_from(R, arr, side, side == MATCH_MENTOR ? mentor_keys : mentee_keys, attrs);
+}
+
+/* the people of arr, with their attributes unless another thread sets them */
+static int read_people_from(rd *R, jv *arr, match_side side, const char *const *keys,
+                            bool with_attrs)
+{
+    const char *key = side == MATCH_MENTOR ? "mentors" : "mentees";
     size_t i;
     jv *p;
     char err[256];
     jv_array_foreach(arr, i, p)
     {
-        char place[64];
-        pidx(place, sizeof place, key, i);
+        /* the place ("mentees[12]") is built only for a message */
+        char place[64], pp[80];
+#define PERSON_PLACE() (pidx(place, sizeof place, key, i), place)
+#define PERSON_FIELD(f) (pcat(pp, sizeof pp, PERSON_PLACE(), ".", f), pp)
         if (!jv_is_object(p))
-            return fail(R, place, "must be an object");
-        if (only_keys(R, place, p, side == MATCH_MENTOR ? mentor_keys : mentee_keys))
+            return fail(R, PERSON_PLACE(), "must be an object");
+        if (!keys_known(p, keys) && only_keys(R, PERSON_PLACE(), p, keys))
             return -1;
         jv *id = jv_get(p, "id");
-        if (!jv_is_string(id) || !jv_len(id)) {
-            char pp[80];
-            pcat(pp, sizeof pp, place, ".", "id");
-            return fail(R, pp, "must be a non-empty string");
-        }
+        if (!jv_is_string(id) || !jv_len(id))
+            return fail(R, PERSON_FIELD("id"), "must be a non-empty string");
         jv *nm = jv_get(p, "name");
-        if (nm && !jv_is_string(nm)) {
-            char pp[80];
-            pcat(pp, sizeof pp, place, ".", "name");
-            return fail(R, pp, "must be a string");
-        }
+        if (nm && !jv_is_string(nm))
+            return fail(R, PERSON_FIELD("name"), "must be a string");
         int64_t count;
-        if (get_count(R, place, p, side == MATCH_MENTOR ? "capacity" : "wants", &count))
-            return -1;
+        const char *ck = side == MATCH_MENTOR ? "capacity" : "wants";
+        jv *cv = jv_get(p, ck);
+        if (!cv)
+            count = 1;
+        else if (!jv_is_integer(cv) || jv_int(cv) < 0 || jv_int(cv) > MATCH_MAX_CAPACITY) {
+            if (get_count(R, PERSON_PLACE(), p, ck, &count))
+                return -1;
+        } else
+            count = jv_int(cv);
         size_t idx;
         int rc = side == MATCH_MENTOR
                      ? match_add_mentor(R->in, jv_str(id), count, &idx, err, sizeof err)
                      : match_add_mentee(R->in, jv_str(id), count, &idx, err, sizeof err);
         if (rc)
-            return api_fail(R, place, err);
-        jv *attrs = jv_get(p, "attrs");
-        if (attrs) {
-            char pp[80];
-            pcat(pp, sizeof pp, place, ".", "attrs");
-            if (read_attrs(R, pp, attrs, side, idx))
-                return -1;
-        }
+            return api_fail(R, PERSON_PLACE(), err);
+        jv *attrs = with_attrs ? jv_get(p, "attrs") : NULL;
+        if (attrs && read_attrs(R, attrs, side, idx))
+            return -1;
+#undef PERSON_FIELD
+#undef PERSON_PLACE
     }
     return 0;
 }
@@ -836,42 +1129,37 @@ static int read_choices(rd *R, jv *root)
         jv *ch = jv_get(p, "choices");
         if (!ch)
             continue;
-        char place[80];
-        char pm[40];
-        pidx(pm, sizeof pm, "mentees", i);
-        pcat(place, sizeof place, pm, ".", "choices");
+        /* the place ("mentees[12].choices") is built only for a message */
+        char place[80], pm[40], pk[100];
+#define CHOICES_PLACE()                                                                            \
+    (pidx(pm, sizeof pm, "mentees", i), pcat(place, sizeof place, pm, ".", "choices"), place)
         if (!jv_is_array(ch))
-            return fail(R, place, "must be a list of mentor ids");
+            return fail(R, CHOICES_PLACE(), "must be a list of mentor ids");
         size_t n = jv_size(ch);
         if (n > MATCH_MAX_CHOICES)
-            return fail(R, place, "too many choices");
-        size_t *ms = xcalloc(n + 1, sizeof *ms);
+            return fail(R, CHOICES_PLACE(), "too many choices");
+        size_t ms[MATCH_MAX_CHOICES + 1];
         size_t k;
         jv *x;
         jv_array_foreach(ch, k, x)
         {
-            char pk[100];
-            pidx(pk, sizeof pk, place, k);
-            long r = jv_is_string(x) ? match_find(R->in, MATCH_MENTOR, jv_str(x)) : -1;
-            if (!jv_is_string(x)) {
-                free(ms);
-                return fail(R, pk, "must be a mentor id");
-            }
+            if (!jv_is_string(x))
+                return fail(R, (pidx(pk, sizeof pk, CHOICES_PLACE(), k), pk),
+                            "must be a mentor id");
+            long r = match_find(R->in, MATCH_MENTOR, jv_str(x));
             if (r < 0) {
                 char msg[160];
                 str_fmt(msg, sizeof msg, "unknown mentor \"%.80s\"", jv_str(x));
-                free(ms);
-                return fail(R, pk, msg);
+                return fail(R, (pidx(pk, sizeof pk, CHOICES_PLACE(), k), pk), msg);
             }
             ms[k] = (size_t)r;
         }
         char err[256];
-        int rc = match_set_choices(R->in, i, ms, n, err, sizeof err);
-        free(ms);
-        if (rc) {
+        if (match_set_choices(R->in, i, ms, n, err, sizeof err)) {
             const char *why = strstr(err, ": ");
-            return fail(R, place, why ? why + 2 : err);
+            return fail(R, CHOICES_PLACE(), why ? why + 2 : err);
         }
+#undef CHOICES_PLACE
     }
     return 0;
 }
@@ -959,26 +1247,30 @@ static int read_criteria(rd *R, jv *arr)
     return 0;
 }
 
-static int pair_ids(rd *R, const char *place, jv *x, size_t want_len, size_t *e, size_t *r)
+static int pair_ids(rd *R, const char *key, size_t i, jv *x, size_t want_len, size_t *e, size_t *r)
 {
+    /* the place ("forbidden[12]") is built only for a message */
+    char place[64];
+#define PAIR_PLACE() (pidx(place, sizeof place, key, i), place)
     if (!jv_is_array(x) || jv_size(x) != want_len)
-        return fail(R, place,
+        return fail(R, PAIR_PLACE(),
                     want_len == 3 ? "must be [mentee id, mentor id, score]"
                                   : "must be [mentee id, mentor id]");
     jv *a = jv_at(x, 0), *b = jv_at(x, 1);
     if (!jv_is_string(a) || !jv_is_string(b))
-        return fail(R, place, "ids must be strings");
+        return fail(R, PAIR_PLACE(), "ids must be strings");
     long ei = match_find(R->in, MATCH_MENTEE, jv_str(a));
     long ri = match_find(R->in, MATCH_MENTOR, jv_str(b));
     char msg[160];
     if (ei < 0) {
         str_fmt(msg, sizeof msg, "unknown mentee \"%.80s\"", jv_str(a));
-        return fail(R, place, msg);
+        return fail(R, PAIR_PLACE(), msg);
     }
     if (ri < 0) {
         str_fmt(msg, sizeof msg, "unknown mentor \"%.80s\"", jv_str(b));
-        return fail(R, place, msg);
+        return fail(R, PAIR_PLACE(), msg);
     }
+#undef PAIR_PLACE
     *e = (size_t)ei;
     *r = (size_t)ri;
     return 0;
@@ -997,16 +1289,16 @@ static int read_pairs(rd *R, jv *root, const char *key)
     jv_array_foreach(arr, i, x)
     {
         char place[64];
-        pidx(place, sizeof place, key, i);
         size_t e, r;
         bool scores = strcmp(key, "scores") == 0;
-        if (pair_ids(R, place, x, scores ? 3 : 2, &e, &r))
+        if (pair_ids(R, key, i, x, scores ? 3 : 2, &e, &r))
             return -1;
         int rc;
         if (scores) {
             jv *s = jv_at(x, 2);
             if (!jv_is_number(s))
-                return fail(R, place, "score must be a number");
+                return fail(R, (pidx(place, sizeof place, key, i), place),
+                            "score must be a number");
             rc = match_add_score(R->in, e, r, jv_num(s), err, sizeof err);
         } else if (strcmp(key, "forbidden") == 0) {
             rc = match_add_forbidden(R->in, e, r, err, sizeof err);
@@ -1015,10 +1307,35 @@ static int read_pairs(rd *R, jv *root, const char *key)
         }
         if (rc) {
             const char *why = strstr(err, ": ");
+            pidx(place, sizeof place, key, i);
             return fail(R, place, why ? why + 2 : err);
         }
     }
     return 0;
+}
+
+/* what follows the people and their choices */
+static int read_rest(rd *R, jv *root)
+{
+    jv *crit = jv_get(root, "criteria"), *scores = jv_get(root, "scores");
+    if (crit && scores)
+        return fail(R, "scores", "give either scores or criteria, not both");
+    if (!crit && !scores)
+        return fail(R, "criteria", "give either scores or criteria");
+    if (crit && read_criteria(R, crit))
+        return -1;
+    if (scores && read_pairs(R, root, "scores"))
+        return -1;
+    if (read_pairs(R, root, "forbidden") || read_pairs(R, root, "locked"))
+        return -1;
+    return 0;
+}
+
+static void *choices_thread(void *arg)
+{
+    part *C = arg;
+    C->rc = read_choices(&C->R, C->root);
+    return NULL;
 }
 
 static int read_root(rd *R, jv *root)
@@ -1041,21 +1358,27 @@ static int read_root(rd *R, jv *root)
         if (!jv_is_number(v) || match_set_min_score(R->in, jv_num(v), NULL, 0))
             return fail(R, "min_score", "must be a number in [0, 1]");
     }
-    if (read_people(R, root, MATCH_MENTOR) || read_people(R, root, MATCH_MENTEE) ||
-        read_choices(R, root))
+    if (read_people(R, root))
         return -1;
-    jv *crit = jv_get(root, "criteria"), *scores = jv_get(root, "scores");
-    if (crit && scores)
-        return fail(R, "scores", "give either scores or criteria, not both");
-    if (!crit && !scores)
-        return fail(R, "criteria", "give either scores or criteria");
-    if (crit && read_criteria(R, crit))
+    /* the choices touch only in's mentor ids and each mentee's choices, the
+     * rest never those: a second thread reads them, and its message, if
+     * any, comes first, as on one thread */
+    part C = {.R = {R->name, NULL, 0, R->in, 1, false}, .root = root};
+    C.R.err = R->err ? C.err : NULL;
+    C.R.errlen = R->err ? sizeof C.err : 0;
+    bool two = R->parallel && pthread_create(&C.th, NULL, choices_thread, &C) == 0;
+    if (!two && read_choices(R, root))
         return -1;
-    if (scores && read_pairs(R, root, "scores"))
-        return -1;
-    if (read_pairs(R, root, "forbidden") || read_pairs(R, root, "locked"))
-        return -1;
-    return 0;
+    int rc = read_rest(R, root);
+    if (two) {
+        pthread_join(C.th, NULL);
+        if (C.rc) {
+            if (R->err)
+                str_fmt(R->err, R->errlen, "%s", C.err);
+            rc = -1;
+        }
+    }
+    return rc;
 }
 
 static int finish_read(rd *R, jv *root, const jerr *je, match_instance **out)
@@ -1071,6 +1394,14 @@ static int finish_read(rd *R, jv *root, const jerr *je, match_instance **out)
     }
     R->in = match_instance_new();
     int rc = read_root(R, root);
+    if (rc && R->parallel) {
+        /* find the first problem in file order, as one thread does */
+        match_instance_free(R->in);
+        R->in = match_instance_new();
+        R->threads = 1;
+        R->parallel = false;
+        rc = read_root(R, root);
+    }
     if (rc) {
         match_instance_free(R->in);
         return -1;
@@ -1091,13 +1422,19 @@ static int one_line(int rc, char *err)
 
 int match_json_read(const char *path, match_instance **out, char *err, size_t errlen)
 {
-    rd R = {path, err, errlen, NULL};
+    return match_json_read_threads(path, match_threads(0), out, err, errlen);
+}
+
+int match_json_read_threads(const char *path, int threads, match_instance **out, char *err,
+                            size_t errlen)
+{
+    rd R = {path, err, errlen, NULL, threads, false};
     jerr je = {0};
     *out = NULL;
     size_t n = 0;
     char *text = slurp(path, &n, &je);
     jdoc d;
-    jv *root = text ? jparse(&d, text, n, &je) : NULL;
+    jv *root = text ? jparse(&d, text, n, &je, threads) : NULL;
     int rc = finish_read(&R, root, &je, out);
     if (text)
         jdoc_free(&d);
@@ -1108,11 +1445,11 @@ int match_json_read(const char *path, match_instance **out, char *err, size_t er
 int match_json_read_string(const char *text, const char *name, match_instance **out, char *err,
                            size_t errlen)
 {
-    rd R = {name ? name : "input", err, errlen, NULL};
+    rd R = {name ? name : "input", err, errlen, NULL, 1, false};
     jerr je = {0};
     *out = NULL;
     jdoc d;
-    jv *root = jparse(&d, text, strlen(text), &je);
+    jv *root = jparse(&d, text, strlen(text), &je, 1);
     int rc = finish_read(&R, root, &je, out);
     jdoc_free(&d);
     return one_line(rc, err);
@@ -1204,14 +1541,56 @@ static void w_int(wr *W, const char *key, int64_t v)
     fprintf(W->f, "%lld", (long long)v);
 }
 
+/* a real as jansson wrote it: %.12g, with ".0" when it looks like an
+ * integer; its length */
+static size_t real_text(char b[40], double v)
+{
+    int n = snprintf(b, 40, "%.12g", v);
+    if (n > 0 && !strpbrk(b, ".eE") && !strchr(b, 'n') && !strchr(b, 'i')) {
+        memcpy(b + n, ".0", 3);
+        n += 2;
+    }
+    return n > 0 ? (size_t)n : 0;
+}
+
 static void w_real(wr *W, const char *key, double v)
 {
     w_key(W, key);
     char b[40];
-    int n = snprintf(b, sizeof b, "%.12g", v);
-    if (n > 0 && !strpbrk(b, ".eE") && !strchr(b, 'n') && !strchr(b, 'i'))
-        memcpy(b + n, ".0", 3);
-    fputs(b, W->f);
+    fwrite(b, 1, real_text(b, v), W->f);
+}
+
+/* The shares of an explanation repeat: most criteria take few values (a
+ * choice or not, a shared language, whole hours apart), so each criterion
+ * keeps the text of the reals it wrote last, by their bits, in a small
+ * direct-mapped table, and writes a real it holds without formatting it
+ * again: the same bytes, and %.12g was most of writing a result. */
+#define MEMO_SLOTS 64
+typedef struct memo_slot {
+    uint64_t bits;
+    uint8_t len; /* 0: empty */
+    char s[31];
+} memo_slot;
+
+static void w_real_memo(wr *W, const char *key, double v, memo_slot *memo)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    memo_slot *sl = &memo[(bits * 0x9E3779B97F4A7C15ull) >> 58];
+    if (!sl->len || sl->bits != bits) {
+        char b[40];
+        size_t n = real_text(b, v);
+        if (!n || n >= sizeof sl->s) {
+            w_key(W, key);
+            fwrite(b, 1, n, W->f);
+            return;
+        }
+        memcpy(sl->s, b, n);
+        sl->len = (uint8_t)n;
+        sl->bits = bits;
+    }
+    w_key(W, key);
+    fwrite(sl->s, 1, sl->len, W->f);
 }
 
 static void w_sval(wr *W, const char *key, const char *v)
@@ -1230,6 +1609,7 @@ static void w_bool(wr *W, const char *key, bool v)
 static void write_matches(wr *W, const match_instance *in, const match_result *r, size_t from,
                           size_t to)
 {
+    memo_slot *memo = xcalloc((r->ncrit ? r->ncrit : 1) * MEMO_SLOTS, sizeof *memo);
     for (size_t i = from; i < to; i++) {
         const match_pair *p = &r->pairs[i];
         w_open(W, NULL, '{');
@@ -1239,7 +1619,7 @@ static void write_matches(wr *W, const match_instance *in, const match_result *r
         w_open(W, "explain", '{');
         if (p->explain)
             for (size_t k = 0; k < r->ncrit; k++)
-                w_real(W, r->crit_names[k], p->explain[k]);
+                w_real_memo(W, r->crit_names[k], p->explain[k], memo + k * MEMO_SLOTS);
         else
             w_real(W, "score", p->score);
         w_close(W, '}');
@@ -1247,6 +1627,7 @@ static void write_matches(wr *W, const match_instance *in, const match_result *r
             w_bool(W, "locked", true);
         w_close(W, '}');
     }
+    free(memo);
 }
 
 /* The matches are most of the result (25 MB at 60,000 pairs, nearly all

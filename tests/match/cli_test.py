@@ -177,3 +177,81 @@ def run(cli, check):
     head = text[:text.index('"stats"')]
     check(p.returncode == 0 and len(head) > 100000 and p.stdout.startswith(head),
           "big result: standard output the same bytes", p.stderr.strip())
+
+    # A file of 1 MiB or more is read by two threads, the second from the
+    # first mentee after the middle: a syntax error or a bad value on
+    # either side of that point, or in the pairs after the mentees, gives
+    # the message one thread gives, with the line and column of the byte.
+    nr, ne = 1500, 9000
+    lines = ['{"objective": "total", "mentors": [']
+    lines += [(", " if j else "") + json.dumps(
+        {"id": f"m{j}", "capacity": 2, "attrs": {"tz": j % 24, "tags": [f"t{j % 40}"]}})
+        for j in range(nr)]
+    lines.append('], "mentees": [')
+    lines += [(", " if i else "") + json.dumps(
+        {"id": f"e{i}", "wants": 1, "choices": [f"m{i % nr}"],
+         "attrs": {"tz": i % 24, "tags": [f"t{i % 40}", f"u{i % 7}"],
+                   "v": [i % 5, 1.5, 2]}})
+        for i in range(ne)]
+    lines.append('], "criteria": [{"kind": "distance", "field": "tz", "scale": 6}],')
+    lines.append('"forbidden": [')
+    lines += [(", " if i else "") + json.dumps([f"e{i}", f"m{i % nr}"]) for i in range(0, ne, 2)]
+    lines.append("]}")
+    size = sum(len(x) + 1 for x in lines)
+    check(size > (1 << 20), "split reader: the file is long enough", f"{size} bytes")
+    first_e = lines.index('], "mentees": [') + 1  # line index of mentee 0
+    p = go(None, raw="\n".join(lines))
+    two = open(out).read() if p.returncode == 0 else ""
+    check(p.returncode == 0 and json.loads(two)["stats"]["matched"] > 0,
+          "split reader: a long good file", p.stderr.strip())
+    # --threads 1 reads and writes on one thread: the same result
+    p = go(None, "--threads", "1", raw="\n".join(lines))
+    one = open(out).read() if p.returncode == 0 else ""
+    check(p.returncode == 0 and len(two) > 100000 and
+          one[:one.index('"seconds"')] == two[:two.index('"seconds"')],
+          "split reader: --threads 1 gives the same result", p.stderr.strip())
+
+    def spoilt(idx, old, new):
+        ls = list(lines)
+        assert old in ls[idx], (idx, old)
+        ls[idx] = ls[idx].replace(old, new, 1)
+        return "\n".join(ls), idx + 1, ls[idx].index(new) + 1
+
+    for who, idx in (("before the middle", first_e + 1000), ("after the middle", first_e + 8000),
+                     ("the last mentee", first_e + ne - 1)):
+        raw, line, col = spoilt(idx, '"wants": 1', '"wants": 1x')
+        p = go(None, raw=raw)
+        want = f"{inp}:{line}:{col + len(chr(34) + 'wants' + chr(34) + ': 1')}: '}}' expected near 'x"
+        check(p.returncode == 2 and p.stderr.strip().startswith(want),
+              "split reader: syntax error " + who, f"{p.stderr.strip()!r}, want {want!r}")
+        i = idx - first_e
+        raw, _, _ = spoilt(idx, '"wants": 1', '"wants": -1')
+        p = go(None, raw=raw)
+        check(p.returncode == 2 and p.stderr.strip() == f"{inp}: mentees[{i}].wants: must be >= 0",
+              "split reader: bad value " + who, p.stderr.strip())
+    # a pair that closes the list early: the root then wants a key on the
+    # next line, found by the first thread after it took the second's part
+    fidx = len(lines) - 3
+    ls = list(lines)
+    ls[fidx] = ls[fidx] + "]"
+    p = go(None, raw="\n".join(ls))
+    want = f"{inp}:{fidx + 2}:3: string or '}}' expected near '["
+    check(p.returncode == 2 and p.stderr.strip().startswith(want),
+          "split reader: syntax error in the pairs", f"{p.stderr.strip()!r}, want {want!r}")
+    # what follows the root is read by the first thread after it took the
+    # second's part, with the lines the second counted
+    p = go(None, raw="\n".join(lines) + "\n\n  #")
+    want = f"{inp}:{len(lines) + 2}:3: end of file expected near '#'"
+    check(p.returncode == 2 and p.stderr.strip() == want,
+          "split reader: text after the end", f"{p.stderr.strip()!r}, want {want!r}")
+    ls = list(lines)
+    ls[-1] = '], "objective": "fair"}'
+    p = go(None, raw="\n".join(ls))
+    want = f'{inp}:{len(lines)}:{len(ls[-1])}: duplicate object key "objective"'
+    check(p.returncode == 2 and p.stderr.strip().startswith(want),
+          "split reader: a key given twice", f"{p.stderr.strip()!r}, want {want!r}")
+    raw, _, _ = spoilt(len(lines) - 2, '"m', '"zz')
+    p = go(None, raw=raw)
+    check(p.returncode == 2 and p.stderr.strip() ==
+          f'{inp}: forbidden[{ne // 2 - 1}]: unknown mentor "zz{(ne - 2) % nr}"',
+          "split reader: bad pair at the end", p.stderr.strip())

@@ -600,6 +600,43 @@ def group_instance(rng, variant, wide=False):
     return inst
 
 
+def class_instance(rng, variant):
+    """Instances where mentee blocks mix people with 1 to 7 needs, so that
+    the overlap bound by class of |A| (1, 2, 3, 4 or more) is put to the
+    test:
+      exact  - mentees come in five identical kinds (1, 2, 3, 5 and 7
+               needs) with the same time zone, seniority and style, mixed
+               at random inside every block: each class's union is one
+               kind's needs, so a block's bound is the exact score of its
+               best member, and lists tie at their k-th score
+      mixed  - the same sizes of needs drawn at random from the tags, in
+               runs of equal size shorter than a block: the last class
+               holds 4 to 7 needs and its least |A| decides"""
+    ne, nr = rng.randint(300, 380), rng.randint(60, 90)
+    sizes = [1, 2, 3, 5, 7]
+    kinds = [rng.sample(TAGS, n) for n in sizes]
+    mentors, mentees = [], []
+    for i in range(nr):
+        sk = rng.sample(TAGS, rng.randint(1, 6))
+        mentors.append({"id": f"p{i}", "capacity": rng.randint(1, 2),
+                        "attrs": {"skills": sk, "langs": ["en"], "tz": rng.randint(-1, 1),
+                                  "years": rng.randint(6, 12), "p": [1, 2, 3, 1]}})
+    for i in range(ne):
+        if variant == "exact":
+            sk = kinds[rng.randrange(5)]
+        else:
+            sk = rng.sample(TAGS, sizes[(i // 20) % 5] if i % 3 else rng.randint(4, 7))
+        m = {"id": f"e{i}", "wants": rng.randint(1, 2),
+             "attrs": {"needs": sk, "langs": ["en"], "tz": 0, "years": 2, "p": [1, 2, 3, 1]}}
+        if rng.random() < 0.2:
+            m["choices"] = [f"p{j}" for j in rng.sample(range(nr), 3)]
+        mentees.append(m)
+    inst = block_instance(rng, "ties")
+    inst["mentors"], inst["mentees"] = mentors, mentees
+    inst["forbidden"] = [[f"e{i}", f"p{rng.randrange(nr)}"] for i in range(0, ne, 9)]
+    return inst
+
+
 def test_blocks(rng, variant, objective, extra, make=block_instance, prefix="blocks"):
     name = f"{prefix}-{variant}-{objective}{''.join(extra)}"
     inst = make(rng, variant)
@@ -701,6 +738,11 @@ def main():
         for extra in ((), ("--top-k", "1")):
             test_blocks(rng, variant, "total", extra, solver_instance, "solver")
         test_blocks(rng, variant, "fair", ("--top-k", "1"), solver_instance, "solver")
+    for variant in ("exact", "mixed"):
+        for extra in ((), ("--top-k", "2")):
+            test_blocks(rng, variant, "total", extra, class_instance, "classes")
+        test_blocks(rng, variant, "fair", (), class_instance, "classes")
+        test_blocks(rng, variant, "stable", (), class_instance, "classes")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

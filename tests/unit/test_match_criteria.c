@@ -261,11 +261,19 @@ static void test_bad_criteria(void **state)
 }
 
 /* a random instance with every kind */
-static match_instance *random_instance(size_t ne, size_t nr, unsigned seed)
+/* maxt 0: up to 3 of 8 tags a person; else up to maxt of ntags (t0, t1 ...) */
+static match_instance *random_instance_tags(size_t ne, size_t nr, unsigned seed, size_t maxt,
+                                            size_t ntags)
 {
     srand(seed);
     match_instance *in = match_instance_new();
     const char *tags[] = {"a", "b", "c", "d", "e", "f", "g", "h"};
+    static char names[256][8];
+    const char *many[256];
+    for (size_t k = 0; k < 256; k++) {
+        snprintf(names[k], sizeof names[k], "t%zu", k);
+        many[k] = names[k];
+    }
     for (size_t i = 0; i < nr + ne; i++) {
         char id[32];
         bool mentor = i < nr;
@@ -276,10 +284,10 @@ static match_instance *random_instance(size_t ne, size_t nr, unsigned seed)
         else
             match_add_mentee(in, id, 1, &idx, err, sizeof err);
         match_side s = mentor ? MATCH_MENTOR : MATCH_MENTEE;
-        const char *t[4];
-        size_t nt = (size_t)(rand() % 4);
+        const char *t[16];
+        size_t nt = maxt ? (size_t)rand() % (maxt + 1) : (size_t)(rand() % 4);
         for (size_t k = 0; k < nt; k++)
-            t[k] = tags[rand() % 8];
+            t[k] = maxt ? many[(size_t)rand() % ntags] : tags[rand() % 8];
         if (rand() % 10)
             match_set_tags(in, s, idx, "tags", t, nt, err, sizeof err);
         if (rand() % 10)
@@ -319,6 +327,11 @@ static match_instance *random_instance(size_t ne, size_t nr, unsigned seed)
     for (size_t e = 0; e < ne; e += 5)
         match_add_forbidden(in, e, (e * 7) % nr, err, sizeof err);
     return in;
+}
+
+static match_instance *random_instance(size_t ne, size_t nr, unsigned seed)
+{
+    return random_instance_tags(ne, nr, seed, 0, 8);
 }
 
 /* a random instance with every kind, scored by each kernel the CPU runs */
@@ -417,6 +430,74 @@ static void test_col_kernels_agree(void **state)
 
 /* Each block bound is at least every allowed, not chosen member's score,
  * and -1 only when no member is allowed; on both sides. */
+/* every bound of one side's blocks of bs people against every person of
+ * the other side is >= the score of each allowed, not chosen pair with a
+ * member; returns how many blocks' bounds are within 1e-6 of their best */
+static size_t bounds_hold(const match_model *rm, int side, size_t bs)
+{
+    match_bounds B;
+    match_bounds_build_n(rm, side, bs, &B);
+    size_t ne = rm->ne, nr = rm->nr;
+    size_t nx = side ? ne : nr, nb = B.nb;
+    double *ub = malloc((nb + 1) * sizeof *ub), *ws = malloc((2 * nb + 2) * sizeof *ws);
+    size_t tight = 0;
+    for (size_t x = 0; x < nx; x++) {
+        match_bounds_ub(rm, &B, x, ub, ws);
+        for (size_t b = 0; b < nb; b++) {
+            double hi = -1;
+            for (size_t i = b * bs; i < B.n && i < (b + 1) * bs; i++) {
+                size_t e = side ? x : i, r = side ? i : x;
+                bool chosen = false;
+                for (size_t q = rm->ch_off[e]; q < rm->ch_off[e + 1]; q++)
+                    chosen |= rm->ch_m[q] == r;
+                double s;
+                if (chosen || !match_model_pair(rm, e, r, &s, NULL))
+                    continue;
+                if (!(s <= ub[b]))
+                    fail_msg("side %d bs %zu person %zu block %zu: score %.17g > bound %.17g", side,
+                             bs, x, b, s, ub[b]);
+                hi = s > hi ? s : hi;
+            }
+            tight += hi >= 0 && ub[b] - hi < 1e-6;
+        }
+    }
+    free(ub);
+    free(ws);
+    match_bounds_free(&B);
+    return tight;
+}
+
+static void reordered(const match_instance *in, match_model *m, match_model *rm)
+{
+    assert_int_equal(match_model_build(in, m, err, sizeof err), 0);
+    uint32_t *pe = malloc((m->ne + 1) * sizeof *pe), *pr = malloc((m->nr + 1) * sizeof *pr);
+    match_bounds_order(m, 0, pe);
+    match_bounds_order(m, 1, pr);
+    match_model_reorder(m, pe, pr, rm);
+    rm->kernel = match_kernel_best();
+    free(pe);
+    free(pr);
+}
+
+/* bounds_hold on one side of a random instance of random_instance_tags,
+ * with the bounds of every kernel variant the CPU runs */
+static size_t random_bounds_hold(size_t ne, size_t nr, unsigned seed, size_t maxt, size_t ntags,
+                                 int side, size_t bs)
+{
+    match_instance *in = random_instance_tags(ne, nr, seed, maxt, ntags);
+    match_model m, rm;
+    reordered(in, &m, &rm);
+    size_t tight = 0;
+    for (int k = MATCH_KERNEL_SCALAR; k <= match_kernel_best(); k++) {
+        rm.kernel = k;
+        tight = bounds_hold(&rm, side, bs);
+    }
+    match_model_cleanup(&rm);
+    match_model_cleanup(&m);
+    match_instance_free(in);
+    return tight;
+}
+
 static void test_bounds_hold(void **state)
 {
     (void)state;
@@ -424,55 +505,89 @@ static void test_bounds_hold(void **state)
         size_t nr = 140 + seed, ne = 300 - seed;
         match_instance *in = random_instance(ne, nr, seed);
         match_model m, rm;
-        assert_int_equal(match_model_build(in, &m, err, sizeof err), 0);
-        uint32_t *pe = malloc(ne * sizeof *pe), *pr = malloc(nr * sizeof *pr);
-        match_bounds_order(&m, 0, pe);
-        match_bounds_order(&m, 1, pr);
-        match_model_reorder(&m, pe, pr, &rm);
-        rm.kernel = match_kernel_best();
-        for (int side = 0; side < 2; side++) {
-            match_bounds B;
-            match_bounds_build(&rm, side, &B);
-            size_t nx = side ? ne : nr, nb = B.nb;
-            double *ub = malloc((nb + 1) * sizeof *ub), *ws = malloc((2 * nb + 2) * sizeof *ws);
-            size_t tight = 0;
-            for (size_t x = 0; x < nx; x++) {
-                match_bounds_ub(&rm, &B, x, ub, ws);
-                for (size_t b = 0; b < nb; b++) {
-                    double hi = -1;
-                    for (size_t i = b * 64; i < B.n && i < (b + 1) * 64; i++) {
-                        size_t e = side ? x : i, r = side ? i : x;
-                        bool chosen = false;
-                        for (size_t q = rm.ch_off[e]; q < rm.ch_off[e + 1]; q++)
-                            chosen |= rm.ch_m[q] == r;
-                        double s;
-                        if (chosen || !match_model_pair(&rm, e, r, &s, NULL))
-                            continue;
-                        if (!(s <= ub[b]))
-                            fail_msg("side %d person %zu block %zu: score %.17g > bound %.17g",
-                                     side, x, b, s, ub[b]);
-                        hi = s > hi ? s : hi;
-                    }
-                    tight += hi >= 0 && ub[b] - hi < 1e-6;
-                }
-            }
+        reordered(in, &m, &rm);
+        for (int side = 0; side < 2; side++)
             print_message("side %d: %zu blocks with a bound within 1e-6 of their best\n", side,
-                          tight);
-            free(ub);
-            free(ws);
-            match_bounds_free(&B);
-        }
-        free(pe);
-        free(pr);
+                          bounds_hold(&rm, side, MATCH_BLOCK));
         match_model_cleanup(&rm);
         match_model_cleanup(&m);
         match_instance_free(in);
     }
 }
 
-/* the inline rounding of scores to integers is llround's, bit for bit:
- * at halves, next to them, at the ends of [0, 1], random scores, and
- * beyond the range where the fast path holds */
+/* The overlap bound of mentee blocks by class of |A| (1, 2, 3, and 4 or
+ * more with the class's least |A|): people with up to 9 of 100 or 150 tags
+ * (two words and the wider path), every class present in most blocks. */
+static void test_overlap_class_bounds(void **state)
+{
+    (void)state;
+    for (unsigned seed = 1; seed <= 4; seed++)
+        print_message("seed %u: %zu tight mentee blocks\n", seed,
+                      random_bounds_hold(700, 90, seed, 9, seed % 2 ? 100 : 150, 0, MATCH_BLOCK));
+    /* one block by hand: one mentee needs {t0, t1, t2, t3, t4}, one {t5};
+     * a mentor with {t0, t1} scores 2/5 and 0 with them; the bound is the
+     * |A| >= 4 class's 2/5, where the least |A| of the block would give 1 */
+    match_instance *in = match_instance_new();
+    size_t idx;
+    assert_int_equal(match_add_mentor(in, "m", 1, &idx, err, sizeof err), 0);
+    const char *r_t[] = {"t0", "t1"}, *e1[] = {"t0", "t1", "t2", "t3", "t4"}, *e2[] = {"t5"};
+    match_set_tags(in, MATCH_MENTOR, 0, "tags", r_t, 2, err, sizeof err);
+    assert_int_equal(match_add_mentee(in, "a", 1, &idx, err, sizeof err), 0);
+    match_set_tags(in, MATCH_MENTEE, 0, "tags", e1, 5, err, sizeof err);
+    assert_int_equal(match_add_mentee(in, "b", 1, &idx, err, sizeof err), 0);
+    match_set_tags(in, MATCH_MENTEE, 1, "tags", e2, 1, err, sizeof err);
+    match_criterion o = {.name = "o", .kind = MATCH_OVERLAP, .field = "tags", .weight = 1};
+    assert_int_equal(match_add_criterion(in, &o, err, sizeof err), 0);
+    match_model m, rm;
+    reordered(in, &m, &rm);
+    match_bounds B;
+    match_bounds_build(&rm, 0, &B);
+    double ub[2], ws[4];
+    match_bounds_ub(&rm, &B, 0, ub, ws);
+    assert_true(ub[0] >= 0.4 && ub[0] < 0.4 + 1e-6);
+    match_bounds_free(&B);
+    match_model_cleanup(&rm);
+    match_model_cleanup(&m);
+    match_instance_free(in);
+}
+
+/* Groups of MATCH_GROUP blocks (match_bounds_build_n with 1,024 people a
+ * block, as the candidate graph's groups are): every group's bound holds
+ * for each of its members on both sides, over more than two groups with
+ * a last one partly filled; groups of one block are the blocks. */
+static void test_group_bounds_hold(void **state)
+{
+    (void)state;
+    const size_t gs = (size_t)MATCH_BLOCK * MATCH_GROUP;
+    for (unsigned seed = 1; seed <= 2; seed++) {
+        print_message("seed %u: %zu tight mentee groups\n", seed,
+                      random_bounds_hold(2 * gs + 300 + seed, 40, seed, 6, 100, 0, gs));
+        match_instance *in = random_instance_tags(60, gs + 200 + seed, seed + 10, 6, 100);
+        match_model m, rm;
+        reordered(in, &m, &rm);
+        print_message("seed %u: %zu tight mentor groups\n", seed, bounds_hold(&rm, 1, gs));
+        /* a group of one block is summarised as the block is */
+        match_bounds B1, G1;
+        match_bounds_build(&rm, 1, &B1);
+        match_bounds_build_n(&rm, 1, MATCH_BLOCK, &G1);
+        double *u1 = malloc((B1.nb + 1) * sizeof *u1), *u2 = malloc((B1.nb + 1) * sizeof *u2);
+        double *ws = malloc((2 * B1.nb + 2) * sizeof *ws);
+        for (size_t x = 0; x < rm.ne; x++) {
+            match_bounds_ub(&rm, &B1, x, u1, ws);
+            match_bounds_ub(&rm, &G1, x, u2, ws);
+            assert_memory_equal(u1, u2, B1.nb * sizeof *u1);
+        }
+        free(u1);
+        free(u2);
+        free(ws);
+        match_bounds_free(&B1);
+        match_bounds_free(&G1);
+        match_model_cleanup(&rm);
+        match_model_cleanup(&m);
+        match_instance_free(in);
+    }
+}
+
 static void test_iscore_is_llround(void **state)
 {
     (void)state;
@@ -539,6 +654,8 @@ int main(void)
         cmocka_unit_test(test_kernels_agree),
         cmocka_unit_test(test_col_kernels_agree),
         cmocka_unit_test(test_bounds_hold),
+        cmocka_unit_test(test_overlap_class_bounds),
+        cmocka_unit_test(test_group_bounds_hold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "match/engine.h"
 #include "match/match.h"
 
 #include <jansson.h>
@@ -201,12 +202,221 @@ static void test_long_ids(void **state)
             "duplicate");
 }
 
+/* ---- the reader on two threads ---- */
+
+/* a file of the contract over 1 MiB and 4,096 people: every kind of
+ * attribute, choices, forbidden pairs, a line per person */
+static char *big_text(size_t *len)
+{
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, len);
+    const size_t nr = 2000, ne = 12000;
+    const char *langs[] = {"en", "fr", "de", "es", "hi", "zh", "ja"};
+    fputs("{\"objective\": \"total\", \"mentors\": [\n", f);
+    for (size_t r = 0; r < nr; r++)
+        fprintf(
+            f,
+            "%s{\"id\": \"m%zu\", \"capacity\": %zu, \"attrs\": {\"skills\": [\"s%zu\", \"s%zu\"],"
+            " \"lang\": \"%s\", \"tz\": %zu, \"v\": [%zu, 1.5, %zu]}}\n",
+            r ? "," : "", r, 1 + r % 4, r % 97, (r * 7) % 131, langs[r % 7], r % 24, r % 5, r % 3);
+    fputs("],\n\"mentees\": [\n", f);
+    for (size_t e = 0; e < ne; e++) {
+        fprintf(f,
+                "%s{\"id\": \"e%zu\", \"wants\": %zu, \"choices\": [\"m%zu\", \"m%zu\"],"
+                " \"attrs\": {\"needs\": [\"s%zu\", \"n%zu\"], \"lang\": \"%s\", \"tz\": %zu,"
+                " \"v\": [%zu, 2, 0.25]%s}}\n",
+                e ? "," : "", e, 1 + e % 3, e % nr, (e * 13 + 1) % nr, e % 151, e % 211,
+                langs[e % 5], (e * 5) % 24, e % 7, e % 1000 == 999 ? ", \"none\": []" : "");
+    }
+    fputs("],\n\"criteria\": [{\"kind\": \"overlap\", \"mentee_field\": \"needs\","
+          " \"mentor_field\": \"skills\"}, {\"kind\": \"same\", \"field\": \"lang\"},"
+          " {\"kind\": \"distance\", \"field\": \"tz\", \"scale\": 6},"
+          " {\"kind\": \"similarity\", \"field\": \"v\"}],\n\"forbidden\": [\n",
+          f);
+    for (size_t e = 0; e < ne; e += 3)
+        fprintf(f, "%s[\"e%zu\", \"m%zu\"]\n", e ? "," : "", e, (e * 3) % nr);
+    fputs("]\n}\n", f);
+    fclose(f);
+    char *text = malloc(*len + 1); /* a copy, out of the stream's hands */
+    memcpy(text, buf, *len + 1);
+    free(buf);
+    return text;
+}
+
+static void write_text(const char *path, const char *text, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* the two instances hold the same people, fields, strings, attributes,
+ * choices, criteria and pairs, numbered alike */
+static void same_instance(const match_instance *a, const match_instance *b)
+{
+    for (int s = 0; s < 2; s++) {
+        assert_int_equal(a->n[s], b->n[s]);
+        for (size_t i = 0; i < a->n[s]; i++) {
+            assert_string_equal(a->ids[s][i], b->ids[s][i]);
+            assert_int_equal(a->count[s][i], b->count[s][i]);
+        }
+        assert_int_equal(a->nattrs[s], b->nattrs[s]);
+        for (size_t i = 0; i < a->nattrs[s]; i++) {
+            const match_attr *x = &a->attrs[s][i], *y = &b->attrs[s][i];
+            assert_int_equal(x->person, y->person);
+            assert_int_equal(x->field, y->field);
+            assert_int_equal(x->type, y->type);
+            assert_int_equal(x->n, y->n);
+            assert_int_equal(x->str, y->str);
+            assert_memory_equal(&x->num, &y->num, sizeof x->num);
+            if (x->type == FT_TAGS && x->n)
+                assert_memory_equal(x->tags, y->tags, x->n * sizeof *x->tags);
+            if (x->type == FT_VECTOR && x->n)
+                assert_memory_equal(x->vec, y->vec, x->n * sizeof *x->vec);
+        }
+    }
+    assert_int_equal(a->nfields, b->nfields);
+    for (size_t f = 0; f < a->nfields; f++) {
+        assert_string_equal(a->field_names[f], b->field_names[f]);
+        assert_int_equal(a->field_types[f], b->field_types[f]);
+    }
+    assert_int_equal(a->nstrings, b->nstrings);
+    for (size_t i = 0; i < a->strings.size; i++)
+        if (a->strings.slots[i].key)
+            assert_int_equal(match_strmap_get(&b->strings, a->strings.slots[i].key),
+                             a->strings.slots[i].val);
+    for (size_t e = 0; e < a->n[MATCH_MENTEE]; e++) {
+        assert_int_equal(a->nchoices[e], b->nchoices[e]);
+        if (a->nchoices[e])
+            assert_memory_equal(a->choices[e], b->choices[e], a->nchoices[e] * sizeof(uint32_t));
+    }
+    assert_int_equal(a->ncrit, b->ncrit);
+    for (size_t c = 0; c < a->ncrit; c++)
+        assert_string_equal(a->crit[c].name, b->crit[c].name);
+    assert_int_equal(a->nforbidden, b->nforbidden);
+    if (a->nforbidden)
+        assert_memory_equal(a->forbidden, b->forbidden, a->nforbidden * sizeof *a->forbidden);
+    assert_int_equal(a->nlocked, b->nlocked);
+}
+
+/* the file read on two threads and on one: the same instance, or the
+ * same message; returns whether it was read */
+static bool agree(const char *path, const char *text, size_t len)
+{
+    char e1[512], e2[512];
+    match_instance *a = NULL, *b = NULL;
+    write_text(path, text, len);
+    int r2 = match_json_read_threads(path, 2, &a, e2, sizeof e2);
+    int r1 = match_json_read_threads(path, 1, &b, e1, sizeof e1);
+    assert_int_equal(r1, r2);
+    if (r1)
+        assert_string_equal(e1, e2);
+    else
+        same_instance(a, b);
+    match_instance_free(a);
+    match_instance_free(b);
+    return r1 == 0;
+}
+
+static void test_two_threads(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/test-match-json-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    size_t len;
+    char *text = big_text(&len);
+    assert_true(len > (1u << 20));
+    assert_true(agree(path, text, len));
+
+    /* where the second thread starts: the first '{' after the middle that
+     * follows a "," */
+    char *mid = strstr(text + len / 2, ",{") + 1;
+    char *copy = malloc(len + 1);
+    size_t refused_n = 0, tried = 0;
+    /* one byte spoilt at a time: across the file, densely around the
+     * split, in the last members after the mentees (the forbidden pairs),
+     * and just before the end */
+    const char bad[] = {'#', '"', '\n', '}', ','};
+    for (size_t k = 0; k < 90; k++) {
+        size_t at = k < 20   ? len / 20 * k + 17
+                    : k < 70 ? (size_t)(mid - text) - 150 + (k - 20) * 6
+                    : k < 85 ? len - 40000 + (k - 70) * 2603
+                             : len - 1 - (k - 85);
+        memcpy(copy, text, len);
+        copy[at] = bad[k % 5];
+        tried++;
+        refused_n += !agree(path, copy, len);
+    }
+    assert_true(refused_n > tried / 2); /* most spoilt bytes are refused */
+
+    /* problems of the people and pairs, before, at and after the split:
+     * mutations of the text that keep it JSON */
+    struct {
+        const char *find, *put;
+        const char *want;
+    } cases[] = {
+        {"\"id\": \"e7000\", \"wants\": 2", "\"id\": \"e7000\", \"wants\": -2",
+         ": mentees[7000].wants: must be >= 0"},
+        {"\"id\": \"e11999\",", "\"id\": \"e11998\",", "mentees[11999].id: duplicate id"},
+        {"\"id\": \"e500\", \"wants\": 3", "\"id\": \"e500\", \"wants\": 3, \"x\": 1",
+         "mentees[500].x: unknown key"},
+        {"\"id\": \"e9000\", \"wants\": 1, \"choices\": [\"m1000\"",
+         "\"id\": \"e9000\", \"wants\": 1, \"choices\": [\"zz\"",
+         "mentees[9000].choices[0]: unknown mentor \"zz\""},
+        {"\"id\": \"e8000\", \"wants\": 3, \"choices\": [\"m0\", \"m1\"",
+         "\"id\": \"e8000\", \"wants\": 3, \"choices\": [\"m0\", \"m0\"",
+         "mentees[8000].choices: a mentor is listed twice"},
+        {"\"lang\": \"de\", \"tz\": 18, \"v\": [6, 2, 0.25]}}\n,{\"id\": \"e10003\"",
+         "\"lang\": 4, \"tz\": 18, \"v\": [6, 2, 0.25]}}\n,{\"id\": \"e10003\"",
+         "mentees[10002].attrs.lang: must be a string, like elsewhere"},
+        {"\"tz\": 2, \"v\": [2, 1.5, 2]", "\"tz\": \"x\", \"v\": [2, 1.5, 2]",
+         "mentors[2].attrs.tz: must be a number, like elsewhere"},
+        {"\"tz\": 7, \"v\": [6, 2, 0.25]}}\n,{\"id\": \"e9996\"",
+         "\"tz\": 7, \"v\": [6, 2, 0.25], \"needs\": 1}}\n,{\"id\": \"e9996\"",
+         "duplicate object key \"needs\""},
+        {"[\"e11997\", \"m1991\"]", "[\"e11997\", \"m99999\"]",
+         "forbidden[3999]: unknown mentor \"m99999\""},
+        {"{\"id\": \"e6001\", \"wants\": 2", "[{\"id\": \"e6001\", \"wants\": 2}", NULL},
+        {"{\"id\": \"e10\", \"wants\": 2, \"choices\": [\"m10\", \"m131\"], \"attrs\": "
+         "{\"needs\": [\"s10\", \"n10\"], \"lang\": \"en\", \"tz\": 2, \"v\": [3, 2, 0.25]}}",
+         "7", "mentees[10]: must be an object"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char *at = strstr(text, cases[c].find);
+        if (!at)
+            fail_msg("case %zu: \"%s\" not in the text", c, cases[c].find);
+        size_t fl = strlen(cases[c].find), pl = strlen(cases[c].put), off = (size_t)(at - text);
+        char *m = malloc(len - fl + pl + 1);
+        memcpy(m, text, off);
+        memcpy(m + off, cases[c].put, pl);
+        memcpy(m + off + pl, at + fl, len - off - fl);
+        size_t ml = len - fl + pl;
+        m[ml] = 0;
+        char e1[512];
+        match_instance *in = NULL;
+        bool ok = agree(path, m, ml);
+        if (cases[c].want) {
+            assert_false(ok);
+            assert_int_equal(match_json_read_threads(path, 2, &in, e1, sizeof e1), -1);
+            if (!strstr(e1, cases[c].want))
+                fail_msg("case %zu: \"%s\" lacks \"%s\"", c, e1, cases[c].want);
+        }
+        free(m);
+    }
+    free(copy);
+    free(text);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults), cmocka_unit_test(test_missing_fields),
         cmocka_unit_test(test_refusals), cmocka_unit_test(test_write_file),
-        cmocka_unit_test(test_long_ids),
+        cmocka_unit_test(test_long_ids), cmocka_unit_test(test_two_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
