@@ -66,6 +66,9 @@ static const struct command {
      "backup  --db URL --to FILE            a consistent copy of the database, taken while\n"
      "        it is in use: SQLite's online backup (a SQLite file), or pg_dump's custom\n"
      "        format for PostgreSQL; FILE appears only once complete (docs/operations.md)"},
+    {"facts", cli_facts,
+     "facts   --db URL --rebuild|--check    rebuild the per-relationship facts the reports\n"
+     "        read from the raw rows, or check them (exit 1 when any is wrong)"},
     {"match", cli_match,
      "match   INPUT.json [-o OUTPUT.json] [--objective total|fair|stable]\n"
      "        [--threads N] [--top-k K]   run the matching engine on a file (no database)"},

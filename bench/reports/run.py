@@ -16,8 +16,12 @@ Steps:
      in three phases (a tenth ended early), ten meetings each, a published
      match run of their pairs, one survey (a 1-5 and a 0-10 question) with
      100,000 responses, and 50,000 outcome records (promotion: 30,000 for
-     participants, 20,000 for people in no program). Then ANALYZE.
-  3. `tandem jobs --once` (the at-risk flags), then `tandem serve
+     participants, 20,000 for people in no program). Then ANALYZE, and
+     `tandem migrate rebuild`: the rows kept for the reports (the
+     relationships' facts among them) built from those rows by the
+     server's own code.
+  3. `tandem jobs --once` (the at-risk flags) and `tandem facts --check`,
+     then `tandem serve
      --jobs-every 0` on each; per report --requests GETs of
      /api/v1/programs/{id}/reports/{name} as the admin; the p95, and the
      CPU seconds tandem (and the PostgreSQL server) spent per request.
@@ -412,8 +416,9 @@ def generate(folder):
 
 def derive(tandem, url, kind):
     """The rows the server keeps for the reports (survey answer counts, the
-    latest outcome per person and kind), derived from the loaded tables by
-    the server's own code (`tandem migrate rebuild`), then ANALYZE. The
+    latest outcome per person and kind, the relationships' facts), derived
+    from the loaded tables by the server's own code (`tandem migrate
+    rebuild`), then ANALYZE. The
     anchors read the loaded tables, not these."""
     subprocess.run([tandem, "migrate", "rebuild", "--db", url], check=True, capture_output=True)
     if kind == "sqlite":
@@ -507,6 +512,10 @@ def measure(tandem, url, n, folder, label, pgdir):
     # no jobs in the server, so that its CPU is the requests' alone.
     subprocess.run([tandem, "jobs", "--once", "--db", url], stdout=log, stderr=subprocess.STDOUT,
                    check=True)
+    # The facts the reports read (built after loading, kept by the job's
+    # flags) equal what the raw rows give.
+    subprocess.run([tandem, "facts", "--check", "--db", url], stdout=log, stderr=subprocess.STDOUT,
+                   check=True)
     proc = subprocess.Popen([tandem, "serve", "--db", url, "--listen", "127.0.0.1:%d" % port,
                              "--access-log", "off", "--jobs-every", "0"], stdout=log,
                             stderr=subprocess.STDOUT)
@@ -534,6 +543,12 @@ def measure(tandem, url, n, folder, label, pgdir):
                 print("%s: %s answered %d: %s" % (label, name, r.status_code, r.text[:200]))
                 out[name] = None
                 continue
+            if name == "engagement":
+                # The whole life (from the facts) and the same days as an
+                # explicit period (from the raw rows) give the same numbers.
+                raw = s.get(base + path, params={"from": "1970-01-02"}, timeout=300)
+                assert raw.status_code == 200 and raw.json()["tables"] == r.json()["tables"], \
+                    "%s: engagement from the facts differs from the raw rows" % label
             cpu0, srv0, times = proc_cpu(proc.pid), server_cpu(pgdir), []
             for _ in range(n):
                 t = time.perf_counter()

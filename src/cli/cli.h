@@ -13,5 +13,6 @@ int cli_import(int argc, char **argv);
 int cli_jobs(int argc, char **argv);   /* cli/jobs.c: the time-driven jobs */
 int cli_report(int argc, char **argv); /* cli/report.c: a program's report */
 int cli_backup(int argc, char **argv); /* cli/backup.c: a copy of the database */
+int cli_facts(int argc, char **argv);  /* cli/facts.c: the facts the reports read */
 
 #endif

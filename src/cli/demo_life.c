@@ -23,10 +23,11 @@
 #include "domain/participation.h"
 #include "domain/program.h"
 #include "import/outcomes.h"
-#include "store/report_rows.h"
+#include "service/facts.h"
 #include "service/participation.h"
 #include "service/program.h"
 #include "service/risk.h"
+#include "store/report_rows.h"
 
 #define DAY 86400
 #define NMENTORS 14
@@ -903,6 +904,9 @@ int demo_load_running(store *s, const char *hash, int64_t coord, int64_t now)
                   "'phase_overdue' AND cleared_at IS NULL",
                   w, 2);
     }
+    /* The facts the reports read, from the rows written above. */
+    if (rc == STORE_OK)
+        rc = svc_facts_refresh_program(s, program);
     program_config_cleanup(&pc);
     free(cfg);
     free(c);

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/db.h"
 #include "domain/password.h"
+#include "service/facts.h"
 #include "service/identity.h"
 #include "store/report_rows.h"
 
@@ -100,7 +101,8 @@ int cli_migrate(int argc, char **argv)
      * load), with the SQL the server writes them with. */
     if (strcmp(pos[0], "rebuild") == 0) {
         if ((rc = store_migrate(s)) != STORE_OK || (rc = store_begin(s)) != STORE_OK ||
-            (rc = store_report_rows_rebuild(s)) != STORE_OK || (rc = store_commit(s)) != STORE_OK) {
+            (rc = store_report_rows_rebuild(s)) != STORE_OK || (rc = store_commit(s)) != STORE_OK ||
+            (rc = svc_facts_rebuild(s)) != STORE_OK) { /* the relationships' facts, likewise */
             fprintf(stderr, "tandem migrate: %s\n", store_errmsg(s));
             store_rollback(s);
             store_free(s);

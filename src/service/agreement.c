@@ -1,4 +1,5 @@
 #include "service/agreement.h"
+#include "service/facts.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,8 @@ static int lock(store *db, const struct svc_rel *r)
                         "edited_at) VALUES (?1, 1, ?2, ?3) ON CONFLICT DO NOTHING",
                         p, 3, NULL);
     free(text);
+    if (rc == STORE_OK && added)
+        rc = svc_facts_refresh(db, r->id);
     if (rc != STORE_OK)
         return rc;
     return store_exec(db, "UPDATE agreements SET version = version WHERE relationship_id = ?1", p,
@@ -243,6 +246,7 @@ int svc_agreement_edit(store *db, const svc_actor *actor, const struct svc_rel *
                          NULL)) != STORE_OK ||
         (rc = svc_relationship_notify(db, actor, r, "agreement_changed", mv, 2)) != STORE_OK ||
         (rc = svc_reminder_relationship(db, r->id, now)) != STORE_OK ||
+        (rc = svc_facts_refresh(db, r->id)) != STORE_OK ||
         (rc = svc_audit(db, actor, "agreement.edit", "relationship", r->id,
                         json_pack("{s:I}", "version", (json_int_t)v))) != STORE_OK)
         goto done;
@@ -272,7 +276,8 @@ int svc_agreement_sign(store *db, const svc_actor *actor, const struct svc_rel *
         (rc = store_exec(db,
                          "INSERT INTO agreement_signings (relationship_id, participation_id, "
                          "version, signed_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
-                         p, 4, NULL)) != STORE_OK)
+                         p, 4, NULL)) != STORE_OK ||
+        (rc = svc_facts_refresh(db, r->id)) != STORE_OK)
         return rc;
     svc_agreement_cleanup(out);
     if ((rc = svc_agreement_get(db, r, out)) != STORE_OK ||

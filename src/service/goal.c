@@ -1,3 +1,4 @@
+#include "service/facts.h"
 #include "service/goal.h"
 
 #include <stdlib.h>
@@ -245,6 +246,7 @@ int svc_goal_create(store *db, const svc_actor *actor, const struct svc_rel *r,
         (rc = svc_reminder_relationship(db, r->id, now)) != STORE_OK ||
         (in->status && strcmp(in->status, "achieved") == 0 &&
          (rc = svc_recognition_update(db, r->id, now)) != STORE_OK) ||
+        (rc = svc_facts_refresh(db, r->id)) != STORE_OK ||
         (rc = svc_audit(db, actor, "goal.create", "goal", id,
                         json_pack("{s:I}", "relationship_id", (json_int_t)r->id))) != STORE_OK)
         return rc;
@@ -291,6 +293,7 @@ int svc_goal_update(store *db, const svc_actor *actor, const struct svc_rel *r, 
         (in->status && strcmp(in->status, "achieved") == 0 &&
          (rc = svc_recognition_update(db, r->id, now)) != STORE_OK) ||
         (rc = svc_reminder_relationship(db, r->id, now)) != STORE_OK ||
+        (rc = svc_facts_refresh(db, r->id)) != STORE_OK ||
         (rc = svc_audit(db, actor, "goal.update", "goal", gid,
                         json_pack("{s:s}", "status", in->status ? in->status : cur.status))) !=
             STORE_OK)
@@ -365,7 +368,8 @@ int svc_milestone_create(store *db, const svc_actor *actor, const struct svc_rel
                               "RETURNING id",
                               p, 5, &id)) != 1)
         return rc < 0 ? rc : STORE_ERROR;
-    if ((rc = svc_audit(db, actor, "milestone.create", "goal", gid,
+    if ((rc = svc_facts_refresh(db, r->id)) != STORE_OK ||
+        (rc = svc_audit(db, actor, "milestone.create", "goal", gid,
                         json_pack("{s:I}", "milestone_id", (json_int_t)id))) != STORE_OK)
         return rc;
     return (rc = load_milestone(db, gid, id, today, out)) == SVC_NOT_FOUND ? STORE_ERROR : rc;
@@ -394,6 +398,7 @@ int svc_milestone_update(store *db, const svc_actor *actor, const struct svc_rel
                          "UPDATE milestones SET title = ?2, due_date = ?3, done_at = CASE WHEN "
                          "?4 = 0 THEN NULL ELSE COALESCE(done_at, ?5) END WHERE id = ?1",
                          p, 5, NULL)) != STORE_OK ||
+        (rc = svc_facts_refresh(db, r->id)) != STORE_OK ||
         (rc = svc_audit(db, actor, "milestone.update", "goal", gid,
                         json_pack("{s:I, s:b}", "milestone_id", (json_int_t)mid, "done",
                                   done != 0))) != STORE_OK)

@@ -12,6 +12,7 @@
 #include "domain/profile.h"
 #include "domain/when.h"
 #include "service/audit.h"
+#include "service/facts.h"
 #include "service/calendar.h"
 #include "service/followup.h"
 #include "service/outbox.h"
@@ -358,7 +359,8 @@ int svc_meeting_create(store *db, const svc_actor *actor, const struct svc_rel *
         (rc = svc_meeting_get(db, actor, r, id, out)) != SVC_OK ||
         (rc = tell_others(db, actor, r, out, NEWS_SCHEDULED, 0)) != STORE_OK)
         goto done;
-    if ((rc = svc_reminder_relationship(db, r->id, now)) != STORE_OK)
+    if ((rc = svc_reminder_relationship(db, r->id, now)) != STORE_OK ||
+        (rc = svc_facts_refresh(db, r->id)) != STORE_OK)
         goto done;
     rc = svc_audit(db, actor, "meeting.create", "meeting", id,
                    json_pack("{s:I}", "relationship_id", (json_int_t)r->id));
@@ -494,7 +496,8 @@ int svc_meeting_update(store *db, const svc_actor *actor, const struct svc_rel *
                          "?4, mode = ?5, location = ?6, agenda = ?7, recap = COALESCE(CAST(?8 AS "
                          "TEXT), recap), status = ?9, sequence = sequence + 1, updated_at = ?10 "
                          "WHERE id = ?1",
-                         p, 10, NULL)) != STORE_OK)
+                         p, 10, NULL)) != STORE_OK ||
+        (rc = svc_facts_refresh(db, r->id)) != STORE_OK)
         goto done;
     if (in->attendance && (rc = save_attendance(db, mid, in->attendance)) != STORE_OK)
         goto done;

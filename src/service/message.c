@@ -1,3 +1,4 @@
+#include "service/facts.h"
 #include "service/message.h"
 
 #include <stdlib.h>
@@ -106,6 +107,7 @@ int svc_message_create(store *db, const svc_actor *actor, const struct svc_rel *
     struct mail_value mv[] = {{"author", out->author.name}, {"link", link}};
     if ((rc = svc_relationship_notify(db, actor, r, "message", mv, 2)) != STORE_OK ||
         (rc = svc_reminder_relationship(db, r->id, clock_now())) != STORE_OK ||
+        (rc = svc_facts_refresh(db, r->id)) != STORE_OK ||
         (rc = svc_audit(db, actor, "message.create", "message", id,
                         json_pack("{s:I}", "relationship_id", (json_int_t)r->id))) != STORE_OK) {
         svc_message_cleanup(out);

@@ -1,3 +1,4 @@
+#include "service/facts.h"
 #include "service/relationship.h"
 
 #include <stdio.h>
@@ -347,7 +348,8 @@ int svc_relationship_create(store *db, const svc_actor *actor, int64_t program_i
                         m, 3, NULL);
     }
     if (rc != STORE_OK || (rc = svc_relationship_stage_all(db, *id, STAGE_MATCHED, now)) ||
-        (rc = svc_followup_started(db, *id, now)) || (rc = svc_reminder_relationship(db, *id, now)))
+        (rc = svc_followup_started(db, *id, now)) ||
+        (rc = svc_reminder_relationship(db, *id, now)) || (rc = svc_facts_refresh(db, *id)))
         return rc;
     struct svc_rel made = {.id = *id, .program_id = program_id};
     if ((rc = tell_matched(db, &made, peer)) != STORE_OK)

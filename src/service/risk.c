@@ -11,6 +11,7 @@
 #include "domain/survey.h"
 #include "service/alert.h"
 #include "service/audit.h"
+#include "service/facts.h"
 #include "service/outbox.h"
 #include "service/program.h"
 #include "service/workspace.h"
@@ -25,20 +26,24 @@ void svc_risk_items_free(struct svc_risk_item *items, size_t n)
     free(items);
 }
 
-/* What one open relationship is made of, while it is assessed: the
- * reasons' codes only (a few bytes, where an item with their sentences is
- * 3 KB: 50 MB at 18,000 relationships); the sentences are written again
- * for the relationships listed or flagged (reassess). */
+/* What one open relationship is made of, while it is assessed: its facts
+ * (relationship_facts, service/facts.h), the parties that have health
+ * checks or pairing-fit answers, and the reasons' codes only (a few bytes,
+ * where an item with their sentences is 3 KB: 50 MB at 18,000
+ * relationships). The members and their names are read only for the
+ * relationships listed or flagged, whose sentences name them (reassess). */
 struct rel_facts {
     struct {
         int64_t relationship_id, started_at, notes, last_note_at;
         char status[16];
-        struct svc_rel_member *members; /* mentor first */
+        struct svc_rel_member *members; /* mentor first; NULL until load_members */
         size_t nmembers;
     } item;
     int phase;
     int64_t phase_started_at, last_meeting_at, goals, members, signings, agreement;
-    struct risk_party *parties; /* one per member, same order */
+    struct risk_party *parties; /* with checks or answers; in member order after load_members */
+    int64_t *party_ids;         /* their participations */
+    size_t nparties;
     size_t nreasons;
     enum risk_code codes[RISK_COUNT];
 };
@@ -48,6 +53,7 @@ static void facts_free(struct rel_facts *f, size_t n)
     for (size_t i = 0; f && i < n; i++) {
         free(f[i].item.members);
         free(f[i].parties);
+        free(f[i].party_ids);
     }
     free(f);
 }
@@ -60,66 +66,27 @@ static struct rel_facts *find(struct rel_facts *f, size_t n, int64_t id)
     return i < n && f[i].item.relationship_id == id ? &f[i] : NULL;
 }
 
+/* Participation part's party of *f, added when it has none yet; NULL when
+ * f is NULL or already holds LIMIT_RELATIONSHIP_MEMBERS parties. */
 static struct risk_party *party_of(struct rel_facts *f, int64_t part)
 {
-    for (size_t i = 0; f && i < f->item.nmembers; i++)
-        if (f->item.members[i].participation_id == part)
+    if (!f)
+        return NULL;
+    for (size_t i = 0; i < f->nparties; i++)
+        if (f->party_ids[i] == part)
             return &f->parties[i];
-    return NULL;
-}
-
-/* The count (or latest time) columns of one grouped query, set on the
- * relationship each row names. */
-enum fact { F_LAST_MEETING, F_GOALS, F_MEMBERS, F_AGREEMENT, F_NOTES };
-
-static void put_fact(struct rel_facts *f, enum fact which, store_rows *rows)
-{
-    switch (which) {
-    case F_LAST_MEETING:
-        f->last_meeting_at = store_col_null(rows, 1) ? 0 : store_col_int(rows, 1);
-        break;
-    case F_GOALS: f->goals = store_col_int(rows, 1); break;
-    case F_MEMBERS: f->members = store_col_int(rows, 1); break;
-    case F_AGREEMENT:
-        f->agreement = store_col_int(rows, 1);
-        f->signings = store_col_int(rows, 2);
-        break;
-    case F_NOTES:
-        f->item.notes = store_col_int(rows, 1);
-        f->item.last_note_at = store_col_null(rows, 2) ? 0 : store_col_int(rows, 2);
-        break;
+    if (f->nparties >= LIMIT_RELATIONSHIP_MEMBERS)
+        return NULL;
+    if (!f->parties) {
+        f->parties = xcalloc(LIMIT_RELATIONSHIP_MEMBERS, sizeof *f->parties);
+        f->party_ids = xcalloc(LIMIT_RELATIONSHIP_MEMBERS, sizeof *f->party_ids);
     }
+    f->party_ids[f->nparties] = part;
+    return &f->parties[f->nparties++];
 }
-
-/* Each query groups one table's rows by relationship over the program's
- * open relationships (WHICH): one pass over the table's index, not one
- * lookup per relationship, and a relationship without rows keeps 0. */
-static const struct {
-    enum fact which;
-    const char *sql;
-} FACTS[] = {
-    {F_LAST_MEETING, "SELECT mt.relationship_id, MAX(mt.starts_at) FROM relationships r JOIN "
-                     "meetings mt ON mt.relationship_id = r.id WHERE " WHICH
-                     " AND mt.status = 'held' GROUP BY mt.relationship_id"},
-    {F_GOALS, "SELECT g.relationship_id, COUNT(*) FROM relationships r JOIN goals g ON "
-              "g.relationship_id = r.id WHERE " WHICH
-              " AND g.status <> 'dropped' GROUP BY g.relationship_id"},
-    {F_MEMBERS, "SELECT m.relationship_id, COUNT(*) FROM relationships r JOIN "
-                "relationship_members m ON m.relationship_id = r.id WHERE " WHICH
-                " GROUP BY m.relationship_id"},
-    /* One agreement per relationship: 1, and its current version's
-     * signings. */
-    {F_AGREEMENT, "SELECT a.relationship_id, 1, COUNT(s.relationship_id) FROM relationships r "
-                  "JOIN agreements a ON a.relationship_id = r.id LEFT JOIN agreement_signings s "
-                  "ON s.relationship_id = a.relationship_id AND s.version = a.version WHERE " WHICH
-                  " GROUP BY a.relationship_id"},
-    {F_NOTES, "SELECT cn.relationship_id, COUNT(*), MAX(cn.created_at) FROM relationships r JOIN "
-              "coordinator_notes cn ON cn.relationship_id = r.id WHERE " WHICH
-              " GROUP BY cn.relationship_id"},
-};
 
 /* Reads the program's open relationships (or only rel_id) with their
- * members, health checks and pairing-fit answers. */
+ * facts, and their parties' health checks and pairing-fit answers. */
 static int load_facts(store *db, int64_t program_id, int64_t rel_id, struct rel_facts **out,
                       size_t *n)
 {
@@ -129,8 +96,10 @@ static int load_facts(store *db, int64_t program_id, int64_t rel_id, struct rel_
     *n = 0;
     store_val p[] = {SV_INT(program_id), SV_INT(rel_id)};
     int rc = store_query(db,
-                         "SELECT r.id, r.status, r.started_at, r.phase, r.phase_started_at FROM "
-                         "relationships r WHERE " WHICH " ORDER BY r.id",
+                         "SELECT r.id, r.status, r.started_at, r.phase, r.phase_started_at, "
+                         "f.last_held_at, f.goals, f.members, f.agreement, f.signings_current, "
+                         "f.notes, f.last_note_at FROM relationships r JOIN relationship_facts f "
+                         "ON f.relationship_id = r.id WHERE " WHICH " ORDER BY r.id",
                          p, 2, &rows);
     while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
         if (*n == cap) {
@@ -144,61 +113,23 @@ static int load_facts(store *db, int64_t program_id, int64_t rel_id, struct rel_
         f->item.started_at = store_col_int(rows, 2);
         f->phase = (int)store_col_int(rows, 3);
         f->phase_started_at = store_col_int(rows, 4);
+        f->last_meeting_at = store_col_null(rows, 5) ? 0 : store_col_int(rows, 5);
+        f->goals = store_col_int(rows, 6);
+        f->members = store_col_int(rows, 7);
+        if (f->members > LIMIT_RELATIONSHIP_MEMBERS)
+            f->members = LIMIT_RELATIONSHIP_MEMBERS; /* as many as are read */
+        f->agreement = store_col_int(rows, 8);
+        f->signings = store_col_int(rows, 9);
+        f->item.notes = store_col_int(rows, 10);
+        f->item.last_note_at = store_col_null(rows, 11) ? 0 : store_col_int(rows, 11);
         rc = STORE_OK;
     }
     store_rows_free(rows);
     if (rc < 0)
         goto fail;
 
-    for (size_t q = 0; q < sizeof FACTS / sizeof FACTS[0]; q++) {
-        rc = store_query(db, FACTS[q].sql, p, 2, &rows);
-        while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
-            struct rel_facts *f = find(*out, *n, store_col_int(rows, 0));
-            if (f)
-                put_fact(f, FACTS[q].which, rows);
-            rc = STORE_OK;
-        }
-        store_rows_free(rows);
-        if (rc < 0)
-            goto fail;
-    }
-
-    rc = store_query(db,
-                     "SELECT m.relationship_id, m.participation_id, pa.person_id, pe.name, m.role "
-                     "FROM relationships r JOIN relationship_members m ON m.relationship_id = "
-                     "r.id JOIN participations pa ON pa.id = m.participation_id JOIN people pe "
-                     "ON pe.id = pa.person_id WHERE " WHICH " ORDER BY m.relationship_id, CASE "
-                     "m.role WHEN 'mentor' THEN 0 ELSE 1 END, pe.name, m.participation_id",
-                     p, 2, &rows);
-    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
-        struct rel_facts *f = find(*out, *n, store_col_int(rows, 0));
-        rc = STORE_OK;
-        if (!f || f->item.nmembers >= LIMIT_RELATIONSHIP_MEMBERS)
-            continue;
-        if (!f->item.members) {
-            size_t want = f->members > 0 && f->members <= LIMIT_RELATIONSHIP_MEMBERS
-                              ? (size_t)f->members
-                              : LIMIT_RELATIONSHIP_MEMBERS;
-            f->item.members = xcalloc(want, sizeof *f->item.members);
-            f->parties = xcalloc(want, sizeof *f->parties);
-            f->members = (int64_t)want;
-        }
-        if ((int64_t)f->item.nmembers >= f->members)
-            continue;
-        struct svc_rel_member *m = &f->item.members[f->item.nmembers];
-        struct risk_party *pt = &f->parties[f->item.nmembers++];
-        m->participation_id = store_col_int(rows, 1);
-        m->person_id = store_col_int(rows, 2);
-        str_fmt(m->name, sizeof m->name, "%s", store_col_text(rows, 3));
-        str_fmt(m->role, sizeof m->role, "%s", store_col_text(rows, 4));
-        str_fmt(pt->role, sizeof pt->role, "%s", m->role);
-        str_fmt(pt->name, sizeof pt->name, "%s", m->name);
-    }
-    store_rows_free(rows);
-    if (rc < 0)
-        goto fail;
-
-    /* Each party's checks, newest first: the first two count. */
+    /* Each party's checks, newest first: the first two count (only members
+     * write them, and members never leave a relationship). */
     rc = store_query(db,
                      "SELECT h.relationship_id, h.participation_id, h.articulation, h.listening, "
                      "h.respect, h.goal_clarity, h.challenge, h.self_awareness, "
@@ -224,16 +155,28 @@ static int load_facts(store *db, int64_t program_id, int64_t rel_id, struct rel_
     if (rc < 0)
         goto fail;
 
-    /* Each party's latest pairing-fit answer. */
-    rc = store_query(db,
-                     "SELECT sr.relationship_id, sr.participation_id, sr.answers FROM "
-                     "relationships r JOIN survey_responses sr ON sr.relationship_id = r.id JOIN "
-                     "surveys s ON s.id = sr.survey_id WHERE " WHICH
-                     " AND s.purpose = 'pairing_fit' ORDER BY sr.relationship_id, "
-                     "sr.participation_id, sr.id DESC",
-                     p, 2, &rows);
+    /* Each party's latest pairing-fit answer, when the program has a
+     * pairing-fit survey (PostgreSQL would otherwise start parallel
+     * workers to join every response to none). */
+    int64_t fit_surveys = 0;
+    rows = NULL;
+    if ((rc = store_query_int(db,
+                              "SELECT COUNT(*) FROM surveys WHERE program_id = ?1 AND purpose = "
+                              "'pairing_fit'",
+                              p, 1, &fit_surveys)) < 0)
+        goto fail;
+    rc = !fit_surveys
+             ? STORE_OK
+             : store_query(
+                   db,
+                   "SELECT sr.relationship_id, sr.participation_id, sr.answers FROM "
+                   "relationships r JOIN survey_responses sr ON sr.relationship_id = r.id JOIN "
+                   "surveys s ON s.id = sr.survey_id WHERE " WHICH
+                   " AND s.purpose = 'pairing_fit' ORDER BY sr.relationship_id, "
+                   "sr.participation_id, sr.id DESC",
+                   p, 2, &rows);
     int64_t last_rel = 0, last_part = 0;
-    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+    while (rc == STORE_OK && fit_surveys && (rc = store_next(rows)) == 1) {
         int64_t rid = store_col_int(rows, 0), part = store_col_int(rows, 1);
         rc = STORE_OK;
         if (rid == last_rel && part == last_part)
@@ -260,6 +203,63 @@ fail:
     return rc;
 }
 
+/* Reads the members (mentor first, then by name) of the relationships of
+ * f[0..n) up to id up_to (every one when 0), and puts their parties in
+ * member order with their roles and names, for the reasons' sentences. */
+static int load_members(store *db, int64_t program_id, int64_t rel_id, int64_t up_to,
+                        struct rel_facts *f, size_t n)
+{
+    store_rows *rows = NULL;
+    store_val p[] = {SV_INT(program_id), SV_INT(rel_id), SV_INT(up_to)};
+    int rc = store_query(db,
+                         "SELECT m.relationship_id, m.participation_id, pa.person_id, pe.name, "
+                         "m.role FROM relationships r JOIN relationship_members m ON "
+                         "m.relationship_id = r.id JOIN participations pa ON pa.id = "
+                         "m.participation_id JOIN people pe ON pe.id = pa.person_id WHERE " WHICH
+                         " AND (?3 = 0 OR r.id <= ?3) ORDER BY m.relationship_id, CASE m.role "
+                         "WHEN 'mentor' THEN 0 ELSE 1 END, pe.name, m.participation_id",
+                         p, 3, &rows);
+    struct rel_facts *cur = NULL;
+    struct risk_party *parties = NULL;
+    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
+        struct rel_facts *r = find(f, n, store_col_int(rows, 0));
+        rc = STORE_OK;
+        if (r != cur && cur) { /* cur's members are all read: its parties in their order */
+            free(cur->parties);
+            cur->parties = parties;
+            cur->nparties = cur->item.nmembers;
+            parties = NULL;
+        }
+        cur = r;
+        if (!r || (int64_t)r->item.nmembers >= r->members)
+            continue;
+        if (!r->item.members) {
+            r->item.members = xcalloc((size_t)r->members, sizeof *r->item.members);
+            parties = xcalloc((size_t)r->members, sizeof *parties);
+        }
+        struct svc_rel_member *m = &r->item.members[r->item.nmembers];
+        struct risk_party *pt = &parties[r->item.nmembers++];
+        m->participation_id = store_col_int(rows, 1);
+        m->person_id = store_col_int(rows, 2);
+        str_fmt(m->name, sizeof m->name, "%s", store_col_text(rows, 3));
+        str_fmt(m->role, sizeof m->role, "%s", store_col_text(rows, 4));
+        for (size_t i = 0; i < r->nparties; i++)
+            if (r->party_ids[i] == m->participation_id)
+                *pt = r->parties[i]; /* the checks and answer */
+        str_fmt(pt->role, sizeof pt->role, "%s", m->role);
+        str_fmt(pt->name, sizeof pt->name, "%s", m->name);
+    }
+    if (cur) {
+        free(cur->parties);
+        cur->parties = parties;
+        cur->nparties = cur->item.nmembers;
+        parties = NULL;
+    }
+    free(parties);
+    store_rows_free(rows);
+    return rc < 0 ? rc : STORE_OK;
+}
+
 /* The reasons of relationship *f at now under the program's guideline,
  * into it (its phase's name, reasons and their count). */
 static void reassess(const struct rel_facts *f, const struct program_config *cfg, int64_t now,
@@ -278,11 +278,10 @@ static void reassess(const struct rel_facts *f, const struct program_config *cfg
         .phase_timeframe_days = json_is_integer(days) ? (int)json_integer_value(days) : 0,
         .meetings_per_month = cfg->meetings.frequency_per_month,
         .due_days = cfg->goals.due_days,
-        .agreement_signed = f->agreement > 0 && f->members > 0 &&
-                            f->signings >= (int64_t)f->item.nmembers && f->item.nmembers > 0,
+        .agreement_signed = f->agreement > 0 && f->members > 0 && f->signings >= f->members,
         .goals = f->goals,
         .parties = f->parties,
-        .nparties = f->item.nmembers,
+        .nparties = f->nparties,
     };
     it->nreasons = risk_assess(&in, now, it->reasons);
 }
@@ -331,26 +330,35 @@ static int assess(store *db, int64_t program_id, int64_t rel_id, int64_t now, st
     return rc;
 }
 
-/* The open flags of the program (or of rel_id). */
+/* The open flags of the program (or of rel_id, or of the relationships
+ * from id from up to id up_to when up_to). */
 struct open_flag {
     int64_t id, relationship_id, raised_at;
     int code;
     bool keep;
 };
 
-static int open_flags(store *db, int64_t program_id, int64_t rel_id, int64_t up_to,
+static int open_flags(store *db, int64_t program_id, int64_t rel_id, int64_t from, int64_t up_to,
                       struct open_flag **out, size_t *n)
 {
     store_rows *rows = NULL;
     size_t cap = 0;
     *out = NULL;
     *n = 0;
-    store_val p[] = {SV_INT(program_id), SV_INT(rel_id), SV_INT(up_to)};
-    int rc = store_query(db,
-                         "SELECT id, relationship_id, code, raised_at FROM risk_flags WHERE "
-                         "program_id = ?1 AND cleared_at IS NULL AND (?2 = 0 OR relationship_id "
-                         "= ?2) AND (?3 = 0 OR relationship_id <= ?3) ORDER BY relationship_id, id",
-                         p, 3, &rows);
+    store_val p[] = {SV_INT(program_id), SV_INT(rel_id), SV_INT(up_to), SV_INT(from)};
+    /* A range of relationships reads their flags by relationship (the
+     * rows of other programs' relationships in it are never looked up);
+     * the whole program by program. */
+    int rc =
+        store_query(db,
+                    up_to ? "SELECT id, relationship_id, code, raised_at FROM risk_flags WHERE "
+                            "relationship_id BETWEEN ?4 AND ?3 AND cleared_at IS NULL AND "
+                            "(?1 = ?1 AND ?2 = ?2) ORDER BY relationship_id, id"
+                          : "SELECT id, relationship_id, code, raised_at FROM risk_flags WHERE "
+                            "program_id = ?1 AND cleared_at IS NULL AND (?2 = 0 OR "
+                            "relationship_id = ?2) AND (?3 = ?3 AND ?4 = ?4) ORDER BY "
+                            "relationship_id, id",
+                    p, 4, &rows);
     while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
@@ -403,20 +411,29 @@ int svc_risk_list_counted(store *db, int64_t program_id, int64_t now, struct svc
         goto done;
     *open = (int64_t)nf;
     *out = xcalloc(nf < LIMIT_AT_RISK_LISTED ? nf + 1 : LIMIT_AT_RISK_LISTED, sizeof **out);
+    size_t listed = 0;
+    int64_t last_listed = 0;
     for (size_t i = 0; i < nf; i++) {
         if (!f[i].nreasons)
             continue;
         counts->at_risk++;
         for (size_t r = 0; r < f[i].nreasons; r++)
             counts->by[f[i].codes[r]]++;
-        if (*n == LIMIT_AT_RISK_LISTED)
-            continue; /* counted, not listed */
-        item_of(&f[i], &cfg, now, &(*out)[(*n)++]);
+        if (listed < LIMIT_AT_RISK_LISTED) {
+            listed++;
+            last_listed = f[i].item.relationship_id;
+        }
     }
+    /* The listed ones' members, whose names their sentences give. */
+    if (listed && (rc = load_members(db, program_id, 0, last_listed, f, nf)) != STORE_OK)
+        goto done;
+    for (size_t i = 0; i < nf && *n < listed; i++)
+        if (f[i].nreasons)
+            item_of(&f[i], &cfg, now, &(*out)[(*n)++]);
     /* When each listed reason was flagged: the open flags up to the last
      * listed relationship (the list is in id order). */
-    if (*n &&
-        (rc = open_flags(db, program_id, 0, (*out)[*n - 1].relationship_id, &of, &nof)) != STORE_OK)
+    if (*n && (rc = open_flags(db, program_id, 0, (*out)[0].relationship_id,
+                               (*out)[*n - 1].relationship_id, &of, &nof)) != STORE_OK)
         goto done;
     for (size_t i = 0; i < *n; i++) {
         struct svc_risk_item *it = &(*out)[i];
@@ -446,9 +463,15 @@ static int record(store *db, int64_t program_id, int64_t rel_id, int64_t now, si
     struct svc_risk_item one;
     size_t nf = 0, nof = 0;
     *changed = 0;
+    int64_t *touched = NULL; /* the relationships whose flags change */
+    size_t ntouched = 0;
     int rc = assess(db, program_id, rel_id, now, &f, &nf, &cfg);
     if (rc == STORE_OK)
-        rc = open_flags(db, program_id, rel_id, 0, &of, &nof);
+        rc = load_members(db, program_id, rel_id, 0, f, nf);
+    if (rc == STORE_OK)
+        rc = open_flags(db, program_id, rel_id, 0, 0, &of, &nof);
+    if (rc == STORE_OK)
+        touched = xcalloc(nf + nof + 1, sizeof *touched);
     for (size_t i = 0; rc == STORE_OK && i < nf; i++) {
         if (!f[i].nreasons)
             continue;
@@ -472,6 +495,8 @@ static int record(store *db, int64_t program_id, int64_t rel_id, int64_t now, si
                             "raised_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                             p, 5, NULL);
             *changed += rc == STORE_OK;
+            if (rc == STORE_OK && (!ntouched || touched[ntouched - 1] != it->relationship_id))
+                touched[ntouched++] = it->relationship_id;
             if (rc == STORE_OK) {
                 /* A flag raised is news for the coordinators' chat. */
                 char text[LIMIT_ALERT_TEXT_BYTES], link[LIMIT_HTTP_URL_BYTES];
@@ -488,7 +513,14 @@ static int record(store *db, int64_t program_id, int64_t rel_id, int64_t now, si
         store_val p[] = {SV_INT(of[k].id), SV_INT(now)};
         rc = store_exec(db, "UPDATE risk_flags SET cleared_at = ?2 WHERE id = ?1", p, 2, NULL);
         *changed += rc == STORE_OK;
+        touched[ntouched++] = of[k].relationship_id;
     }
+    /* The facts of each relationship whose flags changed (some twice:
+     * refreshing again changes nothing). */
+    for (size_t i = 0; rc == STORE_OK && i < ntouched; i++)
+        if (!i || touched[i] != touched[i - 1])
+            rc = svc_facts_refresh(db, touched[i]);
+    free(touched);
     facts_free(f, nf);
     free(of);
     program_config_cleanup(&cfg);
@@ -550,33 +582,24 @@ int svc_risk_report(store *db, int64_t program_id, struct svc_risk_report *out)
     if ((rc = store_query_int(db,
                               "SELECT COUNT(*) FROM relationships WHERE program_id = ?1 AND "
                               "status IN " OPEN_STATUSES,
-                              p, 1, &out->open)) < 0 ||
-        (rc = store_query_int(db,
-                              "SELECT COUNT(DISTINCT relationship_id) FROM risk_flags WHERE "
-                              "program_id = ?1 AND cleared_at IS NULL",
-                              p, 1, &out->flagged_now)) < 0 ||
-        (rc = store_query_int(db,
-                              "SELECT COUNT(DISTINCT relationship_id) FROM risk_flags WHERE "
-                              "program_id = ?1",
-                              p, 1, &out->flagged_ever)) < 0 ||
-        (rc = store_query_int(
-             db,
-             "SELECT COUNT(DISTINCT f.relationship_id) FROM risk_flags f JOIN relationships r ON "
-             "r.id = f.relationship_id WHERE f.program_id = ?1 AND r.status <> 'ended_early' AND "
-             "NOT EXISTS (SELECT 1 FROM risk_flags o WHERE o.relationship_id = f.relationship_id "
-             "AND o.cleared_at IS NULL)",
-             p, 1, &out->recovered)) < 0)
+                              p, 1, &out->open)) < 0)
         return rc;
+    /* The flags' codes per relationship, as bits (relationship_facts): a
+     * relationship recovered when it was flagged, has no flag open now
+     * and did not end early. */
     rc = store_query(db,
-                     "SELECT code, COUNT(DISTINCT relationship_id), COUNT(DISTINCT CASE WHEN "
-                     "cleared_at IS NULL THEN relationship_id END) FROM risk_flags WHERE "
-                     "program_id = ?1 GROUP BY code",
+                     "SELECT f.flags_open, f.flags_ever, r.status FROM relationship_facts f JOIN "
+                     "relationships r ON r.id = f.relationship_id WHERE f.program_id = ?1 AND "
+                     "f.flags_ever <> 0",
                      p, 1, &rows);
     while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
-        int c = risk_code_parse(store_col_text(rows, 0));
-        if (c >= 0) {
-            out->ever_by[c] = store_col_int(rows, 1);
-            out->now_by[c] = store_col_int(rows, 2);
+        int64_t now_bits = store_col_int(rows, 0), ever = store_col_int(rows, 1);
+        out->flagged_ever++;
+        out->flagged_now += now_bits != 0;
+        out->recovered += !now_bits && !str_eq(store_col_text(rows, 2), "ended_early");
+        for (int c = 0; c < RISK_COUNT; c++) {
+            out->ever_by[c] += (ever >> c) & 1;
+            out->now_by[c] += (now_bits >> c) & 1;
         }
         rc = STORE_OK;
     }
@@ -655,6 +678,8 @@ int svc_coord_note_add(store *db, const svc_actor *actor, const struct svc_rel *
                              p, 4, &id);
     if (rc != 1)
         return rc < 0 ? rc : STORE_ERROR;
+    if ((rc = svc_facts_refresh(db, r->id)) != STORE_OK)
+        return rc;
     struct svc_coord_note *one = NULL;
     size_t n = 0;
     if ((rc = read_notes(db, r->id, id, &one, &n)) != STORE_OK)
