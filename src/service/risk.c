@@ -546,31 +546,12 @@ int svc_risk_record_relationship(store *db, int64_t rel_id, int64_t now)
 
 int svc_risk_programs(store *db, int64_t **ids, size_t *n)
 {
-    store_rows *rows = NULL;
-    size_t cap = 0;
-    *ids = NULL;
-    *n = 0;
-    int rc =
-        store_query(db,
-                    "SELECT DISTINCT program_id FROM relationships WHERE status IN " OPEN_STATUSES
-                    " UNION SELECT DISTINCT program_id FROM risk_flags WHERE cleared_at IS "
-                    "NULL ORDER BY 1",
-                    NULL, 0, &rows);
-    while (rc == STORE_OK && (rc = store_next(rows)) == 1) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            *ids = xrealloc(*ids, cap * sizeof **ids);
-        }
-        (*ids)[(*n)++] = store_col_int(rows, 0);
-        rc = STORE_OK;
-    }
-    store_rows_free(rows);
-    if (rc < 0) {
-        free(*ids);
-        *ids = NULL;
-        *n = 0;
-    }
-    return rc < 0 ? rc : STORE_OK;
+    return store_query_int_list(
+        db,
+        "SELECT DISTINCT program_id FROM relationships WHERE status IN " OPEN_STATUSES
+        " UNION SELECT DISTINCT program_id FROM risk_flags "
+        "WHERE cleared_at IS NULL ORDER BY 1",
+        NULL, 0, ids, n);
 }
 
 int svc_risk_report(store *db, int64_t program_id, struct svc_risk_report *out)
