@@ -41,9 +41,7 @@ static const struct command {
      "init    --db URL --admin-email EMAIL --admin-password PASSWORD [--admin-name NAME]\n"
      "        create or migrate the database and the first admin"},
     {"migrate", cli_migrate,
-     "migrate status|up --db URL            show or apply schema migrations\n"
-     "migrate rebuild --db URL              derive the rows kept for the reports again\n"
-     "        (after rows were loaded around the server)"},
+     "migrate status|up --db URL            show or apply schema migrations"},
     {"demo", cli_demo,
      "demo    --db URL                      two sample programs: one to match, one months in"},
     {"import", cli_import,
@@ -67,8 +65,9 @@ static const struct command {
      "        it is in use: SQLite's online backup (a SQLite file), or pg_dump's custom\n"
      "        format for PostgreSQL; FILE appears only once complete (docs/operations.md)"},
     {"facts", cli_facts,
-     "facts   --db URL --rebuild|--check    rebuild the per-relationship facts the reports\n"
-     "        read from the raw rows, or check them (exit 1 when any is wrong)"},
+     "facts   --db URL --rebuild|--check    derive every row kept for the reports again from\n"
+     "        the rows they come from (after rows were loaded around the server), or\n"
+     "        check the relationships' facts against them (exit 1 when any is wrong)"},
     {"match", cli_match,
      "match   INPUT.json [-o OUTPUT.json] [--objective total|fair|stable]\n"
      "        [--threads N] [--top-k K]   run the matching engine on a file (no database)"},

@@ -17,7 +17,7 @@ Steps:
      match run of their pairs, one survey (a 1-5 and a 0-10 question) with
      100,000 responses, and 50,000 outcome records (promotion: 30,000 for
      participants, 20,000 for people in no program). Then ANALYZE, and
-     `tandem migrate rebuild`: the rows kept for the reports (the
+     `tandem facts --rebuild`: the rows kept for the reports (the
      relationships' facts among them) built from those rows by the
      server's own code.
   3. `tandem jobs --once` (the at-risk flags) and `tandem facts --check`,
@@ -417,10 +417,10 @@ def generate(folder):
 def derive(tandem, url, kind):
     """The rows the server keeps for the reports (survey answer counts, the
     latest outcome per person and kind, the relationships' facts), derived
-    from the loaded tables by the server's own code (`tandem migrate
-    rebuild`), then ANALYZE. The
+    from the loaded tables by the server's own code (`tandem facts
+    --rebuild`), then ANALYZE. The
     anchors read the loaded tables, not these."""
-    subprocess.run([tandem, "migrate", "rebuild", "--db", url], check=True, capture_output=True)
+    subprocess.run([tandem, "facts", "--rebuild", "--db", url], check=True, capture_output=True)
     if kind == "sqlite":
         subprocess.run(["sqlite3", url, "ANALYZE"], check=True)
     else:

@@ -1,10 +1,11 @@
-/* facts.c - `tandem facts`: the per-relationship facts the reports read
- * (service/facts.h), rebuilt from the raw rows or checked against them.
+/* facts.c - `tandem facts`: the rows kept for the reports (service/facts.h,
+ * store/report_rows.h), derived again from the raw rows, or the
+ * relationships' facts checked against them.
  *
- *   tandem facts --db URL --rebuild   recompute every relationship's facts
- *   tandem facts --db URL --check     exit 1 when any kept fact is wrong
+ *   tandem facts --db URL --rebuild   derive every kept row again
+ *   tandem facts --db URL --check     exit 1 when any relationship's fact is wrong
  *
- * The server keeps the facts up to date on every write; --rebuild is for
+ * The server keeps these rows up to date on every write; --rebuild is for
  * rows loaded around it (a benchmark's generated tables, a restore by
  * hand). */
 #include <stdio.h>

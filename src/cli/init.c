@@ -7,9 +7,7 @@
 #include "cli/cli.h"
 #include "cli/db.h"
 #include "domain/password.h"
-#include "service/facts.h"
 #include "service/identity.h"
-#include "store/report_rows.h"
 
 int cli_init(int argc, char **argv)
 {
@@ -77,9 +75,8 @@ int cli_migrate(int argc, char **argv)
     const struct cli_flag flags[] = {{"--db", &db, NULL}, {0}};
     if (cli_parse(argc, argv, flags, pos, 1, &npos))
         return 2;
-    if (npos != 1 || (strcmp(pos[0], "status") != 0 && strcmp(pos[0], "up") != 0 &&
-                      strcmp(pos[0], "rebuild") != 0)) {
-        fprintf(stderr, "tandem migrate: say 'status', 'up' or 'rebuild'\n");
+    if (npos != 1 || (strcmp(pos[0], "status") != 0 && strcmp(pos[0], "up") != 0)) {
+        fprintf(stderr, "tandem migrate: say 'status' or 'up'\n");
         return 2;
     }
     if (!(db = cli_db_url(db, "migrate")))
@@ -95,20 +92,6 @@ int cli_migrate(int argc, char **argv)
         fprintf(stderr, "tandem migrate: %s\n", store_errmsg(s));
         store_free(s);
         return rc == STORE_NEWER ? 2 : 1;
-    }
-    /* rebuild: the rows kept for the reports derived again from the rows
-     * they derive from, after rows were written around the server (a bulk
-     * load), with the SQL the server writes them with. */
-    if (strcmp(pos[0], "rebuild") == 0) {
-        if ((rc = store_migrate(s)) != STORE_OK || (rc = store_begin(s)) != STORE_OK ||
-            (rc = store_report_rows_rebuild(s)) != STORE_OK || (rc = store_commit(s)) != STORE_OK ||
-            (rc = svc_facts_rebuild(s)) != STORE_OK) { /* the relationships' facts, likewise */
-            fprintf(stderr, "tandem migrate: %s\n", store_errmsg(s));
-            store_rollback(s);
-            store_free(s);
-            return rc == STORE_NEWER ? 2 : 1;
-        }
-        printf("the rows kept for the reports were derived again\n");
     }
     if ((rc = store_schema_version(s, &have, &latest)) != STORE_OK) {
         fprintf(stderr, "tandem migrate: %s\n", store_errmsg(s));

@@ -6,6 +6,7 @@
 #include "service/facts.h"
 
 #include "base/str.h"
+#include "store/report_rows.h"
 
 static const char *const TABLES[] = {"relationship_facts", "relationship_months"};
 #define NTABLES (sizeof TABLES / sizeof TABLES[0])
@@ -42,18 +43,25 @@ int svc_facts_refresh_program(store *db, int64_t program_id)
 
 int svc_facts_rebuild(store *db)
 {
+    static const char *const kept[] = {"relationship_facts", "relationship_months",
+                                       "survey_answer_counts", "survey_response_days",
+                                       "outcome_latest"};
     int rc = store_begin(db);
     if (rc != STORE_OK)
         return rc;
-    if ((rc = copy(db, "1 = 1", NULL, 0)) != STORE_OK) {
+    if ((rc = store_report_rows_rebuild(db)) != STORE_OK ||
+        (rc = copy(db, "1 = 1", NULL, 0)) != STORE_OK) {
         store_rollback(db);
         return rc;
     }
     /* The planner's statistics of the tables just filled (rows loaded
      * around the server were analysed while these were empty). */
-    if ((rc = store_commit(db)) == STORE_OK &&
-        (rc = store_exec(db, "ANALYZE relationship_facts", NULL, 0, NULL)) == STORE_OK)
-        rc = store_exec(db, "ANALYZE relationship_months", NULL, 0, NULL);
+    rc = store_commit(db);
+    for (size_t i = 0; rc == STORE_OK && i < sizeof kept / sizeof kept[0]; i++) {
+        char sql[64];
+        str_fmt(sql, sizeof sql, "ANALYZE %s", kept[i]);
+        rc = store_exec(db, sql, NULL, 0, NULL);
+    }
     return rc;
 }
 

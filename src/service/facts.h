@@ -22,8 +22,11 @@ STORE_MUST_USE int svc_facts_refresh(store *db, int64_t rel_id);
  * caller's transaction (`tandem demo`, which writes its rows directly). */
 STORE_MUST_USE int svc_facts_refresh_program(store *db, int64_t program_id);
 
-/* Recomputes every relationship's facts (after rows were loaded by other
- * means: `tandem facts --rebuild`), in one transaction of its own. */
+/* Derives every row kept for the reports again from the rows they come
+ * from, in one transaction of its own, then updates the planner's
+ * statistics of those tables: the relationships' facts and the rows of
+ * store/report_rows.h (survey answer counts, the latest outcomes). For
+ * rows loaded around the server: `tandem facts --rebuild`. */
 STORE_MUST_USE int svc_facts_rebuild(store *db);
 
 /* Into *differ: how many relationships' kept facts differ from what their

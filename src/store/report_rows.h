@@ -3,7 +3,7 @@
  * kept for the reports"). Each function writes in the caller's
  * transaction, so a derived row is kept with the row it derives from; the
  * same SQL derives one source row on write and every row at once
- * (store_report_rows_rebuild: the migration, `tandem migrate rebuild`). */
+ * (store_report_rows_rebuild: the migration, `tandem facts --rebuild`). */
 #ifndef TANDEM_STORE_REPORT_ROWS_H
 #define TANDEM_STORE_REPORT_ROWS_H
 
