@@ -174,7 +174,7 @@ def test_the_demo_keeps_its_rows_and_the_migration_derives_old_ones():
         s.stop()
         # The schema as it was before report_rows: that migration and the
         # ones after it undone (a new migration after these adds its own
-        # objects here, or `migrate up` below refuses the gap and fails).
+        # objects here, or `migrate up` below fails making them again).
         version = int(s.sql("SELECT version FROM schema_migrations WHERE name = 'report_rows'")[0][0])
         s.sql("DROP VIEW relationship_months_source; DROP TABLE relationship_months; "
               "DROP VIEW relationship_facts_source; DROP TABLE relationship_facts; "
