@@ -362,6 +362,8 @@ test('mentor and mentee work in the workspace and close it with a reflection', {
     await e.page.getByRole('button', { name: 'Confirm closing', exact: true }).click();
     await e.page.getByTestId('status-message').getByText('The relationship is complete. Thank you!').waitFor();
     assert.match(await e.page.getByTestId('rel-status').textContent(), /Completed/);
+    // The reflections are read again once the status has changed.
+    await e.page.getByTestId('reflections').getByText('Ask for feedback early').waitFor();
     assert.match(await e.page.getByTestId('reflections').textContent(), /Listening beats advising/);
     assert.match(await e.page.getByTestId('reflections').textContent(), /Ask for feedback early/);
     assert.equal(await e.page.getByRole('button', { name: 'New goal' }).count(), 0, 'read-only once closed');
