@@ -414,17 +414,13 @@ def generate(folder):
 
 
 
-def derive(tandem, url, kind):
+def derive(tandem, url):
     """The rows the server keeps for the reports (survey answer counts, the
     latest outcome per person and kind, the relationships' facts), derived
     from the loaded tables by the server's own code (`tandem facts
-    --rebuild`), then ANALYZE. The
-    anchors read the loaded tables, not these."""
+    --rebuild`, which also analyses the tables it fills; the loader analysed
+    the rest). The anchors read the loaded tables, not these."""
     subprocess.run([tandem, "facts", "--rebuild", "--db", url], check=True, capture_output=True)
-    if kind == "sqlite":
-        subprocess.run(["sqlite3", url, "ANALYZE"], check=True)
-    else:
-        psql(url, "-c", "ANALYZE")
 
 
 def anchor_sqlite(path, name, n):
@@ -592,7 +588,7 @@ def main():
         subprocess.run(init + [path], check=True, capture_output=True)
         t = time.time()
         load_sqlite(path, tables)
-        derive(a.tandem, path, "sqlite")
+        derive(a.tandem, path)
         print("SQLite: loaded in %.1f s" % (time.time() - t))
         targets = [("SQLite", path, None, lambda name: anchor_sqlite(path, name, a.requests),
                     lambda name: anchor_rows("sqlite", path, name))]
@@ -604,7 +600,7 @@ def main():
             subprocess.run(init + [url], check=True, capture_output=True)
             t = time.time()
             load_postgres(url, tables)
-            derive(a.tandem, url, "postgres")
+            derive(a.tandem, url)
             print("PostgreSQL: loaded in %.1f s" % (time.time() - t))
             targets.append(("PostgreSQL", url, pgdir,
                             lambda name, url=url: anchor_postgres(url, pgdir, name, a.requests),
